@@ -1,0 +1,7 @@
+"""``python -m burdenshare`` runs the command line."""
+
+import sys
+
+from burdenshare.cli import main
+
+sys.exit(main())
