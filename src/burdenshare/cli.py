@@ -2,16 +2,20 @@
 
 Verbs mirror the Python API.  Every user-input error (:class:`~burdenshare.errors.BurdenshareError`)
 is printed as one line on standard error and exits with code 2; nothing is written half-way.
+Machine output (``--json``) follows DESIGN.md §6: money in base units with the currency in the
+key, percentages as percent, probabilities in [0, 1], absent values as ``null``.
 """
 
 from __future__ import annotations
 
+import json
 import sys
+from typing import Any
 
 import typer
 
 from burdenshare import __version__
-from burdenshare.errors import BurdenshareError
+from burdenshare.errors import BurdenshareError, ScenarioError
 
 app = typer.Typer(
     name="burdenshare",
@@ -20,6 +24,25 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+scenarios_app = typer.Typer(help="List, show and validate scenarios.", no_args_is_help=True)
+app.add_typer(scenarios_app, name="scenarios")
+
+SetOption = typer.Option(
+    None,
+    "--set",
+    help="Override a scenario field: path.to.field=VALUE (VALUE read as TOML). Repeatable.",
+)
+JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
+
+
+def _print_json(payload: Any) -> None:
+    typer.echo(json.dumps(payload, indent=2, ensure_ascii=False, allow_nan=False))
+
+
+def _console():
+    from rich.console import Console
+
+    return Console()
 
 
 def _version_callback(value: bool) -> None:
@@ -37,25 +60,124 @@ def _root(
     """Alliance cost-sharing negotiations as two-level games."""
 
 
+# --------------------------------------------------------------------------- scenarios
+
+
+@scenarios_app.command("list")
+def scenarios_list(as_json: bool = JsonOption) -> None:
+    """List the bundled scenarios."""
+    from burdenshare.scenario import list_scenarios
+
+    entries = list_scenarios()
+    if as_json:
+        _print_json([{"name": name, "title": title} for name, title in entries])
+        return
+    from rich.table import Table
+
+    table = Table("name", "title")
+    for name, title in entries:
+        table.add_row(name, title)
+    _console().print(table)
+
+
+@scenarios_app.command("show")
+def scenarios_show(
+    name: str = typer.Argument(..., help="Bundled scenario name or path to a TOML file."),
+    overrides: list[str] | None = SetOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Print a scenario (after overrides) as TOML, or as JSON with --json."""
+    from burdenshare.scenario import dump_scenario, load_scenario
+
+    scenario = load_scenario(name, overrides or ())
+    if as_json:
+        typer.echo(scenario.model_dump_json(indent=2))
+    else:
+        typer.echo(dump_scenario(scenario), nl=False)
+
+
+@scenarios_app.command("validate")
+def scenarios_validate(
+    path: str = typer.Argument(..., help="Scenario TOML file (or bundled name)."),
+    overrides: list[str] | None = SetOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Validate a scenario file; exit 2 with a one-line error naming the field if it is invalid."""
+    from burdenshare.scenario import load_scenario, scenario_hash
+
+    scenario = load_scenario(path, overrides or ())
+    digest = scenario_hash(scenario)
+    if as_json:
+        _print_json({"valid": True, "name": scenario.name, "hash": digest})
+    else:
+        typer.echo(f"ok: {scenario.name} (schema {scenario.schema_version}, sha256 {digest[:12]})")
+
+
+# --------------------------------------------------------------------------- explain
+
+
+@app.command("explain")
+def explain_cmd(
+    scenario_name: str = typer.Argument(..., metavar="SCENARIO", help="Bundled scenario name or TOML path."),
+    ask: float | None = typer.Option(
+        None, "--ask", help="The ask per year, in --currency units (default: the scenario's levers.us_ask_usd)."
+    ),
+    currency: str = typer.Option("USD", "--currency", help="Currency of --ask and of the table: USD or KRW."),
+    years: int | None = typer.Option(None, "--years", help="Break the ask down by year over N years."),
+    overrides: list[str] | None = SetOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """The transparency statement: the ask by category (and year), both currencies, with sources."""
+    from burdenshare.explain import explain
+    from burdenshare.scenario import load_scenario
+
+    currency = currency.upper()
+    if currency not in ("USD", "KRW"):
+        raise ScenarioError(f"got {currency!r}; allowed: USD, KRW", field="--currency")
+    if ask is not None and not (ask > 0 and ask < float("inf")):
+        raise ScenarioError(f"got {ask!r}; the ask must be a positive finite amount", field="--ask")
+    if years is not None and years < 1:
+        raise ScenarioError(f"got {years}; allowed: an integer >= 1", field="--years")
+    scenario = load_scenario(scenario_name, overrides or ())
+    statement = explain(scenario, ask=ask, currency=currency, years=years)
+    if as_json:
+        _print_json(statement.to_json())
+        return
+    _render_statement(statement, currency)
+
+
+def _render_statement(statement: Any, currency: str) -> None:
+    from rich.table import Table
+
+    console = _console()
+    title, header, rows, footer = statement.render(currency=currency)
+    table = Table(*header, title=title)
+    for row in rows:
+        table.add_row(*[str(cell) for cell in row])
+    console.print(table)
+    for line in footer:
+        console.print(line)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Entry point of the console script; returns the exit code."""
+    """Entry point of the console script; returns the exit code.
+
+    Usage errors are reported by Typer itself (exit code 2); input errors raised by the
+    model (:class:`BurdenshareError`) become one line on standard error and exit code 2.
+    """
     try:
-        app(args=argv, prog_name="burdenshare", standalone_mode=False)
+        app(args=argv, prog_name="burdenshare")
     except BurdenshareError as exc:
         typer.echo(f"error: {exc.one_line()}", err=True)
         return 2
-    except typer.Exit as exc:
-        return exc.exit_code
-    except typer.Abort:
-        typer.echo("aborted", err=True)
-        return 1
-    except Exception as exc:  # click usage errors
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return 2
-        raise
+    except SystemExit as exc:
+        code = exc.code
+        if code is None:
+            return 0
+        return code if isinstance(code, int) else 1
     return 0
 
 

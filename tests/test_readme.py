@@ -1,0 +1,48 @@
+"""The README's two commands stay true: CI runs the test command verbatim, and the main
+job's CLI command itself runs (in this interpreter, not in a fresh venv)."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _bash_blocks(text: str) -> list[str]:
+    return [b.strip() for b in re.findall(r"```bash\n(.*?)```", text, flags=re.S)]
+
+
+def _two_commands() -> tuple[str, str]:
+    section = README.split("## Two commands", 1)[1].split("\n## ", 1)[0]
+    blocks = _bash_blocks(section)
+    assert len(blocks) == 2, "the README gives exactly two commands"
+    return blocks[0], blocks[1]
+
+
+def test_ci_runs_the_readme_test_command() -> None:
+    _, test_command = _two_commands()
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    assert test_command in ci
+    assert "pytest" in test_command
+
+
+def test_main_job_cli_command_runs() -> None:
+    main_command, _ = _two_commands()
+    # the last step of the chain is the burdenshare invocation
+    last = main_command.split("&&")[-1].strip()
+    argv = shlex.split(last)
+    assert argv[0].endswith("burdenshare")
+    proc = subprocess.run(
+        [sys.executable, "-m", "burdenshare", *argv[1:]],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip(), "the main job prints its summary"
