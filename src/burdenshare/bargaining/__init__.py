@@ -1,0 +1,1 @@
+"""Level-I bargaining (placeholder, filled in below)."""

@@ -1,0 +1,515 @@
+r"""Negotiation strategies as small composable offering and acceptance policies.
+
+A :class:`Strategy` is an **offering policy** (what to propose) plus an **acceptance policy**
+(whether to accept the standing offer), in the style of NegMAS's ``gb/components`` (Mohammad et
+al.) rather than a class hierarchy.  Every policy is a frozen record with one decision method
+that reads a :class:`NegotiationView` (round, relative time, own presorted utilities, history)
+and nothing else.
+
+Time-based concession (Faratin, Sierra & Jennings 1998; NegMAS ``PolyAspiration``)
+----------------------------------------------------------------------------------
+With relative time :math:`t \in (0, 1)`, exponent :math:`e > 0`, own best and worst utilities
+:math:`u_{max}`, :math:`u_{min}` and reservation value :math:`r`:
+
+.. math::
+
+    a(t) = 1 - t^{e}, \qquad \underline u = \max(u_{min}, r),
+
+    lo(t) = \mathrm{clip}\big((u_{max} - \underline u)\, a(t) + \underline u - \epsilon,\;
+            \underline u,\; u_{max}\big).
+
+*Boulware* :math:`e > 1` concedes late, *linear* :math:`e = 1`, *conceder* :math:`e < 1` early.
+The agent accepts an offer :math:`x` iff :math:`lo(t) \le u(x) \le hi`, and proposes the outcome
+with the smallest utility :math:`\ge lo(t)`, or the one just below if it lies within
+:math:`10^{-6}` of :math:`lo(t)` and is strictly nearer (NegMAS ``worst_in`` rule).  Two NegMAS
+variants are reproduced bit for bit (``shared/bench/negmas/SEMANTICS.md``):
+
+* ``"TB"`` -- ``TimeBasedConcedingNegotiator``: :math:`\epsilon = 10^{-4}`, only rational
+  outcomes (:math:`u \ge r`) are presorted; with none, it offers its best outcome.
+* ``"ASP"`` -- ``AspirationNegotiator``: :math:`\epsilon = 10^{-3}` (its ``tolerance``), all
+  outcomes presorted.
+
+The arithmetic is written in the exact order NegMAS evaluates it, with ``math.pow``; the batch
+kernel (:mod:`burdenshare.bargaining.batch`) repeats it operation for operation.
+
+Other policies
+--------------
+* tit-for-tat: open with the best outcome, then concede, in own-utility terms, as much as the
+  opponent's last offer improved on its previous one (Axelrod 1984; Faratin et al. 1998
+  "imitative tactics"); accept what is at least as good as the next own offer.
+* hardliner: always offer the best outcome; accept only at or above a threshold.
+* equilibrium: play a given path (offer ``x_k`` in round ``k``; accept iff ``u >= v_k``), e.g.
+  from the backward-induction solver.
+
+References
+----------
+P. Faratin, C. Sierra, N. R. Jennings (1998). Negotiation decision functions for autonomous
+agents. *Robotics and Autonomous Systems* 24(3-4), 159-182.
+
+Y. Mohammad, S. Nakadai, A. Greenwald. NegMAS: A platform for automated negotiations.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from burdenshare.errors import SpecError
+
+__all__ = [
+    "BOULWARE",
+    "LINEAR",
+    "CONCEDER",
+    "TB_EPS",
+    "ASP_EPS",
+    "NEAREST_EPS",
+    "Kind",
+    "NegotiationView",
+    "AspirationCurve",
+    "TimeBasedOffering",
+    "TimeBasedAcceptance",
+    "BestOffering",
+    "ThresholdAcceptance",
+    "ReciprocalOffering",
+    "ReciprocalAcceptance",
+    "PathOffering",
+    "PathAcceptance",
+    "Strategy",
+    "time_based",
+    "hardliner",
+    "tit_for_tat",
+    "equilibrium",
+    "make_strategy",
+    "STRATEGY_NAMES",
+    "aspiration",
+    "thresholds",
+    "nearest_offer_position",
+]
+
+BOULWARE: float = 4.0
+"""Exponent of NegMAS's ``"boulware"`` curve (concedes late)."""
+LINEAR: float = 1.0
+"""Exponent of the ``"linear"`` curve."""
+CONCEDER: float = 0.25
+"""Exponent of NegMAS's ``"conceder"`` curve (concedes early)."""
+TB_EPS: float = 1e-4
+"""Threshold tolerance of ``TimeBasedConcedingNegotiator`` (NegMAS default ``eps``)."""
+ASP_EPS: float = 1e-3
+"""Threshold tolerance of ``AspirationNegotiator`` (its ``tolerance``)."""
+NEAREST_EPS: float = 1e-6
+"""How far below its threshold an agent may offer under NegMAS's nearest-outcome rule."""
+
+Kind = Literal["TB", "ASP"]
+KINDS: tuple[str, ...] = ("TB", "ASP")
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class NegotiationView:
+    """Read-only view of a negotiation from one negotiator's seat.
+
+    Parameters
+    ----------
+    round
+        0-based round ``k``.
+    n_steps
+        Number of rounds allowed (the deadline).
+    time
+        Relative time ``t_k = (k+1)/(n_steps+1)`` (NegMAS ``relative_time``).
+    utilities
+        Own utility of every outcome, by outcome index.
+    order
+        Outcome indices sorted by ascending own utility.
+    sorted_utilities
+        ``utilities[order]``.
+    reservation_value
+        Own reservation value.
+    own_offers, opponent_offers
+        Outcome indices offered so far by this negotiator and by the opponent, oldest first.
+    """
+
+    round: int
+    n_steps: int
+    time: float
+    utilities: NDArray[np.float64]
+    order: NDArray[np.int64]
+    sorted_utilities: NDArray[np.float64]
+    reservation_value: float
+    own_offers: tuple[int, ...] = ()
+    opponent_offers: tuple[int, ...] = ()
+
+    @property
+    def umax(self) -> float:
+        """Own best utility."""
+        return float(self.sorted_utilities[-1])
+
+    @property
+    def umin(self) -> float:
+        """Own worst utility raised to the reservation value (NegMAS ``ufun_min``)."""
+        lo = float(self.sorted_utilities[0])
+        return self.reservation_value if self.reservation_value > lo else lo
+
+    @property
+    def best(self) -> int:
+        """Index of the own best outcome."""
+        return int(self.order[-1])
+
+    def first_rational(self) -> int:
+        """Position in :attr:`order` of the first outcome with ``u >= reservation_value``."""
+        return bisect.bisect_left(self.sorted_utilities, self.reservation_value)
+
+
+# ----------------------------------------------------------------------------- time-based math
+
+
+def aspiration(t: float, exponent: float) -> float:
+    """NegMAS ``PolyAspiration`` with ``max_aspiration=1.0``: ``1.0 * (1.0 - math.pow(t, e))``."""
+    return 1.0 * (1.0 - math.pow(t, exponent))
+
+
+def _clip(x: float, lo: float, hi: float) -> float:
+    # numpy.clip semantics: min(max(x, lo), hi) -- ``hi`` wins when lo > hi.
+    if x < lo:
+        x = lo
+    if x > hi:
+        x = hi
+    return x
+
+
+def thresholds(
+    t: float, exponent: float, umin: float, umax: float, eps: float
+) -> tuple[float, float]:
+    """Acceptance band ``(lo, hi)`` at time ``t``, in NegMAS's evaluation order.
+
+    ``lo = (umax - umin) * a(t) + umin; lo -= eps; hi = (umax - umin) * 1.0 + umin; hi += eps``,
+    both clipped into ``[umin, umax]``.
+    """
+    a = aspiration(t, exponent)
+    lo = (umax - umin) * a + umin
+    lo -= eps
+    hi = (umax - umin) * 1.0 + umin
+    hi += eps
+    return _clip(lo, umin, umax), _clip(hi, umin, umax)
+
+
+def nearest_offer_position(sorted_utilities: Sequence[float], start: int, lo: float) -> int:
+    """Position (in the presorted list) of the outcome NegMAS's ``worst_in`` offers.
+
+    Among positions ``start..n-1`` let ``A`` be the first with ``u >= lo`` (the last position if
+    none) and ``B = A - 1`` if ``B >= start`` and ``u(B) >= lo - 1e-6``.  Return ``B`` iff
+    ``lo - u(B) < u(A) - lo``, else ``A``.
+    """
+    n = len(sorted_utilities)
+    a = bisect.bisect_left(sorted_utilities, lo, start, n)
+    if a >= n:
+        a = n - 1
+    b = a - 1
+    if b >= start:
+        ub = float(sorted_utilities[b])
+        if ub >= lo - NEAREST_EPS and abs(ub - lo) < abs(float(sorted_utilities[a]) - lo):
+            return b
+    return a
+
+
+# ----------------------------------------------------------------------------- policies
+
+
+class OfferingPolicy(Protocol):
+    """Chooses the outcome to propose."""
+
+    def propose(self, view: NegotiationView) -> int:
+        """Outcome index to offer."""
+        ...
+
+
+class AcceptancePolicy(Protocol):
+    """Decides on the standing offer."""
+
+    def accepts(self, view: NegotiationView, offer: int) -> bool:
+        """Whether to accept outcome ``offer``."""
+        ...
+
+
+def _check_exponent(exponent: float, where: str) -> float:
+    e = float(exponent)
+    if not (math.isfinite(e) and e > 0.0):
+        raise SpecError(f"exponent must be a finite number > 0, got {exponent!r}", field=where)
+    return e
+
+
+@dataclass(frozen=True, slots=True)
+class AspirationCurve:
+    """Time-based concession curve ``a(t) = 1 - t**exponent`` with tolerance ``eps``."""
+
+    exponent: float
+    eps: float = TB_EPS
+
+    def __post_init__(self) -> None:
+        _check_exponent(self.exponent, "strategy.exponent")
+        if not (math.isfinite(self.eps) and self.eps >= 0.0):
+            raise SpecError(f"eps must be finite and >= 0, got {self.eps!r}", field="strategy.eps")
+
+    def band(self, view: NegotiationView) -> tuple[float, float]:
+        """``(lo, hi)`` at the view's time."""
+        return thresholds(view.time, self.exponent, view.umin, view.umax, self.eps)
+
+
+@dataclass(frozen=True, slots=True)
+class TimeBasedOffering:
+    """Offer the worst outcome still above the aspiration level (NegMAS ``worst_in``).
+
+    ``rational_only=True`` presorts only outcomes with ``u >= rv`` (TB); ``False`` all (ASP).
+    """
+
+    curve: AspirationCurve
+    rational_only: bool = True
+
+    def propose(self, view: NegotiationView) -> int:
+        """See class docstring."""
+        start = view.first_rational() if self.rational_only else 0
+        if start >= len(view.order):
+            return view.best  # no rational outcome: offer the best one
+        lo, _ = self.curve.band(view)
+        pos = nearest_offer_position(view.sorted_utilities, start, lo)
+        return int(view.order[pos])
+
+
+@dataclass(frozen=True, slots=True)
+class TimeBasedAcceptance:
+    """Accept iff ``lo(t) <= u(offer) <= hi``."""
+
+    curve: AspirationCurve
+
+    def accepts(self, view: NegotiationView, offer: int) -> bool:
+        """See class docstring."""
+        lo, hi = self.curve.band(view)
+        u = float(view.utilities[offer])
+        return lo <= u <= hi
+
+
+@dataclass(frozen=True, slots=True)
+class BestOffering:
+    """Always offer the own best outcome (hardliner / obstinate type)."""
+
+    def propose(self, view: NegotiationView) -> int:
+        """See class docstring."""
+        return view.best
+
+
+@dataclass(frozen=True, slots=True)
+class ThresholdAcceptance:
+    """Accept iff ``u(offer) >= threshold`` (``None``: the own best utility)."""
+
+    threshold: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.threshold is not None and not math.isfinite(self.threshold):
+            raise SpecError("threshold must be finite", field="strategy.threshold")
+
+    def accepts(self, view: NegotiationView, offer: int) -> bool:
+        """See class docstring."""
+        thr = view.umax if self.threshold is None else self.threshold
+        return float(view.utilities[offer]) >= thr
+
+
+def _reciprocal_target(view: NegotiationView) -> float:
+    """Own-utility level of the next tit-for-tat offer."""
+    if not view.own_offers:
+        return view.umax
+    last_own = float(view.utilities[view.own_offers[-1]])
+    opp = view.opponent_offers
+    if len(opp) < 2:
+        return last_own
+    concession = float(view.utilities[opp[-1]]) - float(view.utilities[opp[-2]])
+    target = last_own - max(concession, 0.0)
+    return max(target, view.umin)
+
+
+@dataclass(frozen=True, slots=True)
+class ReciprocalOffering:
+    """Tit-for-tat: concede as much (in own utility) as the opponent's last concession."""
+
+    def propose(self, view: NegotiationView) -> int:
+        """See class docstring."""
+        target = _reciprocal_target(view)
+        su = view.sorted_utilities
+        pos = bisect.bisect_left(su, target)
+        return int(view.order[min(pos, len(su) - 1)])
+
+
+@dataclass(frozen=True, slots=True)
+class ReciprocalAcceptance:
+    """Accept iff the offer is at least as good as the own next tit-for-tat offer."""
+
+    def accepts(self, view: NegotiationView, offer: int) -> bool:
+        """See class docstring."""
+        u = float(view.utilities[offer])
+        return u >= view.reservation_value and u >= _reciprocal_target(view)
+
+
+@dataclass(frozen=True, slots=True)
+class PathOffering:
+    """Offer ``offers[k]`` in round ``k`` (the last entry after the path ends)."""
+
+    offers: tuple[int, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.offers) == 0:
+            raise SpecError("an offer path needs at least one offer", field="strategy.offers")
+
+    def propose(self, view: NegotiationView) -> int:
+        """See class docstring."""
+        return int(self.offers[min(view.round, len(self.offers) - 1)])
+
+
+@dataclass(frozen=True, slots=True)
+class PathAcceptance:
+    """Accept iff ``u(offer) >= thresholds[k]`` in round ``k`` (last entry after the path)."""
+
+    thresholds: tuple[float, ...]
+
+    def __post_init__(self) -> None:
+        if len(self.thresholds) == 0:
+            raise SpecError("a threshold path needs at least one value", field="strategy.thresholds")
+        if any(math.isnan(v) for v in self.thresholds):
+            raise SpecError("acceptance thresholds contain NaN", field="strategy.thresholds")
+
+    def accepts(self, view: NegotiationView, offer: int) -> bool:
+        """See class docstring."""
+        v = self.thresholds[min(view.round, len(self.thresholds) - 1)]
+        return float(view.utilities[offer]) >= v
+
+
+@dataclass(frozen=True, slots=True)
+class Strategy:
+    """A negotiation strategy: an offering policy plus an acceptance policy.
+
+    Parameters
+    ----------
+    name
+        Label used in reports.
+    offering
+        Chooses proposals.
+    acceptance
+        Decides on the standing offer.
+    kind
+        ``"TB"`` / ``"ASP"`` for the NegMAS time-based variants (the batch kernel runs only
+        these), ``None`` otherwise.
+    """
+
+    name: str
+    offering: OfferingPolicy
+    acceptance: AcceptancePolicy
+    kind: Kind | None = None
+
+    @property
+    def exponent(self) -> float | None:
+        """Concession exponent of a time-based strategy."""
+        if isinstance(self.offering, TimeBasedOffering):
+            return self.offering.curve.exponent
+        return None
+
+
+def time_based(exponent: float, kind: Kind = "TB") -> Strategy:
+    """NegMAS time-based negotiator: ``"TB"`` (``TimeBasedConcedingNegotiator``) or ``"ASP"``.
+
+    Parameters
+    ----------
+    exponent
+        Concession exponent ``e`` (:data:`BOULWARE`, :data:`LINEAR`, :data:`CONCEDER` or any
+        finite ``e > 0``).
+    kind
+        ``"TB"``: eps 1e-4, rational outcomes presorted; ``"ASP"``: eps 1e-3, all presorted.
+
+    Raises
+    ------
+    SpecError
+        If the exponent is not finite and positive or the kind is unknown.
+    """
+    e = _check_exponent(exponent, "strategy.exponent")
+    if kind not in KINDS:
+        raise SpecError(
+            f"unknown time-based kind {kind!r}; allowed: {', '.join(KINDS)}", field="strategy.kind"
+        )
+    curve = AspirationCurve(e, TB_EPS if kind == "TB" else ASP_EPS)
+    return Strategy(
+        f"{kind}(e={e:g})",
+        TimeBasedOffering(curve, rational_only=kind == "TB"),
+        TimeBasedAcceptance(curve),
+        kind,
+    )
+
+
+def hardliner(threshold: float | None = None) -> Strategy:
+    """Always offer the best outcome; accept only at or above ``threshold`` (default: best)."""
+    return Strategy("hardliner", BestOffering(), ThresholdAcceptance(threshold))
+
+
+def tit_for_tat() -> Strategy:
+    """Reciprocate the opponent's last concession in own-utility terms."""
+    return Strategy("tit_for_tat", ReciprocalOffering(), ReciprocalAcceptance())
+
+
+def equilibrium(offers: Sequence[int], thresholds: Sequence[float]) -> Strategy:
+    """Play a solver's path: offer ``offers[k]`` in round ``k``; accept iff ``u >= thresholds[k]``."""
+    return Strategy(
+        "equilibrium",
+        PathOffering(tuple(int(x) for x in offers)),
+        PathAcceptance(tuple(float(v) for v in thresholds)),
+    )
+
+
+STRATEGY_NAMES: tuple[str, ...] = (
+    "boulware",
+    "linear",
+    "conceder",
+    "time_based",
+    "aspiration",
+    "tit_for_tat",
+    "hardliner",
+    "equilibrium",
+)
+
+
+def make_strategy(name: str, **params: object) -> Strategy:
+    """Build a strategy by name (as a scenario file would name it).
+
+    Parameters
+    ----------
+    name
+        One of :data:`STRATEGY_NAMES`.  ``boulware``/``linear``/``conceder`` take an optional
+        ``kind``; ``time_based`` takes ``exponent`` and ``kind``; ``aspiration`` takes
+        ``exponent`` (ASP kind); ``hardliner`` ``threshold``; ``equilibrium`` ``offers`` and
+        ``thresholds``.
+    **params
+        Parameters of the named strategy.
+
+    Raises
+    ------
+    SpecError
+        ``field="strategy"`` for an unknown name, naming the allowed ones.
+    """
+    try:
+        if name in ("boulware", "linear", "conceder"):
+            e = {"boulware": BOULWARE, "linear": LINEAR, "conceder": CONCEDER}[name]
+            return time_based(e, **params)  # type: ignore[arg-type]
+        if name == "time_based":
+            return time_based(**params)  # type: ignore[arg-type]
+        if name == "aspiration":
+            return time_based(kind="ASP", **params)  # type: ignore[arg-type]
+        if name == "tit_for_tat":
+            return tit_for_tat(**params)  # type: ignore[arg-type]
+        if name == "hardliner":
+            return hardliner(**params)  # type: ignore[arg-type]
+        if name == "equilibrium":
+            return equilibrium(**params)  # type: ignore[arg-type]
+    except TypeError as exc:
+        raise SpecError(f"bad parameters for strategy {name!r}: {exc}", field="strategy") from None
+    raise SpecError(
+        f"unknown strategy {name!r}; allowed: {', '.join(STRATEGY_NAMES)}", field="strategy"
+    )
