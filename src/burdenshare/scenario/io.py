@@ -1,0 +1,546 @@
+"""Load, validate, override, dump and hash scenarios.
+
+Every user-caused problem becomes exactly one :class:`~burdenshare.errors.ScenarioError` naming
+the dotted field (``legislature.periods.0.from``), the line of the file where it can be found and
+what is allowed; no other exception escapes :func:`load_scenario` for bad input.
+
+Steps of :func:`load_scenario`:
+
+1. resolve the name: a path (anything ending in ``.toml`` or containing a path separator, or an
+   existing file) is read from disk; otherwise it is a bundled name
+   (``src/burdenshare/scenarios/<name>.toml``);
+2. parse TOML (syntax errors carry the line and column TOML reports);
+3. check ``schema_version`` (supported: :data:`~burdenshare.scenario.schema.SUPPORTED_SCHEMA_VERSIONS`);
+4. apply ``--set path=VALUE`` overrides to the raw table (VALUE read as TOML; see
+   :func:`parse_override`);
+5. validate with pydantic; the first error becomes the ScenarioError.  Its line is found by a
+   best-effort scan of the TOML text (table headers and ``key =`` lines, see :func:`key_lines`);
+   an error in a field set by an override names the override instead of a line.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import tomllib
+import types
+import typing
+from collections.abc import Mapping, Sequence
+from datetime import datetime, time
+from importlib import resources
+from pathlib import Path
+from typing import Any, Union, get_args, get_origin
+
+import tomli_w
+from pydantic import BaseModel, ValidationError
+
+from burdenshare.errors import ScenarioError
+from burdenshare.scenario.schema import SUPPORTED_SCHEMA_VERSIONS, Scenario
+
+__all__ = [
+    "load_scenario",
+    "validate_file",
+    "validate_dict",
+    "dump_scenario",
+    "list_scenarios",
+    "scenario_hash",
+    "parse_override",
+    "apply_overrides",
+    "key_lines",
+]
+
+Path_ = tuple[Union[str, int], ...]
+
+
+# --------------------------------------------------------------------------- bundled scenarios
+
+
+def _bundled_dir() -> Any:
+    return resources.files("burdenshare").joinpath("scenarios")
+
+
+def _bundled_names() -> list[str]:
+    try:
+        entries = list(_bundled_dir().iterdir())
+    except (FileNotFoundError, NotADirectoryError):  # pragma: no cover - broken install
+        return []
+    return sorted(e.name[: -len(".toml")] for e in entries if e.name.endswith(".toml"))
+
+
+def list_scenarios() -> list[tuple[str, str]]:
+    """The bundled scenarios as ``(name, title)`` pairs, sorted by name.
+
+    Returns
+    -------
+    list of (str, str)
+        Each bundled scenario's name (usable with :func:`load_scenario`) and its title.
+    """
+    out = []
+    for name in _bundled_names():
+        text = _bundled_dir().joinpath(f"{name}.toml").read_text(encoding="utf-8")
+        try:
+            title = str(tomllib.loads(text).get("title", ""))
+        except tomllib.TOMLDecodeError:  # pragma: no cover - bundled files are tested
+            title = ""
+        out.append((name, title))
+    return out
+
+
+def _looks_like_path(name: str) -> bool:
+    return name.endswith(".toml") or "/" in name or "\\" in name or Path(name).is_file()
+
+
+def _read(name_or_path: str | Path) -> tuple[str, str]:
+    """Return ``(text, source label)`` for a bundled name or a file path."""
+    if isinstance(name_or_path, Path) or _looks_like_path(str(name_or_path)):
+        path = Path(name_or_path)
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            raise ScenarioError("no such scenario file", source=str(path)) from None
+        except IsADirectoryError:
+            raise ScenarioError("is a directory, not a scenario file", source=str(path)) from None
+        except OSError as exc:
+            raise ScenarioError(f"cannot read: {exc.strerror or exc}", source=str(path)) from None
+        try:
+            return data.decode("utf-8"), str(path)
+        except UnicodeDecodeError as exc:
+            raise ScenarioError(f"not UTF-8 text (byte {exc.start})", source=str(path)) from None
+    name = str(name_or_path)
+    names = _bundled_names()
+    if name not in names:
+        raise ScenarioError(
+            f"unknown scenario {name!r}; bundled: {', '.join(names) or '(none)'} (or give a path to a .toml file)"
+        )
+    return _bundled_dir().joinpath(f"{name}.toml").read_text(encoding="utf-8"), name
+
+
+# --------------------------------------------------------------------------- TOML parsing
+
+_TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
+
+
+def _parse_toml(text: str, source: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        message = str(exc)
+        match = _TOML_POS.search(message)
+        if match:
+            line, column = int(match.group(1)), int(match.group(2))
+        else:  # "(at end of document)"
+            line = text.count("\n") + 1
+            column = len(text) - (text.rfind("\n") + 1) + 1
+        detail = _TOML_POS.sub("", message).replace("(at end of document)", "").strip()
+        raise ScenarioError(f"invalid TOML: {detail} (column {column})", line=line, source=source) from None
+    except RecursionError:
+        raise ScenarioError("invalid TOML: nested too deeply", source=source) from None
+
+
+# --------------------------------------------------------------------------- schema walking
+
+
+def _strip(annotation: Any) -> Any:
+    while get_origin(annotation) is typing.Annotated:
+        annotation = get_args(annotation)[0]
+    return annotation
+
+
+def _descend(annotation: Any, segment: str | int) -> Any | None:
+    """The annotation reached from ``annotation`` through ``segment``, or None if there is no such path."""
+    annotation = _strip(annotation)
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        for member in get_args(annotation):
+            if member is type(None):
+                continue
+            found = _descend(member, segment)
+            if found is not None:
+                return found
+        return None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if not isinstance(segment, str):
+            return None
+        for name, info in annotation.model_fields.items():
+            if segment == (info.alias or name):
+                return info.annotation if not info.metadata else typing.Annotated[(info.annotation, *info.metadata)]
+        return None
+    if origin is list:
+        if isinstance(segment, int) or (isinstance(segment, str) and segment.isdigit()):
+            return get_args(annotation)[0]
+        return None
+    if origin is dict:
+        return get_args(annotation)[1]
+    return None
+
+
+def _allowed_keys(annotation: Any) -> list[str]:
+    annotation = _strip(annotation)
+    if get_origin(annotation) in (Union, types.UnionType):
+        keys: list[str] = []
+        for member in get_args(annotation):
+            for key in _allowed_keys(member):
+                if key not in keys:
+                    keys.append(key)
+        return keys
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [info.alias or name for name, info in annotation.model_fields.items()]
+    return []
+
+
+def _clean_loc(loc: Sequence[Any]) -> tuple[list[str | int], Any]:
+    """Drop pydantic's union tags and ``[key]`` markers from ``loc``; return the path and the
+    annotation of its parent (for listing allowed keys)."""
+    path: list[str | int] = []
+    annotation: Any = Scenario
+    parent: Any = Scenario
+    for segment in loc:
+        found = _descend(annotation, segment)
+        if found is None:
+            continue
+        parent, annotation = annotation, found
+        path.append(segment)
+    return path, parent
+
+
+def _dotted(path: Sequence[str | int]) -> str:
+    return ".".join(str(p) for p in path)
+
+
+# --------------------------------------------------------------------------- line lookup
+
+_HEADER = re.compile(r"^\s*(\[\[|\[)\s*([^\[\]]+?)\s*(\]\]|\])\s*(#.*)?$")
+_KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_\-]+|"[^"\n]*"|'[^'\n]*')(?:\s*\.\s*(?:[A-Za-z0-9_\-]+|"[^"\n]*"|'[^'\n]*'))*)\s*=""")
+_PART = re.compile(r"""[A-Za-z0-9_\-]+|"[^"\n]*"|'[^'\n]*'""")
+
+
+def _key_parts(text: str) -> list[str]:
+    return [p[1:-1] if p[:1] in "\"'" else p for p in _PART.findall(text)]
+
+
+def key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """Map each table header and ``key =`` line of a TOML text to its 1-based line number.
+
+    Paths are tuples of strings; arrays of tables get their index as a string
+    (``("legislature", "periods", "0", "from")``).  Best effort: keys inside multi-line strings
+    may be mistaken for keys, and inline tables map to the line of their key.
+    """
+    lines: dict[tuple[str, ...], int] = {}
+    counts: dict[tuple[str, ...], int] = {}
+    current: tuple[str, ...] = ()
+    in_multiline = False
+    for number, line in enumerate(text.splitlines(), start=1):
+        quotes = line.count('"""') + line.count("'''")
+        if in_multiline:
+            if quotes % 2 == 1:
+                in_multiline = False
+            continue
+        header = _HEADER.match(line)
+        if header:
+            parts = _key_parts(header.group(2))
+            resolved: list[str] = []
+            for i, part in enumerate(parts):
+                resolved.append(part)
+                last = i == len(parts) - 1
+                key = tuple(resolved)
+                if last and header.group(1) == "[[":
+                    counts[key] = counts.get(key, 0) + 1
+                    resolved.append(str(counts[key] - 1))
+                elif key in counts:
+                    resolved.append(str(counts[key] - 1))
+            current = tuple(resolved)
+            for j in range(1, len(current) + 1):
+                lines.setdefault(current[:j], number)
+            continue
+        key = _KEY.match(line)
+        if key:
+            path = current + tuple(_key_parts(key.group(1)))
+            for j in range(len(current) + 1, len(path) + 1):
+                lines.setdefault(path[:j], number)
+            if quotes % 2 == 1:
+                in_multiline = True
+    return lines
+
+
+def _line_of(lines: Mapping[tuple[str, ...], int], path: Sequence[str | int]) -> int | None:
+    key = tuple(str(p) for p in path)
+    while key:
+        if key in lines:
+            return lines[key]
+        key = key[:-1]
+    return None
+
+
+# --------------------------------------------------------------------------- overrides
+
+_MAX_OVERRIDE = 10_000
+
+
+def parse_override(override: str) -> tuple[list[str], Any]:
+    """Split ``path.to.field=VALUE`` into the path and the value.
+
+    VALUE is read as a TOML value (``0.8``, ``[1, 3, 5]``, ``2020-06-01``, ``"none"``, ``true``,
+    ``{a = 1}``).  If it is not valid TOML it is taken as a plain string, so ``none`` and
+    ``boulware`` need no quotes; a value the field cannot take is then rejected by validation like
+    any value in a file.  An empty VALUE, a missing ``=``, an empty path or an empty path segment is
+    a ScenarioError.
+
+    Parameters
+    ----------
+    override
+        One ``--set`` argument.
+
+    Returns
+    -------
+    (list of str, value)
+        The dotted path split into segments and the parsed value.
+
+    Raises
+    ------
+    ScenarioError
+        If the override is malformed.
+    """
+    label = f"--set {override}"
+    if "=" not in override:
+        raise ScenarioError("malformed override; expected path.to.field=VALUE", field=label)
+    path_text, value_text = override.split("=", 1)
+    path_text = path_text.strip()
+    if not path_text:
+        raise ScenarioError("malformed override: empty path; expected path.to.field=VALUE", field=label)
+    segments = [s.strip() for s in path_text.split(".")]
+    if any(not s for s in segments):
+        raise ScenarioError(f"malformed override: empty segment in path {path_text!r}", field=label)
+    value_text = value_text.strip()
+    if not value_text:
+        raise ScenarioError("malformed override: empty value (write \"\" for an empty string)", field=label)
+    if len(value_text) > _MAX_OVERRIDE or "\n" in value_text or "\r" in value_text:
+        raise ScenarioError("malformed override: the value must be one line of at most 10000 characters", field=label)
+    try:
+        parsed = tomllib.loads(f"v = {value_text}")
+    except (tomllib.TOMLDecodeError, RecursionError):
+        return segments, value_text
+    if set(parsed) != {"v"}:
+        return segments, value_text
+    value = parsed["v"]
+    if isinstance(value, (datetime, time)):
+        # A TOML datetime/time is never a valid scenario value; keep the text for a clear error.
+        return segments, value
+    return segments, value
+
+
+def apply_overrides(raw: dict[str, Any], overrides: Sequence[str]) -> tuple[dict[str, Any], list[tuple[list[str], str]]]:
+    """Apply ``--set`` overrides to a raw scenario table (a deep copy is changed and returned).
+
+    Each path must name a field of the schema (an optional field absent from the file may be set;
+    list items are addressed by index and must exist; dict entries may be new).
+
+    Returns
+    -------
+    (dict, list)
+        The new raw table and, for each override, its path and its original text.
+
+    Raises
+    ------
+    ScenarioError
+        Naming the override, if it is malformed or its path is not a field of the schema.
+    """
+    data = _deep_copy(raw)
+    applied: list[tuple[list[str], str]] = []
+    for override in overrides:
+        if not isinstance(override, str):
+            raise ScenarioError(f"override must be a string, got {type(override).__name__}", field="--set")
+        segments, value = parse_override(override)
+        label = f"--set {override}"
+        annotation: Any = Scenario
+        node: Any = data
+        for depth, segment in enumerate(segments):
+            found = _descend(annotation, segment)
+            where = _dotted(segments[: depth + 1])
+            if found is None:
+                allowed = _allowed_keys(annotation)
+                hint = f"; allowed here: {', '.join(allowed)}" if allowed else ""
+                raise ScenarioError(f"unknown field {where!r}{hint}", field=label)
+            last = depth == len(segments) - 1
+            if isinstance(node, list):
+                index = int(segment)
+                if index >= len(node):
+                    raise ScenarioError(f"{where!r}: index {index} out of range (the list has {len(node)} items)", field=label)
+                if last:
+                    node[index] = value
+                else:
+                    node = node[index]
+            elif isinstance(node, dict):
+                if last:
+                    node[segment] = value
+                else:
+                    if segment not in node:
+                        nxt = _strip(found)
+                        if get_origin(nxt) is list:
+                            raise ScenarioError(f"{where!r} is not in the file; a list item cannot be created by an override", field=label)
+                        node[segment] = {}
+                    node = node[segment]
+            else:
+                raise ScenarioError(f"{_dotted(segments[:depth])!r} is not a table in the file", field=label)
+            annotation = found
+        applied.append((segments, override))
+    return data, applied
+
+
+def _deep_copy(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _deep_copy(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_deep_copy(v) for v in value]
+    return value
+
+
+# --------------------------------------------------------------------------- validation
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."
+
+
+def _error_from(exc: ValidationError, text: str, source: str | None, applied: Sequence[tuple[list[str], str]]) -> ScenarioError:
+    err = exc.errors(include_url=False)[0]
+    path, parent = _clean_loc(err.get("loc", ()))
+    inner = (err.get("ctx") or {}).get("error")
+    kind = err.get("type", "")
+    if isinstance(inner, ScenarioError):
+        if inner.field:
+            path = path + [int(p) if p.isdigit() else p for p in inner.field.split(".")]
+        message = inner.message
+    elif kind == "extra_forbidden":
+        allowed = _allowed_keys(parent)
+        message = f"unknown key; allowed: {', '.join(allowed)}" if allowed else "unknown key"
+    elif kind == "missing":
+        message = "missing required field"
+    else:
+        message = err.get("msg", "invalid value")
+        if message.startswith("Value error, "):
+            message = message[len("Value error, "):]
+        if "input" in err and not isinstance(err["input"], (dict, list)):
+            message += f"; got {_short(err['input'])}"
+    dotted = _dotted(path) or None
+    for segments, override in applied:
+        joined = ".".join(segments)
+        if dotted and (dotted == joined or dotted.startswith(joined + ".") or joined.startswith(dotted + ".")):
+            return ScenarioError(f"{message} (from --set {override})", field=dotted, source=source)
+    line = _line_of(key_lines(text), path) if text else None
+    return ScenarioError(message, field=dotted, line=line, source=source)
+
+
+def _check_version(raw: Mapping[str, Any], text: str, source: str | None) -> None:
+    supported = ", ".join(str(v) for v in SUPPORTED_SCHEMA_VERSIONS)
+    line = _line_of(key_lines(text), ["schema_version"]) if text else None
+    if "schema_version" not in raw:
+        raise ScenarioError(f"missing; supported: {supported}", field="schema_version", source=source)
+    version = raw["schema_version"]
+    if isinstance(version, bool) or version not in SUPPORTED_SCHEMA_VERSIONS:
+        raise ScenarioError(f"unsupported schema version {_short(version)}; supported: {supported}",
+                            field="schema_version", line=line, source=source)
+
+
+def _validate(raw: dict[str, Any], text: str, source: str | None, overrides: Sequence[str]) -> Scenario:
+    data, applied = apply_overrides(raw, overrides)
+    _check_version(data, text if not any(s[0] == "schema_version" for s, _ in applied) else "", source)
+    try:
+        return Scenario.model_validate(data)
+    except ValidationError as exc:
+        raise _error_from(exc, text, source, applied) from None
+    except RecursionError:
+        raise ScenarioError("scenario nested too deeply", source=source) from None
+
+
+def validate_dict(data: Mapping[str, Any], overrides: Sequence[str] = (), *, source: str | None = None) -> Scenario:
+    """Validate a raw scenario table (as read from TOML), after applying overrides.
+
+    Raises
+    ------
+    ScenarioError
+        For the first problem found.
+    """
+    if not isinstance(data, Mapping):
+        raise ScenarioError("a scenario must be a table", source=source)
+    return _validate(dict(data), "", source, overrides)
+
+
+def load_scenario(name_or_path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
+    """Load a bundled scenario by name, or a TOML file by path, apply overrides and validate it.
+
+    Parameters
+    ----------
+    name_or_path
+        A bundled name (``"sma-2020"``; see :func:`list_scenarios`) or a path to a ``.toml`` file.
+    overrides
+        ``path.to.field=VALUE`` strings, VALUE read as TOML (see :func:`parse_override`).
+
+    Returns
+    -------
+    Scenario
+        The frozen, validated scenario.
+
+    Raises
+    ------
+    ScenarioError
+        Unknown name, missing file, malformed TOML, unsupported ``schema_version``, malformed or
+        unknown override, or the first validation error (dotted field, line where findable).
+
+    Examples
+    --------
+    >>> s = load_scenario("sma-2020", ["levers.transparency=0.8"])
+    >>> s.levers.transparency
+    0.8
+    """
+    if isinstance(overrides, str):
+        overrides = [overrides]
+    text, source = _read(name_or_path)
+    raw = _parse_toml(text, source)
+    return _validate(raw, text, source, overrides)
+
+
+def validate_file(path: str | Path) -> Scenario:
+    """Validate one scenario file (or bundled name) without overrides; return the scenario.
+
+    Raises
+    ------
+    ScenarioError
+        As :func:`load_scenario`.
+    """
+    return load_scenario(path)
+
+
+# --------------------------------------------------------------------------- dump & hash
+
+
+def _tomlable(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(k): _tomlable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_tomlable(v) for v in value]
+    return value
+
+
+def dump_scenario(scenario: Scenario) -> str:
+    """Write a scenario as TOML text; ``load`` of the result gives an equal scenario.
+
+    Absent optional values (``None``) are left out; comments of the original file are not kept.
+    """
+    data = scenario.model_dump(mode="python", by_alias=True, exclude_none=True)
+    body = tomli_w.dumps(_tomlable(data))
+    return f"# burdenshare scenario {scenario.name!r} (schema {scenario.schema_version}), written by dump_scenario\n{body}"
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 (hex) of the scenario's canonical JSON (sorted keys, no spaces, UTF-8)."""
+    payload = json.dumps(
+        scenario.model_dump(mode="json", by_alias=True),
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
+        allow_nan=False,
+    )
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+

@@ -1,0 +1,834 @@
+"""The scenario schema: a frozen, validated description of one negotiation (DESIGN.md §3-4).
+
+A scenario is *data*: what the world is (parties, the agreement space, the cost model, public
+opinion, the legislature, the protocol, dated events, strategies, uncertain parameters and the
+levers a user may move).  How it is sampled (draws, seed, backend) lives elsewhere.
+
+Units (DESIGN.md §6): money in base units with the currency in the key (``_krw`` in won,
+``_usd`` in dollars), shares and probabilities in [0, 1], rates that the record states in percent
+keep a ``_pct`` suffix, dates are TOML dates.  Every model forbids unknown keys and is frozen.
+
+Validation that spans sections (references between ids, dates against the protocol horizon,
+paths named by ``uncertainty``) lives in :class:`Scenario`'s model validator.  Those checks raise
+:class:`~burdenshare.errors.ScenarioError` with a ``field`` *relative to the scenario root*;
+pydantic wraps it, and :mod:`burdenshare.scenario.io` unwraps it into one ScenarioError with the
+full dotted path and the line in the file.
+"""
+
+from __future__ import annotations
+
+import math
+import datetime as _dt
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from burdenshare.errors import ScenarioError
+
+Date = _dt.date
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "SUPPORTED_SCHEMA_VERSIONS",
+    "DATE_MIN",
+    "DATE_MAX",
+    "MAX_GRID_POINTS",
+    "STRATEGY_KINDS",
+    "EVENT_KINDS",
+    "DISTRIBUTIONS",
+    "Scenario",
+]
+
+SCHEMA_VERSION = 1
+SUPPORTED_SCHEMA_VERSIONS: tuple[int, ...] = (1,)
+
+#: Earliest date a scenario may mention: 1 Jan 1991, the first year of the 1st SMA, the first
+#: year the bundled data covers (``sma_history.csv``, ``sma_annual_contributions.csv``).
+DATE_MIN = _dt.date(1991, 1, 1)
+#: Latest date a scenario may mention: 31 Dec 2026, the end of the last period any bundled data
+#: row covers (Japan's host-nation support for FY2022-2026, ``context.csv``).  Dates past it would
+#: need facts (seats, rates, budgets) the data cannot supply.
+DATE_MAX = _dt.date(2026, 12, 31)
+#: Upper bound on the number of points of the amount grid (guards against a typo in ``step``).
+MAX_GRID_POINTS = 1_000_000
+
+STRATEGY_KINDS = (
+    "time_based",
+    "boulware",
+    "linear",
+    "conceder",
+    "tit_for_tat",
+    "hardliner",
+    "equilibrium",
+    "winset_aware",
+)
+EVENT_KINDS = (
+    "furlough",
+    "election",
+    "us_election",
+    "inauguration",
+    "new_assembly",
+    "statement",
+    "deadline",
+    "round",
+    "other",
+)
+DISTRIBUTIONS = ("uniform", "normal", "truncnorm", "beta", "triangular", "lognormal", "bernoulli")
+
+Share = Annotated[float, Field(ge=0.0, le=1.0)]
+Probability = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNegMoney = Annotated[float, Field(ge=0.0)]
+PosMoney = Annotated[float, Field(gt=0.0)]
+Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_\-]+$")]
+Text = Annotated[str, Field(max_length=20_000)]
+ParamValue = Union[bool, int, float, Date, str]
+
+
+def _fail(field: str, message: str) -> None:
+    """Raise a ScenarioError for ``field`` (a dotted path relative to the scenario root)."""
+    raise ScenarioError(message, field=field)
+
+
+def _check_date(field: str, value: Date | None) -> None:
+    if value is not None and not (DATE_MIN <= value <= DATE_MAX):
+        _fail(field, f"date {value.isoformat()} is outside the data range {DATE_MIN.isoformat()}..{DATE_MAX.isoformat()}")
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(
+        frozen=True,
+        extra="forbid",
+        allow_inf_nan=False,
+        populate_by_name=True,
+        validate_default=True,
+    )
+
+
+# --------------------------------------------------------------------------- provenance
+
+
+class Provenance(_Model):
+    """Where the numbers come from and which are assumptions (free text, for people)."""
+
+    summary: Text = ""
+    sources: list[Text] = Field(default_factory=list)
+    assumptions: list[Text] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------- parties
+
+
+class Government(_Model):
+    """One of the two governments at the table."""
+
+    id: Id
+    name: Text
+    currency: Literal["USD", "KRW", "JPY", "EUR"]
+    role: Literal["proposer", "host"]
+
+
+class Principal(_Model):
+    """The proposer's head of government (the US President), who must approve what the agent initials.
+
+    ``reservation_value_krw`` is the lowest first-year amount (won per year) he approves; it is
+    usually uncertain (give it a distribution under ``uncertainty``).  At the ``us_election`` event
+    the administration changes with ``p_administration_change``; from the ``inauguration`` event the
+    new President's reservation value is ``reservation_value_after_change_krw``.
+    """
+
+    id: Id
+    name: Text
+    government: Id
+    approval_required: bool = True
+    reservation_value_krw: PosMoney
+    p_administration_change: Probability = 0.0
+    reservation_value_after_change_krw: PosMoney | None = None
+
+
+class HostExecutive(_Model):
+    """The host executive: submits the consent bill (agenda control) and answers to its own base."""
+
+    id: Id
+    name: Text
+    government: Id
+    base_bloc: Id
+    submission: Literal["immediate", "strategic"] = "strategic"
+    opinion_weight: Share = 0.5
+
+
+class Parties(_Model):
+    governments: list[Government] = Field(min_length=2, max_length=2)
+    principal: Principal
+    host_executive: HostExecutive
+
+    @model_validator(mode="after")
+    def _roles(self) -> Parties:
+        ids = [g.id for g in self.governments]
+        if len(set(ids)) != 2:
+            _fail("governments.1.id", f"duplicate government id {ids[1]!r}")
+        roles = sorted(g.role for g in self.governments)
+        if roles != ["host", "proposer"]:
+            _fail("governments", f"roles are {roles}; allowed: exactly one 'proposer' and one 'host'")
+        if self.principal.government != self.proposer.id:
+            _fail("principal.government", f"got {self.principal.government!r}; allowed: the proposer {self.proposer.id!r}")
+        if self.host_executive.government != self.host.id:
+            _fail("host_executive.government", f"got {self.host_executive.government!r}; allowed: the host {self.host.id!r}")
+        return self
+
+    @property
+    def proposer(self) -> Government:
+        """The proposing government (pays for the troops, asks for support)."""
+        return next(g for g in self.governments if g.role == "proposer")
+
+    @property
+    def host(self) -> Government:
+        """The host government (pays the SMA contribution, needs legislative consent)."""
+        return next(g for g in self.governments if g.role == "host")
+
+
+# --------------------------------------------------------------------------- agreement space
+
+EscalatorKind = Literal["none", "fixed", "cpi", "defense_budget"]
+
+
+class AgreementSpace(_Model):
+    """The terms that can be bargained over.
+
+    The amount grid runs from ``amount_min_krw`` to ``amount_max_krw`` (first-year amount, won per
+    year) with either ``amount_step_krw`` or ``amount_n`` points (exactly one).  Durations are the
+    lever ``levers.allowed_durations``; each must be at most ``max_duration_years``.
+    """
+
+    amount_min_krw: NonNegMoney
+    amount_max_krw: PosMoney
+    amount_step_krw: PosMoney | None = None
+    amount_n: Annotated[int, Field(ge=1)] | None = None
+    max_duration_years: Annotated[int, Field(ge=1, le=30)] = 5
+    escalators: list[EscalatorKind] = Field(default_factory=lambda: ["none"], min_length=1)
+    categories: list[Id] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _grid(self) -> AgreementSpace:
+        if self.amount_min_krw > self.amount_max_krw:
+            _fail("amount_min_krw", f"{self.amount_min_krw:g} is above amount_max_krw {self.amount_max_krw:g}; allowed: min <= max")
+        if (self.amount_step_krw is None) == (self.amount_n is None):
+            _fail("amount_step_krw", "give exactly one of amount_step_krw and amount_n")
+        points = self.grid_points()
+        if points > MAX_GRID_POINTS:
+            _fail("amount_step_krw" if self.amount_n is None else "amount_n",
+                  f"the amount grid would have {points} points; allowed: at most {MAX_GRID_POINTS}")
+        if len(set(self.categories)) != len(self.categories):
+            _fail("categories", "category ids must be unique")
+        if len(set(self.escalators)) != len(self.escalators):
+            _fail("escalators", "escalator kinds must be unique")
+        return self
+
+    def grid_points(self) -> int:
+        """Number of points of the amount grid."""
+        if self.amount_n is not None:
+            return self.amount_n
+        span = self.amount_max_krw - self.amount_min_krw
+        assert self.amount_step_krw is not None
+        return int(math.floor(span / self.amount_step_krw + 1e-9)) + 1
+
+
+# --------------------------------------------------------------------------- cost model (contract with `explain`)
+
+
+class Escalator(_Model):
+    """Year-on-year growth of the payment: none, a fixed %, CPI- or defence-budget-linked, optionally capped."""
+
+    kind: EscalatorKind = "none"
+    rate_pct: Annotated[float, Field(ge=-100.0, le=100.0)] = 0.0
+    cap_pct: Annotated[float, Field(ge=0.0, le=100.0)] | None = None
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Escalator:
+        if self.kind == "none" and (self.rate_pct != 0.0 or self.cap_pct is not None):
+            _fail("kind", "'none' takes no rate_pct or cap_pct; use kind = 'fixed' for a fixed rate")
+        if self.kind == "fixed" and self.cap_pct is not None and self.rate_pct > self.cap_pct:
+            _fail("cap_pct", f"{self.cap_pct:g} is below the fixed rate_pct {self.rate_pct:g}")
+        return self
+
+
+class CostCategory(_Model):
+    """One cost category: covered by the current agreement or newly sought, with its share of the ask."""
+
+    id: Id
+    label: Text
+    status: Literal["covered", "sought"]
+    share_of_ask: Share
+    source: Text
+    assumption: bool = False
+
+
+class CostModel(_Model):
+    """How an agreement becomes a payment schedule (contract with the ``explain`` engineer)."""
+
+    base_year: Annotated[int, Field(ge=DATE_MIN.year, le=DATE_MAX.year)]
+    current_agreement_krw: PosMoney
+    current_agreement_source: Text
+    discount_rate: Annotated[float, Field(ge=0.0, lt=1.0)]
+    escalator: Escalator = Field(default_factory=Escalator)
+    categories: list[CostCategory] = Field(min_length=1)
+    exchange_rates_krw_per_usd: dict[Annotated[int, Field(ge=DATE_MIN.year, le=2100)], PosMoney] = Field(default_factory=dict)
+    exchange_rate_source: Text = ""
+
+    @model_validator(mode="after")
+    def _shares(self) -> CostModel:
+        ids = [c.id for c in self.categories]
+        if len(set(ids)) != len(ids):
+            dup = next(i for i in ids if ids.count(i) > 1)
+            _fail("categories", f"duplicate category id {dup!r}")
+        total = math.fsum(c.share_of_ask for c in self.categories)
+        if abs(total - 1.0) > 1e-9:
+            _fail("categories", f"share_of_ask sums to {total:.12g}; allowed: 1 (within 1e-9)")
+        return self
+
+
+# --------------------------------------------------------------------------- opinion
+
+
+class OpinionGroup(_Model):
+    """A partisan group of the public, with its population share and the poll subgroups it fits to."""
+
+    id: Id
+    label: Text
+    population_share: Share
+    poll_subgroups: list[Text] = Field(default_factory=list)
+    bloc: Id | None = None
+
+
+class Transparency(_Model):
+    """Transparency as Bayesian information (THEORY.md §15).
+
+    The itemized statement reveals the justified amount with noise ``signal_noise_sd_krw`` at full
+    transparency (the opinion model scales it with the lever ``levers.transparency``); a statement from
+    the asking side counts with weight ``credibility_weight``.  The justified amount counts covered
+    categories at ``justified_share_covered`` and sought ones at ``justified_share_sought``.
+    """
+
+    credibility_weight: Share
+    signal_noise_sd_krw: PosMoney
+    prior_sd_krw: PosMoney
+    justified_share_covered: Share = 1.0
+    justified_share_sought: Share = 0.0
+
+
+class Coercion(_Model):
+    """Coercion (furloughs, drawdown threats): backlash and the no-deal cost (THEORY.md §15 reverberation).
+
+    ``backlash_rho``: WTP' = WTP·(1 + rho·pressure), pressure = furloughed share of the workforce;
+    negative for backlash, positive for persuasion.  ``no_deal_cost_weight``: share of the perceived
+    no-deal cost (drawdown) the public adds to its WTP.
+    """
+
+    backlash_rho: Annotated[float, Field(ge=-10.0, le=10.0)] = 0.0
+    no_deal_cost_weight: Share = 0.0
+
+
+class EventEffect(_Model):
+    """The effect of a dated event on opinion: a shift of WTP decaying with a half-life (rally form)."""
+
+    event: Id
+    wtp_shift_share: Annotated[float, Field(ge=-1.0, le=10.0)] = 0.0
+    half_life_days: Annotated[float, Field(gt=0.0)] | None = None
+
+
+class Opinion(_Model):
+    """Public opinion inputs: which poll rows to fit, the groups, transparency, coercion, events."""
+
+    polls: list[Id] = Field(min_length=1)
+    reading: Literal["main", "alt"] = "main"
+    anchor_ask_usd: PosMoney
+    wtp_family: Literal["lognormal", "normal", "piecewise_linear"] = "lognormal"
+    drop_dont_know: bool = True
+    groups: list[OpinionGroup] = Field(min_length=1)
+    transparency: Transparency
+    coercion: Coercion = Field(default_factory=Coercion)
+    event_effects: list[EventEffect] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _groups(self) -> Opinion:
+        ids = [g.id for g in self.groups]
+        if len(set(ids)) != len(ids):
+            _fail("groups", "group ids must be unique")
+        total = math.fsum(g.population_share for g in self.groups)
+        if abs(total - 1.0) > 1e-9:
+            _fail("groups", f"population_share sums to {total:.12g}; allowed: 1 (within 1e-9)")
+        return self
+
+
+# --------------------------------------------------------------------------- legislature
+
+
+class Bloc(_Model):
+    """A party bloc of the host legislature."""
+
+    id: Id
+    label: Text
+    camp: Literal["ruling", "opposition", "other"] = "other"
+
+
+class Period(_Model):
+    """Seats by bloc from a date on (until the next period).  Either ``seats`` or ``seats_from_data``."""
+
+    from_: Date = Field(alias="from")
+    label: Text = ""
+    seats: dict[Id, Annotated[int, Field(ge=0)]] | None = None
+    seats_from_data: bool = False
+    source: Text = ""
+
+    @model_validator(mode="after")
+    def _one_source(self) -> Period:
+        if (self.seats is not None) == self.seats_from_data:
+            _fail("seats", "give exactly one of seats (a table bloc = seats) and seats_from_data = true")
+        return self
+
+
+class Legislature(_Model):
+    """The host legislature: seats by period, the consent rule (Art. 49), discipline, opinion weight."""
+
+    total_seats: Annotated[int, Field(ge=1, le=10_000)]
+    quorum: Annotated[int, Field(ge=1)]
+    majority_of: Literal["present", "all"] = "present"
+    attendance_rate: Probability
+    abstention_rate: Probability = 0.0
+    party_discipline: Probability
+    opinion_weight: Share
+    opinion_weight_pre_election: Share
+    pre_election_window_days: Annotated[int, Field(ge=0, le=3650)] = 0
+    blocs: list[Bloc] = Field(min_length=1)
+    periods: list[Period] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _seats(self) -> Legislature:
+        if self.quorum > self.total_seats:
+            _fail("quorum", f"{self.quorum} exceeds total_seats {self.total_seats}")
+        bloc_ids = [b.id for b in self.blocs]
+        if len(set(bloc_ids)) != len(bloc_ids):
+            _fail("blocs", "bloc ids must be unique")
+        previous: Date | None = None
+        for i, period in enumerate(self.periods):
+            if previous is not None and period.from_ <= previous:
+                _fail(f"periods.{i}.from", f"{period.from_.isoformat()} is not after the previous period's {previous.isoformat()}; periods must be in increasing date order")
+            previous = period.from_
+            if period.seats is not None:
+                for bloc in period.seats:
+                    if bloc not in bloc_ids:
+                        _fail(f"periods.{i}.seats.{bloc}", f"unknown bloc; allowed: {', '.join(bloc_ids)}")
+                total = sum(period.seats.values())
+                if total > self.total_seats:
+                    _fail(f"periods.{i}.seats", f"seats sum to {total}; allowed: at most total_seats {self.total_seats}")
+        return self
+
+
+# --------------------------------------------------------------------------- protocol
+
+
+class Rounds(_Model):
+    """The session calendar: explicit ``dates`` or a ``start`` and ``interval_days`` (exactly one form)."""
+
+    dates: list[Date] | None = None
+    start: Date | None = None
+    interval_days: Annotated[int, Field(ge=1, le=3650)] | None = None
+
+    @model_validator(mode="after")
+    def _form(self) -> Rounds:
+        if self.dates is not None:
+            if self.start is not None or self.interval_days is not None:
+                _fail("", "give either dates or start + interval_days, not both")
+            if not self.dates:
+                _fail("dates", "must not be empty")
+            for i in range(1, len(self.dates)):
+                if self.dates[i] <= self.dates[i - 1]:
+                    _fail(f"dates.{i}", "round dates must be strictly increasing")
+        elif self.start is None or self.interval_days is None:
+            _fail("", "give either dates or both start and interval_days")
+        return self
+
+    def schedule(self, until: Date) -> list[Date]:
+        """All round dates up to and including ``until``."""
+        if self.dates is not None:
+            return [d for d in self.dates if d <= until]
+        assert self.start is not None and self.interval_days is not None
+        out: list[Date] = []
+        day = self.start
+        step = self.interval_days
+        while day <= until:
+            out.append(day)
+            day = _dt.date.fromordinal(day.toordinal() + step)
+        return out
+
+
+class Overtime(_Model):
+    """Costs of impasse after the deadline, per round and per side (won), and the drawdown option."""
+
+    per_round_cost_krw: dict[Id, NonNegMoney] = Field(default_factory=dict)
+    drawdown_outside_option: bool = False
+    troop_level: Annotated[int, Field(ge=0)] | None = None
+    drawdown_floor_troops: Annotated[int, Field(ge=0)] | None = None
+
+    @model_validator(mode="after")
+    def _floor(self) -> Overtime:
+        if self.troop_level is not None and self.drawdown_floor_troops is not None and self.drawdown_floor_troops > self.troop_level:
+            _fail("drawdown_floor_troops", f"{self.drawdown_floor_troops} is above troop_level {self.troop_level}")
+        return self
+
+
+class Protocol(_Model):
+    """Dated rounds of alternating offers with a deadline, overtime up to a horizon, optional TIOLI."""
+
+    first_proposer: Id
+    rounds: Rounds
+    deadline: Date
+    horizon: Date
+    n_steps: Annotated[int, Field(ge=1, le=100_000)]
+    take_it_or_leave_it: bool = False
+    after_rejection: Literal["continue", "end"] = "continue"
+    overtime: Overtime = Field(default_factory=Overtime)
+
+
+# --------------------------------------------------------------------------- events
+
+
+class Event(_Model):
+    """A dated event.  Kinds ``furlough`` and ``election`` take their date from the levers
+    (``levers.furlough_from``, ``levers.election_date``) and must not give one."""
+
+    id: Id
+    kind: Literal[
+        "furlough", "election", "us_election", "inauguration", "new_assembly", "statement", "deadline", "round", "other"
+    ]
+    date: Date | None = None
+    label: Text = ""
+    source: Text = ""
+    parameters: dict[Id, ParamValue] = Field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- strategies
+
+
+class Strategy(_Model):
+    """A negotiator's strategy and preferences (DESIGN.md §4 Strategies).
+
+    Time-based kinds use the aspiration exponent: ``boulware`` needs exponent < 1, ``linear`` exactly
+    1, ``conceder`` > 1 (``time_based`` takes any).  Money is won per year (first-year amount).
+    ``opening_offer_krw`` unset means: the proposer opens at ``levers.us_ask_usd`` and the host at the
+    current agreement.
+    """
+
+    kind: Literal["time_based", "boulware", "linear", "conceder", "tit_for_tat", "hardliner", "equilibrium", "winset_aware"]
+    exponent: Annotated[float, Field(gt=0.0, le=1000.0)] = 1.0
+    reservation_value_krw: PosMoney
+    opening_offer_krw: PosMoney | None = None
+    discount_factor: Annotated[float, Field(gt=0.0, le=1.0)]
+    audience_cost_krw: NonNegMoney = 0.0
+    obstinate_probability: Probability = 0.0
+    duration_preference: Literal["short", "long", "none"] = "none"
+
+    @model_validator(mode="after")
+    def _exponent(self) -> Strategy:
+        if self.kind == "boulware" and not self.exponent < 1.0:
+            _fail("exponent", f"{self.exponent:g}; boulware needs exponent < 1 (use 'conceder' for > 1, 'linear' for 1)")
+        if self.kind == "linear" and self.exponent != 1.0:
+            _fail("exponent", f"{self.exponent:g}; linear needs exponent = 1")
+        if self.kind == "conceder" and not self.exponent > 1.0:
+            _fail("exponent", f"{self.exponent:g}; conceder needs exponent > 1 (use 'boulware' for < 1)")
+        return self
+
+
+# --------------------------------------------------------------------------- uncertainty
+
+
+class _Dist(_Model):
+    param: Annotated[str, Field(min_length=1, max_length=300)]
+    source: Text = ""
+
+
+class Uniform(_Dist):
+    dist: Literal["uniform"]
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _check(self) -> Uniform:
+        if not self.low < self.high:
+            _fail("low", f"{self.low:g} is not below high {self.high:g}")
+        return self
+
+
+class Normal(_Dist):
+    dist: Literal["normal"]
+    mean: float
+    sd: Annotated[float, Field(gt=0.0)]
+
+
+class TruncNorm(_Dist):
+    dist: Literal["truncnorm"]
+    mean: float
+    sd: Annotated[float, Field(gt=0.0)]
+    low: float
+    high: float
+
+    @model_validator(mode="after")
+    def _check(self) -> TruncNorm:
+        if not self.low < self.high:
+            _fail("low", f"{self.low:g} is not below high {self.high:g}")
+        return self
+
+
+class Beta(_Dist):
+    dist: Literal["beta"]
+    a: Annotated[float, Field(gt=0.0)]
+    b: Annotated[float, Field(gt=0.0)]
+    low: float = 0.0
+    high: float = 1.0
+
+    @model_validator(mode="after")
+    def _check(self) -> Beta:
+        if not self.low < self.high:
+            _fail("low", f"{self.low:g} is not below high {self.high:g}")
+        return self
+
+
+class Triangular(_Dist):
+    dist: Literal["triangular"]
+    low: float
+    mode: float
+    high: float
+
+    @model_validator(mode="after")
+    def _check(self) -> Triangular:
+        if not (self.low <= self.mode <= self.high and self.low < self.high):
+            _fail("mode", f"need low <= mode <= high and low < high; got {self.low:g}, {self.mode:g}, {self.high:g}")
+        return self
+
+
+class LogNormal(_Dist):
+    dist: Literal["lognormal"]
+    mu: float
+    sigma: Annotated[float, Field(gt=0.0)]
+
+
+class Bernoulli(_Dist):
+    dist: Literal["bernoulli"]
+    p: Probability
+
+
+Distribution = Annotated[
+    Union[Uniform, Normal, TruncNorm, Beta, Triangular, LogNormal, Bernoulli],
+    Field(discriminator="dist"),
+]
+
+
+def support(dist: Any) -> tuple[float, float] | None:
+    """The bounded support ``(low, high)`` of a distribution, or None where it is unbounded."""
+    if isinstance(dist, (Uniform, TruncNorm, Beta, Triangular)):
+        return (dist.low, dist.high)
+    if isinstance(dist, Bernoulli):
+        return (0.0, 1.0)
+    return None
+
+
+# --------------------------------------------------------------------------- levers
+
+
+class Levers(_Model):
+    """What a user moves (``--set levers.X=...``)."""
+
+    as_of: Date
+    us_ask_usd: PosMoney
+    transparency: Share
+    allowed_durations: list[Annotated[int, Field(ge=1)]] = Field(min_length=1)
+    furlough_from: Date | Literal["none"] = "none"
+    election_date: Date
+
+    @field_validator("allowed_durations")
+    @classmethod
+    def _unique(cls, value: list[int]) -> list[int]:
+        if len(set(value)) != len(value):
+            raise ValueError("durations must be unique")
+        return value
+
+
+# --------------------------------------------------------------------------- the scenario
+
+
+class Scenario(_Model):
+    """A complete, validated, frozen scenario (schema version 1)."""
+
+    schema_version: Literal[1]
+    name: Id
+    title: Annotated[str, Field(min_length=1, max_length=300)]
+    description: Text = ""
+    provenance: Provenance = Field(default_factory=Provenance)
+    parties: Parties
+    agreement_space: AgreementSpace
+    cost_model: CostModel
+    opinion: Opinion
+    legislature: Legislature
+    protocol: Protocol
+    events: list[Event] = Field(default_factory=list)
+    strategies: dict[Id, Strategy]
+    uncertainty: list[Distribution] = Field(default_factory=list)
+    levers: Levers
+
+    @model_validator(mode="after")
+    def _cross_checks(self) -> Scenario:
+        self._check_dates()
+        self._check_references()
+        self._check_levers()
+        self._check_uncertainty()
+        return self
+
+    # -- helpers -----------------------------------------------------------------
+
+    def _check_dates(self) -> None:
+        lev, pro = self.levers, self.protocol
+        _check_date("levers.as_of", lev.as_of)
+        _check_date("levers.election_date", lev.election_date)
+        if lev.furlough_from != "none":
+            _check_date("levers.furlough_from", lev.furlough_from)
+        _check_date("protocol.deadline", pro.deadline)
+        _check_date("protocol.horizon", pro.horizon)
+        _check_date("protocol.rounds.start", pro.rounds.start)
+        for i, d in enumerate(pro.rounds.dates or []):
+            _check_date(f"protocol.rounds.dates.{i}", d)
+        for i, ev in enumerate(self.events):
+            _check_date(f"events.{i}.date", ev.date)
+            for key, value in ev.parameters.items():
+                if isinstance(value, Date):
+                    _check_date(f"events.{i}.parameters.{key}", value)
+        for i, period in enumerate(self.legislature.periods):
+            _check_date(f"legislature.periods.{i}.from", period.from_)
+        # contradictions
+        if pro.horizon < lev.as_of:
+            _fail("protocol.horizon", f"{pro.horizon.isoformat()} is before levers.as_of {lev.as_of.isoformat()}; nothing is left to simulate")
+        if lev.furlough_from != "none" and lev.furlough_from > pro.horizon:
+            _fail("levers.furlough_from", f"{lev.furlough_from.isoformat()} is after protocol.horizon {pro.horizon.isoformat()}; use \"none\" for no furlough")
+        rounds = pro.rounds.schedule(pro.horizon)
+        if pro.rounds.dates is not None and len(rounds) != len(pro.rounds.dates):
+            i = len(rounds)
+            _fail(f"protocol.rounds.dates.{i}", f"{pro.rounds.dates[i].isoformat()} is after protocol.horizon {pro.horizon.isoformat()}")
+        if pro.rounds.start is not None and pro.rounds.start > pro.horizon:
+            _fail("protocol.rounds.start", f"{pro.rounds.start.isoformat()} is after protocol.horizon {pro.horizon.isoformat()}")
+        if pro.n_steps > len(rounds):
+            _fail("protocol.n_steps", f"{pro.n_steps} steps but only {len(rounds)} rounds fall on or before protocol.horizon")
+        if self.legislature.periods[0].from_ > lev.as_of:
+            _fail("legislature.periods.0.from", f"{self.legislature.periods[0].from_.isoformat()} is after levers.as_of {lev.as_of.isoformat()}; the first period must cover as_of")
+        by_kind: dict[str, list[int]] = {}
+        for i, ev in enumerate(self.events):
+            by_kind.setdefault(ev.kind, []).append(i)
+        us_election = [self.events[i].date for i in by_kind.get("us_election", [])]
+        for i in by_kind.get("inauguration", []):
+            d = self.events[i].date
+            if d is not None and any(u is not None and d <= u for u in us_election):
+                _fail(f"events.{i}.date", f"the inauguration ({d.isoformat()}) must come after the us_election")
+        for i in by_kind.get("new_assembly", []):
+            d = self.events[i].date
+            if d is not None and "election" in by_kind and d <= lev.election_date:
+                _fail(f"events.{i}.date", f"the new assembly ({d.isoformat()}) must sit after levers.election_date ({lev.election_date.isoformat()})")
+
+    def _check_references(self) -> None:
+        gov_ids = [g.id for g in self.parties.governments]
+        bloc_ids = [b.id for b in self.legislature.blocs]
+        cat_ids = [c.id for c in self.cost_model.categories]
+        event_ids = [e.id for e in self.events]
+        if self.parties.host_executive.base_bloc not in bloc_ids:
+            _fail("parties.host_executive.base_bloc", f"unknown bloc {self.parties.host_executive.base_bloc!r}; allowed: {', '.join(bloc_ids)}")
+        for i, cat in enumerate(self.agreement_space.categories):
+            if cat not in cat_ids:
+                _fail(f"agreement_space.categories.{i}", f"unknown category {cat!r}; allowed: {', '.join(cat_ids)}")
+        if self.cost_model.escalator.kind not in self.agreement_space.escalators:
+            _fail("cost_model.escalator.kind", f"{self.cost_model.escalator.kind!r} is not in agreement_space.escalators ({', '.join(self.agreement_space.escalators)})")
+        for i, group in enumerate(self.opinion.groups):
+            if group.bloc is not None and group.bloc not in bloc_ids:
+                _fail(f"opinion.groups.{i}.bloc", f"unknown bloc {group.bloc!r}; allowed: {', '.join(bloc_ids)}")
+        for i, effect in enumerate(self.opinion.event_effects):
+            if effect.event not in event_ids:
+                _fail(f"opinion.event_effects.{i}.event", f"unknown event {effect.event!r}; allowed: {', '.join(event_ids) or '(no events)'}")
+        if len(set(event_ids)) != len(event_ids):
+            dup = next(e for e in event_ids if event_ids.count(e) > 1)
+            _fail(f"events.{event_ids.index(dup, event_ids.index(dup) + 1)}.id", f"duplicate event id {dup!r}")
+        for i, ev in enumerate(self.events):
+            if ev.kind in ("furlough", "election"):
+                lever = "levers.furlough_from" if ev.kind == "furlough" else "levers.election_date"
+                if ev.date is not None:
+                    _fail(f"events.{i}.date", f"a {ev.kind} event takes its date from {lever}; remove date here")
+                if sum(1 for e in self.events if e.kind == ev.kind) > 1:
+                    _fail(f"events.{i}.kind", f"at most one {ev.kind} event (its date is {lever})")
+            elif ev.date is None:
+                _fail(f"events.{i}.date", f"missing; a {ev.kind} event needs a date")
+        if self.protocol.first_proposer not in gov_ids:
+            _fail("protocol.first_proposer", f"unknown government {self.protocol.first_proposer!r}; allowed: {', '.join(gov_ids)}")
+        for key in self.protocol.overtime.per_round_cost_krw:
+            if key not in gov_ids:
+                _fail(f"protocol.overtime.per_round_cost_krw.{key}", f"unknown government; allowed: {', '.join(gov_ids)}")
+        for key in self.strategies:
+            if key not in gov_ids:
+                _fail(f"strategies.{key}", f"unknown negotiator; allowed: {', '.join(gov_ids)}")
+        for gid in gov_ids:
+            if gid not in self.strategies:
+                _fail("strategies", f"missing a strategy for {gid!r}; need one per government ({', '.join(gov_ids)})")
+
+    def _check_levers(self) -> None:
+        top = self.agreement_space.max_duration_years
+        for i, years in enumerate(self.levers.allowed_durations):
+            if years > top:
+                _fail(f"levers.allowed_durations.{i}", f"{years} years; allowed: 1..{top} (agreement_space.max_duration_years)")
+
+    def _check_uncertainty(self) -> None:
+        seen: set[str] = set()
+        for i, dist in enumerate(self.uncertainty):
+            if dist.param in seen:
+                _fail(f"uncertainty.{i}.param", f"{dist.param!r} already has a distribution")
+            seen.add(dist.param)
+            if dist.param.startswith(("uncertainty", "schema_version")):
+                _fail(f"uncertainty.{i}.param", f"{dist.param!r} cannot be uncertain")
+            value = resolve_path(self, dist.param)
+            if value is _MISSING:
+                _fail(f"uncertainty.{i}.param", f"{dist.param!r} is not a field of this scenario")
+            if dist.dist == "bernoulli":
+                if not isinstance(value, (bool, float, int)):
+                    _fail(f"uncertainty.{i}.param", f"{dist.param!r} is {type(value).__name__}; bernoulli needs a bool or number")
+            elif isinstance(value, bool) or not isinstance(value, (int, float)):
+                kind = "unset" if value is None else type(value).__name__
+                _fail(f"uncertainty.{i}.param", f"{dist.param!r} is {kind}; a {dist.dist} distribution needs a number")
+
+
+_MISSING = object()
+
+
+def resolve_path(obj: Any, path: str) -> Any:
+    """Follow a dotted path (``strategies.us.reservation_value_krw``, ``legislature.periods.0.seats.x``)
+    through models, lists and dicts; return the value or a sentinel when it does not exist."""
+    current = obj
+    for part in path.split("."):
+        if isinstance(current, BaseModel):
+            name = _field_name(type(current), part)
+            if name is None:
+                return _MISSING
+            current = getattr(current, name)
+        elif isinstance(current, list):
+            if not part.isdigit() or int(part) >= len(current):
+                return _MISSING
+            current = current[int(part)]
+        elif isinstance(current, dict):
+            key: Any = part
+            if key not in current and part.lstrip("-").isdigit() and int(part) in current:
+                key = int(part)
+            if key not in current:
+                return _MISSING
+            current = current[key]
+        else:
+            return _MISSING
+    return current
+
+
+def _field_name(model: type[BaseModel], key: str) -> str | None:
+    """The attribute name of the field whose name or alias is ``key``."""
+    for name, info in model.model_fields.items():
+        if key == (info.alias or name):
+            return name
+    return None
