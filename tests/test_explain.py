@@ -12,11 +12,15 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from burdenshare import data
 from burdenshare.errors import DataError, SpecError
 from burdenshare.explain import explain, split_largest_remainder
 
 ITEM_KEYS = {"category", "year", "amount_krw", "amount_usd", "source", "assumption"}
+
+
+def half_up(x: float) -> int:
+    """Round half up to a whole unit, as explain() does."""
+    return math.floor(x + 0.5)
 
 
 def stand_in(
@@ -63,7 +67,7 @@ def test_json_shape_and_base_units() -> None:
     assert {"ask_krw", "ask_usd", "total_krw", "total_usd", "items", "comparisons"} <= set(j)
     json.dumps(j)  # plain JSON
     assert j["ask_usd"] == 5_000_000_000
-    assert j["ask_krw"] == round(5e9 * 1180.20)  # data rate of the base year 2020
+    assert j["ask_krw"] == half_up(5e9 * 1180.20)  # data rate of the base year 2020
     assert all(ITEM_KEYS <= set(i) for i in j["items"])
     assert all(isinstance(i["amount_krw"], int) and isinstance(i["amount_usd"], int) for i in j["items"])
     assert [i["year"] for i in j["items"]] == [2020] * 5
@@ -88,10 +92,10 @@ def test_multi_year_fixed_escalator_by_hand() -> None:
     rates = {2021: 1150.0, 2022: 1100.0}
     s = explain(stand_in(kind="fixed", rate_pct=8.2, rates=rates), years=3)
     a0 = 5e9 * 1180.20
-    expected_krw = [round(a0), round(a0 * 1.082), round(a0 * 1.082**2)]
+    expected_krw = [half_up(a0), half_up(a0 * 1.082), half_up(a0 * 1.082**2)]
     assert list(s.year_totals_krw) == expected_krw
     assert s.total_krw == sum(expected_krw)
-    assert list(s.year_totals_usd) == [5_000_000_000, round(a0 * 1.082 / 1150.0), round(a0 * 1.082**2 / 1100.0)]
+    assert list(s.year_totals_usd) == [5_000_000_000, half_up(a0 * 1.082 / 1150.0), half_up(a0 * 1.082**2 / 1100.0)]
     assert s.total_usd == sum(s.year_totals_usd) == sum(i.amount_usd for i in s.items)
     for year, total in zip(s.years, s.year_totals_krw):
         assert sum(i.amount_krw for i in s.items if i.year == year) == total
@@ -121,7 +125,7 @@ def test_cpi_escalator_needs_index_data_or_assumption() -> None:
 def test_krw_ask_and_currency() -> None:
     s = explain(stand_in(), ask=1_174.9e9, currency="KRW")
     assert s.ask_krw == 1_174_900_000_000
-    assert s.ask_usd == round(1_174.9e9 / 1180.20)
+    assert s.ask_usd == half_up(1_174.9e9 / 1180.20)
     assert s.comparisons["increase_over_current_pct"].value == pytest.approx(100 * (1174.9 / 1038.9 - 1))
     title, header, rows, footer = s.render()
     assert header[3] == "Amount (KRW)" and rows[-1][0] == "Total"

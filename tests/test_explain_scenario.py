@@ -1,0 +1,74 @@
+"""explain() on the bundled ``sma-2020`` scenario (skipped until the scenario package provides it)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from burdenshare import data
+from burdenshare.costs import Escalator, payment_schedule
+from burdenshare.errors import BurdenshareError, DataError
+from burdenshare.explain import explain
+
+
+def half_up(x: float) -> int:
+    """Round half up to a whole unit, as explain() does."""
+    return math.floor(x + 0.5)
+
+
+@pytest.fixture(scope="module")
+def scenario():  # type: ignore[no-untyped-def]
+    try:
+        from burdenshare.scenario import load_scenario
+    except ImportError:
+        pytest.skip("burdenshare.scenario.load_scenario not available yet")
+    try:
+        return load_scenario("sma-2020")
+    except (BurdenshareError, FileNotFoundError) as exc:
+        pytest.skip(f"bundled scenario sma-2020 not available yet: {exc}")
+
+
+def _rate(scenario, year: int) -> float:  # type: ignore[no-untyped-def]
+    try:
+        return data.exchange_rate_krw_per_usd(year)
+    except DataError:
+        return float(scenario.cost_model.exchange_rates_krw_per_usd[year])
+
+
+def test_first_year_statement_matches_ask_and_data_rate(scenario) -> None:  # type: ignore[no-untyped-def]
+    s = explain(scenario)
+    j = s.to_json()
+    base = scenario.cost_model.base_year
+    ask = scenario.levers.us_ask_usd
+    assert j["ask_usd"] == half_up(ask)
+    assert j["ask_krw"] == half_up(ask * _rate(scenario, base))
+    assert sum(i["amount_krw"] for i in j["items"]) == j["total_krw"] == j["ask_krw"]
+    assert sum(i["amount_usd"] for i in j["items"]) == j["total_usd"] == j["ask_usd"]
+    assert all(i["source"] or i["assumption"] for i in j["items"])
+    assert len(j["items"]) == len(scenario.cost_model.categories)
+
+
+def test_multi_year_total_equals_ask_times_escalated_years(scenario) -> None:  # type: ignore[no-untyped-def]
+    cm = scenario.cost_model
+    years = 3
+    try:
+        s = explain(scenario, years=years)
+    except DataError as exc:
+        # allowed only when the scenario lacks an assumed rate or index for a later year
+        assert exc.field in ("cost_model.exchange_rates_krw_per_usd", "cost_model.escalator.kind")
+        pytest.skip(f"scenario cannot be explained over {years} years: {exc}")
+    esc = Escalator(cm.escalator.kind, cm.escalator.rate_pct, cm.escalator.cap_pct)
+    if esc.needs_index:
+        index = {y: (data.cpi_inflation_pct(y) if esc.kind == "cpi" else data.defense_budget_growth_pct(y)) for y in s.years[1:]}
+    else:
+        index = None
+    first_krw = scenario.levers.us_ask_usd * _rate(scenario, cm.base_year)
+    sched = payment_schedule(first_krw, cm.base_year, years, esc, index)
+    assert s.growth_pct == pytest.approx(sched.growth_pct)
+    expected = [half_up(a) for a in sched.amounts]
+    assert list(s.year_totals_krw) == expected
+    assert s.total_krw == sum(expected) == sum(i.amount_krw for i in s.items)
+    for year, usd, krw in zip(s.years, s.year_totals_usd, s.year_totals_krw):
+        assert abs(usd - krw / _rate(scenario, year)) <= 1.0
+    assert s.total_usd == sum(i.amount_usd for i in s.items)
