@@ -103,7 +103,7 @@ def signal_precision(transparency: float, signal_sd_min: float, signal_sd_max: f
     _check_positive(signal_sd_max, "signal_sd_max", allow_inf=True)
     if signal_sd_max < signal_sd_min:
         raise SpecError("signal_sd_max must be >= signal_sd_min", field="signal_sd_max")
-    return (1.0 - transparency) / signal_sd_max**2 + transparency / signal_sd_min**2
+    return (1.0 - transparency) / (signal_sd_max * signal_sd_max) + transparency / (signal_sd_min * signal_sd_min)
 
 
 def signal_sd(transparency: float, signal_sd_min: float, signal_sd_max: float = math.inf) -> float:
@@ -149,7 +149,9 @@ def normal_update(
     _check_unit(credibility, "credibility")
     if not (math.isfinite(prior_mean) and math.isfinite(signal)):
         raise SpecError("prior_mean and signal must be finite", field="signal")
-    if credibility == 0.0 or math.isinf(signal_sd):
+    # Weight on the signal below float resolution (kappa = 0, sigma_s = inf, or nearly so):
+    # the posterior is the prior.
+    if credibility / (signal_sd * signal_sd) * (prior_sd * prior_sd) < 1e-17:
         return float(prior_mean), float(prior_sd)
     # kappa scales the precision: the same as a noise of sigma_s / sqrt(kappa).
     post = bayesian_update(prior_mean, prior_sd, signal, signal_sd / math.sqrt(credibility))

@@ -164,19 +164,19 @@ class FitReport:
     def as_text(self) -> str:
         """Render the report as a plain-text table."""
         out = [
-            f"{'poll':<17} {'subgroup':<13} {'answer':<34} {'interval (tn won)':<16}"
+            f"{'poll':<17} {'subgroup':<22} {'answer':<34} {'interval (tn won)':<16}"
             f" {'obs':>6} {'pred':>6} {'n':>6}"
         ]
         for r in self.rows:
             lo = f"{r.lower_krw / 1e12:.2f}"
             hi = "inf" if math.isinf(r.upper_krw) else f"{r.upper_krw / 1e12:.2f}"
             out.append(
-                f"{r.poll_id:<17} {r.subgroup:<13} {r.answer[:34]:<34} {lo + '-' + hi:<16}"
+                f"{r.poll_id:<17} {r.subgroup:<22} {r.answer[:34]:<34} {lo + '-' + hi:<16}"
                 f" {r.observed:6.3f} {r.predicted:6.3f} {r.n_effective:6.0f}"
             )
         out.append(f"log-likelihood {self.log_likelihood:.3f}   deviance G2 {self.deviance:.3f}")
         for name, value, se in self.parameters:
-            out.append(f"  {name:<22} {value:10.4f}  (se {se:.4f})")
+            out.append(f"  {name:<28} {value:10.4f}  (se {se:.4f})")
         for pid, thr, anchor in self.thresholds:
             a = "n/a" if math.isnan(anchor) else f"{anchor / 1e12:.3f} tn"
             out.append(f"  threshold {pid:<12} {thr / 1e12:.3f} tn won (nominal anchor {a})")
