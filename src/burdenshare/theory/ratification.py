@@ -276,11 +276,11 @@ def _maximize_on_interval(f: Any, lo: float, hi: float, n_grid: int = 4001) -> f
     if hi <= lo:
         return lo
     xs = np.linspace(lo, hi, n_grid)
-    ys = np.array([f(x) for x in xs])
+    ys = np.asarray(f(xs), dtype=float)  # f is vectorized over the grid
     i = int(np.argmax(ys))
     a = xs[max(i - 1, 0)]
     b = xs[min(i + 1, n_grid - 1)]
-    res = optimize.minimize_scalar(lambda x: -f(x), bounds=(a, b), method="bounded",
+    res = optimize.minimize_scalar(lambda x: -float(f(x)), bounds=(a, b), method="bounded",
                                    options={"xatol": 1e-12})
     best = float(res.x) if -res.fun >= ys[i] else float(xs[i])
     return best
@@ -326,8 +326,8 @@ def tioli_uncertain_veto(reservation: float, ceiling: Any) -> TioliOutcome:
     lo = max(lr, float(ceiling.ppf(1e-12)))
     hi = max(lo, float(ceiling.ppf(1.0 - 1e-12)))
 
-    def gain(x: float) -> float:
-        return (x - lr) * float(ceiling.sf(x))
+    def gain(x: Any) -> Any:
+        return (x - lr) * ceiling.sf(x)
 
     x = _maximize_on_interval(gain, lo, hi)
     p = float(ceiling.sf(x))
@@ -449,17 +449,14 @@ def setter_uncertain_legislature(
     else:
         lo, hi = max(f, lo_e), q
 
-    def p_accept(x: float) -> float:
-        if x > q:
-            return float(legislature.sf((x + q) / 2.0))
-        if x < q:
-            return float(legislature.cdf((x + q) / 2.0))
-        return 1.0
+    def p_accept(x: Any) -> Any:
+        mid = (np.asarray(x, dtype=float) + q) / 2.0
+        return np.where(x > q, legislature.sf(mid), np.where(x < q, legislature.cdf(mid), 1.0))
 
-    def gain(x: float) -> float:
-        return (abs(q - f) - abs(x - f)) * p_accept(x)
+    def gain(x: Any) -> Any:
+        return (abs(q - f) - np.abs(x - f)) * p_accept(x)
 
     x = _maximize_on_interval(gain, lo, hi)
-    p = p_accept(x)
+    p = float(p_accept(x))
     loss = p * abs(x - e) + (1.0 - p) * abs(q - e)
     return SetterOutcome(offer=x, acceptance_probability=p, executive_expected_loss=loss)
