@@ -323,3 +323,17 @@ def test_poll_errors_name_fields() -> None:
     with pytest.raises(SpecError) as err2:
         data.poll_shares("CCGA-2020-06")
     assert err2.value.field == "question"
+
+
+def test_sma_japan_germany_helpers_in_base_units() -> None:
+    assert data.sma_contribution_krw(2019) == 1_038_900_000_000
+    assert data.sma_contribution_krw(2018) == 960_200_000_000
+    approx = data.sma_contribution_krw(2002)
+    assert isinstance(approx, Marked) and approx == 610e9 and approx.flag == "approximate"
+    with pytest.raises(DataError) as err:
+        data.sma_contribution_krw(2001)
+    assert err.value.field == "year" and "NOT CONFIRMED" in str(err.value)
+    assert data.japan_hns_jpy(2019) == 197_900_000_000
+    assert "197.4" in data.fact("japan_hns_fy2019").notes or "1,974" in data.fact("japan_hns_fy2019").notes
+    assert data.germany_stationing_payments_eur(2019) == 132_400_000
+    assert data.germany_stationing_payments_eur("2010-2019") == 982_400_000

@@ -384,24 +384,26 @@ def _safe(label: str, unit: str, year: int | str | None, compute: Any, source: A
         return Figure(label, None, unit, year, None, assumption, (note + "; " if note else "") + exc.message)
 
 
-def _fact_figure(label: str, key: str, unit: str, year: int | str | None, scale: float = 1.0, note: str = "") -> Figure:
+def _confidence_note(key: str, note: str = "") -> str:
+    """``note`` plus the row's confidence and notes when the confidence is not ``high``."""
+    try:
+        f = data.fact(key)
+    except DataError:
+        return note
+    if f.confidence == "high":
+        return note
+    extra = f"confidence {f.confidence}" + (f": {f.notes}" if f.notes else "")
+    return f"{note}; {extra}" if note else extra
+
+
+def _fact_figure(label: str, key: str, unit: str, year: int | str | None, note: str = "") -> Figure:
     def value() -> float:
         f = data.fact(key)
         if not isinstance(f.value, float):
             raise DataError(f"context.csv:{key} is not a number", field="key")
-        return float(f.value) * scale
+        return float(f.value)
 
-    def source() -> str:
-        return data.fact(key).citation
-
-    extra = note
-    try:
-        f = data.fact(key)
-        if f.confidence not in ("high",):
-            extra = (extra + "; " if extra else "") + f"confidence {f.confidence}: {f.notes}".rstrip(": ")
-    except DataError:
-        pass
-    return _safe(label, unit, year, value, source, extra)
+    return _safe(label, unit, year, value, lambda: data.fact(key).citation, _confidence_note(key, note))
 
 
 def _comparisons(
@@ -463,18 +465,20 @@ def _comparisons(
         "Germany military expenditure, % of GDP (NATO basis)", "milex_pct_gdp_2019_germany_nato_basis", "%", 2019
     )
     hns_key = f"japan_hns_fy{ref}"
-    figs["japan_hns_jpy"] = _fact_figure(
-        "Japan host-nation support (yen per year)", hns_key, "JPY", ref, 1e9,
-        "sources give different Japan HNS figures (data README caveat 7)",
+    figs["japan_hns_jpy"] = _safe(
+        "Japan host-nation support (yen per year)", "JPY", ref,
+        lambda: data.japan_hns_jpy(ref),
+        lambda: data.fact(hns_key).citation,
+        _confidence_note(hns_key, "sources give different Japan HNS figures (data README caveat 7)"),
     )
     figs["japan_hns_usd"] = _safe(
         "Japan host-nation support (dollars per year)", "USD", ref,
-        lambda: float(data.fact(hns_key).value) * 1e9 / data.jpy_per_usd(ref),
+        lambda: data.japan_hns_jpy(ref) / data.jpy_per_usd(ref),
         lambda: f"{data.fact(hns_key).citation}; converted at {data.macro_entry('jpy_usd_avg', ref).citation}",
     )
     figs["japan_hns_per_us_troop_usd"] = _safe(
         "Japan host-nation support per US troop in Japan (dollars)", "USD", ref,
-        lambda: float(data.fact(hns_key).value) * 1e9 / data.jpy_per_usd(ref) / float(data.fact("usfj_troop_level").value),
+        lambda: data.japan_hns_jpy(ref) / data.jpy_per_usd(ref) / float(data.fact("usfj_troop_level").value),
         lambda: f"{data.fact(hns_key).citation}; {data.fact('usfj_troop_level').citation}",
         "USFJ troop level as of 2021-03 (GAO-21-270)",
     )
@@ -484,7 +488,7 @@ def _comparisons(
     )
     figs["germany_direct_payments_eur"] = _safe(
         "Germany's direct federal payments for US troop stationing (euros per year)", "EUR", 2019,
-        lambda: data.macro("germany_costs_us_troop_stationing", 2019) * 1e6,
+        lambda: data.germany_stationing_payments_eur(2019),
         lambda: data.macro_entry("germany_costs_us_troop_stationing", 2019).citation, de_note,
     )
     figs["germany_direct_payments_usd"] = Figure(
@@ -493,7 +497,7 @@ def _comparisons(
     )
     figs["germany_direct_payments_per_us_troop_eur"] = _safe(
         "Germany's direct federal payments per US troop (euros)", "EUR", 2019,
-        lambda: data.macro("germany_costs_us_troop_stationing", 2019) * 1e6 / data.macro("us_troops_germany", 2019),
+        lambda: data.germany_stationing_payments_eur(2019) / data.macro("us_troops_germany", 2019),
         lambda: f"{data.macro_entry('germany_costs_us_troop_stationing', 2019).citation}; "
         f"{data.macro_entry('us_troops_germany', 2019).citation}",
         de_note,

@@ -33,12 +33,15 @@ from burdenshare.data.facts import (
     exchange_rate_krw_per_usd,
     exchange_rate_years,
     fact,
+    germany_stationing_payments_eur,
+    japan_hns_jpy,
     jpy_per_usd,
     macro,
     macro_entry,
     macro_keys,
     nominal_gdp_krw,
     population_persons,
+    sma_contribution_krw,
 )
 from burdenshare.data.polls import (
     COST_SHARING_QUESTION,
@@ -90,6 +93,8 @@ __all__ = [
     "exchange_rate_krw_per_usd",
     "exchange_rate_years",
     "fact",
+    "germany_stationing_payments_eur",
+    "japan_hns_jpy",
     "jpy_per_usd",
     "load",
     "macro",
@@ -105,5 +110,6 @@ __all__ = [
     "population_persons",
     "seat_snapshot_dates",
     "seats_by_bloc",
+    "sma_contribution_krw",
     "source_registry",
 ]

@@ -19,6 +19,7 @@ Conflict rules (documented choices; the alternatives stay visible):
 from __future__ import annotations
 
 import difflib
+from decimal import Decimal
 import math
 from dataclasses import dataclass
 from typing import Literal
@@ -44,10 +45,19 @@ __all__ = [
     "defense_budget_krw",
     "defense_budget_growth_pct",
     "cpi_inflation_pct",
+    "defense_budget_citation",
+    "germany_stationing_payments_eur",
+    "japan_hns_jpy",
+    "sma_contribution_krw",
 ]
 
-BILLION = 1e9
-MILLION = 1e6
+BILLION = 10**9
+MILLION = 10**6
+
+
+def _to_base(value: float, scale: int) -> float:
+    """``value * scale`` computed on the value's shortest decimal form, so 1038.9 bn → 1038900000000.0 exactly."""
+    return float(Decimal(repr(float(value))) * scale)
 
 
 @dataclass(frozen=True, slots=True)
@@ -393,7 +403,7 @@ def nominal_gdp_krw(year: int, vintage: GdpVintage = "2015base") -> float:
     Vintages are never mixed (the data README: level breaks of ~6 %). A year the vintage does not
     have, or has as NOT FOUND, is a :class:`DataError`.
     """
-    return macro(f"rok_nominal_gdp_krw_{vintage}", year) * BILLION
+    return _to_base(macro(f"rok_nominal_gdp_krw_{vintage}", year), BILLION)
 
 
 def _defense_budget_source(year: int) -> tuple[float, str, tuple[str, ...]]:
@@ -436,7 +446,7 @@ def defense_budget_krw(year: int) -> float:
     >>> defense_budget_krw(2019)
     46697100000000.0
     """
-    return _defense_budget_source(year)[0] * BILLION
+    return _to_base(_defense_budget_source(year)[0], BILLION)
 
 
 def defense_budget_citation(year: int) -> str:
@@ -456,3 +466,59 @@ def cpi_inflation_pct(year: int) -> float:
     """ROK CPI inflation (annual average, Statistics Korea) in percent, 2010-2020."""
     return macro("rok_cpi_inflation_pct", year)
 
+
+
+# --------------------------------------------------------------------------- SMA, Japan, Germany
+
+
+def _scaled(cell: float, scale: int) -> float:
+    """Scale a cell to base units, keeping a marker (``~610`` stays marked as approximate)."""
+    if isinstance(cell, Marked):
+        return Marked(_to_base(cell, scale), raw=cell.raw, flag=cell.flag)
+    return _to_base(cell, scale)
+
+
+def sma_contribution_krw(year: int) -> float:
+    """The ROK contribution under the SMA in force in ``year``, in won (``sma_annual_contributions.csv``).
+
+    An approximate figure (``~610``) is returned as a :class:`Marked` float. A year recorded
+    without a won amount (NOT CONFIRMED, or a USD-only year) is a :class:`DataError`.
+
+    Examples
+    --------
+    >>> sma_contribution_krw(2019)
+    1038900000000.0
+    """
+    rows = load("sma_annual_contributions").where(year=int(year))
+    if len(rows) == 0:
+        years = [int(r["year"]) for r in load("sma_annual_contributions").rows]  # type: ignore[arg-type]
+        raise DataError(f"no SMA contribution row for {year}; years {min(years)}-{max(years)}", field="year")
+    row = rows.rows[0]
+    cell = row["contribution_krw_billion"]
+    if not isinstance(cell, float) or math.isnan(cell):
+        usd = row["contribution_usd_million"]
+        extra = f"; USD {rows.raw_rows[0]['contribution_usd_million']}M recorded" if isinstance(usd, float) and not math.isnan(usd) else ""
+        raise DataError(
+            f"no won amount for the {year} SMA contribution in the data ({_text(row['notes']) or 'empty'}){extra}",
+            field="year",
+        )
+    return _scaled(cell, BILLION)
+
+
+def japan_hns_jpy(fiscal_year: int) -> float:
+    """Japan's host-nation support in a fiscal year, in yen (``context.csv`` ``japan_hns_fy<year>``).
+
+    FY2019 is 197.9 bn yen (Akahata) with 197.4 bn in another source (data README caveat 7; the
+    row's notes keep it); FY2020 is ``low-medium`` confidence.
+    """
+    value, _ = _fact_number(f"japan_hns_fy{int(fiscal_year)}")
+    return _to_base(value, BILLION)
+
+
+def germany_stationing_payments_eur(year: int | str) -> float:
+    """Germany's direct federal payments linked to US troop stationing, in euros.
+
+    ``macro_series.csv`` ``germany_costs_us_troop_stationing`` (2019, or ``"2010-2019"`` total).
+    Not comparable with the SMA: construction administration and defence follow-up costs only.
+    """
+    return _to_base(macro("germany_costs_us_troop_stationing", year), MILLION)
