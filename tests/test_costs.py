@@ -150,3 +150,13 @@ def test_capped_growth_never_exceeds_cap(first: float, rate: float, cap: float |
     bound = rate if cap is None else min(rate, cap)
     assert all(g == bound for g in s.growth_pct[1:])
     assert len(s.amounts) == n
+
+
+def test_category_sources_match_the_data_rows() -> None:
+    rows = data.load("cost_categories")
+    for cat in COST_CATEGORIES:
+        ids = cat.source.rsplit("(", 1)[1].rstrip(")")
+        matches = [r for r in rows.raw_rows if r["source_ids"] == ids and r["category"].split(" (")[0] in cat.source]
+        assert matches, cat.id
+        expected = "covered" if cat.status == "covered" else ("sought", "hinted")
+        assert matches[0]["status"].startswith(expected), cat.id

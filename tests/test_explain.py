@@ -186,3 +186,8 @@ def test_items_always_sum_exactly(ask: float, raw: list[float], years: int, rate
     assert s.total_krw == sum(s.year_totals_krw) == sum(i.amount_krw for i in s.items)
     assert s.total_usd == sum(s.year_totals_usd) == sum(i.amount_usd for i in s.items)
     assert s.ask_krw == s.year_totals_krw[0]
+
+
+def test_rate_known_only_after_as_of_is_noted() -> None:
+    s = explain(stand_in())
+    assert any("2020" in n and "after as_of 2020-03-11" in n for n in s.notes)

@@ -566,6 +566,8 @@ def explain(
     rate_source = str(getattr(cm, "exchange_rate_source", "") or "")
     notes: list[str] = []
 
+    levers = getattr(scenario, "levers", None)
+    as_of: date | None = getattr(levers, "as_of", None)
     rate_b, _, _ = _rate(base_year, assumed_rates, rate_source)
     if ask is not None:
         amount, field = float(ask), "ask"
@@ -607,6 +609,11 @@ def explain(
         rate, fx_source, fx_assumed = _rate(year, assumed_rates, rate_source)
         if fx_assumed:
             notes.append(f"{year}: exchange rate {rate:g} KRW/USD is an assumption ({fx_source})")
+        elif as_of is not None and date(year, 12, 31) > as_of:
+            notes.append(
+                f"{year}: the annual-average rate {rate:g} KRW/USD ({fx_source}) was known only after "
+                f"as_of {as_of.isoformat()}"
+            )
         # exact first year (the ask as given); later years from the escalated schedule
         a_krw = first_krw if k == 0 else Fraction(schedule.amounts[k])
         a_usd = first_usd if k == 0 else a_krw / Fraction(rate)
@@ -641,10 +648,9 @@ def explain(
         str(cm.current_agreement_source), categories, assumed_rates, rate_source,
     )
     pv = present_value(schedule, float(cm.discount_rate), base_year)
-    levers = getattr(scenario, "levers", None)
     return Statement(
         scenario=str(scenario.name),
-        as_of=getattr(levers, "as_of", None),
+        as_of=as_of,
         currency=cur,  # type: ignore[arg-type]
         base_year=base_year,
         years=tuple(span),
