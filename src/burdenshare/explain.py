@@ -237,7 +237,8 @@ class Statement:
         -------
         (title, header, rows, footer)
             ``rows`` are tuples of strings (one per item, then a total row); ``footer`` lines hold
-            the comparisons (with sources or ``[assumption]``) and the notes.
+            the comparisons (with sources or ``ASSUMPTION``) and the notes. Strings contain no
+            square brackets, so console markup (rich) prints them verbatim.
         """
         cur = (currency or self.currency).upper()
         if cur not in ("USD", "KRW"):
@@ -260,7 +261,7 @@ class Statement:
                     _money(amounts[first], first),
                     _money(amounts[second], second),
                     f"{it.share_pct:.1f}%",
-                    it.source + (" [assumption]" if it.assumption else ""),
+                    ("ASSUMPTION: " if it.assumption else "") + it.source,
                 )
             )
         totals = {"krw": self.total_krw, "usd": self.total_usd}
@@ -268,10 +269,15 @@ class Statement:
         footer = []
         for fig in self.comparisons.values():
             value = "n/a" if fig.value is None else _fmt_value(fig.value, fig.unit)
-            where = "[assumption]" if fig.assumption else (fig.source or "")
             year = f" ({fig.year})" if fig.year is not None else ""
-            note = f" - {fig.note}" if fig.note else ""
-            footer.append(f"{fig.label}{year}: {value} - {where}{note}")
+            parts = [f"{fig.label}{year}: {value}"]
+            if fig.assumption:
+                parts.append("ASSUMPTION" + (f" ({fig.source})" if fig.source else ""))
+            elif fig.source:
+                parts.append(f"source: {fig.source}")
+            if fig.note:
+                parts.append(fig.note)
+            footer.append(" - ".join(parts))
         footer.extend(f"note: {n}" for n in self.notes)
         return title, header, rows, footer
 
@@ -640,7 +646,7 @@ def explain(
             )
     if any(c.assumption for c in categories):
         notes.append(
-            "category shares marked [assumption] are not in the record (the itemization of the US ask "
+            "category shares marked ASSUMPTION are not in the record (the itemization of the US ask "
             "beyond 'about $3B in new items' was not published)"
         )
     comparisons = _comparisons(

@@ -376,7 +376,7 @@ def seats_by_bloc(date: Date | str) -> SeatSnapshot:
             if inferred is None:
                 raise DataError(f"cannot place {party!r} in a bloc", field="bloc")
             bloc, label = inferred[0], inferred[1]
-            row_notes = (row_notes + " " if row_notes else "") + f"[bloc inferred from the party's row labelled {label!r}]"
+            row_notes = (row_notes + " " if row_notes else "") + f"(bloc inferred from the party's row labelled {label!r})"
         n = _int(row["seats_total"])
         low, high = _SEAT_RANGES.get((snap.snapshot_date.isoformat(), party), (n, n))
         if (low, high) != (n, n):
