@@ -191,3 +191,13 @@ def test_items_always_sum_exactly(ask: float, raw: list[float], years: int, rate
 def test_rate_known_only_after_as_of_is_noted() -> None:
     s = explain(stand_in())
     assert any("2020" in n and "after as_of 2020-03-11" in n for n in s.notes)
+
+
+def test_render_rows_are_plain_strings_without_markup() -> None:
+    title, header, rows, footer = explain(stand_in(), years=1).render(currency="USD")
+    assert header[3] == "Amount (USD)" and len(header) == len(rows[0])
+    for text in [title, *header, *(c for r in rows for c in r), *footer]:
+        assert isinstance(text, str) and "[" not in text
+    assert any(r[-1].startswith("ASSUMPTION") for r in rows)
+    with pytest.raises(SpecError):
+        explain(stand_in()).render(currency="JPY")
