@@ -257,10 +257,8 @@ class BatchResult:
         if self.offers is None or self.n_offers is None:
             raise SpecError("the batch was run without record_trace=True", field="record_trace")
         f = int(self.first[i])
-        return [
-            (j // 2, f if j % 2 == 0 else 1 - f, int(self.offers[i, j]))
-            for j in range(int(self.n_offers[i]))
-        ]
+        offers = self.offers[i, : int(self.n_offers[i])].tolist()
+        return [(j >> 1, f ^ (j & 1), o) for j, o in enumerate(offers)]
 
 
 # ----------------------------------------------------------------------------- kernel
