@@ -173,3 +173,21 @@ def test_opinion_at_uses_only_information_available_at_the_date(base):
         opinion_at(base, FURLOUGH, transparency=tp)
     with pytest.raises(SpecError):
         opinion_at(base, FURLOUGH, events=["furlough"])
+
+
+def test_proportional_scale_matches_the_scenario_form(base):
+    # scenario schema: WTP' = WTP * (1 + rho * pressure)
+    ev = [PressureEvent(FURLOUGH, 0.5)]
+    out = apply_coercion(base, FURLOUGH, ev, CoercionParams(reverberation=-0.2, scale="proportional"))
+    q = np.array([0.2, 0.5, 0.8])
+    assert np.asarray(out.quantile(q, "dp")) == pytest.approx(np.asarray(base.quantile(q, "dp")) * 0.9)
+    with pytest.raises(SpecError):
+        apply_coercion(base, FURLOUGH, [PressureEvent(FURLOUGH, 10.0)],
+                       CoercionParams(reverberation=-0.2, scale="proportional"))
+
+
+def test_proportional_shock_decays(base):
+    shock = OpinionShock(FURLOUGH, log_shift=-0.05, half_life_days=60.0, scale="proportional")
+    out = opinion_at(base, FURLOUGH + dt.timedelta(days=60), events=[shock])
+    assert out.median() == pytest.approx(base.median() * (1 - 0.025))
+    assert opinion_at(base, FURLOUGH - dt.timedelta(days=1), events=[shock]) is base

@@ -191,3 +191,24 @@ def test_vectorized_cdf_matches_scalar(main):
     out = main.cdf(xs, "lkp")
     assert out.shape == (7, 3)
     assert out[3, 2] == pytest.approx(main.cdf(xs[3, 2], "lkp"))
+
+
+def test_scenario_style_groups_pool_subgroups():
+    groups = {
+        "dp": ["Democratic Party supporters", "progressives"],
+        "conservative": ["Liberty Korea Party supporters", "conservatives"],
+        "centrist": ["Bareunmirae supporters"],
+        "justice": ["Justice Party supporters"],
+        "unaffiliated": ["moderates"],
+        "other": [],
+    }
+    m = fit_wtp(groups=groups)
+    assert m.group_names == (ALL, "dp", "conservative", "centrist", "justice", "unaffiliated", "other")
+    assert m.group("other").mu == m.group(ALL).mu  # no rows: the whole public
+    assert m.median("dp") < m.median("centrist") < m.median(ALL) < m.median("conservative")
+    rows = {r.subgroup for r in m.fit_report().rows}
+    assert "dp: progressives" in rows
+    with pytest.raises(SpecError):
+        fit_wtp(groups={"a": ["moderates"], "b": ["moderates"]})
+    with pytest.raises(SpecError):
+        fit_wtp(groups={"all": ["moderates"]})

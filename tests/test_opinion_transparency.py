@@ -144,3 +144,13 @@ def test_transparency_increases_the_weight_on_the_signal(t1, t2, kappa, sd_min, 
     assert 0.0 <= w_lo <= w_hi + 1e-15 <= 1.0 + 1e-15
     # and credibility does too
     assert signal_weight(hi, p, credibility=kappa / 2) <= w_hi + 1e-15
+
+
+def test_won_denominated_spreads_translate_to_the_log_scale():
+    from burdenshare.opinion import log_sd_from_krw
+
+    sd = log_sd_from_krw(0.5e12, 1.5e12)
+    # moment matching: a log-normal with this sigma and mean 1.5 tn has s.d. 0.5 tn
+    mean = 1.5e12
+    assert mean * math.sqrt(math.exp(sd**2) - 1) == pytest.approx(0.5e12)
+    assert log_sd_from_krw(1.0, 1e12) == pytest.approx(1e-12)

@@ -31,6 +31,7 @@ from burdenshare.opinion.state import opinion_at
 from burdenshare.opinion.transparency import (
     TransparencyParams,
     apply_transparency,
+    log_sd_from_krw,
     normal_update,
     signal_precision,
     signal_sd,
@@ -61,6 +62,7 @@ __all__ = [
     "fit_wtp",
     "fj_rounds",
     "influence_update",
+    "log_sd_from_krw",
     "normal_update",
     "opinion_at",
     "pressure_at",

@@ -27,7 +27,10 @@ Each event feeds one or both channels (``channel``).  On the **log scale** (defa
 i.e. :math:`\mu_g` shifts and every quantile is multiplied by the same factor; on the
 **level scale** :math:`WTP' = WTP + \beta\,p_{\text{cost}}(t) + \rho_g\,p_{\text{rev}}(t)` with
 :math:`\beta, \rho` in won per pressure unit (THEORY.md §15's literal form; the WTP model
-carries the displacement as ``shift_krw``).  :math:`\rho` may differ by group.
+carries the displacement as ``shift_krw``); on the **proportional scale** (the scenario
+schema's ``backlash_rho`` form) :math:`WTP' = WTP\,(1 + \beta p_{\text{cost}} + \rho_g p_{\text{rev}})`,
+i.e. :math:`\mu_g \mathrel{+}= \ln(1 + \beta p_{\text{cost}} + \rho_g p_{\text{rev}})` (the factor must
+stay > 0).  :math:`\rho` may differ by group.
 
 **Opinion shocks** (:class:`OpinionShock`) are other dated events (a scandal, a rally round
 the flag) that shift log-WTP directly in the same rally form.
@@ -45,7 +48,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from burdenshare.errors import SpecError
@@ -53,7 +56,7 @@ from burdenshare.opinion.wtp import WTPModel, _per_group
 from burdenshare.theory.opinion import rally_approval
 
 Channel = Literal["both", "no_deal_cost", "reverberation"]
-Scale = Literal["log", "level"]
+Scale = Literal["log", "level", "proportional"]
 
 
 def decay_rate(half_life_days: float) -> float:
@@ -130,29 +133,36 @@ class PressureEvent:
 
 @dataclass(frozen=True, slots=True)
 class OpinionShock:
-    """A dated direct shift of log-WTP (rally round the flag, scandal, ...).
+    r"""A dated direct shift of log-WTP (rally round the flag, scandal, ...).
 
     Parameters
     ----------
     date
         Date of the shock.
     log_shift
-        Jump of :math:`\\mu_g` (one number, or per group; missing groups 0).
+        Jump of :math:`\mu_g` (one number, or per group; missing groups 0).
     half_life_days
         Decay half-life (``inf`` = permanent).
     label
         Free text.
+    scale
+        ``"log"``: :math:`\mu_g \mathrel{+}= k(t)\,\text{shift}`; ``"proportional"`` (the scenario
+        schema's ``wtp_shift_share``): :math:`WTP \to WTP\,(1 + k(t)\,\text{shift})`, with
+        :math:`k(t)` the rally decay factor.
     """
 
     date: dt.date
     log_shift: float | Mapping[str, float] = field(default=0.0, hash=False)
     half_life_days: float = math.inf
     label: str = ""
+    scale: Literal["log", "proportional"] = "log"
 
     def __post_init__(self) -> None:
         if not isinstance(self.date, dt.date):
             raise SpecError("date must be a datetime.date", field="date")
         decay_rate(self.half_life_days)
+        if self.scale not in ("log", "proportional"):
+            raise SpecError(f"scale must be 'log' or 'proportional', got {self.scale!r}", field="scale")
 
     def factor(self, date: dt.date) -> float:
         """Decay factor :math:`e^{-\\lambda(t - t_0)}\\mathbf 1[t \\ge t_0]` on ``date``."""
@@ -194,7 +204,7 @@ class CoercionParams:
         :math:`\\rho`: per unit of pressure, < 0 backlash, > 0 persuasion; one number or
         ``{group: rho}`` (missing groups 0).
     scale
-        ``"log"`` or ``"level"``.
+        ``"log"`` (default), ``"level"`` (won per unit) or ``"proportional"``.
     """
 
     no_deal_cost: float = 0.0
@@ -204,8 +214,8 @@ class CoercionParams:
     def __post_init__(self) -> None:
         if not (math.isfinite(self.no_deal_cost) and self.no_deal_cost >= 0):
             raise SpecError(f"no_deal_cost must be >= 0, got {self.no_deal_cost}", field="no_deal_cost")
-        if self.scale not in ("log", "level"):
-            raise SpecError(f"scale must be 'log' or 'level', got {self.scale!r}", field="scale")
+        if self.scale not in ("log", "level", "proportional"):
+            raise SpecError(f"scale must be 'log', 'level' or 'proportional', got {self.scale!r}", field="scale")
         vals = self.reverberation.values() if isinstance(self.reverberation, Mapping) else [self.reverberation]
         if not all(math.isfinite(float(v)) for v in vals):
             raise SpecError("reverberation must be finite", field="reverberation")
@@ -237,7 +247,23 @@ def apply_coercion(
     )
     if params.scale == "log":
         return model.with_log_shift(shift, move)
+    if params.scale == "proportional":
+        return _proportional(model, shift, move)
     return model.with_level_shift(shift, move)
+
+
+def _proportional(model: WTPModel, change: Mapping[str, float], move: str) -> WTPModel:
+    """Multiply every WTP of group g by ``1 + change[g]`` (mu and the level shift scale)."""
+    new = []
+    for g in model.groups:
+        k = 1.0 + change[g.name]
+        if not k > 0:
+            raise SpecError(
+                f"proportional shift makes WTP of {g.name!r} non-positive (factor {k:.4g})", field="reverberation"
+            )
+        if k != 1.0:
+            new.append(replace(g, mu=g.mu + math.log(k), shift_krw=g.shift_krw * k))
+    return model.with_groups(new, move)
 
 
 def apply_shocks(model: WTPModel, date: dt.date, shocks: Iterable[OpinionShock]) -> WTPModel:
@@ -250,7 +276,13 @@ def apply_shocks(model: WTPModel, date: dt.date, shocks: Iterable[OpinionShock])
             continue
         per = _per_group(s.log_shift, model.group_names, "log_shift")
         for g in total:
-            total[g] += k * per[g]
+            if s.scale == "log":
+                total[g] += k * per[g]
+            else:
+                factor = 1.0 + k * per[g]
+                if not factor > 0:
+                    raise SpecError(f"shock makes WTP of {g!r} non-positive", field="log_shift")
+                total[g] += math.log(factor)
         labels.append(s.label or s.date.isoformat())
     if all(v == 0.0 for v in total.values()):
         return model

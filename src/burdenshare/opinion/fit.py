@@ -147,7 +147,7 @@ BLOC_BASE: Mapping[str, str] = {
 
 @dataclass(frozen=True, slots=True)
 class FitAssumptions:
-    """Every assumption of the WTP fit, as a field (defaults are the documented choices).
+    r"""Every assumption of the WTP fit, as a field (defaults are the documented choices).
 
     Parameters
     ----------
@@ -176,6 +176,11 @@ class FitAssumptions:
         s.d. of the Gaussian penalty on group shifts (log scale).
     partisan_polls
         RealMeter polls used for the group shifts.
+    groups
+        ``None`` (default): one group per poll subgroup label (keys in :data:`SUBGROUP_KEYS`).
+        Otherwise ``((group_id, (subgroup label, ...)), ...)`` (a mapping is accepted by
+        :func:`fit_wtp`): the subgroups listed for a group share its shift :math:`\delta_g`;
+        unlisted subgroups are not used; a group with no rows gets :math:`\delta_g = 0`.
     """
 
     reading: Reading = "main"
@@ -189,6 +194,7 @@ class FitAssumptions:
     subgroup_n: float = 100.0
     group_prior_sd: float = 2.0
     partisan_polls: tuple[str, ...] = ("RM-2019-01", "RM-2019-08", "RM-2019-11")
+    groups: tuple[tuple[str, tuple[str, ...]], ...] | None = None
 
     def __post_init__(self) -> None:
         if self.reading not in ("main", "alt"):
@@ -205,6 +211,13 @@ class FitAssumptions:
             v = getattr(self, name)
             if not (math.isfinite(v) and v > 0):
                 raise SpecError(f"{name} must be a positive number, got {v}", field=name)
+        if self.groups is not None:
+            ids = [g for g, _ in self.groups]
+            labels = [lab for _, labs in self.groups for lab in labs]
+            if not ids or len(set(ids)) != len(ids) or ALL in ids or any(not g for g in ids):
+                raise SpecError("group ids must be distinct, non-empty and not 'all'", field="groups")
+            if len(set(labels)) != len(labels) or "all" in labels:
+                raise SpecError("a poll subgroup may belong to one group only (and not 'all')", field="groups")
         unknown = set(self.partisan_polls) - set(_PARTISAN_ITEMS)
         if unknown:
             raise SpecError(
@@ -326,11 +339,20 @@ class _Binary:
     group: str
     yes: float  # share accepting, within block
     n: float
+    subgroup: str = ""  # the poll's subgroup label
+
+
+def _label_map(a: FitAssumptions) -> dict[str, str] | None:
+    """Poll subgroup label -> group id (``None``: the default one group per label)."""
+    if a.groups is None:
+        return None
+    return {lab: gid for gid, labs in a.groups for lab in labs}
 
 
 def partisan_rows(a: FitAssumptions) -> tuple[_Binary, ...]:
     """Stage-2 rows: binary accept / not shares by subgroup for each partisan poll."""
     out: list[_Binary] = []
+    labels = _label_map(a)
     for pid in a.partisan_polls:
         item = _PARTISAN_ITEMS[pid]
         rows = [r for r in _data.poll_rows(pid) if item.question in r["question_wording_as_reported"]]
@@ -345,9 +367,16 @@ def partisan_rows(a: FitAssumptions) -> tuple[_Binary, ...]:
                 answered = yes + no
                 if a.dont_know == "refuse":
                     no, answered = 1.0 - yes, 1.0
-            key = SUBGROUP_KEYS.get(sg, sg.strip().lower().replace(" ", "_"))
+            if sg == "all":
+                key = ALL
+            elif labels is None:
+                key = SUBGROUP_KEYS.get(sg, sg.strip().lower().replace(" ", "_"))
+            elif sg in labels:
+                key = labels[sg]
+            else:
+                continue
             n_block = (n_poll if key == ALL else a.subgroup_n) * answered
-            out.append(_Binary(pid, key, yes / (yes + no), n_block))
+            out.append(_Binary(pid, key, yes / (yes + no), n_block, sg))
     return tuple(out)
 
 
@@ -477,6 +506,8 @@ def fit_wtp(assumptions: FitAssumptions | None = None, /, **changes: Any) -> WTP
         if unknown:
             raise SpecError(f"unknown fit options {sorted(unknown)}; allowed: {', '.join(sorted(names))}",
                             field=sorted(unknown)[0])
+        if isinstance(changes.get("groups"), Mapping):
+            changes["groups"] = tuple((str(g), tuple(labs)) for g, labs in changes["groups"].items())
         a = replace(a, **changes)
     return _fit_cached(a)
 
@@ -534,8 +565,9 @@ def _fit_cached(a: FitAssumptions) -> WTPModel:
     for r, p in zip(rows, p_yes):
         t_krw = math.exp(thr[r.poll_id])
         item = _PARTISAN_ITEMS[r.poll_id]
-        fit_rows.append(FitRow(r.poll_id, r.group, f"accept ({item.yes})", t_krw, math.inf, r.yes, float(p), r.n))
-        fit_rows.append(FitRow(r.poll_id, r.group, "not accept", 0.0, t_krw, 1 - r.yes, float(1 - p), r.n))
+        sg = r.group if a.groups is None or r.group == ALL else f"{r.group}: {r.subgroup}"
+        fit_rows.append(FitRow(r.poll_id, sg, f"accept ({item.yes})", t_krw, math.inf, r.yes, float(p), r.n))
+        fit_rows.append(FitRow(r.poll_id, sg, "not accept", 0.0, t_krw, 1 - r.yes, float(1 - p), r.n))
     ll1 = -f1(r1.x)
     ll2 = _binomial_ll(p_yes, rows)
     dev = 0.0
@@ -551,13 +583,16 @@ def _fit_cached(a: FitAssumptions) -> WTPModel:
         "RM-2019-08": anchors["refuse_bound_krw"],
         "RM-2019-11": anchors["ask_krw"],
     }
+    delta_of = dict(zip(groups, (float(x) for x in deltas)))
+    order = groups if a.groups is None else tuple(g for g, _ in a.groups)
     report = FitReport(
         rows=tuple(fit_rows),
         log_likelihood=ll1 + ll2,
         deviance=dev,
         parameters=tuple(params),
         thresholds=tuple((pid, math.exp(thr[pid]), nominal.get(pid, math.nan)) for pid in polls),
-        assumptions=_assumption_text(a, anchors),
+        assumptions=_assumption_text(a, anchors)
+        + tuple(f"group {g!r} has no poll rows: delta = 0 (the whole public)" for g in order if g not in delta_of),
     )
-    groups_out = [GroupWTP(ALL, mu, sigma)] + [GroupWTP(g, mu + float(dg), sigma) for g, dg in zip(groups, deltas)]
+    groups_out = [GroupWTP(ALL, mu, sigma)] + [GroupWTP(g, mu + delta_of.get(g, 0.0), sigma) for g in order]
     return WTPModel(family, tuple(groups_out), fit=report, moves=())

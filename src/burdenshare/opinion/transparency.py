@@ -208,6 +208,23 @@ class TransparencyParams:
             _check_unit(float(self.credibility), "credibility")
 
 
+def log_sd_from_krw(sd_krw: float, reference_krw: float) -> float:
+    r"""Log-scale spread of a log-normal with mean ``reference_krw`` and s.d. ``sd_krw``.
+
+    :math:`\sigma_{\log} = \sqrt{\ln(1 + (\mathrm{sd}/m)^2)}` (moment matching), to translate
+    won-denominated inputs (the scenario's ``prior_sd_krw``, ``signal_noise_sd_krw``) to this
+    module's log scale.
+
+    Examples
+    --------
+    >>> round(log_sd_from_krw(0.5e12, 1.5e12), 4)
+    0.3246
+    """
+    _check_positive(sd_krw, "sd_krw")
+    _check_positive(reference_krw, "reference_krw")
+    return math.sqrt(math.log1p((sd_krw / reference_krw) ** 2))
+
+
 def apply_transparency(model: WTPModel, justified_amount_krw: float, params: TransparencyParams) -> WTPModel:
     r"""Move every group's WTP to its posterior after an itemized statement.
 
