@@ -364,6 +364,8 @@ def solve(game: BargainingGame) -> SolverResult:
     has_offer = offer_index >= 0
     offers = np.where(has_offer, game.grid[np.maximum(offer_index, 0)], np.nan)
     rat = np.where(has_offer, r[np.maximum(offer_index, 0)], np.nan)
+    for arr in (proposers, offers, offer_index, accepted, opted_out, rat, values, cont_all, round_agree):
+        arr.setflags(write=False)
     return SolverResult(
         first_proposer=game.first_proposer,
         first_offer=float(offers[0]) if has_offer[0] else None,
