@@ -25,7 +25,6 @@ import json
 import re
 import tomllib
 import types
-import typing
 from collections.abc import Mapping, Sequence
 from datetime import datetime, time
 from importlib import resources
@@ -36,10 +35,11 @@ import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from burdenshare.errors import ScenarioError
-from burdenshare.scenario.schema import SUPPORTED_SCHEMA_VERSIONS, Scenario
+from burdenshare.scenario.schema import SUPPORTED_SCHEMA_VERSIONS, Scenario, descend, strip_annotated
 
 __all__ = [
     "load_scenario",
+    "loads_scenario",
     "validate_file",
     "validate_dict",
     "dump_scenario",
@@ -141,42 +141,8 @@ def _parse_toml(text: str, source: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- schema walking
 
 
-def _strip(annotation: Any) -> Any:
-    while get_origin(annotation) is typing.Annotated:
-        annotation = get_args(annotation)[0]
-    return annotation
-
-
-def _descend(annotation: Any, segment: str | int) -> Any | None:
-    """The annotation reached from ``annotation`` through ``segment``, or None if there is no such path."""
-    annotation = _strip(annotation)
-    origin = get_origin(annotation)
-    if origin in (Union, types.UnionType):
-        for member in get_args(annotation):
-            if member is type(None):
-                continue
-            found = _descend(member, segment)
-            if found is not None:
-                return found
-        return None
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        if not isinstance(segment, str):
-            return None
-        for name, info in annotation.model_fields.items():
-            if segment == (info.alias or name):
-                return info.annotation if not info.metadata else typing.Annotated[(info.annotation, *info.metadata)]
-        return None
-    if origin is list:
-        if isinstance(segment, int) or (isinstance(segment, str) and segment.isdigit()):
-            return get_args(annotation)[0]
-        return None
-    if origin is dict:
-        return get_args(annotation)[1]
-    return None
-
-
 def _allowed_keys(annotation: Any) -> list[str]:
-    annotation = _strip(annotation)
+    annotation = strip_annotated(annotation)
     if get_origin(annotation) in (Union, types.UnionType):
         keys: list[str] = []
         for member in get_args(annotation):
@@ -196,12 +162,19 @@ def _clean_loc(loc: Sequence[Any]) -> tuple[list[str | int], Any]:
     annotation: Any = Scenario
     parent: Any = Scenario
     for segment in loc:
-        found = _descend(annotation, segment)
+        found = descend(annotation, segment)
         if found is None:
             continue
         parent, annotation = annotation, found
         path.append(segment)
     return path, parent
+
+
+def _annotation_at(path: Sequence[str | int]) -> Any:
+    annotation: Any = Scenario
+    for segment in path:
+        annotation = descend(annotation, segment)
+    return annotation
 
 
 def _dotted(path: Sequence[str | int]) -> str:
@@ -355,7 +328,7 @@ def apply_overrides(raw: dict[str, Any], overrides: Sequence[str]) -> tuple[dict
         annotation: Any = Scenario
         node: Any = data
         for depth, segment in enumerate(segments):
-            found = _descend(annotation, segment)
+            found = descend(annotation, segment)
             where = _dotted(segments[: depth + 1])
             if found is None:
                 allowed = _allowed_keys(annotation)
@@ -375,7 +348,7 @@ def apply_overrides(raw: dict[str, Any], overrides: Sequence[str]) -> tuple[dict
                     node[segment] = value
                 else:
                     if segment not in node:
-                        nxt = _strip(found)
+                        nxt = strip_annotated(found)
                         if get_origin(nxt) is list:
                             raise ScenarioError(f"{where!r} is not in the file; a list item cannot be created by an override", field=label)
                         node[segment] = {}
@@ -413,6 +386,10 @@ def _error_from(exc: ValidationError, text: str, source: str | None, applied: Se
             path = path + [int(p) if p.isdigit() else p for p in inner.field.split(".")]
         message = inner.message
     elif kind == "extra_forbidden":
+        loc = err.get("loc", ())
+        if loc and (not path or path[-1] != loc[-1]):
+            parent = _annotation_at(path)
+            path = path + [loc[-1]]
         allowed = _allowed_keys(parent)
         message = f"unknown key; allowed: {', '.join(allowed)}" if allowed else "unknown key"
     elif kind == "missing":
@@ -447,11 +424,45 @@ def _validate(raw: dict[str, Any], text: str, source: str | None, overrides: Seq
     data, applied = apply_overrides(raw, overrides)
     _check_version(data, text if not any(s[0] == "schema_version" for s, _ in applied) else "", source)
     try:
-        return Scenario.model_validate(data)
+        scenario = Scenario.model_validate(data)
     except ValidationError as exc:
         raise _error_from(exc, text, source, applied) from None
     except RecursionError:
         raise ScenarioError("scenario nested too deeply", source=source) from None
+    problem = _data_checks(scenario)
+    if problem is not None:
+        path, message = problem
+        line = _line_of(key_lines(text), path.split(".")) if text else None
+        raise ScenarioError(message, field=path, line=line, source=source)
+    return scenario
+
+
+def _data_checks(scenario: Scenario) -> tuple[str, str] | None:
+    """Cross-checks against the bundled data (``burdenshare.data``): a legislature period with
+    ``seats_from_data = true`` must fall where the data has a seat snapshot, and every bloc the data
+    gives seats must be one of the scenario's blocs.  Returns ``(field, message)`` or None."""
+    periods = [(i, p) for i, p in enumerate(scenario.legislature.periods) if p.seats_from_data]
+    if not periods:
+        return None
+    from burdenshare import data  # the data part sits beside this one (DESIGN.md §7, level 1)
+    from burdenshare.errors import DataError
+
+    blocs = {b.id for b in scenario.legislature.blocs}
+    for i, period in periods:
+        try:
+            snapshot = data.seats_by_bloc(period.from_)
+        except DataError as exc:
+            return f"legislature.periods.{i}.from", f"seats_from_data: {exc.message}"
+        seats = dict(snapshot.seats)
+        if getattr(snapshot, "unattributed", 0):
+            seats["unattributed"] = snapshot.unattributed
+        for bloc, count in seats.items():
+            if count and bloc != "vacant" and bloc not in blocs:
+                return (f"legislature.periods.{i}.seats_from_data",
+                        f"the data gives bloc {bloc!r} {count} seats on {period.from_.isoformat()}; add it to legislature.blocs")
+        if sum(c for b, c in seats.items() if b != "vacant") > scenario.legislature.total_seats:
+            return f"legislature.periods.{i}.seats_from_data", "the data's seats exceed legislature.total_seats"
+    return None
 
 
 def validate_dict(data: Mapping[str, Any], overrides: Sequence[str] = (), *, source: str | None = None) -> Scenario:
@@ -497,6 +508,20 @@ def load_scenario(name_or_path: str | Path, overrides: Sequence[str] = ()) -> Sc
     if isinstance(overrides, str):
         overrides = [overrides]
     text, source = _read(name_or_path)
+    raw = _parse_toml(text, source)
+    return _validate(raw, text, source, overrides)
+
+
+def loads_scenario(text: str, overrides: Sequence[str] = (), *, source: str = "<string>") -> Scenario:
+    """Validate a scenario given as TOML text (as :func:`load_scenario` does for a file).
+
+    Raises
+    ------
+    ScenarioError
+        As :func:`load_scenario`; ``source`` labels the errors.
+    """
+    if isinstance(overrides, str):
+        overrides = [overrides]
     raw = _parse_toml(text, source)
     return _validate(raw, text, source, overrides)
 

@@ -17,11 +17,15 @@ full dotted path and the line in the file.
 
 from __future__ import annotations
 
-import math
 import datetime as _dt
-from typing import Annotated, Any, Literal, Union
+import math
+import types
+import typing
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
+import annotated_types
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic.fields import FieldInfo
 
 from burdenshare.errors import ScenarioError
 
@@ -795,9 +799,117 @@ class Scenario(_Model):
             elif isinstance(value, bool) or not isinstance(value, (int, float)):
                 kind = "unset" if value is None else type(value).__name__
                 _fail(f"uncertainty.{i}.param", f"{dist.param!r} is {kind}; a {dist.dist} distribution needs a number")
+            if isinstance(value, bool):
+                continue
+            lo, hi = field_bounds(dist.param)
+            sup = support(dist)
+            if sup is None:
+                low_ok = lo is None or (dist.dist == "lognormal" and lo[0] <= 0.0)
+                if not (low_ok and hi is None):
+                    _fail(f"uncertainty.{i}.dist", f"{dist.dist} draws are unbounded but {dist.param} must lie in {_interval(lo, hi)}; use a bounded distribution (truncnorm, beta, uniform, triangular)")
+            else:
+                if not _inside(sup[0], lo, hi) or not _inside(sup[1], lo, hi):
+                    _fail(f"uncertainty.{i}", f"the support [{sup[0]:g}, {sup[1]:g}] of this {dist.dist} leaves the range of {dist.param}, {_interval(lo, hi)}")
 
 
 _MISSING = object()
+
+Bound = tuple[float, bool]  # (value, inclusive)
+
+
+def _interval(lo: Bound | None, hi: Bound | None) -> str:
+    left = "(-inf" if lo is None else ("[" if lo[1] else "(") + f"{lo[0]:g}"
+    right = "inf)" if hi is None else f"{hi[0]:g}" + ("]" if hi[1] else ")")
+    return f"{left}, {right}"
+
+
+def _inside(x: float, lo: Bound | None, hi: Bound | None) -> bool:
+    if lo is not None and (x < lo[0] or (x == lo[0] and not lo[1])):
+        return False
+    if hi is not None and (x > hi[0] or (x == hi[0] and not hi[1])):
+        return False
+    return True
+
+
+def strip_annotated(annotation: Any) -> Any:
+    """``Annotated[X, ...]`` -> ``X`` (repeatedly)."""
+    while get_origin(annotation) is typing.Annotated:
+        annotation = get_args(annotation)[0]
+    return annotation
+
+
+def descend(annotation: Any, segment: str | int) -> Any | None:
+    """The annotation reached from ``annotation`` through one path segment, or None if the schema
+    has no such path.  Models take field names or aliases, lists take indices, dicts any key;
+    unions try each member."""
+    annotation = strip_annotated(annotation)
+    origin = get_origin(annotation)
+    if origin in (Union, types.UnionType):
+        for member in get_args(annotation):
+            if member is type(None):
+                continue
+            found = descend(member, segment)
+            if found is not None:
+                return found
+        return None
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        if not isinstance(segment, str):
+            return None
+        for name, info in annotation.model_fields.items():
+            if segment == (info.alias or name):
+                if info.metadata:
+                    return Annotated[(info.annotation, *info.metadata)]
+                return info.annotation
+        return None
+    if origin is list:
+        if isinstance(segment, int) or (isinstance(segment, str) and segment.isdigit()):
+            return get_args(annotation)[0]
+        return None
+    if origin is dict:
+        return get_args(annotation)[1]
+    return None
+
+
+def _constraints(annotation: Any) -> list[Any]:
+    out: list[Any] = []
+    while True:
+        if get_origin(annotation) is typing.Annotated:
+            args = get_args(annotation)
+            for meta in args[1:]:
+                if isinstance(meta, FieldInfo):
+                    out.extend(meta.metadata)
+                else:
+                    out.append(meta)
+            annotation = args[0]
+            continue
+        if get_origin(annotation) in (Union, types.UnionType):
+            members = [m for m in get_args(annotation) if m is not type(None)]
+            if len(members) == 1:
+                annotation = members[0]
+                continue
+        return out
+
+
+def field_bounds(path: str) -> tuple[Bound | None, Bound | None]:
+    """The numeric bounds the schema puts on the field at ``path`` (``(value, inclusive)`` or None)."""
+    annotation: Any = Scenario
+    for part in path.split("."):
+        found = descend(annotation, part)
+        if found is None:
+            return None, None
+        annotation = found
+    lo: Bound | None = None
+    hi: Bound | None = None
+    for c in _constraints(annotation):
+        if isinstance(c, annotated_types.Ge):
+            lo = (float(c.ge), True)
+        elif isinstance(c, annotated_types.Gt):
+            lo = (float(c.gt), False)
+        elif isinstance(c, annotated_types.Le):
+            hi = (float(c.le), True)
+        elif isinstance(c, annotated_types.Lt):
+            hi = (float(c.lt), False)
+    return lo, hi
 
 
 def resolve_path(obj: Any, path: str) -> Any:
