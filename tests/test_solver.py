@@ -102,7 +102,7 @@ def test_schelling_ceiling_weakly_helps_host() -> None:
     # THEORY.md §2, oracle 1: a smaller (still overlapping) host win-set weakly lowers x.
     offers = [solve(sma_game(1.0, 2.0, 2001, 200, 0.9, host_ceiling=m)).first_offer
               for m in (2.0, 1.6, 1.5, 1.3, 1.1)]
-    assert all(a >= b - 1e-12 for a, b in zip(offers, offers[1:]))
+    assert all(a >= b - 1e-12 for a, b in zip(offers, offers[1:], strict=False))
     # No overlap (THEORY.md §2, oracle 2): ceiling below L -> no agreement.
     none = solve(sma_game(1.0, 2.0, 2001, 50, 0.9, host_ratification=np.zeros(2001)))
     assert none.first_offer is None and none.agreement_probability == 0.0

@@ -186,7 +186,7 @@ class BargainingGame:
             r0, r1 = self.ratification
         except (TypeError, ValueError):
             raise SpecError("must be a pair (None or a vector)", field="ratification") from None
-        rat = []
+        rat: list[NDArray[np.float64] | None] = []
         for i, r in enumerate((r0, r1)):
             if r is None:
                 rat.append(None)

@@ -51,14 +51,14 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True)
 class Posterior:
-    """Normal posterior belief.
+    r"""Normal posterior belief.
 
     Attributes
     ----------
     mean
-        Posterior mean :math:`\\mu_1`.
+        Posterior mean :math:`\mu_1`.
     sd
-        Posterior standard deviation :math:`\\sigma_1`.
+        Posterior standard deviation :math:`\sigma_1`.
     """
 
     mean: float
@@ -67,14 +67,14 @@ class Posterior:
 
 @dataclass(frozen=True, slots=True)
 class Consensus:
-    """Limit of DeGroot updating.
+    r"""Limit of DeGroot updating.
 
     Attributes
     ----------
     weights
         Left unit eigenvector π of W (the social-influence weights).
     value
-        The consensus :math:`\\pi \\cdot x_0`.
+        The consensus :math:`\pi \cdot x_0`.
     """
 
     weights: NDArray[np.float64]

@@ -83,16 +83,16 @@ class FloorEquilibrium:
 
 @dataclass(frozen=True, slots=True)
 class TioliOutcome:
-    """Take-it-or-leave-it offer facing an uncertain ratifier.
+    r"""Take-it-or-leave-it offer facing an uncertain ratifier.
 
     Attributes
     ----------
     offer
         The proposer's optimal offer x*.
     ratification_probability
-        :math:`P(M \\ge x^*)`.
+        :math:`P(M \ge x^*)`.
     expected_gain
-        The proposer's expected gain :math:`(x^* - L) P(\\text{ratify})`.
+        The proposer's expected gain :math:`(x^* - L) P(\text{ratify})`.
     """
 
     offer: float
