@@ -147,16 +147,31 @@ def explain_cmd(
 
 
 def _render_statement(statement: Any, currency: str) -> None:
+    """Print the statement: one table of items, the sources as numbered notes, then comparisons."""
+    from rich.console import Console
     from rich.table import Table
 
-    console = _console()
+    console = Console(width=max(Console().width, 110))
     title, header, rows, footer = statement.render(currency=currency)
-    table = Table(*header, title=title)
+    source_col = header.index("Source") if "Source" in header else None
+    sources: list[str] = []
+    table = Table(*(h for i, h in enumerate(header) if i != source_col), "Src", title=title)
     for row in rows:
-        table.add_row(*[str(cell) for cell in row])
-    console.print(table)
+        cells = [str(cell) for cell in row]
+        ref = ""
+        if source_col is not None:
+            text = cells.pop(source_col)
+            if text:
+                if text not in sources:
+                    sources.append(text)
+                ref = f"({sources.index(text) + 1})"
+        table.add_row(*cells, ref)
+    console.print(table, markup=False)
+    for i, text in enumerate(sources, start=1):
+        console.print(f"({i}) {text}", markup=False, highlight=False)
+    console.print()
     for line in footer:
-        console.print(line)
+        console.print(line, markup=False, highlight=False)
 
 
 # --------------------------------------------------------------------------- entry point
