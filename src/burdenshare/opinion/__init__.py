@@ -6,6 +6,7 @@
 * :mod:`~burdenshare.opinion.coercion` - pressure events, reverberation, rally-form shocks.
 * :mod:`~burdenshare.opinion.dynamics` - DeGroot / Friedkin-Johnsen influence among bases.
 * :mod:`~burdenshare.opinion.state` - :func:`opinion_at`, the composed state at a date.
+* :mod:`~burdenshare.opinion.from_scenario` - :func:`scenario_opinion`, inputs from a ``Scenario``.
 
 See ``docs/opinion.md`` for the assumptions and the fitted numbers.
 """
@@ -27,6 +28,7 @@ from burdenshare.opinion.dynamics import (
     influence_update,
 )
 from burdenshare.opinion.fit import BLOC_BASE, GROUP_LABELS, SUBGROUP_KEYS, FitAssumptions, fit_wtp
+from burdenshare.opinion.from_scenario import ScenarioOpinion, scenario_opinion
 from burdenshare.opinion.state import opinion_at
 from burdenshare.opinion.transparency import (
     TransparencyParams,
@@ -52,6 +54,7 @@ __all__ = [
     "InfluenceParams",
     "OpinionShock",
     "PressureEvent",
+    "ScenarioOpinion",
     "TransparencyParams",
     "WTPModel",
     "apply_coercion",
@@ -67,6 +70,7 @@ __all__ = [
     "opinion_at",
     "pressure_at",
     "rally",
+    "scenario_opinion",
     "signal_precision",
     "signal_sd",
     "signal_weight",

@@ -1,0 +1,160 @@
+r"""Build the opinion model's inputs from a validated :class:`~burdenshare.scenario.Scenario`.
+
+Mapping of the scenario's ``[opinion]`` table (every interpretation below is an assumption of
+this adapter; the scenario's own docstrings are quoted where they define the form):
+
+* **Fit** - ``opinion.reading`` → ``reading``; ``opinion.wtp_family`` → ``family`` (only
+  ``"lognormal"`` and ``"loglogistic"`` are implemented; other values raise
+  :class:`~burdenshare.errors.SpecError`); ``opinion.anchor_ask_usd`` → ``ask_usd``;
+  ``cost_model.current_agreement_krw`` → ``refuse_bound_krw`` ("refuse to pay" = no increase);
+  ``opinion.drop_dont_know`` → ``dont_know="drop"`` / ``"refuse"``; the RealMeter polls listed in
+  ``opinion.polls`` → ``partisan_polls``; ``opinion.groups`` (``id`` → ``poll_subgroups``) →
+  pooled groups (a group with no subgroups gets the whole public's distribution).
+* **Transparency** - ``levers.transparency`` → τ; ``credibility_weight`` → κ;
+  ``prior_sd_krw`` and ``signal_noise_sd_krw`` (won) → log-scale σ₀ and σ_min by moment
+  matching at the whole public's fitted median (:func:`~burdenshare.opinion.transparency.log_sd_from_krw`).
+  The statement is taken as public from ``levers.as_of`` (the scenario's information date).
+* **Coercion** - the schema's form is ":math:`WTP' = WTP\cdot(1 + \rho\cdot pressure)`, pressure =
+  furloughed share of the workforce": the ``furlough`` event (date ``levers.furlough_from``;
+  ``parameters.workers / parameters.workforce``, default the ``context.csv`` figures 4,000 / 9,000)
+  is a permanent :class:`~burdenshare.opinion.coercion.PressureEvent` of that magnitude;
+  ``backlash_rho`` → ρ and ``no_deal_cost_weight`` → β, both on the ``"proportional"`` scale
+  (:math:`WTP' = WTP(1 + \beta p + \rho p)`).  The schema describes ``no_deal_cost_weight`` as the
+  "share of the perceived no-deal cost the public adds to its WTP"; with no perceived no-deal
+  cost in won in the scenario, reading it as a proportional effect per unit of the same pressure
+  is this adapter's assumption.
+* **Event effects** - each ``opinion.event_effects`` entry → an
+  :class:`~burdenshare.opinion.coercion.OpinionShock` on its event's date with
+  ``scale="proportional"`` (``wtp_shift_share``) and its half-life (none = permanent).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from burdenshare.errors import SpecError
+from burdenshare.opinion import _data
+from burdenshare.opinion.coercion import CoercionParams, OpinionShock, PressureEvent
+from burdenshare.opinion.fit import _PARTISAN_ITEMS, fit_wtp
+from burdenshare.opinion.state import opinion_at
+from burdenshare.opinion.transparency import TransparencyParams, log_sd_from_krw
+from burdenshare.opinion.wtp import FAMILIES, WTPModel
+
+if TYPE_CHECKING:  # pragma: no cover
+    from burdenshare.scenario import Scenario
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioOpinion:
+    """Everything :func:`~burdenshare.opinion.state.opinion_at` needs, built from a scenario.
+
+    Attributes
+    ----------
+    model
+        The fitted WTP model with the scenario's groups.
+    events
+        Pressure events and opinion shocks, dated.
+    coercion
+        Effect sizes of pressure.
+    transparency
+        Transparency parameters (``None`` when ``levers.transparency`` is 0).
+    statement_date
+        When the itemized statement is public (``levers.as_of``).
+    """
+
+    model: WTPModel
+    events: tuple[PressureEvent | OpinionShock, ...]
+    coercion: CoercionParams
+    transparency: TransparencyParams | None
+    statement_date: dt.date
+
+    def at(self, date: dt.date, justified_amount_krw: float | None = None) -> WTPModel:
+        """The opinion state on ``date`` (``justified_amount_krw`` needed when transparency > 0)."""
+        tp = self.transparency
+        if tp is not None and justified_amount_krw is None:
+            raise SpecError("transparency > 0 needs the justified amount (won per year)", field="justified_amount_krw")
+        return opinion_at(
+            self.model,
+            date,
+            events=self.events,
+            coercion=self.coercion,
+            transparency=tp,
+            justified_amount_krw=justified_amount_krw,
+            statement_date=self.statement_date,
+        )
+
+
+def _event_date(scenario: Any, event: Any) -> dt.date | None:
+    if event.kind == "furlough":
+        d = scenario.levers.furlough_from
+        return None if d == "none" else d
+    if event.kind == "election":
+        return scenario.levers.election_date
+    return event.date
+
+
+def scenario_opinion(scenario: Scenario) -> ScenarioOpinion:
+    """Fit the WTP model and translate transparency, coercion and events from ``scenario``.
+
+    Raises
+    ------
+    SpecError
+        If the scenario asks for a WTP family the model does not implement
+        (``field="opinion.wtp_family"``) or omits the Chicago Council poll.
+    """
+    o = scenario.opinion
+    if o.wtp_family not in FAMILIES:
+        raise SpecError(
+            f"{o.wtp_family!r} is not implemented by the opinion model; allowed: {', '.join(FAMILIES)}",
+            field="opinion.wtp_family",
+        )
+    if not any(p.startswith("CCGA-2019-12") for p in o.polls):
+        raise SpecError("the WTP fit needs the Chicago Council poll CCGA-2019-12", field="opinion.polls")
+    model = fit_wtp(
+        reading=o.reading,
+        family=o.wtp_family,
+        ask_usd=float(o.anchor_ask_usd),
+        refuse_bound_krw=float(scenario.cost_model.current_agreement_krw),
+        dont_know="drop" if o.drop_dont_know else "refuse",
+        partisan_polls=tuple(p for p in o.polls if p in _PARTISAN_ITEMS),
+        groups=tuple((g.id, tuple(g.poll_subgroups)) for g in o.groups),
+    )
+    ref = model.median()
+    tau = float(scenario.levers.transparency)
+    tp = None
+    if tau > 0:
+        t = o.transparency
+        tp = TransparencyParams(
+            transparency=tau,
+            credibility=float(t.credibility_weight),
+            prior_sd=log_sd_from_krw(float(t.prior_sd_krw), ref),
+            signal_sd_min=log_sd_from_krw(float(t.signal_noise_sd_krw), ref),
+        )
+    events: list[PressureEvent | OpinionShock] = []
+    by_id = {e.id: e for e in scenario.events}
+    for e in scenario.events:
+        if e.kind != "furlough":
+            continue
+        day = _event_date(scenario, e)
+        if day is None:
+            continue
+        workers = float(e.parameters.get("workers", _data.context_number("furloughed_workers_april_2020")))
+        workforce = float(e.parameters.get("workforce", _data.context_number("usfk_korean_national_employees")))
+        events.append(PressureEvent(day, magnitude=workers / workforce, label=e.id))
+    for eff in o.event_effects:
+        if eff.event not in by_id:
+            raise SpecError(f"unknown event {eff.event!r}", field="opinion.event_effects")
+        day = _event_date(scenario, by_id[eff.event])
+        if day is None or eff.wtp_shift_share == 0.0:
+            continue
+        half = math.inf if eff.half_life_days is None else float(eff.half_life_days)
+        events.append(OpinionShock(day, float(eff.wtp_shift_share), half, eff.event, scale="proportional"))
+    coercion = CoercionParams(
+        no_deal_cost=float(o.coercion.no_deal_cost_weight),
+        reverberation=float(o.coercion.backlash_rho),
+        scale="proportional",
+    )
+    return ScenarioOpinion(model, tuple(events), coercion, tp, scenario.levers.as_of)
