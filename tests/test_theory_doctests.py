@@ -8,7 +8,9 @@ import importlib
 import pytest
 
 MODULES = [
+    "burdenshare.theory.bdm",
     "burdenshare.theory.cooperative",
+    "burdenshare.theory.ktab",
     "burdenshare.theory.legislative",
     "burdenshare.theory.multiyear",
     "burdenshare.theory.opinion",

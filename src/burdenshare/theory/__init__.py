@@ -1,16 +1,34 @@
-"""Closed forms for two-level bargaining (THEORY.md §1-§12, §15-§16).
+"""Closed forms for two-level bargaining (THEORY.md §1-§16).
 
 One module per concept; every function cites its source and carries the worked number
 of THEORY.md as a doctest.  These are the analytic oracles against which the exact
 solver (:mod:`burdenshare.solver`) and the simulation engine are tested.
 """
 
+from burdenshare.theory.bdm import (
+    BdmUtilities,
+    bdm_expected_utility,
+    bdm_risk_exponent,
+    bdm_utilities,
+    bdm_votes,
+    bdm_win_probability,
+)
 from burdenshare.theory.cooperative import (
     BargainingPoint,
     kalai_smorodinsky,
     nash_bargaining,
     nash_bargaining_tu,
     nash_payment,
+)
+from burdenshare.theory.ktab import (
+    ktab_distance,
+    ktab_risk_attitude,
+    ktab_utility,
+    ktab_victory_probability,
+    ktab_vote,
+    pce_conditional,
+    pce_markov_uniform,
+    perceived_risk,
 )
 from burdenshare.theory.legislative import BaronFerejohnShares, baron_ferejohn, baron_ferejohn_three
 from burdenshare.theory.multiyear import (
@@ -71,6 +89,7 @@ from burdenshare.theory.winset import Interval, agreement_possible, bloc_pivot, 
 __all__ = [
     "BargainingPoint",
     "BaronFerejohnShares",
+    "BdmUtilities",
     "Consensus",
     "FixedCostOutcome",
     "FloorEquilibrium",
@@ -86,6 +105,11 @@ __all__ = [
     "baron_ferejohn",
     "baron_ferejohn_three",
     "bayesian_update",
+    "bdm_expected_utility",
+    "bdm_risk_exponent",
+    "bdm_utilities",
+    "bdm_votes",
+    "bdm_win_probability",
     "bloc_pivot",
     "common_shock_nodes",
     "consent_probability",
@@ -96,6 +120,11 @@ __all__ = [
     "floor_equilibrium",
     "friedkin_johnsen",
     "kalai_smorodinsky",
+    "ktab_distance",
+    "ktab_risk_attitude",
+    "ktab_utility",
+    "ktab_victory_probability",
+    "ktab_vote",
     "lapse_probability",
     "lindbeck_weibull_policy",
     "logit_yes_probability",
@@ -105,6 +134,9 @@ __all__ = [
     "negotiation_count",
     "outside_option_share",
     "payment_from_share",
+    "pce_conditional",
+    "pce_markov_uniform",
+    "perceived_risk",
     "poisson_binomial_pmf",
     "poisson_binomial_tail",
     "pv_factor",
