@@ -212,3 +212,16 @@ def test_scenario_style_groups_pool_subgroups():
         fit_wtp(groups={"a": ["moderates"], "b": ["moderates"]})
     with pytest.raises(SpecError):
         fit_wtp(groups={"all": ["moderates"]})
+
+
+def test_array_kernel_matches_the_model_on_a_draw_axis(main):
+    from burdenshare.opinion import wtp_cdf
+
+    g = main.group("lkp")
+    mus = g.mu + np.array([-0.2, 0.0, 0.3])[:, None]  # three draws
+    amounts = np.array([1e12, 2e12, 5e12])
+    out = wtp_cdf(amounts, mus, g.sigma, 0.0, main.family)
+    assert out.shape == (3, 3)
+    assert out[1] == pytest.approx(np.asarray(main.cdf(amounts, "lkp")))
+    shifted = main.with_log_shift({"lkp": 0.3})
+    assert out[2] == pytest.approx(np.asarray(shifted.cdf(amounts, "lkp")))

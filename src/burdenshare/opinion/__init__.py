@@ -39,7 +39,7 @@ from burdenshare.opinion.transparency import (
     signal_sd,
     signal_weight,
 )
-from burdenshare.opinion.wtp import ALL, FitReport, FitRow, GroupWTP, WTPModel
+from burdenshare.opinion.wtp import ALL, FitReport, FitRow, GroupWTP, WTPModel, wtp_cdf
 
 __all__ = [
     "ALL",
@@ -74,4 +74,5 @@ __all__ = [
     "signal_precision",
     "signal_sd",
     "signal_weight",
+    "wtp_cdf",
 ]

@@ -70,6 +70,29 @@ def standard_ppf(q: ArrayLike, family: Family) -> NDArray[np.float64]:
     raise SpecError(f"unknown family {family!r}; allowed: {', '.join(FAMILIES)}", field="family")
 
 
+def wtp_cdf(
+    amount_krw: ArrayLike,
+    mu: ArrayLike,
+    sigma: ArrayLike,
+    shift_krw: ArrayLike = 0.0,
+    family: Family = "lognormal",
+) -> NDArray[np.float64]:
+    r"""Array kernel :math:`F(x) = G((\ln(x - c) - \mu)/\sigma)` for :math:`x > c`, else 0.
+
+    All arguments broadcast (e.g. a leading draw axis on ``mu``); no validation beyond the
+    family, so the engine can call it on drawn arrays.  :meth:`WTPModel.cdf` uses it.
+
+    Examples
+    --------
+    >>> wtp_cdf([1.0, math.e], mu=[[0.0], [1.0]], sigma=1.0).round(4).tolist()
+    [[0.5, 0.8413], [0.1587, 0.5]]
+    """
+    x = np.asarray(amount_krw, dtype=float) - np.asarray(shift_krw, dtype=float)
+    pos = x > 0
+    z = (np.log(np.where(pos, x, 1.0)) - np.asarray(mu, dtype=float)) / np.asarray(sigma, dtype=float)
+    return np.where(pos, standard_cdf(z, family), 0.0)
+
+
 def _as_output(x: NDArray[np.float64]) -> float | NDArray[np.float64]:
     return float(x) if x.ndim == 0 else x
 
@@ -261,11 +284,7 @@ class WTPModel:
             :math:`F_g(x)` in [0, 1], same shape as ``amount_krw``.
         """
         g = self.group(group)
-        x = np.asarray(amount_krw, dtype=float) - g.shift_krw
-        with np.errstate(divide="ignore", invalid="ignore"):
-            z = (np.log(np.where(x > 0, x, 1.0)) - g.mu) / g.sigma
-        out = np.where(x > 0, standard_cdf(z, self.family), 0.0)
-        return _as_output(np.asarray(out, dtype=float))
+        return _as_output(np.asarray(wtp_cdf(amount_krw, g.mu, g.sigma, g.shift_krw, self.family), dtype=float))
 
     def share_accepting(self, amount_krw: ArrayLike, group: str = ALL) -> float | NDArray[np.float64]:
         """Share of ``group`` that would accept paying ``amount_krw`` a year: :math:`1 - F_g(x)`.
