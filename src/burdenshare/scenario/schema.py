@@ -8,11 +8,12 @@ Units (DESIGN.md §6): money in base units with the currency in the key (``_krw`
 ``_usd`` in dollars), shares and probabilities in [0, 1], rates that the record states in percent
 keep a ``_pct`` suffix, dates are TOML dates.  Every model forbids unknown keys and is frozen.
 
-Validation that spans sections (references between ids, dates against the protocol horizon,
-paths named by ``uncertainty``) lives in :class:`Scenario`'s model validator.  Those checks raise
-:class:`~burdenshare.errors.ScenarioError` with a ``field`` *relative to the scenario root*;
-pydantic wraps it, and :mod:`burdenshare.scenario.io` unwraps it into one ScenarioError with the
-full dotted path and the line in the file.
+Checks that span fields (a model's own consistency) live in that model's validator; checks that
+span sections (references between ids, dates against the protocol horizon, paths named by
+``uncertainty``) live in :class:`Scenario`'s validator.  They raise
+:class:`~burdenshare.errors.ScenarioError` whose ``field`` is *relative to the model that raises
+it* (the root for :class:`Scenario`); pydantic wraps it, and :mod:`burdenshare.scenario.io` unwraps
+it into one ScenarioError with the full dotted path and the line in the file.
 """
 
 from __future__ import annotations
@@ -89,7 +90,7 @@ ParamValue = Union[bool, int, float, Date, str]
 
 
 def _fail(field: str, message: str) -> None:
-    """Raise a ScenarioError for ``field`` (a dotted path relative to the scenario root)."""
+    """Raise a ScenarioError for ``field`` (a dotted path relative to the validating model)."""
     raise ScenarioError(message, field=field)
 
 
