@@ -30,3 +30,14 @@ def test_doc_tables_match_the_fit(reading, heading):
         cells = [c.strip() for c in row.group(1).split("|")]
         assert cells[1] == f"{m.median(g) / 1e12:.3f}", g
         assert cells[2] == f"{m.median(g) / 1166.11 / 1e9:.2f}", g
+
+
+@pytest.mark.parametrize(
+    "module", ["wtp", "fit", "transparency", "coercion", "dynamics", "state", "from_scenario"]
+)
+def test_module_docstring_examples_run(module):
+    import importlib
+
+    mod = importlib.import_module(f"burdenshare.opinion.{module}")
+    result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+    assert result.failed == 0
