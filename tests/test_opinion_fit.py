@@ -225,3 +225,9 @@ def test_array_kernel_matches_the_model_on_a_draw_axis(main):
     assert out[1] == pytest.approx(np.asarray(main.cdf(amounts, "lkp")))
     shifted = main.with_log_shift({"lkp": 0.3})
     assert out[2] == pytest.approx(np.asarray(shifted.cdf(amounts, "lkp")))
+
+
+def test_groups_accept_a_mapping_in_the_assumptions():
+    a = FitAssumptions(groups={"dp": ["Democratic Party supporters"], "rest": ["moderates"]})
+    assert a.groups == (("dp", ("Democratic Party supporters",)), ("rest", ("moderates",)))
+    assert fit_wtp(a).group_names == (ALL, "dp", "rest")

@@ -154,3 +154,7 @@ def test_won_denominated_spreads_translate_to_the_log_scale():
     mean = 1.5e12
     assert mean * math.sqrt(math.exp(sd**2) - 1) == pytest.approx(0.5e12)
     assert log_sd_from_krw(1.0, 1e12) == pytest.approx(1e-12)
+
+
+def test_zero_credibility_everywhere_changes_nothing(base):
+    assert apply_transparency(base, 3 * TN, TransparencyParams(transparency=1.0, credibility=0.0)) is base

@@ -211,6 +211,10 @@ class FitAssumptions:
             v = getattr(self, name)
             if not (math.isfinite(v) and v > 0):
                 raise SpecError(f"{name} must be a positive number, got {v}", field=name)
+        if isinstance(self.groups, Mapping):
+            object.__setattr__(self, "groups", tuple((str(g), tuple(v)) for g, v in self.groups.items()))
+        elif self.groups is not None:
+            object.__setattr__(self, "groups", tuple((str(g), tuple(v)) for g, v in self.groups))
         if self.groups is not None:
             ids = [g for g, _ in self.groups]
             labels = [lab for _, labs in self.groups for lab in labs]

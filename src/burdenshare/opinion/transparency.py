@@ -266,8 +266,12 @@ def apply_transparency(model: WTPModel, justified_amount_krw: float, params: Tra
     new = []
     for g in model.groups:
         w = signal_weight(params.transparency, params, kappas[g.name])
+        if w == 0.0:
+            continue
         scale = math.sqrt(1.0 - f + f * (1.0 - w) ** 2)
         new.append(replace(g, mu=(1.0 - w) * g.mu + w * log_s, sigma=g.sigma * scale))
+    if not new:
+        return model
     move = (
         f"transparency tau={params.transparency:g}, justified {justified_amount_krw / 1e12:.4g} tn won, "
         f"credibility={params.credibility!r}"
