@@ -211,6 +211,25 @@ def test_deadline_disagreement_payoffs() -> None:
     assert res.first_offer is None and res.value == pytest.approx((0.81, 0.27))
 
 
+def test_time_varying_ratification_and_costs() -> None:
+    # Constant (T, G) ratification and (T,) costs reproduce the scalar / (G,) game.
+    n, periods = 2001, 40
+    x = np.linspace(1.0, 2.0, n)
+    ceiling = (x <= 1.3 + 1e-12).astype(float)
+    base = solve(sma_game(1.0, 2.0, n, periods, 0.9, host_ratification=ceiling, round_cost=(0.01, 0.02)))
+    tiled = solve(sma_game(1.0, 2.0, n, periods, 0.9, host_ratification=np.tile(ceiling, (periods, 1)),
+                           round_cost=(np.full(periods, 0.01), np.full(periods, 0.02))))
+    np.testing.assert_array_equal(base.offers, tiled.offers)
+    np.testing.assert_allclose(base.values, tiled.values, atol=1e-15)
+    # No Assembly sitting in round 0 (nothing can be ratified): agreement waits for round 1,
+    # where the host, proposing last, takes the whole surplus (x = L).
+    closed = np.ones((2, n))
+    closed[0] = 0.0
+    res = solve(sma_game(1.0, 2.0, n, 2, 0.9, host_ratification=closed))
+    assert res.first_offer is None and res.agreement_round == 1
+    assert res.offers[1] == pytest.approx(1.0) and res.value == pytest.approx((0.0, 0.9))
+
+
 def test_performance() -> None:
     game = unit_pie_game(10_001, 2000, 0.95, 0.9)
     start = time.perf_counter()
@@ -263,7 +282,9 @@ def test_solver_matches_floor_closed_form(ra: float, rb: float, d: float) -> Non
         ({"utilities": ([0.0], [1.0])}, "utilities[0]"),
         ({"ratification": (None, [0.5, 1.5])}, "ratification[1]"),
         ({"breakdown_probability": -0.1}, "breakdown_probability"),
-        ({"round_cost": (-1.0, 0.0)}, "round_cost"),
+        ({"round_cost": (-1.0, 0.0)}, "round_cost[0]"),
+        ({"round_cost": (0.0, [0.1, 0.1, 0.1])}, "round_cost[1]"),
+        ({"ratification": (np.ones((3, 2)), None)}, "ratification[0]"),
         ({"first_proposer": 2}, "first_proposer"),
     ],
 )

@@ -110,7 +110,9 @@ class BargainingGame:
     first_proposer
         0 or 1.
     round_cost
-        Per-round costs ``(c_0, c_1)`` >= 0 paid for each round of delay.
+        Per-round costs ``(c_0, c_1)`` >= 0 paid for each round of delay; each entry a
+        number or an array of shape (T,) (cost of delay after round t, e.g. furlough
+        costs from a given date).
     outside_option
         ``(w_0, w_1)``; ``w_k`` is what player k gets by opting out when responding,
         ``None`` for no option.
@@ -118,7 +120,8 @@ class BargainingGame:
         ``(z_0, z_1)``: what player j gets when the other opts out.
     ratification
         ``(r_0, r_1)``: probability that each side's ratifier accepts each grid point,
-        shape (G,), or ``None`` (always ratified).
+        shape (G,), or (T, G) when it changes over rounds (e.g. a new Assembly after an
+        election), or ``None`` (always ratified).
     breakdown_probability
         Probability p that talks collapse after a rejection or veto.
     breakdown_payoff
@@ -134,7 +137,7 @@ class BargainingGame:
     horizon: int
     discount: Pair
     first_proposer: int = 0
-    round_cost: Pair = (0.0, 0.0)
+    round_cost: tuple[float | NDArray[np.float64], float | NDArray[np.float64]] = (0.0, 0.0)
     outside_option: tuple[float | None, float | None] = (None, None)
     opt_out_partner_payoff: Pair = (0.0, 0.0)
     ratification: tuple[NDArray[np.float64] | None, NDArray[np.float64] | None] = (None, None)
@@ -170,10 +173,20 @@ class BargainingGame:
         set_(self, "discount", disc)
         if self.first_proposer not in (0, 1) or isinstance(self.first_proposer, bool):
             raise SpecError("first_proposer must be 0 or 1", field="first_proposer")
-        cost = _pair(self.round_cost, "round_cost")
-        if min(cost) < 0:
-            raise SpecError("per-round costs must be >= 0", field="round_cost")
-        set_(self, "round_cost", cost)
+        try:
+            c0, c1 = self.round_cost
+        except (TypeError, ValueError):
+            raise SpecError("must be a pair (player 0, player 1)", field="round_cost") from None
+        costs: list[float | NDArray[np.float64]] = []
+        for i, c in enumerate((c0, c1)):
+            name = f"round_cost[{i}]"
+            cc: float | NDArray[np.float64] = (
+                _finite(c, name) if np.ndim(c) == 0 else _vector(c, name, int(h))
+            )
+            if np.any(np.asarray(cc) < 0):
+                raise SpecError("per-round costs must be >= 0", field=name)
+            costs.append(cc)
+        set_(self, "round_cost", tuple(costs))
         try:
             w0, w1 = self.outside_option
         except (TypeError, ValueError):
@@ -191,7 +204,15 @@ class BargainingGame:
             if r is None:
                 rat.append(None)
                 continue
-            vec = _vector(r, f"ratification[{i}]", g)
+            if np.ndim(r) == 2:
+                vec = np.asarray(r, dtype=float)
+                if vec.shape != (int(h), g) or not np.all(np.isfinite(vec)):
+                    raise SpecError(f"must have shape ({g},) or ({int(h)}, {g}) with finite entries",
+                                    field=f"ratification[{i}]")
+                vec = vec.copy()
+                vec.setflags(write=False)
+            else:
+                vec = _vector(r, f"ratification[{i}]", g)
             if np.any(vec < 0) or np.any(vec > 1):
                 raise SpecError("ratification probabilities must lie in [0, 1]", field=f"ratification[{i}]")
             rat.append(vec)
@@ -294,14 +315,14 @@ def solve(game: BargainingGame) -> SolverResult:
     """
     t_max = game.horizon
     u = np.stack(game.utilities)  # (2, G)
-    r = np.ones(game.grid.size)
+    r_all = np.ones(game.grid.size)
     for vec in game.ratification:
         if vec is not None:
-            r = r * vec
-    feasible = r > 0.0
-    any_feasible = bool(feasible.any())
+            r_all = r_all * vec  # (G,) or (T, G)
+    time_varying = r_all.ndim == 2
     delta = np.array(game.discount)
-    cost = np.array(game.round_cost)
+    cost_all = np.stack([np.broadcast_to(np.asarray(c, dtype=float), (t_max,)) for c in game.round_cost],
+                        axis=1)  # (T, 2)
     p = game.breakdown_probability
     bpay = np.array(game.breakdown_payoff)
     tol = game.tol
@@ -313,14 +334,22 @@ def solve(game: BargainingGame) -> SolverResult:
     offer_index = np.full(t_max, -1, dtype=np.int64)
     accepted = np.zeros(t_max, dtype=bool)
     opted_out = np.zeros(t_max, dtype=bool)
-    one_minus_r = 1.0 - r
-    ru = r * u  # (2, G)
+
+    def round_arrays(rt: NDArray[np.float64]) -> tuple[NDArray[np.float64], ...]:
+        feas = rt > 0.0
+        return rt, feas, 1.0 - rt, rt * u
+
+    if not time_varying:
+        r, feasible, one_minus_r, ru = round_arrays(r_all)
 
     for t in range(t_max - 1, -1, -1):
+        if time_varying:
+            r, feasible, one_minus_r, ru = round_arrays(r_all[t])
+        any_feasible = bool(feasible.any())
         j = game.proposer(t)
         k = 1 - j
         proposers[t] = j
-        cont = p * bpay + (1.0 - p) * (delta * values[t + 1] - cost)
+        cont = p * bpay + (1.0 - p) * (delta * values[t + 1] - cost_all[t])
         cont_all[t] = cont
         w_k = game.outside_option[k]
         opt_out = w_k is not None and w_k > cont[k]
@@ -353,7 +382,7 @@ def solve(game: BargainingGame) -> SolverResult:
         if alive == 0.0:
             break
         if accepted[t]:
-            rt = r[offer_index[t]]
+            rt = (r_all[t] if time_varying else r_all)[offer_index[t]]
             round_agree[t] = alive * rt
             alive *= (1.0 - rt) * (1.0 - p)
         elif opted_out[t]:
@@ -363,7 +392,9 @@ def solve(game: BargainingGame) -> SolverResult:
     on_path = np.flatnonzero(round_agree > 0.0)
     has_offer = offer_index >= 0
     offers = np.where(has_offer, game.grid[np.maximum(offer_index, 0)], np.nan)
-    rat = np.where(has_offer, r[np.maximum(offer_index, 0)], np.nan)
+    r_path = r_all[np.arange(t_max), np.maximum(offer_index, 0)] if time_varying \
+        else r_all[np.maximum(offer_index, 0)]
+    rat = np.where(has_offer, r_path, np.nan)
     for arr in (proposers, offers, offer_index, accepted, opted_out, rat, values, cont_all, round_agree):
         arr.setflags(write=False)
     return SolverResult(
