@@ -14,6 +14,7 @@ from burdenshare.theory import (
     degroot_consensus,
     escalator_path,
     friedkin_johnsen,
+    grouped_quantile,
     lapse_probability,
     negotiation_count,
     pv_factor,
@@ -77,6 +78,19 @@ def test_friedkin_johnsen() -> None:
     assert x == pytest.approx([20 / 17, 30 / 17])
     with pytest.raises(SpecError):
         friedkin_johnsen([[0.5, 0.6], [0.4, 0.6]], 0.5, [1.0, 2.0])
+
+
+def test_poll_wtp_medians() -> None:
+    # THEORY.md §12 (Chicago Council, Dec 2019; illustrative piecewise-linear construction):
+    # 25% refuse (<= $0.92B), 63% negotiate (half assumed below $1.7B), 4% accept $5B, 8% DK.
+    lo, hi = [0.92, 0.92, 1.7, 5.0], [0.92, 1.7, 5.0, 5.0]
+    assert grouped_quantile(lo, hi, [25, 31.5, 31.5, 4]) == pytest.approx(1.44, abs=0.005)
+    assert grouped_quantile(lo, hi, [25, 31.5, 31.5, 4], total=100) == pytest.approx(1.54, abs=0.005)
+    # The commentary's 26/68/4 split -> ~$1.45B.
+    assert grouped_quantile(lo, hi, [26, 34, 34, 4]) == pytest.approx(1.45, abs=0.005)
+    assert grouped_quantile([0.0], [1.0], [1.0], q=0.25) == pytest.approx(0.25)
+    with pytest.raises(SpecError):
+        grouped_quantile(lo, hi, [25, 31.5, 31.5, 4], total=300)
 
 
 # THEORY.md §16 table (H = 6, p = 0.3, beta = 0.95); Fearon (1998), IO 52(2).

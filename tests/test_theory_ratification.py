@@ -87,6 +87,15 @@ def test_tioli_uncertain_uniform_oracle() -> None:
     )
 
 
+def test_uncertainty_raises_failure_probability() -> None:
+    # THEORY.md §2, oracle 3 / §7: with M known the US offers exactly M and never fails;
+    # with M ~ U[1.1, 1.9] (same mean 1.5) the offer fails with probability 0.4375.
+    assert tioli_offer(2.0, 1.5) == 1.5
+    assert 1 - tioli_uncertain_veto_uniform(1.0, 1.1, 1.9).ratification_probability == pytest.approx(0.4375)
+    # A wider spread around the same mean raises the failure probability further.
+    assert tioli_uncertain_veto_uniform(1.0, 1.0, 2.0).ratification_probability < 0.5625
+
+
 def test_tioli_uncertain_clipping() -> None:
     # (b + L)/2 below a -> offer a, never fails; L above b -> offer b, P = 0.
     low = tioli_uncertain_veto_uniform(0.0, 1.1, 1.9)

@@ -9,6 +9,9 @@ r"""Public opinion, audience costs, rally effects and transparency (THEORY.md §
 * **Transparency as Bayesian information**: normal prior :math:`N(\mu_0, \sigma_0^2)`,
   signal :math:`s = C + \varepsilon`, :math:`\varepsilon \sim N(0, \sigma_s^2)`; precision-weighted
   posterior.
+* **Grouped (interval) quantiles** of a poll-based WTP distribution: each answer's share is
+  spread uniformly over its interval (a point mass when the ends coincide), so the CDF is
+  piecewise linear (THEORY.md §12, "from polls to a WTP distribution").
 * **DeGroot (1974)**: :math:`x \leftarrow Wx`; consensus :math:`\pi x_0`, π the left unit
   eigenvector of the row-stochastic W.
 * **Friedkin-Johnsen (1990)**: :math:`x \leftarrow \Lambda W x + (I - \Lambda) x_0`, with
@@ -43,6 +46,7 @@ __all__ = [
     "bayesian_update",
     "degroot_consensus",
     "friedkin_johnsen",
+    "grouped_quantile",
     "rally_approval",
     "rally_half_life",
     "reverberation",
@@ -375,3 +379,70 @@ def friedkin_johnsen(
         return np.linalg.solve(a, (1.0 - lam) * x0)
     except np.linalg.LinAlgError:
         raise SpecError("I - Lambda W is singular", field="susceptibility") from None
+
+
+def grouped_quantile(
+    lower: ArrayLike, upper: ArrayLike, masses: ArrayLike, q: float = 0.5, total: float | None = None
+) -> float:
+    r"""Quantile of a grouped distribution with mass spread uniformly over each interval.
+
+    Intervals are taken in the given order (sorted, non-overlapping); the CDF rises
+    linearly across each ``[lower, upper]`` by its mass, or jumps at a point mass.  The
+    quantile is the point where the cumulative mass reaches ``q * total``.  With ``total``
+    larger than the sum of masses the missing share (e.g. "don't know") is implicitly
+    placed above every interval.
+
+    Parameters
+    ----------
+    lower, upper
+        Interval ends, ``lower <= upper``, in increasing order.
+    masses
+        Non-negative shares (percent or fractions).
+    q
+        Quantile level in (0, 1).
+    total
+        Denominator (default: the sum of ``masses``, i.e. unplaced answers dropped).
+
+    Returns
+    -------
+    float
+        The quantile.
+
+    Raises
+    ------
+    SpecError
+        On mismatched lengths, unordered intervals, negative masses, or a level the
+        placed mass never reaches.
+
+    References
+    ----------
+    THEORY.md §12 (Chicago Council, Dec 2019 poll split, illustrative).
+
+    Examples
+    --------
+    >>> lo, hi, m = [0.92, 0.92, 1.7, 5.0], [0.92, 1.7, 5.0, 5.0], [25, 31.5, 31.5, 4]
+    >>> round(grouped_quantile(lo, hi, m), 4), round(grouped_quantile(lo, hi, m, total=100), 4)
+    (1.44, 1.539)
+    """
+    a = v.float_array(lower, "lower")
+    b = v.float_array(upper, "upper")
+    m = v.float_array(masses, "masses")
+    if not (a.shape == b.shape == m.shape):
+        raise SpecError("lower, upper and masses must have the same length", field="masses")
+    if np.any(b < a) or np.any(a[1:] < b[:-1]):
+        raise SpecError("intervals must be ordered and non-overlapping", field="lower")
+    if np.any(m < 0) or m.sum() <= 0:
+        raise SpecError("masses must be non-negative with a positive total", field="masses")
+    level = v.finite(q, "q")
+    if not 0.0 < level < 1.0:
+        raise SpecError(f"quantile level must lie in (0, 1), got {level}", field="q")
+    tot = float(m.sum()) if total is None else v.positive(total, "total")
+    target = level * tot
+    cum = np.concatenate(([0.0], np.cumsum(m)))
+    if target > cum[-1] * (1 + 1e-12):
+        raise SpecError("the placed mass never reaches the requested level", field="total")
+    i = int(np.searchsorted(cum[1:], target * (1 - 1e-12)))
+    i = min(i, m.size - 1)
+    if m[i] == 0.0 or b[i] == a[i]:
+        return float(a[i])
+    return float(a[i] + (target - cum[i]) / m[i] * (b[i] - a[i]))

@@ -32,6 +32,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from burdenshare.errors import SpecError
 from burdenshare.theory import _validate as v
 
 __all__ = [
@@ -235,7 +236,7 @@ def rubinstein_fixed_costs(cost1: float, cost2: float) -> FixedCostOutcome:
     c2 = v.positive(cost2, "cost2")
     for c, name in ((c1, "cost1"), (c2, "cost2")):
         if c >= 1.0:
-            raise v.SpecError(f"per-round cost must be < 1 (the pie), got {c}", field=name)
+            raise SpecError(f"per-round cost must be < 1 (the pie), got {c}", field=name)
     if c1 < c2:
         return FixedCostOutcome(True, 1.0, (1.0, 1.0))
     if c1 > c2:
@@ -323,7 +324,7 @@ def payment_from_share(share: float, low: float, high: float) -> float:
     lo = v.finite(low, "low")
     hi = v.finite(high, "high")
     if lo > hi:
-        raise v.SpecError(f"low ({lo}) must not exceed high ({hi})", field="low")
+        raise SpecError(f"low ({lo}) must not exceed high ({hi})", field="low")
     return lo + s * (hi - lo)
 
 
