@@ -104,7 +104,7 @@ class _Model(BaseModel):
         frozen=True,
         extra="forbid",
         allow_inf_nan=False,
-        populate_by_name=True,
+        populate_by_name=False,
         validate_default=True,
     )
 
@@ -346,7 +346,7 @@ class Opinion(_Model):
     polls: list[Id] = Field(min_length=1)
     reading: Literal["main", "alt"] = "main"
     anchor_ask_usd: PosMoney
-    wtp_family: Literal["lognormal", "normal", "piecewise_linear"] = "lognormal"
+    wtp_family: Literal["lognormal", "loglogistic", "normal", "piecewise_linear"] = "lognormal"
     drop_dont_know: bool = True
     groups: list[OpinionGroup] = Field(min_length=1)
     transparency: Transparency
