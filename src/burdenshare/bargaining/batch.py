@@ -28,6 +28,7 @@ import numba
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from burdenshare.bargaining._powbound import POW_REL_TOL, pow_approx
 from burdenshare.bargaining.hooks import NO_BREAKDOWN, cumulative_costs, realized_utilities
 from burdenshare.bargaining.space import Domain
 from burdenshare.bargaining.strategies import ASP_EPS, KINDS, NEAREST_EPS, TB_EPS
@@ -305,6 +306,74 @@ def _threshold(p: float, umin: float, umax: float, eps: float) -> float:
     return lo
 
 
+@numba.njit(cache=True, inline="always")
+def _turn(
+    t: float,
+    e: float,
+    q: float,
+    umin: float,
+    umax: float,
+    eps: float,
+    hi: float,
+    su: NDArray[np.float64],
+    start: int,
+    n: int,
+    pos: int,
+    u_standing: float,
+    near_eps: float,
+    fast: bool,
+) -> tuple[bool, int]:
+    """One action: accept the standing offer (``u_standing``; NaN if none) or propose.
+
+    Returns ``(accepted, position of the offer in su)``; the position is -1 for "offer the best
+    outcome" (no rational outcome).  ``q`` approximates ``t**e`` (:func:`pow_approx`); the
+    threshold ``lo`` is first bracketed from ``q`` and ``math.pow`` is called only if a decision
+    boundary lies inside the bracket.  Exponent 1.0 uses ``t`` itself (``pow(t, 1.0) == t``).
+    """
+    if e == 1.0:
+        p_lo = t
+        p_hi = t
+    elif fast:
+        d = q * (POW_REL_TOL * (1.0 + e))
+        p_lo = q - d
+        p_hi = q + d
+        if p_lo < 0.0:
+            p_lo = 0.0
+    else:
+        p_lo = math.pow(t, e)
+        p_hi = p_lo
+    for _ in range(2):
+        l1 = _threshold(p_lo, umin, umax, eps)
+        l2 = _threshold(p_hi, umin, umax, eps)
+        lo_l = l1 if l1 < l2 else l2
+        lo_h = l2 if l1 < l2 else l1
+        exact = lo_l == lo_h
+        decided = True
+        if u_standing == u_standing:  # there is a standing offer
+            if u_standing >= lo_h:
+                if u_standing <= hi:
+                    return True, pos
+            elif u_standing >= lo_l:
+                decided = False  # boundary inside the bracket
+        if decided:
+            if start >= n:
+                return False, -1
+            j = _search(su, start, n, pos, lo_h)
+            if su[j] >= lo_h and (j == start or su[j - 1] < lo_l - near_eps):
+                return False, j
+            if exact:
+                # NegMAS nearest rule (strategies.nearest_offer_position)
+                b = j - 1
+                if b >= start:
+                    ub = su[b]
+                    if ub >= lo_l - near_eps and abs(ub - lo_l) < abs(su[j] - lo_l):
+                        return False, -2 - j  # offer b = j - 1, keep j as the search hint
+                return False, j
+        p_lo = math.pow(t, e)  # undecided: use the exact value
+        p_hi = p_lo
+    return False, -1  # unreachable
+
+
 @numba.njit(cache=True)
 def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
     table: NDArray[np.float64],
@@ -319,6 +388,7 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
     tb_eps: float,
     asp_eps: float,
     near_eps: float,
+    fast: bool,
     out_agreement: NDArray[np.int32],
     out_round: NDArray[np.int32],
     out_acc: NDArray[np.int8],
@@ -332,6 +402,7 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
     out_n_offers: NDArray[np.int32],
 ) -> None:
     n_out = table.shape[1]
+    nan = np.nan
     for i in range(first.shape[0]):
         ns = n_steps[i]
         bk = breakdown[i]
@@ -389,54 +460,47 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
             t = (k + 1) / (ns + 1)
             if t > 1.0:
                 t = 1.0
-            # t**e of both parties: math.pow, except two exact shortcuts (same inputs give the
-            # same value; pow(t, 1.0) == t exactly, checked in the tests).
-            p_a = t if e_a == 1.0 else math.pow(t, e_a)
-            if e_b == e_a:
-                p_b = p_a
-            else:
-                p_b = t if e_b == 1.0 else math.pow(t, e_b)
+            q_a = pow_approx(t, e_a) if fast and e_a != 1.0 else 0.0
+            q_b = q_a if e_b == e_a else (pow_approx(t, e_b) if fast and e_b != 1.0 else 0.0)
             # ---- opener: respond (except at the very start), then propose
-            lo = _threshold(p_a, umin_a, umax_a, eps_a)
-            if standing >= 0:
-                u = table[pa, standing]
-                if lo <= u and u <= hi_a:
-                    agreement = standing
-                    acceptor = pa
-                    rnd = k
-                    break
-            if start_a >= n_out:
+            u_st = table[pa, standing] if standing >= 0 else nan
+            acc, j = _turn(
+                t, e_a, q_a, umin_a, umax_a, eps_a, hi_a, su_a, start_a, n_out, pos_a, u_st,
+                near_eps, fast,
+            )
+            if acc:
+                agreement = standing
+                acceptor = pa
+                rnd = k
+                break
+            if j == -1:
                 standing = order[pa, n_out - 1]
+            elif j < -1:
+                pos_a = -2 - j
+                standing = order[pa, pos_a - 1]
             else:
-                pos_a = _search(su_a, start_a, n_out, pos_a, lo)
-                j = pos_a
-                b = j - 1
-                if b >= start_a:
-                    ub = su_a[b]
-                    if ub >= lo - near_eps and abs(ub - lo) < abs(su_a[j] - lo):
-                        j = b
+                pos_a = j
                 standing = order[pa, j]
             if record:
                 out_offers[i, n_off] = standing
             n_off += 1
             # ---- responder
-            lo = _threshold(p_b, umin_b, umax_b, eps_b)
-            u = table[pb, standing]
-            if lo <= u and u <= hi_b:
+            acc, j = _turn(
+                t, e_b, q_b, umin_b, umax_b, eps_b, hi_b, su_b, start_b, n_out, pos_b,
+                table[pb, standing], near_eps, fast,
+            )
+            if acc:
                 agreement = standing
                 acceptor = pb
                 rnd = k
                 break
-            if start_b >= n_out:
+            if j == -1:
                 standing = order[pb, n_out - 1]
+            elif j < -1:
+                pos_b = -2 - j
+                standing = order[pb, pos_b - 1]
             else:
-                pos_b = _search(su_b, start_b, n_out, pos_b, lo)
-                j = pos_b
-                b = j - 1
-                if b >= start_b:
-                    ub = su_b[b]
-                    if ub >= lo - near_eps and abs(ub - lo) < abs(su_b[j] - lo):
-                        j = b
+                pos_b = j
                 standing = order[pb, j]
             if record:
                 out_offers[i, n_off] = standing
@@ -478,6 +542,7 @@ def _run_chunk(
     spec: BatchSpec,
     record_trace: bool,
     cum: NDArray[np.float64] | None,
+    fast: bool = True,
 ) -> BatchResult:
     n = len(spec)
     agreement = np.empty(n, np.int32)
@@ -507,6 +572,7 @@ def _run_chunk(
             TB_EPS,
             ASP_EPS,
             NEAREST_EPS,
+            fast,
             agreement,
             rnd,
             acc,
@@ -556,6 +622,7 @@ def iter_batch(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     record_trace: bool = False,
     round_costs: ArrayLike | None = None,
+    pow_bracketing: bool = True,
 ) -> Iterator[BatchResult]:
     """Stream results chunk by chunk (bounded memory).
 
@@ -573,6 +640,10 @@ def iter_batch(
     round_costs
         Shape ``(2, m)`` per-round costs with ``m >=`` every ``n_steps``
         (:mod:`~burdenshare.bargaining.hooks`).
+    pow_bracketing
+        Bracket ``t**e`` cheaply and call ``math.pow`` only when a decision depends on the
+        exact value (:mod:`~burdenshare.bargaining._powbound`); ``False`` calls ``math.pow``
+        for every threshold.  Results are identical either way.
 
     Yields
     ------
@@ -588,7 +659,7 @@ def iter_batch(
             continue
         cum = _costs(round_costs, int(spec.n_steps.max()))
         for s in range(0, len(spec), chunk_size):
-            yield _run_chunk(tables, spec.slice(s, s + chunk_size), record_trace, cum)
+            yield _run_chunk(tables, spec.slice(s, s + chunk_size), record_trace, cum, pow_bracketing)
 
 
 def run_batch(
@@ -598,6 +669,7 @@ def run_batch(
     chunk_size: int = DEFAULT_CHUNK_SIZE,
     record_trace: bool = False,
     round_costs: ArrayLike | None = None,
+    pow_bracketing: bool = True,
 ) -> BatchResult:
     """Run every negotiation of ``spec`` and return all results (see :func:`iter_batch`).
 
@@ -607,7 +679,7 @@ def run_batch(
         The agreement space and utilities.
     spec
         Per-negotiation parameters.
-    chunk_size, record_trace, round_costs
+    chunk_size, record_trace, round_costs, pow_bracketing
         As in :func:`iter_batch`.
 
     Returns
@@ -624,7 +696,14 @@ def run_batch(
     ([49, 50], [6, 84])
     """
     parts = list(
-        iter_batch(domain, spec, chunk_size=chunk_size, record_trace=record_trace, round_costs=round_costs)
+        iter_batch(
+            domain,
+            spec,
+            chunk_size=chunk_size,
+            record_trace=record_trace,
+            round_costs=round_costs,
+            pow_bracketing=pow_bracketing,
+        )
     )
     if not parts:
         return _run_chunk(_tables(domain), spec, record_trace, None)

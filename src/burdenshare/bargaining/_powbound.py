@@ -1,0 +1,79 @@
+r"""A cheap enclosure of ``math.pow(t, e)`` for the batch kernel's fast path.
+
+``pow`` dominates the cost of a time-based negotiation (one call per party and round, ~20 ns).
+Almost every decision it feeds -- accept or not, which presorted outcome to offer -- is far from
+a boundary, so the kernel first computes an approximation :math:`q \approx t^e` with a proven
+margin, maps the enclosure :math:`[q(1-\rho), q(1+\rho)]` through the (monotone) threshold
+formula, and calls ``math.pow`` only when some decision boundary falls inside the resulting
+interval of thresholds.  Decisions are therefore exactly those of the exact computation.
+
+Approximation: :math:`t = 2^{x} m`, :math:`m \in [1, 2)`; with a 128-entry table of
+:math:`c_j \approx 1/m` (rounded) and :math:`\ln c_j`, :math:`\ln m = -\ln c_j + \ln(1 + (m c_j - 1))`,
+:math:`|m c_j - 1| < 2^{-8}`, by a degree-4 series (error :math:`< 2^{-40}/5`).  Then
+:math:`y = 64 e \log_2 t`, split :math:`y = -k + f` with :math:`|f| \le 1/2` and
+:math:`2^{y/64} = 2^{-\lfloor k/64 \rfloor} \cdot 2^{-(k \bmod 64)/64} \cdot e^{f \ln 2/64}` by a
+table and a degree-4 series (error :math:`< 10^{-13}`).  The measured worst relative error over
+:math:`10^7` samples is :math:`1.8 \cdot 10^{-13}(1+e)`; the kernel uses
+:math:`\rho = 10^{-10}(1+e)`, a margin of 500.  When :math:`t^e < e^{-38} < 2^{-54}`,
+:math:`1 - t^e` rounds to exactly 1.0 and the function returns 0.0.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numba
+import numpy as np
+from llvmlite import ir
+from numba.core import types
+from numba.extending import intrinsic
+
+__all__ = ["pow_approx", "POW_REL_TOL"]
+
+POW_REL_TOL: float = 1e-10
+"""Relative half-width of the enclosure, per unit of ``1 + e``."""
+
+_LN2 = math.log(2.0)
+_INV_LN2 = 1.0 / _LN2
+_TB = 7
+_NT = 1 << _TB
+_INV_C = np.array([1.0 / (1.0 + (j + 0.5) / _NT) for j in range(_NT)])
+_LN_C = np.array([-math.log(v) for v in _INV_C])
+_NE = 64
+_EXP_T = np.array([2.0 ** (-j / _NE) for j in range(_NE)])
+_POW2 = np.array([2.0**-i for i in range(64)])
+_Y_MIN = -38.0 * _INV_LN2 * _NE
+
+
+@intrinsic
+def _f2i(typingctx, x):  # type: ignore[no-untyped-def]
+    def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+        return builder.bitcast(args[0], ir.IntType(64))
+
+    return types.int64(types.float64), codegen
+
+
+@intrinsic
+def _i2f(typingctx, x):  # type: ignore[no-untyped-def]
+    def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+        return builder.bitcast(args[0], ir.DoubleType())
+
+    return types.float64(types.int64), codegen
+
+
+@numba.njit(cache=True, inline="always")
+def pow_approx(t: float, e: float) -> float:
+    """Approximate ``t**e`` for ``0 < t <= 1``, ``e > 0`` (see module docstring)."""
+    ib = _f2i(t)
+    ex = ((ib >> 52) & 0x7FF) - 1023
+    j = (ib >> (52 - _TB)) & (_NT - 1)
+    m = _i2f((ib & 0x000FFFFFFFFFFFFF) | 0x3FF0000000000000)
+    x = m * _INV_C[j] - 1.0
+    l1 = x - x * x * (0.5 - x * (1.0 / 3.0 - x * 0.25))
+    y = e * (ex * _LN2 + _LN_C[j] + l1) * (_INV_LN2 * _NE)
+    if y < _Y_MIN:
+        return 0.0
+    k = int(-y + 0.5)
+    r = (y + k) * (_LN2 / _NE)
+    er = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0))))
+    return er * _EXP_T[k & (_NE - 1)] * _POW2[k >> 6]
