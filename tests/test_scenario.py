@@ -118,8 +118,9 @@ def test_sma_2020_numbers_match_the_bundled_data():
     s = sma()
     assert s.cost_model.current_agreement_krw == pytest.approx(data.sma_contribution_krw(2019))
     assert s.levers.us_ask_usd == pytest.approx(data.fact("us_initial_ask_2020").value * 1e6)
-    for period in s.legislature.periods:
-        snapshot = data.seats_by_bloc(max(period.from_, date(2020, 3, 27)) if period.from_ < date(2020, 5, 30) else period.from_)
+    # period 0 applies the 2020-03-27 snapshot from 2020-02-24 (a labelled assumption)
+    for period, snapshot_date in zip(s.legislature.periods, ["2020-03-27", "2020-05-30"], strict=True):
+        snapshot = data.seats_by_bloc(snapshot_date)
         expected = {k: v for k, v in snapshot.seats.items() if v}
         if snapshot.unattributed:
             expected["unattributed"] = snapshot.unattributed
@@ -392,7 +393,19 @@ def test_line_of_a_cross_section_error():
                         "share_of_ask = 0.3   # assumption: one third of the new-item share 0.6\nsource = \"cost_categories.csv: Rotational")
     err = error_of(loads_scenario, text, source="t.toml")
     assert err.field == "cost_model.categories"
-    assert err.line == line_of(text, "[cost_model]") or err.line is not None
+    first_header = text.splitlines().index("[[cost_model.categories]]") + 1
+    assert err.line == first_header
+
+
+def test_unknown_key_in_a_distribution_lists_that_distribution_keys():
+    err = error_of(sma, "uncertainty.0.mean=3")
+    assert err.field == "uncertainty.0.mean"
+    assert "low, high" in err.message and "sd" not in err.message
+
+
+def test_overrides_may_be_none_or_one_string():
+    assert load_scenario("sma-2020", None) == sma()
+    assert load_scenario("sma-2020", "levers.transparency=0.5").levers.transparency == 0.5
 
 
 def test_missing_section_and_schema_version():

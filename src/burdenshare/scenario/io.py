@@ -35,7 +35,7 @@ import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from burdenshare.errors import ScenarioError
-from burdenshare.scenario.schema import SUPPORTED_SCHEMA_VERSIONS, Scenario, descend, strip_annotated
+from burdenshare.scenario.schema import DIST_MODELS, SUPPORTED_SCHEMA_VERSIONS, Scenario, descend, strip_annotated
 
 __all__ = [
     "load_scenario",
@@ -376,7 +376,13 @@ def _short(value: Any) -> str:
     return text if len(text) <= 80 else text[:77] + "..."
 
 
-def _error_from(exc: ValidationError, text: str, source: str | None, applied: Sequence[tuple[list[str], str]]) -> ScenarioError:
+def _error_from(
+    exc: ValidationError,
+    text: str,
+    source: str | None,
+    applied: Sequence[tuple[list[str], str]],
+    data: Mapping[str, Any],
+) -> ScenarioError:
     err = exc.errors(include_url=False)[0]
     path, parent = _clean_loc(err.get("loc", ()))
     inner = (err.get("ctx") or {}).get("error")
@@ -390,6 +396,11 @@ def _error_from(exc: ValidationError, text: str, source: str | None, applied: Se
         if loc and (not path or path[-1] != loc[-1]):
             parent = _annotation_at(path)
             path = path + [loc[-1]]
+        if len(path) == 3 and path[0] == "uncertainty" and isinstance(path[1], int):
+            try:
+                parent = DIST_MODELS.get(data["uncertainty"][path[1]].get("dist"), parent)
+            except (KeyError, IndexError, TypeError, AttributeError):
+                pass
         allowed = _allowed_keys(parent)
         message = f"unknown key; allowed: {', '.join(allowed)}" if allowed else "unknown key"
     elif kind == "missing":
@@ -426,7 +437,7 @@ def _validate(raw: dict[str, Any], text: str, source: str | None, overrides: Seq
     try:
         scenario = Scenario.model_validate(data)
     except ValidationError as exc:
-        raise _error_from(exc, text, source, applied) from None
+        raise _error_from(exc, text, source, applied, data) from None
     except RecursionError:
         raise ScenarioError("scenario nested too deeply", source=source) from None
     problem = _data_checks(scenario)
@@ -465,6 +476,14 @@ def _data_checks(scenario: Scenario) -> tuple[str, str] | None:
     return None
 
 
+def _as_overrides(overrides: Sequence[str] | str | None) -> Sequence[str]:
+    if overrides is None:
+        return ()
+    if isinstance(overrides, str):
+        return [overrides]
+    return overrides
+
+
 def validate_dict(data: Mapping[str, Any], overrides: Sequence[str] = (), *, source: str | None = None) -> Scenario:
     """Validate a raw scenario table (as read from TOML), after applying overrides.
 
@@ -475,7 +494,7 @@ def validate_dict(data: Mapping[str, Any], overrides: Sequence[str] = (), *, sou
     """
     if not isinstance(data, Mapping):
         raise ScenarioError("a scenario must be a table", source=source)
-    return _validate(dict(data), "", source, overrides)
+    return _validate(dict(data), "", source, _as_overrides(overrides))
 
 
 def load_scenario(name_or_path: str | Path, overrides: Sequence[str] = ()) -> Scenario:
@@ -505,8 +524,7 @@ def load_scenario(name_or_path: str | Path, overrides: Sequence[str] = ()) -> Sc
     >>> s.levers.transparency
     0.8
     """
-    if isinstance(overrides, str):
-        overrides = [overrides]
+    overrides = _as_overrides(overrides)
     text, source = _read(name_or_path)
     raw = _parse_toml(text, source)
     return _validate(raw, text, source, overrides)
@@ -520,8 +538,7 @@ def loads_scenario(text: str, overrides: Sequence[str] = (), *, source: str = "<
     ScenarioError
         As :func:`load_scenario`; ``source`` labels the errors.
     """
-    if isinstance(overrides, str):
-        overrides = [overrides]
+    overrides = _as_overrides(overrides)
     raw = _parse_toml(text, source)
     return _validate(raw, text, source, overrides)
 

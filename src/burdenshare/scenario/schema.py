@@ -627,6 +627,17 @@ Distribution = Annotated[
 ]
 
 
+DIST_MODELS: dict[str, type[BaseModel]] = {
+    "uniform": Uniform,
+    "normal": Normal,
+    "truncnorm": TruncNorm,
+    "beta": Beta,
+    "triangular": Triangular,
+    "lognormal": LogNormal,
+    "bernoulli": Bernoulli,
+}
+
+
 def support(dist: Any) -> tuple[float, float] | None:
     """The bounded support ``(low, high)`` of a distribution, or None where it is unbounded."""
     if isinstance(dist, (Uniform, TruncNorm, Beta, Triangular)):
