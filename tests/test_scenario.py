@@ -25,7 +25,9 @@ from burdenshare.scenario.io import key_lines, parse_override
 from burdenshare.scenario.schema import DATE_MAX, DATE_MIN
 
 BUNDLED = [name for name, _ in list_scenarios()]
-SMA_TEXT = (Path(__file__).resolve().parents[1] / "src/burdenshare/scenarios/sma-2020.toml").read_text(encoding="utf-8")
+SMA_TEXT = (Path(__file__).resolve().parents[1] / "src/burdenshare/scenarios/sma-2020.toml").read_text(
+    encoding="utf-8"
+)
 
 
 def sma(*overrides: str) -> Scenario:
@@ -151,7 +153,14 @@ def test_every_number_in_sma_2020_is_traced_or_labelled():
             continue
         key, value = stripped.split("=", 1)
         value = value.split("#", 1)[0]
-        if not any(ch.isdigit() for ch in value) or key.strip() in {"schema_version", "id", "label", "source", "name", "title"}:
+        if not any(ch.isdigit() for ch in value) or key.strip() in {
+            "schema_version",
+            "id",
+            "label",
+            "source",
+            "name",
+            "title",
+        }:
             continue
         if value.strip().startswith('"'):
             continue
@@ -183,7 +192,7 @@ def test_override_list_date_float_string_and_nested():
         "levers.allowed_durations=[1,3,5]",
         "levers.furlough_from=2020-06-01",
         "levers.transparency=0.8",
-        "strategies.us.kind=\"hardliner\"",
+        'strategies.us.kind="hardliner"',
         "cost_model.escalator.kind=fixed",
         "cost_model.escalator.rate_pct=7",
         "legislature.periods.0.seats.conservative=110",
@@ -263,11 +272,15 @@ def test_invalid_override_value_names_field_and_override():
         ("agreement_space.amount_min_krw=7e12", "agreement_space.amount_min_krw", "min <= max"),
         ("agreement_space.amount_step_krw=1", "agreement_space.amount_step_krw", "at most"),
         ("agreement_space.amount_n=10", "agreement_space.amount_step_krw", "exactly one"),
-        ("agreement_space.categories=[\"labor\", \"bogus\"]", "agreement_space.categories.1", "unknown category"),
+        ('agreement_space.categories=["labor", "bogus"]', "agreement_space.categories.1", "unknown category"),
         ("cost_model.categories.0.share_of_ask=0.3", "cost_model.categories", "sums to"),
-        ("cost_model.categories.0.share_of_ask=1.3", "cost_model.categories.0.share_of_ask", "less than or equal to 1"),
+        (
+            "cost_model.categories.0.share_of_ask=1.3",
+            "cost_model.categories.0.share_of_ask",
+            "less than or equal to 1",
+        ),
         ("cost_model.current_agreement_krw=-1", "cost_model.current_agreement_krw", "greater than 0"),
-        ("cost_model.escalator.kind=\"magic\"", "cost_model.escalator.kind", "'none'"),
+        ('cost_model.escalator.kind="magic"', "cost_model.escalator.kind", "'none'"),
         ("cost_model.escalator.rate_pct=3", "cost_model.escalator.kind", "'none' takes no rate_pct"),
         ("opinion.reading=sideways", "opinion.reading", "'main' or 'alt'"),
         ("opinion.groups.0.population_share=0.9", "opinion.groups", "sums to"),
@@ -278,13 +291,21 @@ def test_invalid_override_value_names_field_and_override():
         ("legislature.periods.0.seats.liberal=200", "legislature.periods.0.seats", "at most total_seats"),
         ("strategies.us.kind=conceder", "strategies.us.exponent", "conceder needs exponent > 1"),
         ("strategies.us.discount_factor=0", "strategies.us.discount_factor", "greater than 0"),
-        ("strategies.us.obstinate_probability=2", "strategies.us.obstinate_probability", "less than or equal to 1"),
-        ("strategies.japan={kind=\"linear\", reservation_value_krw=1.0, discount_factor=0.9}", "strategies.japan", "unknown negotiator"),
-        ("uncertainty.0.param=\"strategies.us.bogus\"", "uncertainty.0.param", "not a field"),
-        ("uncertainty.0.param=\"levers.furlough_from\"", "uncertainty.0.param", "needs a number"),
+        (
+            "strategies.us.obstinate_probability=2",
+            "strategies.us.obstinate_probability",
+            "less than or equal to 1",
+        ),
+        (
+            'strategies.japan={kind="linear", reservation_value_krw=1.0, discount_factor=0.9}',
+            "strategies.japan",
+            "unknown negotiator",
+        ),
+        ('uncertainty.0.param="strategies.us.bogus"', "uncertainty.0.param", "not a field"),
+        ('uncertainty.0.param="levers.furlough_from"', "uncertainty.0.param", "needs a number"),
         ("uncertainty.0.high=1e9", "uncertainty.0.low", "not below high"),
         ("uncertainty.4.high=1.5", "uncertainty.4", "leaves the range"),
-        ("uncertainty.0.param=\"strategies.rok.reservation_value_krw\"", "uncertainty.1.param", "already has"),
+        ('uncertainty.0.param="strategies.rok.reservation_value_krw"', "uncertainty.1.param", "already has"),
         ("events.2.date=2020-04-01", "events.2.date", "levers.furlough_from"),
         ("events.0.date=1980-01-01", "events.0.date", "outside the data range"),
         ("levers.election_date=2020-06-01", "events.4.date", "after levers.election_date"),
@@ -292,7 +313,11 @@ def test_invalid_override_value_names_field_and_override():
         ("protocol.first_proposer=japan", "protocol.first_proposer", "unknown government"),
         ("parties.host_executive.base_bloc=martians", "parties.host_executive.base_bloc", "unknown bloc"),
         ("parties.governments.0.role=host", "parties.governments", "exactly one 'proposer'"),
-        ("protocol.overtime.drawdown_floor_troops=30000", "protocol.overtime.drawdown_floor_troops", "above troop_level"),
+        (
+            "protocol.overtime.drawdown_floor_troops=30000",
+            "protocol.overtime.drawdown_floor_troops",
+            "above troop_level",
+        ),
         ("schema_version=2", "schema_version", "supported: 1"),
     ],
 )
@@ -318,7 +343,11 @@ def test_election_after_the_horizon_is_allowed_but_furlough_is_not():
 
 def test_round_dates_form():
     s = sma("protocol.rounds={dates = [2020-03-18, 2020-04-20, 2020-06-01]}", "protocol.n_steps=3")
-    assert s.protocol.rounds.schedule(s.protocol.horizon) == [date(2020, 3, 18), date(2020, 4, 20), date(2020, 6, 1)]
+    assert s.protocol.rounds.schedule(s.protocol.horizon) == [
+        date(2020, 3, 18),
+        date(2020, 4, 20),
+        date(2020, 6, 1),
+    ]
     err = error_of(sma, "protocol.rounds={dates = [2020-03-18, 2020-03-01]}", "protocol.n_steps=1")
     assert err.field == "protocol.rounds.dates.1"
     err = error_of(sma, "protocol.rounds={dates = [2020-03-18], start = 2020-03-18, interval_days = 3}")
@@ -343,7 +372,7 @@ def test_missing_file(tmp_path):
 def test_directory_and_non_utf8(tmp_path):
     assert "directory" in error_of(load_scenario, str(tmp_path) + "/").message
     bad = tmp_path / "bad.toml"
-    bad.write_bytes(b"name = \"\xff\"\n")
+    bad.write_bytes(b'name = "\xff"\n')
     assert "UTF-8" in error_of(load_scenario, bad).message
 
 
@@ -389,8 +418,11 @@ def test_line_of_a_field_in_an_array_of_tables():
 
 
 def test_line_of_a_cross_section_error():
-    text = replace_line(SMA_TEXT, "share_of_ask = 0.2   # assumption: one third of the new-item share 0.6\nsource = \"cost_categories.csv: Rotational",
-                        "share_of_ask = 0.3   # assumption: one third of the new-item share 0.6\nsource = \"cost_categories.csv: Rotational")
+    text = replace_line(
+        SMA_TEXT,
+        'share_of_ask = 0.2   # assumption: one third of the new-item share 0.6\nsource = "cost_categories.csv: Rotational',
+        'share_of_ask = 0.3   # assumption: one third of the new-item share 0.6\nsource = "cost_categories.csv: Rotational',
+    )
     err = error_of(loads_scenario, text, source="t.toml")
     assert err.field == "cost_model.categories"
     first_header = text.splitlines().index("[[cost_model.categories]]") + 1
@@ -417,12 +449,14 @@ def test_missing_section_and_schema_version():
     del raw["schema_version"]
     err = error_of(validate_dict, raw)
     assert err.field == "schema_version" and "supported: 1" in err.message
-    err = error_of(loads_scenario, SMA_TEXT.replace("schema_version = 1", "schema_version = 3"), source="v.toml")
+    err = error_of(
+        loads_scenario, SMA_TEXT.replace("schema_version = 1", "schema_version = 3"), source="v.toml"
+    )
     assert err.field == "schema_version" and err.line == line_of(SMA_TEXT, "schema_version = 1")
 
 
 def test_key_lines_tracks_arrays_of_tables():
-    text = "a = 1\n[x]\nb = 2\n[[y.z]]\nc = 3\n[[y.z]]\nc = 4\n\"q\".r = 5\n[w]\nd.e = { f = 1 }\n"
+    text = 'a = 1\n[x]\nb = 2\n[[y.z]]\nc = 3\n[[y.z]]\nc = 4\n"q".r = 5\n[w]\nd.e = { f = 1 }\n'
     lines = key_lines(text)
     assert lines[("a",)] == 1
     assert lines[("x", "b")] == 3

@@ -22,7 +22,9 @@ from burdenshare.scenario import Scenario, dump_scenario, load_scenario, loads_s
 SMA_PATH = Path(__file__).resolve().parents[1] / "src/burdenshare/scenarios/sma-2020.toml"
 SMA_TEXT = SMA_PATH.read_text(encoding="utf-8")
 SMA_LINES = SMA_TEXT.splitlines()
-VALUE_LINES = [i for i, line in enumerate(SMA_LINES) if "=" in line and not line.lstrip().startswith(("#", "["))]
+VALUE_LINES = [
+    i for i, line in enumerate(SMA_LINES) if "=" in line and not line.lstrip().startswith(("#", "["))
+]
 
 
 def _paths(node, prefix=()):
@@ -57,7 +59,9 @@ toml_values = st.recursive(
     scalars,
     lambda inner: st.one_of(
         st.lists(inner, max_size=4),
-        st.dictionaries(st.text(alphabet=string.ascii_lowercase + "_", min_size=1, max_size=8), inner, max_size=3),
+        st.dictionaries(
+            st.text(alphabet=string.ascii_lowercase + "_", min_size=1, max_size=8), inner, max_size=3
+        ),
     ),
     max_leaves=8,
 )
@@ -72,7 +76,10 @@ def render(value) -> str:
 
 
 def _inline(table: dict) -> str:
-    items = ", ".join(f"{tomli_w.dumps({k: 0}).split('=')[0].strip()} = {render(v) if not isinstance(v, dict) else _inline(v)}" for k, v in table.items())
+    items = ", ".join(
+        f"{tomli_w.dumps({k: 0}).split('=')[0].strip()} = {render(v) if not isinstance(v, dict) else _inline(v)}"
+        for k, v in table.items()
+    )
     return "{ " + items + " }"
 
 
@@ -151,13 +158,23 @@ def test_duplicated_lines(indices):
 override_paths = st.one_of(
     st.sampled_from(VALID_PATHS),
     st.text(alphabet=string.ascii_lowercase + "._0123456789", max_size=30),
-    st.builds(lambda p, s: f"{p}.{s}", st.sampled_from(VALID_PATHS), st.text(alphabet=string.ascii_lowercase + "_", min_size=1, max_size=6)),
+    st.builds(
+        lambda p, s: f"{p}.{s}",
+        st.sampled_from(VALID_PATHS),
+        st.text(alphabet=string.ascii_lowercase + "_", min_size=1, max_size=6),
+    ),
 )
 override_values = st.one_of(toml_values.map(render), st.text(max_size=30))
 
 
 @PROFILE
-@given(st.lists(st.tuples(override_paths, st.sampled_from(["=", "", "==", " = "]), override_values), min_size=1, max_size=3))
+@given(
+    st.lists(
+        st.tuples(override_paths, st.sampled_from(["=", "", "==", " = "]), override_values),
+        min_size=1,
+        max_size=3,
+    )
+)
 @example([("levers.transparency", "=", "0.8")])
 @example([("levers.allowed_durations", "=", "[1,3,5]")])
 @example([("levers", "=", "{}")])
@@ -170,9 +187,14 @@ def test_random_overrides(overrides):
 
 
 @PROFILE
-@given(st.floats(min_value=0, max_value=1), st.lists(st.integers(min_value=1, max_value=5), min_size=1, max_size=5, unique=True))
+@given(
+    st.floats(min_value=0, max_value=1),
+    st.lists(st.integers(min_value=1, max_value=5), min_size=1, max_size=5, unique=True),
+)
 def test_valid_lever_overrides_are_accepted(transparency, durations):
-    s = load_scenario("sma-2020", [f"levers.transparency={transparency!r}", f"levers.allowed_durations={durations}"])
+    s = load_scenario(
+        "sma-2020", [f"levers.transparency={transparency!r}", f"levers.allowed_durations={durations}"]
+    )
     assert math.isclose(s.levers.transparency, transparency) and s.levers.allowed_durations == durations
 
 

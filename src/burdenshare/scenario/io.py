@@ -35,7 +35,13 @@ import tomli_w
 from pydantic import BaseModel, ValidationError
 
 from burdenshare.errors import ScenarioError
-from burdenshare.scenario.schema import DIST_MODELS, SUPPORTED_SCHEMA_VERSIONS, Scenario, descend, strip_annotated
+from burdenshare.scenario.schema import (
+    DIST_MODELS,
+    SUPPORTED_SCHEMA_VERSIONS,
+    Scenario,
+    descend,
+    strip_annotated,
+)
 
 __all__ = [
     "load_scenario",
@@ -184,7 +190,9 @@ def _dotted(path: Sequence[str | int]) -> str:
 # --------------------------------------------------------------------------- line lookup
 
 _HEADER = re.compile(r"^\s*(\[\[|\[)\s*([^\[\]]+?)\s*(\]\]|\])\s*(#.*)?$")
-_KEY = re.compile(r"""^\s*((?:[A-Za-z0-9_\-]+|"[^"\n]*"|'[^'\n]*')(?:\s*\.\s*(?:[A-Za-z0-9_\-]+|"[^"\n]*"|'[^'\n]*'))*)\s*=""")
+_KEY = re.compile(
+    r"""^\s*((?:[A-Za-z0-9_\-]+|"[^"\n]*"|'[^'\n]*')(?:\s*\.\s*(?:[A-Za-z0-9_\-]+|"[^"\n]*"|'[^'\n]*'))*)\s*="""
+)
 _PART = re.compile(r"""[A-Za-z0-9_\-]+|"[^"\n]*"|'[^'\n]*'""")
 
 
@@ -286,9 +294,11 @@ def parse_override(override: str) -> tuple[list[str], Any]:
         raise ScenarioError(f"malformed override: empty segment in path {path_text!r}", field=label)
     value_text = value_text.strip()
     if not value_text:
-        raise ScenarioError("malformed override: empty value (write \"\" for an empty string)", field=label)
+        raise ScenarioError('malformed override: empty value (write "" for an empty string)', field=label)
     if len(value_text) > _MAX_OVERRIDE or "\n" in value_text or "\r" in value_text:
-        raise ScenarioError("malformed override: the value must be one line of at most 10000 characters", field=label)
+        raise ScenarioError(
+            "malformed override: the value must be one line of at most 10000 characters", field=label
+        )
     try:
         parsed = tomllib.loads(f"v = {value_text}")
     except (tomllib.TOMLDecodeError, RecursionError):
@@ -302,7 +312,9 @@ def parse_override(override: str) -> tuple[list[str], Any]:
     return segments, value
 
 
-def apply_overrides(raw: dict[str, Any], overrides: Sequence[str]) -> tuple[dict[str, Any], list[tuple[list[str], str]]]:
+def apply_overrides(
+    raw: dict[str, Any], overrides: Sequence[str]
+) -> tuple[dict[str, Any], list[tuple[list[str], str]]]:
     """Apply ``--set`` overrides to a raw scenario table (a deep copy is changed and returned).
 
     Each path must name a field of the schema (an optional field absent from the file may be set;
@@ -338,7 +350,9 @@ def apply_overrides(raw: dict[str, Any], overrides: Sequence[str]) -> tuple[dict
             if isinstance(node, list):
                 index = int(segment)
                 if index >= len(node):
-                    raise ScenarioError(f"{where!r}: index {index} out of range (the list has {len(node)} items)", field=label)
+                    raise ScenarioError(
+                        f"{where!r}: index {index} out of range (the list has {len(node)} items)", field=label
+                    )
                 if last:
                     node[index] = value
                 else:
@@ -350,7 +364,10 @@ def apply_overrides(raw: dict[str, Any], overrides: Sequence[str]) -> tuple[dict
                     if segment not in node:
                         nxt = strip_annotated(found)
                         if get_origin(nxt) is list:
-                            raise ScenarioError(f"{where!r} is not in the file; a list item cannot be created by an override", field=label)
+                            raise ScenarioError(
+                                f"{where!r} is not in the file; a list item cannot be created by an override",
+                                field=label,
+                            )
                         node[segment] = {}
                     node = node[segment]
             else:
@@ -408,13 +425,15 @@ def _error_from(
     else:
         message = err.get("msg", "invalid value")
         if message.startswith("Value error, "):
-            message = message[len("Value error, "):]
+            message = message[len("Value error, ") :]
         if "input" in err and not isinstance(err["input"], (dict, list)):
             message += f"; got {_short(err['input'])}"
     dotted = _dotted(path) or None
     for segments, override in applied:
         joined = ".".join(segments)
-        if dotted and (dotted == joined or dotted.startswith(joined + ".") or joined.startswith(dotted + ".")):
+        if dotted and (
+            dotted == joined or dotted.startswith(joined + ".") or joined.startswith(dotted + ".")
+        ):
             return ScenarioError(f"{message} (from --set {override})", field=dotted, source=source)
     line = _line_of(key_lines(text), path) if text else None
     return ScenarioError(message, field=dotted, line=line, source=source)
@@ -427,8 +446,12 @@ def _check_version(raw: Mapping[str, Any], text: str, source: str | None) -> Non
         raise ScenarioError(f"missing; supported: {supported}", field="schema_version", source=source)
     version = raw["schema_version"]
     if isinstance(version, bool) or version not in SUPPORTED_SCHEMA_VERSIONS:
-        raise ScenarioError(f"unsupported schema version {_short(version)}; supported: {supported}",
-                            field="schema_version", line=line, source=source)
+        raise ScenarioError(
+            f"unsupported schema version {_short(version)}; supported: {supported}",
+            field="schema_version",
+            line=line,
+            source=source,
+        )
 
 
 def _validate(raw: dict[str, Any], text: str, source: str | None, overrides: Sequence[str]) -> Scenario:
@@ -469,10 +492,15 @@ def _data_checks(scenario: Scenario) -> tuple[str, str] | None:
             seats["unattributed"] = snapshot.unattributed
         for bloc, count in seats.items():
             if count and bloc != "vacant" and bloc not in blocs:
-                return (f"legislature.periods.{i}.seats_from_data",
-                        f"the data gives bloc {bloc!r} {count} seats on {period.from_.isoformat()}; add it to legislature.blocs")
+                return (
+                    f"legislature.periods.{i}.seats_from_data",
+                    f"the data gives bloc {bloc!r} {count} seats on {period.from_.isoformat()}; add it to legislature.blocs",
+                )
         if sum(c for b, c in seats.items() if b != "vacant") > scenario.legislature.total_seats:
-            return f"legislature.periods.{i}.seats_from_data", "the data's seats exceed legislature.total_seats"
+            return (
+                f"legislature.periods.{i}.seats_from_data",
+                "the data's seats exceed legislature.total_seats",
+            )
     return None
 
 
@@ -484,7 +512,9 @@ def _as_overrides(overrides: Sequence[str] | str | None) -> Sequence[str]:
     return overrides
 
 
-def validate_dict(data: Mapping[str, Any], overrides: Sequence[str] = (), *, source: str | None = None) -> Scenario:
+def validate_dict(
+    data: Mapping[str, Any], overrides: Sequence[str] = (), *, source: str | None = None
+) -> Scenario:
     """Validate a raw scenario table (as read from TOML), after applying overrides.
 
     Raises
@@ -585,4 +615,3 @@ def scenario_hash(scenario: Scenario) -> str:
         allow_nan=False,
     )
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-

@@ -96,7 +96,10 @@ def _fail(field: str, message: str) -> None:
 
 def _check_date(field: str, value: Date | None) -> None:
     if value is not None and not (DATE_MIN <= value <= DATE_MAX):
-        _fail(field, f"date {value.isoformat()} is outside the data range {DATE_MIN.isoformat()}..{DATE_MAX.isoformat()}")
+        _fail(
+            field,
+            f"date {value.isoformat()} is outside the data range {DATE_MIN.isoformat()}..{DATE_MAX.isoformat()}",
+        )
 
 
 class _Model(BaseModel):
@@ -175,9 +178,15 @@ class Parties(_Model):
         if roles != ["host", "proposer"]:
             _fail("governments", f"roles are {roles}; allowed: exactly one 'proposer' and one 'host'")
         if self.principal.government != self.proposer.id:
-            _fail("principal.government", f"got {self.principal.government!r}; allowed: the proposer {self.proposer.id!r}")
+            _fail(
+                "principal.government",
+                f"got {self.principal.government!r}; allowed: the proposer {self.proposer.id!r}",
+            )
         if self.host_executive.government != self.host.id:
-            _fail("host_executive.government", f"got {self.host_executive.government!r}; allowed: the host {self.host.id!r}")
+            _fail(
+                "host_executive.government",
+                f"got {self.host_executive.government!r}; allowed: the host {self.host.id!r}",
+            )
         return self
 
     @property
@@ -215,13 +224,18 @@ class AgreementSpace(_Model):
     @model_validator(mode="after")
     def _grid(self) -> AgreementSpace:
         if self.amount_min_krw > self.amount_max_krw:
-            _fail("amount_min_krw", f"{self.amount_min_krw:g} is above amount_max_krw {self.amount_max_krw:g}; allowed: min <= max")
+            _fail(
+                "amount_min_krw",
+                f"{self.amount_min_krw:g} is above amount_max_krw {self.amount_max_krw:g}; allowed: min <= max",
+            )
         if (self.amount_step_krw is None) == (self.amount_n is None):
             _fail("amount_step_krw", "give exactly one of amount_step_krw and amount_n")
         points = self.grid_points()
         if points > MAX_GRID_POINTS:
-            _fail("amount_step_krw" if self.amount_n is None else "amount_n",
-                  f"the amount grid would have {points} points; allowed: at most {MAX_GRID_POINTS}")
+            _fail(
+                "amount_step_krw" if self.amount_n is None else "amount_n",
+                f"the amount grid would have {points} points; allowed: at most {MAX_GRID_POINTS}",
+            )
         if len(set(self.categories)) != len(self.categories):
             _fail("categories", "category ids must be unique")
         if len(set(self.escalators)) != len(self.escalators):
@@ -276,7 +290,9 @@ class CostModel(_Model):
     discount_rate: Annotated[float, Field(ge=0.0, lt=1.0)]
     escalator: Escalator = Field(default_factory=Escalator)
     categories: list[CostCategory] = Field(min_length=1)
-    exchange_rates_krw_per_usd: dict[Annotated[int, Field(ge=DATE_MIN.year, le=2100)], PosMoney] = Field(default_factory=dict)
+    exchange_rates_krw_per_usd: dict[Annotated[int, Field(ge=DATE_MIN.year, le=2100)], PosMoney] = Field(
+        default_factory=dict
+    )
     exchange_rate_source: Text = ""
 
     @model_validator(mode="after")
@@ -416,7 +432,10 @@ class Legislature(_Model):
         previous: Date | None = None
         for i, period in enumerate(self.periods):
             if previous is not None and period.from_ <= previous:
-                _fail(f"periods.{i}.from", f"{period.from_.isoformat()} is not after the previous period's {previous.isoformat()}; periods must be in increasing date order")
+                _fail(
+                    f"periods.{i}.from",
+                    f"{period.from_.isoformat()} is not after the previous period's {previous.isoformat()}; periods must be in increasing date order",
+                )
             previous = period.from_
             if period.seats is not None:
                 for bloc in period.seats:
@@ -424,7 +443,10 @@ class Legislature(_Model):
                         _fail(f"periods.{i}.seats.{bloc}", f"unknown bloc; allowed: {', '.join(bloc_ids)}")
                 total = sum(period.seats.values())
                 if total > self.total_seats:
-                    _fail(f"periods.{i}.seats", f"seats sum to {total}; allowed: at most total_seats {self.total_seats}")
+                    _fail(
+                        f"periods.{i}.seats",
+                        f"seats sum to {total}; allowed: at most total_seats {self.total_seats}",
+                    )
         return self
 
 
@@ -476,8 +498,15 @@ class Overtime(_Model):
 
     @model_validator(mode="after")
     def _floor(self) -> Overtime:
-        if self.troop_level is not None and self.drawdown_floor_troops is not None and self.drawdown_floor_troops > self.troop_level:
-            _fail("drawdown_floor_troops", f"{self.drawdown_floor_troops} is above troop_level {self.troop_level}")
+        if (
+            self.troop_level is not None
+            and self.drawdown_floor_troops is not None
+            and self.drawdown_floor_troops > self.troop_level
+        ):
+            _fail(
+                "drawdown_floor_troops",
+                f"{self.drawdown_floor_troops} is above troop_level {self.troop_level}",
+            )
         return self
 
 
@@ -503,7 +532,15 @@ class Event(_Model):
 
     id: Id
     kind: Literal[
-        "furlough", "election", "us_election", "inauguration", "new_assembly", "statement", "deadline", "round", "other"
+        "furlough",
+        "election",
+        "us_election",
+        "inauguration",
+        "new_assembly",
+        "statement",
+        "deadline",
+        "round",
+        "other",
     ]
     date: Date | None = None
     label: Text = ""
@@ -523,7 +560,16 @@ class Strategy(_Model):
     current agreement.
     """
 
-    kind: Literal["time_based", "boulware", "linear", "conceder", "tit_for_tat", "hardliner", "equilibrium", "winset_aware"]
+    kind: Literal[
+        "time_based",
+        "boulware",
+        "linear",
+        "conceder",
+        "tit_for_tat",
+        "hardliner",
+        "equilibrium",
+        "winset_aware",
+    ]
     exponent: Annotated[float, Field(gt=0.0, le=1000.0)] = 1.0
     reservation_value_krw: PosMoney
     opening_offer_krw: PosMoney | None = None
@@ -535,7 +581,10 @@ class Strategy(_Model):
     @model_validator(mode="after")
     def _exponent(self) -> Strategy:
         if self.kind == "boulware" and not self.exponent < 1.0:
-            _fail("exponent", f"{self.exponent:g}; boulware needs exponent < 1 (use 'conceder' for > 1, 'linear' for 1)")
+            _fail(
+                "exponent",
+                f"{self.exponent:g}; boulware needs exponent < 1 (use 'conceder' for > 1, 'linear' for 1)",
+            )
         if self.kind == "linear" and self.exponent != 1.0:
             _fail("exponent", f"{self.exponent:g}; linear needs exponent = 1")
         if self.kind == "conceder" and not self.exponent > 1.0:
@@ -606,7 +655,10 @@ class Triangular(_Dist):
     @model_validator(mode="after")
     def _check(self) -> Triangular:
         if not (self.low <= self.mode <= self.high and self.low < self.high):
-            _fail("mode", f"need low <= mode <= high and low < high; got {self.low:g}, {self.mode:g}, {self.high:g}")
+            _fail(
+                "mode",
+                f"need low <= mode <= high and low < high; got {self.low:g}, {self.mode:g}, {self.high:g}",
+            )
         return self
 
 
@@ -720,19 +772,37 @@ class Scenario(_Model):
             _check_date(f"legislature.periods.{i}.from", period.from_)
         # contradictions
         if pro.horizon < lev.as_of:
-            _fail("protocol.horizon", f"{pro.horizon.isoformat()} is before levers.as_of {lev.as_of.isoformat()}; nothing is left to simulate")
+            _fail(
+                "protocol.horizon",
+                f"{pro.horizon.isoformat()} is before levers.as_of {lev.as_of.isoformat()}; nothing is left to simulate",
+            )
         if lev.furlough_from != "none" and lev.furlough_from > pro.horizon:
-            _fail("levers.furlough_from", f"{lev.furlough_from.isoformat()} is after protocol.horizon {pro.horizon.isoformat()}; use \"none\" for no furlough")
+            _fail(
+                "levers.furlough_from",
+                f'{lev.furlough_from.isoformat()} is after protocol.horizon {pro.horizon.isoformat()}; use "none" for no furlough',
+            )
         rounds = pro.rounds.schedule(pro.horizon)
         if pro.rounds.dates is not None and len(rounds) != len(pro.rounds.dates):
             i = len(rounds)
-            _fail(f"protocol.rounds.dates.{i}", f"{pro.rounds.dates[i].isoformat()} is after protocol.horizon {pro.horizon.isoformat()}")
+            _fail(
+                f"protocol.rounds.dates.{i}",
+                f"{pro.rounds.dates[i].isoformat()} is after protocol.horizon {pro.horizon.isoformat()}",
+            )
         if pro.rounds.start is not None and pro.rounds.start > pro.horizon:
-            _fail("protocol.rounds.start", f"{pro.rounds.start.isoformat()} is after protocol.horizon {pro.horizon.isoformat()}")
+            _fail(
+                "protocol.rounds.start",
+                f"{pro.rounds.start.isoformat()} is after protocol.horizon {pro.horizon.isoformat()}",
+            )
         if pro.n_steps > len(rounds):
-            _fail("protocol.n_steps", f"{pro.n_steps} steps but only {len(rounds)} rounds fall on or before protocol.horizon")
+            _fail(
+                "protocol.n_steps",
+                f"{pro.n_steps} steps but only {len(rounds)} rounds fall on or before protocol.horizon",
+            )
         if self.legislature.periods[0].from_ > lev.as_of:
-            _fail("legislature.periods.0.from", f"{self.legislature.periods[0].from_.isoformat()} is after levers.as_of {lev.as_of.isoformat()}; the first period must cover as_of")
+            _fail(
+                "legislature.periods.0.from",
+                f"{self.legislature.periods[0].from_.isoformat()} is after levers.as_of {lev.as_of.isoformat()}; the first period must cover as_of",
+            )
         by_kind: dict[str, list[int]] = {}
         for i, ev in enumerate(self.events):
             by_kind.setdefault(ev.kind, []).append(i)
@@ -740,11 +810,16 @@ class Scenario(_Model):
         for i in by_kind.get("inauguration", []):
             d = self.events[i].date
             if d is not None and any(u is not None and d <= u for u in us_election):
-                _fail(f"events.{i}.date", f"the inauguration ({d.isoformat()}) must come after the us_election")
+                _fail(
+                    f"events.{i}.date", f"the inauguration ({d.isoformat()}) must come after the us_election"
+                )
         for i in by_kind.get("new_assembly", []):
             d = self.events[i].date
             if d is not None and "election" in by_kind and d <= lev.election_date:
-                _fail(f"events.{i}.date", f"the new assembly ({d.isoformat()}) must sit after levers.election_date ({lev.election_date.isoformat()})")
+                _fail(
+                    f"events.{i}.date",
+                    f"the new assembly ({d.isoformat()}) must sit after levers.election_date ({lev.election_date.isoformat()})",
+                )
 
     def _check_references(self) -> None:
         gov_ids = [g.id for g in self.parties.governments]
@@ -752,47 +827,77 @@ class Scenario(_Model):
         cat_ids = [c.id for c in self.cost_model.categories]
         event_ids = [e.id for e in self.events]
         if self.parties.host_executive.base_bloc not in bloc_ids:
-            _fail("parties.host_executive.base_bloc", f"unknown bloc {self.parties.host_executive.base_bloc!r}; allowed: {', '.join(bloc_ids)}")
+            _fail(
+                "parties.host_executive.base_bloc",
+                f"unknown bloc {self.parties.host_executive.base_bloc!r}; allowed: {', '.join(bloc_ids)}",
+            )
         for i, cat in enumerate(self.agreement_space.categories):
             if cat not in cat_ids:
-                _fail(f"agreement_space.categories.{i}", f"unknown category {cat!r}; allowed: {', '.join(cat_ids)}")
+                _fail(
+                    f"agreement_space.categories.{i}",
+                    f"unknown category {cat!r}; allowed: {', '.join(cat_ids)}",
+                )
         if self.cost_model.escalator.kind not in self.agreement_space.escalators:
-            _fail("cost_model.escalator.kind", f"{self.cost_model.escalator.kind!r} is not in agreement_space.escalators ({', '.join(self.agreement_space.escalators)})")
+            _fail(
+                "cost_model.escalator.kind",
+                f"{self.cost_model.escalator.kind!r} is not in agreement_space.escalators ({', '.join(self.agreement_space.escalators)})",
+            )
         for i, group in enumerate(self.opinion.groups):
             if group.bloc is not None and group.bloc not in bloc_ids:
-                _fail(f"opinion.groups.{i}.bloc", f"unknown bloc {group.bloc!r}; allowed: {', '.join(bloc_ids)}")
+                _fail(
+                    f"opinion.groups.{i}.bloc", f"unknown bloc {group.bloc!r}; allowed: {', '.join(bloc_ids)}"
+                )
         for i, effect in enumerate(self.opinion.event_effects):
             if effect.event not in event_ids:
-                _fail(f"opinion.event_effects.{i}.event", f"unknown event {effect.event!r}; allowed: {', '.join(event_ids) or '(no events)'}")
+                _fail(
+                    f"opinion.event_effects.{i}.event",
+                    f"unknown event {effect.event!r}; allowed: {', '.join(event_ids) or '(no events)'}",
+                )
         if len(set(event_ids)) != len(event_ids):
             dup = next(e for e in event_ids if event_ids.count(e) > 1)
-            _fail(f"events.{event_ids.index(dup, event_ids.index(dup) + 1)}.id", f"duplicate event id {dup!r}")
+            _fail(
+                f"events.{event_ids.index(dup, event_ids.index(dup) + 1)}.id", f"duplicate event id {dup!r}"
+            )
         for i, ev in enumerate(self.events):
             if ev.kind in ("furlough", "election"):
                 lever = "levers.furlough_from" if ev.kind == "furlough" else "levers.election_date"
                 if ev.date is not None:
-                    _fail(f"events.{i}.date", f"a {ev.kind} event takes its date from {lever}; remove date here")
+                    _fail(
+                        f"events.{i}.date", f"a {ev.kind} event takes its date from {lever}; remove date here"
+                    )
                 if sum(1 for e in self.events if e.kind == ev.kind) > 1:
                     _fail(f"events.{i}.kind", f"at most one {ev.kind} event (its date is {lever})")
             elif ev.date is None:
                 _fail(f"events.{i}.date", f"missing; a {ev.kind} event needs a date")
         if self.protocol.first_proposer not in gov_ids:
-            _fail("protocol.first_proposer", f"unknown government {self.protocol.first_proposer!r}; allowed: {', '.join(gov_ids)}")
+            _fail(
+                "protocol.first_proposer",
+                f"unknown government {self.protocol.first_proposer!r}; allowed: {', '.join(gov_ids)}",
+            )
         for key in self.protocol.overtime.per_round_cost_krw:
             if key not in gov_ids:
-                _fail(f"protocol.overtime.per_round_cost_krw.{key}", f"unknown government; allowed: {', '.join(gov_ids)}")
+                _fail(
+                    f"protocol.overtime.per_round_cost_krw.{key}",
+                    f"unknown government; allowed: {', '.join(gov_ids)}",
+                )
         for key in self.strategies:
             if key not in gov_ids:
                 _fail(f"strategies.{key}", f"unknown negotiator; allowed: {', '.join(gov_ids)}")
         for gid in gov_ids:
             if gid not in self.strategies:
-                _fail("strategies", f"missing a strategy for {gid!r}; need one per government ({', '.join(gov_ids)})")
+                _fail(
+                    "strategies",
+                    f"missing a strategy for {gid!r}; need one per government ({', '.join(gov_ids)})",
+                )
 
     def _check_levers(self) -> None:
         top = self.agreement_space.max_duration_years
         for i, years in enumerate(self.levers.allowed_durations):
             if years > top:
-                _fail(f"levers.allowed_durations.{i}", f"{years} years; allowed: 1..{top} (agreement_space.max_duration_years)")
+                _fail(
+                    f"levers.allowed_durations.{i}",
+                    f"{years} years; allowed: 1..{top} (agreement_space.max_duration_years)",
+                )
 
     def _check_uncertainty(self) -> None:
         seen: set[str] = set()
@@ -807,10 +912,16 @@ class Scenario(_Model):
                 _fail(f"uncertainty.{i}.param", f"{dist.param!r} is not a field of this scenario")
             if dist.dist == "bernoulli":
                 if not isinstance(value, (bool, float, int)):
-                    _fail(f"uncertainty.{i}.param", f"{dist.param!r} is {type(value).__name__}; bernoulli needs a bool or number")
+                    _fail(
+                        f"uncertainty.{i}.param",
+                        f"{dist.param!r} is {type(value).__name__}; bernoulli needs a bool or number",
+                    )
             elif isinstance(value, bool) or not isinstance(value, (int, float)):
                 kind = "unset" if value is None else type(value).__name__
-                _fail(f"uncertainty.{i}.param", f"{dist.param!r} is {kind}; a {dist.dist} distribution needs a number")
+                _fail(
+                    f"uncertainty.{i}.param",
+                    f"{dist.param!r} is {kind}; a {dist.dist} distribution needs a number",
+                )
             if isinstance(value, bool):
                 continue
             lo, hi = field_bounds(dist.param)
@@ -818,10 +929,16 @@ class Scenario(_Model):
             if sup is None:
                 low_ok = lo is None or (dist.dist == "lognormal" and lo[0] <= 0.0)
                 if not (low_ok and hi is None):
-                    _fail(f"uncertainty.{i}.dist", f"{dist.dist} draws are unbounded but {dist.param} must lie in {_interval(lo, hi)}; use a bounded distribution (truncnorm, beta, uniform, triangular)")
+                    _fail(
+                        f"uncertainty.{i}.dist",
+                        f"{dist.dist} draws are unbounded but {dist.param} must lie in {_interval(lo, hi)}; use a bounded distribution (truncnorm, beta, uniform, triangular)",
+                    )
             else:
                 if not _inside(sup[0], lo, hi) or not _inside(sup[1], lo, hi):
-                    _fail(f"uncertainty.{i}", f"the support [{sup[0]:g}, {sup[1]:g}] of this {dist.dist} leaves the range of {dist.param}, {_interval(lo, hi)}")
+                    _fail(
+                        f"uncertainty.{i}",
+                        f"the support [{sup[0]:g}, {sup[1]:g}] of this {dist.dist} leaves the range of {dist.param}, {_interval(lo, hi)}",
+                    )
 
 
 _MISSING = object()
