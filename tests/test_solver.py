@@ -20,7 +20,12 @@ from hypothesis import strategies as st
 
 from burdenshare.errors import SpecError
 from burdenshare.solver import BargainingGame, sma_game, solve, unit_pie_game
-from burdenshare.theory import floor_equilibrium, rubinstein_shares, stahl_shares
+from burdenshare.theory import (
+    consent_probability_batch,
+    floor_equilibrium,
+    rubinstein_shares,
+    stahl_shares,
+)
 
 FINE = 100_001  # step 1e-5
 MID = 10_001  # step 1e-4
@@ -228,6 +233,26 @@ def test_time_varying_ratification_and_costs() -> None:
     res = solve(sma_game(1.0, 2.0, n, 2, 0.9, host_ratification=closed))
     assert res.first_offer is None and res.agreement_round == 1
     assert res.offers[1] == pytest.approx(1.0) and res.value == pytest.approx((0.0, 0.9))
+
+
+def test_consent_curve_feeds_the_solver() -> None:
+    # Host ratification from the exact consent probability: blocs 180/103/17 whose yes
+    # probability falls in x around their maximum payments (illustrative).  One round (TIOLI):
+    # the US offer maximizes (x - L) P(consent | x) over the grid.
+    n = 401
+    x = np.linspace(1.0, 2.0, n)
+    maxima = np.array([1.35, 1.10, 1.20])
+    p_yes = 1 / (1 + np.exp(-25 * (maxima[None, :] - x[:, None])))
+    consent = consent_probability_batch([180, 103, 17], p_yes)
+    assert np.all(np.diff(consent) <= 1e-12)  # dearer deals are less likely to pass
+    res = solve(sma_game(1.0, 2.0, n, 1, 0.9, host_ratification=consent))
+    best = int(np.argmax((x - 1.0) * consent))
+    assert res.offer_index[0] == best
+    assert res.agreement_probability == pytest.approx(consent[best])
+    # With many rounds the agreement probability is at least the one-round probability.
+    long = solve(sma_game(1.0, 2.0, n, 30, 0.9, host_ratification=consent))
+    assert long.agreement_probability >= res.agreement_probability - 1e-12
+    assert long.round_agreement_probability.sum() == pytest.approx(long.agreement_probability)
 
 
 def test_performance() -> None:
