@@ -49,8 +49,10 @@ def test_transparency_lever_moves_beliefs_toward_the_justified_amount(scenario):
     assert low.median() < so.model.median() < high.median()
 
 
-def test_unimplemented_family_is_a_spec_error(scenario):
-    s2 = scenario_mod.load_scenario("sma-2020", ['opinion.wtp_family="normal"'])
-    with pytest.raises(SpecError) as e:
-        scenario_opinion(s2)
+def test_unimplemented_family_is_rejected_by_the_schema(scenario):
+    from burdenshare.errors import ScenarioError
+
+    with pytest.raises(ScenarioError) as e:
+        scenario_mod.load_scenario("sma-2020", ['opinion.wtp_family="normal"'])
     assert e.value.field == "opinion.wtp_family"
+    assert "loglogistic" in str(e.value)

@@ -362,7 +362,7 @@ class Opinion(_Model):
     polls: list[Id] = Field(min_length=1)
     reading: Literal["main", "alt"] = "main"
     anchor_ask_usd: PosMoney
-    wtp_family: Literal["lognormal", "loglogistic", "normal", "piecewise_linear"] = "lognormal"
+    wtp_family: Literal["lognormal", "loglogistic"] = "lognormal"
     drop_dont_know: bool = True
     groups: list[OpinionGroup] = Field(min_length=1)
     transparency: Transparency
