@@ -149,7 +149,7 @@ def quorum_failure_probability(seats: ArrayLike, p_present: ArrayLike, quorum: i
     >>> quorum_failure_probability([300], [1.0], 151)
     0.0
     >>> round(quorum_failure_probability([300], [0.5], 151), 6)
-    0.5
+    0.523014
     """
     s = np.asarray(seats, dtype=np.int64)
     pi = np.asarray(p_present, dtype=float)

@@ -1,0 +1,255 @@
+r"""Build a :class:`~burdenshare.legislature.model.LegislatureModel` from a scenario at a date.
+
+Read from the scenario (schema v1, ``[legislature]`` and others):
+
+* seats: ``legislature.periods`` (:func:`~burdenshare.legislature.seats.seats_at`);
+* ``total_seats``, ``quorum`` (Art. 49), ``majority_of`` (only ``"present"`` is implemented);
+* ``attendance_rate`` → :math:`\pi` for every bloc (the calibrated value is the same 0.6455);
+* ``party_discipline`` → :math:`d_b` for blocs with a party line (0 for blocs without one);
+* ``opinion_weight`` / ``opinion_weight_pre_election`` / ``pre_election_window_days`` and
+  ``levers.election_date`` → :math:`w(t)`;
+* the executive's reference amount: ``strategies.<host>.reservation_value_krw`` (the highest
+  amount the ROK negotiator accepts), from which party lines are set;
+* base WTP: :func:`burdenshare.opinion.scenario_opinion` at the date, the group whose ``bloc`` is
+  the bloc.
+
+Not in the schema (taken as arguments, :class:`LegislatureParams`; each is an **assumption**):
+
+* ``party_lines``: each bloc's line as a multiple of the executive's reference.  Defaults:
+  the executive's own bloc 1.0 (the governing camp's line is the executive's position);
+  ``conservative`` 1.2 and ``far_right`` 1.2 (the conservative opposition urged a quick deal and
+  its supporters were the most willing to pay in late 2019; party_positions.csv 2019-01-23,
+  2020-03); ``centrist`` 1.0; ``progressive`` 0.85 (Justice Party opposed the 2014 and 2019
+  deals and called the 2020 asks unrealistic: a freeze, about the 2019 amount); independents
+  and unattributed seats have no line (discipline 0).
+* ``ruling_yes_propensity`` (0.95, assumed) and ``opposition_yes_propensity`` (default: the
+  calibrated value, :func:`~burdenshare.legislature.calibration.calibrate`); the progressive bloc
+  uses the opposition value (its "no" is in its low line here, not in its propensity).
+* ``defection`` 0.05, ``whip_scale`` 0.03, ``member_scale`` 0.10, ``shock_sd`` 0.10,
+  ``n_shock_nodes`` 7, ``duration_elasticity`` 0.02.
+* base groups for blocs no opinion group names: ``far_right`` → the conservative bloc's group;
+  ``independent`` / ``unattributed`` → the group without a bloc (unaffiliated) or the whole public.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from burdenshare.errors import ScenarioError, SpecError
+from burdenshare.legislature.model import LegislatureModel
+from burdenshare.legislature.seats import SeatTable, as_date, seats_at
+
+if TYPE_CHECKING:  # pragma: no cover
+    from burdenshare.opinion import WTPModel
+    from burdenshare.scenario import Scenario
+
+__all__ = ["DEFAULT_PARTY_LINES", "LegislatureParams", "legislature_model", "opinion_weight_at"]
+
+#: Party lines as multiples of the executive's reference amount (assumptions; module docstring).
+DEFAULT_PARTY_LINES: Mapping[str, float | None] = MappingProxyType({
+    "liberal": 1.0,
+    "conservative": 1.2,
+    "centrist": 1.0,
+    "progressive": 0.85,
+    "far_right": 1.2,
+    "independent": None,
+    "unattributed": None,
+})
+
+_BASE_FALLBACK = {"far_right": "conservative"}
+
+
+@dataclass(frozen=True, slots=True)
+class LegislatureParams:
+    """Legislature parameters the scenario schema does not carry (all assumptions but one).
+
+    ``None`` means: take it from the scenario (attendance, discipline, opinion weights) or from the
+    calibration (opposition yes-propensity).  See the module docstring for the defaults.
+    """
+
+    party_lines: Mapping[str, float | None] = field(default_factory=lambda: dict(DEFAULT_PARTY_LINES))
+    executive_reference_krw: float | None = None
+    ruling_yes_propensity: float = 0.95
+    opposition_yes_propensity: float | None = None
+    attendance: float | None = None
+    discipline: float | None = None
+    opinion_weight: float | None = None
+    defection: float = 0.05
+    whip_scale: float = 0.03
+    member_scale: float = 0.10
+    shock_sd: float = 0.10
+    n_shock_nodes: int = 7
+    duration_elasticity: float = 0.02
+    wtp_multiplier: float = 1.0
+    majority: Fraction = Fraction(1, 2)
+    quorum: int | None = None
+
+    def replace(self, **changes: Any) -> LegislatureParams:
+        """A copy with fields changed."""
+        return replace(self, **changes)
+
+
+def opinion_weight_at(scenario: Scenario, date: dt.date | str) -> float:
+    r""":math:`w(t)`: ``opinion_weight_pre_election`` within ``pre_election_window_days`` before
+    ``levers.election_date`` (election day excluded), else ``opinion_weight``.
+
+    Examples
+    --------
+    >>> from burdenshare.scenario import load_scenario
+    >>> s = load_scenario("sma-2020")
+    >>> opinion_weight_at(s, "2020-03-11"), opinion_weight_at(s, "2020-06-01")
+    (0.6, 0.3)
+    """
+    day = as_date(date)
+    leg = scenario.legislature
+    days_before = (scenario.levers.election_date - day).days
+    if 0 < days_before <= leg.pre_election_window_days:
+        return float(leg.opinion_weight_pre_election)
+    return float(leg.opinion_weight)
+
+
+_OPINION_CACHE: dict[str, Any] = {}
+
+
+def _scenario_opinion(scenario: Scenario) -> Any:
+    from burdenshare.opinion import scenario_opinion
+    from burdenshare.scenario import scenario_hash
+
+    key = scenario_hash(scenario)
+    if key not in _OPINION_CACHE:
+        if len(_OPINION_CACHE) > 16:
+            _OPINION_CACHE.clear()
+        _OPINION_CACHE[key] = scenario_opinion(scenario)
+    return _OPINION_CACHE[key]
+
+
+def _base_group(scenario: Scenario, bloc: str, model: WTPModel) -> str:
+    from burdenshare.opinion import ALL
+
+    groups = {g.bloc: g.id for g in scenario.opinion.groups if g.bloc is not None}
+    if bloc in groups:
+        return groups[bloc]
+    if bloc in _BASE_FALLBACK and _BASE_FALLBACK[bloc] in groups:
+        return groups[_BASE_FALLBACK[bloc]]
+    free = [g.id for g in scenario.opinion.groups if g.bloc is None and g.id in model.group_names]
+    return free[0] if free else ALL
+
+
+def legislature_model(
+    scenario: Scenario,
+    date: dt.date | str,
+    *,
+    params: LegislatureParams | None = None,
+    opinion: WTPModel | None = None,
+    seats: SeatTable | None = None,
+    justified_amount_krw: float | None = None,
+) -> LegislatureModel:
+    """The legislature of ``scenario`` on ``date``.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario.
+    date
+        The vote date.
+    params
+        Parameters outside the schema (default :class:`LegislatureParams` ()).
+    opinion
+        A WTP model to use instead of the scenario's fitted opinion at ``date`` (e.g. a more
+        hawkish public).
+    seats
+        Seats to use instead of the scenario's (e.g. a Monte-Carlo pick within the ranges).
+    justified_amount_krw
+        Passed to the opinion model when ``levers.transparency > 0``.
+
+    Returns
+    -------
+    LegislatureModel
+
+    Raises
+    ------
+    ScenarioError
+        If the scenario's legislature uses ``majority_of = "all"`` (not implemented) or names no
+        host reservation value and none is given.
+    DataError
+        If no legislature period covers the date.
+    """
+    from burdenshare.legislature.calibration import calibrate
+
+    p = LegislatureParams() if params is None else params
+    day = as_date(date)
+    leg = scenario.legislature
+    if leg.majority_of != "present":
+        raise ScenarioError("majority_of = 'all' is not implemented; Art. 49 counts those present",
+                            field="legislature.majority_of")
+    table = seats_at(day, scenario) if seats is None else seats
+    host = scenario.parties.host.id
+    ref = p.executive_reference_krw
+    if ref is None:
+        strat = scenario.strategies.get(host)
+        ref = getattr(strat, "reservation_value_krw", None)
+        if ref is None:
+            raise ScenarioError("the host negotiator has no reservation_value_krw; pass executive_reference_krw",
+                                field=f"strategies.{host}.reservation_value_krw")
+    ref = float(ref)
+    if opinion is None:
+        opinion = _scenario_opinion(scenario).at(day, justified_amount_krw)
+    w = opinion_weight_at(scenario, day) if p.opinion_weight is None else float(p.opinion_weight)
+    if not 0.0 <= w <= 1.0:
+        raise SpecError("opinion_weight must lie in [0, 1]", field="opinion_weight")
+    ruling = scenario.parties.host_executive.base_bloc
+    rho_o = calibrate(p.ruling_yes_propensity).opposition_yes_propensity if p.opposition_yes_propensity is None else float(p.opposition_yes_propensity)
+    attendance = float(leg.attendance_rate) if p.attendance is None else float(p.attendance)
+    disc = float(leg.party_discipline) if p.discipline is None else float(p.discipline)
+    positions, lines, wtps, discipline, rho = [], [], [], [], []
+    for bloc in table.blocs:
+        mult = p.party_lines.get(bloc, None)
+        if bloc == ruling:
+            mult = p.party_lines.get(bloc, 1.0) if p.party_lines.get(bloc) is not None else 1.0
+        group = _base_group(scenario, bloc, opinion)
+        wtp = float(opinion.median(group)) * p.wtp_multiplier
+        if mult is None:
+            line = ref
+            discipline.append(0.0)
+            lines.append(math.nan)
+        else:
+            line = ref * float(mult)
+            discipline.append(disc)
+            lines.append(line)
+        wtps.append(wtp)
+        positions.append(math.exp((1.0 - w) * math.log(line) + w * math.log(wtp)))
+        rho.append(p.ruling_yes_propensity if bloc == ruling else rho_o)
+    notes = (
+        f"seats: {table.source}",
+        f"opinion weight {w:g} on {day.isoformat()} (election {scenario.levers.election_date.isoformat()})",
+        f"executive reference {ref:,.0f} won (strategies.{host}.reservation_value_krw unless overridden)",
+        "party lines, propensities, scales and shocks: assumptions (docs/legislature.md)",
+        *table.notes,
+    )
+    return LegislatureModel(
+        blocs=table.blocs,
+        seats=table.seats,
+        total_seats=int(leg.total_seats),
+        quorum=int(leg.quorum) if p.quorum is None else int(p.quorum),
+        p_present=(attendance,) * len(table.blocs),
+        position_krw=tuple(positions),
+        discipline=tuple(discipline),
+        yes_propensity=tuple(rho),
+        defection=p.defection,
+        whip_scale=p.whip_scale,
+        member_scale=p.member_scale,
+        shock_sd=p.shock_sd,
+        n_shock_nodes=p.n_shock_nodes,
+        duration_elasticity=p.duration_elasticity,
+        majority=p.majority,
+        line_krw=tuple(lines),
+        wtp_krw=tuple(wtps),
+        opinion_weight=w,
+        notes=notes,
+    )
