@@ -30,7 +30,7 @@ from numba.extending import intrinsic
 
 __all__ = ["pow_approx", "POW_REL_TOL"]
 
-POW_REL_TOL: float = 1e-10
+POW_REL_TOL: float = 4e-9
 """Relative half-width of the enclosure, per unit of ``1 + e``."""
 
 _LN2 = math.log(2.0)
@@ -69,11 +69,11 @@ def pow_approx(t: float, e: float) -> float:
     j = (ib >> (52 - _TB)) & (_NT - 1)
     m = _i2f((ib & 0x000FFFFFFFFFFFFF) | 0x3FF0000000000000)
     x = m * _INV_C[j] - 1.0
-    l1 = x - x * x * (0.5 - x * (1.0 / 3.0 - x * 0.25))
+    l1 = x - x * x * (0.5 - x * (1.0 / 3.0))
     y = e * (ex * _LN2 + _LN_C[j] + l1) * (_INV_LN2 * _NE)
     if y < _Y_MIN:
         return 0.0
     k = int(-y + 0.5)
     r = (y + k) * (_LN2 / _NE)
-    er = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6.0 + r * (1.0 / 24.0))))
+    er = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6.0)))
     return er * _EXP_T[k & (_NE - 1)] * _POW2[k >> 6]

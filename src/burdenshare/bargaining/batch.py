@@ -306,72 +306,70 @@ def _threshold(p: float, umin: float, umax: float, eps: float) -> float:
     return lo
 
 
+BLOCK = 16  # rounds whose t**e brackets are computed together
+ACCEPT = -1
+BEST = -2
+UNDECIDED = -3
+
+
 @numba.njit(cache=True, inline="always")
-def _turn(
-    t: float,
-    e: float,
-    q: float,
-    umin: float,
-    umax: float,
-    eps: float,
+def _act(
+    lo_l: float,
+    lo_h: float,
+    has_standing: bool,
+    u_standing: float,
     hi: float,
     su: NDArray[np.float64],
     start: int,
     n: int,
     pos: int,
-    u_standing: float,
     near_eps: float,
-    fast: bool,
-) -> tuple[bool, int]:
-    """One action: accept the standing offer (``u_standing``; NaN if none) or propose.
+) -> int:
+    """One action given the threshold ``lo`` or a bracket ``lo_l <= lo <= lo_h``.
 
-    Returns ``(accepted, position of the offer in su)``; the position is -1 for "offer the best
-    outcome" (no rational outcome).  ``q`` approximates ``t**e`` (:func:`pow_approx`); the
-    threshold ``lo`` is first bracketed from ``q`` and ``math.pow`` is called only if a decision
-    boundary lies inside the bracket.  Exponent 1.0 uses ``t`` itself (``pow(t, 1.0) == t``).
+    Returns :data:`ACCEPT`; :data:`BEST` (no rational outcome: offer the best); the position
+    ``j >= 0`` of the offer in ``su``; ``-4 - j`` for the nearest-rule offer at ``j - 1`` (``j``
+    stays the search hint); or :data:`UNDECIDED` if a decision boundary lies inside the bracket.
+    With ``lo_l == lo_h`` the result is always decided and equals the scalar reference.
     """
+    if has_standing:
+        if u_standing >= lo_h:
+            if u_standing <= hi:
+                return ACCEPT
+        elif u_standing >= lo_l:
+            return UNDECIDED
+    if start >= n:
+        return BEST
+    j = _search(su, start, n, pos, lo_h)
+    if su[j] >= lo_h and (j == start or su[j - 1] < lo_l - near_eps):
+        return j
+    if lo_l != lo_h:
+        return UNDECIDED
+    b = j - 1  # NegMAS nearest rule (strategies.nearest_offer_position)
+    if b >= start:
+        ub = su[b]
+        if ub >= lo_l - near_eps and abs(ub - lo_l) < abs(su[j] - lo_l):
+            return -4 - j
+    return j
+
+
+@numba.njit(cache=True, inline="always")
+def _bracket(
+    t: float, e: float, q: float, rel: float, umin: float, umax: float, eps: float, fast: bool
+) -> tuple[float, float]:
+    """``(lo_l, lo_h)`` enclosing the exact threshold; equal when computed exactly."""
     if e == 1.0:
-        p_lo = t
-        p_hi = t
-    elif fast:
-        d = q * (POW_REL_TOL * (1.0 + e))
-        p_lo = q - d
-        p_hi = q + d
-        if p_lo < 0.0:
-            p_lo = 0.0
-    else:
-        p_lo = math.pow(t, e)
-        p_hi = p_lo
-    for _ in range(2):
-        l1 = _threshold(p_lo, umin, umax, eps)
-        l2 = _threshold(p_hi, umin, umax, eps)
-        lo_l = l1 if l1 < l2 else l2
-        lo_h = l2 if l1 < l2 else l1
-        exact = lo_l == lo_h
-        decided = True
-        if u_standing == u_standing:  # there is a standing offer
-            if u_standing >= lo_h:
-                if u_standing <= hi:
-                    return True, pos
-            elif u_standing >= lo_l:
-                decided = False  # boundary inside the bracket
-        if decided:
-            if start >= n:
-                return False, -1
-            j = _search(su, start, n, pos, lo_h)
-            if su[j] >= lo_h and (j == start or su[j - 1] < lo_l - near_eps):
-                return False, j
-            if exact:
-                # NegMAS nearest rule (strategies.nearest_offer_position)
-                b = j - 1
-                if b >= start:
-                    ub = su[b]
-                    if ub >= lo_l - near_eps and abs(ub - lo_l) < abs(su[j] - lo_l):
-                        return False, -2 - j  # offer b = j - 1, keep j as the search hint
-                return False, j
-        p_lo = math.pow(t, e)  # undecided: use the exact value
-        p_hi = p_lo
-    return False, -1  # unreachable
+        lo = _threshold(t, umin, umax, eps)  # pow(t, 1.0) == t
+        return lo, lo
+    if not fast:
+        lo = _threshold(math.pow(t, e), umin, umax, eps)
+        return lo, lo
+    d = q * rel
+    l1 = _threshold(q - d, umin, umax, eps)
+    l2 = _threshold(q + d, umin, umax, eps)
+    if l1 < l2:
+        return l1, l2
+    return l2, l1
 
 
 @numba.njit(cache=True)
@@ -402,7 +400,9 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
     out_n_offers: NDArray[np.int32],
 ) -> None:
     n_out = table.shape[1]
-    nan = np.nan
+    t_buf = np.empty(BLOCK)
+    qa_buf = np.zeros(BLOCK)
+    qb_buf = np.zeros(BLOCK)
     for i in range(first.shape[0]):
         ns = n_steps[i]
         bk = breakdown[i]
@@ -425,6 +425,7 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
             hi_a = umax_a
         start_a = _lower_bound(su_a, 0, n_out, rv_a) if kinds[i, pa] == 0 else 0
         pos_a = n_out - 1
+        rel_a = POW_REL_TOL * (1.0 + e_a)
 
         e_b = exponents[i, pb]
         rv_b = rvs[i, pb]
@@ -442,6 +443,7 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
             hi_b = umax_b
         start_b = _lower_bound(su_b, 0, n_out, rv_b) if kinds[i, pb] == 0 else 0
         pos_b = n_out - 1
+        rel_b = POW_REL_TOL * (1.0 + e_b)
 
         agreement = -1
         acceptor = -1
@@ -457,51 +459,71 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
                 timedout = False
                 broken = True
                 break
-            t = (k + 1) / (ns + 1)
-            if t > 1.0:
-                t = 1.0
-            q_a = pow_approx(t, e_a) if fast and e_a != 1.0 else 0.0
-            q_b = q_a if e_b == e_a else (pow_approx(t, e_b) if fast and e_b != 1.0 else 0.0)
+            slot = k & (BLOCK - 1)
+            if slot == 0:
+                # times and t**e brackets of the next BLOCK rounds in one tight loop: the
+                # iterations are independent, so their latency overlaps (no results kept
+                # beyond this negotiation)
+                top = min(BLOCK, ns - k)
+                for m in range(top):
+                    tm = (k + m + 1) / (ns + 1)
+                    if tm > 1.0:
+                        tm = 1.0
+                    t_buf[m] = tm
+                if fast:
+                    if e_a != 1.0:
+                        for m in range(top):
+                            qa_buf[m] = pow_approx(t_buf[m], e_a)
+                    if e_b != 1.0 and e_b != e_a:
+                        for m in range(top):
+                            qb_buf[m] = pow_approx(t_buf[m], e_b)
+            t = t_buf[slot]
+            q_a = qa_buf[slot]
+            q_b = qa_buf[slot] if e_b == e_a else qb_buf[slot]
             # ---- opener: respond (except at the very start), then propose
-            u_st = table[pa, standing] if standing >= 0 else nan
-            acc, j = _turn(
-                t, e_a, q_a, umin_a, umax_a, eps_a, hi_a, su_a, start_a, n_out, pos_a, u_st,
-                near_eps, fast,
-            )
-            if acc:
+            lo_l, lo_h = _bracket(t, e_a, q_a, rel_a, umin_a, umax_a, eps_a, fast)
+            has = standing >= 0
+            u_st = table[pa, standing] if has else 0.0
+            code = _act(lo_l, lo_h, has, u_st, hi_a, su_a, start_a, n_out, pos_a, near_eps)
+            if code == UNDECIDED:
+                lo = _threshold(math.pow(t, e_a), umin_a, umax_a, eps_a)
+                code = _act(lo, lo, has, u_st, hi_a, su_a, start_a, n_out, pos_a, near_eps)
+            if code == ACCEPT:
                 agreement = standing
                 acceptor = pa
                 rnd = k
                 break
-            if j == -1:
+            if code >= 0:
+                pos_a = code
+                standing = order[pa, code]
+            elif code == BEST:
                 standing = order[pa, n_out - 1]
-            elif j < -1:
-                pos_a = -2 - j
-                standing = order[pa, pos_a - 1]
             else:
-                pos_a = j
-                standing = order[pa, j]
+                pos_a = -4 - code
+                standing = order[pa, pos_a - 1]
             if record:
                 out_offers[i, n_off] = standing
             n_off += 1
             # ---- responder
-            acc, j = _turn(
-                t, e_b, q_b, umin_b, umax_b, eps_b, hi_b, su_b, start_b, n_out, pos_b,
-                table[pb, standing], near_eps, fast,
-            )
-            if acc:
+            lo_l, lo_h = _bracket(t, e_b, q_b, rel_b, umin_b, umax_b, eps_b, fast)
+            u_st = table[pb, standing]
+            code = _act(lo_l, lo_h, True, u_st, hi_b, su_b, start_b, n_out, pos_b, near_eps)
+            if code == UNDECIDED:
+                lo = _threshold(math.pow(t, e_b), umin_b, umax_b, eps_b)
+                code = _act(lo, lo, True, u_st, hi_b, su_b, start_b, n_out, pos_b, near_eps)
+            if code == ACCEPT:
                 agreement = standing
                 acceptor = pb
                 rnd = k
                 break
-            if j == -1:
+            if code >= 0:
+                pos_b = code
+                standing = order[pb, code]
+            elif code == BEST:
                 standing = order[pb, n_out - 1]
-            elif j < -1:
-                pos_b = -2 - j
-                standing = order[pb, pos_b - 1]
             else:
-                pos_b = j
-                standing = order[pb, j]
+                pos_b = -4 - code
+                standing = order[pb, pos_b - 1]
             if record:
                 out_offers[i, n_off] = standing
             n_off += 1
