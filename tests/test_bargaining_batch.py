@@ -227,3 +227,50 @@ def test_bad_chunk_size_and_empty_batch() -> None:
     with pytest.raises(SpecError) as ei:
         run_batch(DOMAINS["1issue"], BatchSpec.build(2, exponents=1.0), chunk_size=0)
     assert ei.value.field == "chunk_size"
+
+
+def test_pow_bracket_encloses_math_pow() -> None:
+    import numba
+
+    from burdenshare.bargaining._powbound import POW_REL_TOL, pow_approx
+
+    @numba.njit
+    def worst(ts: np.ndarray, es: np.ndarray) -> float:
+        w = 0.0
+        for i in range(ts.shape[0]):
+            p = math.pow(ts[i], es[i])
+            q = pow_approx(ts[i], es[i])
+            if q == 0.0:  # claimed: 1 - p rounds to 1.0
+                if 1.0 - p != 1.0:
+                    return math.inf
+                continue
+            w = max(w, abs(q - p) / p / (1.0 + es[i]))
+        return w
+
+    rng = np.random.default_rng(2024)
+    n = 400_000
+    ns = rng.integers(1, 10_000, n)
+    ts = np.concatenate([(rng.integers(0, ns) + 1) / (ns + 1), rng.random(n) + 1e-300, [1.0]])
+    es = np.concatenate([rng.uniform(1e-3, 60, n), np.exp(rng.uniform(-7, 7, n)), [3.0]])
+    assert worst(ts, es) < POW_REL_TOL / 20  # the bracket has a margin of 20 or more
+
+
+@pytest.mark.parametrize("name", ["1issue", "3issue"])
+def test_pow_bracketing_does_not_change_results(name: str) -> None:
+    rng = np.random.default_rng(99)
+    n = 3000
+    e = np.exp(rng.uniform(-5, 4, (n, 2)))
+    e[::7] = 1.0
+    e[::11, 1] = e[::11, 0]
+    spec = BatchSpec.build(
+        n,
+        exponents=e,
+        reservation_values=rng.uniform(-0.2, 1.05, (n, 2)),
+        first=rng.integers(0, 2, n),
+        n_steps=rng.integers(1, 300, n),
+        kinds=rng.integers(0, 2, (n, 2)),
+    )
+    a = run_batch(DOMAINS[name], spec, record_trace=True)
+    b = run_batch(DOMAINS[name], spec, record_trace=True, pow_bracketing=False)
+    for f in ("agreement", "round", "accepted_by", "final_step", "utilities", "offers"):
+        assert np.array_equal(getattr(a, f), getattr(b, f)), f
