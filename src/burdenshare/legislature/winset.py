@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -89,8 +89,8 @@ class WinSet:
     max_amount_krw: float | None
     empty: bool
     message: str
-    amounts_krw: tuple[float, ...]
-    p_consent: tuple[float, ...]
+    amounts_krw: tuple[float, ...] = field(repr=False)
+    p_consent: tuple[float, ...] = field(repr=False)
     error_bound: float = 0.0
 
     @property
@@ -135,8 +135,8 @@ class WinSet2D:
     date: dt.date
     level: float
     durations: tuple[int, ...]
-    amounts_krw: tuple[float, ...]
-    p_consent: NDArray[np.float64]
+    amounts_krw: tuple[float, ...] = field(repr=False)
+    p_consent: NDArray[np.float64] = field(repr=False, compare=False)
     max_amount_krw: tuple[float | None, ...]
     empty: bool
     message: str
