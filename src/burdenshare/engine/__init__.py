@@ -1,0 +1,16 @@
+"""The two-level simulation engine: draws → pure array kernels → tidy outcome rows.
+
+* :mod:`~burdenshare.engine.draws` - all randomness up front, one stream per fixed block of draws.
+* :mod:`~burdenshare.engine.plan` - the static calendar, grid and per-draw parameter columns.
+* :mod:`~burdenshare.engine.consent` - exact consent tables over a bank of Level-II parameter sets.
+* :mod:`~burdenshare.engine.reference` - the two-level protocol, one draw at a time (readable).
+* :mod:`~burdenshare.engine.kernel` - the same protocol over many draws (Numba), equal to the reference.
+* :mod:`~burdenshare.engine.run` - :func:`simulate` and :class:`RunResult`.
+
+See ``docs/simulation.md``.
+"""
+
+from burdenshare.engine.draws import BLOCK_SIZE
+from burdenshare.engine.run import KEY_DATES, RunResult, simulate
+
+__all__ = ["BLOCK_SIZE", "KEY_DATES", "RunResult", "simulate"]

@@ -1,0 +1,175 @@
+r"""Consent probabilities for the kernels: exact tables over a bank of Level-II parameter sets.
+
+The consent probability of an amount at a date (:mod:`burdenshare.legislature`: the exact
+Art. 49 probability averaged over the bloc latents) costs about 0.2 ms per amount, far too much
+to compute per draw and per round.  The engine therefore **tabulates it exactly** and never
+interpolates:
+
+1. **Bank.**  The uncertain parameters that move consent (``[[uncertainty]]`` entries under
+   ``opinion.*``, ``legislature.*``, ``cost_model.*``: transparency credibility and noise,
+   backlash, the no-deal cost weight, party discipline, the pre-election opinion weight, seats
+   where sources conflict) are drawn ``bank_size`` times from their distributions, from the
+   stream ``SeedSequence(seed, spawn_key=(BANK_SPAWN_KEY,))``; each draw of the run picks one
+   bank member with its uniform ``u_bank``.  This is a nested Monte-Carlo design: the Level-II
+   parameter uncertainty is represented by ``bank_size`` support points drawn from the prior
+   (the default 4 is coarse; raise it for studies that attribute variance to these parameters).
+   With no such entries the bank has one member, the scenario itself.
+2. **Table.**  For every member, round date k, allowed duration m and grid amount
+   :math:`x_j` with :math:`j < J` the table holds
+   :math:`C[b, k, m, j] = P(\text{consent} \mid x_j, m, \text{date}_k, \theta_b)` computed by
+   :meth:`burdenshare.legislature.model.LegislatureModel.consent_probability` (exact given the
+   model; the quorum handled by the legislature's default, within its certified bound of about
+   1e-7).  :math:`J - 1` is the grid index of the highest amount the host can ever accept (the
+   upper end of the support of its reservation value plus the drawdown shift): no signed text
+   lies above it, so no lookup needs it.
+3. **Win-set.**  :math:`W[b, k, m] = \max\{j : C[b, k, m, j] \ge \theta\}` (−1 if empty), the
+   largest amount inside the win-set at the executive's submission threshold θ (Putnam 1988).
+
+Everything is computed before the kernels run; tables are cached in memory by scenario hash,
+seed and options.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from burdenshare.engine.draws import BANK_SPAWN_KEY, sample_distribution
+from burdenshare.engine.plan import Plan, level_two_params
+
+__all__ = ["DEFAULT_BANK_SIZE", "ConsentBank", "bank_scenarios", "build_consent_bank", "host_cap_krw"]
+
+#: Level-II parameter sets in the bank unless the caller asks for more.
+DEFAULT_BANK_SIZE: int = 4
+
+_CACHE: dict[tuple[Any, ...], ConsentBank] = {}
+
+
+@dataclass(frozen=True, slots=True)
+class ConsentBank:
+    """Exact consent tables (module docstring).
+
+    Attributes
+    ----------
+    params
+        Dotted paths of the Level-II parameters that vary across members.
+    values
+        (K, len(params)) their values per member.
+    table
+        (K, R, D, J) consent probabilities.
+    winset
+        (K, R, D) largest grid index with consent >= the threshold (−1: empty).
+    """
+
+    params: tuple[str, ...]
+    values: NDArray[np.float64]
+    table: NDArray[np.float64]
+    winset: NDArray[np.int64]
+
+    @property
+    def size(self) -> int:
+        """Members of the bank."""
+        return int(self.table.shape[0])
+
+
+def _set_path(data: Any, path: str, value: Any) -> None:
+    parts = path.split(".")
+    cur = data
+    for p in parts[:-1]:
+        cur = cur[int(p)] if isinstance(cur, list) else cur[p]
+    last = parts[-1]
+    if isinstance(cur, list):
+        cur[int(last)] = value
+    else:
+        cur[last] = value
+
+
+def bank_scenarios(scenario: Any, seed: int, size: int) -> tuple[tuple[str, ...], NDArray[np.float64], list[Any]]:
+    """Draw the bank: ``(paths, values (K, P), scenarios)``; integer fields (seats) are rounded."""
+    from burdenshare.scenario.schema import Scenario
+
+    idx = level_two_params(scenario)
+    if not idx:
+        return (), np.zeros((1, 0)), [scenario]
+    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(BANK_SPAWN_KEY,))))
+    dists = [scenario.uncertainty[i] for i in idx]
+    values = np.column_stack([sample_distribution(d, rng, size) for d in dists])
+    base = scenario.model_dump(mode="python", by_alias=True)
+    out = []
+    for b in range(size):
+        data = scenario.model_dump(mode="python", by_alias=True) if b else base
+        for j, d in enumerate(dists):
+            v: Any = float(values[b, j])
+            if ".seats." in d.param:
+                v = int(round(v))
+                values[b, j] = v
+            _set_path(data, d.param, v)
+        out.append(Scenario.model_validate(data))
+    return tuple(d.param for d in dists), values, out
+
+
+def host_cap_krw(scenario: Any, plan: Plan) -> float:
+    """The highest amount the host can ever accept: the top of its reservation value's support
+    (or its value), at least its opening, plus the drawdown shift."""
+    rok = scenario.parties.host.id
+    s = scenario.strategies[rok]
+    top = float(s.reservation_value_krw)
+    for d in scenario.uncertainty:
+        if d.param == f"strategies.{rok}.reservation_value_krw":
+            hi = getattr(d, "high", None)
+            top = float(hi) if hi is not None and d.dist in ("uniform", "truncnorm", "beta", "triangular") else math.inf
+    if s.opening_offer_krw is not None:
+        top = max(top, float(s.opening_offer_krw))
+    return top + plan.drawdown_shift_krw
+
+
+def build_consent_bank(scenario: Any, plan: Plan, seed: int, size: int = DEFAULT_BANK_SIZE) -> ConsentBank:
+    """Tabulate the exact consent probability (module docstring) for ``scenario``'s run.
+
+    Parameters
+    ----------
+    scenario
+        The validated scenario.
+    plan
+        Its :class:`~burdenshare.engine.plan.Plan`.
+    seed
+        The run's seed (the bank's stream is derived from it).
+    size
+        Members of the bank when Level-II parameters are uncertain.
+
+    Returns
+    -------
+    ConsentBank
+    """
+    from burdenshare.legislature.from_scenario import legislature_model
+    from burdenshare.scenario import scenario_hash
+
+    key = (scenario_hash(scenario), int(seed), int(size), plan.submit_threshold, plan.round_dates,
+           tuple(plan.durations.tolist()), plan.drawdown_shift_krw)
+    if key in _CACHE:
+        return _CACHE[key]
+    paths, values, members = bank_scenarios(scenario, int(seed), int(size))
+    cap = host_cap_krw(scenario, plan)
+    j_cap = plan.n_grid - 1 if not math.isfinite(cap) else min(plan.n_grid - 1, int(math.floor((cap - plan.amount_min) / plan.amount_step + 1e-9)))
+    n_j = max(1, j_cap + 1)
+    amounts = plan.amount_min + plan.amount_step * np.arange(n_j)
+    amounts = np.maximum(amounts, 1.0)  # the legislature needs positive amounts
+    k_n, r_n, d_n = len(members), plan.n_rounds, plan.durations.size
+    table = np.zeros((k_n, r_n, d_n, n_j))
+    for b, member in enumerate(members):
+        for k, day in enumerate(plan.round_dates):
+            model = legislature_model(member, day, justified_amount_krw=plan.justified_amount_krw)
+            for m_i, m in enumerate(plan.durations):
+                table[b, k, m_i] = model.consent_probability(amounts, int(m))
+    ok = table >= plan.submit_threshold
+    j_idx = np.arange(n_j)
+    winset = np.where(ok.any(axis=3), np.where(ok, j_idx, -1).max(axis=3), -1).astype(np.int64)
+    bank = ConsentBank(paths, values, np.ascontiguousarray(table), np.ascontiguousarray(winset))
+    if len(_CACHE) > 32:
+        _CACHE.clear()
+    _CACHE[key] = bank
+    return bank

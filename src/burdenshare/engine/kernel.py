@@ -1,0 +1,278 @@
+r"""Batch kernel of the two-level protocol: :func:`burdenshare.engine.reference.play` over many draws.
+
+One ``@njit(cache=True)`` function loops over the draws of a chunk and repeats the scalar
+reference operation for operation (same float operations in the same order, ``math.pow`` for
+powers), so its outputs equal the reference's exactly on the same draws (tested).  It reads
+plain arrays (the :class:`~burdenshare.engine.plan.Plan`'s, the consent bank's tables and the
+per-draw columns of :func:`~burdenshare.engine.plan.draw_columns`) and writes preallocated output
+arrays; it never touches a random generator, the clock or files.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numba
+import numpy as np
+from numpy.typing import NDArray
+
+from burdenshare.engine.plan import Plan
+from burdenshare.engine.reference import FLOAT_OUTPUTS, IDX_EPS, INT_OUTPUTS
+
+__all__ = ["run_kernel"]
+
+
+@numba.njit(cache=True)
+def _ceil_index(x, amin, step, n):  # pragma: no cover - jitted
+    j = int(math.ceil((x - amin) / step - IDX_EPS))
+    if j < 0:
+        j = 0
+    if j > n - 1:
+        j = n - 1
+    return j
+
+
+@numba.njit(cache=True)
+def _floor_index(x, amin, step, n):  # pragma: no cover - jitted
+    j = int(math.floor((x - amin) / step + IDX_EPS))
+    if j < 0:
+        j = 0
+    if j > n - 1:
+        j = n - 1
+    return j
+
+
+@numba.njit(cache=True)
+def _duration_offer(pref, conceded, nd):  # pragma: no cover - jitted
+    s = int(math.floor(conceded * (nd - 1) + 0.5))
+    if pref == 0:
+        return s
+    if pref == 1:
+        return nd - 1 - s
+    return (nd - 1) // 2
+
+
+@numba.njit(cache=True)
+def _consent(table, b, k, d, j):  # pragma: no cover - jitted
+    if j < 0 or j >= table.shape[3]:
+        return 0.0
+    return table[b, k, d, j]
+
+
+@numba.njit(cache=True)
+def _kernel(  # pragma: no cover - jitted
+    t, post_inaug, cum_impasse, furlough_days, durations, table, winset, ints, floats_,
+    r_us_a, r_rok_a, open_us_a, open_rok_a, e_us_a, e_rok_a, delta_us_a, delta_rok_a, aud_us_a, aud_rok_a,
+    r_pres_a, r_new_a, obst_us_a, obst_rok_a, change_a, bank_a, u_vote,
+    out_i, out_f,
+):
+    (n_g, pref_us, pref_rok, us_first, approval_required, end_after, strategic, lapsed_rounds, horizon_years) = (
+        ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], ints[6], ints[7], ints[8])
+    amin, step, theta, shift, cost_us, cost_rok, workers = (
+        floats_[0], floats_[1], floats_[2], floats_[3], floats_[4], floats_[5], floats_[6])
+    n_r = t.shape[0]
+    nd = durations.shape[0]
+    for i in range(r_us_a.shape[0]):
+        b = bank_a[i]
+        r_us = r_us_a[i]
+        open_us = open_us_a[i]
+        open_rok = open_rok_a[i]
+        cap_rok = max(r_rok_a[i], open_rok) + shift
+        e_us = e_us_a[i]
+        e_rok = e_rok_a[i]
+        obst_us = obst_us_a[i]
+        obst_rok = obst_rok_a[i]
+        change = change_a[i]
+        r_pres = r_pres_a[i]
+        r_new = r_new_a[i]
+        floor_old = min(r_us, open_us)
+        learned_old = 0.0
+        learned_new = 0.0
+        rok_max_j = n_g - 1
+        st_j = -1
+        st_d = -1
+        st_us = 0
+        n_rej_p = 0
+        n_rej_a = 0
+        n_votes = 0
+        agreed = 0
+        signed_round = -1
+        signed_j = -1
+        signed_d = -1
+        first_signed = -1
+        ratified = 0
+        rat_round = -1
+        pc = math.nan
+        for k in range(n_r):
+            tk = t[k]
+            new_admin = change == 1 and post_inaug[k] == 1 and not math.isnan(r_new)
+            if new_admin:
+                pres_rv = r_new
+                open_k = r_new
+                floor_k = min(r_us, r_new)
+                if learned_new > floor_k:
+                    floor_k = learned_new
+                obst_k = 0
+            else:
+                pres_rv = r_pres
+                open_k = open_us
+                floor_k = floor_old
+                if learned_old > floor_k:
+                    floor_k = learned_old
+                obst_k = obst_us
+            if floor_k > open_k:
+                floor_k = open_k
+            a_u = 1.0 - math.pow(tk, e_us)
+            a_r = 1.0 - math.pow(tk, e_rok)
+            if obst_k == 1:
+                d_us = open_k
+                du = _duration_offer(pref_us, 0.0, nd)
+            else:
+                d_us = floor_k + (open_k - floor_k) * a_u
+                du = _duration_offer(pref_us, 1.0 - a_u, nd)
+            ju = _ceil_index(d_us, amin, step, n_g)
+            if obst_rok == 1:
+                d_rok = open_rok
+                dr = _duration_offer(pref_rok, 0.0, nd)
+            else:
+                d_rok = open_rok + (cap_rok - open_rok) * (1.0 - a_r)
+                dr = _duration_offer(pref_rok, 1.0 - a_r, nd)
+            jr = _floor_index(d_rok, amin, step, n_g)
+            if jr > rok_max_j:
+                jr = rok_max_j
+            jr_off = jr
+            if strategic == 1:
+                w = winset[b, k, dr]
+                if w < jr_off:
+                    jr_off = w
+            init_j = -1
+            init_d = -1
+            for turn in range(2):
+                us_turn = (turn == 0) == (us_first == 1)
+                if us_turn:
+                    if st_j >= 0 and st_us == 0:
+                        if strategic == 1 and _consent(table, b, k, st_d, st_j) < theta:
+                            st_j = -1
+                        if st_j >= 0 and st_j >= ju:
+                            init_j = st_j
+                            init_d = st_d
+                            break
+                    st_j = ju
+                    st_d = du
+                    st_us = 1
+                else:
+                    if st_j >= 0 and st_us == 1 and st_j <= jr:
+                        if strategic == 0 or _consent(table, b, k, st_d, st_j) >= theta:
+                            init_j = st_j
+                            init_d = st_d
+                            break
+                    if jr_off >= 0:
+                        st_j = jr_off
+                        st_d = dr
+                        st_us = 0
+                    else:
+                        st_j = -1
+            if init_j < 0:
+                continue
+            if approval_required == 1 and amin + init_j * step < pres_rv:
+                n_rej_p += 1
+                if new_admin:
+                    learned_new = pres_rv
+                else:
+                    learned_old = pres_rv
+                st_j = -1
+                if end_after == 1:
+                    break
+                continue
+            agreed = 1
+            signed_round = k
+            signed_j = init_j
+            signed_d = init_d
+            if first_signed < 0:
+                first_signed = k
+            pc = _consent(table, b, k, init_d, init_j)
+            n_votes += 1
+            if u_vote[i, k] < pc:
+                ratified = 1
+                rat_round = k
+                break
+            n_rej_a += 1
+            rok_max_j = init_j - 1
+            st_j = -1
+            if end_after == 1:
+                break
+        end_round = rat_round if ratified == 1 else n_r
+        imp_us = cost_us * float(cum_impasse[end_round])
+        imp_rok = cost_rok * float(cum_impasse[end_round])
+        fw = workers * furlough_days[first_signed if first_signed >= 0 else n_r]
+        x = amin + signed_j * step if agreed == 1 else math.nan
+        n_rej = float(n_rej_p + n_rej_a)
+        if ratified == 1:
+            u_us = math.pow(delta_us_a[i], rat_round) * (x - r_us)
+            u_rok = math.pow(delta_rok_a[i], rat_round) * (cap_rok - x)
+        else:
+            u_us = 0.0
+            u_rok = 0.0
+        u_us = u_us - imp_us - aud_us_a[i] * n_rej
+        u_rok = u_rok - imp_rok - aud_rok_a[i] * n_rej
+        m = durations[signed_d] if ratified == 1 else durations[0]
+        renewals = (horizon_years + m - 1) // m - 1
+        lapse_now = 0 if (ratified == 1 and rat_round < lapsed_rounds) else 1
+        out_i[i, 0] = agreed
+        out_i[i, 1] = signed_round
+        out_i[i, 2] = signed_j
+        out_i[i, 3] = durations[signed_d] if agreed == 1 else 0
+        out_i[i, 4] = ratified
+        out_i[i, 5] = rat_round
+        out_i[i, 6] = first_signed
+        out_i[i, 7] = n_rej_p
+        out_i[i, 8] = n_rej_a
+        out_i[i, 9] = n_votes
+        out_i[i, 10] = renewals
+        out_i[i, 11] = lapse_now
+        out_f[i, 0] = x
+        out_f[i, 1] = pc
+        out_f[i, 2] = fw
+        out_f[i, 3] = imp_us
+        out_f[i, 4] = imp_rok
+        out_f[i, 5] = u_us
+        out_f[i, 6] = u_rok
+
+
+def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64],
+               cols: dict[str, NDArray[Any]], u_vote: NDArray[np.float64]) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+    """Play every draw of a chunk.
+
+    Parameters
+    ----------
+    plan, table, winset
+        As for :func:`~burdenshare.engine.reference.play`.
+    cols
+        Per-draw columns (:func:`~burdenshare.engine.plan.draw_columns`).
+    u_vote
+        (n, n_rounds) vote uniforms.
+
+    Returns
+    -------
+    tuple of arrays
+        ``(ints (n, len(INT_OUTPUTS)), floats (n, len(FLOAT_OUTPUTS)))``.
+    """
+    n = int(cols["r_us"].shape[0])
+    out_i = np.zeros((n, len(INT_OUTPUTS)), dtype=np.int64)
+    out_f = np.zeros((n, len(FLOAT_OUTPUTS)), dtype=np.float64)
+    ints = np.array([plan.n_grid, plan.pref_us, plan.pref_rok, plan.us_first, plan.approval_required,
+                     plan.end_after_rejection, plan.strategic_submission, plan.lapsed_rounds,
+                     plan.planning_horizon_years], dtype=np.int64)
+    floats_ = np.array([plan.amount_min, plan.amount_step, plan.submit_threshold, plan.drawdown_shift_krw,
+                        plan.cost_us, plan.cost_rok, plan.workers], dtype=np.float64)
+    f = lambda k: np.ascontiguousarray(cols[k], dtype=np.float64)  # noqa: E731
+    g = lambda k: np.ascontiguousarray(cols[k], dtype=np.int64)  # noqa: E731
+    _kernel(
+        plan.t, plan.post_inauguration, plan.cum_impasse, plan.furlough_days, plan.durations, table, winset,
+        ints, floats_,
+        f("r_us"), f("r_rok"), f("open_us"), f("open_rok"), f("e_us"), f("e_rok"), f("delta_us"), f("delta_rok"),
+        f("aud_us"), f("aud_rok"), f("r_pres"), f("r_pres_after"), g("obst_us"), g("obst_rok"), g("change"),
+        g("bank"), np.ascontiguousarray(u_vote, dtype=np.float64), out_i, out_f,
+    )
+    return out_i, out_f

@@ -1,0 +1,382 @@
+r"""The static part of a two-level run: the calendar, the grid and the per-draw parameter columns.
+
+A :class:`Plan` holds everything the kernels need that does not vary across draws, as plain
+numbers and arrays (no scenario objects), built once from a validated scenario:
+
+* the **calendar**: the round dates (``protocol.rounds``, those on or after ``levers.as_of``,
+  the first ``protocol.n_steps``), the NegMAS relative time :math:`t_k = (k+1)/(n+1)` of each,
+  whether a round falls after the deadline (``protocol.deadline``: impasse rounds cost
+  ``protocol.overtime.per_round_cost_krw``), whether it falls on or after the inauguration (the
+  ``inauguration`` event: a changed US administration is in office);
+* the **furlough**: worker-days in force before each round date, from ``levers.furlough_from``
+  (``"none"``: zero) for the ``workers`` of the ``furlough`` event, until the host's
+  counter-move (it pays the workers directly after ``host_counter_move_days``; default 75 days,
+  computed from the data: ``context.csv`` furlough_start_date 2020-04-01 to
+  furlough_end_return_date 2020-06-15) or the horizon;
+* the **amount grid** of ``agreement_space`` (offers are grid indices; the US rounds its demand up
+  to the grid, the ROK its offer down), the allowed durations (``levers.allowed_durations``),
+  each side's ``duration_preference``;
+* the **drawdown**: with ``protocol.overtime.drawdown_outside_option`` the US can threaten to
+  withdraw the troops above the NDAA floor; the threat raises the host's reservation value by
+  ``drawdown_value_krw × (troop_level − drawdown_floor_troops) / troop_level`` (an assumption:
+  the host values the full presence at ``drawdown_value_krw``, default the current annual
+  amount).  With the FY2020 NDAA floor at the troop level (28,500) the threat is empty and the
+  shift is 0.
+
+:func:`draw_columns` turns the draws of :mod:`burdenshare.engine.draws` into the per-draw Level-I
+parameter columns the kernels read (reservation values, openings, concession exponents,
+discount factors, audience costs, types, the administration change, the bank member).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from burdenshare.costs import krw_per_usd
+from burdenshare.engine.draws import DrawLayout, Draws
+from burdenshare.errors import ScenarioError, SpecError
+
+__all__ = [
+    "DEFAULT_COUNTER_MOVE_DAYS",
+    "LEVEL_ONE_FIELDS",
+    "PREF_CODES",
+    "Plan",
+    "build_plan",
+    "draw_columns",
+    "justified_amount_krw",
+    "level_two_params",
+    "round_dates",
+]
+
+#: Days from the furlough's start to the host's counter-move (paying the workers directly):
+#: 2020-04-01 to 2020-06-15 (context.csv furlough_start_date, furlough_end_return_date).
+DEFAULT_COUNTER_MOVE_DAYS: int = 75
+#: Duration preference codes used by the kernels.
+PREF_CODES: dict[str, int] = {"short": 0, "long": 1, "none": 2}
+#: Per-draw strategy fields the kernels read (``strategies.<gov>.<field>``).
+LEVEL_ONE_FIELDS: tuple[str, ...] = (
+    "reservation_value_krw",
+    "opening_offer_krw",
+    "exponent",
+    "discount_factor",
+    "audience_cost_krw",
+    "obstinate_probability",
+)
+_PRINCIPAL_FIELDS: tuple[str, ...] = (
+    "reservation_value_krw",
+    "p_administration_change",
+    "reservation_value_after_change_krw",
+)
+_LEVEL_TWO_PREFIXES: tuple[str, ...] = ("opinion.", "legislature.", "cost_model.")
+_TIME_BASED = ("time_based", "boulware", "linear", "conceder", "winset_aware")
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """Static inputs of the kernels (see the module docstring).
+
+    Amounts are in won per year; ``amount_min``, ``amount_step`` and ``n_grid`` define the grid
+    ``amount_min + j * amount_step``; durations in years.  ``us_first`` is 1 when the US acts first
+    in each round.  ``r_pres_after`` is the reservation value of a new US President (NaN: the
+    administration change leaves it unchanged).
+    """
+
+    scenario: str
+    round_dates: tuple[dt.date, ...]
+    t: NDArray[np.float64]
+    after_deadline: NDArray[np.int64]
+    post_inauguration: NDArray[np.int64]
+    cum_impasse: NDArray[np.int64]
+    furlough_days: NDArray[np.float64]
+    workers: float
+    amount_min: float
+    amount_step: float
+    n_grid: int
+    durations: NDArray[np.int64]
+    pref_us: int
+    pref_rok: int
+    us_first: int
+    approval_required: int
+    end_after_rejection: int
+    strategic_submission: int
+    submit_threshold: float
+    cost_us: float
+    cost_rok: float
+    drawdown_shift_krw: float
+    current_agreement_krw: float
+    lapsed_rounds: int
+    renewal_window_rounds: int
+    planning_horizon_years: int
+    justified_amount_krw: float | None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def n_rounds(self) -> int:
+        """Rounds of the calendar."""
+        return len(self.round_dates)
+
+    def amount(self, j: int) -> float:
+        """Won per year of grid index ``j``."""
+        return self.amount_min + j * self.amount_step
+
+
+def round_dates(scenario: Any) -> tuple[dt.date, ...]:
+    """Round dates of the talks: the calendar's dates on or after ``levers.as_of``, at most ``n_steps``.
+
+    Raises
+    ------
+    ScenarioError
+        If no round falls between ``levers.as_of`` and ``protocol.horizon`` (``field="protocol.rounds"``).
+    """
+    pro = scenario.protocol
+    dates = [d for d in pro.rounds.schedule(pro.horizon) if d >= scenario.levers.as_of][: pro.n_steps]
+    if not dates:
+        raise ScenarioError(
+            f"no round falls between levers.as_of {scenario.levers.as_of.isoformat()} and protocol.horizon "
+            f"{pro.horizon.isoformat()}", field="protocol.rounds")
+    return tuple(dates)
+
+
+def justified_amount_krw(scenario: Any) -> float:
+    r"""The justified part of the ask the itemized statement reveals (won per year).
+
+    :math:`s = \sum_c a_c\,\mathrm{ask}_{krw}\,j(\text{status}_c)` over the statement's
+    first-year items (:func:`burdenshare.explain.explain`), with
+    :math:`j = ` ``opinion.transparency.justified_share_covered`` for covered categories and
+    ``justified_share_sought`` for sought ones (DESIGN.md §4, THEORY.md §15).
+    """
+    from burdenshare.explain import explain
+
+    t = scenario.opinion.transparency
+    statement = explain(scenario)
+    total = 0.0
+    for item in statement.items:
+        share = t.justified_share_covered if item.status == "covered" else t.justified_share_sought
+        total += float(item.amount_krw) * float(share)
+    return total
+
+
+def _strategy_kind(scenario: Any, gov: str) -> str:
+    kind = scenario.strategies[gov].kind
+    if kind not in _TIME_BASED and kind != "hardliner":
+        raise SpecError(
+            f"{kind!r} is not played by the two-level engine; allowed: {', '.join(_TIME_BASED)}, hardliner",
+            field=f"strategies.{gov}.kind")
+    return kind
+
+
+def level_two_params(scenario: Any) -> tuple[int, ...]:
+    """Indices of the ``[[uncertainty]]`` entries that move the consent probability (the bank)."""
+    return tuple(i for i, d in enumerate(scenario.uncertainty) if d.param.startswith(_LEVEL_TWO_PREFIXES))
+
+
+def _check_uncertainty(scenario: Any) -> None:
+    us, rok = scenario.parties.proposer.id, scenario.parties.host.id
+    ok = {f"strategies.{g}.{f}" for g in (us, rok) for f in LEVEL_ONE_FIELDS}
+    ok |= {f"parties.principal.{f}" for f in _PRINCIPAL_FIELDS}
+    for i, d in enumerate(scenario.uncertainty):
+        if d.param in ok or d.param.startswith(_LEVEL_TWO_PREFIXES):
+            continue
+        raise SpecError(
+            f"{d.param!r} cannot vary per draw in the two-level engine; allowed: strategies.<gov>."
+            f"{{{', '.join(LEVEL_ONE_FIELDS)}}}, parties.principal.{{{', '.join(_PRINCIPAL_FIELDS)}}}, "
+            "opinion.*, legislature.*, cost_model.*", field=f"uncertainty.{i}.param")
+
+
+def build_plan(
+    scenario: Any,
+    *,
+    submit_threshold: float = 0.5,
+    host_counter_move_days: int | None = DEFAULT_COUNTER_MOVE_DAYS,
+    drawdown_value_krw: float | None = None,
+    planning_horizon_years: int = 6,
+    renewal_window_days: int = 365,
+) -> Plan:
+    """Build the :class:`Plan` of ``scenario``.
+
+    Parameters
+    ----------
+    scenario
+        A validated :class:`~burdenshare.scenario.Scenario`.
+    submit_threshold
+        The host executive submits (and its negotiator accepts or offers) only texts whose consent
+        probability at that date is at least this (agenda control; ``submission = "strategic"``).
+        With ``submission = "immediate"`` it is 0.  An assumption.
+    host_counter_move_days
+        Days after the furlough's start at which the host pays the workers itself (``None``: never).
+    drawdown_value_krw
+        The host's value of the full troop presence (default the current annual amount).
+    planning_horizon_years
+        H of THEORY.md §16 for counting renewals and lapses.
+    renewal_window_days
+        A renewal lapses in a draw whose own talks needed longer than this from the first round.
+
+    Returns
+    -------
+    Plan
+
+    Raises
+    ------
+    SpecError, ScenarioError
+        Unsupported strategies or uncertain parameters, an ask outside the amount grid, bad options.
+    """
+    if not (0.0 <= float(submit_threshold) <= 1.0):
+        raise SpecError(f"got {submit_threshold!r}; allowed: [0, 1]", field="submit_threshold")
+    if host_counter_move_days is not None and host_counter_move_days < 0:
+        raise SpecError("must be >= 0 or None", field="host_counter_move_days")
+    if planning_horizon_years < 1:
+        raise SpecError("must be >= 1", field="planning_horizon_years")
+    us, rok = scenario.parties.proposer.id, scenario.parties.host.id
+    _strategy_kind(scenario, us)
+    _strategy_kind(scenario, rok)
+    _check_uncertainty(scenario)
+    dates = round_dates(scenario)
+    n = len(dates)
+    pro = scenario.protocol
+    t = np.array([min(1.0, (k + 1) / (n + 1)) for k in range(n)])
+    after = np.array([1 if d > pro.deadline else 0 for d in dates], dtype=np.int64)
+    inaug = [e.date for e in scenario.events if e.kind == "inauguration" and e.date is not None]
+    post = np.array([1 if inaug and d >= min(inaug) else 0 for d in dates], dtype=np.int64)
+    cum = np.concatenate([[0], np.cumsum(after)]).astype(np.int64)
+
+    notes: list[str] = []
+    workers = 0.0
+    fdays = np.zeros(n + 1)
+    f_from = scenario.levers.furlough_from
+    furlough = [e for e in scenario.events if e.kind == "furlough"]
+    if f_from != "none" and furlough:
+        workers = float(furlough[0].parameters.get("workers", 0.0))
+        end = pro.horizon + dt.timedelta(days=1)
+        if host_counter_move_days is not None:
+            end = min(end, f_from + dt.timedelta(days=int(host_counter_move_days)))
+        ends = [*dates, pro.horizon + dt.timedelta(days=1)]
+        for k, d in enumerate(ends):
+            fdays[k] = max(0, (min(d, end) - f_from).days)
+        notes.append(f"furlough of {workers:g} workers from {f_from.isoformat()} until the agreement or {end.isoformat()}")
+
+    sp = scenario.agreement_space
+    step = float(sp.amount_step_krw) if sp.amount_step_krw is not None else (
+        (sp.amount_max_krw - sp.amount_min_krw) / max(1, sp.amount_n - 1))
+    n_grid = sp.grid_points()
+    durations = np.array(sorted(scenario.levers.allowed_durations), dtype=np.int64)
+
+    ov = pro.overtime
+    shift = 0.0
+    if ov.drawdown_outside_option and ov.troop_level:
+        floor = ov.drawdown_floor_troops if ov.drawdown_floor_troops is not None else 0
+        value = float(scenario.cost_model.current_agreement_krw) if drawdown_value_krw is None else float(drawdown_value_krw)
+        shift = value * (ov.troop_level - floor) / ov.troop_level
+        notes.append(f"drawdown threat shifts the host's reservation value by {shift:,.0f} won (NDAA floor {floor})")
+    start = dates[0]
+    lapsed = sum(1 for d in dates if d <= pro.deadline)
+    window = sum(1 for d in dates if (d - start).days <= renewal_window_days)
+    strategic = scenario.parties.host_executive.submission == "strategic"
+    tau = float(scenario.levers.transparency)
+    return Plan(
+        scenario=str(scenario.name),
+        round_dates=dates,
+        t=t,
+        after_deadline=after,
+        post_inauguration=post,
+        cum_impasse=cum,
+        furlough_days=fdays,
+        workers=workers,
+        amount_min=float(sp.amount_min_krw),
+        amount_step=step,
+        n_grid=int(n_grid),
+        durations=durations,
+        pref_us=PREF_CODES[scenario.strategies[us].duration_preference],
+        pref_rok=PREF_CODES[scenario.strategies[rok].duration_preference],
+        us_first=1 if pro.first_proposer == us else 0,
+        approval_required=1 if scenario.parties.principal.approval_required else 0,
+        end_after_rejection=1 if pro.after_rejection == "end" else 0,
+        strategic_submission=1 if strategic else 0,
+        submit_threshold=float(submit_threshold) if strategic else 0.0,
+        cost_us=float(ov.per_round_cost_krw.get(us, 0.0)),
+        cost_rok=float(ov.per_round_cost_krw.get(rok, 0.0)),
+        drawdown_shift_krw=shift,
+        current_agreement_krw=float(scenario.cost_model.current_agreement_krw),
+        lapsed_rounds=int(lapsed),
+        renewal_window_rounds=int(window),
+        planning_horizon_years=int(planning_horizon_years),
+        justified_amount_krw=justified_amount_krw(scenario) if tau > 0 else None,
+        notes=tuple(notes),
+    )
+
+
+def _opening_us(scenario: Any) -> float:
+    us = scenario.parties.proposer.id
+    s = scenario.strategies[us]
+    if s.opening_offer_krw is not None:
+        return float(s.opening_offer_krw)
+    cm = scenario.cost_model
+    return float(scenario.levers.us_ask_usd) * krw_per_usd(int(cm.base_year), dict(cm.exchange_rates_krw_per_usd))
+
+
+def check_levers(scenario: Any, plan: Plan) -> None:
+    """Reject lever values the engine cannot play (the ask outside the amount grid).
+
+    Raises
+    ------
+    ScenarioError
+        ``field="levers.us_ask_usd"`` when the ask in won leaves the grid.
+    """
+    ask = _opening_us(scenario)
+    top = plan.amount(plan.n_grid - 1)
+    if not (plan.amount_min <= ask <= top + 1e-6 * plan.amount_step):
+        raise ScenarioError(
+            f"the ask is {ask:,.0f} won per year; allowed: within the amount grid "
+            f"{plan.amount_min:,.0f}..{top:,.0f} (agreement_space)", field="levers.us_ask_usd")
+
+
+def draw_columns(scenario: Any, layout: DrawLayout, draws: Draws, bank_size: int) -> dict[str, NDArray[Any]]:
+    """Per-draw Level-I parameter columns for the kernels.
+
+    Returns a dict of (n,) arrays: ``r_us, r_rok, open_us, open_rok, e_us, e_rok, delta_us,
+    delta_rok, aud_us, aud_rok, r_pres, r_pres_after`` (float64) and ``obst_us, obst_rok,
+    change, bank`` (int64).  Concession exponents are converted from the scenario's convention
+    (Faratin et al. 1998: concession :math:`t^{1/\\beta}`, Boulware :math:`\\beta < 1`) to the
+    NegMAS aspiration :math:`1 - t^{e}` with :math:`e = 1/\\beta`; a ``hardliner`` is obstinate.
+    """
+    n = len(draws)
+    us, rok = scenario.parties.proposer.id, scenario.parties.host.id
+
+    def value(path: str, default: float) -> NDArray[np.float64]:
+        if path in layout.params:
+            return draws.column(layout, path).astype(np.float64)
+        return np.full(n, float(default))
+
+    out: dict[str, NDArray[Any]] = {}
+    for key, gov in (("us", us), ("rok", rok)):
+        s = scenario.strategies[gov]
+        pre = f"strategies.{gov}."
+        out[f"r_{key}"] = value(pre + "reservation_value_krw", s.reservation_value_krw)
+        default_open = _opening_us(scenario) if key == "us" else (
+            float(s.opening_offer_krw) if s.opening_offer_krw is not None else float(scenario.cost_model.current_agreement_krw))
+        out[f"open_{key}"] = value(pre + "opening_offer_krw", default_open)
+        beta = value(pre + "exponent", s.exponent)
+        if np.any(beta <= 0):
+            raise SpecError("concession exponents must be > 0", field=pre + "exponent")
+        out[f"e_{key}"] = 1.0 / beta
+        out[f"delta_{key}"] = value(pre + "discount_factor", s.discount_factor)
+        out[f"aud_{key}"] = value(pre + "audience_cost_krw", s.audience_cost_krw)
+        p_obst = value(pre + "obstinate_probability", s.obstinate_probability)
+        u = draws.column(layout, f"u_obstinate_{key}")
+        obst = (u < p_obst).astype(np.int64)
+        if s.kind == "hardliner":
+            obst[:] = 1
+        out[f"obst_{key}"] = obst
+    pr = scenario.parties.principal
+    out["r_pres"] = value("parties.principal.reservation_value_krw", pr.reservation_value_krw)
+    after = pr.reservation_value_after_change_krw
+    out["r_pres_after"] = value("parties.principal.reservation_value_after_change_krw", math.nan if after is None else after)
+    p_change = value("parties.principal.p_administration_change", pr.p_administration_change)
+    out["change"] = (draws.column(layout, "u_administration") < p_change).astype(np.int64)
+    out["bank"] = np.minimum((draws.column(layout, "u_bank") * bank_size).astype(np.int64), bank_size - 1)
+    return out

@@ -1,0 +1,318 @@
+r"""The two-level protocol, one draw at a time: the readable scalar reference of the batch kernel.
+
+**Level I** (Putnam 1988) is a dated alternating-offers negotiation (NegMAS SAO order: in round
+k the first mover acts, then the other; an action on a standing offer is accept, or reject and
+counter-offer).  Offers are (first-year amount, duration).  Each negotiator follows the
+time-based concession of :mod:`burdenshare.bargaining.strategies` (Faratin, Sierra & Jennings
+1998; NegMAS ``PolyAspiration``) mapped to won through its reservation value: with the
+aspiration :math:`a(t) = 1 - t^{e}` at the relative time :math:`t_k = (k+1)/(n+1)`,
+
+.. math::
+
+    D_{US}(k) = \underline r_{US} + (o_{US} - \underline r_{US})\,a_{US}(t_k),\qquad
+    D_{K}(k) = o_K + (\bar r_K - o_K)\,(1 - a_K(t_k)),
+
+the US demand rounded up to the amount grid and the host offer rounded down.  The US accepts a
+standing host offer of at least :math:`D_{US}(k)`; the host accepts a US offer of at most
+:math:`D_K(k)` (NegMAS acceptance :math:`u \ge lo(t)`, utilities linear in won).  Durations move
+the same way: each side offers its preferred end of ``allowed_durations`` and concedes
+:math:`1 - a(t)` of the way to the other end (``none``: the middle).  Reservation values are
+private draws; an **obstinate type** (Abreu & Gul 2000; probability ``obstinate_probability``)
+never moves from its opening demand.
+
+**Agenda control and the win-set** (Tarar 2001; Milner & Rosendorff 1997).  With
+``submission = "strategic"`` the host executive submits only texts whose consent probability at
+the date is at least the threshold θ, so its negotiator clips its offers to the win-set
+:math:`W_k` (the largest amount with :math:`P(\text{consent}) \ge θ`), accepts only inside it,
+and withdraws a standing offer that has left it.
+
+**Ratification, two steps.**  An initialled text goes to the US President (Iida 1996; Mo 1995),
+who approves iff the amount is at least his reservation value (drawn); after a rejection the US
+negotiator knows that floor.  A signed text is submitted and the Assembly votes at once: it
+passes iff ``u_vote[k] < C[b, k, d, j]`` (a Bernoulli draw from the exact consent probability
+of :mod:`burdenshare.engine.consent`).  After an Assembly rejection the host negotiator never
+again offers that amount or more.  Every rejection costs both negotiators their audience cost
+(Leventoğlu & Tarar 2005: public positions are commitments) and sends them back to the table
+(or ends talks with ``protocol.after_rejection = "end"``).
+
+**The US election** is a chance node: with the drawn change of administration, from the
+inauguration the President's reservation value is ``reservation_value_after_change_krw`` and the
+new US negotiator opens at it, with floor ``min(r_US, that value)``, and is not obstinate (an
+assumption: a new administration is not bound by its predecessor's public positions).
+
+**Costs and outcomes.**  Each round after the deadline without a ratified agreement costs each
+side ``per_round_cost_krw``; furlough worker-days accrue from ``levers.furlough_from`` until the
+first signed text, the host's counter-move or the horizon.  Utilities (won):
+:math:`u_{US} = \delta_{US}^{k}(x - r_{US})` and :math:`u_K = \delta_K^{k}(\bar r_K - x)` if
+ratified in round k, else 0, less impasse and audience costs.
+
+The kernel (:mod:`burdenshare.engine.kernel`) repeats this function operation for operation.
+
+References
+----------
+Putnam, R. D. (1988). Diplomacy and domestic politics. *International Organization* 42(3).
+Iida, K. (1996). Involuntary defection in two-level games. *Public Choice* 89, 283-303.
+Tarar, A. (2001). International bargaining with two-sided domestic constraints. *JCR* 45(3).
+Abreu, D. & Gul, F. (2000). Bargaining and reputation. *Econometrica* 68(1), 85-117.
+Leventoğlu, B. & Tarar, A. (2005). Prenegotiation public commitment in domestic and
+international bargaining. *APSR* 99(3), 419-433.
+Faratin, P., Sierra, C. & Jennings, N. R. (1998). *Robotics and Autonomous Systems* 24, 159-182.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from burdenshare.engine.plan import Plan
+
+__all__ = ["INT_OUTPUTS", "FLOAT_OUTPUTS", "IDX_EPS", "play", "ceil_index", "floor_index", "duration_offer"]
+
+#: Integer outputs per draw, in kernel order.
+INT_OUTPUTS: tuple[str, ...] = (
+    "agreed", "signed_round", "signed_index", "duration_years", "ratified", "ratified_round",
+    "first_signed_round", "rejections_president", "rejections_assembly", "votes", "renewals", "lapse_now",
+)
+#: Float outputs per draw, in kernel order.
+FLOAT_OUTPUTS: tuple[str, ...] = (
+    "amount_krw", "p_consent", "furlough_worker_days", "impasse_cost_us_krw", "impasse_cost_rok_krw",
+    "utility_us_krw", "utility_rok_krw",
+)
+#: Slack when snapping an amount to the grid (in grid steps).
+IDX_EPS: float = 1e-9
+
+
+def ceil_index(x: float, amin: float, step: float, n: int) -> int:
+    """Smallest grid index whose amount is at least ``x`` (clipped to the grid)."""
+    j = int(math.ceil((x - amin) / step - IDX_EPS))
+    if j < 0:
+        j = 0
+    if j > n - 1:
+        j = n - 1
+    return j
+
+
+def floor_index(x: float, amin: float, step: float, n: int) -> int:
+    """Largest grid index whose amount is at most ``x`` (clipped to the grid)."""
+    j = int(math.floor((x - amin) / step + IDX_EPS))
+    if j < 0:
+        j = 0
+    if j > n - 1:
+        j = n - 1
+    return j
+
+
+def duration_offer(pref: int, conceded: float, nd: int) -> int:
+    """Index into the sorted durations: the preferred end moved ``conceded`` of the way across."""
+    s = int(math.floor(conceded * (nd - 1) + 0.5))
+    if pref == 0:
+        return s
+    if pref == 1:
+        return nd - 1 - s
+    return (nd - 1) // 2
+
+
+def _consent(table: NDArray[np.float64], b: int, k: int, d: int, j: int) -> float:
+    if j < 0 or j >= table.shape[3]:
+        return 0.0
+    return float(table[b, k, d, j])
+
+
+def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: Mapping[str, Any],
+         u_vote: NDArray[np.float64]) -> dict[str, float | int]:
+    """Play one draw of the two-level protocol (module docstring).
+
+    Parameters
+    ----------
+    plan
+        Static inputs.
+    table, winset
+        The consent bank's tables (:class:`~burdenshare.engine.consent.ConsentBank`).
+    p
+        This draw's parameters (scalars keyed as in :func:`~burdenshare.engine.plan.draw_columns`).
+    u_vote
+        (n_rounds,) vote uniforms.
+
+    Returns
+    -------
+    dict
+        :data:`INT_OUTPUTS` and :data:`FLOAT_OUTPUTS`.
+    """
+    n_r = plan.n_rounds
+    n_g = plan.n_grid
+    amin = plan.amount_min
+    step = plan.amount_step
+    nd = int(plan.durations.size)
+    strategic = plan.strategic_submission
+    theta = plan.submit_threshold
+    b = int(p["bank"])
+    r_us = float(p["r_us"])
+    open_us = float(p["open_us"])
+    open_rok = float(p["open_rok"])
+    cap_rok = max(float(p["r_rok"]), open_rok) + plan.drawdown_shift_krw
+    e_us = float(p["e_us"])
+    e_rok = float(p["e_rok"])
+    obst_us = int(p["obst_us"])
+    obst_rok = int(p["obst_rok"])
+    change = int(p["change"])
+    r_pres = float(p["r_pres"])
+    r_new = float(p["r_pres_after"])
+    floor_old = min(r_us, open_us)
+    learned_old = 0.0
+    learned_new = 0.0
+    rok_max_j = n_g - 1
+    st_j = -1  # standing offer
+    st_d = -1
+    st_us = 0  # 1 if the standing offer is the US's
+    n_rej_p = 0
+    n_rej_a = 0
+    n_votes = 0
+    agreed = 0
+    signed_round = -1
+    signed_j = -1
+    signed_d = -1
+    first_signed = -1
+    ratified = 0
+    rat_round = -1
+    pc = math.nan
+    for k in range(n_r):
+        t = float(plan.t[k])
+        new_admin = change == 1 and plan.post_inauguration[k] == 1 and not math.isnan(r_new)
+        if new_admin:
+            pres_rv = r_new
+            open_k = r_new
+            floor_k = min(r_us, r_new)
+            if learned_new > floor_k:
+                floor_k = learned_new
+            obst_k = 0
+        else:
+            pres_rv = r_pres
+            open_k = open_us
+            floor_k = floor_old
+            if learned_old > floor_k:
+                floor_k = learned_old
+            obst_k = obst_us
+        if floor_k > open_k:
+            floor_k = open_k
+        a_u = 1.0 - math.pow(t, e_us)
+        a_r = 1.0 - math.pow(t, e_rok)
+        if obst_k == 1:
+            d_us = open_k
+            du = duration_offer(plan.pref_us, 0.0, nd)
+        else:
+            d_us = floor_k + (open_k - floor_k) * a_u
+            du = duration_offer(plan.pref_us, 1.0 - a_u, nd)
+        ju = ceil_index(d_us, amin, step, n_g)
+        if obst_rok == 1:
+            d_rok = open_rok
+            dr = duration_offer(plan.pref_rok, 0.0, nd)
+        else:
+            d_rok = open_rok + (cap_rok - open_rok) * (1.0 - a_r)
+            dr = duration_offer(plan.pref_rok, 1.0 - a_r, nd)
+        jr = floor_index(d_rok, amin, step, n_g)
+        if jr > rok_max_j:
+            jr = rok_max_j
+        jr_off = jr
+        if strategic == 1:
+            w = int(winset[b, k, dr])
+            if w < jr_off:
+                jr_off = w
+        init_j = -1
+        init_d = -1
+        for turn in range(2):
+            us_turn = (turn == 0) == (plan.us_first == 1)
+            if us_turn:
+                if st_j >= 0 and st_us == 0:
+                    if strategic == 1 and _consent(table, b, k, st_d, st_j) < theta:
+                        st_j = -1
+                    if st_j >= 0 and st_j >= ju:
+                        init_j = st_j
+                        init_d = st_d
+                        break
+                st_j = ju
+                st_d = du
+                st_us = 1
+            else:
+                if st_j >= 0 and st_us == 1 and st_j <= jr:
+                    if strategic == 0 or _consent(table, b, k, st_d, st_j) >= theta:
+                        init_j = st_j
+                        init_d = st_d
+                        break
+                if jr_off >= 0:
+                    st_j = jr_off
+                    st_d = dr
+                    st_us = 0
+                else:
+                    st_j = -1
+        if init_j < 0:
+            continue
+        # the US President's approval
+        if plan.approval_required == 1 and amin + init_j * step < pres_rv:
+            n_rej_p += 1
+            if new_admin:
+                learned_new = pres_rv
+            else:
+                learned_old = pres_rv
+            st_j = -1
+            if plan.end_after_rejection == 1:
+                break
+            continue
+        agreed = 1
+        signed_round = k
+        signed_j = init_j
+        signed_d = init_d
+        if first_signed < 0:
+            first_signed = k
+        pc = _consent(table, b, k, init_d, init_j)
+        n_votes += 1
+        if float(u_vote[k]) < pc:
+            ratified = 1
+            rat_round = k
+            break
+        n_rej_a += 1
+        rok_max_j = init_j - 1
+        st_j = -1
+        if plan.end_after_rejection == 1:
+            break
+    end_round = rat_round if ratified == 1 else n_r
+    imp_us = plan.cost_us * float(plan.cum_impasse[end_round])
+    imp_rok = plan.cost_rok * float(plan.cum_impasse[end_round])
+    fw = plan.workers * float(plan.furlough_days[first_signed if first_signed >= 0 else n_r])
+    x = amin + signed_j * step if agreed == 1 else math.nan
+    n_rej = float(n_rej_p + n_rej_a)
+    if ratified == 1:
+        u_us = math.pow(float(p["delta_us"]), rat_round) * (x - r_us)
+        u_rok = math.pow(float(p["delta_rok"]), rat_round) * (cap_rok - x)
+    else:
+        u_us = 0.0
+        u_rok = 0.0
+    u_us = u_us - imp_us - float(p["aud_us"]) * n_rej
+    u_rok = u_rok - imp_rok - float(p["aud_rok"]) * n_rej
+    m = int(plan.durations[signed_d]) if ratified == 1 else int(plan.durations[0])
+    renewals = (plan.planning_horizon_years + m - 1) // m - 1
+    lapse_now = 0 if (ratified == 1 and rat_round < plan.lapsed_rounds) else 1
+    return {
+        "agreed": agreed,
+        "signed_round": signed_round,
+        "signed_index": signed_j,
+        "duration_years": int(plan.durations[signed_d]) if agreed == 1 else 0,
+        "ratified": ratified,
+        "ratified_round": rat_round,
+        "first_signed_round": first_signed,
+        "rejections_president": n_rej_p,
+        "rejections_assembly": n_rej_a,
+        "votes": n_votes,
+        "renewals": renewals,
+        "lapse_now": lapse_now,
+        "amount_krw": x,
+        "p_consent": pc,
+        "furlough_worker_days": fw,
+        "impasse_cost_us_krw": imp_us,
+        "impasse_cost_rok_krw": imp_rok,
+        "utility_us_krw": u_us,
+        "utility_rok_krw": u_rok,
+    }

@@ -1,0 +1,309 @@
+r"""Monte-Carlo runs of the two-level model: :func:`simulate` and its :class:`RunResult`.
+
+Steps (DESIGN.md §5):
+
+1. build the :class:`~burdenshare.engine.plan.Plan` (calendar, grid, furlough, drawdown) and the
+   exact consent tables over the Level-II bank (:mod:`burdenshare.engine.consent`);
+2. for each chunk of whole blocks of :data:`~burdenshare.engine.draws.BLOCK_SIZE` draws: draw
+   (:mod:`burdenshare.engine.draws`), form the per-draw columns, run the batch kernel
+   (:mod:`burdenshare.engine.kernel`) and keep the outcome rows;
+3. summarise from the complete, ordered rows (:meth:`RunResult.summary`), so the result is
+   bit-identical whatever the chunk size.
+
+Summary definitions (DESIGN.md §6 units: won, percent, probabilities, ``null`` when absent):
+``p_agreement`` = share of draws in which a text is signed (initialled and approved by the US
+President) within the horizon; ``p_ratified`` = share in which a signed text obtains the
+Assembly's consent (≤ ``p_agreement``); distributions are over ratified agreements;
+``mean_p_consent`` = mean consent probability of the last text put to a vote, over draws with a
+vote; ``p_agreement_by[d]`` = share of draws with a text signed on or before d;
+``rounds_to_agreement`` = rounds played up to the ratified signing (1 = the first round);
+``expected_lapses`` over the planning horizon H (THEORY.md §16): the current lapse (no ratified
+agreement by ``protocol.deadline``) plus :math:`(\lceil H/m\rceil - 1)\hat p` renewals that lapse,
+with m the agreed duration (the shortest allowed without one) and :math:`\hat p` the run's own
+probability that talks fail to end in consent within the renewal window.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from burdenshare.engine.consent import DEFAULT_BANK_SIZE, ConsentBank, build_consent_bank
+from burdenshare.engine.draws import BLOCK_SIZE, DrawLayout, draw_range
+from burdenshare.engine.kernel import run_kernel
+from burdenshare.engine.plan import Plan, build_plan, check_levers, draw_columns
+from burdenshare.engine.reference import FLOAT_OUTPUTS, INT_OUTPUTS
+from burdenshare.errors import SpecError
+
+__all__ = ["DEFAULT_CHUNK_BLOCKS", "KEY_DATES", "MAX_DRAWS", "RunResult", "simulate"]
+
+#: Blocks per chunk unless the caller sets ``chunk_size``.
+DEFAULT_CHUNK_BLOCKS: int = 64
+#: Dates of ``p_agreement_by`` (DESIGN.md §6 reports): furlough, election, US election, inauguration.
+KEY_DATES: tuple[str, ...] = ("2020-04-01", "2020-04-15", "2020-11-03", "2021-01-20")
+#: Largest number of draws one call accepts (outcome rows are kept in memory).
+MAX_DRAWS: int = 50_000_000
+
+_PARAM_COLUMNS: tuple[str, ...] = (
+    "r_us", "r_rok", "open_us", "open_rok", "e_us", "e_rok", "delta_us", "delta_rok", "aud_us", "aud_rok",
+    "r_pres", "r_pres_after", "obst_us", "obst_rok", "change", "bank",
+)
+
+
+def _q(x: NDArray[np.float64], qs: tuple[float, ...]) -> list[float] | None:
+    if x.size == 0:
+        return None
+    return [float(v) for v in np.quantile(x, qs)]
+
+
+def _num(x: float | None) -> float | None:
+    if x is None or not math.isfinite(x):
+        return None
+    return float(x)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """The tidy outcome of :func:`simulate`: one row per draw.
+
+    Attributes
+    ----------
+    scenario, scenario_hash, seed, draws
+        What was run.
+    plan
+        The static inputs (calendar, grid).
+    bank
+        The consent tables and the Level-II parameter values of each bank member.
+    params
+        Per-draw parameter columns (won, NegMAS exponents, 0/1 types, bank member).
+    outcomes
+        Per-draw outcome columns (:data:`~burdenshare.engine.reference.INT_OUTPUTS` and
+        :data:`~burdenshare.engine.reference.FLOAT_OUTPUTS`).
+    """
+
+    scenario: str
+    scenario_hash: str
+    seed: int
+    draws: int
+    plan: Plan
+    bank: ConsentBank
+    params: dict[str, NDArray[Any]]
+    outcomes: dict[str, NDArray[Any]]
+    version: str = field(default="")
+    _scenario_obj: Any = field(default=None, repr=False, compare=False)
+
+    @property
+    def index(self) -> NDArray[np.int64]:
+        """Draw indices 0..draws-1."""
+        return np.arange(self.draws, dtype=np.int64)
+
+    def signed_dates(self) -> list[dt.date | None]:
+        """Date of the last signed text per draw (None where none)."""
+        d = self.plan.round_dates
+        return [d[k] if k >= 0 else None for k in self.outcomes["signed_round"].tolist()]
+
+    def rows(self, limit: int | None = None) -> list[dict[str, Any]]:
+        """Self-describing outcome rows (DESIGN.md §5): run identity, draw, parameters, outcomes."""
+        n = self.draws if limit is None else min(limit, self.draws)
+        out = []
+        for i in range(n):
+            row: dict[str, Any] = {"scenario": self.scenario, "scenario_hash": self.scenario_hash,
+                                   "seed": self.seed, "version": self.version, "draw": i}
+            for k, v in self.params.items():
+                row[k] = v[i].item()
+            for k, v in self.outcomes.items():
+                row[k] = v[i].item()
+            out.append(row)
+        return out
+
+    def summary(self) -> dict[str, Any]:
+        """The run's summary (module docstring for the definitions), JSON-ready."""
+        o = self.outcomes
+        n = self.draws
+        agreed = o["agreed"] == 1
+        rat = o["ratified"] == 1
+        voted = o["votes"] > 0
+        x = o["amount_krw"][rat]
+        cur = self.plan.current_agreement_krw
+        inc = 100.0 * (x / cur - 1.0)
+        dur = o["duration_years"][rat].astype(float)
+        rounds = (o["signed_round"][rat] + 1).astype(float)
+        q3 = (0.1, 0.5, 0.9)
+        amt = _q(x, q3)
+        incq = _q(inc, q3)
+        rq = _q(rounds, (0.5, 0.9))
+        window = rat & (o["ratified_round"] < self.plan.renewal_window_rounds)
+        p_hat = 1.0 - float(window.mean())
+        renew = o["renewals"].astype(float)
+        lapse_now = o["lapse_now"].astype(float)
+        lapses = lapse_now + renew * p_hat
+        p_any = 1.0 - (1.0 - lapse_now) * np.power(1.0 - p_hat, renew)
+        by: dict[str, float] = {}
+        dates = self.plan.round_dates
+        sr = o["first_signed_round"]
+        signed_last = o["signed_round"]
+        for key in KEY_DATES:
+            day = dt.date.fromisoformat(key)
+            last_ok = sum(1 for d in dates if d <= day)  # rounds 0..last_ok-1 fall on or before day
+            by[key] = float(((sr >= 0) & (sr < last_ok)).mean()) if n else 0.0
+        votes = self._predicted_votes(x, o["duration_years"][rat], signed_last[rat])
+        return {
+            "scenario": self.scenario,
+            "scenario_hash": self.scenario_hash,
+            "draws": n,
+            "seed": self.seed,
+            "p_agreement": float(agreed.mean()),
+            "p_ratified": float(rat.mean()),
+            "mean_p_consent": _num(float(o["p_consent"][voted].mean())) if voted.any() else None,
+            "amount_first_year_krw": None if amt is None else dict(zip(("p10", "p50", "p90"), amt)),
+            "increase_pct": None if incq is None else dict(zip(("p10", "p50", "p90"), incq)),
+            "duration_years": None if dur.size == 0 else {"mean": float(dur.mean()), "p_multiyear": float((dur > 1).mean())},
+            "rounds_to_agreement": None if rq is None else dict(zip(("p50", "p90"), rq)),
+            "furlough_worker_days_mean": float(o["furlough_worker_days"].mean()),
+            "p_agreement_by": by,
+            "p_rejected_by_president": float((o["rejections_president"] > 0).mean()),
+            "p_rejected_by_assembly": float((o["rejections_assembly"] > 0).mean()),
+            "impasse_cost_krw_mean": {"us": float(o["impasse_cost_us_krw"].mean()), "rok": float(o["impasse_cost_rok_krw"].mean())},
+            "utility_krw_mean": {"us": float(o["utility_us_krw"].mean()), "rok": float(o["utility_rok_krw"].mean())},
+            "lapses": {
+                "planning_horizon_years": self.plan.planning_horizon_years,
+                "p_renewal_lapse": p_hat,
+                "expected_lapses": float(lapses.mean()),
+                "p_any_lapse": float(p_any.mean()),
+            },
+            "predicted_votes_by_bloc": votes,
+            "bank_size": self.bank.size,
+        }
+
+    def _predicted_votes(self, x: NDArray[np.float64], dur: NDArray[np.int64], rounds: NDArray[np.int64]) -> dict[str, Any] | None:
+        """Expected votes by bloc for the median ratified agreement (nominal legislature)."""
+        if x.size == 0 or self._scenario_obj is None:
+            return None
+        from burdenshare.legislature.from_scenario import legislature_model
+
+        order = np.lexsort((np.arange(x.size), x))
+        mid = int(order[(x.size - 1) // 2])
+        amount, m, k = float(x[mid]), int(dur[mid]), int(rounds[mid])
+        day = self.plan.round_dates[k]
+        model = legislature_model(self._scenario_obj, day, justified_amount_krw=self.plan.justified_amount_krw)
+        pred = model.predicted_votes(amount, m)
+        yes, not_yes, absent = pred.totals
+        return {
+            "amount_krw": amount,
+            "duration_years": m,
+            "date": day.isoformat(),
+            "p_consent": float(pred.p_consent),
+            "blocs": pred.rows(),
+            "totals": {"yes": yes, "not_yes": not_yes, "absent": absent},
+        }
+
+
+def simulate(
+    scenario: Any,
+    draws: int = 10_000,
+    seed: int = 0,
+    chunk_size: int | None = None,
+    *,
+    bank_size: int = DEFAULT_BANK_SIZE,
+    submit_threshold: float = 0.5,
+    planning_horizon_years: int = 6,
+) -> RunResult:
+    """Run the two-level model of ``scenario`` over ``draws`` Monte-Carlo draws.
+
+    Parameters
+    ----------
+    scenario
+        A validated :class:`~burdenshare.scenario.Scenario`.
+    draws
+        Number of draws (>= 1).
+    seed
+        Integer >= 0; one stream per block of :data:`~burdenshare.engine.draws.BLOCK_SIZE` draws.
+    chunk_size
+        Draws per chunk, rounded up to whole blocks (default 64 blocks); never changes results.
+    bank_size
+        Level-II parameter sets tabulated exactly (:mod:`burdenshare.engine.consent`).
+    submit_threshold
+        Consent probability the host executive needs before it submits (agenda control).
+    planning_horizon_years
+        H for counting renewals and lapses (THEORY.md §16).
+
+    Returns
+    -------
+    RunResult
+
+    Raises
+    ------
+    SpecError
+        ``draws`` < 1 or too large, a bad seed or chunk size, unsupported strategies.
+    ScenarioError
+        Lever values the engine cannot play (an ask outside the amount grid).
+
+    Examples
+    --------
+    >>> from burdenshare.scenario import load_scenario
+    >>> r = simulate(load_scenario("sma-2020"), draws=2048, seed=1)
+    >>> s = r.summary()
+    >>> s["p_ratified"] <= s["p_agreement"]
+    True
+    """
+    from burdenshare import __version__
+    from burdenshare.scenario import scenario_hash
+
+    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
+        raise SpecError(f"got {draws!r}; allowed: an integer >= 1", field="draws")
+    if draws > MAX_DRAWS:
+        raise SpecError(f"got {draws}; allowed: at most {MAX_DRAWS}", field="draws")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise SpecError(f"got {seed!r}; allowed: an integer >= 0", field="seed")
+    if chunk_size is not None and (isinstance(chunk_size, bool) or chunk_size < 1):
+        raise SpecError(f"got {chunk_size!r}; allowed: an integer >= 1", field="chunk_size")
+    if isinstance(bank_size, bool) or bank_size < 1 or bank_size > 256:
+        raise SpecError(f"got {bank_size!r}; allowed: 1..256", field="bank_size")
+    draws = int(draws)
+    seed = int(seed)
+    plan = build_plan(scenario, submit_threshold=submit_threshold, planning_horizon_years=planning_horizon_years)
+    check_levers(scenario, plan)
+    bank = build_consent_bank(scenario, plan, seed, bank_size)
+    layout = DrawLayout.from_scenario(scenario, plan.n_rounds)
+    n_blocks = -(-draws // BLOCK_SIZE)
+    per_chunk = DEFAULT_CHUNK_BLOCKS if chunk_size is None else max(1, -(-int(chunk_size) // BLOCK_SIZE))
+    ints: list[NDArray[np.int64]] = []
+    floats: list[NDArray[np.float64]] = []
+    params: dict[str, list[NDArray[Any]]] = {k: [] for k in _PARAM_COLUMNS}
+    drawn: list[NDArray[np.float64]] = []
+    for start in range(0, n_blocks, per_chunk):
+        chunk = draw_range(layout, seed, start, min(per_chunk, n_blocks - start), draws)
+        cols = draw_columns(scenario, layout, chunk, bank.size)
+        oi, of = run_kernel(plan, bank.table, bank.winset, cols, chunk.u_vote)
+        ints.append(oi)
+        floats.append(of)
+        drawn.append(chunk.params)
+        for k in _PARAM_COLUMNS:
+            params[k].append(cols[k])
+    oi_all = np.concatenate(ints)
+    of_all = np.concatenate(floats)
+    outcomes: dict[str, NDArray[Any]] = {name: oi_all[:, j] for j, name in enumerate(INT_OUTPUTS)}
+    outcomes.update({name: of_all[:, j] for j, name in enumerate(FLOAT_OUTPUTS)})
+    pcols: dict[str, NDArray[Any]] = {k: np.concatenate(v) for k, v in params.items()}
+    p_all = np.concatenate(drawn)
+    for j, path in enumerate(layout.params):
+        pcols[f"param:{path}"] = p_all[:, j]
+    for j, path in enumerate(bank.params):
+        pcols[f"param:{path}"] = bank.values[pcols["bank"], j]
+    return RunResult(
+        scenario=str(scenario.name),
+        scenario_hash=scenario_hash(scenario),
+        seed=seed,
+        draws=draws,
+        plan=plan,
+        bank=bank,
+        params=pcols,
+        outcomes=outcomes,
+        version=__version__,
+        _scenario_obj=scenario,
+    )
