@@ -174,6 +174,39 @@ def _render_statement(statement: Any, currency: str) -> None:
         console.print(line, markup=False, highlight=False)
 
 
+# --------------------------------------------------------------------------- run
+
+
+@app.command("run")
+def run_cmd(
+    scenario_name: str = typer.Argument(..., metavar="SCENARIO", help="Bundled scenario name or TOML path."),
+    draws: int = typer.Option(10_000, "--draws", help="Monte-Carlo draws (>= 1)."),
+    seed: int = typer.Option(0, "--seed", help="Seed (integer >= 0); same seed, same output."),
+    overrides: list[str] | None = SetOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Simulate the two-level negotiation over many draws and print the summary."""
+    from burdenshare.engine import simulate
+    from burdenshare.engine.run import summary_rows
+    from burdenshare.scenario import load_scenario
+
+    if draws < 1:
+        raise ScenarioError(f"got {draws}; allowed: an integer >= 1", field="--draws")
+    if seed < 0:
+        raise ScenarioError(f"got {seed}; allowed: an integer >= 0", field="--seed")
+    scenario = load_scenario(scenario_name, overrides or ())
+    summary = simulate(scenario, draws=draws, seed=seed).summary()
+    if as_json:
+        _print_json(summary)
+        return
+    from rich.table import Table
+
+    table = Table("quantity", "value", title=f"burdenshare run {summary['scenario']} ({draws} draws, seed {seed})")
+    for name, value in summary_rows(summary):
+        table.add_row(name, value)
+    _console().print(table)
+
+
 # --------------------------------------------------------------------------- entry point
 
 

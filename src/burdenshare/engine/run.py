@@ -40,7 +40,7 @@ from burdenshare.engine.plan import Plan, build_plan, check_levers, draw_columns
 from burdenshare.engine.reference import FLOAT_OUTPUTS, INT_OUTPUTS
 from burdenshare.errors import SpecError
 
-__all__ = ["DEFAULT_CHUNK_BLOCKS", "KEY_DATES", "MAX_DRAWS", "RunResult", "simulate"]
+__all__ = ["DEFAULT_CHUNK_BLOCKS", "KEY_DATES", "MAX_DRAWS", "RunResult", "simulate", "summary_rows"]
 
 #: Blocks per chunk unless the caller sets ``chunk_size``.
 DEFAULT_CHUNK_BLOCKS: int = 64
@@ -307,3 +307,39 @@ def simulate(
         version=__version__,
         _scenario_obj=scenario,
     )
+
+
+def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
+    """The summary as (quantity, text) rows for a table (won in billions, percent, probabilities)."""
+
+    def p(x: Any) -> str:
+        return "n/a" if x is None else f"{x:.3f}"
+
+    def bn(x: Any) -> str:
+        return "n/a" if x is None else f"{x / 1e9:,.0f} bn won"
+
+    rows = [
+        ("P(agreement signed)", p(summary["p_agreement"])),
+        ("P(ratified)", p(summary["p_ratified"])),
+        ("mean P(consent) at the vote", p(summary["mean_p_consent"])),
+    ]
+    amt, inc = summary["amount_first_year_krw"], summary["increase_pct"]
+    for q in ("p10", "p50", "p90"):
+        rows.append((f"first-year amount {q}", "n/a" if amt is None else f"{bn(amt[q])} ({inc[q]:+.1f} %)"))
+    dur = summary["duration_years"]
+    rows.append(("duration (mean, P(multiyear))", "n/a" if dur is None else f"{dur['mean']:.2f} y, {dur['p_multiyear']:.3f}"))
+    rta = summary["rounds_to_agreement"]
+    rows.append(("rounds to agreement (p50, p90)", "n/a" if rta is None else f"{rta['p50']:g}, {rta['p90']:g}"))
+    rows.append(("furlough worker-days (mean)", f"{summary['furlough_worker_days_mean']:,.0f}"))
+    for day, v in summary["p_agreement_by"].items():
+        rows.append((f"P(agreement by {day})", p(v)))
+    rows.append(("P(rejected by the President)", p(summary["p_rejected_by_president"])))
+    rows.append(("P(rejected by the Assembly)", p(summary["p_rejected_by_assembly"])))
+    lap = summary["lapses"]
+    rows.append((f"expected lapses over {lap['planning_horizon_years']} y", f"{lap['expected_lapses']:.2f}"))
+    votes = summary["predicted_votes_by_bloc"]
+    if votes is not None:
+        for b in votes["blocs"]:
+            rows.append((f"predicted votes {b['bloc']} ({b['seats']})",
+                         f"yes {b['yes']:.1f}, not yes {b['not_yes']:.1f}, absent {b['absent']:.1f}"))
+    return rows
