@@ -213,3 +213,28 @@ def test_dates_accept_iso_and_date(sma):
     a = legislature_model(sma, "2020-06-01").consent_probability([1.1e12])
     b = legislature_model(sma, dt.date(2020, 6, 1)).consent_probability([1.1e12])
     assert a.tolist() == b.tolist()
+
+
+def test_disciplined_majority_collapses_win_set_to_ruling_position(sma):
+    # DESIGN.md §4 / THEORY.md §10: with a disciplined 180-seat majority the win-set is the ruling
+    # bloc's own position (the executive's constraint mixed with its base's opinion).
+    from burdenshare.legislature import win_set
+
+    params = LegislatureParams(discipline=1.0, whip_scale=0.0)
+    model = legislature_model(sma, "2020-06-01", params=params)
+    top = win_set(sma, "2020-06-01", params=params).max_amount_krw
+    ruling = model.position_krw[model.blocs.index("liberal")]
+    assert abs(top - ruling) <= 10e9  # one grid step
+    # before the new Assembly no bloc holds a majority and the win-set is not the ruling position alone
+    pre = legislature_model(sma, "2020-05-29", params=params)
+    assert max(pre.seats) < 151
+
+
+def test_per_bloc_attendance(sma):
+    params = LegislatureParams(attendance={"liberal": 0.9, "conservative": 0.4})
+    model = legislature_model(sma, "2020-06-01", params=params)
+    presence = dict(zip(model.blocs, model.p_present))
+    assert presence["liberal"] == 0.9 and presence["conservative"] == 0.4
+    assert presence["centrist"] == sma.legislature.attendance_rate
+    pred = model.predicted_votes(1.0e12)
+    assert pred.absent[model.blocs.index("conservative")] == pytest.approx(103 * 0.6)

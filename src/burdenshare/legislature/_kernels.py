@@ -147,7 +147,8 @@ def consent_exact_batch(seats, bin_p, p_yes, weights, u, v, quorum):  # pragma: 
                         pc = pa + pb
                         if pc > quorum:
                             pc = quorum
-                        for j in range(blen):
+                        # margins reachable with pb present: -v*pb .. u*pb in steps of u + v
+                        for j in range(off - v * pb, off + u * pb + 1, u + v):
                             gv = g[pb, j]
                             if gv != 0.0:
                                 new[pc, i + j] += x * gv

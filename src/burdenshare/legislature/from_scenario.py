@@ -4,7 +4,8 @@ Read from the scenario (schema v1, ``[legislature]`` and others):
 
 * seats: ``legislature.periods`` (:func:`~burdenshare.legislature.seats.seats_at`);
 * ``total_seats``, ``quorum`` (Art. 49), ``majority_of`` (only ``"present"`` is implemented);
-* ``attendance_rate`` → :math:`\pi` for every bloc (the calibrated value is the same 0.6455);
+* ``attendance_rate`` → :math:`\pi` for every bloc (the calibrated value is the same 0.6455;
+  ``LegislatureParams.attendance`` may give one value or a bloc → value mapping);
 * ``party_discipline`` → :math:`d_b` for blocs with a party line (0 for blocs without one);
 * ``opinion_weight`` / ``opinion_weight_pre_election`` / ``pre_election_window_days`` and
   ``levers.election_date`` → :math:`w(t)`;
@@ -77,7 +78,7 @@ class LegislatureParams:
     executive_reference_krw: float | None = None
     ruling_yes_propensity: float = 0.95
     opposition_yes_propensity: float | None = None
-    attendance: float | None = None
+    attendance: float | Mapping[str, float] | None = None
     discipline: float | None = None
     opinion_weight: float | None = None
     defection: float = 0.05
@@ -205,7 +206,12 @@ def legislature_model(
         raise SpecError("opinion_weight must lie in [0, 1]", field="opinion_weight")
     ruling = scenario.parties.host_executive.base_bloc
     rho_o = calibrate(p.ruling_yes_propensity).opposition_yes_propensity if p.opposition_yes_propensity is None else float(p.opposition_yes_propensity)
-    attendance = float(leg.attendance_rate) if p.attendance is None else float(p.attendance)
+    if p.attendance is None:
+        presence = {b: float(leg.attendance_rate) for b in table.blocs}
+    elif isinstance(p.attendance, Mapping):
+        presence = {b: float(p.attendance.get(b, leg.attendance_rate)) for b in table.blocs}
+    else:
+        presence = {b: float(p.attendance) for b in table.blocs}
     disc = float(leg.party_discipline) if p.discipline is None else float(p.discipline)
     positions, lines, wtps, discipline, rho = [], [], [], [], []
     for bloc in table.blocs:
@@ -237,7 +243,7 @@ def legislature_model(
         seats=table.seats,
         total_seats=int(leg.total_seats),
         quorum=int(leg.quorum) if p.quorum is None else int(p.quorum),
-        p_present=(attendance,) * len(table.blocs),
+        p_present=tuple(presence[b] for b in table.blocs),
         position_krw=tuple(positions),
         discipline=tuple(discipline),
         yes_propensity=tuple(rho),
