@@ -3,7 +3,8 @@ r"""Build a :class:`~burdenshare.legislature.model.LegislatureModel` from a scen
 Read from the scenario (schema v1, ``[legislature]`` and others):
 
 * seats: ``legislature.periods`` (:func:`~burdenshare.legislature.seats.seats_at`);
-* ``total_seats``, ``quorum`` (Art. 49), ``majority_of`` (only ``"present"`` is implemented);
+* ``total_seats``, ``quorum`` (Art. 49; with vacancies the majority of the seated members,
+  ``seated // 2 + 1``), ``majority_of`` (only ``"present"`` is implemented);
 * ``attendance_rate`` → :math:`\pi` for every bloc (the calibrated value is the same 0.6455;
   ``LegislatureParams.attendance`` may give one value or a bloc → value mapping);
 * ``party_discipline`` → :math:`d_b` for blocs with a party line (0 for blocs without one);
@@ -94,6 +95,15 @@ class LegislatureParams:
     def replace(self, **changes: Any) -> LegislatureParams:
         """A copy with fields changed."""
         return replace(self, **changes)
+
+
+def _quorum(quorum: int, total_seats: int, seated: int) -> int:
+    """Art. 49 counts the quorum against the members on the register (재적의원): with vacancies
+    the majority-of-all-members quorum is ``seated // 2 + 1`` (150 of 298 in April 2014).  A
+    scenario quorum other than the full house's majority is kept as given."""
+    if quorum == total_seats // 2 + 1:
+        return min(quorum, seated // 2 + 1)
+    return quorum
 
 
 def opinion_weight_at(scenario: Scenario, date: dt.date | str) -> float:
@@ -242,7 +252,7 @@ def legislature_model(
         blocs=table.blocs,
         seats=table.seats,
         total_seats=int(leg.total_seats),
-        quorum=int(leg.quorum) if p.quorum is None else int(p.quorum),
+        quorum=_quorum(int(leg.quorum), int(leg.total_seats), table.seated) if p.quorum is None else int(p.quorum),
         p_present=tuple(presence[b] for b in table.blocs),
         position_krw=tuple(positions),
         discipline=tuple(discipline),
