@@ -9,9 +9,24 @@ same operations in the same order, ``math.pow`` for :math:`t^e`).
 
 Per negotiation, each party's thresholds are computed afresh (nothing is memoised across
 negotiations); only the presorted utility tables of the space are shared (space set-up, as NegMAS
-presorts once per negotiator).  Per round and party the kernel does one ``math.pow``, an
-acceptance comparison and a search of the presorted utilities for the offer (a short walk from the
-previous offer, binary search for long jumps), then the 1e-6 nearest rule.
+presorts once per negotiator).  Per round and party the kernel computes the threshold
+:math:`lo(t_k)`, compares the standing offer, and searches the presorted utilities for its offer
+(a short walk from the previous offer, binary search for longer jumps), then applies
+the 1e-6 nearest rule.
+
+Cost of :math:`t^e`.  ``math.pow`` (~20 ns) would dominate, so the kernel:
+
+1. uses :math:`t` itself when :math:`e = 1` (``pow(t, 1.0) == t`` exactly) and one value for
+   both parties when their exponents are equal (same inputs, same value);
+2. otherwise brackets :math:`t^e` with a cheap approximation whose relative error has a proven
+   margin (:mod:`burdenshare.bargaining._powbound`), computed 16 rounds ahead in a tight loop;
+   the bracket maps through the monotone threshold formula to :math:`[lo_l, lo_h]`, and
+3. calls ``math.pow`` only if a decision (accept; which outcome to offer; the nearest rule) is
+   not the same for every threshold in :math:`[lo_l, lo_h]`.
+
+Every decision is therefore exactly the one the scalar reference makes with ``math.pow``; the
+tests check this against the reference, the recorded NegMAS runs, and with
+``pow_bracketing=False``.
 
 :func:`run_batch` fills result arrays chunk by chunk; :func:`iter_batch` streams chunks (for
 :math:`10^7` negotiations with bounded memory).  The kernel is one ``@njit(cache=True)``
@@ -377,6 +392,7 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
     table: NDArray[np.float64],
     order: NDArray[np.int64],
     sorted_table: NDArray[np.float64],
+    cross: NDArray[np.float64],
     exponents: NDArray[np.float64],
     rvs: NDArray[np.float64],
     first: NDArray[np.int8],
@@ -451,7 +467,8 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
         final = ns
         timedout = True
         broken = False
-        standing = -1
+        off = -1  # position of the standing offer in its proposer's presorted list
+        u_st = 0.0  # the other party's utility of the standing offer
         n_off = 0
         for k in range(ns):
             if k == bk:
@@ -482,50 +499,50 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
             q_b = qa_buf[slot] if e_b == e_a else qb_buf[slot]
             # ---- opener: respond (except at the very start), then propose
             lo_l, lo_h = _bracket(t, e_a, q_a, rel_a, umin_a, umax_a, eps_a, fast)
-            has = standing >= 0
-            u_st = table[pa, standing] if has else 0.0
+            has = off >= 0
             code = _act(lo_l, lo_h, has, u_st, hi_a, su_a, start_a, n_out, pos_a, near_eps)
             if code == UNDECIDED:
                 lo = _threshold(math.pow(t, e_a), umin_a, umax_a, eps_a)
                 code = _act(lo, lo, has, u_st, hi_a, su_a, start_a, n_out, pos_a, near_eps)
             if code == ACCEPT:
-                agreement = standing
+                agreement = order[pb, off]
                 acceptor = pa
                 rnd = k
                 break
             if code >= 0:
                 pos_a = code
-                standing = order[pa, code]
+                off = code
             elif code == BEST:
-                standing = order[pa, n_out - 1]
+                off = n_out - 1
             else:
                 pos_a = -4 - code
-                standing = order[pa, pos_a - 1]
+                off = pos_a - 1
+            u_st = cross[pa, off]  # responder's utility of the offer, one load
             if record:
-                out_offers[i, n_off] = standing
+                out_offers[i, n_off] = order[pa, off]
             n_off += 1
             # ---- responder
             lo_l, lo_h = _bracket(t, e_b, q_b, rel_b, umin_b, umax_b, eps_b, fast)
-            u_st = table[pb, standing]
             code = _act(lo_l, lo_h, True, u_st, hi_b, su_b, start_b, n_out, pos_b, near_eps)
             if code == UNDECIDED:
                 lo = _threshold(math.pow(t, e_b), umin_b, umax_b, eps_b)
                 code = _act(lo, lo, True, u_st, hi_b, su_b, start_b, n_out, pos_b, near_eps)
             if code == ACCEPT:
-                agreement = standing
+                agreement = order[pa, off]
                 acceptor = pb
                 rnd = k
                 break
             if code >= 0:
                 pos_b = code
-                standing = order[pb, code]
+                off = code
             elif code == BEST:
-                standing = order[pb, n_out - 1]
+                off = n_out - 1
             else:
                 pos_b = -4 - code
-                standing = order[pb, pos_b - 1]
+                off = pos_b - 1
+            u_st = cross[pb, off]
             if record:
-                out_offers[i, n_off] = standing
+                out_offers[i, n_off] = order[pb, off]
             n_off += 1
         if agreement >= 0:
             final = rnd + 1
@@ -551,16 +568,19 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
 # ----------------------------------------------------------------------------- drivers
 
 
-def _tables(domain: Domain) -> tuple[NDArray, NDArray, NDArray]:
+def _tables(domain: Domain) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+    # cross[p, j]: utility to the other party of p's j-th outcome in p's presorted order
+    cross = np.stack([domain.table[1 - p, domain.order[p]] for p in (0, 1)])
     return (
         np.ascontiguousarray(domain.table, dtype=np.float64),
         np.ascontiguousarray(domain.order, dtype=np.int64),
         np.ascontiguousarray(domain.sorted_table, dtype=np.float64),
+        np.ascontiguousarray(cross, dtype=np.float64),
     )
 
 
 def _run_chunk(
-    tables: tuple[NDArray, NDArray, NDArray],
+    tables: tuple[NDArray, NDArray, NDArray, NDArray],
     spec: BatchSpec,
     record_trace: bool,
     cum: NDArray[np.float64] | None,
