@@ -32,7 +32,7 @@ US_RESERVATION = 0.9e12  # illustrative L below the win-set (overlap)
 
 # The opposition blocs' lines set far below the executive's: only the ruling bloc says yes.
 HAWKISH_OPPOSITION = LegislatureParams(party_lines={
-    "liberal": 1.0, "conservative": 0.5, "centrist": 0.5, "progressive": 0.5, "far_right": 0.5,
+    "liberal": 1.2, "conservative": 0.5, "centrist": 0.5, "progressive": 0.5, "far_right": 0.5,
     "independent": None, "unattributed": None,
 })
 

@@ -10,20 +10,22 @@ Read from the scenario (schema v1, ``[legislature]`` and others):
 * ``party_discipline`` → :math:`d_b` for blocs with a party line (0 for blocs without one);
 * ``opinion_weight`` / ``opinion_weight_pre_election`` / ``pre_election_window_days`` and
   ``levers.election_date`` → :math:`w(t)`;
-* the executive's reference amount: ``strategies.<host>.reservation_value_krw`` (the highest
-  amount the ROK negotiator accepts), from which party lines are set;
+* the reference amount for party lines: ``cost_model.current_agreement_krw`` (the 10th SMA,
+  KRW 1,038.9 bn), so that the lines do not move with the negotiator's private reservation value;
 * base WTP: :func:`burdenshare.opinion.scenario_opinion` at the date, the group whose ``bloc`` is
   the bloc.
 
 Not in the schema (taken as arguments, :class:`LegislatureParams`; each is an **assumption**):
 
-* ``party_lines``: each bloc's line as a multiple of the executive's reference.  Defaults:
-  the executive's own bloc 1.0 (the governing camp's line is the executive's position);
-  ``conservative`` 1.2 and ``far_right`` 1.2 (the conservative opposition urged a quick deal and
-  its supporters were the most willing to pay in late 2019; party_positions.csv 2019-01-23,
-  2020-03); ``centrist`` 1.0; ``progressive`` 0.85 (Justice Party opposed the 2014 and 2019
-  deals and called the 2020 asks unrealistic: a freeze, about the 2019 amount); independents
-  and unattributed seats have no line (discipline 0).
+* ``party_lines``: each bloc's line as a multiple of the reference (the current agreement).
+  Defaults: the executive's own bloc 1.2 (the governing camp's line near the executive's offer:
+  it offered +10 % then +13 % in 2020, context.csv / data README discrepancy 3, and the scenario
+  assumes its negotiator accepts up to about +20 %); ``conservative`` and ``far_right`` 1.45 (the
+  conservative opposition urged a quick deal and its supporters were the most willing to pay in
+  late 2019; party_positions.csv 2019-01-23, 2020-03); ``centrist`` 1.2; ``progressive`` 1.0
+  (Justice Party opposed the 2014 and 2019 deals and called the 2020 asks unrealistic: a
+  freeze); independents and unattributed seats have no line (discipline 0; the executive's
+  bloc's line stands in for the line in their mix).
 * ``ruling_yes_propensity`` (0.95, assumed) and ``opposition_yes_propensity`` (default: the
   calibrated value, :func:`~burdenshare.legislature.calibration.calibrate`); the progressive bloc
   uses the opposition value (its "no" is in its low line here, not in its propensity).
@@ -53,13 +55,13 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["DEFAULT_PARTY_LINES", "LegislatureParams", "legislature_model", "opinion_weight_at"]
 
-#: Party lines as multiples of the executive's reference amount (assumptions; module docstring).
+#: Party lines as multiples of the current agreement (assumptions; module docstring).
 DEFAULT_PARTY_LINES: Mapping[str, float | None] = MappingProxyType({
-    "liberal": 1.0,
-    "conservative": 1.2,
-    "centrist": 1.0,
-    "progressive": 0.85,
-    "far_right": 1.2,
+    "liberal": 1.2,
+    "conservative": 1.45,
+    "centrist": 1.2,
+    "progressive": 1.0,
+    "far_right": 1.45,
     "independent": None,
     "unattributed": None,
 })
@@ -76,7 +78,7 @@ class LegislatureParams:
     """
 
     party_lines: Mapping[str, float | None] = field(default_factory=lambda: dict(DEFAULT_PARTY_LINES))
-    executive_reference_krw: float | None = None
+    line_reference_krw: float | None = None
     ruling_yes_propensity: float = 0.95
     opposition_yes_propensity: float | None = None
     attendance: float | Mapping[str, float] | None = None
@@ -186,8 +188,7 @@ def legislature_model(
     Raises
     ------
     ScenarioError
-        If the scenario's legislature uses ``majority_of = "all"`` (not implemented) or names no
-        host reservation value and none is given.
+        If the scenario's legislature uses ``majority_of = "all"`` (not implemented).
     DataError
         If no legislature period covers the date.
     """
@@ -200,15 +201,9 @@ def legislature_model(
         raise ScenarioError("majority_of = 'all' is not implemented; Art. 49 counts those present",
                             field="legislature.majority_of")
     table = seats_at(day, scenario) if seats is None else seats
-    host = scenario.parties.host.id
-    ref = p.executive_reference_krw
-    if ref is None:
-        strat = scenario.strategies.get(host)
-        ref = getattr(strat, "reservation_value_krw", None)
-        if ref is None:
-            raise ScenarioError("the host negotiator has no reservation_value_krw; pass executive_reference_krw",
-                                field=f"strategies.{host}.reservation_value_krw")
-    ref = float(ref)
+    ref = float(scenario.cost_model.current_agreement_krw if p.line_reference_krw is None else p.line_reference_krw)
+    if not (ref > 0 and math.isfinite(ref)):
+        raise SpecError("line_reference_krw must be positive", field="line_reference_krw")
     if opinion is None:
         opinion = _scenario_opinion(scenario).at(day, justified_amount_krw)
     w = opinion_weight_at(scenario, day) if p.opinion_weight is None else float(p.opinion_weight)
@@ -223,15 +218,17 @@ def legislature_model(
     else:
         presence = {b: float(p.attendance) for b in table.blocs}
     disc = float(leg.party_discipline) if p.discipline is None else float(p.discipline)
+    ruling_mult = p.party_lines.get(ruling)
+    if ruling_mult is None:
+        ruling_mult = DEFAULT_PARTY_LINES.get(ruling) or 1.2
+    ruling_line = ref * float(ruling_mult)
     positions, lines, wtps, discipline, rho = [], [], [], [], []
     for bloc in table.blocs:
-        mult = p.party_lines.get(bloc, None)
-        if bloc == ruling:
-            mult = p.party_lines.get(bloc, 1.0) if p.party_lines.get(bloc) is not None else 1.0
+        mult = ruling_mult if bloc == ruling else p.party_lines.get(bloc, None)
         group = _base_group(scenario, bloc, opinion)
         wtp = float(opinion.median(group)) * p.wtp_multiplier
         if mult is None:
-            line = ref
+            line = ruling_line
             discipline.append(0.0)
             lines.append(math.nan)
         else:
@@ -244,7 +241,7 @@ def legislature_model(
     notes = (
         f"seats: {table.source}",
         f"opinion weight {w:g} on {day.isoformat()} (election {scenario.levers.election_date.isoformat()})",
-        f"executive reference {ref:,.0f} won (strategies.{host}.reservation_value_krw unless overridden)",
+        f"party lines as multiples of {ref:,.0f} won (cost_model.current_agreement_krw unless overridden)",
         "party lines, propensities, scales and shocks: assumptions (docs/legislature.md)",
         *table.notes,
     )
