@@ -199,3 +199,8 @@ def test_agenda_control(sma):
 def test_win_set_from_curve_direct():
     w = win_set_from_curve("2020-06-01", 0.5, 1, [1.0, 2.0, 3.0], [0.9, 0.6, 0.1])
     assert w.max_amount_krw == 2.0 and w.curve == [(1.0, 0.9), (2.0, 0.6), (3.0, 0.1)]
+
+
+def test_higher_level_smaller_win_set(sma):
+    tops = [win_set(sma, NEW, level).max_amount_krw for level in (0.1, 0.5, 0.8, 0.95)]
+    assert tops == sorted(tops, reverse=True) and tops[0] > tops[-1]

@@ -234,6 +234,8 @@ def consent_from_nodes(
     """
     from burdenshare.legislature._kernels import consent_exact_batch, margin_tail_batch
 
+    if quorum_mode not in ("auto", "exact", "bound"):
+        raise SpecError(f"unknown quorum_mode {quorum_mode!r}; allowed: auto, exact, bound", field="quorum_mode")
     s, pp, py, w = _check(seats, p_present, p_yes, weights)
     if isinstance(quorum, bool) or int(quorum) != quorum or quorum < 1:
         raise SpecError("quorum must be a positive integer", field="quorum")
@@ -245,8 +247,6 @@ def consent_from_nodes(
     bin_p = _presence_pmfs(s, pp)
     eps = quorum_failure_probability(s, pp, q)
     exact = quorum_mode == "exact" or (quorum_mode == "auto" and eps > quorum_tol)
-    if quorum_mode not in ("auto", "exact", "bound"):
-        raise SpecError(f"unknown quorum_mode {quorum_mode!r}; allowed: auto, exact, bound", field="quorum_mode")
     if exact and eps > 0.0:
         out = consent_exact_batch(s, bin_p, py, w, u, v, q)
         return ConsentResult(np.clip(out, 0.0, 1.0), 0.0, "joint")
