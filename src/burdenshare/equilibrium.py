@@ -1,0 +1,535 @@
+r"""Equilibrium play: the rational benchmark of a scenario (DESIGN.md §4, Solution methods 2).
+
+:func:`solve_scenario` maps a :class:`~burdenshare.scenario.Scenario` onto the exact
+finite-horizon solver (:func:`burdenshare.solver.solve`, backward induction) and reads the
+subgame-perfect equilibrium back in the scenario's terms: dates, governments, won and dollars.
+
+The game
+--------
+* **Agreement points** are (first-year amount, duration) pairs: the scenario's amount grid
+  (:func:`burdenshare.legislature.amount_grid`) times the durations in
+  ``levers.allowed_durations`` (or the ``durations`` argument).  Player 0 is the proposer
+  government (the US), player 1 the host (the ROK).
+* **Utilities** (won per year, the reservation-value form of THEORY.md §0, as in the Monte-Carlo
+  engine): :math:`u_{US}(x, m) = x - L` and :math:`u_K(x, m) = H - x` with L, H the negotiators'
+  ``reservation_value_krw`` (central values from ``[strategies]``).  The scenario gives the
+  *direction* of a duration preference (``duration_preference`` = ``short`` / ``long`` /
+  ``none``) but no size, so it enters only as a tie-break of :data:`DURATION_TIE_BREAK_KRW` won
+  per year of duration (an assumption): durations are otherwise decided by how they move the
+  consent probability.
+* **Rounds** are the dated rounds of the talks: ``protocol.rounds`` on or after
+  ``levers.as_of``, at most ``protocol.n_steps`` (up to ``protocol.horizon``); the first proposer is
+  ``protocol.first_proposer`` and proposers alternate.  Discount factors are the negotiators'
+  ``discount_factor`` per round.  Each round on or after ``protocol.deadline`` (the expiry of the
+  current agreement) costs each side ``protocol.overtime.per_round_cost_krw``.  At the horizon
+  the disagreement payoffs are 0 (each side's reservation value).
+* **Host ratification** (Level II, time-varying): the exact Art. 49 consent probability
+  :math:`P(\text{consent} \mid x, m, t)` of :mod:`burdenshare.legislature` at each round's date
+  (the vote is held on the round's date), so the election's opinion weight and the new
+  Assembly from its first sitting enter by date.  With ``parties.host_executive.submission =
+  "strategic"`` the executive submits only texts with :math:`P \ge \theta` (agenda control,
+  ``submit_threshold``, default 0.5 as in the engine); other texts cannot be ratified.
+* **US ratification**: the President approves iff :math:`x \ge R_P`, his
+  ``reservation_value_krw`` (central value).  From the ``inauguration`` event on, with
+  ``p_administration_change`` = q and ``reservation_value_after_change_krw`` = :math:`R_P'`, the
+  approval probability is :math:`(1 - q)\,1[x \ge R_P] + q\,1[x \ge R_P']` (the US election as a
+  chance node).  The solver treats each round's ratification draws as independent: after a
+  presidential rejection nothing is learnt about his type (a simplification of Iida 1996).
+
+What the benchmark leaves out (documented in ``docs/solve.md``): private reservation values and
+obstinate types (those are the Monte-Carlo engine's), audience costs of a rejection (the solver
+wastes a period after a veto, as after a rejection), the furlough's worker-days, the drawdown
+option (empty in ``sma-2020``: the NDAA floor equals the troop level), the change of the US
+negotiator's own reservation value after an inauguration.
+
+References
+----------
+Putnam, R. D. (1988). Diplomacy and domestic politics. *International Organization* 42(3).
+Ståhl, I. (1972). *Bargaining Theory*.  Rubinstein, A. (1982). *Econometrica* 50(1).
+Iida, K. (1993). When and how do domestic constraints matter? *JCR* 37(3).
+Iida, K. (1996). Involuntary defection in two-level games. *Public Choice* 89.
+Mo, J. (1995). Domestic institutions and international bargaining. *APSR* 89(4).
+Tarar, A. (2001). International bargaining with two-sided domestic constraints. *JCR* 45(3).
+Milner, H. & Rosendorff, B. P. (1997). *JCR* 41(1).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from burdenshare.errors import ScenarioError, SpecError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from burdenshare.legislature import LegislatureParams
+    from burdenshare.scenario import Scenario
+
+__all__ = [
+    "DURATION_TIE_BREAK_KRW",
+    "ConsentFn",
+    "Equilibrium",
+    "EquilibriumRound",
+    "consent_cube",
+    "president_approval",
+    "round_dates",
+    "scenario_game",
+    "solve_scenario",
+]
+
+#: Tie-break utility per year of duration for a ``duration_preference`` (won per year; an
+#: assumption: the scenario gives the direction of the preference, not its size).
+DURATION_TIE_BREAK_KRW = 1.0
+
+#: A host consent curve: ``(amounts_krw (A,), vote date, duration_years) -> P(consent) (A,)``.
+ConsentFn = Callable[[NDArray[np.float64], dt.date, int], NDArray[np.float64]]
+
+
+def round_dates(scenario: Scenario) -> tuple[dt.date, ...]:
+    """Dates of the rounds the benchmark plays: the calendar's on or after ``levers.as_of``.
+
+    At most ``protocol.n_steps`` rounds, none after ``protocol.horizon``.
+
+    Raises
+    ------
+    ScenarioError
+        If no round falls between ``levers.as_of`` and the horizon (``field="protocol.rounds"``).
+    """
+    pro = scenario.protocol
+    dates = [d for d in pro.rounds.schedule(pro.horizon) if d >= scenario.levers.as_of][: pro.n_steps]
+    if not dates:
+        raise ScenarioError(
+            f"no round falls between levers.as_of {scenario.levers.as_of.isoformat()} and protocol.horizon "
+            f"{pro.horizon.isoformat()}", field="protocol.rounds")
+    return tuple(dates)
+
+
+def _durations(scenario: Scenario, durations: Sequence[int] | None) -> tuple[int, ...]:
+    allowed = sorted(int(d) for d in scenario.levers.allowed_durations)
+    if durations is None:
+        return tuple(allowed)
+    out = []
+    for d in durations:
+        if isinstance(d, bool) or int(d) != d or int(d) not in allowed:
+            raise SpecError(f"{d!r} years; allowed: {allowed} (levers.allowed_durations)", field="durations")
+        out.append(int(d))
+    if not out:
+        raise SpecError("give at least one duration", field="durations")
+    return tuple(sorted(set(out)))
+
+
+def _justified(scenario: Scenario) -> float | None:
+    if float(scenario.levers.transparency) <= 0.0:
+        return None
+    from burdenshare.transparency_report import justified_amount_krw
+
+    return justified_amount_krw(scenario)
+
+
+def consent_cube(
+    scenario: Scenario,
+    dates: Sequence[dt.date],
+    durations: Sequence[int],
+    amounts_krw: NDArray[np.float64],
+    *,
+    params: LegislatureParams | None = None,
+    consent: ConsentFn | None = None,
+    only: NDArray[np.bool_] | None = None,
+) -> NDArray[np.float64]:
+    """Host consent probabilities, shape (T, D, A): dates x durations x amounts.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario.
+    dates, durations, amounts_krw
+        Vote dates, durations (years), amounts (won per year).
+    params
+        Legislature parameters outside the schema (:class:`~burdenshare.legislature.LegislatureParams`).
+    consent
+        A curve to use instead of the legislature model (tests, constructed scenarios).
+    only
+        Boolean mask over the amounts: evaluate only these (the others are 0).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``cube[t, d, a]`` = P(consent | amount a, duration d, vote on date t), exactly
+        :func:`burdenshare.legislature.consent_probability` when ``consent`` is None.
+    """
+    from burdenshare.legislature import legislature_model
+
+    x = np.asarray(amounts_krw, dtype=float)
+    cube = np.zeros((len(dates), len(durations), x.size))
+    sel = np.ones(x.size, dtype=bool) if only is None else np.asarray(only, dtype=bool)
+    if not sel.any():
+        return cube
+    xs = x[sel]
+    justified = _justified(scenario) if consent is None else None
+    for t, day in enumerate(dates):
+        model = None if consent is not None else legislature_model(
+            scenario, day, params=params, justified_amount_krw=justified)
+        for i, m in enumerate(durations):
+            if consent is not None:
+                p = np.asarray(consent(xs, day, int(m)), dtype=float)
+                if p.shape != xs.shape or not np.all(np.isfinite(p)) or np.any(p < 0) or np.any(p > 1):
+                    raise SpecError("the consent curve must give a probability per amount", field="consent")
+            else:
+                assert model is not None
+                p = model.consent_probability(xs, int(m))
+            cube[t, i, sel] = p
+    return cube
+
+
+def president_approval(scenario: Scenario, dates: Sequence[dt.date], amounts_krw: NDArray[np.float64]) -> NDArray[np.float64]:
+    r"""The US President's approval probability per round and amount, shape (T, A).
+
+    :math:`1[x \ge R_P]` before the inauguration; from the first ``inauguration`` event on,
+    :math:`(1 - q)1[x \ge R_P] + q\,1[x \ge R_P']` (module docstring).  All ones when
+    ``parties.principal.approval_required`` is false.
+    """
+    x = np.asarray(amounts_krw, dtype=float)
+    pr = scenario.parties.principal
+    out = np.ones((len(dates), x.size))
+    if not pr.approval_required:
+        return out
+    before = (x >= float(pr.reservation_value_krw)).astype(float)
+    inaug = [e.date for e in scenario.events if e.kind == "inauguration" and e.date is not None]
+    q = float(pr.p_administration_change)
+    after = before
+    if inaug and pr.reservation_value_after_change_krw is not None and q > 0:
+        after = (1.0 - q) * before + q * (x >= float(pr.reservation_value_after_change_krw)).astype(float)
+    start = min(inaug) if inaug else None
+    for t, day in enumerate(dates):
+        out[t] = after if start is not None and day >= start else before
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Setup:
+    dates: tuple[dt.date, ...]
+    durations: tuple[int, ...]
+    amounts: NDArray[np.float64]
+    consent: NDArray[np.float64]  # (T, D, A)
+    host_rat: NDArray[np.float64]  # (T, G)
+    approval: NDArray[np.float64]  # (T, G)
+    game: Any
+    threshold: float
+    govs: tuple[str, str]
+
+
+def _pref_sign(kind: str) -> float:
+    return {"short": -1.0, "long": 1.0}.get(kind, 0.0)
+
+
+def scenario_game(
+    scenario: Scenario,
+    *,
+    durations: Sequence[int] | None = None,
+    params: LegislatureParams | None = None,
+    consent: ConsentFn | None = None,
+    submit_threshold: float | None = None,
+) -> Any:
+    """The :class:`burdenshare.solver.BargainingGame` of a scenario (see the module docstring).
+
+    Returns
+    -------
+    burdenshare.solver.BargainingGame
+        Grid labels are flat indices ``d * A + a`` into (durations, amounts).
+    """
+    return _setup(scenario, durations=durations, params=params, consent=consent,
+                  submit_threshold=submit_threshold).game
+
+
+def _setup(
+    scenario: Scenario,
+    *,
+    durations: Sequence[int] | None,
+    params: LegislatureParams | None,
+    consent: ConsentFn | None,
+    submit_threshold: float | None,
+) -> _Setup:
+    from burdenshare.legislature import amount_grid
+    from burdenshare.solver import BargainingGame
+
+    us, rok = scenario.parties.proposer.id, scenario.parties.host.id
+    su, sk = scenario.strategies[us], scenario.strategies[rok]
+    strategic = scenario.parties.host_executive.submission == "strategic"
+    if submit_threshold is None:
+        theta = 0.5 if strategic else 0.0
+    else:
+        theta = float(submit_threshold)
+        if not 0.0 <= theta <= 1.0:
+            raise SpecError(f"got {submit_threshold!r}; allowed: [0, 1]", field="submit_threshold")
+    dates = round_dates(scenario)
+    durs = _durations(scenario, durations)
+    x = amount_grid(scenario)
+    a_n = x.size
+    lo, hi = float(su.reservation_value_krw), float(sk.reservation_value_krw)
+    ov = scenario.protocol.overtime
+    deadline = scenario.protocol.deadline
+    late = np.array([1.0 if d >= deadline else 0.0 for d in dates])
+    costs = (late * float(ov.per_round_cost_krw.get(us, 0.0)), late * float(ov.per_round_cost_krw.get(rok, 0.0)))
+    # Any accepted point satisfies u_i(x) >= C_i >= -(sum of i's remaining costs) for both sides
+    # (a side can always refuse), so only amounts in [L - S_US, H + S_K] can ever be agreed:
+    # consent elsewhere cannot change the equilibrium and is not computed (it is set to 0).
+    step = float(x[1] - x[0]) if a_n > 1 else 1.0
+    band = (x >= lo - costs[0].sum() - step) & (x <= hi + costs[1].sum() + step)
+    cube = consent_cube(scenario, dates, durs, x, params=params, consent=consent, only=band)
+    host = np.where(cube >= theta, cube, 0.0) if theta > 0 else cube.copy()
+    host_rat = host.reshape(len(dates), len(durs) * a_n)
+    appr = np.tile(president_approval(scenario, dates, x), (1, len(durs)))
+    amounts = np.tile(x, len(durs))
+    dur_of = np.repeat(np.asarray(durs, dtype=float), a_n)
+    u_us = amounts - lo + DURATION_TIE_BREAK_KRW * _pref_sign(su.duration_preference) * dur_of
+    u_k = hi - amounts + DURATION_TIE_BREAK_KRW * _pref_sign(sk.duration_preference) * dur_of
+    game = BargainingGame(
+        grid=np.arange(amounts.size, dtype=float),
+        utilities=(u_us, u_k),
+        horizon=len(dates),
+        discount=(float(su.discount_factor), float(sk.discount_factor)),
+        first_proposer=0 if scenario.protocol.first_proposer == us else 1,
+        round_cost=costs,
+        ratification=(appr, host_rat),
+        tol=0.5,  # won: well below DURATION_TIE_BREAK_KRW and the grid step, above rounding in won
+    )
+    return _Setup(dates, durs, x, cube, host_rat, appr, game, theta, (us, rok))
+
+
+@dataclass(frozen=True, slots=True)
+class EquilibriumRound:
+    """One round on the equilibrium path.
+
+    Attributes
+    ----------
+    round, date, proposer
+        Round index (0-based), its date, the proposing government's id.
+    offer_krw, offer_usd, duration_years
+        The proposer's equilibrium offer (``None`` when it makes no acceptable offer).
+    accepted
+        Whether the responder accepts it.
+    p_consent
+        Host consent probability of the offer at the round's date (before agenda control).
+    p_approval
+        The US President's approval probability of the offer.
+    p_ratified
+        Probability that the accepted offer is ratified on both sides (0 when the executive
+        would not submit it).
+    p_agreement
+        Probability that the talks end with a ratified agreement in this round (on the path).
+    """
+
+    round: int
+    date: dt.date
+    proposer: str
+    offer_krw: float | None
+    offer_usd: float | None
+    duration_years: int | None
+    accepted: bool
+    p_consent: float | None
+    p_approval: float | None
+    p_ratified: float | None
+    p_agreement: float
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready (base units, ``null`` when absent)."""
+        return {
+            "round": self.round,
+            "date": self.date.isoformat(),
+            "proposer": self.proposer,
+            "offer_krw": self.offer_krw,
+            "offer_usd": self.offer_usd,
+            "duration_years": self.duration_years,
+            "accepted": self.accepted,
+            "p_consent": self.p_consent,
+            "p_approval": self.p_approval,
+            "p_ratified": self.p_ratified,
+            "p_agreement": self.p_agreement,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Equilibrium:
+    """The subgame-perfect equilibrium of a scenario (see :func:`solve_scenario`).
+
+    Attributes
+    ----------
+    scenario, as_of
+        Scenario name and information date.
+    agreement
+        Whether a ratified agreement has positive probability on the path.
+    amount_krw, amount_usd, duration_years, increase_pct
+        The first agreement reached on the path (first-year amount; ``increase_pct`` = 100 x
+        (amount / current agreement - 1)); ``None`` without agreement.
+    p_consent, p_approval
+        Its host consent and presidential approval probabilities at the vote date.
+    round, date, proposer
+        When and by whom it is offered; the Assembly votes on that date.
+    p_agreement
+        Probability of a ratified agreement by the horizon (over all rounds of the path).
+    value_us_krw, value_rok_krw
+        Each side's equilibrium value at the first round (won per year, relative to its
+        reservation value, net of impasse costs).
+    path
+        :class:`EquilibriumRound` for every round.
+    submit_threshold
+        The executive's submission threshold used (agenda control).
+    notes
+        Assumptions in words.
+    """
+
+    scenario: str
+    as_of: dt.date
+    agreement: bool
+    amount_krw: float | None
+    amount_usd: float | None
+    duration_years: int | None
+    increase_pct: float | None
+    p_consent: float | None
+    p_approval: float | None
+    round: int | None
+    date: dt.date | None
+    proposer: str | None
+    p_agreement: float
+    value_us_krw: float
+    value_rok_krw: float
+    path: tuple[EquilibriumRound, ...] = field(repr=False)
+    submit_threshold: float = 0.5
+    notes: tuple[str, ...] = field(default=(), repr=False)
+
+    def p_agreement_by(self, date: dt.date | str) -> float:
+        """Probability of a ratified agreement on or before ``date``."""
+        from burdenshare.legislature.seats import as_date
+
+        day = as_date(date)
+        return float(sum(r.p_agreement for r in self.path if r.date <= day))
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready dict (DESIGN.md §6: won/dollars in base units, percent, ``null`` when absent)."""
+        return {
+            "scenario": self.scenario,
+            "as_of": self.as_of.isoformat(),
+            "agreement": self.agreement,
+            "amount_first_year_krw": self.amount_krw,
+            "amount_first_year_usd": self.amount_usd,
+            "duration_years": self.duration_years,
+            "increase_pct": self.increase_pct,
+            "p_consent": self.p_consent,
+            "p_approval": self.p_approval,
+            "round": self.round,
+            "date": None if self.date is None else self.date.isoformat(),
+            "proposer": self.proposer,
+            "p_agreement": self.p_agreement,
+            "value_us_krw": self.value_us_krw,
+            "value_rok_krw": self.value_rok_krw,
+            "submit_threshold": self.submit_threshold,
+            "path": [r.to_json() for r in self.path],
+            "notes": list(self.notes),
+        }
+
+
+def _usd(scenario: Scenario, amount_krw: float, day: dt.date) -> float:
+    from burdenshare.costs import to_usd
+
+    cm = scenario.cost_model
+    rates = dict(cm.exchange_rates_krw_per_usd)
+    try:
+        return float(to_usd(amount_krw, int(cm.base_year), rates))
+    except Exception:  # pragma: no cover - base_year rate always exists for validated scenarios
+        return float(to_usd(amount_krw, day.year, rates))
+
+
+def _clean(value: float) -> float:
+    out = float(value)
+    return 0.0 if out == 0.0 else out
+
+
+def solve_scenario(
+    scenario: Scenario,
+    *,
+    durations: Sequence[int] | None = None,
+    params: LegislatureParams | None = None,
+    consent: ConsentFn | None = None,
+    submit_threshold: float | None = None,
+) -> Equilibrium:
+    """Solve a scenario's two-level bargaining game exactly (the rational benchmark).
+
+    Parameters
+    ----------
+    scenario
+        A validated :class:`~burdenshare.scenario.Scenario`.
+    durations
+        Durations the sides may agree (default ``levers.allowed_durations``).
+    params
+        Legislature parameters outside the schema (e.g. a stricter majority).
+    consent
+        A host consent curve ``(amounts, date, duration) -> P`` to use instead of the legislature
+        model (constructed scenarios, closed-form checks).
+    submit_threshold
+        The host executive's submission threshold θ (default 0.5 with ``submission =
+        "strategic"``, 0 with ``"immediate"``).
+
+    Returns
+    -------
+    Equilibrium
+
+    Raises
+    ------
+    SpecError, ScenarioError
+        Durations outside ``levers.allowed_durations``, no round in the talks, a bad threshold.
+
+    Examples
+    --------
+    >>> from burdenshare.scenario import load_scenario
+    >>> eq = solve_scenario(load_scenario("sma-2020"), durations=[1])
+    >>> eq.p_agreement <= 1.0
+    True
+    """
+    from burdenshare.solver import solve
+
+    st = _setup(scenario, durations=durations, params=params, consent=consent, submit_threshold=submit_threshold)
+    res = solve(st.game)
+    a_n = st.amounts.size
+    current = float(scenario.cost_model.current_agreement_krw)
+    rows = []
+    for t, day in enumerate(st.dates):
+        j = int(res.proposers[t])
+        g = int(res.offer_index[t])
+        if g >= 0:
+            d_i, a_i = divmod(g, a_n)
+            amt = float(st.amounts[a_i])
+            rows.append(EquilibriumRound(
+                t, day, st.govs[j], amt, _usd(scenario, amt, day), st.durations[d_i], bool(res.accepted[t]),
+                float(st.consent[t, d_i, a_i]), float(st.approval[t, g]),
+                float(st.host_rat[t, g] * st.approval[t, g]), _clean(res.round_agreement_probability[t])))
+        else:
+            rows.append(EquilibriumRound(t, day, st.govs[j], None, None, None, False, None, None, None,
+                                         _clean(res.round_agreement_probability[t])))
+    k = res.agreement_round
+    notes = (
+        "utilities u_US = x - L, u_host = H - x (won per year; central reservation values from [strategies])",
+        f"host ratification: exact Art. 49 consent probability at each round's date; agenda control: "
+        f"texts with P(consent) < {st.threshold:g} are not submitted",
+        "US ratification: the President approves x >= his reservation value (central); from the inauguration "
+        "a change of administration with probability p_administration_change",
+        "per-round impasse costs from protocol.overtime.per_round_cost_krw on rounds on or after protocol.deadline; "
+        "disagreement at the horizon = reservation values",
+        "duration preferences only break ties (the scenario gives no size)",
+        "left out: private types, obstinacy, audience costs, furlough worker-days, drawdown (the engine's)",
+    )
+    if k is None:
+        return Equilibrium(str(scenario.name), scenario.levers.as_of, False, None, None, None, None, None, None,
+                           None, None, None, _clean(res.agreement_probability), float(res.value[0]),
+                           float(res.value[1]), tuple(rows), st.threshold, notes)
+    r = rows[k]
+    assert r.offer_krw is not None
+    return Equilibrium(
+        str(scenario.name), scenario.levers.as_of, True, r.offer_krw, r.offer_usd, r.duration_years,
+        100.0 * (r.offer_krw / current - 1.0), r.p_consent, r.p_approval, k, r.date, r.proposer,
+        _clean(res.agreement_probability), float(res.value[0]), float(res.value[1]), tuple(rows), st.threshold,
+        notes)
+

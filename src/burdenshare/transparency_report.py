@@ -1,0 +1,255 @@
+r"""Transparency works both ways (DESIGN.md §4, THEORY.md §15).
+
+For a scenario and an ask, :func:`transparency_effect` computes the Assembly's consent
+probability with no itemized statement (``levers.transparency = 0``) and with a full one
+(``= 1``), through the real pipeline:
+
+1. the **justified amount** s of the ask (:func:`justified_amount_krw`): the statement's
+   first-year items (:func:`burdenshare.explain.explain`) counted at
+   ``opinion.transparency.justified_share_covered`` (covered categories) and
+   ``justified_share_sought`` (sought ones: out-of-area rotations, strategic assets), i.e. the
+   host's share of the itemized costs under the scenario's cost-sharing principle;
+2. the opinion model moves every partisan base's WTP to its credibility-weighted posterior
+   (:func:`burdenshare.opinion.scenario_opinion` ``.at(date, s)``; Lupia & McCubbins 1998);
+3. the legislature model mixes the moved WTP into the bloc positions and gives the exact Art. 49
+   consent probability (:func:`burdenshare.legislature.legislature_model`).
+
+Because the update moves each base's log-median toward :math:`\ln s`, transparency **raises**
+consent when the justified part exceeds what the public believes and **lowers** it when the
+statement exposes the ask as padded.  Which holds for a given ask is an output.  Only information
+available at ``levers.as_of`` enters (the statement is public from that date).
+
+References
+----------
+Lupia, A. & McCubbins, M. D. (1998). *The Democratic Dilemma*. Cambridge University Press.
+Putnam, R. D. (1988). *International Organization* 42(3) (reverberation).
+THEORY.md §15 (Bayesian transparency oracle: μ1 = 1.48, σ1 = 0.223607).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from burdenshare.errors import SpecError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from burdenshare.legislature import LegislatureParams
+    from burdenshare.scenario import Scenario
+
+__all__ = ["RECORD_ASKS", "TransparencyEffect", "justified_amount_krw", "record_asks", "transparency_effect",
+           "with_overrides"]
+
+#: The US asks of the record (``burdenshare.data.fact`` keys, USD million per year).
+RECORD_ASKS: tuple[tuple[str, str], ...] = (
+    ("us_initial_ask_2020", "initial ask (~$5 bn, Nov 2019-Mar 2020)"),
+    ("us_initial_ask_2020_alt", "initial ask, alternative figure ($4.7 bn, JoongAng Dec 2019)"),
+    ("us_ask_march_2020_reported", "reported ask in March 2020 (~$4 bn, Yonhap)"),
+    ("us_later_ask_2020", "later ask ($1.3 bn, May/June 2020)"),
+)
+
+
+def with_overrides(scenario: Scenario, overrides: list[str]) -> Scenario:
+    """A validated copy of ``scenario`` with ``--set``-style overrides applied."""
+    from burdenshare.scenario import validate_dict
+
+    return validate_dict(scenario.model_dump(mode="json", by_alias=True), overrides, source=str(scenario.name))
+
+
+def justified_amount_krw(scenario: Scenario, ask_usd: float | None = None) -> float:
+    r"""The justified part of an ask that the itemized statement reveals (won per year, first year).
+
+    :math:`s = \sum_c a_c\,j(\text{status}_c)` over the statement's first-year items
+    :math:`a_c` (won), with :math:`j` = ``justified_share_covered`` for covered categories and
+    ``justified_share_sought`` for sought ones (DESIGN.md §4).
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario.
+    ask_usd
+        The ask in dollars per year (default ``levers.us_ask_usd``).
+
+    Returns
+    -------
+    float
+        Won per year.
+
+    Examples
+    --------
+    >>> from burdenshare.scenario import load_scenario
+    >>> round(justified_amount_krw(load_scenario("sma-2020")) / 1e9)
+    3246
+    """
+    from burdenshare.explain import explain
+
+    t = scenario.opinion.transparency
+    statement = explain(scenario, ask_usd=ask_usd)
+    total = 0.0
+    for item in statement.items:
+        share = t.justified_share_covered if item.status == "covered" else t.justified_share_sought
+        total += float(item.amount_krw) * float(share)
+    return total
+
+
+@dataclass(frozen=True, slots=True)
+class TransparencyEffect:
+    """Consent with no statement vs a full itemized statement, for one ask.
+
+    Attributes
+    ----------
+    ask_usd, ask_krw
+        The ask (dollars; won at the base year's rate).
+    amount_krw
+        The amount voted on (default: the ask).
+    justified_krw
+        The justified part s the statement reveals.
+    belief_krw
+        The public's prior belief about the fair amount: the median WTP of the executive's
+        base (the group whose bloc is ``parties.host_executive.base_bloc``) at the date.
+    belief_after_krw
+        That median after the full statement.
+    p_consent_opaque, p_consent_transparent
+        Consent probability of ``amount_krw`` at transparency 0 and 1.
+    win_set_opaque_krw, win_set_transparent_krw
+        Largest amount with consent probability >= 0.5 (``None`` if empty) at 0 and 1.
+    direction
+        ``"raises"``, ``"lowers"`` or ``"unchanged"``: the sign of the change in the consent
+        probability at the amount, or, where that is below 1e-9 (the ask is far outside the
+        win-set either way), the sign of the win-set's change.
+    date, duration_years
+        The vote date and the deal's duration.
+    """
+
+    ask_usd: float
+    ask_krw: float
+    amount_krw: float
+    justified_krw: float
+    belief_krw: float
+    belief_after_krw: float
+    p_consent_opaque: float
+    p_consent_transparent: float
+    win_set_opaque_krw: float | None
+    win_set_transparent_krw: float | None
+    direction: str
+    date: dt.date
+    duration_years: int
+
+    @property
+    def padded(self) -> bool:
+        """Whether the statement exposes the ask as padded (justified part below the belief)."""
+        return self.justified_krw < self.belief_krw
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready (base units, ``null`` when absent)."""
+        return {
+            "ask_usd": self.ask_usd,
+            "ask_krw": self.ask_krw,
+            "amount_krw": self.amount_krw,
+            "justified_krw": self.justified_krw,
+            "belief_krw": self.belief_krw,
+            "belief_after_krw": self.belief_after_krw,
+            "p_consent_opaque": self.p_consent_opaque,
+            "p_consent_transparent": self.p_consent_transparent,
+            "win_set_opaque_krw": self.win_set_opaque_krw,
+            "win_set_transparent_krw": self.win_set_transparent_krw,
+            "direction": self.direction,
+            "date": self.date.isoformat(),
+            "duration_years": self.duration_years,
+        }
+
+
+def _sign(delta: float, tol: float) -> str:
+    if delta > tol:
+        return "raises"
+    if delta < -tol:
+        return "lowers"
+    return "unchanged"
+
+
+def transparency_effect(
+    scenario: Scenario,
+    ask_usd: float | None = None,
+    *,
+    date: dt.date | str | None = None,
+    amount_krw: float | None = None,
+    duration_years: int | None = None,
+    params: LegislatureParams | None = None,
+) -> TransparencyEffect:
+    """Consent probability of an ask with transparency 0 vs 1, and which way it moves.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario (its own ``levers.transparency`` is replaced by 0 and by 1).
+    ask_usd
+        The ask in dollars per year (default ``levers.us_ask_usd``); the statement itemizes it.
+    date
+        The vote date (default ``levers.as_of``).
+    amount_krw
+        The amount voted on (default the ask in won at the base year's rate).
+    duration_years
+        Default: the shortest allowed.
+    params
+        Legislature parameters outside the schema.
+
+    Returns
+    -------
+    TransparencyEffect
+
+    Raises
+    ------
+    SpecError
+        A non-positive ask or amount.
+    """
+    from burdenshare.costs import to_krw
+    from burdenshare.legislature import amount_grid, legislature_model, win_set_from_curve
+    from burdenshare.legislature.seats import as_date
+    from burdenshare.legislature.winset import _duration
+
+    ask = float(scenario.levers.us_ask_usd if ask_usd is None else ask_usd)
+    if not (math.isfinite(ask) and ask > 0):
+        raise SpecError(f"got {ask_usd!r}; the ask must be a positive amount in dollars", field="ask_usd")
+    cm = scenario.cost_model
+    ask_krw = float(to_krw(ask, int(cm.base_year), dict(cm.exchange_rates_krw_per_usd)))
+    x = ask_krw if amount_krw is None else float(amount_krw)
+    if not (math.isfinite(x) and x > 0):
+        raise SpecError(f"got {amount_krw!r}; a positive amount in won", field="amount_krw")
+    day = scenario.levers.as_of if date is None else as_date(date)
+    dur = _duration(scenario, duration_years)
+    s = justified_amount_krw(scenario, ask)
+    opaque = with_overrides(scenario, ["levers.transparency=0.0", f"levers.us_ask_usd={ask!r}"])
+    clear = with_overrides(scenario, ["levers.transparency=1.0", f"levers.us_ask_usd={ask!r}"])
+    grid = amount_grid(scenario)
+    out = {}
+    for key, variant in (("opaque", opaque), ("clear", clear)):
+        model = legislature_model(variant, day, params=params, justified_amount_krw=s if key == "clear" else None)
+        p = float(model.consent_probability([x], dur)[0])
+        w = win_set_from_curve(day, 0.5, dur, grid, model.consent_probability(grid, dur))
+        base = scenario.parties.host_executive.base_bloc
+        i = model.blocs.index(base) if base in model.blocs else 0
+        out[key] = (p, w.max_amount_krw, float(model.wtp_krw[i]))
+    p0, w0, b0 = out["opaque"]
+    p1, w1, b1 = out["clear"]
+    direction = _sign(p1 - p0, 1e-9)
+    if direction == "unchanged":
+        direction = _sign((w1 or 0.0) - (w0 or 0.0), 0.5)
+    return TransparencyEffect(ask, ask_krw, x, s, b0, b1, p0, p1, w0, w1, direction, day, dur)
+
+
+def record_asks(scenario: Scenario, **options: Any) -> list[tuple[str, str, TransparencyEffect]]:
+    """:func:`transparency_effect` at each US ask of the record (:data:`RECORD_ASKS`).
+
+    Returns
+    -------
+    list of (fact key, label, TransparencyEffect)
+    """
+    from burdenshare.data import fact
+
+    rows = []
+    for key, label in RECORD_ASKS:
+        usd = float(fact(key).value) * 1e6
+        rows.append((key, label, transparency_effect(scenario, usd, **options)))
+    return rows
