@@ -207,6 +207,113 @@ def run_cmd(
     _console().print(table)
 
 
+# --------------------------------------------------------------------------- winset, solve
+
+
+def _cli_date(value: str | None, scenario: Any, option: str) -> Any:
+    """A date option: ISO, inside the data range and covered by a legislature period."""
+    import datetime as _dt
+
+    from burdenshare.scenario.schema import DATE_MAX, DATE_MIN
+
+    if value is None:
+        return scenario.levers.as_of
+    try:
+        day = _dt.date.fromisoformat(value)
+    except ValueError:
+        raise ScenarioError(f"got {value!r}; allowed: an ISO date YYYY-MM-DD", field=option) from None
+    first = min(p.from_ for p in scenario.legislature.periods)
+    if not (max(DATE_MIN, first) <= day <= DATE_MAX):
+        raise ScenarioError(f"got {day.isoformat()}; allowed: {max(DATE_MIN, first).isoformat()}..{DATE_MAX.isoformat()} "
+                            "(the scenario's first legislature period .. the end of the data)", field=option)
+    return day
+
+
+@app.command("winset")
+def winset_cmd(
+    scenario_name: str = typer.Argument(..., metavar="SCENARIO", help="Bundled scenario name or TOML path."),
+    date: str | None = typer.Option(None, "--date", help="Vote date YYYY-MM-DD (default: levers.as_of)."),
+    level: float = typer.Option(0.5, "--level", help="Consent-probability level in (0, 1]."),
+    duration: int | None = typer.Option(None, "--duration", help="Duration in years (default: shortest allowed)."),
+    overrides: list[str] | None = SetOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """The Assembly's win-set: the largest amount whose consent probability clears --level."""
+    import math
+
+    from burdenshare.costs import to_usd
+    from burdenshare.legislature import win_set
+    from burdenshare.scenario import load_scenario
+
+    if not (math.isfinite(level) and 0.0 < level <= 1.0):
+        raise ScenarioError(f"got {level!r}; allowed: (0, 1]", field="--level")
+    scenario = load_scenario(scenario_name, overrides or ())
+    day = _cli_date(date, scenario, "--date")
+    allowed = sorted(scenario.levers.allowed_durations)
+    if duration is not None and duration not in allowed:
+        raise ScenarioError(f"got {duration}; allowed: {allowed} (levers.allowed_durations)", field="--duration")
+    ws = win_set(scenario, day, level, duration)
+    if as_json:
+        _print_json(ws.to_json())
+        return
+    cm = scenario.cost_model
+    usd = lambda krw: to_usd(krw, int(cm.base_year), dict(cm.exchange_rates_krw_per_usd))  # noqa: E731
+    console = _console()
+    head = f"win-set of {scenario.name} on {ws.date.isoformat()}, level {ws.level:g}, {ws.duration_years}-year deal"
+    if ws.max_amount_krw is None:
+        console.print(f"{head}: EMPTY - {ws.message}", markup=False)
+    else:
+        console.print(f"{head}: up to KRW {ws.max_amount_krw / 1e9:,.0f} bn (${usd(ws.max_amount_krw) / 1e6:,.0f} M) "
+                      f"a year", markup=False)
+    from rich.table import Table
+
+    table = Table("amount (KRW bn)", "amount ($ M)", "P(consent)")
+    points = [cm.current_agreement_krw * f for f in (1.0, 1.05, 1.1, 1.13, 1.2, 1.3, 1.5)]
+    for target in points:
+        a, p = min(ws.curve, key=lambda ap: abs(ap[0] - target))
+        table.add_row(f"{a / 1e9:,.0f}", f"{usd(a) / 1e6:,.0f}", f"{p:.3f}")
+    console.print(table)
+
+
+@app.command("solve")
+def solve_cmd(
+    scenario_name: str = typer.Argument(..., metavar="SCENARIO", help="Bundled scenario name or TOML path."),
+    overrides: list[str] | None = SetOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """The rational benchmark: exact backward induction with consent probabilities (docs/solve.md)."""
+    from burdenshare.equilibrium import solve_scenario
+    from burdenshare.scenario import load_scenario
+
+    scenario = load_scenario(scenario_name, overrides or ())
+    eq = solve_scenario(scenario)
+    if as_json:
+        _print_json(eq.to_json())
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(width=max(Console().width, 110))
+    if eq.agreement:
+        console.print(
+            f"{scenario.name}: agreement at KRW {eq.amount_krw / 1e9:,.0f} bn (${eq.amount_usd / 1e6:,.0f} M) a year "
+            f"for {eq.duration_years} year(s), {eq.increase_pct:+.1f} %, offered by {eq.proposer} on "
+            f"{eq.date.isoformat()}; P(consent) {eq.p_consent:.3f}; P(agreement by the horizon) {eq.p_agreement:.3f}",
+            markup=False)
+    else:
+        console.print(f"{scenario.name}: no ratified agreement in equilibrium by the horizon "
+                      f"(P = {eq.p_agreement:.3g})", markup=False)
+    console.print(f"values (won, relative to reservation values): US {eq.value_us_krw / 1e9:,.1f} bn, "
+                  f"host {eq.value_rok_krw / 1e9:,.1f} bn", markup=False)
+    table = Table("round", "date", "proposer", "offer (KRW bn)", "years", "accepted", "P(consent)", "P(agree here)")
+    for r in eq.path:
+        table.add_row(str(r.round), r.date.isoformat(), r.proposer,
+                      "-" if r.offer_krw is None else f"{r.offer_krw / 1e9:,.0f}",
+                      "-" if r.duration_years is None else str(r.duration_years), "yes" if r.accepted else "no",
+                      "-" if r.p_consent is None else f"{r.p_consent:.3f}", f"{r.p_agreement:.3f}")
+    console.print(table)
+
+
 # --------------------------------------------------------------------------- entry point
 
 
