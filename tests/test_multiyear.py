@@ -1,0 +1,87 @@
+"""Annual vs multiyear deals (burdenshare.multiyear): THEORY.md §16 oracles through this code,
+the model's own lapse probability, and the Fearon (1998) stakes effect via the legislature."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from burdenshare.errors import SpecError
+from burdenshare.legislature import LegislatureParams
+from burdenshare.multiyear import annual_vs_multiyear, lapse_profile, stakes_by_duration
+from burdenshare.scenario import load_scenario
+
+
+@pytest.mark.parametrize(("m", "p_any", "pv"), [(1, 0.882351, 5.298162), (3, 0.51, 1.857375), (6, 0.3, 1.0)])
+def test_theory_16_oracles(m: int, p_any: float, pv: float) -> None:
+    """THEORY §16: H = 6, p = 0.3, beta = 0.95."""
+    r = lapse_profile(6, m, 0.3, 0.95)
+    assert r.negotiations == math.ceil(6 / m)
+    assert r.p_any_lapse == pytest.approx(p_any, abs=5e-7)
+    assert r.pv_factor == pytest.approx(pv, abs=5e-7)
+    assert r.pv_cost == pytest.approx(pv, abs=5e-7)  # k = 1, no lapse cost
+    assert r.expected_lapses == pytest.approx(0.3 * r.negotiations)
+
+
+def test_callable_lapse_and_costs() -> None:
+    const = lapse_profile(6, 2, 0.3, 0.95, negotiation_cost=10.0, lapse_cost=100.0)
+    via_m = lapse_profile(6, 2, lambda m: 0.3, 0.95, negotiation_cost=10.0, lapse_cost=100.0)
+    via_mj = lapse_profile(6, 2, lambda m, j: 0.3, 0.95, negotiation_cost=10.0, lapse_cost=100.0)
+    assert const == via_m == via_mj
+    assert const.pv_cost == pytest.approx((10 + 30) * (1 + 0.95**2 + 0.95**4))
+    rising = lapse_profile(6, 2, lambda m, j: 0.1 * (j + 1), 1.0)
+    assert rising.lapse_probabilities == pytest.approx((0.1, 0.2, 0.3))
+    assert rising.p_any_lapse == pytest.approx(1 - 0.9 * 0.8 * 0.7)
+    assert rising.expected_lapses == pytest.approx(0.6)
+
+
+@pytest.mark.parametrize(("kwargs", "field"), [
+    ({"lapse": 1.5}, "lapse"), ({"beta": 0.0}, "beta"), ({"deal_length": 0}, "deal_length"),
+    ({"lapse": lambda m: -0.1}, "lapse"), ({"negotiation_cost": -1.0}, "negotiation_cost"),
+])
+def test_bad_input(kwargs: dict, field: str) -> None:
+    args = {"horizon": 6, "deal_length": 2, "lapse": 0.3, "beta": 0.95} | kwargs
+    with pytest.raises(SpecError) as err:
+        lapse_profile(**args)
+    assert err.value.field == field
+
+
+@pytest.fixture(scope="module")
+def sma() -> object:
+    return load_scenario("sma-2020")
+
+
+def test_multiyear_means_fewer_expected_lapses_sma_2020(sma: object) -> None:
+    """Allowing multiyear deals => fewer expected lapses (the benchmark's own lapse probability)."""
+    c = annual_vs_multiyear(sma, 6)
+    assert c.lapse_source == "equilibrium"
+    assert c.annual.deal_length == 1 and c.multiyear.deal_length > 1
+    assert c.fewer_lapses and c.multiyear.expected_lapses < c.annual.expected_lapses
+    assert c.multiyear.pv_cost < c.annual.pv_cost
+    assert [p.deal_length for p in c.by_duration] == [1, 2, 3, 4, 5]
+    given = annual_vs_multiyear(sma, 6, lapse=0.3)
+    assert given.fewer_lapses and given.annual.expected_lapses == pytest.approx(1.8)
+    assert given.multiyear.expected_lapses == pytest.approx(0.6)
+
+
+def test_fearon_stakes_via_legislature(sma: object) -> None:
+    rows, verdict = stakes_by_duration(sma, 1.15e12)
+    assert [r.duration_years for r in rows] == [1, 2, 3, 4, 5]
+    assert verdict == "longer terms easier to ratify"  # default duration elasticity 0.02 > 0
+    assert rows[-1].total_krw == pytest.approx(5 * 1.15e12)
+    rows, verdict = stakes_by_duration(sma, 1.15e12, params=LegislatureParams(duration_elasticity=-0.05))
+    assert verdict == "longer terms harder to ratify (Fearon)"
+    ps = [r.p_consent for r in rows]
+    assert ps == sorted(ps, reverse=True)
+
+
+def test_module_doctests() -> None:
+    import doctest
+
+    import burdenshare.equilibrium
+    import burdenshare.multiyear
+    import burdenshare.transparency_report
+
+    for mod in (burdenshare.multiyear, burdenshare.transparency_report, burdenshare.equilibrium):
+        assert doctest.testmod(mod, optionflags=doctest.ELLIPSIS).failed == 0

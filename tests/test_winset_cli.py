@@ -1,0 +1,76 @@
+"""``burdenshare winset``: JSON shape, defaults, before/after the 2020 election, empty win-sets
+(a result, exit 0) and bad input (one-line error naming the option, exit 2)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from burdenshare.cli import main
+from burdenshare.legislature import win_set
+from burdenshare.scenario import load_scenario
+
+
+def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_json_defaults(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "winset", "sma-2020", "--json")
+    assert code == 0
+    d = json.loads(out)
+    assert set(d) == {"date", "level", "duration_years", "max_amount_krw", "curve"}
+    assert d["date"] == "2020-03-11" and d["level"] == 0.5 and d["duration_years"] == 1
+    assert len(d["curve"]) == 551 and set(d["curve"][0]) == {"amount_krw", "p_consent"}
+    ps = [c["p_consent"] for c in d["curve"]]
+    assert all(a >= b for a, b in zip(ps, ps[1:]))  # non-increasing in the amount
+    ref = win_set(load_scenario("sma-2020"), "2020-03-11", 0.5)
+    assert d["max_amount_krw"] == ref.max_amount_krw
+
+
+def test_before_and_after_the_election(capsys: pytest.CaptureFixture[str]) -> None:
+    """The win-set after the new Assembly (30 May 2020) differs from before, as the seats imply."""
+    _, before, _ = _run(capsys, "winset", "sma-2020", "--date", "2020-04-01", "--json")
+    _, after, _ = _run(capsys, "winset", "sma-2020", "--date", "2020-06-01", "--json")
+    b, a = json.loads(before)["max_amount_krw"], json.loads(after)["max_amount_krw"]
+    assert b == pytest.approx(1.09e12) and a == pytest.approx(1.17e12)
+
+
+def test_duration_level_and_set(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "winset", "sma-2020", "--duration", "3", "--level", "0.8",
+                        "--set", "legislature.party_discipline=0.9", "--json")
+    assert code == 0
+    d = json.loads(out)
+    s = load_scenario("sma-2020", ["legislature.party_discipline=0.9"])
+    assert d["duration_years"] == 3 and d["level"] == 0.8
+    assert d["max_amount_krw"] == win_set(s, "2020-03-11", 0.8, 3).max_amount_krw
+
+
+def test_empty_win_set_is_not_an_error(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "winset", "sma-2020", "--level", "1", "--json")
+    assert code == 0 and json.loads(out)["max_amount_krw"] is None
+    code, out, _ = _run(capsys, "winset", "sma-2020", "--level", "1")
+    assert code == 0 and "EMPTY" in out
+
+
+def test_human_output(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = _run(capsys, "winset", "sma-2020")
+    assert code == 0 and "1,120 bn" in out and "$" in out and "P(consent)" in out
+
+
+@pytest.mark.parametrize(("args", "option"), [
+    (["--level", "0"], "--level"),
+    (["--level", "1.5"], "--level"),
+    (["--date", "2019-01-01"], "--date"),
+    (["--date", "2027-01-01"], "--date"),
+    (["--date", "soon"], "--date"),
+    (["--duration", "7"], "--duration"),
+    (["--set", "levers.allowed_durations=[2,3]", "--duration", "1"], "--duration"),
+])
+def test_bad_input(capsys: pytest.CaptureFixture[str], args: list[str], option: str) -> None:
+    code, out, err = _run(capsys, "winset", "sma-2020", *args)
+    assert code == 2 and out == ""
+    assert err.startswith(f"error: {option}:") and err.count("\n") == 1
