@@ -88,6 +88,25 @@ def _set_path(data: Any, path: str, value: Any) -> None:
         cur[last] = value
 
 
+def _fit_seats(data: Any, paths: list[str]) -> None:
+    """Keep drawn seats within the house: an excess is taken from the ``unattributed`` bloc, then
+    from the largest other bloc (the rule of :meth:`burdenshare.legislature.seats.SeatTable.pick`)."""
+    leg = data["legislature"]
+    for i, period in enumerate(leg["periods"]):
+        seats = period.get("seats")
+        if not seats or not any(p.startswith(f"legislature.periods.{i}.seats.") for p in paths):
+            continue
+        excess = sum(seats.values()) - int(leg["total_seats"])
+        order = (["unattributed"] if "unattributed" in seats else []) + sorted(
+            (b for b in seats if b != "unattributed"), key=lambda b: (-seats[b], b))
+        for b in order:
+            if excess <= 0:
+                break
+            take = min(excess, seats[b])
+            seats[b] -= take
+            excess -= take
+
+
 def bank_scenarios(scenario: Any, seed: int, size: int) -> tuple[tuple[str, ...], NDArray[np.float64], list[Any]]:
     """Draw the bank: ``(paths, values (K, P), scenarios)``; integer fields (seats) are rounded."""
     from burdenshare.scenario.schema import Scenario
@@ -108,6 +127,7 @@ def bank_scenarios(scenario: Any, seed: int, size: int) -> tuple[tuple[str, ...]
                 v = int(round(v))
                 values[b, j] = v
             _set_path(data, d.param, v)
+        _fit_seats(data, [d.param for d in dists])
         out.append(Scenario.model_validate(data))
     return tuple(d.param for d in dists), values, out
 

@@ -209,8 +209,8 @@ def _kernel(  # pragma: no cover - jitted
         x = amin + signed_j * step if agreed == 1 else math.nan
         n_rej = float(n_rej_p + n_rej_a)
         if ratified == 1:
-            u_us = math.pow(delta_us_a[i], rat_round) * (x - r_us)
-            u_rok = math.pow(delta_rok_a[i], rat_round) * (cap_rok - x)
+            u_us = math.pow(delta_us_a[i], float(rat_round)) * (x - r_us)
+            u_rok = math.pow(delta_rok_a[i], float(rat_round)) * (cap_rok - x)
         else:
             u_us = 0.0
             u_rok = 0.0

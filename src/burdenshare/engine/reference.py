@@ -285,8 +285,8 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
     x = amin + signed_j * step if agreed == 1 else math.nan
     n_rej = float(n_rej_p + n_rej_a)
     if ratified == 1:
-        u_us = math.pow(float(p["delta_us"]), rat_round) * (x - r_us)
-        u_rok = math.pow(float(p["delta_rok"]), rat_round) * (cap_rok - x)
+        u_us = math.pow(float(p["delta_us"]), float(rat_round)) * (x - r_us)
+        u_rok = math.pow(float(p["delta_rok"]), float(rat_round)) * (cap_rok - x)
     else:
         u_us = 0.0
         u_rok = 0.0

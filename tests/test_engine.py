@@ -1,0 +1,182 @@
+"""Tests of the two-level engine (burdenshare.engine): draws, kernel = reference, invariants."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+
+from burdenshare.engine import BLOCK_SIZE, simulate
+from burdenshare.engine.consent import build_consent_bank
+from burdenshare.engine.draws import DrawLayout, draw_range
+from burdenshare.engine.kernel import run_kernel
+from burdenshare.engine.plan import build_plan, draw_columns
+from burdenshare.engine.reference import FLOAT_OUTPUTS, INT_OUTPUTS, play
+from burdenshare.errors import ScenarioError, SpecError
+from burdenshare.scenario import load_scenario
+
+# Variants that make agreements frequent: the host submits every signed text, the US concedes early.
+IMMEDIATE = ["parties.host_executive.submission=immediate", "strategies.us.kind=conceder", "strategies.us.exponent=3"]
+
+
+@pytest.fixture(scope="module")
+def sma():
+    return load_scenario("sma-2020")
+
+
+def _kernel_vs_reference(scenario, draws: int, seed: int, bank_size: int = 1) -> None:
+    plan = build_plan(scenario)
+    bank = build_consent_bank(scenario, plan, seed, bank_size)
+    layout = DrawLayout.from_scenario(scenario, plan.n_rounds)
+    chunk = draw_range(layout, seed, 0, -(-draws // BLOCK_SIZE), draws)
+    cols = draw_columns(scenario, layout, chunk, bank.size)
+    oi, of = run_kernel(plan, bank.table, bank.winset, cols, chunk.u_vote)
+    for i in range(draws):
+        row = {k: v[i] for k, v in cols.items()}
+        ref = play(plan, bank.table, bank.winset, row, chunk.u_vote[i])
+        for j, name in enumerate(INT_OUTPUTS):
+            assert oi[i, j] == ref[name], (i, name)
+        for j, name in enumerate(FLOAT_OUTPUTS):
+            a, b = of[i, j], ref[name]
+            assert (math.isnan(a) and math.isnan(b)) or a == b, (i, name, a, b)
+
+
+@pytest.mark.parametrize(
+    "overrides",
+    [
+        [],
+        IMMEDIATE,
+        IMMEDIATE + ["protocol.first_proposer=rok", "protocol.after_rejection=end", "levers.allowed_durations=[1,3]"],
+        ["strategies.us.kind=hardliner", "strategies.rok.duration_preference=none", "levers.furlough_from=none"],
+    ],
+)
+def test_kernel_equals_reference_exactly(overrides):
+    """Every output of the batch kernel equals the scalar reference on the same draws."""
+    _kernel_vs_reference(load_scenario("sma-2020", overrides), draws=1500, seed=3)
+
+
+def test_draws_identical_across_chunkings(sma):
+    plan = build_plan(sma)
+    layout = DrawLayout.from_scenario(sma, plan.n_rounds)
+    n = 3 * BLOCK_SIZE + 17
+    whole = draw_range(layout, 5, 0, 4, n)
+    parts = [draw_range(layout, 5, b, 1, n) for b in range(4)]
+    three = [draw_range(layout, 5, 0, 3, n), draw_range(layout, 5, 3, 1, n)]
+    for pieces in (parts, three):
+        for attr in ("index", "params", "uniforms", "u_vote"):
+            assert np.array_equal(getattr(whole, attr), np.concatenate([getattr(p, attr) for p in pieces]))
+    assert len(whole) == n
+
+
+def test_simulate_chunk_size_invariant(sma):
+    n = 3 * BLOCK_SIZE + 5
+    runs = [simulate(sma, n, 11, chunk_size=c, bank_size=2) for c in (BLOCK_SIZE, 3 * BLOCK_SIZE, None)]
+    for r in runs[1:]:
+        for k in runs[0].outcomes:
+            assert np.array_equal(runs[0].outcomes[k], r.outcomes[k], equal_nan=True), k
+        assert json.dumps(r.summary()) == json.dumps(runs[0].summary())
+
+
+def test_same_seed_same_json_and_other_seed_differs():
+    s = load_scenario("sma-2020", IMMEDIATE)
+    a = json.dumps(simulate(s, 2000, 4, bank_size=1).summary(), allow_nan=False)
+    b = json.dumps(simulate(s, 2000, 4, bank_size=1).summary(), allow_nan=False)
+    c = json.dumps(simulate(s, 2000, 5, bank_size=1).summary(), allow_nan=False)
+    assert a == b
+    assert a != c
+
+
+@pytest.mark.parametrize("overrides", [[], IMMEDIATE, ["levers.transparency=0.8"]])
+def test_ratified_at_most_agreed(overrides):
+    r = simulate(load_scenario("sma-2020", overrides), 3000, 0, bank_size=1)
+    s = r.summary()
+    assert 0.0 <= s["p_ratified"] <= s["p_agreement"] <= 1.0
+    o = r.outcomes
+    assert np.all(o["ratified"] <= o["agreed"])
+    by = list(s["p_agreement_by"].values())
+    assert by == sorted(by) and by[-1] <= s["p_agreement"]
+
+
+def test_consent_table_non_increasing_in_amount(sma):
+    plan = build_plan(sma)
+    bank = build_consent_bank(sma, plan, 11, 2)  # the bank of test_simulate_chunk_size_invariant (cached)
+    assert np.all(np.diff(bank.table, axis=3) <= 1e-12)
+    assert np.all((bank.table >= 0) & (bank.table <= 1))
+
+
+def test_larger_us_ask_lowers_consent():
+    """An obstinate US that holds its ask, a host that accepts it: the vote is on the ask itself."""
+    base = ["strategies.us.kind=hardliner", "parties.host_executive.submission=immediate",
+            "strategies.rok.reservation_value_krw=1.9e12", "uncertainty.1.low=1.85e12", "uncertainty.1.high=1.95e12",
+            "parties.principal.reservation_value_krw=1.0e12", "uncertainty.2.low=1.0e12", "uncertainty.2.high=1.1e12",
+            "uncertainty.3.low=0.0", "uncertainty.3.high=1e-9",  # no change of US administration
+            "strategies.rok.kind=conceder", "strategies.rok.exponent=5"]
+    low = simulate(load_scenario("sma-2020", base + ["levers.us_ask_usd=1.1e9"]), 2048, 0, bank_size=1).summary()
+    high = simulate(load_scenario("sma-2020", base + ["levers.us_ask_usd=1.5e9"]), 2048, 0, bank_size=1).summary()
+    assert low["mean_p_consent"] > high["mean_p_consent"]
+    assert low["p_ratified"] >= high["p_ratified"]
+
+
+def test_multiyear_deals_mean_fewer_expected_lapses():
+    """THEORY.md §16: fewer negotiations over the planning horizon, fewer expected lapses."""
+    annual = simulate(load_scenario("sma-2020", IMMEDIATE + ["levers.allowed_durations=[1]"]), 3000, 0, bank_size=1)
+    multi = simulate(load_scenario("sma-2020", IMMEDIATE + ["levers.allowed_durations=[1,2,3,4,5]"]), 3000, 0, bank_size=1)
+    la, lm = annual.summary()["lapses"], multi.summary()["lapses"]
+    assert lm["expected_lapses"] < la["expected_lapses"]
+    assert multi.summary()["duration_years"]["p_multiyear"] > 0
+
+
+def test_no_furlough_no_worker_days():
+    r = simulate(load_scenario("sma-2020", ["levers.furlough_from=none"]), 2000, 0, bank_size=1)
+    assert r.summary()["furlough_worker_days_mean"] == 0.0
+    assert np.all(r.outcomes["furlough_worker_days"] == 0.0)
+
+
+def test_furlough_worker_days_capped_by_counter_move(sma):
+    plan = build_plan(sma)
+    assert plan.workers == 4000
+    assert plan.furlough_days.max() == 75  # the host pays the workers directly after 75 days (2020-04-01..06-15)
+
+
+def test_april_2020_case_president_rejects_plus_13_percent_before_the_election():
+    """A US negotiator who concedes to about +13 % before November sees the President reject it (Iida 1996)."""
+    s = load_scenario("sma-2020", ["strategies.us.kind=conceder", "strategies.us.exponent=5",
+                                   "uncertainty.0.high=1.15e12", "parties.host_executive.submission=immediate"])
+    r = simulate(s, 3000, 0, bank_size=1)
+    o = r.outcomes
+    assert r.summary()["p_rejected_by_president"] > 0.3
+    signed_before = [d is not None and d.isoformat() < "2020-11-03" for d in r.signed_dates()]
+    assert not any(signed_before)  # nothing at +13 % passes the President before the election
+
+
+def test_sma_2020_reports_the_four_key_dates(sma):
+    s = simulate(sma, 2048, 0).summary()
+    assert set(s["p_agreement_by"]) == {"2020-04-01", "2020-04-15", "2020-11-03", "2021-01-20"}
+    for key in ("scenario", "draws", "seed", "p_agreement", "p_ratified", "mean_p_consent", "amount_first_year_krw",
+                "increase_pct", "duration_years", "rounds_to_agreement", "furlough_worker_days_mean",
+                "predicted_votes_by_bloc"):
+        assert key in s
+
+
+def test_bad_inputs(sma):
+    with pytest.raises(SpecError) as e:
+        simulate(sma, 0)
+    assert e.value.field == "draws"
+    with pytest.raises(SpecError) as e:
+        simulate(sma, 10, seed=-1)
+    assert e.value.field == "seed"
+    with pytest.raises(ScenarioError) as e2:
+        simulate(load_scenario("sma-2020", ["levers.us_ask_usd=9e9"]), 10)
+    assert e2.value.field == "levers.us_ask_usd"
+    with pytest.raises(SpecError) as e:
+        simulate(load_scenario("sma-2020", ["strategies.us.kind=tit_for_tat"]), 10)
+    assert e.value.field == "strategies.us.kind"
+
+
+def test_rows_are_self_describing(sma):
+    r = simulate(sma, 10, 0, bank_size=2)
+    row = r.rows(limit=1)[0]
+    for key in ("scenario", "scenario_hash", "seed", "version", "draw", "r_us", "ratified", "amount_krw"):
+        assert key in row

@@ -1,0 +1,66 @@
+"""Tests of ``burdenshare run`` (JSON shape, determinism, exit codes)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from burdenshare.cli import main
+
+KEYS = {
+    "scenario", "draws", "seed", "p_agreement", "p_ratified", "mean_p_consent", "amount_first_year_krw",
+    "increase_pct", "duration_years", "rounds_to_agreement", "furlough_worker_days_mean", "p_agreement_by",
+    "predicted_votes_by_bloc",
+}
+
+
+def _run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(["run", *args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_run_json_shape_and_determinism(capsys):
+    code, out, _ = _run(capsys, "sma-2020", "--draws", "2048", "--seed", "0", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert KEYS <= set(data)
+    assert data["draws"] == 2048 and data["seed"] == 0 and data["scenario"] == "sma-2020"
+    assert set(data["p_agreement_by"]) == {"2020-04-01", "2020-04-15", "2020-11-03", "2021-01-20"}
+    assert 0.0 <= data["p_ratified"] <= data["p_agreement"] <= 1.0
+    for block, keys in (("amount_first_year_krw", {"p10", "p50", "p90"}), ("increase_pct", {"p10", "p50", "p90"}),
+                        ("duration_years", {"mean", "p_multiyear"}), ("rounds_to_agreement", {"p50", "p90"})):
+        assert data[block] is None or set(data[block]) == keys
+    code2, out2, _ = _run(capsys, "sma-2020", "--draws", "2048", "--seed", "0", "--json")
+    assert code2 == 0 and out2 == out
+
+
+def test_run_table(capsys):
+    code, out, _ = _run(capsys, "sma-2020", "--draws", "1024")
+    assert code == 0
+    assert "P(ratified)" in out and "P(agreement by 2020-04-15)" in out
+
+
+@pytest.mark.parametrize(
+    "args, field",
+    [
+        (["--draws", "0"], "--draws"),
+        (["--seed", "-1"], "--seed"),
+        (["--set", "levers.transparency=1.5"], "levers.transparency"),
+        (["--set", "levers.furlough_from=2030-01-01"], "levers.furlough_from"),
+        (["--set", "levers.us_ask_usd=9e9"], "levers.us_ask_usd"),
+        (["--set", "levers.allowed_durations=[1,9]"], "levers.allowed_durations"),
+        (["--set", "protocol.horizon=2020-01-01"], "protocol.horizon"),
+    ],
+)
+def test_run_bad_input_one_line_exit_2(capsys, args, field):
+    code, out, err = _run(capsys, "sma-2020", "--draws", "10", *args)
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.startswith("error:") and field in err
+
+
+def test_run_unknown_scenario(capsys):
+    code, _, err = _run(capsys, "sma-2099")
+    assert code == 2 and "sma-2099" in err
