@@ -432,15 +432,12 @@ class Equilibrium:
         }
 
 
-def _usd(scenario: Scenario, amount_krw: float, day: dt.date) -> float:
+def _usd(scenario: Scenario, amount_krw: float) -> float:
+    """Dollars at the base year's rate (the rate ``explain`` and ``run`` use for the first year)."""
     from burdenshare.costs import to_usd
 
     cm = scenario.cost_model
-    rates = dict(cm.exchange_rates_krw_per_usd)
-    try:
-        return float(to_usd(amount_krw, int(cm.base_year), rates))
-    except Exception:  # pragma: no cover - base_year rate always exists for validated scenarios
-        return float(to_usd(amount_krw, day.year, rates))
+    return float(to_usd(amount_krw, int(cm.base_year), dict(cm.exchange_rates_krw_per_usd)))
 
 
 def _clean(value: float) -> float:
@@ -503,7 +500,7 @@ def solve_scenario(
             d_i, a_i = divmod(g, a_n)
             amt = float(st.amounts[a_i])
             rows.append(EquilibriumRound(
-                t, day, st.govs[j], amt, _usd(scenario, amt, day), st.durations[d_i], bool(res.accepted[t]),
+                t, day, st.govs[j], amt, _usd(scenario, amt), st.durations[d_i], bool(res.accepted[t]),
                 float(st.consent[t, d_i, a_i]), float(st.approval[t, g]),
                 float(st.host_rat[t, g] * st.approval[t, g]), _clean(res.round_agreement_probability[t])))
         else:
