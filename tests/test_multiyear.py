@@ -85,3 +85,13 @@ def test_module_doctests() -> None:
 
     for mod in (burdenshare.multiyear, burdenshare.transparency_report, burdenshare.equilibrium):
         assert doctest.testmod(mod, optionflags=doctest.ELLIPSIS).failed == 0
+
+
+def test_equilibrium_lapse_probability(sma: object) -> None:
+    from burdenshare.multiyear import equilibrium_lapse_probability
+
+    assert equilibrium_lapse_probability(sma, 1) == 1.0  # no zone of agreement at the central values
+    agree = load_scenario("sma-2020", ["strategies.us.reservation_value_krw=1.0e12",
+                                       "parties.principal.reservation_value_krw=1.0e12"])
+    p = equilibrium_lapse_probability(agree, 1)
+    assert 0.0 <= p < 0.01
