@@ -32,10 +32,10 @@ def _kernel_vs_reference(scenario, draws: int, seed: int, bank_size: int = 1) ->
     layout = DrawLayout.from_scenario(scenario, plan.n_rounds)
     chunk = draw_range(layout, seed, 0, -(-draws // BLOCK_SIZE), draws)
     cols = draw_columns(scenario, layout, chunk, bank.size)
-    oi, of = run_kernel(plan, bank.table, bank.winset, cols, chunk.u_vote)
+    oi, of = run_kernel(plan, bank.table, bank.winset, cols, chunk.u_vote, bank.offset)
     for i in range(draws):
         row = {k: v[i] for k, v in cols.items()}
-        ref = play(plan, bank.table, bank.winset, row, chunk.u_vote[i])
+        ref = play(plan, bank.table, bank.winset, row, chunk.u_vote[i], bank.offset)
         for j, name in enumerate(INT_OUTPUTS):
             assert oi[i, j] == ref[name], (i, name)
         for j, name in enumerate(FLOAT_OUTPUTS):
@@ -55,6 +55,22 @@ def _kernel_vs_reference(scenario, draws: int, seed: int, bank_size: int = 1) ->
 def test_kernel_equals_reference_exactly(overrides):
     """Every output of the batch kernel equals the scalar reference on the same draws."""
     _kernel_vs_reference(load_scenario("sma-2020", overrides), draws=1500, seed=3)
+
+
+def test_table_offset_changes_no_outcome():
+    """Tables start at the lowest reachable US demand; starting at the grid's bottom changes nothing."""
+    s = load_scenario("sma-2020", IMMEDIATE)
+    plan = build_plan(s)
+    short = build_consent_bank(s, plan, 2, 1)
+    full = build_consent_bank(s, plan, 2, 1, full=True)
+    assert short.offset > 0 and full.offset == 0
+    assert np.array_equal(full.table[..., short.offset:], short.table)
+    layout = DrawLayout.from_scenario(s, plan.n_rounds)
+    chunk = draw_range(layout, 2, 0, 2, 2048)
+    cols = draw_columns(s, layout, chunk, 1)
+    a = run_kernel(plan, short.table, short.winset, cols, chunk.u_vote, short.offset)
+    b = run_kernel(plan, full.table, full.winset, cols, chunk.u_vote, full.offset)
+    assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1], equal_nan=True)
 
 
 def test_draws_identical_across_chunkings(sma):

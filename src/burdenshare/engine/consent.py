@@ -15,13 +15,16 @@ interpolates:
    (the default 4 is coarse; raise it for studies that attribute variance to these parameters).
    With no such entries the bank has one member, the scenario itself.
 2. **Table.**  For every member, round date k, allowed duration m and grid amount
-   :math:`x_j` with :math:`j < J` the table holds
+   :math:`x_j` with :math:`j_0 \le j < J` the table holds
    :math:`C[b, k, m, j] = P(\text{consent} \mid x_j, m, \text{date}_k, \theta_b)` computed by
    :meth:`burdenshare.legislature.model.LegislatureModel.consent_probability` (exact given the
    model; the quorum handled by the legislature's default, within its certified bound of about
    1e-7).  :math:`J - 1` is the grid index of the highest amount the host can ever accept (the
    upper end of the support of its reservation value plus the drawdown shift): no signed text
-   lies above it, so no lookup needs it.
+   lies above it, so no lookup needs it.  :math:`j_0` (``offset``) is the grid index of the
+   lowest amount any US demand can reach (:func:`demand_floor_krw`): no text below it is ever
+   initialled, and a lookup below it never changes an action (the US rejects any host offer
+   below its demand whether or not the host withdraws it), so it returns 1 there.
 3. **Win-set.**  :math:`W[b, k, m] = \max\{j : C[b, k, m, j] \ge \theta\}` (−1 if empty), the
    largest amount inside the win-set at the executive's submission threshold θ (Putnam 1988).
 
@@ -40,8 +43,9 @@ from numpy.typing import NDArray
 
 from burdenshare.engine.draws import BANK_SPAWN_KEY, sample_distribution
 from burdenshare.engine.plan import Plan, level_two_params
+from burdenshare.engine.reference import ceil_index
 
-__all__ = ["DEFAULT_BANK_SIZE", "ConsentBank", "bank_scenarios", "build_consent_bank", "host_cap_krw"]
+__all__ = ["DEFAULT_BANK_SIZE", "ConsentBank", "bank_scenarios", "build_consent_bank", "demand_floor_krw", "host_cap_krw"]
 
 #: Level-II parameter sets in the bank unless the caller asks for more.
 DEFAULT_BANK_SIZE: int = 4
@@ -60,15 +64,19 @@ class ConsentBank:
     values
         (K, len(params)) their values per member.
     table
-        (K, R, D, J) consent probabilities.
+        (K, R, D, J) consent probabilities; column i is grid index ``offset + i``.
     winset
-        (K, R, D) largest grid index with consent >= the threshold (−1: empty).
+        (K, R, D) largest grid index with consent >= the threshold; ``offset - 1`` when no
+        amount of the table clears it (an offer the US never accepts; −1 with offset 0).
+    offset
+        Grid index of the table's first column: the lowest amount any US demand can reach.
     """
 
     params: tuple[str, ...]
     values: NDArray[np.float64]
     table: NDArray[np.float64]
     winset: NDArray[np.int64]
+    offset: int = 0
 
     @property
     def size(self) -> int:
@@ -147,7 +155,42 @@ def host_cap_krw(scenario: Any, plan: Plan) -> float:
     return top + plan.drawdown_shift_krw
 
 
-def build_consent_bank(scenario: Any, plan: Plan, seed: int, size: int = DEFAULT_BANK_SIZE) -> ConsentBank:
+def _support_low(scenario: Any, path: str, nominal: float | None) -> float:
+    """Lowest value a parameter can take in a draw: its distribution's lower support, else the value."""
+    for d in scenario.uncertainty:
+        if d.param == path:
+            if d.dist in ("uniform", "truncnorm", "beta", "triangular"):
+                return float(d.low)
+            if d.dist in ("lognormal", "bernoulli"):
+                return 0.0
+            return -math.inf
+    return math.inf if nominal is None else float(nominal)
+
+
+def demand_floor_krw(scenario: Any, plan: Plan) -> float:
+    """The lowest amount any US demand can reach in any draw (module docstring, step 2).
+
+    A US demand lies between the negotiator's floor and its opening; the floor is at least
+    ``min(r_US, opening)`` and, under a new administration, ``min(r_US, r_new)``.  No text below
+    this amount is ever initialled, so the tables start there.
+    """
+    from burdenshare.engine.plan import _opening_us
+
+    us = scenario.parties.proposer.id
+    s = scenario.strategies[us]
+    pre = f"strategies.{us}."
+    low = min(
+        _support_low(scenario, pre + "reservation_value_krw", s.reservation_value_krw),
+        _support_low(scenario, pre + "opening_offer_krw", _opening_us(scenario)),
+    )
+    pr = scenario.parties.principal
+    low = min(low, _support_low(scenario, "parties.principal.reservation_value_after_change_krw",
+                                pr.reservation_value_after_change_krw))
+    return low
+
+
+def build_consent_bank(scenario: Any, plan: Plan, seed: int, size: int = DEFAULT_BANK_SIZE, *,
+                       full: bool = False) -> ConsentBank:
     """Tabulate the exact consent probability (module docstring) for ``scenario``'s run.
 
     Parameters
@@ -160,6 +203,9 @@ def build_consent_bank(scenario: Any, plan: Plan, seed: int, size: int = DEFAULT
         The run's seed (the bank's stream is derived from it).
     size
         Members of the bank when Level-II parameters are uncertain.
+    full
+        Start the table at grid index 0 instead of the lowest reachable demand (for tests: the
+        outcomes must not change).
 
     Returns
     -------
@@ -169,14 +215,16 @@ def build_consent_bank(scenario: Any, plan: Plan, seed: int, size: int = DEFAULT
     from burdenshare.scenario import scenario_hash
 
     key = (scenario_hash(scenario), int(seed), int(size), plan.submit_threshold, plan.round_dates,
-           tuple(plan.durations.tolist()), plan.drawdown_shift_krw)
+           tuple(plan.durations.tolist()), plan.drawdown_shift_krw, full)
     if key in _CACHE:
         return _CACHE[key]
     paths, values, members = bank_scenarios(scenario, int(seed), int(size))
     cap = host_cap_krw(scenario, plan)
     j_cap = plan.n_grid - 1 if not math.isfinite(cap) else min(plan.n_grid - 1, int(math.floor((cap - plan.amount_min) / plan.amount_step + 1e-9)))
-    n_j = max(1, j_cap + 1)
-    amounts = plan.amount_min + plan.amount_step * np.arange(n_j)
+    low = demand_floor_krw(scenario, plan)
+    off = 0 if full or not math.isfinite(low) else min(j_cap, ceil_index(low, plan.amount_min, plan.amount_step, plan.n_grid))
+    n_j = max(1, j_cap - off + 1)
+    amounts = plan.amount_min + plan.amount_step * np.arange(off, off + n_j)
     amounts = np.maximum(amounts, 1.0)  # the legislature needs positive amounts
     k_n, r_n, d_n = len(members), plan.n_rounds, plan.durations.size
     table = np.zeros((k_n, r_n, d_n, n_j))
@@ -187,8 +235,8 @@ def build_consent_bank(scenario: Any, plan: Plan, seed: int, size: int = DEFAULT
                 table[b, k, m_i] = model.consent_probability(amounts, int(m))
     ok = table >= plan.submit_threshold
     j_idx = np.arange(n_j)
-    winset = np.where(ok.any(axis=3), np.where(ok, j_idx, -1).max(axis=3), -1).astype(np.int64)
-    bank = ConsentBank(paths, values, np.ascontiguousarray(table), np.ascontiguousarray(winset))
+    winset = np.where(ok.any(axis=3), np.where(ok, off + j_idx, -1).max(axis=3), off - 1).astype(np.int64)
+    bank = ConsentBank(paths, values, np.ascontiguousarray(table), np.ascontiguousarray(winset), off)
     if len(_CACHE) > 32:
         _CACHE.clear()
     _CACHE[key] = bank

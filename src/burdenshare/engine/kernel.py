@@ -54,10 +54,13 @@ def _duration_offer(pref, conceded, nd):  # pragma: no cover - jitted
 
 
 @numba.njit(cache=True)
-def _consent(table, b, k, d, j):  # pragma: no cover - jitted
-    if j < 0 or j >= table.shape[3]:
+def _consent(table, off, b, k, d, j):  # pragma: no cover - jitted
+    if j < off:
+        return 1.0
+    i = j - off
+    if i >= table.shape[3]:
         return 0.0
-    return table[b, k, d, j]
+    return table[b, k, d, i]
 
 
 @numba.njit(cache=True)
@@ -67,8 +70,8 @@ def _kernel(  # pragma: no cover - jitted
     r_pres_a, r_new_a, obst_us_a, obst_rok_a, change_a, bank_a, u_vote,
     out_i, out_f,
 ):
-    (n_g, pref_us, pref_rok, us_first, approval_required, end_after, strategic, lapsed_rounds, horizon_years) = (
-        ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], ints[6], ints[7], ints[8])
+    (n_g, pref_us, pref_rok, us_first, approval_required, end_after, strategic, lapsed_rounds, horizon_years, off) = (
+        ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], ints[6], ints[7], ints[8], ints[9])
     amin, step, theta, shift, cost_us, cost_rok, workers = (
         floats_[0], floats_[1], floats_[2], floats_[3], floats_[4], floats_[5], floats_[6])
     n_r = t.shape[0]
@@ -152,7 +155,7 @@ def _kernel(  # pragma: no cover - jitted
                 us_turn = (turn == 0) == (us_first == 1)
                 if us_turn:
                     if st_j >= 0 and st_us == 0:
-                        if strategic == 1 and _consent(table, b, k, st_d, st_j) < theta:
+                        if strategic == 1 and _consent(table, off, b, k, st_d, st_j) < theta:
                             st_j = -1
                         if st_j >= 0 and st_j >= ju:
                             init_j = st_j
@@ -163,7 +166,7 @@ def _kernel(  # pragma: no cover - jitted
                     st_us = 1
                 else:
                     if st_j >= 0 and st_us == 1 and st_j <= jr:
-                        if strategic == 0 or _consent(table, b, k, st_d, st_j) >= theta:
+                        if strategic == 0 or _consent(table, off, b, k, st_d, st_j) >= theta:
                             init_j = st_j
                             init_d = st_d
                             break
@@ -191,7 +194,7 @@ def _kernel(  # pragma: no cover - jitted
             signed_d = init_d
             if first_signed < 0:
                 first_signed = k
-            pc = _consent(table, b, k, init_d, init_j)
+            pc = _consent(table, off, b, k, init_d, init_j)
             n_votes += 1
             if u_vote[i, k] < pc:
                 ratified = 1
@@ -241,7 +244,8 @@ def _kernel(  # pragma: no cover - jitted
 
 
 def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64],
-               cols: dict[str, NDArray[Any]], u_vote: NDArray[np.float64]) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+               cols: dict[str, NDArray[Any]], u_vote: NDArray[np.float64],
+               offset: int = 0) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Play every draw of a chunk.
 
     Parameters
@@ -252,6 +256,8 @@ def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64]
         Per-draw columns (:func:`~burdenshare.engine.plan.draw_columns`).
     u_vote
         (n, n_rounds) vote uniforms.
+    offset
+        Grid index of the table's first column.
 
     Returns
     -------
@@ -263,7 +269,7 @@ def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64]
     out_f = np.zeros((n, len(FLOAT_OUTPUTS)), dtype=np.float64)
     ints = np.array([plan.n_grid, plan.pref_us, plan.pref_rok, plan.us_first, plan.approval_required,
                      plan.end_after_rejection, plan.strategic_submission, plan.lapsed_rounds,
-                     plan.planning_horizon_years], dtype=np.int64)
+                     plan.planning_horizon_years, int(offset)], dtype=np.int64)
     floats_ = np.array([plan.amount_min, plan.amount_step, plan.submit_threshold, plan.drawdown_shift_krw,
                         plan.cost_us, plan.cost_rok, plan.workers], dtype=np.float64)
     f = lambda k: np.ascontiguousarray(cols[k], dtype=np.float64)  # noqa: E731

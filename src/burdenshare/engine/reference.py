@@ -116,14 +116,19 @@ def duration_offer(pref: int, conceded: float, nd: int) -> int:
     return (nd - 1) // 2
 
 
-def _consent(table: NDArray[np.float64], b: int, k: int, d: int, j: int) -> float:
-    if j < 0 or j >= table.shape[3]:
+def _consent(table: NDArray[np.float64], off: int, b: int, k: int, d: int, j: int) -> float:
+    """``C`` at grid index ``j``; the table starts at ``off`` (amounts below it are never signed
+    and never decide an action, see :mod:`burdenshare.engine.consent`) and ends at the host's cap."""
+    if j < off:
+        return 1.0
+    i = j - off
+    if i >= table.shape[3]:
         return 0.0
-    return float(table[b, k, d, j])
+    return float(table[b, k, d, i])
 
 
 def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: Mapping[str, Any],
-         u_vote: NDArray[np.float64]) -> dict[str, float | int]:
+         u_vote: NDArray[np.float64], offset: int = 0) -> dict[str, float | int]:
     """Play one draw of the two-level protocol (module docstring).
 
     Parameters
@@ -136,6 +141,8 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
         This draw's parameters (scalars keyed as in :func:`~burdenshare.engine.plan.draw_columns`).
     u_vote
         (n_rounds,) vote uniforms.
+    offset
+        Grid index of the table's first column (:attr:`ConsentBank.offset`).
 
     Returns
     -------
@@ -227,7 +234,7 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
             us_turn = (turn == 0) == (plan.us_first == 1)
             if us_turn:
                 if st_j >= 0 and st_us == 0:
-                    if strategic == 1 and _consent(table, b, k, st_d, st_j) < theta:
+                    if strategic == 1 and _consent(table, offset, b, k, st_d, st_j) < theta:
                         st_j = -1
                     if st_j >= 0 and st_j >= ju:
                         init_j = st_j
@@ -238,7 +245,7 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
                 st_us = 1
             else:
                 if st_j >= 0 and st_us == 1 and st_j <= jr:
-                    if strategic == 0 or _consent(table, b, k, st_d, st_j) >= theta:
+                    if strategic == 0 or _consent(table, offset, b, k, st_d, st_j) >= theta:
                         init_j = st_j
                         init_d = st_d
                         break
@@ -267,7 +274,7 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
         signed_d = init_d
         if first_signed < 0:
             first_signed = k
-        pc = _consent(table, b, k, init_d, init_j)
+        pc = _consent(table, offset, b, k, init_d, init_j)
         n_votes += 1
         if float(u_vote[k]) < pc:
             ratified = 1

@@ -279,7 +279,7 @@ def simulate(
     for start in range(0, n_blocks, per_chunk):
         chunk = draw_range(layout, seed, start, min(per_chunk, n_blocks - start), draws)
         cols = draw_columns(scenario, layout, chunk, bank.size)
-        oi, of = run_kernel(plan, bank.table, bank.winset, cols, chunk.u_vote)
+        oi, of = run_kernel(plan, bank.table, bank.winset, cols, chunk.u_vote, bank.offset)
         ints.append(oi)
         floats.append(of)
         drawn.append(chunk.params)
