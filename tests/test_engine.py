@@ -196,3 +196,17 @@ def test_rows_are_self_describing(sma):
     row = r.rows(limit=1)[0]
     for key in ("scenario", "scenario_hash", "seed", "version", "draw", "r_us", "ratified", "amount_krw"):
         assert key in row
+
+
+def test_vote_frequency_matches_consent_probability():
+    """Statistical oracle: with one vote per draw, the share of votes that pass equals the mean
+    exact consent probability at those votes (within 4 standard errors)."""
+    s = load_scenario("sma-2020", IMMEDIATE + ["protocol.after_rejection=end"])
+    r = simulate(s, 8192, 9, bank_size=1)
+    o = r.outcomes
+    voted = o["votes"] == 1
+    assert voted.sum() > 1000 and o["votes"].max() == 1
+    p = o["p_consent"][voted]
+    passed = o["ratified"][voted].astype(float)
+    se = math.sqrt(float((p * (1 - p)).sum())) / voted.sum()
+    assert abs(passed.mean() - p.mean()) < 4 * se + 1e-12

@@ -47,7 +47,7 @@ DEFAULT_CHUNK_BLOCKS: int = 64
 #: Dates of ``p_agreement_by`` (DESIGN.md §6 reports): furlough, election, US election, inauguration.
 KEY_DATES: tuple[str, ...] = ("2020-04-01", "2020-04-15", "2020-11-03", "2021-01-20")
 #: Largest number of draws one call accepts (outcome rows are kept in memory).
-MAX_DRAWS: int = 50_000_000
+MAX_DRAWS: int = 10_000_000
 
 _PARAM_COLUMNS: tuple[str, ...] = (
     "r_us", "r_rok", "open_us", "open_rok", "e_us", "e_rok", "delta_us", "delta_rok", "aud_us", "aud_rok",
