@@ -281,11 +281,17 @@ class BatchResult:
 
 
 @numba.njit(cache=True, inline="always")
+def _u(i: int) -> int:
+    """Non-negative index as unsigned, so Numba emits no negative-index wraparound."""
+    return np.uint64(i)
+
+
+@numba.njit(cache=True, inline="always")
 def _lower_bound(su: NDArray[np.float64], lo_idx: int, hi_idx: int, x: float) -> int:
     """Smallest j in [lo_idx, hi_idx) with su[j] >= x, or hi_idx."""
     while lo_idx < hi_idx:
         mid = (lo_idx + hi_idx) >> 1
-        if su[mid] < x:
+        if su[_u(mid)] < x:
             lo_idx = mid + 1
         else:
             hi_idx = mid
@@ -295,10 +301,10 @@ def _lower_bound(su: NDArray[np.float64], lo_idx: int, hi_idx: int, x: float) ->
 @numba.njit(cache=True, inline="always")
 def _search(su: NDArray[np.float64], start: int, n: int, pos: int, lo: float) -> int:
     """Position A of the smallest utility >= lo in su[start:n] (n-1 if none), from hint pos."""
-    if su[pos] >= lo:
+    if su[_u(pos)] >= lo:
         # walk down a few steps, then bisect
         for _ in range(4):
-            if pos > start and su[pos - 1] >= lo:
+            if pos > start and su[_u(pos - 1)] >= lo:
                 pos -= 1
             else:
                 return pos
@@ -356,14 +362,14 @@ def _act(
     if start >= n:
         return BEST
     j = _search(su, start, n, pos, lo_h)
-    if su[j] >= lo_h and (j == start or su[j - 1] < lo_l - near_eps):
+    if su[_u(j)] >= lo_h and (j == start or su[_u(j - 1)] < lo_l - near_eps):
         return j
     if lo_l != lo_h:
         return UNDECIDED
     b = j - 1  # NegMAS nearest rule (strategies.nearest_offer_position)
     if b >= start:
-        ub = su[b]
-        if ub >= lo_l - near_eps and abs(ub - lo_l) < abs(su[j] - lo_l):
+        ub = su[_u(b)]
+        if ub >= lo_l - near_eps and abs(ub - lo_l) < abs(su[_u(j)] - lo_l):
             return -4 - j
     return j
 
@@ -428,6 +434,8 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
         e_a = exponents[i, pa]
         rv_a = rvs[i, pa]
         su_a = sorted_table[pa]
+        cross_a = cross[pa]
+        order_a = order[pa]
         umax_a = su_a[n_out - 1]
         umin_a = su_a[0]
         if rv_a > umin_a:
@@ -446,6 +454,8 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
         e_b = exponents[i, pb]
         rv_b = rvs[i, pb]
         su_b = sorted_table[pb]
+        cross_b = cross[pb]
+        order_b = order[pb]
         umax_b = su_b[n_out - 1]
         umin_b = su_b[0]
         if rv_b > umin_b:
@@ -494,9 +504,9 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
                     if e_b != 1.0 and e_b != e_a:
                         for m in range(top):
                             qb_buf[m] = pow_approx(t_buf[m], e_b)
-            t = t_buf[slot]
-            q_a = qa_buf[slot]
-            q_b = qa_buf[slot] if e_b == e_a else qb_buf[slot]
+            t = t_buf[_u(slot)]
+            q_a = qa_buf[_u(slot)]
+            q_b = q_a if e_b == e_a else qb_buf[_u(slot)]
             # ---- opener: respond (except at the very start), then propose
             lo_l, lo_h = _bracket(t, e_a, q_a, rel_a, umin_a, umax_a, eps_a, fast)
             has = off >= 0
@@ -517,9 +527,9 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
             else:
                 pos_a = -4 - code
                 off = pos_a - 1
-            u_st = cross[pa, off]  # responder's utility of the offer, one load
+            u_st = cross_a[_u(off)]  # responder's utility of the offer, one load
             if record:
-                out_offers[i, n_off] = order[pa, off]
+                out_offers[i, n_off] = order_a[_u(off)]
             n_off += 1
             # ---- responder
             lo_l, lo_h = _bracket(t, e_b, q_b, rel_b, umin_b, umax_b, eps_b, fast)
@@ -540,9 +550,9 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
             else:
                 pos_b = -4 - code
                 off = pos_b - 1
-            u_st = cross[pb, off]
+            u_st = cross_b[_u(off)]
             if record:
-                out_offers[i, n_off] = order[pb, off]
+                out_offers[i, n_off] = order_b[_u(off)]
             n_off += 1
         if agreement >= 0:
             final = rnd + 1
