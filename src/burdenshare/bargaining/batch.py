@@ -488,8 +488,8 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
                 break
             slot = k & (BLOCK - 1)
             if slot == 0:
-                # times and t**e brackets of the next BLOCK rounds in one tight loop: the
-                # iterations are independent, so their latency overlaps (no results kept
+                # times and t**e approximations of the next BLOCK rounds in tight loops: the
+                # iterations are independent, so their latency overlaps (nothing is kept
                 # beyond this negotiation)
                 top = min(BLOCK, ns - k)
                 for m in range(top):
