@@ -156,6 +156,16 @@ def test_furlough_worker_days_capped_by_counter_move(sma):
     assert plan.furlough_days.max() == 75  # the host pays the workers directly after 75 days (2020-04-01..06-15)
 
 
+def test_drawdown_bounded_by_the_ndaa_floor(sma):
+    assert build_plan(sma).drawdown_shift_krw == 0.0  # floor = troop level: an empty threat
+    lower = build_plan(load_scenario("sma-2020", ["protocol.overtime.drawdown_floor_troops=22800"]))
+    assert lower.drawdown_shift_krw == pytest.approx(0.2 * sma.cost_model.current_agreement_krw)
+
+
+def test_no_counter_move_more_worker_days(sma):
+    assert build_plan(sma, host_counter_move_days=None).furlough_days.max() > build_plan(sma).furlough_days.max()
+
+
 def test_april_2020_case_president_rejects_plus_13_percent_before_the_election():
     """A US negotiator who concedes to about +13 % before November sees the President reject it (Iida 1996)."""
     s = load_scenario("sma-2020", ["strategies.us.kind=conceder", "strategies.us.exponent=5",

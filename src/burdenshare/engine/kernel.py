@@ -126,8 +126,8 @@ def _kernel(  # pragma: no cover - jitted
                 obst_k = obst_us
             if floor_k > open_k:
                 floor_k = open_k
-            a_u = 1.0 - math.pow(tk, e_us)
-            a_r = 1.0 - math.pow(tk, e_rok)
+            a_u = 1.0 * (1.0 - math.pow(tk, e_us))  # bargaining.strategies.aspiration
+            a_r = 1.0 * (1.0 - math.pow(tk, e_rok))
             if obst_k == 1:
                 d_us = open_k
                 du = _duration_offer(pref_us, 0.0, nd)

@@ -68,6 +68,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from burdenshare.bargaining.strategies import aspiration
 from burdenshare.engine.plan import Plan
 
 __all__ = ["INT_OUTPUTS", "FLOAT_OUTPUTS", "IDX_EPS", "play", "ceil_index", "floor_index", "duration_offer"]
@@ -205,8 +206,8 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
             obst_k = obst_us
         if floor_k > open_k:
             floor_k = open_k
-        a_u = 1.0 - math.pow(t, e_us)
-        a_r = 1.0 - math.pow(t, e_rok)
+        a_u = aspiration(t, e_us)  # NegMAS PolyAspiration: 1.0 * (1.0 - t**e)
+        a_r = aspiration(t, e_rok)
         if obst_k == 1:
             d_us = open_k
             du = duration_offer(plan.pref_us, 0.0, nd)

@@ -36,7 +36,7 @@ from numpy.typing import NDArray
 from burdenshare.engine.consent import DEFAULT_BANK_SIZE, ConsentBank, build_consent_bank
 from burdenshare.engine.draws import BLOCK_SIZE, DrawLayout, draw_range
 from burdenshare.engine.kernel import run_kernel
-from burdenshare.engine.plan import Plan, build_plan, check_levers, draw_columns
+from burdenshare.engine.plan import DEFAULT_COUNTER_MOVE_DAYS, Plan, build_plan, check_levers, draw_columns
 from burdenshare.engine.reference import FLOAT_OUTPUTS, INT_OUTPUTS
 from burdenshare.errors import SpecError
 
@@ -212,6 +212,7 @@ def simulate(
     bank_size: int = DEFAULT_BANK_SIZE,
     submit_threshold: float = 0.5,
     planning_horizon_years: int = 6,
+    host_counter_move_days: int | None = DEFAULT_COUNTER_MOVE_DAYS,
 ) -> RunResult:
     """Run the two-level model of ``scenario`` over ``draws`` Monte-Carlo draws.
 
@@ -231,6 +232,9 @@ def simulate(
         Consent probability the host executive needs before it submits (agenda control).
     planning_horizon_years
         H for counting renewals and lapses (THEORY.md §16).
+    host_counter_move_days
+        Days after the furlough's start at which the host pays the workers directly (default 75,
+        from the data; ``None``: never).
 
     Returns
     -------
@@ -266,7 +270,8 @@ def simulate(
         raise SpecError(f"got {bank_size!r}; allowed: 1..256", field="bank_size")
     draws = int(draws)
     seed = int(seed)
-    plan = build_plan(scenario, submit_threshold=submit_threshold, planning_horizon_years=planning_horizon_years)
+    plan = build_plan(scenario, submit_threshold=submit_threshold, planning_horizon_years=planning_horizon_years,
+                      host_counter_move_days=host_counter_move_days)
     check_levers(scenario, plan)
     bank = build_consent_bank(scenario, plan, seed, bank_size)
     layout = DrawLayout.from_scenario(scenario, plan.n_rounds)
