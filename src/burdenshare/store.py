@@ -1,0 +1,610 @@
+"""The results store: runs and their tidy outcome rows in one DuckDB file (DESIGN.md §5-§6).
+
+Every ``burdenshare run`` and ``burdenshare sweep`` records a **run** (its id, creation time,
+package version, scenario name, content hash and TOML text, overrides, seed, draws, backend,
+grid, chunking and status ``running``/``complete``) and its **outcome rows**: one per draw per
+grid point, keyed by ``(run_id, point, draw)``, with the worker that computed it, the per-draw
+parameters and the outcomes of :class:`~burdenshare.engine.RunResult`.
+
+Work is written in **units** (one grid point x one chunk of whole engine blocks).  A unit's rows
+and its ``chunks_done`` record are committed in one transaction, so a run killed at any moment
+(SIGKILL included) holds only whole units, and :func:`burdenshare.analysis.sweep.resume_sweep`
+computes exactly the missing ones.  The primary key forbids duplicated rows.
+
+Tables (schema version :data:`SCHEMA_VERSION`):
+
+``burdenshare_meta(key, value)``
+    ``schema_version``.
+``runs``
+    One row per run (see :data:`RUN_FIELDS`); ``columns`` is the JSON list of the run's
+    parameter and outcome columns with their dtypes, so rows read back have the exact arrays.
+``points``
+    One row per grid point: its overrides (JSON), scenario hash and summary (JSON, once done).
+``chunks_done``
+    One row per committed unit: point, chunk, first draw, draws, worker, time.
+``outcome_rows``
+    The tidy rows.  Columns: ``run_id, point, draw, worker`` and one column per parameter or
+    outcome name; a name new to the store adds a column (absent values are NULL for runs that
+    do not have it).
+
+Errors: a store locked by another process, a file that is not a DuckDB database (corrupt,
+random bytes) or a DuckDB database that is not a burdenshare store raise :class:`StoreError`
+(a :class:`~burdenshare.errors.BurdenshareError`: one line, exit code 2 in the CLI); nothing
+is created in their place.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import secrets
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from burdenshare.errors import BurdenshareError
+
+__all__ = [
+    "DEFAULT_STORE",
+    "SCHEMA_VERSION",
+    "ResultsStore",
+    "RunRecord",
+    "StoreError",
+    "default_store_path",
+    "open_store",
+]
+
+#: Default store file (relative to the working directory); ``BURDENSHARE_STORE`` overrides it.
+DEFAULT_STORE: str = "burdenshare.duckdb"
+#: Layout version of the tables; a store of another version is refused.
+SCHEMA_VERSION: int = 1
+_KEY_COLUMNS = ("run_id", "point", "draw", "worker")
+_ID_RE = re.compile(r"^[0-9a-f]{12}$")
+
+
+class StoreError(BurdenshareError):
+    """The results store cannot be used: locked, corrupt, not a store, or no such run."""
+
+
+def default_store_path() -> Path:
+    """``$BURDENSHARE_STORE`` if set, else ``./burdenshare.duckdb``."""
+    return Path(os.environ.get("BURDENSHARE_STORE") or DEFAULT_STORE)
+
+
+def _sql_type(dtype: np.dtype[Any]) -> str:
+    if dtype.kind == "b":
+        return "BOOLEAN"
+    if dtype.kind in "iu":
+        return "BIGINT"
+    if dtype.kind == "f":
+        return "DOUBLE"
+    raise StoreError(f"cannot store a column of dtype {dtype}")
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False, default=str, sort_keys=False)
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One row of ``runs`` (JSON fields decoded).
+
+    Attributes
+    ----------
+    run_id, kind, created, version, scenario, scenario_hash, scenario_toml, overrides, seed, draws
+        What was run (``kind`` is ``run`` or ``sweep``; ``scenario_hash`` of point 0).
+    backend, grid, chunk_blocks, n_points, n_chunks, summary_only, options
+        How: ``grid`` is a list of ``[path, [value texts]]``; ``options`` holds engine options.
+    columns
+        ``{"params": [[name, dtype]...], "outcomes": [[name, dtype]...]}`` (empty before the
+        first unit).
+    status, completed
+        ``running`` or ``complete``; completion time.
+    """
+
+    run_id: str
+    kind: str
+    created: str
+    version: str
+    scenario: str
+    scenario_hash: str
+    scenario_toml: str
+    overrides: list[str]
+    seed: int
+    draws: int
+    backend: str
+    grid: list[list[Any]]
+    chunk_blocks: int
+    n_points: int
+    n_chunks: int
+    summary_only: bool
+    options: dict[str, Any]
+    columns: dict[str, list[list[str]]]
+    status: str
+    completed: str | None
+
+    def to_json(self, *, with_toml: bool = True) -> dict[str, Any]:
+        """The record as a JSON-ready dict."""
+        out = {k: getattr(self, k) for k in RUN_FIELDS}
+        if not with_toml:
+            out.pop("scenario_toml")
+        return out
+
+
+#: Fields of :class:`RunRecord`, in table order.
+RUN_FIELDS: tuple[str, ...] = (
+    "run_id", "kind", "created", "version", "scenario", "scenario_hash", "scenario_toml", "overrides", "seed",
+    "draws", "backend", "grid", "chunk_blocks", "n_points", "n_chunks", "summary_only", "options", "columns",
+    "status", "completed",
+)
+_JSON_FIELDS = ("overrides", "grid", "options", "columns")
+
+_DDL = """
+CREATE TABLE IF NOT EXISTS burdenshare_meta (key VARCHAR PRIMARY KEY, value VARCHAR);
+CREATE TABLE IF NOT EXISTS runs (
+    run_id VARCHAR PRIMARY KEY, kind VARCHAR NOT NULL, created VARCHAR NOT NULL, version VARCHAR NOT NULL,
+    scenario VARCHAR NOT NULL, scenario_hash VARCHAR NOT NULL, scenario_toml VARCHAR NOT NULL,
+    overrides VARCHAR NOT NULL, seed BIGINT NOT NULL, draws BIGINT NOT NULL, backend VARCHAR NOT NULL,
+    grid VARCHAR NOT NULL, chunk_blocks INTEGER NOT NULL, n_points INTEGER NOT NULL, n_chunks INTEGER NOT NULL,
+    summary_only BOOLEAN NOT NULL, options VARCHAR NOT NULL, columns VARCHAR NOT NULL, status VARCHAR NOT NULL,
+    completed VARCHAR
+);
+CREATE TABLE IF NOT EXISTS points (
+    run_id VARCHAR NOT NULL, point INTEGER NOT NULL, overrides VARCHAR NOT NULL, values_json VARCHAR NOT NULL,
+    scenario_hash VARCHAR NOT NULL, summary VARCHAR, PRIMARY KEY (run_id, point)
+);
+CREATE TABLE IF NOT EXISTS chunks_done (
+    run_id VARCHAR NOT NULL, point INTEGER NOT NULL, chunk INTEGER NOT NULL, first_draw BIGINT NOT NULL,
+    n_draws BIGINT NOT NULL, worker VARCHAR NOT NULL, finished VARCHAR NOT NULL, PRIMARY KEY (run_id, point, chunk)
+);
+CREATE TABLE IF NOT EXISTS outcome_rows (
+    run_id VARCHAR NOT NULL, point INTEGER NOT NULL, draw BIGINT NOT NULL, worker VARCHAR NOT NULL,
+    PRIMARY KEY (run_id, point, draw)
+);
+"""
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _wrap(exc: Exception, path: Path) -> StoreError:
+    text = str(exc)
+    if "Could not set lock" in text:
+        holder = re.search(r"PID (\d+)", text)
+        who = f" (PID {holder.group(1)})" if holder else ""
+        return StoreError(f"the store {str(path)!r} is in use by another process{who}; wait for it to finish or "
+                          "use another --store", field="--store")
+    if "not a valid DuckDB database" in text or "database file" in text.lower():
+        return StoreError(f"{str(path)!r} is not a DuckDB database (corrupt or another kind of file); "
+                          "move it away or use another --store", field="--store")
+    first = text.splitlines()[0] if text else type(exc).__name__
+    return StoreError(f"cannot use the store {str(path)!r}: {first}", field="--store")
+
+
+class ResultsStore:
+    """An open results store (use :func:`open_store`).
+
+    Parameters
+    ----------
+    con
+        The DuckDB connection.
+    path
+        The file.
+    read_only
+        Opened read-only (no writes, no schema creation).
+    """
+
+    def __init__(self, con: Any, path: Path, read_only: bool) -> None:
+        self._con = con
+        self.path = path
+        self.read_only = read_only
+        self._row_columns: set[str] = set()
+        self._load_columns()
+
+    # ------------------------------------------------------------------ plumbing
+
+    def close(self) -> None:
+        """Close the connection (releases the file lock)."""
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+
+    def __enter__(self) -> ResultsStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def con(self) -> Any:
+        """The DuckDB connection (for ad-hoc SQL)."""
+        if self._con is None:
+            raise StoreError(f"the store {str(self.path)!r} is closed")
+        return self._con
+
+    def _load_columns(self) -> None:
+        rows = self.con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'outcome_rows'").fetchall()
+        self._row_columns = {r[0] for r in rows}
+
+    @contextmanager
+    def transaction(self) -> Iterator[Any]:
+        """``BEGIN`` ... ``COMMIT`` (``ROLLBACK`` on any exception)."""
+        con = self.con
+        con.execute("BEGIN TRANSACTION")
+        try:
+            yield con
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        con.execute("COMMIT")
+
+    def _ensure_columns(self, columns: Mapping[str, NDArray[Any]]) -> None:
+        for name, arr in columns.items():
+            if name not in self._row_columns:
+                self.con.execute(f"ALTER TABLE outcome_rows ADD COLUMN {_quote(name)} {_sql_type(arr.dtype)}")
+                self._row_columns.add(name)
+
+    # ------------------------------------------------------------------ runs
+
+    def new_run_id(self) -> str:
+        """A fresh 12-hex-digit run id not yet in the store."""
+        while True:
+            rid = secrets.token_hex(6)
+            if not self.con.execute("SELECT 1 FROM runs WHERE run_id = ?", [rid]).fetchall():
+                return rid
+
+    def create_run(
+        self,
+        *,
+        kind: str,
+        scenario: str,
+        scenario_toml: str,
+        overrides: Sequence[str],
+        seed: int,
+        draws: int,
+        backend: str,
+        grid: Sequence[Sequence[Any]],
+        chunk_blocks: int,
+        n_chunks: int,
+        points: Sequence[tuple[Sequence[str], Mapping[str, Any], str]],
+        summary_only: bool = False,
+        options: Mapping[str, Any] | None = None,
+        run_id: str | None = None,
+    ) -> str:
+        """Record a new run (status ``running``) and its grid points; return its id.
+
+        Parameters
+        ----------
+        kind
+            ``run`` or ``sweep``.
+        scenario, scenario_toml, overrides
+            Scenario name, its base TOML text and the ``--set`` overrides (before grid overrides).
+        seed, draws, backend
+            As run.
+        grid
+            ``[[path, [value texts]], ...]`` (empty for a single run).
+        chunk_blocks, n_chunks
+            Engine blocks per chunk and chunks per point.
+        points
+            Per grid point: (grid overrides, values by path, scenario hash).
+        summary_only
+            No outcome rows will be written.
+        options
+            Engine options (``bank_size``...).
+        run_id
+            Use this id (default: a fresh one).
+
+        Returns
+        -------
+        str
+        """
+        from burdenshare import __version__
+
+        rid = run_id or self.new_run_id()
+        with self.transaction() as con:
+            con.execute(
+                f"INSERT INTO runs ({', '.join(RUN_FIELDS)}) VALUES ({', '.join('?' * len(RUN_FIELDS))})",
+                [rid, kind, _now(), __version__, scenario, points[0][2], scenario_toml, _json(list(overrides)),
+                 int(seed), int(draws), backend, _json([[p, list(v)] for p, v in grid]), int(chunk_blocks),
+                 len(points), int(n_chunks), bool(summary_only), _json(dict(options or {})),
+                 _json({"params": [], "outcomes": []}), "running", None],
+            )
+            for i, (ovr, values, digest) in enumerate(points):
+                con.execute("INSERT INTO points VALUES (?, ?, ?, ?, ?, NULL)",
+                            [rid, i, _json(list(ovr)), _json(dict(values)), digest])
+        return rid
+
+    def run(self, run_id: str) -> RunRecord:
+        """The record of ``run_id``.
+
+        Raises
+        ------
+        StoreError
+            No such run.
+        """
+        row = self.con.execute(f"SELECT {', '.join(RUN_FIELDS)} FROM runs WHERE run_id = ?", [run_id]).fetchone()
+        if row is None:
+            raise StoreError(f"no run {run_id!r} in {str(self.path)!r} (see `burdenshare runs list`)", field="RUN_ID")
+        data = dict(zip(RUN_FIELDS, row))
+        for k in _JSON_FIELDS:
+            data[k] = json.loads(data[k])
+        return RunRecord(**data)
+
+    def runs(self) -> list[RunRecord]:
+        """All runs, newest first."""
+        ids = [r[0] for r in self.con.execute("SELECT run_id FROM runs ORDER BY created DESC, run_id").fetchall()]
+        return [self.run(i) for i in ids]
+
+    def points(self, run_id: str) -> list[dict[str, Any]]:
+        """The grid points of a run: ``point``, ``overrides``, ``values``, ``scenario_hash``, ``summary``."""
+        rows = self.con.execute(
+            "SELECT point, overrides, values_json, scenario_hash, summary FROM points WHERE run_id = ? ORDER BY point",
+            [run_id]).fetchall()
+        return [{"point": p, "overrides": json.loads(o), "values": json.loads(v), "scenario_hash": h,
+                 "summary": None if s is None else json.loads(s)} for p, o, v, h, s in rows]
+
+    def chunks_done(self, run_id: str) -> set[tuple[int, int]]:
+        """The committed units ``(point, chunk)`` of a run."""
+        return {(int(p), int(c)) for p, c in
+                self.con.execute("SELECT point, chunk FROM chunks_done WHERE run_id = ?", [run_id]).fetchall()}
+
+    def row_count(self, run_id: str) -> int:
+        """Outcome rows stored for a run."""
+        return int(self.con.execute("SELECT count(*) FROM outcome_rows WHERE run_id = ?", [run_id]).fetchone()[0])
+
+    def _set_columns(self, run_id: str, params: Mapping[str, NDArray[Any]], outcomes: Mapping[str, NDArray[Any]]) -> None:
+        cols = {"params": [[k, v.dtype.str] for k, v in params.items()],
+                "outcomes": [[k, v.dtype.str] for k, v in outcomes.items()]}
+        self.con.execute("UPDATE runs SET columns = ? WHERE run_id = ?", [_json(cols), run_id])
+
+    def write_unit(
+        self,
+        run_id: str,
+        point: int,
+        chunk: int,
+        draw_index: NDArray[np.int64],
+        params: Mapping[str, NDArray[Any]],
+        outcomes: Mapping[str, NDArray[Any]],
+        worker: str,
+    ) -> None:
+        """Commit one unit: its rows and its ``chunks_done`` record, in one transaction.
+
+        Raises
+        ------
+        StoreError
+            The unit is already recorded (nothing is written).
+        """
+        import duckdb
+
+        data: dict[str, NDArray[Any]] = {"draw": np.ascontiguousarray(draw_index, dtype=np.int64)}
+        for src in (params, outcomes):
+            for k, v in src.items():
+                if k in data or k in _KEY_COLUMNS:
+                    raise StoreError(f"column {k!r} appears twice")
+                data[k] = np.ascontiguousarray(v)
+        first = int(draw_index[0]) if draw_index.size else 0
+        try:
+            with self.transaction() as con:
+                self._ensure_columns({k: v for k, v in data.items() if k != "draw"})
+                rec = self.run(run_id)
+                if not rec.columns["params"] and not rec.columns["outcomes"]:
+                    self._set_columns(run_id, params, outcomes)
+                if not rec.summary_only:
+                    names = ", ".join(_quote(k) for k in data)
+                    frame = data  # noqa: F841 - scanned by name below
+                    con.execute(f"INSERT INTO outcome_rows (run_id, point, worker, {names}) "
+                                f"SELECT ?, ?, ?, {names} FROM frame", [run_id, int(point), worker])
+                con.execute("INSERT INTO chunks_done VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            [run_id, int(point), int(chunk), first, int(draw_index.size), worker, _now()])
+        except duckdb.ConstraintException as exc:
+            raise StoreError(f"unit (point {point}, chunk {chunk}) of run {run_id} is already recorded: "
+                             f"{str(exc).splitlines()[0]}") from None
+
+    def set_summary(self, run_id: str, point: int, summary: Mapping[str, Any]) -> None:
+        """Store the summary JSON of a grid point."""
+        self.con.execute("UPDATE points SET summary = ? WHERE run_id = ? AND point = ?",
+                         [_json(summary), run_id, int(point)])
+
+    def complete(self, run_id: str) -> None:
+        """Mark a run ``complete``."""
+        self.con.execute("UPDATE runs SET status = 'complete', completed = ? WHERE run_id = ?", [_now(), run_id])
+
+    # ------------------------------------------------------------------ rows
+
+    def read_rows(self, run_id: str, point: int = 0) -> tuple[NDArray[np.int64], NDArray[Any], dict[str, NDArray[Any]],
+                                                              dict[str, NDArray[Any]]]:
+        """The rows of one grid point, ordered by draw, as exact arrays.
+
+        Returns
+        -------
+        draw, worker, params, outcomes
+            Draw indices, worker names, and the parameter and outcome columns with the dtypes
+            they were written with.
+
+        Raises
+        ------
+        StoreError
+            No such run, or it was recorded with ``--summary-only``.
+        """
+        rec = self.run(run_id)
+        if rec.summary_only:
+            raise StoreError(f"run {run_id} was recorded with --summary-only: it has no rows", field="RUN_ID")
+        spec = [*rec.columns["params"], *rec.columns["outcomes"]]
+        names = ["draw", "worker", *(n for n, _ in spec)]
+        res = self.con.execute(
+            f"SELECT {', '.join(_quote(n) for n in names)} FROM outcome_rows WHERE run_id = ? AND point = ? ORDER BY draw",
+            [run_id, int(point)]).fetchnumpy()
+        arrays: dict[str, NDArray[Any]] = {}
+        for name, dtype in [("draw", "<i8"), *spec]:
+            col = res[name]
+            if isinstance(col, np.ma.MaskedArray):
+                col = col.filled(np.nan)
+            arrays[name] = np.asarray(col).astype(np.dtype(dtype), copy=False)
+        worker = np.asarray(res["worker"])
+        params = {n: arrays[n] for n, _ in rec.columns["params"]}
+        outcomes = {n: arrays[n] for n, _ in rec.columns["outcomes"]}
+        return arrays["draw"], worker, params, outcomes
+
+    def export(self, run_id: str, out: str | Path, fmt: str) -> int:
+        """Write a run's rows to ``out`` (``parquet`` or ``csv``) atomically; return the row count.
+
+        The rows are self-describing: ``run_id, point, draw, worker, seed, scenario,
+        scenario_hash, version``, the grid values (``grid:<path>``, as TOML text), parameters
+        and outcomes.  The file is written under a temporary name in the same folder and
+        renamed, so ``out`` is never half-written.
+
+        Raises
+        ------
+        StoreError
+            Unknown format, no such run, a summary-only run, or the file cannot be written.
+        """
+        fmt = fmt.lower()
+        if fmt not in ("parquet", "csv"):
+            raise StoreError(f"got {fmt!r}; allowed: parquet, csv", field="--format")
+        rec = self.run(run_id)
+        if rec.summary_only:
+            raise StoreError(f"run {run_id} was recorded with --summary-only: it has no rows to export", field="RUN_ID")
+        out = Path(out)
+        if out.is_dir():
+            raise StoreError(f"{str(out)!r} is a folder; give a file name", field="--out")
+        if not out.parent.exists():
+            raise StoreError(f"folder {str(out.parent)!r} does not exist", field="--out")
+        spec = [*rec.columns["params"], *rec.columns["outcomes"]]
+        grid_cols = [
+            f"json_extract_string(p.values_json, {_sql_str('$.' + _json_key(path))}) AS {_quote('grid:' + path)}"
+            for path, _ in rec.grid
+        ]
+        select = ", ".join([
+            "o.run_id", "o.point", "o.draw", "o.worker", "r.seed", "r.scenario", "p.scenario_hash", "r.version",
+            *grid_cols, *(f"o.{_quote(n)}" for n, _ in spec)])
+        query = (f"SELECT {select} FROM outcome_rows o JOIN runs r ON r.run_id = o.run_id "
+                 f"JOIN points p ON p.run_id = o.run_id AND p.point = o.point "
+                 f"WHERE o.run_id = {_sql_str(run_id)} ORDER BY o.point, o.draw")
+        tmp = out.with_name(f".{out.name}.{os.getpid()}.{secrets.token_hex(3)}.tmp")
+        opts = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true"
+        try:
+            self.con.execute(f"COPY ({query}) TO {_sql_str(str(tmp))} ({opts})")
+            os.replace(tmp, out)
+        except Exception as exc:
+            tmp.unlink(missing_ok=True)
+            if isinstance(exc, BurdenshareError):
+                raise
+            raise StoreError(f"cannot write {str(out)!r}: {str(exc).splitlines()[0]}", field="--out") from None
+        return self.row_count(run_id)
+
+    # ------------------------------------------------------------------ whole results
+
+    def record_result(self, result: Any, *, scenario_toml: str, overrides: Sequence[str] = (),
+                      summary_only: bool = False, chunk_blocks: int = 64, backend: str = "local") -> str:
+        """Record a finished :class:`~burdenshare.engine.RunResult` as a ``run`` (one grid point).
+
+        Rows are written in units of ``chunk_blocks`` engine blocks, one transaction each; the
+        summary is stored and the run marked complete.
+
+        Returns
+        -------
+        str
+            The run id.
+        """
+        from burdenshare.engine import BLOCK_SIZE
+
+        per = chunk_blocks * BLOCK_SIZE
+        n_chunks = max(1, -(-result.draws // per))
+        rid = self.create_run(
+            kind="run", scenario=result.scenario, scenario_toml=scenario_toml, overrides=overrides,
+            seed=result.seed, draws=result.draws, backend=backend, grid=[], chunk_blocks=chunk_blocks,
+            n_chunks=n_chunks, points=[((), {}, result.scenario_hash)], summary_only=summary_only,
+            options={"bank_size": result.bank.size, "submit_threshold": result.plan.submit_threshold,
+                     "planning_horizon_years": result.plan.planning_horizon_years})
+        idx = result.index
+        for c in range(n_chunks):
+            sl = slice(c * per, min((c + 1) * per, result.draws))
+            self.write_unit(rid, 0, c, idx[sl], {k: v[sl] for k, v in result.params.items()},
+                            {k: v[sl] for k, v in result.outcomes.items()}, "local")
+        self.set_summary(rid, 0, result.summary())
+        self.complete(rid)
+        return rid
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _json_key(path: str) -> str:
+    return '"' + path.replace('\\', '\\\\').replace('"', '\\"') + '"'
+
+
+def open_store(path: str | Path | None = None, *, read_only: bool = False, create: bool = True) -> ResultsStore:
+    """Open (or create) the results store at ``path``.
+
+    Parameters
+    ----------
+    path
+        The DuckDB file (default :func:`default_store_path`).
+    read_only
+        Open without the write lock's exclusivity for writes; the file must exist.
+    create
+        Create a new, empty store when the file does not exist.
+
+    Returns
+    -------
+    ResultsStore
+
+    Raises
+    ------
+    StoreError
+        The file is locked by another process, is not a DuckDB database (corrupt), is a DuckDB
+        database of something else, has another schema version, or does not exist and
+        ``create`` is false (or ``read_only``).
+    """
+    import duckdb
+
+    p = Path(path) if path is not None else default_store_path()
+    if p.is_dir():
+        raise StoreError(f"{str(p)!r} is a folder, not a store file", field="--store")
+    exists = p.exists()
+    if not exists and (read_only or not create):
+        raise StoreError(f"no store at {str(p)!r}", field="--store")
+    if not exists and not p.parent.exists():
+        raise StoreError(f"folder {str(p.parent)!r} does not exist", field="--store")
+    try:
+        con = duckdb.connect(str(p), read_only=read_only)
+    except duckdb.Error as exc:
+        raise _wrap(exc, p) from None
+    try:
+        tables = {r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+        if "burdenshare_meta" in tables:
+            row = con.execute("SELECT value FROM burdenshare_meta WHERE key = 'schema_version'").fetchone()
+            if row is None or row[0] != str(SCHEMA_VERSION):
+                raise StoreError(f"{str(p)!r} has store schema {row[0] if row else '?'}; this burdenshare reads "
+                                 f"schema {SCHEMA_VERSION}", field="--store")
+        elif tables:
+            raise StoreError(f"{str(p)!r} is a DuckDB database but not a burdenshare store", field="--store")
+        elif read_only:
+            raise StoreError(f"{str(p)!r} is an empty database, not a burdenshare store", field="--store")
+        else:
+            con.execute("BEGIN TRANSACTION")
+            con.execute(_DDL)
+            con.execute("INSERT INTO burdenshare_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            con.execute("COMMIT")
+    except BaseException as exc:
+        con.close()
+        if isinstance(exc, duckdb.Error):
+            raise _wrap(exc, p) from None
+        raise
+    return ResultsStore(con, p, read_only)
+
