@@ -1,0 +1,373 @@
+"""Parameter sweeps: the two-level simulation over a grid of scenario overrides.
+
+``sweep(scenario, ["levers.transparency=0,0.5,1", "levers.us_ask_usd=1.3e9,5e9"], draws, seed)``
+runs every point of the cartesian product of the grid axes (the first axis varies slowest) with
+the **same seed**, so all points share their draws (common random numbers: differences between
+points are paired differences on the same draws).
+
+Steps:
+
+1. parse each axis ``path=v1,v2,...``; every value is read as a TOML value, as ``--set`` reads it
+   (commas inside ``[...]``, ``{...}`` or quotes do not split);
+2. validate every value, then every point, by loading the scenario with the overrides and
+   checking the levers the engine plays (a bad value raises a ScenarioError naming it, before
+   anything is recorded);
+3. record the run in the store (:mod:`burdenshare.store`) with the base scenario's TOML text,
+   overrides, grid, seed, draws and chunking;
+4. split the work into units (point x chunk of whole engine blocks), run them on a backend
+   (:mod:`burdenshare.backends`: local or Dask) and commit each finished unit, rows and its
+   ``chunks_done`` record, in one transaction;
+5. read each point's complete rows back from the store, in draw order, and summarise them with
+   :meth:`burdenshare.engine.RunResult.summary`, so the summaries are bit-identical whatever the
+   backend, worker count, chunk size or order of completion;
+6. mark the run complete.
+
+:func:`resume_sweep` reads steps 1-3 back from the store and runs only the units not committed.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from burdenshare.backends import Unit, make_backend
+from burdenshare.errors import BurdenshareError, ScenarioError, SpecError
+from burdenshare.store import ResultsStore, StoreError, open_store
+
+__all__ = ["GridAxis", "SweepResult", "grid_points", "parse_grid", "resume_sweep", "split_values", "sweep"]
+
+#: Called after each committed unit with (units done, units in all, the unit).
+ProgressFn = Callable[[int, int, Unit], None]
+
+
+@dataclass(frozen=True)
+class GridAxis:
+    """One ``--grid`` axis: a dotted scenario path and its values (TOML text and parsed)."""
+
+    path: str
+    texts: tuple[str, ...]
+    values: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class SweepResult:
+    """A finished sweep: its run id and, per grid point in grid order, the values and summary."""
+
+    run_id: str
+    points: list[dict[str, Any]]
+    summaries: list[dict[str, Any]]
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"run_id", "rows": [{"point": {path: value}, **summary}, ...]}``."""
+        return {"run_id": self.run_id,
+                "rows": [{"point": p, **s} for p, s in zip(self.points, self.summaries)]}
+
+
+def split_values(text: str) -> list[str]:
+    """Split ``v1,v2,...`` at the commas outside brackets, braces and quotes.
+
+    Examples
+    --------
+    >>> split_values('0,0.5,1')
+    ['0', '0.5', '1']
+    >>> split_values('[1,3,5],[1], "a,b"')
+    ['[1,3,5]', '[1]', '"a,b"']
+    """
+    out: list[str] = []
+    depth, quote, cur = 0, "", []
+    for ch in text:
+        if quote:
+            if ch == quote:
+                quote = ""
+        elif ch in "\"'":
+            quote = ch
+        elif ch in "[{":
+            depth += 1
+        elif ch in "]}":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            out.append("".join(cur).strip())
+            cur = []
+            continue
+        cur.append(ch)
+    out.append("".join(cur).strip())
+    return out
+
+
+def parse_grid(specs: Sequence[str]) -> list[GridAxis]:
+    """Parse ``--grid path=v1,v2,...`` axes (values as TOML, as ``--set``).
+
+    Raises
+    ------
+    ScenarioError
+        A malformed axis, an empty value, or a path given twice (``field="--grid ..."``).
+    """
+    from burdenshare.scenario.io import parse_override
+
+    axes: list[GridAxis] = []
+    for spec in specs:
+        label = f"--grid {spec}"
+        if "=" not in spec:
+            raise ScenarioError("malformed grid axis; expected path.to.field=V1,V2,...", field=label)
+        path, rest = (s.strip() for s in spec.split("=", 1))
+        texts = split_values(rest)
+        if any(not t for t in texts):
+            raise ScenarioError("empty value in the list; expected path.to.field=V1,V2,...", field=label)
+        values = []
+        for t in texts:
+            segs, value = parse_override(f"{path}={t}")
+            values.append(value)
+        path = ".".join(segs)
+        if any(a.path == path for a in axes):
+            raise ScenarioError(f"{path} is given twice; give all its values in one --grid", field=label)
+        axes.append(GridAxis(path, tuple(texts), tuple(values)))
+    return axes
+
+
+def grid_points(axes: Sequence[GridAxis]) -> list[tuple[list[str], dict[str, Any]]]:
+    """The cartesian product of the axes, the first slowest: (overrides, values by path) per point."""
+    out = []
+    for combo in itertools.product(*(range(len(a.texts)) for a in axes)):
+        ovr = [f"{a.path}={a.texts[i]}" for a, i in zip(axes, combo)]
+        vals = {a.path: _jsonable(a.values[i]) for a, i in zip(axes, combo)}
+        out.append((ovr, vals))
+    return out
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
+
+
+def _blocks_per_chunk(chunk_size: int | None) -> int:
+    from burdenshare.engine import BLOCK_SIZE
+    from burdenshare.engine.run import DEFAULT_CHUNK_BLOCKS
+
+    if chunk_size is None:
+        return DEFAULT_CHUNK_BLOCKS
+    if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
+        raise SpecError(f"got {chunk_size!r}; allowed: an integer >= 1 (draws, rounded up to whole blocks of "
+                        f"{BLOCK_SIZE})", field="--chunk-size")
+    return -(-chunk_size // BLOCK_SIZE)
+
+
+def _check_point(base_toml: str, overrides: Sequence[str], source: str, label: str) -> str:
+    """Load and lever-check one point; return its scenario hash (errors name ``label``)."""
+    from burdenshare.engine.plan import build_plan, check_levers
+    from burdenshare.scenario import loads_scenario, scenario_hash
+
+    try:
+        scenario = loads_scenario(base_toml, list(overrides), source=source)
+        check_levers(scenario, build_plan(scenario))
+    except BurdenshareError as exc:
+        inner = f"{exc.field}: {exc.message}" if exc.field else exc.message
+        raise type(exc)(inner, field=label) from None
+    return scenario_hash(scenario)
+
+
+def sweep(
+    scenario: str | Path,
+    grid: Sequence[str] = (),
+    *,
+    draws: int = 10_000,
+    seed: int = 0,
+    overrides: Sequence[str] = (),
+    store: ResultsStore | str | Path | None = None,
+    backend: str = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
+    chunk_size: int | None = None,
+    bank_size: int | None = None,
+    progress: ProgressFn | None = None,
+    on_start: Callable[[str], None] | None = None,
+) -> SweepResult:
+    """Run ``scenario`` at every point of ``grid`` with common random numbers; record it.
+
+    Parameters
+    ----------
+    scenario
+        Bundled scenario name or TOML path.
+    grid
+        Axes ``path.to.field=V1,V2,...`` (values read as TOML); none gives one point.
+    draws, seed
+        Draws per point (>= 1) and the seed shared by every point.
+    overrides
+        ``--set`` overrides applied before the grid's.
+    store
+        An open store, or the path of one (default ``./burdenshare.duckdb``).
+    backend, scheduler, workers
+        ``local`` or ``dask`` (:mod:`burdenshare.backends`).
+    chunk_size
+        Draws per unit, rounded up to whole engine blocks (default 64 blocks); never changes results.
+    bank_size
+        Level-II parameter sets of the consent tables (default the engine's).
+    progress
+        Called after each committed unit.
+    on_start
+        Called with the run id once the run is recorded.
+
+    Returns
+    -------
+    SweepResult
+
+    Raises
+    ------
+    ScenarioError
+        A bad grid axis or value, named (nothing is recorded).
+    SpecError
+        Bad draws, seed, chunk size or backend options.
+    StoreError
+        The store cannot be used.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "s.duckdb"
+    >>> r = sweep("sma-2020", ["levers.transparency=0,1"], draws=1024, seed=1, store=path,
+    ...           overrides=["protocol.n_steps=3", "levers.allowed_durations=[1]"])
+    >>> [row["point"] for row in r.to_json()["rows"]]
+    [{'levers.transparency': 0}, {'levers.transparency': 1}]
+    """
+    from burdenshare.engine.consent import DEFAULT_BANK_SIZE
+    from burdenshare.engine.run import MAX_DRAWS
+    from burdenshare.scenario import dump_scenario, load_scenario
+
+    if isinstance(draws, bool) or not isinstance(draws, int) or not 1 <= draws <= MAX_DRAWS:
+        raise SpecError(f"got {draws!r}; allowed: an integer in 1..{MAX_DRAWS}", field="--draws")
+    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+        raise SpecError(f"got {seed!r}; allowed: an integer >= 0", field="--seed")
+    bank = DEFAULT_BANK_SIZE if bank_size is None else int(bank_size)
+    if not 1 <= bank <= 256:
+        raise SpecError(f"got {bank_size!r}; allowed: 1..256", field="bank_size")
+    blocks = _blocks_per_chunk(chunk_size)
+    if backend not in ("local", "dask"):
+        raise SpecError(f"got {backend!r}; allowed: local, dask", field="--backend")
+    if backend == "local" and (scheduler is not None or workers is not None):
+        raise SpecError("--scheduler and --workers need --backend dask", field="--backend")
+    axes = parse_grid(grid)
+    base = load_scenario(scenario, list(overrides))  # the name and overrides must be valid on their own
+    base_toml = dump_scenario(load_scenario(scenario))
+    source = str(scenario)
+    for a in axes:  # each value alone, to name it
+        for t in a.texts:
+            _check_point(base_toml, [*overrides, f"{a.path}={t}"], source, f"--grid {a.path}={t}")
+    points = grid_points(axes)
+    hashes = [_check_point(base_toml, [*overrides, *ovr], source, "--grid " + " ".join(ovr) if ovr else "--set")
+              for ovr, _ in points]
+    own = not isinstance(store, ResultsStore)
+    st = open_store(store) if own else store  # type: ignore[arg-type]
+    try:
+        from burdenshare.engine import BLOCK_SIZE
+
+        n_chunks = -(-draws // (blocks * BLOCK_SIZE))
+        run_id = st.create_run(
+            kind="sweep", scenario=str(base.name), scenario_toml=base_toml, overrides=list(overrides), seed=seed,
+            draws=draws, backend=backend, grid=[[a.path, list(a.texts)] for a in axes], chunk_blocks=blocks,
+            n_chunks=n_chunks, points=[(ovr, vals, h) for (ovr, vals), h in zip(points, hashes)],
+            options={"bank_size": bank, "source": source})
+        if on_start is not None:
+            on_start(run_id)
+        return _execute(st, run_id, backend=backend, scheduler=scheduler, workers=workers, progress=progress)
+    finally:
+        if own:
+            st.close()
+
+
+def resume_sweep(
+    run_id: str,
+    *,
+    store: ResultsStore | str | Path | None = None,
+    backend: str = "local",
+    scheduler: str | None = None,
+    workers: int | None = None,
+    progress: ProgressFn | None = None,
+) -> SweepResult:
+    """Finish an interrupted run: compute only the units not committed, then summarise.
+
+    Everything that defines the results (scenario text, overrides, grid, seed, draws, chunking,
+    bank size) is read from the store; the backend may differ from the first attempt.  The rows
+    end exactly as those of an uninterrupted run.  A complete run is returned as recorded.
+
+    Raises
+    ------
+    StoreError
+        No such run, a summary-only run, a run recorded by another package version, or a
+        scenario that no longer loads to the recorded hash.
+    """
+    own = not isinstance(store, ResultsStore)
+    st = open_store(store, create=False) if own else store  # type: ignore[arg-type]
+    try:
+        rec = st.run(run_id)
+        if backend == "local" and (scheduler is not None or workers is not None):
+            raise SpecError("--scheduler and --workers need --backend dask", field="--backend")
+        return _execute(st, run_id, backend=backend, scheduler=scheduler, workers=workers, progress=progress,
+                        check=rec.status != "complete")
+    finally:
+        if own:
+            st.close()
+
+
+def _execute(st: ResultsStore, run_id: str, *, backend: str, scheduler: str | None, workers: int | None,
+             progress: ProgressFn | None, check: bool = False) -> SweepResult:
+    """Run the missing units of a recorded run, summarise every point from its stored rows."""
+    from burdenshare import __version__
+    from burdenshare.engine import BLOCK_SIZE, RunResult
+    from burdenshare.scenario import scenario_hash
+
+    rec = st.run(run_id)
+    pts = st.points(run_id)
+    if rec.status == "complete" and all(p["summary"] is not None for p in pts):
+        return SweepResult(run_id, [p["values"] for p in pts], [p["summary"] for p in pts])
+    if rec.summary_only:
+        raise StoreError(f"run {run_id} was recorded with --summary-only; it cannot be resumed", field="RUN_ID")
+    if rec.version != __version__:
+        raise StoreError(f"run {run_id} was recorded by burdenshare {rec.version}; this is {__version__}, whose "
+                         "draws may differ: rerun it", field="RUN_ID")
+    source = str(rec.options.get("source", rec.scenario))
+    bank_size = int(rec.options.get("bank_size", 4))
+    setups = {p["point"]: (rec.scenario_toml, [*rec.overrides, *p["overrides"]], rec.seed, bank_size, source)
+              for p in pts}
+    if check:
+        for p in pts:
+            h = _check_point(rec.scenario_toml, setups[p["point"]][1], source, f"point {p['point']}")
+            if h != p["scenario_hash"]:
+                raise StoreError(f"point {p['point']} of run {run_id} no longer loads to its recorded scenario hash",
+                                 field="RUN_ID")
+    done = st.chunks_done(run_id)
+    per = rec.chunk_blocks
+    n_blocks = -(-rec.draws // BLOCK_SIZE)
+    units = [Unit(p["point"], c, c * per, min(per, n_blocks - c * per))
+             for p in pts for c in range(rec.n_chunks) if (p["point"], c) not in done]
+    total = len(pts) * rec.n_chunks
+    count = len(done)
+    with make_backend(backend, scheduler=scheduler, workers=workers) as be:
+        results, get_setup = be.run(setups, units, rec.draws)
+        for res in results:
+            st.write_unit(run_id, res.unit.point, res.unit.chunk, res.draw, res.params, res.outcomes, res.worker)
+            count += 1
+            if progress is not None:
+                progress(count, total, res.unit)
+        summaries = []
+        for p in pts:
+            setup = get_setup(p["point"])
+            draw, _, params, outcomes = st.read_rows(run_id, p["point"])
+            if draw.size != rec.draws or (draw.size and (draw[0] != 0 or draw[-1] != rec.draws - 1)):
+                raise StoreError(f"run {run_id} point {p['point']} has {draw.size} rows, expected {rec.draws}")
+            result = RunResult(scenario=str(setup.scenario.name), scenario_hash=scenario_hash(setup.scenario),
+                               seed=rec.seed, draws=rec.draws, plan=setup.plan, bank=setup.bank, params=params,
+                               outcomes=outcomes, version=rec.version, _scenario_obj=setup.scenario)
+            summary = result.summary()
+            st.set_summary(run_id, p["point"], summary)
+            summaries.append(summary)
+    st.complete(run_id)
+    return SweepResult(run_id, [p["values"] for p in pts], summaries)

@@ -1,0 +1,274 @@
+"""Where the work units of a sweep run: in this process (``local``) or on Dask workers (``dask``).
+
+A **unit** is one grid point x one chunk of whole engine blocks
+(:data:`~burdenshare.engine.BLOCK_SIZE` draws each).  Block *b* is always drawn from
+``SeedSequence(seed, spawn_key=(b,))`` (``docs/simulation.md`` §1), so a unit's rows depend only
+on (scenario, seed, blocks), never on where or in which order it runs: the local and the Dask
+backends give bit-identical rows.  A backend yields finished units *in order of completion*;
+the caller (:mod:`burdenshare.analysis.sweep`) commits each one to the store in its own
+transaction.
+
+:func:`point_setup` builds a grid point's static inputs (plan, exact consent tables) once;
+:func:`unit_arrays` computes one unit from it, exactly as the loop of
+:func:`burdenshare.engine.simulate` does for its chunks (a test checks that the units,
+concatenated, equal ``simulate``'s arrays).
+
+Dask is imported only inside :class:`DaskBackend` (extra ``distributed``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from burdenshare.errors import SpecError
+
+__all__ = ["Backend", "DaskBackend", "LocalBackend", "PointSetup", "Unit", "UnitResult", "make_backend",
+           "point_setup", "unit_arrays"]
+
+BackendName = Literal["local", "dask"]
+
+
+@dataclass(frozen=True)
+class PointSetup:
+    """The static inputs of one grid point.
+
+    Attributes
+    ----------
+    scenario
+        The validated scenario (base text + overrides + grid overrides).
+    plan, bank, layout
+        :class:`~burdenshare.engine.plan.Plan`, the exact
+        :class:`~burdenshare.engine.consent.ConsentBank` and the draw layout.
+    seed
+        The run's seed.
+    """
+
+    scenario: Any
+    plan: Any
+    bank: Any
+    layout: Any
+    seed: int
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    """One unit of work: grid point ``point``, chunk ``chunk`` = blocks ``start_block ..``."""
+
+    point: int
+    chunk: int
+    start_block: int
+    n_blocks: int
+
+
+@dataclass(frozen=True)
+class UnitResult:
+    """A finished unit: draw indices, parameter and outcome columns, and who computed it."""
+
+    unit: Unit
+    draw: NDArray[np.int64]
+    params: dict[str, NDArray[Any]]
+    outcomes: dict[str, NDArray[Any]]
+    worker: str
+
+
+def point_setup(scenario_toml: str, overrides: Sequence[str], seed: int, bank_size: int, source: str) -> PointSetup:
+    """Load one grid point's scenario from text + overrides and build its plan and consent tables.
+
+    Raises
+    ------
+    ScenarioError
+        The overrides do not give a valid scenario, or levers the engine cannot play.
+    """
+    from burdenshare.engine.consent import build_consent_bank
+    from burdenshare.engine.draws import DrawLayout
+    from burdenshare.engine.plan import build_plan, check_levers
+    from burdenshare.scenario import loads_scenario
+
+    scenario = loads_scenario(scenario_toml, list(overrides), source=source)
+    plan = build_plan(scenario)
+    check_levers(scenario, plan)
+    bank = build_consent_bank(scenario, plan, int(seed), int(bank_size))
+    layout = DrawLayout.from_scenario(scenario, plan.n_rounds)
+    return PointSetup(scenario, plan, bank, layout, int(seed))
+
+
+def unit_arrays(setup: PointSetup, start_block: int, n_blocks: int, draws: int
+                ) -> tuple[NDArray[np.int64], dict[str, NDArray[Any]], dict[str, NDArray[Any]]]:
+    """Draw and play blocks ``start_block .. start_block + n_blocks - 1`` (cut at ``draws``).
+
+    Returns
+    -------
+    draw, params, outcomes
+        Global draw indices and the columns of :class:`~burdenshare.engine.RunResult` for them.
+    """
+    from burdenshare.engine.draws import draw_range
+    from burdenshare.engine.kernel import run_kernel
+    from burdenshare.engine.plan import draw_columns
+    from burdenshare.engine.reference import FLOAT_OUTPUTS, INT_OUTPUTS
+    from burdenshare.engine.run import _PARAM_COLUMNS  # the engine's per-draw kernel columns, in its order
+
+    bank, layout = setup.bank, setup.layout
+    chunk = draw_range(layout, setup.seed, start_block, n_blocks, draws)
+    cols = draw_columns(setup.scenario, layout, chunk, bank.size)
+    oi, of = run_kernel(setup.plan, bank.table, bank.winset, cols, chunk.u_vote, bank.offset)
+    params: dict[str, NDArray[Any]] = {k: np.ascontiguousarray(cols[k]) for k in _PARAM_COLUMNS}
+    for j, path in enumerate(layout.params):
+        params[f"param:{path}"] = np.ascontiguousarray(chunk.params[:, j])
+    for j, path in enumerate(bank.params):
+        params[f"param:{path}"] = bank.values[params["bank"], j]
+    outcomes: dict[str, NDArray[Any]] = {n: np.ascontiguousarray(oi[:, j]) for j, n in enumerate(INT_OUTPUTS)}
+    outcomes.update({n: np.ascontiguousarray(of[:, j]) for j, n in enumerate(FLOAT_OUTPUTS)})
+    return chunk.index.astype(np.int64), params, outcomes
+
+
+class Backend:
+    """Runs units; subclasses :class:`LocalBackend` and :class:`DaskBackend`."""
+
+    name: str = "?"
+
+    def __enter__(self) -> Backend:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release resources (a cluster)."""
+
+    def run(self, setups: dict[int, tuple[str, Sequence[str], int, int, str]], units: Sequence[Unit],
+            draws: int) -> tuple[Iterator[UnitResult], Any]:
+        """Start ``units``; return an iterator over finished units and a getter of point setups.
+
+        ``setups[p]`` are the :func:`point_setup` arguments of point ``p``.  The getter,
+        called with a point, returns its :class:`PointSetup` (for summaries).
+        """
+        raise NotImplementedError
+
+
+class LocalBackend(Backend):
+    """Units one after another in this process (worker ``"local"``)."""
+
+    name = "local"
+
+    def run(self, setups: dict[int, tuple[str, Sequence[str], int, int, str]], units: Sequence[Unit],
+            draws: int) -> tuple[Iterator[UnitResult], Any]:
+        """See :meth:`Backend.run`."""
+        cache: dict[int, PointSetup] = {}
+
+        def get(p: int) -> PointSetup:
+            if p not in cache:
+                cache.clear()  # one point's tables at a time
+                cache[p] = point_setup(*setups[p])
+            return cache[p]
+
+        def it() -> Iterator[UnitResult]:
+            for u in units:
+                d, pa, oc = unit_arrays(get(u.point), u.start_block, u.n_blocks, draws)
+                yield UnitResult(u, d, pa, oc, "local")
+
+        return it(), get
+
+
+def _dask_unit(setup: PointSetup, unit: Unit, draws: int) -> UnitResult:
+    from distributed import get_worker
+
+    d, pa, oc = unit_arrays(setup, unit.start_block, unit.n_blocks, draws)
+    try:
+        who = str(get_worker().address)
+    except ValueError:  # pragma: no cover - run outside a worker
+        who = "dask"
+    return UnitResult(unit, d, pa, oc, who)
+
+
+class DaskBackend(Backend):
+    """Units as Dask tasks on a :class:`distributed.LocalCluster` or at a scheduler address.
+
+    Parameters
+    ----------
+    scheduler
+        Address of a running scheduler (``tcp://host:8786``); ``None`` starts a local cluster of
+        processes.
+    workers
+        Worker processes of the local cluster (default 2), one thread each.
+
+    Raises
+    ------
+    SpecError
+        Dask is not installed (extra ``distributed``), or the scheduler cannot be reached.
+    """
+
+    name = "dask"
+
+    def __init__(self, scheduler: str | None = None, workers: int | None = None) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:  # pragma: no cover - depends on the install
+            raise SpecError("the Dask backend needs the extra 'distributed' (pip install burdenshare[distributed])",
+                            field="--backend") from None
+        self._cluster = None
+        if scheduler is None:
+            n = 2 if workers is None else int(workers)
+            if n < 1:
+                raise SpecError(f"got {n}; allowed: an integer >= 1", field="--workers")
+            self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                         dashboard_address=None, silence_logs=40)
+            self.client = Client(self._cluster)
+        else:
+            try:
+                self.client = Client(scheduler, timeout=10)
+            except OSError as exc:
+                raise SpecError(f"cannot reach the Dask scheduler {scheduler!r}: {exc}", field="--scheduler") from None
+
+    def close(self) -> None:
+        """Close the client and any cluster this backend started."""
+        self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+    def run(self, setups: dict[int, tuple[str, Sequence[str], int, int, str]], units: Sequence[Unit],
+            draws: int) -> tuple[Iterator[UnitResult], Any]:
+        """See :meth:`Backend.run`: one setup task per point, one task per unit depending on it."""
+        from distributed import as_completed
+
+        client = self.client
+        futs: dict[int, Any] = {}
+
+        def setup_future(p: int) -> Any:
+            if p not in futs:
+                futs[p] = client.submit(point_setup, *setups[p], pure=False, key=f"setup-{p}-{id(self)}")
+            return futs[p]
+
+        tasks = [client.submit(_dask_unit, setup_future(u.point), u, draws, pure=False) for u in units]
+
+        def it() -> Iterator[UnitResult]:
+            for fut in as_completed(tasks):
+                res = fut.result()
+                fut.release()
+                yield res
+
+        def get(p: int) -> PointSetup:
+            return setup_future(p).result()
+
+        return it(), get
+
+
+def make_backend(name: str, *, scheduler: str | None = None, workers: int | None = None) -> Backend:
+    """The backend called ``name`` (``local`` or ``dask``).
+
+    Raises
+    ------
+    SpecError
+        Unknown name, or ``--scheduler``/``--workers`` given to the local backend.
+    """
+    if name == "local":
+        if scheduler is not None:
+            raise SpecError("--scheduler needs --backend dask", field="--scheduler")
+        return LocalBackend()
+    if name == "dask":
+        return DaskBackend(scheduler, workers)
+    raise SpecError(f"got {name!r}; allowed: local, dask", field="--backend")
