@@ -33,6 +33,9 @@ SetOption = typer.Option(
     help="Override a scenario field: path.to.field=VALUE (VALUE read as TOML). Repeatable.",
 )
 JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
+StoreOption = typer.Option(
+    None, "--store", metavar="PATH", help="Results store (DuckDB file; default ./burdenshare.duckdb or $BURDENSHARE_STORE)."
+)
 
 
 def _print_json(payload: Any) -> None:
@@ -184,8 +187,10 @@ def run_cmd(
     seed: int = typer.Option(0, "--seed", help="Seed (integer >= 0); same seed, same output."),
     overrides: list[str] | None = SetOption,
     as_json: bool = JsonOption,
+    store_path: str | None = StoreOption,
+    summary_only: bool = typer.Option(False, "--summary-only", help="Record the run and its summary, not its rows."),
 ) -> None:
-    """Simulate the two-level negotiation over many draws and print the summary."""
+    """Simulate the two-level negotiation over many draws, record it in the store, print the summary."""
     from burdenshare.engine import simulate
     from burdenshare.engine.run import summary_rows
     from burdenshare.scenario import load_scenario
@@ -195,7 +200,15 @@ def run_cmd(
     if seed < 0:
         raise ScenarioError(f"got {seed}; allowed: an integer >= 0", field="--seed")
     scenario = load_scenario(scenario_name, overrides or ())
-    summary = simulate(scenario, draws=draws, seed=seed).summary()
+    from burdenshare.scenario import dump_scenario
+    from burdenshare.store import open_store
+
+    with open_store(store_path) as store:  # before simulating: a locked or corrupt store fails at once
+        result = simulate(scenario, draws=draws, seed=seed)
+        run_id = store.record_result(result, scenario_toml=dump_scenario(load_scenario(scenario_name)),
+                                     overrides=list(overrides or ()), summary_only=summary_only)
+        typer.echo(f"recorded as run {run_id} in {store.path}", err=True)
+    summary = result.summary()
     if as_json:
         _print_json(summary)
         return
@@ -312,6 +325,175 @@ def solve_cmd(
                       "-" if r.duration_years is None else str(r.duration_years), "yes" if r.accepted else "no",
                       "-" if r.p_consent is None else f"{r.p_consent:.3f}", f"{r.p_agreement:.3f}")
     console.print(table)
+
+
+# --------------------------------------------------------------------------- runs (results store), sweep
+
+runs_app = typer.Typer(help="List, show and export the runs in the results store.", no_args_is_help=True)
+app.add_typer(runs_app, name="runs")
+
+
+@runs_app.command("list")
+def runs_list(store_path: str | None = StoreOption, as_json: bool = JsonOption) -> None:
+    """List the recorded runs, newest first."""
+    from burdenshare.store import open_store
+
+    with open_store(store_path, read_only=True) as store:
+        recs = store.runs()
+        counts = {r.run_id: len(store.chunks_done(r.run_id)) for r in recs}
+    if as_json:
+        _print_json([r.to_json(with_toml=False) for r in recs])
+        return
+    from rich.table import Table
+
+    table = Table("id", "created", "kind", "scenario", "points", "draws", "seed", "backend", "status", "units")
+    for r in recs:
+        table.add_row(r.run_id, r.created, r.kind, r.scenario, str(r.n_points), str(r.draws), str(r.seed), r.backend,
+                      r.status, f"{counts[r.run_id]}/{r.n_points * r.n_chunks}")
+    _console().print(table)
+
+
+@runs_app.command("show")
+def runs_show(
+    run_id: str = typer.Argument(..., metavar="RUN_ID"),
+    store_path: str | None = StoreOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Show one run: its record, grid points and summaries."""
+    from burdenshare.store import open_store
+
+    with open_store(store_path, read_only=True) as store:
+        rec = store.run(run_id)
+        points = store.points(run_id)
+        units, rows = len(store.chunks_done(run_id)), store.row_count(run_id)
+    if as_json:
+        _print_json({**rec.to_json(), "units_done": units, "rows": rows, "points": points})
+        return
+    console = _console()
+    for key, value in rec.to_json(with_toml=False).items():
+        if key != "columns":
+            console.print(f"{key}: {value}", markup=False, highlight=False)
+    console.print(f"units done: {units}/{rec.n_points * rec.n_chunks}; rows: {rows}", markup=False)
+    from rich.table import Table
+
+    table = Table("point", "values", "P(agreement)", "P(ratified)", "increase p50 %")
+    for p in points:
+        s = p["summary"] or {}
+        inc = (s.get("increase_pct") or {}).get("p50")
+        table.add_row(str(p["point"]), json.dumps(p["values"]), _fmt(s.get("p_agreement")), _fmt(s.get("p_ratified")),
+                      _fmt(inc, ".1f"))
+    console.print(table)
+
+
+def _fmt(x: Any, spec: str = ".3f") -> str:
+    return "n/a" if x is None else format(x, spec)
+
+
+@runs_app.command("export")
+def runs_export(
+    run_id: str = typer.Argument(..., metavar="RUN_ID"),
+    fmt: str = typer.Option("parquet", "--format", help="parquet or csv."),
+    out: str = typer.Option(..., "--out", metavar="PATH", help="Output file (written whole, then renamed)."),
+    store_path: str | None = StoreOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Export a run's outcome rows to Parquet or CSV."""
+    from burdenshare.store import open_store
+
+    with open_store(store_path, read_only=True) as store:
+        n = store.export(run_id, out, fmt)
+    if as_json:
+        _print_json({"run_id": run_id, "format": fmt.lower(), "out": out, "rows": n})
+    else:
+        typer.echo(f"wrote {n} rows of run {run_id} to {out}")
+
+
+def _progress_reporter(mode: str) -> Any:
+    """A context manager giving (on_start, progress) callbacks: a rich bar, lines on stderr, or nothing."""
+    import contextlib
+
+    if mode not in ("auto", "bar", "lines", "none"):
+        raise ScenarioError(f"got {mode!r}; allowed: auto, bar, lines, none", field="--progress")
+    if mode == "auto":
+        mode = "bar" if sys.stderr.isatty() else "none"
+
+    @contextlib.contextmanager
+    def cm() -> Any:
+        if mode == "none":
+            yield None, None
+        elif mode == "lines":
+            def start(rid: str) -> None:
+                print(f"run {rid}", file=sys.stderr, flush=True)
+
+            def step(done: int, total: int, unit: Any) -> None:
+                print(f"unit {done}/{total} committed (point {unit.point}, chunk {unit.chunk})", file=sys.stderr,
+                      flush=True)
+
+            yield start, step
+        else:
+            from rich.console import Console
+            from rich.progress import Progress
+
+            with Progress(console=Console(stderr=True), transient=True) as bar:
+                task = bar.add_task("sweep", total=None)
+
+                def start_bar(rid: str) -> None:
+                    bar.update(task, description=f"run {rid}")
+
+                def step_bar(done: int, total: int, unit: Any) -> None:
+                    bar.update(task, completed=done, total=total)
+
+                yield start_bar, step_bar
+
+    return cm()
+
+
+@app.command("sweep")
+def sweep_cmd(
+    scenario_name: str | None = typer.Argument(None, metavar="SCENARIO", help="Bundled scenario name or TOML path."),
+    grid: list[str] | None = typer.Option(None, "--grid", help="Axis path.to.field=V1,V2,... (TOML values). Repeatable."),
+    draws: int = typer.Option(10_000, "--draws", help="Monte-Carlo draws per grid point."),
+    seed: int = typer.Option(0, "--seed", help="Seed shared by every point (common random numbers)."),
+    overrides: list[str] | None = SetOption,
+    backend: str = typer.Option("local", "--backend", help="local or dask."),
+    scheduler: str | None = typer.Option(None, "--scheduler", metavar="ADDRESS", help="Dask scheduler address."),
+    workers: int | None = typer.Option(None, "--workers", help="Workers of the local Dask cluster (default 2)."),
+    chunk_size: int | None = typer.Option(None, "--chunk-size", help="Draws per unit (whole blocks of 1024)."),
+    resume: str | None = typer.Option(None, "--resume", metavar="RUN_ID", help="Finish an interrupted run."),
+    progress: str = typer.Option("auto", "--progress", help="auto (bar on a terminal), bar, lines, none."),
+    store_path: str | None = StoreOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Run a scenario over a grid of overrides with common random numbers; record and summarise it."""
+    from burdenshare.analysis.sweep import resume_sweep, sweep
+
+    if resume is not None:
+        if scenario_name is not None or grid or overrides or chunk_size is not None:
+            raise ScenarioError("--resume reads the scenario, grid, overrides, draws, seed and chunking from the "
+                                "store; give none of them", field="--resume")
+    elif scenario_name is None:
+        raise ScenarioError("missing SCENARIO (or --resume RUN_ID)", field="SCENARIO")
+    with _progress_reporter(progress) as (on_start, step):
+        if resume is not None:
+            result = resume_sweep(resume, store=store_path, backend=backend, scheduler=scheduler, workers=workers,
+                                  progress=step)
+        else:
+            result = sweep(scenario_name, grid or (), draws=draws, seed=seed, overrides=overrides or (),
+                           store=store_path, backend=backend, scheduler=scheduler, workers=workers,
+                           chunk_size=chunk_size, progress=step, on_start=on_start)
+    data = result.to_json()
+    if as_json:
+        _print_json(data)
+        return
+    from rich.table import Table
+
+    table = Table("point", "P(agreement)", "P(ratified)", "increase p50 %", "mean P(consent)",
+                  title=f"burdenshare sweep, run {data['run_id']}")
+    for row in data["rows"]:
+        inc = (row["increase_pct"] or {}).get("p50")
+        table.add_row(", ".join(f"{k}={v}" for k, v in row["point"].items()) or "-", _fmt(row["p_agreement"]),
+                      _fmt(row["p_ratified"]), _fmt(inc, ".1f"), _fmt(row["mean_p_consent"]))
+    _console().print(table)
 
 
 # --------------------------------------------------------------------------- entry point
