@@ -1,0 +1,151 @@
+"""Tests of the results store (``burdenshare.store``) and ``burdenshare run --store`` / ``runs``."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import textwrap
+
+import duckdb
+import numpy as np
+import pytest
+
+from burdenshare.cli import main
+from burdenshare.engine import simulate
+from burdenshare.scenario import dump_scenario, load_scenario, loads_scenario, scenario_hash
+from burdenshare.store import StoreError, open_store
+
+#: A small variant of sma-2020 (3 rounds, one-year deals): cheap consent tables.
+SMALL = ["protocol.n_steps=3", "levers.allowed_durations=[1]"]
+SMALL_ARGS = [a for o in SMALL for a in ("--set", o)]
+
+
+@pytest.fixture(scope="module")
+def result():
+    return simulate(load_scenario("sma-2020", SMALL), draws=3000, seed=4)
+
+
+def test_round_trip_rows_equal_run_result_arrays(tmp_path, result):
+    with open_store(tmp_path / "s.duckdb") as st:
+        rid = st.record_result(result, scenario_toml=dump_scenario(load_scenario("sma-2020")), overrides=SMALL,
+                               chunk_blocks=1)
+        draw, worker, params, outcomes = st.read_rows(rid)
+        rec = st.run(rid)
+        assert st.chunks_done(rid) == {(0, 0), (0, 1), (0, 2)}
+        summary = st.points(rid)[0]["summary"]
+    np.testing.assert_array_equal(draw, np.arange(3000))
+    assert set(worker.tolist()) == {"local"}
+    assert list(params) == list(result.params) and list(outcomes) == list(result.outcomes)
+    for src, back in ((result.params, params), (result.outcomes, outcomes)):
+        for k, v in src.items():
+            assert back[k].dtype == v.dtype, k
+            np.testing.assert_array_equal(back[k], v, err_msg=k)  # exact (NaN == NaN)
+    assert rec.status == "complete" and rec.seed == 4 and rec.draws == 3000 and rec.overrides == SMALL
+    assert rec.scenario_hash == result.scenario_hash and rec.kind == "run" and rec.backend == "local"
+    assert scenario_hash(loads_scenario(rec.scenario_toml, rec.overrides)) == result.scenario_hash  # reloadable
+    assert json.dumps(summary, sort_keys=True) == json.dumps(result.summary(), sort_keys=True)
+
+
+def test_duplicate_unit_is_refused_and_nothing_written(tmp_path, result):
+    with open_store(tmp_path / "s.duckdb") as st:
+        rid = st.record_result(result, scenario_toml="x", chunk_blocks=4)
+        n = st.row_count(rid)
+        with pytest.raises(StoreError, match="already recorded"):
+            st.write_unit(rid, 0, 0, result.index[:5], {k: v[:5] for k, v in result.params.items()},
+                          {k: v[:5] for k, v in result.outcomes.items()}, "local")
+        assert st.row_count(rid) == n
+
+
+def test_export_parquet_and_csv_atomic(tmp_path, result):
+    path = tmp_path / "s.duckdb"
+    with open_store(path) as st:
+        rid = st.record_result(result, scenario_toml="x")
+        assert st.export(rid, tmp_path / "o.parquet", "parquet") == 3000
+        assert st.export(rid, tmp_path / "o.csv", "CSV") == 3000
+        with pytest.raises(StoreError, match="--format"):
+            st.export(rid, tmp_path / "o.json", "json")
+        with pytest.raises(StoreError, match="does not exist"):
+            st.export(rid, tmp_path / "nope" / "o.csv", "csv")
+    got = duckdb.sql(f"SELECT draw, amount_krw, r_us, seed, scenario_hash FROM '{tmp_path / 'o.parquet'}' ORDER BY draw"
+                     ).fetchnumpy()
+    np.testing.assert_array_equal(got["r_us"], result.params["r_us"])
+    assert set(got["seed"].tolist()) == {4} and set(got["scenario_hash"].tolist()) == {result.scenario_hash}
+    assert (tmp_path / "o.csv").read_text().count("\n") == 3001
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["o.csv", "o.parquet", "s.duckdb"]  # no temp files left
+
+
+def test_run_cli_records_rows_and_summary_only(tmp_path, capsys):
+    store = str(tmp_path / "s.duckdb")
+    assert main(["run", "sma-2020", *SMALL_ARGS, "--draws", "1500", "--seed", "2", "--json", "--store", store]) == 0
+    out = capsys.readouterr()
+    summary = json.loads(out.out)
+    assert "recorded as run" in out.err
+    assert main(["run", "sma-2020", *SMALL_ARGS, "--draws", "1500", "--store", store, "--summary-only"]) == 0
+    capsys.readouterr()
+    assert main(["runs", "list", "--store", store, "--json"]) == 0
+    runs = json.loads(capsys.readouterr().out)
+    assert len(runs) == 2 and {r["summary_only"] for r in runs} == {True, False}
+    full = next(r for r in runs if not r["summary_only"])
+    only = next(r for r in runs if r["summary_only"])
+    assert main(["runs", "show", full["run_id"], "--store", store, "--json"]) == 0
+    shown = json.loads(capsys.readouterr().out)
+    assert shown["rows"] == 1500 and shown["points"][0]["summary"] == summary and shown["status"] == "complete"
+    assert main(["runs", "show", only["run_id"], "--store", store, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"] == 0
+    assert main(["runs", "export", only["run_id"], "--store", store, "--out", str(tmp_path / "x.csv"),
+                 "--format", "csv"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "summary-only" in err and not (tmp_path / "x.csv").exists()
+    assert main(["runs", "export", full["run_id"], "--store", store, "--out", str(tmp_path / "x.csv"),
+                 "--format", "csv", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["rows"] == 1500
+    assert main(["runs", "show", "000000000000", "--store", store]) == 2
+    assert "no run" in capsys.readouterr().err
+
+
+def _one_line_error(capsys, argv: list[str]) -> str:
+    code = main(argv)
+    out = capsys.readouterr()
+    assert code == 2, out
+    assert out.err.count("\n") == 1 and out.err.startswith("error:") and "Traceback" not in out.err
+    return out.err
+
+
+def test_corrupt_store_is_a_clear_error_and_not_replaced(tmp_path, capsys):
+    bad = tmp_path / "bad.duckdb"
+    payload = np.random.default_rng(0).bytes(20_000)
+    bad.write_bytes(payload)
+    for argv in (["run", "sma-2020", "--draws", "10", "--store", str(bad)], ["runs", "list", "--store", str(bad)],
+                 ["sweep", "sma-2020", *SMALL_ARGS, "--draws", "10", "--store", str(bad)]):
+        err = _one_line_error(capsys, argv)
+        assert "not a DuckDB database" in err
+    assert bad.read_bytes() == payload
+    other = tmp_path / "other.duckdb"
+    duckdb.connect(str(other)).execute("CREATE TABLE t (a INT)").close()
+    assert "not a burdenshare store" in _one_line_error(capsys, ["runs", "list", "--store", str(other)])
+    assert "no store" in _one_line_error(capsys, ["runs", "list", "--store", str(tmp_path / "none.duckdb")])
+    assert not (tmp_path / "none.duckdb").exists()
+
+
+def test_locked_store_is_a_clear_error(tmp_path, capsys):
+    path = tmp_path / "s.duckdb"
+    open_store(path).close()
+    holder = subprocess.Popen(
+        [sys.executable, "-c", textwrap.dedent(f"""
+            import duckdb, sys, time
+            con = duckdb.connect({str(path)!r})
+            print("locked", flush=True)
+            sys.stdin.read()
+        """)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "locked"
+        for argv in (["runs", "list", "--store", str(path)],
+                     ["run", "sma-2020", "--draws", "10", "--store", str(path)]):
+            err = _one_line_error(capsys, argv)
+            assert "in use by another process" in err
+    finally:
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert main(["runs", "list", "--store", str(path), "--json"]) == 0  # usable again once released
+    assert json.loads(capsys.readouterr().out) == []
