@@ -18,7 +18,7 @@ from burdenshare.errors import ScenarioError, SpecError
 from burdenshare.scenario import load_scenario
 
 # Variants that make agreements frequent: the host submits every signed text, the US concedes early.
-IMMEDIATE = ["parties.host_executive.submission=immediate", "strategies.us.kind=conceder", "strategies.us.exponent=3"]
+IMMEDIATE = ["parties.host_executive.submission=immediate", "strategies.us.kind=conceder", "strategies.us.exponent=0.3333333333333333"]
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +128,7 @@ def test_larger_us_ask_lowers_consent():
             "strategies.rok.reservation_value_krw=1.9e12", "uncertainty.1.low=1.85e12", "uncertainty.1.high=1.95e12",
             "parties.principal.reservation_value_krw=1.0e12", "uncertainty.2.low=1.0e12", "uncertainty.2.high=1.1e12",
             "uncertainty.3.low=0.0", "uncertainty.3.high=1e-9",  # no change of US administration
-            "strategies.rok.kind=conceder", "strategies.rok.exponent=5"]
+            "strategies.rok.kind=conceder", "strategies.rok.exponent=0.2"]
     low = simulate(load_scenario("sma-2020", base + ["levers.us_ask_usd=1.1e9"]), 2048, 0, bank_size=1).summary()
     high = simulate(load_scenario("sma-2020", base + ["levers.us_ask_usd=1.5e9"]), 2048, 0, bank_size=1).summary()
     assert low["mean_p_consent"] > high["mean_p_consent"]
@@ -168,7 +168,7 @@ def test_no_counter_move_more_worker_days(sma):
 
 def test_april_2020_case_president_rejects_plus_13_percent_before_the_election():
     """A US negotiator who concedes to about +13 % before November sees the President reject it (Iida 1996)."""
-    s = load_scenario("sma-2020", ["strategies.us.kind=conceder", "strategies.us.exponent=5",
+    s = load_scenario("sma-2020", ["strategies.us.kind=conceder", "strategies.us.exponent=0.2",
                                    "uncertainty.0.high=1.15e12", "parties.host_executive.submission=immediate"])
     r = simulate(s, 3000, 0, bank_size=1)
     o = r.outcomes

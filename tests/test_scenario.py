@@ -289,7 +289,7 @@ def test_invalid_override_value_names_field_and_override():
         ("legislature.periods.0.from=2020-04-01", "legislature.periods.0.from", "cover as_of"),
         ("legislature.periods.0.seats.martians=3", "legislature.periods.0.seats.martians", "unknown bloc"),
         ("legislature.periods.0.seats.liberal=200", "legislature.periods.0.seats", "at most total_seats"),
-        ("strategies.us.kind=conceder", "strategies.us.exponent", "conceder needs exponent > 1"),
+        ("strategies.us.kind=conceder", "strategies.us.exponent", "conceder needs exponent < 1"),
         ("strategies.us.discount_factor=0", "strategies.us.discount_factor", "greater than 0"),
         (
             "strategies.us.obstinate_probability=2",

@@ -340,9 +340,8 @@ def draw_columns(scenario: Any, layout: DrawLayout, draws: Draws, bank_size: int
 
     Returns a dict of (n,) arrays: ``r_us, r_rok, open_us, open_rok, e_us, e_rok, delta_us,
     delta_rok, aud_us, aud_rok, r_pres, r_pres_after`` (float64) and ``obst_us, obst_rok,
-    change, bank`` (int64).  Concession exponents are converted from the scenario's convention
-    (Faratin et al. 1998: concession :math:`t^{1/\\beta}`, Boulware :math:`\\beta < 1`) to the
-    NegMAS aspiration :math:`1 - t^{e}` with :math:`e = 1/\\beta`; a ``hardliner`` is obstinate.
+    change, bank`` (int64).  Concession exponents are the scenario's, in NegMAS's convention: aspiration
+    :math:`1 - t^{e}` (Boulware :math:`e > 1`, conceder :math:`e < 1`); a ``hardliner`` is obstinate.
     """
     n = len(draws)
     us, rok = scenario.parties.proposer.id, scenario.parties.host.id
@@ -360,10 +359,10 @@ def draw_columns(scenario: Any, layout: DrawLayout, draws: Draws, bank_size: int
         default_open = _opening_us(scenario) if key == "us" else (
             float(s.opening_offer_krw) if s.opening_offer_krw is not None else float(scenario.cost_model.current_agreement_krw))
         out[f"open_{key}"] = value(pre + "opening_offer_krw", default_open)
-        beta = value(pre + "exponent", s.exponent)
-        if np.any(beta <= 0):
+        exponent = value(pre + "exponent", s.exponent)
+        if np.any(exponent <= 0):
             raise SpecError("concession exponents must be > 0", field=pre + "exponent")
-        out[f"e_{key}"] = 1.0 / beta
+        out[f"e_{key}"] = exponent
         out[f"delta_{key}"] = value(pre + "discount_factor", s.discount_factor)
         out[f"aud_{key}"] = value(pre + "audience_cost_krw", s.audience_cost_krw)
         p_obst = value(pre + "obstinate_probability", s.obstinate_probability)

@@ -554,8 +554,8 @@ class Event(_Model):
 class Strategy(_Model):
     """A negotiator's strategy and preferences (DESIGN.md §4 Strategies).
 
-    Time-based kinds use the aspiration exponent: ``boulware`` needs exponent < 1, ``linear`` exactly
-    1, ``conceder`` > 1 (``time_based`` takes any).  Money is won per year (first-year amount).
+    Time-based kinds use NegMAS's aspiration exponent e in ``a(t) = 1 - t**e``: ``boulware`` needs
+    e > 1 (slow concession), ``linear`` exactly 1, ``conceder`` e < 1 (``time_based`` takes any).  Money is won per year (first-year amount).
     ``opening_offer_krw`` unset means: the proposer opens at ``levers.us_ask_usd`` and the host at the
     current agreement.
     """
@@ -580,15 +580,15 @@ class Strategy(_Model):
 
     @model_validator(mode="after")
     def _exponent(self) -> Strategy:
-        if self.kind == "boulware" and not self.exponent < 1.0:
+        if self.kind == "boulware" and not self.exponent > 1.0:
             _fail(
                 "exponent",
-                f"{self.exponent:g}; boulware needs exponent < 1 (use 'conceder' for > 1, 'linear' for 1)",
+                f"{self.exponent:g}; boulware needs exponent > 1 (use 'conceder' for < 1, 'linear' for 1)",
             )
         if self.kind == "linear" and self.exponent != 1.0:
             _fail("exponent", f"{self.exponent:g}; linear needs exponent = 1")
-        if self.kind == "conceder" and not self.exponent > 1.0:
-            _fail("exponent", f"{self.exponent:g}; conceder needs exponent > 1 (use 'boulware' for < 1)")
+        if self.kind == "conceder" and not self.exponent < 1.0:
+            _fail("exponent", f"{self.exponent:g}; conceder needs exponent < 1 (use 'boulware' for > 1)")
         return self
 
 
