@@ -31,7 +31,7 @@ def test_ci_runs_the_readme_test_command() -> None:
     assert "pytest" in test_command
 
 
-def test_main_job_cli_command_runs() -> None:
+def test_main_job_cli_command_runs(tmp_path: Path) -> None:
     main_command, _ = _two_commands()
     # the last step of the chain is the burdenshare invocation
     last = main_command.split("&&")[-1].strip()
@@ -42,7 +42,7 @@ def test_main_job_cli_command_runs() -> None:
         capture_output=True,
         text=True,
         timeout=600,
-        cwd=ROOT,
+        cwd=tmp_path,  # the run is recorded in ./burdenshare.duckdb: keep it out of the checkout
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip(), "the main job prints its summary"
