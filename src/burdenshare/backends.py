@@ -235,12 +235,15 @@ class DaskBackend(Backend):
         """See :meth:`Backend.run`: one setup task per point, one task per unit depending on it."""
         from distributed import as_completed
 
+        import uuid
+
         client = self.client
         futs: dict[int, Any] = {}
+        tag = uuid.uuid4().hex  # keys unique on a shared scheduler
 
         def setup_future(p: int) -> Any:
             if p not in futs:
-                futs[p] = client.submit(point_setup, *setups[p], pure=False, key=f"setup-{p}-{id(self)}")
+                futs[p] = client.submit(point_setup, *setups[p], pure=False, key=f"burdenshare-setup-{p}-{tag}")
             return futs[p]
 
         tasks = [client.submit(_dask_unit, setup_future(u.point), u, draws, pure=False) for u in units]
