@@ -1,0 +1,325 @@
+"""The self-contained HTML report (DESIGN.md §6 Reports) and its PNG figures.
+
+One HTML file holds every section, the interactive plotly figures (plotly.js embedded once,
+inline: no CDN, no external fonts, works offline) and their captions; the same figures are drawn
+with matplotlib to ``<stem>_figures/<key>.png`` beside it and linked from the HTML.  Both are
+written under temporary names and renamed, so a reader never sees half a report.
+
+Entry points: :func:`report_from_result` (a fresh :class:`~burdenshare.engine.RunResult`),
+:func:`report_from_store` (a run recorded in the results store) and :func:`write_report` (any
+:class:`~burdenshare.report.data.ReportData`).  See docs/reports.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import os
+import secrets
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from burdenshare.errors import SpecError
+from burdenshare.report.data import ReportData, report_data
+
+__all__ = ["ReportFiles", "report_from_result", "report_from_store", "write_report"]
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    """What :func:`write_report` wrote: the HTML file, the PNG files and the figure keys, in order."""
+
+    html: Path
+    pngs: tuple[Path, ...]
+    figures: tuple[str, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready dict."""
+        return {"html": str(self.html), "pngs": [str(p) for p in self.pngs], "figures": list(self.figures)}
+
+
+_CSS = """
+body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,Helvetica,Arial,sans-serif;margin:0 auto;max-width:1100px;
+padding:1em 2em;color:#222;line-height:1.45}
+h1{font-size:1.6em}h2{border-bottom:1px solid #ccc;padding-bottom:.2em;margin-top:2em}
+table{border-collapse:collapse;margin:.6em 0;font-size:.88em}th,td{border:1px solid #ddd;padding:.25em .5em;
+text-align:left;vertical-align:top}th{background:#f4f4f4}td.num{text-align:right;font-variant-numeric:tabular-nums}
+figure{margin:1.2em 0;border:1px solid #eee;padding:.5em}figcaption{font-size:.88em;color:#444}
+.meta{font-size:.9em;color:#555}.note{font-size:.88em;color:#7a4b00}nav ol{columns:2;font-size:.9em}
+"""
+
+
+def _e(x: Any) -> str:
+    return html.escape(str(x), quote=True)
+
+
+def _p(x: Any, spec: str = ".3f") -> str:
+    return "n/a" if x is None else format(x, spec)
+
+
+def _table(header: list[str] | tuple[str, ...], rows: list[list[Any]] | list[tuple[Any, ...]]) -> str:
+    head = "".join(f"<th>{_e(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td>{_e(c)}</td>" for c in r) + "</tr>" for r in rows)
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _statement(d: ReportData) -> str:
+    if d.statement_rows is None:
+        return "<p class='note'>" + _e("; ".join(d.notes) or "no statement") + "</p>"
+    header, rows, footer = d.statement_rows
+    st = d.statement or {}
+    intro = (f"<p>The ask of USD {st.get('ask_usd', 0) / 1e6:,.1f} M (KRW {st.get('ask_krw', 0) / 1e9:,.1f} bn) per "
+             f"year, by cost category, with the source of every figure (<code>burdenshare explain</code>; "
+             f"'ASSUMPTION' marks figures the data do not give).</p>")
+    foot = "<ul>" + "".join(f"<li>{_e(line)}</li>" for line in footer) + "</ul>"
+    return intro + _table(header, rows) + foot
+
+
+def _summary_table(d: ReportData) -> str:
+    from burdenshare.engine.run import summary_rows
+
+    return _table(("quantity", "value"), summary_rows(d.summary))
+
+
+def _intervals(d: ReportData) -> str:
+    iv = d.intervals
+    sp = iv["split"]
+    q = iv["p_consent_at_vote_p10_p50_p90"]
+    rows = [
+        ["P(ratified)", _p(iv["p_ratified"]), "point estimate: share of draws ratified"],
+        ["vote-level (Monte-Carlo) 95 % interval", f"{iv['vote_level_95'][0]:.3f} - {iv['vote_level_95'][1]:.3f}",
+         f"Wilson binomial interval over {d.summary['draws']:,} draws: how precisely the draws estimate the "
+         "probability (shrinks with more draws)"],
+        ["P(ratified) across Level-II bank members",
+         "n/a" if iv["bank_range"] is None else f"{iv['bank_range'][0]:.3f} - {iv['bank_range'][1]:.3f}",
+         "parameter uncertainty: each member is one draw of the legislature/opinion parameters; "
+         + ", ".join(f"member {m['member']}: {m['p_ratified']:.3f} ({m['draws']} draws)" for m in iv["bank_members"])],
+        ["P(consent) of the last text voted on, p10 / p50 / p90",
+         "n/a" if q is None else f"{q[0]:.3f} / {q[1]:.3f} / {q[2]:.3f}",
+         f"parameter uncertainty: spread across the {iv['draws_with_vote']:,} draws with a vote (does not shrink "
+         "with more draws)"],
+        ["variance of 'ratified' from parameters / from the vote",
+         f"{sp['var_parameter']:.4f} / {sp['var_vote']:.4f} ({100 * sp['share_parameter']:.1f} % parameters)",
+         "Var(c) + E[c(1-c)], c = consent probability of the last vote (0 where none)"],
+        ["P(agreement signed), vote-level 95 %", f"{iv['p_agreement']:.3f} ({iv['p_agreement_vote_level_95'][0]:.3f} - "
+         f"{iv['p_agreement_vote_level_95'][1]:.3f})", "Wilson interval over draws"],
+    ]
+    return _table(("quantity", "value", "meaning"), rows)
+
+
+def _benchmark_table(d: ReportData) -> str:
+    from burdenshare.report.figures import benchmark_rows
+
+    if d.benchmark is None:
+        return "<p class='note'>The rational benchmark could not be solved for this scenario.</p>"
+    r = benchmark_rows(d)
+    b, rr = r["behavioural"], r["rational"]
+    rows = [
+        ["P(ratified agreement by the horizon)", _p(b["p_ratified"]), _p(rr["p_ratified"])],
+        ["increase over the current agreement (%)", _p(b["increase_pct"], "+.1f"), _p(rr["increase_pct"], "+.1f")],
+        ["duration (years)", _p(b["duration_years"], ".2f"), _p(rr["duration_years"], "g")],
+        ["when", "see time to agreement", rr["date"] or "no agreement"],
+    ]
+    return _table(("quantity", "behavioural simulation", "rational benchmark"), rows)
+
+
+def _calibration_table(d: ReportData) -> str:
+    cal = d.votes["calibration"]
+    rows = []
+    for v in cal["votes"]:
+        for k in ("yes", "not_yes", "absent"):
+            rows.append([f"{v['sma']}th SMA ({v['date']})", k, v["recorded"][k], f"{v['predicted'][k]:.1f}"])
+    txt = (f"<p>Calibration: attendance {cal['attendance']:.3f} (95 % {cal['attendance_interval'][0]:.3f}-"
+           f"{cal['attendance_interval'][1]:.3f}); opposition yes-propensity {cal['opposition_yes_propensity']:.3f} "
+           f"(95 % {cal['opposition_yes_propensity_interval'][0]:.3f}-{cal['opposition_yes_propensity_interval'][1]:.3f}). "
+           f"{_e(cal['caveat'])}</p>")
+    return txt + _table(("vote", "count", "recorded", "model"), rows)
+
+
+def _compare_table(d: ReportData) -> str:
+    c = d.compare or {}
+    rows = []
+    for v in c.get("variants", []):
+        for key, diff in v["differences"].items():
+            if diff["mean"] is None:
+                continue
+            rows.append([v["name"], ", ".join(v["overrides"]), key, f"{diff['mean']:+.4g}",
+                         f"{diff['lo']:+.4g} .. {diff['hi']:+.4g}", diff.get("n", "")])
+    return ("<p>Differences are variant minus baseline on the same draws (same seed: the same parameter and vote "
+            "uniforms); interval: mean ± 1.96 × sd / √n over the paired per-draw differences.</p>"
+            + _table(("variant", "overrides", "outcome", "mean difference", "95 % interval", "draws"), rows))
+
+
+def _render_html(d: ReportData, figures: list[tuple[Any, Any]], png_rel: dict[str, str]) -> str:
+    import plotly.io as pio
+
+    from burdenshare import __version__
+
+    s = d.summary
+    sections: dict[str, list[str]] = {}
+    first = True
+    for spec, fig in figures:
+        div = pio.to_html(fig, full_html=False, include_plotlyjs=True if first else False,
+                          div_id=f"fig-{spec.key}", config={"displaylogo": False, "responsive": True})
+        first = False
+        png = png_rel.get(spec.key)
+        link = f" <a href='{_e(png)}'>PNG</a>" if png else ""
+        sections.setdefault(spec.section, []).append(
+            f"<figure class='bs-figure' data-key='{_e(spec.key)}'>{div}<figcaption><b>{_e(spec.title)}.</b> "
+            f"{_e(spec.caption)}{link}</figcaption></figure>")
+    extra = {
+        "Predicted and recorded votes": _calibration_table(d),
+        "Rational benchmark": _benchmark_table(d),
+        "Intervals": "<p>Two kinds of uncertainty are shown apart (docs/reports.md).</p>" + _intervals(d),
+    }
+    if d.compare:
+        extra["Counterfactuals"] = _compare_table(d)
+    order = ["Transparency statement", "Summary"] + list(dict.fromkeys(spec.section for spec, _ in figures))
+    body = []
+    toc = []
+    for i, name in enumerate(order, start=1):
+        anchor = f"s{i}"
+        toc.append(f"<li><a href='#{anchor}'>{_e(name)}</a></li>")
+        if name == "Transparency statement":
+            content = _statement(d)
+        elif name == "Summary":
+            content = _summary_table(d)
+        else:
+            content = extra.get(name, "") + "".join(sections.get(name, []))
+        body.append(f"<section id='{anchor}'><h2>{i}. {_e(name)}</h2>{content}</section>")
+    notes = "".join(f"<p class='note'>{_e(n)}</p>" for n in d.notes)
+    meta = (f"<p class='meta'>Scenario <b>{_e(s['scenario'])}</b> (sha256 {_e(s['scenario_hash'][:12])}), "
+            f"{s['draws']:,} draws, seed {s['seed']}, Level-II bank of {s.get('bank_size')} members; source: "
+            f"{_e(d.source)}; burdenshare {_e(__version__)}; generated "
+            f"{dt.datetime.now(dt.timezone.utc).isoformat(timespec='seconds')}.</p>")
+    n = len(figures)
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+            f"<meta name='viewport' content='width=device-width, initial-scale=1'>"
+            f"<meta name='burdenshare-figures' content='{n}'><title>{_e(d.title)}</title><style>{_CSS}</style></head>"
+            f"<body data-figure-count='{n}'><h1>{_e(d.title)}</h1>{meta}{notes}"
+            f"<nav><ol>{''.join(toc)}</ol></nav>{''.join(body)}</body></html>")
+
+
+def _check_out(out: str | Path) -> Path:
+    p = Path(out)
+    if p.suffix.lower() not in (".html", ".htm"):
+        raise SpecError(f"got {str(p)!r}; the report must be an .html file", field="--report")
+    if p.is_dir():
+        raise SpecError(f"{str(p)!r} is a folder; give a file name", field="--report")
+    if not p.parent.exists():
+        raise SpecError(f"folder {str(p.parent)!r} does not exist", field="--report")
+    return p
+
+
+def write_report(d: ReportData, out: str | Path, *, png: bool = True) -> ReportFiles:
+    """Write the HTML report to ``out`` and its PNG figures to ``<stem>_figures/`` beside it.
+
+    Both are written under temporary names in the same folder and renamed into place (the PNG
+    folder first, then the HTML file), so a reader never sees a half-written report.
+
+    Raises
+    ------
+    SpecError
+        ``out`` is not an ``.html`` path in an existing folder.
+    """
+    from burdenshare.report.figures import plotly_figures
+
+    path = _check_out(out)
+    figs = plotly_figures(d)
+    folder = path.with_name(f"{path.stem}_figures")
+    pngs: list[Path] = []
+    rel: dict[str, str] = {}
+    tag = f"{os.getpid()}.{secrets.token_hex(3)}"
+    if png:
+        from burdenshare.report.png import write_pngs
+
+        tmpdir = path.with_name(f".{folder.name}.{tag}.tmp")
+        try:
+            written = write_pngs(d, tmpdir)
+            old = None
+            if folder.exists():
+                old = path.with_name(f".{folder.name}.{tag}.old")
+                os.replace(folder, old)
+            os.replace(tmpdir, folder)
+            if old is not None:
+                shutil.rmtree(old, ignore_errors=True)
+        except BaseException:
+            shutil.rmtree(tmpdir, ignore_errors=True)
+            raise
+        for spec, p in written:
+            pngs.append(folder / p.name)
+            rel[spec.key] = f"{folder.name}/{p.name}"
+    text = _render_html(d, figs, rel)
+    tmp = path.with_name(f".{path.name}.{tag}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    return ReportFiles(path, tuple(pngs), tuple(spec.key for spec, _ in figs))
+
+
+def report_from_result(result: Any, out: str | Path, *, scenario: Any = None, source: str | None = None,
+                       png: bool = True, **optional: Any) -> ReportFiles:
+    """Write the report of a fresh :class:`~burdenshare.engine.RunResult`.
+
+    ``optional``: ``sweep``, ``sobol``, ``compare``, ``benchmark`` (see
+    :func:`~burdenshare.report.data.report_data`).
+    """
+    sc = scenario if scenario is not None else result._scenario_obj
+    if sc is None:
+        raise SpecError("the run result carries no scenario; pass scenario=", field="scenario")
+    _check_out(out)
+    d = report_data(sc, result.summary(), result.outcomes, result.params, result.plan.round_dates,
+                    source=source or f"burdenshare.engine.simulate ({result.draws:,} draws, seed {result.seed})",
+                    **optional)
+    return write_report(d, out, png=png)
+
+
+def report_from_store(run_id: str, out: str | Path, *, store: str | Path | None = None, png: bool = True,
+                      **optional: Any) -> ReportFiles:
+    """Write the report of a run recorded in the results store (:mod:`burdenshare.store`).
+
+    The scenario is rebuilt from the stored TOML and overrides; the summary and per-draw rows are
+    read back (grid point 0 for a sweep, whose points' summaries become the sweep heatmaps).  A
+    run recorded with ``--summary-only`` has no rows: it is re-simulated from its recorded
+    scenario, seed, draws and options (identical draws), and the report says so.
+
+    Raises
+    ------
+    StoreError
+        No store, no such run, a locked or corrupt store.
+    """
+    from burdenshare.engine.plan import build_plan
+    from burdenshare.scenario import loads_scenario
+    from burdenshare.store import open_store
+
+    _check_out(out)
+    with open_store(store, read_only=True) as st:
+        rec = st.run(run_id)
+        points = st.points(run_id)
+        p0 = points[0] if points else {"overrides": [], "summary": None}
+        rows = None if rec.summary_only else st.read_rows(run_id, 0)
+    scenario = loads_scenario(rec.scenario_toml, [*rec.overrides, *p0["overrides"]], source=f"run {run_id}")
+    opts = rec.options or {}
+    if rec.kind == "sweep" and "sweep" not in optional:
+        optional["sweep"] = {"run_id": run_id, "rows": [{"point": p["values"], **(p["summary"] or {})}
+                                                        for p in points]}
+    where = f"run {run_id} in the results store ({rec.kind}, created {rec.created}, burdenshare {rec.version})"
+    if rows is None or p0["summary"] is None:
+        from burdenshare.engine import simulate
+
+        res = simulate(scenario, draws=rec.draws, seed=rec.seed, bank_size=int(opts.get("bank_size", 4)),
+                       submit_threshold=float(opts.get("submit_threshold", 0.5)),
+                       planning_horizon_years=int(opts.get("planning_horizon_years", 6)))
+        return report_from_result(res, out, scenario=scenario, png=png,
+                                  source=where + "; rows re-simulated from its recorded scenario, seed and draws "
+                                  "(recorded with --summary-only or unfinished)", **optional)
+    _, _, params, outcomes = rows
+    plan = build_plan(scenario, submit_threshold=float(opts.get("submit_threshold", 0.5)),
+                      planning_horizon_years=int(opts.get("planning_horizon_years", 6)))
+    d = report_data(scenario, p0["summary"], outcomes, params, plan.round_dates, source=where, **optional)
+    return write_report(d, out, png=png)
