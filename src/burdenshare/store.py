@@ -65,6 +65,9 @@ __all__ = [
 DEFAULT_STORE: str = "burdenshare.duckdb"
 #: Layout version of the tables; a store of another version is refused.
 SCHEMA_VERSION: int = 1
+#: WAL size that triggers a checkpoint: large, since each checkpoint rewrites the primary-key index
+#: (committed units are durable in the WAL either way; it is replayed on the next open).
+WAL_AUTOCHECKPOINT: str = "1GB"
 _KEY_COLUMNS = ("run_id", "point", "draw", "worker")
 _ID_RE = re.compile(r"^[0-9a-f]{12}$")
 
@@ -424,15 +427,22 @@ class ResultsStore:
 
     # ------------------------------------------------------------------ rows
 
-    def read_rows(self, run_id: str, point: int = 0) -> tuple[NDArray[np.int64], NDArray[Any], dict[str, NDArray[Any]],
-                                                              dict[str, NDArray[Any]]]:
+    def read_rows(self, run_id: str, point: int = 0, *, workers: bool = True
+                  ) -> tuple[NDArray[np.int64], NDArray[Any] | None, dict[str, NDArray[Any]], dict[str, NDArray[Any]]]:
         """The rows of one grid point, ordered by draw, as exact arrays.
+
+        Parameters
+        ----------
+        run_id, point
+            Which rows.
+        workers
+            Also return the worker column (a string per row: slow for millions of rows).
 
         Returns
         -------
         draw, worker, params, outcomes
-            Draw indices, worker names, and the parameter and outcome columns with the dtypes
-            they were written with.
+            Draw indices, worker names (``None`` unless ``workers``), and the parameter and
+            outcome columns with the dtypes they were written with.
 
         Raises
         ------
@@ -443,17 +453,24 @@ class ResultsStore:
         if rec.summary_only:
             raise StoreError(f"run {run_id} was recorded with --summary-only: it has no rows", field="RUN_ID")
         spec = [*rec.columns["params"], *rec.columns["outcomes"]]
-        names = ["draw", "worker", *(n for n, _ in spec)]
+        names = ["draw", *(["worker"] if workers else []), *(n for n, _ in spec)]
+        # unordered scan, then a stable sort by draw in NumPy (several times faster than ORDER BY)
         res = self.con.execute(
-            f"SELECT {', '.join(_quote(n) for n in names)} FROM outcome_rows WHERE run_id = ? AND point = ? ORDER BY draw",
+            f"SELECT {', '.join(_quote(n) for n in names)} FROM outcome_rows WHERE run_id = ? AND point = ?",
             [run_id, int(point)]).fetchnumpy()
+        draw_col = np.asarray(res["draw"]).astype(np.int64, copy=False)
+        order = None if draw_col.size < 2 or bool((np.diff(draw_col) > 0).all()) else np.argsort(draw_col, kind="stable")
         arrays: dict[str, NDArray[Any]] = {}
         for name, dtype in [("draw", "<i8"), *spec]:
             col = res[name]
             if isinstance(col, np.ma.MaskedArray):
                 col = col.filled(np.nan)
-            arrays[name] = np.asarray(col).astype(np.dtype(dtype), copy=False)
-        worker = np.asarray(res["worker"])
+            col = np.asarray(col).astype(np.dtype(dtype), copy=False)
+            arrays[name] = col if order is None else col[order]
+        worker = None
+        if workers:
+            worker = np.asarray(res["worker"])
+            worker = worker if order is None else worker[order]
         params = {n: arrays[n] for n, _ in rec.columns["params"]}
         outcomes = {n: arrays[n] for n, _ in rec.columns["outcomes"]}
         return arrays["draw"], worker, params, outcomes
@@ -582,6 +599,9 @@ def open_store(path: str | Path | None = None, *, read_only: bool = False, creat
         raise StoreError(f"folder {str(p.parent)!r} does not exist", field="--store")
     try:
         con = duckdb.connect(str(p), read_only=read_only)
+        con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would write to the terminal
+        if not read_only:
+            con.execute(f"SET wal_autocheckpoint = {_sql_str(WAL_AUTOCHECKPOINT)}")
     except duckdb.Error as exc:
         raise _wrap(exc, p) from None
     try:

@@ -360,7 +360,7 @@ def _execute(st: ResultsStore, run_id: str, *, backend: str, scheduler: str | No
         summaries = []
         for p in pts:
             setup = get_setup(p["point"])
-            draw, _, params, outcomes = st.read_rows(run_id, p["point"])
+            draw, _, params, outcomes = st.read_rows(run_id, p["point"], workers=False)
             if draw.size != rec.draws or (draw.size and (draw[0] != 0 or draw[-1] != rec.draws - 1)):
                 raise StoreError(f"run {run_id} point {p['point']} has {draw.size} rows, expected {rec.draws}")
             result = RunResult(scenario=str(setup.scenario.name), scenario_hash=scenario_hash(setup.scenario),
