@@ -1,0 +1,471 @@
+r"""Advice: the agreement that maximizes one side's expected utility subject to a consent floor.
+
+Mathematics
+-----------
+An agreement is a first-year amount :math:`x` (won per year, the ``agreement_space`` grid), a
+duration :math:`m` (``levers.allowed_durations``) and an escalator :math:`e`
+(``agreement_space.escalators``).  Over a planning horizon of :math:`H` years (DESIGN.md §4,
+THEORY.md §16; default 6 as in the engine) with the scenario's discount rate :math:`r`
+(``cost_model.discount_rate``) and an expected yearly growth :math:`g_e` under escalator :math:`e`:
+
+.. math::
+
+    A_e = \sum_{t=0}^{H-1} \Bigl(\frac{1 + g_e}{1 + r}\Bigr)^t, \qquad
+    A_0 = \sum_{t=0}^{H-1} (1 + r)^{-t},
+
+so :math:`x A_e` is the present value of the payments (:func:`burdenshare.costs.payment_schedule`
+and :func:`~burdenshare.costs.present_value` give the same numbers; the agreement is renewed on
+the same terms until :math:`H`) and :math:`\bar r_s A_0` that of the side's expected reservation
+value :math:`\bar r_s` (the mean of its ``[[uncertainty]]`` prior, else the nominal
+``strategies.<gov>.reservation_value_krw``), held flat.  With :math:`P = P(\text{consent} \mid x,
+m, \text{date})` (:mod:`burdenshare.legislature`; the escalator does not enter the consent model),
+:math:`R = \lceil H/m \rceil - 1` renewals, each of which lapses when its own consent vote fails
+(probability :math:`1 - P`), a lapse cost :math:`L_s` and a duration preference :math:`\pi_s(m)`:
+
+.. math::
+
+    U_{US} = P\,\bigl[x A_e - \bar r_{US} A_0 + \pi_{US}(m) - R (1 - P) L_{US}\bigr] - (1 - P)\,L_{US},
+
+    U_{host} = P\,\bigl[\bar r_{host} A_0 - x A_e + \pi_{host}(m) - R (1 - P) L_{host}\bigr] - (1 - P)\,L_{host},
+
+i.e. the surplus over the reservation value if the Assembly consents and the no-agreement value
+:math:`-L_s` (a lapse) if it does not.  Definitions (each an **assumption** where the record is
+silent):
+
+* :math:`L_s` = ``protocol.overtime.per_round_cost_krw[s]`` × ``lapse_rounds`` (default 12: a
+  year of monthly sessions; the 2020 lapse ran 15 months);
+* :math:`\pi_s(m) = \sigma_s\, w\, (m - m_{min}) / (m_{max} - m_{min})` with :math:`\sigma_s = +1`
+  for ``duration_preference = "long"``, :math:`-1` for ``"short"``, 0 for ``"none"``, and
+  :math:`w` = ``duration_weight_krw`` (default 5 % of the current agreement a year);
+* :math:`g_e`: ``none`` 0; ``fixed`` the scenario's ``cost_model.escalator.rate_pct`` when its kind
+  is ``fixed``, else 4 % (the cap of the 8th and 9th SMAs); ``cpi`` and ``defense_budget`` the mean
+  ROK CPI inflation / defense-budget growth of the five data years before ``cost_model.base_year``
+  (information available at ``as_of``), each capped by ``cost_model.escalator.cap_pct`` if set.
+
+**Problem.**  Maximize :math:`U_s` over the grid subject to :math:`P \ge P_{min}` and, with
+``respect_counterpart`` (default), the other side's individual rationality at its expected
+reservation value (US advice: :math:`x A_e \le \bar r_{host} A_0`; host advice:
+:math:`x A_e \ge \bar r_{US} A_0`): an agreement the other side would never sign is no advice.
+Ties go to the first agreement in the order (duration ascending, escalator in file order, amount
+ascending).  If nothing is feasible the advice has ``null`` terms and a message.
+
+**Search.**  Consent probabilities are computed once per duration, vectorized over the whole amount
+grid (one :class:`~burdenshare.legislature.model.LegislatureModel` at the date); utilities are a
+broadcast over (duration, escalator, amount).
+
+References
+----------
+Putnam, R. D. (1988). Diplomacy and domestic politics: the logic of two-level games. *IO* 42(3).
+Fearon, J. D. (1998). Bargaining, enforcement, and international cooperation. *IO* 52(2).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from burdenshare.errors import DataError, SpecError
+
+__all__ = [
+    "DEFAULT_FIXED_PCT",
+    "Advice",
+    "AgreementGrid",
+    "Side",
+    "advise",
+    "agreement_grid",
+    "escalator_growth_pct",
+    "expected_utility",
+    "utility_terms",
+]
+
+Side = Literal["us", "host"]
+ConsentFn = Callable[[NDArray[np.float64], dt.date, int], NDArray[np.float64]]
+
+#: Yearly growth of a ``fixed`` escalator when the scenario sets none (the 8th/9th SMA cap, 4 %).
+DEFAULT_FIXED_PCT: float = 4.0
+_INDEX_YEARS: int = 5
+
+
+def _check_side(side: str) -> Side:
+    if side not in ("us", "host"):
+        raise SpecError(f"got {side!r}; allowed: us, host", field="side")
+    return side  # type: ignore[return-value]
+
+
+def _check_p(p: float) -> float:
+    if isinstance(p, bool) or not isinstance(p, (int, float, np.floating)) or not (0.0 <= float(p) <= 1.0):
+        raise SpecError(f"got {p!r}; allowed: a probability in [0, 1]", field="min_consent")
+    return float(p)
+
+
+def escalator_growth_pct(scenario: Any, kind: str) -> float:
+    """Expected yearly growth (percent) of escalator ``kind`` (module docstring, :math:`g_e`).
+
+    Raises
+    ------
+    DataError
+        If an index kind has no data year before ``cost_model.base_year``.
+    """
+    from burdenshare import data
+
+    esc = scenario.cost_model.escalator
+    cap = esc.cap_pct
+    if kind == "none":
+        return 0.0
+    if kind == "fixed":
+        g = float(esc.rate_pct) if esc.kind == "fixed" else DEFAULT_FIXED_PCT
+    else:
+        fn = data.cpi_inflation_pct if kind == "cpi" else data.defense_budget_growth_pct
+        vals = []
+        base = int(scenario.cost_model.base_year)
+        for year in range(base - _INDEX_YEARS, base):
+            try:
+                vals.append(float(fn(year)))
+            except DataError:
+                continue
+        if not vals:
+            raise DataError(f"no {kind} data in the {_INDEX_YEARS} years before {base}", field="agreement_space.escalators")
+        g = sum(vals) / len(vals)
+    return g if cap is None else min(g, float(cap))
+
+
+def _mean_reservation(scenario: Any, gov: str) -> float:
+    from scipy import stats
+
+    path = f"strategies.{gov}.reservation_value_krw"
+    for d in scenario.uncertainty:
+        if d.param != path:
+            continue
+        if d.dist == "uniform":
+            return 0.5 * (d.low + d.high)
+        if d.dist == "normal":
+            return float(d.mean)
+        if d.dist == "truncnorm":
+            a, b = (d.low - d.mean) / d.sd, (d.high - d.mean) / d.sd
+            return float(stats.truncnorm.mean(a, b, loc=d.mean, scale=d.sd))
+        if d.dist == "beta":
+            return d.low + (d.high - d.low) * d.a / (d.a + d.b)
+        if d.dist == "triangular":
+            return (d.low + d.mode + d.high) / 3.0
+        if d.dist == "lognormal":
+            return math.exp(d.mu + d.sigma**2 / 2.0)
+        if d.dist == "bernoulli":
+            return float(d.p)
+    return float(scenario.strategies[gov].reservation_value_krw)
+
+
+@dataclass(frozen=True, slots=True)
+class UtilityTerms:
+    """The scenario's numbers that enter :math:`U_s` (module docstring)."""
+
+    side: Side
+    horizon_years: int
+    discount_rate: float
+    annuity_flat: float
+    annuity: Mapping[str, float]
+    growth_pct: Mapping[str, float]
+    reservation_own_krw: float
+    reservation_other_krw: float
+    lapse_cost_krw: float
+    duration_sign: int
+    duration_weight_krw: float
+    duration_min: int
+    duration_max: int
+
+
+def utility_terms(
+    scenario: Any,
+    side: str,
+    *,
+    planning_horizon_years: int = 6,
+    lapse_rounds: int = 12,
+    duration_weight_krw: float | None = None,
+    escalator_growth: Mapping[str, float] | None = None,
+) -> UtilityTerms:
+    """Collect :math:`H, r, A_0, A_e, g_e, \\bar r_s, L_s, \\sigma_s, w` for ``side``.
+
+    Raises
+    ------
+    SpecError
+        Unknown side, a horizon < 1 or negative lapse rounds.
+    """
+    s = _check_side(side)
+    if planning_horizon_years < 1:
+        raise SpecError("must be >= 1", field="planning_horizon_years")
+    if lapse_rounds < 0:
+        raise SpecError("must be >= 0", field="lapse_rounds")
+    us, host = scenario.parties.proposer.id, scenario.parties.host.id
+    own, other = (us, host) if s == "us" else (host, us)
+    r = float(scenario.cost_model.discount_rate)
+    h = int(planning_horizon_years)
+    growth = {k: (float(escalator_growth[k]) if escalator_growth and k in escalator_growth
+                  else escalator_growth_pct(scenario, k)) for k in scenario.agreement_space.escalators}
+    ann = {k: math.fsum(((1.0 + g / 100.0) / (1.0 + r)) ** t for t in range(h)) for k, g in growth.items()}
+    a0 = math.fsum((1.0 + r) ** -t for t in range(h))
+    durs = sorted(scenario.levers.allowed_durations)
+    pref = scenario.strategies[own].duration_preference
+    w = 0.05 * float(scenario.cost_model.current_agreement_krw) if duration_weight_krw is None else float(duration_weight_krw)
+    return UtilityTerms(
+        side=s, horizon_years=h, discount_rate=r, annuity_flat=a0, annuity=ann, growth_pct=growth,
+        reservation_own_krw=_mean_reservation(scenario, own), reservation_other_krw=_mean_reservation(scenario, other),
+        lapse_cost_krw=float(scenario.protocol.overtime.per_round_cost_krw.get(own, 0.0)) * int(lapse_rounds),
+        duration_sign={"long": 1, "short": -1}.get(pref, 0), duration_weight_krw=w,
+        duration_min=durs[0], duration_max=durs[-1],
+    )
+
+
+def expected_utility(terms: UtilityTerms, amount_krw: float, duration_years: int, escalator: str, p_consent: float) -> float:
+    """:math:`U_s` of one agreement (module docstring), a plain scalar formula.
+
+    Examples
+    --------
+    >>> from burdenshare.scenario import load_scenario
+    >>> t = utility_terms(load_scenario("sma-2020"), "us")
+    >>> expected_utility(t, 1.2e12, 1, "none", 0.0) == -t.lapse_cost_krw
+    True
+    """
+    p = float(p_consent)
+    m = int(duration_years)
+    pv = amount_krw * terms.annuity[escalator]
+    res = terms.reservation_own_krw * terms.annuity_flat
+    surplus = pv - res if terms.side == "us" else res - pv
+    span = terms.duration_max - terms.duration_min
+    pref = 0.0 if span == 0 else terms.duration_sign * terms.duration_weight_krw * (m - terms.duration_min) / span
+    renewals = math.ceil(terms.horizon_years / m) - 1
+    lapse = terms.lapse_cost_krw
+    return p * (surplus + pref - renewals * (1.0 - p) * lapse) - (1.0 - p) * lapse
+
+
+def counterpart_accepts(terms: UtilityTerms, amount_krw: float, escalator: str) -> bool:
+    """The other side's individual rationality at its expected reservation value (module docstring)."""
+    pv = amount_krw * terms.annuity[escalator]
+    other = terms.reservation_other_krw * terms.annuity_flat
+    return pv <= other if terms.side == "us" else pv >= other
+
+
+@dataclass(frozen=True, slots=True)
+class AgreementGrid:
+    """Every agreement of the grid with its consent probability and the side's expected utility.
+
+    Attributes
+    ----------
+    amounts_krw, durations, escalators
+        The grid axes (durations ascending, escalators in file order, amounts ascending).
+    p_consent
+        (D, A) consent probability at the date.
+    utility
+        (D, E, A) expected utility :math:`U_s`.
+    counterpart_ok
+        (D, E, A) the other side's individual rationality.
+    terms
+        The :class:`UtilityTerms` used.
+    date
+        The vote date.
+    """
+
+    amounts_krw: NDArray[np.float64]
+    durations: tuple[int, ...]
+    escalators: tuple[str, ...]
+    p_consent: NDArray[np.float64]
+    utility: NDArray[np.float64]
+    counterpart_ok: NDArray[np.bool_]
+    terms: UtilityTerms
+    date: dt.date
+
+
+def _default_date(scenario: Any) -> dt.date:
+    from burdenshare.engine.plan import round_dates
+
+    return round_dates(scenario)[0]
+
+
+def agreement_grid(
+    scenario: Any,
+    side: str,
+    date: dt.date | str | None = None,
+    *,
+    consent: ConsentFn | None = None,
+    **terms_kw: Any,
+) -> AgreementGrid:
+    """Consent probabilities (vectorized per duration) and utilities over the agreement grid.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario.
+    side
+        ``"us"`` or ``"host"``.
+    date
+        Vote date (default: the first round date on or after ``levers.as_of``).
+    consent
+        ``consent(amounts, date, duration) -> probabilities`` to use instead of the legislature
+        model (tests, constructed scenarios).
+    **terms_kw
+        Passed to :func:`utility_terms`.
+
+    Returns
+    -------
+    AgreementGrid
+    """
+    from burdenshare.legislature.seats import as_date
+
+    terms = utility_terms(scenario, side, **terms_kw)
+    day = _default_date(scenario) if date is None else as_date(date)
+    sp = scenario.agreement_space
+    step = float(sp.amount_step_krw) if sp.amount_step_krw is not None else (
+        (sp.amount_max_krw - sp.amount_min_krw) / max(1, sp.amount_n - 1))
+    amounts = float(sp.amount_min_krw) + step * np.arange(sp.grid_points())
+    durs = tuple(sorted(int(m) for m in scenario.levers.allowed_durations))
+    escs = tuple(sp.escalators)
+    p = np.empty((len(durs), amounts.size))
+    if consent is None:
+        from burdenshare.engine.plan import justified_amount_krw
+        from burdenshare.legislature.from_scenario import legislature_model
+
+        just = justified_amount_krw(scenario) if float(scenario.levers.transparency) > 0 else None
+        model = legislature_model(scenario, day, justified_amount_krw=just)
+        for i, m in enumerate(durs):
+            p[i] = model.consent_probability(np.maximum(amounts, 1.0), m)
+    else:
+        for i, m in enumerate(durs):
+            p[i] = np.asarray(consent(amounts, day, m), dtype=float)
+    if not (np.all(np.isfinite(p)) and np.all((p >= 0) & (p <= 1))):
+        raise SpecError("the consent curve must give a probability per amount", field="consent")
+    ann = np.array([terms.annuity[e] for e in escs])[None, :, None]
+    pv = amounts[None, None, :] * ann
+    res = terms.reservation_own_krw * terms.annuity_flat
+    surplus = pv - res if terms.side == "us" else res - pv
+    m_arr = np.array(durs, dtype=float)
+    span = terms.duration_max - terms.duration_min
+    pref = np.zeros_like(m_arr) if span == 0 else terms.duration_sign * terms.duration_weight_krw * (m_arr - terms.duration_min) / span
+    renewals = np.array([math.ceil(terms.horizon_years / m) - 1 for m in durs], dtype=float)
+    pp = p[:, None, :]
+    lapse = terms.lapse_cost_krw
+    u = pp * (surplus + pref[:, None, None] - renewals[:, None, None] * (1.0 - pp) * lapse) - (1.0 - pp) * lapse
+    other = terms.reservation_other_krw * terms.annuity_flat
+    ok = pv <= other if terms.side == "us" else pv >= other
+    ok = np.broadcast_to(ok, u.shape).copy()
+    return AgreementGrid(amounts, durs, escs, p, u, ok, terms, day)
+
+
+@dataclass(frozen=True, slots=True)
+class Advice:
+    """The advised agreement (:func:`advise`); terms are ``None`` when nothing is feasible."""
+
+    side: Side
+    min_consent: float
+    date: dt.date
+    amount_krw: float | None
+    amount_usd: float | None
+    duration_years: int | None
+    escalator: str | None
+    p_consent: float | None
+    expected_utility: float | None
+    alternatives: tuple[dict[str, Any], ...] = ()
+    feasible: int = 0
+    message: str = ""
+    growth_pct: Mapping[str, float] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"amount_krw", "amount_usd", "duration_years", "escalator", "p_consent", "expected_utility",
+        "alternatives", "side", "min_consent", "date", "feasible", "message", "escalator_growth_pct"}``."""
+        return {
+            "amount_krw": self.amount_krw, "amount_usd": self.amount_usd, "duration_years": self.duration_years,
+            "escalator": self.escalator, "p_consent": self.p_consent, "expected_utility": self.expected_utility,
+            "alternatives": [dict(a) for a in self.alternatives], "side": self.side, "min_consent": self.min_consent,
+            "date": self.date.isoformat(), "feasible": self.feasible, "message": self.message,
+            "escalator_growth_pct": dict(self.growth_pct),
+        }
+
+
+def advise(
+    scenario: Any,
+    side: str,
+    min_consent: float,
+    date: dt.date | str | None = None,
+    *,
+    respect_counterpart: bool = True,
+    n_alternatives: int = 5,
+    consent: ConsentFn | None = None,
+    **terms_kw: Any,
+) -> Advice:
+    """The agreement that maximizes ``side``'s expected utility with consent probability >= ``min_consent``.
+
+    Steps: 1. consent probabilities per duration over the amount grid at ``date``; 2. utilities
+    :math:`U_s` over (duration, escalator, amount) (module docstring); 3. mask agreements with
+    :math:`P < P_{min}` (and, with ``respect_counterpart``, those the other side would not sign);
+    4. the first maximum in grid order, and the next best ``n_alternatives``.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario.
+    side
+        ``"us"`` or ``"host"``.
+    min_consent
+        The consent floor :math:`P_{min}` in [0, 1].
+    date
+        Vote date (default: the first round date on or after ``levers.as_of``).
+    respect_counterpart
+        Require the other side's individual rationality.
+    n_alternatives
+        How many runner-up agreements to list.
+    consent
+        A consent curve replacing the legislature model (see :func:`agreement_grid`).
+    **terms_kw
+        ``planning_horizon_years``, ``lapse_rounds``, ``duration_weight_krw``, ``escalator_growth``.
+
+    Returns
+    -------
+    Advice
+
+    Raises
+    ------
+    SpecError
+        Unknown side (``field="side"``) or ``min_consent`` outside [0, 1] (``field="min_consent"``).
+
+    Examples
+    --------
+    >>> from burdenshare.scenario import load_scenario
+    >>> a = advise(load_scenario("sma-2020"), "us", 0.8, consent=lambda x, d, m: (x < 1.2e12) * 1.0)
+    >>> a.amount_krw < 1.2e12 <= a.amount_krw + 1e10, a.p_consent
+    (True, 1.0)
+    """
+    from burdenshare.costs import to_usd
+
+    s = _check_side(side)
+    p_min = _check_p(min_consent)
+    g = agreement_grid(scenario, s, date, consent=consent, **terms_kw)
+    feasible = np.broadcast_to((g.p_consent >= p_min)[:, None, :], g.utility.shape)
+    if respect_counterpart:
+        feasible = feasible & g.counterpart_ok
+    flat_u = np.where(feasible, g.utility, -np.inf).ravel()
+    n_feas = int(feasible.sum())
+    cm = scenario.cost_model
+
+    def usd(x: float) -> float:
+        return float(to_usd(x, int(cm.base_year), dict(cm.exchange_rates_krw_per_usd)))
+
+    def entry(k: int) -> dict[str, Any]:
+        i, j, a = np.unravel_index(k, g.utility.shape)
+        x = float(g.amounts_krw[a])
+        return {"amount_krw": x, "amount_usd": usd(x), "duration_years": int(g.durations[i]),
+                "escalator": str(g.escalators[j]), "p_consent": float(g.p_consent[i, a]),
+                "expected_utility": float(g.utility[i, j, a])}
+
+    if n_feas == 0:
+        return Advice(s, p_min, g.date, None, None, None, None, None, None, (), 0,
+                      f"no agreement of the grid has a consent probability >= {p_min:g} on {g.date.isoformat()}"
+                      + (" and is acceptable to the other side at its expected reservation value" if respect_counterpart else ""),
+                      dict(g.terms.growth_pct))
+    order = np.argsort(-flat_u, kind="stable")[: min(n_feas, 1 + max(0, int(n_alternatives)))]
+    best = entry(int(order[0]))
+    return Advice(s, p_min, g.date, best["amount_krw"], best["amount_usd"], best["duration_years"], best["escalator"],
+                  best["p_consent"], best["expected_utility"], tuple(entry(int(k)) for k in order[1:]), n_feas,
+                  f"best of {n_feas} feasible agreements", dict(g.terms.growth_pct))
