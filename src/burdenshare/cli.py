@@ -496,6 +496,90 @@ def sweep_cmd(
     _console().print(table)
 
 
+# --------------------------------------------------------------------------- sensitivity, advise
+
+
+@app.command("sensitivity")
+def sensitivity_cmd(
+    scenario_name: str = typer.Argument(..., metavar="SCENARIO", help="Bundled scenario name or TOML path."),
+    outputs: str = typer.Option("p_ratified,increase_pct", "--outputs", help="Comma-separated outputs (docs/sensitivity-and-advice.md)."),
+    n: int = typer.Option(64, "--n", help="Base sample size N (model runs N*(D+2); a power of 2 is best)."),
+    seed: int = typer.Option(0, "--seed", help="Seed (integer >= 0) of the sample, bootstrap and vote-level draws."),
+    draws: int = typer.Option(256, "--draws", help="Vote-level draws per sample point (the same at every point)."),
+    params: str | None = typer.Option(None, "--params", help="Comma-separated uncertain params to analyse (default all)."),
+    overrides: list[str] | None = SetOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Sobol first/total-order indices of outputs over the scenario's uncertain parameters (SALib)."""
+    from burdenshare.analysis.sensitivity import sensitivity
+    from burdenshare.errors import SpecError
+    from burdenshare.scenario import load_scenario
+
+    names = [o.strip() for o in outputs.split(",") if o.strip()]
+    chosen = None if params is None else [p.strip() for p in params.split(",") if p.strip()]
+    scenario = load_scenario(scenario_name, overrides or ())
+    try:
+        res = sensitivity(scenario, names, n=n, seed=seed, draws=draws, params=chosen)
+    except SpecError as exc:
+        if exc.field in ("n", "seed", "draws", "outputs", "params"):
+            raise ScenarioError(exc.message, field=f"--{exc.field}") from None
+        raise
+    if as_json:
+        _print_json(res.to_json())
+        return
+    from rich.table import Table
+
+    console = _console()
+    for name, idx in res.outputs.items():
+        table = Table("parameter", "S1", "±", "ST", "±",
+                      title=f"Sobol indices of {name} ({res.scenario}, N={res.n}, {res.samples} points, {res.draws} draws each)")
+        for k, p in enumerate(idx.params):
+            table.add_row(p, _fmt(idx.S1[k]), _fmt(idx.S1_conf[k]), _fmt(idx.ST[k]), _fmt(idx.ST_conf[k]))
+        console.print(table)
+
+
+@app.command("advise")
+def advise_cmd(
+    scenario_name: str = typer.Argument(..., metavar="SCENARIO", help="Bundled scenario name or TOML path."),
+    side: str = typer.Option(..., "--side", help="Whose utility to maximize: us or host."),
+    min_consent: float = typer.Option(..., "--min-consent", help="Consent-probability floor P in [0, 1]."),
+    date: str | None = typer.Option(None, "--date", help="Vote date YYYY-MM-DD (default: the first round on or after levers.as_of)."),
+    overrides: list[str] | None = SetOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """The agreement (amount, duration, escalator) that maximizes a side's expected utility s.t. P(consent) >= P."""
+    import math
+
+    from burdenshare.analysis.advise import advise
+    from burdenshare.scenario import load_scenario
+
+    if side not in ("us", "host"):
+        raise ScenarioError(f"got {side!r}; allowed: us, host", field="--side")
+    if not (math.isfinite(min_consent) and 0.0 <= min_consent <= 1.0):
+        raise ScenarioError(f"got {min_consent!r}; allowed: a probability in [0, 1]", field="--min-consent")
+    scenario = load_scenario(scenario_name, overrides or ())
+    day = None if date is None else _cli_date(date, scenario, "--date")
+    adv = advise(scenario, side, min_consent, day)
+    if as_json:
+        _print_json(adv.to_json())
+        return
+    console = _console()
+    head = f"advice for {side} on {adv.date.isoformat()} with P(consent) >= {min_consent:g}"
+    if adv.amount_krw is None:
+        console.print(f"{head}: none - {adv.message}", markup=False)
+        return
+    console.print(f"{head}: KRW {adv.amount_krw / 1e9:,.0f} bn (${adv.amount_usd / 1e6:,.0f} M) a year, "
+                  f"{adv.duration_years} years, escalator {adv.escalator}; P(consent) {adv.p_consent:.3f}, "
+                  f"expected utility KRW {adv.expected_utility / 1e9:,.0f} bn", markup=False)
+    from rich.table import Table
+
+    table = Table("amount (KRW bn)", "years", "escalator", "P(consent)", "E[U] (KRW bn)", title="alternatives")
+    for a in adv.alternatives:
+        table.add_row(f"{a['amount_krw'] / 1e9:,.0f}", str(a["duration_years"]), a["escalator"],
+                      f"{a['p_consent']:.3f}", f"{a['expected_utility'] / 1e9:,.0f}")
+    console.print(table)
+
+
 # --------------------------------------------------------------------------- entry point
 
 
