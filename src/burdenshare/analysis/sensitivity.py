@@ -261,8 +261,10 @@ def sobol_indices(
             continue
         with warnings.catch_warnings(), np.errstate(all="ignore"):
             warnings.simplefilter("ignore")
+            # SALib seeds its bootstrap only for a truthy seed: derive a non-zero one from ``seed``
+            boot = int(np.random.SeedSequence(int(seed)).generate_state(1)[0]) or 1
             si = sobol_analyze.analyze(problem, y, calc_second_order=False, num_resamples=num_resamples,
-                                       conf_level=conf_level, seed=seed)
+                                       conf_level=conf_level, seed=boot)
         tup = lambda k: tuple(float(v) for v in np.asarray(si[k], dtype=float))  # noqa: E731
         result[name] = SobolIndices(labels, tup("S1"), tup("S1_conf"), tup("ST"), tup("ST_conf"), var)
     return result, int(x.shape[0])
