@@ -189,8 +189,14 @@ def run_cmd(
     as_json: bool = JsonOption,
     store_path: str | None = StoreOption,
     summary_only: bool = typer.Option(False, "--summary-only", help="Record the run and its summary, not its rows."),
+    report_path: str | None = typer.Option(
+        None, "--report", metavar="PATH.html", help="Also write the HTML report (and PATH_figures/*.png)."),
 ) -> None:
     """Simulate the two-level negotiation over many draws, record it in the store, print the summary."""
+    if report_path is not None:
+        from burdenshare.report.html import _check_out
+
+        _check_out(report_path)  # before simulating: a bad path fails at once
     from burdenshare.engine import simulate
     from burdenshare.engine.run import summary_rows
     from burdenshare.scenario import load_scenario
@@ -209,6 +215,13 @@ def run_cmd(
                                      overrides=list(overrides or ()), summary_only=summary_only)
         typer.echo(f"recorded as run {run_id} in {store.path}", err=True)
     summary = result.summary()
+    if report_path is not None:
+        from burdenshare.report import report_from_result
+
+        files = report_from_result(result, report_path, scenario=scenario,
+                                   source=f"run {run_id} ({draws:,} draws, seed {seed})")
+        typer.echo(f"wrote report {files.html} ({len(files.figures)} figures; PNGs in {files.html.stem}_figures/)",
+                   err=True)
     if as_json:
         _print_json(summary)
         return
@@ -494,6 +507,103 @@ def sweep_cmd(
         table.add_row(", ".join(f"{k}={v}" for k, v in row["point"].items()) or "-", _fmt(row["p_agreement"]),
                       _fmt(row["p_ratified"]), _fmt(inc, ".1f"), _fmt(row["mean_p_consent"]))
     _console().print(table)
+
+
+# --------------------------------------------------------------------------- report, compare
+
+
+def _read_json_file(path: str | None, option: str) -> Any:
+    if path is None:
+        return None
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return json.load(fh)
+    except (OSError, ValueError) as exc:
+        raise ScenarioError(f"cannot read JSON from {path!r}: {exc}", field=option) from None
+
+
+@app.command("report")
+def report_cmd(
+    run_id: str = typer.Argument(..., metavar="RUN_ID", help="A run in the results store (burdenshare runs list)."),
+    out: str = typer.Option(..., "--out", metavar="PATH.html", help="The HTML file (PNGs go to PATH_figures/)."),
+    store_path: str | None = StoreOption,
+    sweep_json: str | None = typer.Option(None, "--sweep", metavar="FILE", help="A sweep's --json output (heatmaps)."),
+    sobol_json: str | None = typer.Option(None, "--sobol", metavar="FILE", help="A sensitivity --json output (bars)."),
+    no_png: bool = typer.Option(False, "--no-png", help="Write the HTML file only."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Write the self-contained HTML report (and PNG figures) of a recorded run (docs/reports.md)."""
+    from burdenshare.report import report_from_store
+
+    extra = {k: v for k, v in (("sweep", _read_json_file(sweep_json, "--sweep")),
+                               ("sobol", _read_json_file(sobol_json, "--sobol"))) if v is not None}
+    files = report_from_store(run_id, out, store=store_path, png=not no_png, **extra)
+    if as_json:
+        _print_json(files.to_json())
+    else:
+        typer.echo(f"wrote {files.html} ({len(files.figures)} figures, {len(files.pngs)} PNG files)")
+
+
+@app.command("compare")
+def compare_cmd(
+    scenario_name: str = typer.Argument(..., metavar="SCENARIO", help="Bundled scenario name or TOML path."),
+    overrides: list[str] | None = typer.Option(
+        None, "--set", help="Override of the variant named 'set' (path.to.field=VALUE, TOML). Repeatable."),
+    variant_opts: list[str] | None = typer.Option(
+        None, "--variant", metavar="NAME:PATH=VALUE", help="Override of variant NAME; repeat NAME to add more."),
+    base_opts: list[str] | None = typer.Option(
+        None, "--base", metavar="PATH=VALUE", help="Override of the baseline (and so of every variant)."),
+    draws: int = typer.Option(10_000, "--draws", help="Monte-Carlo draws, shared by every run (>= 1)."),
+    seed: int = typer.Option(0, "--seed", help="Seed shared by every run (common random numbers)."),
+    report_path: str | None = typer.Option(None, "--report", metavar="PATH.html", help="Also write the HTML report."),
+    as_json: bool = JsonOption,
+) -> None:
+    """Baseline vs variants on the same draws: paired differences with 95 % intervals (docs/reports.md)."""
+    from burdenshare.report.compare import compare, parse_variants
+
+    if draws < 1:
+        raise ScenarioError(f"got {draws}; allowed: an integer >= 1", field="--draws")
+    if seed < 0:
+        raise ScenarioError(f"got {seed}; allowed: an integer >= 0", field="--seed")
+    variants = parse_variants(variant_opts or (), overrides or ())
+    if report_path is not None:
+        from burdenshare.report.html import _check_out
+
+        _check_out(report_path)
+    result = compare(scenario_name, variants, base_overrides=base_opts or (), draws=draws, seed=seed)
+    data = result.to_json()
+    if report_path is not None:
+        from burdenshare.report import report_from_result
+
+        files = report_from_result(result.baseline, report_path, compare=data,
+                                   source=f"compare baseline ({draws:,} draws, seed {seed})")
+        typer.echo(f"wrote report {files.html} ({len(files.figures)} figures)", err=True)
+    if as_json:
+        _print_json(data)
+        return
+    from rich.table import Table
+
+    table = Table("variant", "outcome", "baseline", "mean difference", "95 % interval",
+                  title=f"burdenshare compare {data['scenario']} ({draws} draws, seed {seed}, same draws)")
+    base = data["baseline"]
+    for v in data["variants"]:
+        for key, label, ref in (("p_ratified", "P(ratified)", base["p_ratified"]),
+                                ("consent_component", "  consent-probability part", None),
+                                ("p_agreement", "P(agreement)", base["p_agreement"]),
+                                ("amount_krw", "amount (KRW bn, both ratified)", None),
+                                ("furlough_worker_days", "furlough worker-days", base["furlough_worker_days_mean"])):
+            d = v["differences"][key]
+            scale = 1e9 if key == "amount_krw" else 1.0
+            table.add_row(v["name"] if key == "p_ratified" else "", label, _fmt(ref, ".3f" if scale == 1 else ".0f"),
+                          "n/a" if d["mean"] is None else f"{d['mean'] / scale:+.4g}",
+                          "n/a" if d["mean"] is None else f"{d['lo'] / scale:+.4g} .. {d['hi'] / scale:+.4g}")
+    from rich.console import Console
+
+    Console(width=max(Console().width, 120)).print(table)
+    for v in data["variants"]:
+        if not v["common_draws"]:
+            typer.echo(f"note: variant {v['name']} changes the draw layout (rounds or uncertain parameters); "
+                       "its draws are not fully common with the baseline's", err=True)
 
 
 # --------------------------------------------------------------------------- sensitivity, advise

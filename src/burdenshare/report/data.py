@@ -191,7 +191,7 @@ def report_data(
         dates.append((f"eve of the election ({(election - dt.timedelta(days=1)).isoformat()})",
                       election - dt.timedelta(days=1)))
     dates.append((f"new Assembly ({AFTER_NEW_ASSEMBLY.isoformat()})", max(AFTER_NEW_ASSEMBLY, as_of)))
-    grid = np.linspace(0.9 * cur, 1.6 * cur, 141)
+    grid = np.linspace(0.9 * cur, 1.6 * cur, 71)  # 1 % of the current agreement per step
     curves = _curves(scenario, dates, grid, dur)
     # 1-D win-set through the round dates
     ws_dates = []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -27,8 +28,10 @@ def _plt() -> Any:
     return plt
 
 
-def write_pngs(d: ReportData, folder: str | Path, dpi: int = 110) -> list[tuple[FigureSpec, Path]]:
-    """Draw every figure of :func:`~burdenshare.report.figures.figure_specs` to ``folder/<key>.png``.
+def write_pngs(d: ReportData, folder: str | Path, dpi: int = 110,
+               keys: Sequence[str] | None = None) -> list[tuple[FigureSpec, Path]]:
+    """Draw every figure of :func:`~burdenshare.report.figures.figure_specs` (or those in ``keys``)
+    to ``folder/<key>.png``.
 
     Each file is written under a temporary name and renamed.  Returns ``(spec, path)`` pairs.
     """
@@ -37,6 +40,8 @@ def write_pngs(d: ReportData, folder: str | Path, dpi: int = 110) -> list[tuple[
     folder.mkdir(parents=True, exist_ok=True)
     out = []
     for spec in figure_specs(d):
+        if keys is not None and spec.key not in keys:
+            continue
         fig = plt.figure(figsize=(8, 4.5))
         key = spec.key.split("_")[0] if spec.key.startswith(("sweep_", "sobol_")) else spec.key
         _DRAW[key](d, spec, fig)
