@@ -433,9 +433,10 @@ def advise(
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> a = advise(load_scenario("sma-2020"), "us", 0.8, consent=lambda x, d, m: (x < 1.2e12) * 1.0)
-    >>> a.amount_krw < 1.2e12 <= a.amount_krw + 1e10, a.p_consent
-    (True, 1.0)
+    >>> step = lambda x, d, m: (x < 1.2e12) * 1.0   # consent iff below KRW 1.2 tn
+    >>> a = advise(load_scenario("sma-2020"), "us", 0.8, consent=step, respect_counterpart=False)
+    >>> a.amount_krw, a.duration_years, a.escalator, a.p_consent
+    (1190000000000.0, 1, 'defense_budget', 1.0)
     """
     from burdenshare.costs import to_usd
 
