@@ -342,7 +342,6 @@ def scenario_model(scenario: Any, draws: int = 256, seed: int = 0) -> tuple[tupl
     raw = scenario.model_dump(mode="python", by_alias=True)
     raw["uncertainty"] = [u for i, u in enumerate(raw["uncertainty"]) if i not in set(lvl2)]
     ii, ff = INT_OUTPUTS.index, FLOAT_OUTPUTS.index
-    cur = plan0.current_agreement_krw
 
     def member(values: tuple[float, ...]) -> Any:
         import copy
@@ -373,7 +372,7 @@ def scenario_model(scenario: Any, draws: int = 256, seed: int = 0) -> tuple[tupl
             cols = draw_columns(scenario, layout, d, 1)
             oi, of = run_kernel(plan, bank.table, bank.winset, cols, d.u_vote, bank.offset)
             rat = oi[:, ii("ratified")] == 1
-            inc = np.where(rat, 100.0 * (of[:, ff("amount_krw")] / cur - 1.0), 0.0)
+            inc = np.where(rat, 100.0 * (of[:, ff("amount_krw")] / plan.current_agreement_krw - 1.0), 0.0)
             per = lambda v: v.reshape(m, draws).mean(axis=1)  # noqa: E731
             out["p_ratified"][pts] = per(rat.astype(float))
             out["p_agreement"][pts] = per((oi[:, ii("agreed")] == 1).astype(float))
