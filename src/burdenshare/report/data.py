@@ -191,7 +191,9 @@ def report_data(
         dates.append((f"eve of the election ({(election - dt.timedelta(days=1)).isoformat()})",
                       election - dt.timedelta(days=1)))
     dates.append((f"new Assembly ({AFTER_NEW_ASSEMBLY.isoformat()})", max(AFTER_NEW_ASSEMBLY, as_of)))
-    grid = np.linspace(0.9 * cur, 1.6 * cur, 71)  # 1 % of the current agreement per step
+    pr = scenario.parties.principal
+    top = max(1.6 * cur, 1.05 * float(pr.reservation_value_krw))  # show the President's bound too
+    grid = np.linspace(0.9 * cur, top, 81)
     curves = _curves(scenario, dates, grid, dur)
     # 1-D win-set through the round dates
     ws_dates = []
@@ -207,7 +209,6 @@ def report_data(
         tops[label] = [_max_at(grid, r, level) for r in rows2]
         if day == dates[0][1]:
             p2 = [[float(v) for v in r] for r in rows2]
-    pr = scenario.parties.principal
     us = {
         "negotiator_reservation_krw": float(scenario.strategies["us"].reservation_value_krw)
         if "us" in scenario.strategies and scenario.strategies["us"].reservation_value_krw is not None else None,

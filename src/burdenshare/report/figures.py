@@ -181,8 +181,9 @@ def plotly_figures(d: ReportData) -> list[tuple[FigureSpec, Any]]:
 
 
 def _layout(fig: Any, spec: FigureSpec, **kw: Any) -> Any:
+    top = 90 if fig.layout.annotations and any(a.text and a.y == 1.0 for a in fig.layout.annotations) else 60
     fig.update_layout(title=spec.title, template="plotly_white", height=kw.pop("height", 420),
-                      margin={"l": 60, "r": 20, "t": 60, "b": 50}, **kw)
+                      margin={"l": 60, "r": 20, "t": top, "b": 50}, **kw)
     return fig
 
 
@@ -225,7 +226,8 @@ def _winset_2d(d: ReportData, spec: FigureSpec) -> Any:
         if v is not None:
             fig.add_trace(go.Scatter(x=[v / 1e9, v / 1e9], y=[min(w["durations"]), max(w["durations"])],
                                      mode="lines", line={"dash": "dash"}, name=f"{name} (US ≥)"))
-    return _layout(fig, spec, xaxis_title="first-year amount (KRW bn)", yaxis_title="duration (years)", height=480)
+    fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0})
+    return _layout(fig, spec, xaxis_title="first-year amount (KRW bn)", yaxis_title="duration (years)", height=560)
 
 
 def _votes(d: ReportData, spec: FigureSpec) -> Any:
