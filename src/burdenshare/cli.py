@@ -194,9 +194,9 @@ def run_cmd(
 ) -> None:
     """Simulate the two-level negotiation over many draws, record it in the store, print the summary."""
     if report_path is not None:
-        from burdenshare.report.html import _check_out
+        from burdenshare.report.html import check_report_path
 
-        _check_out(report_path)  # before simulating: a bad path fails at once
+        check_report_path(report_path)  # before simulating: a bad path fails at once
     from burdenshare.engine import simulate
     from burdenshare.engine.run import summary_rows
     from burdenshare.scenario import load_scenario
@@ -567,9 +567,9 @@ def compare_cmd(
         raise ScenarioError(f"got {seed}; allowed: an integer >= 0", field="--seed")
     variants = parse_variants(variant_opts or (), overrides or ())
     if report_path is not None:
-        from burdenshare.report.html import _check_out
+        from burdenshare.report.html import check_report_path
 
-        _check_out(report_path)
+        check_report_path(report_path)
     result = compare(scenario_name, variants, base_overrides=base_opts or (), draws=draws, seed=seed)
     data = result.to_json()
     if report_path is not None:

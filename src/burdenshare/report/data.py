@@ -187,10 +187,11 @@ def report_data(
     as_of = scenario.levers.as_of
     election = scenario.levers.election_date
     dates: list[tuple[str, dt.date]] = [(f"as of {as_of.isoformat()}", as_of)]
-    if election is not None and election - dt.timedelta(days=1) != as_of:
+    if election is not None and election - dt.timedelta(days=1) > as_of:
         dates.append((f"eve of the election ({(election - dt.timedelta(days=1)).isoformat()})",
                       election - dt.timedelta(days=1)))
-    dates.append((f"new Assembly ({AFTER_NEW_ASSEMBLY.isoformat()})", max(AFTER_NEW_ASSEMBLY, as_of)))
+    if AFTER_NEW_ASSEMBLY > as_of:
+        dates.append((f"new Assembly ({AFTER_NEW_ASSEMBLY.isoformat()})", AFTER_NEW_ASSEMBLY))
     pr = scenario.parties.principal
     top = max(1.6 * cur, 1.05 * float(pr.reservation_value_krw))  # show the President's bound too
     grid = np.linspace(0.9 * cur, top, 81)

@@ -24,7 +24,7 @@ from typing import Any
 from burdenshare.errors import SpecError
 from burdenshare.report.data import ReportData, report_data
 
-__all__ = ["ReportFiles", "report_from_result", "report_from_store", "write_report"]
+__all__ = ["ReportFiles", "check_report_path", "report_from_result", "report_from_store", "write_report"]
 
 
 @dataclass(frozen=True)
@@ -202,7 +202,14 @@ def _render_html(d: ReportData, figures: list[tuple[Any, Any]], png_rel: dict[st
             f"<nav><ol>{''.join(toc)}</ol></nav>{''.join(body)}</body></html>")
 
 
-def _check_out(out: str | Path) -> Path:
+def check_report_path(out: str | Path) -> Path:
+    """Check that ``out`` can take a report (an ``.html`` path in an existing folder) and return it.
+
+    Raises
+    ------
+    SpecError
+        Otherwise (``field="--report"``).
+    """
     p = Path(out)
     if p.suffix.lower() not in (".html", ".htm"):
         raise SpecError(f"got {str(p)!r}; the report must be an .html file", field="--report")
@@ -226,7 +233,7 @@ def write_report(d: ReportData, out: str | Path, *, png: bool = True) -> ReportF
     """
     from burdenshare.report.figures import plotly_figures
 
-    path = _check_out(out)
+    path = check_report_path(out)
     figs = plotly_figures(d)
     folder = path.with_name(f"{path.stem}_figures")
     pngs: list[Path] = []
@@ -272,7 +279,7 @@ def report_from_result(result: Any, out: str | Path, *, scenario: Any = None, so
     sc = scenario if scenario is not None else result._scenario_obj
     if sc is None:
         raise SpecError("the run result carries no scenario; pass scenario=", field="scenario")
-    _check_out(out)
+    check_report_path(out)
     d = report_data(sc, result.summary(), result.outcomes, result.params, result.plan.round_dates,
                     source=source or f"burdenshare.engine.simulate ({result.draws:,} draws, seed {result.seed})",
                     **optional)
@@ -297,7 +304,7 @@ def report_from_store(run_id: str, out: str | Path, *, store: str | Path | None 
     from burdenshare.scenario import loads_scenario
     from burdenshare.store import open_store
 
-    _check_out(out)
+    check_report_path(out)
     with open_store(store, read_only=True) as st:
         rec = st.run(run_id)
         points = st.points(run_id)
