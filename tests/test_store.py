@@ -149,3 +149,14 @@ def test_locked_store_is_a_clear_error(tmp_path, capsys):
         holder.wait(timeout=30)
     assert main(["runs", "list", "--store", str(path), "--json"]) == 0  # usable again once released
     assert json.loads(capsys.readouterr().out) == []
+
+
+def test_load_result_rebuilds_the_run_result(tmp_path, result):
+    with open_store(tmp_path / "s.duckdb") as st:
+        rid = st.record_result(result, scenario_toml=dump_scenario(load_scenario("sma-2020")), overrides=SMALL)
+        back = st.load_result(rid)
+        with pytest.raises(StoreError, match="no point"):
+            st.load_result(rid, 3)
+    assert json.dumps(back.summary(), sort_keys=True) == json.dumps(result.summary(), sort_keys=True)
+    for k, v in result.outcomes.items():
+        np.testing.assert_array_equal(back.outcomes[k], v)

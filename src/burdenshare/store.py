@@ -524,6 +524,36 @@ class ResultsStore:
 
     # ------------------------------------------------------------------ whole results
 
+    def load_result(self, run_id: str, point: int = 0) -> Any:
+        """One grid point of a run as a :class:`~burdenshare.engine.RunResult`, from its stored rows.
+
+        The plan and consent tables are rebuilt from the recorded scenario text, overrides, seed
+        and bank size (the engine's other options at their defaults, as the CLI runs them), so
+        ``load_result(id).summary()`` equals the recorded summary.
+
+        Raises
+        ------
+        StoreError
+            No such run or point, a summary-only run, or rows missing (an unfinished run).
+        """
+        from burdenshare.backends import point_setup
+        from burdenshare.engine import RunResult
+        from burdenshare.scenario import scenario_hash
+
+        rec = self.run(run_id)
+        pts = {p["point"]: p for p in self.points(run_id)}
+        if point not in pts:
+            raise StoreError(f"run {run_id} has no point {point} (points 0..{rec.n_points - 1})", field="--point")
+        draw, _, params, outcomes = self.read_rows(run_id, point, workers=False)
+        if draw.size != rec.draws:
+            raise StoreError(f"run {run_id} point {point} holds {draw.size} of {rec.draws} rows; finish it with "
+                             f"`burdenshare sweep --resume {run_id}`", field="RUN_ID")
+        setup = point_setup(rec.scenario_toml, [*rec.overrides, *pts[point]["overrides"]], rec.seed,
+                            int(rec.options.get("bank_size", 4)), str(rec.options.get("source", rec.scenario)))
+        return RunResult(scenario=str(setup.scenario.name), scenario_hash=scenario_hash(setup.scenario), seed=rec.seed,
+                         draws=rec.draws, plan=setup.plan, bank=setup.bank, params=params, outcomes=outcomes,
+                         version=rec.version, _scenario_obj=setup.scenario)
+
     def record_result(self, result: Any, *, scenario_toml: str, overrides: Sequence[str] = (),
                       summary_only: bool = False, chunk_blocks: int = 64, backend: str = "local") -> str:
         """Record a finished :class:`~burdenshare.engine.RunResult` as a ``run`` (one grid point).
