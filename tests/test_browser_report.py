@@ -85,3 +85,16 @@ def test_report_renders_every_plot_without_console_errors(report_path: tuple[Pat
     assert all(t >= 1 for t in traces), traces
     assert errors == [], errors
     assert all(u.startswith(("file:", "data:", "blob:", "about:")) for u in requests), requests
+
+
+def test_missing_browser_fails_in_ci_and_skips_elsewhere(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    mod = sys.modules[__name__]
+    monkeypatch.setattr(mod, "IN_CI", True)
+    with pytest.raises(pytest.fail.Exception, match="CI=true: no browser"):
+        _require(False, "no browser")
+    monkeypatch.setattr(mod, "IN_CI", False)
+    with pytest.raises(pytest.skip.Exception):
+        _require(False, "no browser")
+    _require(True, "never raised")
