@@ -226,10 +226,16 @@ def report_data(
     n = int(summary["draws"])
     rat = np.asarray(outcomes["ratified"]) == 1
     first = np.asarray(outcomes["first_signed_round"])
+    bank = np.asarray(params.get("bank", np.zeros(n, dtype=int)))
     by_date = []
     for key, value in summary["p_agreement_by"].items():
         lo, hi = wilson_interval(value * n, n)
-        by_date.append({"date": key, "p": value, "lo": lo, "hi": hi})
+        last_ok = sum(1 for day in round_dates if day <= dt.date.fromisoformat(key))
+        signed = (first >= 0) & (first < last_ok)
+        per_member = [float(signed[bank == b].mean()) for b in np.unique(bank)]
+        by_date.append({"date": key, "p": value, "lo": lo, "hi": hi,
+                        "bank_min": min(per_member) if per_member else None,
+                        "bank_max": max(per_member) if per_member else None})
     amounts = np.asarray(outcomes["amount_krw"], dtype=float)[rat]
     inc = 100.0 * (amounts / cur - 1.0)
     dvals, dcounts = np.unique(np.asarray(outcomes["duration_years"])[rat], return_counts=True)
@@ -252,7 +258,6 @@ def report_data(
     pc = np.asarray(outcomes["p_consent"], dtype=float)
     voted = votes_held > 0
     split = consent_split(outcomes["ratified"], votes_held, pc)
-    bank = np.asarray(params.get("bank", np.zeros(n, dtype=int)))
     members = []
     for b in np.unique(bank):
         sel = bank == b

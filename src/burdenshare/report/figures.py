@@ -123,7 +123,9 @@ def figure_specs(d: ReportData) -> list[FigureSpec]:
         FigureSpec("agreement_by_date", "Probability of agreement by key dates",
                    "P(text signed by date): simulation and rational benchmark",
                    "Share of draws with a text signed (initialled and approved by the President) on or before each "
-                   "key date, with the Wilson 95 % Monte-Carlo interval over draws; diamonds: the rational benchmark's "
+                   "key date, with the Wilson 95 % Monte-Carlo (vote-level) interval over draws; black bars: the range "
+                   "of the share across the Level-II bank members (parameter uncertainty); diamonds: the rational "
+                   "benchmark's "
                    f"probability of agreement by the date. {_src(d)} Benchmark: burdenshare.equilibrium.solve_scenario."),
         FigureSpec("settlement", "Settlement", "First-year amount of ratified agreements",
                    f"Histogram over ratified draws ({len(d.amounts_krw):,} of {s['draws']:,}) of the first-year amount "
@@ -264,6 +266,12 @@ def _by_date(d: ReportData, spec: FigureSpec) -> Any:
     fig = go.Figure(go.Bar(x=x, y=y, name="simulation", error_y={"type": "data", "symmetric": False,
                                                                   "array": [b["hi"] - b["p"] for b in d.by_date],
                                                                   "arrayminus": [b["p"] - b["lo"] for b in d.by_date]}))
+    if all(b.get("bank_min") is not None for b in d.by_date):
+        mid = [(b["bank_min"] + b["bank_max"]) / 2 for b in d.by_date]
+        fig.add_trace(go.Scatter(x=x, y=mid, mode="markers", marker={"symbol": "line-ew-open", "size": 1},
+                                 name="range across bank members (parameters)",
+                                 error_y={"type": "data", "array": [b["bank_max"] - m for b, m in zip(d.by_date, mid)],
+                                          "color": "black", "thickness": 3, "width": 10}))
     if d.benchmark:
         fig.add_trace(go.Scatter(x=x, y=[d.benchmark["p_agreement_by"][k] for k in x], mode="markers",
                                  marker={"symbol": "diamond", "size": 12}, name="rational benchmark"))

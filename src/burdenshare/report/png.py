@@ -134,6 +134,9 @@ def _by_date(d: ReportData, spec: FigureSpec, fig: Any) -> None:
     p = np.array([b["p"] for b in d.by_date])
     err = np.array([[b["p"] - b["lo"] for b in d.by_date], [b["hi"] - b["p"] for b in d.by_date]])
     ax.bar(x, p, yerr=err, capsize=4, label="simulation (Wilson 95 %)")
+    if all(b.get("bank_min") is not None for b in d.by_date):
+        ax.vlines(x + 0.25, [b["bank_min"] for b in d.by_date], [b["bank_max"] for b in d.by_date], color="black",
+                  lw=3, label="range across bank members")
     if d.benchmark:
         ax.plot(x, [d.benchmark["p_agreement_by"][b["date"]] for b in d.by_date], "D", color="black",
                 label="rational benchmark")
