@@ -220,6 +220,15 @@ def check_report_path(out: str | Path) -> Path:
     return p
 
 
+def _need_extra(png: bool) -> None:
+    import importlib.util
+
+    missing = [m for m in ("plotly", *(("matplotlib",) if png else ())) if importlib.util.find_spec(m) is None]
+    if missing:
+        raise SpecError(f"{', '.join(missing)} not installed; install the report extra: "
+                        "pip install 'burdenshare[report]'", field="--report")
+
+
 def write_report(d: ReportData, out: str | Path, *, png: bool = True) -> ReportFiles:
     """Write the HTML report to ``out`` and its PNG figures to ``<stem>_figures/`` beside it.
 
@@ -234,6 +243,7 @@ def write_report(d: ReportData, out: str | Path, *, png: bool = True) -> ReportF
     from burdenshare.report.figures import plotly_figures
 
     path = check_report_path(out)
+    _need_extra(png)
     figs = plotly_figures(d)
     folder = path.with_name(f"{path.stem}_figures")
     pngs: list[Path] = []
