@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from pathlib import Path
@@ -274,3 +275,101 @@ def test_pow_bracketing_does_not_change_results(name: str) -> None:
     b = run_batch(DOMAINS[name], spec, record_trace=True, pow_bracketing=False)
     for f in ("agreement", "round", "accepted_by", "final_step", "utilities", "offers"):
         assert np.array_equal(getattr(a, f), getattr(b, f)), f
+
+
+def test_special_exponent_powers_enclose_math_pow() -> None:
+    """Products / square roots used for e in {4, 0.25, 2, 0.5} stay inside the bracket margin."""
+    import numba
+
+    from burdenshare.bargaining._powbound import POW_REL_TOL
+    from burdenshare.bargaining.batch import _fill_pow
+
+    @numba.njit
+    def worst(ts: np.ndarray, e: float) -> float:
+        out = np.empty(ts.shape[0])
+        _fill_pow(ts, ts.shape[0], e, out)
+        w = 0.0
+        for i in range(ts.shape[0]):
+            p = math.pow(ts[i], e)
+            q = out[i]
+            if q == 0.0 or p == 0.0:
+                if 1.0 - p != 1.0 or 1.0 - q != 1.0:
+                    return math.inf
+                continue
+            w = max(w, abs(q - p) / p / (1.0 + e))
+        return w
+
+    rng = np.random.default_rng(7)
+    n = 200_000
+    ns = rng.integers(1, 10_000, n)
+    ts = np.concatenate([(rng.integers(0, ns) + 1) / (ns + 1), rng.random(n) + 1e-300, [1.0]])
+    for e in (4.0, 0.25, 2.0, 0.5, 3.0, 1.7):
+        assert worst(ts, e) < POW_REL_TOL / 20, e
+
+
+@functools.cache
+def _search_both():  # type: ignore[no-untyped-def]
+    """Compiled once: ``_search`` with the bucket index and with bisection."""
+    import numba
+
+    from burdenshare.bargaining.batch import _search
+
+    @numba.njit
+    def both(su, start, pos, lo, bidx, b0, bs):  # type: ignore[no-untyped-def]
+        n = su.shape[0]
+        return (
+            _search(su, start, n, pos, lo, bidx, b0, bs, bidx.shape[0] - 1),
+            _search(su, start, n, pos, lo, None, 0.0, 0.0, 0),
+        )
+
+    return both
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.floats(-2.0, 2.0, allow_nan=False), min_size=1, max_size=3000, unique=True),
+    st.data(),
+)
+def test_indexed_search_equals_bisect(values: list[float], data: st.DataObject) -> None:
+    """The bucket-index search finds the same position as a plain bisection, from any hint."""
+    from burdenshare.bargaining.batch import _bucket_index
+
+    both = _search_both()
+    su = np.array(sorted(values))
+    n = len(su)
+    bidx, b0, bs = _bucket_index(su)
+    start = data.draw(st.integers(0, n - 1))
+    pos = data.draw(st.integers(start, n - 1))
+    lo = data.draw(st.one_of(st.sampled_from(values), st.floats(-3.0, 3.0)))
+    j = int(np.searchsorted(su, lo, side="left"))
+    expected = min(max(j, start), n - 1)
+    assert both(su, start, pos, lo, bidx, b0, bs) == (expected, expected)
+
+
+@pytest.mark.parametrize("name", ["1issue", "3issue"])
+def test_search_index_and_special_exponents_do_not_change_results(
+    name: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from burdenshare.bargaining import batch
+
+    rng = np.random.default_rng(5)
+    n = 3000
+    e = rng.choice([0.25, 0.5, 1.0, 2.0, 4.0], (n, 2))
+    e[::3, 0] = np.exp(rng.uniform(-4, 3, len(e[::3])))
+    spec = BatchSpec.build(
+        n,
+        exponents=e,
+        reservation_values=np.where(
+            rng.random((n, 2)) < 0.5, rng.choice(GRID_RV, (n, 2)), rng.uniform(-0.2, 1.05, (n, 2))
+        ),
+        first=rng.integers(0, 2, n),
+        n_steps=rng.integers(1, 300, n),
+        kinds=rng.integers(0, 2, (n, 2)),
+    )
+    exact = run_batch(DOMAINS[name], spec, record_trace=True, pow_bracketing=False)
+    for min_outcomes in (0, 10**9):  # bucket index always / never
+        monkeypatch.setattr(batch, "INDEX_MIN_OUTCOMES", min_outcomes)
+        r = run_batch(DOMAINS[name], spec, record_trace=True)
+        fields = ("agreement", "round", "accepted_by", "proposed_by", "final_step", "utilities")
+        for f in (*fields, "offers"):
+            assert np.array_equal(getattr(r, f), getattr(exact, f)), (min_outcomes, f)

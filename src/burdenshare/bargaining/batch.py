@@ -11,15 +11,19 @@ Per negotiation, each party's thresholds are computed afresh (nothing is memoise
 negotiations); only the presorted utility tables of the space are shared (space set-up, as NegMAS
 presorts once per negotiator).  Per round and party the kernel computes the threshold
 :math:`lo(t_k)`, compares the standing offer, and searches the presorted utilities for its offer
-(a short walk from the previous offer, binary search for longer jumps), then applies
-the 1e-6 nearest rule.
+(a short walk from the previous offer; for longer jumps a binary search in small spaces, or in
+spaces of more than ``INDEX_MIN_OUTCOMES`` outcomes a per-space bucket index of the presorted
+utilities followed by an exact walk -- a separately compiled kernel), then applies the 1e-6
+nearest rule.
 
 Cost of :math:`t^e`.  ``math.pow`` (~20 ns) would dominate, so the kernel:
 
 1. uses :math:`t` itself when :math:`e = 1` (``pow(t, 1.0) == t`` exactly) and one value for
    both parties when their exponents are equal (same inputs, same value);
 2. otherwise brackets :math:`t^e` with a cheap approximation whose relative error has a proven
-   margin (:mod:`burdenshare.bargaining._powbound`), computed 16 rounds ahead in a tight loop;
+   margin -- products or square roots for :math:`e \in \{4, 2, 1/2, 1/4\}` (NegMAS's boulware
+   and conceder curves), :mod:`burdenshare.bargaining._powbound` otherwise -- computed 16 rounds
+   ahead in a tight loop;
    the bracket maps through the monotone threshold formula to :math:`[lo_l, lo_h]`, and
 3. calls ``math.pow`` only if a decision (accept; which outcome to offer; the nearest rule) is
    not the same for every threshold in :math:`[lo_l, lo_h]`.
@@ -299,17 +303,47 @@ def _lower_bound(su: NDArray[np.float64], lo_idx: int, hi_idx: int, x: float) ->
 
 
 @numba.njit(cache=True, inline="always")
-def _search(su: NDArray[np.float64], start: int, n: int, pos: int, lo: float) -> int:
-    """Position A of the smallest utility >= lo in su[start:n] (n-1 if none), from hint pos."""
+def _search(
+    su: NDArray[np.float64],
+    start: int,
+    n: int,
+    pos: int,
+    lo: float,
+    bidx: NDArray[np.int32] | None,
+    b0: float,
+    bscale: float,
+    nb1: int,
+) -> int:
+    """Position A of the smallest utility >= lo in su[start:n] (n-1 if none), from hint pos.
+
+    A short walk down from the previous position covers the common case (the threshold only
+    falls); longer jumps start from the space's bucket index ``bidx`` (``bidx[b]`` is the
+    lower bound of ``b0 + b / bscale``, set up once per space) and walk to the exact position,
+    so the index only affects speed, never the result.
+    """
     if su[_u(pos)] >= lo:
-        # walk down a few steps, then bisect
         for _ in range(4):
             if pos > start and su[_u(pos - 1)] >= lo:
                 pos -= 1
             else:
                 return pos
-        return _lower_bound(su, start, pos, lo)
-    j = _lower_bound(su, pos + 1, n, lo)
+        if bidx is None:  # small space: bisect (compiled out when an index is given)
+            return _lower_bound(su, start, pos, lo)
+    elif bidx is None:
+        j = _lower_bound(su, pos + 1, n, lo)
+        return j if j < n else n - 1
+    b = (lo - b0) * bscale
+    if not b >= 0.0:  # also NaN
+        b = 0.0
+    if b > nb1:  # clamp before the conversion (out-of-range float -> int is undefined)
+        b = nb1
+    j = np.int64(bidx[_u(np.int64(b))])
+    while j > 0 and su[_u(j - 1)] >= lo:
+        j -= 1
+    while j < n and su[_u(j)] < lo:
+        j += 1
+    if j < start:
+        j = start
     return j if j < n else n - 1
 
 
@@ -325,6 +359,32 @@ def _threshold(p: float, umin: float, umax: float, eps: float) -> float:
     if lo > umax:
         lo = umax
     return lo
+
+
+@numba.njit(cache=True, inline="always")
+def _fill_pow(t_buf: NDArray[np.float64], top: int, e: float, out: NDArray[np.float64]) -> None:
+    """``out[m] ~ t_buf[m] ** e`` within the relative margin of :func:`_bracket`.
+
+    NegMAS's named curves (boulware 4, conceder 0.25) and e = 2, 0.5 use products and square
+    roots (each correctly rounded, so the relative error is a few units in the last place, far
+    inside the margin); other exponents use :func:`pow_approx`.
+    """
+    if e == 4.0:
+        for m in range(top):
+            x = t_buf[m] * t_buf[m]
+            out[m] = x * x
+    elif e == 0.25:
+        for m in range(top):
+            out[m] = math.sqrt(math.sqrt(t_buf[m]))
+    elif e == 2.0:
+        for m in range(top):
+            out[m] = t_buf[m] * t_buf[m]
+    elif e == 0.5:
+        for m in range(top):
+            out[m] = math.sqrt(t_buf[m])
+    else:
+        for m in range(top):
+            out[m] = pow_approx(t_buf[m], e)
 
 
 BLOCK = 16  # rounds whose t**e brackets are computed together
@@ -345,6 +405,10 @@ def _act(
     n: int,
     pos: int,
     near_eps: float,
+    bidx: NDArray[np.int32] | None,
+    b0: float,
+    bscale: float,
+    nb1: int,
 ) -> int:
     """One action given the threshold ``lo`` or a bracket ``lo_l <= lo <= lo_h``.
 
@@ -361,7 +425,7 @@ def _act(
             return UNDECIDED
     if start >= n:
         return BEST
-    j = _search(su, start, n, pos, lo_h)
+    j = _search(su, start, n, pos, lo_h, bidx, b0, bscale, nb1)
     if su[_u(j)] >= lo_h and (j == start or su[_u(j - 1)] < lo_l - near_eps):
         return j
     if lo_l != lo_h:
@@ -399,6 +463,8 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
     order: NDArray[np.int64],
     sorted_table: NDArray[np.float64],
     cross: NDArray[np.float64],
+    bidx: NDArray[np.int32] | None,
+    bpar: NDArray[np.float64],
     exponents: NDArray[np.float64],
     rvs: NDArray[np.float64],
     first: NDArray[np.int8],
@@ -422,6 +488,7 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
     out_n_offers: NDArray[np.int32],
 ) -> None:
     n_out = table.shape[1]
+    nb1 = 0 if bidx is None else bidx.shape[1] - 1
     t_buf = np.empty(BLOCK)
     qa_buf = np.zeros(BLOCK)
     qb_buf = np.zeros(BLOCK)
@@ -436,6 +503,9 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
         su_a = sorted_table[pa]
         cross_a = cross[pa]
         order_a = order[pa]
+        bidx_a = None if bidx is None else bidx[pa]
+        b0_a = bpar[pa, 0]
+        bs_a = bpar[pa, 1]
         umax_a = su_a[n_out - 1]
         umin_a = su_a[0]
         if rv_a > umin_a:
@@ -456,6 +526,9 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
         su_b = sorted_table[pb]
         cross_b = cross[pb]
         order_b = order[pb]
+        bidx_b = None if bidx is None else bidx[pb]
+        b0_b = bpar[pb, 0]
+        bs_b = bpar[pb, 1]
         umax_b = su_b[n_out - 1]
         umin_b = su_b[0]
         if rv_b > umin_b:
@@ -499,21 +572,25 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
                     t_buf[m] = tm
                 if fast:
                     if e_a != 1.0:
-                        for m in range(top):
-                            qa_buf[m] = pow_approx(t_buf[m], e_a)
+                        _fill_pow(t_buf, top, e_a, qa_buf)
                     if e_b != 1.0 and e_b != e_a:
-                        for m in range(top):
-                            qb_buf[m] = pow_approx(t_buf[m], e_b)
+                        _fill_pow(t_buf, top, e_b, qb_buf)
             t = t_buf[_u(slot)]
             q_a = qa_buf[_u(slot)]
             q_b = q_a if e_b == e_a else qb_buf[_u(slot)]
             # ---- opener: respond (except at the very start), then propose
             lo_l, lo_h = _bracket(t, e_a, q_a, rel_a, umin_a, umax_a, eps_a, fast)
             has = off >= 0
-            code = _act(lo_l, lo_h, has, u_st, hi_a, su_a, start_a, n_out, pos_a, near_eps)
+            code = _act(
+                lo_l, lo_h, has, u_st, hi_a, su_a, start_a, n_out, pos_a, near_eps,
+                bidx_a, b0_a, bs_a, nb1,
+            )
             if code == UNDECIDED:
                 lo = _threshold(math.pow(t, e_a), umin_a, umax_a, eps_a)
-                code = _act(lo, lo, has, u_st, hi_a, su_a, start_a, n_out, pos_a, near_eps)
+                code = _act(
+                    lo, lo, has, u_st, hi_a, su_a, start_a, n_out, pos_a, near_eps,
+                    bidx_a, b0_a, bs_a, nb1,
+                )
             if code == ACCEPT:
                 agreement = order[pb, off]
                 acceptor = pa
@@ -533,10 +610,16 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
             n_off += 1
             # ---- responder
             lo_l, lo_h = _bracket(t, e_b, q_b, rel_b, umin_b, umax_b, eps_b, fast)
-            code = _act(lo_l, lo_h, True, u_st, hi_b, su_b, start_b, n_out, pos_b, near_eps)
+            code = _act(
+                lo_l, lo_h, True, u_st, hi_b, su_b, start_b, n_out, pos_b, near_eps,
+                bidx_b, b0_b, bs_b, nb1,
+            )
             if code == UNDECIDED:
                 lo = _threshold(math.pow(t, e_b), umin_b, umax_b, eps_b)
-                code = _act(lo, lo, True, u_st, hi_b, su_b, start_b, n_out, pos_b, near_eps)
+                code = _act(
+                    lo, lo, True, u_st, hi_b, su_b, start_b, n_out, pos_b, near_eps,
+                    bidx_b, b0_b, bs_b, nb1,
+                )
             if code == ACCEPT:
                 agreement = order[pa, off]
                 acceptor = pb
@@ -578,19 +661,42 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
 # ----------------------------------------------------------------------------- drivers
 
 
-def _tables(domain: Domain) -> tuple[NDArray, NDArray, NDArray, NDArray]:
+INDEX_MIN_OUTCOMES = 512  # smaller spaces bisect (a separately compiled kernel)
+
+
+def _bucket_index(su: NDArray[np.float64]) -> tuple[NDArray[np.int32], float, float]:
+    """Per-space search index: ``idx[b]`` = lower bound of ``b0 + b / scale`` in ``su``."""
+    n = len(su)
+    nb = 1 << max(4, int(2 * n - 1).bit_length())
+    b0, span = float(su[0]), float(su[-1] - su[0])
+    scale = (nb - 1) / span if span > 0 else 0.0
+    if not math.isfinite(scale):
+        scale = 0.0
+    edges = b0 + np.arange(nb) / scale if scale > 0 else np.full(nb, b0)
+    return np.searchsorted(su, edges, side="left").astype(np.int32), b0, scale
+
+
+def _tables(domain: Domain) -> tuple[NDArray, ...]:
     # cross[p, j]: utility to the other party of p's j-th outcome in p's presorted order
     cross = np.stack([domain.table[1 - p, domain.order[p]] for p in (0, 1)])
+    sorted_table = np.ascontiguousarray(domain.sorted_table, dtype=np.float64)
+    bidx, bpar = None, np.zeros((2, 2))
+    if sorted_table.shape[1] > INDEX_MIN_OUTCOMES:
+        idx = [_bucket_index(sorted_table[p]) for p in (0, 1)]
+        bidx = np.ascontiguousarray(np.stack([idx[0][0], idx[1][0]]))
+        bpar = np.array([[idx[p][1], idx[p][2]] for p in (0, 1)], dtype=np.float64)
     return (
         np.ascontiguousarray(domain.table, dtype=np.float64),
         np.ascontiguousarray(domain.order, dtype=np.int64),
-        np.ascontiguousarray(domain.sorted_table, dtype=np.float64),
+        sorted_table,
         np.ascontiguousarray(cross, dtype=np.float64),
+        bidx,
+        bpar,
     )
 
 
 def _run_chunk(
-    tables: tuple[NDArray, NDArray, NDArray, NDArray],
+    tables: tuple[NDArray, ...],
     spec: BatchSpec,
     record_trace: bool,
     cum: NDArray[np.float64] | None,
