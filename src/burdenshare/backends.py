@@ -18,6 +18,8 @@ Dask is imported only inside :class:`DaskBackend` (extra ``distributed``).
 
 from __future__ import annotations
 
+import abc
+
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -126,7 +128,7 @@ def unit_arrays(setup: PointSetup, start_block: int, n_blocks: int, draws: int
     return chunk.index.astype(np.int64), params, outcomes
 
 
-class Backend:
+class Backend(abc.ABC):
     """Runs units; subclasses :class:`LocalBackend` and :class:`DaskBackend`."""
 
     name: str = "?"
@@ -140,6 +142,7 @@ class Backend:
     def close(self) -> None:
         """Release resources (a cluster)."""
 
+    @abc.abstractmethod
     def run(self, setups: dict[int, tuple[str, Sequence[str], int, int, str]], units: Sequence[Unit],
             draws: int) -> tuple[Iterator[UnitResult], Any]:
         """Start ``units``; return an iterator over finished units and a getter of point setups.
@@ -147,7 +150,6 @@ class Backend:
         ``setups[p]`` are the :func:`point_setup` arguments of point ``p``.  The getter,
         called with a point, returns its :class:`PointSetup` (for summaries).
         """
-        raise NotImplementedError
 
 
 class LocalBackend(Backend):
