@@ -9,9 +9,9 @@ the caller (:mod:`burdenshare.analysis.sweep`) commits each one to the store in 
 transaction.
 
 :func:`point_setup` builds a grid point's static inputs (plan, exact consent tables) once;
-:func:`unit_arrays` computes one unit from it, exactly as the loop of
-:func:`burdenshare.engine.simulate` does for its chunks (a test checks that the units,
-concatenated, equal ``simulate``'s arrays).
+:func:`unit_arrays` computes one unit from it with the engine's public per-chunk step
+:func:`burdenshare.engine.run.run_chunk`, the very function :func:`burdenshare.engine.simulate`
+runs for its chunks (a test checks that the units, concatenated, equal ``simulate``'s arrays).
 
 Dask is imported only inside :class:`DaskBackend` (extra ``distributed``).
 """
@@ -103,29 +103,17 @@ def unit_arrays(setup: PointSetup, start_block: int, n_blocks: int, draws: int
                 ) -> tuple[NDArray[np.int64], dict[str, NDArray[Any]], dict[str, NDArray[Any]]]:
     """Draw and play blocks ``start_block .. start_block + n_blocks - 1`` (cut at ``draws``).
 
+    A thin wrapper of the engine's own per-chunk step, :func:`burdenshare.engine.run.run_chunk`.
+
     Returns
     -------
     draw, params, outcomes
         Global draw indices and the columns of :class:`~burdenshare.engine.RunResult` for them.
     """
-    from burdenshare.engine.draws import draw_range
-    from burdenshare.engine.kernel import run_kernel
-    from burdenshare.engine.plan import draw_columns
-    from burdenshare.engine.reference import FLOAT_OUTPUTS, INT_OUTPUTS
-    from burdenshare.engine.run import _PARAM_COLUMNS  # the engine's per-draw kernel columns, in its order
+    from burdenshare.engine.run import run_chunk
 
-    bank, layout = setup.bank, setup.layout
-    chunk = draw_range(layout, setup.seed, start_block, n_blocks, draws)
-    cols = draw_columns(setup.scenario, layout, chunk, bank.size)
-    oi, of = run_kernel(setup.plan, bank.table, bank.winset, cols, chunk.u_vote, bank.offset)
-    params: dict[str, NDArray[Any]] = {k: np.ascontiguousarray(cols[k]) for k in _PARAM_COLUMNS}
-    for j, path in enumerate(layout.params):
-        params[f"param:{path}"] = np.ascontiguousarray(chunk.params[:, j])
-    for j, path in enumerate(bank.params):
-        params[f"param:{path}"] = bank.values[params["bank"], j]
-    outcomes: dict[str, NDArray[Any]] = {n: np.ascontiguousarray(oi[:, j]) for j, n in enumerate(INT_OUTPUTS)}
-    outcomes.update({n: np.ascontiguousarray(of[:, j]) for j, n in enumerate(FLOAT_OUTPUTS)})
-    return chunk.index.astype(np.int64), params, outcomes
+    ch = run_chunk(setup.scenario, setup.plan, setup.bank, setup.layout, setup.seed, start_block, n_blocks, draws)
+    return ch.index, ch.params, ch.outcomes
 
 
 class Backend(abc.ABC):

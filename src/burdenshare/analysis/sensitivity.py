@@ -38,7 +38,8 @@ apportion the first; the second is integrated out at every sample point:
    kernel columns; Level-II parameters - ``opinion.*``, ``legislature.*``, ``cost_model.*`` - are
    written into the scenario, which then has a one-member consent bank tabulated exactly at
    :math:`x`, :mod:`burdenshare.engine.consent`);
-2. run the engine's batch kernel (:func:`burdenshare.engine.kernel.run_kernel`) on ``draws``
+2. run the engine's per-chunk step (:func:`burdenshare.engine.run.play_draws`: per-draw columns and
+   the batch kernel :func:`burdenshare.engine.kernel.run_kernel`) on ``draws``
    vote-level draws - the uniforms of :func:`burdenshare.engine.draws.draw_range` for ``seed``, the
    **same at every sample point** (common random numbers, so differences between points come from
    the parameters, not from resampled vote noise);
@@ -322,11 +323,10 @@ def scenario_model(scenario: Any, draws: int = 256, seed: int = 0) -> tuple[tupl
     SpecError
         Bad ``draws``; anything :func:`burdenshare.engine.plan.build_plan` rejects.
     """
-    from burdenshare.engine.consent import _fit_seats, _set_path, build_consent_bank
+    from burdenshare.engine.consent import build_consent_bank, fit_seats, set_path
     from burdenshare.engine.draws import BLOCK_SIZE, DrawLayout, Draws, draw_range
-    from burdenshare.engine.kernel import run_kernel
-    from burdenshare.engine.plan import build_plan, check_levers, draw_columns, level_two_params
-    from burdenshare.engine.reference import FLOAT_OUTPUTS, INT_OUTPUTS
+    from burdenshare.engine.plan import build_plan, check_levers, level_two_params
+    from burdenshare.engine.run import play_draws
     from burdenshare.scenario.schema import Scenario
 
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or not 1 <= draws <= 1_000_000:
@@ -341,15 +341,14 @@ def scenario_model(scenario: Any, draws: int = 256, seed: int = 0) -> tuple[tupl
     # the member scenarios keep the Level-I entries (the tables' amount range reads their supports)
     raw = scenario.model_dump(mode="python", by_alias=True)
     raw["uncertainty"] = [u for i, u in enumerate(raw["uncertainty"]) if i not in set(lvl2)]
-    ii, ff = INT_OUTPUTS.index, FLOAT_OUTPUTS.index
 
     def member(values: tuple[float, ...]) -> Any:
         import copy
 
         data = copy.deepcopy(raw)
         for path, v in zip(lvl2_paths, values):
-            _set_path(data, path, int(round(v)) if ".seats." in path else float(v))
-        _fit_seats(data, lvl2_paths)
+            set_path(data, path, int(round(v)) if ".seats." in path else float(v))
+        fit_seats(data, lvl2_paths)
         return Scenario.model_validate(data)
 
     def model(x: NDArray[np.float64]) -> dict[str, NDArray[np.float64]]:
@@ -369,16 +368,15 @@ def scenario_model(scenario: Any, draws: int = 256, seed: int = 0) -> tuple[tupl
             m = pts.size
             d = Draws(np.tile(base.index, m), np.repeat(x[pts], draws, axis=0),
                       np.tile(base.uniforms, (m, 1)), np.tile(base.u_vote, (m, 1)))
-            cols = draw_columns(scenario, layout, d, 1)
-            oi, of = run_kernel(plan, bank.table, bank.winset, cols, d.u_vote, bank.offset)
-            rat = oi[:, ii("ratified")] == 1
-            inc = np.where(rat, 100.0 * (of[:, ff("amount_krw")] / plan.current_agreement_krw - 1.0), 0.0)
+            _, o = play_draws(scenario, plan, bank, layout, d, params=False)  # the engine's per-chunk step
+            rat = o["ratified"] == 1
+            inc = np.where(rat, 100.0 * (o["amount_krw"] / plan.current_agreement_krw - 1.0), 0.0)
             per = lambda v: v.reshape(m, draws).mean(axis=1)  # noqa: E731
             out["p_ratified"][pts] = per(rat.astype(float))
-            out["p_agreement"][pts] = per((oi[:, ii("agreed")] == 1).astype(float))
+            out["p_agreement"][pts] = per((o["agreed"] == 1).astype(float))
             out["increase_pct"][pts] = per(inc)
             for name in ("utility_us_krw", "utility_rok_krw", "furlough_worker_days"):
-                out[name][pts] = per(of[:, ff(name)])
+                out[name][pts] = per(o[name])
         return out
 
     return tuple(scenario.uncertainty), model

@@ -35,6 +35,7 @@ seed and options.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,7 +46,8 @@ from burdenshare.engine.draws import BANK_SPAWN_KEY, sample_distribution
 from burdenshare.engine.plan import Plan, level_two_params
 from burdenshare.engine.reference import ceil_index
 
-__all__ = ["DEFAULT_BANK_SIZE", "ConsentBank", "bank_scenarios", "build_consent_bank", "demand_floor_krw", "host_cap_krw"]
+__all__ = ["DEFAULT_BANK_SIZE", "ConsentBank", "bank_scenarios", "build_consent_bank", "demand_floor_krw", "fit_seats",
+           "host_cap_krw", "set_path"]
 
 #: Level-II parameter sets in the bank unless the caller asks for more.
 DEFAULT_BANK_SIZE: int = 4
@@ -84,7 +86,30 @@ class ConsentBank:
         return int(self.table.shape[0])
 
 
-def _set_path(data: Any, path: str, value: Any) -> None:
+def set_path(data: Any, path: str, value: Any) -> None:
+    """Set the field at dotted ``path`` of a scenario dump (``model_dump(by_alias=True)``) in place.
+
+    Parameters
+    ----------
+    data
+        Nested dicts and lists, as :meth:`pydantic.BaseModel.model_dump` gives them.
+    path
+        Dotted path of an ``[[uncertainty]]`` entry (``legislature.periods.0.seats.ppp``); a
+        segment under a list is its index.
+    value
+        The new value.
+
+    Raises
+    ------
+    KeyError, IndexError
+        The path does not exist in ``data``.
+
+    Examples
+    --------
+    >>> d = {"a": {"b": [1, {"c": 2}]}}
+    >>> set_path(d, "a.b.1.c", 5); d
+    {'a': {'b': [1, {'c': 5}]}}
+    """
     parts = path.split(".")
     cur = data
     for p in parts[:-1]:
@@ -96,9 +121,24 @@ def _set_path(data: Any, path: str, value: Any) -> None:
         cur[last] = value
 
 
-def _fit_seats(data: Any, paths: list[str]) -> None:
-    """Keep drawn seats within the house: an excess is taken from the ``unattributed`` bloc, then
-    from the largest other bloc (the rule of :meth:`burdenshare.legislature.seats.SeatTable.pick`)."""
+def fit_seats(data: Any, paths: Sequence[str]) -> None:
+    """Keep drawn seats within the house, in place: an excess is taken from the ``unattributed``
+    bloc, then from the largest other bloc (the rule of
+    :meth:`burdenshare.legislature.seats.SeatTable.pick`).
+
+    Parameters
+    ----------
+    data
+        A scenario dump (``model_dump(by_alias=True)``) after :func:`set_path` calls.
+    paths
+        The dotted paths that were set; only the periods whose seats appear among them are fitted.
+
+    Examples
+    --------
+    >>> d = {"legislature": {"total_seats": 10, "periods": [{"seats": {"a": 6, "b": 3, "unattributed": 2}}]}}
+    >>> fit_seats(d, ["legislature.periods.0.seats.a"]); d["legislature"]["periods"][0]["seats"]
+    {'a': 6, 'b': 3, 'unattributed': 1}
+    """
     leg = data["legislature"]
     for i, period in enumerate(leg["periods"]):
         seats = period.get("seats")
@@ -113,6 +153,11 @@ def _fit_seats(data: Any, paths: list[str]) -> None:
             take = min(excess, seats[b])
             seats[b] -= take
             excess -= take
+
+
+#: Former private names (kept for callers outside the package).
+_set_path = set_path
+_fit_seats = fit_seats
 
 
 def bank_scenarios(scenario: Any, seed: int, size: int) -> tuple[tuple[str, ...], NDArray[np.float64], list[Any]]:
@@ -134,8 +179,8 @@ def bank_scenarios(scenario: Any, seed: int, size: int) -> tuple[tuple[str, ...]
             if ".seats." in d.param:
                 v = int(round(v))
                 values[b, j] = v
-            _set_path(data, d.param, v)
-        _fit_seats(data, [d.param for d in dists])
+            set_path(data, d.param, v)
+        fit_seats(data, [d.param for d in dists])
         out.append(Scenario.model_validate(data))
     return tuple(d.param for d in dists), values, out
 

@@ -4,11 +4,15 @@ Steps (DESIGN.md §5):
 
 1. build the :class:`~burdenshare.engine.plan.Plan` (calendar, grid, furlough, drawdown) and the
    exact consent tables over the Level-II bank (:mod:`burdenshare.engine.consent`);
-2. for each chunk of whole blocks of :data:`~burdenshare.engine.draws.BLOCK_SIZE` draws: draw
-   (:mod:`burdenshare.engine.draws`), form the per-draw columns, run the batch kernel
-   (:mod:`burdenshare.engine.kernel`) and keep the outcome rows;
-3. summarise from the complete, ordered rows (:meth:`RunResult.summary`), so the result is
-   bit-identical whatever the chunk size.
+2. for each chunk of whole blocks of :data:`~burdenshare.engine.draws.BLOCK_SIZE` draws
+   (:func:`run_chunk`, the one public per-chunk step that the backends and the sensitivity
+   analysis use too): draw (:mod:`burdenshare.engine.draws`), form the per-draw columns, run the
+   batch kernel (:mod:`burdenshare.engine.kernel`) and write the chunk's columns into arrays
+   preallocated for the whole run (no concatenation); optionally hand each chunk to a callback
+   (a store writing rows unit by unit) and keep only the outcome columns the summary needs
+   (``keep_rows=False``);
+3. summarise from the complete, ordered outcome columns (:meth:`RunResult.summary`), so the
+   result is bit-identical whatever the chunk size.
 
 Summary definitions (DESIGN.md §6 units: won, percent, probabilities, ``null`` when absent):
 ``p_agreement`` = share of draws in which a text is signed (initialled and approved by the US
@@ -25,8 +29,10 @@ probability that talks fail to end in consent within the renewal window.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -34,25 +40,178 @@ import numpy as np
 from numpy.typing import NDArray
 
 from burdenshare.engine.consent import DEFAULT_BANK_SIZE, ConsentBank, build_consent_bank
-from burdenshare.engine.draws import BLOCK_SIZE, DrawLayout, draw_range
+from burdenshare.engine.draws import BLOCK_SIZE, DrawLayout, Draws, draw_range
 from burdenshare.engine.kernel import run_kernel
 from burdenshare.engine.plan import DEFAULT_COUNTER_MOVE_DAYS, Plan, build_plan, check_levers, draw_columns
 from burdenshare.engine.reference import FLOAT_OUTPUTS, INT_OUTPUTS
 from burdenshare.errors import SpecError
 
-__all__ = ["DEFAULT_CHUNK_BLOCKS", "KEY_DATES", "MAX_DRAWS", "RunResult", "simulate", "summary_rows"]
+__all__ = ["DEFAULT_CHUNK_BLOCKS", "KEY_DATES", "MAX_DRAWS", "OUTCOME_COLUMNS", "PARAM_COLUMNS", "Chunk", "ChunkFn",
+           "RunResult", "play_draws", "run_chunk", "simulate", "summary_rows"]
 
 #: Blocks per chunk unless the caller sets ``chunk_size``.
 DEFAULT_CHUNK_BLOCKS: int = 64
 #: Dates of ``p_agreement_by`` (DESIGN.md §6 reports): furlough, election, US election, inauguration.
 KEY_DATES: tuple[str, ...] = ("2020-04-01", "2020-04-15", "2020-11-03", "2021-01-20")
-#: Largest number of draws one call accepts (outcome rows are kept in memory).
+#: Largest number of draws one call accepts (the outcome columns are kept in memory).
 MAX_DRAWS: int = 10_000_000
 
-_PARAM_COLUMNS: tuple[str, ...] = (
+#: The per-draw kernel columns of :attr:`RunResult.params`, in order (won, NegMAS exponents,
+#: discount factors, audience costs, the President's values: float64; obstinate types, change of
+#: administration, bank member: int64).  ``param:<dotted path>`` columns follow them.
+PARAM_COLUMNS: tuple[str, ...] = (
     "r_us", "r_rok", "open_us", "open_rok", "e_us", "e_rok", "delta_us", "delta_rok", "aud_us", "aud_rok",
     "r_pres", "r_pres_after", "obst_us", "obst_rok", "change", "bank",
 )
+_PARAM_COLUMNS = PARAM_COLUMNS  # former private name
+#: The per-draw outcome columns of :attr:`RunResult.outcomes`, in order (int64, then float64).
+OUTCOME_COLUMNS: tuple[str, ...] = (*INT_OUTPUTS, *FLOAT_OUTPUTS)
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Played draws of one chunk (:func:`run_chunk`).
+
+    Attributes
+    ----------
+    index
+        (n,) global draw indices (int64).
+    params
+        Parameter columns: :data:`PARAM_COLUMNS`, then ``param:<dotted path>`` for every
+        ``[[uncertainty]]`` entry (Level-II ones: the value of the draw's bank member); empty when
+        the caller asked for outcomes only.
+    outcomes
+        Outcome columns :data:`OUTCOME_COLUMNS`.
+
+    All columns are 1-D, C-contiguous and of length n.
+    """
+
+    index: NDArray[np.int64]
+    params: dict[str, NDArray[Any]]
+    outcomes: dict[str, NDArray[Any]]
+
+    def __len__(self) -> int:
+        return int(self.index.size)
+
+
+#: Called by :func:`simulate` with each finished :class:`Chunk`, in draw order.
+ChunkFn = Callable[[Chunk], None]
+
+
+_Target = tuple[dict[str, NDArray[Any]], int, int]  # (columns, first row, rows of a new array)
+
+
+def _fill(scenario: Any, plan: Plan, bank: ConsentBank, layout: DrawLayout, d: Draws,
+          outcomes: _Target, params: _Target | None) -> None:
+    """Play ``d`` and write its outcome and parameter columns into the targets.
+
+    A target is ``(columns, at, total)``: the chunk's rows go to ``columns[name][at:at + n]``;
+    a missing array is created with ``total`` rows (the dtype of the chunk's column), so a caller
+    can preallocate a whole run.  ``params=None`` skips the parameter columns.
+    """
+    n = len(d)
+    cols = draw_columns(scenario, layout, d, bank.size)
+    oi, of = run_kernel(plan, bank.table, bank.winset, cols, d.u_vote, bank.offset)
+
+    def put(target: _Target, name: str, src: NDArray[Any]) -> None:
+        out, at, total = target
+        arr = out.get(name)
+        if arr is None:
+            arr = out[name] = np.empty(total, dtype=src.dtype)
+        arr[at:at + n] = src
+
+    for j, name in enumerate(INT_OUTPUTS):
+        put(outcomes, name, oi[:, j])
+    for j, name in enumerate(FLOAT_OUTPUTS):
+        put(outcomes, name, of[:, j])
+    if params is None:
+        return
+    for k in PARAM_COLUMNS:
+        put(params, k, cols[k])
+    for j, path in enumerate(layout.params):
+        put(params, f"param:{path}", d.params[:, j])
+    member = cols["bank"]
+    for j, path in enumerate(bank.params):
+        put(params, f"param:{path}", bank.values[member, j])
+
+
+def play_draws(scenario: Any, plan: Plan, bank: ConsentBank, layout: DrawLayout, draws: Draws, *,
+               params: bool = True) -> tuple[dict[str, NDArray[Any]], dict[str, NDArray[Any]]]:
+    """Play given draws through the batch kernel: the engine's per-chunk step on any :class:`Draws`.
+
+    Parameters
+    ----------
+    scenario
+        The validated scenario whose ``[[uncertainty]]`` entries ``layout`` describes.
+    plan, bank
+        Its :class:`~burdenshare.engine.plan.Plan` and exact
+        :class:`~burdenshare.engine.consent.ConsentBank` (each draw uses member ``bank``).
+    layout
+        The :class:`~burdenshare.engine.draws.DrawLayout` of ``draws``.
+    draws
+        The draws (from :func:`~burdenshare.engine.draws.draw_range`, or built by the caller,
+        e.g. the same vote-level uniforms at many parameter points).
+    params
+        Also return the parameter columns (``False``: outcomes only, cheaper).
+
+    Returns
+    -------
+    params, outcomes
+        Dicts of 1-D contiguous columns (:class:`Chunk`), one row per draw.
+
+    Examples
+    --------
+    >>> from burdenshare.scenario import load_scenario
+    >>> from burdenshare.engine.consent import build_consent_bank
+    >>> from burdenshare.engine.plan import build_plan
+    >>> sc = load_scenario("sma-2020")
+    >>> plan = build_plan(sc)
+    >>> bank = build_consent_bank(sc, plan, 0, 1)
+    >>> layout = DrawLayout.from_scenario(sc, plan.n_rounds)
+    >>> p, o = play_draws(sc, plan, bank, layout, draw_range(layout, 0, 0, 1, 10))
+    >>> o["agreed"].shape, list(p)[:3]
+    ((10,), ['r_us', 'r_rok', 'open_us'])
+    """
+    n = len(draws)
+    pcols: dict[str, NDArray[Any]] = {}
+    ocols: dict[str, NDArray[Any]] = {}
+    _fill(scenario, plan, bank, layout, draws, (ocols, 0, n), (pcols, 0, n) if params else None)
+    return pcols, ocols
+
+
+def run_chunk(scenario: Any, plan: Plan, bank: ConsentBank, layout: DrawLayout, seed: int, start_block: int,
+              n_blocks: int, draws: int, *, params: bool = True) -> Chunk:
+    """Draw and play blocks ``start_block .. start_block + n_blocks - 1`` of a run (cut at ``draws``).
+
+    Exactly what :func:`simulate` does for each of its chunks: a chunk's rows depend only on
+    (scenario, seed, blocks), so chunks computed anywhere, in any order, concatenate to
+    :func:`simulate`'s arrays.
+
+    Parameters
+    ----------
+    scenario, plan, bank, layout
+        As for :func:`play_draws` (the run's scenario, plan, consent bank and draw layout).
+    seed
+        The run's seed.
+    start_block, n_blocks
+        The chunk, in whole blocks of :data:`~burdenshare.engine.draws.BLOCK_SIZE` draws.
+    draws
+        Total draws of the run (the last block is cut there).
+    params
+        Also compute the parameter columns.
+
+    Returns
+    -------
+    Chunk
+
+    Raises
+    ------
+    SpecError
+        A bad seed.
+    """
+    d = draw_range(layout, seed, start_block, n_blocks, draws)
+    p, o = play_draws(scenario, plan, bank, layout, d, params=params)
+    return Chunk(np.ascontiguousarray(d.index, dtype=np.int64), p, o)
 
 
 def _q(x: NDArray[np.float64], qs: tuple[float, ...]) -> list[float] | None:
@@ -80,10 +239,12 @@ class RunResult:
     bank
         The consent tables and the Level-II parameter values of each bank member.
     params
-        Per-draw parameter columns (won, NegMAS exponents, 0/1 types, bank member).
+        Per-draw parameter columns (:data:`PARAM_COLUMNS`: won, NegMAS exponents, 0/1 types, bank
+        member; then ``param:<dotted path>``); empty for ``simulate(..., keep_rows=False)``.
     outcomes
-        Per-draw outcome columns (:data:`~burdenshare.engine.reference.INT_OUTPUTS` and
-        :data:`~burdenshare.engine.reference.FLOAT_OUTPUTS`).
+        Per-draw outcome columns (:data:`OUTCOME_COLUMNS`), 1-D arrays.
+
+    :meth:`summary` is computed once and cached (each call returns a fresh copy).
     """
 
     scenario: str
@@ -96,6 +257,7 @@ class RunResult:
     outcomes: dict[str, NDArray[Any]]
     version: str = field(default="")
     _scenario_obj: Any = field(default=None, repr=False, compare=False)
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def index(self) -> NDArray[np.int64]:
@@ -122,7 +284,15 @@ class RunResult:
         return out
 
     def summary(self) -> dict[str, Any]:
-        """The run's summary (module docstring for the definitions), JSON-ready."""
+        """The run's summary (module docstring for the definitions), JSON-ready.
+
+        Computed once from the outcome columns and cached; every call returns a fresh copy.
+        """
+        if "summary" not in self._cache:
+            self._cache["summary"] = self._summary()
+        return copy.deepcopy(self._cache["summary"])
+
+    def _summary(self) -> dict[str, Any]:
         o = self.outcomes
         n = self.draws
         agreed = o["agreed"] == 1
@@ -213,6 +383,8 @@ def simulate(
     submit_threshold: float = 0.5,
     planning_horizon_years: int = 6,
     host_counter_move_days: int | None = DEFAULT_COUNTER_MOVE_DAYS,
+    keep_rows: bool = True,
+    on_chunk: ChunkFn | None = None,
 ) -> RunResult:
     """Run the two-level model of ``scenario`` over ``draws`` Monte-Carlo draws.
 
@@ -235,6 +407,14 @@ def simulate(
     host_counter_move_days
         Days after the furlough's start at which the host pays the workers directly (default 75,
         from the data; ``None``: never).
+    keep_rows
+        Keep the parameter columns in the result (default).  ``False`` keeps only the outcome
+        columns the summary reads (``RunResult.params`` is then empty): about 150 instead of 390
+        bytes per draw.
+    on_chunk
+        Called with each finished :class:`Chunk` (parameters and outcomes), in draw order, e.g.
+        to write rows to a store unit by unit; with ``keep_rows`` its arrays are views of the
+        result's (do not modify them).
 
     Returns
     -------
@@ -277,29 +457,22 @@ def simulate(
     layout = DrawLayout.from_scenario(scenario, plan.n_rounds)
     n_blocks = -(-draws // BLOCK_SIZE)
     per_chunk = DEFAULT_CHUNK_BLOCKS if chunk_size is None else max(1, -(-int(chunk_size) // BLOCK_SIZE))
-    ints: list[NDArray[np.int64]] = []
-    floats: list[NDArray[np.float64]] = []
-    params: dict[str, list[NDArray[Any]]] = {k: [] for k in _PARAM_COLUMNS}
-    drawn: list[NDArray[np.float64]] = []
+    # one array per column for the whole run, filled chunk by chunk (no lists, no concatenation)
+    outcomes: dict[str, NDArray[Any]] = {}
+    pcols: dict[str, NDArray[Any]] = {}
+    want_params = keep_rows or on_chunk is not None
     for start in range(0, n_blocks, per_chunk):
-        chunk = draw_range(layout, seed, start, min(per_chunk, n_blocks - start), draws)
-        cols = draw_columns(scenario, layout, chunk, bank.size)
-        oi, of = run_kernel(plan, bank.table, bank.winset, cols, chunk.u_vote, bank.offset)
-        ints.append(oi)
-        floats.append(of)
-        drawn.append(chunk.params)
-        for k in _PARAM_COLUMNS:
-            params[k].append(cols[k])
-    oi_all = np.concatenate(ints)
-    of_all = np.concatenate(floats)
-    outcomes: dict[str, NDArray[Any]] = {name: oi_all[:, j] for j, name in enumerate(INT_OUTPUTS)}
-    outcomes.update({name: of_all[:, j] for j, name in enumerate(FLOAT_OUTPUTS)})
-    pcols: dict[str, NDArray[Any]] = {k: np.concatenate(v) for k, v in params.items()}
-    p_all = np.concatenate(drawn)
-    for j, path in enumerate(layout.params):
-        pcols[f"param:{path}"] = p_all[:, j]
-    for j, path in enumerate(bank.params):
-        pcols[f"param:{path}"] = bank.values[pcols["bank"], j]
+        d = draw_range(layout, seed, start, min(per_chunk, n_blocks - start), draws)
+        at, n = start * BLOCK_SIZE, len(d)
+        # parameters: into the run's arrays (keep_rows), or the chunk's own for on_chunk, or nowhere
+        ch_p: dict[str, NDArray[Any]] = {}
+        ptarget = (pcols, at, draws) if keep_rows else (ch_p, 0, n) if want_params else None
+        _fill(scenario, plan, bank, layout, d, (outcomes, at, draws), ptarget)
+        if on_chunk is not None:
+            sl = slice(at, at + n)
+            on_chunk(Chunk(d.index.astype(np.int64, copy=False),
+                           {k: v[sl] for k, v in pcols.items()} if keep_rows else ch_p,
+                           {k: v[sl] for k, v in outcomes.items()}))
     return RunResult(
         scenario=str(scenario.name),
         scenario_hash=scenario_hash(scenario),
@@ -307,7 +480,7 @@ def simulate(
         draws=draws,
         plan=plan,
         bank=bank,
-        params=pcols,
+        params=pcols if keep_rows else {},
         outcomes=outcomes,
         version=__version__,
         _scenario_obj=scenario,
