@@ -50,6 +50,7 @@ def _kernel_vs_reference(scenario, draws: int, seed: int, bank_size: int = 1) ->
         IMMEDIATE,
         IMMEDIATE + ["protocol.first_proposer=rok", "protocol.after_rejection=end", "levers.allowed_durations=[1,3]"],
         ["strategies.us.kind=hardliner", "strategies.rok.duration_preference=none", "levers.furlough_from=none"],
+        ["strategies.us.concession_deadline=2020-06-01", "strategies.rok.concession_deadline=2020-09-30"],
     ],
 )
 def test_kernel_equals_reference_exactly(overrides):
@@ -167,14 +168,22 @@ def test_no_counter_move_more_worker_days(sma):
 
 
 def test_april_2020_case_president_rejects_plus_13_percent_before_the_election():
-    """A US negotiator who concedes to about +13 % before November sees the President reject it (Iida 1996)."""
-    s = load_scenario("sma-2020", ["strategies.us.kind=conceder", "strategies.us.exponent=0.2",
-                                   "uncertainty.0.high=1.15e12", "parties.host_executive.submission=immediate"])
-    r = simulate(s, 3000, 0, bank_size=1)
+    """The April 2020 case from the bundled defaults: the negotiators, working to the furlough
+    date, initial a text near +13 % and the President, whose floor lies above it, rejects it
+    (Iida 1996); no text at or below the grid point of +13 % passes him before the inauguration."""
+    s = load_scenario("sma-2020")
+    r = simulate(s, 4096, 0, bank_size=1)
     o = r.outcomes
-    assert r.summary()["p_rejected_by_president"] > 0.3
-    signed_before = [d is not None and d.isoformat() < "2020-11-03" for d in r.signed_dates()]
-    assert not any(signed_before)  # nothing at +13 % passes the President before the election
+    summary = r.summary()
+    assert summary["p_rejected_by_president"] > 0.5
+    plus13 = 1.15 * s.cost_model.current_agreement_krw  # above the +13 % text's grid point (1,180 bn)
+    before = np.array([d is not None and d.isoformat() < "2021-01-20" for d in r.signed_dates()])
+    assert before.sum() < 0.05 * before.size
+    (pres,) = [d for d in s.uncertainty if d.param == "parties.principal.reservation_value_krw"]
+    assert np.all(o["amount_krw"][before] >= pres.low)  # only above the lowest floor the President may have
+    assert not np.any(o["amount_krw"][before] <= plus13)
+    # most agreements come from a new administration, after the inauguration
+    assert summary["p_agreement"] > 5 * summary["p_agreement_by"]["2021-01-20"]
 
 
 def test_sma_2020_reports_the_four_key_dates(sma):
@@ -211,7 +220,7 @@ def test_rows_are_self_describing(sma):
 def test_vote_frequency_matches_consent_probability():
     """Statistical oracle: with one vote per draw, the share of votes that pass equals the mean
     exact consent probability at those votes (within 4 standard errors)."""
-    s = load_scenario("sma-2020", IMMEDIATE + ["protocol.after_rejection=end"])
+    s = load_scenario("sma-2020", IMMEDIATE + ["protocol.after_rejection=end", "parties.principal.approval_required=false"])
     r = simulate(s, 8192, 9, bank_size=1)
     o = r.outcomes
     voted = o["votes"] == 1
@@ -220,3 +229,18 @@ def test_vote_frequency_matches_consent_probability():
     passed = o["ratified"][voted].astype(float)
     se = math.sqrt(float((p * (1 - p)).sum())) / voted.sum()
     assert abs(passed.mean() - p.mean()) < 4 * se + 1e-12
+
+
+def test_concession_deadline_sets_each_negotiators_clock():
+    """A negotiator's aspiration reaches its reservation value in the first round after its own
+    concession deadline; the other side's clock is unchanged (NegMAS relative time otherwise)."""
+    base = load_scenario("sma-2020", ["strategies.us.concession_deadline=2020-04-01",
+                                      "strategies.rok.concession_deadline=2020-09-30"])
+    plan = build_plan(base)
+    dates = plan.round_dates
+    n_us = sum(1 for d in dates if d.isoformat() <= "2020-04-01")
+    n_rok = sum(1 for d in dates if d.isoformat() <= "2020-09-30")
+    assert plan.t_us.tolist() == [min(1.0, (k + 1) / (n_us + 1)) for k in range(len(dates))]
+    assert plan.t_rok.tolist() == [min(1.0, (k + 1) / (n_rok + 1)) for k in range(len(dates))]
+    assert plan.t_us[n_us] == 1.0 and plan.t_rok[n_rok] == 1.0 and plan.t_rok[n_rok - 1] < 1.0
+    assert plan.t.tolist() == [(k + 1) / (len(dates) + 1) for k in range(len(dates))]

@@ -65,7 +65,7 @@ def _consent(table, off, b, k, d, j):  # pragma: no cover - jitted
 
 @numba.njit(cache=True)
 def _kernel(  # pragma: no cover - jitted
-    t, post_inaug, cum_impasse, furlough_days, durations, table, winset, ints, floats_,
+    t_us, t_rok, post_inaug, cum_impasse, furlough_days, durations, table, winset, ints, floats_,
     r_us_a, r_rok_a, open_us_a, open_rok_a, e_us_a, e_rok_a, delta_us_a, delta_rok_a, aud_us_a, aud_rok_a,
     r_pres_a, r_new_a, obst_us_a, obst_rok_a, change_a, bank_a, u_vote,
     out_i, out_f,
@@ -74,7 +74,7 @@ def _kernel(  # pragma: no cover - jitted
         ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], ints[6], ints[7], ints[8], ints[9])
     amin, step, theta, shift, cost_us, cost_rok, workers = (
         floats_[0], floats_[1], floats_[2], floats_[3], floats_[4], floats_[5], floats_[6])
-    n_r = t.shape[0]
+    n_r = t_us.shape[0]
     nd = durations.shape[0]
     for i in range(r_us_a.shape[0]):
         b = bank_a[i]
@@ -108,7 +108,8 @@ def _kernel(  # pragma: no cover - jitted
         rat_round = -1
         pc = math.nan
         for k in range(n_r):
-            tk = t[k]
+            tu = t_us[k]
+            tr = t_rok[k]
             new_admin = change == 1 and post_inaug[k] == 1 and not math.isnan(r_new)
             if new_admin:
                 pres_rv = r_new
@@ -126,8 +127,8 @@ def _kernel(  # pragma: no cover - jitted
                 obst_k = obst_us
             if floor_k > open_k:
                 floor_k = open_k
-            a_u = 1.0 * (1.0 - math.pow(tk, e_us))  # bargaining.strategies.aspiration
-            a_r = 1.0 * (1.0 - math.pow(tk, e_rok))
+            a_u = 1.0 * (1.0 - math.pow(tu, e_us))  # bargaining.strategies.aspiration
+            a_r = 1.0 * (1.0 - math.pow(tr, e_rok))
             if obst_k == 1:
                 d_us = open_k
                 du = _duration_offer(pref_us, 0.0, nd)
@@ -275,7 +276,7 @@ def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64]
     f = lambda k: np.ascontiguousarray(cols[k], dtype=np.float64)  # noqa: E731
     g = lambda k: np.ascontiguousarray(cols[k], dtype=np.int64)  # noqa: E731
     _kernel(
-        plan.t, plan.post_inauguration, plan.cum_impasse, plan.furlough_days, plan.durations, table, winset,
+        plan.t_us, plan.t_rok, plan.post_inauguration, plan.cum_impasse, plan.furlough_days, plan.durations, table, winset,
         ints, floats_,
         f("r_us"), f("r_rok"), f("open_us"), f("open_rok"), f("e_us"), f("e_rok"), f("delta_us"), f("delta_rok"),
         f("aud_us"), f("aud_rok"), f("r_pres"), f("r_pres_after"), g("obst_us"), g("obst_rok"), g("change"),

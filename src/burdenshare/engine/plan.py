@@ -4,7 +4,8 @@ A :class:`Plan` holds everything the kernels need that does not vary across draw
 numbers and arrays (no scenario objects), built once from a validated scenario:
 
 * the **calendar**: the round dates (``protocol.rounds``, those on or after ``levers.as_of``,
-  the first ``protocol.n_steps``), the NegMAS relative time :math:`t_k = (k+1)/(n+1)` of each,
+  the first ``protocol.n_steps``), the NegMAS relative time :math:`t_k = (k+1)/(n+1)` of each
+  and each negotiator's own (:func:`relative_times`: from its ``concession_deadline`` when set),
   whether a round falls after the deadline (``protocol.deadline``: impasse rounds cost
   ``protocol.overtime.per_round_cost_krw``), whether it falls on or after the inauguration (the
   ``inauguration`` event: a changed US administration is in office);
@@ -50,6 +51,7 @@ __all__ = [
     "build_plan",
     "draw_columns",
     "justified_amount_krw",
+    "relative_times",
     "level_two_params",
     "round_dates",
 ]
@@ -90,6 +92,8 @@ class Plan:
     scenario: str
     round_dates: tuple[dt.date, ...]
     t: NDArray[np.float64]
+    t_us: NDArray[np.float64]
+    t_rok: NDArray[np.float64]
     after_deadline: NDArray[np.int64]
     post_inauguration: NDArray[np.int64]
     cum_impasse: NDArray[np.int64]
@@ -141,6 +145,28 @@ def round_dates(scenario: Any) -> tuple[dt.date, ...]:
             f"no round falls between levers.as_of {scenario.levers.as_of.isoformat()} and protocol.horizon "
             f"{pro.horizon.isoformat()}", field="protocol.rounds")
     return tuple(dates)
+
+
+def relative_times(dates: tuple[dt.date, ...], concession_deadline: dt.date | None) -> NDArray[np.float64]:
+    r"""A negotiator's relative time :math:`t_k` in each round (NegMAS's ``relative_time``).
+
+    With :math:`n_i` the rounds on or before the negotiator's ``concession_deadline`` (all rounds
+    when it is unset), :math:`t_k = \min(1, (k+1)/(n_i+1))`: the aspiration
+    :math:`a(t) = 1 - t^e` reaches 0 (the reservation value) in the first round after the
+    deadline and stays there.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> d = (dt.date(2020, 3, 18), dt.date(2020, 4, 17), dt.date(2020, 5, 17))
+    >>> relative_times(d, None).tolist()
+    [0.25, 0.5, 0.75]
+    >>> relative_times(d, dt.date(2020, 4, 1)).tolist()
+    [0.5, 1.0, 1.0]
+    """
+    n = len(dates)
+    n_i = n if concession_deadline is None else sum(1 for d in dates if d <= concession_deadline)
+    return np.array([min(1.0, (k + 1) / (n_i + 1)) for k in range(n)], dtype=np.float64)
 
 
 def justified_amount_krw(scenario: Any) -> float:
@@ -239,7 +265,9 @@ def build_plan(
     dates = round_dates(scenario)
     n = len(dates)
     pro = scenario.protocol
-    t = np.array([min(1.0, (k + 1) / (n + 1)) for k in range(n)])
+    t = relative_times(dates, None)
+    t_us = relative_times(dates, scenario.strategies[us].concession_deadline)
+    t_rok = relative_times(dates, scenario.strategies[rok].concession_deadline)
     after = np.array([1 if d > pro.deadline else 0 for d in dates], dtype=np.int64)
     inaug = [e.date for e in scenario.events if e.kind == "inauguration" and e.date is not None]
     post = np.array([1 if inaug and d >= min(inaug) else 0 for d in dates], dtype=np.int64)
@@ -282,6 +310,8 @@ def build_plan(
         scenario=str(scenario.name),
         round_dates=dates,
         t=t,
+        t_us=t_us,
+        t_rok=t_rok,
         after_deadline=after,
         post_inauguration=post,
         cum_impasse=cum,

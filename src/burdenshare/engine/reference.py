@@ -5,7 +5,9 @@ k the first mover acts, then the other; an action on a standing offer is accept,
 counter-offer).  Offers are (first-year amount, duration).  Each negotiator follows the
 time-based concession of :mod:`burdenshare.bargaining.strategies` (Faratin, Sierra & Jennings
 1998; NegMAS ``PolyAspiration``) mapped to won through its reservation value: with the
-aspiration :math:`a(t) = 1 - t^{e}` at the relative time :math:`t_k = (k+1)/(n+1)`,
+aspiration :math:`a(t) = 1 - t^{e}` at the negotiator's relative time :math:`t_k = (k+1)/(n+1)`
+(n the rounds on or before its ``concession_deadline``, all rounds when unset; 1 after it:
+:func:`~burdenshare.engine.plan.relative_times`),
 
 .. math::
 
@@ -188,7 +190,8 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
     rat_round = -1
     pc = math.nan
     for k in range(n_r):
-        t = float(plan.t[k])
+        t_u = float(plan.t_us[k])
+        t_r = float(plan.t_rok[k])
         new_admin = change == 1 and plan.post_inauguration[k] == 1 and not math.isnan(r_new)
         if new_admin:
             pres_rv = r_new
@@ -206,8 +209,8 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
             obst_k = obst_us
         if floor_k > open_k:
             floor_k = open_k
-        a_u = aspiration(t, e_us)  # NegMAS PolyAspiration: 1.0 * (1.0 - t**e)
-        a_r = aspiration(t, e_rok)
+        a_u = aspiration(t_u, e_us)  # NegMAS PolyAspiration: 1.0 * (1.0 - t**e)
+        a_r = aspiration(t_r, e_rok)
         if obst_k == 1:
             d_us = open_k
             du = duration_offer(plan.pref_us, 0.0, nd)

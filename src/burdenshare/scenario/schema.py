@@ -558,6 +558,12 @@ class Strategy(_Model):
     e > 1 (slow concession), ``linear`` exactly 1, ``conceder`` e < 1 (``time_based`` takes any).  Money is won per year (first-year amount).
     ``opening_offer_krw`` unset means: the proposer opens at ``levers.us_ask_usd`` and the host at the
     current agreement.
+
+    ``concession_deadline`` is the negotiator's own time limit: the date by which its aspiration
+    reaches its reservation value (a deadline it works to, such as a furlough date).  With n_i
+    rounds of the talks on or before it, its relative time in round k is
+    ``t_k = min(1, (k+1)/(n_i+1))`` and 1 from the first round after it; unset, n_i is the
+    number of rounds of the talks (NegMAS's relative time over the whole negotiation).
     """
 
     kind: Literal[
@@ -577,6 +583,7 @@ class Strategy(_Model):
     audience_cost_krw: NonNegMoney = 0.0
     obstinate_probability: Probability = 0.0
     duration_preference: Literal["short", "long", "none"] = "none"
+    concession_deadline: Date | None = None
 
     @model_validator(mode="after")
     def _exponent(self) -> Strategy:
@@ -770,6 +777,9 @@ class Scenario(_Model):
                     _check_date(f"events.{i}.parameters.{key}", value)
         for i, period in enumerate(self.legislature.periods):
             _check_date(f"legislature.periods.{i}.from", period.from_)
+        for gov, strategy in self.strategies.items():
+            if strategy.concession_deadline is not None:
+                _check_date(f"strategies.{gov}.concession_deadline", strategy.concession_deadline)
         # contradictions
         if pro.horizon < lev.as_of:
             _fail(
