@@ -3,6 +3,8 @@ the model's own lapse probability, and the Fearon (1998) stakes effect via the l
 
 from __future__ import annotations
 
+import datetime as dt
+
 import math
 
 import pytest
@@ -90,7 +92,16 @@ def test_module_doctests() -> None:
 def test_equilibrium_lapse_probability(sma: object) -> None:
     from burdenshare.multiyear import equilibrium_lapse_probability
 
-    assert equilibrium_lapse_probability(sma, 1) == 1.0  # no zone of agreement at the central values
+    from burdenshare.equilibrium import solve_scenario
+
+    # At the central values the President's floor lies above the win-set: agreement in the renewal
+    # window needs a change of administration, so the lapse probability is strictly between 0 and 1.
+    lapse = equilibrium_lapse_probability(sma, 1)
+    assert 0.0 < lapse < 1.0
+    nochange = load_scenario("sma-2020", ["parties.principal.p_administration_change=0"])
+    assert equilibrium_lapse_probability(nochange, 1) == 1.0
+    eq = solve_scenario(sma, durations=[1])
+    assert lapse == 1.0 - eq.p_agreement_by(eq.path[0].date + dt.timedelta(days=365))
     agree = load_scenario("sma-2020", ["strategies.us.reservation_value_krw=1.0e12",
                                        "parties.principal.reservation_value_krw=1.0e12"])
     p = equilibrium_lapse_probability(agree, 1)
