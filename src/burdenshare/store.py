@@ -427,7 +427,7 @@ class ResultsStore:
 
     # ------------------------------------------------------------------ rows
 
-    def read_rows(self, run_id: str, point: int = 0, *, workers: bool = True
+    def read_rows(self, run_id: str, point: int = 0, *, workers: bool = True, params: bool = True
                   ) -> tuple[NDArray[np.int64], NDArray[Any] | None, dict[str, NDArray[Any]], dict[str, NDArray[Any]]]:
         """The rows of one grid point, ordered by draw, as exact arrays.
 
@@ -437,6 +437,9 @@ class ResultsStore:
             Which rows.
         workers
             Also return the worker column (a string per row: slow for millions of rows).
+        params
+            Also read the parameter columns (``False``: an empty dict; the summary needs only
+            the outcomes).
 
         Returns
         -------
@@ -452,7 +455,8 @@ class ResultsStore:
         rec = self.run(run_id)
         if rec.summary_only:
             raise StoreError(f"run {run_id} was recorded with --summary-only: it has no rows", field="RUN_ID")
-        spec = [*rec.columns["params"], *rec.columns["outcomes"]]
+        pspec = rec.columns["params"] if params else []
+        spec = [*pspec, *rec.columns["outcomes"]]
         names = ["draw", *(["worker"] if workers else []), *(n for n, _ in spec)]
         # unordered scan, then a stable sort by draw in NumPy (several times faster than ORDER BY)
         res = self.con.execute(
@@ -471,9 +475,9 @@ class ResultsStore:
         if workers:
             worker = np.asarray(res["worker"])
             worker = worker if order is None else worker[order]
-        params = {n: arrays[n] for n, _ in rec.columns["params"]}
+        pcols = {n: arrays[n] for n, _ in pspec}
         outcomes = {n: arrays[n] for n, _ in rec.columns["outcomes"]}
-        return arrays["draw"], worker, params, outcomes
+        return arrays["draw"], worker, pcols, outcomes
 
     def export(self, run_id: str, out: str | Path, fmt: str) -> int:
         """Write a run's rows to ``out`` (``parquet`` or ``csv``) atomically; return the row count.
@@ -584,6 +588,68 @@ class ResultsStore:
         self.set_summary(rid, 0, result.summary())
         self.complete(rid)
         return rid
+
+    def record_simulation(self, scenario: Any, *, draws: int, seed: int, scenario_toml: str,
+                          overrides: Sequence[str] = (), summary_only: bool = False, keep_rows: bool | None = None,
+                          chunk_blocks: int = 64, **simulate_options: Any) -> tuple[str, Any]:
+        """Simulate ``scenario`` and record it as a ``run``, **streaming** its rows unit by unit.
+
+        The run is created first (status ``running``); :func:`burdenshare.engine.simulate` then
+        hands each chunk of ``chunk_blocks`` blocks to the store, which commits it as one unit
+        (rows and ``chunks_done``, one transaction) while the next chunk is computed; finally
+        the summary is stored and the run marked complete.  The rows, summary and unit layout
+        equal those of ``record_result(simulate(...))``; an interrupted run holds whole units and
+        can be finished with :func:`burdenshare.analysis.sweep.resume_sweep`.
+
+        Parameters
+        ----------
+        scenario
+            The validated scenario (base TOML + ``overrides``).
+        draws, seed
+            As for :func:`~burdenshare.engine.simulate`.
+        scenario_toml, overrides
+            The base scenario's TOML text and the ``--set`` overrides, for the record.
+        summary_only
+            Record no rows (only the units' ``chunks_done`` records and the summary).
+        keep_rows
+            Keep the parameter columns in the returned result (default: ``not summary_only``);
+            ``False`` keeps only the outcome columns the summary needs, so a ``--summary-only``
+            run never holds its rows.
+        chunk_blocks
+            Engine blocks per unit (default 64).
+        **simulate_options
+            ``bank_size``, ``submit_threshold``, ``planning_horizon_years``,
+            ``host_counter_move_days``.
+
+        Returns
+        -------
+        (str, RunResult)
+            The run id and the result.
+        """
+        from burdenshare.engine import BLOCK_SIZE, simulate
+        from burdenshare.engine.consent import DEFAULT_BANK_SIZE
+        from burdenshare.scenario import scenario_hash
+
+        keep = (not summary_only) if keep_rows is None else bool(keep_rows)
+        per = int(chunk_blocks) * BLOCK_SIZE
+        n_chunks = max(1, -(-int(draws) // per))
+        options = {"bank_size": int(simulate_options.get("bank_size", DEFAULT_BANK_SIZE)),
+                   "submit_threshold": float(simulate_options.get("submit_threshold", 0.5)),
+                   "planning_horizon_years": int(simulate_options.get("planning_horizon_years", 6))}
+        rid = self.create_run(
+            kind="run", scenario=str(scenario.name), scenario_toml=scenario_toml, overrides=overrides, seed=seed,
+            draws=draws, backend="local", grid=[], chunk_blocks=chunk_blocks, n_chunks=n_chunks,
+            points=[((), {}, scenario_hash(scenario))], summary_only=summary_only, options=options)
+        count = iter(range(n_chunks))
+
+        def write(ch: Any) -> None:  # a summary-only run records the unit (chunks_done, columns), no rows
+            self.write_unit(rid, 0, next(count), ch.index, ch.params, ch.outcomes, "local")
+
+        result = simulate(scenario, draws=draws, seed=seed, chunk_size=per, keep_rows=keep,
+                          on_chunk=write, **simulate_options)
+        self.set_summary(rid, 0, result.summary())
+        self.complete(rid)
+        return rid, result
 
 
 def _sql_str(text: str) -> str:

@@ -17,8 +17,8 @@ Steps:
 4. split the work into units (point x chunk of whole engine blocks), run them on a backend
    (:mod:`burdenshare.backends`: local or Dask) and commit each finished unit, rows and its
    ``chunks_done`` record, in one transaction;
-5. read each point's complete rows back from the store, in draw order, and summarise them with
-   :meth:`burdenshare.engine.RunResult.summary`, so the summaries are bit-identical whatever the
+5. read each point's complete outcome columns back from the store, in draw order, and summarise
+   them with :meth:`burdenshare.engine.RunResult.summary`, so the summaries are bit-identical whatever the
    backend, worker count, chunk size or order of completion;
 6. mark the run complete.
 
@@ -360,7 +360,8 @@ def _execute(st: ResultsStore, run_id: str, *, backend: str, scheduler: str | No
         summaries = []
         for p in pts:
             setup = get_setup(p["point"])
-            draw, _, params, outcomes = st.read_rows(run_id, p["point"], workers=False)
+            # the summary reads only the outcome columns: the parameters stay in the store
+            draw, _, params, outcomes = st.read_rows(run_id, p["point"], workers=False, params=False)
             if draw.size != rec.draws or (draw.size and (draw[0] != 0 or draw[-1] != rec.draws - 1)):
                 raise StoreError(f"run {run_id} point {p['point']} has {draw.size} rows, expected {rec.draws}")
             result = RunResult(scenario=str(setup.scenario.name), scenario_hash=scenario_hash(setup.scenario),

@@ -1,0 +1,140 @@
+"""Tests of the engine's public per-chunk API and of streaming runs (issue 5, analysis at scale).
+
+``run_chunk`` / ``play_draws`` are the one per-chunk step of ``simulate``, the backends and the
+sensitivity analysis; ``simulate(keep_rows=False, on_chunk=...)`` and
+``ResultsStore.record_simulation`` stream rows without keeping them, with the same summary.
+"""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from burdenshare.engine import BLOCK_SIZE, simulate
+from burdenshare.engine.consent import _fit_seats, _set_path, fit_seats, set_path
+from burdenshare.engine.run import OUTCOME_COLUMNS, PARAM_COLUMNS, Chunk, play_draws, run_chunk
+from burdenshare.scenario import dump_scenario, load_scenario
+from burdenshare.store import open_store
+
+#: A small variant of sma-2020 (3 rounds, one-year deals): cheap consent tables.
+SMALL = ["protocol.n_steps=3", "levers.allowed_durations=[1]"]
+N = 2 * BLOCK_SIZE + 700
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return load_scenario("sma-2020", SMALL)
+
+
+@pytest.fixture(scope="module")
+def ref(scenario):
+    return simulate(scenario, draws=N, seed=5, bank_size=2)
+
+
+def _equal_columns(a: dict, b: dict) -> None:
+    assert list(a) == list(b)
+    for k, v in a.items():
+        assert b[k].dtype == v.dtype, k
+        np.testing.assert_array_equal(b[k], v, err_msg=k)  # exact, NaN == NaN
+
+
+def test_columns_are_public_and_in_order(ref):
+    assert tuple(ref.outcomes) == OUTCOME_COLUMNS
+    assert tuple(ref.params)[:len(PARAM_COLUMNS)] == PARAM_COLUMNS
+    assert all(k.startswith("param:") for k in tuple(ref.params)[len(PARAM_COLUMNS):])
+    for v in (*ref.params.values(), *ref.outcomes.values()):
+        assert v.shape == (N,) and v.flags.c_contiguous
+
+
+def test_run_chunk_concatenated_equals_simulate(scenario, ref):
+    chunks = [run_chunk(scenario, ref.plan, ref.bank, _layout(scenario, ref), 5, b, 1, N) for b in (2, 0, 1)]
+    chunks.sort(key=lambda c: int(c.index[0]))  # any order of computation
+    assert [len(c) for c in chunks] == [BLOCK_SIZE, BLOCK_SIZE, 700]
+    np.testing.assert_array_equal(np.concatenate([c.index for c in chunks]), np.arange(N))
+    _equal_columns(ref.params, {k: np.concatenate([c.params[k] for c in chunks]) for k in chunks[0].params})
+    _equal_columns(ref.outcomes, {k: np.concatenate([c.outcomes[k] for c in chunks]) for k in chunks[0].outcomes})
+    only = run_chunk(scenario, ref.plan, ref.bank, _layout(scenario, ref), 5, 0, 1, N, params=False)
+    assert only.params == {}
+    _equal_columns(chunks[0].outcomes, only.outcomes)
+
+
+def _layout(scenario, result):
+    from burdenshare.engine.draws import DrawLayout
+
+    return DrawLayout.from_scenario(scenario, result.plan.n_rounds)
+
+
+def test_play_draws_equals_run_chunk(scenario, ref):
+    from burdenshare.engine.draws import draw_range
+
+    layout = _layout(scenario, ref)
+    d = draw_range(layout, 5, 1, 2, N)
+    p, o = play_draws(scenario, ref.plan, ref.bank, layout, d)
+    ch = run_chunk(scenario, ref.plan, ref.bank, layout, 5, 1, 2, N)
+    _equal_columns(ch.params, p)
+    _equal_columns(ch.outcomes, o)
+
+
+@pytest.mark.parametrize("chunk_size", [BLOCK_SIZE, 3 * BLOCK_SIZE, None])
+def test_keep_rows_false_same_outcomes_and_summary(scenario, ref, chunk_size):
+    r = simulate(scenario, draws=N, seed=5, bank_size=2, chunk_size=chunk_size, keep_rows=False)
+    assert r.params == {}
+    _equal_columns(ref.outcomes, r.outcomes)
+    assert json.dumps(r.summary()) == json.dumps(ref.summary())
+
+
+@pytest.mark.parametrize("keep_rows", [True, False])
+def test_on_chunk_streams_every_row_in_order(scenario, ref, keep_rows):
+    got: list[Chunk] = []
+
+    def keep(ch: Chunk) -> None:  # copy: with keep_rows the arrays are views of the result's
+        got.append(Chunk(ch.index.copy(), {k: v.copy() for k, v in ch.params.items()},
+                         {k: v.copy() for k, v in ch.outcomes.items()}))
+
+    r = simulate(scenario, draws=N, seed=5, bank_size=2, chunk_size=BLOCK_SIZE, keep_rows=keep_rows, on_chunk=keep)
+    assert [int(c.index[0]) for c in got] == [0, BLOCK_SIZE, 2 * BLOCK_SIZE]
+    _equal_columns(ref.params, {k: np.concatenate([c.params[k] for c in got]) for k in got[0].params})
+    _equal_columns(ref.outcomes, {k: np.concatenate([c.outcomes[k] for c in got]) for k in got[0].outcomes})
+    assert json.dumps(r.summary()) == json.dumps(ref.summary())
+
+
+def test_summary_is_cached_and_copied(ref):
+    a = ref.summary()
+    a["p_agreement"] = -1.0
+    a["lapses"]["expected_lapses"] = -1.0
+    b = ref.summary()
+    assert b["p_agreement"] >= 0 and b["lapses"]["expected_lapses"] >= 0
+
+
+def test_record_simulation_streams_the_same_rows(tmp_path, scenario, ref):
+    toml = dump_scenario(load_scenario("sma-2020"))
+    with open_store(tmp_path / "s.duckdb") as st:
+        rid, res = st.record_simulation(scenario, draws=N, seed=5, scenario_toml=toml, overrides=SMALL,
+                                        chunk_blocks=1, bank_size=2)
+        old = st.record_result(ref, scenario_toml=toml, overrides=SMALL, chunk_blocks=1)
+        for run in (rid, old):
+            assert st.chunks_done(run) == {(0, 0), (0, 1), (0, 2)}
+            draw, _, params, outcomes = st.read_rows(run)
+            np.testing.assert_array_equal(draw, np.arange(N))
+            _equal_columns(ref.params, params)
+            _equal_columns(ref.outcomes, outcomes)
+            assert st.run(run).status == "complete"
+        assert st.points(rid)[0]["summary"] == st.points(old)[0]["summary"] == json.loads(json.dumps(ref.summary()))
+        assert st.run(rid).columns == st.run(old).columns
+        _, _, none, outs = st.read_rows(rid, params=False)
+        assert none == {} and list(outs) == list(OUTCOME_COLUMNS)
+        sid, only = st.record_simulation(scenario, draws=N, seed=5, scenario_toml=toml, overrides=SMALL,
+                                         summary_only=True, bank_size=2)
+        assert only.params == {} and st.row_count(sid) == 0 and st.run(sid).summary_only
+        assert st.points(sid)[0]["summary"] == st.points(old)[0]["summary"]
+    _equal_columns(ref.params, res.params)
+
+
+def test_public_scenario_helpers():
+    assert _set_path is set_path and _fit_seats is fit_seats
+    data = {"legislature": {"total_seats": 6, "periods": [{"seats": {"a": 3, "b": 1, "unattributed": 2}}]}}
+    set_path(data, "legislature.periods.0.seats.b", 4)  # 3 too many: 2 from unattributed, then 1 from the largest
+    fit_seats(data, ["legislature.periods.0.seats.b"])
+    assert data["legislature"]["periods"][0]["seats"] == {"a": 3, "b": 3, "unattributed": 0}
