@@ -46,3 +46,9 @@ def test_main_job_cli_command_runs(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.strip(), "the main job prints its summary"
+    assert "--report" in argv, "the main job writes the report"
+    report = tmp_path / argv[argv.index("--report") + 1]
+    html = report.read_text(encoding="utf-8")
+    assert html.lstrip().lower().startswith("<!doctype html>")
+    assert "sma-2020" in html and "<script src=\"http" not in html  # self-contained: no CDN
+
