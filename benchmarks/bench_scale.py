@@ -8,11 +8,13 @@ Run::
 Sections (medians over ``--repeats``):
 
 1. **Throughput after warm-up** (one process; consent tables and Numba code warm): ``simulate``
-   alone (draws, kernel, outcome arrays) and ``sweep`` to a temporary store (the same plus the
-   rows written in unit transactions, read back and summarised), per draw, for each size; the
+   alone (draws, kernel, outcome arrays; all rows kept), ``simulate(keep_rows=False)`` (only the
+   outcome columns the summary reads), ``ResultsStore.record_simulation`` (a ``run`` streamed to
+   a temporary store unit by unit, summarised) and ``sweep`` to a temporary store (rows written
+   in unit transactions, outcome columns read back and summarised), per draw, for each size; the
    drift is the per-draw cost at the largest size over that at the smallest (target <= 1.3).
-2. **Peak RSS** (``VmHWM`` of a fresh subprocess, imports included) of ``simulate`` and of a
-   stored ``sweep`` at the largest size (target <= 2 GiB).
+2. **Peak RSS** (``VmHWM`` of a fresh subprocess, imports included) of each of those at the
+   largest size, and of a summary-only streamed run (target <= 2 GiB).
 3. **Local vs Dask** (``--grid-draws`` draws per point, a 2-point grid, default chunks, a new
    seed per repeat so the consent tables are built inside the timing): the local backend, and
    Dask LocalClusters of 1 and 2 worker processes (1 thread each; cluster start-up excluded, one
@@ -42,22 +44,44 @@ def _median_time(fn, repeats: int) -> float:
     return statistics.median(times)
 
 
+#: Section 1 columns: (key, label).
+MODES: tuple[tuple[str, str], ...] = (
+    ("simulate", "simulate"), ("simulate_summary", "simulate keep_rows=False"), ("run_store", "run+store"),
+    ("sweep_store", "sweep+store"),
+)
+
+
 def throughput(sizes: list[int], repeats: int, tmp: Path) -> list[dict]:
     """Section 1."""
     from burdenshare.analysis.sweep import sweep
     from burdenshare.engine import simulate
-    from burdenshare.scenario import load_scenario
+    from burdenshare.scenario import dump_scenario, load_scenario
+    from burdenshare.store import open_store
 
     scenario = load_scenario(SCENARIO)
+    toml = dump_scenario(scenario)
     simulate(scenario, draws=10_000, seed=0)  # warm-up: tables (seed 0) and JIT
     sweep(SCENARIO, draws=10_000, seed=0, store=tmp / "warm.duckdb")
+    k = iter(range(10**6))
+
+    def run_store(n: int) -> None:
+        with open_store(tmp / f"r{n}-{next(k)}.duckdb") as st:
+            st.record_simulation(scenario, draws=n, seed=0, scenario_toml=toml)
+
+    fns = {
+        "simulate": lambda n: simulate(scenario, draws=n, seed=0),
+        "simulate_summary": lambda n: simulate(scenario, draws=n, seed=0, keep_rows=False).summary(),
+        "run_store": run_store,
+        "sweep_store": lambda n: sweep(SCENARIO, draws=n, seed=0, store=tmp / f"t{n}-{next(k)}.duckdb"),
+    }
     rows = []
     for n in sizes:
-        t_sim = _median_time(lambda: simulate(scenario, draws=n, seed=0), repeats)
-        k = iter(range(10**6))
-        t_store = _median_time(lambda: sweep(SCENARIO, draws=n, seed=0, store=tmp / f"t{n}-{next(k)}.duckdb"), repeats)
-        rows.append({"draws": n, "simulate_s": t_sim, "simulate_us_per_draw": 1e6 * t_sim / n,
-                     "sweep_store_s": t_store, "sweep_store_us_per_draw": 1e6 * t_store / n})
+        row: dict = {"draws": n}
+        for key, _ in MODES:
+            t = _median_time(lambda: fns[key](n), repeats)
+            row[f"{key}_s"] = t
+            row[f"{key}_us_per_draw"] = 1e6 * t / n
+        rows.append(row)
     return rows
 
 
@@ -65,10 +89,17 @@ _RSS_CODE = """
 import sys
 from pathlib import Path
 n, mode, store = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-if mode == "simulate":
+if mode in ("simulate", "simulate_summary"):
     from burdenshare.engine import simulate
     from burdenshare.scenario import load_scenario
-    simulate(load_scenario("sma-2020"), draws=n, seed=0).summary()
+    simulate(load_scenario("sma-2020"), draws=n, seed=0, keep_rows=mode == "simulate").summary()
+elif mode in ("run_store", "run_store_summary_only"):
+    from burdenshare.scenario import dump_scenario, load_scenario
+    from burdenshare.store import open_store
+    sc = load_scenario("sma-2020")
+    with open_store(store) as st:
+        st.record_simulation(sc, draws=n, seed=0, scenario_toml=dump_scenario(sc),
+                             summary_only=mode == "run_store_summary_only")
 else:
     from burdenshare.analysis.sweep import sweep
     sweep("sma-2020", draws=n, seed=0, store=store)
@@ -81,7 +112,7 @@ for line in Path("/proc/self/status").read_text().splitlines():
 def peak_rss(n: int, tmp: Path) -> dict:
     """Section 2: peak RSS (bytes) of fresh processes."""
     out = {"draws": n}
-    for mode in ("simulate", "sweep_store"):
+    for mode in ("simulate", "simulate_summary", "run_store", "run_store_summary_only", "sweep_store"):
         res = subprocess.run([sys.executable, "-c", _RSS_CODE, str(n), mode, str(tmp / f"rss-{mode}.duckdb")],
                              capture_output=True, text=True, check=True)
         out[f"{mode}_peak_rss_mib"] = int(res.stdout.split()[-1]) / 2**20
@@ -129,23 +160,21 @@ def main() -> None:
         thr = throughput(args.sizes, args.repeats, tmp)
         rss = peak_rss(max(args.sizes), tmp)
         be = [] if args.skip_dask else backends(args.grid_draws, args.repeats, tmp)
-    drift = {"simulate": thr[-1]["simulate_us_per_draw"] / thr[0]["simulate_us_per_draw"],
-             "sweep_store": thr[-1]["sweep_store_us_per_draw"] / thr[0]["sweep_store_us_per_draw"]}
+    drift = {key: thr[-1][f"{key}_us_per_draw"] / thr[0][f"{key}_us_per_draw"] for key, _ in MODES}
     report = {"throughput": thr, "drift": drift, "peak_rss": rss, "backends": be, "repeats": args.repeats}
     if args.json:
         print(json.dumps(report, indent=2))
         return
-    print(f"1. throughput after warm-up ({SCENARIO}, medians of {args.repeats})")
-    print(f"{'draws':>10} | {'simulate s':>10} {'us/draw':>8} {'draws/s':>10} | {'sweep+store s':>13} {'us/draw':>8} "
-          f"{'draws/s':>10}")
+    print(f"1. throughput after warm-up ({SCENARIO}, medians of {args.repeats}): s, us/draw, draws/s")
+    print(f"{'draws':>10} | " + " | ".join(f"{label:>30}" for _, label in MODES))
     for r in thr:
-        print(f"{r['draws']:>10,} | {r['simulate_s']:>10.3f} {r['simulate_us_per_draw']:>8.2f} "
-              f"{r['draws'] / r['simulate_s']:>10,.0f} | {r['sweep_store_s']:>13.3f} {r['sweep_store_us_per_draw']:>8.2f} "
-              f"{r['draws'] / r['sweep_store_s']:>10,.0f}")
-    print(f"   per-draw drift {thr[0]['draws']:,} -> {thr[-1]['draws']:,}: simulate {drift['simulate']:.2f}x, "
-          f"sweep+store {drift['sweep_store']:.2f}x (target <= 1.3x)")
-    print(f"2. peak RSS at {rss['draws']:,} draws (fresh process, VmHWM): simulate {rss['simulate_peak_rss_mib']:.0f} MiB, "
-          f"sweep+store {rss['sweep_store_peak_rss_mib']:.0f} MiB (target <= 2048 MiB)")
+        cells = [f"{r[f'{key}_s']:8.3f} {r[f'{key}_us_per_draw']:7.2f} {r['draws'] / r[f'{key}_s']:>13,.0f}"
+                 for key, _ in MODES]
+        print(f"{r['draws']:>10,} | " + " | ".join(f"{c:>30}" for c in cells))
+    print(f"   per-draw drift {thr[0]['draws']:,} -> {thr[-1]['draws']:,}: "
+          + ", ".join(f"{label} {drift[key]:.2f}x" for key, label in MODES) + " (target <= 1.3x)")
+    print(f"2. peak RSS at {rss['draws']:,} draws (fresh process, VmHWM; target <= 2048 MiB): "
+          + ", ".join(f"{k[:-len('_peak_rss_mib')]} {v:.0f} MiB" for k, v in rss.items() if k != "draws"))
     if be:
         print(f"3. sweep of 2 points x {args.grid_draws:,} draws (tables built inside the timing), medians of "
               f"{args.repeats}")
