@@ -52,6 +52,9 @@ def test_run_table(capsys):
         (["--set", "levers.us_ask_usd=9e9"], "levers.us_ask_usd"),
         (["--set", "levers.allowed_durations=[1,9]"], "levers.allowed_durations"),
         (["--set", "protocol.horizon=2020-01-01"], "protocol.horizon"),
+        (["--bank-size", "0"], "--bank-size"),
+        (["--bank-size", "257"], "--bank-size"),
+        (["--set", "strategies.us.concession_deadline=2031-01-01"], "strategies.us.concession_deadline"),
     ],
 )
 def test_run_bad_input_one_line_exit_2(capsys, args, field):
@@ -64,3 +67,21 @@ def test_run_bad_input_one_line_exit_2(capsys, args, field):
 def test_run_unknown_scenario(capsys):
     code, _, err = _run(capsys, "sma-2099")
     assert code == 2 and "sma-2099" in err
+
+
+def test_run_bank_size_is_used_and_recorded(capsys, tmp_path):
+    """``--bank-size K`` sets the Level-II bank of the exact consent tables; the store records it,
+    so a report or resume rebuilds the same run, and the same K and seed give the same JSON."""
+    from burdenshare.engine import simulate
+    from burdenshare.scenario import load_scenario
+    from burdenshare.store import open_store
+
+    db = str(tmp_path / "bank.duckdb")
+    code, out, err = _run(capsys, "sma-2020", "--draws", "1024", "--bank-size", "2", "--json", "--store", db)
+    assert code == 0
+    data = json.loads(out)
+    direct = simulate(load_scenario("sma-2020"), draws=1024, seed=0, bank_size=2).summary()
+    assert data["p_ratified"] == direct["p_ratified"] and data["p_agreement"] == direct["p_agreement"]
+    with open_store(db) as store:
+        (rec,) = store.runs()
+    assert rec.options["bank_size"] == 2

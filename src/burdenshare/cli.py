@@ -36,6 +36,21 @@ JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
 StoreOption = typer.Option(
     None, "--store", metavar="PATH", help="Results store (DuckDB file; default ./burdenshare.duckdb or $BURDENSHARE_STORE)."
 )
+BankOption = typer.Option(
+    None, "--bank-size", metavar="K",
+    help="Level-II parameter sets drawn for the exact consent tables (1..256; default 4; about 1 s each).",
+)
+
+
+def _bank_size(value: int | None) -> int:
+    """``--bank-size``: the engine's default when unset, else 1..256 (one-line error otherwise)."""
+    from burdenshare.engine.consent import DEFAULT_BANK_SIZE
+
+    if value is None:
+        return DEFAULT_BANK_SIZE
+    if not 1 <= value <= 256:
+        raise ScenarioError(f"got {value}; allowed: an integer in 1..256", field="--bank-size")
+    return int(value)
 
 
 def _print_json(payload: Any) -> None:
@@ -191,6 +206,7 @@ def run_cmd(
     summary_only: bool = typer.Option(False, "--summary-only", help="Record the run and its summary, not its rows."),
     report_path: str | None = typer.Option(
         None, "--report", metavar="PATH.html", help="Also write the HTML report (and PATH_figures/*.png)."),
+    bank_size: int | None = BankOption,
 ) -> None:
     """Simulate the two-level negotiation over many draws, record it in the store, print the summary."""
     if report_path is not None:
@@ -205,12 +221,13 @@ def run_cmd(
         raise ScenarioError(f"got {draws}; allowed: an integer >= 1", field="--draws")
     if seed < 0:
         raise ScenarioError(f"got {seed}; allowed: an integer >= 0", field="--seed")
+    bank = _bank_size(bank_size)
     scenario = load_scenario(scenario_name, overrides or ())
     from burdenshare.scenario import dump_scenario
     from burdenshare.store import open_store
 
     with open_store(store_path) as store:  # before simulating: a locked or corrupt store fails at once
-        result = simulate(scenario, draws=draws, seed=seed)
+        result = simulate(scenario, draws=draws, seed=seed, bank_size=bank)
         run_id = store.record_result(result, scenario_toml=dump_scenario(load_scenario(scenario_name)),
                                      overrides=list(overrides or ()), summary_only=summary_only)
         typer.echo(f"recorded as run {run_id} in {store.path}", err=True)
@@ -476,13 +493,14 @@ def sweep_cmd(
     progress: str = typer.Option("auto", "--progress", help="auto (bar on a terminal), bar, lines, none."),
     store_path: str | None = StoreOption,
     as_json: bool = JsonOption,
+    bank_size: int | None = BankOption,
 ) -> None:
     """Run a scenario over a grid of overrides with common random numbers; record and summarise it."""
     from burdenshare.analysis.sweep import resume_sweep, sweep
 
     if resume is not None:
-        if scenario_name is not None or grid or overrides or chunk_size is not None:
-            raise ScenarioError("--resume reads the scenario, grid, overrides, draws, seed and chunking from the "
+        if scenario_name is not None or grid or overrides or chunk_size is not None or bank_size is not None:
+            raise ScenarioError("--resume reads the scenario, grid, overrides, draws, seed, chunking and bank size from the "
                                 "store; give none of them", field="--resume")
     elif scenario_name is None:
         raise ScenarioError("missing SCENARIO (or --resume RUN_ID)", field="SCENARIO")
@@ -493,7 +511,7 @@ def sweep_cmd(
         else:
             result = sweep(scenario_name, grid or (), draws=draws, seed=seed, overrides=overrides or (),
                            store=store_path, backend=backend, scheduler=scheduler, workers=workers,
-                           chunk_size=chunk_size, progress=step, on_start=on_start)
+                           chunk_size=chunk_size, progress=step, on_start=on_start, bank_size=_bank_size(bank_size))
     data = result.to_json()
     if as_json:
         _print_json(data)
@@ -557,6 +575,7 @@ def compare_cmd(
     seed: int = typer.Option(0, "--seed", help="Seed shared by every run (common random numbers)."),
     report_path: str | None = typer.Option(None, "--report", metavar="PATH.html", help="Also write the HTML report."),
     as_json: bool = JsonOption,
+    bank_size: int | None = BankOption,
 ) -> None:
     """Baseline vs variants on the same draws: paired differences with 95 % intervals (docs/reports.md)."""
     from burdenshare.report.compare import compare, parse_variants
@@ -570,7 +589,8 @@ def compare_cmd(
         from burdenshare.report.html import check_report_path
 
         check_report_path(report_path)
-    result = compare(scenario_name, variants, base_overrides=base_opts or (), draws=draws, seed=seed)
+    result = compare(scenario_name, variants, base_overrides=base_opts or (), draws=draws, seed=seed,
+                     bank_size=_bank_size(bank_size))
     data = result.to_json()
     if report_path is not None:
         from burdenshare.report import report_from_result
