@@ -3,7 +3,8 @@
 Each member of bloc b is absent (``1 - pi_b``), present and voting yes (``pi_b p``) or present
 and not voting yes (``pi_b (1 - p)``), with ``p`` the yes probability at a latent node of its bloc.
 The *margin* is ``u * yes - v * not_yes``; with ``u = v = 1`` consent by a majority of those present
-is ``margin > 0``.  The bloc's margin pmf, mixed over its nodes, is built from
+is ``margin > 0``.  With ``u = 1, v = 0`` the margin is the yes count, and consent by a majority of
+all seated members is ``margin > thr`` with ``thr`` the largest yes count that falls short.  The bloc's margin pmf, mixed over its nodes, is built from
 
     P(P_b = P) = Bin(P; n_b, pi_b),   P(Y_b = y | P_b = P, node k) = Bin(y; P, p_k),
 
@@ -45,8 +46,8 @@ def _bloc_margin(n, bin_p, p_nodes, w_nodes, u, v, out):  # pragma: no cover - j
 
 
 @njit(cache=True)
-def margin_tail_batch(seats, bin_p, p_yes, weights, u, v):  # pragma: no cover - jitted
-    """P(u*Y - v*N > 0) for each amount row.
+def margin_tail_batch(seats, bin_p, p_yes, weights, u, v, thr):  # pragma: no cover - jitted
+    """P(u*Y - v*N > thr) for each amount row.
 
     seats (B,), bin_p (B, nmax+1) presence pmfs, p_yes / weights (A, B, K).
     """
@@ -86,15 +87,15 @@ def margin_tail_batch(seats, bin_p, p_yes, weights, u, v):  # pragma: no cover -
             acc[:length] = new[:length]
         s = 0.0
         for i in range(length):
-            if lo + i > 0:
+            if lo + i > thr:
                 s += acc[i]
         out[a] = s
     return out
 
 
 @njit(cache=True)
-def consent_exact_batch(seats, bin_p, p_yes, weights, u, v, quorum):  # pragma: no cover - jitted
-    """P(present >= quorum and u*Y - v*N > 0): exact joint over (min(present, quorum), margin).
+def consent_exact_batch(seats, bin_p, p_yes, weights, u, v, quorum, thr):  # pragma: no cover - jitted
+    """P(present >= quorum and u*Y - v*N > thr): exact joint over (min(present, quorum), margin).
 
     Slow (a 2-D convolution per bloc); used when the quorum can bind.
     """
@@ -157,7 +158,7 @@ def consent_exact_batch(seats, bin_p, p_yes, weights, u, v, quorum):  # pragma: 
             lo -= v * n
         s = 0.0
         for i in range(length):
-            if lo + i > 0:
+            if lo + i > thr:
                 s += acc[quorum, i]
         out[a] = s
     return out

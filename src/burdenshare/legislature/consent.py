@@ -6,6 +6,13 @@ quorum (``present >= q``, 151 of 300) and a majority of those present voting yes
 (``yes > present / 2``).  A stricter majority ``yes > (a/b) present`` is written with integer
 steps ``u = b - a`` and ``v = a`` as ``u * yes - v * not_yes > 0``.
 
+**Majority of all members** (``majority_of="all"``; the Art. 49 variant that other provisions
+use, e.g. a majority of all members on the register, 재적의원 과반수).  Yes must exceed
+``(a/b) * seated``, i.e. ``yes >= t`` with ``t = floor(a * seated / b) + 1`` (151 of 300 for 1/2),
+however many attend; the quorum still applies.  The same kernels compute it exactly with
+``u = 1, v = 0`` (the margin is the yes count) and the threshold ``t - 1``.  When ``t >= q``
+every outcome with enough yes votes also has a quorum, so the fast result is exact.
+
 **Latent** (Gelman, Katz & Tuerlinckx 2002).  Within bloc b, members are independent *given*
 the bloc's latent node k (its whip's decision and its opinion shock), node weights
 :math:`w_{bk}`, member yes probability :math:`p_{bk}` if present, presence probability
@@ -59,6 +66,7 @@ from burdenshare.errors import SpecError
 
 __all__ = [
     "ConsentResult",
+    "MajorityOf",
     "QuorumMode",
     "consent_from_nodes",
     "consent_probability_enumerated",
@@ -67,6 +75,7 @@ __all__ = [
 ]
 
 QuorumMode = Literal["auto", "exact", "bound"]
+MajorityOf = Literal["present", "all"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +204,7 @@ def consent_from_nodes(
     *,
     quorum: int,
     majority: float | Fraction = Fraction(1, 2),
+    majority_of: MajorityOf = "present",
     quorum_mode: QuorumMode = "auto",
     quorum_tol: float = 1e-6,
 ) -> ConsentResult:
@@ -213,7 +223,10 @@ def consent_from_nodes(
     quorum
         Members who must be present (Art. 49: 151 of 300).
     majority
-        Yes votes must exceed this share of those present (Art. 49: 1/2).
+        Yes votes must exceed this share of those present (Art. 49: 1/2), or of all seated
+        members with ``majority_of="all"``.
+    majority_of
+        ``"present"`` (Art. 49) or ``"all"`` (the seated members, ``sum(seats)``).
     quorum_mode, quorum_tol
         How the quorum is handled (module docstring).
 
@@ -231,6 +244,13 @@ def consent_from_nodes(
     >>> r = consent_from_nodes([300], 1.0, [[[0.52]]], [[[1.0]]], quorum=151)
     >>> round(float(r.p_consent[0]), 6), r.error_bound
     (0.737595, 0.0)
+
+    A majority of all members: 151 yes votes of 300 needed however many attend, so yes ~
+    Bin(300, 0.6 x 0.9) and the quorum cannot bind (P(Bin(300, 0.54) >= 151)):
+
+    >>> r = consent_from_nodes([300], 0.6, [[[0.9]]], [[[1.0]]], quorum=151, majority_of="all")
+    >>> round(float(r.p_consent[0]), 6), r.error_bound
+    (0.90845, 0.0)
     """
     from burdenshare.legislature._kernels import consent_exact_batch, margin_tail_batch
 
@@ -239,18 +259,30 @@ def consent_from_nodes(
     s, pp, py, w = _check(seats, p_present, p_yes, weights)
     if isinstance(quorum, bool) or int(quorum) != quorum or quorum < 1:
         raise SpecError("quorum must be a positive integer", field="quorum")
+    if majority_of not in ("present", "all"):
+        raise SpecError(f"unknown majority_of {majority_of!r}; allowed: present, all", field="majority_of")
     q = int(quorum)
     u, v = majority_steps(majority)
     n_a = py.shape[0]
-    if int(s.sum()) < q:
+    seated = int(s.sum())
+    if seated < q:
         return ConsentResult(np.zeros(n_a), 0.0, "margin")
+    thr = 0
+    if majority_of == "all":
+        frac = Fraction(majority).limit_denominator(20)
+        needed = frac.numerator * seated // frac.denominator + 1  # yes > (a/b) seated
+        if needed > seated:
+            return ConsentResult(np.zeros(n_a), 0.0, "margin")
+        u, v, thr = 1, 0, needed - 1
     bin_p = _presence_pmfs(s, pp)
     eps = quorum_failure_probability(s, pp, q)
+    if majority_of == "all" and thr + 1 >= q:
+        eps = 0.0  # yes >= needed >= quorum: every consenting outcome has a quorum
     exact = quorum_mode == "exact" or (quorum_mode == "auto" and eps > quorum_tol)
     if exact and eps > 0.0:
-        out = consent_exact_batch(s, bin_p, py, w, u, v, q)
+        out = consent_exact_batch(s, bin_p, py, w, u, v, q, thr)
         return ConsentResult(np.clip(out, 0.0, 1.0), 0.0, "joint")
-    out = margin_tail_batch(s, bin_p, py, w, u, v)
+    out = margin_tail_batch(s, bin_p, py, w, u, v, thr)
     return ConsentResult(np.clip(out, 0.0, 1.0), float(eps), "margin")
 
 

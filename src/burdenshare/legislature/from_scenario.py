@@ -1,38 +1,44 @@
 r"""Build a :class:`~burdenshare.legislature.model.LegislatureModel` from a scenario at a date.
 
-Read from the scenario (schema v1, ``[legislature]`` and others):
+Everything is read from the scenario (schema v1, ``[legislature]`` and others; docs/legislature.md,
+docs/scenario-format.md); a :class:`LegislatureParams` argument that is not ``None`` overrides it:
 
 * seats: ``legislature.periods`` (:func:`~burdenshare.legislature.seats.seats_at`);
 * ``total_seats``, ``quorum`` (Art. 49; with vacancies the majority of the seated members,
-  ``seated // 2 + 1``), ``majority_of`` (only ``"present"`` is implemented);
-* ``attendance_rate`` → :math:`\pi` for every bloc (the calibrated value is the same 0.6455;
-  ``LegislatureParams.attendance`` may give one value or a bloc → value mapping);
-* ``party_discipline`` → :math:`d_b` for blocs with a party line (0 for blocs without one);
+  ``seated // 2 + 1``), ``majority_share`` (Art. 49: 1/2) and ``majority_of`` (``"present"``,
+  Art. 49, or ``"all"``: yes must exceed the share of all seated members);
+* attendance :math:`\pi_b`: ``[[legislature.blocs]] attendance_rate``, else
+  ``legislature.attendance_rate`` (the calibrated 0.6455);
+* party lines: ``[[legislature.blocs]] party_line``, a multiple of ``line_reference_krw``
+  (``"current_agreement"``: ``cost_model.current_agreement_krw``, the 10th SMA, KRW 1,038.9 bn, so
+  that the lines do not move with the negotiator's private reservation value); a bloc without a
+  line is not whipped (discipline 0) and the executive's bloc's line stands in for the line in
+  its mix (the reference amount itself if the executive's bloc has no line either);
+* ``party_discipline`` → :math:`d_b` for blocs with a party line;
 * ``opinion_weight`` / ``opinion_weight_pre_election`` / ``pre_election_window_days`` and
   ``levers.election_date`` → :math:`w(t)`;
-* the reference amount for party lines: ``cost_model.current_agreement_krw`` (the 10th SMA,
-  KRW 1,038.9 bn), so that the lines do not move with the negotiator's private reservation value;
+* ``ruling_yes_propensity`` (the executive's bloc) and ``opposition_yes_propensity`` (every other
+  bloc; ``"calibrated"``: :func:`~burdenshare.legislature.calibration.calibrate` given the ruling
+  value); ``defection``, ``whip_scale``, ``member_scale``, ``opinion_shock_sd``,
+  ``opinion_shock_nodes``, ``duration_elasticity``;
 * base WTP: :func:`burdenshare.opinion.scenario_opinion` at the date, the group whose ``bloc`` is
-  the bloc.
+  the bloc; blocs no opinion group names: ``far_right`` → the conservative bloc's group;
+  others → the group without a bloc (unaffiliated) or the whole public.
 
-Not in the schema (taken as arguments, :class:`LegislatureParams`; each is an **assumption**):
+The values of the bundled ``sma-2020`` (all assumptions but the attendance and the opposition
+propensity, which are calibrated; each is explained in the scenario file and docs/legislature.md):
 
-* ``party_lines``: each bloc's line as a multiple of the reference (the current agreement).
-  Defaults: the executive's own bloc 1.2 (the governing camp's line near the executive's offer:
-  it offered +10 % then +13 % in 2020, context.csv / data README discrepancy 3, and the scenario
-  assumes its negotiator accepts up to about +20 %); ``conservative`` and ``far_right`` 1.45 (the
-  conservative opposition urged a quick deal and its supporters were the most willing to pay in
-  late 2019; party_positions.csv 2019-01-23, 2020-03); ``centrist`` 1.2; ``progressive`` 1.0
-  (Justice Party opposed the 2014 and 2019 deals and called the 2020 asks unrealistic: a
-  freeze); independents and unattributed seats have no line (discipline 0; the executive's
-  bloc's line stands in for the line in their mix).
-* ``ruling_yes_propensity`` (0.95, assumed) and ``opposition_yes_propensity`` (default: the
-  calibrated value, :func:`~burdenshare.legislature.calibration.calibrate`); the progressive bloc
-  uses the opposition value (its "no" is in its low line here, not in its propensity).
-* ``defection`` 0.05, ``whip_scale`` 0.03, ``member_scale`` 0.10, ``shock_sd`` 0.10,
-  ``n_shock_nodes`` 7, ``duration_elasticity`` 0.02.
-* base groups for blocs no opinion group names: ``far_right`` → the conservative bloc's group;
-  ``independent`` / ``unattributed`` → the group without a bloc (unaffiliated) or the whole public.
+* party lines: the executive's own bloc (``liberal``) 1.2 (the governing camp's line near the
+  executive's offer: it offered +10 % then +13 % in 2020, context.csv / data README discrepancy
+  3, and the scenario assumes its negotiator accepts up to about +20 %); ``conservative`` and
+  ``far_right`` 1.45 (the conservative opposition urged a quick deal and its supporters were the
+  most willing to pay in late 2019; party_positions.csv 2019-01-23, 2020-03); ``centrist`` 1.2;
+  ``progressive`` 1.0 (Justice Party opposed the 2014 and 2019 deals and called the 2020 asks
+  unrealistic: a freeze); ``independent`` and ``unattributed`` no line;
+* ``ruling_yes_propensity`` 0.95 (assumed) and ``opposition_yes_propensity`` calibrated (the
+  progressive bloc uses the opposition value: its "no" is in its low line, not its propensity);
+* ``defection`` 0.05, ``whip_scale`` 0.03, ``member_scale`` 0.10, ``opinion_shock_sd`` 0.10,
+  ``opinion_shock_nodes`` 7, ``duration_elasticity`` 0.02 (these are also the schema defaults).
 """
 
 from __future__ import annotations
@@ -45,7 +51,7 @@ from fractions import Fraction
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
-from burdenshare.errors import ScenarioError, SpecError
+from burdenshare.errors import SpecError
 from burdenshare.legislature.model import LegislatureModel
 from burdenshare.legislature.seats import SeatTable, as_date, seats_at
 
@@ -55,7 +61,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["DEFAULT_PARTY_LINES", "LegislatureParams", "legislature_model", "opinion_weight_at"]
 
-#: Party lines as multiples of the current agreement (assumptions; module docstring).
+#: The party lines of the bundled ``sma-2020`` (its ``[[legislature.blocs]] party_line``), as
+#: multiples of the current agreement; kept for reference (the scenario is the source).
 DEFAULT_PARTY_LINES: Mapping[str, float | None] = MappingProxyType({
     "liberal": 1.2,
     "conservative": 1.45,
@@ -71,32 +78,43 @@ _BASE_FALLBACK = {"far_right": "conservative"}
 
 @dataclass(frozen=True, slots=True)
 class LegislatureParams:
-    """Legislature parameters the scenario schema does not carry (all assumptions but one).
+    """Overrides of the scenario's legislature parameters (tests, calibration, what-ifs).
 
-    ``None`` means: take it from the scenario (attendance, discipline, opinion weights) or from the
-    calibration (opposition yes-propensity).  See the module docstring for the defaults.
+    Every field defaults to ``None``: take the value from the scenario's ``[legislature]``
+    (module docstring).  ``party_lines`` maps bloc ids to multipliers (``None``: no line) and
+    replaces the lines of the blocs it names only; ``attendance`` is one value for every bloc or a
+    bloc → value mapping (blocs it does not name keep the scenario's); ``discipline`` and
+    ``opinion_weight`` replace ``party_discipline`` and :math:`w(t)`; ``shock_sd`` /
+    ``n_shock_nodes`` replace ``opinion_shock_sd`` / ``opinion_shock_nodes``; ``majority`` replaces
+    ``majority_share``; ``wtp_multiplier`` (default 1) scales every base's WTP (a more hawkish
+    public below 1) and has no scenario field.
     """
 
-    party_lines: Mapping[str, float | None] = field(default_factory=lambda: dict(DEFAULT_PARTY_LINES))
+    party_lines: Mapping[str, float | None] | None = None
     line_reference_krw: float | None = None
-    ruling_yes_propensity: float = 0.95
+    ruling_yes_propensity: float | None = None
     opposition_yes_propensity: float | None = None
     attendance: float | Mapping[str, float] | None = None
     discipline: float | None = None
     opinion_weight: float | None = None
-    defection: float = 0.05
-    whip_scale: float = 0.03
-    member_scale: float = 0.10
-    shock_sd: float = 0.10
-    n_shock_nodes: int = 7
-    duration_elasticity: float = 0.02
+    defection: float | None = None
+    whip_scale: float | None = None
+    member_scale: float | None = None
+    shock_sd: float | None = None
+    n_shock_nodes: int | None = None
+    duration_elasticity: float | None = None
     wtp_multiplier: float = 1.0
-    majority: Fraction = Fraction(1, 2)
+    majority: Fraction | float | None = None
+    majority_of: str | None = None
     quorum: int | None = None
 
     def replace(self, **changes: Any) -> LegislatureParams:
         """A copy with fields changed."""
         return replace(self, **changes)
+
+
+def _pick(override: Any, scenario_value: Any) -> Any:
+    return scenario_value if override is None else override
 
 
 def _quorum(quorum: int, total_seats: int, seated: int) -> int:
@@ -172,7 +190,7 @@ def legislature_model(
     date
         The vote date.
     params
-        Parameters outside the schema (default :class:`LegislatureParams` ()).
+        Overrides of the scenario's parameters (default :class:`LegislatureParams` (): none).
     opinion
         A WTP model to use instead of the scenario's fitted opinion at ``date`` (e.g. a more
         hawkish public).
@@ -187,8 +205,8 @@ def legislature_model(
 
     Raises
     ------
-    ScenarioError
-        If the scenario's legislature uses ``majority_of = "all"`` (not implemented).
+    SpecError
+        If an override is out of range (the model validates every parameter).
     DataError
         If no legislature period covers the date.
     """
@@ -197,11 +215,15 @@ def legislature_model(
     p = LegislatureParams() if params is None else params
     day = as_date(date)
     leg = scenario.legislature
-    if leg.majority_of != "present":
-        raise ScenarioError("majority_of = 'all' is not implemented; Art. 49 counts those present",
-                            field="legislature.majority_of")
+    majority_of = _pick(p.majority_of, leg.majority_of)
+    majority = leg.majority if p.majority is None else p.majority
     table = seats_at(day, scenario) if seats is None else seats
-    ref = float(scenario.cost_model.current_agreement_krw if p.line_reference_krw is None else p.line_reference_krw)
+    if p.line_reference_krw is not None:
+        ref = float(p.line_reference_krw)
+    elif leg.line_reference_krw == "current_agreement":
+        ref = float(scenario.cost_model.current_agreement_krw)
+    else:
+        ref = float(leg.line_reference_krw)
     if not (ref > 0 and math.isfinite(ref)):
         raise SpecError("line_reference_krw must be positive", field="line_reference_krw")
     if opinion is None:
@@ -210,25 +232,38 @@ def legislature_model(
     if not 0.0 <= w <= 1.0:
         raise SpecError("opinion_weight must lie in [0, 1]", field="opinion_weight")
     ruling = scenario.parties.host_executive.base_bloc
-    rho_o = calibrate(p.ruling_yes_propensity).opposition_yes_propensity if p.opposition_yes_propensity is None else float(p.opposition_yes_propensity)
+    rho_r = float(_pick(p.ruling_yes_propensity, leg.ruling_yes_propensity))
+    if p.opposition_yes_propensity is not None:
+        rho_o = float(p.opposition_yes_propensity)
+    elif leg.opposition_yes_propensity == "calibrated":
+        rho_o = calibrate(rho_r).opposition_yes_propensity
+    else:
+        rho_o = float(leg.opposition_yes_propensity)
+    bloc_of = {b.id: b for b in leg.blocs}
+
+    def scenario_presence(bloc: str) -> float:
+        own = bloc_of[bloc].attendance_rate if bloc in bloc_of else None
+        return float(leg.attendance_rate if own is None else own)
+
     if p.attendance is None:
-        presence = {b: float(leg.attendance_rate) for b in table.blocs}
+        presence = {b: scenario_presence(b) for b in table.blocs}
     elif isinstance(p.attendance, Mapping):
-        presence = {b: float(p.attendance.get(b, leg.attendance_rate)) for b in table.blocs}
+        presence = {b: float(p.attendance[b]) if b in p.attendance else scenario_presence(b) for b in table.blocs}
     else:
         presence = {b: float(p.attendance) for b in table.blocs}
     disc = float(leg.party_discipline) if p.discipline is None else float(p.discipline)
-    ruling_mult = p.party_lines.get(ruling)
-    if ruling_mult is None:
-        ruling_mult = DEFAULT_PARTY_LINES.get(ruling) or 1.2
-    ruling_line = ref * float(ruling_mult)
+    multipliers: dict[str, float | None] = {b.id: b.line for b in leg.blocs}
+    if p.party_lines is not None:
+        multipliers.update(p.party_lines)
+    ruling_mult = multipliers.get(ruling)
+    stand_in = ref * (1.0 if ruling_mult is None else float(ruling_mult))
     positions, lines, wtps, discipline, rho = [], [], [], [], []
     for bloc in table.blocs:
-        mult = ruling_mult if bloc == ruling else p.party_lines.get(bloc, None)
+        mult = multipliers.get(bloc)
         group = _base_group(scenario, bloc, opinion)
         wtp = float(opinion.median(group)) * p.wtp_multiplier
         if mult is None:
-            line = ruling_line
+            line = stand_in
             discipline.append(0.0)
             lines.append(math.nan)
         else:
@@ -237,11 +272,13 @@ def legislature_model(
             lines.append(line)
         wtps.append(wtp)
         positions.append(math.exp((1.0 - w) * math.log(line) + w * math.log(wtp)))
-        rho.append(p.ruling_yes_propensity if bloc == ruling else rho_o)
+        rho.append(rho_r if bloc == ruling else rho_o)
+    quorum = _quorum(int(leg.quorum), int(leg.total_seats), table.seated) if p.quorum is None else int(p.quorum)
     notes = (
         f"seats: {table.source}",
         f"opinion weight {w:g} on {day.isoformat()} (election {scenario.levers.election_date.isoformat()})",
-        f"party lines as multiples of {ref:,.0f} won (cost_model.current_agreement_krw unless overridden)",
+        f"party lines as multiples of {ref:,.0f} won (legislature.line_reference_krw)",
+        f"consent: quorum {quorum}, yes > {majority} of {'those present' if majority_of == 'present' else 'all seated members'}",
         "party lines, propensities, scales and shocks: assumptions (docs/legislature.md)",
         *table.notes,
     )
@@ -249,18 +286,19 @@ def legislature_model(
         blocs=table.blocs,
         seats=table.seats,
         total_seats=int(leg.total_seats),
-        quorum=_quorum(int(leg.quorum), int(leg.total_seats), table.seated) if p.quorum is None else int(p.quorum),
+        quorum=quorum,
         p_present=tuple(presence[b] for b in table.blocs),
         position_krw=tuple(positions),
         discipline=tuple(discipline),
         yes_propensity=tuple(rho),
-        defection=p.defection,
-        whip_scale=p.whip_scale,
-        member_scale=p.member_scale,
-        shock_sd=p.shock_sd,
-        n_shock_nodes=p.n_shock_nodes,
-        duration_elasticity=p.duration_elasticity,
-        majority=p.majority,
+        defection=float(_pick(p.defection, leg.defection)),
+        whip_scale=float(_pick(p.whip_scale, leg.whip_scale)),
+        member_scale=float(_pick(p.member_scale, leg.member_scale)),
+        shock_sd=float(_pick(p.shock_sd, leg.opinion_shock_sd)),
+        n_shock_nodes=int(_pick(p.n_shock_nodes, leg.opinion_shock_nodes)),
+        duration_elasticity=float(_pick(p.duration_elasticity, leg.duration_elasticity)),
+        majority=majority,
+        majority_of=majority_of,
         line_krw=tuple(lines),
         wtp_krw=tuple(wtps),
         opinion_weight=w,

@@ -54,7 +54,7 @@ from numpy.typing import ArrayLike, NDArray
 from scipy import special
 
 from burdenshare.errors import SpecError
-from burdenshare.legislature.consent import ConsentResult, QuorumMode, consent_from_nodes
+from burdenshare.legislature.consent import ConsentResult, MajorityOf, QuorumMode, consent_from_nodes
 
 __all__ = ["LegislatureModel", "VotePrediction"]
 
@@ -138,6 +138,9 @@ class LegislatureModel:
         :math:`\\gamma`.
     majority
         Share of those present that yes must exceed (Art. 49: 1/2).
+    majority_of
+        ``"present"`` (Art. 49: yes > ``majority`` × present) or ``"all"`` (yes >
+        ``majority`` × the seated members, ``sum(seats)``, however many attend).
     line_krw, wtp_krw, opinion_weight
         The inputs of the positions (for reports): party lines (``nan`` = no line), base WTP
         medians, and the opinion weight in force.
@@ -160,6 +163,7 @@ class LegislatureModel:
     n_shock_nodes: int = 7
     duration_elasticity: float = 0.02
     majority: Fraction = Fraction(1, 2)
+    majority_of: MajorityOf = "present"
     line_krw: tuple[float, ...] = ()
     wtp_krw: tuple[float, ...] = ()
     opinion_weight: float = float("nan")
@@ -187,6 +191,8 @@ class LegislatureModel:
             raise SpecError("n_shock_nodes must be in 1..64", field="n_shock_nodes")
         if not 1 <= self.quorum <= self.total_seats:
             raise SpecError(f"quorum must be in 1..{self.total_seats}", field="quorum")
+        if self.majority_of not in ("present", "all"):
+            raise SpecError(f"unknown majority_of {self.majority_of!r}; allowed: present, all", field="majority_of")
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -314,7 +320,8 @@ class LegislatureModel:
         p, w = self.nodes(amounts_krw, duration_years)
         return consent_from_nodes(
             np.asarray(self.seats), np.asarray(self.p_present), p, w,
-            quorum=self.quorum, majority=self.majority, quorum_mode=quorum_mode, quorum_tol=quorum_tol,
+            quorum=self.quorum, majority=self.majority, majority_of=self.majority_of,
+            quorum_mode=quorum_mode, quorum_tol=quorum_tol,
         )
 
     def consent_probability(self, amounts_krw: ArrayLike, duration_years: int = 1) -> NDArray[np.float64]:
@@ -347,7 +354,8 @@ class LegislatureModel:
         r"""Deterministic-limit win-set bound :math:`M_{(k^*)}` (THEORY.md §1, §11).
 
         Blocs sorted by position, highest first; the pivot is the position of the bloc at which
-        the cumulative seats first exceed ``majority`` of the seated members (151 of 300).  With
+        the cumulative seats first exceed ``majority`` of the seated members (151 of 300; with
+        full attendance the same for ``majority_of`` ``"present"`` and ``"all"``).  With
         whipped blocs, full attendance and no noise, every amount up to it passes and none above.
 
         Returns

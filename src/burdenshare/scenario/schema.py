@@ -22,6 +22,7 @@ import datetime as _dt
 import math
 import types
 import typing
+from fractions import Fraction
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import annotated_types
@@ -383,12 +384,68 @@ class Opinion(_Model):
 # --------------------------------------------------------------------------- legislature
 
 
+#: Art. 49 and its stricter variants: the majority is a fraction a/b with b <= 20 in [1/10, 9/10].
+MAJORITY_ALLOWED = 'a fraction "a/b" in [1/10, 9/10] with b <= 20 (Art. 49: "1/2"; e.g. "3/5", "2/3") or its decimal value (0.6)'
+
+PartyLine = Annotated[float, Field(gt=0.0, le=100.0)]
+Scale = Annotated[float, Field(ge=0.0, le=10.0)]
+
+
+def _word_or_number(value: Any, word: str, allowed: str) -> Any:
+    """Before-validation of a field that takes a number or one word: a clear error for any other
+    string (pydantic's union error would name only one branch)."""
+    if isinstance(value, str) and value != word:
+        raise ScenarioError(f"got {value!r}; allowed: {allowed}")
+    return value
+
+
+def majority_fraction(value: float | str) -> Fraction:
+    """The majority share as a fraction a/b (``"2/3"``, ``0.6``, ``0.5``).
+
+    Raises
+    ------
+    ScenarioError
+        If it is not a fraction in [1/10, 9/10] with a denominator of at most 20.
+    """
+    try:
+        if isinstance(value, bool):
+            raise ValueError
+        if isinstance(value, str):
+            frac = Fraction(value.strip())
+        else:
+            frac = Fraction(float(value)).limit_denominator(20)
+            if abs(float(frac) - float(value)) > 1e-12:
+                raise ValueError
+    except (ValueError, ZeroDivisionError, OverflowError, TypeError):
+        raise ScenarioError(f"got {value!r}; allowed: {MAJORITY_ALLOWED}") from None
+    if frac.denominator > 20 or not (Fraction(1, 10) <= frac <= Fraction(9, 10)):
+        raise ScenarioError(f"got {value!r}; allowed: {MAJORITY_ALLOWED}")
+    return frac
+
+
 class Bloc(_Model):
-    """A party bloc of the host legislature."""
+    """A party bloc of the host legislature.
+
+    ``party_line``: the bloc's line as a multiple of ``legislature.line_reference_krw`` (the
+    current agreement by default); absent or ``"none"``: no line (the bloc is not whipped).
+    ``attendance_rate``: the bloc's own presence probability (absent: the legislature's).
+    """
 
     id: Id
     label: Text
     camp: Literal["ruling", "opposition", "other"] = "other"
+    party_line: PartyLine | Literal["none"] | None = None
+    attendance_rate: Probability | None = None
+
+    @field_validator("party_line", mode="before")
+    @classmethod
+    def _line_word(cls, value: Any) -> Any:
+        return _word_or_number(value, "none", 'a multiple of the reference amount in (0, 100], or "none" (no line)')
+
+    @property
+    def line(self) -> float | None:
+        """The party line multiplier, or None for no line."""
+        return None if self.party_line in (None, "none") else float(self.party_line)  # type: ignore[arg-type]
 
 
 class Period(_Model):
@@ -408,19 +465,52 @@ class Period(_Model):
 
 
 class Legislature(_Model):
-    """The host legislature: seats by period, the consent rule (Art. 49), discipline, opinion weight."""
+    """The host legislature: seats by period, the consent rule (Art. 49), discipline, opinion
+    weight, and the parameters of members' votes (docs/legislature.md; every default is the
+    documented assumption of :mod:`burdenshare.legislature.from_scenario`)."""
 
     total_seats: Annotated[int, Field(ge=1, le=10_000)]
     quorum: Annotated[int, Field(ge=1)]
     majority_of: Literal["present", "all"] = "present"
+    majority_share: float | str = "1/2"
     attendance_rate: Probability
     abstention_rate: Probability = 0.0
     party_discipline: Probability
     opinion_weight: Share
     opinion_weight_pre_election: Share
     pre_election_window_days: Annotated[int, Field(ge=0, le=3650)] = 0
+    line_reference_krw: PosMoney | Literal["current_agreement"] = "current_agreement"
+    ruling_yes_propensity: Probability = 0.95
+    opposition_yes_propensity: Probability | Literal["calibrated"] = "calibrated"
+    defection: Probability = 0.05
+    whip_scale: Scale = 0.03
+    member_scale: Scale = 0.10
+    opinion_shock_sd: Scale = 0.10
+    opinion_shock_nodes: Annotated[int, Field(ge=1, le=64)] = 7
+    duration_elasticity: Annotated[float, Field(ge=-1.0, le=1.0)] = 0.02
     blocs: list[Bloc] = Field(min_length=1)
     periods: list[Period] = Field(min_length=1)
+
+    @field_validator("majority_share", mode="before")
+    @classmethod
+    def _majority(cls, value: Any) -> Any:
+        majority_fraction(value)
+        return value
+
+    @field_validator("line_reference_krw", mode="before")
+    @classmethod
+    def _reference_word(cls, value: Any) -> Any:
+        return _word_or_number(value, "current_agreement", 'won per year > 0, or "current_agreement" (cost_model.current_agreement_krw)')
+
+    @field_validator("opposition_yes_propensity", mode="before")
+    @classmethod
+    def _propensity_word(cls, value: Any) -> Any:
+        return _word_or_number(value, "calibrated", 'a probability in [0, 1], or "calibrated" (fitted to the recorded consent votes)')
+
+    @property
+    def majority(self) -> Fraction:
+        """``majority_share`` as a fraction (Art. 49: 1/2)."""
+        return majority_fraction(self.majority_share)
 
     @model_validator(mode="after")
     def _seats(self) -> Legislature:
