@@ -5,12 +5,13 @@ Run::
     NUMBA_NUM_THREADS=1 .venv/bin/python benchmarks/bench_scale.py            # 10^4, 10^5, 10^6
     .venv/bin/python benchmarks/bench_scale.py --sizes 10000 100000 --repeats 3 --json
 
-Sections (medians over ``--repeats``):
+Sections (medians over ``--repeats``; section 1 repeats small sizes more, up to 30 times, so that
+each size is timed over about 0.3 s or more):
 
 1. **Throughput after warm-up** (one process; consent tables and Numba code warm): ``simulate``
    alone (draws, kernel, outcome arrays; all rows kept), ``simulate(keep_rows=False)`` (only the
-   outcome columns the summary reads), ``ResultsStore.record_simulation`` (a ``run`` streamed to
-   a temporary store unit by unit, summarised) and ``sweep`` to a temporary store (rows written
+   outcome columns the summary reads), ``ResultsStore.record_simulation(keep_rows=False)`` (a
+   ``run`` streamed to a temporary store unit by unit, summarised) and ``sweep`` to a temporary store (rows written
    in unit transactions, outcome columns read back and summarised), per draw, for each size; the
    drift is the per-draw cost at the largest size over that at the smallest (target <= 1.3).
 2. **Peak RSS** (``VmHWM`` of a fresh subprocess, imports included) of each of those at the
@@ -33,6 +34,11 @@ import time
 from pathlib import Path
 
 SCENARIO = "sma-2020"
+
+
+def _repeats(n: int, repeats: int) -> int:
+    """More repeats for small sizes (a 10^4 run takes ~20 ms: 3 timings are mostly noise)."""
+    return max(repeats, min(30, round(3e5 / n)))
 
 
 def _median_time(fn, repeats: int) -> float:
@@ -66,7 +72,7 @@ def throughput(sizes: list[int], repeats: int, tmp: Path) -> list[dict]:
 
     def run_store(n: int) -> None:
         with open_store(tmp / f"r{n}-{next(k)}.duckdb") as st:
-            st.record_simulation(scenario, draws=n, seed=0, scenario_toml=toml)
+            st.record_simulation(scenario, draws=n, seed=0, scenario_toml=toml, keep_rows=False)
 
     fns = {
         "simulate": lambda n: simulate(scenario, draws=n, seed=0),
@@ -78,7 +84,7 @@ def throughput(sizes: list[int], repeats: int, tmp: Path) -> list[dict]:
     for n in sizes:
         row: dict = {"draws": n}
         for key, _ in MODES:
-            t = _median_time(lambda: fns[key](n), repeats)
+            t = _median_time(lambda: fns[key](n), _repeats(n, repeats))
             row[f"{key}_s"] = t
             row[f"{key}_us_per_draw"] = 1e6 * t / n
         rows.append(row)
@@ -98,7 +104,7 @@ elif mode in ("run_store", "run_store_summary_only"):
     from burdenshare.store import open_store
     sc = load_scenario("sma-2020")
     with open_store(store) as st:
-        st.record_simulation(sc, draws=n, seed=0, scenario_toml=dump_scenario(sc),
+        st.record_simulation(sc, draws=n, seed=0, scenario_toml=dump_scenario(sc), keep_rows=False,
                              summary_only=mode == "run_store_summary_only")
 else:
     from burdenshare.analysis.sweep import sweep
