@@ -32,10 +32,12 @@ def _kernel_vs_reference(scenario, draws: int, seed: int, bank_size: int = 1) ->
     layout = DrawLayout.from_scenario(scenario, plan.n_rounds)
     chunk = draw_range(layout, seed, 0, -(-draws // BLOCK_SIZE), draws)
     cols = draw_columns(scenario, layout, chunk, bank.size)
-    oi, of = run_kernel(plan, bank.table, bank.winset, cols, chunk.u_vote, bank.offset)
+    oi, of = run_kernel(plan, bank.table, bank.winset, cols, chunk.u_vote, bank.offset,
+                        base_log_median=bank.base_log_median)
     for i in range(draws):
         row = {k: v[i] for k, v in cols.items()}
-        ref = play(plan, bank.table, bank.winset, row, chunk.u_vote[i], bank.offset)
+        ref = play(plan, bank.table, bank.winset, row, chunk.u_vote[i], bank.offset,
+                   base_log_median=bank.base_log_median)
         for j, name in enumerate(INT_OUTPUTS):
             assert oi[i, j] == ref[name], (i, name)
         for j, name in enumerate(FLOAT_OUTPUTS):
@@ -69,8 +71,10 @@ def test_table_offset_changes_no_outcome():
     layout = DrawLayout.from_scenario(s, plan.n_rounds)
     chunk = draw_range(layout, 2, 0, 2, 2048)
     cols = draw_columns(s, layout, chunk, 1)
-    a = run_kernel(plan, short.table, short.winset, cols, chunk.u_vote, short.offset)
-    b = run_kernel(plan, full.table, full.winset, cols, chunk.u_vote, full.offset)
+    a = run_kernel(plan, short.table, short.winset, cols, chunk.u_vote, short.offset,
+                   base_log_median=short.base_log_median)
+    b = run_kernel(plan, full.table, full.winset, cols, chunk.u_vote, full.offset,
+                   base_log_median=full.base_log_median)
     assert np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1], equal_nan=True)
 
 
@@ -129,7 +133,8 @@ def test_larger_us_ask_lowers_consent():
             "strategies.rok.reservation_value_krw=1.9e12", "uncertainty.1.low=1.85e12", "uncertainty.1.high=1.95e12",
             "parties.principal.reservation_value_krw=1.0e12", "uncertainty.2.low=1.0e12", "uncertainty.2.high=1.1e12",
             "uncertainty.3.low=0.0", "uncertainty.3.high=1e-9",  # no change of US administration
-            "strategies.rok.kind=conceder", "strategies.rok.exponent=0.2"]
+            "strategies.rok.kind=conceder", "strategies.rok.exponent=0.2",
+            "parties.host_executive.opinion_weight=0"]  # the executive signs what its negotiator accepts
     low = simulate(load_scenario("sma-2020", base + ["levers.us_ask_usd=1.1e9"]), 2048, 0, bank_size=1).summary()
     high = simulate(load_scenario("sma-2020", base + ["levers.us_ask_usd=1.5e9"]), 2048, 0, bank_size=1).summary()
     assert low["mean_p_consent"] > high["mean_p_consent"]
@@ -172,7 +177,7 @@ def test_april_2020_case_president_rejects_plus_13_percent_before_the_election()
     date, initial a text near +13 % and the President, whose floor lies above it, rejects it
     (Iida 1996); no text at or below the grid point of +13 % passes him before the inauguration."""
     s = load_scenario("sma-2020")
-    r = simulate(s, 4096, 0, bank_size=1)
+    r = simulate(s, 4096, 0)
     o = r.outcomes
     summary = r.summary()
     assert summary["p_rejected_by_president"] > 0.5
@@ -244,3 +249,32 @@ def test_concession_deadline_sets_each_negotiators_clock():
     assert plan.t_rok.tolist() == [min(1.0, (k + 1) / (n_rok + 1)) for k in range(len(dates))]
     assert plan.t_us[n_us] == 1.0 and plan.t_rok[n_rok] == 1.0 and plan.t_rok[n_rok - 1] < 1.0
     assert plan.t.tolist() == [(k + 1) / (len(dates) + 1) for k in range(len(dates))]
+
+
+@pytest.mark.parametrize("weight", [0.0, 0.5, 0.9])
+def test_host_executive_signs_nothing_above_its_own_ceiling(weight):
+    """The host executive is a ratifier in its own right (DESIGN.md §4): every text it signs lies
+    at or below M_E = exp((1 - w) ln r_K + w ln m_base) at the signing round, with r_K the host's
+    reservation value (plus the drawdown shift) and m_base its base's median WTP at that date."""
+    s = load_scenario("sma-2020", [f"parties.host_executive.opinion_weight={weight}"])
+    r = simulate(s, 4096, 2, bank_size=2)
+    o, p = r.outcomes, r.params
+    cap = np.maximum(p["r_rok"], p["open_rok"]) + r.plan.drawdown_shift_krw
+    signed = o["agreed"] == 1
+    assert signed.sum() > 100
+    k = o["signed_round"][signed]
+    med = r.bank.base_log_median[p["bank"][signed], k]
+    ceiling = np.exp((1 - weight) * np.log(cap[signed]) + weight * med)
+    assert np.all(o["amount_krw"][signed] <= ceiling * (1 + 1e-12))
+    if weight == 0.9:  # a base below the cap binds: some texts sit within one grid step of it
+        assert np.any(o["amount_krw"][signed] > ceiling - r.plan.amount_step)
+
+
+def test_executive_answering_to_its_base_shrinks_the_host_win_set():
+    """Putnam (1988): an executive that weighs a base whose median WTP lies below its reservation
+    value has a smaller win-set, so fewer texts are signed (same draws)."""
+    p = []
+    for w in (0.0, 0.9):
+        r = simulate(load_scenario("sma-2020", [f"parties.host_executive.opinion_weight={w}"]), 4096, 0, bank_size=2)
+        p.append(r.summary()["p_agreement"])
+    assert p[1] < p[0]

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -72,6 +72,11 @@ class ConsentBank:
         amount of the table clears it (an offer the US never accepts; −1 with offset 0).
     offset
         Grid index of the table's first column: the lowest amount any US demand can reach.
+    base_log_median
+        (K, R) natural log of the median willingness to pay of the host executive's partisan
+        base (:func:`~burdenshare.legislature.from_scenario.base_median_krw`) at each round's
+        date under each member's Level-II parameters: the opinion the executive answers to as a
+        ratifier in its own right (:mod:`burdenshare.engine.reference`).
     """
 
     params: tuple[str, ...]
@@ -79,6 +84,7 @@ class ConsentBank:
     table: NDArray[np.float64]
     winset: NDArray[np.int64]
     offset: int = 0
+    base_log_median: NDArray[np.float64] = field(default_factory=lambda: np.zeros((1, 0)))
 
     @property
     def size(self) -> int:
@@ -256,7 +262,7 @@ def build_consent_bank(scenario: Any, plan: Plan, seed: int, size: int = DEFAULT
     -------
     ConsentBank
     """
-    from burdenshare.legislature.from_scenario import legislature_model
+    from burdenshare.legislature.from_scenario import base_median_krw, legislature_model
     from burdenshare.scenario import scenario_hash
 
     key = (scenario_hash(scenario), int(seed), int(size), plan.submit_threshold, plan.round_dates,
@@ -273,15 +279,18 @@ def build_consent_bank(scenario: Any, plan: Plan, seed: int, size: int = DEFAULT
     amounts = np.maximum(amounts, 1.0)  # the legislature needs positive amounts
     k_n, r_n, d_n = len(members), plan.n_rounds, plan.durations.size
     table = np.zeros((k_n, r_n, d_n, n_j))
+    base = np.zeros((k_n, r_n))
     for b, member in enumerate(members):
         for k, day in enumerate(plan.round_dates):
+            base[b, k] = math.log(base_median_krw(member, day, justified_amount_krw=plan.justified_amount_krw))
             model = legislature_model(member, day, justified_amount_krw=plan.justified_amount_krw)
             for m_i, m in enumerate(plan.durations):
                 table[b, k, m_i] = model.consent_probability(amounts, int(m))
     ok = table >= plan.submit_threshold
     j_idx = np.arange(n_j)
     winset = np.where(ok.any(axis=3), np.where(ok, off + j_idx, -1).max(axis=3), off - 1).astype(np.int64)
-    bank = ConsentBank(paths, values, np.ascontiguousarray(table), np.ascontiguousarray(winset), off)
+    bank = ConsentBank(paths, values, np.ascontiguousarray(table), np.ascontiguousarray(winset), off,
+                       np.ascontiguousarray(base))
     if len(_CACHE) > 32:
         _CACHE.clear()
     _CACHE[key] = bank

@@ -65,15 +65,15 @@ def _consent(table, off, b, k, d, j):  # pragma: no cover - jitted
 
 @numba.njit(cache=True)
 def _kernel(  # pragma: no cover - jitted
-    t_us, t_rok, post_inaug, cum_impasse, furlough_days, durations, table, winset, ints, floats_,
+    t_us, t_rok, post_inaug, cum_impasse, furlough_days, durations, table, winset, base_lm, ints, floats_,
     r_us_a, r_rok_a, open_us_a, open_rok_a, e_us_a, e_rok_a, delta_us_a, delta_rok_a, aud_us_a, aud_rok_a,
     r_pres_a, r_new_a, obst_us_a, obst_rok_a, change_a, bank_a, u_vote,
     out_i, out_f,
 ):
     (n_g, pref_us, pref_rok, us_first, approval_required, end_after, strategic, lapsed_rounds, horizon_years, off) = (
         ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], ints[6], ints[7], ints[8], ints[9])
-    amin, step, theta, shift, cost_us, cost_rok, workers = (
-        floats_[0], floats_[1], floats_[2], floats_[3], floats_[4], floats_[5], floats_[6])
+    amin, step, theta, shift, cost_us, cost_rok, workers, w_e = (
+        floats_[0], floats_[1], floats_[2], floats_[3], floats_[4], floats_[5], floats_[6], floats_[7])
     n_r = t_us.shape[0]
     nd = durations.shape[0]
     for i in range(r_us_a.shape[0]):
@@ -82,6 +82,7 @@ def _kernel(  # pragma: no cover - jitted
         open_us = open_us_a[i]
         open_rok = open_rok_a[i]
         cap_rok = max(r_rok_a[i], open_rok) + shift
+        log_cap = math.log(cap_rok)
         e_us = e_us_a[i]
         e_rok = e_rok_a[i]
         obst_us = obst_us_a[i]
@@ -145,6 +146,10 @@ def _kernel(  # pragma: no cover - jitted
             jr = _floor_index(d_rok, amin, step, n_g)
             if jr > rok_max_j:
                 jr = rok_max_j
+            if w_e > 0.0:
+                j_e = _floor_index(math.exp((1.0 - w_e) * log_cap + w_e * base_lm[b, k]), amin, step, n_g)
+                if jr > j_e:
+                    jr = j_e
             jr_off = jr
             if strategic == 1:
                 w = winset[b, k, dr]
@@ -246,7 +251,7 @@ def _kernel(  # pragma: no cover - jitted
 
 def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64],
                cols: dict[str, NDArray[Any]], u_vote: NDArray[np.float64],
-               offset: int = 0) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+               offset: int = 0, *, base_log_median: NDArray[np.float64]) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Play every draw of a chunk.
 
     Parameters
@@ -259,6 +264,8 @@ def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64]
         (n, n_rounds) vote uniforms.
     offset
         Grid index of the table's first column.
+    base_log_median
+        (K, R) log median WTP of the host executive's base (:attr:`ConsentBank.base_log_median`).
 
     Returns
     -------
@@ -272,11 +279,12 @@ def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64]
                      plan.end_after_rejection, plan.strategic_submission, plan.lapsed_rounds,
                      plan.planning_horizon_years, int(offset)], dtype=np.int64)
     floats_ = np.array([plan.amount_min, plan.amount_step, plan.submit_threshold, plan.drawdown_shift_krw,
-                        plan.cost_us, plan.cost_rok, plan.workers], dtype=np.float64)
+                        plan.cost_us, plan.cost_rok, plan.workers, plan.executive_weight], dtype=np.float64)
     f = lambda k: np.ascontiguousarray(cols[k], dtype=np.float64)  # noqa: E731
     g = lambda k: np.ascontiguousarray(cols[k], dtype=np.int64)  # noqa: E731
     _kernel(
         plan.t_us, plan.t_rok, plan.post_inauguration, plan.cum_impasse, plan.furlough_days, plan.durations, table, winset,
+        np.ascontiguousarray(base_log_median, dtype=np.float64),
         ints, floats_,
         f("r_us"), f("r_rok"), f("open_us"), f("open_rok"), f("e_us"), f("e_rok"), f("delta_us"), f("delta_rok"),
         f("aud_us"), f("aud_rok"), f("r_pres"), f("r_pres_after"), g("obst_us"), g("obst_rok"), g("change"),

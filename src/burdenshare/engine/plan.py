@@ -118,6 +118,7 @@ class Plan:
     renewal_window_rounds: int
     planning_horizon_years: int
     justified_amount_krw: float | None
+    executive_weight: float = 0.0
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -336,6 +337,7 @@ def build_plan(
         renewal_window_rounds=int(window),
         planning_horizon_years=int(planning_horizon_years),
         justified_amount_krw=justified_amount_krw(scenario) if tau > 0 else None,
+        executive_weight=float(scenario.parties.host_executive.opinion_weight),
         notes=tuple(notes),
     )
 

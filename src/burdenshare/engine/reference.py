@@ -28,6 +28,20 @@ the date is at least the threshold θ, so its negotiator clips its offers to the
 :math:`W_k` (the largest amount with :math:`P(\text{consent}) \ge θ`), accepts only inside it,
 and withdraws a standing offer that has left it.
 
+**The host executive as a ratifier** (DESIGN.md §4: it answers to its own partisan base).  It
+signs and submits only texts up to its own ceiling, the same geometric mix of its value and its
+base's opinion as a legislator's position (:mod:`burdenshare.legislature.from_scenario`),
+
+.. math::
+
+    M_E(k) = \exp\big((1 - w_E)\ln \bar r_K + w_E \ln m_{base}(k)\big),
+
+with :math:`w_E` = ``parties.host_executive.opinion_weight``, :math:`\bar r_K` the host's
+reservation value (with the drawdown shift) and :math:`m_{base}(k)` the median willingness to pay
+of the group of its ``base_bloc`` at the round's date (the bank member's opinion dynamics):
+the host negotiator's offers and acceptances are capped at :math:`M_E(k)` (:math:`w_E = 0`:
+no extra constraint).
+
 **Ratification, two steps.**  An initialled text goes to the US President (Iida 1996; Mo 1995),
 who approves iff the amount is at least his reservation value (drawn); after a rejection the US
 negotiator knows that floor.  A signed text is submitted and the Assembly votes at once: it
@@ -131,7 +145,8 @@ def _consent(table: NDArray[np.float64], off: int, b: int, k: int, d: int, j: in
 
 
 def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: Mapping[str, Any],
-         u_vote: NDArray[np.float64], offset: int = 0) -> dict[str, float | int]:
+         u_vote: NDArray[np.float64], offset: int = 0, *,
+         base_log_median: NDArray[np.float64]) -> dict[str, float | int]:
     """Play one draw of the two-level protocol (module docstring).
 
     Parameters
@@ -146,6 +161,8 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
         (n_rounds,) vote uniforms.
     offset
         Grid index of the table's first column (:attr:`ConsentBank.offset`).
+    base_log_median
+        (K, R) log median WTP of the executive's base (:attr:`ConsentBank.base_log_median`).
 
     Returns
     -------
@@ -164,6 +181,8 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
     open_us = float(p["open_us"])
     open_rok = float(p["open_rok"])
     cap_rok = max(float(p["r_rok"]), open_rok) + plan.drawdown_shift_krw
+    w_e = plan.executive_weight
+    log_cap = math.log(cap_rok)
     e_us = float(p["e_us"])
     e_rok = float(p["e_rok"])
     obst_us = int(p["obst_us"])
@@ -227,6 +246,10 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
         jr = floor_index(d_rok, amin, step, n_g)
         if jr > rok_max_j:
             jr = rok_max_j
+        if w_e > 0.0:
+            j_e = floor_index(math.exp((1.0 - w_e) * log_cap + w_e * float(base_log_median[b, k])), amin, step, n_g)
+            if jr > j_e:
+                jr = j_e
         jr_off = jr
         if strategic == 1:
             w = int(winset[b, k, dr])

@@ -111,7 +111,7 @@ def _fill(scenario: Any, plan: Plan, bank: ConsentBank, layout: DrawLayout, d: D
     """
     n = len(d)
     cols = draw_columns(scenario, layout, d, bank.size)
-    oi, of = run_kernel(plan, bank.table, bank.winset, cols, d.u_vote, bank.offset)
+    oi, of = run_kernel(plan, bank.table, bank.winset, cols, d.u_vote, bank.offset, base_log_median=bank.base_log_median)
 
     def put(target: _Target, name: str, src: NDArray[Any]) -> None:
         out, at, total = target

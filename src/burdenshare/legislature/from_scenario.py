@@ -59,7 +59,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from burdenshare.opinion import WTPModel
     from burdenshare.scenario import Scenario
 
-__all__ = ["DEFAULT_PARTY_LINES", "LegislatureParams", "legislature_model", "opinion_weight_at"]
+__all__ = ["DEFAULT_PARTY_LINES", "LegislatureParams", "base_median_krw", "legislature_model", "opinion_weight_at"]
 
 #: The party lines of the bundled ``sma-2020`` (its ``[[legislature.blocs]] party_line``), as
 #: multiples of the current agreement; kept for reference (the scenario is the source).
@@ -170,6 +170,32 @@ def _base_group(scenario: Scenario, bloc: str, model: WTPModel) -> str:
         return groups[_BASE_FALLBACK[bloc]]
     free = [g.id for g in scenario.opinion.groups if g.bloc is None and g.id in model.group_names]
     return free[0] if free else ALL
+
+
+def base_median_krw(
+    scenario: Scenario,
+    date: dt.date | str,
+    bloc: str | None = None,
+    *,
+    justified_amount_krw: float | None = None,
+) -> float:
+    """Median willingness to pay (won per year) of a bloc's partisan base on ``date``.
+
+    The base is the opinion group the legislature uses for the bloc (module docstring; default
+    bloc: the host executive's ``base_bloc``), with the scenario's opinion dynamics at the date
+    (transparency, coercion, events).
+
+    Examples
+    --------
+    >>> from burdenshare.scenario import load_scenario
+    >>> s = load_scenario("sma-2020")
+    >>> 0.9e12 < base_median_krw(s, "2020-04-17") < 1.2e12   # the ruling camp's base
+    True
+    """
+    day = as_date(date)
+    opinion = _scenario_opinion(scenario).at(day, justified_amount_krw)
+    b = scenario.parties.host_executive.base_bloc if bloc is None else bloc
+    return float(opinion.median(_base_group(scenario, b, opinion)))
 
 
 def legislature_model(
