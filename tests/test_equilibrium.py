@@ -25,12 +25,14 @@ from burdenshare.legislature import (
 from burdenshare.scenario import load_scenario
 
 #: A constructed two-level game on the sma-2020 calendar: L = 1.0 tn, H = 2.0 tn, no impasse
-#: costs, no presidential veto, the executive submits whatever is initialled, one-year deals.
+#: costs, no presidential veto, the executive submits whatever is initialled (and weighs no base
+#: opinion of its own: the theory's host is the legislature alone), one-year deals.
 CONSTRUCTED = [
     "strategies.us.reservation_value_krw=1.0e12",
     "strategies.rok.reservation_value_krw=2.0e12",
     "parties.principal.approval_required=false",
     "parties.host_executive.submission=immediate",
+    "parties.host_executive.opinion_weight=0",
     "protocol.overtime.per_round_cost_krw={us=0.0, rok=0.0}",
     "levers.allowed_durations=[1]",
 ]
@@ -191,3 +193,26 @@ def test_transparency_enters_the_benchmark() -> None:
     assert eq.p_consent == pytest.approx(float(model.consent_probability([eq.amount_krw], 1)[0]), rel=1e-12)
     opaque = solve_scenario(load_scenario("sma-2020", over))
     assert eq.amount_krw >= opaque.amount_krw  # the $5 bn statement raises what the public accepts
+
+
+def test_executive_ceiling_binds_in_the_benchmark() -> None:
+    """The executive answering to its base (DESIGN.md §4): no equilibrium text lies above
+    M_E = exp((1 - w) ln H + w ln m_base(t)) at its date, and with w = 0 the constraint is absent."""
+    import math
+
+    from burdenshare.equilibrium import executive_approval
+    from burdenshare.legislature.from_scenario import base_median_krw
+
+    s = load_scenario("sma-2020", [*CONSTRUCTED, "parties.host_executive.opinion_weight=0.8"])
+    eq = solve_scenario(s)
+    day = eq.path[0].date
+    h = float(s.strategies["rok"].reservation_value_krw)
+    ceiling = math.exp(0.2 * math.log(h) + 0.8 * math.log(base_median_krw(s, day)))
+    assert eq.agreement and eq.amount_krw is not None
+    first = next(r for r in eq.path if r.accepted)
+    assert first.offer_krw <= ceiling
+    grid = np.array([0.9e12, ceiling * 0.999, ceiling * 1.001, 2.5e12])
+    assert executive_approval(s, [day], grid, h).tolist() == [[1.0, 1.0, 0.0, 0.0]]
+    free = load_scenario("sma-2020", CONSTRUCTED)
+    assert executive_approval(free, [day], grid, h).tolist() == [[1.0, 1.0, 1.0, 1.0]]
+    assert solve_scenario(free).amount_krw > first.offer_krw

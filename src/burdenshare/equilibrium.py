@@ -29,6 +29,10 @@ The game
   Assembly from its first sitting enter by date.  With ``parties.host_executive.submission =
   "strategic"`` the executive submits only texts with :math:`P \ge \theta` (agenda control,
   ``submit_threshold``, default 0.5 as in the engine); other texts cannot be ratified.
+* **The host executive** answers to its own base (DESIGN.md §4): it signs only amounts up to
+  :math:`M_E(t) = \exp((1 - w_E)\ln H + w_E\ln m_{base}(t))` (:func:`executive_approval`;
+  ``parties.host_executive.opinion_weight`` = :math:`w_E`, H the host's central reservation value,
+  :math:`m_{base}` the median WTP of its base at the date), as in the Monte-Carlo engine.
 * **US ratification**: the President approves iff :math:`x \ge R_P`, his
   ``reservation_value_krw`` (central value).  From the ``inauguration`` event on, with
   ``p_administration_change`` = q and ``reservation_value_after_change_krw`` = :math:`R_P'`, the
@@ -56,6 +60,7 @@ Milner, H. & Rosendorff, B. P. (1997). *JCR* 41(1).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -75,6 +80,7 @@ __all__ = [
     "Equilibrium",
     "EquilibriumRound",
     "consent_cube",
+    "executive_approval",
     "president_approval",
     "round_dates",
     "scenario_game",
@@ -185,6 +191,30 @@ def consent_cube(
     return cube
 
 
+def executive_approval(scenario: Scenario, dates: Sequence[dt.date], amounts_krw: NDArray[np.float64],
+                       value_krw: float) -> NDArray[np.float64]:
+    r"""(R, A) 0/1: whether the host executive signs and submits each amount at each date.
+
+    The executive answers to its own partisan base (DESIGN.md §4): it signs only amounts up to
+    :math:`M_E = \exp((1 - w_E)\ln H + w_E \ln m_{base}(t))`, with :math:`w_E` =
+    ``parties.host_executive.opinion_weight``, H its value (the host's reservation value) and
+    :math:`m_{base}(t)` the median WTP of its ``base_bloc``'s group at the date
+    (:func:`burdenshare.legislature.from_scenario.base_median_krw`), as in the Monte-Carlo engine.
+    """
+    from burdenshare.legislature.from_scenario import base_median_krw
+
+    x = np.asarray(amounts_krw, dtype=float)
+    w = float(scenario.parties.host_executive.opinion_weight)
+    if w <= 0.0:
+        return np.ones((len(dates), x.size))
+    just = _justified(scenario)
+    out = np.empty((len(dates), x.size))
+    for k, day in enumerate(dates):
+        ceiling = math.exp((1.0 - w) * math.log(value_krw) + w * math.log(base_median_krw(scenario, day, justified_amount_krw=just)))
+        out[k] = (x <= ceiling * (1.0 + 1e-12)).astype(float)
+    return out
+
+
 def president_approval(scenario: Scenario, dates: Sequence[dt.date], amounts_krw: NDArray[np.float64]) -> NDArray[np.float64]:
     r"""The US President's approval probability per round and amount, shape (T, A).
 
@@ -282,6 +312,7 @@ def _setup(
     cube = consent_cube(scenario, dates, durs, x, params=params, consent=consent, only=band)
     host = np.where(cube >= theta, cube, 0.0) if theta > 0 else cube.copy()
     host_rat = host.reshape(len(dates), len(durs) * a_n)
+    host_rat = host_rat * np.tile(executive_approval(scenario, dates, x, hi), (1, len(durs)))
     appr = np.tile(president_approval(scenario, dates, x), (1, len(durs)))
     amounts = np.tile(x, len(durs))
     dur_of = np.repeat(np.asarray(durs, dtype=float), a_n)
