@@ -6,8 +6,10 @@ Usage::
 
 1. **End to end (cold).**  ``python -m burdenshare run sma-2020 --draws N --json`` in a fresh
    process per repeat: scenario load, opinion fit, the exact consent tables of the Level-II
-   bank, the draws, the kernel and the summary.  Reports the median wall time, draws/s and the
-   peak RSS of the child processes (``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``).
+   bank, the draws, the kernel, the rows recorded in a results store (a temporary one:
+   ``BURDENSHARE_STORE`` is set for the children) and the summary.  Reports the median wall
+   time, draws/s and the peak RSS of the child processes
+   (``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``).
 2. **Engine only (warm).**  In this process, after one call that builds (and caches) the consent
    tables: the median time of ``simulate(scenario, N, 0)`` — draws, kernel, outcome arrays — and
    the draws/s of that part alone.
@@ -24,6 +26,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 os.environ.setdefault("NUMBA_NUM_THREADS", "1")
@@ -38,11 +41,13 @@ def main() -> None:
     cmd = [sys.executable, "-m", "burdenshare", "run", "sma-2020", "--draws", str(n), "--json"]
     walls = []
     out = ""
-    for _ in range(args.repeats):
-        t0 = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True, check=True)
-        walls.append(time.perf_counter() - t0)
-        out = proc.stdout
+    with tempfile.TemporaryDirectory() as tmp:
+        for i in range(args.repeats):
+            env = {**os.environ, "BURDENSHARE_STORE": os.path.join(tmp, f"run{i}.duckdb")}
+            t0 = time.perf_counter()
+            proc = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
+            walls.append(time.perf_counter() - t0)
+            out = proc.stdout
     rss_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024.0
     summary = json.loads(out)
 

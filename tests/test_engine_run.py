@@ -132,6 +132,15 @@ def test_record_simulation_streams_the_same_rows(tmp_path, scenario, ref):
     _equal_columns(ref.params, res.params)
 
 
+def test_record_simulation_refused_leaves_no_run(tmp_path, scenario):
+    from burdenshare.errors import SpecError
+
+    with open_store(tmp_path / "s.duckdb") as st:
+        with pytest.raises(SpecError):
+            st.record_simulation(scenario, draws=0, seed=1, scenario_toml="x")
+        assert st.runs() == [] and st.con.execute("SELECT count(*) FROM points").fetchone()[0] == 0
+
+
 def test_public_scenario_helpers():
     assert _set_path is set_path and _fit_seats is fit_seats
     data = {"legislature": {"total_seats": 6, "periods": [{"seats": {"a": 3, "b": 1, "unattributed": 2}}]}}

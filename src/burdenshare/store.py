@@ -416,6 +416,12 @@ class ResultsStore:
             raise StoreError(f"unit (point {point}, chunk {chunk}) of run {run_id} is already recorded: "
                              f"{str(exc).splitlines()[0]}") from None
 
+    def _drop_run(self, run_id: str) -> None:
+        """Remove a run with no committed unit (its ``runs`` and ``points`` records)."""
+        with self.transaction() as con:
+            for table in ("points", "runs"):
+                con.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])
+
     def set_summary(self, run_id: str, point: int, summary: Mapping[str, Any]) -> None:
         """Store the summary JSON of a grid point."""
         self.con.execute("UPDATE points SET summary = ? WHERE run_id = ? AND point = ?",
@@ -625,6 +631,11 @@ class ResultsStore:
         -------
         (str, RunResult)
             The run id and the result.
+
+        Raises
+        ------
+        SpecError, ScenarioError
+            What :func:`~burdenshare.engine.simulate` raises (nothing stays recorded).
         """
         from burdenshare.engine import BLOCK_SIZE, simulate
         from burdenshare.engine.consent import DEFAULT_BANK_SIZE
@@ -645,8 +656,13 @@ class ResultsStore:
         def write(ch: Any) -> None:  # a summary-only run records the unit (chunks_done, columns), no rows
             self.write_unit(rid, 0, next(count), ch.index, ch.params, ch.outcomes, "local")
 
-        result = simulate(scenario, draws=draws, seed=seed, chunk_size=per, keep_rows=keep,
-                          on_chunk=write, **simulate_options)
+        try:
+            result = simulate(scenario, draws=draws, seed=seed, chunk_size=per, keep_rows=keep,
+                              on_chunk=write, **simulate_options)
+        except BaseException:
+            if not self.chunks_done(rid):  # refused before any unit (bad draws, levers): leave no trace
+                self._drop_run(rid)
+            raise
         self.set_summary(rid, 0, result.summary())
         self.complete(rid)
         return rid, result
