@@ -155,7 +155,7 @@ def consent_cube(
     dates, durations, amounts_krw
         Vote dates, durations (years), amounts (won per year).
     params
-        Legislature parameters outside the schema (:class:`~burdenshare.legislature.LegislatureParams`).
+        Overrides of the scenario's legislature parameters (:class:`~burdenshare.legislature.LegislatureParams`).
     consent
         A curve to use instead of the legislature model (tests, constructed scenarios).
     only
@@ -493,7 +493,7 @@ def solve_scenario(
     durations
         Durations the sides may agree (default ``levers.allowed_durations``).
     params
-        Legislature parameters outside the schema (e.g. a stricter majority).
+        Overrides of the scenario's legislature parameters (e.g. a stricter majority).
     consent
         A host consent curve ``(amounts, date, duration) -> P`` to use instead of the legislature
         model (constructed scenarios, closed-form checks).

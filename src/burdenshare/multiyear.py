@@ -227,7 +227,7 @@ def equilibrium_lapse_probability(
     window_days
         Renewal window in days (an assumption; default 365).
     params
-        Legislature parameters outside the schema.
+        Overrides of the scenario's legislature parameters (:class:`~burdenshare.legislature.LegislatureParams`).
 
     Returns
     -------
@@ -333,7 +333,7 @@ def annual_vs_multiyear(
     window_days
         Renewal window for the benchmark's lapse probability.
     params
-        Legislature parameters outside the schema.
+        Overrides of the scenario's legislature parameters (:class:`~burdenshare.legislature.LegislatureParams`).
 
     Returns
     -------

@@ -193,7 +193,7 @@ def transparency_effect(
     duration_years
         Default: the shortest allowed.
     params
-        Legislature parameters outside the schema.
+        Overrides of the scenario's legislature parameters (:class:`~burdenshare.legislature.LegislatureParams`).
 
     Returns
     -------
