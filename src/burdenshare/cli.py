@@ -213,7 +213,6 @@ def run_cmd(
         from burdenshare.report.html import check_report_path
 
         check_report_path(report_path)  # before simulating: a bad path fails at once
-    from burdenshare.engine import simulate
     from burdenshare.engine.run import summary_rows
     from burdenshare.scenario import load_scenario
 
@@ -227,9 +226,11 @@ def run_cmd(
     from burdenshare.store import open_store
 
     with open_store(store_path) as store:  # before simulating: a locked or corrupt store fails at once
-        result = simulate(scenario, draws=draws, seed=seed, bank_size=bank)
-        run_id = store.record_result(result, scenario_toml=dump_scenario(load_scenario(scenario_name)),
-                                     overrides=list(overrides or ()), summary_only=summary_only)
+        # rows stream into the store chunk by chunk; a --summary-only run never holds its rows
+        run_id, result = store.record_simulation(
+            scenario, draws=draws, seed=seed, scenario_toml=dump_scenario(load_scenario(scenario_name)),
+            overrides=list(overrides or ()), summary_only=summary_only, keep_rows=report_path is not None,
+            bank_size=bank)
         typer.echo(f"recorded as run {run_id} in {store.path}", err=True)
     summary = result.summary()
     if report_path is not None:

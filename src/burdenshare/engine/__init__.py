@@ -11,6 +11,6 @@ See ``docs/simulation.md``.
 """
 
 from burdenshare.engine.draws import BLOCK_SIZE
-from burdenshare.engine.run import KEY_DATES, RunResult, simulate
+from burdenshare.engine.run import KEY_DATES, Chunk, RunResult, run_chunk, simulate
 
-__all__ = ["BLOCK_SIZE", "KEY_DATES", "RunResult", "simulate"]
+__all__ = ["BLOCK_SIZE", "KEY_DATES", "Chunk", "RunResult", "run_chunk", "simulate"]
