@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from burdenshare.analysis.advise import (
     advise,
     counterpart_accepts,
+    host_executive_signs,
     escalator_growth_pct,
     expected_utility,
     utility_terms,
@@ -48,7 +49,7 @@ def _brute(scenario, side, p_min, consent, respect=True, **kw):
         for esc in sp.escalators:
             for j in range(sp.grid_points()):
                 x = sp.amount_min_krw + j * sp.amount_step_krw
-                p = float(consent(np.array([x]), day, m)[0])
+                p = float(consent(np.array([x]), day, m)[0]) * float(host_executive_signs(scenario, terms, day, [x])[0])
                 if p < p_min or (respect and not counterpart_accepts(terms, x, esc)):
                     continue
                 u = expected_utility(terms, x, m, esc, p)
@@ -201,3 +202,24 @@ def test_cli_bad_input_exits_2_naming_the_option(capsys, args, option):
     code = main(["advise", "sma-2020", *args])
     err = capsys.readouterr().err
     assert code == 2 and option in err and err.count("\n") == 1
+
+
+def test_advice_respects_the_host_executive_ceiling():
+    """The host executive signs nothing above its own ceiling (DESIGN.md §4), so no advice for
+    either side lies above it; with opinion_weight 0 the constraint is gone."""
+    import datetime as dt
+
+    from burdenshare.equilibrium import executive_approval
+
+    day = dt.date(2021, 3, 1)
+    s = load_scenario("sma-2020")
+    free = load_scenario("sma-2020", ["parties.host_executive.opinion_weight=0"])
+    for side in ("us", "host"):
+        a = advise(s, side, 0.5, day)
+        terms = utility_terms(s, side)
+        host_r = terms.reservation_own_krw if side == "host" else terms.reservation_other_krw
+        assert a.amount_krw is not None
+        assert executive_approval(s, [day], [a.amount_krw], host_r)[0][0] == 1.0
+        assert all(executive_approval(s, [day], [alt["amount_krw"]], host_r)[0][0] == 1.0 for alt in a.alternatives)
+    us, us_free = advise(s, "us", 0.5, day), advise(free, "us", 0.5, day)
+    assert us_free.amount_krw >= us.amount_krw and us_free.expected_utility >= us.expected_utility

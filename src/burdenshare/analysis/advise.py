@@ -29,7 +29,11 @@ m, \text{date})` (:mod:`burdenshare.legislature`; the escalator does not enter t
     U_{host} = P\,\bigl[\bar r_{host} A_0 - x A_e + \pi_{host}(m) - R (1 - P) L_{host}\bigr] - (1 - P)\,L_{host},
 
 i.e. the surplus over the reservation value if the Assembly consents and the no-agreement value
-:math:`-L_s` (a lapse) if it does not.  Definitions (each an **assumption** where the record is
+:math:`-L_s` (a lapse) if it does not.  :math:`P` includes the host executive's own approval
+(DESIGN.md §4; :func:`burdenshare.equilibrium.executive_approval`): it is 0 above the executive's
+ceiling :math:`M_E = \exp((1 - w_E)\ln \bar r_{host} + w_E \ln m_{base}(\text{date}))`, which
+mixes the host's expected reservation value and its base's median willingness to pay (with
+``parties.host_executive.opinion_weight`` = 0 it is the Assembly's consent alone).  Definitions (each an **assumption** where the record is
 silent):
 
 * :math:`L_s` = ``protocol.overtime.per_round_cost_krw[s]`` × ``lapse_rounds`` (default 12: a
@@ -81,6 +85,7 @@ __all__ = [
     "advise",
     "agreement_grid",
     "counterpart_accepts",
+    "host_executive_signs",
     "escalator_growth_pct",
     "expected_utility",
     "utility_terms",
@@ -281,6 +286,19 @@ class AgreementGrid:
     date: dt.date
 
 
+def host_executive_signs(scenario: Any, terms: UtilityTerms, day: dt.date, amounts_krw: NDArray[np.float64]) -> NDArray[np.float64]:
+    r"""(A,) 0/1: whether the host executive signs each amount at ``day`` (module docstring).
+
+    The executive's own ceiling :math:`M_E = \exp((1 - w_E)\ln \bar r_{host} + w_E \ln m_{base})`
+    (:func:`burdenshare.equilibrium.executive_approval`) at the host's expected reservation value,
+    the one its individual rationality uses.
+    """
+    from burdenshare.equilibrium import executive_approval
+
+    host_r = terms.reservation_own_krw if terms.side == "host" else terms.reservation_other_krw
+    return executive_approval(scenario, [day], np.asarray(amounts_krw, dtype=float), host_r)[0]
+
+
 def _default_date(scenario: Any) -> dt.date:
     from burdenshare.engine.plan import round_dates
 
@@ -339,6 +357,7 @@ def agreement_grid(
             p[i] = np.asarray(consent(amounts, day, m), dtype=float)
     if not (np.all(np.isfinite(p)) and np.all((p >= 0) & (p <= 1))):
         raise SpecError("the consent curve must give a probability per amount", field="consent")
+    p = p * host_executive_signs(scenario, terms, day, amounts)[None, :]
     ann = np.array([terms.annuity[e] for e in escs])[None, :, None]
     pv = amounts[None, None, :] * ann
     res = terms.reservation_own_krw * terms.annuity_flat
