@@ -53,6 +53,10 @@ def _kernel_vs_reference(scenario, draws: int, seed: int, bank_size: int = 1) ->
         IMMEDIATE + ["protocol.first_proposer=rok", "protocol.after_rejection=end", "levers.allowed_durations=[1,3]"],
         ["strategies.us.kind=hardliner", "strategies.rok.duration_preference=none", "levers.furlough_from=none"],
         ["strategies.us.concession_deadline=2020-06-01", "strategies.rok.concession_deadline=2020-09-30"],
+        ["strategies.us.kind=tit_for_tat", "parties.host_executive.opinion_weight=0.9"],
+        ["strategies.rok.kind=tit_for_tat", "strategies.rok.concession_deadline=2020-12-31"],
+        IMMEDIATE + ["strategies.rok.kind=tit_for_tat", "strategies.us.kind=linear", "strategies.us.exponent=1.0",
+                     "protocol.first_proposer=rok"],
     ],
 )
 def test_kernel_equals_reference_exactly(overrides):
@@ -211,7 +215,7 @@ def test_bad_inputs(sma):
         simulate(load_scenario("sma-2020", ["levers.us_ask_usd=9e9"]), 10)
     assert e2.value.field == "levers.us_ask_usd"
     with pytest.raises(SpecError) as e:
-        simulate(load_scenario("sma-2020", ["strategies.us.kind=tit_for_tat"]), 10)
+        simulate(load_scenario("sma-2020", ["strategies.us.kind=equilibrium"]), 10)
     assert e.value.field == "strategies.us.kind"
 
 
@@ -278,3 +282,55 @@ def test_executive_answering_to_its_base_shrinks_the_host_win_set():
         r = simulate(load_scenario("sma-2020", [f"parties.host_executive.opinion_weight={w}"]), 4096, 0, bank_size=2)
         p.append(r.summary()["p_agreement"])
     assert p[1] < p[0]
+
+
+def test_tft_demand_matches_the_last_concession():
+    from burdenshare.engine.reference import tft_demand
+
+    assert tft_demand(0, 0.0, 0, 0.0, 5.0, 1.0, 5.0, -1.0) == 5.0          # first demand: the opening
+    assert tft_demand(1, 5.0, 1, 0.0, 5.0, 1.0, 5.0, -1.0) == 5.0          # one opponent demand: hold
+    assert tft_demand(2, 5.0, 2, 0.5, 5.0, 1.0, 5.0, -1.0) == 4.5          # match a concession of 0.5
+    assert tft_demand(2, 5.0, 2, -0.5, 5.0, 1.0, 5.0, -1.0) == 5.0         # a retreat is not matched
+    assert tft_demand(2, 1.2, 2, 0.5, 5.0, 1.0, 5.0, -1.0) == 1.0          # never below its floor
+    assert tft_demand(3, 2.0, 3, 0.25, 1.0, 1.0, 2.1, 1.0) == 2.1          # the host: never above its cap
+
+
+def _tft_run(extra):
+    base = IMMEDIATE + ["parties.principal.approval_required=false", "parties.host_executive.opinion_weight=0",
+                        "protocol.after_rejection=end", "strategies.us.concession_deadline=2021-03-31",
+                        "levers.us_ask_usd=1.3e9"]
+    return simulate(load_scenario("sma-2020", base + extra), 4096, 4, bank_size=1)
+
+
+def test_tit_for_tat_host_splits_the_difference_with_a_linear_us():
+    """Tit-for-tat (Axelrod 1984) matches each concession: facing a linear US (relative time
+    (k+1)/(n+1)) the host's demand is its opening plus the US's concession since the US's first
+    demand, so they meet half-way between the two (within one round's US concession and a grid
+    step), wherever that point lies inside both sides' limits."""
+    r = _tft_run(["strategies.us.kind=linear", "strategies.us.exponent=1.0", "strategies.rok.kind=tit_for_tat"])
+    o, p, plan = r.outcomes, r.params, r.plan
+    n = plan.n_rounds
+    floor = np.minimum(p["r_us"], p["open_us"])
+    first_us = floor + (p["open_us"] - floor) * (1.0 - 1.0 / (n + 1))
+    mid = (p["open_rok"] + first_us) / 2.0
+    cap = np.maximum(p["r_rok"], p["open_rok"]) + plan.drawdown_shift_krw
+    per_round = (p["open_us"] - floor) / (n + 1)
+    ok = (p["obst_us"] == 0) & (p["obst_rok"] == 0) & (cap > mid + per_round + plan.amount_step) & (floor < mid)
+    assert ok.sum() > 500
+    assert np.all(o["agreed"][ok] == 1)
+    gap = np.abs(o["amount_krw"][ok] - mid[ok])
+    assert np.all(gap <= per_round[ok] + plan.amount_step)
+
+
+def test_tit_for_tat_never_moves_first():
+    """Reciprocity needs a first concession: against an obstinate US, or another tit-for-tat
+    player, a tit-for-tat host never concedes, so no text is signed (the US asks far above the
+    host's opening) - unless the administration changes: the new US negotiator opens at the new
+    President's floor, a concession the host then matches."""
+    for us_kind in ("hardliner", "tit_for_tat"):
+        r = _tft_run([f"strategies.us.kind={us_kind}", "strategies.rok.kind=tit_for_tat"])
+        o, change = r.outcomes, r.params["change"]
+        assert o["agreed"][change == 0].sum() == 0, us_kind
+        assert o["agreed"][change == 1].mean() > 0.5, us_kind
+        first_after = min(k for k, d in enumerate(r.plan.round_dates) if d.isoformat() >= "2021-01-20")
+        assert np.all(o["signed_round"][o["agreed"] == 1] >= first_after)

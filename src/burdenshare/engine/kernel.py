@@ -54,6 +54,21 @@ def _duration_offer(pref, conceded, nd):  # pragma: no cover - jitted
 
 
 @numba.njit(cache=True)
+def _tft_demand(n_own, last_own, n_opp, opp_concession, first, lo, hi, direction):  # pragma: no cover - jitted
+    if n_own == 0:
+        d = first
+    else:
+        d = last_own
+        if n_opp >= 2 and opp_concession > 0.0:
+            d = d + direction * opp_concession
+    if d > hi:
+        d = hi
+    if d < lo:
+        d = lo
+    return d
+
+
+@numba.njit(cache=True)
 def _consent(table, off, b, k, d, j):  # pragma: no cover - jitted
     if j < off:
         return 1.0
@@ -72,6 +87,7 @@ def _kernel(  # pragma: no cover - jitted
 ):
     (n_g, pref_us, pref_rok, us_first, approval_required, end_after, strategic, lapsed_rounds, horizon_years, off) = (
         ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], ints[6], ints[7], ints[8], ints[9])
+    tft_us, tft_rok = ints[10], ints[11]
     amin, step, theta, shift, cost_us, cost_rok, workers, w_e = (
         floats_[0], floats_[1], floats_[2], floats_[3], floats_[4], floats_[5], floats_[6], floats_[7])
     n_r = t_us.shape[0]
@@ -91,6 +107,16 @@ def _kernel(  # pragma: no cover - jitted
         r_pres = r_pres_a[i]
         r_new = r_new_a[i]
         floor_old = min(r_us, open_us)
+        n_us = 0
+        n_rok = 0
+        h_us1 = 0.0
+        h_us2 = 0.0
+        h_rok1 = 0.0
+        h_rok2 = 0.0
+        d_us = 0.0
+        d_rok = 0.0
+        du = 0
+        dr = 0
         learned_old = 0.0
         learned_new = 0.0
         rok_max_j = n_g - 1
@@ -130,19 +156,35 @@ def _kernel(  # pragma: no cover - jitted
                 floor_k = open_k
             a_u = 1.0 * (1.0 - math.pow(tu, e_us))  # bargaining.strategies.aspiration
             a_r = 1.0 * (1.0 - math.pow(tr, e_rok))
-            if obst_k == 1:
-                d_us = open_k
-                du = _duration_offer(pref_us, 0.0, nd)
-            else:
-                d_us = floor_k + (open_k - floor_k) * a_u
-                du = _duration_offer(pref_us, 1.0 - a_u, nd)
+            for mv in range(2):
+                us_moves = (mv == 0) == (us_first == 1)
+                if us_moves:
+                    if obst_k == 1:
+                        d_us = open_k
+                        du = _duration_offer(pref_us, 0.0, nd)
+                    elif tft_us == 1:
+                        d_us = _tft_demand(n_us, h_us1, n_rok, h_rok1 - h_rok2, open_k, floor_k, open_k, -1.0)
+                        du = _duration_offer(pref_us, 0.0, nd)
+                    else:
+                        d_us = floor_k + (open_k - floor_k) * a_u
+                        du = _duration_offer(pref_us, 1.0 - a_u, nd)
+                    h_us2 = h_us1
+                    h_us1 = d_us
+                    n_us += 1
+                else:
+                    if obst_rok == 1:
+                        d_rok = open_rok
+                        dr = _duration_offer(pref_rok, 0.0, nd)
+                    elif tft_rok == 1:
+                        d_rok = _tft_demand(n_rok, h_rok1, n_us, h_us2 - h_us1, open_rok, open_rok, cap_rok, 1.0)
+                        dr = _duration_offer(pref_rok, 0.0, nd)
+                    else:
+                        d_rok = open_rok + (cap_rok - open_rok) * (1.0 - a_r)
+                        dr = _duration_offer(pref_rok, 1.0 - a_r, nd)
+                    h_rok2 = h_rok1
+                    h_rok1 = d_rok
+                    n_rok += 1
             ju = _ceil_index(d_us, amin, step, n_g)
-            if obst_rok == 1:
-                d_rok = open_rok
-                dr = _duration_offer(pref_rok, 0.0, nd)
-            else:
-                d_rok = open_rok + (cap_rok - open_rok) * (1.0 - a_r)
-                dr = _duration_offer(pref_rok, 1.0 - a_r, nd)
             jr = _floor_index(d_rok, amin, step, n_g)
             if jr > rok_max_j:
                 jr = rok_max_j
@@ -277,7 +319,7 @@ def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64]
     out_f = np.zeros((n, len(FLOAT_OUTPUTS)), dtype=np.float64)
     ints = np.array([plan.n_grid, plan.pref_us, plan.pref_rok, plan.us_first, plan.approval_required,
                      plan.end_after_rejection, plan.strategic_submission, plan.lapsed_rounds,
-                     plan.planning_horizon_years, int(offset)], dtype=np.int64)
+                     plan.planning_horizon_years, int(offset), plan.tft_us, plan.tft_rok], dtype=np.int64)
     floats_ = np.array([plan.amount_min, plan.amount_step, plan.submit_threshold, plan.drawdown_shift_krw,
                         plan.cost_us, plan.cost_rok, plan.workers, plan.executive_weight], dtype=np.float64)
     f = lambda k: np.ascontiguousarray(cols[k], dtype=np.float64)  # noqa: E731

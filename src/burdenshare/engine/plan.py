@@ -119,6 +119,8 @@ class Plan:
     planning_horizon_years: int
     justified_amount_krw: float | None
     executive_weight: float = 0.0
+    tft_us: int = 0
+    tft_rok: int = 0
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -191,9 +193,10 @@ def justified_amount_krw(scenario: Any) -> float:
 
 def _strategy_kind(scenario: Any, gov: str) -> str:
     kind = scenario.strategies[gov].kind
-    if kind not in _TIME_BASED and kind != "hardliner":
+    if kind not in _TIME_BASED and kind not in ("hardliner", "tit_for_tat"):
         raise SpecError(
-            f"{kind!r} is not played by the two-level engine; allowed: {', '.join(_TIME_BASED)}, hardliner",
+            f"{kind!r} is not played by the two-level engine (equilibrium play is `burdenshare solve`); "
+            f"allowed: {', '.join(_TIME_BASED)}, tit_for_tat, hardliner",
             field=f"strategies.{gov}.kind")
     return kind
 
@@ -338,6 +341,8 @@ def build_plan(
         planning_horizon_years=int(planning_horizon_years),
         justified_amount_krw=justified_amount_krw(scenario) if tau > 0 else None,
         executive_weight=float(scenario.parties.host_executive.opinion_weight),
+        tft_us=1 if scenario.strategies[us].kind == "tit_for_tat" else 0,
+        tft_rok=1 if scenario.strategies[rok].kind == "tit_for_tat" else 0,
         notes=tuple(notes),
     )
 

@@ -20,7 +20,11 @@ standing host offer of at least :math:`D_{US}(k)`; the host accepts a US offer o
 the same way: each side offers its preferred end of ``allowed_durations`` and concedes
 :math:`1 - a(t)` of the way to the other end (``none``: the middle).  Reservation values are
 private draws; an **obstinate type** (Abreu & Gul 2000; probability ``obstinate_probability``)
-never moves from its opening demand.
+never moves from its opening demand.  A **tit-for-tat** negotiator (``kind = "tit_for_tat"``;
+Axelrod 1984, :class:`~burdenshare.bargaining.strategies.ReciprocalOffering`) opens at its opening
+and then moves its last demand by the other side's last concession in won (none until the other
+side has made two demands, none for a retreat), within its floor / cap, keeping its preferred
+duration; demands are made in the order of moves, so a second mover sees this round's first demand.
 
 **Agenda control and the win-set** (Tarar 2001; Milner & Rosendorff 1997).  With
 ``submission = "strategic"`` the host executive submits only texts whose consent probability at
@@ -87,7 +91,7 @@ from numpy.typing import NDArray
 from burdenshare.bargaining.strategies import aspiration
 from burdenshare.engine.plan import Plan
 
-__all__ = ["INT_OUTPUTS", "FLOAT_OUTPUTS", "IDX_EPS", "play", "ceil_index", "floor_index", "duration_offer"]
+__all__ = ["INT_OUTPUTS", "FLOAT_OUTPUTS", "IDX_EPS", "play", "ceil_index", "floor_index", "duration_offer", "tft_demand"]
 
 #: Integer outputs per draw, in kernel order.
 INT_OUTPUTS: tuple[str, ...] = (
@@ -131,6 +135,26 @@ def duration_offer(pref: int, conceded: float, nd: int) -> int:
     if pref == 1:
         return nd - 1 - s
     return (nd - 1) // 2
+
+
+def tft_demand(n_own: int, last_own: float, n_opp: int, opp_concession: float, first: float,
+               lo: float, hi: float, direction: float) -> float:
+    """A tit-for-tat demand in won (:class:`~burdenshare.bargaining.strategies.ReciprocalOffering`
+    with utilities linear in won): the first demand is ``first``; later, the own last demand moved
+    by the opponent's last concession (``opp_concession``, its last two demands, in the direction
+    that favours this side; none when it has made fewer than two or moved away) in ``direction``
+    (-1: the US demands less, +1: the host offers more), clipped to ``[lo, hi]``."""
+    if n_own == 0:
+        d = first
+    else:
+        d = last_own
+        if n_opp >= 2 and opp_concession > 0.0:
+            d = d + direction * opp_concession
+    if d > hi:
+        d = hi
+    if d < lo:
+        d = lo
+    return d
 
 
 def _consent(table: NDArray[np.float64], off: int, b: int, k: int, d: int, j: int) -> float:
@@ -191,6 +215,11 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
     r_pres = float(p["r_pres"])
     r_new = float(p["r_pres_after"])
     floor_old = min(r_us, open_us)
+    n_us = 0  # demands made so far and the last two (tit-for-tat)
+    n_rok = 0
+    h_us1 = h_us2 = h_rok1 = h_rok2 = 0.0
+    d_us = d_rok = 0.0
+    du = dr = 0
     learned_old = 0.0
     learned_new = 0.0
     rok_max_j = n_g - 1
@@ -230,19 +259,35 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
             floor_k = open_k
         a_u = aspiration(t_u, e_us)  # NegMAS PolyAspiration: 1.0 * (1.0 - t**e)
         a_r = aspiration(t_r, e_rok)
-        if obst_k == 1:
-            d_us = open_k
-            du = duration_offer(plan.pref_us, 0.0, nd)
-        else:
-            d_us = floor_k + (open_k - floor_k) * a_u
-            du = duration_offer(plan.pref_us, 1.0 - a_u, nd)
+        # demands in the order of moves (a tit-for-tat second mover sees this round's first demand)
+        for mover in ((0, 1) if plan.us_first == 1 else (1, 0)):
+            if mover == 0:
+                if obst_k == 1:
+                    d_us = open_k
+                    du = duration_offer(plan.pref_us, 0.0, nd)
+                elif plan.tft_us == 1:
+                    d_us = tft_demand(n_us, h_us1, n_rok, h_rok1 - h_rok2, open_k, floor_k, open_k, -1.0)
+                    du = duration_offer(plan.pref_us, 0.0, nd)
+                else:
+                    d_us = floor_k + (open_k - floor_k) * a_u
+                    du = duration_offer(plan.pref_us, 1.0 - a_u, nd)
+                h_us2 = h_us1
+                h_us1 = d_us
+                n_us += 1
+            else:
+                if obst_rok == 1:
+                    d_rok = open_rok
+                    dr = duration_offer(plan.pref_rok, 0.0, nd)
+                elif plan.tft_rok == 1:
+                    d_rok = tft_demand(n_rok, h_rok1, n_us, h_us2 - h_us1, open_rok, open_rok, cap_rok, 1.0)
+                    dr = duration_offer(plan.pref_rok, 0.0, nd)
+                else:
+                    d_rok = open_rok + (cap_rok - open_rok) * (1.0 - a_r)
+                    dr = duration_offer(plan.pref_rok, 1.0 - a_r, nd)
+                h_rok2 = h_rok1
+                h_rok1 = d_rok
+                n_rok += 1
         ju = ceil_index(d_us, amin, step, n_g)
-        if obst_rok == 1:
-            d_rok = open_rok
-            dr = duration_offer(plan.pref_rok, 0.0, nd)
-        else:
-            d_rok = open_rok + (cap_rok - open_rok) * (1.0 - a_r)
-            dr = duration_offer(plan.pref_rok, 1.0 - a_r, nd)
         jr = floor_index(d_rok, amin, step, n_g)
         if jr > rok_max_j:
             jr = rok_max_j
