@@ -4,6 +4,7 @@ reports of stored runs (rows, summary-only, sweeps), optional sweep/Sobol inputs
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import json
 import re
 from pathlib import Path
@@ -178,3 +179,17 @@ def test_module_doctests():
         mod = importlib.import_module(name)  # the module, not the function ``compare`` re-exported by the package
         res = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
         assert res.attempted > 0 and res.failed == 0, name
+
+
+def test_two_level_win_set_shows_the_host_executive_ceiling(data):
+    """The 2-D win-set figure carries the host executive's own ceiling (docs/simulation.md §2)."""
+    from burdenshare.equilibrium import executive_ceiling_krw
+    from burdenshare.report.figures import figure_specs, plotly_figures
+
+    w = data.winset_2d
+    expected = executive_ceiling_krw(data.scenario, dt.date.fromisoformat(w["date"]))
+    assert expected is not None and w["host_executive_krw"] == expected
+    (fig,) = [f for spec, f in plotly_figures(data) if spec.key == "winset_2d"]
+    lines = [t for t in fig.data if t.name == "host executive (host ≤)"]
+    assert len(lines) == 1 and lines[0].x[0] == expected / 1e9
+    assert any("host executive" in spec.caption for spec in figure_specs(data) if spec.key == "winset_2d")

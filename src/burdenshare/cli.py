@@ -273,22 +273,6 @@ def _cli_date(value: str | None, scenario: Any, option: str) -> Any:
     return day
 
 
-def _executive_ceiling(scenario: Any, day: Any) -> float | None:
-    """The host executive's own ceiling at ``day`` at central values (``None`` when its
-    ``opinion_weight`` is 0): :func:`burdenshare.equilibrium.executive_approval`'s bound."""
-    import math
-
-    from burdenshare.equilibrium import _justified
-    from burdenshare.legislature.from_scenario import base_median_krw
-
-    w = float(scenario.parties.host_executive.opinion_weight)
-    if w <= 0.0:
-        return None
-    h = float(scenario.strategies[scenario.parties.host.id].reservation_value_krw)
-    m = base_median_krw(scenario, day, justified_amount_krw=_justified(scenario))
-    return math.exp((1.0 - w) * math.log(h) + w * math.log(m))
-
-
 @app.command("winset")
 def winset_cmd(
     scenario_name: str = typer.Argument(..., metavar="SCENARIO", help="Bundled scenario name or TOML path."),
@@ -313,7 +297,9 @@ def winset_cmd(
     if duration is not None and duration not in allowed:
         raise ScenarioError(f"got {duration}; allowed: {allowed} (levers.allowed_durations)", field="--duration")
     ws = win_set(scenario, day, level, duration)
-    executive_max = _executive_ceiling(scenario, day)
+    from burdenshare.equilibrium import executive_ceiling_krw
+
+    executive_max = executive_ceiling_krw(scenario, day)
     if as_json:
         _print_json({**ws.to_json(), "executive_max_amount_krw": executive_max})
         return

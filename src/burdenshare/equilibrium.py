@@ -81,6 +81,7 @@ __all__ = [
     "EquilibriumRound",
     "consent_cube",
     "executive_approval",
+    "executive_ceiling_krw",
     "president_approval",
     "round_dates",
     "scenario_game",
@@ -189,6 +190,27 @@ def consent_cube(
                 p = model.consent_probability(xs, int(m))
             cube[t, i, sel] = p
     return cube
+
+
+def executive_ceiling_krw(scenario: Scenario, date: dt.date | str, value_krw: float | None = None) -> float | None:
+    r"""The host executive's own ceiling :math:`M_E` on ``date`` (won per year; ``None`` when
+    ``parties.host_executive.opinion_weight`` is 0): :math:`\exp((1 - w_E)\ln H + w_E \ln m_{base})`
+    with H = ``value_krw`` (default: the host negotiator's central reservation value).
+
+    Examples
+    --------
+    >>> from burdenshare.scenario import load_scenario
+    >>> round(executive_ceiling_krw(load_scenario("sma-2020"), "2020-03-11") / 1e9)
+    1148
+    """
+    from burdenshare.legislature.from_scenario import base_median_krw
+
+    w = float(scenario.parties.host_executive.opinion_weight)
+    if w <= 0.0:
+        return None
+    h = float(scenario.strategies[scenario.parties.host.id].reservation_value_krw) if value_krw is None else float(value_krw)
+    m = base_median_krw(scenario, date, justified_amount_krw=_justified(scenario))
+    return math.exp((1.0 - w) * math.log(h) + w * math.log(m))
 
 
 def executive_approval(scenario: Scenario, dates: Sequence[dt.date], amounts_krw: NDArray[np.float64],

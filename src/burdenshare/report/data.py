@@ -217,8 +217,11 @@ def report_data(
         "president_after_change_krw": None if pr.reservation_value_after_change_krw is None
         else float(pr.reservation_value_after_change_krw),
     }
+    from burdenshare.equilibrium import executive_ceiling_krw
+
     winset_2d = {"date": dates[0][1].isoformat(), "level": level, "durations": allowed, "amounts_krw": grid.tolist(),
-                 "p_consent": p2, "boundaries": tops, "us": us}
+                 "p_consent": p2, "boundaries": tops, "us": us,
+                 "host_executive_krw": executive_ceiling_krw(scenario, dates[0][1])}
     # votes: predicted by bloc (summary) beside recorded (calibration)
     cal = calibrate().as_dict()
     votes = {"predicted": summary.get("predicted_votes_by_bloc"), "calibration": cal}

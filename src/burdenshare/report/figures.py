@@ -111,7 +111,9 @@ def figure_specs(d: ReportData) -> list[FigureSpec]:
                    f"Heatmap: host consent probability over amount x duration on {d.winset_2d['date']}; lines: the "
                    f"largest amount with consent probability >= {lv:g} per duration at each date (host side); "
                    "dashed verticals: the US side's lower bounds (the negotiator's reservation value; the President's, "
-                   "before and after a change of administration): the US accepts amounts to their right. The two-level "
+                   "before and after a change of administration): the US accepts amounts to their right; dotted black: "
+                   "the host executive's own ceiling at central values (its reservation value mixed with its base's median "
+                   "WTP, parties.host_executive.opinion_weight): it signs amounts to its left. The two-level "
                    "win-set is the overlap. Source: burdenshare.legislature.win_set_2d and the scenario's "
                    "strategies.us / parties.principal reservation values (assumptions)."),
         FigureSpec("votes", "Predicted and recorded votes", "Predicted votes by bloc beside the recorded votes",
@@ -228,6 +230,10 @@ def _winset_2d(d: ReportData, spec: FigureSpec) -> Any:
         if v is not None:
             fig.add_trace(go.Scatter(x=[v / 1e9, v / 1e9], y=[min(w["durations"]), max(w["durations"])],
                                      mode="lines", line={"dash": "dash"}, name=f"{name} (US ≥)"))
+    ceiling = w.get("host_executive_krw")
+    if ceiling is not None:
+        fig.add_trace(go.Scatter(x=[ceiling / 1e9, ceiling / 1e9], y=[min(w["durations"]), max(w["durations"])],
+                                 mode="lines", line={"dash": "dot", "color": "black"}, name="host executive (host ≤)"))
     fig.update_layout(legend={"orientation": "h", "yanchor": "top", "y": -0.2, "x": 0})
     return _layout(fig, spec, xaxis_title="first-year amount (KRW bn)", yaxis_title="duration (years)", height=560)
 
