@@ -22,7 +22,7 @@ def test_json_defaults(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, "winset", "sma-2020", "--json")
     assert code == 0
     d = json.loads(out)
-    assert set(d) == {"date", "level", "duration_years", "max_amount_krw", "curve", "executive_max_amount_krw"}
+    assert set(d) == {"date", "level", "duration_years", "max_amount_krw", "curve"}
     assert d["date"] == "2020-03-11" and d["level"] == 0.5 and d["duration_years"] == 1
     assert len(d["curve"]) == 551 and set(d["curve"][0]) == {"amount_krw", "p_consent"}
     ps = [c["p_consent"] for c in d["curve"]]
@@ -77,22 +77,21 @@ def test_bad_input(capsys: pytest.CaptureFixture[str], args: list[str], option: 
 
 
 def test_executive_ceiling_reported_beside_the_assembly_win_set(capsys: pytest.CaptureFixture[str]) -> None:
-    """The host executive's own bound, exp((1 - w) ln H + w ln m_base), is reported next to the
-    Assembly's win-set; ``null`` when the executive weighs no base opinion."""
+    """The human output gives the host executive's own bound, exp((1 - w) ln H + w ln m_base), next
+    to the Assembly's win-set (executive_ceiling_krw); nothing when it weighs no base opinion."""
     import math
 
-    from burdenshare.equilibrium import executive_approval
+    from burdenshare.equilibrium import executive_approval, executive_ceiling_krw
     from burdenshare.legislature.from_scenario import base_median_krw
 
     s = load_scenario("sma-2020")
-    code, out, _ = _run(capsys, "winset", "sma-2020", "--date", "2020-06-01", "--json")
-    assert code == 0
-    got = json.loads(out)["executive_max_amount_krw"]
+    got = executive_ceiling_krw(s, "2020-06-01")
     h = float(s.strategies["rok"].reservation_value_krw)
     assert got == pytest.approx(math.exp(0.5 * math.log(h) + 0.5 * math.log(base_median_krw(s, "2020-06-01"))), rel=1e-12)
     import datetime as dt
 
-    day = dt.date(2020, 6, 1)
-    assert executive_approval(s, [day], [got * 0.999, got * 1.001], h).tolist() == [[1.0, 0.0]]
-    code, out, _ = _run(capsys, "winset", "sma-2020", "--set", "parties.host_executive.opinion_weight=0", "--json")
-    assert code == 0 and json.loads(out)["executive_max_amount_krw"] is None
+    assert executive_approval(s, [dt.date(2020, 6, 1)], [got * 0.999, got * 1.001], h).tolist() == [[1.0, 0.0]]
+    code, out, _ = _run(capsys, "winset", "sma-2020", "--date", "2020-06-01")
+    assert code == 0 and f"the executive itself signs up to KRW {got / 1e9:,.0f} bn" in out.replace("\n", " ")
+    code, out, _ = _run(capsys, "winset", "sma-2020", "--set", "parties.host_executive.opinion_weight=0")
+    assert code == 0 and "executive itself" not in out

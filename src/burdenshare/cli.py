@@ -299,10 +299,10 @@ def winset_cmd(
     ws = win_set(scenario, day, level, duration)
     from burdenshare.equilibrium import executive_ceiling_krw
 
-    executive_max = executive_ceiling_krw(scenario, day)
-    if as_json:
-        _print_json({**ws.to_json(), "executive_max_amount_krw": executive_max})
+    if as_json:  # exactly the documented keys (docs/solve.md §2)
+        _print_json(ws.to_json())
         return
+    executive_max = executive_ceiling_krw(scenario, day)
     cm = scenario.cost_model
     usd = lambda krw: to_usd(krw, int(cm.base_year), dict(cm.exchange_rates_krw_per_usd))  # noqa: E731
     console = _console()
