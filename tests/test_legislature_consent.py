@@ -86,8 +86,10 @@ def test_single_bloc_latent_matches_theory_voting_latent():
     assert ours.p_consent[0] == pytest.approx(ref, abs=1e-12)
 
 
-def _brute_force(seats, pp, py, w, quorum, majority):
-    """Enumerate every member outcome (absent / yes / not-yes) and every bloc node."""
+def _brute_force(seats, pp, py, w, quorum, majority, majority_of="present"):
+    """Enumerate every member outcome (absent / yes / not-yes) and every bloc node; the majority
+    is of those present or (``majority_of="all"``) of all seated members."""
+    seated = int(sum(seats))
     total = 0.0
     for nodes in itertools.product(*[range(py.shape[1])] * len(seats)):
         wt = np.prod([w[b, k] for b, k in enumerate(nodes)])
@@ -104,7 +106,8 @@ def _brute_force(seats, pp, py, w, quorum, majority):
                 else:
                     prob *= pi * (1 - p)
                     no += 1
-            if yes + no >= quorum and yes > majority * (yes + no):
+            base = seated if majority_of == "all" else yes + no
+            if yes + no >= quorum and yes > majority * base:
                 total += wt * prob
     return total
 

@@ -4,7 +4,6 @@ enumeration (THEORY.md §0, Art. 49 variants)."""
 
 from __future__ import annotations
 
-import itertools
 import math
 import tomllib
 from fractions import Fraction
@@ -205,29 +204,7 @@ def test_uncertainty_on_a_new_field_is_checked():
 
 
 # ----------------------------------------------------------------- majority of all members
-def _brute_force(seats, pp, py, w, quorum, majority, majority_of):
-    """Enumerate every member outcome (absent / yes / not-yes) and every bloc node."""
-    seated = int(sum(seats))
-    total = 0.0
-    for nodes in itertools.product(*[range(py.shape[1])] * len(seats)):
-        wt = np.prod([w[b, k] for b, k in enumerate(nodes)])
-        members = [(pp[b], py[b, k]) for b, k in enumerate(nodes) for _ in range(seats[b])]
-        for outcome in itertools.product(range(3), repeat=len(members)):
-            prob = 1.0
-            yes = no = 0
-            for (pi, p), o in zip(members, outcome):
-                if o == 0:
-                    prob *= 1 - pi
-                elif o == 1:
-                    prob *= pi * p
-                    yes += 1
-                else:
-                    prob *= pi * (1 - p)
-                    no += 1
-            base = seated if majority_of == "all" else yes + no
-            if yes + no >= quorum and yes > majority * base:
-                total += wt * prob
-    return total
+from test_legislature_consent import _brute_force  # noqa: E402 - the shared enumeration oracle
 
 
 @pytest.mark.parametrize("majority", [Fraction(1, 2), Fraction(2, 3), Fraction(3, 5), Fraction(1, 3)])

@@ -18,54 +18,23 @@ import numpy as np
 from numpy.typing import NDArray
 
 from burdenshare.engine.plan import Plan
-from burdenshare.engine.reference import FLOAT_OUTPUTS, IDX_EPS, INT_OUTPUTS
+from burdenshare.engine.reference import (
+    FLOAT_OUTPUTS,
+    INT_OUTPUTS,
+    ceil_index,
+    duration_offer,
+    floor_index,
+    tft_demand,
+)
 
 __all__ = ["run_kernel"]
 
 
-@numba.njit(cache=True)
-def _ceil_index(x, amin, step, n):  # pragma: no cover - jitted
-    j = int(math.ceil((x - amin) / step - IDX_EPS))
-    if j < 0:
-        j = 0
-    if j > n - 1:
-        j = n - 1
-    return j
-
-
-@numba.njit(cache=True)
-def _floor_index(x, amin, step, n):  # pragma: no cover - jitted
-    j = int(math.floor((x - amin) / step + IDX_EPS))
-    if j < 0:
-        j = 0
-    if j > n - 1:
-        j = n - 1
-    return j
-
-
-@numba.njit(cache=True)
-def _duration_offer(pref, conceded, nd):  # pragma: no cover - jitted
-    s = int(math.floor(conceded * (nd - 1) + 0.5))
-    if pref == 0:
-        return s
-    if pref == 1:
-        return nd - 1 - s
-    return (nd - 1) // 2
-
-
-@numba.njit(cache=True)
-def _tft_demand(n_own, last_own, n_opp, opp_concession, first, lo, hi, direction):  # pragma: no cover - jitted
-    if n_own == 0:
-        d = first
-    else:
-        d = last_own
-        if n_opp >= 2 and opp_concession > 0.0:
-            d = d + direction * opp_concession
-    if d > hi:
-        d = hi
-    if d < lo:
-        d = lo
-    return d
+# The reference's small helpers, compiled as they are (one definition for both engines).
+_ceil_index = numba.njit(cache=True)(ceil_index)
+_floor_index = numba.njit(cache=True)(floor_index)
+_duration_offer = numba.njit(cache=True)(duration_offer)
+_tft_demand = numba.njit(cache=True)(tft_demand)
 
 
 @numba.njit(cache=True)
