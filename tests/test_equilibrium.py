@@ -110,21 +110,46 @@ def test_schelling_tied_hands(tioli: object) -> None:
 
 
 def test_sma_2020_benchmark_is_consistent(sma: object, sma_eq: object) -> None:
+    """The US election is a chance node at the inauguration: one path before it, one per branch
+    after it; agreement needs the change of administration, so P(agreement) <= q."""
     eq = sma_eq
     dates = round_dates(sma)
-    assert [r.date for r in eq.path] == list(dates)
-    assert [r.proposer for r in eq.path] == ["us", "rok"] * 6 + ["us"]
+    inaug = next(e.date for e in sma.events if e.kind == "inauguration")
+    pre = [d for d in dates if d < inaug]
+    post = [d for d in dates if d >= inaug]
+    assert [r.date for r in eq.path] == pre + post + post
+    assert [r.branch for r in eq.path] == [None] * len(pre) + ["no change"] * len(post) + ["change"] * len(post)
+    proposers = ["us", "rok"] * 7
+    assert [r.proposer for r in eq.path] == proposers[: len(pre)] + proposers[len(pre): len(dates)] * 2
     assert sum(r.p_agreement for r in eq.path) == pytest.approx(eq.p_agreement)
+    q = sma.parties.principal.p_administration_change
+    assert all(r.p_agreement == 0.0 for r in eq.path if r.branch != "change")
+    assert 0.0 < eq.p_agreement <= q
+    assert eq.agreement and eq.branch == "change" and eq.date >= inaug and eq.p_approval == 1.0
+    _check_agreement(sma, eq)
     js = eq.to_json()
-    if not eq.agreement:
-        # No zone of agreement at the central values (L_US 1.3 tn, the President's 1.75 tn, the
-        # Assembly's win-set about 1.1-1.2 tn): each side pays every round's impasse cost.
-        cost = 5e9 * sum(0.97**t for t in range(len(dates)))
-        assert eq.p_agreement == 0.0
-        assert eq.value_us_krw == pytest.approx(-cost) and eq.value_rok_krw == pytest.approx(-cost)
-        assert js["amount_first_year_krw"] is None and js["date"] is None
-    else:  # pragma: no cover - depends on the scenario's central values
-        _check_agreement(sma, eq)
+    assert js["branch"] == "change" and js["path"][-1]["branch"] == "change"
+
+
+def test_no_change_of_administration_no_agreement() -> None:
+    """q = 0: the President's floor lies above every text the host can ratify, so there is no
+    agreement and each side pays every round's impasse cost (13 rounds, KRW 5 bn, delta 0.97)."""
+    s = load_scenario("sma-2020", ["parties.principal.p_administration_change=0"])
+    eq = solve_scenario(s)
+    cost = 5e9 * sum(0.97**t for t in range(len(round_dates(s))))
+    assert not eq.agreement and eq.p_agreement == 0.0 and all(r.branch is None for r in eq.path)
+    assert eq.value_us_krw == pytest.approx(-cost) and eq.value_rok_krw == pytest.approx(-cost)
+
+
+def test_election_chance_node_is_linear_in_q_when_only_the_change_agrees() -> None:
+    """Exact chance node: when neither the first-term President's branch nor the rounds before it
+    can agree, P(agreement) = q x P(agreement | change), and the change branch's play does not
+    depend on q (the players know the result when they act on it)."""
+    base = solve_scenario(load_scenario("sma-2020", ["parties.principal.p_administration_change=1"]))
+    for q in (0.25, 0.5, 0.7):
+        eq = solve_scenario(load_scenario("sma-2020", [f"parties.principal.p_administration_change={q}"]))
+        assert eq.p_agreement == pytest.approx(q * base.p_agreement, rel=1e-12)
+        assert (eq.amount_krw, eq.duration_years, eq.date) == (base.amount_krw, base.duration_years, base.date)
 
 
 def _check_agreement(s: object, eq: object) -> None:

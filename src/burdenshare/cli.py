@@ -348,16 +348,18 @@ def solve_cmd(
         console.print(
             f"{scenario.name}: agreement at KRW {eq.amount_krw / 1e9:,.0f} bn (${eq.amount_usd / 1e6:,.0f} M) a year "
             f"for {eq.duration_years} year(s), {eq.increase_pct:+.1f} %, offered by {eq.proposer} on "
-            f"{eq.date.isoformat()}; P(consent) {eq.p_consent:.3f}; P(agreement by the horizon) {eq.p_agreement:.3f}",
+            f"{eq.date.isoformat()}" + ("" if eq.branch is None else f" ({eq.branch} of administration)")
+            + f"; P(consent) {eq.p_consent:.3f}; P(agreement by the horizon) {eq.p_agreement:.3f}",
             markup=False)
     else:
         console.print(f"{scenario.name}: no ratified agreement in equilibrium by the horizon "
                       f"(P = {eq.p_agreement:.3g})", markup=False)
     console.print(f"values (won, relative to reservation values): US {eq.value_us_krw / 1e9:,.1f} bn, "
                   f"host {eq.value_rok_krw / 1e9:,.1f} bn", markup=False)
-    table = Table("round", "date", "proposer", "offer (KRW bn)", "years", "accepted", "P(consent)", "P(agree here)")
+    table = Table("round", "date", "US election", "proposer", "offer (KRW bn)", "years", "accepted", "P(consent)",
+                  "P(agree here)")
     for r in eq.path:
-        table.add_row(str(r.round), r.date.isoformat(), r.proposer,
+        table.add_row(str(r.round), r.date.isoformat(), "-" if r.branch is None else r.branch, r.proposer,
                       "-" if r.offer_krw is None else f"{r.offer_krw / 1e9:,.0f}",
                       "-" if r.duration_years is None else str(r.duration_years), "yes" if r.accepted else "no",
                       "-" if r.p_consent is None else f"{r.p_consent:.3f}", f"{r.p_agreement:.3f}")

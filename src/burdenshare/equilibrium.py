@@ -36,9 +36,14 @@ The game
 * **US ratification**: the President approves iff :math:`x \ge R_P`, his
   ``reservation_value_krw`` (central value).  From the ``inauguration`` event on, with
   ``p_administration_change`` = q and ``reservation_value_after_change_krw`` = :math:`R_P'`, the
-  approval probability is :math:`(1 - q)\,1[x \ge R_P] + q\,1[x \ge R_P']` (the US election as a
-  chance node).  The solver treats each round's ratification draws as independent: after a
-  presidential rejection nothing is learnt about his type (a simplification of Iida 1996).
+  US election is a **chance node** at the first round on or after the inauguration: the game from
+  there on is solved twice, with approval :math:`1[x \ge R_P]` ("no change") and
+  :math:`1[x \ge R_P']` ("change"), and the rounds before it are solved with the expected value
+  :math:`q V_{change} + (1 - q) V_{no\ change}` as their disagreement payoff
+  (:func:`_solve_segments`): the players know the result when they act on it, and approval is
+  deterministic within a branch.  (:func:`president_approval` and :func:`scenario_game` give the
+  single-game mixture :math:`(1 - q)1[x \ge R_P] + q 1[x \ge R_P']` per round, which treats the
+  rounds' draws as independent; :func:`solve_scenario` does not use it.)
 
 What the benchmark leaves out (documented in ``docs/solve.md``): private reservation values and
 obstinate types (those are the Monte-Carlo engine's), audience costs of a rejection (the solver
@@ -373,7 +378,11 @@ class EquilibriumRound:
         Probability that the accepted offer is ratified on both sides (0 when the executive
         would not submit it).
     p_agreement
-        Probability that the talks end with a ratified agreement in this round (on the path).
+        Probability that the talks end with a ratified agreement in this round (on the path;
+        in a branch, including the probability of reaching it).
+    branch
+        ``None`` before the US election's chance node; from the inauguration on, the path has
+        one row per round for each branch: ``"no change"`` and ``"change"`` of administration.
     """
 
     round: int
@@ -387,12 +396,14 @@ class EquilibriumRound:
     p_approval: float | None
     p_ratified: float | None
     p_agreement: float
+    branch: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready (base units, ``null`` when absent)."""
         return {
             "round": self.round,
             "date": self.date.isoformat(),
+            "branch": self.branch,
             "proposer": self.proposer,
             "offer_krw": self.offer_krw,
             "offer_usd": self.offer_usd,
@@ -428,11 +439,13 @@ class Equilibrium:
         Each side's equilibrium value at the first round (won per year, relative to its
         reservation value, net of impasse costs).
     path
-        :class:`EquilibriumRound` for every round.
+        :class:`EquilibriumRound` for every round (and, from the inauguration, for each branch).
     submit_threshold
         The executive's submission threshold used (agenda control).
     notes
         Assumptions in words.
+    branch
+        The branch of the first agreement (``None``: before the chance node).
     """
 
     scenario: str
@@ -453,6 +466,7 @@ class Equilibrium:
     path: tuple[EquilibriumRound, ...] = field(repr=False)
     submit_threshold: float = 0.5
     notes: tuple[str, ...] = field(default=(), repr=False)
+    branch: str | None = None
 
     def p_agreement_by(self, date: dt.date | str) -> float:
         """Probability of a ratified agreement on or before ``date``."""
@@ -480,6 +494,7 @@ class Equilibrium:
             "value_us_krw": self.value_us_krw,
             "value_rok_krw": self.value_rok_krw,
             "submit_threshold": self.submit_threshold,
+            "branch": self.branch,
             "path": [r.to_json() for r in self.path],
             "notes": list(self.notes),
         }
@@ -539,47 +554,123 @@ def solve_scenario(
     >>> eq.p_agreement <= 1.0
     True
     """
-    from burdenshare.solver import solve
-
     st = _setup(scenario, durations=durations, params=params, consent=consent, submit_threshold=submit_threshold)
-    res = solve(st.game)
     a_n = st.amounts.size
     current = float(scenario.cost_model.current_agreement_krw)
-    rows = []
-    for t, day in enumerate(st.dates):
-        j = int(res.proposers[t])
-        g = int(res.offer_index[t])
-        if g >= 0:
-            d_i, a_i = divmod(g, a_n)
-            amt = float(st.amounts[a_i])
-            rows.append(EquilibriumRound(
-                t, day, st.govs[j], amt, _usd(scenario, amt), st.durations[d_i], bool(res.accepted[t]),
-                float(st.consent[t, d_i, a_i]), float(st.approval[t, g]),
-                float(st.host_rat[t, g] * st.approval[t, g]), _clean(res.round_agreement_probability[t])))
-        else:
-            rows.append(EquilibriumRound(t, day, st.govs[j], None, None, None, False, None, None, None,
-                                         _clean(res.round_agreement_probability[t])))
-    k = res.agreement_round
+    segments = _solve_segments(scenario, st)
+    rows: list[EquilibriumRound] = []
+    for seg in segments:
+        res, start, weight, approval, branch = seg
+        for t in range(res.proposers.size):
+            r_abs = start + t
+            day = st.dates[r_abs]
+            j = int(res.proposers[t])
+            g = int(res.offer_index[t])
+            p_here = _clean(weight * float(res.round_agreement_probability[t]))
+            if g >= 0:
+                d_i, a_i = divmod(g, a_n)
+                amt = float(st.amounts[a_i])
+                rows.append(EquilibriumRound(
+                    r_abs, day, st.govs[j], amt, _usd(scenario, amt), st.durations[d_i], bool(res.accepted[t]),
+                    float(st.consent[r_abs, d_i, a_i]), float(approval[g]),
+                    float(st.host_rat[r_abs, g] * approval[g]), p_here, branch))
+            else:
+                rows.append(EquilibriumRound(r_abs, day, st.govs[j], None, None, None, False, None, None, None,
+                                             p_here, branch))
+    p_total = _clean(sum(r.p_agreement for r in rows))
+    first_res = segments[0][0]
+    if segments[0][1] == 0 and segments[0][4] is None:
+        value = (float(first_res.values[0, 0]), float(first_res.values[0, 1]))
+    else:  # the chance node is at the first round
+        value = _branch_value(segments)
+    agreed = [r for r in rows if r.accepted and r.p_agreement > 0.0]
+    agreed.sort(key=lambda r: (r.round, -r.p_agreement))
     notes = (
         "utilities u_US = x - L, u_host = H - x (won per year; central reservation values from [strategies])",
         f"host ratification: exact Art. 49 consent probability at each round's date; agenda control: "
-        f"texts with P(consent) < {st.threshold:g} are not submitted",
-        "US ratification: the President approves x >= his reservation value (central); from the inauguration "
-        "a change of administration with probability p_administration_change",
+        f"texts with P(consent) < {st.threshold:g} are not submitted; the host executive's own ceiling",
+        "US ratification: the President approves x >= his reservation value (central); the US election is a chance "
+        "node at the inauguration: with probability p_administration_change the new President's reservation value "
+        "applies from then on (two branches, solved by backward induction and averaged)",
         "per-round impasse costs from protocol.overtime.per_round_cost_krw on rounds on or after protocol.deadline; "
         "disagreement at the horizon = reservation values",
         "duration preferences only break ties (the scenario gives no size)",
         "left out: private types, obstinacy, audience costs, furlough worker-days, drawdown (the engine's)",
     )
-    if k is None:
+    if not agreed:
         return Equilibrium(str(scenario.name), scenario.levers.as_of, False, None, None, None, None, None, None,
-                           None, None, None, _clean(res.agreement_probability), float(res.value[0]),
-                           float(res.value[1]), tuple(rows), st.threshold, notes)
-    r = rows[k]
+                           None, None, None, p_total, value[0], value[1], tuple(rows), st.threshold, notes)
+    r = agreed[0]
     assert r.offer_krw is not None
     return Equilibrium(
         str(scenario.name), scenario.levers.as_of, True, r.offer_krw, r.offer_usd, r.duration_years,
-        100.0 * (r.offer_krw / current - 1.0), r.p_consent, r.p_approval, k, r.date, r.proposer,
-        _clean(res.agreement_probability), float(res.value[0]), float(res.value[1]), tuple(rows), st.threshold,
-        notes)
+        100.0 * (r.offer_krw / current - 1.0), r.p_consent, r.p_approval, r.round, r.date, r.proposer,
+        p_total, value[0], value[1], tuple(rows), st.threshold, notes, r.branch)
 
+
+#: A solved stretch of rounds: (result, first round, probability weight, approval (G,), branch).
+_Segment = tuple[Any, int, float, NDArray[np.float64], "str | None"]
+
+
+def _branch_value(segments: list[_Segment]) -> tuple[float, float]:
+    """Expected value over the branches that start the list (the chance node at round 0)."""
+    v0 = sum(w * float(res.values[0, 0]) for res, _, w, _, b in segments if b is not None)
+    v1 = sum(w * float(res.values[0, 1]) for res, _, w, _, b in segments if b is not None)
+    return (v0, v1)
+
+
+def _solve_segments(scenario: Scenario, st: _Setup) -> list[_Segment]:
+    r"""Backward induction with the US election as a chance node (DESIGN.md §4, Solution methods 2).
+
+    Rounds before the inauguration form one game whose disagreement payoff is the expected value
+    of the branches at the inauguration: with probability q = ``p_administration_change`` the
+    President's reservation value becomes :math:`R_P'` (branch ``"change"``), else it stays
+    :math:`R_P` (``"no change"``).  Each branch is solved on the remaining rounds with its own
+    (deterministic) approval, so the players learn the election's result before they act on it.
+    Without an inauguration inside the talks, q = 0 or no :math:`R_P'`, one game.
+    """
+    from dataclasses import replace
+
+    from burdenshare.solver import solve
+
+    pr = scenario.parties.principal
+    game = st.game
+    n = len(st.dates)
+    g_n = st.host_rat.shape[1]
+    d_n = len(st.durations)
+    x = np.tile(st.amounts, d_n)
+    if pr.approval_required:
+        old = (x >= float(pr.reservation_value_krw)).astype(float)
+    else:
+        old = np.ones(g_n)
+    inaug = [e.date for e in scenario.events if e.kind == "inauguration" and e.date is not None]
+    q = float(pr.p_administration_change)
+    split = None
+    if pr.approval_required and inaug and pr.reservation_value_after_change_krw is not None and q > 0:
+        later = [t for t, day in enumerate(st.dates) if day >= min(inaug)]
+        split = later[0] if later else None
+    c0 = np.broadcast_to(np.asarray(game.round_cost[0], dtype=float), (n,))
+    c1 = np.broadcast_to(np.asarray(game.round_cost[1], dtype=float), (n,))
+
+    def stretch(lo: int, hi: int, approval: NDArray[np.float64], d: tuple[float, float]) -> Any:
+        return solve(replace(game, horizon=hi - lo, first_proposer=(game.first_proposer + lo) % 2,
+                             round_cost=(c0[lo:hi].copy(), c1[lo:hi].copy()),
+                             ratification=(np.tile(approval, (hi - lo, 1)), st.host_rat[lo:hi].copy()),
+                             disagreement=d))
+
+    if split is None:
+        return [(stretch(0, n, old, game.disagreement), 0, 1.0, old, None)]
+    new = (x >= float(pr.reservation_value_after_change_krw)).astype(float)
+    res_a = stretch(split, n, old, game.disagreement)
+    res_b = stretch(split, n, new, game.disagreement)
+    d = (q * float(res_b.values[0, 0]) + (1 - q) * float(res_a.values[0, 0]),
+         q * float(res_b.values[0, 1]) + (1 - q) * float(res_a.values[0, 1]))
+    segments: list[_Segment] = []
+    reach = 1.0
+    if split > 0:
+        res_pre = stretch(0, split, old, d)
+        segments.append((res_pre, 0, 1.0, old, None))
+        reach = 1.0 - float(res_pre.agreement_probability)
+    segments.append((res_a, split, reach * (1.0 - q), old, "no change"))
+    segments.append((res_b, split, reach * q, new, "change"))
+    return segments
