@@ -7,7 +7,6 @@ import dataclasses
 import datetime as dt
 import json
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
