@@ -12,7 +12,7 @@ from burdenshare.engine import BLOCK_SIZE, simulate
 from burdenshare.engine.consent import build_consent_bank
 from burdenshare.engine.draws import DrawLayout, draw_range
 from burdenshare.engine.kernel import run_kernel
-from burdenshare.engine.plan import build_plan, draw_columns
+from burdenshare.engine.plan import build_plan, draw_columns, relative_times
 from burdenshare.engine.reference import FLOAT_OUTPUTS, INT_OUTPUTS, play
 from burdenshare.errors import ScenarioError, SpecError
 from burdenshare.scenario import load_scenario
@@ -252,7 +252,7 @@ def test_concession_deadline_sets_each_negotiators_clock():
     assert plan.t_us.tolist() == [min(1.0, (k + 1) / (n_us + 1)) for k in range(len(dates))]
     assert plan.t_rok.tolist() == [min(1.0, (k + 1) / (n_rok + 1)) for k in range(len(dates))]
     assert plan.t_us[n_us] == 1.0 and plan.t_rok[n_rok] == 1.0 and plan.t_rok[n_rok - 1] < 1.0
-    assert plan.t.tolist() == [(k + 1) / (len(dates) + 1) for k in range(len(dates))]
+    assert relative_times(dates, None).tolist() == [(k + 1) / (len(dates) + 1) for k in range(len(dates))]
 
 
 @pytest.mark.parametrize("weight", [0.0, 0.5, 0.9])

@@ -4,8 +4,8 @@ A :class:`Plan` holds everything the kernels need that does not vary across draw
 numbers and arrays (no scenario objects), built once from a validated scenario:
 
 * the **calendar**: the round dates (``protocol.rounds``, those on or after ``levers.as_of``,
-  the first ``protocol.n_steps``), the NegMAS relative time :math:`t_k = (k+1)/(n+1)` of each
-  and each negotiator's own (:func:`relative_times`: from its ``concession_deadline`` when set),
+  the first ``protocol.n_steps``), each negotiator's relative time in each (:func:`relative_times`:
+  NegMAS's :math:`t_k = (k+1)/(n+1)`, over the rounds up to its ``concession_deadline`` when set),
   whether a round falls after the deadline (``protocol.deadline``: impasse rounds cost
   ``protocol.overtime.per_round_cost_krw``), whether it falls on or after the inauguration (the
   ``inauguration`` event: a changed US administration is in office);
@@ -91,7 +91,6 @@ class Plan:
 
     scenario: str
     round_dates: tuple[dt.date, ...]
-    t: NDArray[np.float64]
     t_us: NDArray[np.float64]
     t_rok: NDArray[np.float64]
     after_deadline: NDArray[np.int64]
@@ -269,7 +268,6 @@ def build_plan(
     dates = round_dates(scenario)
     n = len(dates)
     pro = scenario.protocol
-    t = relative_times(dates, None)
     t_us = relative_times(dates, scenario.strategies[us].concession_deadline)
     t_rok = relative_times(dates, scenario.strategies[rok].concession_deadline)
     after = np.array([1 if d > pro.deadline else 0 for d in dates], dtype=np.int64)
@@ -313,7 +311,6 @@ def build_plan(
     return Plan(
         scenario=str(scenario.name),
         round_dates=dates,
-        t=t,
         t_us=t_us,
         t_rok=t_rok,
         after_deadline=after,
