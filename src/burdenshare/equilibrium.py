@@ -208,14 +208,19 @@ def executive_ceiling_krw(scenario: Scenario, date: dt.date | str, value_krw: fl
     >>> round(executive_ceiling_krw(load_scenario("sma-2020"), "2020-03-11") / 1e9)
     1148
     """
+    if float(scenario.parties.host_executive.opinion_weight) <= 0.0:
+        return None
+    h = float(scenario.strategies[scenario.parties.host.id].reservation_value_krw) if value_krw is None else float(value_krw)
+    return _executive_ceiling(scenario, date, h, _justified(scenario))
+
+
+def _executive_ceiling(scenario: Scenario, date: dt.date | str, value_krw: float, justified: float | None) -> float:
+    """:math:`M_E` at ``date`` for the value ``value_krw`` (``justified``: the ask's justified part)."""
     from burdenshare.legislature.from_scenario import base_median_krw
 
     w = float(scenario.parties.host_executive.opinion_weight)
-    if w <= 0.0:
-        return None
-    h = float(scenario.strategies[scenario.parties.host.id].reservation_value_krw) if value_krw is None else float(value_krw)
-    m = base_median_krw(scenario, date, justified_amount_krw=_justified(scenario))
-    return math.exp((1.0 - w) * math.log(h) + w * math.log(m))
+    m = base_median_krw(scenario, date, justified_amount_krw=justified)
+    return math.exp((1.0 - w) * math.log(value_krw) + w * math.log(m))
 
 
 def executive_approval(scenario: Scenario, dates: Sequence[dt.date], amounts_krw: NDArray[np.float64],
@@ -228,17 +233,13 @@ def executive_approval(scenario: Scenario, dates: Sequence[dt.date], amounts_krw
     :math:`m_{base}(t)` the median WTP of its ``base_bloc``'s group at the date
     (:func:`burdenshare.legislature.from_scenario.base_median_krw`), as in the Monte-Carlo engine.
     """
-    from burdenshare.legislature.from_scenario import base_median_krw
-
     x = np.asarray(amounts_krw, dtype=float)
-    w = float(scenario.parties.host_executive.opinion_weight)
-    if w <= 0.0:
+    if float(scenario.parties.host_executive.opinion_weight) <= 0.0:
         return np.ones((len(dates), x.size))
     just = _justified(scenario)
     out = np.empty((len(dates), x.size))
     for k, day in enumerate(dates):
-        ceiling = math.exp((1.0 - w) * math.log(value_krw) + w * math.log(base_median_krw(scenario, day, justified_amount_krw=just)))
-        out[k] = (x <= ceiling * (1.0 + 1e-12)).astype(float)
+        out[k] = (x <= _executive_ceiling(scenario, day, float(value_krw), just) * (1.0 + 1e-12)).astype(float)
     return out
 
 
@@ -249,21 +250,32 @@ def president_approval(scenario: Scenario, dates: Sequence[dt.date], amounts_krw
     :math:`(1 - q)1[x \ge R_P] + q\,1[x \ge R_P']` (module docstring).  All ones when
     ``parties.principal.approval_required`` is false.
     """
-    x = np.asarray(amounts_krw, dtype=float)
-    pr = scenario.parties.principal
-    out = np.ones((len(dates), x.size))
-    if not pr.approval_required:
-        return out
-    before = (x >= float(pr.reservation_value_krw)).astype(float)
-    inaug = [e.date for e in scenario.events if e.kind == "inauguration" and e.date is not None]
-    q = float(pr.p_administration_change)
-    after = before
-    if inaug and pr.reservation_value_after_change_krw is not None and q > 0:
-        after = (1.0 - q) * before + q * (x >= float(pr.reservation_value_after_change_krw)).astype(float)
-    start = min(inaug) if inaug else None
+    before, new, q, start = _us_election(scenario, np.asarray(amounts_krw, dtype=float))
+    after = before if new is None else (1.0 - q) * before + q * new
+    out = np.empty((len(dates), before.size))
     for t, day in enumerate(dates):
         out[t] = after if start is not None and day >= start else before
     return out
+
+
+def _us_election(scenario: Scenario, x: NDArray[np.float64]) -> tuple[
+        NDArray[np.float64], NDArray[np.float64] | None, float, dt.date | None]:
+    r"""The President's approval of amounts ``x`` and the US election's chance node.
+
+    Returns ``(before, after_change, q, inauguration)``: approval :math:`1[x \ge R_P]` (all ones
+    without ``approval_required``), :math:`1[x \ge R_P']` and its probability q when the
+    election can change it (else ``None``), and the first ``inauguration`` date (``None``: none).
+    """
+    pr = scenario.parties.principal
+    if not pr.approval_required:
+        return np.ones(x.size), None, 0.0, None
+    before = (x >= float(pr.reservation_value_krw)).astype(float)
+    inaug = [e.date for e in scenario.events if e.kind == "inauguration" and e.date is not None]
+    start = min(inaug) if inaug else None
+    q = float(pr.p_administration_change)
+    if start is None or pr.reservation_value_after_change_krw is None or q <= 0:
+        return before, None, q, start
+    return before, (x >= float(pr.reservation_value_after_change_krw)).astype(float), q, start
 
 
 @dataclass(frozen=True, slots=True)
@@ -633,22 +645,11 @@ def _solve_segments(scenario: Scenario, st: _Setup) -> list[_Segment]:
 
     from burdenshare.solver import solve
 
-    pr = scenario.parties.principal
     game = st.game
     n = len(st.dates)
-    g_n = st.host_rat.shape[1]
-    d_n = len(st.durations)
-    x = np.tile(st.amounts, d_n)
-    if pr.approval_required:
-        old = (x >= float(pr.reservation_value_krw)).astype(float)
-    else:
-        old = np.ones(g_n)
-    inaug = [e.date for e in scenario.events if e.kind == "inauguration" and e.date is not None]
-    q = float(pr.p_administration_change)
-    split = None
-    if pr.approval_required and inaug and pr.reservation_value_after_change_krw is not None and q > 0:
-        later = [t for t, day in enumerate(st.dates) if day >= min(inaug)]
-        split = later[0] if later else None
+    old, new, q, start = _us_election(scenario, np.tile(st.amounts, len(st.durations)))
+    later = [t for t, day in enumerate(st.dates) if new is not None and start is not None and day >= start]
+    split = later[0] if later else None
     c0 = np.broadcast_to(np.asarray(game.round_cost[0], dtype=float), (n,))
     c1 = np.broadcast_to(np.asarray(game.round_cost[1], dtype=float), (n,))
 
@@ -658,9 +659,8 @@ def _solve_segments(scenario: Scenario, st: _Setup) -> list[_Segment]:
                              ratification=(np.tile(approval, (hi - lo, 1)), st.host_rat[lo:hi].copy()),
                              disagreement=d))
 
-    if split is None:
+    if split is None or new is None:
         return [(stretch(0, n, old, game.disagreement), 0, 1.0, old, None)]
-    new = (x >= float(pr.reservation_value_after_change_krw)).astype(float)
     res_a = stretch(split, n, old, game.disagreement)
     res_b = stretch(split, n, new, game.disagreement)
     d = (q * float(res_b.values[0, 0]) + (1 - q) * float(res_a.values[0, 0]),
