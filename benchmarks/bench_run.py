@@ -11,7 +11,7 @@ Usage::
    time, draws/s and the peak RSS of the child processes
    (``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``).
 2. **Engine only (warm).**  In this process, after one call that builds (and caches) the consent
-   tables: the median time of ``simulate(scenario, N, 0)`` — draws, kernel, outcome arrays — and
+   tables: the median time of ``simulate(scenario, draws=N, seed=0)`` — draws, kernel, outcome arrays — and
    the draws/s of that part alone.
 
 The kernel is single-threaded; ``NUMBA_NUM_THREADS=1`` is set before Numba is imported.
@@ -55,11 +55,11 @@ def main() -> None:
     from burdenshare.scenario import load_scenario
 
     scenario = load_scenario("sma-2020")
-    simulate(scenario, 1024, 0)  # builds and caches the consent tables, compiles / loads the kernel
+    simulate(scenario, draws=1024, seed=0)  # builds and caches the consent tables, compiles / loads the kernel
     warm = []
     for _ in range(args.repeats):
         t0 = time.perf_counter()
-        simulate(scenario, n, 0)
+        simulate(scenario, draws=n, seed=0)
         warm.append(time.perf_counter() - t0)
     cold = statistics.median(walls)
     hot = statistics.median(warm)

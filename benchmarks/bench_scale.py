@@ -60,7 +60,7 @@ MODES: tuple[tuple[str, str], ...] = (
 def throughput(sizes: list[int], repeats: int, tmp: Path) -> list[dict]:
     """Section 1."""
     from burdenshare.analysis.sweep import sweep
-    from burdenshare.engine import simulate
+    from burdenshare.engine import RunConfig, simulate
     from burdenshare.scenario import dump_scenario, load_scenario
     from burdenshare.store import open_store
 
@@ -72,7 +72,7 @@ def throughput(sizes: list[int], repeats: int, tmp: Path) -> list[dict]:
 
     def run_store(n: int) -> None:
         with open_store(tmp / f"r{n}-{next(k)}.duckdb") as st:
-            st.record_simulation(scenario, draws=n, seed=0, scenario_toml=toml, keep_rows=False)
+            st.record_simulation(scenario, RunConfig(draws=n, seed=0), scenario_toml=toml, keep_rows=False)
 
     fns = {
         "simulate": lambda n: simulate(scenario, draws=n, seed=0),
@@ -100,11 +100,12 @@ if mode in ("simulate", "simulate_summary"):
     from burdenshare.scenario import load_scenario
     simulate(load_scenario("sma-2020"), draws=n, seed=0, keep_rows=mode == "simulate").summary()
 elif mode in ("run_store", "run_store_summary_only"):
+    from burdenshare.engine import RunConfig
     from burdenshare.scenario import dump_scenario, load_scenario
     from burdenshare.store import open_store
     sc = load_scenario("sma-2020")
     with open_store(store) as st:
-        st.record_simulation(sc, draws=n, seed=0, scenario_toml=dump_scenario(sc), keep_rows=False,
+        st.record_simulation(sc, RunConfig(draws=n, seed=0), scenario_toml=dump_scenario(sc), keep_rows=False,
                              summary_only=mode == "run_store_summary_only")
 else:
     from burdenshare.analysis.sweep import sweep

@@ -97,7 +97,7 @@ def test_draws_identical_across_chunkings(sma):
 
 def test_simulate_chunk_size_invariant(sma):
     n = 3 * BLOCK_SIZE + 5
-    runs = [simulate(sma, n, 11, chunk_size=c, bank_size=2) for c in (BLOCK_SIZE, 3 * BLOCK_SIZE, None)]
+    runs = [simulate(sma, draws=n, seed=11, chunk_size=c, bank_size=2) for c in (BLOCK_SIZE, 3 * BLOCK_SIZE, None)]
     for r in runs[1:]:
         for k in runs[0].outcomes:
             assert np.array_equal(runs[0].outcomes[k], r.outcomes[k], equal_nan=True), k
@@ -106,16 +106,16 @@ def test_simulate_chunk_size_invariant(sma):
 
 def test_same_seed_same_json_and_other_seed_differs():
     s = load_scenario("sma-2020", IMMEDIATE)
-    a = json.dumps(simulate(s, 2000, 4, bank_size=1).summary(), allow_nan=False)
-    b = json.dumps(simulate(s, 2000, 4, bank_size=1).summary(), allow_nan=False)
-    c = json.dumps(simulate(s, 2000, 5, bank_size=1).summary(), allow_nan=False)
+    a = json.dumps(simulate(s, draws=2000, seed=4, bank_size=1).summary(), allow_nan=False)
+    b = json.dumps(simulate(s, draws=2000, seed=4, bank_size=1).summary(), allow_nan=False)
+    c = json.dumps(simulate(s, draws=2000, seed=5, bank_size=1).summary(), allow_nan=False)
     assert a == b
     assert a != c
 
 
 @pytest.mark.parametrize("overrides", [[], IMMEDIATE, ["levers.transparency=0.8"]])
 def test_ratified_at_most_agreed(overrides):
-    r = simulate(load_scenario("sma-2020", overrides), 3000, 0, bank_size=1)
+    r = simulate(load_scenario("sma-2020", overrides), draws=3000, seed=0, bank_size=1)
     s = r.summary()
     assert 0.0 <= s["p_ratified"] <= s["p_agreement"] <= 1.0
     o = r.outcomes
@@ -139,23 +139,23 @@ def test_larger_us_ask_lowers_consent():
             "uncertainty.3.low=0.0", "uncertainty.3.high=1e-9",  # no change of US administration
             "strategies.rok.kind=conceder", "strategies.rok.exponent=0.2",
             "parties.host_executive.opinion_weight=0"]  # the executive signs what its negotiator accepts
-    low = simulate(load_scenario("sma-2020", base + ["levers.us_ask_usd=1.1e9"]), 2048, 0, bank_size=1).summary()
-    high = simulate(load_scenario("sma-2020", base + ["levers.us_ask_usd=1.5e9"]), 2048, 0, bank_size=1).summary()
+    low = simulate(load_scenario("sma-2020", base + ["levers.us_ask_usd=1.1e9"]), draws=2048, seed=0, bank_size=1).summary()
+    high = simulate(load_scenario("sma-2020", base + ["levers.us_ask_usd=1.5e9"]), draws=2048, seed=0, bank_size=1).summary()
     assert low["mean_p_consent"] > high["mean_p_consent"]
     assert low["p_ratified"] >= high["p_ratified"]
 
 
 def test_multiyear_deals_mean_fewer_expected_lapses():
     """THEORY.md §16: fewer negotiations over the planning horizon, fewer expected lapses."""
-    annual = simulate(load_scenario("sma-2020", IMMEDIATE + ["levers.allowed_durations=[1]"]), 3000, 0, bank_size=1)
-    multi = simulate(load_scenario("sma-2020", IMMEDIATE + ["levers.allowed_durations=[1,2,3,4,5]"]), 3000, 0, bank_size=1)
+    annual = simulate(load_scenario("sma-2020", IMMEDIATE + ["levers.allowed_durations=[1]"]), draws=3000, seed=0, bank_size=1)
+    multi = simulate(load_scenario("sma-2020", IMMEDIATE + ["levers.allowed_durations=[1,2,3,4,5]"]), draws=3000, seed=0, bank_size=1)
     la, lm = annual.summary()["lapses"], multi.summary()["lapses"]
     assert lm["expected_lapses"] < la["expected_lapses"]
     assert multi.summary()["duration_years"]["p_multiyear"] > 0
 
 
 def test_no_furlough_no_worker_days():
-    r = simulate(load_scenario("sma-2020", ["levers.furlough_from=none"]), 2000, 0, bank_size=1)
+    r = simulate(load_scenario("sma-2020", ["levers.furlough_from=none"]), draws=2000, seed=0, bank_size=1)
     assert r.summary()["furlough_worker_days_mean"] == 0.0
     assert np.all(r.outcomes["furlough_worker_days"] == 0.0)
 
@@ -173,7 +173,9 @@ def test_drawdown_bounded_by_the_ndaa_floor(sma):
 
 
 def test_no_counter_move_more_worker_days(sma):
-    assert build_plan(sma, host_counter_move_days=None).furlough_days.max() > build_plan(sma).furlough_days.max()
+    never = load_scenario("sma-2020", ["events.2.parameters.counter_move_days=3650"])
+    assert sma.events[2].kind == "furlough" and build_plan(sma).furlough_days.max() > 0
+    assert build_plan(never).furlough_days.max() > build_plan(sma).furlough_days.max()
 
 
 def test_april_2020_case_president_rejects_plus_13_percent_before_the_election():
@@ -181,7 +183,7 @@ def test_april_2020_case_president_rejects_plus_13_percent_before_the_election()
     date, initial a text near +13 % and the President, whose floor lies above it, rejects it
     (Iida 1996); no text at or below the grid point of +13 % passes him before the inauguration."""
     s = load_scenario("sma-2020")
-    r = simulate(s, 4096, 0)
+    r = simulate(s, draws=4096, seed=0)
     o = r.outcomes
     summary = r.summary()
     assert summary["p_rejected_by_president"] > 0.5
@@ -196,7 +198,7 @@ def test_april_2020_case_president_rejects_plus_13_percent_before_the_election()
 
 
 def test_sma_2020_reports_the_four_key_dates(sma):
-    s = simulate(sma, 2048, 0).summary()
+    s = simulate(sma, draws=2048, seed=0).summary()
     assert set(s["p_agreement_by"]) == {"2020-04-01", "2020-04-15", "2020-11-03", "2021-01-20"}
     for key in ("scenario", "draws", "seed", "p_agreement", "p_ratified", "mean_p_consent", "amount_first_year_krw",
                 "increase_pct", "duration_years", "rounds_to_agreement", "furlough_worker_days_mean",
@@ -206,21 +208,21 @@ def test_sma_2020_reports_the_four_key_dates(sma):
 
 def test_bad_inputs(sma):
     with pytest.raises(SpecError) as e:
-        simulate(sma, 0)
+        simulate(sma, draws=0)
     assert e.value.field == "draws"
     with pytest.raises(SpecError) as e:
-        simulate(sma, 10, seed=-1)
+        simulate(sma, draws=10, seed=-1)
     assert e.value.field == "seed"
     with pytest.raises(ScenarioError) as e2:
-        simulate(load_scenario("sma-2020", ["levers.us_ask_usd=9e9"]), 10)
+        simulate(load_scenario("sma-2020", ["levers.us_ask_usd=9e9"]), draws=10)
     assert e2.value.field == "levers.us_ask_usd"
     with pytest.raises(SpecError) as e:
-        simulate(load_scenario("sma-2020", ["strategies.us.kind=equilibrium"]), 10)
+        simulate(load_scenario("sma-2020", ["strategies.us.kind=equilibrium"]), draws=10)
     assert e.value.field == "strategies.us.kind"
 
 
 def test_rows_are_self_describing(sma):
-    r = simulate(sma, 10, 0, bank_size=2)
+    r = simulate(sma, draws=10, seed=0, bank_size=2)
     row = r.rows(limit=1)[0]
     for key in ("scenario", "scenario_hash", "seed", "version", "draw", "r_us", "ratified", "amount_krw"):
         assert key in row
@@ -230,7 +232,7 @@ def test_vote_frequency_matches_consent_probability():
     """Statistical oracle: with one vote per draw, the share of votes that pass equals the mean
     exact consent probability at those votes (within 4 standard errors)."""
     s = load_scenario("sma-2020", IMMEDIATE + ["protocol.after_rejection=end", "parties.principal.approval_required=false"])
-    r = simulate(s, 8192, 9, bank_size=1)
+    r = simulate(s, draws=8192, seed=9, bank_size=1)
     o = r.outcomes
     voted = o["votes"] == 1
     assert voted.sum() > 1000 and o["votes"].max() == 1
@@ -261,7 +263,7 @@ def test_host_executive_signs_nothing_above_its_own_ceiling(weight):
     at or below M_E = exp((1 - w) ln r_K + w ln m_base) at the signing round, with r_K the host's
     reservation value (plus the drawdown shift) and m_base its base's median WTP at that date."""
     s = load_scenario("sma-2020", [f"parties.host_executive.opinion_weight={weight}"])
-    r = simulate(s, 4096, 2, bank_size=2)
+    r = simulate(s, draws=4096, seed=2, bank_size=2)
     o, p = r.outcomes, r.params
     cap = np.maximum(p["r_rok"], p["open_rok"]) + r.plan.drawdown_shift_krw
     signed = o["agreed"] == 1
@@ -279,7 +281,7 @@ def test_executive_answering_to_its_base_shrinks_the_host_win_set():
     value has a smaller win-set, so fewer texts are signed (same draws)."""
     p = []
     for w in (0.0, 0.9):
-        r = simulate(load_scenario("sma-2020", [f"parties.host_executive.opinion_weight={w}"]), 4096, 0, bank_size=2)
+        r = simulate(load_scenario("sma-2020", [f"parties.host_executive.opinion_weight={w}"]), draws=4096, seed=0, bank_size=2)
         p.append(r.summary()["p_agreement"])
     assert p[1] < p[0]
 
@@ -299,7 +301,7 @@ def _tft_run(extra):
     base = IMMEDIATE + ["parties.principal.approval_required=false", "parties.host_executive.opinion_weight=0",
                         "protocol.after_rejection=end", "strategies.us.concession_deadline=2021-03-31",
                         "levers.us_ask_usd=1.3e9"]
-    return simulate(load_scenario("sma-2020", base + extra), 4096, 4, bank_size=1)
+    return simulate(load_scenario("sma-2020", base + extra), draws=4096, seed=4, bank_size=1)
 
 
 def test_tit_for_tat_host_splits_the_difference_with_a_linear_us():

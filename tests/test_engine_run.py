@@ -49,30 +49,31 @@ def test_columns_are_public_and_in_order(ref):
 
 
 def test_run_chunk_concatenated_equals_simulate(scenario, ref):
-    chunks = [run_chunk(scenario, ref.plan, ref.bank, _layout(scenario, ref), 5, b, 1, N) for b in (2, 0, 1)]
+    prep = _prepared(scenario)
+    chunks = [run_chunk(prep, b, 1) for b in (2, 0, 1)]
     chunks.sort(key=lambda c: int(c.index[0]))  # any order of computation
     assert [len(c) for c in chunks] == [BLOCK_SIZE, BLOCK_SIZE, 700]
     np.testing.assert_array_equal(np.concatenate([c.index for c in chunks]), np.arange(N))
     _equal_columns(ref.params, {k: np.concatenate([c.params[k] for c in chunks]) for k in chunks[0].params})
     _equal_columns(ref.outcomes, {k: np.concatenate([c.outcomes[k] for c in chunks]) for k in chunks[0].outcomes})
-    only = run_chunk(scenario, ref.plan, ref.bank, _layout(scenario, ref), 5, 0, 1, N, params=False)
+    only = run_chunk(prep, 0, 1, params=False)
     assert only.params == {}
     _equal_columns(chunks[0].outcomes, only.outcomes)
 
 
-def _layout(scenario, result):
-    from burdenshare.engine.draws import DrawLayout
+def _prepared(scenario):
+    from burdenshare.engine import RunConfig, prepare
 
-    return DrawLayout.from_scenario(scenario, result.plan.n_rounds)
+    return prepare(scenario, RunConfig(draws=N, seed=5, bank_size=2))
 
 
 def test_play_draws_equals_run_chunk(scenario, ref):
     from burdenshare.engine.draws import draw_range
 
-    layout = _layout(scenario, ref)
-    d = draw_range(layout, 5, 1, 2, N)
-    p, o = play_draws(scenario, ref.plan, ref.bank, layout, d)
-    ch = run_chunk(scenario, ref.plan, ref.bank, layout, 5, 1, 2, N)
+    prep = _prepared(scenario)
+    d = draw_range(prep.layout, 5, 1, 2, N)
+    p, o = play_draws(prep, d)
+    ch = run_chunk(prep, 1, 2)
     _equal_columns(ch.params, p)
     _equal_columns(ch.outcomes, o)
 
@@ -109,35 +110,47 @@ def test_summary_is_cached_and_copied(ref):
 
 
 def test_record_simulation_streams_the_same_rows(tmp_path, scenario, ref):
+    from burdenshare.engine import RunConfig
+
     toml = dump_scenario(load_scenario("sma-2020"))
-    with open_store(tmp_path / "s.duckdb") as st:
-        rid, res = st.record_simulation(scenario, draws=N, seed=5, scenario_toml=toml, overrides=SMALL,
-                                        chunk_blocks=1, bank_size=2)
-        old = st.record_result(ref, scenario_toml=toml, overrides=SMALL, chunk_blocks=1)
-        for run in (rid, old):
-            assert st.chunks_done(run) == {(0, 0), (0, 1), (0, 2)}
-            draw, _, params, outcomes = st.read_rows(run)
+    one = RunConfig(draws=N, seed=5, bank_size=2, chunk_size=BLOCK_SIZE)
+    with open_store(tmp_path / "s.duckdb") as st, open_store(tmp_path / "t.duckdb") as other:
+        rid, res = st.record_simulation(scenario, one, scenario_toml=toml, overrides=SMALL)
+        chunked = simulate(scenario, one)  # the same inputs, recorded elsewhere from a finished result
+        old = other.record_result(chunked, scenario_toml=toml, overrides=SMALL)
+        assert old == rid == ref.run_id  # one run identity: chunking changes nothing
+        for st_, run in ((st, rid), (other, old)):
+            assert st_.chunks_done(run) == {(0, 0), (0, 1), (0, 2)}
+            draw, _, params, outcomes = st_.read_rows(run)
             np.testing.assert_array_equal(draw, np.arange(N))
             _equal_columns(ref.params, params)
             _equal_columns(ref.outcomes, outcomes)
-            assert st.run(run).status == "complete"
-        assert st.points(rid)[0]["summary"] == st.points(old)[0]["summary"] == json.loads(json.dumps(ref.summary()))
-        assert st.run(rid).columns == st.run(old).columns
+            assert st_.run(run).status == "complete"
+        assert st.points(rid)[0]["summary"] == other.points(old)[0]["summary"] == json.loads(json.dumps(ref.summary()))
+        assert st.run(rid).columns == other.run(old).columns
         _, _, none, outs = st.read_rows(rid, params=False)
         assert none == {} and list(outs) == list(OUTCOME_COLUMNS)
-        sid, only = st.record_simulation(scenario, draws=N, seed=5, scenario_toml=toml, overrides=SMALL,
-                                         summary_only=True, bank_size=2)
+        # the same inputs again: answered from the store, nothing recomputed or added
+        again, back = st.record_simulation(scenario, one, scenario_toml=toml, overrides=SMALL)
+        assert again == rid and len(st.runs()) == 1
+        _equal_columns(ref.outcomes, back.outcomes)
+    with open_store(tmp_path / "u.duckdb") as st:
+        sid, only = st.record_simulation(scenario, RunConfig(draws=N, seed=5, bank_size=2), scenario_toml=toml,
+                                         overrides=SMALL, summary_only=True)
+        assert sid == rid
         assert only.params == {} and st.row_count(sid) == 0 and st.run(sid).summary_only
-        assert st.points(sid)[0]["summary"] == st.points(old)[0]["summary"]
+        assert st.points(sid)[0]["summary"] == json.loads(json.dumps(ref.summary()))
     _equal_columns(ref.params, res.params)
 
 
 def test_record_simulation_refused_leaves_no_run(tmp_path, scenario):
-    from burdenshare.errors import SpecError
+    from burdenshare.engine import RunConfig
+    from burdenshare.errors import ScenarioError
 
     with open_store(tmp_path / "s.duckdb") as st:
-        with pytest.raises(SpecError):
-            st.record_simulation(scenario, draws=0, seed=1, scenario_toml="x")
+        bad = load_scenario("sma-2020", [*SMALL, "levers.us_ask_usd=9e9"])  # an ask outside the amount grid
+        with pytest.raises(ScenarioError):
+            st.record_simulation(bad, RunConfig(draws=10, seed=1), scenario_toml="x")
         assert st.runs() == [] and st.con.execute("SELECT count(*) FROM points").fetchone()[0] == 0
 
 

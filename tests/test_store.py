@@ -23,13 +23,12 @@ SMALL_ARGS = [a for o in SMALL for a in ("--set", o)]
 
 @pytest.fixture(scope="module")
 def result():
-    return simulate(load_scenario("sma-2020", SMALL), draws=3000, seed=4)
+    return simulate(load_scenario("sma-2020", SMALL), draws=3000, seed=4, chunk_size=1024)  # 3 units
 
 
 def test_round_trip_rows_equal_run_result_arrays(tmp_path, result):
     with open_store(tmp_path / "s.duckdb") as st:
-        rid = st.record_result(result, scenario_toml=dump_scenario(load_scenario("sma-2020")), overrides=SMALL,
-                               chunk_blocks=1)
+        rid = st.record_result(result, scenario_toml=dump_scenario(load_scenario("sma-2020")), overrides=SMALL)
         draw, worker, params, outcomes = st.read_rows(rid)
         rec = st.run(rid)
         assert st.chunks_done(rid) == {(0, 0), (0, 1), (0, 2)}
@@ -49,7 +48,7 @@ def test_round_trip_rows_equal_run_result_arrays(tmp_path, result):
 
 def test_duplicate_unit_is_refused_and_nothing_written(tmp_path, result):
     with open_store(tmp_path / "s.duckdb") as st:
-        rid = st.record_result(result, scenario_toml="x", chunk_blocks=4)
+        rid = st.record_result(result, scenario_toml="x")
         n = st.row_count(rid)
         with pytest.raises(StoreError, match="already recorded"):
             st.write_unit(rid, 0, 0, result.index[:5], {k: v[:5] for k, v in result.params.items()},

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from burdenshare.analysis.sweep import grid_points, parse_grid, split_values, sweep
-from burdenshare.backends import point_setup, unit_arrays
+from burdenshare.engine.backends import point_setup, unit_arrays
 from burdenshare.cli import main
 from burdenshare.engine import BLOCK_SIZE, simulate
 from burdenshare.scenario import dump_scenario, load_scenario
@@ -65,8 +65,10 @@ def test_split_and_parse_grid_values_as_toml():
 def test_units_concatenated_equal_simulate():
     s = load_scenario("sma-2020", SMALL)
     ref = simulate(s, draws=2500, seed=9)
-    setup = point_setup(dump_scenario(load_scenario("sma-2020")), SMALL, 9, 4, "sma-2020")
-    parts = [unit_arrays(setup, b, 1, 2500) for b in range(3)]
+    from burdenshare.engine import RunConfig
+
+    setup = point_setup(dump_scenario(load_scenario("sma-2020")), SMALL, RunConfig(draws=2500, seed=9), "sma-2020")
+    parts = [unit_arrays(setup, b, 1) for b in range(3)]
     np.testing.assert_array_equal(np.concatenate([p[0] for p in parts]), ref.index)
     for i, src in ((1, ref.params), (2, ref.outcomes)):
         assert list(parts[0][i]) == list(src)
@@ -95,7 +97,7 @@ def test_sweep_json_grid_order_and_common_random_numbers(reference, tmp_path, ca
         np.testing.assert_array_equal(params["param:strategies.us.discount_factor"],
                                       rows[0][2]["param:strategies.us.discount_factor"])
     # each point's summary is the one simulate gives for that scenario
-    one = simulate(load_scenario("sma-2020", [*SMALL, "levers.transparency=1", "levers.us_ask_usd=5e9"]), 2500, 3)
+    one = simulate(load_scenario("sma-2020", [*SMALL, "levers.transparency=1", "levers.us_ask_usd=5e9"]), draws=2500, seed=3)
     assert json.dumps(one.summary(), sort_keys=True) == json.dumps(
         {k: v for k, v in data["rows"][3].items() if k != "point"}, sort_keys=True)
     # the CLI prints the same JSON

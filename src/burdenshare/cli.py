@@ -44,13 +44,26 @@ BankOption = typer.Option(
 
 def _bank_size(value: int | None) -> int:
     """``--bank-size``: the engine's default when unset, else 1..256 (one-line error otherwise)."""
-    from burdenshare.engine.consent import DEFAULT_BANK_SIZE
+    from burdenshare.engine.config import DEFAULT_BANK_SIZE, MAX_BANK_SIZE
 
     if value is None:
         return DEFAULT_BANK_SIZE
-    if not 1 <= value <= 256:
-        raise ScenarioError(f"got {value}; allowed: an integer in 1..256", field="--bank-size")
+    if not 1 <= value <= MAX_BANK_SIZE:
+        raise ScenarioError(f"got {value}; allowed: an integer in 1..{MAX_BANK_SIZE}", field="--bank-size")
     return int(value)
+
+
+def _run_config(draws: int, seed: int, bank_size: int | None, chunk_size: int | None = None) -> Any:
+    """The :class:`~burdenshare.engine.config.RunConfig` of the CLI options (errors name the option)."""
+    from burdenshare.engine.config import RunConfig
+    from burdenshare.errors import SpecError
+
+    bank = _bank_size(bank_size)
+    try:
+        return RunConfig(draws=draws, seed=seed, bank_size=bank, chunk_size=chunk_size)
+    except SpecError as exc:
+        option = {"draws": "--draws", "seed": "--seed", "chunk_size": "--chunk-size"}.get(exc.field or "", exc.field)
+        raise ScenarioError(exc.message, field=option) from None
 
 
 def _print_json(payload: Any) -> None:
@@ -213,29 +226,28 @@ def run_cmd(
         from burdenshare.report.html import check_report_path
 
         check_report_path(report_path)  # before simulating: a bad path fails at once
+    from burdenshare.engine import run_identity
     from burdenshare.engine.run import summary_rows
-    from burdenshare.scenario import load_scenario
-
-    if draws < 1:
-        raise ScenarioError(f"got {draws}; allowed: an integer >= 1", field="--draws")
-    if seed < 0:
-        raise ScenarioError(f"got {seed}; allowed: an integer >= 0", field="--seed")
-    bank = _bank_size(bank_size)
-    scenario = load_scenario(scenario_name, overrides or ())
-    from burdenshare.scenario import dump_scenario
+    from burdenshare.scenario import dump_scenario, load_scenario
     from burdenshare.store import open_store
 
+    config = _run_config(draws, seed, bank_size)
+    scenario = load_scenario(scenario_name, overrides or ())
     with open_store(store_path) as store:  # before simulating: a locked or corrupt store fails at once
         # rows stream into the store chunk by chunk; a --summary-only run never holds its rows
+        reused = store.reusable(run_identity(scenario, config), rows=not summary_only)
         run_id, result = store.record_simulation(
-            scenario, draws=draws, seed=seed, scenario_toml=dump_scenario(load_scenario(scenario_name)),
-            overrides=list(overrides or ()), summary_only=summary_only, keep_rows=report_path is not None,
-            bank_size=bank)
-        typer.echo(f"recorded as run {run_id} in {store.path}", err=True)
-    summary = result.summary()
+            scenario, config, scenario_toml=dump_scenario(load_scenario(scenario_name)),
+            overrides=list(overrides or ()), summary_only=summary_only, keep_rows=report_path is not None)
+        summary = store.points(run_id)[0]["summary"]
+        typer.echo(f"{'reused run' if reused else 'recorded as run'} {run_id} in {store.path}"
+                   f"{' (the same inputs were recorded before: nothing recomputed)' if reused else ''}", err=True)
     if report_path is not None:
+        from burdenshare.engine import simulate
         from burdenshare.report import report_from_result
 
+        if result is None:  # a reused summary-only record holds no rows: play the same draws again
+            result = simulate(scenario, config)
         files = report_from_result(result, report_path, scenario=scenario,
                                    source=f"run {run_id} ({draws:,} draws, seed {seed})")
         typer.echo(f"wrote report {files.html} ({len(files.figures)} figures; PNGs in {files.html.stem}_figures/)",
@@ -589,17 +601,14 @@ def compare_cmd(
     """Baseline vs variants on the same draws: paired differences with 95 % intervals (docs/reports.md)."""
     from burdenshare.report.compare import compare, parse_variants
 
-    if draws < 1:
-        raise ScenarioError(f"got {draws}; allowed: an integer >= 1", field="--draws")
-    if seed < 0:
-        raise ScenarioError(f"got {seed}; allowed: an integer >= 0", field="--seed")
+    config = _run_config(draws, seed, bank_size)
     variants = parse_variants(variant_opts or (), overrides or ())
     if report_path is not None:
         from burdenshare.report.html import check_report_path
 
         check_report_path(report_path)
-    result = compare(scenario_name, variants, base_overrides=base_opts or (), draws=draws, seed=seed,
-                     bank_size=_bank_size(bank_size))
+    result = compare(scenario_name, variants, base_overrides=base_opts or (), draws=config.draws, seed=config.seed,
+                     bank_size=config.bank_size)
     data = result.to_json()
     if report_path is not None:
         from burdenshare.report import report_from_result

@@ -137,6 +137,20 @@ class RunRecord:
     status: str
     completed: str | None
 
+    def config(self) -> Any:
+        """The :class:`~burdenshare.engine.config.RunConfig` the run was recorded with.
+
+        Read from ``options["config"]``; records written before it existed give draws, seed,
+        chunking, backend and ``options["bank_size"]``.
+        """
+        from burdenshare.engine.config import DEFAULT_BANK_SIZE, RunConfig
+        from burdenshare.engine.draws import BLOCK_SIZE
+
+        if "config" in self.options:
+            return RunConfig.from_json(self.options["config"])
+        return RunConfig(draws=self.draws, seed=self.seed, bank_size=int(self.options.get("bank_size", DEFAULT_BANK_SIZE)),
+                         chunk_size=self.chunk_blocks * BLOCK_SIZE, backend=self.backend)  # type: ignore[arg-type]
+
     def to_json(self, *, with_toml: bool = True) -> dict[str, Any]:
         """The record as a JSON-ready dict."""
         out = {k: getattr(self, k) for k in RUN_FIELDS}
@@ -263,11 +277,22 @@ class ResultsStore:
     # ------------------------------------------------------------------ runs
 
     def new_run_id(self) -> str:
-        """A fresh 12-hex-digit run id not yet in the store."""
+        """A fresh 12-hex-digit run id not yet in the store (for records without a run identity)."""
         while True:
             rid = secrets.token_hex(6)
-            if not self.con.execute("SELECT 1 FROM runs WHERE run_id = ?", [rid]).fetchall():
+            if not self.has_run(rid):
                 return rid
+
+    def reusable(self, run_id: str, *, rows: bool) -> bool:
+        """Whether ``run_id`` is recorded complete (and with rows, when ``rows``): its inputs need no rerun."""
+        if not self.has_run(run_id):
+            return False
+        rec = self.run(run_id)
+        return rec.status == "complete" and not (rows and rec.summary_only)
+
+    def has_run(self, run_id: str) -> bool:
+        """Whether ``run_id`` is recorded (complete or not)."""
+        return bool(self.con.execute("SELECT 1 FROM runs WHERE run_id = ?", [run_id]).fetchall())
 
     def create_run(
         self,
@@ -537,16 +562,16 @@ class ResultsStore:
     def load_result(self, run_id: str, point: int = 0) -> Any:
         """One grid point of a run as a :class:`~burdenshare.engine.RunResult`, from its stored rows.
 
-        The plan and consent tables are rebuilt from the recorded scenario text, overrides, seed
-        and bank size (the engine's other options at their defaults, as the CLI runs them), so
-        ``load_result(id).summary()`` equals the recorded summary.
+        The plan and consent tables are rebuilt with :func:`burdenshare.engine.prepare` from the
+        recorded scenario text, overrides and run config (:meth:`RunRecord.config`; every model
+        assumption is in the scenario), so ``load_result(id).summary()`` equals the recorded summary.
 
         Raises
         ------
         StoreError
             No such run or point, a summary-only run, or rows missing (an unfinished run).
         """
-        from burdenshare.backends import point_setup
+        from burdenshare.engine.backends import point_setup
         from burdenshare.engine import RunResult
         from burdenshare.scenario import scenario_hash
 
@@ -558,34 +583,45 @@ class ResultsStore:
         if draw.size != rec.draws:
             raise StoreError(f"run {run_id} point {point} holds {draw.size} of {rec.draws} rows; finish it with "
                              f"`burdenshare sweep --resume {run_id}`", field="RUN_ID")
-        setup = point_setup(rec.scenario_toml, [*rec.overrides, *pts[point]["overrides"]], rec.seed,
-                            int(rec.options.get("bank_size", 4)), str(rec.options.get("source", rec.scenario)))
+        config = rec.config()
+        setup = point_setup(rec.scenario_toml, [*rec.overrides, *pts[point]["overrides"]], config,
+                            str(rec.options.get("source", rec.scenario)))
         return RunResult(scenario=str(setup.scenario.name), scenario_hash=scenario_hash(setup.scenario), seed=rec.seed,
                          draws=rec.draws, plan=setup.plan, bank=setup.bank, params=params, outcomes=outcomes,
-                         version=rec.version, _scenario_obj=setup.scenario)
+                         version=rec.version, config=config, _scenario_obj=setup.scenario)
 
     def record_result(self, result: Any, *, scenario_toml: str, overrides: Sequence[str] = (),
-                      summary_only: bool = False, chunk_blocks: int = 64, backend: str = "local") -> str:
+                      summary_only: bool = False) -> str:
         """Record a finished :class:`~burdenshare.engine.RunResult` as a ``run`` (one grid point).
 
-        Rows are written in units of ``chunk_blocks`` engine blocks, one transaction each; the
-        summary is stored and the run marked complete.
+        The run id is the result's run identity (:attr:`RunResult.run_id`); rows are written in
+        units of the config's chunks, one transaction each; the summary is stored and the run
+        marked complete.
 
         Returns
         -------
         str
             The run id.
+
+        Raises
+        ------
+        StoreError
+            The run is already recorded.
         """
         from burdenshare.engine import BLOCK_SIZE
 
-        per = chunk_blocks * BLOCK_SIZE
+        config = result.config
+        blocks = config.chunk_blocks(BLOCK_SIZE)
+        per = blocks * BLOCK_SIZE
         n_chunks = max(1, -(-result.draws // per))
-        rid = self.create_run(
+        rid = result.run_id
+        if self.has_run(rid):
+            raise StoreError(f"run {rid} is already recorded in {str(self.path)!r}", field="RUN_ID")
+        self.create_run(
             kind="run", scenario=result.scenario, scenario_toml=scenario_toml, overrides=overrides,
-            seed=result.seed, draws=result.draws, backend=backend, grid=[], chunk_blocks=chunk_blocks,
+            seed=result.seed, draws=result.draws, backend=config.backend, grid=[], chunk_blocks=blocks,
             n_chunks=n_chunks, points=[((), {}, result.scenario_hash)], summary_only=summary_only,
-            options={"bank_size": result.bank.size, "submit_threshold": result.plan.submit_threshold,
-                     "planning_horizon_years": result.plan.planning_horizon_years})
+            options={"bank_size": config.bank_size, "config": config.to_json()}, run_id=rid)
         idx = result.index
         for c in range(n_chunks):
             sl = slice(c * per, min((c + 1) * per, result.draws))
@@ -595,24 +631,28 @@ class ResultsStore:
         self.complete(rid)
         return rid
 
-    def record_simulation(self, scenario: Any, *, draws: int, seed: int, scenario_toml: str,
-                          overrides: Sequence[str] = (), summary_only: bool = False, keep_rows: bool | None = None,
-                          chunk_blocks: int = 64, **simulate_options: Any) -> tuple[str, Any]:
-        """Simulate ``scenario`` and record it as a ``run``, **streaming** its rows unit by unit.
+    def record_simulation(self, scenario: Any, config: Any, *, scenario_toml: str, overrides: Sequence[str] = (),
+                          summary_only: bool = False, keep_rows: bool | None = None) -> tuple[str, Any]:
+        """Simulate ``scenario`` under ``config`` and record it as a ``run``, **streaming** its rows.
 
-        The run is created first (status ``running``); :func:`burdenshare.engine.simulate` then
-        hands each chunk of ``chunk_blocks`` blocks to the store, which commits it as one unit
-        (rows and ``chunks_done``, one transaction) while the next chunk is computed; finally
-        the summary is stored and the run marked complete.  The rows, summary and unit layout
-        equal those of ``record_result(simulate(...))``; an interrupted run holds whole units and
-        can be finished with :func:`burdenshare.analysis.sweep.resume_sweep`.
+        The run id is the run identity (:func:`burdenshare.engine.config.run_identity`): the same
+        inputs give the same id.  If that run is already recorded and complete (with rows, unless
+        ``summary_only``), nothing is computed: the result is rebuilt from the store
+        (:meth:`load_result`; ``None`` for a summary-only record) and the id returned.  An
+        unfinished record of the same id (an interrupted process) is removed and run again.
+
+        Otherwise the run is created first (status ``running``);
+        :func:`burdenshare.engine.simulate` then hands each chunk to the store, which commits it as
+        one unit (rows and ``chunks_done``, one transaction) while the next chunk is computed;
+        finally the summary is stored and the run marked complete.  The rows, summary and unit
+        layout equal those of ``record_result(simulate(...))``.
 
         Parameters
         ----------
         scenario
             The validated scenario (base TOML + ``overrides``).
-        draws, seed
-            As for :func:`~burdenshare.engine.simulate`.
+        config
+            The :class:`~burdenshare.engine.config.RunConfig`.
         scenario_toml, overrides
             The base scenario's TOML text and the ``--set`` overrides, for the record.
         summary_only
@@ -621,46 +661,43 @@ class ResultsStore:
             Keep the parameter columns in the returned result (default: ``not summary_only``);
             ``False`` keeps only the outcome columns the summary needs, so a ``--summary-only``
             run never holds its rows.
-        chunk_blocks
-            Engine blocks per unit (default 64).
-        **simulate_options
-            ``bank_size``, ``submit_threshold``, ``planning_horizon_years``,
-            ``host_counter_move_days``.
 
         Returns
         -------
-        (str, RunResult)
-            The run id and the result.
+        (str, RunResult or None)
+            The run id and the result (``None`` when a summary-only record was reused).
 
         Raises
         ------
         SpecError, ScenarioError
             What :func:`~burdenshare.engine.simulate` raises (nothing stays recorded).
         """
-        from burdenshare.engine import BLOCK_SIZE, simulate
-        from burdenshare.engine.consent import DEFAULT_BANK_SIZE
+        from burdenshare.engine import BLOCK_SIZE, prepare, run_identity, simulate
         from burdenshare.scenario import scenario_hash
 
+        rid = run_identity(scenario, config)
+        if self.reusable(rid, rows=not summary_only):
+            return rid, (None if self.run(rid).summary_only else self.load_result(rid))
+        if self.has_run(rid):
+            self._drop_run(rid)
+        prepared = prepare(scenario, config)  # refused inputs leave no trace
         keep = (not summary_only) if keep_rows is None else bool(keep_rows)
-        per = int(chunk_blocks) * BLOCK_SIZE
-        n_chunks = max(1, -(-int(draws) // per))
-        options = {"bank_size": int(simulate_options.get("bank_size", DEFAULT_BANK_SIZE)),
-                   "submit_threshold": float(simulate_options.get("submit_threshold", 0.5)),
-                   "planning_horizon_years": int(simulate_options.get("planning_horizon_years", 6))}
-        rid = self.create_run(
-            kind="run", scenario=str(scenario.name), scenario_toml=scenario_toml, overrides=overrides, seed=seed,
-            draws=draws, backend="local", grid=[], chunk_blocks=chunk_blocks, n_chunks=n_chunks,
-            points=[((), {}, scenario_hash(scenario))], summary_only=summary_only, options=options)
+        blocks = config.chunk_blocks(BLOCK_SIZE)
+        n_chunks = max(1, -(-config.draws // (blocks * BLOCK_SIZE)))
+        self.create_run(
+            kind="run", scenario=str(scenario.name), scenario_toml=scenario_toml, overrides=overrides,
+            seed=config.seed, draws=config.draws, backend=config.backend, grid=[], chunk_blocks=blocks,
+            n_chunks=n_chunks, points=[((), {}, scenario_hash(scenario))], summary_only=summary_only,
+            options={"bank_size": config.bank_size, "config": config.to_json()}, run_id=rid)
         count = iter(range(n_chunks))
 
         def write(ch: Any) -> None:  # a summary-only run records the unit (chunks_done, columns), no rows
             self.write_unit(rid, 0, next(count), ch.index, ch.params, ch.outcomes, "local")
 
         try:
-            result = simulate(scenario, draws=draws, seed=seed, chunk_size=per, keep_rows=keep,
-                              on_chunk=write, **simulate_options)
+            result = simulate(scenario, config, prepared=prepared, keep_rows=keep, on_chunk=write)
         except BaseException:
-            if not self.chunks_done(rid):  # refused before any unit (bad draws, levers): leave no trace
+            if not self.chunks_done(rid):  # refused before any unit: leave no trace
                 self._drop_run(rid)
             raise
         self.set_summary(rid, 0, result.summary())

@@ -190,7 +190,7 @@ def utility_terms(
     scenario: Any,
     side: str,
     *,
-    planning_horizon_years: int = 6,
+    planning_horizon_years: int | None = None,
     lapse_rounds: int = 12,
     duration_weight_krw: float | None = None,
     escalator_growth: Mapping[str, float] | None = None,
@@ -203,6 +203,8 @@ def utility_terms(
         Unknown side, a horizon < 1 or negative lapse rounds.
     """
     s = _check_side(side)
+    if planning_horizon_years is None:  # the scenario's own (protocol.planning_horizon_years)
+        planning_horizon_years = int(scenario.protocol.planning_horizon_years)
     if planning_horizon_years < 1:
         raise SpecError("must be >= 1", field="planning_horizon_years")
     if lapse_rounds < 0:

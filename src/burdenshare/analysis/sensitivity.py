@@ -323,18 +323,22 @@ def scenario_model(scenario: Any, draws: int = 256, seed: int = 0) -> tuple[tupl
     SpecError
         Bad ``draws``; anything :func:`burdenshare.engine.plan.build_plan` rejects.
     """
-    from burdenshare.engine.consent import build_consent_bank, fit_seats, set_path
-    from burdenshare.engine.draws import BLOCK_SIZE, DrawLayout, Draws, draw_range
-    from burdenshare.engine.plan import build_plan, check_levers, level_two_params
+    import dataclasses
+
+    from burdenshare.engine.config import RunConfig
+    from burdenshare.engine.consent import fit_seats, set_path
+    from burdenshare.engine.draws import BLOCK_SIZE, Draws, draw_range
+    from burdenshare.engine.plan import level_two_params
+    from burdenshare.engine.prepare import prepare
     from burdenshare.engine.run import play_draws
     from burdenshare.scenario.schema import Scenario
 
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or not 1 <= draws <= 1_000_000:
         raise SpecError(f"got {draws!r}; allowed: an integer 1..1000000", field="draws")
     draws = int(draws)
-    plan0 = build_plan(scenario)
-    check_levers(scenario, plan0)
-    layout = DrawLayout.from_scenario(scenario, plan0.n_rounds)
+    config = RunConfig(draws=draws, seed=int(seed), bank_size=1)
+    prep0 = prepare(scenario, config)
+    layout = prep0.layout
     base = draw_range(layout, int(seed), 0, -(-draws // BLOCK_SIZE), draws)
     lvl2 = level_two_params(scenario)
     lvl2_paths = [scenario.uncertainty[i].param for i in lvl2]
@@ -361,14 +365,14 @@ def scenario_model(scenario: Any, draws: int = 256, seed: int = 0) -> tuple[tupl
         for r, k in enumerate(keys):
             groups.setdefault(k, []).append(r)
         for k, idx in groups.items():
-            sc = member(k) if lvl2 else scenario
-            plan = build_plan(sc) if lvl2 else plan0
-            bank = build_consent_bank(sc, plan, int(seed), 1)
+            # the member's plan and exact consent tables, played with the scenario's own draw layout
+            prep = dataclasses.replace(prepare(member(k), config), scenario=scenario, layout=layout) if lvl2 else prep0
+            plan = prep.plan
             pts = np.asarray(idx)
             m = pts.size
             d = Draws(np.tile(base.index, m), np.repeat(x[pts], draws, axis=0),
                       np.tile(base.uniforms, (m, 1)), np.tile(base.u_vote, (m, 1)))
-            _, o = play_draws(scenario, plan, bank, layout, d, params=False)  # the engine's per-chunk step
+            _, o = play_draws(prep, d, params=False)  # the engine's per-chunk step
             rat = o["ratified"] == 1
             inc = np.where(rat, 100.0 * (o["amount_krw"] / plan.current_agreement_krw - 1.0), 0.0)
             per = lambda v: v.reshape(m, draws).mean(axis=1)  # noqa: E731

@@ -15,7 +15,7 @@ Steps:
 3. record the run in the store (:mod:`burdenshare.store`) with the base scenario's TOML text,
    overrides, grid, seed, draws and chunking;
 4. split the work into units (point x chunk of whole engine blocks), run them on a backend
-   (:mod:`burdenshare.backends`: local or Dask) and commit each finished unit, rows and its
+   (:mod:`burdenshare.engine.backends`: local or Dask) and commit each finished unit, rows and its
    ``chunks_done`` record, in one transaction;
 5. read each point's complete outcome columns back from the store, in draw order, and summarise
    them with :meth:`burdenshare.engine.RunResult.summary`, so the summaries are bit-identical whatever the
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from burdenshare.backends import Unit, make_backend
+from burdenshare.engine.backends import Unit, make_backend
 from burdenshare.errors import BurdenshareError, ScenarioError, SpecError
 from burdenshare.store import ResultsStore, StoreError, open_store
 
@@ -151,7 +151,7 @@ def _jsonable(value: Any) -> Any:
 
 def _blocks_per_chunk(chunk_size: int | None) -> int:
     from burdenshare.engine import BLOCK_SIZE
-    from burdenshare.engine.run import DEFAULT_CHUNK_BLOCKS
+    from burdenshare.engine.config import DEFAULT_CHUNK_BLOCKS
 
     if chunk_size is None:
         return DEFAULT_CHUNK_BLOCKS
@@ -163,12 +163,12 @@ def _blocks_per_chunk(chunk_size: int | None) -> int:
 
 def _check_point(base_toml: str, overrides: Sequence[str], source: str, label: str) -> str:
     """Load and lever-check one point; return its scenario hash (errors name ``label``)."""
-    from burdenshare.engine.plan import build_plan, check_levers
+    from burdenshare.engine.prepare import check_run
     from burdenshare.scenario import loads_scenario, scenario_hash
 
     try:
         scenario = loads_scenario(base_toml, list(overrides), source=source)
-        check_levers(scenario, build_plan(scenario))
+        check_run(scenario)
     except BurdenshareError as exc:
         inner = f"{exc.field}: {exc.message}" if exc.field else exc.message
         raise type(exc)(inner, field=label) from None
@@ -206,7 +206,7 @@ def sweep(
     store
         An open store, or the path of one (default ``./burdenshare.duckdb``).
     backend, scheduler, workers
-        ``local`` or ``dask`` (:mod:`burdenshare.backends`).
+        ``local`` or ``dask`` (:mod:`burdenshare.engine.backends`).
     chunk_size
         Draws per unit, rounded up to whole engine blocks (default 64 blocks); never changes results.
     bank_size
@@ -238,20 +238,17 @@ def sweep(
     >>> [row["point"] for row in r.to_json()["rows"]]
     [{'levers.transparency': 0}, {'levers.transparency': 1}]
     """
-    from burdenshare.engine.consent import DEFAULT_BANK_SIZE
-    from burdenshare.engine.run import MAX_DRAWS
+    from burdenshare.engine import BLOCK_SIZE
+    from burdenshare.engine.config import DEFAULT_BANK_SIZE, RunConfig, run_identity
     from burdenshare.scenario import dump_scenario, load_scenario
 
-    if isinstance(draws, bool) or not isinstance(draws, int) or not 1 <= draws <= MAX_DRAWS:
-        raise SpecError(f"got {draws!r}; allowed: an integer in 1..{MAX_DRAWS}", field="--draws")
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
-        raise SpecError(f"got {seed!r}; allowed: an integer >= 0", field="--seed")
-    bank = DEFAULT_BANK_SIZE if bank_size is None else int(bank_size)
-    if not 1 <= bank <= 256:
-        raise SpecError(f"got {bank_size!r}; allowed: 1..256", field="bank_size")
     blocks = _blocks_per_chunk(chunk_size)
-    if backend not in ("local", "dask"):
-        raise SpecError(f"got {backend!r}; allowed: local, dask", field="--backend")
+    try:
+        config = RunConfig(draws=draws, seed=seed, bank_size=DEFAULT_BANK_SIZE if bank_size is None else bank_size,
+                           chunk_size=blocks * BLOCK_SIZE, backend=backend)  # type: ignore[arg-type]
+    except SpecError as exc:
+        raise SpecError(exc.message, field={"draws": "--draws", "seed": "--seed", "bank_size": "--bank-size",
+                                            "backend": "--backend"}.get(exc.field or "", exc.field)) from None
     if backend == "local" and (scheduler is not None or workers is not None):
         raise SpecError("--scheduler and --workers need --backend dask", field="--backend")
     axes = parse_grid(grid)
@@ -264,17 +261,22 @@ def sweep(
     points = grid_points(axes)
     hashes = [_check_point(base_toml, [*overrides, *ovr], source, "--grid " + " ".join(ovr) if ovr else "--set")
               for ovr, _ in points]
+    grid_texts = [(a.path, list(a.texts)) for a in axes]
+    rid = run_identity(base, config, kind="sweep", grid=grid_texts)
     own = not isinstance(store, ResultsStore)
     st = open_store(store) if own else store  # type: ignore[arg-type]
     try:
-        from burdenshare.engine import BLOCK_SIZE
-
-        n_chunks = -(-draws // (blocks * BLOCK_SIZE))
+        if st.has_run(rid):  # the same inputs: answer from the store, or finish the interrupted run
+            if on_start is not None:
+                on_start(rid)
+            return _execute(st, rid, backend=backend, scheduler=scheduler, workers=workers, progress=progress,
+                            check=True)
+        n_chunks = -(-config.draws // (blocks * BLOCK_SIZE))
         run_id = st.create_run(
-            kind="sweep", scenario=str(base.name), scenario_toml=base_toml, overrides=list(overrides), seed=seed,
-            draws=draws, backend=backend, grid=[[a.path, list(a.texts)] for a in axes], chunk_blocks=blocks,
+            kind="sweep", scenario=str(base.name), scenario_toml=base_toml, overrides=list(overrides), seed=config.seed,
+            draws=config.draws, backend=backend, grid=[[p, v] for p, v in grid_texts], chunk_blocks=blocks,
             n_chunks=n_chunks, points=[(ovr, vals, h) for (ovr, vals), h in zip(points, hashes)],
-            options={"bank_size": bank, "source": source})
+            options={"bank_size": config.bank_size, "source": source, "config": config.to_json()}, run_id=rid)
         if on_start is not None:
             on_start(run_id)
         return _execute(st, run_id, backend=backend, scheduler=scheduler, workers=workers, progress=progress)
@@ -334,9 +336,8 @@ def _execute(st: ResultsStore, run_id: str, *, backend: str, scheduler: str | No
         raise StoreError(f"run {run_id} was recorded by burdenshare {rec.version}; this is {__version__}, whose "
                          "draws may differ: rerun it", field="RUN_ID")
     source = str(rec.options.get("source", rec.scenario))
-    bank_size = int(rec.options.get("bank_size", 4))
-    setups = {p["point"]: (rec.scenario_toml, [*rec.overrides, *p["overrides"]], rec.seed, bank_size, source)
-              for p in pts}
+    config = rec.config()
+    setups = {p["point"]: (rec.scenario_toml, [*rec.overrides, *p["overrides"]], config, source) for p in pts}
     if check:
         for p in pts:
             h = _check_point(rec.scenario_toml, setups[p["point"]][1], source, f"point {p['point']}")
@@ -351,7 +352,7 @@ def _execute(st: ResultsStore, run_id: str, *, backend: str, scheduler: str | No
     total = len(pts) * rec.n_chunks
     count = len(done)
     with make_backend(backend, scheduler=scheduler, workers=workers) as be:
-        results, get_setup = be.run(setups, units, rec.draws)
+        results, get_setup = be.run(setups, units)
         for res in results:
             st.write_unit(run_id, res.unit.point, res.unit.chunk, res.draw, res.params, res.outcomes, res.worker)
             count += 1
@@ -366,7 +367,7 @@ def _execute(st: ResultsStore, run_id: str, *, backend: str, scheduler: str | No
                 raise StoreError(f"run {run_id} point {p['point']} has {draw.size} rows, expected {rec.draws}")
             result = RunResult(scenario=str(setup.scenario.name), scenario_hash=scenario_hash(setup.scenario),
                                seed=rec.seed, draws=rec.draws, plan=setup.plan, bank=setup.bank, params=params,
-                               outcomes=outcomes, version=rec.version, _scenario_obj=setup.scenario)
+                               outcomes=outcomes, version=rec.version, config=config, _scenario_obj=setup.scenario)
             summary = result.summary()
             st.set_summary(run_id, p["point"], summary)
             summaries.append(summary)

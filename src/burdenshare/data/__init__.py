@@ -60,6 +60,7 @@ from burdenshare.data.table import (
     Provenance,
     Source,
     Table,
+    fingerprint,
     load,
     source_registry,
 )
@@ -93,6 +94,7 @@ __all__ = [
     "exchange_rate_krw_per_usd",
     "exchange_rate_years",
     "fact",
+    "fingerprint",
     "germany_stationing_payments_eur",
     "japan_hns_jpy",
     "jpy_per_usd",

@@ -28,6 +28,7 @@ import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+import hashlib
 from importlib import resources
 from types import MappingProxyType
 from typing import Any, Union
@@ -45,6 +46,7 @@ __all__ = [
     "Provenance",
     "Source",
     "Table",
+    "fingerprint",
     "load",
     "parse_cell",
     "source_registry",
@@ -469,3 +471,17 @@ def load(name: str) -> Table:
     if name not in TABLE_NAMES:
         raise DataError(f"unknown table {name!r}; allowed: {', '.join(TABLE_NAMES)}", field="name")
     return _load_cached(name)
+
+
+@lru_cache(maxsize=1)
+def fingerprint() -> str:
+    """SHA-256 (hex) of the bundled data: every CSV of :data:`TABLE_NAMES` and the README, by name.
+
+    Part of the run identity (:func:`burdenshare.engine.config.run_identity`): a run made with
+    other data has another id.
+    """
+    h = hashlib.sha256()
+    for name in (*sorted(f"{t}.csv" for t in TABLE_NAMES), "README.md"):
+        data = resources.files("burdenshare.data").joinpath("files").joinpath(name).read_bytes()
+        h.update(name.encode("utf-8") + b"\0" + str(len(data)).encode("ascii") + b"\0" + data)
+    return h.hexdigest()

@@ -42,6 +42,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from burdenshare.engine.config import DEFAULT_BANK_SIZE
 from burdenshare.engine.draws import BANK_SPAWN_KEY, sample_distribution
 from burdenshare.engine.plan import Plan, level_two_params
 from burdenshare.engine.reference import ceil_index
@@ -49,8 +50,6 @@ from burdenshare.engine.reference import ceil_index
 __all__ = ["DEFAULT_BANK_SIZE", "ConsentBank", "bank_scenarios", "build_consent_bank", "demand_floor_krw", "fit_seats",
            "host_cap_krw", "set_path"]
 
-#: Level-II parameter sets in the bank unless the caller asks for more.
-DEFAULT_BANK_SIZE: int = 4
 
 _CACHE: dict[tuple[Any, ...], ConsentBank] = {}
 

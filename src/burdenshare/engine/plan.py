@@ -11,9 +11,8 @@ numbers and arrays (no scenario objects), built once from a validated scenario:
   ``inauguration`` event: a changed US administration is in office);
 * the **furlough**: worker-days in force before each round date, from ``levers.furlough_from``
   (``"none"``: zero) for the ``workers`` of the ``furlough`` event, until the host's
-  counter-move (it pays the workers directly after ``host_counter_move_days``; default 75 days,
-  computed from the data: ``context.csv`` furlough_start_date 2020-04-01 to
-  furlough_end_return_date 2020-06-15) or the horizon;
+  counter-move (it pays the workers directly ``counter_move_days`` after the furlough starts, a
+  parameter of the ``furlough`` event; absent: never) or the horizon;
 * the **amount grid** of ``agreement_space`` (offers are grid indices; the US rounds its demand up
   to the grid, the ROK its offer down), the allowed durations (``levers.allowed_durations``),
   each side's ``duration_preference``;
@@ -44,21 +43,19 @@ from burdenshare.engine.draws import DrawLayout, Draws
 from burdenshare.errors import ScenarioError, SpecError
 
 __all__ = [
-    "DEFAULT_COUNTER_MOVE_DAYS",
     "LEVEL_ONE_FIELDS",
     "PREF_CODES",
     "Plan",
     "build_plan",
     "draw_columns",
+    "counter_move_days",
     "justified_amount_krw",
+    "key_dates",
     "relative_times",
     "level_two_params",
     "round_dates",
 ]
 
-#: Days from the furlough's start to the host's counter-move (paying the workers directly):
-#: 2020-04-01 to 2020-06-15 (context.csv furlough_start_date, furlough_end_return_date).
-DEFAULT_COUNTER_MOVE_DAYS: int = 75
 #: Duration preference codes used by the kernels.
 PREF_CODES: dict[str, int] = {"short": 0, "long": 1, "none": 2}
 #: Per-draw strategy fields the kernels read (``strategies.<gov>.<field>``).
@@ -117,6 +114,7 @@ class Plan:
     renewal_window_rounds: int
     planning_horizon_years: int
     justified_amount_krw: float | None
+    key_dates: tuple[dt.date, ...] = ()
     executive_weight: float = 0.0
     tft_us: int = 0
     tft_rok: int = 0
@@ -218,33 +216,59 @@ def _check_uncertainty(scenario: Any) -> None:
             "opinion.*, legislature.*, cost_model.*", field=f"uncertainty.{i}.param")
 
 
-def build_plan(
-    scenario: Any,
-    *,
-    submit_threshold: float = 0.5,
-    host_counter_move_days: int | None = DEFAULT_COUNTER_MOVE_DAYS,
-    drawdown_value_krw: float | None = None,
-    planning_horizon_years: int = 6,
-    renewal_window_days: int = 365,
-) -> Plan:
+def key_dates(scenario: Any) -> tuple[dt.date, ...]:
+    """The dates of the summary's ``p_agreement_by``: ``outputs.key_dates``, or the timeline's.
+
+    Unset, they are derived from the scenario's timeline (DESIGN.md §6): the furlough
+    (``levers.furlough_from`` when a ``furlough`` event exists), the host election
+    (``levers.election_date`` when an ``election`` event exists), and the dates of the
+    ``us_election`` and ``inauguration`` events, sorted and without repeats.
+
+    Examples
+    --------
+    >>> from burdenshare.scenario import load_scenario
+    >>> [d.isoformat() for d in key_dates(load_scenario("sma-2020"))]
+    ['2020-04-01', '2020-04-15', '2020-11-03', '2021-01-20']
+    """
+    if scenario.outputs.key_dates is not None:
+        return tuple(scenario.outputs.key_dates)
+    kinds = {e.kind for e in scenario.events}
+    days: set[dt.date] = set()
+    lev = scenario.levers
+    if "furlough" in kinds and lev.furlough_from != "none":
+        days.add(lev.furlough_from)
+    if "election" in kinds:
+        days.add(lev.election_date)
+    days |= {e.date for e in scenario.events if e.kind in ("us_election", "inauguration") and e.date is not None}
+    return tuple(sorted(days))
+
+
+def counter_move_days(scenario: Any) -> int | None:
+    """Days after the furlough's start at which the host pays the workers itself (``None``: never).
+
+    The ``counter_move_days`` parameter of the scenario's ``furlough`` event (validated by the schema).
+    """
+    for e in scenario.events:
+        if e.kind == "furlough" and "counter_move_days" in e.parameters:
+            return int(e.parameters["counter_move_days"])
+    return None
+
+
+def build_plan(scenario: Any, *, drawdown_value_krw: float | None = None) -> Plan:
     """Build the :class:`Plan` of ``scenario``.
+
+    Every model assumption is a scenario field: the submission threshold
+    (``parties.host_executive.submit_threshold``; with ``submission = "immediate"`` it is 0), the
+    furlough counter-move (:func:`counter_move_days`), the planning horizon and renewal window
+    (``protocol.planning_horizon_years``, ``protocol.renewal_window_days``) and the key dates
+    (:func:`key_dates`).
 
     Parameters
     ----------
     scenario
         A validated :class:`~burdenshare.scenario.Scenario`.
-    submit_threshold
-        The host executive submits (and its negotiator accepts or offers) only texts whose consent
-        probability at that date is at least this (agenda control; ``submission = "strategic"``).
-        With ``submission = "immediate"`` it is 0.  An assumption.
-    host_counter_move_days
-        Days after the furlough's start at which the host pays the workers itself (``None``: never).
     drawdown_value_krw
         The host's value of the full troop presence (default the current annual amount).
-    planning_horizon_years
-        H of THEORY.md §16 for counting renewals and lapses.
-    renewal_window_days
-        A renewal lapses in a draw whose own talks needed longer than this from the first round.
 
     Returns
     -------
@@ -253,14 +277,12 @@ def build_plan(
     Raises
     ------
     SpecError, ScenarioError
-        Unsupported strategies or uncertain parameters, an ask outside the amount grid, bad options.
+        Unsupported strategies or uncertain parameters, an ask outside the amount grid.
     """
-    if not (0.0 <= float(submit_threshold) <= 1.0):
-        raise SpecError(f"got {submit_threshold!r}; allowed: [0, 1]", field="submit_threshold")
-    if host_counter_move_days is not None and host_counter_move_days < 0:
-        raise SpecError("must be >= 0 or None", field="host_counter_move_days")
-    if planning_horizon_years < 1:
-        raise SpecError("must be >= 1", field="planning_horizon_years")
+    submit_threshold = float(scenario.parties.host_executive.submit_threshold)
+    host_counter_move_days = counter_move_days(scenario)
+    planning_horizon_years = int(scenario.protocol.planning_horizon_years)
+    renewal_window_days = int(scenario.protocol.renewal_window_days)
     us, rok = scenario.parties.proposer.id, scenario.parties.host.id
     _strategy_kind(scenario, us)
     _strategy_kind(scenario, rok)
@@ -337,6 +359,7 @@ def build_plan(
         renewal_window_rounds=int(window),
         planning_horizon_years=int(planning_horizon_years),
         justified_amount_krw=justified_amount_krw(scenario) if tau > 0 else None,
+        key_dates=key_dates(scenario),
         executive_weight=float(scenario.parties.host_executive.opinion_weight),
         tft_us=1 if scenario.strategies[us].kind == "tit_for_tat" else 0,
         tft_rok=1 if scenario.strategies[rok].kind == "tit_for_tat" else 0,

@@ -39,22 +39,17 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from burdenshare.engine.consent import DEFAULT_BANK_SIZE, ConsentBank, build_consent_bank
+from burdenshare.engine.config import DEFAULT_CHUNK_BLOCKS, MAX_DRAWS, RunConfig, run_identity
+from burdenshare.engine.consent import ConsentBank
 from burdenshare.engine.draws import BLOCK_SIZE, DrawLayout, Draws, draw_range
 from burdenshare.engine.kernel import run_kernel
-from burdenshare.engine.plan import DEFAULT_COUNTER_MOVE_DAYS, Plan, build_plan, check_levers, draw_columns
+from burdenshare.engine.plan import Plan, draw_columns
+from burdenshare.engine.prepare import Prepared, prepare
 from burdenshare.engine.reference import FLOAT_OUTPUTS, INT_OUTPUTS
 from burdenshare.errors import SpecError
 
-__all__ = ["DEFAULT_CHUNK_BLOCKS", "KEY_DATES", "MAX_DRAWS", "OUTCOME_COLUMNS", "PARAM_COLUMNS", "Chunk", "ChunkFn",
+__all__ = ["DEFAULT_CHUNK_BLOCKS", "MAX_DRAWS", "OUTCOME_COLUMNS", "PARAM_COLUMNS", "Chunk", "ChunkFn",
            "RunResult", "play_draws", "run_chunk", "simulate", "summary_rows"]
-
-#: Blocks per chunk unless the caller sets ``chunk_size``.
-DEFAULT_CHUNK_BLOCKS: int = 64
-#: Dates of ``p_agreement_by`` (DESIGN.md §6 reports): furlough, election, US election, inauguration.
-KEY_DATES: tuple[str, ...] = ("2020-04-01", "2020-04-15", "2020-11-03", "2021-01-20")
-#: Largest number of draws one call accepts (the outcome columns are kept in memory).
-MAX_DRAWS: int = 10_000_000
 
 #: The per-draw kernel columns of :attr:`RunResult.params`, in order (won, NegMAS exponents,
 #: discount factors, audience costs, the President's values: float64; obstinate types, change of
@@ -135,22 +130,18 @@ def _fill(scenario: Any, plan: Plan, bank: ConsentBank, layout: DrawLayout, d: D
         put(params, f"param:{path}", bank.values[member, j])
 
 
-def play_draws(scenario: Any, plan: Plan, bank: ConsentBank, layout: DrawLayout, draws: Draws, *,
-               params: bool = True) -> tuple[dict[str, NDArray[Any]], dict[str, NDArray[Any]]]:
+def play_draws(prepared: Prepared, draws: Draws, *, params: bool = True
+               ) -> tuple[dict[str, NDArray[Any]], dict[str, NDArray[Any]]]:
     """Play given draws through the batch kernel: the engine's per-chunk step on any :class:`Draws`.
 
     Parameters
     ----------
-    scenario
-        The validated scenario whose ``[[uncertainty]]`` entries ``layout`` describes.
-    plan, bank
-        Its :class:`~burdenshare.engine.plan.Plan` and exact
-        :class:`~burdenshare.engine.consent.ConsentBank` (each draw uses member ``bank``).
-    layout
-        The :class:`~burdenshare.engine.draws.DrawLayout` of ``draws``.
+    prepared
+        The run's :class:`~burdenshare.engine.prepare.Prepared` setup (scenario, plan, consent
+        bank, draw layout; each draw uses its bank member ``bank``).
     draws
         The draws (from :func:`~burdenshare.engine.draws.draw_range`, or built by the caller,
-        e.g. the same vote-level uniforms at many parameter points).
+        e.g. the same vote-level uniforms at many parameter points), laid out as ``prepared.layout``.
     params
         Also return the parameter columns (``False``: outcomes only, cheaper).
 
@@ -162,55 +153,44 @@ def play_draws(scenario: Any, plan: Plan, bank: ConsentBank, layout: DrawLayout,
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> from burdenshare.engine.consent import build_consent_bank
-    >>> from burdenshare.engine.plan import build_plan
-    >>> sc = load_scenario("sma-2020")
-    >>> plan = build_plan(sc)
-    >>> bank = build_consent_bank(sc, plan, 0, 1)
-    >>> layout = DrawLayout.from_scenario(sc, plan.n_rounds)
-    >>> p, o = play_draws(sc, plan, bank, layout, draw_range(layout, 0, 0, 1, 10))
+    >>> from burdenshare.engine.config import RunConfig
+    >>> prep = prepare(load_scenario("sma-2020"), RunConfig(draws=10, seed=0, bank_size=1))
+    >>> p, o = play_draws(prep, draw_range(prep.layout, 0, 0, 1, 10))
     >>> o["agreed"].shape, list(p)[:3]
     ((10,), ['r_us', 'r_rok', 'open_us'])
     """
     n = len(draws)
     pcols: dict[str, NDArray[Any]] = {}
     ocols: dict[str, NDArray[Any]] = {}
-    _fill(scenario, plan, bank, layout, draws, (ocols, 0, n), (pcols, 0, n) if params else None)
+    _fill(prepared.scenario, prepared.plan, prepared.bank, prepared.layout, draws, (ocols, 0, n),
+          (pcols, 0, n) if params else None)
     return pcols, ocols
 
 
-def run_chunk(scenario: Any, plan: Plan, bank: ConsentBank, layout: DrawLayout, seed: int, start_block: int,
-              n_blocks: int, draws: int, *, params: bool = True) -> Chunk:
-    """Draw and play blocks ``start_block .. start_block + n_blocks - 1`` of a run (cut at ``draws``).
+def run_chunk(prepared: Prepared, start_block: int, n_blocks: int, *, params: bool = True) -> Chunk:
+    """Draw and play blocks ``start_block .. start_block + n_blocks - 1`` of a run (cut at its draws).
 
     Exactly what :func:`simulate` does for each of its chunks: a chunk's rows depend only on
-    (scenario, seed, blocks), so chunks computed anywhere, in any order, concatenate to
-    :func:`simulate`'s arrays.
+    (scenario, seed, bank size, blocks), so chunks computed anywhere, in any order, concatenate
+    to :func:`simulate`'s arrays.
 
     Parameters
     ----------
-    scenario, plan, bank, layout
-        As for :func:`play_draws` (the run's scenario, plan, consent bank and draw layout).
-    seed
-        The run's seed.
+    prepared
+        The run's :class:`~burdenshare.engine.prepare.Prepared` setup (its config gives the seed
+        and the total draws, where the last block is cut).
     start_block, n_blocks
         The chunk, in whole blocks of :data:`~burdenshare.engine.draws.BLOCK_SIZE` draws.
-    draws
-        Total draws of the run (the last block is cut there).
     params
         Also compute the parameter columns.
 
     Returns
     -------
     Chunk
-
-    Raises
-    ------
-    SpecError
-        A bad seed.
     """
-    d = draw_range(layout, seed, start_block, n_blocks, draws)
-    p, o = play_draws(scenario, plan, bank, layout, d, params=params)
+    cfg = prepared.config
+    d = draw_range(prepared.layout, cfg.seed, start_block, n_blocks, cfg.draws)
+    p, o = play_draws(prepared, d, params=params)
     return Chunk(np.ascontiguousarray(d.index, dtype=np.int64), p, o)
 
 
@@ -234,6 +214,9 @@ class RunResult:
     ----------
     scenario, scenario_hash, seed, draws
         What was run.
+    config
+        The run options (:class:`~burdenshare.engine.config.RunConfig`); with the scenario they
+        give :attr:`run_id`.
     plan
         The static inputs (calendar, grid).
     bank
@@ -256,8 +239,19 @@ class RunResult:
     params: dict[str, NDArray[Any]]
     outcomes: dict[str, NDArray[Any]]
     version: str = field(default="")
+    config: RunConfig | None = field(default=None)
     _scenario_obj: Any = field(default=None, repr=False, compare=False)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def run_id(self) -> str | None:
+        """The run identity (:func:`~burdenshare.engine.config.run_identity`), the id the store,
+        the CLI and the web API give these inputs (``None`` without the scenario and config)."""
+        if self._scenario_obj is None or self.config is None:
+            return None
+        if "run_id" not in self._cache:
+            self._cache["run_id"] = run_identity(self._scenario_obj, self.config)
+        return str(self._cache["run_id"])
 
     @property
     def index(self) -> NDArray[np.int64]:
@@ -317,12 +311,12 @@ class RunResult:
         dates = self.plan.round_dates
         sr = o["first_signed_round"]
         signed_last = o["signed_round"]
-        for key in KEY_DATES:
-            day = dt.date.fromisoformat(key)
+        for day in self.plan.key_dates:
             last_ok = sum(1 for d in dates if d <= day)  # rounds 0..last_ok-1 fall on or before day
-            by[key] = float(((sr >= 0) & (sr < last_ok)).mean()) if n else 0.0
+            by[day.isoformat()] = float(((sr >= 0) & (sr < last_ok)).mean()) if n else 0.0
         votes = self._predicted_votes(x, o["duration_years"][rat], signed_last[rat])
         return {
+            "run_id": self.run_id,
             "scenario": self.scenario,
             "scenario_hash": self.scenario_hash,
             "draws": n,
@@ -375,38 +369,26 @@ class RunResult:
 
 def simulate(
     scenario: Any,
-    draws: int = 10_000,
-    seed: int = 0,
-    chunk_size: int | None = None,
+    config: RunConfig | None = None,
     *,
-    bank_size: int = DEFAULT_BANK_SIZE,
-    submit_threshold: float = 0.5,
-    planning_horizon_years: int = 6,
-    host_counter_move_days: int | None = DEFAULT_COUNTER_MOVE_DAYS,
+    prepared: Prepared | None = None,
     keep_rows: bool = True,
     on_chunk: ChunkFn | None = None,
+    **options: Any,
 ) -> RunResult:
-    """Run the two-level model of ``scenario`` over ``draws`` Monte-Carlo draws.
+    """Run the two-level model of ``scenario`` under ``config``.
 
     Parameters
     ----------
     scenario
-        A validated :class:`~burdenshare.scenario.Scenario`.
-    draws
-        Number of draws (>= 1).
-    seed
-        Integer >= 0; one stream per block of :data:`~burdenshare.engine.draws.BLOCK_SIZE` draws.
-    chunk_size
-        Draws per chunk, rounded up to whole blocks (default 64 blocks); never changes results.
-    bank_size
-        Level-II parameter sets tabulated exactly (:mod:`burdenshare.engine.consent`).
-    submit_threshold
-        Consent probability the host executive needs before it submits (agenda control).
-    planning_horizon_years
-        H for counting renewals and lapses (THEORY.md §16).
-    host_counter_move_days
-        Days after the furlough's start at which the host pays the workers directly (default 75,
-        from the data; ``None``: never).
+        A validated :class:`~burdenshare.scenario.Scenario` (every model assumption is a field).
+    config
+        The run options (:class:`~burdenshare.engine.config.RunConfig`: draws, seed, bank size,
+        chunk size).  Instead of a config, its fields may be given as keywords
+        (``simulate(sc, draws=2048, seed=1)``), not both.
+    prepared
+        The setup of :func:`~burdenshare.engine.prepare.prepare` for this scenario and config,
+        when the caller has it already (default: built here).
     keep_rows
         Keep the parameter columns in the result (default).  ``False`` keeps only the outcome
         columns the summary reads (``RunResult.params`` is then empty): about 150 instead of 390
@@ -415,6 +397,8 @@ def simulate(
         Called with each finished :class:`Chunk` (parameters and outcomes), in draw order, e.g.
         to write rows to a store unit by unit; with ``keep_rows`` its arrays are views of the
         result's (do not modify them).
+    **options
+        :class:`~burdenshare.engine.config.RunConfig` fields when ``config`` is not given.
 
     Returns
     -------
@@ -423,40 +407,36 @@ def simulate(
     Raises
     ------
     SpecError
-        ``draws`` < 1 or too large, a bad seed or chunk size, unsupported strategies.
+        Bad run options, unsupported strategies.
     ScenarioError
         Lever values the engine cannot play (an ask outside the amount grid).
 
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> r = simulate(load_scenario("sma-2020"), draws=2048, seed=1)
+    >>> r = simulate(load_scenario("sma-2020"), RunConfig(draws=2048, seed=1))
     >>> s = r.summary()
-    >>> s["p_ratified"] <= s["p_agreement"]
-    True
+    >>> s["p_ratified"] <= s["p_agreement"], s["run_id"] == r.run_id
+    (True, True)
     """
     from burdenshare import __version__
     from burdenshare.scenario import scenario_hash
 
-    if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
-        raise SpecError(f"got {draws!r}; allowed: an integer >= 1", field="draws")
-    if draws > MAX_DRAWS:
-        raise SpecError(f"got {draws}; allowed: at most {MAX_DRAWS}", field="draws")
-    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
-        raise SpecError(f"got {seed!r}; allowed: an integer >= 0", field="seed")
-    if chunk_size is not None and (isinstance(chunk_size, bool) or chunk_size < 1):
-        raise SpecError(f"got {chunk_size!r}; allowed: an integer >= 1", field="chunk_size")
-    if isinstance(bank_size, bool) or bank_size < 1 or bank_size > 256:
-        raise SpecError(f"got {bank_size!r}; allowed: 1..256", field="bank_size")
-    draws = int(draws)
-    seed = int(seed)
-    plan = build_plan(scenario, submit_threshold=submit_threshold, planning_horizon_years=planning_horizon_years,
-                      host_counter_move_days=host_counter_move_days)
-    check_levers(scenario, plan)
-    bank = build_consent_bank(scenario, plan, seed, bank_size)
-    layout = DrawLayout.from_scenario(scenario, plan.n_rounds)
+    if config is None:
+        config = RunConfig(**options)
+    elif options:
+        raise SpecError(f"give run options in the config or as keywords, not both (got {sorted(options)})",
+                        field="config")
+    if not isinstance(config, RunConfig):
+        raise SpecError(f"got {type(config).__name__}; allowed: a RunConfig", field="config")
+    if prepared is None:
+        prepared = prepare(scenario, config)
+    elif prepared.scenario is not scenario or prepared.config.identity() != config.identity():
+        raise SpecError("the prepared setup belongs to another scenario or config", field="prepared")
+    draws, seed = config.draws, config.seed
+    plan, bank, layout = prepared.plan, prepared.bank, prepared.layout
     n_blocks = -(-draws // BLOCK_SIZE)
-    per_chunk = DEFAULT_CHUNK_BLOCKS if chunk_size is None else max(1, -(-int(chunk_size) // BLOCK_SIZE))
+    per_chunk = config.chunk_blocks(BLOCK_SIZE)
     # one array per column for the whole run, filled chunk by chunk (no lists, no concatenation)
     outcomes: dict[str, NDArray[Any]] = {}
     pcols: dict[str, NDArray[Any]] = {}
@@ -483,6 +463,7 @@ def simulate(
         params=pcols if keep_rows else {},
         outcomes=outcomes,
         version=__version__,
+        config=config,
         _scenario_obj=scenario,
     )
 

@@ -303,7 +303,7 @@ def report_from_store(run_id: str, out: str | Path, *, store: str | Path | None 
     The scenario is rebuilt from the stored TOML and overrides; the summary and per-draw rows are
     read back (grid point 0 for a sweep, whose points' summaries become the sweep heatmaps).  A
     run recorded with ``--summary-only`` has no rows: it is re-simulated from its recorded
-    scenario, seed, draws and options (identical draws), and the report says so.
+    scenario and run config (identical draws), and the report says so.
 
     Raises
     ------
@@ -321,7 +321,6 @@ def report_from_store(run_id: str, out: str | Path, *, store: str | Path | None 
         p0 = points[0] if points else {"overrides": [], "summary": None}
         rows = None if rec.summary_only else st.read_rows(run_id, 0)
     scenario = loads_scenario(rec.scenario_toml, [*rec.overrides, *p0["overrides"]], source=f"run {run_id}")
-    opts = rec.options or {}
     if rec.kind == "sweep" and "sweep" not in optional:
         optional["sweep"] = {"run_id": run_id, "rows": [{"point": p["values"], **(p["summary"] or {})}
                                                         for p in points]}
@@ -329,14 +328,11 @@ def report_from_store(run_id: str, out: str | Path, *, store: str | Path | None 
     if rows is None or p0["summary"] is None:
         from burdenshare.engine import simulate
 
-        res = simulate(scenario, draws=rec.draws, seed=rec.seed, bank_size=int(opts.get("bank_size", 4)),
-                       submit_threshold=float(opts.get("submit_threshold", 0.5)),
-                       planning_horizon_years=int(opts.get("planning_horizon_years", 6)))
+        res = simulate(scenario, rec.config())
         return report_from_result(res, out, scenario=scenario, png=png,
                                   source=where + "; rows re-simulated from its recorded scenario, seed and draws "
                                   "(recorded with --summary-only or unfinished)", **optional)
     _, _, params, outcomes = rows
-    plan = build_plan(scenario, submit_threshold=float(opts.get("submit_threshold", 0.5)),
-                      planning_horizon_years=int(opts.get("planning_horizon_years", 6)))
+    plan = build_plan(scenario)
     d = report_data(scenario, p0["summary"], outcomes, params, plan.round_dates, source=where, **optional)
     return write_report(d, out, png=png)

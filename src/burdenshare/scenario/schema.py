@@ -163,6 +163,10 @@ class HostExecutive(_Model):
     base_bloc: Id
     submission: Literal["immediate", "strategic"] = "strategic"
     opinion_weight: Share = 0.5
+    #: With ``submission = "strategic"`` the executive submits (and its negotiator offers or
+    #: accepts) only texts whose consent probability at the date is at least this (agenda control,
+    #: Tarar 2001).  A model assumption; ``burdenshare solve`` and ``run`` read the same value.
+    submit_threshold: Share = 0.5
 
 
 class Parties(_Model):
@@ -611,6 +615,10 @@ class Protocol(_Model):
     take_it_or_leave_it: bool = False
     after_rejection: Literal["continue", "end"] = "continue"
     overtime: Overtime = Field(default_factory=Overtime)
+    #: H of THEORY.md §16: the years over which renewals and lapses are counted.
+    planning_horizon_years: Annotated[int, Field(ge=1, le=100)] = 6
+    #: A renewal lapses in a draw whose own talks needed longer than this from the first round.
+    renewal_window_days: Annotated[int, Field(ge=1, le=3650)] = 365
 
 
 # --------------------------------------------------------------------------- events
@@ -799,6 +807,28 @@ def support(dist: Any) -> tuple[float, float] | None:
 # --------------------------------------------------------------------------- levers
 
 
+class Outputs(_Model):
+    """What the run summary reports beyond the fixed quantities.
+
+    ``key_dates``: the dates of ``p_agreement_by`` (DESIGN.md §6).  Unset, they are derived from
+    the scenario's timeline (:func:`burdenshare.engine.plan.key_dates`): the furlough
+    (``levers.furlough_from``), the host election (``levers.election_date``), and the dated
+    ``us_election`` and ``inauguration`` events, in date order.
+    """
+
+    key_dates: list[Date] | None = None
+
+    @field_validator("key_dates")
+    @classmethod
+    def _sorted(cls, value: list[_dt.date] | None) -> list[_dt.date] | None:
+        if value is not None:
+            if not value:
+                raise ValueError("must not be empty (leave it unset to derive the dates from the timeline)")
+            if any(b <= a for a, b in zip(value, value[1:])):
+                raise ValueError("key dates must be strictly increasing")
+        return value
+
+
 class Levers(_Model):
     """What a user moves (``--set levers.X=...``)."""
 
@@ -838,6 +868,7 @@ class Scenario(_Model):
     strategies: dict[Id, Strategy]
     uncertainty: list[Distribution] = Field(default_factory=list)
     levers: Levers
+    outputs: Outputs = Field(default_factory=Outputs)
 
     @model_validator(mode="after")
     def _cross_checks(self) -> Scenario:
@@ -865,6 +896,14 @@ class Scenario(_Model):
             for key, value in ev.parameters.items():
                 if isinstance(value, Date):
                     _check_date(f"events.{i}.parameters.{key}", value)
+            if ev.kind == "furlough" and "counter_move_days" in ev.parameters:
+                cm = ev.parameters["counter_move_days"]
+                if isinstance(cm, bool) or not isinstance(cm, int) or not 0 <= cm <= 3650:
+                    _fail(f"events.{i}.parameters.counter_move_days",
+                          f"got {cm!r}; allowed: an integer 0..3650 (days after the furlough starts at which the "
+                          "host pays the workers itself; leave it out for never)")
+        for i, d in enumerate(self.outputs.key_dates or []):
+            _check_date(f"outputs.key_dates.{i}", d)
         for i, period in enumerate(self.legislature.periods):
             _check_date(f"legislature.periods.{i}.from", period.from_)
         for gov, strategy in self.strategies.items():

@@ -8,7 +8,8 @@ backends give bit-identical rows.  A backend yields finished units *in order of 
 the caller (:mod:`burdenshare.analysis.sweep`) commits each one to the store in its own
 transaction.
 
-:func:`point_setup` builds a grid point's static inputs (plan, exact consent tables) once;
+:func:`point_setup` builds a grid point's static inputs once, with the engine's one setup seam
+:func:`burdenshare.engine.prepare` (plan, exact consent tables, draw layout);
 :func:`unit_arrays` computes one unit from it with the engine's public per-chunk step
 :func:`burdenshare.engine.run.run_chunk`, the very function :func:`burdenshare.engine.simulate`
 runs for its chunks (a test checks that the units, concatenated, equal ``simulate``'s arrays).
@@ -27,34 +28,15 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from burdenshare.engine.config import RunConfig
+from burdenshare.engine.prepare import Prepared, prepare
+from burdenshare.engine.run import run_chunk
 from burdenshare.errors import SpecError
 
-__all__ = ["Backend", "DaskBackend", "LocalBackend", "PointSetup", "Unit", "UnitResult", "make_backend",
+__all__ = ["Backend", "DaskBackend", "LocalBackend", "SetupArgs", "Unit", "UnitResult", "make_backend",
            "point_setup", "unit_arrays"]
 
 BackendName = Literal["local", "dask"]
-
-
-@dataclass(frozen=True)
-class PointSetup:
-    """The static inputs of one grid point.
-
-    Attributes
-    ----------
-    scenario
-        The validated scenario (base text + overrides + grid overrides).
-    plan, bank, layout
-        :class:`~burdenshare.engine.plan.Plan`, the exact
-        :class:`~burdenshare.engine.consent.ConsentBank` and the draw layout.
-    seed
-        The run's seed.
-    """
-
-    scenario: Any
-    plan: Any
-    bank: Any
-    layout: Any
-    seed: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,30 +60,27 @@ class UnitResult:
     worker: str
 
 
-def point_setup(scenario_toml: str, overrides: Sequence[str], seed: int, bank_size: int, source: str) -> PointSetup:
-    """Load one grid point's scenario from text + overrides and build its plan and consent tables.
+#: The arguments of :func:`point_setup` for one grid point: base TOML, overrides, run config, source.
+SetupArgs = tuple[str, Sequence[str], RunConfig, str]
+
+
+def point_setup(scenario_toml: str, overrides: Sequence[str], config: RunConfig, source: str) -> Prepared:
+    """Load one grid point's scenario from text + overrides and :func:`~burdenshare.engine.prepare` it.
 
     Raises
     ------
     ScenarioError
         The overrides do not give a valid scenario, or levers the engine cannot play.
     """
-    from burdenshare.engine.consent import build_consent_bank
-    from burdenshare.engine.draws import DrawLayout
-    from burdenshare.engine.plan import build_plan, check_levers
     from burdenshare.scenario import loads_scenario
 
     scenario = loads_scenario(scenario_toml, list(overrides), source=source)
-    plan = build_plan(scenario)
-    check_levers(scenario, plan)
-    bank = build_consent_bank(scenario, plan, int(seed), int(bank_size))
-    layout = DrawLayout.from_scenario(scenario, plan.n_rounds)
-    return PointSetup(scenario, plan, bank, layout, int(seed))
+    return prepare(scenario, config)
 
 
-def unit_arrays(setup: PointSetup, start_block: int, n_blocks: int, draws: int
+def unit_arrays(setup: Prepared, start_block: int, n_blocks: int
                 ) -> tuple[NDArray[np.int64], dict[str, NDArray[Any]], dict[str, NDArray[Any]]]:
-    """Draw and play blocks ``start_block .. start_block + n_blocks - 1`` (cut at ``draws``).
+    """Draw and play blocks ``start_block .. start_block + n_blocks - 1`` (cut at the run's draws).
 
     A thin wrapper of the engine's own per-chunk step, :func:`burdenshare.engine.run.run_chunk`.
 
@@ -110,9 +89,7 @@ def unit_arrays(setup: PointSetup, start_block: int, n_blocks: int, draws: int
     draw, params, outcomes
         Global draw indices and the columns of :class:`~burdenshare.engine.RunResult` for them.
     """
-    from burdenshare.engine.run import run_chunk
-
-    ch = run_chunk(setup.scenario, setup.plan, setup.bank, setup.layout, setup.seed, start_block, n_blocks, draws)
+    ch = run_chunk(setup, start_block, n_blocks)
     return ch.index, ch.params, ch.outcomes
 
 
@@ -131,12 +108,11 @@ class Backend(abc.ABC):
         """Release resources (a cluster)."""
 
     @abc.abstractmethod
-    def run(self, setups: dict[int, tuple[str, Sequence[str], int, int, str]], units: Sequence[Unit],
-            draws: int) -> tuple[Iterator[UnitResult], Any]:
+    def run(self, setups: dict[int, SetupArgs], units: Sequence[Unit]) -> tuple[Iterator[UnitResult], Any]:
         """Start ``units``; return an iterator over finished units and a getter of point setups.
 
         ``setups[p]`` are the :func:`point_setup` arguments of point ``p``.  The getter,
-        called with a point, returns its :class:`PointSetup` (for summaries).
+        called with a point, returns its :class:`~burdenshare.engine.prepare.Prepared` setup (for summaries).
         """
 
 
@@ -145,12 +121,11 @@ class LocalBackend(Backend):
 
     name = "local"
 
-    def run(self, setups: dict[int, tuple[str, Sequence[str], int, int, str]], units: Sequence[Unit],
-            draws: int) -> tuple[Iterator[UnitResult], Any]:
+    def run(self, setups: dict[int, SetupArgs], units: Sequence[Unit]) -> tuple[Iterator[UnitResult], Any]:
         """See :meth:`Backend.run`."""
-        cache: dict[int, PointSetup] = {}
+        cache: dict[int, Prepared] = {}
 
-        def get(p: int) -> PointSetup:
+        def get(p: int) -> Prepared:
             if p not in cache:
                 cache.clear()  # one point's tables at a time
                 cache[p] = point_setup(*setups[p])
@@ -158,16 +133,16 @@ class LocalBackend(Backend):
 
         def it() -> Iterator[UnitResult]:
             for u in units:
-                d, pa, oc = unit_arrays(get(u.point), u.start_block, u.n_blocks, draws)
+                d, pa, oc = unit_arrays(get(u.point), u.start_block, u.n_blocks)
                 yield UnitResult(u, d, pa, oc, "local")
 
         return it(), get
 
 
-def _dask_unit(setup: PointSetup, unit: Unit, draws: int) -> UnitResult:
+def _dask_unit(setup: Prepared, unit: Unit) -> UnitResult:
     from distributed import get_worker
 
-    d, pa, oc = unit_arrays(setup, unit.start_block, unit.n_blocks, draws)
+    d, pa, oc = unit_arrays(setup, unit.start_block, unit.n_blocks)
     try:
         who = str(get_worker().address)
     except ValueError:  # pragma: no cover - run outside a worker
@@ -220,8 +195,7 @@ class DaskBackend(Backend):
         if self._cluster is not None:
             self._cluster.close()
 
-    def run(self, setups: dict[int, tuple[str, Sequence[str], int, int, str]], units: Sequence[Unit],
-            draws: int) -> tuple[Iterator[UnitResult], Any]:
+    def run(self, setups: dict[int, SetupArgs], units: Sequence[Unit]) -> tuple[Iterator[UnitResult], Any]:
         """See :meth:`Backend.run`: one setup task per point, one task per unit depending on it."""
         from distributed import as_completed
 
@@ -236,7 +210,7 @@ class DaskBackend(Backend):
                 futs[p] = client.submit(point_setup, *setups[p], pure=False, key=f"burdenshare-setup-{p}-{tag}")
             return futs[p]
 
-        tasks = [client.submit(_dask_unit, setup_future(u.point), u, draws, pure=False) for u in units]
+        tasks = [client.submit(_dask_unit, setup_future(u.point), u, pure=False) for u in units]
 
         def it() -> Iterator[UnitResult]:
             for fut in as_completed(tasks):
@@ -244,7 +218,7 @@ class DaskBackend(Backend):
                 fut.release()
                 yield res
 
-        def get(p: int) -> PointSetup:
+        def get(p: int) -> Prepared:
             return setup_future(p).result()
 
         return it(), get
