@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import math
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,8 @@ import burdenshare.data as data
 from burdenshare.data import Marked, load
 from burdenshare.errors import DataError, SpecError
 
-SHARED = Path("/work/shared/data")
+#: sha256sum of the shared reference data the packaged files were copied from (tests/data/README.md).
+SHARED_DIGESTS = Path(__file__).parent / "data" / "shared_data.sha256"
 PACKAGED = Path(data.__file__).parent / "files"
 
 
@@ -33,13 +35,22 @@ def test_every_table_loads_with_the_csv_row_count(name: str) -> None:
     assert table.provenance.role
 
 
+def _shared_digests() -> dict[str, str]:
+    pairs = (line.split() for line in SHARED_DIGESTS.read_text(encoding="utf-8").splitlines() if line.strip())
+    return {name: digest for digest, name in pairs}
+
+
+def test_shared_digests_list_every_packaged_file() -> None:
+    expected = {f"{n}.csv" for n in data.TABLE_NAMES} | {"README.md"}
+    assert set(_shared_digests()) == expected
+    assert {p.name for p in PACKAGED.iterdir() if p.suffix in (".csv", ".md")} == expected
+
+
 @pytest.mark.parametrize("name", [*data.TABLE_NAMES, "README"])
 def test_packaged_files_are_verbatim_copies_of_the_shared_data(name: str) -> None:
-    suffix = ".md" if name == "README" else ".csv"
-    shared = SHARED / f"{name}{suffix}"
-    if not shared.exists():
-        pytest.skip("shared data folder not available")
-    assert (PACKAGED / f"{name}{suffix}").read_bytes() == shared.read_bytes()
+    filename = f"{name}.md" if name == "README" else f"{name}.csv"
+    digest = hashlib.sha256((PACKAGED / filename).read_bytes()).hexdigest()
+    assert digest == _shared_digests()[filename]
 
 
 def test_unknown_table_name_lists_allowed_names() -> None:
