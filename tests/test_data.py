@@ -144,10 +144,10 @@ def test_provenance_source_lookup_of_uncited_id_fails() -> None:
 
 
 def test_exchange_rate_recorded_values() -> None:
-    assert data.exchange_rate(2019) == 1166.11
+    assert data.exchange_rate_krw_per_usd(2019) == 1166.11
     assert data.exchange_rate_krw_per_usd(2018) == 1100.59
-    assert data.exchange_rate(2020) == 1180.20
-    assert data.exchange_rate(2016) == 1160.4  # macro_series
+    assert data.exchange_rate_krw_per_usd(2020) == 1180.20
+    assert data.exchange_rate_krw_per_usd(2016) == 1160.4  # macro_series
 
 
 def test_exchange_rate_entries_expose_source_and_choice() -> None:
@@ -160,7 +160,7 @@ def test_exchange_rate_entries_expose_source_and_choice() -> None:
 @pytest.mark.parametrize("year", [2009, 2017, 2021])
 def test_exchange_rate_outside_data_names_year_and_available_years(year: int) -> None:
     with pytest.raises(DataError) as err:
-        data.exchange_rate(year)
+        data.exchange_rate_krw_per_usd(year)
     msg = str(err.value)
     assert err.value.field == "year"
     assert str(year) in msg and "2010-2016, 2018-2020" in msg
@@ -169,7 +169,7 @@ def test_exchange_rate_outside_data_names_year_and_available_years(year: int) ->
 
 def test_2017_rate_error_carries_the_not_found_note() -> None:
     with pytest.raises(DataError, match="1,070.5"):
-        data.exchange_rate(2017)
+        data.exchange_rate_krw_per_usd(2017)
 
 
 def test_macro_values_and_not_found_policy() -> None:
