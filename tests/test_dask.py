@@ -6,19 +6,16 @@ import json
 
 import numpy as np
 import pytest
+from distributed import Client, LocalCluster
 
-pytest.importorskip("distributed")
-
-from burdenshare.analysis.sweep import resume_sweep, sweep  # noqa: E402
-from burdenshare.store import open_store  # noqa: E402
+from burdenshare.analysis.sweep import resume_sweep, sweep
+from burdenshare.store import open_store
 
 SMALL = ["protocol.n_steps=3", "levers.allowed_durations=[1]"]
 GRID = ["levers.transparency=0,1"]
 
 
 def test_dask_rows_equal_local_rows(tmp_path):
-    from distributed import Client, LocalCluster
-
     local = sweep("sma-2020", GRID, draws=5000, seed=11, overrides=SMALL, store=tmp_path / "local.duckdb")
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:

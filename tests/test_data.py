@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import math
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,8 @@ import burdenshare.data as data
 from burdenshare.data import Marked, load
 from burdenshare.errors import DataError, SpecError
 
-SHARED = Path("/work/shared/data")
+#: sha256sum of the shared reference data the packaged files were copied from (tests/data/README.md).
+SHARED_DIGESTS = Path(__file__).parent / "data" / "shared_data.sha256"
 PACKAGED = Path(data.__file__).parent / "files"
 
 
@@ -33,13 +35,22 @@ def test_every_table_loads_with_the_csv_row_count(name: str) -> None:
     assert table.provenance.role
 
 
+def _shared_digests() -> dict[str, str]:
+    pairs = (line.split() for line in SHARED_DIGESTS.read_text(encoding="utf-8").splitlines() if line.strip())
+    return {name: digest for digest, name in pairs}
+
+
+def test_shared_digests_list_every_packaged_file() -> None:
+    expected = {f"{n}.csv" for n in data.TABLE_NAMES} | {"README.md"}
+    assert set(_shared_digests()) == expected
+    assert {p.name for p in PACKAGED.iterdir() if p.suffix in (".csv", ".md")} == expected
+
+
 @pytest.mark.parametrize("name", [*data.TABLE_NAMES, "README"])
 def test_packaged_files_are_verbatim_copies_of_the_shared_data(name: str) -> None:
-    suffix = ".md" if name == "README" else ".csv"
-    shared = SHARED / f"{name}{suffix}"
-    if not shared.exists():
-        pytest.skip("shared data folder not available")
-    assert (PACKAGED / f"{name}{suffix}").read_bytes() == shared.read_bytes()
+    filename = f"{name}.md" if name == "README" else f"{name}.csv"
+    digest = hashlib.sha256((PACKAGED / filename).read_bytes()).hexdigest()
+    assert digest == _shared_digests()[filename]
 
 
 def test_unknown_table_name_lists_allowed_names() -> None:
@@ -133,10 +144,10 @@ def test_provenance_source_lookup_of_uncited_id_fails() -> None:
 
 
 def test_exchange_rate_recorded_values() -> None:
-    assert data.exchange_rate(2019) == 1166.11
+    assert data.exchange_rate_krw_per_usd(2019) == 1166.11
     assert data.exchange_rate_krw_per_usd(2018) == 1100.59
-    assert data.exchange_rate(2020) == 1180.20
-    assert data.exchange_rate(2016) == 1160.4  # macro_series
+    assert data.exchange_rate_krw_per_usd(2020) == 1180.20
+    assert data.exchange_rate_krw_per_usd(2016) == 1160.4  # macro_series
 
 
 def test_exchange_rate_entries_expose_source_and_choice() -> None:
@@ -149,7 +160,7 @@ def test_exchange_rate_entries_expose_source_and_choice() -> None:
 @pytest.mark.parametrize("year", [2009, 2017, 2021])
 def test_exchange_rate_outside_data_names_year_and_available_years(year: int) -> None:
     with pytest.raises(DataError) as err:
-        data.exchange_rate(year)
+        data.exchange_rate_krw_per_usd(year)
     msg = str(err.value)
     assert err.value.field == "year"
     assert str(year) in msg and "2010-2016, 2018-2020" in msg
@@ -158,7 +169,7 @@ def test_exchange_rate_outside_data_names_year_and_available_years(year: int) ->
 
 def test_2017_rate_error_carries_the_not_found_note() -> None:
     with pytest.raises(DataError, match="1,070.5"):
-        data.exchange_rate(2017)
+        data.exchange_rate_krw_per_usd(2017)
 
 
 def test_macro_values_and_not_found_policy() -> None:

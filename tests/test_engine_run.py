@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from burdenshare.engine import BLOCK_SIZE, simulate
-from burdenshare.engine.consent import _fit_seats, _set_path, fit_seats, set_path
+from burdenshare.engine.consent import fit_seats, set_path
 from burdenshare.engine.run import OUTCOME_COLUMNS, PARAM_COLUMNS, Chunk, play_draws, run_chunk
 from burdenshare.scenario import dump_scenario, load_scenario
 from burdenshare.store import open_store
@@ -155,7 +155,6 @@ def test_record_simulation_refused_leaves_no_run(tmp_path, scenario):
 
 
 def test_public_scenario_helpers():
-    assert _set_path is set_path and _fit_seats is fit_seats
     data = {"legislature": {"total_seats": 6, "periods": [{"seats": {"a": 3, "b": 1, "unattributed": 2}}]}}
     set_path(data, "legislature.periods.0.seats.b", 4)  # 3 too many: 2 from unattributed, then 1 from the largest
     fit_seats(data, ["legislature.periods.0.seats.b"])

@@ -1,4 +1,4 @@
-"""explain() on the bundled ``sma-2020`` scenario (skipped until the scenario package provides it)."""
+"""explain() on the bundled ``sma-2020`` scenario: totals equal the ask at the data's rates, over one and three years."""
 
 from __future__ import annotations
 
@@ -8,8 +8,9 @@ import pytest
 
 from burdenshare import data
 from burdenshare.costs import Escalator, payment_schedule
-from burdenshare.errors import BurdenshareError, DataError
+from burdenshare.errors import DataError
 from burdenshare.explain import explain
+from burdenshare.scenario import load_scenario
 
 
 def half_up(x: float) -> int:
@@ -19,14 +20,7 @@ def half_up(x: float) -> int:
 
 @pytest.fixture(scope="module")
 def scenario():  # type: ignore[no-untyped-def]
-    try:
-        from burdenshare.scenario import load_scenario
-    except ImportError:
-        pytest.skip("burdenshare.scenario.load_scenario not available yet")
-    try:
-        return load_scenario("sma-2020")
-    except (BurdenshareError, FileNotFoundError) as exc:
-        pytest.skip(f"bundled scenario sma-2020 not available yet: {exc}")
+    return load_scenario("sma-2020")
 
 
 def _rate(scenario, year: int) -> float:  # type: ignore[no-untyped-def]
@@ -52,12 +46,8 @@ def test_first_year_statement_matches_ask_and_data_rate(scenario) -> None:  # ty
 def test_multi_year_total_equals_ask_times_escalated_years(scenario) -> None:  # type: ignore[no-untyped-def]
     cm = scenario.cost_model
     years = 3
-    try:
-        s = explain(scenario, years=years)
-    except DataError as exc:
-        # allowed only when the scenario lacks an assumed rate or index for a later year
-        assert exc.field in ("cost_model.exchange_rates_krw_per_usd", "cost_model.escalator.kind")
-        pytest.skip(f"scenario cannot be explained over {years} years: {exc}")
+    s = explain(scenario, years=years)
+    assert s.years == tuple(range(cm.base_year, cm.base_year + years))
     esc = Escalator(cm.escalator.kind, cm.escalator.rate_pct, cm.escalator.cap_pct)
     if esc.needs_index:
         index = {y: (data.cpi_inflation_pct(y) if esc.kind == "cpi" else data.defense_budget_growth_pct(y)) for y in s.years[1:]}

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from burdenshare import data
 from burdenshare.errors import ScenarioError
 from burdenshare.scenario import (
     SCHEMA_VERSION,
@@ -116,7 +117,6 @@ def test_sma_2020_key_facts():
 
 
 def test_sma_2020_numbers_match_the_bundled_data():
-    data = pytest.importorskip("burdenshare.data")
     s = sma()
     assert s.cost_model.current_agreement_krw == pytest.approx(data.sma_contribution_krw(2019))
     assert s.levers.us_ask_usd == pytest.approx(data.fact("us_initial_ask_2020").value * 1e6)
@@ -136,7 +136,6 @@ def test_sma_2020_numbers_match_the_bundled_data():
 
 
 def test_date_range_covers_the_data():
-    data = pytest.importorskip("burdenshare.data")
     assert DATE_MIN == date(1991, 1, 1)
     assert min(data.seat_snapshot_dates()) >= DATE_MIN
     assert max(data.seat_snapshot_dates()) <= DATE_MAX
@@ -467,7 +466,6 @@ def test_key_lines_tracks_arrays_of_tables():
 
 
 def test_seats_from_data_checks_the_data_range():
-    pytest.importorskip("burdenshare.data")
     raw = tomllib.loads(SMA_TEXT)
     period = raw["legislature"]["periods"][1]
     del period["seats"]

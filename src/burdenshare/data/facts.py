@@ -35,7 +35,6 @@ __all__ = [
     "macro",
     "macro_entry",
     "macro_keys",
-    "exchange_rate",
     "exchange_rate_krw_per_usd",
     "exchange_rate_entries",
     "exchange_rate_years",
@@ -370,10 +369,6 @@ def exchange_rate_krw_per_usd(year: int) -> float:
             field="year",
         )
     return entries[0].krw_per_usd
-
-
-#: Alias of :func:`exchange_rate_krw_per_usd` (the name used in the design notes).
-exchange_rate = exchange_rate_krw_per_usd
 
 
 def jpy_per_usd(year: int) -> float:

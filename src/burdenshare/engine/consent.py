@@ -160,11 +160,6 @@ def fit_seats(data: Any, paths: Sequence[str]) -> None:
             excess -= take
 
 
-#: Former private names (kept for callers outside the package).
-_set_path = set_path
-_fit_seats = fit_seats
-
-
 def bank_scenarios(scenario: Any, seed: int, size: int) -> tuple[tuple[str, ...], NDArray[np.float64], list[Any]]:
     """Draw the bank: ``(paths, values (K, P), scenarios)``; integer fields (seats) are rounded."""
     from burdenshare.scenario.schema import Scenario

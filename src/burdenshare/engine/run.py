@@ -58,7 +58,6 @@ PARAM_COLUMNS: tuple[str, ...] = (
     "r_us", "r_rok", "open_us", "open_rok", "e_us", "e_rok", "delta_us", "delta_rok", "aud_us", "aud_rok",
     "r_pres", "r_pres_after", "obst_us", "obst_rok", "change", "bank",
 )
-_PARAM_COLUMNS = PARAM_COLUMNS  # former private name
 #: The per-draw outcome columns of :attr:`RunResult.outcomes`, in order (int64, then float64).
 OUTCOME_COLUMNS: tuple[str, ...] = (*INT_OUTPUTS, *FLOAT_OUTPUTS)
 
