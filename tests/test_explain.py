@@ -1,4 +1,4 @@
-"""Tests of the transparency statement (burdenshare.explain) on a stand-in scenario."""
+"""Tests of the transparency statement (burdenshare.costs.statement) on a stand-in scenario."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from burdenshare.errors import DataError, SpecError
-from burdenshare.explain import explain, split_largest_remainder
+from burdenshare.costs.statement import explain, split_largest_remainder
 
 ITEM_KEYS = {"category", "year", "amount_krw", "amount_usd", "source", "assumption"}
 

@@ -9,7 +9,7 @@ import pytest
 from burdenshare import data
 from burdenshare.costs import Escalator, payment_schedule
 from burdenshare.errors import DataError
-from burdenshare.explain import explain
+from burdenshare.costs.statement import explain
 from burdenshare.scenario import load_scenario
 
 

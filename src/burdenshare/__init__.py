@@ -49,7 +49,7 @@ _FACADE: dict[str, tuple[str, str]] = {
     "run_identity": ("burdenshare.engine.config", "run_identity"),
     "solve": ("burdenshare.equilibrium", "solve_scenario"),
     "win_set": ("burdenshare.legislature", "win_set"),
-    "explain": ("burdenshare.explain", "explain"),
+    "explain": ("burdenshare.costs.statement", "explain"),
     "compare": ("burdenshare.report.compare", "compare"),
 }
 
@@ -60,7 +60,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from burdenshare.engine.prepare import prepare
     from burdenshare.engine.run import RunResult, simulate
     from burdenshare.equilibrium import solve_scenario as solve
-    from burdenshare.explain import explain
+    from burdenshare.costs.statement import explain
     from burdenshare.legislature import win_set
     from burdenshare.report.compare import compare
     from burdenshare.scenario import load_scenario

@@ -159,7 +159,7 @@ def explain_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """The transparency statement: the ask by category (and year), both currencies, with sources."""
-    from burdenshare.explain import explain
+    from burdenshare.costs.statement import explain
     from burdenshare.scenario import load_scenario
 
     currency = currency.upper()

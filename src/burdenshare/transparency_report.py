@@ -5,7 +5,7 @@ probability with no itemized statement (``levers.transparency = 0``) and with a 
 (``= 1``), through the real pipeline:
 
 1. the **justified amount** s of the ask (:func:`justified_amount_krw`): the statement's
-   first-year items (:func:`burdenshare.explain.explain`) counted at
+   first-year items (:func:`burdenshare.costs.statement.explain`) counted at
    ``opinion.transparency.justified_share_covered`` (covered categories) and
    ``justified_share_sought`` (sought ones: out-of-area rotations, strategic assets), i.e. the
    host's share of the itemized costs under the scenario's cost-sharing principle;
@@ -83,7 +83,7 @@ def justified_amount_krw(scenario: Scenario, ask_usd: float | None = None) -> fl
     >>> round(justified_amount_krw(load_scenario("sma-2020")) / 1e9)
     3246
     """
-    from burdenshare.explain import explain
+    from burdenshare.costs.statement import explain
 
     t = scenario.opinion.transparency
     statement = explain(scenario, ask_usd=ask_usd)

@@ -95,7 +95,7 @@ class Fact:
 
     @property
     def citation(self) -> str:
-        """``context.csv:<key> (<source ids>)``, the form used by :mod:`burdenshare.explain`."""
+        """``context.csv:<key> (<source ids>)``, the form used by :mod:`burdenshare.costs.statement`."""
         return _citation("context.csv", self.key, self.source_ids)
 
 

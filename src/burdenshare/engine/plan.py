@@ -173,11 +173,11 @@ def justified_amount_krw(scenario: Any) -> float:
     r"""The justified part of the ask the itemized statement reveals (won per year).
 
     :math:`s = \sum_c a_c\,\mathrm{ask}_{krw}\,j(\text{status}_c)` over the statement's
-    first-year items (:func:`burdenshare.explain.explain`), with
+    first-year items (:func:`burdenshare.costs.statement.explain`), with
     :math:`j = ` ``opinion.transparency.justified_share_covered`` for covered categories and
     ``justified_share_sought`` for sought ones (DESIGN.md §4, THEORY.md §15).
     """
-    from burdenshare.explain import explain
+    from burdenshare.costs.statement import explain
 
     t = scenario.opinion.transparency
     statement = explain(scenario)

@@ -166,7 +166,7 @@ def report_data(
     -------
     ReportData
     """
-    from burdenshare.explain import explain
+    from burdenshare.costs.statement import explain
     from burdenshare.legislature import calibrate, legislature_model
 
     cm = scenario.cost_model

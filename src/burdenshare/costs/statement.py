@@ -41,7 +41,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from burdenshare import data
-from burdenshare.costs import Escalator, Schedule, payment_schedule, present_value
+from burdenshare.costs.schedule import Escalator, Schedule, payment_schedule, present_value
 from burdenshare.errors import DataError, SpecError
 
 __all__ = ["Figure", "Statement", "StatementItem", "explain", "split_largest_remainder"]
