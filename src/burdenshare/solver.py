@@ -48,7 +48,9 @@ Binmore, Shaked & Sutton (1989). *QJE* 104(4).
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -72,7 +74,7 @@ def _finite(x: float, name: str) -> float:
 
 def _pair(values: ArrayLike, name: str) -> Pair:
     try:
-        a, b = values  # type: ignore[misc]
+        a, b = cast("Sequence[float]", values)
     except (TypeError, ValueError):
         raise SpecError("must be a pair (player 0, player 1)", field=name) from None
     return (_finite(a, f"{name}[0]"), _finite(b, f"{name}[1]"))
@@ -181,7 +183,7 @@ class BargainingGame:
         for i, c in enumerate((c0, c1)):
             name = f"round_cost[{i}]"
             cc: float | NDArray[np.float64] = (
-                _finite(c, name) if np.ndim(c) == 0 else _vector(c, name, int(h))
+                _finite(cast(float, c), name) if np.ndim(c) == 0 else _vector(c, name, int(h))
             )
             if np.any(np.asarray(cc) < 0):
                 raise SpecError("per-round costs must be >= 0", field=name)
@@ -335,7 +337,7 @@ def solve(game: BargainingGame) -> SolverResult:
     accepted = np.zeros(t_max, dtype=bool)
     opted_out = np.zeros(t_max, dtype=bool)
 
-    def round_arrays(rt: NDArray[np.float64]) -> tuple[NDArray[np.float64], ...]:
+    def round_arrays(rt: NDArray[np.float64]) -> tuple[NDArray[Any], ...]:
         feas = rt > 0.0
         return rt, feas, 1.0 - rt, rt * u
 
@@ -506,7 +508,7 @@ def sma_game(
     x = np.linspace(lo, hi, int(n_points))
     if host_ratification is not None and host_ceiling is not None:
         raise SpecError("give host_ratification or host_ceiling, not both", field="host_ceiling")
-    rat = None
+    rat: ArrayLike | None = None
     if host_ceiling is not None:
         m = _finite(host_ceiling, "host_ceiling")
         rat = (x <= m + 1e-12 * max(1.0, abs(m))).astype(float)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from burdenshare.engine.backends import Unit, make_backend
+from burdenshare.engine.backends import SetupArgs, Unit, make_backend
 from burdenshare.errors import BurdenshareError, ScenarioError, SpecError
 from burdenshare.store import ResultsStore, StoreError, open_store
 
@@ -77,7 +77,8 @@ def split_values(text: str) -> list[str]:
     ['[1,3,5]', '[1]', '"a,b"']
     """
     out: list[str] = []
-    depth, quote, cur = 0, "", []
+    depth, quote = 0, ""
+    cur: list[str] = []
     for ch in text:
         if quote:
             if ch == quote:
@@ -264,7 +265,7 @@ def sweep(
     grid_texts = [(a.path, list(a.texts)) for a in axes]
     rid = run_identity(base, config, kind="sweep", grid=grid_texts)
     own = not isinstance(store, ResultsStore)
-    st = open_store(store) if own else store  # type: ignore[arg-type]
+    st = store if isinstance(store, ResultsStore) else open_store(store)
     try:
         if st.has_run(rid):  # the same inputs: answer from the store, or finish the interrupted run
             if on_start is not None:
@@ -307,7 +308,7 @@ def resume_sweep(
         scenario that no longer loads to the recorded hash.
     """
     own = not isinstance(store, ResultsStore)
-    st = open_store(store, create=False) if own else store  # type: ignore[arg-type]
+    st = store if isinstance(store, ResultsStore) else open_store(store, create=False)
     try:
         rec = st.run(run_id)
         if backend == "local" and (scheduler is not None or workers is not None):
@@ -337,7 +338,8 @@ def _execute(st: ResultsStore, run_id: str, *, backend: str, scheduler: str | No
                          "draws may differ: rerun it", field="RUN_ID")
     source = str(rec.options.get("source", rec.scenario))
     config = rec.config()
-    setups = {p["point"]: (rec.scenario_toml, [*rec.overrides, *p["overrides"]], config, source) for p in pts}
+    setups: dict[int, SetupArgs] = {
+        int(p["point"]): (rec.scenario_toml, [*rec.overrides, *p["overrides"]], config, source) for p in pts}
     if check:
         for p in pts:
             h = _check_point(rec.scenario_toml, setups[p["point"]][1], source, f"point {p['point']}")

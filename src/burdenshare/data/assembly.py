@@ -456,8 +456,8 @@ def consent_votes() -> tuple[ConsentVote, ...]:
         tags = tuple(
             PartyVoteTag(
                 party=_text(t["party_or_item"]),
-                votes_no=float(t["votes_no"]),  # type: ignore[arg-type]
-                votes_abstain=float(t["votes_abstain"]),  # type: ignore[arg-type]
+                votes_no=float(t["votes_no"]),
+                votes_abstain=float(t["votes_abstain"]),
                 confidence=_text(t["confidence"]),
                 notes=_text(t["notes"]),
                 source_ids=split_source_ids(t["source_ids"]),

@@ -486,7 +486,7 @@ def sma_contribution_krw(year: int) -> float:
     """
     rows = load("sma_annual_contributions").where(year=int(year))
     if len(rows) == 0:
-        years = [int(r["year"]) for r in load("sma_annual_contributions").rows]  # type: ignore[arg-type]
+        years = [int(r["year"]) for r in load("sma_annual_contributions").rows]
         raise DataError(f"no SMA contribution row for {year}; years {min(years)}-{max(years)}", field="year")
     row = rows.rows[0]
     cell = row["contribution_krw_billion"]

@@ -98,7 +98,7 @@ def poll_ids() -> tuple[str, ...]:
     return tuple(dict.fromkeys(_text(r["poll_id"]) for r in load("polls").rows))
 
 
-def _rows(poll_id: str):  # type: ignore[no-untyped-def]
+def _rows(poll_id: str):  # noqa: ANN202 - rows of one poll
     rows = load("polls").where(poll_id=poll_id)
     if len(rows) == 0:
         raise DataError(f"unknown poll {poll_id!r}; polls: {', '.join(poll_ids())}", field="poll_id")

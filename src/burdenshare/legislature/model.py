@@ -221,7 +221,7 @@ class LegislatureModel:
         if np.any((p <= 0) | (p >= 1)):
             raise SpecError("fixed yes probabilities must lie strictly in (0, 1)", field="p_yes")
         n = len(seats)
-        pp = (float(p_present),) * n if np.ndim(p_present) == 0 else tuple(float(x) for x in p_present)  # type: ignore[arg-type]
+        pp = (float(p_present),) * n if np.ndim(p_present) == 0 else tuple(float(x) for x in p_present)  # type: ignore[arg-type, union-attr]
         total = int(sum(seats)) if total_seats is None else int(total_seats)
         return cls(
             blocs=tuple(f"bloc{i}" for i in range(n)),

@@ -176,7 +176,7 @@ def amount_grid(scenario: Scenario) -> NDArray[np.float64]:
         grid = np.linspace(space.amount_min_krw, space.amount_max_krw, n)
     else:
         assert space.amount_step_krw is not None
-        grid = space.amount_min_krw + space.amount_step_krw * np.arange(n)
+        grid = np.asarray(space.amount_min_krw + space.amount_step_krw * np.arange(n), dtype=np.float64)
     return np.maximum(grid, 1.0)
 
 

@@ -376,7 +376,7 @@ def friedkin_johnsen(
         raise SpecError("initial opinions must have one entry per row of W", field="initial")
     a = np.eye(n) - lam[:, None] * w
     try:
-        return np.linalg.solve(a, (1.0 - lam) * x0)
+        return np.asarray(np.linalg.solve(a, (1.0 - lam) * x0), dtype=np.float64)
     except np.linalg.LinAlgError:
         raise SpecError("I - Lambda W is singular", field="susceptibility") from None
 
