@@ -50,7 +50,6 @@ __all__ = [
     "Plan",
     "build_plan",
     "draw_columns",
-    "justified_amount_krw",
     "relative_times",
     "level_two_params",
     "round_dates",
@@ -116,7 +115,6 @@ class Plan:
     lapsed_rounds: int
     renewal_window_rounds: int
     planning_horizon_years: int
-    justified_amount_krw: float | None
     executive_weight: float = 0.0
     tft_us: int = 0
     tft_rok: int = 0
@@ -169,25 +167,6 @@ def relative_times(dates: tuple[dt.date, ...], concession_deadline: dt.date | No
     n = len(dates)
     n_i = n if concession_deadline is None else sum(1 for d in dates if d <= concession_deadline)
     return np.array([min(1.0, (k + 1) / (n_i + 1)) for k in range(n)], dtype=np.float64)
-
-
-def justified_amount_krw(scenario: Any) -> float:
-    r"""The justified part of the ask the itemized statement reveals (won per year).
-
-    :math:`s = \sum_c a_c\,\mathrm{ask}_{krw}\,j(\text{status}_c)` over the statement's
-    first-year items (:func:`burdenshare.explain.explain`), with
-    :math:`j = ` ``opinion.transparency.justified_share_covered`` for covered categories and
-    ``justified_share_sought`` for sought ones (DESIGN.md §4, THEORY.md §15).
-    """
-    from burdenshare.explain import explain
-
-    t = scenario.opinion.transparency
-    statement = explain(scenario)
-    total = 0.0
-    for item in statement.items:
-        share = t.justified_share_covered if item.status == "covered" else t.justified_share_sought
-        total += float(item.amount_krw) * float(share)
-    return total
 
 
 def _strategy_kind(scenario: Any, gov: str) -> str:
@@ -307,7 +286,6 @@ def build_plan(
     lapsed = sum(1 for d in dates if d <= pro.deadline)
     window = sum(1 for d in dates if (d - start).days <= renewal_window_days)
     strategic = scenario.parties.host_executive.submission == "strategic"
-    tau = float(scenario.levers.transparency)
     return Plan(
         scenario=str(scenario.name),
         round_dates=dates,
@@ -336,7 +314,6 @@ def build_plan(
         lapsed_rounds=int(lapsed),
         renewal_window_rounds=int(window),
         planning_horizon_years=int(planning_horizon_years),
-        justified_amount_krw=justified_amount_krw(scenario) if tau > 0 else None,
         executive_weight=float(scenario.parties.host_executive.opinion_weight),
         tft_us=1 if scenario.strategies[us].kind == "tit_for_tat" else 0,
         tft_rok=1 if scenario.strategies[rok].kind == "tit_for_tat" else 0,
