@@ -212,7 +212,7 @@ def run_cmd(
     if report_path is not None:
         from burdenshare.report.html import check_report_path
 
-        check_report_path(report_path)  # before simulating: a bad path fails at once
+        check_report_path(report_path)  # before simulating or recording: a report that cannot be written fails at once
     from burdenshare.engine.run import summary_rows
     from burdenshare.scenario import load_scenario
 
@@ -561,6 +561,9 @@ def report_cmd(
 ) -> None:
     """Write the self-contained HTML report (and PNG figures) of a recorded run (docs/reports.md)."""
     from burdenshare.report import report_from_store
+    from burdenshare.report.html import check_report_path
+
+    check_report_path(out, png=not no_png, option="--out")
 
     extra = {k: v for k, v in (("sweep", _read_json_file(sweep_json, "--sweep")),
                                ("sobol", _read_json_file(sobol_json, "--sobol"))) if v is not None}
@@ -597,7 +600,7 @@ def compare_cmd(
     if report_path is not None:
         from burdenshare.report.html import check_report_path
 
-        check_report_path(report_path)
+        check_report_path(report_path)  # before simulating
     result = compare(scenario_name, variants, base_overrides=base_opts or (), draws=draws, seed=seed,
                      bank_size=_bank_size(bank_size))
     data = result.to_json()
