@@ -207,15 +207,16 @@ def test_bad_durations(sma: object) -> None:
 def test_transparency_enters_the_benchmark() -> None:
     """With levers.transparency > 0 the host consent uses the statement's justified amount."""
     from burdenshare.legislature import legislature_model
-    from burdenshare.transparency_report import justified_amount_krw
 
     over = ["strategies.us.reservation_value_krw=1.0e12", "parties.principal.reservation_value_krw=1.0e12",
             "levers.allowed_durations=[1]"]
     s = load_scenario("sma-2020", [*over, "levers.transparency=1.0"])
     eq = solve_scenario(s)
     assert eq.agreement
-    model = legislature_model(s, eq.date, justified_amount_krw=justified_amount_krw(s))
+    model = legislature_model(s, eq.date)  # the scenario's world carries its statement
     assert eq.p_consent == pytest.approx(float(model.consent_probability([eq.amount_krw], 1)[0]), rel=1e-12)
+    opaque_model = legislature_model(load_scenario("sma-2020", over), eq.date)
+    assert eq.p_consent != pytest.approx(float(opaque_model.consent_probability([eq.amount_krw], 1)[0]), rel=1e-6)
     opaque = solve_scenario(load_scenario("sma-2020", over))
     assert eq.amount_krw >= opaque.amount_krw  # the $5 bn statement raises what the public accepts
 

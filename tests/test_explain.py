@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from burdenshare.errors import DataError, SpecError
-from burdenshare.costs.statement import explain, split_largest_remainder
+from burdenshare.costs import explain, split_largest_remainder
 
 ITEM_KEYS = {"category", "year", "amount_krw", "amount_usd", "source", "assumption"}
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
+
 import pytest
 
 import burdenshare.scenario as scenario_mod
 from burdenshare.errors import SpecError
-from burdenshare.opinion import ALL, fit_wtp, scenario_opinion
+from burdenshare.opinion import ALL, fit_wtp, justified_amount_krw, scenario_opinion
 
 
 @pytest.fixture(scope="module")
@@ -36,11 +39,24 @@ def test_transparency_lever_moves_beliefs_toward_the_justified_amount(scenario):
     s2 = scenario_mod.load_scenario("sma-2020", ["levers.transparency=0.8"])
     so = scenario_opinion(s2)
     assert so.transparency is not None and so.transparency.transparency == 0.8
-    with pytest.raises(SpecError):
-        so.at(s2.levers.as_of)
-    high = so.at(s2.levers.as_of, justified_amount_krw=3e12)
-    low = so.at(s2.levers.as_of, justified_amount_krw=0.8e12)
+    # the adapter computes the justified amount of the scenario's own ask itself
+    assert so.justified_amount_krw == justified_amount_krw(s2) == 3_245_550_000_000.0
+    # every item justified (s = the ask, ~5.8 tn won) vs only a tenth of the covered items
+    high_s = scenario_mod.load_scenario("sma-2020", ["levers.transparency=0.8",
+                                                     "opinion.transparency.justified_share_sought=1.0"])
+    low_s = scenario_mod.load_scenario("sma-2020", ["levers.transparency=0.8",
+                                                    "opinion.transparency.justified_share_covered=0.1"])
+    high = scenario_opinion(high_s).at(s2.levers.as_of)
+    low = scenario_opinion(low_s).at(s2.levers.as_of)
+    assert math.log(scenario_opinion(low_s).justified_amount_krw) < so.model.group(ALL).mu
+    assert math.log(scenario_opinion(high_s).justified_amount_krw) > so.model.group(ALL).mu
     assert low.median() < so.model.median() < high.median()
+    # a transparency update without its amount cannot be built
+    with pytest.raises(SpecError) as e:
+        dataclasses.replace(so, justified_amount_krw=None)
+    assert e.value.field == "justified_amount_krw"
+    # no statement: nothing to compute, the opinion is the fit
+    assert scenario_opinion(scenario).justified_amount_krw is None
 
 
 def test_unimplemented_family_is_rejected_by_the_schema(scenario):

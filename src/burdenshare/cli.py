@@ -225,7 +225,7 @@ def run_cmd(
     if report_path is not None:
         from burdenshare.report.html import check_report_path
 
-        check_report_path(report_path)  # before simulating: a bad path fails at once
+        check_report_path(report_path)  # before simulating or recording: a report that cannot be written fails at once
     from burdenshare.engine import run_identity
     from burdenshare.engine.run import summary_rows
     from burdenshare.scenario import dump_scenario, load_scenario
@@ -573,6 +573,9 @@ def report_cmd(
 ) -> None:
     """Write the self-contained HTML report (and PNG figures) of a recorded run (docs/reports.md)."""
     from burdenshare.report import report_from_store
+    from burdenshare.report.html import check_report_path
+
+    check_report_path(out, png=not no_png, option="--out")
 
     extra = {k: v for k, v in (("sweep", _read_json_file(sweep_json, "--sweep")),
                                ("sobol", _read_json_file(sobol_json, "--sobol"))) if v is not None}
@@ -606,7 +609,7 @@ def compare_cmd(
     if report_path is not None:
         from burdenshare.report.html import check_report_path
 
-        check_report_path(report_path)
+        check_report_path(report_path)  # before simulating
     result = compare(scenario_name, variants, base_overrides=base_opts or (), draws=config.draws, seed=config.seed,
                      bank_size=config.bank_size)
     data = result.to_json()

@@ -134,14 +134,6 @@ def _durations(scenario: Scenario, durations: Sequence[int] | None) -> tuple[int
     return tuple(sorted(set(out)))
 
 
-def _justified(scenario: Scenario) -> float | None:
-    if float(scenario.levers.transparency) <= 0.0:
-        return None
-    from burdenshare.transparency_report import justified_amount_krw
-
-    return justified_amount_krw(scenario)
-
-
 def consent_cube(
     scenario: Scenario,
     dates: Sequence[dt.date],
@@ -181,10 +173,8 @@ def consent_cube(
     if not sel.any():
         return cube
     xs = x[sel]
-    justified = _justified(scenario) if consent is None else None
     for t, day in enumerate(dates):
-        model = None if consent is not None else legislature_model(
-            scenario, day, params=params, justified_amount_krw=justified)
+        model = None if consent is not None else legislature_model(scenario, day, params=params)
         for i, m in enumerate(durations):
             if consent is not None:
                 p = np.asarray(consent(xs, day, int(m)), dtype=float)
@@ -211,15 +201,15 @@ def executive_ceiling_krw(scenario: Scenario, date: dt.date | str, value_krw: fl
     if float(scenario.parties.host_executive.opinion_weight) <= 0.0:
         return None
     h = float(scenario.strategies[scenario.parties.host.id].reservation_value_krw) if value_krw is None else float(value_krw)
-    return _executive_ceiling(scenario, date, h, _justified(scenario))
+    return _executive_ceiling(scenario, date, h)
 
 
-def _executive_ceiling(scenario: Scenario, date: dt.date | str, value_krw: float, justified: float | None) -> float:
-    """:math:`M_E` at ``date`` for the value ``value_krw`` (``justified``: the ask's justified part)."""
+def _executive_ceiling(scenario: Scenario, date: dt.date | str, value_krw: float) -> float:
+    """:math:`M_E` at ``date`` for the value ``value_krw``."""
     from burdenshare.legislature.from_scenario import base_median_krw
 
     w = float(scenario.parties.host_executive.opinion_weight)
-    m = base_median_krw(scenario, date, justified_amount_krw=justified)
+    m = base_median_krw(scenario, date)
     return math.exp((1.0 - w) * math.log(value_krw) + w * math.log(m))
 
 
@@ -236,10 +226,9 @@ def executive_approval(scenario: Scenario, dates: Sequence[dt.date], amounts_krw
     x = np.asarray(amounts_krw, dtype=float)
     if float(scenario.parties.host_executive.opinion_weight) <= 0.0:
         return np.ones((len(dates), x.size))
-    just = _justified(scenario)
     out = np.empty((len(dates), x.size))
     for k, day in enumerate(dates):
-        out[k] = (x <= _executive_ceiling(scenario, day, float(value_krw), just) * (1.0 + 1e-12)).astype(float)
+        out[k] = (x <= _executive_ceiling(scenario, day, float(value_krw)) * (1.0 + 1e-12)).astype(float)
     return out
 
 

@@ -446,12 +446,7 @@ def stakes_by_duration(
         raise SpecError(f"got {amount_krw!r}; a positive amount in won", field="amount_krw")
     day = scenario.levers.as_of if date is None else as_date(date)
     durs = sorted(int(d) for d in (durations or scenario.levers.allowed_durations))
-    justified = None
-    if float(scenario.levers.transparency) > 0:
-        from burdenshare.transparency_report import justified_amount_krw
-
-        justified = justified_amount_krw(scenario)
-    model = legislature_model(scenario, day, params=params, justified_amount_krw=justified)
+    model = legislature_model(scenario, day, params=params)
     grid = amount_grid(scenario)
     rows = []
     for m in durs:

@@ -4,13 +4,15 @@ For a scenario and an ask, :func:`transparency_effect` computes the Assembly's c
 probability with no itemized statement (``levers.transparency = 0``) and with a full one
 (``= 1``), through the real pipeline:
 
-1. the **justified amount** s of the ask (:func:`justified_amount_krw`): the statement's
-   first-year items (:func:`burdenshare.costs.statement.explain`) counted at
+1. the **justified amount** s of the ask (:func:`burdenshare.opinion.justified_amount_krw`,
+   re-exported here): the first-year items of the ask (the cost model's itemisation,
+   :func:`burdenshare.costs.itemise_first_year_krw`) counted at
    ``opinion.transparency.justified_share_covered`` (covered categories) and
    ``justified_share_sought`` (sought ones: out-of-area rotations, strategic assets), i.e. the
    host's share of the itemized costs under the scenario's cost-sharing principle;
 2. the opinion model moves every partisan base's WTP to its credibility-weighted posterior
-   (:func:`burdenshare.opinion.scenario_opinion` ``.at(date, s)``; Lupia & McCubbins 1998);
+   (:func:`burdenshare.opinion.scenario_opinion`, which computes s from the variant's own ask:
+   the variants below set ``levers.us_ask_usd`` to the ask studied; Lupia & McCubbins 1998);
 3. the legislature model mixes the moved WTP into the bloc positions and gives the exact Art. 49
    consent probability (:func:`burdenshare.legislature.legislature_model`).
 
@@ -34,6 +36,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from burdenshare.errors import SpecError
+from burdenshare.opinion.transparency import justified_amount_krw
 
 if TYPE_CHECKING:  # pragma: no cover
     from burdenshare.legislature import LegislatureParams
@@ -56,42 +59,6 @@ def with_overrides(scenario: Scenario, overrides: list[str]) -> Scenario:
     from burdenshare.scenario import validate_dict
 
     return validate_dict(scenario.model_dump(mode="json", by_alias=True), overrides, source=str(scenario.name))
-
-
-def justified_amount_krw(scenario: Scenario, ask_usd: float | None = None) -> float:
-    r"""The justified part of an ask that the itemized statement reveals (won per year, first year).
-
-    :math:`s = \sum_c a_c\,j(\text{status}_c)` over the statement's first-year items
-    :math:`a_c` (won), with :math:`j` = ``justified_share_covered`` for covered categories and
-    ``justified_share_sought`` for sought ones (DESIGN.md §4).
-
-    Parameters
-    ----------
-    scenario
-        A validated scenario.
-    ask_usd
-        The ask in dollars per year (default ``levers.us_ask_usd``).
-
-    Returns
-    -------
-    float
-        Won per year.
-
-    Examples
-    --------
-    >>> from burdenshare.scenario import load_scenario
-    >>> round(justified_amount_krw(load_scenario("sma-2020")) / 1e9)
-    3246
-    """
-    from burdenshare.costs.statement import explain
-
-    t = scenario.opinion.transparency
-    statement = explain(scenario, ask_usd=ask_usd)
-    total = 0.0
-    for item in statement.items:
-        share = t.justified_share_covered if item.status == "covered" else t.justified_share_sought
-        total += float(item.amount_krw) * float(share)
-    return total
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,7 +192,7 @@ def transparency_effect(
     grid = amount_grid(scenario)
     out = {}
     for key, variant in (("opaque", opaque), ("clear", clear)):
-        model = legislature_model(variant, day, params=params, justified_amount_krw=s if key == "clear" else None)
+        model = legislature_model(variant, day, params=params)
         p = float(model.consent_probability([x], dur)[0])
         w = win_set_from_curve(day, 0.5, dur, grid, model.consent_probability(grid, dur))
         base = scenario.parties.host_executive.base_bloc

@@ -347,11 +347,9 @@ def agreement_grid(
     escs = tuple(sp.escalators)
     p = np.empty((len(durs), amounts.size))
     if consent is None:
-        from burdenshare.engine.plan import justified_amount_krw
         from burdenshare.legislature.from_scenario import legislature_model
 
-        just = justified_amount_krw(scenario) if float(scenario.levers.transparency) > 0 else None
-        model = legislature_model(scenario, day, justified_amount_krw=just)
+        model = legislature_model(scenario, day)
         for i, m in enumerate(durs):
             p[i] = model.consent_probability(np.maximum(amounts, 1.0), m)
     else:

@@ -14,9 +14,12 @@ from burdenshare.costs.schedule import (
     EscalatorKind,
     Schedule,
     cost_category,
+    itemise_first_year_krw,
     krw_per_usd,
     payment_schedule,
     present_value,
+    round_half_up,
+    split_largest_remainder,
     to_krw,
     to_usd,
 )
@@ -25,7 +28,6 @@ from burdenshare.costs.statement import (
     Statement,
     StatementItem,
     explain,
-    split_largest_remainder,
 )
 
 __all__ = [
@@ -40,9 +42,11 @@ __all__ = [
     "StatementItem",
     "cost_category",
     "explain",
+    "itemise_first_year_krw",
     "krw_per_usd",
     "payment_schedule",
     "present_value",
+    "round_half_up",
     "split_largest_remainder",
     "to_krw",
     "to_usd",

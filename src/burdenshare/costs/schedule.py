@@ -40,8 +40,9 @@ All functions are pure; records are frozen dataclasses.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Literal
 
 from burdenshare.data import exchange_rate_krw_per_usd
@@ -55,9 +56,12 @@ __all__ = [
     "EscalatorKind",
     "Schedule",
     "cost_category",
+    "itemise_first_year_krw",
     "krw_per_usd",
     "payment_schedule",
     "present_value",
+    "round_half_up",
+    "split_largest_remainder",
     "to_krw",
     "to_usd",
 ]
@@ -338,3 +342,75 @@ def to_usd(amount_krw: float, year: int, rates: Mapping[int, float] | None = Non
 def to_krw(amount_usd: float, year: int, rates: Mapping[int, float] | None = None) -> float:
     """Convert dollars to won at the annual-average rate of ``year`` (see :func:`krw_per_usd`)."""
     return amount_usd * krw_per_usd(year, rates)
+
+
+# --------------------------------------------------------------------------- itemisation
+
+
+def round_half_up(x: Fraction) -> int:
+    """The whole number nearest to ``x``, halves rounded up (exact)."""
+    return math.floor(x + Fraction(1, 2))
+
+
+def split_largest_remainder(total: int, shares: Sequence[float]) -> list[int]:
+    """Split a whole number over shares so that the parts sum exactly to ``total``.
+
+    Exact rational arithmetic: shares are normalized by their sum, each part is the floor of its
+    exact quota, and the leftover units go one each to the largest fractional parts (ties: order).
+
+    Examples
+    --------
+    >>> split_largest_remainder(10, [1/3, 1/3, 1/3])
+    [4, 3, 3]
+    >>> sum(split_largest_remainder(1_038_900_000_001, [0.39, 0.463, 0.147]))
+    1038900000001
+    """
+    fr = [Fraction(s) for s in shares]
+    denom = sum(fr)
+    if total < 0 or denom <= 0 or any(s < 0 for s in fr):
+        raise SpecError("shares must be >= 0 with a positive sum, total >= 0", field="share_of_ask")
+    quotas = [Fraction(total) * s / denom for s in fr]
+    parts = [math.floor(q) for q in quotas]
+    left = total - sum(parts)
+    order = sorted(range(len(parts)), key=lambda i: (-(quotas[i] - parts[i]), i))
+    for i in order[:left]:
+        parts[i] += 1
+    return parts
+
+
+def itemise_first_year_krw(
+    ask_usd: float, base_year: int, shares: Sequence[float], rates: Mapping[int, float] | None = None
+) -> list[int]:
+    r"""The first-year ask in whole won, split over the cost categories.
+
+    :math:`Y = \lfloor \mathrm{ask}_{usd}\,x_b + 1/2 \rfloor` with :math:`x_b` the KRW/USD rate of
+    the base year (:func:`krw_per_usd`, exact rational product), split by ``shares`` with
+    :func:`split_largest_remainder`: the first-year items of the transparency statement
+    (:func:`burdenshare.costs.statement.explain`) and of the opinion model's justified amount
+    (:func:`burdenshare.opinion.justified_amount_krw`).
+
+    Parameters
+    ----------
+    ask_usd
+        First-year ask, dollars per year (positive, finite).
+    base_year
+        ``cost_model.base_year``.
+    shares
+        ``share_of_ask`` of each category, in the scenario's order.
+    rates
+        Assumed rates for years the data do not cover (``cost_model.exchange_rates_krw_per_usd``).
+
+    Returns
+    -------
+    list of int
+        Won per category; they sum exactly to :math:`Y`.
+
+    Examples
+    --------
+    >>> itemise_first_year_krw(1e9, 2019, [0.5, 0.5])
+    [583055000000, 583055000000]
+    """
+    if not (math.isfinite(ask_usd) and ask_usd > 0):
+        raise SpecError(f"got {ask_usd!r}; the ask must be a positive finite amount", field="ask_usd")
+    total = round_half_up(Fraction(ask_usd) * Fraction(krw_per_usd(base_year, rates)))
+    return split_largest_remainder(total, shares)

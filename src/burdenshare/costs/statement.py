@@ -41,10 +41,11 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from burdenshare import data
-from burdenshare.costs.schedule import Escalator, Schedule, payment_schedule, present_value
+from burdenshare.costs.schedule import (Escalator, Schedule, payment_schedule, present_value, round_half_up,
+                                       split_largest_remainder)
 from burdenshare.errors import DataError, SpecError
 
-__all__ = ["Figure", "Statement", "StatementItem", "explain", "split_largest_remainder"]
+__all__ = ["Figure", "Statement", "StatementItem", "explain"]
 
 Currency = Literal["USD", "KRW"]
 
@@ -294,39 +295,6 @@ def _fmt_value(value: float, unit: str) -> str:
     if unit in ("KRW", "USD", "JPY", "EUR"):
         return f"{unit} {value:,.0f}"
     return f"{value:,.2f} {unit}".strip()
-
-
-# --------------------------------------------------------------------------- arithmetic
-
-
-def _round_half_up(x: Fraction) -> int:
-    return math.floor(x + Fraction(1, 2))
-
-
-def split_largest_remainder(total: int, shares: Sequence[float]) -> list[int]:
-    """Split a whole number over shares so that the parts sum exactly to ``total``.
-
-    Exact rational arithmetic: shares are normalized by their sum, each part is the floor of its
-    exact quota, and the leftover units go one each to the largest fractional parts (ties: order).
-
-    Examples
-    --------
-    >>> split_largest_remainder(10, [1/3, 1/3, 1/3])
-    [4, 3, 3]
-    >>> sum(split_largest_remainder(1_038_900_000_001, [0.39, 0.463, 0.147]))
-    1038900000001
-    """
-    fr = [Fraction(s) for s in shares]
-    denom = sum(fr)
-    if total < 0 or denom <= 0 or any(s < 0 for s in fr):
-        raise SpecError("shares must be >= 0 with a positive sum, total >= 0", field="share_of_ask")
-    quotas = [Fraction(total) * s / denom for s in fr]
-    parts = [math.floor(q) for q in quotas]
-    left = total - sum(parts)
-    order = sorted(range(len(parts)), key=lambda i: (-(quotas[i] - parts[i]), i))
-    for i in order[:left]:
-        parts[i] += 1
-    return parts
 
 
 # --------------------------------------------------------------------------- inputs from the scenario
@@ -623,7 +591,7 @@ def explain(
         # exact first year (the ask as given); later years from the escalated schedule
         a_krw = first_krw if k == 0 else Fraction(schedule.amounts[k])
         a_usd = first_usd if k == 0 else a_krw / Fraction(rate)
-        y_krw, y_usd = _round_half_up(a_krw), _round_half_up(a_usd)
+        y_krw, y_usd = round_half_up(a_krw), round_half_up(a_usd)
         totals_krw.append(y_krw)
         totals_usd.append(y_usd)
         parts_krw = split_largest_remainder(y_krw, shares)
@@ -660,8 +628,8 @@ def explain(
         currency=cur,  # type: ignore[arg-type]
         base_year=base_year,
         years=tuple(span),
-        ask_krw=_round_half_up(first_krw),
-        ask_usd=_round_half_up(first_usd),
+        ask_krw=round_half_up(first_krw),
+        ask_usd=round_half_up(first_usd),
         ask_source=ask_source,
         escalator=escalator,
         growth_pct=schedule.growth_pct,

@@ -276,8 +276,8 @@ def build_consent_bank(scenario: Any, plan: Plan, seed: int, size: int = DEFAULT
     base = np.zeros((k_n, r_n))
     for b, member in enumerate(members):
         for k, day in enumerate(plan.round_dates):
-            base[b, k] = math.log(base_median_krw(member, day, justified_amount_krw=plan.justified_amount_krw))
-            model = legislature_model(member, day, justified_amount_krw=plan.justified_amount_krw)
+            base[b, k] = math.log(base_median_krw(member, day))
+            model = legislature_model(member, day)
             for m_i, m in enumerate(plan.durations):
                 table[b, k, m_i] = model.consent_probability(amounts, int(m))
     ok = table >= plan.submit_threshold

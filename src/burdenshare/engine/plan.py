@@ -49,7 +49,6 @@ __all__ = [
     "build_plan",
     "draw_columns",
     "counter_move_days",
-    "justified_amount_krw",
     "key_dates",
     "relative_times",
     "level_two_params",
@@ -113,7 +112,6 @@ class Plan:
     lapsed_rounds: int
     renewal_window_rounds: int
     planning_horizon_years: int
-    justified_amount_krw: float | None
     key_dates: tuple[dt.date, ...] = ()
     executive_weight: float = 0.0
     tft_us: int = 0
@@ -167,25 +165,6 @@ def relative_times(dates: tuple[dt.date, ...], concession_deadline: dt.date | No
     n = len(dates)
     n_i = n if concession_deadline is None else sum(1 for d in dates if d <= concession_deadline)
     return np.array([min(1.0, (k + 1) / (n_i + 1)) for k in range(n)], dtype=np.float64)
-
-
-def justified_amount_krw(scenario: Any) -> float:
-    r"""The justified part of the ask the itemized statement reveals (won per year).
-
-    :math:`s = \sum_c a_c\,\mathrm{ask}_{krw}\,j(\text{status}_c)` over the statement's
-    first-year items (:func:`burdenshare.costs.statement.explain`), with
-    :math:`j = ` ``opinion.transparency.justified_share_covered`` for covered categories and
-    ``justified_share_sought`` for sought ones (DESIGN.md §4, THEORY.md §15).
-    """
-    from burdenshare.costs.statement import explain
-
-    t = scenario.opinion.transparency
-    statement = explain(scenario)
-    total = 0.0
-    for item in statement.items:
-        share = t.justified_share_covered if item.status == "covered" else t.justified_share_sought
-        total += float(item.amount_krw) * float(share)
-    return total
 
 
 def _strategy_kind(scenario: Any, gov: str) -> str:
@@ -329,7 +308,6 @@ def build_plan(scenario: Any, *, drawdown_value_krw: float | None = None) -> Pla
     lapsed = sum(1 for d in dates if d <= pro.deadline)
     window = sum(1 for d in dates if (d - start).days <= renewal_window_days)
     strategic = scenario.parties.host_executive.submission == "strategic"
-    tau = float(scenario.levers.transparency)
     return Plan(
         scenario=str(scenario.name),
         round_dates=dates,
@@ -358,7 +336,6 @@ def build_plan(scenario: Any, *, drawdown_value_krw: float | None = None) -> Pla
         lapsed_rounds=int(lapsed),
         renewal_window_rounds=int(window),
         planning_horizon_years=int(planning_horizon_years),
-        justified_amount_krw=justified_amount_krw(scenario) if tau > 0 else None,
         key_dates=key_dates(scenario),
         executive_weight=float(scenario.parties.host_executive.opinion_weight),
         tft_us=1 if scenario.strategies[us].kind == "tit_for_tat" else 0,

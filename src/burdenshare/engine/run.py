@@ -353,7 +353,7 @@ class RunResult:
         mid = int(order[(x.size - 1) // 2])
         amount, m, k = float(x[mid]), int(dur[mid]), int(rounds[mid])
         day = self.plan.round_dates[k]
-        model = legislature_model(self._scenario_obj, day, justified_amount_krw=self.plan.justified_amount_krw)
+        model = legislature_model(self._scenario_obj, day)
         pred = model.predicted_votes(amount, m)
         yes, not_yes, absent = pred.totals
         return {

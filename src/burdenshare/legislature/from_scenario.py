@@ -176,14 +176,12 @@ def base_median_krw(
     scenario: Scenario,
     date: dt.date | str,
     bloc: str | None = None,
-    *,
-    justified_amount_krw: float | None = None,
 ) -> float:
     """Median willingness to pay (won per year) of a bloc's partisan base on ``date``.
 
     The base is the opinion group the legislature uses for the bloc (module docstring; default
     bloc: the host executive's ``base_bloc``), with the scenario's opinion dynamics at the date
-    (transparency, coercion, events).
+    (transparency, with the justified amount of the scenario's own ask; coercion; events).
 
     Examples
     --------
@@ -193,7 +191,7 @@ def base_median_krw(
     True
     """
     day = as_date(date)
-    opinion = _scenario_opinion(scenario).at(day, justified_amount_krw)
+    opinion = _scenario_opinion(scenario).at(day)
     b = scenario.parties.host_executive.base_bloc if bloc is None else bloc
     return float(opinion.median(_base_group(scenario, b, opinion)))
 
@@ -205,7 +203,6 @@ def legislature_model(
     params: LegislatureParams | None = None,
     opinion: WTPModel | None = None,
     seats: SeatTable | None = None,
-    justified_amount_krw: float | None = None,
 ) -> LegislatureModel:
     """The legislature of ``scenario`` on ``date``.
 
@@ -222,8 +219,6 @@ def legislature_model(
         hawkish public).
     seats
         Seats to use instead of the scenario's (e.g. a Monte-Carlo pick within the ranges).
-    justified_amount_krw
-        Passed to the opinion model when ``levers.transparency > 0``.
 
     Returns
     -------
@@ -253,7 +248,7 @@ def legislature_model(
     if not (ref > 0 and math.isfinite(ref)):
         raise SpecError("line_reference_krw must be positive", field="line_reference_krw")
     if opinion is None:
-        opinion = _scenario_opinion(scenario).at(day, justified_amount_krw)
+        opinion = _scenario_opinion(scenario).at(day)
     w = opinion_weight_at(scenario, day) if p.opinion_weight is None else float(p.opinion_weight)
     if not 0.0 <= w <= 1.0:
         raise SpecError("opinion_weight must lie in [0, 1]", field="opinion_weight")

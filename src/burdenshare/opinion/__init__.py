@@ -2,7 +2,8 @@
 
 * :mod:`~burdenshare.opinion.wtp` - the frozen :class:`WTPModel` (per-group log-location-scale WTP).
 * :mod:`~burdenshare.opinion.fit` - interval-censored fit to the poll rows (:func:`fit_wtp`).
-* :mod:`~burdenshare.opinion.transparency` - credibility-weighted Bayesian update.
+* :mod:`~burdenshare.opinion.transparency` - the justified amount of the ask and the
+  credibility-weighted Bayesian update.
 * :mod:`~burdenshare.opinion.coercion` - pressure events, reverberation, rally-form shocks.
 * :mod:`~burdenshare.opinion.dynamics` - DeGroot / Friedkin-Johnsen influence among bases.
 * :mod:`~burdenshare.opinion.state` - :func:`opinion_at`, the composed state at a date.
@@ -33,6 +34,7 @@ from burdenshare.opinion.state import opinion_at
 from burdenshare.opinion.transparency import (
     TransparencyParams,
     apply_transparency,
+    justified_amount_krw,
     log_sd_from_krw,
     normal_update,
     signal_precision,
@@ -61,6 +63,7 @@ __all__ = [
     "apply_influence",
     "apply_shocks",
     "apply_transparency",
+    "justified_amount_krw",
     "degroot_rounds",
     "fit_wtp",
     "fj_rounds",

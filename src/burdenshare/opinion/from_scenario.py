@@ -13,7 +13,10 @@ this adapter; the scenario's own docstrings are quoted where they define the for
 * **Transparency** - ``levers.transparency`` → τ; ``credibility_weight`` → κ;
   ``prior_sd_krw`` and ``signal_noise_sd_krw`` (won) → log-scale σ₀ and σ_min by moment
   matching at the whole public's fitted median (:func:`~burdenshare.opinion.transparency.log_sd_from_krw`).
-  The statement is taken as public from ``levers.as_of`` (the scenario's information date).
+  The statement is taken as public from ``levers.as_of`` (the scenario's information date); the
+  justified amount it reveals is computed here from the scenario's own ask and cost model
+  (:func:`~burdenshare.opinion.transparency.justified_amount_krw`), so
+  :meth:`ScenarioOpinion.at` needs nothing but the date.
 * **Coercion** - the schema's form is ":math:`WTP' = WTP\cdot(1 + \rho\cdot pressure)`, pressure =
   furloughed share of the workforce": the ``furlough`` event (date ``levers.furlough_from``;
   ``parameters.workers / parameters.workforce``, default the ``context.csv`` figures 4,000 / 9,000)
@@ -40,7 +43,7 @@ from burdenshare.opinion import _data
 from burdenshare.opinion.coercion import CoercionParams, OpinionShock, PressureEvent
 from burdenshare.opinion.fit import _PARTISAN_ITEMS, fit_wtp
 from burdenshare.opinion.state import opinion_at
-from burdenshare.opinion.transparency import TransparencyParams, log_sd_from_krw
+from burdenshare.opinion.transparency import TransparencyParams, justified_amount_krw, log_sd_from_krw
 from burdenshare.opinion.wtp import FAMILIES, WTPModel
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -63,6 +66,10 @@ class ScenarioOpinion:
         Transparency parameters (``None`` when ``levers.transparency`` is 0).
     statement_date
         When the itemized statement is public (``levers.as_of``).
+    justified_amount_krw
+        The justified part of the scenario's ask the statement reveals (won per year;
+        :func:`~burdenshare.opinion.transparency.justified_amount_krw`), ``None`` when
+        ``levers.transparency`` is 0.
     """
 
     model: WTPModel
@@ -70,19 +77,21 @@ class ScenarioOpinion:
     coercion: CoercionParams
     transparency: TransparencyParams | None
     statement_date: dt.date
+    justified_amount_krw: float | None = None
 
-    def at(self, date: dt.date, justified_amount_krw: float | None = None) -> WTPModel:
-        """The opinion state on ``date`` (``justified_amount_krw`` needed when transparency > 0)."""
-        tp = self.transparency
-        if tp is not None and justified_amount_krw is None:
+    def __post_init__(self) -> None:
+        if self.transparency is not None and self.justified_amount_krw is None:
             raise SpecError("transparency > 0 needs the justified amount (won per year)", field="justified_amount_krw")
+
+    def at(self, date: dt.date) -> WTPModel:
+        """The opinion state on ``date``."""
         return opinion_at(
             self.model,
             date,
             events=self.events,
             coercion=self.coercion,
-            transparency=tp,
-            justified_amount_krw=justified_amount_krw,
+            transparency=self.transparency,
+            justified_amount_krw=self.justified_amount_krw,
             statement_date=self.statement_date,
         )
 
@@ -125,7 +134,9 @@ def scenario_opinion(scenario: Scenario) -> ScenarioOpinion:
     ref = model.median()
     tau = float(scenario.levers.transparency)
     tp = None
+    justified = None
     if tau > 0:
+        justified = justified_amount_krw(scenario)
         t = o.transparency
         tp = TransparencyParams(
             transparency=tau,
@@ -157,4 +168,4 @@ def scenario_opinion(scenario: Scenario) -> ScenarioOpinion:
         reverberation=float(o.coercion.backlash_rho),
         scale="proportional",
     )
-    return ScenarioOpinion(model, tuple(events), coercion, tp, scenario.levers.as_of)
+    return ScenarioOpinion(model, tuple(events), coercion, tp, scenario.levers.as_of, justified)

@@ -3,9 +3,9 @@ r"""Transparency as a credibility-weighted Bayesian update of the public's belie
 The public of group :math:`g` holds a prior belief about the **log** of the annual cost that
 is fair for the host to bear, centred on the group's fitted log-median WTP:
 :math:`\ln C \sim N(\mu_0, \sigma_0^2)` with :math:`\mu_0 = \mu_g` and a spread
-:math:`\sigma_0` (``prior_sd``, an assumption).  An itemized statement (``explain``) reveals
-the justified amount :math:`s` (won per year; computed by the caller from the cost model) as a
-noisy signal :math:`\ln s = \ln C + \varepsilon`, :math:`\varepsilon \sim N(0, \sigma_s^2)`.
+:math:`\sigma_0` (``prior_sd``, an assumption).  An itemized statement reveals
+the justified amount :math:`s` (won per year, :func:`justified_amount_krw`, from the scenario's
+cost model) as a noisy signal :math:`\ln s = \ln C + \varepsilon`, :math:`\varepsilon \sim N(0, \sigma_s^2)`.
 
 **Transparency map.**  The signal precision is linear in the transparency lever
 :math:`\tau \in [0, 1]`:
@@ -44,6 +44,23 @@ amount when the justified part exceeds the group's belief (:math:`\ln s > \mu_g`
 with :math:`\tau` and :math:`\kappa`.  With :math:`f > 0` a shrinking spread can lower the
 acceptance of amounts far in the upper tail even when the belief rises.
 
+**The justified amount** (DESIGN.md §4, THEORY.md §15) is computed here, once, from the
+scenario's cost model (:func:`justified_amount_krw`):
+
+.. math::
+
+    s = \sum_c a_c\,j(\text{status}_c),\qquad
+    j(\text{covered}) = \texttt{justified\_share\_covered},\quad
+    j(\text{sought}) = \texttt{justified\_share\_sought},
+
+where :math:`a_c` are the first-year items of the ask in whole won
+(:func:`burdenshare.costs.itemise_first_year_krw`: the ask at the base year's KRW/USD rate,
+split over ``cost_model.categories`` by ``share_of_ask``; the same items the statement of
+``burdenshare explain`` prints).  The scenario adapter
+(:func:`~burdenshare.opinion.from_scenario.scenario_opinion`) calls it with the scenario's own
+ask, so every consumer of the opinion state (legislature, consent tables, solver, reports) sees
+the statement of the ask it simulates, with nothing to pass.
+
 References
 ----------
 .. [LupiaMcCubbins1998] Lupia, A., & McCubbins, M. D. (1998). *The Democratic Dilemma: Can
@@ -56,10 +73,15 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
+from burdenshare.costs import itemise_first_year_krw
 from burdenshare.errors import SpecError
 from burdenshare.opinion.wtp import WTPModel, _per_group
 from burdenshare.theory.opinion import bayesian_update
+
+if TYPE_CHECKING:  # pragma: no cover
+    from burdenshare.scenario import Scenario
 
 
 def _check_unit(value: float, name: str) -> None:
@@ -277,3 +299,52 @@ def apply_transparency(model: WTPModel, justified_amount_krw: float, params: Tra
         f"credibility={params.credibility!r}"
     )
     return model.with_groups(new, move)
+
+
+def justified_amount_krw(scenario: Scenario, ask_usd: float | None = None) -> float:
+    r"""The justified part of an ask that an itemized statement reveals (won per year, first year).
+
+    :math:`s = \sum_c a_c\,j(\text{status}_c)` (module docstring): :math:`a_c` the first-year
+    items of the ask in whole won (:func:`burdenshare.costs.itemise_first_year_krw` over
+    ``cost_model.categories``), :math:`j` = ``opinion.transparency.justified_share_covered`` for
+    covered categories and ``justified_share_sought`` for sought ones.
+
+    Parameters
+    ----------
+    scenario
+        A validated scenario (reads ``levers.us_ask_usd``, ``cost_model`` and
+        ``opinion.transparency``).
+    ask_usd
+        The ask in dollars per year (default ``levers.us_ask_usd``, the scenario's own ask).
+
+    Returns
+    -------
+    float
+        Won per year.
+
+    Raises
+    ------
+    SpecError
+        A non-positive ask.
+    DataError
+        No exchange rate for ``cost_model.base_year``.
+
+    Examples
+    --------
+    >>> from burdenshare.scenario import load_scenario
+    >>> round(justified_amount_krw(load_scenario("sma-2020")) / 1e9)   # the $5 bn ask of 2019
+    3246
+    """
+    cm = scenario.cost_model
+    t = scenario.opinion.transparency
+    ask = float(scenario.levers.us_ask_usd if ask_usd is None else ask_usd)
+    categories = list(cm.categories)
+    items = itemise_first_year_krw(
+        ask, int(cm.base_year), [float(c.share_of_ask) for c in categories],
+        dict(cm.exchange_rates_krw_per_usd or {}),
+    )
+    total = 0.0
+    for c, amount in zip(categories, items):
+        share = t.justified_share_covered if c.status == "covered" else t.justified_share_sought
+        total += float(amount) * float(share)
+    return total

@@ -38,23 +38,41 @@ AFTER_NEW_ASSEMBLY = dt.date(2020, 6, 1)
 
 
 def wilson_interval(successes: float, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
-    """Wilson score interval of a binomial share (95 % by default).
+    r"""Wilson score interval of a binomial share (95 % by default).
+
+    With :math:`k` successes of :math:`n`, :math:`p = k/n` and
+    :math:`b = z\sqrt{z^2 + 4k(n-k)/n}`, the bounds
+    :math:`(2k + z^2 \mp b) / (2(n + z^2))` are computed in the equivalent forms
+
+    .. math::
+
+        \text{lo} = \frac{2k^2}{n\,(2k + z^2 + b)},\qquad
+        1 - \text{hi} = \frac{2(n-k)^2}{n\,(2(n-k) + z^2 + b)}
+
+    (multiply by the conjugate), which have no cancellation: the interval contains :math:`p` in
+    floating point too, and it is exactly :math:`[0, \cdot]` at :math:`k = 0` and
+    :math:`[\cdot, 1]` at :math:`k = n`.  (The textbook form, centre minus half-width, loses
+    that at the ends: at :math:`k = 0` it gave a lower bound of about 1e-19 above :math:`p = 0`,
+    a negative error bar.)
 
     Examples
     --------
     >>> lo, hi = wilson_interval(50, 100)
     >>> round(lo, 3), round(hi, 3)
     (0.404, 0.596)
-    >>> wilson_interval(0, 10)[0]
-    0.0
+    >>> wilson_interval(0, 1000)[0], wilson_interval(2000, 2000)[1]
+    (0.0, 1.0)
     """
     if n <= 0:
         return (0.0, 1.0)
-    p = successes / n
-    den = 1.0 + z * z / n
-    mid = (p + z * z / (2 * n)) / den
-    half = z * math.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / den
-    return (max(0.0, mid - half), min(1.0, mid + half))
+    if not (-1e-9 * n <= successes <= n * (1.0 + 1e-9)):
+        raise ValueError(f"successes must lie in [0, n = {n}], got {successes!r}")
+    k = min(max(float(successes), 0.0), float(n))  # a share times n: rounding noise only
+    f = float(n) - k
+    b = z * math.sqrt(z * z + 4.0 * k * f / n)
+    lo = 2.0 * k * k / (n * (2.0 * k + z * z + b))
+    hi = 1.0 - 2.0 * f * f / (n * (2.0 * f + z * z + b))
+    return (lo, hi)
 
 
 def consent_split(ratified: NDArray[Any], votes: NDArray[Any], p_consent: NDArray[Any]) -> dict[str, float]:

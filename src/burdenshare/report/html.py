@@ -202,31 +202,64 @@ def _render_html(d: ReportData, figures: list[tuple[Any, Any]], png_rel: dict[st
             f"<nav><ol>{''.join(toc)}</ol></nav>{''.join(body)}</body></html>")
 
 
-def check_report_path(out: str | Path) -> Path:
-    """Check that ``out`` can take a report (an ``.html`` path in an existing folder) and return it.
+def check_report_path(out: str | Path, *, png: bool = True, option: str = "--report") -> Path:
+    """Check everything writing a report to ``out`` needs, before any work, and return the path.
+
+    * ``out`` is an ``.html`` (``.htm``) file name, not a folder;
+    * its folder exists and this process may create files in it;
+    * the report extra is importable (plotly; matplotlib too when ``png``);
+    * with ``png``, the figure folder ``<stem>_figures`` beside it is free, or is a report's
+      figure folder (only ``*.png`` files, no subfolders): a report replaces it, so a folder
+      holding anything else is never touched.
+
+    Commands call it before they simulate or write to the store, so a report that cannot be
+    written never leaves a recorded run behind (no half-done command).
+
+    Parameters
+    ----------
+    out
+        The HTML file.
+    png
+        Whether the PNG figures will be written too.
+    option
+        The option the user gave the path with, named in the error (``--report``, ``--out``).
 
     Raises
     ------
     SpecError
-        Otherwise (``field="--report"``).
+        The first check that fails (``field=option``).
     """
     p = Path(out)
     if p.suffix.lower() not in (".html", ".htm"):
-        raise SpecError(f"got {str(p)!r}; the report must be an .html file", field="--report")
+        raise SpecError(f"got {str(p)!r}; the report must be an .html file", field=option)
     if p.is_dir():
-        raise SpecError(f"{str(p)!r} is a folder; give a file name", field="--report")
-    if not p.parent.exists():
-        raise SpecError(f"folder {str(p.parent)!r} does not exist", field="--report")
+        raise SpecError(f"{str(p)!r} is a folder; give a file name", field=option)
+    parent = p.parent
+    if not parent.is_dir():
+        raise SpecError(f"folder {str(parent)!r} does not exist", field=option)
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise SpecError(f"folder {str(parent)!r} is not writable", field=option)
+    if p.exists() and not p.is_file():
+        raise SpecError(f"{str(p)!r} exists and is not a regular file", field=option)
+    _need_extra(png, option)
+    if png:
+        folder = p.with_name(f"{p.stem}_figures")
+        if folder.exists() or folder.is_symlink():
+            entries = list(folder.iterdir()) if folder.is_dir() and not folder.is_symlink() else None
+            if entries is None or any(e.suffix.lower() != ".png" or not e.is_file() or e.is_symlink()
+                                      for e in entries):
+                raise SpecError(f"{str(folder)!r} exists and is not a report's figure folder (only .png files); "
+                                "the report would replace it: move it or choose another report name", field=option)
     return p
 
 
-def _need_extra(png: bool) -> None:
+def _need_extra(png: bool, option: str = "--report") -> None:
     import importlib.util
 
     missing = [m for m in ("plotly", *(("matplotlib",) if png else ())) if importlib.util.find_spec(m) is None]
     if missing:
         raise SpecError(f"{', '.join(missing)} not installed; install the report extra: "
-                        "pip install 'burdenshare[report]'", field="--report")
+                        "pip install 'burdenshare[report]'", field=option)
 
 
 def write_report(d: ReportData, out: str | Path, *, png: bool = True) -> ReportFiles:
@@ -238,12 +271,11 @@ def write_report(d: ReportData, out: str | Path, *, png: bool = True) -> ReportF
     Raises
     ------
     SpecError
-        ``out`` is not an ``.html`` path in an existing folder.
+        ``out`` cannot take a report (:func:`check_report_path`).
     """
     from burdenshare.report.figures import plotly_figures
 
-    path = check_report_path(out)
-    _need_extra(png)
+    path = check_report_path(out, png=png)
     figs = plotly_figures(d)
     folder = path.with_name(f"{path.stem}_figures")
     pngs: list[Path] = []
@@ -289,7 +321,7 @@ def report_from_result(result: Any, out: str | Path, *, scenario: Any = None, so
     sc = scenario if scenario is not None else result._scenario_obj
     if sc is None:
         raise SpecError("the run result carries no scenario; pass scenario=", field="scenario")
-    check_report_path(out)
+    check_report_path(out, png=png)
     d = report_data(sc, result.summary(), result.outcomes, result.params, result.plan.round_dates,
                     source=source or f"burdenshare.engine.simulate ({result.draws:,} draws, seed {result.seed})",
                     **optional)
@@ -314,7 +346,7 @@ def report_from_store(run_id: str, out: str | Path, *, store: str | Path | None 
     from burdenshare.scenario import loads_scenario
     from burdenshare.store import open_store
 
-    check_report_path(out)
+    check_report_path(out, png=png)
     with open_store(store, read_only=True) as st:
         rec = st.run(run_id)
         points = st.points(run_id)
