@@ -209,7 +209,7 @@ def test_advice_respects_the_host_executive_ceiling():
     either side lies above it; with opinion_weight 0 the constraint is gone."""
     import datetime as dt
 
-    from burdenshare.equilibrium import executive_approval
+    from burdenshare.actors import executive_approval
 
     day = dt.date(2021, 3, 1)
     s = load_scenario("sma-2020")

@@ -1,4 +1,4 @@
-"""Equilibrium play (burdenshare.equilibrium): the exact solver on a scenario's two-level game.
+"""Equilibrium play (burdenshare.solver.scenario): the exact solver on a scenario's two-level game.
 
 Closed forms through the real pipeline (scenario -> consent -> solver): THEORY.md §7 spec A/B
 (TIOLI with a veto, Mo 1995), §6's SMA illustration (Iida 1993 / Tarar 2001), the Schelling
@@ -12,7 +12,8 @@ from fractions import Fraction
 import numpy as np
 import pytest
 
-from burdenshare.equilibrium import consent_cube, president_approval, round_dates, solve_scenario
+from burdenshare.actors import president_approval
+from burdenshare.solver.scenario import consent_cube, round_dates, solve_scenario
 from burdenshare.errors import SpecError
 from burdenshare.legislature import (
     LegislatureModel,
@@ -226,7 +227,7 @@ def test_executive_ceiling_binds_in_the_benchmark() -> None:
     M_E = exp((1 - w) ln H + w ln m_base(t)) at its date, and with w = 0 the constraint is absent."""
     import math
 
-    from burdenshare.equilibrium import executive_approval
+    from burdenshare.actors import executive_approval
     from burdenshare.legislature.from_scenario import base_median_krw
 
     s = load_scenario("sma-2020", [*CONSTRUCTED, "parties.host_executive.opinion_weight=0.8"])

@@ -6,7 +6,7 @@ from the two copies the code then had, both of which built a whole ``explain`` s
 summed its first-year items times ``justified_share_covered`` / ``justified_share_sought``::
 
     from burdenshare.scenario import load_scenario
-    from burdenshare.transparency_report import justified_amount_krw as j     # copy 1
+    from burdenshare.analysis.transparency_effect import justified_amount_krw as j     # copy 1
     from burdenshare.engine.plan import justified_amount_krw as jp            # copy 2
     s = load_scenario("sma-2020")
     j(s, a)  ==  jp(load_scenario("sma-2020", [f"levers.us_ask_usd={a!r}"]))  # for each ask a
@@ -71,7 +71,7 @@ def test_the_statement_and_the_opinion_model_itemise_alike() -> None:
 
 def test_transparency_report_reexports_the_one_function() -> None:
     import burdenshare.engine.plan as plan
-    import burdenshare.transparency_report as tr
+    import burdenshare.analysis.transparency_effect as tr
 
     assert tr.justified_amount_krw is justified_amount_krw
     assert not hasattr(plan, "justified_amount_krw")

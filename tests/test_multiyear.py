@@ -1,4 +1,4 @@
-"""Annual vs multiyear deals (burdenshare.multiyear): THEORY.md §16 oracles through this code,
+"""Annual vs multiyear deals (burdenshare.analysis.multiyear): THEORY.md §16 oracles through this code,
 the model's own lapse probability, and the Fearon (1998) stakes effect via the legislature."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import pytest
 
 from burdenshare.errors import SpecError
 from burdenshare.legislature import LegislatureParams
-from burdenshare.multiyear import annual_vs_multiyear, lapse_profile, stakes_by_duration
+from burdenshare.analysis.multiyear import annual_vs_multiyear, lapse_profile, stakes_by_duration
 from burdenshare.scenario import load_scenario
 
 
@@ -81,18 +81,18 @@ def test_fearon_stakes_via_legislature(sma: object) -> None:
 def test_module_doctests() -> None:
     import doctest
 
-    import burdenshare.equilibrium
-    import burdenshare.multiyear
-    import burdenshare.transparency_report
+    import burdenshare.solver.scenario
+    import burdenshare.analysis.multiyear
+    import burdenshare.analysis.transparency_effect
 
-    for mod in (burdenshare.multiyear, burdenshare.transparency_report, burdenshare.equilibrium):
+    for mod in (burdenshare.analysis.multiyear, burdenshare.analysis.transparency_effect, burdenshare.solver.scenario):
         assert doctest.testmod(mod, optionflags=doctest.ELLIPSIS).failed == 0
 
 
 def test_equilibrium_lapse_probability(sma: object) -> None:
-    from burdenshare.multiyear import equilibrium_lapse_probability
+    from burdenshare.analysis.multiyear import equilibrium_lapse_probability
 
-    from burdenshare.equilibrium import solve_scenario
+    from burdenshare.solver.scenario import solve_scenario
 
     # At the central values the President's floor lies above the win-set: agreement in the renewal
     # window needs a change of administration, so the lapse probability is strictly between 0 and 1.

@@ -182,7 +182,7 @@ def test_module_doctests():
 
 def test_two_level_win_set_shows_the_host_executive_ceiling(data):
     """The 2-D win-set figure carries the host executive's own ceiling (docs/simulation.md §2)."""
-    from burdenshare.equilibrium import executive_ceiling_krw
+    from burdenshare.actors import executive_ceiling_krw
     from burdenshare.report.figures import figure_specs, plotly_figures
 
     w = data.winset_2d

@@ -19,7 +19,7 @@ MODULES = [
     "burdenshare.theory.rubinstein",
     "burdenshare.theory.voting",
     "burdenshare.theory.winset",
-    "burdenshare.solver",
+    "burdenshare.solver.backward",
 ]
 
 

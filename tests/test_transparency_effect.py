@@ -7,7 +7,7 @@ import pytest
 
 from burdenshare.data import fact
 from burdenshare.scenario import load_scenario
-from burdenshare.transparency_report import justified_amount_krw, record_asks, transparency_effect
+from burdenshare.analysis.transparency_effect import justified_amount_krw, record_asks, transparency_effect
 
 ASK_USD = 1.1e9  # about KRW 1,298 bn at the 2020 rate: near the Assembly's win-set
 

@@ -81,7 +81,7 @@ def test_executive_ceiling_reported_beside_the_assembly_win_set(capsys: pytest.C
     to the Assembly's win-set (executive_ceiling_krw); nothing when it weighs no base opinion."""
     import math
 
-    from burdenshare.equilibrium import executive_approval, executive_ceiling_krw
+    from burdenshare.actors import executive_approval, executive_ceiling_krw
     from burdenshare.legislature.from_scenario import base_median_krw
 
     s = load_scenario("sma-2020")

@@ -47,7 +47,7 @@ _FACADE: dict[str, tuple[str, str]] = {
     "RunResult": ("burdenshare.engine.run", "RunResult"),
     "prepare": ("burdenshare.engine.prepare", "prepare"),
     "run_identity": ("burdenshare.engine.config", "run_identity"),
-    "solve": ("burdenshare.equilibrium", "solve_scenario"),
+    "solve": ("burdenshare.solver.scenario", "solve_scenario"),
     "win_set": ("burdenshare.legislature", "win_set"),
     "explain": ("burdenshare.costs.statement", "explain"),
     "compare": ("burdenshare.report.compare", "compare"),
@@ -59,7 +59,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from burdenshare.engine.config import RunConfig, run_identity
     from burdenshare.engine.prepare import prepare
     from burdenshare.engine.run import RunResult, simulate
-    from burdenshare.equilibrium import solve_scenario as solve
+    from burdenshare.solver.scenario import solve_scenario as solve
     from burdenshare.costs.statement import explain
     from burdenshare.legislature import win_set
     from burdenshare.report.compare import compare

@@ -309,7 +309,7 @@ def winset_cmd(
     if duration is not None and duration not in allowed:
         raise ScenarioError(f"got {duration}; allowed: {allowed} (levers.allowed_durations)", field="--duration")
     ws = win_set(scenario, day, level, duration)
-    from burdenshare.equilibrium import executive_ceiling_krw
+    from burdenshare.actors import executive_ceiling_krw
 
     if as_json:  # exactly the documented keys (docs/solve.md §2)
         _print_json(ws.to_json())
@@ -344,7 +344,7 @@ def solve_cmd(
     as_json: bool = JsonOption,
 ) -> None:
     """The rational benchmark: exact backward induction with consent probabilities (docs/solve.md)."""
-    from burdenshare.equilibrium import solve_scenario
+    from burdenshare.solver.scenario import solve_scenario
     from burdenshare.scenario import load_scenario
 
     scenario = load_scenario(scenario_name, overrides or ())

@@ -30,7 +30,7 @@ m, \text{date})` (:mod:`burdenshare.legislature`; the escalator does not enter t
 
 i.e. the surplus over the reservation value if the Assembly consents and the no-agreement value
 :math:`-L_s` (a lapse) if it does not.  :math:`P` includes the host executive's own approval
-(DESIGN.md §4; :func:`burdenshare.equilibrium.executive_approval`): it is 0 above the executive's
+(DESIGN.md §4; :func:`burdenshare.actors.executive_approval`): it is 0 above the executive's
 ceiling :math:`M_E = \exp((1 - w_E)\ln \bar r_{host} + w_E \ln m_{base}(\text{date}))`, which
 mixes the host's expected reservation value and its base's median willingness to pay (with
 ``parties.host_executive.opinion_weight`` = 0 it is the Assembly's consent alone).  Definitions (each an **assumption** where the record is
@@ -292,10 +292,10 @@ def host_executive_signs(scenario: Any, terms: UtilityTerms, day: dt.date, amoun
     r"""(A,) 0/1: whether the host executive signs each amount at ``day`` (module docstring).
 
     The executive's own ceiling :math:`M_E = \exp((1 - w_E)\ln \bar r_{host} + w_E \ln m_{base})`
-    (:func:`burdenshare.equilibrium.executive_approval`) at the host's expected reservation value,
+    (:func:`burdenshare.actors.executive_approval`) at the host's expected reservation value,
     the one its individual rationality uses.
     """
-    from burdenshare.equilibrium import executive_approval
+    from burdenshare.actors import executive_approval
 
     host_r = terms.reservation_own_krw if terms.side == "host" else terms.reservation_other_krw
     return executive_approval(scenario, [day], np.asarray(amounts_krw, dtype=float), host_r)[0]

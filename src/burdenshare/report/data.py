@@ -174,7 +174,7 @@ def report_data(
     level
         Consent-probability level of the win-sets.
     benchmark
-        Solve the rational benchmark (:func:`burdenshare.equilibrium.solve_scenario`).
+        Solve the rational benchmark (:func:`burdenshare.solver.scenario.solve_scenario`).
     sweep, sobol, compare
         Optional inputs: a sweep's ``--json`` (``{"run_id", "rows": [{"point", ...}]}``), a
         sensitivity result (see :func:`burdenshare.report.figures.sobol_table`), a comparison
@@ -235,7 +235,7 @@ def report_data(
         "president_after_change_krw": None if pr.reservation_value_after_change_krw is None
         else float(pr.reservation_value_after_change_krw),
     }
-    from burdenshare.equilibrium import executive_ceiling_krw
+    from burdenshare.actors import executive_ceiling_krw
 
     winset_2d = {"date": dates[0][1].isoformat(), "level": level, "durations": allowed, "amounts_krw": grid.tolist(),
                  "p_consent": p2, "boundaries": tops, "us": us,
@@ -266,7 +266,7 @@ def report_data(
     bench = None
     if benchmark:
         try:
-            from burdenshare.equilibrium import solve_scenario
+            from burdenshare.solver.scenario import solve_scenario
 
             eq = solve_scenario(scenario)
             bench = eq.to_json()

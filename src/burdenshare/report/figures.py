@@ -128,7 +128,7 @@ def figure_specs(d: ReportData) -> list[FigureSpec]:
                    "key date, with the Wilson 95 % Monte-Carlo (vote-level) interval over draws; black bars: the range "
                    "of the share across the Level-II bank members (parameter uncertainty); diamonds: the rational "
                    "benchmark's "
-                   f"probability of agreement by the date. {_src(d)} Benchmark: burdenshare.equilibrium.solve_scenario."),
+                   f"probability of agreement by the date. {_src(d)} Benchmark: burdenshare.solver.scenario.solve_scenario."),
         FigureSpec("settlement", "Settlement", "First-year amount of ratified agreements",
                    f"Histogram over ratified draws ({len(d.amounts_krw):,} of {s['draws']:,}) of the first-year amount "
                    f"(KRW bn; top axis: increase over the current agreement). {_src(d)}"),
@@ -143,7 +143,7 @@ def figure_specs(d: ReportData) -> list[FigureSpec]:
         FigureSpec("benchmark", "Rational benchmark", "Rational benchmark beside the behavioural simulation",
                    "Probability of ratified agreement by the horizon and the increase over the current agreement "
                    "(behavioural: median over ratified draws, with p10-p90 bars; rational: the equilibrium path's first "
-                   f"agreement). {_src(d)} Benchmark: burdenshare.equilibrium.solve_scenario (exact backward induction)."),
+                   f"agreement). {_src(d)} Benchmark: burdenshare.solver.scenario.solve_scenario (exact backward induction)."),
         FigureSpec("uncertainty", "Intervals", "P(ratified): vote-level vs parameter uncertainty",
                    "P(ratified) with its vote-level (Wilson 95 % binomial over draws) interval, P(ratified) within each "
                    "Level-II bank member (parameter uncertainty), and the p10/p50/p90 across draws of the consent "

@@ -73,6 +73,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
+from burdenshare.actors import executive_approval, executive_ceiling_at, president_approval, us_election
 from burdenshare.errors import ScenarioError, SpecError
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -85,9 +86,6 @@ __all__ = [
     "Equilibrium",
     "EquilibriumRound",
     "consent_cube",
-    "executive_approval",
-    "executive_ceiling_krw",
-    "president_approval",
     "round_dates",
     "scenario_game",
     "solve_scenario",
@@ -187,86 +185,6 @@ def consent_cube(
     return cube
 
 
-def executive_ceiling_krw(scenario: Scenario, date: dt.date | str, value_krw: float | None = None) -> float | None:
-    r"""The host executive's own ceiling :math:`M_E` on ``date`` (won per year; ``None`` when
-    ``parties.host_executive.opinion_weight`` is 0): :math:`\exp((1 - w_E)\ln H + w_E \ln m_{base})`
-    with H = ``value_krw`` (default: the host negotiator's central reservation value).
-
-    Examples
-    --------
-    >>> from burdenshare.scenario import load_scenario
-    >>> round(executive_ceiling_krw(load_scenario("sma-2020"), "2020-03-11") / 1e9)
-    1148
-    """
-    if float(scenario.parties.host_executive.opinion_weight) <= 0.0:
-        return None
-    h = float(scenario.strategies[scenario.parties.host.id].reservation_value_krw) if value_krw is None else float(value_krw)
-    return _executive_ceiling(scenario, date, h)
-
-
-def _executive_ceiling(scenario: Scenario, date: dt.date | str, value_krw: float) -> float:
-    """:math:`M_E` at ``date`` for the value ``value_krw``."""
-    from burdenshare.legislature.from_scenario import base_median_krw
-
-    w = float(scenario.parties.host_executive.opinion_weight)
-    m = base_median_krw(scenario, date)
-    return math.exp((1.0 - w) * math.log(value_krw) + w * math.log(m))
-
-
-def executive_approval(scenario: Scenario, dates: Sequence[dt.date], amounts_krw: NDArray[np.float64],
-                       value_krw: float) -> NDArray[np.float64]:
-    r"""(R, A) 0/1: whether the host executive signs and submits each amount at each date.
-
-    The executive answers to its own partisan base (DESIGN.md §4): it signs only amounts up to
-    :math:`M_E = \exp((1 - w_E)\ln H + w_E \ln m_{base}(t))`, with :math:`w_E` =
-    ``parties.host_executive.opinion_weight``, H its value (the host's reservation value) and
-    :math:`m_{base}(t)` the median WTP of its ``base_bloc``'s group at the date
-    (:func:`burdenshare.legislature.from_scenario.base_median_krw`), as in the Monte-Carlo engine.
-    """
-    x = np.asarray(amounts_krw, dtype=float)
-    if float(scenario.parties.host_executive.opinion_weight) <= 0.0:
-        return np.ones((len(dates), x.size))
-    out = np.empty((len(dates), x.size))
-    for k, day in enumerate(dates):
-        out[k] = (x <= _executive_ceiling(scenario, day, float(value_krw)) * (1.0 + 1e-12)).astype(float)
-    return out
-
-
-def president_approval(scenario: Scenario, dates: Sequence[dt.date], amounts_krw: NDArray[np.float64]) -> NDArray[np.float64]:
-    r"""The US President's approval probability per round and amount, shape (T, A).
-
-    :math:`1[x \ge R_P]` before the inauguration; from the first ``inauguration`` event on,
-    :math:`(1 - q)1[x \ge R_P] + q\,1[x \ge R_P']` (module docstring).  All ones when
-    ``parties.principal.approval_required`` is false.
-    """
-    before, new, q, start = _us_election(scenario, np.asarray(amounts_krw, dtype=float))
-    after = before if new is None else (1.0 - q) * before + q * new
-    out = np.empty((len(dates), before.size))
-    for t, day in enumerate(dates):
-        out[t] = after if start is not None and day >= start else before
-    return out
-
-
-def _us_election(scenario: Scenario, x: NDArray[np.float64]) -> tuple[
-        NDArray[np.float64], NDArray[np.float64] | None, float, dt.date | None]:
-    r"""The President's approval of amounts ``x`` and the US election's chance node.
-
-    Returns ``(before, after_change, q, inauguration)``: approval :math:`1[x \ge R_P]` (all ones
-    without ``approval_required``), :math:`1[x \ge R_P']` and its probability q when the
-    election can change it (else ``None``), and the first ``inauguration`` date (``None``: none).
-    """
-    pr = scenario.parties.principal
-    if not pr.approval_required:
-        return np.ones(x.size), None, 0.0, None
-    before = (x >= float(pr.reservation_value_krw)).astype(float)
-    inaug = [e.date for e in scenario.events if e.kind == "inauguration" and e.date is not None]
-    start = min(inaug) if inaug else None
-    q = float(pr.p_administration_change)
-    if start is None or pr.reservation_value_after_change_krw is None or q <= 0:
-        return before, None, q, start
-    return before, (x >= float(pr.reservation_value_after_change_krw)).astype(float), q, start
-
-
 @dataclass(frozen=True, slots=True)
 class _Setup:
     dates: tuple[dt.date, ...]
@@ -312,7 +230,7 @@ def _setup(
     submit_threshold: float | None,
 ) -> _Setup:
     from burdenshare.legislature import amount_grid
-    from burdenshare.solver import BargainingGame
+    from burdenshare.solver.backward import BargainingGame
 
     us, rok = scenario.parties.proposer.id, scenario.parties.host.id
     su, sk = scenario.strategies[us], scenario.strategies[rok]
@@ -632,11 +550,11 @@ def _solve_segments(scenario: Scenario, st: _Setup) -> list[_Segment]:
     """
     from dataclasses import replace
 
-    from burdenshare.solver import solve
+    from burdenshare.solver.backward import solve
 
     game = st.game
     n = len(st.dates)
-    old, new, q, start = _us_election(scenario, np.tile(st.amounts, len(st.durations)))
+    old, new, q, start = us_election(scenario, np.tile(st.amounts, len(st.durations)))
     later = [t for t, day in enumerate(st.dates) if new is not None and start is not None and day >= start]
     split = later[0] if later else None
     c0 = np.broadcast_to(np.asarray(game.round_cost[0], dtype=float), (n,))

@@ -18,7 +18,7 @@ THEORY.md §16's oracles (H = 6, p = 0.3, β = 0.95) are m = 1: 0.882351, 5.2981
 The lapse probability is **given** (a number, THEORY.md §16) or a **callable** ``p(m)`` or
 ``p(m, j)`` so that the Monte-Carlo engine can feed its own probability of no ratified agreement
 by the expiry; :func:`equilibrium_lapse_probability` gives the rational benchmark's own
-(:func:`burdenshare.equilibrium.solve_scenario`): one minus the probability of a ratified agreement
+(:func:`burdenshare.solver.scenario.solve_scenario`): one minus the probability of a ratified agreement
 within a renewal window of the first round.
 
 **Higher stakes** (Fearon 1998).  A longer term raises the stakes of each negotiation, which can
@@ -214,7 +214,7 @@ def equilibrium_lapse_probability(
 ) -> float:
     """The rational benchmark's probability of no ratified agreement within a renewal window.
 
-    Solves the scenario with the duration fixed (:func:`burdenshare.equilibrium.solve_scenario`)
+    Solves the scenario with the duration fixed (:func:`burdenshare.solver.scenario.solve_scenario`)
     and returns one minus the probability of a ratified agreement in rounds dated within
     ``window_days`` of the first round (the window a renewal has before the old deal expires).
 
@@ -234,7 +234,7 @@ def equilibrium_lapse_probability(
     float
         A probability.
     """
-    from burdenshare.equilibrium import solve_scenario
+    from burdenshare.solver.scenario import solve_scenario
 
     eq = solve_scenario(scenario, durations=[duration_years], params=params)
     return _window_lapse(eq, window_days)
@@ -339,7 +339,7 @@ def annual_vs_multiyear(
     -------
     MultiyearComparison
     """
-    from burdenshare.equilibrium import round_dates, solve_scenario
+    from burdenshare.solver.scenario import round_dates, solve_scenario
 
     negotiation_count(horizon_years, 1)  # validates H
     beta = 1.0 / (1.0 + float(scenario.cost_model.discount_rate))
