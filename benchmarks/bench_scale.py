@@ -10,7 +10,7 @@ each size is timed over about 0.3 s or more):
 
 1. **Throughput after warm-up** (one process; consent tables and Numba code warm): ``simulate``
    alone (draws, kernel, outcome arrays; all rows kept), ``simulate(keep_rows=False)`` (only the
-   outcome columns the summary reads), ``ResultsStore.record_simulation(keep_rows=False)`` (a
+   outcome columns the summary reads), ``analysis.runs.record_simulation(store, ..., keep_rows=False)`` (a
    ``run`` streamed to a temporary store unit by unit, summarised) and ``sweep`` to a temporary store (rows written
    in unit transactions, outcome columns read back and summarised), per draw, for each size; the
    drift is the per-draw cost at the largest size over that at the smallest (target <= 1.3).
@@ -62,6 +62,7 @@ def throughput(sizes: list[int], repeats: int, tmp: Path) -> list[dict]:
     from burdenshare.analysis.sweep import sweep
     from burdenshare.engine import RunConfig, simulate
     from burdenshare.scenario import dump_scenario, load_scenario
+    from burdenshare.analysis.runs import record_simulation
     from burdenshare.store import open_store
 
     scenario = load_scenario(SCENARIO)
@@ -72,7 +73,7 @@ def throughput(sizes: list[int], repeats: int, tmp: Path) -> list[dict]:
 
     def run_store(n: int) -> None:
         with open_store(tmp / f"r{n}-{next(k)}.duckdb") as st:
-            st.record_simulation(scenario, RunConfig(draws=n, seed=0), scenario_toml=toml, keep_rows=False)
+            record_simulation(st, scenario, RunConfig(draws=n, seed=0), scenario_toml=toml, keep_rows=False)
 
     fns = {
         "simulate": lambda n: simulate(scenario, draws=n, seed=0),
@@ -102,10 +103,11 @@ if mode in ("simulate", "simulate_summary"):
 elif mode in ("run_store", "run_store_summary_only"):
     from burdenshare.engine import RunConfig
     from burdenshare.scenario import dump_scenario, load_scenario
+    from burdenshare.analysis.runs import record_simulation
     from burdenshare.store import open_store
     sc = load_scenario("sma-2020")
     with open_store(store) as st:
-        st.record_simulation(sc, RunConfig(draws=n, seed=0), scenario_toml=dump_scenario(sc), keep_rows=False,
+        record_simulation(st, sc, RunConfig(draws=n, seed=0), scenario_toml=dump_scenario(sc), keep_rows=False,
                              summary_only=mode == "run_store_summary_only")
 else:
     from burdenshare.analysis.sweep import sweep

@@ -16,6 +16,7 @@ from burdenshare.engine import BLOCK_SIZE, simulate
 from burdenshare.engine.consent import fit_seats, set_path
 from burdenshare.engine.run import OUTCOME_COLUMNS, PARAM_COLUMNS, Chunk, play_draws, run_chunk
 from burdenshare.scenario import dump_scenario, load_scenario
+from burdenshare.analysis.runs import record_result, record_simulation
 from burdenshare.store import open_store
 
 #: A small variant of sma-2020 (3 rounds, one-year deals): cheap consent tables.
@@ -115,9 +116,9 @@ def test_record_simulation_streams_the_same_rows(tmp_path, scenario, ref):
     toml = dump_scenario(load_scenario("sma-2020"))
     one = RunConfig(draws=N, seed=5, bank_size=2, chunk_size=BLOCK_SIZE)
     with open_store(tmp_path / "s.duckdb") as st, open_store(tmp_path / "t.duckdb") as other:
-        rid, res = st.record_simulation(scenario, one, scenario_toml=toml, overrides=SMALL)
+        rid, res = record_simulation(st, scenario, one, scenario_toml=toml, overrides=SMALL)
         chunked = simulate(scenario, one)  # the same inputs, recorded elsewhere from a finished result
-        old = other.record_result(chunked, scenario_toml=toml, overrides=SMALL)
+        old = record_result(other, chunked, scenario_toml=toml, overrides=SMALL)
         assert old == rid == ref.run_id  # one run identity: chunking changes nothing
         for st_, run in ((st, rid), (other, old)):
             assert st_.chunks_done(run) == {(0, 0), (0, 1), (0, 2)}
@@ -131,11 +132,11 @@ def test_record_simulation_streams_the_same_rows(tmp_path, scenario, ref):
         _, _, none, outs = st.read_rows(rid, params=False)
         assert none == {} and list(outs) == list(OUTCOME_COLUMNS)
         # the same inputs again: answered from the store, nothing recomputed or added
-        again, back = st.record_simulation(scenario, one, scenario_toml=toml, overrides=SMALL)
+        again, back = record_simulation(st, scenario, one, scenario_toml=toml, overrides=SMALL)
         assert again == rid and len(st.runs()) == 1
         _equal_columns(ref.outcomes, back.outcomes)
     with open_store(tmp_path / "u.duckdb") as st:
-        sid, only = st.record_simulation(scenario, RunConfig(draws=N, seed=5, bank_size=2), scenario_toml=toml,
+        sid, only = record_simulation(st, scenario, RunConfig(draws=N, seed=5, bank_size=2), scenario_toml=toml,
                                          overrides=SMALL, summary_only=True)
         assert sid == rid
         assert only.params == {} and st.row_count(sid) == 0 and st.run(sid).summary_only
@@ -150,7 +151,7 @@ def test_record_simulation_refused_leaves_no_run(tmp_path, scenario):
     with open_store(tmp_path / "s.duckdb") as st:
         bad = load_scenario("sma-2020", [*SMALL, "levers.us_ask_usd=9e9"])  # an ask outside the amount grid
         with pytest.raises(ScenarioError):
-            st.record_simulation(bad, RunConfig(draws=10, seed=1), scenario_toml="x")
+            record_simulation(st, bad, RunConfig(draws=10, seed=1), scenario_toml="x")
         assert st.runs() == [] and st.con.execute("SELECT count(*) FROM points").fetchone()[0] == 0
 
 

@@ -20,6 +20,7 @@ from burdenshare.engine import RunConfig, prepare, run_identity, simulate
 from burdenshare.engine.plan import build_plan, counter_move_days, key_dates
 from burdenshare.errors import ScenarioError, SpecError
 from burdenshare.scenario import dump_scenario, load_scenario
+from burdenshare.analysis.runs import load_result, record_simulation
 from burdenshare.store import open_store
 
 SMALL = ["protocol.n_steps=3", "levers.allowed_durations=[1]"]
@@ -140,10 +141,10 @@ def test_stored_run_with_non_default_options_rebuilds_exactly(tmp_path):
     sc = load_scenario("sma-2020", [*SMALL, *ASSUMPTIONS])
     cfg = RunConfig(draws=2500, seed=7, bank_size=2, chunk_size=1024)
     with open_store(tmp_path / "s.duckdb") as st:
-        rid, res = st.record_simulation(sc, cfg, scenario_toml=dump_scenario(load_scenario("sma-2020")),
+        rid, res = record_simulation(st, sc, cfg, scenario_toml=dump_scenario(load_scenario("sma-2020")),
                                         overrides=[*SMALL, *ASSUMPTIONS])
         assert st.run(rid).config() == cfg
-        back = st.load_result(rid)
+        back = load_result(st, rid)
     assert back.config == cfg and back.bank.size == 2 and back.plan.submit_threshold == 0.7
     assert back.summary() == res.summary() == json.loads(json.dumps(res.summary()))
     assert list(back.summary()["p_agreement_by"]) == ["2020-05-01", "2020-12-31"]

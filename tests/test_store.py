@@ -14,6 +14,7 @@ import pytest
 from burdenshare.cli import main
 from burdenshare.engine import simulate
 from burdenshare.scenario import dump_scenario, load_scenario, loads_scenario, scenario_hash
+from burdenshare.analysis.runs import load_result, record_result
 from burdenshare.store import StoreError, open_store
 
 #: A small variant of sma-2020 (3 rounds, one-year deals): cheap consent tables.
@@ -28,7 +29,7 @@ def result():
 
 def test_round_trip_rows_equal_run_result_arrays(tmp_path, result):
     with open_store(tmp_path / "s.duckdb") as st:
-        rid = st.record_result(result, scenario_toml=dump_scenario(load_scenario("sma-2020")), overrides=SMALL)
+        rid = record_result(st, result, scenario_toml=dump_scenario(load_scenario("sma-2020")), overrides=SMALL)
         draw, worker, params, outcomes = st.read_rows(rid)
         rec = st.run(rid)
         assert st.chunks_done(rid) == {(0, 0), (0, 1), (0, 2)}
@@ -48,7 +49,7 @@ def test_round_trip_rows_equal_run_result_arrays(tmp_path, result):
 
 def test_duplicate_unit_is_refused_and_nothing_written(tmp_path, result):
     with open_store(tmp_path / "s.duckdb") as st:
-        rid = st.record_result(result, scenario_toml="x")
+        rid = record_result(st, result, scenario_toml="x")
         n = st.row_count(rid)
         with pytest.raises(StoreError, match="already recorded"):
             st.write_unit(rid, 0, 0, result.index[:5], {k: v[:5] for k, v in result.params.items()},
@@ -59,7 +60,7 @@ def test_duplicate_unit_is_refused_and_nothing_written(tmp_path, result):
 def test_export_parquet_and_csv_atomic(tmp_path, result):
     path = tmp_path / "s.duckdb"
     with open_store(path) as st:
-        rid = st.record_result(result, scenario_toml="x")
+        rid = record_result(st, result, scenario_toml="x")
         assert st.export(rid, tmp_path / "o.parquet", "parquet") == 3000
         assert st.export(rid, tmp_path / "o.csv", "CSV") == 3000
         with pytest.raises(StoreError, match="--format"):
@@ -152,10 +153,10 @@ def test_locked_store_is_a_clear_error(tmp_path, capsys):
 
 def test_load_result_rebuilds_the_run_result(tmp_path, result):
     with open_store(tmp_path / "s.duckdb") as st:
-        rid = st.record_result(result, scenario_toml=dump_scenario(load_scenario("sma-2020")), overrides=SMALL)
-        back = st.load_result(rid)
+        rid = record_result(st, result, scenario_toml=dump_scenario(load_scenario("sma-2020")), overrides=SMALL)
+        back = load_result(st, rid)
         with pytest.raises(StoreError, match="no point"):
-            st.load_result(rid, 3)
+            load_result(st, rid, 3)
     assert json.dumps(back.summary(), sort_keys=True) == json.dumps(result.summary(), sort_keys=True)
     for k, v in result.outcomes.items():
         np.testing.assert_array_equal(back.outcomes[k], v)

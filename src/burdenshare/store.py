@@ -276,13 +276,6 @@ class ResultsStore:
 
     # ------------------------------------------------------------------ runs
 
-    def new_run_id(self) -> str:
-        """A fresh 12-hex-digit run id not yet in the store (for records without a run identity)."""
-        while True:
-            rid = secrets.token_hex(6)
-            if not self.has_run(rid):
-                return rid
-
     def reusable(self, run_id: str, *, rows: bool) -> bool:
         """Whether ``run_id`` is recorded complete (and with rows, when ``rows``): its inputs need no rerun."""
         if not self.has_run(run_id):
@@ -310,7 +303,7 @@ class ResultsStore:
         points: Sequence[tuple[Sequence[str], Mapping[str, Any], str]],
         summary_only: bool = False,
         options: Mapping[str, Any] | None = None,
-        run_id: str | None = None,
+        run_id: str,
     ) -> str:
         """Record a new run (status ``running``) and its grid points; return its id.
 
@@ -333,7 +326,7 @@ class ResultsStore:
         options
             Engine options (``bank_size``...).
         run_id
-            Use this id (default: a fresh one).
+            The run identity (:func:`burdenshare.engine.config.run_identity`); refused if recorded.
 
         Returns
         -------
@@ -341,7 +334,9 @@ class ResultsStore:
         """
         from burdenshare import __version__
 
-        rid = run_id or self.new_run_id()
+        rid = run_id
+        if self.has_run(rid):
+            raise StoreError(f"run {rid} is already recorded in {str(self.path)!r}", field="RUN_ID")
         with self.transaction() as con:
             con.execute(
                 f"INSERT INTO runs ({', '.join(RUN_FIELDS)}) VALUES ({', '.join('?' * len(RUN_FIELDS))})",
@@ -441,10 +436,10 @@ class ResultsStore:
             raise StoreError(f"unit (point {point}, chunk {chunk}) of run {run_id} is already recorded: "
                              f"{str(exc).splitlines()[0]}") from None
 
-    def _drop_run(self, run_id: str) -> None:
-        """Remove a run with no committed unit (its ``runs`` and ``points`` records)."""
+    def drop_run(self, run_id: str) -> None:
+        """Remove a run and everything recorded for it (rows, units, points), in one transaction."""
         with self.transaction() as con:
-            for table in ("points", "runs"):
+            for table in ("outcome_rows", "chunks_done", "points", "runs"):
                 con.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])
 
     def set_summary(self, run_id: str, point: int, summary: Mapping[str, Any]) -> None:
@@ -556,154 +551,6 @@ class ResultsStore:
                 raise
             raise StoreError(f"cannot write {str(out)!r}: {str(exc).splitlines()[0]}", field="--out") from None
         return self.row_count(run_id)
-
-    # ------------------------------------------------------------------ whole results
-
-    def load_result(self, run_id: str, point: int = 0) -> Any:
-        """One grid point of a run as a :class:`~burdenshare.engine.RunResult`, from its stored rows.
-
-        The plan and consent tables are rebuilt with :func:`burdenshare.engine.prepare` from the
-        recorded scenario text, overrides and run config (:meth:`RunRecord.config`; every model
-        assumption is in the scenario), so ``load_result(id).summary()`` equals the recorded summary.
-
-        Raises
-        ------
-        StoreError
-            No such run or point, a summary-only run, or rows missing (an unfinished run).
-        """
-        from burdenshare.engine.backends import point_setup
-        from burdenshare.engine import RunResult
-        from burdenshare.scenario import scenario_hash
-
-        rec = self.run(run_id)
-        pts = {p["point"]: p for p in self.points(run_id)}
-        if point not in pts:
-            raise StoreError(f"run {run_id} has no point {point} (points 0..{rec.n_points - 1})", field="--point")
-        draw, _, params, outcomes = self.read_rows(run_id, point, workers=False)
-        if draw.size != rec.draws:
-            raise StoreError(f"run {run_id} point {point} holds {draw.size} of {rec.draws} rows; finish it with "
-                             f"`burdenshare sweep --resume {run_id}`", field="RUN_ID")
-        config = rec.config()
-        setup = point_setup(rec.scenario_toml, [*rec.overrides, *pts[point]["overrides"]], config,
-                            str(rec.options.get("source", rec.scenario)))
-        return RunResult(scenario=str(setup.scenario.name), scenario_hash=scenario_hash(setup.scenario), seed=rec.seed,
-                         draws=rec.draws, plan=setup.plan, bank=setup.bank, params=params, outcomes=outcomes,
-                         version=rec.version, config=config, _scenario_obj=setup.scenario)
-
-    def record_result(self, result: Any, *, scenario_toml: str, overrides: Sequence[str] = (),
-                      summary_only: bool = False) -> str:
-        """Record a finished :class:`~burdenshare.engine.RunResult` as a ``run`` (one grid point).
-
-        The run id is the result's run identity (:attr:`RunResult.run_id`); rows are written in
-        units of the config's chunks, one transaction each; the summary is stored and the run
-        marked complete.
-
-        Returns
-        -------
-        str
-            The run id.
-
-        Raises
-        ------
-        StoreError
-            The run is already recorded.
-        """
-        from burdenshare.engine import BLOCK_SIZE
-
-        config = result.config
-        blocks = config.chunk_blocks(BLOCK_SIZE)
-        per = blocks * BLOCK_SIZE
-        n_chunks = max(1, -(-result.draws // per))
-        rid = result.run_id
-        if self.has_run(rid):
-            raise StoreError(f"run {rid} is already recorded in {str(self.path)!r}", field="RUN_ID")
-        self.create_run(
-            kind="run", scenario=result.scenario, scenario_toml=scenario_toml, overrides=overrides,
-            seed=result.seed, draws=result.draws, backend=config.backend, grid=[], chunk_blocks=blocks,
-            n_chunks=n_chunks, points=[((), {}, result.scenario_hash)], summary_only=summary_only,
-            options={"bank_size": config.bank_size, "config": config.to_json()}, run_id=rid)
-        idx = result.index
-        for c in range(n_chunks):
-            sl = slice(c * per, min((c + 1) * per, result.draws))
-            self.write_unit(rid, 0, c, idx[sl], {k: v[sl] for k, v in result.params.items()},
-                            {k: v[sl] for k, v in result.outcomes.items()}, "local")
-        self.set_summary(rid, 0, result.summary())
-        self.complete(rid)
-        return rid
-
-    def record_simulation(self, scenario: Any, config: Any, *, scenario_toml: str, overrides: Sequence[str] = (),
-                          summary_only: bool = False, keep_rows: bool | None = None) -> tuple[str, Any]:
-        """Simulate ``scenario`` under ``config`` and record it as a ``run``, **streaming** its rows.
-
-        The run id is the run identity (:func:`burdenshare.engine.config.run_identity`): the same
-        inputs give the same id.  If that run is already recorded and complete (with rows, unless
-        ``summary_only``), nothing is computed: the result is rebuilt from the store
-        (:meth:`load_result`; ``None`` for a summary-only record) and the id returned.  An
-        unfinished record of the same id (an interrupted process) is removed and run again.
-
-        Otherwise the run is created first (status ``running``);
-        :func:`burdenshare.engine.simulate` then hands each chunk to the store, which commits it as
-        one unit (rows and ``chunks_done``, one transaction) while the next chunk is computed;
-        finally the summary is stored and the run marked complete.  The rows, summary and unit
-        layout equal those of ``record_result(simulate(...))``.
-
-        Parameters
-        ----------
-        scenario
-            The validated scenario (base TOML + ``overrides``).
-        config
-            The :class:`~burdenshare.engine.config.RunConfig`.
-        scenario_toml, overrides
-            The base scenario's TOML text and the ``--set`` overrides, for the record.
-        summary_only
-            Record no rows (only the units' ``chunks_done`` records and the summary).
-        keep_rows
-            Keep the parameter columns in the returned result (default: ``not summary_only``);
-            ``False`` keeps only the outcome columns the summary needs, so a ``--summary-only``
-            run never holds its rows.
-
-        Returns
-        -------
-        (str, RunResult or None)
-            The run id and the result (``None`` when a summary-only record was reused).
-
-        Raises
-        ------
-        SpecError, ScenarioError
-            What :func:`~burdenshare.engine.simulate` raises (nothing stays recorded).
-        """
-        from burdenshare.engine import BLOCK_SIZE, prepare, run_identity, simulate
-        from burdenshare.scenario import scenario_hash
-
-        rid = run_identity(scenario, config)
-        if self.reusable(rid, rows=not summary_only):
-            return rid, (None if self.run(rid).summary_only else self.load_result(rid))
-        if self.has_run(rid):
-            self._drop_run(rid)
-        prepared = prepare(scenario, config)  # refused inputs leave no trace
-        keep = (not summary_only) if keep_rows is None else bool(keep_rows)
-        blocks = config.chunk_blocks(BLOCK_SIZE)
-        n_chunks = max(1, -(-config.draws // (blocks * BLOCK_SIZE)))
-        self.create_run(
-            kind="run", scenario=str(scenario.name), scenario_toml=scenario_toml, overrides=overrides,
-            seed=config.seed, draws=config.draws, backend=config.backend, grid=[], chunk_blocks=blocks,
-            n_chunks=n_chunks, points=[((), {}, scenario_hash(scenario))], summary_only=summary_only,
-            options={"bank_size": config.bank_size, "config": config.to_json()}, run_id=rid)
-        count = iter(range(n_chunks))
-
-        def write(ch: Any) -> None:  # a summary-only run records the unit (chunks_done, columns), no rows
-            self.write_unit(rid, 0, next(count), ch.index, ch.params, ch.outcomes, "local")
-
-        try:
-            result = simulate(scenario, config, prepared=prepared, keep_rows=keep, on_chunk=write)
-        except BaseException:
-            if not self.chunks_done(rid):  # refused before any unit: leave no trace
-                self._drop_run(rid)
-            raise
-        self.set_summary(rid, 0, result.summary())
-        self.complete(rid)
-        return rid, result
-
 
 def _sql_str(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
