@@ -33,7 +33,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import stats
 
 from burdenshare.errors import SpecError
 
@@ -76,6 +75,8 @@ def sample_distribution(dist: object, rng: np.random.Generator, size: int) -> ND
     if kind == "normal":
         return rng.normal(dist.mean, dist.sd, size)  # type: ignore[attr-defined]
     if kind == "truncnorm":
+        from scipy import stats  # heavy (0.4 s): only where a truncated normal is drawn
+
         u = rng.random(size)
         a = (dist.low - dist.mean) / dist.sd  # type: ignore[attr-defined]
         b = (dist.high - dist.mean) / dist.sd  # type: ignore[attr-defined]
