@@ -37,6 +37,7 @@ from pydantic import BaseModel, ValidationError
 from burdenshare.errors import ScenarioError
 from burdenshare.scenario.schema import (
     DIST_MODELS,
+    ENTRY_MODELS,
     SUPPORTED_SCHEMA_VERSIONS,
     Scenario,
     descend,
@@ -485,6 +486,11 @@ def _error_from(
             try:
                 parent = DIST_MODELS.get(data["uncertainty"][path[1]].get("dist"), parent)
             except (KeyError, IndexError, TypeError, AttributeError):
+                pass
+        if len(path) == 4 and path[:2] == ["provenance", "values"]:
+            try:
+                parent = ENTRY_MODELS.get(data["provenance"]["values"][path[2]].get("kind"), parent)
+            except (KeyError, TypeError, AttributeError):
                 pass
         allowed = _allowed_keys(parent)
         message = f"unknown key; allowed: {', '.join(allowed)}" if allowed else "unknown key"

@@ -183,6 +183,14 @@ ProvenanceEntry = Annotated[
 ]
 #: The kinds of a provenance entry.
 PROVENANCE_KINDS = ("data", "computed", "assumption", "document", "override")
+#: The entry model of each kind.
+ENTRY_MODELS: dict[str, type[BaseModel]] = {
+    "data": DataValue,
+    "computed": ComputedValue,
+    "assumption": AssumedValue,
+    "document": DocumentValue,
+    "override": OverrideValue,
+}
 
 
 class Provenance(_Model):

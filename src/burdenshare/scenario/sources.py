@@ -229,7 +229,7 @@ def cited_value(entry: DataValue) -> Any:
         return text
 
 
-def _check_ids(ids: list[str], refs: list[str]) -> str | None:
+def _check_ids(ids: list[str], refs: list[str]) -> tuple[int, str] | None:
     """An ID is allowed if the README registers it or a cited file's ``source_ids`` cites it."""
     if not ids:
         return None
@@ -244,7 +244,7 @@ def _check_ids(ids: list[str], refs: list[str]) -> str | None:
             cited.update(load(file[:-4]).provenance.unregistered_ids)
     for i, source_id in enumerate(ids):
         if source_id not in registry and source_id not in cited:
-            return f"ids.{i}: {source_id!r} is neither in the data README's registry nor cited by {', '.join(refs)}"
+            return i, f"{source_id!r} is neither in the data README's registry nor cited by {', '.join(refs)}"
     return None
 
 
@@ -268,9 +268,9 @@ def check_data_refs(scenario: Scenario) -> tuple[str, str] | None:
                     cited_value(entry)
                 else:
                     data_rows(entry.source)
-                problem = _check_ids(entry.ids, [entry.source])
-                if problem is not None:
-                    return f"{field}.ids", problem.split(": ", 1)[1]
+                bad = _check_ids(entry.ids, [entry.source])
+                if bad is not None:
+                    return f"{field}.ids.{bad[0]}", bad[1]
             elif isinstance(entry, ComputedValue):
                 refs = [item for item in entry.from_ if ":" in item]
                 for i, ref in enumerate(entry.from_):
@@ -279,9 +279,9 @@ def check_data_refs(scenario: Scenario) -> tuple[str, str] | None:
                             data_rows(ref)
                         except DataError as exc:
                             return f"{field}.from.{i}", exc.message
-                problem = _check_ids(entry.ids, refs)
-                if problem is not None:
-                    return f"{field}.ids", problem.split(": ", 1)[1]
+                bad = _check_ids(entry.ids, refs)
+                if bad is not None:
+                    return f"{field}.ids.{bad[0]}", bad[1]
         except DataError as exc:
             return f"{field}.source", exc.message
     return None
