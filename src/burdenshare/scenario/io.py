@@ -515,11 +515,11 @@ def _error_from(
 
 def _check_version(raw: Mapping[str, Any], text: str, source: str | None) -> None:
     supported = ", ".join(str(v) for v in SUPPORTED_SCHEMA_VERSIONS)
-    line = _line_of(key_lines(text), ["schema_version"]) if text else None
     if "schema_version" not in raw:
         raise ScenarioError(f"missing; supported: {supported}", field="schema_version", source=source)
     version = raw["schema_version"]
     if isinstance(version, bool) or version not in SUPPORTED_SCHEMA_VERSIONS:
+        line = _line_of(key_lines(text), ["schema_version"]) if text else None
         raise ScenarioError(
             f"unsupported schema version {_short(version)}; supported: {supported}",
             field="schema_version",

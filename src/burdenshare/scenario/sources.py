@@ -130,11 +130,14 @@ def _cell_matches(raw: str, pattern: str) -> bool:
     return raw.strip() == pattern
 
 
+@lru_cache(maxsize=4096)
 def data_rows(ref: str) -> tuple[Mapping[str, Any], ...]:
     """The rows of the bundled data a reference ``<file>:<row>`` names (typed cells).
 
     For ``README.md`` the result is one row ``{"id": ..., "title": ..., ...}`` of the source
     registry, or ``{"text": phrase}`` for a phrase found in the README.
+
+    Results are cached (the bundled data does not change while the program runs).
 
     Raises
     ------
@@ -229,19 +232,26 @@ def cited_value(entry: DataValue) -> Any:
         return text
 
 
+@lru_cache(maxsize=None)
+def _cited_ids(table: str) -> frozenset[str]:
+    from burdenshare.data import load
+
+    provenance = load(table).provenance
+    return frozenset(s.id for s in provenance.sources) | frozenset(provenance.unregistered_ids)
+
+
 def _check_ids(ids: list[str], refs: list[str]) -> tuple[int, str] | None:
     """An ID is allowed if the README registers it or a cited file's ``source_ids`` cites it."""
     if not ids:
         return None
-    from burdenshare.data import load, source_registry
+    from burdenshare.data import source_registry
 
     registry = source_registry()
     cited: set[str] = set()
     for ref in refs:
         file = ref.partition(":")[0]
         if file.endswith(".csv") and file in DATA_FILES:
-            cited.update(s.id for s in load(file[:-4]).provenance.sources)
-            cited.update(load(file[:-4]).provenance.unregistered_ids)
+            cited.update(_cited_ids(file[:-4]))
     for i, source_id in enumerate(ids):
         if source_id not in registry and source_id not in cited:
             return i, f"{source_id!r} is neither in the data README's registry nor cited by {', '.join(refs)}"
