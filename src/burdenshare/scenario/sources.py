@@ -51,6 +51,7 @@ __all__ = [
     "cited_value",
     "check_data_refs",
     "describe",
+    "format_value",
     "provenance_rows",
 ]
 
@@ -341,7 +342,7 @@ def format_value(value: Any) -> str:
 
 def provenance_rows(scenario: Scenario) -> list[tuple[str, str, str, str]]:
     """The provenance map as rows ``(path, value, kind, source)`` in the map's order."""
-    out = []
+    out: list[tuple[str, str, str, str]] = []
     for path, entry in scenario.provenance.values.items():
         value = resolve_path(scenario, path)
         shown = "" if value is _MISSING else format_value(value)
