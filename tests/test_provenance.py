@@ -359,3 +359,62 @@ def test_show_json_has_toml_scenario_and_provenance(capsys):
         "ids": ["S1", "S2", "S98"], "note": "",
     }
     assert prov["legislature.abstention_rate"]["from"][0].startswith("national_assembly.csv:")
+
+
+# --------------------------------------------------------------------------- docs
+
+DOC = (Path(__file__).resolve().parents[1] / "docs/scenario-format.md").read_text(encoding="utf-8")
+DOC_SECTION = DOC[DOC.index("## `[provenance.values]`"):DOC.index("## `[parties]`")]
+
+#: The entry each documented error line comes from (replacing the map's levers.us_ask_usd line).
+DOC_ERRORS = {
+    "levers.nope": '"levers.nope" = { kind = "assumption", reason = "r" }',
+    "uncertainty.0.low": '"uncertainty.0.low" = { kind = "assumption", reason = "r" }',
+    "nope.csv": '"levers.us_ask_usd" = { kind = "data", source = "nope.csv:x" }',
+    "us_ask_2019": '"levers.us_ask_usd" = { kind = "data", source = "context.csv:us_ask_2019" }',
+    "names 8 rows": '"levers.us_ask_usd" = { kind = "data", source = "national_assembly.csv:2020-04-15", column = "seats_total" }',
+    "S9999": '"levers.us_ask_usd" = { kind = "data", source = "context.csv:us_initial_ask_2020", ids = ["S9999"] }',
+}
+
+
+def test_documented_entries_load():
+    block = DOC_SECTION.split("```toml\n", 1)[1].split("```", 1)[0]
+    entries = tomllib.loads(block)["provenance"]["values"]
+    assert len(entries) == 6
+    text = SMA_TEXT
+    for line in block.splitlines()[1:]:
+        key = line.split(" = ", 1)[0]
+        old = next(l for l in SMA_TEXT.splitlines() if l.startswith(key + " = "))
+        text = text.replace(old, line)
+    s = loads_scenario(text)
+    for key, entry in entries.items():
+        assert s.provenance.values[key.strip('"')].model_dump(by_alias=True, exclude_defaults=True) == entry
+
+
+def test_documented_errors_are_the_real_ones():
+    lines = [l for l in DOC_SECTION.splitlines() if l.startswith("error: my.toml:700: ")]
+    assert len(lines) == len(DOC_ERRORS)
+    for marker, bad in DOC_ERRORS.items():
+        doc = next(l for l in lines if marker in l)
+        text = SMA_TEXT.replace(BASE_LINE, bad) if bad.startswith('"levers.us_ask_usd"') else with_entry(bad)
+        with pytest.raises(ScenarioError) as info:
+            loads_scenario(text, source="my.toml")
+        err = info.value
+        assert doc == f"error: my.toml:700: {err.field}: {err.message}"
+
+
+def test_documented_python_runs_and_doctests_pass():
+    import doctest
+
+    import burdenshare.scenario.sources as sources
+
+    block = DOC_SECTION.split("```python\n", 1)[1].split("```", 1)[0]
+    namespace: dict[str, Any] = {}
+    for line in block.splitlines():
+        code, _, expected = line.partition("#")
+        if code.startswith("from"):
+            exec(code, namespace)
+        else:
+            assert repr(eval(code, namespace)) == expected.strip()
+    result = doctest.testmod(sources)
+    assert result.attempted >= 3 and result.failed == 0
