@@ -320,6 +320,12 @@ def test_a_second_override_keeps_the_first_source():
     assert entry.value == "0.8" and entry.was.startswith("assumption: no itemized justification")
 
 
+def test_overrides_of_distributions_are_not_map_entries():
+    s = load_scenario("sma-2020", ["uncertainty.0.low=1.05e12"])
+    assert s.uncertainty[0].low == 1.05e12
+    assert not any(k.startswith("uncertainty") for k in s.provenance.values)
+
+
 def test_overrides_round_trip_through_dump():
     s = load_scenario("sma-2020", ["levers.us_ask_usd=1.3e9", "levers.furlough_from=none"])
     text = dump_scenario(s)

@@ -398,8 +398,10 @@ def _mark_override(data: dict[str, Any], segments: Sequence[str], value: Any) ->
     """Record an override in the raw table's ``provenance.values``: the path becomes an
     ``override`` entry (with the value and the provenance it replaces) and entries below it go,
     so no output claims a data source for a value the user changed.  Overrides of
-    ``provenance`` itself are not recorded; a malformed ``[provenance]`` is left to validation."""
-    if segments[0] == "provenance":
+    ``provenance`` itself, of ``schema_version`` and of ``uncertainty`` (whose distributions
+    carry their own ``source``) are not recorded; a malformed ``[provenance]`` is left to
+    validation."""
+    if segments[0] in ("provenance", "uncertainty", "schema_version"):
         return
     table = data.setdefault("provenance", {})
     if not isinstance(table, dict):
