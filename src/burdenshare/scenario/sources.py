@@ -28,6 +28,7 @@ import math
 from collections.abc import Mapping
 from functools import lru_cache
 from importlib import resources
+from types import MappingProxyType
 from typing import Any
 
 from burdenshare.errors import DataError
@@ -153,9 +154,9 @@ def data_rows(ref: str) -> tuple[Mapping[str, Any], ...]:
         registry = source_registry()
         if row in registry:
             src = registry[row]
-            return ({"id": src.id, "title": src.title, "date": src.date, "url": src.url},)
+            return (MappingProxyType({"id": src.id, "title": src.title, "date": src.date, "url": src.url}),)
         if row in _readme_text():
-            return ({"text": row},)
+            return (MappingProxyType({"text": row}),)
         raise DataError(f"{ref!r}: no source ID or phrase {row!r} in the data README")
     name = file[: -len(".csv")]
     table = load(name)
@@ -171,6 +172,7 @@ def data_rows(ref: str) -> tuple[Mapping[str, Any], ...]:
             conditions.append((column, value))
     else:
         conditions.append((KEY_COLUMNS[name], row))
+
     def matching(conds: list[tuple[str, str]]) -> tuple[Mapping[str, Any], ...]:
         return tuple(
             typed
