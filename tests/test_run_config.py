@@ -104,6 +104,12 @@ def test_run_identity_hashes_what_changes_results():
               run_identity(load_scenario("sma-2020", [*SMALL, ASSUMPTIONS[0]]), c),
               run_identity(sc, c, kind="sweep")}
     assert rid not in others and len(others) == 6
+    # where a value comes from changes no result: the same value set with --set or written in the file
+    raw = load_scenario("sma-2020", [*SMALL, "levers.transparency=0.5"]).model_dump(mode="json", by_alias=True)
+    assert raw["provenance"]["values"]["levers.transparency"]["kind"] == "override"
+    raw["provenance"]["values"]["levers.transparency"] = {"kind": "assumption", "reason": "written in the file"}
+    same = type(sc).model_validate(raw)
+    assert run_identity(same, c) == run_identity(load_scenario("sma-2020", [*SMALL, "levers.transparency=0.5"]), c)
     # a fresh process computes the same id (no per-process state in the hash)
     code = ("from burdenshare.engine import RunConfig, run_identity; from burdenshare.scenario import load_scenario; "
             f"print(run_identity(load_scenario('sma-2020', {SMALL!r}), RunConfig(draws=1000, seed=0, bank_size=1)))")

@@ -117,14 +117,46 @@ def scenarios_show(
     overrides: list[str] | None = SetOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Print a scenario (after overrides) as TOML, or as JSON with --json."""
-    from burdenshare.scenario import dump_scenario, load_scenario
+    """Print a scenario (after overrides) as TOML followed by its provenance table (as TOML
+    comments, so the output still loads), or with --json as {"toml", "scenario", "provenance"}."""
+    from burdenshare.scenario import dump_scenario, load_scenario, provenance_rows
 
     scenario = load_scenario(name, overrides or ())
+    text = dump_scenario(scenario)
     if as_json:
-        typer.echo(scenario.model_dump_json(indent=2))
-    else:
-        typer.echo(dump_scenario(scenario), nl=False)
+        _print_json(
+            {
+                "toml": text,
+                "scenario": scenario.model_dump(mode="json", by_alias=True),
+                "provenance": {
+                    path: entry.model_dump(mode="json", by_alias=True)
+                    for path, entry in scenario.provenance.values.items()
+                },
+            }
+        )
+        return
+    typer.echo(text, nl=False)
+    typer.echo(_provenance_comment(provenance_rows(scenario)), nl=False)
+
+
+def _provenance_comment(rows: list[tuple[str, str, str, str]]) -> str:
+    """The provenance table as TOML comment lines (path, value, kind, source)."""
+    out = ["", "# ---- provenance: where each value comes from (the map itself is [provenance.values]) ----"]
+    if not rows:
+        out.append("# (this scenario has no provenance map)")
+        return "\n".join(out) + "\n"
+    header = ("path", "value", "kind", "source")
+    widths = [max(len(header[i]), *(len(r[i]) for r in rows)) for i in range(2)]
+    widths[1] = min(widths[1], 24)
+    kind_width = max(len("kind"), *(len(r[2]) for r in rows))
+
+    def line(r: tuple[str, str, str, str]) -> str:
+        value = r[1] if len(r[1]) <= widths[1] else r[1][: widths[1] - 1] + "…"
+        return f"# {r[0]:<{widths[0]}}  {value:<{widths[1]}}  {r[2]:<{kind_width}}  {r[3]}".rstrip()
+
+    out.append(line(header))
+    out.extend(line(r) for r in rows)
+    return "\n".join(out) + "\n"
 
 
 @scenarios_app.command("validate")

@@ -14,7 +14,8 @@ dates the summary reports); the config holds only what says how many draws to pl
     chunkings and backends), so they are not part of the run identity.
 
 :func:`run_identity` is the one run id of the CLI, the store and the web API: a hash of
-everything that changes results -- the scenario after overrides (its canonical JSON), a
+everything that changes results -- the scenario after overrides (its canonical JSON, without
+the provenance map, which records where values come from and changes no result), a
 fingerprint of the bundled data (:func:`burdenshare.data.fingerprint`), draws, seed, bank size,
 the package version, and, for a sweep, its kind and grid.  The same inputs give the same id in
 every process.
@@ -157,9 +158,11 @@ def run_identity(scenario: Any, config: RunConfig, *, kind: str = "run",
     from burdenshare import __version__
     from burdenshare.data import fingerprint
 
+    model = scenario.model_dump(mode="json", by_alias=True)
+    model.pop("provenance", None)  # where values come from does not change results
     payload = {
         "kind": kind,
-        "scenario": scenario.model_dump(mode="json", by_alias=True),
+        "scenario": model,
         "data": fingerprint(),
         "config": config.identity(),
         "grid": [[str(p), [str(v) for v in vals]] for p, vals in grid],

@@ -37,11 +37,13 @@ from pydantic import BaseModel, ValidationError
 from burdenshare.errors import ScenarioError
 from burdenshare.scenario.schema import (
     DIST_MODELS,
+    ENTRY_MODELS,
     SUPPORTED_SCHEMA_VERSIONS,
     Scenario,
     descend,
     strip_annotated,
 )
+from burdenshare.scenario.sources import check_data_refs, describe
 
 __all__ = [
     "load_scenario",
@@ -184,7 +186,21 @@ def _annotation_at(path: Sequence[str | int]) -> Any:
 
 
 def _dotted(path: Sequence[str | int]) -> str:
-    return ".".join(str(p) for p in path)
+    """Join a path; a segment holding a dot (a ``provenance.values`` key) is quoted."""
+    return ".".join(f'"{p}"' if isinstance(p, str) and "." in p else str(p) for p in path)
+
+
+def _split_dotted(text: str) -> list[str | int]:
+    """Split a dotted field (``provenance.values."levers.x".source``) into segments; quoted
+    segments keep their dots; digit segments become ints."""
+    out: list[str | int] = []
+    for match in re.finditer(r'"([^"]*)"|([^.]+)', text):
+        quoted, plain = match.group(1), match.group(2)
+        if quoted is not None:
+            out.append(quoted)
+        else:
+            out.append(int(plain) if plain.isdigit() else plain)
+    return out
 
 
 # --------------------------------------------------------------------------- line lookup
@@ -374,7 +390,62 @@ def apply_overrides(
                 raise ScenarioError(f"{_dotted(segments[:depth])!r} is not a table in the file", field=label)
             annotation = found
         applied.append((segments, override))
+        _mark_override(data, segments, value)
     return data, applied
+
+
+def _mark_override(data: dict[str, Any], segments: Sequence[str], value: Any) -> None:
+    """Record an override in the raw table's ``provenance.values``: the path becomes an
+    ``override`` entry (with the value and the provenance it replaces) and entries below it go,
+    so no output claims a data source for a value the user changed.  Overrides of
+    ``provenance`` itself, of ``schema_version`` and of ``uncertainty`` (whose distributions
+    carry their own ``source``) are not recorded; a malformed ``[provenance]`` is left to
+    validation."""
+    if segments[0] in ("provenance", "uncertainty", "schema_version"):
+        return
+    table = data.setdefault("provenance", {})
+    if not isinstance(table, dict):
+        return
+    values = table.setdefault("values", {})
+    if not isinstance(values, dict):
+        return
+    path = ".".join(segments)
+    was = ""
+    for end in range(len(segments), 0, -1):
+        previous = values.get(".".join(segments[:end]))
+        if isinstance(previous, dict):
+            was = _was(previous)
+            break
+    for key in [k for k in values if k.startswith(path + ".")]:
+        del values[key]
+    values[path] = {"kind": "override", "value": toml_value(value), "was": was}  # keeps its place
+
+
+def _was(entry: Mapping[str, Any]) -> str:
+    """One line for the entry an override replaces (an earlier override keeps its own ``was``)."""
+    if entry.get("kind") == "override":
+        return str(entry.get("was", ""))
+    from burdenshare.scenario.schema import Provenance
+
+    try:
+        parsed = Provenance.model_validate({"values": {"x": entry}}).values["x"]
+    except ValidationError:
+        return ""
+    return f"{parsed.kind}: {describe(parsed)}"
+
+
+def toml_value(value: Any) -> str:
+    """A value as one line of TOML (``0.8``, ``"none"``, ``2020-06-01``, ``[1, 3]``, ``{ a = 1 }``)."""
+    if isinstance(value, dict):
+        inner = ", ".join(f"{_toml_key(str(k))} = {toml_value(v)}" for k, v in value.items())
+        return "{ " + inner + " }" if inner else "{}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
+    return tomli_w.dumps({"v": value}).split("=", 1)[1].strip()
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_\-]+", key) else json.dumps(key, ensure_ascii=False)
 
 
 def _deep_copy(value: Any) -> Any:
@@ -406,7 +477,7 @@ def _error_from(
     kind = err.get("type", "")
     if isinstance(inner, ScenarioError):
         if inner.field:
-            path = path + [int(p) if p.isdigit() else p for p in inner.field.split(".")]
+            path = path + _split_dotted(inner.field)
         message = inner.message
     elif kind == "extra_forbidden":
         loc = err.get("loc", ())
@@ -417,6 +488,11 @@ def _error_from(
             try:
                 parent = DIST_MODELS.get(data["uncertainty"][path[1]].get("dist"), parent)
             except (KeyError, IndexError, TypeError, AttributeError):
+                pass
+        if len(path) == 4 and path[:2] == ["provenance", "values"]:
+            try:
+                parent = ENTRY_MODELS.get(data["provenance"]["values"][path[2]].get("kind"), parent)
+            except (KeyError, TypeError, AttributeError):
                 pass
         allowed = _allowed_keys(parent)
         message = f"unknown key; allowed: {', '.join(allowed)}" if allowed else "unknown key"
@@ -441,11 +517,11 @@ def _error_from(
 
 def _check_version(raw: Mapping[str, Any], text: str, source: str | None) -> None:
     supported = ", ".join(str(v) for v in SUPPORTED_SCHEMA_VERSIONS)
-    line = _line_of(key_lines(text), ["schema_version"]) if text else None
     if "schema_version" not in raw:
         raise ScenarioError(f"missing; supported: {supported}", field="schema_version", source=source)
     version = raw["schema_version"]
     if isinstance(version, bool) or version not in SUPPORTED_SCHEMA_VERSIONS:
+        line = _line_of(key_lines(text), ["schema_version"]) if text else None
         raise ScenarioError(
             f"unsupported schema version {_short(version)}; supported: {supported}",
             field="schema_version",
@@ -466,15 +542,25 @@ def _validate(raw: dict[str, Any], text: str, source: str | None, overrides: Seq
     problem = _data_checks(scenario)
     if problem is not None:
         path, message = problem
-        line = _line_of(key_lines(text), path.split(".")) if text else None
+        line = _line_of(key_lines(text), _split_dotted(path)) if text else None
+        for segments, override in applied:
+            joined = ".".join(segments)
+            if path == joined or path.startswith(joined + "."):
+                message += f" (from --set {override})"
+                line = None
+                break
         raise ScenarioError(message, field=path, line=line, source=source)
     return scenario
 
 
 def _data_checks(scenario: Scenario) -> tuple[str, str] | None:
-    """Cross-checks against the bundled data (``burdenshare.data``): a legislature period with
+    """Cross-checks against the bundled data (``burdenshare.data``): every data reference of
+    ``provenance.values`` names a bundled file and an existing row; a legislature period with
     ``seats_from_data = true`` must fall where the data has a seat snapshot, and every bloc the data
     gives seats must be one of the scenario's blocs.  Returns ``(field, message)`` or None."""
+    problem = check_data_refs(scenario)
+    if problem is not None:
+        return problem
     periods = [(i, p) for i, p in enumerate(scenario.legislature.periods) if p.seats_from_data]
     if not periods:
         return None
@@ -601,7 +687,16 @@ def dump_scenario(scenario: Scenario) -> str:
     Absent optional values (``None``) are left out; comments of the original file are not kept.
     """
     data = scenario.model_dump(mode="python", by_alias=True, exclude_none=True)
+    data["provenance"].pop("values", None)
+    values = {
+        path: entry.model_dump(mode="python", by_alias=True, exclude_defaults=True)
+        for path, entry in scenario.provenance.values.items()
+    }
     body = tomli_w.dumps(_tomlable(data))
+    if values:
+        # one line per entry (inline tables), as in the bundled files
+        lines = [f"{_toml_key(path)} = {toml_value(entry)}" for path, entry in values.items()]
+        body += "\n[provenance.values]\n" + "\n".join(lines) + "\n"
     return f"# burdenshare scenario {scenario.name!r} (schema {scenario.schema_version}), written by dump_scenario\n{body}"
 
 

@@ -42,6 +42,7 @@ __all__ = [
     "STRATEGY_KINDS",
     "EVENT_KINDS",
     "DISTRIBUTIONS",
+    "PROVENANCE_KINDS",
     "Scenario",
 ]
 
@@ -116,12 +117,98 @@ class _Model(BaseModel):
 # --------------------------------------------------------------------------- provenance
 
 
+#: A source ID of the data README's registry (``S12``, ``X21``, ``S156b``).
+SourceId = Annotated[str, Field(pattern=r"^[SX]\d+[a-z]?$")]
+#: A reference into the bundled data: ``<file>:<row>`` (``context.csv:us_initial_ask_2020``,
+#: ``national_assembly.csv:record_type=seats&event_date=2020-04-15``, ``README.md:S78``); the rules
+#: are in :mod:`burdenshare.scenario.sources`.
+DataRefText = Annotated[str, Field(min_length=3, max_length=500, pattern=r"^[^:\s]+:\S.*$")]
+Reason = Annotated[str, Field(min_length=1, max_length=20_000)]
+
+
+class DataValue(_Model):
+    """A value read from the bundled data (``burdenshare.data``): file and row, with source IDs.
+
+    ``column`` names the cell that *is* the value (in base units: ``…_krw_billion`` × 1e9,
+    ``…_usd_million`` × 1e6, a ``context.csv`` value by its unit); leave it out where the row
+    supports the value without being it (a bloc read off a party's row, a maximum over rows).
+    """
+
+    kind: Literal["data"]
+    source: DataRefText
+    column: Annotated[str, Field(min_length=1, max_length=100)] | None = None
+    ids: list[SourceId] = Field(default_factory=list)
+    note: Text = ""
+
+
+class ComputedValue(_Model):
+    """A value computed from others: the arithmetic (``formula``) and what it reads (``from``:
+    data references ``<file>:<row>`` or dotted paths of the scenario)."""
+
+    kind: Literal["computed"]
+    formula: Reason
+    from_: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(alias="from", min_length=1)
+    ids: list[SourceId] = Field(default_factory=list)
+    note: Text = ""
+
+
+class AssumedValue(_Model):
+    """A value not in the record: a modelling assumption, with the reason for it."""
+
+    kind: Literal["assumption"]
+    reason: Reason
+
+
+class DocumentValue(_Model):
+    """A fact from a reference document outside the bundled data (the design brief's calendar,
+    the Constitution, the commentary of the as-of date): ``source`` names it."""
+
+    kind: Literal["document"]
+    source: Reason
+    note: Text = ""
+
+
+class OverrideValue(_Model):
+    """A value the user set with ``--set``: ``value`` as TOML text, ``was`` the provenance it
+    replaced (one line), so no output claims a source for a changed value."""
+
+    kind: Literal["override"]
+    value: Annotated[str, Field(max_length=20_000)]
+    was: Text = ""
+
+
+ProvenanceEntry = Annotated[
+    Union[DataValue, ComputedValue, AssumedValue, DocumentValue, OverrideValue],
+    Field(discriminator="kind"),
+]
+#: The kinds of a provenance entry.
+PROVENANCE_KINDS = ("data", "computed", "assumption", "document", "override")
+#: The entry model of each kind.
+ENTRY_MODELS: dict[str, type[BaseModel]] = {
+    "data": DataValue,
+    "computed": ComputedValue,
+    "assumption": AssumedValue,
+    "document": DocumentValue,
+    "override": OverrideValue,
+}
+
+
 class Provenance(_Model):
-    """Where the numbers come from and which are assumptions (free text, for people)."""
+    """Where the numbers come from.
+
+    ``summary``, ``sources`` and ``assumptions`` are free text for people.  ``values`` is the
+    machine-readable map: one entry per scenario value, keyed by its dotted path as ``--set``
+    writes it (``levers.us_ask_usd``, ``legislature.blocs.0.party_line``); an entry on a table or
+    list covers what it holds unless a deeper entry says otherwise.  Paths under ``uncertainty``
+    are not keys (each distribution has its own ``source``; analyses cut that list).
+    """
 
     summary: Text = ""
     sources: list[Text] = Field(default_factory=list)
     assumptions: list[Text] = Field(default_factory=list)
+    values: dict[Annotated[str, Field(min_length=1, max_length=300)], ProvenanceEntry] = Field(
+        default_factory=dict
+    )
 
 
 # --------------------------------------------------------------------------- parties
@@ -876,6 +963,7 @@ class Scenario(_Model):
         self._check_references()
         self._check_levers()
         self._check_uncertainty()
+        self._check_provenance()
         return self
 
     # -- helpers -----------------------------------------------------------------
@@ -1037,6 +1125,50 @@ class Scenario(_Model):
                     f"levers.allowed_durations.{i}",
                     f"{years} years; allowed: 1..{top} (agreement_space.max_duration_years)",
                 )
+
+    def _check_provenance(self) -> None:
+        """Every key of ``provenance.values`` (and every scenario path an entry reads from) names
+        a value of this scenario outside ``provenance`` and ``uncertainty``."""
+        for key, entry in self.provenance.values.items():
+            field = f'provenance.values."{key}"'
+            problem = self.path_problem(key)
+            if problem is not None:
+                _fail(field, problem)
+            if isinstance(entry, ComputedValue):
+                for i, item in enumerate(entry.from_):
+                    if ":" in item:
+                        continue  # a data reference, checked against the data on load
+                    problem = self.path_problem(item)
+                    if problem is not None:
+                        _fail(f"{field}.from.{i}", problem)
+
+    def path_problem(self, path: str) -> str | None:
+        """Why ``path`` cannot carry provenance (None if it names a value of this scenario).
+
+        Parameters
+        ----------
+        path
+            A dotted path as ``--set`` writes it (``levers.us_ask_usd``, ``legislature.blocs.0.party_line``).
+
+        Returns
+        -------
+        str or None
+            One line: what is wrong and what is allowed there.
+        """
+        parts = path.split(".")
+        if parts[0] in ("provenance", "uncertainty", "schema_version"):
+            return (
+                f"{path!r} cannot carry provenance; allowed: a dotted path to a value outside "
+                "provenance and uncertainty (a distribution's provenance is its own source)"
+            )
+        current: Any = self
+        for depth, part in enumerate(parts):
+            found = resolve_path(current, part)
+            if found is _MISSING:
+                where = ".".join(parts[:depth]) or "the top level"
+                return f"{path!r} names no field of this scenario; allowed under {where}: {_keys_of(current)}"
+            current = found
+        return None
 
     def _check_uncertainty(self) -> None:
         seen: set[str] = set()
@@ -1204,6 +1336,20 @@ def resolve_path(obj: Any, path: str) -> Any:
         else:
             return _MISSING
     return current
+
+
+def _keys_of(node: Any) -> str:
+    """The keys a dotted path may take below ``node`` (for error messages)."""
+    if isinstance(node, BaseModel):
+        names = [info.alias or name for name, info in type(node).model_fields.items()]
+        if isinstance(node, Scenario):
+            names = [n for n in names if n not in ("provenance", "uncertainty", "schema_version")]
+        return ", ".join(names)
+    if isinstance(node, list):
+        return f"an index 0..{len(node) - 1}" if node else "nothing (the list is empty)"
+    if isinstance(node, dict):
+        return ", ".join(str(k) for k in node) or "nothing (the table is empty)"
+    return "nothing (it is a value, not a table)"
 
 
 def _field_name(model: type[BaseModel], key: str) -> str | None:
