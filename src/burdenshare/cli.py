@@ -222,8 +222,11 @@ def run_cmd(
         raise ScenarioError(f"got {seed}; allowed: an integer >= 0", field="--seed")
     bank = _bank_size(bank_size)
     scenario = load_scenario(scenario_name, overrides or ())
+    from burdenshare.engine.plan import build_plan, check_levers
     from burdenshare.scenario import dump_scenario
     from burdenshare.store import open_store
+
+    check_levers(scenario, build_plan(scenario))  # a lever the engine cannot play fails before the store is touched
 
     with open_store(store_path) as store:  # before simulating: a locked or corrupt store fails at once
         # rows stream into the store chunk by chunk; a --summary-only run never holds its rows
