@@ -75,3 +75,28 @@ def test_transparency_report_reexports_the_one_function() -> None:
 
     assert tr.justified_amount_krw is justified_amount_krw
     assert not hasattr(plan, "justified_amount_krw")
+
+
+def test_transparency_effect_follows_each_asks_own_statement() -> None:
+    """``transparency_effect`` varies the ask: its clear variant (``levers.us_ask_usd`` = the ask)
+    carries that ask's statement, so the moved belief is the one main computed by passing s.
+
+    Goldens: ``transparency_effect(load_scenario("sma-2020"), ask)`` on main 930256959c02 (run with
+    that commit's ``src`` on the path): justified_krw, belief_after_krw, p_consent_transparent,
+    win_set_transparent_krw.  They agree with docs/solve.md's table (3,246 / 2,449 / 1,850 and
+    844 / 892 / 1,010, KRW bn).
+    """
+    from burdenshare.analysis.transparency_effect import transparency_effect, with_overrides
+
+    sma = load_scenario("sma-2020")
+    main_values = {
+        5e9: (3245550000000.0, 2449217428890.625, 4.47541867218788e-21, 1850e9, "raises"),
+        1.3e9: (843843000000.0, 892365054783.5674, 8.724012072348212e-09, 1010e9, "lowers"),
+    }
+    for ask, (s, after, p1, w1, direction) in main_values.items():
+        e = transparency_effect(sma, ask)
+        assert (e.justified_krw, e.win_set_transparent_krw, e.direction) == (s, w1, direction)
+        assert e.belief_after_krw == pytest.approx(after, rel=1e-12)
+        assert e.p_consent_transparent == pytest.approx(p1, rel=1e-9)
+        clear = with_overrides(sma, ["levers.transparency=1.0", f"levers.us_ask_usd={ask!r}"])
+        assert scenario_opinion(clear).justified_amount_krw == s

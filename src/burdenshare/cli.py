@@ -261,11 +261,14 @@ def run_cmd(
     from burdenshare.analysis.runs import record_simulation
     from burdenshare.engine import run_identity
     from burdenshare.engine.run import summary_rows
+    from burdenshare.engine.prepare import check_run
     from burdenshare.scenario import dump_scenario, load_scenario
     from burdenshare.store import open_store
 
     config = _run_config(draws, seed, bank_size)
     scenario = load_scenario(scenario_name, overrides or ())
+    check_run(scenario)  # a lever the engine cannot play fails before the store is touched
+
     with open_store(store_path) as store:  # before simulating: a locked or corrupt store fails at once
         # rows stream into the store chunk by chunk; a --summary-only run never holds its rows
         reused = store.reusable(run_identity(scenario, config), rows=not summary_only)

@@ -1125,6 +1125,18 @@ class Scenario(_Model):
                     f"levers.allowed_durations.{i}",
                     f"{years} years; allowed: 1..{top} (agreement_space.max_duration_years)",
                 )
+        if self.levers.transparency > 0:
+            # the statement reveals s = sum of the items times their justified share (burdenshare.opinion.
+            # justified_amount_krw); with no item counted, s = 0 and the public's update (toward ln s) is undefined
+            t = self.opinion.transparency
+            share = {"covered": t.justified_share_covered, "sought": t.justified_share_sought}
+            if not any(c.share_of_ask > 0 and share[c.status] > 0 for c in self.cost_model.categories):
+                _fail(
+                    "levers.transparency",
+                    f"{self.levers.transparency:g} publishes a statement that justifies no part of the ask "
+                    "(opinion.transparency.justified_share_covered/sought are 0 for every category with a share); "
+                    "allowed: 0, or a positive justified share",
+                )
 
     def _check_provenance(self) -> None:
         """Every key of ``provenance.values`` (and every scenario path an entry reads from) names
