@@ -767,6 +767,22 @@ def advise_cmd(
     console.print(table)
 
 
+# --------------------------------------------------------------------------- warmup
+
+
+@app.command("warmup")
+def warmup_cmd(as_json: bool = JsonOption) -> None:
+    """Compile the Numba kernels into their on-disk cache (set-up: the first run is then not the slow one)."""
+    from burdenshare.warmup import warm
+
+    steps = warm()
+    if as_json:
+        _print_json({"steps": [{"what": what, "seconds": round(sec, 3)} for what, sec in steps]})
+        return
+    for what, sec in steps:
+        typer.echo(f"{what}: {sec:.1f} s")
+
+
 # --------------------------------------------------------------------------- entry point
 
 
