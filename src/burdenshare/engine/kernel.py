@@ -17,6 +17,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
+from burdenshare.bargaining.strategies import POLICY_TIT_FOR_TAT, POLICY_WINSET_AWARE
 from burdenshare.engine.plan import Plan
 from burdenshare.engine.reference import (
     FLOAT_OUTPUTS,
@@ -48,6 +49,16 @@ def _consent(table, off, b, k, d, j):  # pragma: no cover - jitted
 
 
 @numba.njit(cache=True)
+def _wa_admits(pol, obst, winset, table, off, b, k, d, j, theta_w, floor, amin, step, n_g):  # pragma: no cover - jitted
+    # reference._wa_admits
+    if pol != POLICY_WINSET_AWARE or obst == 1:
+        return True
+    if winset[b, k, d] < _ceil_index(floor, amin, step, n_g):
+        return True
+    return _consent(table, off, b, k, d, j) >= theta_w
+
+
+@numba.njit(cache=True)
 def _kernel(  # pragma: no cover - jitted
     t_us, t_rok, post_inaug, cum_impasse, furlough_days, durations, table, winset, base_lm, ints, floats_,
     r_us_a, r_rok_a, open_us_a, open_rok_a, e_us_a, e_rok_a, delta_us_a, delta_rok_a, aud_us_a, aud_rok_a,
@@ -56,9 +67,9 @@ def _kernel(  # pragma: no cover - jitted
 ):
     (n_g, pref_us, pref_rok, us_first, approval_required, end_after, strategic, lapsed_rounds, horizon_years, off) = (
         ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], ints[6], ints[7], ints[8], ints[9])
-    tft_us, tft_rok = ints[10], ints[11]
-    amin, step, theta, shift, cost_us, cost_rok, workers, w_e = (
-        floats_[0], floats_[1], floats_[2], floats_[3], floats_[4], floats_[5], floats_[6], floats_[7])
+    pol_us, pol_rok = ints[10], ints[11]
+    amin, step, theta, shift, cost_us, cost_rok, workers, w_e, theta_w = (
+        floats_[0], floats_[1], floats_[2], floats_[3], floats_[4], floats_[5], floats_[6], floats_[7], floats_[8])
     n_r = t_us.shape[0]
     nd = durations.shape[0]
     for i in range(r_us_a.shape[0]):
@@ -131,7 +142,7 @@ def _kernel(  # pragma: no cover - jitted
                     if obst_k == 1:
                         d_us = open_k
                         du = _duration_offer(pref_us, 0.0, nd)
-                    elif tft_us == 1:
+                    elif pol_us == POLICY_TIT_FOR_TAT:
                         d_us = _tft_demand(n_us, h_us1, n_rok, h_rok1 - h_rok2, open_k, floor_k, open_k, -1.0)
                         du = _duration_offer(pref_us, 0.0, nd)
                     else:
@@ -144,7 +155,7 @@ def _kernel(  # pragma: no cover - jitted
                     if obst_rok == 1:
                         d_rok = open_rok
                         dr = _duration_offer(pref_rok, 0.0, nd)
-                    elif tft_rok == 1:
+                    elif pol_rok == POLICY_TIT_FOR_TAT:
                         d_rok = _tft_demand(n_rok, h_rok1, n_us, h_us2 - h_us1, open_rok, open_rok, cap_rok, 1.0)
                         dr = _duration_offer(pref_rok, 0.0, nd)
                     else:
@@ -154,6 +165,12 @@ def _kernel(  # pragma: no cover - jitted
                     h_rok1 = d_rok
                     n_rok += 1
             ju = _ceil_index(d_us, amin, step, n_g)
+            ju_acc = ju
+            if pol_us == POLICY_WINSET_AWARE and obst_k == 0:
+                w = winset[b, k, du]
+                if w >= _ceil_index(floor_k, amin, step, n_g) and ju > w:
+                    ju = w
+                    ju_acc = w
             jr = _floor_index(d_rok, amin, step, n_g)
             if jr > rok_max_j:
                 jr = rok_max_j
@@ -166,6 +183,11 @@ def _kernel(  # pragma: no cover - jitted
                 w = winset[b, k, dr]
                 if w < jr_off:
                     jr_off = w
+            wa_rok = 1 if pol_rok == POLICY_WINSET_AWARE and obst_rok == 0 else 0
+            if wa_rok == 1:
+                w = winset[b, k, dr]
+                if 0 <= w < jr_off:
+                    jr_off = w
             init_j = -1
             init_d = -1
             for turn in range(2):
@@ -174,7 +196,11 @@ def _kernel(  # pragma: no cover - jitted
                     if st_j >= 0 and st_us == 0:
                         if strategic == 1 and _consent(table, off, b, k, st_d, st_j) < theta:
                             st_j = -1
-                        if st_j >= 0 and st_j >= ju:
+                        if (st_j >= 0 and wa_rok == 1 and winset[b, k, st_d] >= 0
+                                and _consent(table, off, b, k, st_d, st_j) < theta_w):
+                            st_j = -1
+                        if st_j >= 0 and st_j >= ju_acc and _wa_admits(pol_us, obst_k, winset, table, off, b, k, st_d,
+                                                                       st_j, theta_w, floor_k, amin, step, n_g):
                             init_j = st_j
                             init_d = st_d
                             break
@@ -183,7 +209,9 @@ def _kernel(  # pragma: no cover - jitted
                     st_us = 1
                 else:
                     if st_j >= 0 and st_us == 1 and st_j <= jr:
-                        if strategic == 0 or _consent(table, off, b, k, st_d, st_j) >= theta:
+                        if ((strategic == 0 or _consent(table, off, b, k, st_d, st_j) >= theta)
+                                and (wa_rok == 0 or winset[b, k, st_d] < 0
+                                     or _consent(table, off, b, k, st_d, st_j) >= theta_w)):
                             init_j = st_j
                             init_d = st_d
                             break
@@ -288,9 +316,10 @@ def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64]
     out_f = np.zeros((n, len(FLOAT_OUTPUTS)), dtype=np.float64)
     ints = np.array([plan.n_grid, plan.pref_us, plan.pref_rok, plan.us_first, plan.approval_required,
                      plan.end_after_rejection, plan.strategic_submission, plan.lapsed_rounds,
-                     plan.planning_horizon_years, int(offset), plan.tft_us, plan.tft_rok], dtype=np.int64)
+                     plan.planning_horizon_years, int(offset), plan.policy_us, plan.policy_rok], dtype=np.int64)
     floats_ = np.array([plan.amount_min, plan.amount_step, plan.submit_threshold, plan.drawdown_shift_krw,
-                        plan.cost_us, plan.cost_rok, plan.workers, plan.executive_weight], dtype=np.float64)
+                        plan.cost_us, plan.cost_rok, plan.workers, plan.executive_weight,
+                        plan.winset_threshold], dtype=np.float64)
     f = lambda k: np.ascontiguousarray(cols[k], dtype=np.float64)  # noqa: E731
     g = lambda k: np.ascontiguousarray(cols[k], dtype=np.int64)  # noqa: E731
     _kernel(

@@ -25,6 +25,19 @@ Axelrod 1984, :class:`~burdenshare.bargaining.strategies.ReciprocalOffering`) op
 and then moves its last demand by the other side's last concession in won (none until the other
 side has made two demands, none for a retreat), within its floor / cap, keeping its preferred
 duration; demands are made in the order of moves, so a second mover sees this round's first demand.
+Strategy kinds come from the one registry :data:`burdenshare.bargaining.strategies.REGISTRY`
+(``plan.policy_us`` / ``plan.policy_rok``): time-based kinds, ``tit_for_tat``, ``hardliner``
+(always obstinate) and ``winset_aware``.
+
+**Win-set-aware play** (DESIGN.md §4; :class:`~burdenshare.bargaining.strategies.WinSetOffering`).
+A ``winset_aware`` negotiator plays the time-based curve but never demands or concedes past the
+Assembly's win-set at the current date, :math:`W_k` at the consent level θ_W
+(``plan.winset_threshold``, the ``submit_threshold`` option, whatever the submission rule), for the
+duration it offers: the US demand is :math:`\min(j_{US}(k), W_k)` and the host offer
+:math:`\min(j_K(k), W_k)`; it accepts only texts with :math:`P(\text{consent}) \ge θ_W` that are
+at least as good as its own (clipped) demand, and the host withdraws a standing offer that has
+left the win-set.  Where no amount it could accept lies inside the win-set (the US: none at or
+above its floor; the host: an empty win-set) it plays as the time-based kind.
 
 **Agenda control and the win-set** (Tarar 2001; Milner & Rosendorff 1997).  With
 ``submission = "strategic"`` the host executive submits only texts whose consent probability at
@@ -88,7 +101,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from burdenshare.bargaining.strategies import aspiration
+from burdenshare.bargaining.strategies import POLICY_TIT_FOR_TAT, POLICY_WINSET_AWARE, aspiration
 from burdenshare.engine.plan import Plan
 
 __all__ = ["INT_OUTPUTS", "FLOAT_OUTPUTS", "IDX_EPS", "play", "ceil_index", "floor_index", "duration_offer", "tft_demand"]
@@ -168,6 +181,18 @@ def _consent(table: NDArray[np.float64], off: int, b: int, k: int, d: int, j: in
     return float(table[b, k, d, i])
 
 
+def _wa_admits(pol: int, obst: int, winset: NDArray[np.int64], table: NDArray[np.float64], off: int, b: int,
+               k: int, d: int, j: int, theta_w: float, floor: float, amin: float, step: float, n_g: int) -> bool:
+    """Whether a winset-aware US negotiator may accept grid amount ``j`` with duration ``d``: inside
+    the win-set, or no amount at or above its floor is (then it plays as time-based).  Other
+    policies: always."""
+    if pol != POLICY_WINSET_AWARE or obst == 1:
+        return True
+    if int(winset[b, k, d]) < ceil_index(floor, amin, step, n_g):
+        return True
+    return _consent(table, off, b, k, d, j) >= theta_w
+
+
 def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: Mapping[str, Any],
          u_vote: NDArray[np.float64], offset: int = 0, *,
          base_log_median: NDArray[np.float64]) -> dict[str, float | int]:
@@ -200,6 +225,9 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
     nd = int(plan.durations.size)
     strategic = plan.strategic_submission
     theta = plan.submit_threshold
+    theta_w = plan.winset_threshold
+    pol_us = plan.policy_us
+    pol_rok = plan.policy_rok
     b = int(p["bank"])
     r_us = float(p["r_us"])
     open_us = float(p["open_us"])
@@ -265,7 +293,7 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
                 if obst_k == 1:
                     d_us = open_k
                     du = duration_offer(plan.pref_us, 0.0, nd)
-                elif plan.tft_us == 1:
+                elif pol_us == POLICY_TIT_FOR_TAT:
                     d_us = tft_demand(n_us, h_us1, n_rok, h_rok1 - h_rok2, open_k, floor_k, open_k, -1.0)
                     du = duration_offer(plan.pref_us, 0.0, nd)
                 else:
@@ -278,7 +306,7 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
                 if obst_rok == 1:
                     d_rok = open_rok
                     dr = duration_offer(plan.pref_rok, 0.0, nd)
-                elif plan.tft_rok == 1:
+                elif pol_rok == POLICY_TIT_FOR_TAT:
                     d_rok = tft_demand(n_rok, h_rok1, n_us, h_us2 - h_us1, open_rok, open_rok, cap_rok, 1.0)
                     dr = duration_offer(plan.pref_rok, 0.0, nd)
                 else:
@@ -288,6 +316,12 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
                 h_rok1 = d_rok
                 n_rok += 1
         ju = ceil_index(d_us, amin, step, n_g)
+        ju_acc = ju  # the least the US accepts
+        if pol_us == POLICY_WINSET_AWARE and obst_k == 0:
+            w = int(winset[b, k, du])
+            if w >= ceil_index(floor_k, amin, step, n_g) and ju > w:
+                ju = w
+                ju_acc = w
         jr = floor_index(d_rok, amin, step, n_g)
         if jr > rok_max_j:
             jr = rok_max_j
@@ -300,6 +334,11 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
             w = int(winset[b, k, dr])
             if w < jr_off:
                 jr_off = w
+        wa_rok = 1 if pol_rok == POLICY_WINSET_AWARE and obst_rok == 0 else 0
+        if wa_rok == 1:
+            w = int(winset[b, k, dr])
+            if 0 <= w < jr_off:
+                jr_off = w
         init_j = -1
         init_d = -1
         for turn in range(2):
@@ -308,7 +347,11 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
                 if st_j >= 0 and st_us == 0:
                     if strategic == 1 and _consent(table, offset, b, k, st_d, st_j) < theta:
                         st_j = -1
-                    if st_j >= 0 and st_j >= ju:
+                    if (st_j >= 0 and wa_rok == 1 and int(winset[b, k, st_d]) >= 0
+                            and _consent(table, offset, b, k, st_d, st_j) < theta_w):
+                        st_j = -1  # a winset-aware host withdraws an offer that left the win-set
+                    if st_j >= 0 and st_j >= ju_acc and _wa_admits(pol_us, obst_k, winset, table, offset, b, k, st_d,
+                                                                   st_j, theta_w, floor_k, amin, step, n_g):
                         init_j = st_j
                         init_d = st_d
                         break
@@ -317,7 +360,9 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
                 st_us = 1
             else:
                 if st_j >= 0 and st_us == 1 and st_j <= jr:
-                    if strategic == 0 or _consent(table, offset, b, k, st_d, st_j) >= theta:
+                    if ((strategic == 0 or _consent(table, offset, b, k, st_d, st_j) >= theta)
+                            and (wa_rok == 0 or int(winset[b, k, st_d]) < 0
+                                 or _consent(table, offset, b, k, st_d, st_j) >= theta_w)):
                         init_j = st_j
                         init_d = st_d
                         break
