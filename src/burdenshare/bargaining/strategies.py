@@ -105,6 +105,7 @@ __all__ = [
     "aspiration",
     "thresholds",
     "nearest_offer_position",
+    "linear_decision",
 ]
 
 BOULWARE: float = 4.0
@@ -229,6 +230,61 @@ def nearest_offer_position(sorted_utilities: Sequence[float], start: int, lo: fl
         if ub >= lo - NEAREST_EPS and abs(ub - lo) < abs(float(sorted_utilities[a]) - lo):
             return b
     return a
+
+
+def linear_decision(a: float, rv: float, n: int, eps: float, rational_only: int) -> tuple[int, int]:
+    r"""A time-based negotiator's decision on a one-issue linear space (the engine's Level I).
+
+    ``a`` is the aspiration :math:`a(t)` (:func:`aspiration`).  The space has :math:`n + 1`
+    outcomes with own utility :math:`u(i) = i / n`, :math:`i = 0..n`
+    (NegMAS's ``1issue`` domain for :math:`n = 100`; the two-level engine's amount window seen from
+    each side).  Returns ``(offer, accept)``: the position the negotiator offers
+    (:class:`TimeBasedOffering`, NegMAS ``worst_in`` with the 1e-6 nearest rule) and the lowest
+    position it accepts (:class:`TimeBasedAcceptance`: :math:`u(i) \ge lo(t)`; every position
+    above it is accepted, up to :math:`u = 1`).  The arithmetic is :func:`thresholds` and
+    :func:`nearest_offer_position` specialised to :math:`u(i) = i / n`, in the same order, with
+    no calls, so Numba compiles it as it is (tested equal to the general policies).
+    ``rational_only`` is 1 for ``"TB"`` (only :math:`u \ge rv` presorted; none: offer the best),
+    0 for ``"ASP"``.
+    """
+    umax = n / n
+    umin = 0 / n
+    if rv > umin:
+        umin = rv
+    lo = (umax - umin) * a + umin
+    lo -= eps
+    if lo < umin:
+        lo = umin
+    if lo > umax:
+        lo = umax
+    start = 0
+    if rational_only == 1:
+        start = int(math.ceil(rv * n)) if rv > 0.0 else 0
+        if start < 0:
+            start = 0
+        while start > 0 and (start - 1) / n >= rv:
+            start -= 1
+        while start <= n and start / n < rv:
+            start += 1
+        if start > n:
+            return n, n  # no rational outcome: offer the best (accept as lo = umax)
+    j = int(math.ceil(lo * n))
+    if j < start:
+        j = start
+    if j > n:
+        j = n
+    while j > start and (j - 1) / n >= lo:
+        j -= 1
+    while j < n and j / n < lo:
+        j += 1
+    acc = j
+    off = j
+    b = j - 1
+    if b >= start:
+        ub = b / n
+        if ub >= lo - 1e-6 and abs(ub - lo) < abs(j / n - lo):
+            off = b
+    return off, acc
 
 
 # ----------------------------------------------------------------------------- policies
@@ -538,7 +594,10 @@ class WinSetAcceptance:
             return False
         if self.base.accepts(view, offer):
             return True
-        return u >= rv and u >= float(view.utilities[self.offering.propose(view)])
+        own = self.offering.propose(view)
+        if own == self.offering.base.propose(view):  # the win-set does not bind: time-based
+            return False
+        return u >= rv and u >= float(view.utilities[own])
 
 
 def winset_aware(exponent: float, admissible: Sequence[bool], kind: Kind = "TB") -> Strategy:

@@ -90,7 +90,9 @@ class Plan:
     negotiators' strategy kinds as the registry's engine policies
     (:data:`burdenshare.bargaining.strategies.REGISTRY`); ``winset_threshold`` is the consent
     level that defines the win-set a ``winset_aware`` negotiator keeps to (the ``submit_threshold``
-    option, whatever the submission rule).
+    option, whatever the submission rule).  ``variant_us`` / ``variant_rok`` are NegMAS's
+    time-based variant of each negotiator (0: ``TimeBasedConcedingNegotiator``, the engine's; 1:
+    ``AspirationNegotiator``, only for replaying recorded NegMAS runs through the engine).
     """
 
     scenario: str
@@ -124,6 +126,8 @@ class Plan:
     executive_weight: float = 0.0
     policy_us: int = 0
     policy_rok: int = 0
+    variant_us: int = 0
+    variant_rok: int = 0
     winset_threshold: float = 0.5
     notes: tuple[str, ...] = field(default=())
 

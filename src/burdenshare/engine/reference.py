@@ -101,7 +101,14 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from burdenshare.bargaining.strategies import POLICY_TIT_FOR_TAT, POLICY_WINSET_AWARE, aspiration
+from burdenshare.bargaining.strategies import (
+    ASP_EPS,
+    POLICY_TIT_FOR_TAT,
+    POLICY_WINSET_AWARE,
+    TB_EPS,
+    aspiration,
+    linear_decision,
+)
 from burdenshare.engine.plan import Plan
 
 __all__ = ["INT_OUTPUTS", "FLOAT_OUTPUTS", "IDX_EPS", "play", "ceil_index", "floor_index", "duration_offer", "tft_demand"]
@@ -195,7 +202,8 @@ def _wa_admits(pol: int, obst: int, winset: NDArray[np.int64], table: NDArray[np
 
 def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: Mapping[str, Any],
          u_vote: NDArray[np.float64], offset: int = 0, *,
-         base_log_median: NDArray[np.float64]) -> dict[str, float | int]:
+         base_log_median: NDArray[np.float64],
+         trace: list[tuple[int, int, int]] | None = None) -> dict[str, float | int]:
     """Play one draw of the two-level protocol (module docstring).
 
     Parameters
@@ -212,6 +220,9 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
         Grid index of the table's first column (:attr:`ConsentBank.offset`).
     base_log_median
         (K, R) log median WTP of the executive's base (:attr:`ConsentBank.base_log_median`).
+    trace
+        If a list, every offer is appended as ``(round, party, grid index)`` (party 0: the US,
+        1: the host), as the kernel records it with ``record=True``.
 
     Returns
     -------
@@ -243,11 +254,21 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
     r_pres = float(p["r_pres"])
     r_new = float(p["r_pres_after"])
     floor_old = min(r_us, open_us)
+    # Level I: each time-based negotiator plays NegMAS's policy on the amount grid from its own
+    # opening to the farthest amount it may concede to (bargaining.strategies.linear_decision)
+    j_lo = floor_index(open_rok, amin, step, n_g)
+    j_hi0 = ceil_index(max(cap_rok, open_us), amin, step, n_g)
+    a_lo = amin + j_lo * step
+    a_hi0 = amin + j_hi0 * step
+    rv_rok = (a_hi0 - cap_rok) / (a_hi0 - a_lo) if j_hi0 > j_lo else 0.0
+    eps_us = TB_EPS if plan.variant_us == 0 else ASP_EPS
+    eps_rok = TB_EPS if plan.variant_rok == 0 else ASP_EPS
     n_us = 0  # demands made so far and the last two (tit-for-tat)
     n_rok = 0
     h_us1 = h_us2 = h_rok1 = h_rok2 = 0.0
     d_us = d_rok = 0.0
     du = dr = 0
+    ju = ju_acc = jr = jr_acc = 0
     learned_old = 0.0
     learned_new = 0.0
     rok_max_j = n_g - 1
@@ -292,12 +313,27 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
             if mover == 0:
                 if obst_k == 1:
                     d_us = open_k
+                    ju = ceil_index(d_us, amin, step, n_g)
+                    ju_acc = ju
                     du = duration_offer(plan.pref_us, 0.0, nd)
                 elif pol_us == POLICY_TIT_FOR_TAT:
                     d_us = tft_demand(n_us, h_us1, n_rok, h_rok1 - h_rok2, open_k, floor_k, open_k, -1.0)
+                    ju = ceil_index(d_us, amin, step, n_g)
+                    ju_acc = ju
                     du = duration_offer(plan.pref_us, 0.0, nd)
-                else:
-                    d_us = floor_k + (open_k - floor_k) * a_u
+                else:  # NegMAS time-based on the window [j_lo, j_hi], u_US(j) = (j - j_lo) / (j_hi - j_lo)
+                    j_hi = ceil_index(open_k, amin, step, n_g)
+                    j_bot = floor_index(min(floor_k, open_rok), amin, step, n_g)
+                    if j_hi > j_bot:
+                        a_bot = amin + j_bot * step
+                        i_off, i_acc = linear_decision(a_u, (floor_k - a_bot) / (amin + j_hi * step - a_bot),
+                                                       j_hi - j_bot, eps_us, 1 - plan.variant_us)
+                        ju = j_bot + i_off
+                        ju_acc = j_bot + i_acc
+                    else:
+                        ju = j_hi
+                        ju_acc = j_hi
+                    d_us = amin + ju * step
                     du = duration_offer(plan.pref_us, 1.0 - a_u, nd)
                 h_us2 = h_us1
                 h_us1 = d_us
@@ -305,30 +341,43 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
             else:
                 if obst_rok == 1:
                     d_rok = open_rok
+                    jr = floor_index(d_rok, amin, step, n_g)
+                    jr_acc = jr
                     dr = duration_offer(plan.pref_rok, 0.0, nd)
                 elif pol_rok == POLICY_TIT_FOR_TAT:
                     d_rok = tft_demand(n_rok, h_rok1, n_us, h_us2 - h_us1, open_rok, open_rok, cap_rok, 1.0)
+                    jr = floor_index(d_rok, amin, step, n_g)
+                    jr_acc = jr
                     dr = duration_offer(plan.pref_rok, 0.0, nd)
-                else:
-                    d_rok = open_rok + (cap_rok - open_rok) * (1.0 - a_r)
+                else:  # u_ROK(j) = (j_hi0 - j) / (j_hi0 - j_lo)
+                    if j_hi0 > j_lo:
+                        i_off, i_acc = linear_decision(a_r, rv_rok, j_hi0 - j_lo, eps_rok, 1 - plan.variant_rok)
+                        jr = j_hi0 - i_off
+                        jr_acc = j_hi0 - i_acc
+                    else:
+                        jr = j_lo
+                        jr_acc = j_lo
+                    d_rok = amin + jr * step
                     dr = duration_offer(plan.pref_rok, 1.0 - a_r, nd)
                 h_rok2 = h_rok1
                 h_rok1 = d_rok
                 n_rok += 1
-        ju = ceil_index(d_us, amin, step, n_g)
-        ju_acc = ju  # the least the US accepts
         if pol_us == POLICY_WINSET_AWARE and obst_k == 0:
             w = int(winset[b, k, du])
             if w >= ceil_index(floor_k, amin, step, n_g) and ju > w:
                 ju = w
-                ju_acc = w
-        jr = floor_index(d_rok, amin, step, n_g)
+                if ju_acc > w:
+                    ju_acc = w
         if jr > rok_max_j:
             jr = rok_max_j
+        if jr_acc > rok_max_j:
+            jr_acc = rok_max_j
         if w_e > 0.0:
             j_e = floor_index(math.exp((1.0 - w_e) * log_cap + w_e * float(base_log_median[b, k])), amin, step, n_g)
             if jr > j_e:
                 jr = j_e
+            if jr_acc > j_e:
+                jr_acc = j_e
         jr_off = jr
         if strategic == 1:
             w = int(winset[b, k, dr])
@@ -358,8 +407,10 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
                 st_j = ju
                 st_d = du
                 st_us = 1
+                if trace is not None:
+                    trace.append((k, 0, ju))
             else:
-                if st_j >= 0 and st_us == 1 and st_j <= jr:
+                if st_j >= 0 and st_us == 1 and st_j <= jr_acc:
                     if ((strategic == 0 or _consent(table, offset, b, k, st_d, st_j) >= theta)
                             and (wa_rok == 0 or int(winset[b, k, st_d]) < 0
                                  or _consent(table, offset, b, k, st_d, st_j) >= theta_w)):
@@ -370,6 +421,8 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
                     st_j = jr_off
                     st_d = dr
                     st_us = 0
+                    if trace is not None:
+                        trace.append((k, 1, jr_off))
                 else:
                     st_j = -1
         if init_j < 0:
