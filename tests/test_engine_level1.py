@@ -127,7 +127,7 @@ def test_simulate_plays_negmas_when_ratification_veto_and_actions_are_off() -> N
     short = [c for c in configs if c["params"]["n_steps"] == 20]
     long = [c for c in configs if c["params"]["n_steps"] == 100]
     picked = short[::13] + long[::150]  # both first movers and each exponent at n = 20, two at n = 100
-    assert len(picked) >= 10 and any(c["result"]["agreement"] is None for c in picked)
+    assert len(picked) == 8 and any(c["result"]["agreement"] is None for c in picked)
     for c in picked:
         r = simulate(_level_one_only(c), 2, 0, bank_size=1)
         want = c["result"]
