@@ -16,7 +16,14 @@ import pytest
 
 from burdenshare.bargaining import one_issue_domain, time_based
 from burdenshare.bargaining.parity import compare
-from burdenshare.bargaining.strategies import ASP_EPS, TB_EPS, NegotiationView, aspiration, linear_decision
+from burdenshare.bargaining.strategies import (
+    ASP_EPS,
+    TB_EPS,
+    NegotiationView,
+    aspiration,
+    linear_decision,
+    rational_start,
+)
 from burdenshare.engine import BLOCK_SIZE, simulate
 from burdenshare.engine.consent import build_consent_bank
 from burdenshare.engine.draws import DrawLayout, draw_range
@@ -52,7 +59,7 @@ def test_linear_decision_equals_the_general_time_based_policies() -> None:
                 view = NegotiationView(0, 100, t, d.table[p], d.order[p], d.sorted_table[p], rv)
                 pos = (lambda x: x) if p == 0 else (lambda x: 100 - x)
                 accepted = [i for i in range(101) if s.acceptance.accepts(view, pos(i))]
-                got = linear_decision(aspiration(t, e), rv, 100, eps, rational)
+                got = linear_decision(aspiration(t, e), rv, 100, eps, rational_start(rv, 100, rational))
                 assert got == (pos(s.offering.propose(view)), min(accepted)), (kind, t, e, rv, p)
                 assert accepted == list(range(min(accepted), 101))
 

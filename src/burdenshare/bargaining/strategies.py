@@ -106,6 +106,7 @@ __all__ = [
     "thresholds",
     "nearest_offer_position",
     "linear_decision",
+    "rational_start",
 ]
 
 BOULWARE: float = 4.0
@@ -232,59 +233,86 @@ def nearest_offer_position(sorted_utilities: Sequence[float], start: int, lo: fl
     return a
 
 
-def linear_decision(a: float, rv: float, n: int, eps: float, rational_only: int) -> tuple[int, int]:
+def rational_start(rv: float, n: int, rational_only: int) -> int:
+    """First position of a one-issue linear space (:math:`u(i) = i / n`) with :math:`u \ge rv`
+    (:meth:`NegotiationView.first_rational`); ``n + 1`` when there is none; 0 for ``"ASP"``
+    (``rational_only = 0``: all outcomes presorted).  See :func:`linear_decision`."""
+    if rational_only == 0 or not rv > 0.0:
+        return 0
+    x = rv * n
+    s = int(math.ceil(x))
+    if 0 < s <= n and s - x > 1e-9 and x - (s - 1) > 1e-9:  # exact without division (linear_decision)
+        return s
+    if s < 0:
+        s = 0
+    if s > n + 1:
+        s = n + 1
+    while s > 0 and (s - 1) / n >= rv:
+        s -= 1
+    while s <= n and s / n < rv:
+        s += 1
+    return s
+
+
+def linear_decision(a: float, rv: float, n: int, eps: float, start: int) -> tuple[int, int]:
     r"""A time-based negotiator's decision on a one-issue linear space (the engine's Level I).
 
     ``a`` is the aspiration :math:`a(t)` (:func:`aspiration`).  The space has :math:`n + 1`
-    outcomes with own utility :math:`u(i) = i / n`, :math:`i = 0..n`
-    (NegMAS's ``1issue`` domain for :math:`n = 100`; the two-level engine's amount window seen from
-    each side).  Returns ``(offer, accept)``: the position the negotiator offers
-    (:class:`TimeBasedOffering`, NegMAS ``worst_in`` with the 1e-6 nearest rule) and the lowest
-    position it accepts (:class:`TimeBasedAcceptance`: :math:`u(i) \ge lo(t)`; every position
-    above it is accepted, up to :math:`u = 1`).  The arithmetic is :func:`thresholds` and
-    :func:`nearest_offer_position` specialised to :math:`u(i) = i / n`, in the same order, with
-    no calls, so Numba compiles it as it is (tested equal to the general policies).
-    ``rational_only`` is 1 for ``"TB"`` (only :math:`u \ge rv` presorted; none: offer the best),
-    0 for ``"ASP"``.
+    outcomes with own utility :math:`u(i) = i / n`, :math:`i = 0..n` (NegMAS's ``1issue`` domain
+    for :math:`n = 100`; the two-level engine's amount grid seen from each side), so
+    :math:`u_{max} = n / n = 1` and the worst utility :math:`0 / n = 0`.  ``start`` is the first
+    presorted position (:func:`rational_start`: ``"TB"`` presorts only :math:`u \ge rv`, ``"ASP"``
+    all; ``n + 1``: no rational outcome, offer the best).  Returns ``(offer, accept)``: the
+    position the negotiator offers (:class:`TimeBasedOffering`, NegMAS ``worst_in`` with the 1e-6
+    nearest rule) and the lowest position it accepts (:class:`TimeBasedAcceptance`:
+    :math:`u(i) \ge lo(t)`; every position above it is accepted, up to :math:`u = 1`).  The
+    arithmetic is :func:`thresholds` and :func:`nearest_offer_position` specialised to
+    :math:`u(i) = i / n`, in the same order and with the same float values, with no calls, so Numba
+    compiles it as it is (tested equal to the general policies).
     """
-    umax = n / n
-    umin = 0 / n
-    if rv > umin:
-        umin = rv
-    lo = (umax - umin) * a + umin
+    if start > n:
+        return n, n  # no rational outcome: offer the best (and accept only it: lo = umax)
+    umin = rv if rv > 0.0 else 0.0
+    lo = (1.0 - umin) * a + umin
     lo -= eps
     if lo < umin:
         lo = umin
-    if lo > umax:
-        lo = umax
-    start = 0
-    if rational_only == 1:
-        start = int(math.ceil(rv * n)) if rv > 0.0 else 0
-        if start < 0:
-            start = 0
-        while start > 0 and (start - 1) / n >= rv:
-            start -= 1
-        while start <= n and start / n < rv:
-            start += 1
-        if start > n:
-            return n, n  # no rational outcome: offer the best (accept as lo = umax)
-    j = int(math.ceil(lo * n))
+    if lo > 1.0:
+        lo = 1.0
+    x = lo * n
+    j = int(math.ceil(x))
+    # Fast path, exact: when lo * n lies more than 1e-9 (index units; rounding errors are below
+    # n * 2.3e-16) below the integer j, u(j) >= lo; when j is the first presorted position, or lo * n
+    # lies more than 1e-6 n + 1e-9 above j - 1 (so u(j - 1) < lo - 1e-6 and the nearest rule cannot
+    # pick it), the offer and the acceptance position are j, with no division.  Otherwise the exact
+    # search below.
+    if start <= j <= n and j - x > 1e-9 and (j == start or x - (j - 1) > 1e-6 * n + 1e-9):
+        return j, j
     if j < start:
         j = start
     if j > n:
         j = n
-    while j > start and (j - 1) / n >= lo:
-        j -= 1
-    while j < n and j / n < lo:
+    uj = j / n
+    ub = 2.0  # u(j - 1), once computed
+    while j > start:
+        ub = (j - 1) / n
+        if ub >= lo:
+            j -= 1
+            uj = ub
+            ub = 2.0
+        else:
+            break
+    while j < n and uj < lo:
         j += 1
-    acc = j
+        ub = uj
+        uj = j / n
     off = j
-    b = j - 1
-    if b >= start:
-        ub = b / n
-        if ub >= lo - 1e-6 and abs(ub - lo) < abs(j / n - lo):
-            off = b
-    return off, acc
+    if j > start:
+        if ub == 2.0:
+            ub = (j - 1) / n
+        if ub >= lo - 1e-6 and abs(ub - lo) < abs(uj - lo):
+            off = j - 1
+    return off, j
 
 
 # ----------------------------------------------------------------------------- policies

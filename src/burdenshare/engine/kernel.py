@@ -17,7 +17,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-from burdenshare.bargaining.strategies import ASP_EPS, POLICY_TIT_FOR_TAT, POLICY_WINSET_AWARE, TB_EPS, linear_decision
+from burdenshare.bargaining.strategies import ASP_EPS, POLICY_TIT_FOR_TAT, POLICY_WINSET_AWARE, TB_EPS, linear_decision, rational_start
 from burdenshare.engine.plan import Plan
 from burdenshare.engine.reference import (
     FLOAT_OUTPUTS,
@@ -37,7 +37,8 @@ _floor_index = numba.njit(cache=True)(floor_index)
 _duration_offer = numba.njit(cache=True)(duration_offer)
 _tft_demand = numba.njit(cache=True)(tft_demand)
 # Level I's time-based decision: the bargaining module's function, compiled as it is.
-_linear_decision = numba.njit(cache=True)(linear_decision)
+_linear_decision = numba.njit(cache=True, inline="always")(linear_decision)
+_rational_start = numba.njit(cache=True)(rational_start)
 
 
 @numba.njit(cache=True)
@@ -97,6 +98,13 @@ def _kernel(  # pragma: no cover - jitted
         a_lo = amin + j_lo * step
         a_hi0 = amin + j_hi0 * step
         rv_rok = (a_hi0 - cap_rok) / (a_hi0 - a_lo) if j_hi0 > j_lo else 0.0
+        start_rok = _rational_start(rv_rok, j_hi0 - j_lo, 1 - var_rok) if j_hi0 > j_lo else 0
+        win_open = math.nan
+        win_floor = math.nan
+        j_hi = 0
+        j_bot = 0
+        start_us = 0
+        rv_us = 0.0
         ju = 0
         ju_acc = 0
         jr = 0
@@ -165,12 +173,16 @@ def _kernel(  # pragma: no cover - jitted
                         ju_acc = ju
                         du = _duration_offer(pref_us, 0.0, nd)
                     else:
-                        j_hi = _ceil_index(open_k, amin, step, n_g)
-                        j_bot = _floor_index(min(floor_k, open_rok), amin, step, n_g)
-                        if j_hi > j_bot:
+                        if open_k != win_open or floor_k != win_floor:
+                            win_open = open_k
+                            win_floor = floor_k
+                            j_hi = _ceil_index(open_k, amin, step, n_g)
+                            j_bot = _floor_index(min(floor_k, open_rok), amin, step, n_g)
                             a_bot = amin + j_bot * step
-                            i_off, i_acc = _linear_decision(a_u, (floor_k - a_bot) / (amin + j_hi * step - a_bot),
-                                                            j_hi - j_bot, eps_us, 1 - var_us)
+                            rv_us = (floor_k - a_bot) / (amin + j_hi * step - a_bot) if j_hi > j_bot else 0.0
+                            start_us = _rational_start(rv_us, j_hi - j_bot, 1 - var_us) if j_hi > j_bot else 0
+                        if j_hi > j_bot:
+                            i_off, i_acc = _linear_decision(a_u, rv_us, j_hi - j_bot, eps_us, start_us)
                             ju = j_bot + i_off
                             ju_acc = j_bot + i_acc
                         else:
@@ -194,7 +206,7 @@ def _kernel(  # pragma: no cover - jitted
                         dr = _duration_offer(pref_rok, 0.0, nd)
                     else:
                         if j_hi0 > j_lo:
-                            i_off, i_acc = _linear_decision(a_r, rv_rok, j_hi0 - j_lo, eps_rok, 1 - var_rok)
+                            i_off, i_acc = _linear_decision(a_r, rv_rok, j_hi0 - j_lo, eps_rok, start_rok)
                             jr = j_hi0 - i_off
                             jr_acc = j_hi0 - i_acc
                         else:

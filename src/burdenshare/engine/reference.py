@@ -2,21 +2,25 @@ r"""The two-level protocol, one draw at a time: the readable scalar reference of
 
 **Level I** (Putnam 1988) is a dated alternating-offers negotiation (NegMAS SAO order: in round
 k the first mover acts, then the other; an action on a standing offer is accept, or reject and
-counter-offer).  Offers are (first-year amount, duration).  Each negotiator follows the
-time-based concession of :mod:`burdenshare.bargaining.strategies` (Faratin, Sierra & Jennings
-1998; NegMAS ``PolyAspiration``) mapped to won through its reservation value: with the
-aspiration :math:`a(t) = 1 - t^{e}` at the negotiator's relative time :math:`t_k = (k+1)/(n+1)`
-(n the rounds on or before its ``concession_deadline``, all rounds when unset; 1 after it:
-:func:`~burdenshare.engine.plan.relative_times`),
+counter-offer).  Offers are (first-year amount, duration).  Each time-based negotiator is NegMAS's
+``TimeBasedConcedingNegotiator`` on the amount grid from its own opening to the farthest amount it
+may concede to, with utility linear in the amount: it decides with
+:func:`burdenshare.bargaining.strategies.linear_decision` (NegMAS's threshold
+:math:`lo = (1 - u_{min})\,a(t) + u_{min} - 10^{-4}` and the 1e-6 nearest rule) at its relative
+time :math:`t_k = (k+1)/(n+1)` (n the rounds on or before its ``concession_deadline``, all rounds
+when unset; 1 after it: :func:`~burdenshare.engine.plan.relative_times`), the aspiration being
+:math:`a(t) = 1 - t^{e}`.  The US's grid runs from :math:`\min(\text{floor}, o_K)` (rounded down)
+to :math:`o_{US}` (rounded up), the host's from :math:`o_K` (rounded down) to
+:math:`\max(\bar r_K, o_{US})` (rounded up); in won its offers are, up to the tolerance,
 
 .. math::
 
     D_{US}(k) = \underline r_{US} + (o_{US} - \underline r_{US})\,a_{US}(t_k),\qquad
     D_{K}(k) = o_K + (\bar r_K - o_K)\,(1 - a_K(t_k)),
 
-the US demand rounded up to the amount grid and the host offer rounded down.  The US accepts a
-standing host offer of at least :math:`D_{US}(k)`; the host accepts a US offer of at most
-:math:`D_K(k)` (NegMAS acceptance :math:`u \ge lo(t)`, utilities linear in won).  Durations move
+the US demand rounded up to the amount grid and the host offer rounded down.  Each accepts a
+standing offer of utility at least its threshold (NegMAS acceptance :math:`u \ge lo(t)`).  With
+the two-level parts switched off this is NegMAS's protocol exactly (:mod:`burdenshare.engine.parity`).  Durations move
 the same way: each side offers its preferred end of ``allowed_durations`` and concedes
 :math:`1 - a(t)` of the way to the other end (``none``: the middle).  Reservation values are
 private draws; an **obstinate type** (Abreu & Gul 2000; probability ``obstinate_probability``)
@@ -108,6 +112,7 @@ from burdenshare.bargaining.strategies import (
     TB_EPS,
     aspiration,
     linear_decision,
+    rational_start,
 )
 from burdenshare.engine.plan import Plan
 
@@ -261,6 +266,10 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
     a_lo = amin + j_lo * step
     a_hi0 = amin + j_hi0 * step
     rv_rok = (a_hi0 - cap_rok) / (a_hi0 - a_lo) if j_hi0 > j_lo else 0.0
+    start_rok = rational_start(rv_rok, j_hi0 - j_lo, 1 - plan.variant_rok) if j_hi0 > j_lo else 0
+    win_open = win_floor = math.nan  # the US's grid is set up when its opening or floor changes
+    j_hi = j_bot = start_us = 0
+    rv_us = 0.0
     eps_us = TB_EPS if plan.variant_us == 0 else ASP_EPS
     eps_rok = TB_EPS if plan.variant_rok == 0 else ASP_EPS
     n_us = 0  # demands made so far and the last two (tit-for-tat)
@@ -321,13 +330,17 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
                     ju = ceil_index(d_us, amin, step, n_g)
                     ju_acc = ju
                     du = duration_offer(plan.pref_us, 0.0, nd)
-                else:  # NegMAS time-based on the window [j_lo, j_hi], u_US(j) = (j - j_lo) / (j_hi - j_lo)
-                    j_hi = ceil_index(open_k, amin, step, n_g)
-                    j_bot = floor_index(min(floor_k, open_rok), amin, step, n_g)
-                    if j_hi > j_bot:
+                else:  # NegMAS time-based on [j_bot, j_hi], u_US(j) = (j - j_bot) / (j_hi - j_bot)
+                    if open_k != win_open or floor_k != win_floor:  # the US's grid and reservation value
+                        win_open = open_k
+                        win_floor = floor_k
+                        j_hi = ceil_index(open_k, amin, step, n_g)
+                        j_bot = floor_index(min(floor_k, open_rok), amin, step, n_g)
                         a_bot = amin + j_bot * step
-                        i_off, i_acc = linear_decision(a_u, (floor_k - a_bot) / (amin + j_hi * step - a_bot),
-                                                       j_hi - j_bot, eps_us, 1 - plan.variant_us)
+                        rv_us = (floor_k - a_bot) / (amin + j_hi * step - a_bot) if j_hi > j_bot else 0.0
+                        start_us = rational_start(rv_us, j_hi - j_bot, 1 - plan.variant_us) if j_hi > j_bot else 0
+                    if j_hi > j_bot:
+                        i_off, i_acc = linear_decision(a_u, rv_us, j_hi - j_bot, eps_us, start_us)
                         ju = j_bot + i_off
                         ju_acc = j_bot + i_acc
                     else:
@@ -351,7 +364,7 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
                     dr = duration_offer(plan.pref_rok, 0.0, nd)
                 else:  # u_ROK(j) = (j_hi0 - j) / (j_hi0 - j_lo)
                     if j_hi0 > j_lo:
-                        i_off, i_acc = linear_decision(a_r, rv_rok, j_hi0 - j_lo, eps_rok, 1 - plan.variant_rok)
+                        i_off, i_acc = linear_decision(a_r, rv_rok, j_hi0 - j_lo, eps_rok, start_rok)
                         jr = j_hi0 - i_off
                         jr_acc = j_hi0 - i_acc
                     else:
