@@ -26,8 +26,8 @@ interpolates:
    initialled, and a lookup below it never changes an action (the US rejects any host offer
    below its demand whether or not the host withdraws it), so it returns 1 there.
 3. **Win-set.**  :math:`W[b, k, m] = \max\{j : C[b, k, m, j] \ge \theta\}` (−1 if empty), the
-   largest amount inside the win-set at the threshold θ (Putnam 1988): the ``submit_threshold``
-   option (:attr:`~burdenshare.engine.plan.Plan.winset_threshold`), which the executive applies
+   largest amount inside the win-set at the threshold θ (Putnam 1988): ``parties.host_executive.submit_threshold``
+   (:attr:`~burdenshare.engine.plan.Plan.winset_threshold`), which the executive applies
    under strategic submission and a ``winset_aware`` negotiator keeps to.
 
 Everything is computed before the kernels run; tables are cached in memory by scenario hash,

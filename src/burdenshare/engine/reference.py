@@ -36,7 +36,7 @@ Strategy kinds come from the one registry :data:`burdenshare.bargaining.strategi
 **Win-set-aware play** (DESIGN.md §4; :class:`~burdenshare.bargaining.strategies.WinSetOffering`).
 A ``winset_aware`` negotiator plays the time-based curve but never demands or concedes past the
 Assembly's win-set at the current date, :math:`W_k` at the consent level θ_W
-(``plan.winset_threshold``, the ``submit_threshold`` option, whatever the submission rule), for the
+(``plan.winset_threshold``, ``parties.host_executive.submit_threshold``, whatever the submission rule), for the
 duration it offers: the US demand is :math:`\min(j_{US}(k), W_k)` and the host offer
 :math:`\min(j_K(k), W_k)`; it accepts only texts with :math:`P(\text{consent}) \ge θ_W` that are
 at least as good as its own (clipped) demand, and the host withdraws a standing offer that has
