@@ -14,7 +14,7 @@ from typing import Any
 
 import typer
 
-from burdenshare import __version__
+from burdenshare._version import __version__
 from burdenshare.errors import BurdenshareError, ScenarioError
 
 app = typer.Typer(
@@ -638,7 +638,7 @@ def compare_cmd(
     bank_size: int | None = BankOption,
 ) -> None:
     """Baseline vs variants on the same draws: paired differences with 95 % intervals (docs/reports.md)."""
-    from burdenshare.report.compare import compare, parse_variants
+    from burdenshare.analysis.compare import compare, parse_variants
 
     config = _run_config(draws, seed, bank_size)
     variants = parse_variants(variant_opts or (), overrides or ())

@@ -332,7 +332,7 @@ class ResultsStore:
         -------
         str
         """
-        from burdenshare import __version__
+        from burdenshare._version import __version__
 
         rid = run_id
         if self.has_run(rid):

@@ -323,7 +323,7 @@ def resume_sweep(
 def _execute(st: ResultsStore, run_id: str, *, backend: str, scheduler: str | None, workers: int | None,
              progress: ProgressFn | None, check: bool = False) -> SweepResult:
     """Run the missing units of a recorded run, summarise every point from its stored rows."""
-    from burdenshare import __version__
+    from burdenshare._version import __version__
     from burdenshare.engine import BLOCK_SIZE, RunResult
     from burdenshare.scenario import scenario_hash
 

@@ -155,7 +155,7 @@ def run_identity(scenario: Any, config: RunConfig, *, kind: str = "run",
     >>> a == run_identity(sc, RunConfig(draws=1000, seed=1))
     False
     """
-    from burdenshare import __version__
+    from burdenshare._version import __version__
     from burdenshare.data import fingerprint
 
     model = scenario.model_dump(mode="json", by_alias=True)

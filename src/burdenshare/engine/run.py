@@ -418,7 +418,7 @@ def simulate(
     >>> s["p_ratified"] <= s["p_agreement"], s["run_id"] == r.run_id
     (True, True)
     """
-    from burdenshare import __version__
+    from burdenshare._version import __version__
     from burdenshare.scenario import scenario_hash
 
     if config is None:

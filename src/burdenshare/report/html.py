@@ -155,7 +155,7 @@ def _compare_table(d: ReportData) -> str:
 def _render_html(d: ReportData, figures: list[tuple[Any, Any]], png_rel: dict[str, str]) -> str:
     import plotly.io as pio
 
-    from burdenshare import __version__
+    from burdenshare._version import __version__
 
     s = d.summary
     sections: dict[str, list[str]] = {}
