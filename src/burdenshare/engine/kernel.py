@@ -5,7 +5,10 @@ reference operation for operation (same float operations in the same order, ``ma
 powers), so its outputs equal the reference's exactly on the same draws (tested).  It reads
 plain arrays (the :class:`~burdenshare.engine.plan.Plan`'s, the consent bank's tables and the
 per-draw columns of :func:`~burdenshare.engine.plan.draw_columns`) and writes preallocated output
-arrays; it never touches a random generator, the clock or files.
+arrays; it never touches a random generator, the clock or files.  Level I's decisions are
+:func:`burdenshare.bargaining.strategies.linear_decision`, compiled as it is; :math:`t^e` per round
+is ``math.pow``'s value, cached for the last four exponents of each negotiator (draws mostly share
+their exponents), so the aspiration is bit for bit the reference's.
 """
 
 from __future__ import annotations
