@@ -5,7 +5,10 @@ reference operation for operation (same float operations in the same order, ``ma
 powers), so its outputs equal the reference's exactly on the same draws (tested).  It reads
 plain arrays (the :class:`~burdenshare.engine.plan.Plan`'s, the consent bank's tables and the
 per-draw columns of :func:`~burdenshare.engine.plan.draw_columns`) and writes preallocated output
-arrays; it never touches a random generator, the clock or files.
+arrays; it never touches a random generator, the clock or files.  Level I's decisions are
+:func:`burdenshare.bargaining.strategies.linear_decision`, compiled as it is; :math:`t^e` per round
+is ``math.pow``'s value, cached for the last four exponents of each negotiator (draws mostly share
+their exponents), so the aspiration is bit for bit the reference's.
 """
 
 from __future__ import annotations
@@ -62,6 +65,20 @@ def _wa_admits(pol, obst, winset, table, off, b, k, d, j, theta_w, floor, amin, 
 
 
 @numba.njit(cache=True)
+def _pow_slot(pw_e, pw, pw_next, p, e, t):  # pragma: no cover - jitted
+    """Slot of ``pw[p]`` holding ``math.pow(t[k], e)`` for every round k (filled on a miss)."""
+    for q in range(pw_e.shape[1]):
+        if pw_e[p, q] == e:
+            return q
+    q = pw_next[p]
+    pw_next[p] = (q + 1) % pw_e.shape[1]
+    for k in range(t.shape[0]):
+        pw[p, q, k] = math.pow(t[k], e)
+    pw_e[p, q] = e
+    return q
+
+
+@numba.njit(cache=True)
 def _kernel(  # pragma: no cover - jitted
     t_us, t_rok, post_inaug, cum_impasse, furlough_days, durations, table, winset, base_lm, ints, floats_,
     r_us_a, r_rok_a, open_us_a, open_rok_a, e_us_a, e_rok_a, delta_us_a, delta_rok_a, aud_us_a, aud_rok_a,
@@ -77,6 +94,12 @@ def _kernel(  # pragma: no cover - jitted
     amin, step, theta, shift, cost_us, cost_rok, workers, w_e, theta_w = (
         floats_[0], floats_[1], floats_[2], floats_[3], floats_[4], floats_[5], floats_[6], floats_[7], floats_[8])
     n_r = t_us.shape[0]
+    # t**e per round for the last few exponents seen, per negotiator (math.pow, the same values as
+    # the reference's; draws mostly share their exponents, so most draws compute none)
+    n_slots = 4
+    pw_e = np.full((2, n_slots), np.nan)
+    pw = np.empty((2, n_slots, n_r))
+    pw_next = np.zeros(2, dtype=np.int64)
     nd = durations.shape[0]
     for i in range(r_us_a.shape[0]):
         b = bank_a[i]
@@ -87,6 +110,8 @@ def _kernel(  # pragma: no cover - jitted
         log_cap = math.log(cap_rok)
         e_us = e_us_a[i]
         e_rok = e_rok_a[i]
+        slot_us = _pow_slot(pw_e, pw, pw_next, 0, e_us, t_us)
+        slot_rok = _pow_slot(pw_e, pw, pw_next, 1, e_rok, t_rok)
         obst_us = obst_us_a[i]
         obst_rok = obst_rok_a[i]
         change = change_a[i]
@@ -138,8 +163,6 @@ def _kernel(  # pragma: no cover - jitted
         pc = math.nan
         n_off = 0
         for k in range(n_r):
-            tu = t_us[k]
-            tr = t_rok[k]
             new_admin = change == 1 and post_inaug[k] == 1 and not math.isnan(r_new)
             if new_admin:
                 pres_rv = r_new
@@ -157,8 +180,8 @@ def _kernel(  # pragma: no cover - jitted
                 obst_k = obst_us
             if floor_k > open_k:
                 floor_k = open_k
-            a_u = 1.0 * (1.0 - math.pow(tu, e_us))  # bargaining.strategies.aspiration
-            a_r = 1.0 * (1.0 - math.pow(tr, e_rok))
+            a_u = 1.0 * (1.0 - pw[0, slot_us, k])  # bargaining.strategies.aspiration: math.pow(t, e)
+            a_r = 1.0 * (1.0 - pw[1, slot_rok, k])
             for mv in range(2):
                 us_moves = (mv == 0) == (us_first == 1)
                 if us_moves:
