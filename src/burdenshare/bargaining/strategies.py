@@ -234,7 +234,7 @@ def nearest_offer_position(sorted_utilities: Sequence[float], start: int, lo: fl
 
 
 def rational_start(rv: float, n: int, rational_only: int) -> int:
-    """First position of a one-issue linear space (:math:`u(i) = i / n`) with :math:`u \ge rv`
+    r"""First position of a one-issue linear space (:math:`u(i) = i / n`) with :math:`u \ge rv`
     (:meth:`NegotiationView.first_rational`); ``n + 1`` when there is none; 0 for ``"ASP"``
     (``rational_only = 0``: all outcomes presorted).  See :func:`linear_decision`."""
     if rational_only == 0 or not rv > 0.0:
