@@ -29,14 +29,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
-from burdenshare.legislature.from_scenario import base_median_krw
 
-if TYPE_CHECKING:  # pragma: no cover
-    from burdenshare.scenario import Scenario
+from burdenshare.legislature.from_scenario import base_median_krw
+from burdenshare.scenario import Scenario
 
 __all__ = ["executive_approval", "executive_ceiling_at", "executive_ceiling_krw", "president_approval", "us_election"]
 

@@ -44,19 +44,21 @@ import inspect
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from burdenshare.errors import SpecError
-from burdenshare.legislature import amount_grid, legislature_model, win_set_from_curve
+from burdenshare.legislature import (
+    LegislatureParams,
+    amount_grid,
+    legislature_model,
+    win_set_from_curve,
+)
 from burdenshare.legislature.seats import as_date
+from burdenshare.scenario import Scenario
 from burdenshare.solver.scenario import round_dates, solve_scenario
 from burdenshare.theory.multiyear import negotiation_count
-
-if TYPE_CHECKING:  # pragma: no cover
-    from burdenshare.legislature import LegislatureParams
-    from burdenshare.scenario import Scenario
 
 __all__ = [
     "LapseProfile",

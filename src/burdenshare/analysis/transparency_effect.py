@@ -33,20 +33,21 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from burdenshare.costs import to_krw
 from burdenshare.data import fact
 from burdenshare.errors import SpecError
-from burdenshare.legislature import amount_grid, legislature_model, win_set_from_curve
+from burdenshare.legislature import (
+    LegislatureParams,
+    amount_grid,
+    legislature_model,
+    win_set_from_curve,
+)
 from burdenshare.legislature.seats import as_date
 from burdenshare.legislature.winset import _duration
 from burdenshare.opinion.transparency import justified_amount_krw
-from burdenshare.scenario import validate_dict
-
-if TYPE_CHECKING:  # pragma: no cover
-    from burdenshare.legislature import LegislatureParams
-    from burdenshare.scenario import Scenario
+from burdenshare.scenario import Scenario, validate_dict
 
 __all__ = ["RECORD_ASKS", "TransparencyEffect", "justified_amount_krw", "record_asks", "transparency_effect",
            "with_overrides"]

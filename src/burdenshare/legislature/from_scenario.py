@@ -49,19 +49,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from burdenshare.errors import SpecError
 from burdenshare.legislature.calibration import calibrate
 from burdenshare.legislature.model import LegislatureModel
 from burdenshare.legislature.seats import SeatTable, as_date, seats_at
-from burdenshare.opinion import ALL, scenario_opinion
-from burdenshare.scenario import scenario_hash
+from burdenshare.opinion import ALL, WTPModel, scenario_opinion
+from burdenshare.scenario import Scenario, scenario_hash
 from burdenshare.scenario.schema import majority_fraction
-
-if TYPE_CHECKING:  # pragma: no cover
-    from burdenshare.opinion import WTPModel
-    from burdenshare.scenario import Scenario
 
 __all__ = ["DEFAULT_PARTY_LINES", "LegislatureParams", "base_median_krw", "legislature_model", "opinion_weight_at"]
 

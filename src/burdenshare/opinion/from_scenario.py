@@ -37,7 +37,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from burdenshare.errors import SpecError
 from burdenshare.opinion import _data
@@ -46,9 +46,7 @@ from burdenshare.opinion.fit import _PARTISAN_ITEMS, fit_wtp
 from burdenshare.opinion.state import opinion_at
 from burdenshare.opinion.transparency import TransparencyParams, justified_amount_krw, log_sd_from_krw
 from burdenshare.opinion.wtp import FAMILIES, WTPModel
-
-if TYPE_CHECKING:  # pragma: no cover
-    from burdenshare.scenario import Scenario
+from burdenshare.scenario import Scenario
 
 
 @dataclass(frozen=True, slots=True)

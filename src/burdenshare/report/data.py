@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+
 from burdenshare.actors import executive_ceiling_krw
 from burdenshare.costs.statement import explain
 from burdenshare.legislature import calibrate, legislature_model

@@ -68,7 +68,7 @@ import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -76,13 +76,10 @@ from numpy.typing import NDArray
 from burdenshare.actors import executive_approval, executive_ceiling_at, president_approval, us_election
 from burdenshare.costs import to_usd
 from burdenshare.errors import ScenarioError, SpecError
-from burdenshare.legislature import amount_grid, legislature_model
+from burdenshare.legislature import LegislatureParams, amount_grid, legislature_model
 from burdenshare.legislature.seats import as_date
+from burdenshare.scenario import Scenario
 from burdenshare.solver.backward import BargainingGame, solve
-
-if TYPE_CHECKING:  # pragma: no cover
-    from burdenshare.legislature import LegislatureParams
-    from burdenshare.scenario import Scenario
 
 __all__ = [
     "DURATION_TIE_BREAK_KRW",
