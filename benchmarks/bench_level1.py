@@ -12,7 +12,11 @@ Usage::
    in-process if importable (extra ``compare``), else in a subprocess of ``--negmas-python``
    (a separate venv with ``negmas==0.16.0``), else that side is skipped and the recorded
    baseline (28.5/s 1-issue, 15.0/s 3-issue) is used for the ratio.
-2. **burdenshare throughput.**  ``--n`` negotiations per scenario, each with its own parameters:
+2. **burdenshare throughput.**  For ``1issue``, first through the engine's own Level I (the
+   two-level kernel ``simulate`` runs, with ratification, veto and actions off:
+   :mod:`burdenshare.engine.parity`; ``engine_*`` keys, the figure that holds for ``burdenshare
+   run``), then through ``burdenshare.bargaining``'s batch kernel (``3issue``: only this; the
+   engine's outcome space is one issue).  ``--n`` negotiations per scenario, each with its own parameters:
    exponents and reservation values drawn per negotiation, half from the recorded grid and half
    from continuous ranges (e in [0.2, 5], rv in [0, 0.6]), random first mover, kinds TB.  The
    median of ``--repeats`` timed runs is reported (the batch is rebuilt from the same arrays
@@ -179,6 +183,51 @@ def _time_batch(domain: Any, spec: Any, repeats: int) -> tuple[float, list[float
     return statistics.median(rates), rates, r
 
 
+def _time_engine(spec: Any, repeats: int, chunk: int = 1 << 16) -> tuple[float, list[float], Any]:
+    """Median negotiations/s of the engine's Level I (the two-level kernel ``simulate`` runs, with
+    ratification, veto and actions off: :mod:`burdenshare.engine.parity`) on the 1issue grid.
+
+    One kernel call per chunk and first mover, as the engine plays a run in chunks; the
+    per-draw columns are built inside the timed loop.  Returns (median rate, rates, final steps).
+    """
+    import numpy as np  # noqa: PLC0415
+
+    from burdenshare.engine.kernel import run_kernel  # noqa: PLC0415
+    from burdenshare.engine.parity import level_one_plan  # noqa: PLC0415
+
+    n_steps = int(spec.n_steps[0])
+    if np.any(spec.n_steps != n_steps):
+        raise ValueError("one deadline per timed batch")
+    plans = {f: level_one_plan(n_steps, us_first=f == 0) for f in (0, 1)}
+    table = np.ones((1, n_steps, 1, 101))
+    winset = np.full((1, n_steps, 1), 100, dtype=np.int64)
+    blm = np.zeros((1, n_steps))
+    u_vote = np.zeros((chunk, n_steps))
+    rates, steps = [], None
+    for _ in range(repeats):
+        steps = np.empty(len(spec), dtype=np.int64)
+        t0 = time.perf_counter()
+        for f in (0, 1):
+            idx = np.flatnonzero(spec.first == f)
+            for s0 in range(0, idx.size, chunk):
+                sel = idx[s0:s0 + chunk]
+                m = sel.size
+                rv, e = spec.reservation_values[sel], spec.exponents[sel]
+                cols = {
+                    "r_us": rv[:, 0] * 100.0, "r_rok": 100.0 - rv[:, 1] * 100.0,
+                    "open_us": np.full(m, 100.0), "open_rok": np.zeros(m),
+                    "e_us": np.ascontiguousarray(e[:, 0]), "e_rok": np.ascontiguousarray(e[:, 1]),
+                    "delta_us": np.ones(m), "delta_rok": np.ones(m), "aud_us": np.zeros(m), "aud_rok": np.zeros(m),
+                    "r_pres": np.zeros(m), "r_pres_after": np.full(m, np.nan),
+                    "obst_us": np.zeros(m, np.int64), "obst_rok": np.zeros(m, np.int64),
+                    "change": np.zeros(m, np.int64), "bank": np.zeros(m, np.int64),
+                }
+                oi, _ = run_kernel(plans[f], table, winset, cols, u_vote[:m], 0, base_log_median=blm)
+                steps[sel] = np.where(oi[:, 0] == 1, oi[:, 1] + 1, n_steps)
+        rates.append(len(spec) / (time.perf_counter() - t0))
+    return statistics.median(rates), rates, steps
+
+
 def _peak_rss_mb() -> float:
     """Peak resident set size of this process image in MB (Linux ``VmHWM``; else ru_maxrss).
 
@@ -282,6 +331,27 @@ def main(argv: list[str] | None = None) -> int:
         mixed_rate, _, r2 = _time_batch(domain, _draw_spec(args.n, rng), args.repeats)
         nm_rate = nm["rate"] if nm is not None else None
         base = nm_rate if nm_rate is not None else NEGMAS_BASELINE[scen]
+        engine: dict[str, Any] = {}
+        if scen == "1issue":  # the engine's own Level I (what `burdenshare run` plays)
+            from burdenshare.engine.parity import replay as engine_replay  # noqa: PLC0415
+
+            got = engine_replay([{"params": p} for p in params], record_trace=False)
+            engine["identical_outcomes_on_shared_sample"] = (
+                None if nm is None else
+                [(g["agreement"], g["final_state_step"]) for g in got] == [(o["agreement"], o["step"]) for o in nm["outcomes"]])
+            rng_e = np.random.default_rng(np.random.SeedSequence(2026, spawn_key=(1,)))
+            e_grid, e_grid_rates, steps_g = _time_engine(_draw_spec(args.n, rng_e, grid_only=True), args.repeats)
+            e_mixed, _, steps_m = _time_engine(_draw_spec(args.n, rng_e), args.repeats)
+            engine.update({
+                "engine_grid_per_s": round(e_grid), "engine_grid_rates": [round(x) for x in e_grid_rates],
+                "engine_mixed_per_s": round(e_mixed),
+                "engine_mean_rounds_grid": round(float(steps_g.mean()), 2),
+                "engine_mean_rounds_mixed": round(float(steps_m.mean()), 2),
+                "engine_ratio_grid": round(e_grid / base), "engine_ratio_mixed": round(e_mixed / base),
+            })
+            print(f"1issue engine Level I (run_kernel, two-level parts off): grid {e_grid:,.0f}/s "
+                  f"(x{e_grid / base:,.0f}), grid+continuous {e_mixed:,.0f}/s (x{e_mixed / base:,.0f}) | same outcomes "
+                  f"on {len(params)} shared: {engine['identical_outcomes_on_shared_sample']}", file=sys.stderr)
         summary[scen] = {
             "negmas_per_s": round(nm_rate, 2) if nm_rate is not None else None,
             "negmas_baseline_per_s": NEGMAS_BASELINE[scen],
@@ -295,6 +365,7 @@ def main(argv: list[str] | None = None) -> int:
             "ratio_grid": round(grid_rate / base),
             "ratio_mixed": round(mixed_rate / base),
             "ratio_vs": "measured NegMAS" if nm_rate is not None else "recorded baseline",
+            **engine,
         }
         s = summary[scen]
         print(

@@ -5,8 +5,12 @@ Usage::
     python benchmarks/negmas_parity.py --reference ../shared/bench/negmas/outcomes.json [--repeat K]
 
 Every config of the reference file (``outcomes.json`` format, scenarios ``1issue``/``3issue``)
-is replayed through the package's engine (``burdenshare.bargaining``; the batch kernel by
-default, ``--engine reference`` for the scalar protocol) and compared field by field
+is replayed through the package and compared field by field.  By default (``--engine engine``)
+the ``1issue`` configs run through the two-level kernel that ``simulate`` runs, with ratification,
+veto and actions switched off (:func:`burdenshare.engine.parity.replay`: the engine's Level I);
+the ``3issue`` configs, outside the engine's one-issue outcome space, through
+``burdenshare.bargaining``'s batch kernel.  ``--engine batch`` / ``--engine reference`` replay
+everything through the bargaining batch kernel / the scalar protocol.  Fields compared
 (agreement, round, acceptor, proposer, timeout, final step, utilities and the full offer trace
 where recorded).  Prints one JSON line ``{"configs": N, "mismatches": M, "negotiations_per_s": X}``
 and exits 1 on any mismatch (details on stderr).  ``--repeat K`` replays the whole set K times
@@ -21,7 +25,25 @@ import json
 import sys
 import time
 
-from burdenshare.bargaining.parity import compare, load_reference, replay
+from burdenshare.bargaining.parity import compare, load_reference
+from burdenshare.bargaining.parity import replay as replay_bargaining
+from burdenshare.engine.parity import ENGINE_SCENARIOS
+from burdenshare.engine.parity import replay as replay_engine
+
+
+def replay(configs: list, engine: str, record_trace: bool) -> list:
+    """Results of every config in file order (see the module docstring for the engines)."""
+    if engine != "engine":
+        return replay_bargaining(configs, engine=engine, record_trace=record_trace)  # type: ignore[arg-type]
+    mine = [i for i, c in enumerate(configs) if c["params"]["scenario"] in ENGINE_SCENARIOS]
+    rest = [i for i, c in enumerate(configs) if c["params"]["scenario"] not in ENGINE_SCENARIOS]
+    out: list = [None] * len(configs)
+    for idx, res in ((mine, replay_engine([configs[i] for i in mine], record_trace=record_trace) if mine else []),
+                     (rest, replay_bargaining([configs[i] for i in rest], engine="batch", record_trace=record_trace)
+                      if rest else [])):
+        for i, r in zip(idx, res):
+            out[i] = r
+    return out
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reference", required=True, help="recorded NegMAS runs (outcomes.json format)")
     ap.add_argument("--repeat", type=int, default=1, help="replay the whole set K times (timing)")
-    ap.add_argument("--engine", choices=("batch", "reference"), default="batch")
+    ap.add_argument("--engine", choices=("engine", "batch", "reference"), default="engine")
     args = ap.parse_args(argv)
     if args.repeat < 1:
         ap.error("--repeat must be >= 1")

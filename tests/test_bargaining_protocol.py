@@ -26,6 +26,7 @@ from burdenshare.bargaining.parity import compare, replay
 from burdenshare.bargaining.protocol import relative_time
 from burdenshare.bargaining.strategies import (
     STRATEGY_NAMES,
+    Strategy,
     nearest_offer_position,
     thresholds,
 )
@@ -115,18 +116,67 @@ def test_hardliner_and_equilibrium_and_tit_for_tat() -> None:
 
 def test_make_strategy_names() -> None:
     assert make_strategy("boulware").exponent == 4.0
+    assert make_strategy("boulware", exponent=5.0).exponent == 5.0
     assert make_strategy("conceder", kind="ASP").kind == "ASP"
-    assert make_strategy("aspiration", exponent=2.0).kind == "ASP"
+    assert make_strategy("time_based", exponent=2.0, kind="ASP").kind == "ASP"  # NegMAS AspirationNegotiator
     assert make_strategy("time_based", exponent=3.0).exponent == 3.0
     assert make_strategy("hardliner", threshold=0.5).name == "hardliner"
     with pytest.raises(SpecError) as ei:
-        make_strategy("boulwarre")
-    assert ei.value.field == "strategy"
-    for name in STRATEGY_NAMES:
-        assert name in str(ei.value)
+        make_strategy("boulware", exponent=0.5)  # the kind's own exponent rule, as in the schema
+    assert ei.value.field == "strategy.exponent"
+    # scenarios cannot name these, so make_strategy does not either (one registry)
+    for name in ("boulwarre", "aspiration", "equilibrium"):
+        with pytest.raises(SpecError) as ei:
+            make_strategy(name)
+        assert ei.value.field == "strategy"
+        for allowed in STRATEGY_NAMES:
+            assert allowed in str(ei.value)
     with pytest.raises(SpecError) as ei:
         make_strategy("hardliner", nonsense=1)
     assert ei.value.field == "strategy"
+
+
+def test_one_registry_for_schema_engine_and_make_strategy() -> None:
+    """The scenario schema accepts exactly the registry's kinds, make_strategy builds each of
+    them, and the engine plays each by its registry policy."""
+    from burdenshare.bargaining.strategies import REGISTRY
+    from burdenshare.engine.plan import build_plan
+    from burdenshare.errors import ScenarioError
+    from burdenshare.scenario import load_scenario
+    from burdenshare.scenario.schema import STRATEGY_KINDS
+
+    assert tuple(REGISTRY) == STRATEGY_NAMES == STRATEGY_KINDS
+    exponents = {"boulware": 4.0, "linear": 1.0, "conceder": 0.5}
+    for name, entry in REGISTRY.items():
+        params = {"admissible": (True,) * 101} if name == "winset_aware" else {}
+        assert isinstance(make_strategy(name, **params), Strategy)
+        e = exponents.get(name, 2.0)
+        sc = load_scenario("sma-2020", [f"strategies.us.kind={name}", f"strategies.us.exponent={e}"])
+        assert build_plan(sc).policy_us == entry.policy
+    with pytest.raises(ScenarioError) as ei:
+        load_scenario("sma-2020", ["strategies.rok.kind=equilibrium"])
+    assert ei.value.field == "strategies.rok.kind"
+    assert str(ei.value).count("\n") == 0 and all(k in str(ei.value) for k in STRATEGY_NAMES)
+
+
+def test_winset_aware_keeps_to_the_admissible_outcomes() -> None:
+    """Win-set-aware play (DESIGN.md §4): ROK (pays x) may only sign x <= 40.  A time-based ROK
+    concedes past it and agrees above 40; the winset-aware ROK never offers or accepts above 40,
+    so the agreement (if any) is inside; where the win-set does not bind, play is time-based."""
+    d = one_issue_domain()
+    admissible = tuple(x <= 40 for x in range(101))
+    us = Negotiator(time_based(4.0), 0.3)
+    tb = run_sao(d, [us, Negotiator(time_based(1.0), 0.0)], 100, first="US")
+    wa = run_sao(d, [us, Negotiator(make_strategy("winset_aware", exponent=1.0, admissible=admissible), 0.0)], 100,
+                 first="US")
+    assert tb.agreement_outcome is not None and tb.agreement_outcome[0] > 40
+    assert wa.trace is not None and all(o <= 40 for _, p, o in wa.trace if p == "ROK")
+    assert wa.agreement is None or wa.agreement_outcome[0] <= 40
+    assert (wa.agreement, wa.round) != (tb.agreement, tb.round)
+    # a win-set that contains every outcome changes nothing
+    full = run_sao(d, [us, Negotiator(make_strategy("winset_aware", exponent=1.0, admissible=(True,) * 101), 0.0)],
+                   100, first="US")
+    assert (full.agreement, full.round, full.trace) == (tb.agreement, tb.round, tb.trace)
 
 
 def test_take_it_or_leave_it() -> None:
@@ -198,3 +248,15 @@ def test_bad_kind_and_first_mover() -> None:
         run_sao(three_issue_domain(), negs, 10, first="EU")
     with pytest.raises(SpecError):
         run_sao(three_issue_domain(), negs, 10, first=2)
+
+
+def test_winset_aware_demander_accepts_its_own_clipped_demand() -> None:
+    """A winset-aware US (receives x) whose win-set is x <= 45 demands at most 45 and accepts
+    an admissible offer as good as its own demand, though its time-based threshold is higher."""
+    d = one_issue_domain()
+    wa_us = Negotiator(make_strategy("winset_aware", exponent=4.0, admissible=tuple(x <= 45 for x in range(101))), 0.3)
+    r = run_sao(d, [wa_us, Negotiator(time_based(1.0), 0.0)], 100, first="US")
+    assert r.trace is not None and all(o <= 45 for _, p, o in r.trace if p == "US")
+    assert r.agreement_outcome == (45,) and r.accepted_by is not None
+    tb = run_sao(d, [Negotiator(time_based(4.0), 0.3), Negotiator(time_based(1.0), 0.0)], 100, first="US")
+    assert tb.agreement_outcome is not None and tb.agreement_outcome[0] > 45

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from burdenshare.cli import main
-from burdenshare.report.compare import Variant, compare, differences, paired_difference, parse_variants
+from burdenshare.analysis.compare import Variant, compare, differences, paired_difference, parse_variants
 
 OUTCOMES = {"p_ratified", "consent_component", "vote_component", "p_agreement", "amount_krw", "duration_years",
             "rounds_to_agreement", "furlough_worker_days", "utility_us_krw", "utility_rok_krw"}

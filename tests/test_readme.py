@@ -3,6 +3,7 @@ job's CLI command itself runs (in this interpreter, not in a fresh venv)."""
 
 from __future__ import annotations
 
+import json
 import re
 import shlex
 import subprocess
@@ -29,6 +30,20 @@ def test_ci_runs_the_readme_test_command() -> None:
     ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
     assert test_command in ci
     assert "pytest" in test_command
+
+
+def test_main_job_warms_the_kernels_before_its_run() -> None:
+    main_command, _ = _two_commands()
+    steps = [shlex.split(part.strip()) for part in main_command.split("&&")]
+    warm = [i for i, a in enumerate(steps) if a[0].endswith("burdenshare") and a[1:] == ["warmup"]]
+    run = [i for i, a in enumerate(steps) if a[0].endswith("burdenshare") and a[1:2] == ["run"]]
+    assert warm and run and warm[0] < run[0]
+    proc = subprocess.run([sys.executable, "-m", "burdenshare", "warmup", "--json"], capture_output=True, text=True,
+                          timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    from burdenshare.warmup import STEPS
+
+    assert [s["what"] for s in json.loads(proc.stdout)["steps"]] == [w for w, _ in STEPS]
 
 
 def test_main_job_cli_command_runs(tmp_path: Path) -> None:

@@ -174,7 +174,7 @@ def test_module_doctests():
     import doctest
     import importlib
 
-    for name in ("burdenshare.report.data", "burdenshare.report.compare"):
+    for name in ("burdenshare.report.data", "burdenshare.analysis.compare"):
         mod = importlib.import_module(name)  # the module, not the function ``compare`` re-exported by the package
         res = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
         assert res.attempted > 0 and res.failed == 0, name

@@ -31,13 +31,9 @@ True
 from __future__ import annotations
 
 import importlib
-from importlib.metadata import PackageNotFoundError, version
 from typing import TYPE_CHECKING, Any
 
-try:
-    __version__ = version("burdenshare")
-except PackageNotFoundError:  # pragma: no cover - running from a source tree
-    __version__ = "0.0.0+unknown"
+from burdenshare._version import __version__
 
 #: Facade name -> (module, attribute), imported on first access.
 _FACADE: dict[str, tuple[str, str]] = {
@@ -50,7 +46,7 @@ _FACADE: dict[str, tuple[str, str]] = {
     "solve": ("burdenshare.solver.scenario", "solve_scenario"),
     "win_set": ("burdenshare.legislature", "win_set"),
     "explain": ("burdenshare.costs.statement", "explain"),
-    "compare": ("burdenshare.report.compare", "compare"),
+    "compare": ("burdenshare.analysis.compare", "compare"),
 }
 
 __all__ = ["__version__", *sorted(_FACADE)]
@@ -62,7 +58,7 @@ if TYPE_CHECKING:  # pragma: no cover - for type checkers and IDEs only
     from burdenshare.solver.scenario import solve_scenario as solve
     from burdenshare.costs.statement import explain
     from burdenshare.legislature import win_set
-    from burdenshare.report.compare import compare
+    from burdenshare.analysis.compare import compare
     from burdenshare.scenario import load_scenario
 
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import typer
 
-from burdenshare import __version__
+from burdenshare._version import __version__
 from burdenshare.errors import BurdenshareError, ScenarioError
 
 app = typer.Typer(
@@ -640,7 +640,7 @@ def compare_cmd(
     bank_size: int | None = BankOption,
 ) -> None:
     """Baseline vs variants on the same draws: paired differences with 95 % intervals (docs/reports.md)."""
-    from burdenshare.report.compare import compare, parse_variants
+    from burdenshare.analysis.compare import compare, parse_variants
 
     config = _run_config(draws, seed, bank_size)
     variants = parse_variants(variant_opts or (), overrides or ())
@@ -768,6 +768,22 @@ def advise_cmd(
         table.add_row(f"{a['amount_krw'] / 1e9:,.0f}", str(a["duration_years"]), a["escalator"],
                       f"{a['p_consent']:.3f}", f"{a['expected_utility'] / 1e9:,.0f}")
     console.print(table)
+
+
+# --------------------------------------------------------------------------- warmup
+
+
+@app.command("warmup")
+def warmup_cmd(as_json: bool = JsonOption) -> None:
+    """Compile the Numba kernels into their on-disk cache (set-up: the first run is then not the slow one)."""
+    from burdenshare.warmup import warm
+
+    steps = warm()
+    if as_json:
+        _print_json({"steps": [{"what": what, "seconds": round(sec, 3)} for what, sec in steps]})
+        return
+    for what, sec in steps:
+        typer.echo(f"{what}: {sec:.1f} s")
 
 
 # --------------------------------------------------------------------------- entry point

@@ -49,7 +49,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from numpy.typing import NDArray
 
-from burdenshare import __version__
+from burdenshare._version import __version__
 from burdenshare.errors import BurdenshareError
 
 if TYPE_CHECKING:

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from burdenshare import __version__
+from burdenshare._version import __version__
 from burdenshare.engine import BLOCK_SIZE, RunResult
 from burdenshare.engine.backends import SetupArgs, Unit, make_backend
 from burdenshare.engine.config import (

@@ -8,28 +8,36 @@ hardliner, equilibrium play).  :mod:`.batch` runs millions of time-based negotia
 Numba kernel that equals the scalar reference bit for bit.
 """
 
-from burdenshare.bargaining.batch import BatchResult, BatchSpec, iter_batch, run_batch
-from burdenshare.bargaining.protocol import Negotiator, NegotiationResult, run_sao, run_tioli
-from burdenshare.bargaining.space import (
-    Domain,
-    Issue,
-    LinearUtility,
-    OutcomeSpace,
-    one_issue_domain,
-    reference_domain,
-    three_issue_domain,
-)
-from burdenshare.bargaining.strategies import (
-    BOULWARE,
-    CONCEDER,
-    LINEAR,
-    Strategy,
-    equilibrium,
-    hardliner,
-    make_strategy,
-    time_based,
-    tit_for_tat,
-)
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+# Names are loaded on first use (PEP 562), so that importing a light submodule such as
+# :mod:`.strategies` (the scenario schema reads its registry) does not load Numba.
+_WHERE: dict[str, str] = {
+    **dict.fromkeys(("BatchResult", "BatchSpec", "iter_batch", "run_batch"), "batch"),
+    **dict.fromkeys(("Negotiator", "NegotiationResult", "run_sao", "run_tioli"), "protocol"),
+    **dict.fromkeys(("Domain", "Issue", "LinearUtility", "OutcomeSpace", "one_issue_domain",
+                     "reference_domain", "three_issue_domain"), "space"),
+    **dict.fromkeys(("BOULWARE", "CONCEDER", "LINEAR", "REGISTRY", "STRATEGY_NAMES", "Strategy",
+                     "equilibrium", "hardliner", "make_strategy", "time_based", "tit_for_tat",
+                     "winset_aware"), "strategies"),
+}
+
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{where}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "BOULWARE",
@@ -43,6 +51,8 @@ __all__ = [
     "Negotiator",
     "NegotiationResult",
     "OutcomeSpace",
+    "REGISTRY",
+    "STRATEGY_NAMES",
     "Strategy",
     "equilibrium",
     "hardliner",
@@ -56,4 +66,5 @@ __all__ = [
     "three_issue_domain",
     "time_based",
     "tit_for_tat",
+    "winset_aware",
 ]

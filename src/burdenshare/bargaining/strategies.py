@@ -38,8 +38,14 @@ Other policies
   opponent's last offer improved on its previous one (Axelrod 1984; Faratin et al. 1998
   "imitative tactics"); accept what is at least as good as the next own offer.
 * hardliner: always offer the best outcome; accept only at or above a threshold.
+* win-set-aware: time-based, but never offers or accepts an outcome outside the win-set
+  (the outcomes the other level ratifies) while a rational one inside it exists (DESIGN.md §4).
 * equilibrium: play a given path (offer ``x_k`` in round ``k``; accept iff ``u >= v_k``), e.g.
-  from the backward-induction solver.
+  from the backward-induction solver (a building block, not a scenario kind: equilibrium play is
+  ``burdenshare solve``).
+
+:data:`REGISTRY` is the one list of the strategy kinds a scenario can name; the schema, the
+engine and :func:`make_strategy` all read it.
 
 References
 ----------
@@ -53,7 +59,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -86,10 +92,21 @@ __all__ = [
     "tit_for_tat",
     "equilibrium",
     "make_strategy",
+    "winset_aware",
+    "WinSetOffering",
+    "WinSetAcceptance",
+    "StrategyKind",
+    "REGISTRY",
     "STRATEGY_NAMES",
+    "POLICY_TIME_BASED",
+    "POLICY_TIT_FOR_TAT",
+    "POLICY_OBSTINATE",
+    "POLICY_WINSET_AWARE",
     "aspiration",
     "thresholds",
     "nearest_offer_position",
+    "linear_decision",
+    "rational_start",
 ]
 
 BOULWARE: float = 4.0
@@ -214,6 +231,88 @@ def nearest_offer_position(sorted_utilities: Sequence[float], start: int, lo: fl
         if ub >= lo - NEAREST_EPS and abs(ub - lo) < abs(float(sorted_utilities[a]) - lo):
             return b
     return a
+
+
+def rational_start(rv: float, n: int, rational_only: int) -> int:
+    """First position of a one-issue linear space (:math:`u(i) = i / n`) with :math:`u \ge rv`
+    (:meth:`NegotiationView.first_rational`); ``n + 1`` when there is none; 0 for ``"ASP"``
+    (``rational_only = 0``: all outcomes presorted).  See :func:`linear_decision`."""
+    if rational_only == 0 or not rv > 0.0:
+        return 0
+    x = rv * n
+    s = int(math.ceil(x))
+    if 0 < s <= n and s - x > 1e-9 and x - (s - 1) > 1e-9:  # exact without division (linear_decision)
+        return s
+    if s < 0:
+        s = 0
+    if s > n + 1:
+        s = n + 1
+    while s > 0 and (s - 1) / n >= rv:
+        s -= 1
+    while s <= n and s / n < rv:
+        s += 1
+    return s
+
+
+def linear_decision(a: float, rv: float, n: int, eps: float, start: int) -> tuple[int, int]:
+    r"""A time-based negotiator's decision on a one-issue linear space (the engine's Level I).
+
+    ``a`` is the aspiration :math:`a(t)` (:func:`aspiration`).  The space has :math:`n + 1`
+    outcomes with own utility :math:`u(i) = i / n`, :math:`i = 0..n` (NegMAS's ``1issue`` domain
+    for :math:`n = 100`; the two-level engine's amount grid seen from each side), so
+    :math:`u_{max} = n / n = 1` and the worst utility :math:`0 / n = 0`.  ``start`` is the first
+    presorted position (:func:`rational_start`: ``"TB"`` presorts only :math:`u \ge rv`, ``"ASP"``
+    all; ``n + 1``: no rational outcome, offer the best).  Returns ``(offer, accept)``: the
+    position the negotiator offers (:class:`TimeBasedOffering`, NegMAS ``worst_in`` with the 1e-6
+    nearest rule) and the lowest position it accepts (:class:`TimeBasedAcceptance`:
+    :math:`u(i) \ge lo(t)`; every position above it is accepted, up to :math:`u = 1`).  The
+    arithmetic is :func:`thresholds` and :func:`nearest_offer_position` specialised to
+    :math:`u(i) = i / n`, in the same order and with the same float values, with no calls, so Numba
+    compiles it as it is (tested equal to the general policies).
+    """
+    if start > n:
+        return n, n  # no rational outcome: offer the best (and accept only it: lo = umax)
+    umin = rv if rv > 0.0 else 0.0
+    lo = (1.0 - umin) * a + umin
+    lo -= eps
+    if lo < umin:
+        lo = umin
+    if lo > 1.0:
+        lo = 1.0
+    x = lo * n
+    j = int(math.ceil(x))
+    # Fast path, exact: when lo * n lies more than 1e-9 (index units; rounding errors are below
+    # n * 2.3e-16) below the integer j, u(j) >= lo; when j is the first presorted position, or lo * n
+    # lies more than 1e-6 n + 1e-9 above j - 1 (so u(j - 1) < lo - 1e-6 and the nearest rule cannot
+    # pick it), the offer and the acceptance position are j, with no division.  Otherwise the exact
+    # search below.
+    if start <= j <= n and j - x > 1e-9 and (j == start or x - (j - 1) > 1e-6 * n + 1e-9):
+        return j, j
+    if j < start:
+        j = start
+    if j > n:
+        j = n
+    uj = j / n
+    ub = 2.0  # u(j - 1), once computed
+    while j > start:
+        ub = (j - 1) / n
+        if ub >= lo:
+            j -= 1
+            uj = ub
+            ub = 2.0
+        else:
+            break
+    while j < n and uj < lo:
+        j += 1
+        ub = uj
+        uj = j / n
+    off = j
+    if j > start:
+        if ub == 2.0:
+            ub = (j - 1) / n
+        if ub >= lo - 1e-6 and abs(ub - lo) < abs(uj - lo):
+            off = j - 1
+    return off, j
 
 
 # ----------------------------------------------------------------------------- policies
@@ -464,52 +563,189 @@ def equilibrium(offers: Sequence[int], thresholds: Sequence[float]) -> Strategy:
     )
 
 
-STRATEGY_NAMES: tuple[str, ...] = (
-    "boulware",
-    "linear",
-    "conceder",
-    "time_based",
-    "aspiration",
-    "tit_for_tat",
-    "hardliner",
-    "equilibrium",
-)
+# ----------------------------------------------------------------------------- win-set-aware play
+
+
+@dataclass(frozen=True, slots=True)
+class WinSetOffering:
+    """Time-based offers that never leave the admissible set (the Assembly's win-set).
+
+    ``admissible[i]`` says whether outcome ``i`` can be ratified.  The offer is the time-based
+    one if admissible; otherwise the admissible rational outcome (``u >= rv``) with the smallest
+    own utility ``>= lo(t)`` (so the negotiator neither concedes past the win-set nor demands
+    beyond it), or, if every admissible rational outcome lies below ``lo(t)``, the best of them.
+    With no admissible rational outcome at all it plays as the time-based policy.
+    """
+
+    base: TimeBasedOffering
+    admissible: tuple[bool, ...]
+
+    def propose(self, view: NegotiationView) -> int:
+        """See class docstring."""
+        x = self.base.propose(view)
+        if self.admissible[x]:
+            return x
+        lo, _ = self.base.curve.band(view)
+        rv = view.reservation_value
+        best = -1
+        fallback = -1
+        for pos in range(len(view.order)):  # ascending own utility
+            o = int(view.order[pos])
+            u = float(view.sorted_utilities[pos])
+            if not self.admissible[o] or u < rv:
+                continue
+            if u >= lo:
+                best = o
+                break
+            fallback = o
+        if best >= 0:
+            return best
+        return fallback if fallback >= 0 else x
+
+
+@dataclass(frozen=True, slots=True)
+class WinSetAcceptance:
+    """Accept an admissible offer that passes the time-based test or is at least as good as the
+    own (clipped) next offer; while no admissible rational outcome exists, time-based acceptance."""
+
+    base: TimeBasedAcceptance
+    offering: WinSetOffering
+
+    def accepts(self, view: NegotiationView, offer: int) -> bool:
+        """See class docstring."""
+        admissible = self.offering.admissible
+        rv = view.reservation_value
+        u = float(view.utilities[offer])
+        if not any(a and float(view.utilities[o]) >= rv for o, a in enumerate(admissible)):
+            return self.base.accepts(view, offer)
+        if not admissible[offer]:
+            return False
+        if self.base.accepts(view, offer):
+            return True
+        own = self.offering.propose(view)
+        if own == self.offering.base.propose(view):  # the win-set does not bind: time-based
+            return False
+        return u >= rv and u >= float(view.utilities[own])
+
+
+def winset_aware(exponent: float, admissible: Sequence[bool], kind: Kind = "TB") -> Strategy:
+    """Time-based play clipped to the win-set (DESIGN.md §4): ``admissible[i]`` marks the outcomes
+    the other level ratifies (:class:`WinSetOffering`, :class:`WinSetAcceptance`)."""
+    tb = time_based(exponent, kind)
+    assert isinstance(tb.offering, TimeBasedOffering) and isinstance(tb.acceptance, TimeBasedAcceptance)
+    offering = WinSetOffering(tb.offering, tuple(bool(a) for a in admissible))
+    return Strategy(f"winset_aware(e={tb.exponent:g})", offering, WinSetAcceptance(tb.acceptance, offering), None)
+
+
+# ----------------------------------------------------------------------------- the registry
+
+#: Engine policy codes (``burdenshare.engine``'s kernels switch on these).
+POLICY_TIME_BASED: int = 0
+POLICY_TIT_FOR_TAT: int = 1
+POLICY_OBSTINATE: int = 2
+POLICY_WINSET_AWARE: int = 3
+
+
+def _exponent_above_one(e: float) -> str | None:
+    return None if e > 1.0 else f"{e:g}; boulware needs exponent > 1 (use 'conceder' for < 1, 'linear' for 1)"
+
+
+def _exponent_one(e: float) -> str | None:
+    return None if e == 1.0 else f"{e:g}; linear needs exponent = 1"
+
+
+def _exponent_below_one(e: float) -> str | None:
+    return None if e < 1.0 else f"{e:g}; conceder needs exponent < 1 (use 'boulware' for > 1)"
+
+
+def _named_curve(default: float, rule: Callable[[float], str | None]) -> Callable[..., Strategy]:
+    def build(exponent: float = default, kind: Kind = "TB") -> Strategy:
+        msg = rule(float(exponent))
+        if msg is not None:
+            raise SpecError(msg, field="strategy.exponent")
+        return time_based(exponent, kind)
+
+    return build
+
+
+@dataclass(frozen=True, slots=True)
+class StrategyKind:
+    """One strategy kind a scenario can name (``strategies.<gov>.kind``).
+
+    Parameters
+    ----------
+    name
+        The kind as written in a scenario.
+    policy
+        How the two-level engine plays it (``POLICY_*``).
+    summary
+        One line for documentation and error messages.
+    build
+        Builds the :class:`Strategy` of :func:`make_strategy` for a :mod:`.space` domain.
+    exponent_rule
+        Checks the scenario's ``exponent`` for this kind: ``None`` if allowed, else the message.
+    """
+
+    name: str
+    policy: int
+    summary: str
+    build: Callable[..., Strategy]
+    exponent_rule: Callable[[float], str | None] | None = None
+
+
+#: The one registry of strategy kinds, keyed by the names scenarios use.  The scenario schema
+#: accepts exactly these kinds, :func:`make_strategy` builds them, and the two-level engine plays
+#: them by their ``policy``; a new strategy is one entry here (plus its policy in the engine).
+REGISTRY: dict[str, StrategyKind] = {
+    k.name: k
+    for k in (
+        StrategyKind("time_based", POLICY_TIME_BASED, "time-based concession, any exponent e > 0",
+                     lambda exponent=LINEAR, kind="TB": time_based(exponent, kind)),
+        StrategyKind("boulware", POLICY_TIME_BASED, "time-based, exponent > 1 (concedes late)",
+                     _named_curve(BOULWARE, _exponent_above_one), _exponent_above_one),
+        StrategyKind("linear", POLICY_TIME_BASED, "time-based, exponent = 1",
+                     _named_curve(LINEAR, _exponent_one), _exponent_one),
+        StrategyKind("conceder", POLICY_TIME_BASED, "time-based, exponent < 1 (concedes early)",
+                     _named_curve(CONCEDER, _exponent_below_one), _exponent_below_one),
+        StrategyKind("tit_for_tat", POLICY_TIT_FOR_TAT, "matches the other side's last concession",
+                     lambda: tit_for_tat()),
+        StrategyKind("hardliner", POLICY_OBSTINATE, "never moves from its opening",
+                     lambda threshold=None: hardliner(threshold)),
+        StrategyKind("winset_aware", POLICY_WINSET_AWARE,
+                     "time-based, never demands or concedes past the Assembly's win-set",
+                     lambda exponent=LINEAR, admissible=(), kind="TB": winset_aware(exponent, admissible, kind)),
+    )
+}
+#: The scenario strategy kinds (the registry's keys).
+STRATEGY_NAMES: tuple[str, ...] = tuple(REGISTRY)
 
 
 def make_strategy(name: str, **params: object) -> Strategy:
-    """Build a strategy by name (as a scenario file would name it).
+    """Build a strategy by the kind a scenario names (:data:`REGISTRY`).
 
     Parameters
     ----------
     name
         One of :data:`STRATEGY_NAMES`.  ``boulware``/``linear``/``conceder`` take an optional
-        ``kind``; ``time_based`` takes ``exponent`` and ``kind``; ``aspiration`` takes
-        ``exponent`` (ASP kind); ``hardliner`` ``threshold``; ``equilibrium`` ``offers`` and
-        ``thresholds``.
+        ``exponent`` (checked against the kind's rule) and ``kind`` (``"TB"``/``"ASP"``);
+        ``time_based`` takes ``exponent`` and ``kind``; ``hardliner`` ``threshold``;
+        ``winset_aware`` ``exponent``, ``admissible`` and ``kind``.  NegMAS's
+        ``AspirationNegotiator`` is ``time_based(e, kind="ASP")``; a solver's path is
+        :func:`equilibrium` (equilibrium play is ``burdenshare solve``, not a scenario kind).
     **params
         Parameters of the named strategy.
 
     Raises
     ------
     SpecError
-        ``field="strategy"`` for an unknown name, naming the allowed ones.
+        ``field="strategy"`` for an unknown name, naming the allowed ones, or bad parameters.
     """
+    entry = REGISTRY.get(name)
+    if entry is None:
+        raise SpecError(
+            f"unknown strategy {name!r}; allowed: {', '.join(STRATEGY_NAMES)}", field="strategy"
+        )
     try:
-        if name in ("boulware", "linear", "conceder"):
-            e = {"boulware": BOULWARE, "linear": LINEAR, "conceder": CONCEDER}[name]
-            return time_based(e, **params)  # type: ignore[arg-type]
-        if name == "time_based":
-            return time_based(**params)  # type: ignore[arg-type]
-        if name == "aspiration":
-            return time_based(kind="ASP", **params)  # type: ignore[arg-type]
-        if name == "tit_for_tat":
-            return tit_for_tat(**params)  # type: ignore[arg-type]
-        if name == "hardliner":
-            return hardliner(**params)  # type: ignore[arg-type]
-        if name == "equilibrium":
-            return equilibrium(**params)  # type: ignore[arg-type]
+        return entry.build(**params)
     except TypeError as exc:
         raise SpecError(f"bad parameters for strategy {name!r}: {exc}", field="strategy") from None
-    raise SpecError(
-        f"unknown strategy {name!r}; allowed: {', '.join(STRATEGY_NAMES)}", field="strategy"
-    )

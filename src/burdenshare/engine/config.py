@@ -31,7 +31,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from burdenshare import __version__
+from burdenshare._version import __version__
 from burdenshare.data import fingerprint
 from burdenshare.errors import SpecError
 

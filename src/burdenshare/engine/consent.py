@@ -26,7 +26,9 @@ interpolates:
    initialled, and a lookup below it never changes an action (the US rejects any host offer
    below its demand whether or not the host withdraws it), so it returns 1 there.
 3. **Win-set.**  :math:`W[b, k, m] = \max\{j : C[b, k, m, j] \ge \theta\}` (−1 if empty), the
-   largest amount inside the win-set at the executive's submission threshold θ (Putnam 1988).
+   largest amount inside the win-set at the threshold θ (Putnam 1988): ``parties.host_executive.submit_threshold``
+   (:attr:`~burdenshare.engine.plan.Plan.winset_threshold`), which the executive applies
+   under strategic submission and a ``winset_aware`` negotiator keeps to.
 
 Everything is computed before the kernels run; tables are cached in memory by scenario hash,
 seed and options.
@@ -70,7 +72,9 @@ class ConsentBank:
     table
         (K, R, D, J) consent probabilities; column i is grid index ``offset + i``.
     winset
-        (K, R, D) largest grid index with consent >= the threshold; ``offset - 1`` when no
+        (K, R, D) largest grid index with consent >= the win-set threshold
+        (:attr:`~burdenshare.engine.plan.Plan.winset_threshold`, the executive's submission
+        threshold under strategic submission); ``offset - 1`` when no
         amount of the table clears it (an offer the US never accepts; −1 with offset 0).
     offset
         Grid index of the table's first column: the lowest amount any US demand can reach.
@@ -255,7 +259,7 @@ def build_consent_bank(scenario: Any, plan: Plan, seed: int, size: int = DEFAULT
     -------
     ConsentBank
     """
-    key = (scenario_hash(scenario), int(seed), int(size), plan.submit_threshold, plan.round_dates,
+    key = (scenario_hash(scenario), int(seed), int(size), plan.winset_threshold, plan.round_dates,
            tuple(plan.durations.tolist()), plan.drawdown_shift_krw, full)
     if key in _CACHE:
         return _CACHE[key]
@@ -276,7 +280,7 @@ def build_consent_bank(scenario: Any, plan: Plan, seed: int, size: int = DEFAULT
             model = legislature_model(member, day)
             for m_i, m in enumerate(plan.durations):
                 table[b, k, m_i] = model.consent_probability(amounts, int(m))
-    ok = table >= plan.submit_threshold
+    ok = table >= plan.winset_threshold
     j_idx = np.arange(n_j)
     winset = np.where(ok.any(axis=3), np.where(ok, off + j_idx, -1).max(axis=3), off - 1).astype(np.int64)
     bank = ConsentBank(paths, values, np.ascontiguousarray(table), np.ascontiguousarray(winset), off,

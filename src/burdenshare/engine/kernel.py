@@ -17,6 +17,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
+from burdenshare.bargaining.strategies import ASP_EPS, POLICY_TIT_FOR_TAT, POLICY_WINSET_AWARE, TB_EPS, linear_decision, rational_start
 from burdenshare.engine.plan import Plan
 from burdenshare.engine.reference import (
     FLOAT_OUTPUTS,
@@ -35,6 +36,9 @@ _ceil_index = numba.njit(cache=True)(ceil_index)
 _floor_index = numba.njit(cache=True)(floor_index)
 _duration_offer = numba.njit(cache=True)(duration_offer)
 _tft_demand = numba.njit(cache=True)(tft_demand)
+# Level I's time-based decision: the bargaining module's function, compiled as it is.
+_linear_decision = numba.njit(cache=True, inline="always")(linear_decision)
+_rational_start = numba.njit(cache=True)(rational_start)
 
 
 @numba.njit(cache=True)
@@ -48,17 +52,30 @@ def _consent(table, off, b, k, d, j):  # pragma: no cover - jitted
 
 
 @numba.njit(cache=True)
+def _wa_admits(pol, obst, winset, table, off, b, k, d, j, theta_w, floor, amin, step, n_g):  # pragma: no cover - jitted
+    # reference._wa_admits
+    if pol != POLICY_WINSET_AWARE or obst == 1:
+        return True
+    if winset[b, k, d] < _ceil_index(floor, amin, step, n_g):
+        return True
+    return _consent(table, off, b, k, d, j) >= theta_w
+
+
+@numba.njit(cache=True)
 def _kernel(  # pragma: no cover - jitted
     t_us, t_rok, post_inaug, cum_impasse, furlough_days, durations, table, winset, base_lm, ints, floats_,
     r_us_a, r_rok_a, open_us_a, open_rok_a, e_us_a, e_rok_a, delta_us_a, delta_rok_a, aud_us_a, aud_rok_a,
     r_pres_a, r_new_a, obst_us_a, obst_rok_a, change_a, bank_a, u_vote,
-    out_i, out_f,
+    out_i, out_f, record, out_tr_k, out_tr_j,
 ):
     (n_g, pref_us, pref_rok, us_first, approval_required, end_after, strategic, lapsed_rounds, horizon_years, off) = (
         ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], ints[6], ints[7], ints[8], ints[9])
-    tft_us, tft_rok = ints[10], ints[11]
-    amin, step, theta, shift, cost_us, cost_rok, workers, w_e = (
-        floats_[0], floats_[1], floats_[2], floats_[3], floats_[4], floats_[5], floats_[6], floats_[7])
+    pol_us, pol_rok = ints[10], ints[11]
+    var_us, var_rok = ints[12], ints[13]
+    eps_us = TB_EPS if var_us == 0 else ASP_EPS
+    eps_rok = TB_EPS if var_rok == 0 else ASP_EPS
+    amin, step, theta, shift, cost_us, cost_rok, workers, w_e, theta_w = (
+        floats_[0], floats_[1], floats_[2], floats_[3], floats_[4], floats_[5], floats_[6], floats_[7], floats_[8])
     n_r = t_us.shape[0]
     nd = durations.shape[0]
     for i in range(r_us_a.shape[0]):
@@ -76,6 +93,22 @@ def _kernel(  # pragma: no cover - jitted
         r_pres = r_pres_a[i]
         r_new = r_new_a[i]
         floor_old = min(r_us, open_us)
+        j_lo = _floor_index(open_rok, amin, step, n_g)
+        j_hi0 = _ceil_index(max(cap_rok, open_us), amin, step, n_g)
+        a_lo = amin + j_lo * step
+        a_hi0 = amin + j_hi0 * step
+        rv_rok = (a_hi0 - cap_rok) / (a_hi0 - a_lo) if j_hi0 > j_lo else 0.0
+        start_rok = _rational_start(rv_rok, j_hi0 - j_lo, 1 - var_rok) if j_hi0 > j_lo else 0
+        win_open = math.nan
+        win_floor = math.nan
+        j_hi = 0
+        j_bot = 0
+        start_us = 0
+        rv_us = 0.0
+        ju = 0
+        ju_acc = 0
+        jr = 0
+        jr_acc = 0
         n_us = 0
         n_rok = 0
         h_us1 = 0.0
@@ -103,6 +136,7 @@ def _kernel(  # pragma: no cover - jitted
         ratified = 0
         rat_round = -1
         pc = math.nan
+        n_off = 0
         for k in range(n_r):
             tu = t_us[k]
             tr = t_rok[k]
@@ -130,12 +164,31 @@ def _kernel(  # pragma: no cover - jitted
                 if us_moves:
                     if obst_k == 1:
                         d_us = open_k
+                        ju = _ceil_index(d_us, amin, step, n_g)
+                        ju_acc = ju
                         du = _duration_offer(pref_us, 0.0, nd)
-                    elif tft_us == 1:
+                    elif pol_us == POLICY_TIT_FOR_TAT:
                         d_us = _tft_demand(n_us, h_us1, n_rok, h_rok1 - h_rok2, open_k, floor_k, open_k, -1.0)
+                        ju = _ceil_index(d_us, amin, step, n_g)
+                        ju_acc = ju
                         du = _duration_offer(pref_us, 0.0, nd)
                     else:
-                        d_us = floor_k + (open_k - floor_k) * a_u
+                        if open_k != win_open or floor_k != win_floor:
+                            win_open = open_k
+                            win_floor = floor_k
+                            j_hi = _ceil_index(open_k, amin, step, n_g)
+                            j_bot = _floor_index(min(floor_k, open_rok), amin, step, n_g)
+                            a_bot = amin + j_bot * step
+                            rv_us = (floor_k - a_bot) / (amin + j_hi * step - a_bot) if j_hi > j_bot else 0.0
+                            start_us = _rational_start(rv_us, j_hi - j_bot, 1 - var_us) if j_hi > j_bot else 0
+                        if j_hi > j_bot:
+                            i_off, i_acc = _linear_decision(a_u, rv_us, j_hi - j_bot, eps_us, start_us)
+                            ju = j_bot + i_off
+                            ju_acc = j_bot + i_acc
+                        else:
+                            ju = j_hi
+                            ju_acc = j_hi
+                        d_us = amin + ju * step
                         du = _duration_offer(pref_us, 1.0 - a_u, nd)
                     h_us2 = h_us1
                     h_us1 = d_us
@@ -143,28 +196,52 @@ def _kernel(  # pragma: no cover - jitted
                 else:
                     if obst_rok == 1:
                         d_rok = open_rok
+                        jr = _floor_index(d_rok, amin, step, n_g)
+                        jr_acc = jr
                         dr = _duration_offer(pref_rok, 0.0, nd)
-                    elif tft_rok == 1:
+                    elif pol_rok == POLICY_TIT_FOR_TAT:
                         d_rok = _tft_demand(n_rok, h_rok1, n_us, h_us2 - h_us1, open_rok, open_rok, cap_rok, 1.0)
+                        jr = _floor_index(d_rok, amin, step, n_g)
+                        jr_acc = jr
                         dr = _duration_offer(pref_rok, 0.0, nd)
                     else:
-                        d_rok = open_rok + (cap_rok - open_rok) * (1.0 - a_r)
+                        if j_hi0 > j_lo:
+                            i_off, i_acc = _linear_decision(a_r, rv_rok, j_hi0 - j_lo, eps_rok, start_rok)
+                            jr = j_hi0 - i_off
+                            jr_acc = j_hi0 - i_acc
+                        else:
+                            jr = j_lo
+                            jr_acc = j_lo
+                        d_rok = amin + jr * step
                         dr = _duration_offer(pref_rok, 1.0 - a_r, nd)
                     h_rok2 = h_rok1
                     h_rok1 = d_rok
                     n_rok += 1
-            ju = _ceil_index(d_us, amin, step, n_g)
-            jr = _floor_index(d_rok, amin, step, n_g)
+            if pol_us == POLICY_WINSET_AWARE and obst_k == 0:
+                w = winset[b, k, du]
+                if w >= _ceil_index(floor_k, amin, step, n_g) and ju > w:
+                    ju = w
+                    if ju_acc > w:
+                        ju_acc = w
             if jr > rok_max_j:
                 jr = rok_max_j
+            if jr_acc > rok_max_j:
+                jr_acc = rok_max_j
             if w_e > 0.0:
                 j_e = _floor_index(math.exp((1.0 - w_e) * log_cap + w_e * base_lm[b, k]), amin, step, n_g)
                 if jr > j_e:
                     jr = j_e
+                if jr_acc > j_e:
+                    jr_acc = j_e
             jr_off = jr
             if strategic == 1:
                 w = winset[b, k, dr]
                 if w < jr_off:
+                    jr_off = w
+            wa_rok = 1 if pol_rok == POLICY_WINSET_AWARE and obst_rok == 0 else 0
+            if wa_rok == 1:
+                w = winset[b, k, dr]
+                if 0 <= w < jr_off:
                     jr_off = w
             init_j = -1
             init_d = -1
@@ -174,16 +251,26 @@ def _kernel(  # pragma: no cover - jitted
                     if st_j >= 0 and st_us == 0:
                         if strategic == 1 and _consent(table, off, b, k, st_d, st_j) < theta:
                             st_j = -1
-                        if st_j >= 0 and st_j >= ju:
+                        if (st_j >= 0 and wa_rok == 1 and winset[b, k, st_d] >= 0
+                                and _consent(table, off, b, k, st_d, st_j) < theta_w):
+                            st_j = -1
+                        if st_j >= 0 and st_j >= ju_acc and _wa_admits(pol_us, obst_k, winset, table, off, b, k, st_d,
+                                                                       st_j, theta_w, floor_k, amin, step, n_g):
                             init_j = st_j
                             init_d = st_d
                             break
                     st_j = ju
                     st_d = du
                     st_us = 1
+                    if record:
+                        out_tr_k[i, n_off] = 2 * k
+                        out_tr_j[i, n_off] = ju
+                        n_off += 1
                 else:
-                    if st_j >= 0 and st_us == 1 and st_j <= jr:
-                        if strategic == 0 or _consent(table, off, b, k, st_d, st_j) >= theta:
+                    if st_j >= 0 and st_us == 1 and st_j <= jr_acc:
+                        if ((strategic == 0 or _consent(table, off, b, k, st_d, st_j) >= theta)
+                                and (wa_rok == 0 or winset[b, k, st_d] < 0
+                                     or _consent(table, off, b, k, st_d, st_j) >= theta_w)):
                             init_j = st_j
                             init_d = st_d
                             break
@@ -191,6 +278,10 @@ def _kernel(  # pragma: no cover - jitted
                         st_j = jr_off
                         st_d = dr
                         st_us = 0
+                        if record:
+                            out_tr_k[i, n_off] = 2 * k + 1
+                            out_tr_j[i, n_off] = jr_off
+                            n_off += 1
                     else:
                         st_j = -1
             if init_j < 0:
@@ -262,7 +353,8 @@ def _kernel(  # pragma: no cover - jitted
 
 def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64],
                cols: dict[str, NDArray[Any]], u_vote: NDArray[np.float64],
-               offset: int = 0, *, base_log_median: NDArray[np.float64]) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
+               offset: int = 0, *, base_log_median: NDArray[np.float64],
+               trace: dict[str, NDArray[np.int64]] | None = None) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
     """Play every draw of a chunk.
 
     Parameters
@@ -277,6 +369,10 @@ def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64]
         Grid index of the table's first column.
     base_log_median
         (K, R) log median WTP of the host executive's base (:attr:`ConsentBank.base_log_median`).
+    trace
+        If a dict, the offers are recorded into it: ``"round_party"`` (n, 2 R) holds
+        ``2 * round + party`` (party 0: the US, 1: the host) and ``"index"`` the offered grid index
+        of each offer in order, ``-1`` after the last (the reference's ``trace``).
 
     Returns
     -------
@@ -286,11 +382,16 @@ def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64]
     n = int(cols["r_us"].shape[0])
     out_i = np.zeros((n, len(INT_OUTPUTS)), dtype=np.int64)
     out_f = np.zeros((n, len(FLOAT_OUTPUTS)), dtype=np.float64)
+    width = 2 * plan.n_rounds if trace is not None else 1
+    tr_k = np.full((n if trace is not None else 1, width), -1, dtype=np.int64)
+    tr_j = np.full((n if trace is not None else 1, width), -1, dtype=np.int64)
     ints = np.array([plan.n_grid, plan.pref_us, plan.pref_rok, plan.us_first, plan.approval_required,
                      plan.end_after_rejection, plan.strategic_submission, plan.lapsed_rounds,
-                     plan.planning_horizon_years, int(offset), plan.tft_us, plan.tft_rok], dtype=np.int64)
+                     plan.planning_horizon_years, int(offset), plan.policy_us, plan.policy_rok,
+                     plan.variant_us, plan.variant_rok], dtype=np.int64)
     floats_ = np.array([plan.amount_min, plan.amount_step, plan.submit_threshold, plan.drawdown_shift_krw,
-                        plan.cost_us, plan.cost_rok, plan.workers, plan.executive_weight], dtype=np.float64)
+                        plan.cost_us, plan.cost_rok, plan.workers, plan.executive_weight,
+                        plan.winset_threshold], dtype=np.float64)
     f = lambda k: np.ascontiguousarray(cols[k], dtype=np.float64)  # noqa: E731
     g = lambda k: np.ascontiguousarray(cols[k], dtype=np.int64)  # noqa: E731
     _kernel(
@@ -300,5 +401,9 @@ def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64]
         f("r_us"), f("r_rok"), f("open_us"), f("open_rok"), f("e_us"), f("e_rok"), f("delta_us"), f("delta_rok"),
         f("aud_us"), f("aud_rok"), f("r_pres"), f("r_pres_after"), g("obst_us"), g("obst_rok"), g("change"),
         g("bank"), np.ascontiguousarray(u_vote, dtype=np.float64), out_i, out_f,
+        trace is not None, tr_k, tr_j,
     )
+    if trace is not None:
+        trace["round_party"] = tr_k
+        trace["index"] = tr_j
     return out_i, out_f

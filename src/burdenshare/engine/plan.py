@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from burdenshare.bargaining.strategies import POLICY_OBSTINATE, REGISTRY
 from burdenshare.costs import krw_per_usd
 from burdenshare.engine.draws import DrawLayout, Draws
 from burdenshare.errors import ScenarioError, SpecError
@@ -72,7 +73,6 @@ _PRINCIPAL_FIELDS: tuple[str, ...] = (
     "reservation_value_after_change_krw",
 )
 _LEVEL_TWO_PREFIXES: tuple[str, ...] = ("opinion.", "legislature.", "cost_model.")
-_TIME_BASED = ("time_based", "boulware", "linear", "conceder", "winset_aware")
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +82,13 @@ class Plan:
     Amounts are in won per year; ``amount_min``, ``amount_step`` and ``n_grid`` define the grid
     ``amount_min + j * amount_step``; durations in years.  ``us_first`` is 1 when the US acts first
     in each round.  ``r_pres_after`` is the reservation value of a new US President (NaN: the
-    administration change leaves it unchanged).
+    administration change leaves it unchanged).  ``policy_us`` and ``policy_rok`` are the
+    negotiators' strategy kinds as the registry's engine policies
+    (:data:`burdenshare.bargaining.strategies.REGISTRY`); ``winset_threshold`` is the consent
+    level that defines the win-set a ``winset_aware`` negotiator keeps to (the ``submit_threshold``
+    option, whatever the submission rule).  ``variant_us`` / ``variant_rok`` are NegMAS's
+    time-based variant of each negotiator (0: ``TimeBasedConcedingNegotiator``, the engine's; 1:
+    ``AspirationNegotiator``, only for replaying recorded NegMAS runs through the engine).
     """
 
     scenario: str
@@ -114,8 +120,11 @@ class Plan:
     planning_horizon_years: int
     key_dates: tuple[dt.date, ...] = ()
     executive_weight: float = 0.0
-    tft_us: int = 0
-    tft_rok: int = 0
+    policy_us: int = 0
+    policy_rok: int = 0
+    variant_us: int = 0
+    variant_rok: int = 0
+    winset_threshold: float = 0.5
     notes: tuple[str, ...] = field(default=())
 
     @property
@@ -167,14 +176,9 @@ def relative_times(dates: tuple[dt.date, ...], concession_deadline: dt.date | No
     return np.array([min(1.0, (k + 1) / (n_i + 1)) for k in range(n)], dtype=np.float64)
 
 
-def _strategy_kind(scenario: Any, gov: str) -> str:
-    kind = scenario.strategies[gov].kind
-    if kind not in _TIME_BASED and kind not in ("hardliner", "tit_for_tat"):
-        raise SpecError(
-            f"{kind!r} is not played by the two-level engine (equilibrium play is `burdenshare solve`); "
-            f"allowed: {', '.join(_TIME_BASED)}, tit_for_tat, hardliner",
-            field=f"strategies.{gov}.kind")
-    return kind
+def _policy(scenario: Any, gov: str) -> int:
+    """The engine policy of ``strategies.<gov>.kind`` (the schema admits only registry kinds)."""
+    return REGISTRY[scenario.strategies[gov].kind].policy
 
 
 def level_two_params(scenario: Any) -> tuple[int, ...]:
@@ -256,15 +260,13 @@ def build_plan(scenario: Any, *, drawdown_value_krw: float | None = None) -> Pla
     Raises
     ------
     SpecError, ScenarioError
-        Unsupported strategies or uncertain parameters, an ask outside the amount grid.
+        Uncertain parameters the engine cannot vary per draw, an ask outside the amount grid.
     """
     submit_threshold = float(scenario.parties.host_executive.submit_threshold)
     host_counter_move_days = counter_move_days(scenario)
     planning_horizon_years = int(scenario.protocol.planning_horizon_years)
     renewal_window_days = int(scenario.protocol.renewal_window_days)
     us, rok = scenario.parties.proposer.id, scenario.parties.host.id
-    _strategy_kind(scenario, us)
-    _strategy_kind(scenario, rok)
     _check_uncertainty(scenario)
     dates = round_dates(scenario)
     n = len(dates)
@@ -338,8 +340,9 @@ def build_plan(scenario: Any, *, drawdown_value_krw: float | None = None) -> Pla
         planning_horizon_years=int(planning_horizon_years),
         key_dates=key_dates(scenario),
         executive_weight=float(scenario.parties.host_executive.opinion_weight),
-        tft_us=1 if scenario.strategies[us].kind == "tit_for_tat" else 0,
-        tft_rok=1 if scenario.strategies[rok].kind == "tit_for_tat" else 0,
+        policy_us=_policy(scenario, us),
+        policy_rok=_policy(scenario, rok),
+        winset_threshold=float(submit_threshold),
         notes=tuple(notes),
     )
 
@@ -402,7 +405,7 @@ def draw_columns(scenario: Any, layout: DrawLayout, draws: Draws, bank_size: int
         p_obst = value(pre + "obstinate_probability", s.obstinate_probability)
         u = draws.column(layout, f"u_obstinate_{key}")
         obst = (u < p_obst).astype(np.int64)
-        if s.kind == "hardliner":
+        if REGISTRY[s.kind].policy == POLICY_OBSTINATE:
             obst[:] = 1
         out[f"obst_{key}"] = obst
     pr = scenario.parties.principal

@@ -2,21 +2,25 @@ r"""The two-level protocol, one draw at a time: the readable scalar reference of
 
 **Level I** (Putnam 1988) is a dated alternating-offers negotiation (NegMAS SAO order: in round
 k the first mover acts, then the other; an action on a standing offer is accept, or reject and
-counter-offer).  Offers are (first-year amount, duration).  Each negotiator follows the
-time-based concession of :mod:`burdenshare.bargaining.strategies` (Faratin, Sierra & Jennings
-1998; NegMAS ``PolyAspiration``) mapped to won through its reservation value: with the
-aspiration :math:`a(t) = 1 - t^{e}` at the negotiator's relative time :math:`t_k = (k+1)/(n+1)`
-(n the rounds on or before its ``concession_deadline``, all rounds when unset; 1 after it:
-:func:`~burdenshare.engine.plan.relative_times`),
+counter-offer).  Offers are (first-year amount, duration).  Each time-based negotiator is NegMAS's
+``TimeBasedConcedingNegotiator`` on the amount grid from its own opening to the farthest amount it
+may concede to, with utility linear in the amount: it decides with
+:func:`burdenshare.bargaining.strategies.linear_decision` (NegMAS's threshold
+:math:`lo = (1 - u_{min})\,a(t) + u_{min} - 10^{-4}` and the 1e-6 nearest rule) at its relative
+time :math:`t_k = (k+1)/(n+1)` (n the rounds on or before its ``concession_deadline``, all rounds
+when unset; 1 after it: :func:`~burdenshare.engine.plan.relative_times`), the aspiration being
+:math:`a(t) = 1 - t^{e}`.  The US's grid runs from :math:`\min(\text{floor}, o_K)` (rounded down)
+to :math:`o_{US}` (rounded up), the host's from :math:`o_K` (rounded down) to
+:math:`\max(\bar r_K, o_{US})` (rounded up); in won its offers are, up to the tolerance,
 
 .. math::
 
     D_{US}(k) = \underline r_{US} + (o_{US} - \underline r_{US})\,a_{US}(t_k),\qquad
     D_{K}(k) = o_K + (\bar r_K - o_K)\,(1 - a_K(t_k)),
 
-the US demand rounded up to the amount grid and the host offer rounded down.  The US accepts a
-standing host offer of at least :math:`D_{US}(k)`; the host accepts a US offer of at most
-:math:`D_K(k)` (NegMAS acceptance :math:`u \ge lo(t)`, utilities linear in won).  Durations move
+the US demand rounded up to the amount grid and the host offer rounded down.  Each accepts a
+standing offer of utility at least its threshold (NegMAS acceptance :math:`u \ge lo(t)`).  With
+the two-level parts switched off this is NegMAS's protocol exactly (:mod:`burdenshare.engine.parity`).  Durations move
 the same way: each side offers its preferred end of ``allowed_durations`` and concedes
 :math:`1 - a(t)` of the way to the other end (``none``: the middle).  Reservation values are
 private draws; an **obstinate type** (Abreu & Gul 2000; probability ``obstinate_probability``)
@@ -25,6 +29,19 @@ Axelrod 1984, :class:`~burdenshare.bargaining.strategies.ReciprocalOffering`) op
 and then moves its last demand by the other side's last concession in won (none until the other
 side has made two demands, none for a retreat), within its floor / cap, keeping its preferred
 duration; demands are made in the order of moves, so a second mover sees this round's first demand.
+Strategy kinds come from the one registry :data:`burdenshare.bargaining.strategies.REGISTRY`
+(``plan.policy_us`` / ``plan.policy_rok``): time-based kinds, ``tit_for_tat``, ``hardliner``
+(always obstinate) and ``winset_aware``.
+
+**Win-set-aware play** (DESIGN.md §4; :class:`~burdenshare.bargaining.strategies.WinSetOffering`).
+A ``winset_aware`` negotiator plays the time-based curve but never demands or concedes past the
+Assembly's win-set at the current date, :math:`W_k` at the consent level θ_W
+(``plan.winset_threshold``, ``parties.host_executive.submit_threshold``, whatever the submission rule), for the
+duration it offers: the US demand is :math:`\min(j_{US}(k), W_k)` and the host offer
+:math:`\min(j_K(k), W_k)`; it accepts only texts with :math:`P(\text{consent}) \ge θ_W` that are
+at least as good as its own (clipped) demand, and the host withdraws a standing offer that has
+left the win-set.  Where no amount it could accept lies inside the win-set (the US: none at or
+above its floor; the host: an empty win-set) it plays as the time-based kind.
 
 **Agenda control and the win-set** (Tarar 2001; Milner & Rosendorff 1997).  With
 ``submission = "strategic"`` the host executive submits only texts whose consent probability at
@@ -88,7 +105,15 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from burdenshare.bargaining.strategies import aspiration
+from burdenshare.bargaining.strategies import (
+    ASP_EPS,
+    POLICY_TIT_FOR_TAT,
+    POLICY_WINSET_AWARE,
+    TB_EPS,
+    aspiration,
+    linear_decision,
+    rational_start,
+)
 from burdenshare.engine.plan import Plan
 
 __all__ = ["INT_OUTPUTS", "FLOAT_OUTPUTS", "IDX_EPS", "play", "ceil_index", "floor_index", "duration_offer", "tft_demand"]
@@ -168,9 +193,22 @@ def _consent(table: NDArray[np.float64], off: int, b: int, k: int, d: int, j: in
     return float(table[b, k, d, i])
 
 
+def _wa_admits(pol: int, obst: int, winset: NDArray[np.int64], table: NDArray[np.float64], off: int, b: int,
+               k: int, d: int, j: int, theta_w: float, floor: float, amin: float, step: float, n_g: int) -> bool:
+    """Whether a winset-aware US negotiator may accept grid amount ``j`` with duration ``d``: inside
+    the win-set, or no amount at or above its floor is (then it plays as time-based).  Other
+    policies: always."""
+    if pol != POLICY_WINSET_AWARE or obst == 1:
+        return True
+    if int(winset[b, k, d]) < ceil_index(floor, amin, step, n_g):
+        return True
+    return _consent(table, off, b, k, d, j) >= theta_w
+
+
 def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: Mapping[str, Any],
          u_vote: NDArray[np.float64], offset: int = 0, *,
-         base_log_median: NDArray[np.float64]) -> dict[str, float | int]:
+         base_log_median: NDArray[np.float64],
+         trace: list[tuple[int, int, int]] | None = None) -> dict[str, float | int]:
     """Play one draw of the two-level protocol (module docstring).
 
     Parameters
@@ -187,6 +225,9 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
         Grid index of the table's first column (:attr:`ConsentBank.offset`).
     base_log_median
         (K, R) log median WTP of the executive's base (:attr:`ConsentBank.base_log_median`).
+    trace
+        If a list, every offer is appended as ``(round, party, grid index)`` (party 0: the US,
+        1: the host), as the kernel records it with ``record=True``.
 
     Returns
     -------
@@ -200,6 +241,9 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
     nd = int(plan.durations.size)
     strategic = plan.strategic_submission
     theta = plan.submit_threshold
+    theta_w = plan.winset_threshold
+    pol_us = plan.policy_us
+    pol_rok = plan.policy_rok
     b = int(p["bank"])
     r_us = float(p["r_us"])
     open_us = float(p["open_us"])
@@ -215,11 +259,25 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
     r_pres = float(p["r_pres"])
     r_new = float(p["r_pres_after"])
     floor_old = min(r_us, open_us)
+    # Level I: each time-based negotiator plays NegMAS's policy on the amount grid from its own
+    # opening to the farthest amount it may concede to (bargaining.strategies.linear_decision)
+    j_lo = floor_index(open_rok, amin, step, n_g)
+    j_hi0 = ceil_index(max(cap_rok, open_us), amin, step, n_g)
+    a_lo = amin + j_lo * step
+    a_hi0 = amin + j_hi0 * step
+    rv_rok = (a_hi0 - cap_rok) / (a_hi0 - a_lo) if j_hi0 > j_lo else 0.0
+    start_rok = rational_start(rv_rok, j_hi0 - j_lo, 1 - plan.variant_rok) if j_hi0 > j_lo else 0
+    win_open = win_floor = math.nan  # the US's grid is set up when its opening or floor changes
+    j_hi = j_bot = start_us = 0
+    rv_us = 0.0
+    eps_us = TB_EPS if plan.variant_us == 0 else ASP_EPS
+    eps_rok = TB_EPS if plan.variant_rok == 0 else ASP_EPS
     n_us = 0  # demands made so far and the last two (tit-for-tat)
     n_rok = 0
     h_us1 = h_us2 = h_rok1 = h_rok2 = 0.0
     d_us = d_rok = 0.0
     du = dr = 0
+    ju = ju_acc = jr = jr_acc = 0
     learned_old = 0.0
     learned_new = 0.0
     rok_max_j = n_g - 1
@@ -264,12 +322,31 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
             if mover == 0:
                 if obst_k == 1:
                     d_us = open_k
+                    ju = ceil_index(d_us, amin, step, n_g)
+                    ju_acc = ju
                     du = duration_offer(plan.pref_us, 0.0, nd)
-                elif plan.tft_us == 1:
+                elif pol_us == POLICY_TIT_FOR_TAT:
                     d_us = tft_demand(n_us, h_us1, n_rok, h_rok1 - h_rok2, open_k, floor_k, open_k, -1.0)
+                    ju = ceil_index(d_us, amin, step, n_g)
+                    ju_acc = ju
                     du = duration_offer(plan.pref_us, 0.0, nd)
-                else:
-                    d_us = floor_k + (open_k - floor_k) * a_u
+                else:  # NegMAS time-based on [j_bot, j_hi], u_US(j) = (j - j_bot) / (j_hi - j_bot)
+                    if open_k != win_open or floor_k != win_floor:  # the US's grid and reservation value
+                        win_open = open_k
+                        win_floor = floor_k
+                        j_hi = ceil_index(open_k, amin, step, n_g)
+                        j_bot = floor_index(min(floor_k, open_rok), amin, step, n_g)
+                        a_bot = amin + j_bot * step
+                        rv_us = (floor_k - a_bot) / (amin + j_hi * step - a_bot) if j_hi > j_bot else 0.0
+                        start_us = rational_start(rv_us, j_hi - j_bot, 1 - plan.variant_us) if j_hi > j_bot else 0
+                    if j_hi > j_bot:
+                        i_off, i_acc = linear_decision(a_u, rv_us, j_hi - j_bot, eps_us, start_us)
+                        ju = j_bot + i_off
+                        ju_acc = j_bot + i_acc
+                    else:
+                        ju = j_hi
+                        ju_acc = j_hi
+                    d_us = amin + ju * step
                     du = duration_offer(plan.pref_us, 1.0 - a_u, nd)
                 h_us2 = h_us1
                 h_us1 = d_us
@@ -277,28 +354,52 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
             else:
                 if obst_rok == 1:
                     d_rok = open_rok
+                    jr = floor_index(d_rok, amin, step, n_g)
+                    jr_acc = jr
                     dr = duration_offer(plan.pref_rok, 0.0, nd)
-                elif plan.tft_rok == 1:
+                elif pol_rok == POLICY_TIT_FOR_TAT:
                     d_rok = tft_demand(n_rok, h_rok1, n_us, h_us2 - h_us1, open_rok, open_rok, cap_rok, 1.0)
+                    jr = floor_index(d_rok, amin, step, n_g)
+                    jr_acc = jr
                     dr = duration_offer(plan.pref_rok, 0.0, nd)
-                else:
-                    d_rok = open_rok + (cap_rok - open_rok) * (1.0 - a_r)
+                else:  # u_ROK(j) = (j_hi0 - j) / (j_hi0 - j_lo)
+                    if j_hi0 > j_lo:
+                        i_off, i_acc = linear_decision(a_r, rv_rok, j_hi0 - j_lo, eps_rok, start_rok)
+                        jr = j_hi0 - i_off
+                        jr_acc = j_hi0 - i_acc
+                    else:
+                        jr = j_lo
+                        jr_acc = j_lo
+                    d_rok = amin + jr * step
                     dr = duration_offer(plan.pref_rok, 1.0 - a_r, nd)
                 h_rok2 = h_rok1
                 h_rok1 = d_rok
                 n_rok += 1
-        ju = ceil_index(d_us, amin, step, n_g)
-        jr = floor_index(d_rok, amin, step, n_g)
+        if pol_us == POLICY_WINSET_AWARE and obst_k == 0:
+            w = int(winset[b, k, du])
+            if w >= ceil_index(floor_k, amin, step, n_g) and ju > w:
+                ju = w
+                if ju_acc > w:
+                    ju_acc = w
         if jr > rok_max_j:
             jr = rok_max_j
+        if jr_acc > rok_max_j:
+            jr_acc = rok_max_j
         if w_e > 0.0:
             j_e = floor_index(math.exp((1.0 - w_e) * log_cap + w_e * float(base_log_median[b, k])), amin, step, n_g)
             if jr > j_e:
                 jr = j_e
+            if jr_acc > j_e:
+                jr_acc = j_e
         jr_off = jr
         if strategic == 1:
             w = int(winset[b, k, dr])
             if w < jr_off:
+                jr_off = w
+        wa_rok = 1 if pol_rok == POLICY_WINSET_AWARE and obst_rok == 0 else 0
+        if wa_rok == 1:
+            w = int(winset[b, k, dr])
+            if 0 <= w < jr_off:
                 jr_off = w
         init_j = -1
         init_d = -1
@@ -308,16 +409,24 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
                 if st_j >= 0 and st_us == 0:
                     if strategic == 1 and _consent(table, offset, b, k, st_d, st_j) < theta:
                         st_j = -1
-                    if st_j >= 0 and st_j >= ju:
+                    if (st_j >= 0 and wa_rok == 1 and int(winset[b, k, st_d]) >= 0
+                            and _consent(table, offset, b, k, st_d, st_j) < theta_w):
+                        st_j = -1  # a winset-aware host withdraws an offer that left the win-set
+                    if st_j >= 0 and st_j >= ju_acc and _wa_admits(pol_us, obst_k, winset, table, offset, b, k, st_d,
+                                                                   st_j, theta_w, floor_k, amin, step, n_g):
                         init_j = st_j
                         init_d = st_d
                         break
                 st_j = ju
                 st_d = du
                 st_us = 1
+                if trace is not None:
+                    trace.append((k, 0, ju))
             else:
-                if st_j >= 0 and st_us == 1 and st_j <= jr:
-                    if strategic == 0 or _consent(table, offset, b, k, st_d, st_j) >= theta:
+                if st_j >= 0 and st_us == 1 and st_j <= jr_acc:
+                    if ((strategic == 0 or _consent(table, offset, b, k, st_d, st_j) >= theta)
+                            and (wa_rok == 0 or int(winset[b, k, st_d]) < 0
+                                 or _consent(table, offset, b, k, st_d, st_j) >= theta_w)):
                         init_j = st_j
                         init_d = st_d
                         break
@@ -325,6 +434,8 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
                     st_j = jr_off
                     st_d = dr
                     st_us = 0
+                    if trace is not None:
+                        trace.append((k, 1, jr_off))
                 else:
                     st_j = -1
         if init_j < 0:

@@ -39,7 +39,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from burdenshare import __version__
+from burdenshare._version import __version__
 from burdenshare.engine.config import DEFAULT_CHUNK_BLOCKS, MAX_DRAWS, RunConfig, run_identity
 from burdenshare.engine.consent import ConsentBank
 from burdenshare.engine.draws import BLOCK_SIZE, DrawLayout, Draws, draw_range

@@ -181,7 +181,7 @@ def report_data(
     sweep, sobol, compare
         Optional inputs: a sweep's ``--json`` (``{"run_id", "rows": [{"point", ...}]}``), a
         sensitivity result (see :func:`burdenshare.report.figures.sobol_table`), a comparison
-        (:meth:`burdenshare.report.compare.Comparison.to_json`).
+        (:meth:`burdenshare.analysis.compare.Comparison.to_json`).
 
     Returns
     -------

@@ -165,7 +165,7 @@ def figure_specs(d: ReportData) -> list[FigureSpec]:
         specs.append(FigureSpec("counterfactuals", "Counterfactuals", "Counterfactuals: paired differences",
                                 "Mean paired difference (variant - baseline) over the same draws with 95 % normal "
                                 "intervals over draws: P(ratified) and its consent-probability (parameter-driven) "
-                                "component. Source: burdenshare.report.compare (common random numbers, seed "
+                                "component. Source: burdenshare.analysis.compare (common random numbers, seed "
                                 f"{d.compare.get('seed')}, {d.compare.get('draws')} draws)."))
     return specs
 

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from burdenshare import __version__
+from burdenshare._version import __version__
 from burdenshare.engine import simulate
 from burdenshare.engine.plan import build_plan
 from burdenshare.engine.run import summary_rows

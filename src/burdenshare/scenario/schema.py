@@ -29,6 +29,7 @@ import annotated_types
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic.fields import FieldInfo
 
+from burdenshare.bargaining.strategies import REGISTRY, STRATEGY_NAMES
 from burdenshare.errors import ScenarioError
 
 Date = _dt.date
@@ -59,16 +60,9 @@ DATE_MAX = _dt.date(2026, 12, 31)
 #: Upper bound on the number of points of the amount grid (guards against a typo in ``step``).
 MAX_GRID_POINTS = 1_000_000
 
-STRATEGY_KINDS = (
-    "time_based",
-    "boulware",
-    "linear",
-    "conceder",
-    "tit_for_tat",
-    "hardliner",
-    "equilibrium",
-    "winset_aware",
-)
+#: The strategy kinds a scenario can name: the keys of the one strategy registry
+#: (:data:`burdenshare.bargaining.strategies.REGISTRY`).
+STRATEGY_KINDS = STRATEGY_NAMES
 EVENT_KINDS = (
     "furlough",
     "election",
@@ -751,16 +745,7 @@ class Strategy(_Model):
     number of rounds of the talks (NegMAS's relative time over the whole negotiation).
     """
 
-    kind: Literal[
-        "time_based",
-        "boulware",
-        "linear",
-        "conceder",
-        "tit_for_tat",
-        "hardliner",
-        "equilibrium",
-        "winset_aware",
-    ]
+    kind: Annotated[str, Field(min_length=1, max_length=40)]
     exponent: Annotated[float, Field(gt=0.0, le=1000.0)] = 1.0
     reservation_value_krw: PosMoney
     opening_offer_krw: PosMoney | None = None
@@ -771,16 +756,15 @@ class Strategy(_Model):
     concession_deadline: Date | None = None
 
     @model_validator(mode="after")
-    def _exponent(self) -> Strategy:
-        if self.kind == "boulware" and not self.exponent > 1.0:
-            _fail(
-                "exponent",
-                f"{self.exponent:g}; boulware needs exponent > 1 (use 'conceder' for < 1, 'linear' for 1)",
-            )
-        if self.kind == "linear" and self.exponent != 1.0:
-            _fail("exponent", f"{self.exponent:g}; linear needs exponent = 1")
-        if self.kind == "conceder" and not self.exponent < 1.0:
-            _fail("exponent", f"{self.exponent:g}; conceder needs exponent < 1 (use 'boulware' for > 1)")
+    def _kind(self) -> Strategy:
+        entry = REGISTRY.get(self.kind)
+        if entry is None:
+            hint = " (equilibrium play is `burdenshare solve`)" if self.kind == "equilibrium" else ""
+            _fail("kind", f"got {self.kind!r}; allowed: {', '.join(STRATEGY_KINDS)}{hint}")
+        elif entry.exponent_rule is not None:
+            msg = entry.exponent_rule(self.exponent)
+            if msg is not None:
+                _fail("exponent", msg)
         return self
 
 
