@@ -264,3 +264,18 @@ def test_majority_of_all_on_sma_shrinks_the_win_set(sma):
         assert np.all(np.diff(p_all.p_consent) <= 1e-12)
     # before the election about 194 attend: 151 yes of 300 is far harder than a majority of them
     assert legislature_model(s, PRE).consent_probability([1.0e12])[0] < 0.5 * legislature_model(sma, PRE).consent_probability([1.0e12])[0]
+
+
+def test_float_majority_override_is_the_exact_fraction() -> None:
+    # Found by the type check: a float ``LegislatureParams.majority`` reached the model as a float,
+    # so 2/3 of 300 seats needed floor(0.666...*300) + 1 = 200 yes votes instead of 201.
+    from fractions import Fraction
+
+    from burdenshare.legislature import LegislatureParams, legislature_model
+    from burdenshare.scenario import load_scenario
+
+    sc = load_scenario("sma-2020")
+    as_float = legislature_model(sc, "2020-04-01", params=LegislatureParams(majority=2 / 3))
+    as_fraction = legislature_model(sc, "2020-04-01", params=LegislatureParams(majority=Fraction(2, 3)))
+    assert as_float.majority == Fraction(2, 3) and isinstance(as_float.majority, Fraction)
+    assert as_float == as_fraction

@@ -95,3 +95,15 @@ def test_executive_ceiling_reported_beside_the_assembly_win_set(capsys: pytest.C
     assert code == 0 and f"the executive itself signs up to KRW {got / 1e9:,.0f} bn" in out.replace("\n", " ")
     code, out, _ = _run(capsys, "winset", "sma-2020", "--set", "parties.host_executive.opinion_weight=0")
     assert code == 0 and "executive itself" not in out
+
+
+@pytest.mark.parametrize("value", ['"many"', "2020-04-01", "0"])
+def test_furlough_workers_not_a_positive_number_is_one_line(capsys: pytest.CaptureFixture[str], value: str) -> None:
+    # Found by the type check: a text or date furlough size used to reach float() (a traceback).
+    code, out, err = _run(capsys, "winset", "sma-2020", "--set", f"events.2.parameters.workers={value}")
+    assert code == 2 and out == ""
+    assert err.strip().splitlines() == [f"error: events.2.parameters.workers: got {_shown(value)}; allowed: a positive number"]
+
+
+def _shown(value: str) -> str:
+    return {'"many"': "'many'", "2020-04-01": "2020-04-01", "0": "0"}[value]

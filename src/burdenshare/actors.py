@@ -29,13 +29,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-if TYPE_CHECKING:  # pragma: no cover
-    from burdenshare.scenario import Scenario
+from burdenshare.legislature.from_scenario import base_median_krw
+from burdenshare.scenario import Scenario
 
 __all__ = ["executive_approval", "executive_ceiling_at", "executive_ceiling_krw", "president_approval", "us_election"]
 
@@ -59,8 +58,6 @@ def executive_ceiling_krw(scenario: Scenario, date: dt.date | str, value_krw: fl
 
 def executive_ceiling_at(scenario: Scenario, date: dt.date | str, value_krw: float) -> float:
     """:math:`M_E` at ``date`` for the value ``value_krw``."""
-    from burdenshare.legislature.from_scenario import base_median_krw
-
     w = float(scenario.parties.host_executive.opinion_weight)
     m = base_median_krw(scenario, date)
     return math.exp((1.0 - w) * math.log(value_krw) + w * math.log(m))

@@ -392,11 +392,12 @@ def solve_cmd(
     from rich.table import Table
 
     console = Console(width=max(Console().width, 110))
-    if eq.agreement:
+    krw, usd, when = eq.amount_krw, eq.amount_usd, eq.date
+    if eq.agreement and krw is not None and usd is not None and when is not None:
         console.print(
-            f"{scenario.name}: agreement at KRW {eq.amount_krw / 1e9:,.0f} bn (${eq.amount_usd / 1e6:,.0f} M) a year "
+            f"{scenario.name}: agreement at KRW {krw / 1e9:,.0f} bn (${usd / 1e6:,.0f} M) a year "
             f"for {eq.duration_years} year(s), {eq.increase_pct:+.1f} %, offered by {eq.proposer} on "
-            f"{eq.date.isoformat()}" + ("" if eq.branch is None else f" ({eq.branch} of administration)")
+            f"{when.isoformat()}" + ("" if eq.branch is None else f" ({eq.branch} of administration)")
             + f"; P(consent) {eq.p_consent:.3f}; P(agreement by the horizon) {eq.p_agreement:.3f}",
             markup=False)
     else:
@@ -566,6 +567,7 @@ def sweep_cmd(
             result = resume_sweep(resume, store=store_path, backend=backend, scheduler=scheduler, workers=workers,
                                   progress=step)
         else:
+            assert scenario_name is not None  # refused above when neither SCENARIO nor --resume is given
             result = sweep(scenario_name, grid or (), draws=draws, seed=seed, overrides=overrides or (),
                            store=store_path, backend=backend, scheduler=scheduler, workers=workers,
                            chunk_size=chunk_size, progress=step, on_start=on_start, bank_size=_bank_size(bank_size))
@@ -752,12 +754,13 @@ def advise_cmd(
         return
     console = _console()
     head = f"advice for {side} on {adv.date.isoformat()} with P(consent) >= {min_consent:g}"
-    if adv.amount_krw is None:
+    krw, usd, utility = adv.amount_krw, adv.amount_usd, adv.expected_utility
+    if krw is None or usd is None or utility is None:
         console.print(f"{head}: none - {adv.message}", markup=False)
         return
-    console.print(f"{head}: KRW {adv.amount_krw / 1e9:,.0f} bn (${adv.amount_usd / 1e6:,.0f} M) a year, "
+    console.print(f"{head}: KRW {krw / 1e9:,.0f} bn (${usd / 1e6:,.0f} M) a year, "
                   f"{adv.duration_years} years, escalator {adv.escalator}; P(consent) {adv.p_consent:.3f}, "
-                  f"expected utility KRW {adv.expected_utility / 1e9:,.0f} bn", markup=False)
+                  f"expected utility KRW {utility / 1e9:,.0f} bn", markup=False)
     from rich.table import Table
 
     table = Table("amount (KRW bn)", "years", "escalator", "P(consent)", "E[U] (KRW bn)", title="alternatives")

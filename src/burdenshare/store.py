@@ -44,12 +44,16 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from burdenshare._version import __version__
 from burdenshare.errors import BurdenshareError
+
+if TYPE_CHECKING:
+    from burdenshare.engine.config import RunConfig
 
 __all__ = [
     "DEFAULT_STORE",
@@ -137,12 +141,14 @@ class RunRecord:
     status: str
     completed: str | None
 
-    def config(self) -> Any:
+    def config(self) -> RunConfig:
         """The :class:`~burdenshare.engine.config.RunConfig` the run was recorded with.
 
         Read from ``options["config"]``; records written before it existed give draws, seed,
         chunking, backend and ``options["bank_size"]``.
         """
+        # The engine package loads the Numba kernel at import; store-only commands (runs list, show)
+        # never need it, so it is imported where a stored run's config is rebuilt.
         from burdenshare.engine.config import DEFAULT_BANK_SIZE, RunConfig
         from burdenshare.engine.draws import BLOCK_SIZE
 
@@ -332,8 +338,6 @@ class ResultsStore:
         -------
         str
         """
-        from burdenshare._version import __version__
-
         rid = run_id
         if self.has_run(rid):
             raise StoreError(f"run {rid} is already recorded in {str(self.path)!r}", field="RUN_ID")

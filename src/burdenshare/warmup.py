@@ -33,7 +33,7 @@ def _bargaining() -> None:
         spec = BatchSpec(exponents=np.ones((1, 2)), reservation_values=np.zeros((1, 2)),
                          first=np.zeros(1, dtype=np.int8), n_steps=np.full(1, 4, dtype=np.int32),
                          kinds=np.zeros((1, 2), dtype=np.int8), breakdown_round=np.full(1, -1, dtype=np.int32))
-        run_batch(reference_domain(name), spec)  # type: ignore[arg-type]
+        run_batch(reference_domain(name), spec)
 
 
 def _theory() -> None:

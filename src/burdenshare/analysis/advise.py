@@ -74,7 +74,13 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from burdenshare import data
+from burdenshare.actors import executive_approval
+from burdenshare.costs import to_usd
+from burdenshare.engine.plan import round_dates
 from burdenshare.errors import DataError, SpecError
+from burdenshare.legislature.from_scenario import legislature_model
+from burdenshare.legislature.seats import as_date
 
 __all__ = [
     "DEFAULT_FIXED_PCT",
@@ -119,8 +125,6 @@ def escalator_growth_pct(scenario: Any, kind: str) -> float:
     DataError
         If an index kind has no data year before ``cost_model.base_year``.
     """
-    from burdenshare import data
-
     esc = scenario.cost_model.escalator
     cap = esc.cap_pct
     if kind == "none":
@@ -295,15 +299,11 @@ def host_executive_signs(scenario: Any, terms: UtilityTerms, day: dt.date, amoun
     (:func:`burdenshare.actors.executive_approval`) at the host's expected reservation value,
     the one its individual rationality uses.
     """
-    from burdenshare.actors import executive_approval
-
     host_r = terms.reservation_own_krw if terms.side == "host" else terms.reservation_other_krw
     return executive_approval(scenario, [day], np.asarray(amounts_krw, dtype=float), host_r)[0]
 
 
 def _default_date(scenario: Any) -> dt.date:
-    from burdenshare.engine.plan import round_dates
-
     return round_dates(scenario)[0]
 
 
@@ -335,8 +335,6 @@ def agreement_grid(
     -------
     AgreementGrid
     """
-    from burdenshare.legislature.seats import as_date
-
     terms = utility_terms(scenario, side, **terms_kw)
     day = _default_date(scenario) if date is None else as_date(date)
     sp = scenario.agreement_space
@@ -347,8 +345,6 @@ def agreement_grid(
     escs = tuple(sp.escalators)
     p = np.empty((len(durs), amounts.size))
     if consent is None:
-        from burdenshare.legislature.from_scenario import legislature_model
-
         model = legislature_model(scenario, day)
         for i, m in enumerate(durs):
             p[i] = model.consent_probability(np.maximum(amounts, 1.0), m)
@@ -459,8 +455,6 @@ def advise(
     >>> a.amount_krw, a.duration_years, a.escalator, a.p_consent
     (1190000000000.0, 1, 'defense_budget', 1.0)
     """
-    from burdenshare.costs import to_usd
-
     s = _check_side(side)
     p_min = _check_p(min_consent)
     g = agreement_grid(scenario, s, date, consent=consent, **terms_kw)

@@ -32,7 +32,9 @@ from typing import Any, Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from burdenshare.engine import simulate
 from burdenshare.errors import ScenarioError
+from burdenshare.scenario import load_scenario
 
 __all__ = ["Comparison", "Variant", "compare", "paired_difference", "parse_variants"]
 
@@ -201,9 +203,6 @@ def compare(
     >>> c.to_json()["variants"][0]["differences"]["p_ratified"]["mean"]
     0.0
     """
-    from burdenshare.engine import simulate
-    from burdenshare.scenario import load_scenario
-
     base_sc = load_scenario(scenario, list(base_overrides))
     scs = [load_scenario(scenario, [*base_overrides, *v.overrides]) for v in variants]  # validate all first
     base = simulate(base_sc, draws=draws, seed=seed, **simulate_options)

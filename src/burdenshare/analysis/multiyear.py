@@ -44,16 +44,21 @@ import inspect
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 
 from burdenshare.errors import SpecError
+from burdenshare.legislature import (
+    LegislatureParams,
+    amount_grid,
+    legislature_model,
+    win_set_from_curve,
+)
+from burdenshare.legislature.seats import as_date
+from burdenshare.scenario import Scenario
+from burdenshare.solver.scenario import round_dates, solve_scenario
 from burdenshare.theory.multiyear import negotiation_count
-
-if TYPE_CHECKING:  # pragma: no cover
-    from burdenshare.legislature import LegislatureParams
-    from burdenshare.scenario import Scenario
 
 __all__ = [
     "LapseProfile",
@@ -234,8 +239,6 @@ def equilibrium_lapse_probability(
     float
         A probability.
     """
-    from burdenshare.solver.scenario import solve_scenario
-
     eq = solve_scenario(scenario, durations=[duration_years], params=params)
     return _window_lapse(eq, window_days)
 
@@ -339,8 +342,6 @@ def annual_vs_multiyear(
     -------
     MultiyearComparison
     """
-    from burdenshare.solver.scenario import round_dates, solve_scenario
-
     negotiation_count(horizon_years, 1)  # validates H
     beta = 1.0 / (1.0 + float(scenario.cost_model.discount_rate))
     durs = sorted(int(d) for d in scenario.levers.allowed_durations)
@@ -438,9 +439,6 @@ def stakes_by_duration(
         ``verdict`` is ``"longer terms harder to ratify (Fearon)"``, ``"longer terms easier to
         ratify"`` or ``"no effect of duration"``.
     """
-    from burdenshare.legislature import amount_grid, legislature_model, win_set_from_curve
-    from burdenshare.legislature.seats import as_date
-
     x = float(amount_krw)
     if not (math.isfinite(x) and x > 0):
         raise SpecError(f"got {amount_krw!r}; a positive amount in won", field="amount_krw")

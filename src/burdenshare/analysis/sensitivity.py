@@ -81,7 +81,14 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import stats
 
+from burdenshare.engine.config import RunConfig
+from burdenshare.engine.consent import fit_seats, set_path
+from burdenshare.engine.draws import BLOCK_SIZE, Draws, draw_range
+from burdenshare.engine.plan import level_two_params
+from burdenshare.engine.prepare import prepare
+from burdenshare.engine.run import play_draws
 from burdenshare.errors import SpecError
+from burdenshare.scenario.schema import Scenario
 
 __all__ = [
     "OUTPUTS",
@@ -286,8 +293,6 @@ def ishigami(x: NDArray[np.float64], a: float = 7.0, b: float = 0.1) -> NDArray[
 
 def _working_scenario(scenario: Any, params: Sequence[str] | None) -> Any:
     """The scenario with its ``uncertainty`` list cut to ``params`` (the others stay nominal)."""
-    from burdenshare.scenario.schema import Scenario
-
     known = [d.param for d in scenario.uncertainty]
     if params is None:
         return scenario
@@ -324,14 +329,6 @@ def scenario_model(scenario: Any, draws: int = 256, seed: int = 0) -> tuple[tupl
         Bad ``draws``; anything :func:`burdenshare.engine.plan.build_plan` rejects.
     """
     import dataclasses
-
-    from burdenshare.engine.config import RunConfig
-    from burdenshare.engine.consent import fit_seats, set_path
-    from burdenshare.engine.draws import BLOCK_SIZE, Draws, draw_range
-    from burdenshare.engine.plan import level_two_params
-    from burdenshare.engine.prepare import prepare
-    from burdenshare.engine.run import play_draws
-    from burdenshare.scenario.schema import Scenario
 
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or not 1 <= draws <= 1_000_000:
         raise SpecError(f"got {draws!r}; allowed: an integer 1..1000000", field="draws")

@@ -33,8 +33,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from burdenshare._version import __version__
+from burdenshare.engine import BLOCK_SIZE, RunResult
 from burdenshare.engine.backends import SetupArgs, Unit, make_backend
+from burdenshare.engine.config import (
+    DEFAULT_BANK_SIZE,
+    DEFAULT_CHUNK_BLOCKS,
+    RunConfig,
+    run_identity,
+)
+from burdenshare.engine.prepare import check_run
 from burdenshare.errors import BurdenshareError, ScenarioError, SpecError
+from burdenshare.scenario import dump_scenario, load_scenario, loads_scenario, scenario_hash
+from burdenshare.scenario.io import parse_override
 from burdenshare.store import ResultsStore, StoreError, open_store
 
 __all__ = ["GridAxis", "SweepResult", "grid_points", "parse_grid", "resume_sweep", "split_values", "sweep"]
@@ -106,8 +117,6 @@ def parse_grid(specs: Sequence[str]) -> list[GridAxis]:
     ScenarioError
         A malformed axis, an empty value, or a path given twice (``field="--grid ..."``).
     """
-    from burdenshare.scenario.io import parse_override
-
     axes: list[GridAxis] = []
     for spec in specs:
         label = f"--grid {spec}"
@@ -151,9 +160,6 @@ def _jsonable(value: Any) -> Any:
 
 
 def _blocks_per_chunk(chunk_size: int | None) -> int:
-    from burdenshare.engine import BLOCK_SIZE
-    from burdenshare.engine.config import DEFAULT_CHUNK_BLOCKS
-
     if chunk_size is None:
         return DEFAULT_CHUNK_BLOCKS
     if isinstance(chunk_size, bool) or not isinstance(chunk_size, int) or chunk_size < 1:
@@ -164,9 +170,6 @@ def _blocks_per_chunk(chunk_size: int | None) -> int:
 
 def _check_point(base_toml: str, overrides: Sequence[str], source: str, label: str) -> str:
     """Load and lever-check one point; return its scenario hash (errors name ``label``)."""
-    from burdenshare.engine.prepare import check_run
-    from burdenshare.scenario import loads_scenario, scenario_hash
-
     try:
         scenario = loads_scenario(base_toml, list(overrides), source=source)
         check_run(scenario)
@@ -239,10 +242,6 @@ def sweep(
     >>> [row["point"] for row in r.to_json()["rows"]]
     [{'levers.transparency': 0}, {'levers.transparency': 1}]
     """
-    from burdenshare.engine import BLOCK_SIZE
-    from burdenshare.engine.config import DEFAULT_BANK_SIZE, RunConfig, run_identity
-    from burdenshare.scenario import dump_scenario, load_scenario
-
     blocks = _blocks_per_chunk(chunk_size)
     try:
         config = RunConfig(draws=draws, seed=seed, bank_size=DEFAULT_BANK_SIZE if bank_size is None else bank_size,
@@ -323,10 +322,6 @@ def resume_sweep(
 def _execute(st: ResultsStore, run_id: str, *, backend: str, scheduler: str | None, workers: int | None,
              progress: ProgressFn | None, check: bool = False) -> SweepResult:
     """Run the missing units of a recorded run, summarise every point from its stored rows."""
-    from burdenshare._version import __version__
-    from burdenshare.engine import BLOCK_SIZE, RunResult
-    from burdenshare.scenario import scenario_hash
-
     rec = st.run(run_id)
     pts = st.points(run_id)
     if rec.status == "complete" and all(p["summary"] is not None for p in pts):

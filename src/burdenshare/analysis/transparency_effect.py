@@ -33,14 +33,21 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from burdenshare.costs import to_krw
+from burdenshare.data import fact
 from burdenshare.errors import SpecError
+from burdenshare.legislature import (
+    LegislatureParams,
+    amount_grid,
+    legislature_model,
+    win_set_from_curve,
+)
+from burdenshare.legislature.seats import as_date
+from burdenshare.legislature.winset import _duration
 from burdenshare.opinion.transparency import justified_amount_krw
-
-if TYPE_CHECKING:  # pragma: no cover
-    from burdenshare.legislature import LegislatureParams
-    from burdenshare.scenario import Scenario
+from burdenshare.scenario import Scenario, validate_dict
 
 __all__ = ["RECORD_ASKS", "TransparencyEffect", "justified_amount_krw", "record_asks", "transparency_effect",
            "with_overrides"]
@@ -56,8 +63,6 @@ RECORD_ASKS: tuple[tuple[str, str], ...] = (
 
 def with_overrides(scenario: Scenario, overrides: list[str]) -> Scenario:
     """A validated copy of ``scenario`` with ``--set``-style overrides applied."""
-    from burdenshare.scenario import validate_dict
-
     return validate_dict(scenario.model_dump(mode="json", by_alias=True), overrides, source=str(scenario.name))
 
 
@@ -171,11 +176,6 @@ def transparency_effect(
     SpecError
         A non-positive ask or amount.
     """
-    from burdenshare.costs import to_krw
-    from burdenshare.legislature import amount_grid, legislature_model, win_set_from_curve
-    from burdenshare.legislature.seats import as_date
-    from burdenshare.legislature.winset import _duration
-
     ask = float(scenario.levers.us_ask_usd if ask_usd is None else ask_usd)
     if not (math.isfinite(ask) and ask > 0):
         raise SpecError(f"got {ask_usd!r}; the ask must be a positive amount in dollars", field="ask_usd")
@@ -213,8 +213,6 @@ def record_asks(scenario: Scenario, **options: Any) -> list[tuple[str, str, Tran
     -------
     list of (fact key, label, TransparencyEffect)
     """
-    from burdenshare.data import fact
-
     rows = []
     for key, label in RECORD_ASKS:
         usd = float(fact(key).value) * 1e6

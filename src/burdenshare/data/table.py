@@ -31,11 +31,12 @@ from functools import lru_cache
 import hashlib
 from importlib import resources
 from types import MappingProxyType
-from typing import Any, Union
-
-import numpy as np
+from typing import TYPE_CHECKING, Any, Union
 
 from burdenshare.errors import DataError
+
+if TYPE_CHECKING:  # numpy is imported where a column is built: scenario loading reads tables without it
+    import numpy as np
 
 __all__ = [
     "TABLE_NAMES",
@@ -326,6 +327,8 @@ class Table:
         DataError
             If the column does not exist (``field`` is the column name).
         """
+        import numpy as np
+
         self._check_column(name)
         cells = [row[name] for row in self.rows]
         if all(isinstance(c, float) for c in cells):

@@ -32,6 +32,7 @@ from burdenshare.engine.config import RunConfig
 from burdenshare.engine.prepare import Prepared, prepare
 from burdenshare.engine.run import run_chunk
 from burdenshare.errors import SpecError
+from burdenshare.scenario import loads_scenario
 
 __all__ = ["Backend", "DaskBackend", "LocalBackend", "SetupArgs", "Unit", "UnitResult", "make_backend",
            "point_setup", "unit_arrays"]
@@ -72,8 +73,6 @@ def point_setup(scenario_toml: str, overrides: Sequence[str], config: RunConfig,
     ScenarioError
         The overrides do not give a valid scenario, or levers the engine cannot play.
     """
-    from burdenshare.scenario import loads_scenario
-
     scenario = loads_scenario(scenario_toml, list(overrides), source=source)
     return prepare(scenario, config)
 

@@ -31,6 +31,8 @@ from typing import Any, Literal
 
 import numpy as np
 
+from burdenshare._version import __version__
+from burdenshare.data import fingerprint
 from burdenshare.errors import SpecError
 
 __all__ = ["DEFAULT_BANK_SIZE", "DEFAULT_CHUNK_BLOCKS", "MAX_BANK_SIZE", "MAX_DRAWS", "RunConfig", "run_identity"]
@@ -155,9 +157,6 @@ def run_identity(scenario: Any, config: RunConfig, *, kind: str = "run",
     >>> a == run_identity(sc, RunConfig(draws=1000, seed=1))
     False
     """
-    from burdenshare._version import __version__
-    from burdenshare.data import fingerprint
-
     model = scenario.model_dump(mode="json", by_alias=True)
     model.pop("provenance", None)  # where values come from does not change results
     payload = {

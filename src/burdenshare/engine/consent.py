@@ -46,8 +46,11 @@ from numpy.typing import NDArray
 
 from burdenshare.engine.config import DEFAULT_BANK_SIZE
 from burdenshare.engine.draws import BANK_SPAWN_KEY, sample_distribution
-from burdenshare.engine.plan import Plan, level_two_params
+from burdenshare.engine.plan import Plan, _opening_us, level_two_params
 from burdenshare.engine.reference import ceil_index
+from burdenshare.legislature.from_scenario import base_median_krw, legislature_model
+from burdenshare.scenario import scenario_hash
+from burdenshare.scenario.schema import Scenario
 
 __all__ = ["DEFAULT_BANK_SIZE", "ConsentBank", "bank_scenarios", "build_consent_bank", "demand_floor_krw", "fit_seats",
            "host_cap_krw", "set_path"]
@@ -166,8 +169,6 @@ def fit_seats(data: Any, paths: Sequence[str]) -> None:
 
 def bank_scenarios(scenario: Any, seed: int, size: int) -> tuple[tuple[str, ...], NDArray[np.float64], list[Any]]:
     """Draw the bank: ``(paths, values (K, P), scenarios)``; integer fields (seats) are rounded."""
-    from burdenshare.scenario.schema import Scenario
-
     idx = level_two_params(scenario)
     if not idx:
         return (), np.zeros((1, 0)), [scenario]
@@ -223,8 +224,6 @@ def demand_floor_krw(scenario: Any, plan: Plan) -> float:
     ``min(r_US, opening)`` and, under a new administration, ``min(r_US, r_new)``.  No text below
     this amount is ever initialled, so the tables start there.
     """
-    from burdenshare.engine.plan import _opening_us
-
     us = scenario.parties.proposer.id
     s = scenario.strategies[us]
     pre = f"strategies.{us}."
@@ -260,9 +259,6 @@ def build_consent_bank(scenario: Any, plan: Plan, seed: int, size: int = DEFAULT
     -------
     ConsentBank
     """
-    from burdenshare.legislature.from_scenario import base_median_krw, legislature_model
-    from burdenshare.scenario import scenario_hash
-
     key = (scenario_hash(scenario), int(seed), int(size), plan.winset_threshold, plan.round_dates,
            tuple(plan.durations.tolist()), plan.drawdown_shift_krw, full)
     if key in _CACHE:

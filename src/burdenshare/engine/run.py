@@ -39,6 +39,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from burdenshare._version import __version__
 from burdenshare.engine.config import DEFAULT_CHUNK_BLOCKS, MAX_DRAWS, RunConfig, run_identity
 from burdenshare.engine.consent import ConsentBank
 from burdenshare.engine.draws import BLOCK_SIZE, DrawLayout, Draws, draw_range
@@ -47,6 +48,8 @@ from burdenshare.engine.plan import Plan, draw_columns
 from burdenshare.engine.prepare import Prepared, prepare
 from burdenshare.engine.reference import FLOAT_OUTPUTS, INT_OUTPUTS
 from burdenshare.errors import SpecError
+from burdenshare.legislature.from_scenario import legislature_model
+from burdenshare.scenario import scenario_hash
 
 __all__ = ["DEFAULT_CHUNK_BLOCKS", "MAX_DRAWS", "OUTCOME_COLUMNS", "PARAM_COLUMNS", "Chunk", "ChunkFn",
            "RunResult", "play_draws", "run_chunk", "simulate", "summary_rows"]
@@ -347,7 +350,6 @@ class RunResult:
         """Expected votes by bloc for the median ratified agreement (nominal legislature)."""
         if x.size == 0 or self._scenario_obj is None:
             return None
-        from burdenshare.legislature.from_scenario import legislature_model
 
         order = np.lexsort((np.arange(x.size), x))
         mid = int(order[(x.size - 1) // 2])
@@ -418,9 +420,6 @@ def simulate(
     >>> s["p_ratified"] <= s["p_agreement"], s["run_id"] == r.run_id
     (True, True)
     """
-    from burdenshare._version import __version__
-    from burdenshare.scenario import scenario_hash
-
     if config is None:
         config = RunConfig(**options)
     elif options:

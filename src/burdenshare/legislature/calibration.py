@@ -45,7 +45,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
-from scipy import optimize
 
 from burdenshare.data import consent_votes
 from burdenshare.legislature.seats import as_date, ruling_bloc_at, seats_at
@@ -255,6 +254,8 @@ def _loglik_rho(votes: tuple[_Vote, ...], rho_r: float, rho_o: float) -> float:
 
 
 def _fit_rho(votes: tuple[_Vote, ...], rho_r: float) -> tuple[float, float, tuple[float, float], float]:
+    from scipy import optimize  # heavy; loaded where a fit runs, not at import
+
     res = optimize.minimize_scalar(lambda r: -_loglik_rho(votes, rho_r, r), bounds=(1e-6, 1 - 1e-6),
                                    method="bounded", options={"xatol": 1e-10})
     r_hat = float(res.x)

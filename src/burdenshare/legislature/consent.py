@@ -62,6 +62,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from burdenshare.errors import SpecError
+from burdenshare.theory.voting import consent_probability_batch
 
 __all__ = [
     "ConsentResult",
@@ -258,6 +259,7 @@ def consent_from_nodes(
     >>> round(float(r.p_consent[0]), 6), r.error_bound
     (0.90845, 0.0)
     """
+    # numba-compiled kernels: importing them loads numba, which only exact consent needs.
     from burdenshare.legislature._kernels import consent_exact_batch, margin_tail_batch
 
     if quorum_mode not in ("auto", "exact", "bound"):
@@ -319,8 +321,6 @@ def consent_probability_enumerated(
     -------
     float
     """
-    from burdenshare.theory.voting import consent_probability_batch
-
     s = np.asarray(seats, dtype=np.int64)
     py = np.asarray(p_yes, dtype=float)
     w = np.asarray(weights, dtype=float)

@@ -49,15 +49,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from burdenshare.errors import SpecError
+from burdenshare.legislature.calibration import calibrate
 from burdenshare.legislature.model import LegislatureModel
 from burdenshare.legislature.seats import SeatTable, as_date, seats_at
-
-if TYPE_CHECKING:  # pragma: no cover
-    from burdenshare.opinion import WTPModel
-    from burdenshare.scenario import Scenario
+from burdenshare.opinion import ALL, WTPModel, scenario_opinion
+from burdenshare.scenario import Scenario, scenario_hash
+from burdenshare.scenario.schema import majority_fraction
 
 __all__ = ["DEFAULT_PARTY_LINES", "LegislatureParams", "base_median_krw", "legislature_model", "opinion_weight_at"]
 
@@ -149,9 +149,6 @@ _OPINION_CACHE: dict[str, Any] = {}
 
 
 def _scenario_opinion(scenario: Scenario) -> Any:
-    from burdenshare.opinion import scenario_opinion
-    from burdenshare.scenario import scenario_hash
-
     key = scenario_hash(scenario)
     if key not in _OPINION_CACHE:
         if len(_OPINION_CACHE) > 16:
@@ -161,8 +158,6 @@ def _scenario_opinion(scenario: Scenario) -> Any:
 
 
 def _base_group(scenario: Scenario, bloc: str, model: WTPModel) -> str:
-    from burdenshare.opinion import ALL
-
     groups = {g.bloc: g.id for g in scenario.opinion.groups if g.bloc is not None}
     if bloc in groups:
         return groups[bloc]
@@ -231,13 +226,16 @@ def legislature_model(
     DataError
         If no legislature period covers the date.
     """
-    from burdenshare.legislature.calibration import calibrate
-
     p = LegislatureParams() if params is None else params
     day = as_date(date)
     leg = scenario.legislature
     majority_of = _pick(p.majority_of, leg.majority_of)
-    majority = leg.majority if p.majority is None else p.majority
+    if p.majority is None:
+        majority = leg.majority
+    elif isinstance(p.majority, Fraction):
+        majority = p.majority
+    else:  # a float share becomes the exact fraction the scenario would give (2/3, not 0.666...)
+        majority = majority_fraction(p.majority)
     table = seats_at(day, scenario) if seats is None else seats
     if p.line_reference_krw is not None:
         ref = float(p.line_reference_krw)

@@ -24,16 +24,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike
 
 from burdenshare.data import TOTAL_SEATS, seat_snapshot_dates, seats_by_bloc
 from burdenshare.errors import DataError, SpecError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from burdenshare.scenario import Scenario
+from burdenshare.scenario import Scenario
 
 __all__ = ["UNATTRIBUTED", "SeatTable", "as_date", "ruling_bloc_at", "seats_at"]
 

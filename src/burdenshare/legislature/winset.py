@@ -28,7 +28,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -37,10 +37,8 @@ from burdenshare.errors import SpecError
 from burdenshare.legislature.from_scenario import LegislatureParams, legislature_model
 from burdenshare.legislature.model import LegislatureModel, VotePrediction
 from burdenshare.legislature.seats import as_date
-
-if TYPE_CHECKING:  # pragma: no cover
-    from burdenshare.opinion import WTPModel
-    from burdenshare.scenario import Scenario
+from burdenshare.opinion import WTPModel
+from burdenshare.scenario import Scenario
 
 __all__ = [
     "SubmissionDecision",

@@ -88,7 +88,6 @@ from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
-from scipy import optimize
 
 from burdenshare.errors import SpecError
 from burdenshare.opinion import _data
@@ -518,6 +517,8 @@ def fit_wtp(assumptions: FitAssumptions | None = None, /, **changes: Any) -> WTP
 
 @lru_cache(maxsize=64)
 def _fit_cached(a: FitAssumptions) -> WTPModel:
+    from scipy import optimize  # heavy; loaded where a fit runs, not at import
+
     family = a.family
     anchors = resolved_anchors(a)
     cells = overall_cells(a)

@@ -35,8 +35,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from burdenshare.errors import SpecError
 from burdenshare.opinion import _data
@@ -45,9 +46,7 @@ from burdenshare.opinion.fit import _PARTISAN_ITEMS, fit_wtp
 from burdenshare.opinion.state import opinion_at
 from burdenshare.opinion.transparency import TransparencyParams, justified_amount_krw, log_sd_from_krw
 from burdenshare.opinion.wtp import FAMILIES, WTPModel
-
-if TYPE_CHECKING:  # pragma: no cover
-    from burdenshare.scenario import Scenario
+from burdenshare.scenario import Scenario
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +104,15 @@ def _event_date(scenario: Any, event: Any) -> dt.date | None:
     return event.date
 
 
+def _event_number(parameters: Mapping[str, object], key: str, field: str, default: float) -> float:
+    """A positive numeric event parameter (a furlough's ``workers`` / ``workforce``), or its default."""
+    value = parameters.get(key, default)
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not value > 0:
+        shown = value.isoformat() if isinstance(value, dt.date) else repr(value)
+        raise SpecError(f"got {shown}; allowed: a positive number", field=field)
+    return float(value)
+
+
 def scenario_opinion(scenario: Scenario) -> ScenarioOpinion:
     """Fit the WTP model and translate transparency, coercion and events from ``scenario``.
 
@@ -146,14 +154,16 @@ def scenario_opinion(scenario: Scenario) -> ScenarioOpinion:
         )
     events: list[PressureEvent | OpinionShock] = []
     by_id = {e.id: e for e in scenario.events}
-    for e in scenario.events:
+    for i, e in enumerate(scenario.events):
         if e.kind != "furlough":
             continue
         day = _event_date(scenario, e)
         if day is None:
             continue
-        workers = float(e.parameters.get("workers", _data.context_number("furloughed_workers_april_2020")))
-        workforce = float(e.parameters.get("workforce", _data.context_number("usfk_korean_national_employees")))
+        workers = _event_number(e.parameters, "workers", f"events.{i}.parameters.workers",
+                                _data.context_number("furloughed_workers_april_2020"))
+        workforce = _event_number(e.parameters, "workforce", f"events.{i}.parameters.workforce",
+                                  _data.context_number("usfk_korean_national_employees"))
         events.append(PressureEvent(day, magnitude=workers / workforce, label=e.id))
     for eff in o.event_effects:
         if eff.event not in by_id:

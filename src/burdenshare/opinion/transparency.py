@@ -73,15 +73,12 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
 
 from burdenshare.costs import itemise_first_year_krw
 from burdenshare.errors import SpecError
 from burdenshare.opinion.wtp import WTPModel, _per_group
+from burdenshare.scenario import Scenario
 from burdenshare.theory.opinion import bayesian_update
-
-if TYPE_CHECKING:  # pragma: no cover
-    from burdenshare.scenario import Scenario
 
 
 def _check_unit(value: float, name: str) -> None:

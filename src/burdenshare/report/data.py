@@ -30,6 +30,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from burdenshare.actors import executive_ceiling_krw
+from burdenshare.costs.statement import explain
+from burdenshare.legislature import calibrate, legislature_model
+from burdenshare.solver.scenario import solve_scenario
+
 __all__ = ["ReportData", "consent_split", "report_data", "wilson_interval"]
 
 #: Dates of the consent curves: the information date, the eve of the 15 Apr 2020 election and
@@ -126,8 +131,6 @@ class ReportData:
 
 
 def _curves(scenario: Any, dates: list[tuple[str, dt.date]], grid: NDArray[np.float64], duration: int) -> list[dict[str, Any]]:
-    from burdenshare.legislature import legislature_model
-
     out = []
     for label, day in dates:
         model = legislature_model(scenario, day)
@@ -184,9 +187,6 @@ def report_data(
     -------
     ReportData
     """
-    from burdenshare.costs.statement import explain
-    from burdenshare.legislature import calibrate, legislature_model
-
     cm = scenario.cost_model
     cur = float(cm.current_agreement_krw)
     notes: list[str] = []
@@ -235,7 +235,6 @@ def report_data(
         "president_after_change_krw": None if pr.reservation_value_after_change_krw is None
         else float(pr.reservation_value_after_change_krw),
     }
-    from burdenshare.actors import executive_ceiling_krw
 
     winset_2d = {"date": dates[0][1].isoformat(), "level": level, "durations": allowed, "amounts_krw": grid.tolist(),
                  "p_consent": p2, "boundaries": tops, "us": us,
@@ -266,8 +265,6 @@ def report_data(
     bench = None
     if benchmark:
         try:
-            from burdenshare.solver.scenario import solve_scenario
-
             eq = solve_scenario(scenario)
             bench = eq.to_json()
             bench["p_agreement_by"] = {k: float(eq.p_agreement_by(k)) for k in summary["p_agreement_by"]}

@@ -21,8 +21,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from burdenshare._version import __version__
+from burdenshare.engine import simulate
+from burdenshare.engine.plan import build_plan
+from burdenshare.engine.run import summary_rows
 from burdenshare.errors import SpecError
 from burdenshare.report.data import ReportData, report_data
+from burdenshare.report.figures import benchmark_rows, plotly_figures
+from burdenshare.report.png import write_pngs
+from burdenshare.scenario import loads_scenario
+from burdenshare.store import open_store
 
 __all__ = ["ReportFiles", "check_report_path", "report_from_result", "report_from_store", "write_report"]
 
@@ -78,8 +86,6 @@ def _statement(d: ReportData) -> str:
 
 
 def _summary_table(d: ReportData) -> str:
-    from burdenshare.engine.run import summary_rows
-
     return _table(("quantity", "value"), summary_rows(d.summary))
 
 
@@ -110,8 +116,6 @@ def _intervals(d: ReportData) -> str:
 
 
 def _benchmark_table(d: ReportData) -> str:
-    from burdenshare.report.figures import benchmark_rows
-
     if d.benchmark is None:
         return "<p class='note'>The rational benchmark could not be solved for this scenario.</p>"
     r = benchmark_rows(d)
@@ -154,8 +158,6 @@ def _compare_table(d: ReportData) -> str:
 
 def _render_html(d: ReportData, figures: list[tuple[Any, Any]], png_rel: dict[str, str]) -> str:
     import plotly.io as pio
-
-    from burdenshare._version import __version__
 
     s = d.summary
     sections: dict[str, list[str]] = {}
@@ -273,8 +275,6 @@ def write_report(d: ReportData, out: str | Path, *, png: bool = True) -> ReportF
     SpecError
         ``out`` cannot take a report (:func:`check_report_path`).
     """
-    from burdenshare.report.figures import plotly_figures
-
     path = check_report_path(out, png=png)
     figs = plotly_figures(d)
     folder = path.with_name(f"{path.stem}_figures")
@@ -282,8 +282,6 @@ def write_report(d: ReportData, out: str | Path, *, png: bool = True) -> ReportF
     rel: dict[str, str] = {}
     tag = f"{os.getpid()}.{secrets.token_hex(3)}"
     if png:
-        from burdenshare.report.png import write_pngs
-
         tmpdir = path.with_name(f".{folder.name}.{tag}.tmp")
         try:
             written = write_pngs(d, tmpdir)
@@ -342,10 +340,6 @@ def report_from_store(run_id: str, out: str | Path, *, store: str | Path | None 
     StoreError
         No store, no such run, a locked or corrupt store.
     """
-    from burdenshare.engine.plan import build_plan
-    from burdenshare.scenario import loads_scenario
-    from burdenshare.store import open_store
-
     check_report_path(out, png=png)
     with open_store(store, read_only=True) as st:
         rec = st.run(run_id)
@@ -358,8 +352,6 @@ def report_from_store(run_id: str, out: str | Path, *, store: str | Path | None 
                                                         for p in points]}
     where = f"run {run_id} in the results store ({rec.kind}, created {rec.created}, burdenshare {rec.version})"
     if rows is None or p0["summary"] is None:
-        from burdenshare.engine import simulate
-
         res = simulate(scenario, rec.config())
         return report_from_result(res, out, scenario=scenario, png=png,
                                   source=where + "; rows re-simulated from its recorded scenario, seed and draws "

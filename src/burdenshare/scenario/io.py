@@ -34,10 +34,12 @@ from typing import Any, Union, get_args, get_origin
 import tomli_w
 from pydantic import BaseModel, ValidationError
 
-from burdenshare.errors import ScenarioError
+from burdenshare.data import seats_by_bloc
+from burdenshare.errors import DataError, ScenarioError
 from burdenshare.scenario.schema import (
     DIST_MODELS,
     ENTRY_MODELS,
+    Provenance,
     SUPPORTED_SCHEMA_VERSIONS,
     Scenario,
     descend,
@@ -250,9 +252,9 @@ def key_lines(text: str) -> dict[tuple[str, ...], int]:
             for j in range(1, len(current) + 1):
                 lines.setdefault(current[:j], number)
             continue
-        key = _KEY.match(line)
-        if key:
-            path = current + tuple(_key_parts(key.group(1)))
+        assignment = _KEY.match(line)
+        if assignment:
+            path = current + tuple(_key_parts(assignment.group(1)))
             for j in range(len(current) + 1, len(path) + 1):
                 lines.setdefault(path[:j], number)
             if quotes % 2 == 1:
@@ -425,7 +427,6 @@ def _was(entry: Mapping[str, Any]) -> str:
     """One line for the entry an override replaces (an earlier override keeps its own ``was``)."""
     if entry.get("kind") == "override":
         return str(entry.get("was", ""))
-    from burdenshare.scenario.schema import Provenance
 
     try:
         parsed = Provenance.model_validate({"values": {"x": entry}}).values["x"]
@@ -564,13 +565,11 @@ def _data_checks(scenario: Scenario) -> tuple[str, str] | None:
     periods = [(i, p) for i, p in enumerate(scenario.legislature.periods) if p.seats_from_data]
     if not periods:
         return None
-    from burdenshare import data  # the data part sits beside this one (DESIGN.md §7, level 1)
-    from burdenshare.errors import DataError
 
     blocs = {b.id for b in scenario.legislature.blocs}
     for i, period in periods:
         try:
-            snapshot = data.seats_by_bloc(period.from_)
+            snapshot = seats_by_bloc(period.from_)
         except DataError as exc:
             return f"legislature.periods.{i}.from", f"seats_from_data: {exc.message}"
         seats = dict(snapshot.seats)

@@ -304,7 +304,7 @@ class AgreementSpace(_Model):
     amount_step_krw: PosMoney | None = None
     amount_n: Annotated[int, Field(ge=1)] | None = None
     max_duration_years: Annotated[int, Field(ge=1, le=30)] = 5
-    escalators: list[EscalatorKind] = Field(default_factory=lambda: ["none"], min_length=1)
+    escalators: list[EscalatorKind] = Field(default_factory=lambda: list[EscalatorKind](["none"]), min_length=1)
     categories: list[Id] = Field(min_length=1)
 
     @model_validator(mode="after")
@@ -530,7 +530,7 @@ class Bloc(_Model):
     @property
     def line(self) -> float | None:
         """The party line multiplier, or None for no line."""
-        return None if self.party_line in (None, "none") else float(self.party_line)  # type: ignore[arg-type]
+        return None if self.party_line in (None, "none") else float(self.party_line)
 
 
 class Period(_Model):
@@ -1019,17 +1019,17 @@ class Scenario(_Model):
             by_kind.setdefault(ev.kind, []).append(i)
         us_election = [self.events[i].date for i in by_kind.get("us_election", [])]
         for i in by_kind.get("inauguration", []):
-            d = self.events[i].date
-            if d is not None and any(u is not None and d <= u for u in us_election):
+            when = self.events[i].date
+            if when is not None and any(u is not None and when <= u for u in us_election):
                 _fail(
-                    f"events.{i}.date", f"the inauguration ({d.isoformat()}) must come after the us_election"
+                    f"events.{i}.date", f"the inauguration ({when.isoformat()}) must come after the us_election"
                 )
         for i in by_kind.get("new_assembly", []):
-            d = self.events[i].date
-            if d is not None and "election" in by_kind and d <= lev.election_date:
+            when = self.events[i].date
+            if when is not None and "election" in by_kind and when <= lev.election_date:
                 _fail(
                     f"events.{i}.date",
-                    f"the new assembly ({d.isoformat()}) must sit after levers.election_date ({lev.election_date.isoformat()})",
+                    f"the new assembly ({when.isoformat()}) must sit after levers.election_date ({lev.election_date.isoformat()})",
                 )
 
     def _check_references(self) -> None:
@@ -1286,6 +1286,13 @@ def _constraints(annotation: Any) -> list[Any]:
         return out
 
 
+def _bound_value(value: object) -> float:
+    """A numeric schema bound as a float (annotated_types types bounds as comparison protocols)."""
+    if isinstance(value, (int, float)):
+        return float(value)
+    raise TypeError(f"the schema bound {value!r} is not a number")
+
+
 def field_bounds(path: str) -> tuple[Bound | None, Bound | None]:
     """The numeric bounds the schema puts on the field at ``path`` (``(value, inclusive)`` or None)."""
     annotation: Any = Scenario
@@ -1298,13 +1305,13 @@ def field_bounds(path: str) -> tuple[Bound | None, Bound | None]:
     hi: Bound | None = None
     for c in _constraints(annotation):
         if isinstance(c, annotated_types.Ge):
-            lo = (float(c.ge), True)
+            lo = (_bound_value(c.ge), True)
         elif isinstance(c, annotated_types.Gt):
-            lo = (float(c.gt), False)
+            lo = (_bound_value(c.gt), False)
         elif isinstance(c, annotated_types.Le):
-            hi = (float(c.le), True)
+            hi = (_bound_value(c.le), True)
         elif isinstance(c, annotated_types.Lt):
-            hi = (float(c.lt), False)
+            hi = (_bound_value(c.lt), False)
     return lo, hi
 
 

@@ -31,6 +31,7 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
+from burdenshare.data import load, source_registry
 from burdenshare.errors import DataError
 from burdenshare.scenario.schema import (
     AssumedValue,
@@ -147,8 +148,6 @@ def data_rows(ref: str) -> tuple[Mapping[str, Any], ...]:
         The file is not bundled, a condition names no column of the file, or no row matches
         (the message says what is allowed).
     """
-    from burdenshare.data import load, source_registry
-
     file, row = _split_ref(ref)
     if file == "README.md":
         registry = source_registry()
@@ -237,8 +236,6 @@ def cited_value(entry: DataValue) -> Any:
 
 @lru_cache(maxsize=None)
 def _cited_ids(table: str) -> frozenset[str]:
-    from burdenshare.data import load
-
     provenance = load(table).provenance
     return frozenset(s.id for s in provenance.sources) | frozenset(provenance.unregistered_ids)
 
@@ -247,7 +244,6 @@ def _check_ids(ids: list[str], refs: list[str]) -> tuple[int, str] | None:
     """An ID is allowed if the README registers it or a cited file's ``source_ids`` cites it."""
     if not ids:
         return None
-    from burdenshare.data import source_registry
 
     registry = source_registry()
     cited: set[str] = set()

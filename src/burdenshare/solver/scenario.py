@@ -68,17 +68,18 @@ import datetime as dt
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from burdenshare.actors import executive_approval, executive_ceiling_at, president_approval, us_election
+from burdenshare.costs import to_usd
 from burdenshare.errors import ScenarioError, SpecError
-
-if TYPE_CHECKING:  # pragma: no cover
-    from burdenshare.legislature import LegislatureParams
-    from burdenshare.scenario import Scenario
+from burdenshare.legislature import LegislatureParams, amount_grid, legislature_model
+from burdenshare.legislature.seats import as_date
+from burdenshare.scenario import Scenario
+from burdenshare.solver.backward import BargainingGame, solve
 
 __all__ = [
     "DURATION_TIE_BREAK_KRW",
@@ -163,8 +164,6 @@ def consent_cube(
         ``cube[t, d, a]`` = P(consent | amount a, duration d, vote on date t), exactly
         :func:`burdenshare.legislature.consent_probability` when ``consent`` is None.
     """
-    from burdenshare.legislature import legislature_model
-
     x = np.asarray(amounts_krw, dtype=float)
     cube = np.zeros((len(dates), len(durations), x.size))
     sel = np.ones(x.size, dtype=bool) if only is None else np.asarray(only, dtype=bool)
@@ -229,9 +228,6 @@ def _setup(
     consent: ConsentFn | None,
     submit_threshold: float | None,
 ) -> _Setup:
-    from burdenshare.legislature import amount_grid
-    from burdenshare.solver.backward import BargainingGame
-
     us, rok = scenario.parties.proposer.id, scenario.parties.host.id
     su, sk = scenario.strategies[us], scenario.strategies[rok]
     strategic = scenario.parties.host_executive.submission == "strategic"
@@ -389,8 +385,6 @@ class Equilibrium:
 
     def p_agreement_by(self, date: dt.date | str) -> float:
         """Probability of a ratified agreement on or before ``date``."""
-        from burdenshare.legislature.seats import as_date
-
         day = as_date(date)
         return float(sum(r.p_agreement for r in self.path if r.date <= day))
 
@@ -421,8 +415,6 @@ class Equilibrium:
 
 def _usd(scenario: Scenario, amount_krw: float) -> float:
     """Dollars at the base year's rate (the rate ``explain`` and ``run`` use for the first year)."""
-    from burdenshare.costs import to_usd
-
     cm = scenario.cost_model
     return float(to_usd(amount_krw, int(cm.base_year), dict(cm.exchange_rates_krw_per_usd)))
 
@@ -549,8 +541,6 @@ def _solve_segments(scenario: Scenario, st: _Setup) -> list[_Segment]:
     Without an inauguration inside the talks, q = 0 or no :math:`R_P'`, one game.
     """
     from dataclasses import replace
-
-    from burdenshare.solver.backward import solve
 
     game = st.game
     n = len(st.dates)

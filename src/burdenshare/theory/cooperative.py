@@ -27,7 +27,6 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from scipy import optimize
 
 from burdenshare.errors import SpecError
 from burdenshare.theory import _validate as v
@@ -117,6 +116,8 @@ def _individually_rational(
     frontier: Frontier, lo: float, hi: float, d1: float, d2: float
 ) -> tuple[float, float]:
     """Interval of u1 on which u1 >= d1 and frontier(u1) >= d2 (frontier decreasing)."""
+    from scipy import optimize  # heavy; loaded where a fit runs, not at import
+
     a = max(lo, d1)
     if a > hi or frontier(a) < d2:
         raise SpecError("disagreement point is not dominated by the frontier", field="disagreement")
@@ -168,6 +169,8 @@ def nash_bargaining(
     >>> round(p.u1, 6), round(p.u2, 6)
     (0.666667, 0.57735)
     """
+    from scipy import optimize  # heavy; loaded where a fit runs, not at import
+
     lo, hi = _check_frontier(frontier, u1_range)
     d1 = v.finite(disagreement[0], "disagreement")
     d2 = v.finite(disagreement[1], "disagreement")
@@ -229,6 +232,8 @@ def kalai_smorodinsky(
     >>> round(p.u1, 6), round(p.u2, 6)   # (sqrt(5) - 1) / 2
     (0.618034, 0.618034)
     """
+    from scipy import optimize  # heavy; loaded where a fit runs, not at import
+
     lo, hi = _check_frontier(frontier, u1_range)
     d1 = v.finite(disagreement[0], "disagreement")
     d2 = v.finite(disagreement[1], "disagreement")

@@ -39,7 +39,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-from scipy import optimize
 
 from burdenshare.errors import SpecError
 from burdenshare.theory import _validate as v
@@ -273,6 +272,8 @@ def tioli_uncertain_veto_uniform(reservation: float, low: float, high: float) ->
 
 def _maximize_on_interval(f: Any, lo: float, hi: float, n_grid: int = 4001) -> float:
     """Global-then-local maximization of a 1-D function on [lo, hi]."""
+    from scipy import optimize  # heavy; loaded where a fit runs, not at import
+
     if hi <= lo:
         return lo
     xs = np.linspace(lo, hi, n_grid)

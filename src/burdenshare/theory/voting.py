@@ -436,6 +436,7 @@ def consent_probability_batch(
         # Full attendance of the seated members: yes > total / 2, a Poisson-binomial tail.
         pmf = _poisson_binomial_rows(np.repeat(py, s, axis=1))
         return np.minimum(1.0, pmf[:, total // 2 + 1 :].sum(axis=1))
+    # numba-compiled kernel: importing it loads numba, which only partial attendance needs.
     from burdenshare.theory._consent_kernel import consent_dp
 
     yes = np.ascontiguousarray(np.repeat(pp * py, s, axis=1))
