@@ -42,6 +42,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 import numba
 import numpy as np
@@ -63,7 +64,7 @@ KIND_ASP: int = 1
 # ----------------------------------------------------------------------------- specification
 
 
-def _as_pair(x: ArrayLike, n: int, dtype: type, name: str) -> NDArray:
+def _as_pair(x: ArrayLike, n: int, dtype: type, name: str) -> NDArray[Any]:
     a = np.asarray(x)
     if a.dtype.kind in "US":  # kinds given as strings
         codes = np.full(a.shape, -1, dtype=np.int8)
@@ -84,7 +85,7 @@ def _as_pair(x: ArrayLike, n: int, dtype: type, name: str) -> NDArray:
     return np.ascontiguousarray(a)
 
 
-def _as_vec(x: ArrayLike, n: int, dtype: type, name: str) -> NDArray:
+def _as_vec(x: ArrayLike, n: int, dtype: type, name: str) -> NDArray[Any]:
     a = np.asarray(x)
     if n == 0 and a.size == 0:
         return np.empty(0, dtype=dtype)
@@ -285,7 +286,7 @@ class BatchResult:
 
 
 @numba.njit(cache=True, inline="always")
-def _u(i: int) -> int:
+def _u(i: int | np.integer[Any]) -> np.uint64:
     """Non-negative index as unsigned, so Numba emits no negative-index wraparound."""
     return np.uint64(i)
 
@@ -337,7 +338,7 @@ def _search(
         b = 0.0
     if b > nb1:  # clamp before the conversion (out-of-range float -> int is undefined)
         b = nb1
-    j = np.int64(bidx[_u(np.int64(b))])
+    j = int(bidx[_u(np.int64(b))])
     while j > 0 and su[_u(j - 1)] >= lo:
         j -= 1
     while j < n and su[_u(j)] < lo:
@@ -495,7 +496,7 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
     for i in range(first.shape[0]):
         ns = n_steps[i]
         bk = breakdown[i]
-        pa = np.int64(first[i])  # opener
+        pa = int(first[i])  # opener
         pb = 1 - pa
         # --- per-negotiation set-up of each party (NegMAS: on_preferences_changed) ---
         e_a = exponents[i, pa]
@@ -592,7 +593,7 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
                     bidx_a, b0_a, bs_a, nb1,
                 )
             if code == ACCEPT:
-                agreement = order[pb, off]
+                agreement = int(order[pb, off])
                 acceptor = pa
                 rnd = k
                 break
@@ -621,7 +622,7 @@ def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
                     bidx_b, b0_b, bs_b, nb1,
                 )
             if code == ACCEPT:
-                agreement = order[pa, off]
+                agreement = int(order[pa, off])
                 acceptor = pb
                 rnd = k
                 break
@@ -676,7 +677,7 @@ def _bucket_index(su: NDArray[np.float64]) -> tuple[NDArray[np.int32], float, fl
     return np.searchsorted(su, edges, side="left").astype(np.int32), b0, scale
 
 
-def _tables(domain: Domain) -> tuple[NDArray, ...]:
+def _tables(domain: Domain) -> tuple[Any, ...]:  # arrays, and None for the bucket index of small spaces
     # cross[p, j]: utility to the other party of p's j-th outcome in p's presorted order
     cross = np.stack([domain.table[1 - p, domain.order[p]] for p in (0, 1)])
     sorted_table = np.ascontiguousarray(domain.sorted_table, dtype=np.float64)
@@ -696,7 +697,7 @@ def _tables(domain: Domain) -> tuple[NDArray, ...]:
 
 
 def _run_chunk(
-    tables: tuple[NDArray, ...],
+    tables: tuple[Any, ...],
     spec: BatchSpec,
     record_trace: bool,
     cum: NDArray[np.float64] | None,
@@ -719,8 +720,9 @@ def _run_chunk(
         offers = np.empty((1, 1), np.int32)
         n_offers = np.empty(1, np.int32)
     if n:
+        table, order, sorted_table, cross, bidx, bpar = tables
         _sao_chunk(
-            *tables,
+            table, order, sorted_table, cross, bidx, bpar,
             spec.exponents,
             spec.reservation_values,
             spec.first,
@@ -865,9 +867,9 @@ def run_batch(
     )
     if not parts:
         return _run_chunk(_tables(domain), spec, record_trace, None)
-    width = max((p.offers.shape[1] for p in parts), default=0) if record_trace else 0
+    width = max((p.offers.shape[1] for p in parts if p.offers is not None), default=0) if record_trace else 0
 
-    def cat(name: str) -> NDArray:
+    def cat(name: str) -> NDArray[Any]:
         return np.concatenate([getattr(p, name) for p in parts])
 
     offers = None

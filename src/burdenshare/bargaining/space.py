@@ -339,8 +339,8 @@ def three_issue_space() -> OutcomeSpace:
 def one_issue_domain() -> Domain:
     """The ``1issue`` reference domain: ``u_US = x/100``, ``u_ROK = (100-x)/100``."""
     space = one_issue_space()
-    us = LinearUtility.from_functions(space, [lambda x: x / 100])
-    rok = LinearUtility.from_functions(space, [lambda x: (100 - x) / 100])
+    us = LinearUtility.from_functions(space, [lambda x: int(x) / 100])  # the issue's values are integers
+    rok = LinearUtility.from_functions(space, [lambda x: (100 - int(x)) / 100])
     return Domain(space, (us, rok), ("US", "ROK"))
 
 
@@ -350,11 +350,11 @@ def three_issue_domain() -> Domain:
     d = 131072
     us = LinearUtility.from_functions(
         space,
-        [lambda a: 786 * a / d, lambda y: 4918 * (5 - y) / d, lambda e: 3280 * e / d],
+        [lambda a: 786 * int(a) / d, lambda y: 4918 * (5 - int(y)) / d, lambda e: 3280 * int(e) / d],
     )
     rok = LinearUtility.from_functions(
         space,
-        [lambda a: 654 * (100 - a) / d, lambda y: 9828 * (y - 1) / d, lambda e: 2636 * (10 - e) / d],
+        [lambda a: 654 * (100 - int(a)) / d, lambda y: 9828 * (int(y) - 1) / d, lambda e: 2636 * (10 - int(e)) / d],
     )
     return Domain(space, (us, rok), ("US", "ROK"))
 
