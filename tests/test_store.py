@@ -75,6 +75,28 @@ def test_export_parquet_and_csv_atomic(tmp_path, result):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["o.csv", "o.parquet", "s.duckdb"]  # no temp files left
 
 
+def test_export_never_writes_over_the_store_a_link_or_a_device(tmp_path, result):
+    """issue 13: `runs export ID --out s.duckdb --store s.duckdb` replaced the store with a CSV file."""
+    import os
+
+    path = tmp_path / "s.duckdb"
+    with open_store(path) as st:
+        rid = record_result(st, result, scenario_toml="x")
+        link = tmp_path / "link.csv"
+        os.symlink(path, link)
+        fifo = tmp_path / "pipe.csv"
+        os.mkfifo(fifo)
+        for out, why in ((path, "the results store itself"), (tmp_path / "." / "s.duckdb", "the results store itself"),
+                         (link, "symbolic link"), (fifo, "not a regular file")):
+            with pytest.raises(StoreError, match=why) as err:
+                st.export(rid, out, "csv")
+            assert err.value.field == "--out"
+        assert st.row_count(rid) == 3000
+    assert link.is_symlink() and fifo.is_fifo() and not list(tmp_path.glob(".*.tmp"))
+    with open_store(path, read_only=True) as st:  # still the store, with its run and rows
+        assert [r.run_id for r in st.runs()] == [rid] and st.row_count(rid) == 3000
+
+
 def test_run_cli_records_rows_and_summary_only(tmp_path, capsys):
     store = str(tmp_path / "s.duckdb")
     assert main(["run", "sma-2020", *SMALL_ARGS, "--draws", "1500", "--seed", "2", "--json", "--store", store]) == 0

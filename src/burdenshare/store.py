@@ -529,10 +529,18 @@ class ResultsStore:
         if rec.summary_only:
             raise StoreError(f"run {run_id} was recorded with --summary-only: it has no rows to export", field="RUN_ID")
         out = Path(out)
+        if out.is_symlink():
+            raise StoreError(f"{str(out)!r} is a symbolic link; give the path of a regular file", field="--out")
         if out.is_dir():
             raise StoreError(f"{str(out)!r} is a folder; give a file name", field="--out")
+        if out.exists() and not out.is_file():
+            raise StoreError(f"{str(out)!r} is not a regular file (a device, FIFO or socket); give a file name",
+                             field="--out")
         if not out.parent.exists():
             raise StoreError(f"folder {str(out.parent)!r} does not exist", field="--out")
+        own = [self.path, self.path.with_name(self.path.name + ".wal")]
+        if any(out.resolve() == f.resolve() or (out.exists() and f.exists() and os.path.samefile(out, f)) for f in own):
+            raise StoreError(f"{str(out)!r} is the results store itself; give another file name", field="--out")
         spec = [*rec.columns["params"], *rec.columns["outcomes"]]
         grid_cols = [
             f"json_extract_string(p.values_json, {_sql_str('$.' + _json_key(path))}) AS {_quote('grid:' + path)}"
