@@ -179,3 +179,20 @@ def test_cli_same_inputs_same_id_answered_from_the_store(tmp_path):
         assert [r.run_id for r in st.runs()] == [rid]
     other = _cli("run", "sma-2020", "--draws", "700", "--seed", "2", "--bank-size", "1", *sets, "--json", store=store)
     assert json.loads(other.stdout)["run_id"] != rid
+
+
+@pytest.mark.parametrize(("argv", "field"), [
+    (["run", "sma-2020", "--seed", str(2**63)], "--seed"),
+    (["run", "sma-2020", "--draws", str(10**10)], "--draws"),
+    (["sweep", "sma-2020", "--grid", "levers.transparency=0,1", "--backend", "dask", "--workers", "0"], "--workers"),
+    (["sweep", "sma-2020", "--grid", "levers.transparency=0,1", "--backend", "dask", "--workers", "100000"], "--workers"),
+    (["sweep", "sma-2020", "--grid", "levers.transparency=0,1", "--chunk-size", str(10**12)], "--chunk-size"),
+])
+def test_run_options_out_of_range_are_refused_before_a_store_exists(tmp_path, argv, field):
+    """issue 13: a seed >= 2**63 crashed inside DuckDB after the store was created; --workers 0 left a store."""
+    store = tmp_path / "s.duckdb"
+    proc = _cli(*argv, store=store)
+    assert proc.returncode == 2, proc.stderr
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"error: {field}: got ") and "allowed" in lines[0]
+    assert not store.exists()

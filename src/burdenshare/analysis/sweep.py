@@ -35,7 +35,7 @@ from typing import Any
 
 from burdenshare._version import __version__
 from burdenshare.engine import BLOCK_SIZE, RunResult
-from burdenshare.engine.backends import SetupArgs, Unit, make_backend
+from burdenshare.engine.backends import SetupArgs, Unit, check_backend, make_backend
 from burdenshare.engine.config import (
     DEFAULT_BANK_SIZE,
     DEFAULT_CHUNK_BLOCKS,
@@ -247,10 +247,10 @@ def sweep(
         config = RunConfig(draws=draws, seed=seed, bank_size=DEFAULT_BANK_SIZE if bank_size is None else bank_size,
                            chunk_size=blocks * BLOCK_SIZE, backend=backend)  # type: ignore[arg-type]
     except SpecError as exc:
-        raise SpecError(exc.message, field={"draws": "--draws", "seed": "--seed", "bank_size": "--bank-size",
-                                            "backend": "--backend"}.get(exc.field or "", exc.field)) from None
-    if backend == "local" and (scheduler is not None or workers is not None):
-        raise SpecError("--scheduler and --workers need --backend dask", field="--backend")
+        option = {"draws": "--draws", "seed": "--seed", "bank_size": "--bank-size", "chunk_size": "--chunk-size",
+                  "backend": "--backend"}.get(exc.field or "", exc.field)
+        raise SpecError(exc.message, field=option) from None
+    check_backend(backend, scheduler=scheduler, workers=workers)
     axes = parse_grid(grid)
     base = load_scenario(scenario, list(overrides))  # the name and overrides must be valid on their own
     base_toml = dump_scenario(load_scenario(scenario))
@@ -306,12 +306,11 @@ def resume_sweep(
         No such run, a summary-only run, a run recorded by another package version, or a
         scenario that no longer loads to the recorded hash.
     """
+    check_backend(backend, scheduler=scheduler, workers=workers)  # before the store is opened
     own = not isinstance(store, ResultsStore)
     st = store if isinstance(store, ResultsStore) else open_store(store, create=False)
     try:
         rec = st.run(run_id)
-        if backend == "local" and (scheduler is not None or workers is not None):
-            raise SpecError("--scheduler and --workers need --backend dask", field="--backend")
         return _execute(st, run_id, backend=backend, scheduler=scheduler, workers=workers, progress=progress,
                         check=rec.status != "complete")
     finally:

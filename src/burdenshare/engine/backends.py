@@ -34,8 +34,8 @@ from burdenshare.engine.run import run_chunk
 from burdenshare.errors import SpecError
 from burdenshare.scenario import loads_scenario
 
-__all__ = ["Backend", "DaskBackend", "LocalBackend", "SetupArgs", "Unit", "UnitResult", "make_backend",
-           "point_setup", "unit_arrays"]
+__all__ = ["Backend", "DaskBackend", "LocalBackend", "MAX_LOCAL_WORKERS", "SetupArgs", "Unit", "UnitResult",
+           "check_backend", "make_backend", "point_setup", "unit_arrays"]
 
 BackendName = Literal["local", "dask"]
 
@@ -223,14 +223,31 @@ class DaskBackend(Backend):
         return it(), get
 
 
+#: Most worker processes a local Dask cluster may start.
+MAX_LOCAL_WORKERS: int = 64
+
+
+def check_backend(name: str, *, scheduler: str | None = None, workers: int | None = None) -> None:
+    """Refuse backend options before anything is started or written (one line naming the option)."""
+    if name not in ("local", "dask"):
+        raise SpecError(f"got {name!r}; allowed: local, dask", field="--backend")
+    if name == "local" and (scheduler is not None or workers is not None):
+        raise SpecError("--scheduler and --workers need --backend dask", field="--backend")
+    if workers is not None and (isinstance(workers, bool) or not 1 <= int(workers) <= MAX_LOCAL_WORKERS):
+        raise SpecError(f"got {workers}; allowed: an integer 1..{MAX_LOCAL_WORKERS}", field="--workers")
+    if workers is not None and scheduler is not None:
+        raise SpecError("--workers sizes a local cluster; a --scheduler brings its own workers", field="--workers")
+
+
 def make_backend(name: str, *, scheduler: str | None = None, workers: int | None = None) -> Backend:
     """The backend called ``name`` (``local`` or ``dask``).
 
     Raises
     ------
     SpecError
-        Unknown name, or ``--scheduler``/``--workers`` given to the local backend.
+        Unknown name, or options :func:`check_backend` refuses.
     """
+    check_backend(name, scheduler=scheduler, workers=workers)
     if name == "local":
         if scheduler is not None:
             raise SpecError("--scheduler needs --backend dask", field="--scheduler")

@@ -35,7 +35,7 @@ from burdenshare._version import __version__
 from burdenshare.data import fingerprint
 from burdenshare.errors import SpecError
 
-__all__ = ["DEFAULT_BANK_SIZE", "DEFAULT_CHUNK_BLOCKS", "MAX_BANK_SIZE", "MAX_DRAWS", "RunConfig", "run_identity"]
+__all__ = ["DEFAULT_BANK_SIZE", "DEFAULT_CHUNK_BLOCKS", "MAX_BANK_SIZE", "MAX_DRAWS", "MAX_SEED", "RunConfig", "run_identity"]
 
 #: Level-II bank members unless the caller sets ``bank_size``.
 DEFAULT_BANK_SIZE: int = 4
@@ -45,6 +45,8 @@ MAX_BANK_SIZE: int = 256
 DEFAULT_CHUNK_BLOCKS: int = 64
 #: Largest number of draws one run accepts (the outcome columns are kept in memory).
 MAX_DRAWS: int = 10_000_000
+#: Largest seed (the store keeps seeds as 64-bit signed integers).
+MAX_SEED: int = 2**63 - 1
 
 BackendName = Literal["local", "dask"]
 
@@ -96,11 +98,12 @@ class RunConfig:
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "draws", _int(self.draws, "draws", 1, MAX_DRAWS, f"an integer 1..{MAX_DRAWS}"))
-        object.__setattr__(self, "seed", _int(self.seed, "seed", 0, None, "an integer >= 0"))
+        object.__setattr__(self, "seed", _int(self.seed, "seed", 0, MAX_SEED, f"an integer 0..{MAX_SEED}"))
         object.__setattr__(self, "bank_size", _int(self.bank_size, "bank_size", 1, MAX_BANK_SIZE,
                                                    f"an integer 1..{MAX_BANK_SIZE}"))
         if self.chunk_size is not None:
-            object.__setattr__(self, "chunk_size", _int(self.chunk_size, "chunk_size", 1, None, "an integer >= 1"))
+            object.__setattr__(self, "chunk_size", _int(self.chunk_size, "chunk_size", 1, MAX_DRAWS,
+                                                        f"an integer 1..{MAX_DRAWS}"))
         if self.backend not in ("local", "dask"):
             raise SpecError(f"got {self.backend!r}; allowed: local, dask", field="backend")
 
