@@ -201,3 +201,13 @@ def test_render_rows_are_plain_strings_without_markup() -> None:
     assert any(r[-1].startswith("ASSUMPTION") for r in rows)
     with pytest.raises(SpecError):
         explain(stand_in()).render(currency="JPY")
+
+
+@pytest.mark.parametrize("years", ["0", "11", str(2**63), str(10**10)])
+def test_cli_years_out_of_range_is_one_line(years, capsys):
+    """issue 13: --years 9223372036854775808 raised OverflowError, 10**10 exhausted memory."""
+    from burdenshare.cli import main
+
+    assert main(["explain", "sma-2020", "--years", years]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == [f"error: --years: got {years}; allowed: an integer 1..10"]

@@ -199,8 +199,10 @@ def explain_cmd(
         raise ScenarioError(f"got {currency!r}; allowed: USD, KRW", field="--currency")
     if ask is not None and not (ask > 0 and ask < float("inf")):
         raise ScenarioError(f"got {ask!r}; the ask must be a positive finite amount", field="--ask")
-    if years is not None and years < 1:
-        raise ScenarioError(f"got {years}; allowed: an integer >= 1", field="--years")
+    from burdenshare.costs.statement import MAX_YEARS
+
+    if years is not None and not 1 <= years <= MAX_YEARS:
+        raise ScenarioError(f"got {years}; allowed: an integer 1..{MAX_YEARS}", field="--years")
     scenario = load_scenario(scenario_name, overrides or ())
     statement = explain(scenario, ask=ask, currency=currency, years=years)
     if as_json:

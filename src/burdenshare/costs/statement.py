@@ -45,7 +45,10 @@ from burdenshare.costs.schedule import (Escalator, Schedule, payment_schedule, p
                                        split_largest_remainder)
 from burdenshare.errors import DataError, SpecError
 
-__all__ = ["Figure", "Statement", "StatementItem", "explain"]
+__all__ = ["MAX_YEARS", "Figure", "Statement", "StatementItem", "explain"]
+
+#: Longest statement, in years (SMA terms have been 1-6 years; DESIGN.md §8 allows up to 10).
+MAX_YEARS: int = 10
 
 Currency = Literal["USD", "KRW"]
 
@@ -530,8 +533,8 @@ def explain(
         raise SpecError(f"got {currency!r}; allowed: USD, KRW", field="currency")
     if years is None:
         years = 1
-    if isinstance(years, bool) or not isinstance(years, int) or years < 1:
-        raise SpecError(f"got {years!r}; allowed: an integer >= 1", field="years")
+    if isinstance(years, bool) or not isinstance(years, int) or not 1 <= years <= MAX_YEARS:
+        raise SpecError(f"got {years!r}; allowed: an integer 1..{MAX_YEARS}", field="years")
     if ask is not None and ask_usd is not None:
         raise SpecError("give at most one of ask and ask_usd", field="ask")
     cm = scenario.cost_model
