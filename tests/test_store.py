@@ -182,3 +182,24 @@ def test_load_result_rebuilds_the_run_result(tmp_path, result):
     assert json.dumps(back.summary(), sort_keys=True) == json.dumps(result.summary(), sort_keys=True)
     for k, v in result.outcomes.items():
         np.testing.assert_array_equal(back.outcomes[k], v)
+
+
+def test_run_ids_resolve_from_a_unique_prefix(tmp_path, result, capsys):
+    """issue 13: `runs list` shows ids that `report 74b0` could not find (no prefix matching)."""
+    path = tmp_path / "s.duckdb"
+    with open_store(path) as st:
+        rid = record_result(st, result, scenario_toml="x")
+        for other in ("abcd0000000000a1", "abcd0000000000b2"):
+            st.create_run(kind="run", scenario="x", scenario_toml="x", overrides=[], seed=0, draws=1, backend="local",
+                          grid=[], chunk_blocks=1, n_chunks=1, points=[((), {}, "h")], run_id=other)
+        assert st.resolve_id(rid) == rid and st.resolve_id(rid[:4]) == rid
+        with pytest.raises(StoreError, match="starts 2 runs") as err:
+            st.resolve_id("abcd")
+        assert err.value.field == "RUN_ID" and "abcd0000000000a1" in str(err.value)
+        for bad in ("ab", "zzzz", "ffff"):
+            with pytest.raises(StoreError):
+                st.resolve_id(bad)
+    assert main(["runs", "show", rid[:6], "--json", "--store", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out)["run_id"] == rid
+    assert main(["runs", "export", rid[:6], "--format", "csv", "--out", str(tmp_path / "o.csv"), "--store", str(path)]) == 0
+    assert (tmp_path / "o.csv").read_text().count("\n") == 3001

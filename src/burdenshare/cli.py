@@ -453,6 +453,7 @@ def runs_show(
     from burdenshare.store import open_store
 
     with open_store(store_path, read_only=True) as store:
+        run_id = store.resolve_id(run_id)
         rec = store.run(run_id)
         points = store.points(run_id)
         units, rows = len(store.chunks_done(run_id)), store.row_count(run_id)
@@ -475,6 +476,14 @@ def runs_show(
     console.print(table)
 
 
+def _resolve_run(store_path: str | None, text: str) -> str:
+    """A run id or its unique prefix (4+ hex digits) -> the full id (:meth:`ResultsStore.resolve_id`)."""
+    from burdenshare.store import open_store
+
+    with open_store(store_path, read_only=True) as store:
+        return store.resolve_id(text)
+
+
 def _fmt(x: Any, spec: str = ".3f") -> str:
     return "n/a" if x is None else format(x, spec)
 
@@ -491,6 +500,7 @@ def runs_export(
     from burdenshare.store import open_store
 
     with open_store(store_path, read_only=True) as store:
+        run_id = store.resolve_id(run_id)
         n = store.export(run_id, out, fmt)
     if as_json:
         _print_json({"run_id": run_id, "format": fmt.lower(), "out": out, "rows": n})
@@ -566,7 +576,8 @@ def sweep_cmd(
         raise ScenarioError("missing SCENARIO (or --resume RUN_ID)", field="SCENARIO")
     with _progress_reporter(progress) as (on_start, step):
         if resume is not None:
-            result = resume_sweep(resume, store=store_path, backend=backend, scheduler=scheduler, workers=workers,
+            result = resume_sweep(_resolve_run(store_path, resume), store=store_path, backend=backend,
+                                  scheduler=scheduler, workers=workers,
                                   progress=step)
         else:
             assert scenario_name is not None  # refused above when neither SCENARIO nor --resume is given
@@ -619,7 +630,7 @@ def report_cmd(
 
     extra = {k: v for k, v in (("sweep", _read_json_file(sweep_json, "--sweep")),
                                ("sobol", _read_json_file(sobol_json, "--sobol"))) if v is not None}
-    files = report_from_store(run_id, out, store=store_path, png=not no_png, **extra)
+    files = report_from_store(_resolve_run(store_path, run_id), out, store=store_path, png=not no_png, **extra)
     if as_json:
         _print_json(files.to_json())
     else:

@@ -282,6 +282,29 @@ class ResultsStore:
 
     # ------------------------------------------------------------------ runs
 
+    def resolve_id(self, text: str) -> str:
+        """The full run id of ``text``: an id, or a prefix of at least 4 characters naming one run.
+
+        Raises
+        ------
+        StoreError
+            No run, or several runs, start with ``text`` (the matches are listed).
+        """
+        if self.has_run(text):
+            return text
+        if len(text) < 4 or not re.fullmatch(r"[0-9a-f]+", text):
+            raise StoreError(f"no run {text!r} in {str(self.path)!r}; give a run id or at least its first 4 hex "
+                             "digits (see `burdenshare runs list`)", field="RUN_ID")
+        hits = [r[0] for r in self.con.execute(
+            "SELECT run_id FROM runs WHERE starts_with(run_id, ?) ORDER BY run_id", [text]).fetchall()]
+        if len(hits) == 1:
+            return str(hits[0])
+        if not hits:
+            raise StoreError(f"no run starts with {text!r} in {str(self.path)!r} (see `burdenshare runs list`)",
+                             field="RUN_ID")
+        raise StoreError(f"{text!r} starts {len(hits)} runs ({', '.join(hits[:5])}{', ...' if len(hits) > 5 else ''}); "
+                         "give more digits", field="RUN_ID")
+
     def reusable(self, run_id: str, *, rows: bool) -> bool:
         """Whether ``run_id`` is recorded complete (and with rows, when ``rows``): its inputs need no rerun."""
         if not self.has_run(run_id):
