@@ -46,16 +46,16 @@ _Y_MIN = -38.0 * _INV_LN2 * _NE
 
 
 @intrinsic
-def _f2i(typingctx, x):  # type: ignore[no-untyped-def]
-    def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+def _f2i(typingctx, x):  # noqa: ANN001, ANN202 - numba intrinsic signature
+    def codegen(context, builder, sig, args):  # noqa: ANN001, ANN202 - llvmlite code generator
         return builder.bitcast(args[0], ir.IntType(64))
 
     return types.int64(types.float64), codegen
 
 
 @intrinsic
-def _i2f(typingctx, x):  # type: ignore[no-untyped-def]
-    def codegen(context, builder, sig, args):  # type: ignore[no-untyped-def]
+def _i2f(typingctx, x):  # noqa: ANN001, ANN202 - numba intrinsic signature
+    def codegen(context, builder, sig, args):  # noqa: ANN001, ANN202 - llvmlite code generator
         return builder.bitcast(args[0], ir.DoubleType())
 
     return types.float64(types.int64), codegen
@@ -64,10 +64,11 @@ def _i2f(typingctx, x):  # type: ignore[no-untyped-def]
 @numba.njit(cache=True, inline="always")
 def pow_approx(t: float, e: float) -> float:
     """Approximate ``t**e`` for ``0 < t <= 1``, ``e > 0`` (see module docstring)."""
-    ib = _f2i(t)
+    # numba supplies the typing context of an @intrinsic: it is called with its own argument only
+    ib: int = _f2i(t)  # type: ignore[call-arg]
     ex = ((ib >> 52) & 0x7FF) - 1023
     j = (ib >> (52 - _TB)) & (_NT - 1)
-    m = _i2f((ib & 0x000FFFFFFFFFFFFF) | 0x3FF0000000000000)
+    m: float = _i2f((ib & 0x000FFFFFFFFFFFFF) | 0x3FF0000000000000)
     x = m * _INV_C[j] - 1.0
     l1 = x - x * x * (0.5 - x * (1.0 / 3.0))
     y = e * (ex * _LN2 + _LN_C[j] + l1) * (_INV_LN2 * _NE)

@@ -214,7 +214,7 @@ def thresholds(
     return _clip(lo, umin, umax), _clip(hi, umin, umax)
 
 
-def nearest_offer_position(sorted_utilities: Sequence[float], start: int, lo: float) -> int:
+def nearest_offer_position(sorted_utilities: Sequence[float] | NDArray[np.float64], start: int, lo: float) -> int:
     """Position (in the presorted list) of the outcome NegMAS's ``worst_in`` offers.
 
     Among positions ``start..n-1`` let ``A`` be the first with ``u >= lo`` (the last position if
