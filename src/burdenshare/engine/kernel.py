@@ -162,24 +162,39 @@ def _kernel(  # pragma: no cover - jitted
         rat_round = -1
         pc = math.nan
         n_off = 0
+        # The US seat's window (open_k, floor_k, obst_k, pres_rv) changes only when the
+        # administration changes or a rejection teaches the President's reservation value: it is
+        # recomputed then (admin = -1 forces it), not every round.
+        can_change = change == 1 and not math.isnan(r_new)
+        wa_rok = 1 if pol_rok == POLICY_WINSET_AWARE and obst_rok == 0 else 0
+        # hooks: a two-level limit applies to the offers; plain: acceptance is Level I's alone
+        hooks = pol_us == POLICY_WINSET_AWARE or w_e > 0.0 or strategic == 1 or wa_rok == 1
+        plain = strategic == 0 and wa_rok == 0 and pol_us != POLICY_WINSET_AWARE
+        admin = -1
+        pres_rv = r_pres
+        open_k = open_us
+        floor_k = floor_old
+        obst_k = obst_us
         for k in range(n_r):
-            new_admin = change == 1 and post_inaug[k] == 1 and not math.isnan(r_new)
-            if new_admin:
-                pres_rv = r_new
-                open_k = r_new
-                floor_k = min(r_us, r_new)
-                if learned_new > floor_k:
-                    floor_k = learned_new
-                obst_k = 0
-            else:
-                pres_rv = r_pres
-                open_k = open_us
-                floor_k = floor_old
-                if learned_old > floor_k:
-                    floor_k = learned_old
-                obst_k = obst_us
-            if floor_k > open_k:
-                floor_k = open_k
+            new_admin = can_change and post_inaug[k] == 1
+            if (1 if new_admin else 0) != admin:
+                admin = 1 if new_admin else 0
+                if new_admin:
+                    pres_rv = r_new
+                    open_k = r_new
+                    floor_k = min(r_us, r_new)
+                    if learned_new > floor_k:
+                        floor_k = learned_new
+                    obst_k = 0
+                else:
+                    pres_rv = r_pres
+                    open_k = open_us
+                    floor_k = floor_old
+                    if learned_old > floor_k:
+                        floor_k = learned_old
+                    obst_k = obst_us
+                if floor_k > open_k:
+                    floor_k = open_k
             a_u = 1.0 * (1.0 - pw[0, slot_us, k])  # bargaining.strategies.aspiration: math.pow(t, e)
             a_r = 1.0 * (1.0 - pw[1, slot_rok, k])
             for mv in range(2):
@@ -212,7 +227,7 @@ def _kernel(  # pragma: no cover - jitted
                             ju = j_hi
                             ju_acc = j_hi
                         d_us = amin + ju * step
-                        du = _duration_offer(pref_us, 1.0 - a_u, nd)
+                        du = _duration_offer(pref_us, 1.0 - a_u, nd) if nd > 1 else 0  # one duration: index 0
                     h_us2 = h_us1
                     h_us1 = d_us
                     n_us += 1
@@ -236,42 +251,48 @@ def _kernel(  # pragma: no cover - jitted
                             jr = j_lo
                             jr_acc = j_lo
                         d_rok = amin + jr * step
-                        dr = _duration_offer(pref_rok, 1.0 - a_r, nd)
+                        dr = _duration_offer(pref_rok, 1.0 - a_r, nd) if nd > 1 else 0
                     h_rok2 = h_rok1
                     h_rok1 = d_rok
                     n_rok += 1
-            if pol_us == POLICY_WINSET_AWARE and obst_k == 0:
-                w = winset[b, k, du]
-                if w >= _ceil_index(floor_k, amin, step, n_g) and ju > w:
-                    ju = w
-                    if ju_acc > w:
-                        ju_acc = w
             if jr > rok_max_j:
                 jr = rok_max_j
             if jr_acc > rok_max_j:
                 jr_acc = rok_max_j
-            if w_e > 0.0:
-                j_e = _floor_index(math.exp((1.0 - w_e) * log_cap + w_e * base_lm[b, k]), amin, step, n_g)
-                if jr > j_e:
-                    jr = j_e
-                if jr_acc > j_e:
-                    jr_acc = j_e
             jr_off = jr
-            if strategic == 1:
-                w = winset[b, k, dr]
-                if w < jr_off:
-                    jr_off = w
-            wa_rok = 1 if pol_rok == POLICY_WINSET_AWARE and obst_rok == 0 else 0
-            if wa_rok == 1:
-                w = winset[b, k, dr]
-                if 0 <= w < jr_off:
-                    jr_off = w
+            if hooks:  # the two-level limits on this round's offers (none in a bare Level-I game)
+                if pol_us == POLICY_WINSET_AWARE and obst_k == 0:
+                    w = winset[b, k, du]
+                    if w >= _ceil_index(floor_k, amin, step, n_g) and ju > w:
+                        ju = w
+                        if ju_acc > w:
+                            ju_acc = w
+                if w_e > 0.0:
+                    j_e = _floor_index(math.exp((1.0 - w_e) * log_cap + w_e * base_lm[b, k]), amin, step, n_g)
+                    if jr > j_e:
+                        jr = j_e
+                    if jr_acc > j_e:
+                        jr_acc = j_e
+                jr_off = jr
+                if strategic == 1:
+                    w = winset[b, k, dr]
+                    if w < jr_off:
+                        jr_off = w
+                if wa_rok == 1:
+                    w = winset[b, k, dr]
+                    if 0 <= w < jr_off:
+                        jr_off = w
             init_j = -1
             init_d = -1
             for turn in range(2):
                 us_turn = (turn == 0) == (us_first == 1)
                 if us_turn:
-                    if st_j >= 0 and st_us == 0:
+                    if plain:
+                        if st_j >= 0 and st_us == 0 and st_j >= ju_acc:
+                            init_j = st_j
+                            init_d = st_d
+                            break
+                    elif st_j >= 0 and st_us == 0:
                         if strategic == 1 and _consent(table, off, b, k, st_d, st_j) < theta:
                             st_j = -1
                         if (st_j >= 0 and wa_rok == 1 and winset[b, k, st_d] >= 0
@@ -290,7 +311,12 @@ def _kernel(  # pragma: no cover - jitted
                         out_tr_j[i, n_off] = ju
                         n_off += 1
                 else:
-                    if st_j >= 0 and st_us == 1 and st_j <= jr_acc:
+                    if plain:
+                        if st_j >= 0 and st_us == 1 and st_j <= jr_acc:
+                            init_j = st_j
+                            init_d = st_d
+                            break
+                    elif st_j >= 0 and st_us == 1 and st_j <= jr_acc:
                         if ((strategic == 0 or _consent(table, off, b, k, st_d, st_j) >= theta)
                                 and (wa_rok == 0 or winset[b, k, st_d] < 0
                                      or _consent(table, off, b, k, st_d, st_j) >= theta_w)):
@@ -315,6 +341,7 @@ def _kernel(  # pragma: no cover - jitted
                     learned_new = pres_rv
                 else:
                     learned_old = pres_rv
+                admin = -1
                 st_j = -1
                 if end_after == 1:
                     break
