@@ -163,206 +163,206 @@ def _kernel(  # pragma: no cover - jitted
         pc = math.nan
         n_off = 0
         # The US seat's window (open_k, floor_k, obst_k, pres_rv) changes only when the
-        # administration changes or a rejection teaches the President's reservation value: it is
-        # recomputed then (admin = -1 forces it), not every round.
+        # administration changes or a rejection teaches the President's reservation value: the
+        # rounds run in segments over which it is constant (k_next: where the next one starts;
+        # n_r: the talks are over).
         can_change = change == 1 and not math.isnan(r_new)
         wa_rok = 1 if pol_rok == POLICY_WINSET_AWARE and obst_rok == 0 else 0
         # hooks: a two-level limit applies to the offers; plain: acceptance is Level I's alone
         hooks = pol_us == POLICY_WINSET_AWARE or w_e > 0.0 or strategic == 1 or wa_rok == 1
         plain = strategic == 0 and wa_rok == 0 and pol_us != POLICY_WINSET_AWARE
-        admin = -1
-        pres_rv = r_pres
-        open_k = open_us
-        floor_k = floor_old
-        obst_k = obst_us
-        for k in range(n_r):
-            new_admin = can_change and post_inaug[k] == 1
-            if (1 if new_admin else 0) != admin:
-                admin = 1 if new_admin else 0
-                if new_admin:
-                    pres_rv = r_new
-                    open_k = r_new
-                    floor_k = min(r_us, r_new)
-                    if learned_new > floor_k:
-                        floor_k = learned_new
-                    obst_k = 0
-                else:
-                    pres_rv = r_pres
-                    open_k = open_us
-                    floor_k = floor_old
-                    if learned_old > floor_k:
-                        floor_k = learned_old
-                    obst_k = obst_us
-                if floor_k > open_k:
-                    floor_k = open_k
-            a_u = 1.0 * (1.0 - pw[0, slot_us, k])  # bargaining.strategies.aspiration: math.pow(t, e)
-            a_r = 1.0 * (1.0 - pw[1, slot_rok, k])
-            for mv in range(2):
-                us_moves = (mv == 0) == (us_first == 1)
-                if us_moves:
-                    if obst_k == 1:
-                        d_us = open_k
-                        ju = _ceil_index(d_us, amin, step, n_g)
-                        ju_acc = ju
-                        du = _duration_offer(pref_us, 0.0, nd)
-                    elif pol_us == POLICY_TIT_FOR_TAT:
-                        d_us = _tft_demand(n_us, h_us1, n_rok, h_rok1 - h_rok2, open_k, floor_k, open_k, -1.0)
-                        ju = _ceil_index(d_us, amin, step, n_g)
-                        ju_acc = ju
-                        du = _duration_offer(pref_us, 0.0, nd)
-                    else:
-                        if open_k != win_open or floor_k != win_floor:
-                            win_open = open_k
-                            win_floor = floor_k
-                            j_hi = _ceil_index(open_k, amin, step, n_g)
-                            j_bot = _floor_index(min(floor_k, open_rok), amin, step, n_g)
-                            a_bot = amin + j_bot * step
-                            rv_us = (floor_k - a_bot) / (amin + j_hi * step - a_bot) if j_hi > j_bot else 0.0
-                            start_us = _rational_start(rv_us, j_hi - j_bot, 1 - var_us) if j_hi > j_bot else 0
-                        if j_hi > j_bot:
-                            i_off, i_acc = _linear_decision(a_u, rv_us, j_hi - j_bot, eps_us, start_us)
-                            ju = j_bot + i_off
-                            ju_acc = j_bot + i_acc
+        k0 = 0
+        while k0 < n_r:
+            new_admin = can_change and post_inaug[k0] == 1
+            if new_admin:
+                pres_rv = r_new
+                open_k = r_new
+                floor_k = min(r_us, r_new)
+                if learned_new > floor_k:
+                    floor_k = learned_new
+                obst_k = 0
+            else:
+                pres_rv = r_pres
+                open_k = open_us
+                floor_k = floor_old
+                if learned_old > floor_k:
+                    floor_k = learned_old
+                obst_k = obst_us
+            if floor_k > open_k:
+                floor_k = open_k
+            k_next = n_r
+            for k in range(k0, n_r):
+                if can_change and (post_inaug[k] == 1) != new_admin:
+                    k_next = k  # the administration changes
+                    break
+                a_u = 1.0 * (1.0 - pw[0, slot_us, k])  # bargaining.strategies.aspiration: math.pow(t, e)
+                a_r = 1.0 * (1.0 - pw[1, slot_rok, k])
+                for mv in range(2):
+                    us_moves = (mv == 0) == (us_first == 1)
+                    if us_moves:
+                        if obst_k == 1:
+                            d_us = open_k
+                            ju = _ceil_index(d_us, amin, step, n_g)
+                            ju_acc = ju
+                            du = _duration_offer(pref_us, 0.0, nd)
+                        elif pol_us == POLICY_TIT_FOR_TAT:
+                            d_us = _tft_demand(n_us, h_us1, n_rok, h_rok1 - h_rok2, open_k, floor_k, open_k, -1.0)
+                            ju = _ceil_index(d_us, amin, step, n_g)
+                            ju_acc = ju
+                            du = _duration_offer(pref_us, 0.0, nd)
                         else:
-                            ju = j_hi
-                            ju_acc = j_hi
-                        d_us = amin + ju * step
-                        du = _duration_offer(pref_us, 1.0 - a_u, nd) if nd > 1 else 0  # one duration: index 0
-                    h_us2 = h_us1
-                    h_us1 = d_us
-                    n_us += 1
-                else:
-                    if obst_rok == 1:
-                        d_rok = open_rok
-                        jr = _floor_index(d_rok, amin, step, n_g)
-                        jr_acc = jr
-                        dr = _duration_offer(pref_rok, 0.0, nd)
-                    elif pol_rok == POLICY_TIT_FOR_TAT:
-                        d_rok = _tft_demand(n_rok, h_rok1, n_us, h_us2 - h_us1, open_rok, open_rok, cap_rok, 1.0)
-                        jr = _floor_index(d_rok, amin, step, n_g)
-                        jr_acc = jr
-                        dr = _duration_offer(pref_rok, 0.0, nd)
+                            if open_k != win_open or floor_k != win_floor:
+                                win_open = open_k
+                                win_floor = floor_k
+                                j_hi = _ceil_index(open_k, amin, step, n_g)
+                                j_bot = _floor_index(min(floor_k, open_rok), amin, step, n_g)
+                                a_bot = amin + j_bot * step
+                                rv_us = (floor_k - a_bot) / (amin + j_hi * step - a_bot) if j_hi > j_bot else 0.0
+                                start_us = _rational_start(rv_us, j_hi - j_bot, 1 - var_us) if j_hi > j_bot else 0
+                            if j_hi > j_bot:
+                                i_off, i_acc = _linear_decision(a_u, rv_us, j_hi - j_bot, eps_us, start_us)
+                                ju = j_bot + i_off
+                                ju_acc = j_bot + i_acc
+                            else:
+                                ju = j_hi
+                                ju_acc = j_hi
+                            d_us = amin + ju * step
+                            du = _duration_offer(pref_us, 1.0 - a_u, nd) if nd > 1 else 0  # one duration: index 0
+                        h_us2 = h_us1
+                        h_us1 = d_us
+                        n_us += 1
                     else:
-                        if j_hi0 > j_lo:
-                            i_off, i_acc = _linear_decision(a_r, rv_rok, j_hi0 - j_lo, eps_rok, start_rok)
-                            jr = j_hi0 - i_off
-                            jr_acc = j_hi0 - i_acc
+                        if obst_rok == 1:
+                            d_rok = open_rok
+                            jr = _floor_index(d_rok, amin, step, n_g)
+                            jr_acc = jr
+                            dr = _duration_offer(pref_rok, 0.0, nd)
+                        elif pol_rok == POLICY_TIT_FOR_TAT:
+                            d_rok = _tft_demand(n_rok, h_rok1, n_us, h_us2 - h_us1, open_rok, open_rok, cap_rok, 1.0)
+                            jr = _floor_index(d_rok, amin, step, n_g)
+                            jr_acc = jr
+                            dr = _duration_offer(pref_rok, 0.0, nd)
                         else:
-                            jr = j_lo
-                            jr_acc = j_lo
-                        d_rok = amin + jr * step
-                        dr = _duration_offer(pref_rok, 1.0 - a_r, nd) if nd > 1 else 0
-                    h_rok2 = h_rok1
-                    h_rok1 = d_rok
-                    n_rok += 1
-            if jr > rok_max_j:
-                jr = rok_max_j
-            if jr_acc > rok_max_j:
-                jr_acc = rok_max_j
-            jr_off = jr
-            if hooks:  # the two-level limits on this round's offers (none in a bare Level-I game)
-                if pol_us == POLICY_WINSET_AWARE and obst_k == 0:
-                    w = winset[b, k, du]
-                    if w >= _ceil_index(floor_k, amin, step, n_g) and ju > w:
-                        ju = w
-                        if ju_acc > w:
-                            ju_acc = w
-                if w_e > 0.0:
-                    j_e = _floor_index(math.exp((1.0 - w_e) * log_cap + w_e * base_lm[b, k]), amin, step, n_g)
-                    if jr > j_e:
-                        jr = j_e
-                    if jr_acc > j_e:
-                        jr_acc = j_e
+                            if j_hi0 > j_lo:
+                                i_off, i_acc = _linear_decision(a_r, rv_rok, j_hi0 - j_lo, eps_rok, start_rok)
+                                jr = j_hi0 - i_off
+                                jr_acc = j_hi0 - i_acc
+                            else:
+                                jr = j_lo
+                                jr_acc = j_lo
+                            d_rok = amin + jr * step
+                            dr = _duration_offer(pref_rok, 1.0 - a_r, nd) if nd > 1 else 0
+                        h_rok2 = h_rok1
+                        h_rok1 = d_rok
+                        n_rok += 1
+                if jr > rok_max_j:
+                    jr = rok_max_j
+                if jr_acc > rok_max_j:
+                    jr_acc = rok_max_j
                 jr_off = jr
-                if strategic == 1:
-                    w = winset[b, k, dr]
-                    if w < jr_off:
-                        jr_off = w
-                if wa_rok == 1:
-                    w = winset[b, k, dr]
-                    if 0 <= w < jr_off:
-                        jr_off = w
-            init_j = -1
-            init_d = -1
-            for turn in range(2):
-                us_turn = (turn == 0) == (us_first == 1)
-                if us_turn:
-                    if plain:
-                        if st_j >= 0 and st_us == 0 and st_j >= ju_acc:
-                            init_j = st_j
-                            init_d = st_d
-                            break
-                    elif st_j >= 0 and st_us == 0:
-                        if strategic == 1 and _consent(table, off, b, k, st_d, st_j) < theta:
-                            st_j = -1
-                        if (st_j >= 0 and wa_rok == 1 and winset[b, k, st_d] >= 0
-                                and _consent(table, off, b, k, st_d, st_j) < theta_w):
-                            st_j = -1
-                        if st_j >= 0 and st_j >= ju_acc and _wa_admits(pol_us, obst_k, winset, table, off, b, k, st_d,
-                                                                       st_j, theta_w, floor_k, amin, step, n_g):
-                            init_j = st_j
-                            init_d = st_d
-                            break
-                    st_j = ju
-                    st_d = du
-                    st_us = 1
-                    if record:
-                        out_tr_k[i, n_off] = 2 * k
-                        out_tr_j[i, n_off] = ju
-                        n_off += 1
-                else:
-                    if plain:
-                        if st_j >= 0 and st_us == 1 and st_j <= jr_acc:
-                            init_j = st_j
-                            init_d = st_d
-                            break
-                    elif st_j >= 0 and st_us == 1 and st_j <= jr_acc:
-                        if ((strategic == 0 or _consent(table, off, b, k, st_d, st_j) >= theta)
-                                and (wa_rok == 0 or winset[b, k, st_d] < 0
-                                     or _consent(table, off, b, k, st_d, st_j) >= theta_w)):
-                            init_j = st_j
-                            init_d = st_d
-                            break
-                    if jr_off >= 0:
-                        st_j = jr_off
-                        st_d = dr
-                        st_us = 0
+                if hooks:  # the two-level limits on this round's offers (none in a bare Level-I game)
+                    if pol_us == POLICY_WINSET_AWARE and obst_k == 0:
+                        w = winset[b, k, du]
+                        if w >= _ceil_index(floor_k, amin, step, n_g) and ju > w:
+                            ju = w
+                            if ju_acc > w:
+                                ju_acc = w
+                    if w_e > 0.0:
+                        j_e = _floor_index(math.exp((1.0 - w_e) * log_cap + w_e * base_lm[b, k]), amin, step, n_g)
+                        if jr > j_e:
+                            jr = j_e
+                        if jr_acc > j_e:
+                            jr_acc = j_e
+                    jr_off = jr
+                    if strategic == 1:
+                        w = winset[b, k, dr]
+                        if w < jr_off:
+                            jr_off = w
+                    if wa_rok == 1:
+                        w = winset[b, k, dr]
+                        if 0 <= w < jr_off:
+                            jr_off = w
+                init_j = -1
+                init_d = -1
+                for turn in range(2):
+                    us_turn = (turn == 0) == (us_first == 1)
+                    if us_turn:
+                        if plain:
+                            if st_j >= 0 and st_us == 0 and st_j >= ju_acc:
+                                init_j = st_j
+                                init_d = st_d
+                                break
+                        elif st_j >= 0 and st_us == 0:
+                            if strategic == 1 and _consent(table, off, b, k, st_d, st_j) < theta:
+                                st_j = -1
+                            if (st_j >= 0 and wa_rok == 1 and winset[b, k, st_d] >= 0
+                                    and _consent(table, off, b, k, st_d, st_j) < theta_w):
+                                st_j = -1
+                            if st_j >= 0 and st_j >= ju_acc and _wa_admits(pol_us, obst_k, winset, table, off, b, k, st_d,
+                                                                           st_j, theta_w, floor_k, amin, step, n_g):
+                                init_j = st_j
+                                init_d = st_d
+                                break
+                        st_j = ju
+                        st_d = du
+                        st_us = 1
                         if record:
-                            out_tr_k[i, n_off] = 2 * k + 1
-                            out_tr_j[i, n_off] = jr_off
+                            out_tr_k[i, n_off] = 2 * k
+                            out_tr_j[i, n_off] = ju
                             n_off += 1
                     else:
-                        st_j = -1
-            if init_j < 0:
-                continue
-            if approval_required == 1 and amin + init_j * step < pres_rv:
-                n_rej_p += 1
-                if new_admin:
-                    learned_new = pres_rv
-                else:
-                    learned_old = pres_rv
-                admin = -1
+                        if plain:
+                            if st_j >= 0 and st_us == 1 and st_j <= jr_acc:
+                                init_j = st_j
+                                init_d = st_d
+                                break
+                        elif st_j >= 0 and st_us == 1 and st_j <= jr_acc:
+                            if ((strategic == 0 or _consent(table, off, b, k, st_d, st_j) >= theta)
+                                    and (wa_rok == 0 or winset[b, k, st_d] < 0
+                                         or _consent(table, off, b, k, st_d, st_j) >= theta_w)):
+                                init_j = st_j
+                                init_d = st_d
+                                break
+                        if jr_off >= 0:
+                            st_j = jr_off
+                            st_d = dr
+                            st_us = 0
+                            if record:
+                                out_tr_k[i, n_off] = 2 * k + 1
+                                out_tr_j[i, n_off] = jr_off
+                                n_off += 1
+                        else:
+                            st_j = -1
+                if init_j < 0:
+                    continue
+                if approval_required == 1 and amin + init_j * step < pres_rv:
+                    n_rej_p += 1
+                    if new_admin:
+                        learned_new = pres_rv
+                    else:
+                        learned_old = pres_rv
+                    st_j = -1
+                    if end_after == 0:
+                        k_next = k + 1  # the US window changes: a new segment
+                    break
+                agreed = 1
+                signed_round = k
+                signed_j = init_j
+                signed_d = init_d
+                if first_signed < 0:
+                    first_signed = k
+                pc = _consent(table, off, b, k, init_d, init_j)
+                n_votes += 1
+                if u_vote[i, k] < pc:
+                    ratified = 1
+                    rat_round = k
+                    break
+                n_rej_a += 1
+                rok_max_j = init_j - 1
                 st_j = -1
                 if end_after == 1:
                     break
-                continue
-            agreed = 1
-            signed_round = k
-            signed_j = init_j
-            signed_d = init_d
-            if first_signed < 0:
-                first_signed = k
-            pc = _consent(table, off, b, k, init_d, init_j)
-            n_votes += 1
-            if u_vote[i, k] < pc:
-                ratified = 1
-                rat_round = k
-                break
-            n_rej_a += 1
-            rok_max_j = init_j - 1
-            st_j = -1
-            if end_after == 1:
-                break
+            k0 = k_next
         end_round = rat_round if ratified == 1 else n_r
         imp_us = cost_us * float(cum_impasse[end_round])
         imp_rok = cost_rok * float(cum_impasse[end_round])
