@@ -8,7 +8,12 @@ per-draw columns of :func:`~burdenshare.engine.plan.draw_columns`) and writes pr
 arrays; it never touches a random generator, the clock or files.  Level I's decisions are
 :func:`burdenshare.bargaining.strategies.linear_decision`, compiled as it is; :math:`t^e` per round
 is ``math.pow``'s value, cached for the last four exponents of each negotiator (draws mostly share
-their exponents), so the aspiration is bit for bit the reference's.
+their exponents), so the aspiration is bit for bit the reference's.  A time-based negotiator's
+decisions (offer, lowest accepted position, duration offer) per round depend only on its exponent,
+reservation value and window, so they are kept per such key and round in a small decision cache
+(keys that recur, e.g. grid parameters, are played by lookup; keys that do not use a scratch slot
+and do not evict them).  The rounds run in segments over which the US seat's window is constant
+(it changes only with the administration or a learned reservation value).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
+from burdenshare.bargaining._powbound import _f2i
 from burdenshare.bargaining.strategies import ASP_EPS, POLICY_TIT_FOR_TAT, POLICY_WINSET_AWARE, TB_EPS, linear_decision, rational_start
 from burdenshare.engine.plan import Plan
 from burdenshare.engine.reference import (
@@ -78,6 +84,56 @@ def _pow_slot(pw_e, pw, pw_next, p, e, t):  # pragma: no cover - jitted
     return q
 
 
+_DEC_SLOTS = 128  # decision-cache slots per negotiator (two-way set-associative), plus one scratch slot
+
+
+@numba.njit(cache=True, inline="always")
+def _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, p, e, rv, n, start):  # pragma: no cover - jitted
+    """Slot of negotiator ``p``'s decision cache for the key ``(e, rv, n, start)``.
+
+    A key found is counted (``hits``).  A key not found takes a way of its set that no draw has
+    hit since it was filled (its rounds are then computed as they are reached); when both ways have
+    been hit, their counts are halved and the draw uses the scratch slot ``_DEC_SLOTS``, so keys
+    that never recur (continuous parameters) do not evict the ones that do.
+    """
+    h = (_f2i(e) * -7046029254386353131) ^ (_f2i(rv) * -4658895280553007687) ^ (n * 1609587929392839161) ^ start
+    h = ((h ^ (h >> 31)) >> 17) & (_DEC_SLOTS - 2)
+    for q in (h, h + 1):
+        if dk_e[p, q] == e and dk_rv[p, q] == rv and dk_n[p, q] == n and dk_s[p, q] == start:
+            hits[p, q] += 1
+            return q
+    for q in (h, h + 1):
+        if hits[p, q] == 0:
+            dk_e[p, q] = e
+            dk_rv[p, q] = rv
+            dk_n[p, q] = n
+            dk_s[p, q] = start
+            fill[p, q] = 0
+            return q
+    hits[p, h] >>= 1
+    hits[p, h + 1] >>= 1
+    fill[p, _DEC_SLOTS] = 0
+    return _DEC_SLOTS
+
+
+@numba.njit(cache=True, inline="always")
+def _dec_fill(dec, fill, p, q, k, pw, ps, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
+    """Fill rounds ``fill[p, q]..k`` of slot ``q``: the offer, the lowest accepted position and the
+    duration offer of a time-based negotiator (the reference's operations; ``pw[p, ps]`` holds
+    ``math.pow(t_k, e)``)."""
+    for kk in range(fill[p, q], k + 1):
+        a = 1.0 * (1.0 - pw[p, ps, kk])  # bargaining.strategies.aspiration: math.pow(t, e)
+        if n > 0:
+            i_off, i_acc = _linear_decision(a, rv, n, eps, start)
+        else:
+            i_off = 0
+            i_acc = 0
+        dec[p, q, kk, 0] = i_off
+        dec[p, q, kk, 1] = i_acc
+        dec[p, q, kk, 2] = _duration_offer(pref, 1.0 - a, nd) if nd > 1 else 0  # one duration: index 0
+    fill[p, q] = k + 1
+
+
 @numba.njit(cache=True)
 def _kernel(  # pragma: no cover - jitted
     t_us, t_rok, post_inaug, cum_impasse, furlough_days, durations, table, winset, base_lm, ints, floats_,
@@ -100,6 +156,17 @@ def _kernel(  # pragma: no cover - jitted
     pw_e = np.full((2, n_slots), np.nan)
     pw = np.empty((2, n_slots, n_r))
     pw_next = np.zeros(2, dtype=np.int64)
+    # A time-based negotiator's decisions per round depend only on (e, rv, n, start) of its
+    # window (eps, the round dates and the duration preference are the chunk's): they are computed
+    # once per key and round reached (linear_decision, duration_offer: the reference's values)
+    # and looked up by the draws that share the key (_dec_slot).
+    dk_e = np.full((2, _DEC_SLOTS), np.nan)
+    dk_rv = np.full((2, _DEC_SLOTS), np.nan)
+    dk_n = np.full((2, _DEC_SLOTS), -1, dtype=np.int64)
+    dk_s = np.full((2, _DEC_SLOTS), -1, dtype=np.int64)
+    fill = np.zeros((2, _DEC_SLOTS + 1), dtype=np.int64)
+    hits = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
+    dec = np.empty((2, _DEC_SLOTS + 1, n_r, 3), dtype=np.int32)
     nd = durations.shape[0]
     for i in range(r_us_a.shape[0]):
         b = bank_a[i]
@@ -124,6 +191,10 @@ def _kernel(  # pragma: no cover - jitted
         a_hi0 = amin + j_hi0 * step
         rv_rok = (a_hi0 - cap_rok) / (a_hi0 - a_lo) if j_hi0 > j_lo else 0.0
         start_rok = _rational_start(rv_rok, j_hi0 - j_lo, 1 - var_rok) if j_hi0 > j_lo else 0
+        n_rok_w = j_hi0 - j_lo if j_hi0 > j_lo else 0
+        dslot_rok = _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, 1, e_rok, rv_rok, n_rok_w, start_rok)
+        dslot_us = 0
+        n_us_w = 0
         win_open = math.nan
         win_floor = math.nan
         j_hi = 0
@@ -195,8 +266,6 @@ def _kernel(  # pragma: no cover - jitted
                 if can_change and (post_inaug[k] == 1) != new_admin:
                     k_next = k  # the administration changes
                     break
-                a_u = 1.0 * (1.0 - pw[0, slot_us, k])  # bargaining.strategies.aspiration: math.pow(t, e)
-                a_r = 1.0 * (1.0 - pw[1, slot_rok, k])
                 for mv in range(2):
                     us_moves = (mv == 0) == (us_first == 1)
                     if us_moves:
@@ -219,15 +288,18 @@ def _kernel(  # pragma: no cover - jitted
                                 a_bot = amin + j_bot * step
                                 rv_us = (floor_k - a_bot) / (amin + j_hi * step - a_bot) if j_hi > j_bot else 0.0
                                 start_us = _rational_start(rv_us, j_hi - j_bot, 1 - var_us) if j_hi > j_bot else 0
+                                n_us_w = j_hi - j_bot if j_hi > j_bot else 0
+                                dslot_us = _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, 0, e_us, rv_us, n_us_w, start_us)
+                            if k >= fill[0, dslot_us]:
+                                _dec_fill(dec, fill, 0, dslot_us, k, pw, slot_us, rv_us, n_us_w, eps_us, start_us, pref_us, nd)
                             if j_hi > j_bot:
-                                i_off, i_acc = _linear_decision(a_u, rv_us, j_hi - j_bot, eps_us, start_us)
-                                ju = j_bot + i_off
-                                ju_acc = j_bot + i_acc
+                                ju = j_bot + dec[0, dslot_us, k, 0]
+                                ju_acc = j_bot + dec[0, dslot_us, k, 1]
                             else:
                                 ju = j_hi
                                 ju_acc = j_hi
                             d_us = amin + ju * step
-                            du = _duration_offer(pref_us, 1.0 - a_u, nd) if nd > 1 else 0  # one duration: index 0
+                            du = dec[0, dslot_us, k, 2]
                         h_us2 = h_us1
                         h_us1 = d_us
                         n_us += 1
@@ -243,15 +315,17 @@ def _kernel(  # pragma: no cover - jitted
                             jr_acc = jr
                             dr = _duration_offer(pref_rok, 0.0, nd)
                         else:
+                            if k >= fill[1, dslot_rok]:
+                                _dec_fill(dec, fill, 1, dslot_rok, k, pw, slot_rok, rv_rok, n_rok_w, eps_rok, start_rok,
+                                          pref_rok, nd)
                             if j_hi0 > j_lo:
-                                i_off, i_acc = _linear_decision(a_r, rv_rok, j_hi0 - j_lo, eps_rok, start_rok)
-                                jr = j_hi0 - i_off
-                                jr_acc = j_hi0 - i_acc
+                                jr = j_hi0 - dec[1, dslot_rok, k, 0]
+                                jr_acc = j_hi0 - dec[1, dslot_rok, k, 1]
                             else:
                                 jr = j_lo
                                 jr_acc = j_lo
                             d_rok = amin + jr * step
-                            dr = _duration_offer(pref_rok, 1.0 - a_r, nd) if nd > 1 else 0
+                            dr = dec[1, dslot_rok, k, 2]
                         h_rok2 = h_rok1
                         h_rok1 = d_rok
                         n_rok += 1
