@@ -11,8 +11,8 @@ is ``math.pow``'s value, cached for the last four exponents of each negotiator (
 their exponents), so the aspiration is bit for bit the reference's.  A time-based negotiator's
 decisions (offer, lowest accepted position, duration offer) per round depend only on its exponent,
 reservation value and window, so they are kept per such key and round in a small decision cache
-(keys that recur, e.g. grid parameters, are played by lookup; keys that do not use a scratch slot
-and do not evict them).  The rounds run in segments over which the US seat's window is constant
+(keys that recur, e.g. grid parameters, are played by lookup; keys that do not are computed
+directly, as before, and do not evict them).  The rounds run in segments over which the US seat's window is constant
 (it changes only with the administration or a learned reservation value).
 """
 
@@ -84,35 +84,38 @@ def _pow_slot(pw_e, pw, pw_next, p, e, t):  # pragma: no cover - jitted
     return q
 
 
-_DEC_SLOTS = 128  # decision-cache slots per negotiator (two-way set-associative), plus one scratch slot
+_DEC_SLOTS = 128  # decision-cache slots per negotiator (two-way set-associative)
 
 
 @numba.njit(cache=True, inline="always")
-def _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, p, e, rv, n, start):  # pragma: no cover - jitted
+def _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, p, e, rv, n, start):  # pragma: no cover - jitted
     """Slot of negotiator ``p``'s decision cache for the key ``(e, rv, n, start)``.
 
-    A key found is counted (``hits``).  A key not found takes a way of its set that no draw has
-    hit since it was filled (its rounds are then computed as they are reached); when both ways have
-    been hit, their counts are halved and the draw uses the scratch slot ``_DEC_SLOTS``, so keys
-    that never recur (continuous parameters) do not evict the ones that do.
+    A key found is counted (``hits``).  A key not found is admitted only when it was the last one
+    missed in its set (``ghost``), i.e. when it recurs, into a way that no draw has hit since it was
+    filled (its rounds are then computed as they are reached); otherwise the ways' counts are halved
+    and ``_DEC_SLOTS`` is returned: the draw computes its decisions directly, so keys that never
+    recur (continuous parameters) cost no stores and do not evict the ones that do.
     """
     h = (_f2i(e) * -7046029254386353131) ^ (_f2i(rv) * -4658895280553007687) ^ (n * 1609587929392839161) ^ start
-    h = ((h ^ (h >> 31)) >> 17) & (_DEC_SLOTS - 2)
-    for q in (h, h + 1):
+    h = h ^ (h >> 31)
+    s = (h >> 17) & (_DEC_SLOTS - 2)
+    for q in (s, s + 1):
         if dk_e[p, q] == e and dk_rv[p, q] == rv and dk_n[p, q] == n and dk_s[p, q] == start:
             hits[p, q] += 1
             return q
-    for q in (h, h + 1):
-        if hits[p, q] == 0:
-            dk_e[p, q] = e
-            dk_rv[p, q] = rv
-            dk_n[p, q] = n
-            dk_s[p, q] = start
-            fill[p, q] = 0
-            return q
-    hits[p, h] >>= 1
-    hits[p, h + 1] >>= 1
-    fill[p, _DEC_SLOTS] = 0
+    if ghost[p, s] == h:
+        for q in (s, s + 1):
+            if hits[p, q] == 0:
+                dk_e[p, q] = e
+                dk_rv[p, q] = rv
+                dk_n[p, q] = n
+                dk_s[p, q] = start
+                fill[p, q] = 0
+                return q
+    ghost[p, s] = h
+    hits[p, s] >>= 1
+    hits[p, s + 1] >>= 1
     return _DEC_SLOTS
 
 
@@ -164,9 +167,10 @@ def _kernel(  # pragma: no cover - jitted
     dk_rv = np.full((2, _DEC_SLOTS), np.nan)
     dk_n = np.full((2, _DEC_SLOTS), -1, dtype=np.int64)
     dk_s = np.full((2, _DEC_SLOTS), -1, dtype=np.int64)
-    fill = np.zeros((2, _DEC_SLOTS + 1), dtype=np.int64)
+    fill = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
     hits = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
-    dec = np.empty((2, _DEC_SLOTS + 1, n_r, 3), dtype=np.int32)
+    ghost = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
+    dec = np.empty((2, _DEC_SLOTS, n_r, 3), dtype=np.int32)
     nd = durations.shape[0]
     for i in range(r_us_a.shape[0]):
         b = bank_a[i]
@@ -192,7 +196,7 @@ def _kernel(  # pragma: no cover - jitted
         rv_rok = (a_hi0 - cap_rok) / (a_hi0 - a_lo) if j_hi0 > j_lo else 0.0
         start_rok = _rational_start(rv_rok, j_hi0 - j_lo, 1 - var_rok) if j_hi0 > j_lo else 0
         n_rok_w = j_hi0 - j_lo if j_hi0 > j_lo else 0
-        dslot_rok = _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, 1, e_rok, rv_rok, n_rok_w, start_rok)
+        dslot_rok = _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, 1, e_rok, rv_rok, n_rok_w, start_rok)
         dslot_us = 0
         n_us_w = 0
         win_open = math.nan
@@ -289,17 +293,30 @@ def _kernel(  # pragma: no cover - jitted
                                 rv_us = (floor_k - a_bot) / (amin + j_hi * step - a_bot) if j_hi > j_bot else 0.0
                                 start_us = _rational_start(rv_us, j_hi - j_bot, 1 - var_us) if j_hi > j_bot else 0
                                 n_us_w = j_hi - j_bot if j_hi > j_bot else 0
-                                dslot_us = _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, 0, e_us, rv_us, n_us_w, start_us)
-                            if k >= fill[0, dslot_us]:
-                                _dec_fill(dec, fill, 0, dslot_us, k, pw, slot_us, rv_us, n_us_w, eps_us, start_us, pref_us, nd)
-                            if j_hi > j_bot:
-                                ju = j_bot + dec[0, dslot_us, k, 0]
-                                ju_acc = j_bot + dec[0, dslot_us, k, 1]
+                                dslot_us = _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, 0, e_us, rv_us, n_us_w,
+                                                     start_us)
+                            if dslot_us == _DEC_SLOTS:  # a key that does not recur: computed here
+                                a_u = 1.0 * (1.0 - pw[0, slot_us, k])  # aspiration: math.pow(t, e)
+                                if j_hi > j_bot:
+                                    i_off, i_acc = _linear_decision(a_u, rv_us, j_hi - j_bot, eps_us, start_us)
+                                    ju = j_bot + i_off
+                                    ju_acc = j_bot + i_acc
+                                else:
+                                    ju = j_hi
+                                    ju_acc = j_hi
+                                du = _duration_offer(pref_us, 1.0 - a_u, nd) if nd > 1 else 0
                             else:
-                                ju = j_hi
-                                ju_acc = j_hi
+                                if k >= fill[0, dslot_us]:
+                                    _dec_fill(dec, fill, 0, dslot_us, k, pw, slot_us, rv_us, n_us_w, eps_us, start_us,
+                                              pref_us, nd)
+                                if j_hi > j_bot:
+                                    ju = j_bot + dec[0, dslot_us, k, 0]
+                                    ju_acc = j_bot + dec[0, dslot_us, k, 1]
+                                else:
+                                    ju = j_hi
+                                    ju_acc = j_hi
+                                du = dec[0, dslot_us, k, 2]
                             d_us = amin + ju * step
-                            du = dec[0, dslot_us, k, 2]
                         h_us2 = h_us1
                         h_us1 = d_us
                         n_us += 1
@@ -315,17 +332,28 @@ def _kernel(  # pragma: no cover - jitted
                             jr_acc = jr
                             dr = _duration_offer(pref_rok, 0.0, nd)
                         else:
-                            if k >= fill[1, dslot_rok]:
-                                _dec_fill(dec, fill, 1, dslot_rok, k, pw, slot_rok, rv_rok, n_rok_w, eps_rok, start_rok,
-                                          pref_rok, nd)
-                            if j_hi0 > j_lo:
-                                jr = j_hi0 - dec[1, dslot_rok, k, 0]
-                                jr_acc = j_hi0 - dec[1, dslot_rok, k, 1]
+                            if dslot_rok == _DEC_SLOTS:  # a key that does not recur: computed here
+                                a_r = 1.0 * (1.0 - pw[1, slot_rok, k])
+                                if j_hi0 > j_lo:
+                                    i_off, i_acc = _linear_decision(a_r, rv_rok, j_hi0 - j_lo, eps_rok, start_rok)
+                                    jr = j_hi0 - i_off
+                                    jr_acc = j_hi0 - i_acc
+                                else:
+                                    jr = j_lo
+                                    jr_acc = j_lo
+                                dr = _duration_offer(pref_rok, 1.0 - a_r, nd) if nd > 1 else 0
                             else:
-                                jr = j_lo
-                                jr_acc = j_lo
+                                if k >= fill[1, dslot_rok]:
+                                    _dec_fill(dec, fill, 1, dslot_rok, k, pw, slot_rok, rv_rok, n_rok_w, eps_rok,
+                                              start_rok, pref_rok, nd)
+                                if j_hi0 > j_lo:
+                                    jr = j_hi0 - dec[1, dslot_rok, k, 0]
+                                    jr_acc = j_hi0 - dec[1, dslot_rok, k, 1]
+                                else:
+                                    jr = j_lo
+                                    jr_acc = j_lo
+                                dr = dec[1, dslot_rok, k, 2]
                             d_rok = amin + jr * step
-                            dr = dec[1, dslot_rok, k, 2]
                         h_rok2 = h_rok1
                         h_rok1 = d_rok
                         n_rok += 1
