@@ -8,7 +8,12 @@ per-draw columns of :func:`~burdenshare.engine.plan.draw_columns`) and writes pr
 arrays; it never touches a random generator, the clock or files.  Level I's decisions are
 :func:`burdenshare.bargaining.strategies.linear_decision`, compiled as it is; :math:`t^e` per round
 is ``math.pow``'s value, cached for the last four exponents of each negotiator (draws mostly share
-their exponents), so the aspiration is bit for bit the reference's.
+their exponents), so the aspiration is bit for bit the reference's.  A time-based negotiator's
+decisions (offer, lowest accepted position, duration offer) per round depend only on its exponent,
+reservation value and window, so they are kept per such key and round in a small decision cache
+(keys that recur, e.g. grid parameters, are played by lookup; keys that do not are computed
+directly, as before, and do not evict them).  The rounds run in segments over which the US seat's window is constant
+(it changes only with the administration or a learned reservation value).
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
+from burdenshare.bargaining._powbound import _f2i
 from burdenshare.bargaining.strategies import ASP_EPS, POLICY_TIT_FOR_TAT, POLICY_WINSET_AWARE, TB_EPS, linear_decision, rational_start
 from burdenshare.engine.plan import Plan
 from burdenshare.engine.reference import (
@@ -78,6 +84,59 @@ def _pow_slot(pw_e, pw, pw_next, p, e, t):  # pragma: no cover - jitted
     return q
 
 
+_DEC_SLOTS = 128  # decision-cache slots per negotiator (two-way set-associative)
+
+
+@numba.njit(cache=True, inline="always")
+def _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, p, e, rv, n, start):  # pragma: no cover - jitted
+    """Slot of negotiator ``p``'s decision cache for the key ``(e, rv, n, start)``.
+
+    A key found is counted (``hits``).  A key not found is admitted only when it was the last one
+    missed in its set (``ghost``), i.e. when it recurs, into a way that no draw has hit since it was
+    filled (its rounds are then computed as they are reached); otherwise the ways' counts are halved
+    and ``_DEC_SLOTS`` is returned: the draw computes its decisions directly, so keys that never
+    recur (continuous parameters) cost no stores and do not evict the ones that do.
+    """
+    h = (_f2i(e) * -7046029254386353131) ^ (_f2i(rv) * -4658895280553007687) ^ (n * 1609587929392839161) ^ start
+    h = h ^ (h >> 31)
+    s = (h >> 17) & (_DEC_SLOTS - 2)
+    for q in (s, s + 1):
+        if dk_e[p, q] == e and dk_rv[p, q] == rv and dk_n[p, q] == n and dk_s[p, q] == start:
+            hits[p, q] += 1
+            return q
+    if ghost[p, s] == h:
+        for q in (s, s + 1):
+            if hits[p, q] == 0:
+                dk_e[p, q] = e
+                dk_rv[p, q] = rv
+                dk_n[p, q] = n
+                dk_s[p, q] = start
+                fill[p, q] = 0
+                return q
+    ghost[p, s] = h
+    hits[p, s] >>= 1
+    hits[p, s + 1] >>= 1
+    return _DEC_SLOTS
+
+
+@numba.njit(cache=True, inline="always")
+def _dec_fill(dec, fill, p, q, k, pw, ps, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
+    """Fill rounds ``fill[p, q]..k`` of slot ``q``: the offer, the lowest accepted position and the
+    duration offer of a time-based negotiator (the reference's operations; ``pw[p, ps]`` holds
+    ``math.pow(t_k, e)``)."""
+    for kk in range(fill[p, q], k + 1):
+        a = 1.0 * (1.0 - pw[p, ps, kk])  # bargaining.strategies.aspiration: math.pow(t, e)
+        if n > 0:
+            i_off, i_acc = _linear_decision(a, rv, n, eps, start)
+        else:
+            i_off = 0
+            i_acc = 0
+        dec[p, q, kk, 0] = i_off
+        dec[p, q, kk, 1] = i_acc
+        dec[p, q, kk, 2] = _duration_offer(pref, 1.0 - a, nd) if nd > 1 else 0  # one duration: index 0
+    fill[p, q] = k + 1
+
+
 @numba.njit(cache=True)
 def _kernel(  # pragma: no cover - jitted
     t_us, t_rok, post_inaug, cum_impasse, furlough_days, durations, table, winset, base_lm, ints, floats_,
@@ -100,6 +159,18 @@ def _kernel(  # pragma: no cover - jitted
     pw_e = np.full((2, n_slots), np.nan)
     pw = np.empty((2, n_slots, n_r))
     pw_next = np.zeros(2, dtype=np.int64)
+    # A time-based negotiator's decisions per round depend only on (e, rv, n, start) of its
+    # window (eps, the round dates and the duration preference are the chunk's): they are computed
+    # once per key and round reached (linear_decision, duration_offer: the reference's values)
+    # and looked up by the draws that share the key (_dec_slot).
+    dk_e = np.full((2, _DEC_SLOTS), np.nan)
+    dk_rv = np.full((2, _DEC_SLOTS), np.nan)
+    dk_n = np.full((2, _DEC_SLOTS), -1, dtype=np.int64)
+    dk_s = np.full((2, _DEC_SLOTS), -1, dtype=np.int64)
+    fill = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
+    hits = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
+    ghost = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
+    dec = np.empty((2, _DEC_SLOTS, n_r, 3), dtype=np.int32)
     nd = durations.shape[0]
     for i in range(r_us_a.shape[0]):
         b = bank_a[i]
@@ -124,6 +195,10 @@ def _kernel(  # pragma: no cover - jitted
         a_hi0 = amin + j_hi0 * step
         rv_rok = (a_hi0 - cap_rok) / (a_hi0 - a_lo) if j_hi0 > j_lo else 0.0
         start_rok = _rational_start(rv_rok, j_hi0 - j_lo, 1 - var_rok) if j_hi0 > j_lo else 0
+        n_rok_w = j_hi0 - j_lo if j_hi0 > j_lo else 0
+        dslot_rok = _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, 1, e_rok, rv_rok, n_rok_w, start_rok)
+        dslot_us = 0
+        n_us_w = 0
         win_open = math.nan
         win_floor = math.nan
         j_hi = 0
@@ -162,8 +237,18 @@ def _kernel(  # pragma: no cover - jitted
         rat_round = -1
         pc = math.nan
         n_off = 0
-        for k in range(n_r):
-            new_admin = change == 1 and post_inaug[k] == 1 and not math.isnan(r_new)
+        # The US seat's window (open_k, floor_k, obst_k, pres_rv) changes only when the
+        # administration changes or a rejection teaches the President's reservation value: the
+        # rounds run in segments over which it is constant (k_next: where the next one starts;
+        # n_r: the talks are over).
+        can_change = change == 1 and not math.isnan(r_new)
+        wa_rok = 1 if pol_rok == POLICY_WINSET_AWARE and obst_rok == 0 else 0
+        # hooks: a two-level limit applies to the offers; plain: acceptance is Level I's alone
+        hooks = pol_us == POLICY_WINSET_AWARE or w_e > 0.0 or strategic == 1 or wa_rok == 1
+        plain = strategic == 0 and wa_rok == 0 and pol_us != POLICY_WINSET_AWARE
+        k0 = 0
+        while k0 < n_r:
+            new_admin = can_change and post_inaug[k0] == 1
             if new_admin:
                 pres_rv = r_new
                 open_k = r_new
@@ -180,162 +265,206 @@ def _kernel(  # pragma: no cover - jitted
                 obst_k = obst_us
             if floor_k > open_k:
                 floor_k = open_k
-            a_u = 1.0 * (1.0 - pw[0, slot_us, k])  # bargaining.strategies.aspiration: math.pow(t, e)
-            a_r = 1.0 * (1.0 - pw[1, slot_rok, k])
-            for mv in range(2):
-                us_moves = (mv == 0) == (us_first == 1)
-                if us_moves:
-                    if obst_k == 1:
-                        d_us = open_k
-                        ju = _ceil_index(d_us, amin, step, n_g)
-                        ju_acc = ju
-                        du = _duration_offer(pref_us, 0.0, nd)
-                    elif pol_us == POLICY_TIT_FOR_TAT:
-                        d_us = _tft_demand(n_us, h_us1, n_rok, h_rok1 - h_rok2, open_k, floor_k, open_k, -1.0)
-                        ju = _ceil_index(d_us, amin, step, n_g)
-                        ju_acc = ju
-                        du = _duration_offer(pref_us, 0.0, nd)
-                    else:
-                        if open_k != win_open or floor_k != win_floor:
-                            win_open = open_k
-                            win_floor = floor_k
-                            j_hi = _ceil_index(open_k, amin, step, n_g)
-                            j_bot = _floor_index(min(floor_k, open_rok), amin, step, n_g)
-                            a_bot = amin + j_bot * step
-                            rv_us = (floor_k - a_bot) / (amin + j_hi * step - a_bot) if j_hi > j_bot else 0.0
-                            start_us = _rational_start(rv_us, j_hi - j_bot, 1 - var_us) if j_hi > j_bot else 0
-                        if j_hi > j_bot:
-                            i_off, i_acc = _linear_decision(a_u, rv_us, j_hi - j_bot, eps_us, start_us)
-                            ju = j_bot + i_off
-                            ju_acc = j_bot + i_acc
+            k_next = n_r
+            for k in range(k0, n_r):
+                if can_change and (post_inaug[k] == 1) != new_admin:
+                    k_next = k  # the administration changes
+                    break
+                for mv in range(2):
+                    us_moves = (mv == 0) == (us_first == 1)
+                    if us_moves:
+                        if obst_k == 1:
+                            d_us = open_k
+                            ju = _ceil_index(d_us, amin, step, n_g)
+                            ju_acc = ju
+                            du = _duration_offer(pref_us, 0.0, nd)
+                        elif pol_us == POLICY_TIT_FOR_TAT:
+                            d_us = _tft_demand(n_us, h_us1, n_rok, h_rok1 - h_rok2, open_k, floor_k, open_k, -1.0)
+                            ju = _ceil_index(d_us, amin, step, n_g)
+                            ju_acc = ju
+                            du = _duration_offer(pref_us, 0.0, nd)
                         else:
-                            ju = j_hi
-                            ju_acc = j_hi
-                        d_us = amin + ju * step
-                        du = _duration_offer(pref_us, 1.0 - a_u, nd)
-                    h_us2 = h_us1
-                    h_us1 = d_us
-                    n_us += 1
-                else:
-                    if obst_rok == 1:
-                        d_rok = open_rok
-                        jr = _floor_index(d_rok, amin, step, n_g)
-                        jr_acc = jr
-                        dr = _duration_offer(pref_rok, 0.0, nd)
-                    elif pol_rok == POLICY_TIT_FOR_TAT:
-                        d_rok = _tft_demand(n_rok, h_rok1, n_us, h_us2 - h_us1, open_rok, open_rok, cap_rok, 1.0)
-                        jr = _floor_index(d_rok, amin, step, n_g)
-                        jr_acc = jr
-                        dr = _duration_offer(pref_rok, 0.0, nd)
+                            if open_k != win_open or floor_k != win_floor:
+                                win_open = open_k
+                                win_floor = floor_k
+                                j_hi = _ceil_index(open_k, amin, step, n_g)
+                                j_bot = _floor_index(min(floor_k, open_rok), amin, step, n_g)
+                                a_bot = amin + j_bot * step
+                                rv_us = (floor_k - a_bot) / (amin + j_hi * step - a_bot) if j_hi > j_bot else 0.0
+                                start_us = _rational_start(rv_us, j_hi - j_bot, 1 - var_us) if j_hi > j_bot else 0
+                                n_us_w = j_hi - j_bot if j_hi > j_bot else 0
+                                dslot_us = _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, 0, e_us, rv_us, n_us_w,
+                                                     start_us)
+                            if dslot_us == _DEC_SLOTS:  # a key that does not recur: computed here
+                                a_u = 1.0 * (1.0 - pw[0, slot_us, k])  # aspiration: math.pow(t, e)
+                                if j_hi > j_bot:
+                                    i_off, i_acc = _linear_decision(a_u, rv_us, j_hi - j_bot, eps_us, start_us)
+                                    ju = j_bot + i_off
+                                    ju_acc = j_bot + i_acc
+                                else:
+                                    ju = j_hi
+                                    ju_acc = j_hi
+                                du = _duration_offer(pref_us, 1.0 - a_u, nd) if nd > 1 else 0
+                            else:
+                                if k >= fill[0, dslot_us]:
+                                    _dec_fill(dec, fill, 0, dslot_us, k, pw, slot_us, rv_us, n_us_w, eps_us, start_us,
+                                              pref_us, nd)
+                                if j_hi > j_bot:
+                                    ju = j_bot + dec[0, dslot_us, k, 0]
+                                    ju_acc = j_bot + dec[0, dslot_us, k, 1]
+                                else:
+                                    ju = j_hi
+                                    ju_acc = j_hi
+                                du = dec[0, dslot_us, k, 2]
+                            d_us = amin + ju * step
+                        h_us2 = h_us1
+                        h_us1 = d_us
+                        n_us += 1
                     else:
-                        if j_hi0 > j_lo:
-                            i_off, i_acc = _linear_decision(a_r, rv_rok, j_hi0 - j_lo, eps_rok, start_rok)
-                            jr = j_hi0 - i_off
-                            jr_acc = j_hi0 - i_acc
+                        if obst_rok == 1:
+                            d_rok = open_rok
+                            jr = _floor_index(d_rok, amin, step, n_g)
+                            jr_acc = jr
+                            dr = _duration_offer(pref_rok, 0.0, nd)
+                        elif pol_rok == POLICY_TIT_FOR_TAT:
+                            d_rok = _tft_demand(n_rok, h_rok1, n_us, h_us2 - h_us1, open_rok, open_rok, cap_rok, 1.0)
+                            jr = _floor_index(d_rok, amin, step, n_g)
+                            jr_acc = jr
+                            dr = _duration_offer(pref_rok, 0.0, nd)
                         else:
-                            jr = j_lo
-                            jr_acc = j_lo
-                        d_rok = amin + jr * step
-                        dr = _duration_offer(pref_rok, 1.0 - a_r, nd)
-                    h_rok2 = h_rok1
-                    h_rok1 = d_rok
-                    n_rok += 1
-            if pol_us == POLICY_WINSET_AWARE and obst_k == 0:
-                w = winset[b, k, du]
-                if w >= _ceil_index(floor_k, amin, step, n_g) and ju > w:
-                    ju = w
-                    if ju_acc > w:
-                        ju_acc = w
-            if jr > rok_max_j:
-                jr = rok_max_j
-            if jr_acc > rok_max_j:
-                jr_acc = rok_max_j
-            if w_e > 0.0:
-                j_e = _floor_index(math.exp((1.0 - w_e) * log_cap + w_e * base_lm[b, k]), amin, step, n_g)
-                if jr > j_e:
-                    jr = j_e
-                if jr_acc > j_e:
-                    jr_acc = j_e
-            jr_off = jr
-            if strategic == 1:
-                w = winset[b, k, dr]
-                if w < jr_off:
-                    jr_off = w
-            wa_rok = 1 if pol_rok == POLICY_WINSET_AWARE and obst_rok == 0 else 0
-            if wa_rok == 1:
-                w = winset[b, k, dr]
-                if 0 <= w < jr_off:
-                    jr_off = w
-            init_j = -1
-            init_d = -1
-            for turn in range(2):
-                us_turn = (turn == 0) == (us_first == 1)
-                if us_turn:
-                    if st_j >= 0 and st_us == 0:
-                        if strategic == 1 and _consent(table, off, b, k, st_d, st_j) < theta:
-                            st_j = -1
-                        if (st_j >= 0 and wa_rok == 1 and winset[b, k, st_d] >= 0
-                                and _consent(table, off, b, k, st_d, st_j) < theta_w):
-                            st_j = -1
-                        if st_j >= 0 and st_j >= ju_acc and _wa_admits(pol_us, obst_k, winset, table, off, b, k, st_d,
-                                                                       st_j, theta_w, floor_k, amin, step, n_g):
-                            init_j = st_j
-                            init_d = st_d
-                            break
-                    st_j = ju
-                    st_d = du
-                    st_us = 1
-                    if record:
-                        out_tr_k[i, n_off] = 2 * k
-                        out_tr_j[i, n_off] = ju
-                        n_off += 1
-                else:
-                    if st_j >= 0 and st_us == 1 and st_j <= jr_acc:
-                        if ((strategic == 0 or _consent(table, off, b, k, st_d, st_j) >= theta)
-                                and (wa_rok == 0 or winset[b, k, st_d] < 0
-                                     or _consent(table, off, b, k, st_d, st_j) >= theta_w)):
-                            init_j = st_j
-                            init_d = st_d
-                            break
-                    if jr_off >= 0:
-                        st_j = jr_off
-                        st_d = dr
-                        st_us = 0
+                            if dslot_rok == _DEC_SLOTS:  # a key that does not recur: computed here
+                                a_r = 1.0 * (1.0 - pw[1, slot_rok, k])
+                                if j_hi0 > j_lo:
+                                    i_off, i_acc = _linear_decision(a_r, rv_rok, j_hi0 - j_lo, eps_rok, start_rok)
+                                    jr = j_hi0 - i_off
+                                    jr_acc = j_hi0 - i_acc
+                                else:
+                                    jr = j_lo
+                                    jr_acc = j_lo
+                                dr = _duration_offer(pref_rok, 1.0 - a_r, nd) if nd > 1 else 0
+                            else:
+                                if k >= fill[1, dslot_rok]:
+                                    _dec_fill(dec, fill, 1, dslot_rok, k, pw, slot_rok, rv_rok, n_rok_w, eps_rok,
+                                              start_rok, pref_rok, nd)
+                                if j_hi0 > j_lo:
+                                    jr = j_hi0 - dec[1, dslot_rok, k, 0]
+                                    jr_acc = j_hi0 - dec[1, dslot_rok, k, 1]
+                                else:
+                                    jr = j_lo
+                                    jr_acc = j_lo
+                                dr = dec[1, dslot_rok, k, 2]
+                            d_rok = amin + jr * step
+                        h_rok2 = h_rok1
+                        h_rok1 = d_rok
+                        n_rok += 1
+                if jr > rok_max_j:
+                    jr = rok_max_j
+                if jr_acc > rok_max_j:
+                    jr_acc = rok_max_j
+                jr_off = jr
+                if hooks:  # the two-level limits on this round's offers (none in a bare Level-I game)
+                    if pol_us == POLICY_WINSET_AWARE and obst_k == 0:
+                        w = winset[b, k, du]
+                        if w >= _ceil_index(floor_k, amin, step, n_g) and ju > w:
+                            ju = w
+                            if ju_acc > w:
+                                ju_acc = w
+                    if w_e > 0.0:
+                        j_e = _floor_index(math.exp((1.0 - w_e) * log_cap + w_e * base_lm[b, k]), amin, step, n_g)
+                        if jr > j_e:
+                            jr = j_e
+                        if jr_acc > j_e:
+                            jr_acc = j_e
+                    jr_off = jr
+                    if strategic == 1:
+                        w = winset[b, k, dr]
+                        if w < jr_off:
+                            jr_off = w
+                    if wa_rok == 1:
+                        w = winset[b, k, dr]
+                        if 0 <= w < jr_off:
+                            jr_off = w
+                init_j = -1
+                init_d = -1
+                for turn in range(2):
+                    us_turn = (turn == 0) == (us_first == 1)
+                    if us_turn:
+                        if plain:
+                            if st_j >= 0 and st_us == 0 and st_j >= ju_acc:
+                                init_j = st_j
+                                init_d = st_d
+                                break
+                        elif st_j >= 0 and st_us == 0:
+                            if strategic == 1 and _consent(table, off, b, k, st_d, st_j) < theta:
+                                st_j = -1
+                            if (st_j >= 0 and wa_rok == 1 and winset[b, k, st_d] >= 0
+                                    and _consent(table, off, b, k, st_d, st_j) < theta_w):
+                                st_j = -1
+                            if st_j >= 0 and st_j >= ju_acc and _wa_admits(pol_us, obst_k, winset, table, off, b, k, st_d,
+                                                                           st_j, theta_w, floor_k, amin, step, n_g):
+                                init_j = st_j
+                                init_d = st_d
+                                break
+                        st_j = ju
+                        st_d = du
+                        st_us = 1
                         if record:
-                            out_tr_k[i, n_off] = 2 * k + 1
-                            out_tr_j[i, n_off] = jr_off
+                            out_tr_k[i, n_off] = 2 * k
+                            out_tr_j[i, n_off] = ju
                             n_off += 1
                     else:
-                        st_j = -1
-            if init_j < 0:
-                continue
-            if approval_required == 1 and amin + init_j * step < pres_rv:
-                n_rej_p += 1
-                if new_admin:
-                    learned_new = pres_rv
-                else:
-                    learned_old = pres_rv
+                        if plain:
+                            if st_j >= 0 and st_us == 1 and st_j <= jr_acc:
+                                init_j = st_j
+                                init_d = st_d
+                                break
+                        elif st_j >= 0 and st_us == 1 and st_j <= jr_acc:
+                            if ((strategic == 0 or _consent(table, off, b, k, st_d, st_j) >= theta)
+                                    and (wa_rok == 0 or winset[b, k, st_d] < 0
+                                         or _consent(table, off, b, k, st_d, st_j) >= theta_w)):
+                                init_j = st_j
+                                init_d = st_d
+                                break
+                        if jr_off >= 0:
+                            st_j = jr_off
+                            st_d = dr
+                            st_us = 0
+                            if record:
+                                out_tr_k[i, n_off] = 2 * k + 1
+                                out_tr_j[i, n_off] = jr_off
+                                n_off += 1
+                        else:
+                            st_j = -1
+                if init_j < 0:
+                    continue
+                if approval_required == 1 and amin + init_j * step < pres_rv:
+                    n_rej_p += 1
+                    if new_admin:
+                        learned_new = pres_rv
+                    else:
+                        learned_old = pres_rv
+                    st_j = -1
+                    if end_after == 0:
+                        k_next = k + 1  # the US window changes: a new segment
+                    break
+                agreed = 1
+                signed_round = k
+                signed_j = init_j
+                signed_d = init_d
+                if first_signed < 0:
+                    first_signed = k
+                pc = _consent(table, off, b, k, init_d, init_j)
+                n_votes += 1
+                if u_vote[i, k] < pc:
+                    ratified = 1
+                    rat_round = k
+                    break
+                n_rej_a += 1
+                rok_max_j = init_j - 1
                 st_j = -1
                 if end_after == 1:
                     break
-                continue
-            agreed = 1
-            signed_round = k
-            signed_j = init_j
-            signed_d = init_d
-            if first_signed < 0:
-                first_signed = k
-            pc = _consent(table, off, b, k, init_d, init_j)
-            n_votes += 1
-            if u_vote[i, k] < pc:
-                ratified = 1
-                rat_round = k
-                break
-            n_rej_a += 1
-            rok_max_j = init_j - 1
-            st_j = -1
-            if end_after == 1:
-                break
+            k0 = k_next
         end_round = rat_round if ratified == 1 else n_r
         imp_us = cost_us * float(cum_impasse[end_round])
         imp_rok = cost_rok * float(cum_impasse[end_round])

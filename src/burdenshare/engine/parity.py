@@ -131,10 +131,13 @@ def replay(configs: Sequence[Mapping[str, Any]], *, record_trace: bool = True) -
         tr: dict[str, NDArray[np.int64]] | None = {} if record_trace else None
         oi, _ = run_kernel(plan, table, winset, cols, np.zeros((n, n_steps)), 0,
                            base_log_median=np.zeros((1, n_steps)), trace=tr)
+        res_i = oi[:, :3].tolist()  # Python ints once per group, not one numpy scalar at a time
+        tr_kp = tr["round_party"].tolist() if tr is not None else []
+        tr_jj = tr["index"].tolist() if tr is not None else []
         for r, i in enumerate(idx):
-            agreed = int(oi[r, 0]) == 1
-            j = int(oi[r, 2])
-            rnd = int(oi[r, 1])
+            agreed = res_i[r][0] == 1
+            j = res_i[r][2]
+            rnd = res_i[r][1]
             res: dict[str, Any] = {
                 "agreement": [j] if agreed else None,
                 "agreement_round": rnd if agreed else None,
@@ -145,11 +148,11 @@ def replay(configs: Sequence[Mapping[str, Any]], *, record_trace: bool = True) -
                 "utilities": {names[q]: float(domain.table[q, j]) for q in (0, 1)} if agreed else None,
             }
             if tr is not None:
-                kp, jj = tr["round_party"][r], tr["index"][r]
-                m = int(np.count_nonzero(kp >= 0))
-                res["trace"] = [[int(kp[s]) >> 1, names[int(kp[s]) & 1], [int(jj[s])]] for s in range(m)]
+                kp, jj = tr_kp[r], tr_jj[r]
+                m = kp.index(-1) if -1 in kp else len(kp)  # offers fill a prefix; -1 after the last
+                res["trace"] = [[k >> 1, names[k & 1], [j]] for k, j in zip(kp[:m], jj[:m])]
                 if agreed and m:
-                    proposer = int(kp[m - 1]) & 1  # the accepted offer is the last one made
+                    proposer = kp[m - 1] & 1  # the accepted offer is the last one made
                     res["proposed_by"], res["accepted_by"] = names[proposer], names[1 - proposer]
             out[i] = res
     return [o for o in out if o is not None]
