@@ -39,10 +39,9 @@ def _logistic(mid: float, scale: float, dur_shift: float):
 
 def _brute(scenario, side, p_min, consent, respect=True, **kw):
     """Every grid point in the documented tie order; returns (utility, terms) of the best or None."""
-    from burdenshare.engine.plan import round_dates
 
     terms = utility_terms(scenario, side, **kw)
-    day = round_dates(scenario)[0]
+    day = scenario.round_dates()[0]
     sp = scenario.agreement_space
     best = None
     for m in sorted(scenario.levers.allowed_durations):

@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from burdenshare.actors import president_approval
-from burdenshare.solver.scenario import consent_cube, round_dates, solve_scenario
+from burdenshare.solver.scenario import consent_cube, solve_scenario
 from burdenshare.errors import SpecError
 from burdenshare.legislature import (
     LegislatureModel,
@@ -80,7 +80,7 @@ def test_theory_6_sma_illustration_alternating_offers() -> None:
     """THEORY §6: L = 1, H = 2, M = 1.3, delta = 0.9, US proposes -> x = 1.3 (tied hands)."""
     s = load_scenario("sma-2020", [*CONSTRUCTED, "strategies.us.discount_factor=0.9",
                                    "strategies.rok.discount_factor=0.9"])
-    assert len(round_dates(s)) == 13
+    assert len(s.round_dates()) == 13
     eq = solve_scenario(s, consent=lambda x, d, m: (x <= 1.3e12 + 1.0).astype(float))
     assert eq.round == 0 and eq.amount_krw == pytest.approx(1.3e12) and eq.p_agreement == 1.0
 
@@ -88,7 +88,7 @@ def test_theory_6_sma_illustration_alternating_offers() -> None:
 def test_tioli_on_real_curve_matches_legislature_tioli(tioli: object) -> None:
     eq = solve_scenario(tioli)
     grid = amount_grid(tioli)
-    day = round_dates(tioli)[0]
+    day = tioli.round_dates()[0]
     ref = tioli_on_curve(grid, consent_probability(tioli, grid, day), 1.0e12)
     assert eq.amount_krw == ref.offer_krw
     assert eq.p_consent == pytest.approx(ref.p_consent, rel=1e-12)
@@ -114,7 +114,7 @@ def test_sma_2020_benchmark_is_consistent(sma: object, sma_eq: object) -> None:
     """The US election is a chance node at the inauguration: one path before it, one per branch
     after it; agreement needs the change of administration, so P(agreement) <= q."""
     eq = sma_eq
-    dates = round_dates(sma)
+    dates = sma.round_dates()
     inaug = next(e.date for e in sma.events if e.kind == "inauguration")
     pre = [d for d in dates if d < inaug]
     post = [d for d in dates if d >= inaug]
@@ -137,7 +137,7 @@ def test_no_change_of_administration_no_agreement() -> None:
     agreement and each side pays every round's impasse cost (13 rounds, KRW 5 bn, delta 0.97)."""
     s = load_scenario("sma-2020", ["parties.principal.p_administration_change=0"])
     eq = solve_scenario(s)
-    cost = 5e9 * sum(0.97**t for t in range(len(round_dates(s))))
+    cost = 5e9 * sum(0.97**t for t in range(len(s.round_dates())))
     assert not eq.agreement and eq.p_agreement == 0.0 and all(r.branch is None for r in eq.path)
     assert eq.value_us_krw == pytest.approx(-cost) and eq.value_rok_krw == pytest.approx(-cost)
 
@@ -177,7 +177,7 @@ def test_sma_2020_variant_agreement_inside_win_set() -> None:
 
 
 def test_consent_cube_is_time_varying_and_exact(sma: object) -> None:
-    dates = [round_dates(sma)[0], round_dates(sma)[3]]  # 20th Assembly, pre-election vs 21st Assembly
+    dates = [sma.round_dates()[0], sma.round_dates()[3]]  # 20th Assembly, pre-election vs 21st Assembly
     x = np.array([1.0e12, 1.15e12, 1.3e12])
     cube = consent_cube(sma, dates, (1, 3), x)
     assert cube.shape == (2, 2, 3)
@@ -188,7 +188,7 @@ def test_consent_cube_is_time_varying_and_exact(sma: object) -> None:
 
 
 def test_president_approval_changes_at_inauguration(sma: object) -> None:
-    dates = round_dates(sma)
+    dates = sma.round_dates()
     x = np.array([1.1e12, 1.25e12, 1.8e12])
     a = president_approval(sma, dates, x)
     first_after = next(t for t, d in enumerate(dates) if d.isoformat() >= "2021-01-20")

@@ -77,7 +77,6 @@ from numpy.typing import NDArray
 from burdenshare import data
 from burdenshare.actors import executive_approval
 from burdenshare.costs import to_usd
-from burdenshare.engine.plan import round_dates
 from burdenshare.errors import DataError, SpecError
 from burdenshare.legislature.from_scenario import legislature_model
 from burdenshare.legislature.seats import as_date
@@ -304,7 +303,7 @@ def host_executive_signs(scenario: Any, terms: UtilityTerms, day: dt.date, amoun
 
 
 def _default_date(scenario: Any) -> dt.date:
-    return round_dates(scenario)[0]
+    return scenario.round_dates()[0]
 
 
 def agreement_grid(

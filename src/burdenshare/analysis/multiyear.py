@@ -57,7 +57,7 @@ from burdenshare.legislature import (
 )
 from burdenshare.legislature.seats import as_date
 from burdenshare.scenario import Scenario
-from burdenshare.solver.scenario import round_dates, solve_scenario
+from burdenshare.solver.scenario import solve_scenario
 from burdenshare.theory.multiyear import negotiation_count
 
 __all__ = [
@@ -345,7 +345,7 @@ def annual_vs_multiyear(
     negotiation_count(horizon_years, 1)  # validates H
     beta = 1.0 / (1.0 + float(scenario.cost_model.discount_rate))
     durs = sorted(int(d) for d in scenario.levers.allowed_durations)
-    dates = round_dates(scenario)
+    dates = scenario.round_dates()
     in_window = sum(1 for d in dates if (d - dates[0]).days <= window_days)
     if lapse_cost_krw is None:
         per_round = sum(float(v) for v in scenario.protocol.overtime.per_round_cost_krw.values())

@@ -53,7 +53,6 @@ __all__ = [
     "key_dates",
     "relative_times",
     "level_two_params",
-    "round_dates",
 ]
 
 #: Duration preference codes used by the kernels.
@@ -135,23 +134,6 @@ class Plan:
     def amount(self, j: int) -> float:
         """Won per year of grid index ``j``."""
         return self.amount_min + j * self.amount_step
-
-
-def round_dates(scenario: Any) -> tuple[dt.date, ...]:
-    """Round dates of the talks: the calendar's dates on or after ``levers.as_of``, at most ``n_steps``.
-
-    Raises
-    ------
-    ScenarioError
-        If no round falls between ``levers.as_of`` and ``protocol.horizon`` (``field="protocol.rounds"``).
-    """
-    pro = scenario.protocol
-    dates = [d for d in pro.rounds.schedule(pro.horizon) if d >= scenario.levers.as_of][: pro.n_steps]
-    if not dates:
-        raise ScenarioError(
-            f"no round falls between levers.as_of {scenario.levers.as_of.isoformat()} and protocol.horizon "
-            f"{pro.horizon.isoformat()}", field="protocol.rounds")
-    return tuple(dates)
 
 
 def relative_times(dates: tuple[dt.date, ...], concession_deadline: dt.date | None) -> NDArray[np.float64]:
@@ -268,7 +250,7 @@ def build_plan(scenario: Any, *, drawdown_value_krw: float | None = None) -> Pla
     renewal_window_days = int(scenario.protocol.renewal_window_days)
     us, rok = scenario.parties.proposer.id, scenario.parties.host.id
     _check_uncertainty(scenario)
-    dates = round_dates(scenario)
+    dates = scenario.round_dates()
     n = len(dates)
     pro = scenario.protocol
     t_us = relative_times(dates, scenario.strategies[us].concession_deadline)

@@ -950,6 +950,24 @@ class Scenario(_Model):
         self._check_provenance()
         return self
 
+    def round_dates(self) -> tuple[Date, ...]:
+        """Round dates of the talks: the calendar's dates on or after ``levers.as_of``, at most
+        ``protocol.n_steps``, none after ``protocol.horizon`` (the one calendar of the engine, the
+        solver and the analyses).
+
+        Raises
+        ------
+        ScenarioError
+            If no round falls between ``levers.as_of`` and ``protocol.horizon`` (``field="protocol.rounds"``).
+        """
+        pro = self.protocol
+        dates = [d for d in pro.rounds.schedule(pro.horizon) if d >= self.levers.as_of][: pro.n_steps]
+        if not dates:
+            raise ScenarioError(
+                f"no round falls between levers.as_of {self.levers.as_of.isoformat()} and protocol.horizon "
+                f"{pro.horizon.isoformat()}", field="protocol.rounds")
+        return tuple(dates)
+
     # -- helpers -----------------------------------------------------------------
 
     def _check_dates(self) -> None:

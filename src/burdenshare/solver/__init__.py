@@ -9,7 +9,7 @@
 """
 
 from burdenshare.solver.backward import BargainingGame, SolverResult, sma_game, solve, unit_pie_game
-from burdenshare.solver.scenario import DURATION_TIE_BREAK_KRW, ConsentFn, Equilibrium, EquilibriumRound, consent_cube, round_dates, scenario_game, solve_scenario
+from burdenshare.solver.scenario import DURATION_TIE_BREAK_KRW, ConsentFn, Equilibrium, EquilibriumRound, consent_cube, scenario_game, solve_scenario
 
 __all__ = [
     "BargainingGame",
@@ -19,7 +19,6 @@ __all__ = [
     "EquilibriumRound",
     "SolverResult",
     "consent_cube",
-    "round_dates",
     "scenario_game",
     "sma_game",
     "solve",

@@ -87,7 +87,6 @@ __all__ = [
     "Equilibrium",
     "EquilibriumRound",
     "consent_cube",
-    "round_dates",
     "scenario_game",
     "solve_scenario",
 ]
@@ -98,25 +97,6 @@ DURATION_TIE_BREAK_KRW = 1.0
 
 #: A host consent curve: ``(amounts_krw (A,), vote date, duration_years) -> P(consent) (A,)``.
 ConsentFn = Callable[[NDArray[np.float64], dt.date, int], NDArray[np.float64]]
-
-
-def round_dates(scenario: Scenario) -> tuple[dt.date, ...]:
-    """Dates of the rounds the benchmark plays: the calendar's on or after ``levers.as_of``.
-
-    At most ``protocol.n_steps`` rounds, none after ``protocol.horizon``.
-
-    Raises
-    ------
-    ScenarioError
-        If no round falls between ``levers.as_of`` and the horizon (``field="protocol.rounds"``).
-    """
-    pro = scenario.protocol
-    dates = [d for d in pro.rounds.schedule(pro.horizon) if d >= scenario.levers.as_of][: pro.n_steps]
-    if not dates:
-        raise ScenarioError(
-            f"no round falls between levers.as_of {scenario.levers.as_of.isoformat()} and protocol.horizon "
-            f"{pro.horizon.isoformat()}", field="protocol.rounds")
-    return tuple(dates)
 
 
 def _durations(scenario: Scenario, durations: Sequence[int] | None) -> tuple[int, ...]:
@@ -237,7 +217,7 @@ def _setup(
         theta = float(submit_threshold)
         if not 0.0 <= theta <= 1.0:
             raise SpecError(f"got {submit_threshold!r}; allowed: [0, 1]", field="submit_threshold")
-    dates = round_dates(scenario)
+    dates = scenario.round_dates()
     durs = _durations(scenario, durations)
     x = amount_grid(scenario)
     a_n = x.size
