@@ -65,7 +65,6 @@ Milner, H. & Rosendorff, B. P. (1997). *JCR* 41(1).
 from __future__ import annotations
 
 import datetime as dt
-import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -73,9 +72,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from burdenshare.actors import executive_approval, executive_ceiling_at, president_approval, us_election
+from burdenshare.actors import executive_approval, president_approval, us_election
 from burdenshare.costs import to_usd
-from burdenshare.errors import ScenarioError, SpecError
+from burdenshare.errors import SpecError
 from burdenshare.legislature import LegislatureParams, amount_grid, legislature_model
 from burdenshare.legislature.seats import as_date
 from burdenshare.scenario import Scenario
