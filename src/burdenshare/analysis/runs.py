@@ -49,9 +49,7 @@ def load_result(store: ResultsStore, run_id: str, point: int = 0) -> RunResult:
     config = rec.config()
     setup = point_setup(rec.scenario_toml, [*rec.overrides, *pts[point]["overrides"]], config,
                         str(rec.options.get("source", rec.scenario)))
-    return RunResult(scenario=str(setup.scenario.name), scenario_hash=scenario_hash(setup.scenario), seed=rec.seed,
-                     draws=rec.draws, plan=setup.plan, bank=setup.bank, params=params, outcomes=outcomes,
-                     version=rec.version, config=config, _scenario_obj=setup.scenario)
+    return RunResult.of(setup, params, outcomes, version=rec.version)
 
 
 def record_result(store: ResultsStore, result: RunResult, *, scenario_toml: str, overrides: Sequence[str] = (),

@@ -361,9 +361,7 @@ def _execute(st: ResultsStore, run_id: str, *, backend: str, scheduler: str | No
             draw, _, params, outcomes = st.read_rows(run_id, p["point"], workers=False, params=False)
             if draw.size != rec.draws or (draw.size and (draw[0] != 0 or draw[-1] != rec.draws - 1)):
                 raise StoreError(f"run {run_id} point {p['point']} has {draw.size} rows, expected {rec.draws}")
-            result = RunResult(scenario=str(setup.scenario.name), scenario_hash=scenario_hash(setup.scenario),
-                               seed=rec.seed, draws=rec.draws, plan=setup.plan, bank=setup.bank, params=params,
-                               outcomes=outcomes, version=rec.version, config=config, _scenario_obj=setup.scenario)
+            result = RunResult.of(setup, params, outcomes, version=rec.version)
             summary = result.summary()
             st.set_summary(run_id, p["point"], summary)
             summaries.append(summary)

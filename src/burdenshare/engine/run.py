@@ -30,6 +30,7 @@ probability that talks fail to end in consent within the renewal window.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime as dt
 import math
 from collections.abc import Callable
@@ -245,6 +246,16 @@ class RunResult:
     _scenario_obj: Any = field(default=None, repr=False, compare=False)
     _cache: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
+    @classmethod
+    def of(cls, prepared: Prepared, params: dict[str, NDArray[Any]], outcomes: dict[str, NDArray[Any]], *,
+           version: str = __version__) -> RunResult:
+        """The result of a run played with ``prepared`` (its scenario, config, plan and bank) from its
+        columns: what :func:`simulate` returns, and what the store rebuilds from stored rows."""
+        cfg = prepared.config
+        return cls(scenario=str(prepared.scenario.name), scenario_hash=scenario_hash(prepared.scenario), seed=cfg.seed,
+                   draws=cfg.draws, plan=prepared.plan, bank=prepared.bank, params=params, outcomes=outcomes,
+                   version=version, config=cfg, _scenario_obj=prepared.scenario)
+
     @property
     def run_id(self) -> str | None:
         """The run identity (:func:`~burdenshare.engine.config.run_identity`), the id the store,
@@ -451,19 +462,7 @@ def simulate(
             on_chunk(Chunk(d.index.astype(np.int64, copy=False),
                            {k: v[sl] for k, v in pcols.items()} if keep_rows else ch_p,
                            {k: v[sl] for k, v in outcomes.items()}))
-    return RunResult(
-        scenario=str(scenario.name),
-        scenario_hash=scenario_hash(scenario),
-        seed=seed,
-        draws=draws,
-        plan=plan,
-        bank=bank,
-        params=pcols if keep_rows else {},
-        outcomes=outcomes,
-        version=__version__,
-        config=config,
-        _scenario_obj=scenario,
-    )
+    return RunResult.of(dataclasses.replace(prepared, config=config), pcols if keep_rows else {}, outcomes)
 
 
 def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
