@@ -1,17 +1,19 @@
 r"""Calibration of attendance and yes-propensity to the two recorded SMA consent votes.
 
-Data (``burdenshare.data.consent_votes()``; seats from ``seats_by_bloc`` on the vote date):
+Data (:func:`burdenshare.legislature.record.recorded_votes`: ``burdenshare.data.consent_votes()``,
+seats and roles from ``seats_by_bloc`` on the vote date, party tags mapped to blocs through the
+seat rows of that date):
 
 =========  ==========  ======  =======  ===  ===  =======  ============================
 SMA        date        seated  present  yes  no   abstain  ruling bloc (data ``role``)
 =========  ==========  ======  =======  ===  ===  =======  ============================
-9th        2014-04-16  298     192      131  26   35       conservative (Saenuri)
-10th       2019-04-05  300     194      139  33   22       liberal (Democratic Party)
+9th        2014-04-16  298     192      131  26   35       conservative
+10th       2019-04-05  300     194      139  33   22       liberal
 =========  ==========  ======  =======  ===  ===  =======  ============================
 
 **Model for a recorded vote** (both deals were small increases, +5.8 % and +8.2 %, assumed to lie
-inside every bloc's range except the progressives', who announced or cast "no": Justice Party and
-UPP in 2014, Justice 4 no of 6 and Minjung 1 no in 2019).  Member of bloc b: absent
+inside every bloc's range except the progressive bloc's, whose parties announced or cast "no" on
+both: ``party_positions.csv`` and the ``sma_vote_party`` rows).  Member of bloc b: absent
 :math:`1 - \pi`; present and yes :math:`\pi\rho_b`; present and not yes :math:`\pi(1 - \rho_b)`,
 with :math:`\rho_b = \rho_R` for the ruling bloc, :math:`0` for the progressive bloc and
 :math:`\rho_O` for every other member.  The counts (absent, yes, not-yes) of vote v are taken as
@@ -46,8 +48,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from burdenshare.data import consent_votes
-from burdenshare.legislature.seats import as_date, ruling_bloc_at, seats_at
+from burdenshare.legislature.record import recorded_votes
 
 __all__ = [
     "BlocFit",
@@ -65,15 +66,6 @@ RULING_YES_PROPENSITY = 0.95
 #: Blocs whose members announced or cast "no" on both recorded deals (party_positions.csv,
 #: sma_vote_party rows): their present members are counted as not-yes.
 OPPOSED_BLOCS = ("progressive",)
-
-_TAG_BLOC = {
-    "Justice Party": "progressive",
-    "Minjung Party": "progressive",
-    "Party for Democracy and Peace": "centrist",
-    "Bareunmirae Party": "centrist",
-    "Liberty Korea Party": "conservative",
-    "Independent": "independent",
-}
 
 IDENTIFICATION_CAVEAT = (
     "Two recorded votes identify little. They give the average shares of members absent, voting "
@@ -208,28 +200,15 @@ class _Vote:
     untagged: float
 
 
-def _votes() -> tuple[_Vote, ...]:
+def _votes(as_of: str | None = None) -> tuple[_Vote, ...]:
+    """The recorded votes (all, or those before ``as_of``), from :mod:`.record`: seats, the
+    ruling bloc and the party tags mapped to blocs through the seat rows of the vote date."""
     out = []
-    for v in consent_votes():
-        table = seats_at(v.date)
-        ruling = ruling_bloc_at(v.date) or ""
-        tags: dict[str, float] = {}
-        untagged = 0.0
-        has_counts = False
-        for t in v.party_tags:
-            count = (0.0 if math.isnan(t.votes_no) else t.votes_no) + (0.0 if math.isnan(t.votes_abstain) else t.votes_abstain)
-            if math.isnan(t.votes_no) and math.isnan(t.votes_abstain):
-                continue
-            has_counts = True
-            name = t.party.split(" (")[0]
-            bloc = _TAG_BLOC.get(name)
-            if bloc is None:
-                untagged += count
-            else:
-                tags[bloc] = tags.get(bloc, 0.0) + count
+    for v in recorded_votes("9999-12-31" if as_of is None else as_of):
+        ruling = next((b for b, g in zip(v.blocs, v.government) if g), "")
         out.append(_Vote(
-            v.sma_number, v.date.isoformat(), int(table.seated), v.present, v.yes, v.no + v.abstain,
-            table.blocs, table.seats, ruling, tags if has_counts else {}, untagged if has_counts else math.nan,
+            v.sma_number, v.date.isoformat(), v.seated, v.present, v.yes, v.not_yes,
+            v.blocs, v.seats, ruling, dict(v.tagged_not_yes), v.untagged_not_yes,
         ))
     return tuple(out)
 
@@ -274,13 +253,20 @@ def _fit_rho(votes: tuple[_Vote, ...], rho_r: float) -> tuple[float, float, tupl
 
 
 @lru_cache(maxsize=8)
-def calibrate(ruling_yes_propensity: float = RULING_YES_PROPENSITY) -> Calibration:
+def calibrate(ruling_yes_propensity: float = RULING_YES_PROPENSITY, as_of: str | None = None) -> Calibration:
     """Fit attendance and the opposition's yes-propensity to the recorded votes (MLE).
 
     Parameters
     ----------
     ruling_yes_propensity
         Assumed :math:`\\rho_R` (default 0.95).
+    as_of
+        ISO date: only votes strictly before it are used (default: every recorded vote).
+
+    Raises
+    ------
+    ValueError
+        If no recorded vote precedes ``as_of``.
 
     Returns
     -------
@@ -292,7 +278,9 @@ def calibrate(ruling_yes_propensity: float = RULING_YES_PROPENSITY) -> Calibrati
     >>> round(c.attendance, 4), round(c.opposition_yes_propensity, 3)
     (0.6455, 0.507)
     """
-    votes = _votes()
+    votes = _votes(as_of)
+    if not votes:
+        raise ValueError(f"no recorded consent vote before {as_of}")
     n = sum(v.seated for v in votes)
     present = sum(v.present for v in votes)
     pi = present / n
@@ -308,7 +296,7 @@ def calibrate(ruling_yes_propensity: float = RULING_YES_PROPENSITY) -> Calibrati
         f_o = sum(s for b, s in zip(v.blocs, seats) if b != v.ruling and b not in OPPOSED_BLOCS) / seats.sum()
         mat.append([f_r, f_o])
         rhs.append(v.yes / v.present)
-    sol = np.linalg.solve(np.asarray(mat), np.asarray(rhs))
+    sol = np.linalg.solve(np.asarray(mat), np.asarray(rhs)) if len(votes) == 2 else np.full(2, math.nan)
     fits = []
     for v in votes:
         rho = _rho(v, ruling_yes_propensity, rho_o)
@@ -390,4 +378,4 @@ def calibration_report(calibration: Calibration | None = None) -> str:
 
 def recorded_vote_dates() -> tuple[str, ...]:
     """ISO dates of the recorded consent votes."""
-    return tuple(as_date(v.date).isoformat() for v in consent_votes())
+    return tuple(v.date.isoformat() for v in recorded_votes("9999-12-31"))
