@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from burdenshare.data import TOTAL_SEATS, seat_snapshot_dates, seats_by_bloc
+from burdenshare.data import seat_snapshot_dates, seats_by_bloc
 from burdenshare.errors import DataError, SpecError
 from burdenshare.scenario import Scenario
 
@@ -70,7 +70,7 @@ class SeatTable:
     seats, low, high
         Central seats and the range per bloc (``low <= seats <= high``).
     total_seats
-        Seats of the house (300); the quorum is counted against it (Art. 49).
+        Seats of the house at the date (seated + vacant, from the data or the scenario).
     source
         Where the seats come from (period label or data snapshot).
     notes
@@ -157,7 +157,8 @@ def _from_snapshot(day: dt.date) -> SeatTable:
         seats.append(int(snap.unattributed))
         low.append(0)
         high.append(int(snap.unattributed))
-    return SeatTable(day, tuple(blocs), tuple(seats), tuple(low), tuple(high), TOTAL_SEATS,
+    total = int(sum(snap.seats.values()) + snap.unattributed)  # seated + vacant + unattributed: the house at the date
+    return SeatTable(day, tuple(blocs), tuple(seats), tuple(low), tuple(high), total,
                      f"data snapshot {snap.snapshot_date.isoformat()} ({snap.label})", snap.notes)
 
 
