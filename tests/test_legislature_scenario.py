@@ -25,6 +25,8 @@ from burdenshare.legislature import (
     win_set,
 )
 from burdenshare.legislature.from_scenario import DEFAULT_PARTY_LINES
+from burdenshare.legislature.record import recorded_votes
+from burdenshare.legislature.vote_fit import fit_recorded_votes
 from burdenshare.scenario import dump_scenario, load_scenario, loads_scenario
 
 SMA_PATH = Path(__file__).resolve().parents[1] / "src/burdenshare/scenarios/sma-2020.toml"
@@ -55,7 +57,8 @@ def test_sma_values_are_in_the_scenario(sma):
     assert {b.id: b.line for b in leg.blocs} == dict(DEFAULT_PARTY_LINES)
     assert leg.majority == Fraction(1, 2) and leg.majority_of == "present"
     assert leg.line_reference_krw == "current_agreement" and leg.opposition_yes_propensity == "calibrated"
-    assert (leg.ruling_yes_propensity, leg.defection, leg.whip_scale, leg.member_scale) == (0.95, 0.05, 0.03, 0.10)
+    assert (leg.ruling_yes_propensity, leg.defection, leg.whip_scale, leg.member_scale) == ("calibrated", 0.05, 0.03, 0.10)
+    assert leg.attendance_sd == "calibrated"
     assert (leg.opinion_shock_sd, leg.opinion_shock_nodes, leg.duration_elasticity) == (0.10, 7, 0.02)
     assert all(b.attendance_rate is None for b in leg.blocs)
 
@@ -64,8 +67,13 @@ def test_sma_values_are_in_the_scenario(sma):
 def test_scenario_values_reproduce_the_former_defaults(sma, date):
     """The model built from the scenario alone equals the one the former LegislatureParams()
     defaults gave (issue 4: results for sma-2020 unchanged)."""
+    # since the role fit (docs/legislature.md §5b) the propensities and the attendance sd are the
+    # fit's to the votes before as_of; every other value is the former default
+    fit = fit_recorded_votes(recorded_votes(sma.levers.as_of))
     ours = legislature_model(sma, date)
-    old = legislature_model(sma, date, params=OLD_DEFAULTS)
+    old = legislature_model(sma, date, params=OLD_DEFAULTS.replace(
+        ruling_yes_propensity=fit.government_yes, opposition_yes_propensity=fit.opposition_yes,
+        attendance_sd=fit.attendance_sd))
     assert ours == old
     assert all((math.isnan(a) and math.isnan(b)) or a == b for a, b in zip(ours.line_krw, old.line_krw, strict=True))
     for d in (1, 3):

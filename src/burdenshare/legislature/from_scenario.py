@@ -47,12 +47,15 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
 
 from burdenshare.errors import SpecError
 from burdenshare.legislature.calibration import calibrate
+from burdenshare.legislature.record import recorded_votes
+from burdenshare.legislature.vote_fit import VoteFit, fit_recorded_votes
 from burdenshare.legislature.model import LegislatureModel
 from burdenshare.legislature.seats import SeatTable, as_date, seats_at
 from burdenshare.opinion import ALL, WTPModel, scenario_opinion
@@ -95,6 +98,7 @@ class LegislatureParams:
     ruling_yes_propensity: float | None = None
     opposition_yes_propensity: float | None = None
     attendance: float | Mapping[str, float] | None = None
+    attendance_sd: float | None = None
     discipline: float | None = None
     opinion_weight: float | None = None
     defection: float | None = None
@@ -111,6 +115,12 @@ class LegislatureParams:
     def replace(self, **changes: Any) -> LegislatureParams:
         """A copy with fields changed."""
         return replace(self, **changes)
+
+
+@lru_cache(maxsize=16)
+def _vote_fit(as_of: dt.date) -> VoteFit:
+    """The role fit with random attendance to the votes recorded before ``as_of`` (:mod:`.vote_fit`)."""
+    return fit_recorded_votes(recorded_votes(as_of))
 
 
 def _pick(override: Any, scenario_value: Any) -> Any:
@@ -251,13 +261,24 @@ def legislature_model(
     if not 0.0 <= w <= 1.0:
         raise SpecError("opinion_weight must lie in [0, 1]", field="opinion_weight")
     ruling = scenario.parties.host_executive.base_bloc
-    rho_r = float(_pick(p.ruling_yes_propensity, leg.ruling_yes_propensity))
+    as_of = scenario.levers.as_of
+    role_fit = p.ruling_yes_propensity is None and leg.ruling_yes_propensity == "calibrated"
+    if role_fit:
+        rho_r = _vote_fit(as_of).government_yes
+    else:
+        rho_r = float(_pick(p.ruling_yes_propensity, leg.ruling_yes_propensity))
     if p.opposition_yes_propensity is not None:
         rho_o = float(p.opposition_yes_propensity)
     elif leg.opposition_yes_propensity == "calibrated":
-        rho_o = calibrate(rho_r).opposition_yes_propensity
+        rho_o = _vote_fit(as_of).opposition_yes if role_fit else calibrate(rho_r, as_of.isoformat()).opposition_yes_propensity
     else:
         rho_o = float(leg.opposition_yes_propensity)
+    if p.attendance_sd is not None:
+        attendance_sd = float(p.attendance_sd)
+    elif leg.attendance_sd == "calibrated":
+        attendance_sd = _vote_fit(as_of).attendance_sd
+    else:
+        attendance_sd = float(leg.attendance_sd)
     bloc_of = {b.id: b for b in leg.blocs}
 
     def scenario_presence(bloc: str) -> float:
@@ -318,6 +339,7 @@ def legislature_model(
         duration_elasticity=float(_pick(p.duration_elasticity, leg.duration_elasticity)),
         majority=majority,
         majority_of=majority_of,
+        attendance_sd=attendance_sd,
         line_krw=tuple(lines),
         wtp_krw=tuple(wtps),
         opinion_weight=w,

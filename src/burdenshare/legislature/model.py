@@ -141,6 +141,13 @@ class LegislatureModel:
     majority_of
         ``"present"`` (Art. 49: yes > ``majority`` × present) or ``"all"`` (yes >
         ``majority`` × the seated members, ``sum(seats)``, however many attend).
+    attendance_sd, attendance_nodes
+        Attendance random per vote: every bloc's presence is shifted by a common vote-level
+        :math:`\sigma_\pi z`, z standard normal on ``attendance_nodes`` probabilists'
+        Gauss-Hermite nodes (clipped to [0, 1]; two nodes, the default, give the rate's mean and
+        variance exactly); 0 (the default sd) is a fixed attendance.  The
+        consent probability is the node-weighted mixture of the exact kernel's
+        (:mod:`burdenshare.legislature.vote_fit` calibrates :math:`\sigma_\pi`).
     line_krw, wtp_krw, opinion_weight
         The inputs of the positions (for reports): party lines (``nan`` = no line), base WTP
         medians, and the opinion weight in force.
@@ -164,6 +171,8 @@ class LegislatureModel:
     duration_elasticity: float = 0.02
     majority: Fraction = Fraction(1, 2)
     majority_of: MajorityOf = "present"
+    attendance_sd: float = 0.0
+    attendance_nodes: int = 2
     line_krw: tuple[float, ...] = ()
     wtp_krw: tuple[float, ...] = ()
     opinion_weight: float = float("nan")
@@ -193,6 +202,10 @@ class LegislatureModel:
             raise SpecError(f"quorum must be in 1..{self.total_seats}", field="quorum")
         if self.majority_of not in ("present", "all"):
             raise SpecError(f"unknown majority_of {self.majority_of!r}; allowed: present, all", field="majority_of")
+        if not (0.0 <= self.attendance_sd <= 0.5 and math.isfinite(self.attendance_sd)):
+            raise SpecError("attendance_sd must lie in [0, 0.5]", field="attendance_sd")
+        if not 1 <= self.attendance_nodes <= 16:
+            raise SpecError("attendance_nodes must be in 1..16", field="attendance_nodes")
 
     # ------------------------------------------------------------------ constructors
     @classmethod
@@ -308,6 +321,18 @@ class LegislatureModel:
         return p, w
 
     # ------------------------------------------------------------------ outputs
+    def attendance_levels(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Vote-level attendance nodes: ``(p_present (J, B), weights (J,))``.
+
+        One node (the bloc rates) when ``attendance_sd`` is 0; otherwise the rates shifted by
+        :math:`\sigma_\pi z_j` at the probabilists' Gauss-Hermite nodes, clipped to [0, 1].
+        """
+        pi = np.asarray(self.p_present, dtype=float)
+        if self.attendance_sd == 0.0 or self.attendance_nodes == 1:
+            return pi[None, :], np.ones(1)
+        z, wz = np.polynomial.hermite_e.hermegauss(self.attendance_nodes)
+        return np.clip(pi[None, :] + self.attendance_sd * z[:, None], 0.0, 1.0), wz / wz.sum()
+
     def consent(
         self,
         amounts_krw: ArrayLike,
@@ -316,12 +341,40 @@ class LegislatureModel:
         quorum_mode: QuorumMode = "auto",
         quorum_tol: float = 1e-6,
     ) -> ConsentResult:
-        """Exact Art. 49 consent probability for each amount (see :mod:`.consent`)."""
+        """Exact Art. 49 consent probability for each amount (see :mod:`.consent`).
+
+        With random attendance (``attendance_sd > 0``) the result is the mixture over
+        :meth:`attendance_levels` of the kernel's result at each level.  In ``"auto"`` mode every
+        level takes the fast margin path when the mixture's certified bound
+        :math:`\sum_j w_j \varepsilon_j` (the probability that the quorum fails) is at most
+        ``max(quorum_tol, 1e-4)``, reported as ``error_bound``; otherwise each level uses
+        ``quorum_mode`` as given.
+        """
         p, w = self.nodes(amounts_krw, duration_years)
-        return consent_from_nodes(
-            np.asarray(self.seats), np.asarray(self.p_present), p, w,
-            quorum=self.quorum, majority=self.majority, majority_of=self.majority_of,
-            quorum_mode=quorum_mode, quorum_tol=quorum_tol,
+        levels, weights = self.attendance_levels()
+        seats = np.asarray(self.seats)
+
+        def one(pp: NDArray[np.float64], mode: QuorumMode, tol: float) -> ConsentResult:
+            return consent_from_nodes(
+                seats, pp, p, w,
+                quorum=self.quorum, majority=self.majority, majority_of=self.majority_of,
+                quorum_mode=mode, quorum_tol=tol,
+            )
+
+        if weights.size == 1:
+            return one(levels[0], quorum_mode, quorum_tol)
+        mode: QuorumMode = quorum_mode
+        if quorum_mode == "auto":
+            from burdenshare.legislature.consent import quorum_failure_probability
+
+            eps = float(sum(wt * quorum_failure_probability(seats, lv, self.quorum) for lv, wt in zip(levels, weights)))
+            if eps <= max(quorum_tol, 1e-4):
+                mode = "bound"
+        parts = [one(lv, mode, quorum_tol) for lv in levels]
+        return ConsentResult(
+            p_consent=np.clip(sum(wt * r.p_consent for r, wt in zip(parts, weights)), 0.0, 1.0),
+            error_bound=float(sum(wt * r.error_bound for r, wt in zip(parts, weights))),
+            method="margin" if all(r.method == "margin" for r in parts) else "joint",
         )
 
     def consent_probability(self, amounts_krw: ArrayLike, duration_years: int = 1) -> NDArray[np.float64]:

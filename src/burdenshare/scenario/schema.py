@@ -559,13 +559,14 @@ class Legislature(_Model):
     majority_of: Literal["present", "all"] = "present"
     majority_share: float | str = "1/2"
     attendance_rate: Probability
+    attendance_sd: Annotated[float, Field(ge=0.0, le=0.5)] | Literal["calibrated"] = 0.0
     abstention_rate: Probability = 0.0
     party_discipline: Probability
     opinion_weight: Share
     opinion_weight_pre_election: Share
     pre_election_window_days: Annotated[int, Field(ge=0, le=3650)] = 0
     line_reference_krw: PosMoney | Literal["current_agreement"] = "current_agreement"
-    ruling_yes_propensity: Probability = 0.95
+    ruling_yes_propensity: Probability | Literal["calibrated"] = "calibrated"
     opposition_yes_propensity: Probability | Literal["calibrated"] = "calibrated"
     defection: Probability = 0.05
     whip_scale: Scale = 0.03
@@ -587,10 +588,15 @@ class Legislature(_Model):
     def _reference_word(cls, value: Any) -> Any:
         return _word_or_number(value, "current_agreement", 'won per year > 0, or "current_agreement" (cost_model.current_agreement_krw)')
 
-    @field_validator("opposition_yes_propensity", mode="before")
+    @field_validator("ruling_yes_propensity", "opposition_yes_propensity", mode="before")
     @classmethod
     def _propensity_word(cls, value: Any) -> Any:
         return _word_or_number(value, "calibrated", 'a probability in [0, 1], or "calibrated" (fitted to the recorded consent votes)')
+
+    @field_validator("attendance_sd", mode="before")
+    @classmethod
+    def _attendance_sd_word(cls, value: Any) -> Any:
+        return _word_or_number(value, "calibrated", 'an sd in [0, 0.5], or "calibrated" (fitted to the recorded consent votes)')
 
     @property
     def majority(self) -> Fraction:
