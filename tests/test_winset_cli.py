@@ -58,7 +58,7 @@ def test_empty_win_set_is_not_an_error(capsys: pytest.CaptureFixture[str]) -> No
 
 def test_human_output(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = _run(capsys, "winset", "sma-2020")
-    assert code == 0 and "1,120 bn" in out and "$" in out and "P(consent)" in out
+    assert code == 0 and "1,130 bn" in out and "$" in out and "P(consent)" in out
 
 
 @pytest.mark.parametrize(("args", "option"), [
