@@ -105,3 +105,40 @@ def test_docs_table_is_reproduced():
     m = re.search(r"<!-- loo-table:(\S+) -->\n(.*?)\n<!-- /loo-table -->", text, re.S)
     assert m is not None
     assert m.group(2).strip() == loo_table(m.group(1))
+
+
+def test_record_check_against_the_submissions():
+    from scipy import stats
+
+    from burdenshare.legislature.agenda import initialled_increases, record_check
+
+    c = record_check(0.3264, "2020-03-11")           # the former bundled run's rejections per submitted text
+    assert (c.submissions, c.rejections) == (3, 0)
+    assert c.p_record == pytest.approx((1 - 0.3264) ** 3)
+    assert c.posterior_mean == pytest.approx(0.5 / 4.0)
+    assert c.upper_90 == pytest.approx(stats.beta.ppf(0.9, 0.5, 3.5))
+    assert c.consistent and not record_check(0.40, "2020-03-11").consistent
+    assert record_check(0.1, "2014-04-17").submissions == 2   # the 2019 vote is not yet known
+    with pytest.raises(ValueError):
+        record_check(1.5, "2020-03-11")
+    inc = initialled_increases("2020-03-11")
+    assert [n for n, _, _ in inc] == [3, 5, 6, 8, 9, 10] and max(p for _, _, p in inc) == 25.7
+    assert [n for n, _, _ in initialled_increases("2019-03-08")][-1] == 9
+
+
+def test_attendance_mixture_in_the_model():
+    from burdenshare.legislature.model import LegislatureModel
+
+    base = LegislatureModel.with_yes_probabilities([60, 40], [0.7, 0.3], p_present=0.7, quorum=40)
+    mixed = base.replace(attendance_sd=0.05)
+    levels, weights = mixed.attendance_levels()
+    assert levels.shape == (2, 2) and np.allclose(weights, 0.5)
+    assert np.allclose(levels[:, 0], [0.65, 0.75])          # mean and sd of the rate exactly
+    want = sum(w * base.replace(p_present=tuple(lv)).consent([1.0], quorum_mode="exact").p_consent[0]
+               for lv, w in zip(levels, weights))
+    got = mixed.consent([1.0], quorum_mode="exact")
+    assert got.p_consent[0] == pytest.approx(want, abs=1e-12)
+    fast = mixed.consent([1.0])
+    assert abs(fast.p_consent[0] - want) <= fast.error_bound + 1e-12
+    # expected votes are those of the mean rate
+    assert mixed.predicted_votes(1.0).totals == pytest.approx(base.predicted_votes(1.0).totals)

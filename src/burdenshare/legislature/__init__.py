@@ -4,6 +4,10 @@
 * :mod:`~burdenshare.legislature.model` - :class:`LegislatureModel`: bloc positions, whip, opinion shock.
 * :mod:`~burdenshare.legislature.consent` - exact consent probability over bloc-level latents.
 * :mod:`~burdenshare.legislature.calibration` - fit to the recorded 2014/2019 consent votes.
+* :mod:`~burdenshare.legislature.record` - the recorded votes and submissions known at a date.
+* :mod:`~burdenshare.legislature.vote_fit` - role fit, random attendance, leave-one-out check.
+* :mod:`~burdenshare.legislature.agenda` - agenda control scored against the record of submissions.
+* :mod:`~burdenshare.legislature.chambers` - a legislature as chambers with their rules.
 * :mod:`~burdenshare.legislature.from_scenario` - the model of a scenario at a date.
 * :mod:`~burdenshare.legislature.winset` - consent curves, win-sets, agenda control.
 

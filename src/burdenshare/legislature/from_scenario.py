@@ -18,8 +18,11 @@ docs/scenario-format.md); a :class:`LegislatureParams` argument that is not ``No
 * ``opinion_weight`` / ``opinion_weight_pre_election`` / ``pre_election_window_days`` and
   ``levers.election_date`` → :math:`w(t)`;
 * ``ruling_yes_propensity`` (the executive's bloc) and ``opposition_yes_propensity`` (every other
-  bloc; ``"calibrated"``: :func:`~burdenshare.legislature.calibration.calibrate` given the ruling
-  value); ``defection``, ``whip_scale``, ``member_scale``, ``opinion_shock_sd``,
+  bloc).  ``"calibrated"`` for the ruling value: both from the role fit to the votes recorded
+  before ``levers.as_of`` (:func:`~burdenshare.legislature.vote_fit.fit_recorded_votes`);
+  ``"calibrated"`` for the opposition only: :func:`~burdenshare.legislature.calibration.calibrate`
+  given the ruling number and ``levers.as_of``; ``attendance_sd`` (random attendance per vote,
+  ``"calibrated"``: the same fit's predictive sd); ``defection``, ``whip_scale``, ``member_scale``, ``opinion_shock_sd``,
   ``opinion_shock_nodes``, ``duration_elasticity``;
 * base WTP: :func:`burdenshare.opinion.scenario_opinion` at the date, the group whose ``bloc`` is
   the bloc; blocs no opinion group names: ``far_right`` → the conservative bloc's group;
@@ -35,8 +38,9 @@ propensity, which are calibrated; each is explained in the scenario file and doc
   most willing to pay in late 2019; party_positions.csv 2019-01-23, 2020-03); ``centrist`` 1.2;
   ``progressive`` 1.0 (Justice Party opposed the 2014 and 2019 deals and called the 2020 asks
   unrealistic: a freeze); ``independent`` and ``unattributed`` no line;
-* ``ruling_yes_propensity`` 0.95 (assumed) and ``opposition_yes_propensity`` calibrated (the
-  progressive bloc uses the opposition value: its "no" is in its low line, not its propensity);
+* ``ruling_yes_propensity`` and ``opposition_yes_propensity`` ``"calibrated"`` (the role fit:
+  0.711 and 0.730; the progressive bloc uses the opposition value: its "no" is in its low line,
+  not its propensity) and ``attendance_sd`` ``"calibrated"`` (0.0196);
 * ``defection`` 0.05, ``whip_scale`` 0.03, ``member_scale`` 0.10, ``opinion_shock_sd`` 0.10,
   ``opinion_shock_nodes`` 7, ``duration_elasticity`` 0.02 (these are also the schema defaults).
 """
