@@ -143,11 +143,11 @@ class LegislatureModel:
         ``majority`` × the seated members, ``sum(seats)``, however many attend).
     attendance_sd, attendance_nodes
         Attendance random per vote: every bloc's presence is shifted by a common vote-level
-        :math:`\sigma_\pi z`, z standard normal on ``attendance_nodes`` probabilists'
+        :math:`\\sigma_\\pi z`, z standard normal on ``attendance_nodes`` probabilists'
         Gauss-Hermite nodes (clipped to [0, 1]; two nodes, the default, give the rate's mean and
         variance exactly); 0 (the default sd) is a fixed attendance.  The
         consent probability is the node-weighted mixture of the exact kernel's
-        (:mod:`burdenshare.legislature.vote_fit` calibrates :math:`\sigma_\pi`).
+        (:mod:`burdenshare.legislature.vote_fit` calibrates :math:`\\sigma_\\pi`).
     line_krw, wtp_krw, opinion_weight
         The inputs of the positions (for reports): party lines (``nan`` = no line), base WTP
         medians, and the opinion weight in force.
@@ -325,7 +325,7 @@ class LegislatureModel:
         """Vote-level attendance nodes: ``(p_present (J, B), weights (J,))``.
 
         One node (the bloc rates) when ``attendance_sd`` is 0; otherwise the rates shifted by
-        :math:`\sigma_\pi z_j` at the probabilists' Gauss-Hermite nodes, clipped to [0, 1].
+        :math:`\\sigma_\\pi z_j` at the probabilists' Gauss-Hermite nodes, clipped to [0, 1].
         """
         pi = np.asarray(self.p_present, dtype=float)
         if self.attendance_sd == 0.0 or self.attendance_nodes == 1:
@@ -346,7 +346,7 @@ class LegislatureModel:
         With random attendance (``attendance_sd > 0``) the result is the mixture over
         :meth:`attendance_levels` of the kernel's result at each level.  In ``"auto"`` mode every
         level takes the fast margin path when the mixture's certified bound
-        :math:`\sum_j w_j \varepsilon_j` (the probability that the quorum fails) is at most
+        :math:`\\sum_j w_j \\varepsilon_j` (the probability that the quorum fails) is at most
         ``max(quorum_tol, 1e-4)``, reported as ``error_bound``; otherwise each level uses
         ``quorum_mode`` as given.
         """
