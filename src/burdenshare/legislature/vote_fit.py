@@ -41,7 +41,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -117,7 +117,7 @@ class VoteFit:
         return present, math.sqrt(var_p), present * s, math.sqrt(var_y)
 
 
-def _rho(vote: RecordedVote, theta: Sequence[float], fixed: float | None, opposed: tuple[str, ...]) -> np.ndarray:
+def _rho(vote: RecordedVote, theta: Sequence[float] | np.ndarray, fixed: float | None, opposed: tuple[str, ...]) -> np.ndarray:
     a, g = theta
     gov = np.asarray(vote.government, dtype=float)
     rho_opp = special.expit(a)
@@ -126,12 +126,12 @@ def _rho(vote: RecordedVote, theta: Sequence[float], fixed: float | None, oppose
     return np.where([b in opposed for b in vote.blocs], 0.0, rho)
 
 
-def _share(vote: RecordedVote, theta: Sequence[float], fixed: float | None, opposed: tuple[str, ...]) -> float:
+def _share(vote: RecordedVote, theta: Sequence[float] | np.ndarray, fixed: float | None, opposed: tuple[str, ...]) -> float:
     seats = np.asarray(vote.seats, dtype=float)
     return float(seats @ _rho(vote, theta, fixed, opposed) / vote.seated)
 
 
-def _share_grad(vote: RecordedVote, theta: Sequence[float], fixed: float | None, opposed: tuple[str, ...]) -> np.ndarray:
+def _share_grad(vote: RecordedVote, theta: Sequence[float] | np.ndarray, fixed: float | None, opposed: tuple[str, ...]) -> np.ndarray:
     a, g = theta
     seats = np.asarray(vote.seats, dtype=float) / vote.seated
     gov = np.asarray(vote.government)
@@ -153,15 +153,14 @@ def _neg_log_post(theta: np.ndarray, votes: Sequence[RecordedVote], prior: YesPr
     return -total
 
 
-def _hessian(f: object, x: np.ndarray, h: float = 1e-4) -> np.ndarray:
-    fn = f  # type: ignore[assignment]
+def _hessian(fn: Callable[[np.ndarray], float], x: np.ndarray, h: float = 1e-4) -> np.ndarray:
     n = x.size
     out = np.empty((n, n))
     for i in range(n):
         for j in range(n):
             e_i = np.eye(n)[i] * h
             e_j = np.eye(n)[j] * h
-            out[i, j] = (fn(x + e_i + e_j) - fn(x + e_i - e_j) - fn(x - e_i + e_j) + fn(x - e_i - e_j)) / (4 * h * h)  # type: ignore[operator]
+            out[i, j] = (fn(x + e_i + e_j) - fn(x + e_i - e_j) - fn(x - e_i + e_j) + fn(x - e_i - e_j)) / (4 * h * h)
     return out
 
 
