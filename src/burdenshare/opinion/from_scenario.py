@@ -45,7 +45,7 @@ from burdenshare.opinion.coercion import CoercionParams, OpinionShock, PressureE
 from burdenshare.opinion.fit import _PARTISAN_ITEMS, fit_wtp
 from burdenshare.opinion.state import opinion_at
 from burdenshare.opinion.transparency import TransparencyParams, justified_amount_krw, log_sd_from_krw
-from burdenshare.opinion.wtp import FAMILIES, WTPModel
+from burdenshare.opinion.wtp import ALL, FAMILIES, GroupWTP, WTPModel
 from burdenshare.scenario import Scenario
 
 
@@ -113,6 +113,25 @@ def _event_number(parameters: Mapping[str, object], key: str, field: str, defaul
     return float(value)
 
 
+#: Log-scale sd of the WTP prior used when a scenario names no polls (80 % of the public between
+#: 0.53 and 1.9 times the median): wide, so opinion carries little information where nothing was
+#: measured (docs/builder.md).
+PRIOR_WTP_LOG_SD = 0.5
+
+
+def prior_wtp(scenario: Scenario) -> WTPModel:
+    """The documented wide WTP prior of a scenario without polls.
+
+    Every group's WTP is lognormal with median the current agreement
+    (``cost_model.current_agreement_krw``: the public is taken to accept what it pays now, in the
+    middle) and log-sd :data:`PRIOR_WTP_LOG_SD`.
+    """
+    mu = math.log(float(scenario.cost_model.current_agreement_krw))
+    names = [ALL] + [g.id for g in scenario.opinion.groups if g.id != ALL]
+    return WTPModel(scenario.opinion.wtp_family, tuple(GroupWTP(n, mu=mu, sigma=PRIOR_WTP_LOG_SD) for n in names),
+                    moves=("prior: no polls (median = current agreement, log-sd 0.5)",))
+
+
 def scenario_opinion(scenario: Scenario) -> ScenarioOpinion:
     """Fit the WTP model and translate transparency, coercion and events from ``scenario``.
 
@@ -128,17 +147,21 @@ def scenario_opinion(scenario: Scenario) -> ScenarioOpinion:
             f"{o.wtp_family!r} is not implemented by the opinion model; allowed: {', '.join(FAMILIES)}",
             field="opinion.wtp_family",
         )
-    if not any(p.startswith("CCGA-2019-12") for p in o.polls):
-        raise SpecError("the WTP fit needs the Chicago Council poll CCGA-2019-12", field="opinion.polls")
-    model = fit_wtp(
-        reading=o.reading,
-        family=o.wtp_family,
-        ask_usd=float(o.anchor_ask_usd),
-        refuse_bound_krw=float(scenario.cost_model.current_agreement_krw),
-        dont_know="drop" if o.drop_dont_know else "refuse",
-        partisan_polls=tuple(p for p in o.polls if p in _PARTISAN_ITEMS),
-        groups=tuple((g.id, tuple(g.poll_subgroups)) for g in o.groups),
-    )
+    if not o.polls:
+        model = prior_wtp(scenario)
+    else:
+        if not any(p.startswith("CCGA-2019-12") for p in o.polls):
+            raise SpecError("the WTP fit needs the Chicago Council poll CCGA-2019-12 (or no polls: the wide prior)",
+                            field="opinion.polls")
+        model = fit_wtp(
+            reading=o.reading,
+            family=o.wtp_family,
+            ask_usd=float(o.anchor_ask_usd),
+            refuse_bound_krw=float(scenario.cost_model.current_agreement_krw),
+            dont_know="drop" if o.drop_dont_know else "refuse",
+            partisan_polls=tuple(p for p in o.polls if p in _PARTISAN_ITEMS),
+            groups=tuple((g.id, tuple(g.poll_subgroups)) for g in o.groups),
+        )
     ref = model.median()
     tau = float(scenario.levers.transparency)
     tp = None

@@ -445,7 +445,7 @@ class EventEffect(_Model):
 class Opinion(_Model):
     """Public opinion inputs: which poll rows to fit, the groups, transparency, coercion, events."""
 
-    polls: list[Id] = Field(min_length=1)
+    polls: list[Id] = Field(default_factory=list)  # empty: the documented wide prior (opinion.from_scenario)
     reading: Literal["main", "alt"] = "main"
     anchor_ask_usd: PosMoney
     wtp_family: Literal["lognormal", "loglogistic"] = "lognormal"
