@@ -176,6 +176,33 @@ def scenarios_validate(
         typer.echo(f"ok: {scenario.name} (schema {scenario.schema_version}, sha256 {digest[:12]})")
 
 
+@scenarios_app.command("build")
+def scenarios_build(
+    round_: int = typer.Option(..., "--round", help="SMA number N: the talks on SMA N (SMA N-1 is the current agreement)."),
+    as_of: str = typer.Option(..., "--as-of", help="Date (YYYY-MM-DD): only data rows known then are used."),
+    data: str | None = typer.Option(None, "--data", metavar="DIR", help="Data directory (default: the bundled data)."),
+    out: str | None = typer.Option(None, "--out", metavar="FILE", help="Write the scenario here (default: standard output)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
+) -> None:
+    """Build a scenario for the talks on SMA N from the data known at a date (docs/builder.md)."""
+    import datetime as dt
+    from pathlib import Path
+
+    from burdenshare.builder import build_text
+
+    try:
+        day = dt.date.fromisoformat(as_of)
+    except ValueError:
+        raise ScenarioError(f"got {as_of!r}; allowed: a date YYYY-MM-DD", field="--as-of") from None
+    if out is not None and Path(out).exists() and not force:
+        raise ScenarioError(f"{out} exists; allowed: a new file, or --force to overwrite it", field="--out")
+    text = build_text(round_, day, data)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        Path(out).write_text(text, encoding="utf-8")
+
+
 # --------------------------------------------------------------------------- explain
 
 
@@ -800,6 +827,40 @@ def warmup_cmd(as_json: bool = JsonOption) -> None:
 
 
 # --------------------------------------------------------------------------- entry point
+
+
+@app.command("backtest")
+def backtest_cmd(
+    rounds: str = typer.Option("9,10", "--rounds", help="Comma-separated SMA numbers whose outcome is in the data."),
+    data: str | None = typer.Option(None, "--data", metavar="DIR", help="Data directory (default: the bundled data)."),
+    draws: int = typer.Option(2000, "--draws", help="Draws per run."),
+    seed: int = typer.Option(0, "--seed", help="Random seed."),
+    as_json: bool = JsonOption,
+    report: str | None = typer.Option(None, "--report", metavar="PATH.html", help="Write the table as an HTML page."),
+) -> None:
+    """Build each round's scenario as of two dates, run it and score it against what happened (docs/backtest.md)."""
+    from pathlib import Path
+
+    from burdenshare.analysis.backtest import HEADER, backtest, render_html, table_rows
+
+    try:
+        wanted = [int(x) for x in rounds.split(",") if x.strip()]
+    except ValueError:
+        raise ScenarioError(f"got {rounds!r}; allowed: comma-separated SMA numbers such as 9,10", field="--rounds") from None
+    if not wanted:
+        raise ScenarioError("got no round; allowed: comma-separated SMA numbers such as 9,10", field="--rounds")
+    if report is not None and not report.endswith(".html"):
+        raise ScenarioError(f"got {report!r}; allowed: a path ending in .html", field="--report")
+    _run_config(draws, seed, None)
+    result = backtest(wanted, data_dir=data, draws=draws, seed=seed)
+    if report is not None:
+        Path(report).write_text(render_html(result), encoding="utf-8")
+    if as_json:
+        _print_json(result)
+        return
+    typer.echo(" | ".join(HEADER))
+    for row in table_rows(result):
+        typer.echo(" | ".join(row))
 
 
 def main(argv: list[str] | None = None) -> int:
