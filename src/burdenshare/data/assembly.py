@@ -32,7 +32,7 @@ Which snapshot applies at a date
 Full snapshots (five or more party rows) apply from their date until the next one; an election
 result applies from the new Assembly's term start (``term_start`` rows: 2016-05-30, 2020-05-30).
 Partial reports (2020-02-17, 2020-02-24, 2020-03-29) do not replace a snapshot; they are listed in
-the notes of the snapshot in force. A date before the first snapshot (2014-04-16) is a
+the notes of the snapshot in force. A date before the first snapshot (2012-05-30, the 2012 result from the 19th term start) is a
 :class:`~burdenshare.errors.DataError`.
 
 Conflicts
@@ -342,7 +342,7 @@ def seats_by_bloc(date: Date | str) -> SeatSnapshot:
     Raises
     ------
     DataError
-        If ``date`` is before the first snapshot (2014-04-16) (``field="date"``).
+        If ``date`` is before the first snapshot (2012-05-30) (``field="date"``).
 
     Examples
     --------
