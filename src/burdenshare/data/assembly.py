@@ -50,9 +50,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date as Date
-from functools import lru_cache
 from types import MappingProxyType
 
+from burdenshare.data.dataset import per_dataset
 from burdenshare.data.table import load, split_source_ids
 from burdenshare.errors import DataError
 
@@ -282,7 +282,7 @@ class _Snapshot:
     rows: tuple[Mapping[str, object], ...]
 
 
-@lru_cache(maxsize=1)
+@per_dataset(maxsize=4)
 def _schedule() -> tuple[tuple[_Snapshot, ...], tuple[tuple[Date, str], ...]]:
     table = load("national_assembly")
     term_start = {
