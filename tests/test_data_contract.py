@@ -359,3 +359,41 @@ def test_the_documented_example_runs() -> None:
     for i, block in enumerate(blocks):
         runner.run(doctest.DocTestParser().get_doctest(block, {}, f"data-contract[{i}]", str(DOC), 0))
     assert runner.failures == 0
+
+
+# --------------------------------------------------------------------------- seats the data cover
+
+
+def test_seats_for_a_date_after_the_last_assemblys_term_are_an_error_not_a_fallback() -> None:
+    # the 21st Assembly sat from 2020-05-30; its four-year term (Art. 42) ends 2024-05-29
+    assert data.seats_by_bloc("2024-05-29").assembly_term == "21st"
+    with pytest.raises(DataError) as err:
+        data.seats_by_bloc("2024-06-01")
+    assert err.value.field == "date" and "2024-05-29" in err.value.message
+    # as of 2020-03-11 the election of 15 April is unknown: the 20th Assembly's term ends 2020-05-29
+    with using(open_dataset(as_of=AS_OF)):
+        assert data.seats_by_bloc("2020-05-29").assembly_term == "20th"
+        with pytest.raises(DataError):
+            data.seats_by_bloc("2020-05-30")
+
+
+def test_a_seats_from_data_period_the_data_do_not_cover_is_refused(tmp_path: Path) -> None:
+    import tomllib
+
+    import tomli_w
+
+    from burdenshare.errors import ScenarioError
+    from burdenshare.scenario import load_scenario
+
+    raw = tomllib.loads((PACKAGED.parent.parent / "scenarios" / "sma-2020.toml").read_text(encoding="utf-8"))
+    period = raw["legislature"]["periods"][1]
+    del period["seats"]
+    period["seats_from_data"] = True
+    path = tmp_path / "s.toml"
+    path.write_text(tomli_w.dumps(raw), encoding="utf-8")
+    assert load_scenario(str(path)).legislature.periods[1].seats_from_data
+    raw["protocol"]["horizon"] = raw["legislature"]["periods"][1]["from"].replace(year=2024, month=12, day=31)
+    path.write_text(tomli_w.dumps(raw), encoding="utf-8")
+    with pytest.raises(ScenarioError) as err:
+        load_scenario(str(path))
+    assert err.value.field == "legislature.periods.1.from" and "2024-05-29" in err.value.message
