@@ -84,11 +84,11 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
 
+from burdenshare.data.dataset import per_dataset
 from burdenshare.errors import SpecError
 from burdenshare.opinion import _data
 from burdenshare.opinion.wtp import (
@@ -515,7 +515,7 @@ def fit_wtp(assumptions: FitAssumptions | None = None, /, **changes: Any) -> WTP
     return _fit_cached(a)
 
 
-@lru_cache(maxsize=64)
+@per_dataset(maxsize=64)
 def _fit_cached(a: FitAssumptions) -> WTPModel:
     from scipy import optimize  # heavy; loaded where a fit runs, not at import
 

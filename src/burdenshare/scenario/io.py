@@ -20,6 +20,7 @@ Steps of :func:`load_scenario`:
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import json
 import re
@@ -567,8 +568,13 @@ def _data_checks(scenario: Scenario) -> tuple[str, str] | None:
         return None
 
     blocs = {b.id for b in scenario.legislature.blocs}
+    all_periods = scenario.legislature.periods
     for i, period in periods:
+        # the period runs to the day before the next one starts, the last one to the horizon
+        last = (_dt.date.fromordinal(all_periods[i + 1].from_.toordinal() - 1) if i + 1 < len(all_periods)
+                else scenario.protocol.horizon)
         try:
+            seats_by_bloc(max(last, period.from_))
             snapshot = seats_by_bloc(period.from_)
         except DataError as exc:
             return f"legislature.periods.{i}.from", f"seats_from_data: {exc.message}"

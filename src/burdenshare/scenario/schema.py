@@ -53,10 +53,10 @@ SUPPORTED_SCHEMA_VERSIONS: tuple[int, ...] = (1,)
 #: Earliest date a scenario may mention: 1 Jan 1991, the first year of the 1st SMA, the first
 #: year the bundled data covers (``sma_history.csv``, ``sma_annual_contributions.csv``).
 DATE_MIN = _dt.date(1991, 1, 1)
-#: Latest date a scenario may mention: 31 Dec 2026, the end of the last period any bundled data
-#: row covers (Japan's host-nation support for FY2022-2026, ``context.csv``).  Dates past it would
-#: need facts (seats, rates, budgets) the data cannot supply.
-DATE_MAX = _dt.date(2026, 12, 31)
+#: Latest date a scenario may mention: 31 Dec 2100.  A scenario may look ahead (an election, a
+#: horizon) far past the data; every fact it takes from the data must be covered by them, which
+#: the data checks enforce (``seats_from_data`` outside the seat snapshots' terms is an error).
+DATE_MAX = _dt.date(2100, 12, 31)
 #: Upper bound on the number of points of the amount grid (guards against a typo in ``step``).
 MAX_GRID_POINTS = 1_000_000
 
