@@ -47,6 +47,8 @@ def test_later_rows_do_not_change_the_build(tmp_path: Path) -> None:
     later = read_record(D("2018-06-02"), data)
     assert [r["value"] for r in later.rows("context") if r["key"] == "us_initial_ask_2019"] == ["1000", "9999"]
     assert not [r for r in read_record(D("2018-05-31"), data).rows("context") if r["value"] == "9999"]
+    sc, _ = build_scenario(10, D("2018-06-02"), data)
+    assert sc.levers.us_ask_usd == 9_999_000_000.0
 
 
 def test_rows_known_at_the_date_are_used() -> None:

@@ -51,6 +51,11 @@ def build_scenario(round_: int, as_of: dt.date, data_dir: str | Path | None = No
 
     if not isinstance(round_, int) or round_ < 2:
         raise BuildError(f"got {round_!r}; allowed: an SMA number >= 2", field="--round")
+    from burdenshare import data
+
+    opener = getattr(data, "open_dataset", None)
+    if opener is not None:
+        opener(data_dir)  # the data contract: a missing file, a changed header, a malformed row -> DataError
     full = read_record(_END, data_dir)
     check_round(full, round_, as_of)
     rec = read_record(as_of, data_dir)
