@@ -34,6 +34,7 @@ from numpy.typing import NDArray
 
 from burdenshare.builder import BuildError, build_scenario, parse_info_date, read_record
 from burdenshare.builder.record import Record
+from burdenshare.scenario.schema import DATE_MAX
 
 __all__ = ["AS_OF_RULES", "backtest", "crps", "outcome_of", "as_of_dates", "render_html"]
 
@@ -43,7 +44,7 @@ AS_OF_RULES: tuple[str, ...] = ("start_of_talks", "six_months_before_signing")
 #: days before the expiry of SMA N-1 (about ten months, the median lead of the recorded starts).
 FALLBACK_START_DAYS = 300
 
-_END = dt.date(2100, 12, 31)
+_END = DATE_MAX
 
 
 def _num(text: str) -> float | None:

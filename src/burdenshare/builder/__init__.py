@@ -15,11 +15,12 @@ from typing import Any
 
 from burdenshare.builder.record import Record, parse_info_date, read_record
 from burdenshare.builder.rules import BuildError, check_round, scenario_dict
+from burdenshare.scenario.schema import DATE_MAX
 
 __all__ = ["BuildError", "Record", "build_scenario", "build_text", "parse_info_date", "read_record"]
 
 #: Far enough ahead to read every row (the refusals look at the whole record).
-_END = dt.date(2100, 12, 31)
+_END = DATE_MAX
 
 
 def _using(directory: str | Path | None, as_of: dt.date) -> Any:

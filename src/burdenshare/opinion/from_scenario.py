@@ -40,6 +40,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from burdenshare.errors import SpecError
+from burdenshare.data import case, poll_items
 from burdenshare.opinion import _data
 from burdenshare.opinion.coercion import CoercionParams, OpinionShock, PressureEvent
 from burdenshare.opinion.fit import _PARTISAN_ITEMS, fit_wtp
@@ -150,8 +151,9 @@ def scenario_opinion(scenario: Scenario) -> ScenarioOpinion:
     if not o.polls:
         model = prior_wtp(scenario)
     else:
-        if not any(p.startswith("CCGA-2019-12") for p in o.polls):
-            raise SpecError("the WTP fit needs the Chicago Council poll CCGA-2019-12 (or no polls: the wide prior)",
+        stage1 = poll_items.STAGE1.poll_id
+        if not any(p.startswith(stage1) for p in o.polls):
+            raise SpecError(f"the WTP fit needs the whole-public poll {stage1} (or no polls: the wide prior)",
                             field="opinion.polls")
         model = fit_wtp(
             reading=o.reading,
@@ -184,9 +186,9 @@ def scenario_opinion(scenario: Scenario) -> ScenarioOpinion:
         if day is None:
             continue
         workers = _event_number(e.parameters, "workers", f"events.{i}.parameters.workers",
-                                _data.context_number("furloughed_workers_april_2020"))
+                                _data.context_number(case.FURLOUGH_WORKERS_KEY))
         workforce = _event_number(e.parameters, "workforce", f"events.{i}.parameters.workforce",
-                                  _data.context_number("usfk_korean_national_employees"))
+                                  _data.context_number(case.WORKFORCE_KEY))
         events.append(PressureEvent(day, magnitude=workers / workforce, label=e.id))
     for eff in o.event_effects:
         if eff.event not in by_id:
