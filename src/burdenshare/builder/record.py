@@ -35,7 +35,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -186,7 +186,7 @@ def read_record(as_of: dt.date, directory: str | Path | None = None) -> Record:
     return Record(tables, as_of)
 
 
-def _external_info_date():  # type: ignore[no-untyped-def]
+def _external_info_date() -> Callable[[str, Mapping[str, str]], dt.date | None] | None:
     """``burdenshare.data.info_date`` (the data contract) where it exists, else None."""
     try:
         from burdenshare import data

@@ -474,11 +474,11 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
     o.prov["legislature.opposition_yes_propensity"] = (
         _computed("calibrate() on the recorded consent votes", [vref], votes) if len(votes) >= 2
         else _assume("fewer than two recorded consent votes known at as_of: the middle of [0, 1]"))
-    for i, b in enumerate(blocs):
+    for i, bloc_entry in enumerate(blocs):
         o.prov[f"legislature.blocs.{i}.camp"] = (
             _data(pres[1], f"context.csv:{pres[1]['key']}", "the President's bloc is the ruling camp") if pres is not None
             else _assume("no presidency row known"))
-        if "party_line" in b:
+        if "party_line" in bloc_entry:
             o.prov[f"legislature.blocs.{i}.party_line"] = _assume("party line by ideology, the same for every round (docs/builder.md)")
     o.prov["legislature.periods.0.seats"] = _data(seat_rows0, seats_ref, "the latest full seat snapshot in force at as_of")
     o.prov["legislature.periods.0.from"] = _data(seat_rows0, seats_ref)
