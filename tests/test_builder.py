@@ -117,3 +117,8 @@ def test_calendar_rules() -> None:
     assert us_election_dates(D("2016-01-01"), D("2024-12-31")) == [
         (D("2016-11-08"), D("2017-01-20")), (D("2020-11-03"), D("2021-01-20")), (D("2024-11-05"), D("2025-01-20"))]
     assert parse_info_date("2015 (published 2018-05-24)") == D("2015-12-31")
+
+
+def test_bundled_round_11_is_the_builders_output() -> None:
+    bundled = resources.files("burdenshare.scenarios").joinpath("sma-11-2020-03-11.toml").read_text(encoding="utf-8")
+    assert bundled == build_scenario(11, D("2020-03-11"))[1]
