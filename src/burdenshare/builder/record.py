@@ -2,30 +2,13 @@
 
 The builder reads the data's rows through :class:`Record` only, so a scenario built as of a date
 depends on nothing published after it (no hindsight, DESIGN.md §8).  The information date of a
-row, the day the fact became public, is derived from its own columns:
+row, the day the fact became public, is the data contract's (:func:`burdenshare.data.info_date`,
+docs/data-contract.md): ``release_date`` for polls, ``event_date`` for seats and votes, ``date``
+for context facts (a range or a partial date counts at its last day), the year's end for annual
+values, the signing date for an SMA's terms.  A row whose date cannot be derived is never known.
 
-==============================  ===========================================================
-file                            information date
-==============================  ===========================================================
-``sma_history.csv``             ``signing_date`` (the terms are public when signed); without
-                                one, 1 January of ``first_year``
-``sma_annual_contributions``    the later of 1 January of ``year`` and the signing date of
-                                its SMA (the amount is set before the year by the agreement
-                                or its escalator)
-``context.csv``                 ``date``
-``polls.csv``                   ``release_date``
-``national_assembly.csv``       ``event_date``
-``party_positions.csv``         ``date``
-``macro_series.csv``            31 December of ``year`` (annual values are known after the year)
-``cost_categories.csv``         never used by the builder
-==============================  ===========================================================
-
-A date cell may be partial or a range (``2019-11``, ``2020-01/03``, ``2019-11 to 2020-03``,
-``2015 (published 2018-05-24)``): the *first* period it names counts, at that period's *last* day
-(``2019-11`` → 2019-11-30, ``2020`` → 2020-12-31), so a fact dated by month is known only once the
-month is over.  A row with no date the rules can read is never known.
-
-Where :mod:`burdenshare.data` provides ``info_date`` (the data contract), its rule wins.
+:func:`parse_info_date` reads a date cell the same conservative way (the last day of the first
+period it names); the backtest uses it for the start of talks.
 """
 
 from __future__ import annotations
@@ -35,7 +18,7 @@ import csv
 import datetime as dt
 import io
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -116,29 +99,6 @@ def _read_text(directory: Path | None, name: str) -> str:
     return path.read_text(encoding="utf-8")
 
 
-def _info_date(name: str, cells: Mapping[str, str], signed: Mapping[str, dt.date]) -> dt.date | None:
-    get = lambda c: (cells.get(c) or "").strip()  # noqa: E731
-    if name == "sma_history":
-        d = parse_info_date(get("signing_date"))
-        if d is not None and re.fullmatch(r"\d{4}-\d{2}-\d{2}", get("signing_date")):
-            return d
-        first = get("first_year")
-        return dt.date(int(first), 1, 1) if first.isdigit() else None
-    if name == "sma_annual_contributions":
-        year = get("year")
-        if not year.isdigit():
-            return None
-        start = dt.date(int(year), 1, 1)
-        sign = signed.get(get("sma_number"))
-        return max(start, sign) if sign is not None else start
-    if name == "macro_series":
-        year = get("year")
-        return dt.date(int(year), 12, 31) if year.isdigit() else None
-    column = {"context": "date", "polls": "release_date", "national_assembly": "event_date",
-              "party_positions": "date"}[name]
-    return parse_info_date(get(column))
-
-
 class Record:
     """The rows of a data directory (default: the bundled data) known on ``as_of``."""
 
@@ -170,37 +130,22 @@ def read_record(as_of: dt.date, directory: str | Path | None = None) -> Record:
         for record in reader:
             rows.append((reader.line_num, {k: (v or "") for k, v in record.items() if k is not None}))
         raw[name] = rows
-    signed: dict[str, dt.date] = {}
-    for _, cells in raw["sma_history"]:
-        if re.fullmatch(r"\d{4}-\d{2}-\d{2}", (cells.get("signing_date") or "").strip()):
-            signed[cells["sma_number"].strip()] = dt.date.fromisoformat(cells["signing_date"].strip())
-    info = _external_info_date()
     tables: dict[str, tuple[Row, ...]] = {}
     for name, rows in raw.items():
         kept = []
         for line, cells in rows:
-            known = _info_date(name, cells, signed) if info is None else info(name, cells)
+            known = _known(name, cells)
             if known is not None and known <= as_of:
                 kept.append(Row(name, line, cells, known))
         tables[name] = tuple(kept)
     return Record(tables, as_of)
 
 
-def _external_info_date() -> Callable[[str, Mapping[str, str]], dt.date | None] | None:
-    """``burdenshare.data.info_date`` (the data contract) where it exists, else None."""
+def _known(name: str, cells: Mapping[str, str]) -> dt.date | None:
+    """The row's information date by the data contract, or None where it cannot be derived."""
+    from burdenshare.data import info_date
+
     try:
-        from burdenshare import data
-    except ImportError:  # pragma: no cover
+        return info_date(name, cells)
+    except DataError:
         return None
-    fn = getattr(data, "info_date", None)
-    if fn is None:
-        return None
-
-    def info(name: str, cells: Mapping[str, str]) -> dt.date | None:
-        try:
-            d = fn(name, cells)
-        except Exception:  # noqa: BLE001 - a row the contract cannot date is not known
-            return None
-        return d if isinstance(d, dt.date) else None
-
-    return info

@@ -284,11 +284,15 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
     fx_sd = statistics.pstdev(logs) if len(logs) >= 2 else float("nan")
 
     # ---- the US ask for the first year of SMA N
-    ask_row = _context(rec, f"us_initial_ask_{base_year}")
+    ask_key = re.compile(rf"us_(initial_|later_)?ask(_[a-z]+)?_{base_year}(_[a-z]+)?")
+    asks = [r for r in rec.rows("context") if ask_key.fullmatch(r["key"]) and r["unit"].startswith("USD million")
+            and _num(r["value"]) is not None]
+    ask_row = max(asks, key=lambda r: (r.known or dt.date.min, r.line)) if asks else None
     ask_num = _num(ask_row["value"]) if ask_row is not None else None
     if ask_row is not None and ask_num is not None:
         ask_usd = ask_num * 1e6
-        ask_prov = _data(ask_row, f"context.csv:{ask_row['key']}", "the US opening ask known at as_of")
+        ask_prov = _data(ask_row, f"context.csv:{ask_row['key']}",
+                         "the latest US ask for the first negotiated year known at as_of")
     else:
         ask_usd = round(current * (1 + g_max) / fx / 1e6) * 1e6
         ask_prov = _computed(f"round(current * (1 + {g_max:.4f}) / {fx}, -6): the largest first-year increase on record, at the latest rate",
@@ -406,8 +410,12 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
     # ---- opinion
     polls = sorted({r["poll_id"] for r in rec.rows("polls")})
     stage1 = sorted(p for p in polls if p.startswith("CCGA") and not p.endswith("-alt"))
+    from burdenshare.data import poll_items
+
+    if stage1 and ask_krw <= poll_items.STAGE1.band_high_krw:
+        stage1 = []  # the stage-1 answers cannot be anchored on an ask below its top band: the prior
     if stage1:
-        from burdenshare.opinion.fit import _PARTISAN_ITEMS  # the fit's supported partisan items
+        _PARTISAN_ITEMS = poll_items.PARTISAN_ITEMS  # the partisan items the fit can read
 
         chosen = [stage1[-1]] + sorted(p for p in polls if p in _PARTISAN_ITEMS)
         opinion_prov = _data(next(r for r in rec.rows("polls") if r["poll_id"] == stage1[-1]),
