@@ -43,7 +43,7 @@ GENERIC: Mapping[str, float] = {
     "discount_rate": 0.03, "us_exponent": 5.0, "rok_exponent": 3.0, "discount_factor": 0.97,
     "audience_cost_krw": 100 * BILLION, "us_obstinate": 0.2, "rok_obstinate": 0.1,
     "per_round_cost_krw": 5 * BILLION, "round_interval_days": 30, "first_round_after_days": 7,
-    "horizon_days": 365, "p_administration_change": 0.5, "party_discipline": 0.8,
+    "p_administration_change": 0.5, "party_discipline": 0.8,
     "opinion_weight": 0.3, "opinion_weight_pre_election": 0.6, "pre_election_window_days": 60,
     "attendance_rate": 0.65, "abstention_rate": 0.15, "opposition_yes_propensity": 0.5,
     "amount_step_krw": 10 * BILLION,
@@ -320,7 +320,8 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
 
     # ---- calendar
     start = as_of + dt.timedelta(days=int(g["first_round_after_days"]))
-    horizon = max(as_of, expiry) + dt.timedelta(days=int(g["horizon_days"]))
+    later = max(as_of, expiry)
+    horizon = later.replace(year=later.year + 1, day=28 if (later.month, later.day) == (2, 29) else later.day)
     interval = int(g["round_interval_days"])
     n_steps = (horizon - start).days // interval + 1
 
