@@ -42,6 +42,48 @@ BankOption = typer.Option(
 )
 
 
+DataOption = typer.Option(
+    None, "--data", metavar="DIR",
+    help="Data directory under the data contract (docs/data-contract.md; default: the bundled data).",
+)
+
+
+def data_context(directory: str | None) -> Any:
+    """The context of ``--data DIR``: the directory checked against the data contract (a one-line
+    error naming file, line and column otherwise) and made the active dataset; the bundled data
+    when None."""
+    from contextlib import nullcontext
+
+    from burdenshare.data import open_dataset, using
+
+    if directory is None:
+        return nullcontext()
+    return using(open_dataset(directory))
+
+
+def reads_data(command: Any) -> Any:
+    """Give a command the ``--data DIR`` option and run it inside :func:`data_context`.
+
+    Put it under ``@app.command(...)``; the command's own parameters are unchanged.
+    """
+    import functools
+    import inspect
+
+    signature = inspect.signature(command)
+    option = inspect.Parameter("data_dir", inspect.Parameter.KEYWORD_ONLY, default=DataOption,
+                               annotation="str | None")
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, data_dir: str | None = None, **kwargs: Any) -> Any:
+        with data_context(data_dir):
+            return command(*args, **kwargs)
+
+    wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*signature.parameters.values(), option])
+    wrapper.__annotations__ = {**getattr(command, "__annotations__", {}), "data_dir": "str | None"}
+    return wrapper
+
+
 def _bank_size(value: int | None) -> int:
     """``--bank-size``: the engine's default when unset, else 1..256 (one-line error otherwise)."""
     from burdenshare.engine.config import DEFAULT_BANK_SIZE, MAX_BANK_SIZE
@@ -112,6 +154,7 @@ def scenarios_list(as_json: bool = JsonOption) -> None:
 
 
 @scenarios_app.command("show")
+@reads_data
 def scenarios_show(
     name: str = typer.Argument(..., help="Bundled scenario name or path to a TOML file."),
     overrides: list[str] | None = SetOption,
@@ -160,6 +203,7 @@ def _provenance_comment(rows: list[tuple[str, str, str, str]]) -> str:
 
 
 @scenarios_app.command("validate")
+@reads_data
 def scenarios_validate(
     path: str = typer.Argument(..., help="Scenario TOML file (or bundled name)."),
     overrides: list[str] | None = SetOption,
@@ -180,6 +224,7 @@ def scenarios_validate(
 
 
 @app.command("explain")
+@reads_data
 def explain_cmd(
     scenario_name: str = typer.Argument(..., metavar="SCENARIO", help="Bundled scenario name or TOML path."),
     ask: float | None = typer.Option(
@@ -243,6 +288,7 @@ def _render_statement(statement: Any, currency: str) -> None:
 
 
 @app.command("run")
+@reads_data
 def run_cmd(
     scenario_name: str = typer.Argument(..., metavar="SCENARIO", help="Bundled scenario name or TOML path."),
     draws: int = typer.Option(10_000, "--draws", help="Monte-Carlo draws (>= 1)."),
@@ -324,6 +370,7 @@ def _cli_date(value: str | None, scenario: Any, option: str) -> Any:
 
 
 @app.command("winset")
+@reads_data
 def winset_cmd(
     scenario_name: str = typer.Argument(..., metavar="SCENARIO", help="Bundled scenario name or TOML path."),
     date: str | None = typer.Option(None, "--date", help="Vote date YYYY-MM-DD (default: levers.as_of)."),
@@ -376,6 +423,7 @@ def winset_cmd(
 
 
 @app.command("solve")
+@reads_data
 def solve_cmd(
     scenario_name: str = typer.Argument(..., metavar="SCENARIO", help="Bundled scenario name or TOML path."),
     overrides: list[str] | None = SetOption,
@@ -549,6 +597,7 @@ def _progress_reporter(mode: str) -> Any:
 
 
 @app.command("sweep")
+@reads_data
 def sweep_cmd(
     scenario_name: str | None = typer.Argument(None, metavar="SCENARIO", help="Bundled scenario name or TOML path."),
     grid: list[str] | None = typer.Option(None, "--grid", help="Axis path.to.field=V1,V2,... (TOML values). Repeatable."),
@@ -613,6 +662,7 @@ def _read_json_file(path: str | None, option: str) -> Any:
 
 
 @app.command("report")
+@reads_data
 def report_cmd(
     run_id: str = typer.Argument(..., metavar="RUN_ID", help="A run in the results store (burdenshare runs list)."),
     out: str = typer.Option(..., "--out", metavar="PATH.html", help="The HTML file (PNGs go to PATH_figures/)."),
@@ -638,6 +688,7 @@ def report_cmd(
 
 
 @app.command("compare")
+@reads_data
 def compare_cmd(
     scenario_name: str = typer.Argument(..., metavar="SCENARIO", help="Bundled scenario name or TOML path."),
     overrides: list[str] | None = typer.Option(
@@ -702,6 +753,7 @@ def compare_cmd(
 
 
 @app.command("sensitivity")
+@reads_data
 def sensitivity_cmd(
     scenario_name: str = typer.Argument(..., metavar="SCENARIO", help="Bundled scenario name or TOML path."),
     outputs: str = typer.Option("p_ratified,increase_pct", "--outputs", help="Comma-separated outputs (docs/sensitivity-and-advice.md)."),
@@ -741,6 +793,7 @@ def sensitivity_cmd(
 
 
 @app.command("advise")
+@reads_data
 def advise_cmd(
     scenario_name: str = typer.Argument(..., metavar="SCENARIO", help="Bundled scenario name or TOML path."),
     side: str = typer.Option(..., "--side", help="Whose utility to maximize: us or host."),

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from burdenshare._version import __version__
+from burdenshare.data.dataset import reopen, using
 from burdenshare.engine import simulate
 from burdenshare.engine.plan import build_plan
 from burdenshare.engine.run import summary_rows
@@ -333,12 +334,15 @@ def report_from_store(run_id: str, out: str | Path, *, store: str | Path | None 
     The scenario is rebuilt from the stored TOML and overrides; the summary and per-draw rows are
     read back (grid point 0 for a sweep, whose points' summaries become the sweep heatmaps).  A
     run recorded with ``--summary-only`` has no rows: it is re-simulated from its recorded
-    scenario and run config (identical draws), and the report says so.
+    scenario and run config (identical draws), and the report says so.  The data are those the
+    run was made with (its recorded data directory, or ``--data DIR`` holding the same files).
 
     Raises
     ------
     StoreError
         No store, no such run, a locked or corrupt store.
+    DataError
+        The recorded data directory is gone or holds other data now.
     """
     check_report_path(out, png=png)
     with open_store(store, read_only=True) as st:
@@ -346,6 +350,12 @@ def report_from_store(run_id: str, out: str | Path, *, store: str | Path | None 
         points = st.points(run_id)
         p0 = points[0] if points else {"overrides": [], "summary": None}
         rows = None if rec.summary_only else st.read_rows(run_id, 0)
+    with using(reopen(rec.options.get("data"), what=f"run {run_id}")):  # the data the run was made with
+        return _report_of_record(run_id, rec, points, p0, rows, out, png, optional)
+
+
+def _report_of_record(run_id: str, rec: Any, points: Any, p0: Any, rows: Any, out: str | Path, png: bool,
+                      optional: dict[str, Any]) -> ReportFiles:
     scenario = loads_scenario(rec.scenario_toml, [*rec.overrides, *p0["overrides"]], source=f"run {run_id}")
     if rec.kind == "sweep" and "sweep" not in optional:
         optional["sweep"] = {"run_id": run_id, "rows": [{"point": p["values"], **(p["summary"] or {})}
