@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextvars import ContextVar
 from typing import Any
 
 import typer
@@ -75,13 +76,42 @@ def reads_data(command: Any) -> Any:
 
     @functools.wraps(command)
     def wrapper(*args: Any, data_dir: str | None = None, **kwargs: Any) -> Any:
-        with data_context(data_dir):
-            return command(*args, **kwargs)
+        token = _NOTES.set([])
+        try:
+            with data_context(data_dir):
+                result = command(*args, **kwargs)
+            for note in dict.fromkeys(_NOTES.get() or ()):  # after the output, on success only
+                typer.echo(note, err=True)
+            return result
+        finally:
+            _NOTES.reset(token)
 
     wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
         parameters=[*signature.parameters.values(), option])
     wrapper.__annotations__ = {**getattr(command, "__annotations__", {}), "data_dir": "str | None"}
     return wrapper
+
+
+_NOTES: ContextVar[list[str] | None] = ContextVar("burdenshare_cli_notes", default=None)
+
+
+def _hindsight_note(scenario_or_json: Any) -> None:
+    """Where the scenario (or a result's JSON) declares ``hindsight = true``, one line for standard
+    error, printed by :func:`reads_data` after the command's output when it succeeds."""
+    from burdenshare.scenario.vintage import hindsight_note
+
+    if isinstance(scenario_or_json, dict):
+        note = None
+        if scenario_or_json.get("hindsight"):
+            rows = scenario_or_json.get("rows") or [{}]
+            name = scenario_or_json.get("scenario") or rows[0].get("scenario") or "of this run"
+            note = (f"note: scenario {name} declares hindsight = true: "
+                    "it cites facts known only after its as_of; it is a reconstruction, not a forecast")
+    else:
+        note = hindsight_note(scenario_or_json)
+    pending = _NOTES.get()
+    if note is not None and pending is not None:
+        pending.append(note)
 
 
 def _bank_size(value: int | None) -> int:
@@ -165,6 +195,7 @@ def scenarios_show(
     from burdenshare.scenario import dump_scenario, load_scenario, provenance_rows
 
     scenario = load_scenario(name, overrides or ())
+    _hindsight_note(scenario)
     text = dump_scenario(scenario)
     if as_json:
         _print_json(
@@ -213,11 +244,13 @@ def scenarios_validate(
     from burdenshare.scenario import load_scenario, scenario_hash
 
     scenario = load_scenario(path, overrides or ())
+    _hindsight_note(scenario)
     digest = scenario_hash(scenario)
     if as_json:
-        _print_json({"valid": True, "name": scenario.name, "hash": digest})
+        _print_json({"valid": True, "name": scenario.name, "hash": digest, "hindsight": scenario.hindsight})
     else:
-        typer.echo(f"ok: {scenario.name} (schema {scenario.schema_version}, sha256 {digest[:12]})")
+        typer.echo(f"ok: {scenario.name} (schema {scenario.schema_version}, sha256 {digest[:12]})"
+                   f"{'; hindsight = true: cites facts known only after its as_of' if scenario.hindsight else ''}")
 
 
 # --------------------------------------------------------------------------- explain
@@ -249,6 +282,7 @@ def explain_cmd(
     if years is not None and not 1 <= years <= MAX_YEARS:
         raise ScenarioError(f"got {years}; allowed: an integer 1..{MAX_YEARS}", field="--years")
     scenario = load_scenario(scenario_name, overrides or ())
+    _hindsight_note(scenario)
     statement = explain(scenario, ask=ask, currency=currency, years=years)
     if as_json:
         _print_json(statement.to_json())
@@ -315,6 +349,7 @@ def run_cmd(
 
     config = _run_config(draws, seed, bank_size)
     scenario = load_scenario(scenario_name, overrides or ())
+    _hindsight_note(scenario)
     check_run(scenario)  # a lever the engine cannot play fails before the store is touched
 
     with open_store(store_path) as store:  # before simulating: a locked or corrupt store fails at once
@@ -389,6 +424,7 @@ def winset_cmd(
     if not (math.isfinite(level) and 0.0 < level <= 1.0):
         raise ScenarioError(f"got {level!r}; allowed: (0, 1]", field="--level")
     scenario = load_scenario(scenario_name, overrides or ())
+    _hindsight_note(scenario)
     day = _cli_date(date, scenario, "--date")
     allowed = sorted(scenario.levers.allowed_durations)
     if duration is not None and duration not in allowed:
@@ -434,6 +470,7 @@ def solve_cmd(
     from burdenshare.scenario import load_scenario
 
     scenario = load_scenario(scenario_name, overrides or ())
+    _hindsight_note(scenario)
     eq = solve_scenario(scenario)
     if as_json:
         _print_json(eq.to_json())
@@ -634,6 +671,7 @@ def sweep_cmd(
                            store=store_path, backend=backend, scheduler=scheduler, workers=workers,
                            chunk_size=chunk_size, progress=step, on_start=on_start, bank_size=_bank_size(bank_size))
     data = result.to_json()
+    _hindsight_note(data)
     if as_json:
         _print_json(data)
         return
@@ -715,6 +753,7 @@ def compare_cmd(
     result = compare(scenario_name, variants, base_overrides=base_opts or (), draws=config.draws, seed=config.seed,
                      bank_size=config.bank_size)
     data = result.to_json()
+    _hindsight_note(data)
     if report_path is not None:
         from burdenshare.report import report_from_result
 
@@ -772,6 +811,7 @@ def sensitivity_cmd(
     names = [o.strip() for o in outputs.split(",") if o.strip()]
     chosen = None if params is None else [p.strip() for p in params.split(",") if p.strip()]
     scenario = load_scenario(scenario_name, overrides or ())
+    _hindsight_note(scenario)
     try:
         res = sensitivity(scenario, names, n=n, seed=seed, draws=draws, params=chosen)
     except SpecError as exc:
@@ -813,6 +853,7 @@ def advise_cmd(
     if not (math.isfinite(min_consent) and 0.0 <= min_consent <= 1.0):
         raise ScenarioError(f"got {min_consent!r}; allowed: a probability in [0, 1]", field="--min-consent")
     scenario = load_scenario(scenario_name, overrides or ())
+    _hindsight_note(scenario)
     day = None if date is None else _cli_date(date, scenario, "--date")
     adv = advise(scenario, side, min_consent, day)
     if as_json:

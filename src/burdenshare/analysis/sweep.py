@@ -73,8 +73,9 @@ class SweepResult:
     summaries: list[dict[str, Any]]
 
     def to_json(self) -> dict[str, Any]:
-        """``{"run_id", "rows": [{"point": {path: value}, **summary}, ...]}``."""
-        return {"run_id": self.run_id,
+        """``{"run_id", "hindsight", "rows": [{"point": {path: value}, **summary}, ...]}``; ``hindsight`` is
+        true where a point's scenario cites facts known only after its as_of."""
+        return {"run_id": self.run_id, "hindsight": any(bool(s.get("hindsight")) for s in self.summaries),
                 "rows": [{"point": p, **s} for p, s in zip(self.points, self.summaries)]}
 
 

@@ -193,6 +193,11 @@ def _render_html(d: ReportData, figures: list[tuple[Any, Any]], png_rel: dict[st
             content = extra.get(name, "") + "".join(sections.get(name, []))
         body.append(f"<section id='{anchor}'><h2>{i}. {_e(name)}</h2>{content}</section>")
     notes = "".join(f"<p class='note'>{_e(n)}</p>" for n in d.notes)
+    if s.get("hindsight") or getattr(d.scenario, "hindsight", False):
+        as_of = getattr(getattr(d.scenario, "levers", None), "as_of", None)
+        notes = (f"<p class='hindsight' role='note' style='border:2px solid #b00;padding:.5em'><b>Hindsight.</b> "
+                 f"Scenario {_e(s['scenario'])} cites facts known only after its as_of"
+                 f"{' ' + _e(as_of.isoformat()) if as_of else ''}: a reconstruction, not a forecast.</p>") + notes
     meta = (f"<p class='meta'>Scenario <b>{_e(s['scenario'])}</b> (sha256 {_e(s['scenario_hash'][:12])}), "
             f"{s['draws']:,} draws, seed {s['seed']}, Level-II bank of {s.get('bank_size')} members; source: "
             f"{_e(d.source)}; burdenshare {_e(__version__)}; generated "
