@@ -397,3 +397,17 @@ def test_a_seats_from_data_period_the_data_do_not_cover_is_refused(tmp_path: Pat
     with pytest.raises(ScenarioError) as err:
         load_scenario(str(path))
     assert err.value.field == "legislature.periods.1.from" and "2024-05-29" in err.value.message
+
+
+def test_cells_made_public_after_the_row_are_not_yet_known_before_their_date() -> None:
+    # the 10th SMA: signed 2019-03-08; consent vote and entry into force 2019-04-05
+    with using(open_dataset(as_of=dt.date(2019, 3, 20))):
+        row = load("sma_history").where(sma_number=10).rows[0]
+        assert row["signing_date"] == "2019-03-08" and row["first_year_contribution_krw_billion"] == 1038.9
+        assert row["na_consent_date"] == "NOT YET KNOWN" and row["entry_into_force_date"] == "NOT YET KNOWN"
+        votes = row["na_votes_yes"]
+        assert isinstance(votes, data.Marked) and votes.flag == "not_yet_known" and votes != votes
+        assert [v.sma_number for v in data.consent_votes()] == [9]
+    with using(open_dataset(as_of=dt.date(2019, 4, 5))):
+        row = load("sma_history").where(sma_number=10).rows[0]
+        assert row["na_consent_date"] == "2019-04-05" and row["na_votes_yes"] == 139

@@ -264,7 +264,6 @@ def test_invalid_override_value_names_field_and_override():
         ("levers.allowed_durations=[]", "levers.allowed_durations", "at least 1"),
         ("levers.allowed_durations=[1, 9]", "levers.allowed_durations.1", "1..5"),
         ("levers.allowed_durations=[1, 1]", "levers.allowed_durations", "unique"),
-        ("levers.as_of=1985-01-01", "levers.as_of", "outside the data range"),
         ("levers.election_date=2101-01-01", "levers.election_date", "outside the data range"),
         ("levers.furlough_from=2021-06-01", "levers.furlough_from", "after protocol.horizon"),
         ("levers.furlough_from=soon", "levers.furlough_from", "date"),

@@ -40,6 +40,8 @@ __all__ = [
     "README",
     "DATE_RULES",
     "UNDATED",
+    "LATER_CELLS",
+    "NOT_YET_KNOWN",
     "period_end",
     "check_header",
     "row_info_date",
@@ -272,6 +274,40 @@ DATE_RULES: Mapping[str, tuple[str, Rule]] = MappingProxyType(
         "macro_series": ("31 December of the latest year named in year", _column_rule("year")),
     }
 )
+
+
+#: Cells of a row that became public after the row itself: per table, a date column -> the columns
+#: known only from that column's date.  An as-of view before that date shows them as
+#: :data:`NOT_YET_KNOWN` (the SMA's terms are known at signing, its consent vote and entry into
+#: force later).
+LATER_CELLS: Mapping[str, Mapping[str, tuple[str, ...]]] = MappingProxyType(
+    {
+        "sma_history": MappingProxyType(
+            {
+                "na_consent_date": ("na_consent_date", "na_votes_present", "na_votes_yes", "na_votes_no",
+                                    "na_votes_abstain"),
+                "entry_into_force_date": ("entry_into_force_date",),
+            }
+        ),
+    }
+)
+
+#: The text of a cell an as-of view hides (:data:`LATER_CELLS`).
+NOT_YET_KNOWN = "NOT YET KNOWN"
+
+
+def later_cells(name: str, row: Mapping[str, Any], as_of: _dt.date) -> tuple[str, ...]:
+    """The columns of a row not yet public on ``as_of`` (:data:`LATER_CELLS`); a date cell that
+    names no date (``NOT FOUND``) hides nothing."""
+    hidden: list[str] = []
+    for date_column, columns in LATER_CELLS.get(name, {}).items():
+        try:
+            day = period_end(_text(row.get(date_column, "")))
+        except ValueError:
+            day = None
+        if day is not None and day > as_of:
+            hidden.extend(columns)
+    return tuple(hidden)
 
 
 def row_info_date(name: str, row: Mapping[str, Any], signed: Mapping[int, _dt.date], *, source: str,

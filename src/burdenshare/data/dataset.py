@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-__all__ = ["Dataset", "active", "using", "open_dataset", "info_date", "per_dataset", "cache_key"]
+__all__ = ["Dataset", "active", "using", "open_dataset", "info_date", "per_dataset", "cache_key", "record",
+           "reopen"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,6 +180,46 @@ def info_date(table_name: str, row: Any) -> _dt.date:
         signed = {int(r["sma_number"]): d for r, d in zip(history.rows, history.info_dates)
                   if isinstance(r["sma_number"], float) and float(r["sma_number"]).is_integer()}
     return row_info_date(table_name, row, signed, source=f"{table_name}.csv")
+
+
+def record() -> dict[str, str | None]:
+    """The active dataset as stored with a run: directory (None: bundled), as-of date and fingerprint."""
+    from burdenshare.data.table import fingerprint
+
+    ds = active()
+    return {"directory": None if ds.directory is None else str(ds.directory),
+            "as_of": None if ds.as_of is None else ds.as_of.isoformat(), "fingerprint": fingerprint()}
+
+
+def reopen(recorded: Any, *, what: str = "the run") -> Dataset:
+    """The dataset a stored run was made with (:func:`record`), checked against its fingerprint.
+
+    The recorded directory is used, unless a data directory is active now (``--data DIR`` names
+    where the data moved to); either way its contents must give the recorded fingerprint.  A
+    record without data (made before data directories existed) is the bundled data.
+
+    Raises
+    ------
+    DataError
+        The directory breaks the contract, or its contents differ from those the run was made with.
+    """
+    from burdenshare.data.table import fingerprint
+    from burdenshare.errors import DataError
+
+    if not isinstance(recorded, dict) or not recorded:
+        return Dataset()
+    now = active()
+    directory = now.directory if now.directory is not None else recorded.get("directory")
+    as_of = recorded.get("as_of")
+    ds = open_dataset(directory, as_of=None if as_of is None else _dt.date.fromisoformat(str(as_of)))
+    with using(ds):
+        same = fingerprint() == recorded.get("fingerprint")
+    if not same:
+        where = "the bundled data" if directory is None else repr(str(directory))
+        raise DataError(f"{what} was made with other data than {where} holds now (fingerprint "
+                        f"{str(recorded.get('fingerprint'))[:12]}); give the original data with --data DIR",
+                        field="--data")
+    return ds
 
 
 def cache_key() -> tuple[Dataset, int]:

@@ -35,7 +35,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Union
 
-from burdenshare.data.contract import check_header, row_info_date
+from burdenshare.data.contract import NOT_YET_KNOWN, check_header, later_cells, row_info_date
 from burdenshare.data.dataset import active, cache_key
 from burdenshare.errors import DataError
 
@@ -300,6 +300,8 @@ class Table:
         File role and the registry entries of the sources it cites.
     info_dates
         Each row's information date (docs/data-contract.md), in row order.
+    lines
+        The line of the file each row starts on (the header is line 1).
     """
 
     name: str
@@ -308,6 +310,7 @@ class Table:
     raw_rows: tuple[Mapping[str, str], ...] = field(repr=False)
     provenance: Provenance = field(repr=False)
     info_dates: tuple[_dt.date, ...] = field(default=(), repr=False)
+    lines: tuple[int, ...] = field(default=(), repr=False)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -375,18 +378,36 @@ class Table:
             raw_rows=tuple(self.raw_rows[i] for i in keep),
             provenance=self.provenance,
             info_dates=tuple(self.info_dates[i] for i in keep) if self.info_dates else (),
+            lines=tuple(self.lines[i] for i in keep) if self.lines else (),
         )
 
     def known_on(self, as_of: _dt.date) -> Table:
-        """The rows whose information date is on or before ``as_of`` (docs/data-contract.md)."""
+        """The rows whose information date is on or before ``as_of``, with the cells of
+        :data:`~burdenshare.data.contract.LATER_CELLS` made public after ``as_of`` shown as
+        ``NOT YET KNOWN`` (docs/data-contract.md)."""
         keep = [i for i, day in enumerate(self.info_dates) if day <= as_of]
+        rows: list[Mapping[str, Cell]] = []
+        raw_rows: list[Mapping[str, str]] = []
+        numeric = NUMERIC_COLUMNS.get(self.name, frozenset())
+        for i in keep:
+            hidden = later_cells(self.name, self.raw_rows[i], as_of)
+            if not hidden:
+                rows.append(self.rows[i])
+                raw_rows.append(self.raw_rows[i])
+                continue
+            raw = {c: (NOT_YET_KNOWN if c in hidden else v) for c, v in self.raw_rows[i].items()}
+            typed = {c: (Marked(math.nan, raw=NOT_YET_KNOWN, flag="not_yet_known") if c in hidden and c in numeric
+                         else raw[c] if c in hidden else v) for c, v in self.rows[i].items()}
+            raw_rows.append(MappingProxyType(raw))
+            rows.append(MappingProxyType(typed))
         return Table(
             name=self.name,
             columns=self.columns,
-            rows=tuple(self.rows[i] for i in keep),
-            raw_rows=tuple(self.raw_rows[i] for i in keep),
+            rows=tuple(rows),
+            raw_rows=tuple(raw_rows),
             provenance=self.provenance,
             info_dates=tuple(self.info_dates[i] for i in keep),
+            lines=tuple(self.lines[i] for i in keep) if self.lines else (),
         )
 
     def flagged(self) -> tuple[tuple[int, str, Marked], ...]:
@@ -521,9 +542,11 @@ def _parse(directory: Path | None, name: str, generation: int) -> Table:
     rows: list[Mapping[str, Cell]] = []
     raw_rows: list[Mapping[str, str]] = []
     dates: list[_dt.date] = []
+    starts: list[int] = []
     cited: set[str] = set()
     for line, raw in _records(text, source, columns):
         dates.append(row_info_date(name, raw, signed, source=source, line=line))
+        starts.append(line)
         raw_rows.append(MappingProxyType(raw))
         rows.append(MappingProxyType({c: parse_cell(raw[c], c in numeric) for c in columns}))
         if "source_ids" in raw:
@@ -537,7 +560,7 @@ def _parse(directory: Path | None, name: str, generation: int) -> Table:
         unregistered_ids=tuple(i for i in ordered if i not in registry),
         readme=_file_path(directory, "README.md"),
     )
-    table = Table(name, columns, tuple(rows), tuple(raw_rows), provenance, tuple(dates))
+    table = Table(name, columns, tuple(rows), tuple(raw_rows), provenance, tuple(dates), tuple(starts))
     _TABLES[key] = table
     return table
 

@@ -47,6 +47,7 @@ from burdenshare.scenario.schema import (
     strip_annotated,
 )
 from burdenshare.scenario.sources import check_data_refs, describe
+from burdenshare.scenario.vintage import NOT_A_LEVER, check_vintage
 
 __all__ = [
     "load_scenario",
@@ -356,6 +357,7 @@ def apply_overrides(
             raise ScenarioError(f"override must be a string, got {type(override).__name__}", field="--set")
         segments, value = parse_override(override)
         label = f"--set {override}"
+        _refuse_fixed(segments, value, label)
         annotation: Any = Scenario
         node: Any = data
         for depth, segment in enumerate(segments):
@@ -395,6 +397,18 @@ def apply_overrides(
         applied.append((segments, override))
         _mark_override(data, segments, value)
     return data, applied
+
+
+def _refuse_fixed(segments: Sequence[str], value: Any, label: str) -> None:
+    """Refuse an override of a path that is not a lever (``levers.as_of``), also inside a table value."""
+    joined = ".".join(segments)
+    for path, why in NOT_A_LEVER.items():
+        rest = path[len(joined) + 1:].split(".") if path.startswith(joined + ".") else None
+        node = value
+        for part in rest or ():
+            node = node.get(part) if isinstance(node, dict) else None
+        if path == joined or (rest is not None and node is not None):
+            raise ScenarioError(why, field=label)
 
 
 def _mark_override(data: dict[str, Any], segments: Sequence[str], value: Any) -> None:
@@ -560,7 +574,7 @@ def _data_checks(scenario: Scenario) -> tuple[str, str] | None:
     ``provenance.values`` names a bundled file and an existing row; a legislature period with
     ``seats_from_data = true`` must fall where the data has a seat snapshot, and every bloc the data
     gives seats must be one of the scenario's blocs.  Returns ``(field, message)`` or None."""
-    problem = check_data_refs(scenario)
+    problem = check_data_refs(scenario) or check_vintage(scenario)
     if problem is not None:
         return problem
     periods = [(i, p) for i, p in enumerate(scenario.legislature.periods) if p.seats_from_data]

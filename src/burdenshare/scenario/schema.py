@@ -928,6 +928,10 @@ class Scenario(_Model):
     name: Id
     title: Annotated[str, Field(min_length=1, max_length=300)]
     description: Text = ""
+    #: True where the scenario knowingly cites data rows dated after ``levers.as_of`` (a
+    #: reconstruction with hindsight); every output then says so.  False: every cited row must be
+    #: known on ``as_of`` (:func:`burdenshare.scenario.vintage.check_vintage`).
+    hindsight: bool = False
     provenance: Provenance = Field(default_factory=Provenance)
     parties: Parties
     agreement_space: AgreementSpace
