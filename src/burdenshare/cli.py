@@ -257,7 +257,7 @@ def scenarios_validate(
 def scenarios_build(
     round_: int = typer.Option(..., "--round", help="SMA number N: the talks on SMA N (SMA N-1 is the current agreement)."),
     as_of: str = typer.Option(..., "--as-of", help="Date (YYYY-MM-DD): only data rows known then are used."),
-    data: str | None = typer.Option(None, "--data", metavar="DIR", help="Data directory (default: the bundled data)."),
+    data: str | None = DataOption,
     out: str | None = typer.Option(None, "--out", metavar="FILE", help="Write the scenario here (default: standard output)."),
     force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
 ) -> None:
@@ -926,7 +926,7 @@ def warmup_cmd(as_json: bool = JsonOption) -> None:
 @app.command("backtest")
 def backtest_cmd(
     rounds: str = typer.Option("9,10", "--rounds", help="Comma-separated SMA numbers whose outcome is in the data."),
-    data: str | None = typer.Option(None, "--data", metavar="DIR", help="Data directory (default: the bundled data)."),
+    data: str | None = DataOption,
     draws: int = typer.Option(2000, "--draws", help="Draws per run."),
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     as_json: bool = JsonOption,

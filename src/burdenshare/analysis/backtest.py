@@ -120,8 +120,11 @@ def _one(n: int, rule: str, as_of: dt.date, how: str, outcome: dict[str, Any], d
          draws: int, seed: int) -> dict[str, Any]:
     from burdenshare import RunConfig, simulate
 
+    from burdenshare.data import open_dataset, using
+
     scenario, _ = build_scenario(n, as_of, data_dir)
-    result = simulate(scenario, RunConfig(draws=draws, seed=seed), keep_rows=False)
+    with using(open_dataset(data_dir, as_of=as_of)):  # the run, too, reads only rows known at as_of
+        result = simulate(scenario, RunConfig(draws=draws, seed=seed), keep_rows=False)
     o = result.outcomes
     rat = o["ratified"] == 1
     cur = float(scenario.cost_model.current_agreement_krw)
@@ -133,7 +136,8 @@ def _one(n: int, rule: str, as_of: dt.date, how: str, outcome: dict[str, Any], d
     days = np.array([(dates[k] - as_of).days if k >= 0 else past for k in o["signed_round"].tolist()], dtype=np.float64)
     days = np.where(rat, days, past)
     y_days = (dt.date.fromisoformat(outcome["signed"]) - as_of).days
-    summary = result.summary()
+    with using(open_dataset(data_dir, as_of=as_of)):
+        summary = result.summary()
     votes = summary.get("predicted_votes_by_bloc")
     exp_yes = exp_present = None
     if votes is not None:
