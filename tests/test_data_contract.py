@@ -411,3 +411,13 @@ def test_cells_made_public_after_the_row_are_not_yet_known_before_their_date() -
     with using(open_dataset(as_of=dt.date(2019, 4, 5))):
         row = load("sma_history").where(sma_number=10).rows[0]
         assert row["na_consent_date"] == "2019-04-05" and row["na_votes_yes"] == 139
+
+
+def test_module_doctests() -> None:
+    import doctest
+
+    from burdenshare.data import contract, dataset
+
+    for module in (contract, dataset):
+        result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
+        assert result.attempted > 0 and result.failed == 0, module.__name__

@@ -427,7 +427,8 @@ def _cli_date(value: str | None, scenario: Any, option: str) -> Any:
     first = min(p.from_ for p in scenario.legislature.periods)
     if not (max(DATE_MIN, first) <= day <= DATE_MAX):
         raise ScenarioError(f"got {day.isoformat()}; allowed: {max(DATE_MIN, first).isoformat()}..{DATE_MAX.isoformat()} "
-                            "(the scenario's first legislature period .. the end of the data)", field=option)
+                            "(the scenario's first legislature period .. the last date a scenario may name)",
+                            field=option)
     return day
 
 

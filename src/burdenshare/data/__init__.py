@@ -3,11 +3,13 @@
 The eight CSVs and the data README (provenance, conflicts, conventions, source registry) ship in
 ``burdenshare/data/files/``. :func:`load` returns a frozen :class:`Table`; the helpers return
 recorded figures in base units (won, dollars, persons) and raise
-:class:`~burdenshare.errors.DataError` for requests outside the data. The data read is the active :class:`Dataset` (:func:`using`, :func:`open_dataset`): a data
-directory (the bundled one by default) seen as of a date, under the data contract of
-``docs/data-contract.md``.  Where sources conflict, the
+:class:`~burdenshare.errors.DataError` for requests outside the data. Where sources conflict, the
 helpers expose every reading (see :func:`exchange_rate_entries`, :class:`SeatSnapshot` ranges,
 :func:`poll_readings`); nothing is filled in.
+
+What is read is the active :class:`Dataset` (:func:`using`, :func:`open_dataset`): a data
+directory (the bundled one by default) seen as of a date, under the data contract of
+``docs/data-contract.md`` (:mod:`burdenshare.data.contract`).
 """
 
 from burdenshare.data.assembly import (

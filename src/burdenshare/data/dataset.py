@@ -103,7 +103,6 @@ def open_dataset(directory: str | Path | None = None, *, as_of: _dt.date | None 
     >>> open_dataset(as_of=datetime.date(2020, 3, 11)).label()
     'bundled data as of 2020-03-11'
     """
-    from burdenshare.data.contract import README
     from burdenshare.data.table import TABLE_NAMES, _parse, _registry
     from burdenshare.errors import DataError
 
@@ -120,11 +119,9 @@ def open_dataset(directory: str | Path | None = None, *, as_of: _dt.date | None 
             _new_generation()
         _STAMPS[path] = stamp
     generation = _GENERATION[0]
-    _registry(path, generation)
+    _registry(path, generation)  # the README (its source registry)
     for name in TABLE_NAMES:
         _parse(path, name, generation)
-    if path is not None and not (path / README).is_file():  # pragma: no cover - _registry read it
-        raise DataError("missing required file of the data contract", source=str(path / README))
     return Dataset(path, as_of)
 
 
