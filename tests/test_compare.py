@@ -17,8 +17,8 @@ OUTCOMES = {"p_ratified", "consent_component", "vote_component", "p_agreement", 
 
 @pytest.fixture(scope="module")
 def comparison():
-    # "same" restates the baseline's own as_of: a different override, the identical scenario
-    return compare("sma-2020", [Variant("same", ("levers.as_of=2020-03-11",)),
+    # "same" restates the baseline's own transparency: a different override, the identical scenario
+    return compare("sma-2020", [Variant("same", ("levers.transparency=0.0",)),
                                 Variant("nofurlough", ("levers.furlough_from=none",))], draws=2048, seed=0)
 
 
@@ -92,7 +92,7 @@ def test_compare_bad_input_is_one_line_exit_2(capsys, args, field):
 
 def test_compare_cli_json_shape(capsys):
     code = main(["compare", "sma-2020", "--variant", "nofurlough:levers.furlough_from=none",
-                 "--set", "levers.as_of=2020-03-11", "--draws", "1024", "--seed", "0", "--json"])
+                 "--set", "levers.transparency=0.0", "--draws", "1024", "--seed", "0", "--json"])
     assert code == 0
     data = json.loads(capsys.readouterr().out)
     assert set(data) >= {"baseline", "variants", "seed", "draws", "scenario"}

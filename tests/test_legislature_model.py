@@ -244,8 +244,7 @@ def test_quorum_counts_seated_members():
     # Art. 49: a majority of the members on the register; five vacancies in Nov 2019 -> 148 of 295
     s = load_scenario("sma-2020", ["legislature.periods.0.from=2019-11-18",
                                    "legislature.periods.0.seats={liberal=129, conservative=108, centrist=32, "
-                                   "progressive=7, far_right=2, independent=17}",
-                                   "levers.as_of=2019-12-01"])
+                                   "progressive=7, far_right=2, independent=17}"])
     model = legislature_model(s, "2019-12-01")
     assert sum(model.seats) == 295 and model.quorum == 148
     assert legislature_model(load_scenario("sma-2020"), "2020-06-01").quorum == 151

@@ -34,7 +34,7 @@ SMA_TEXT = SMA_PATH.read_text(encoding="utf-8")
 NOT_FACTS = {
     "schema_version", "name", "title", "description", "label", "source", "id",
     "current_agreement_source", "exchange_rate_source", "currency", "role", "government",
-    "bloc", "event", "assumption",
+    "bloc", "event", "assumption", "hindsight",
 }
 
 

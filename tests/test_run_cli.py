@@ -54,7 +54,7 @@ def test_run_table(capsys):
         (["--set", "protocol.horizon=2020-01-01"], "protocol.horizon"),
         (["--bank-size", "0"], "--bank-size"),
         (["--bank-size", "257"], "--bank-size"),
-        (["--set", "strategies.us.concession_deadline=2031-01-01"], "strategies.us.concession_deadline"),
+        (["--set", "strategies.us.concession_deadline=2101-01-01"], "strategies.us.concession_deadline"),
     ],
 )
 def test_run_bad_input_one_line_exit_2(capsys, args, field):

@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import json
 import subprocess
 import sys
@@ -67,9 +69,17 @@ def test_key_dates_derive_from_the_timeline_when_unset():
     raw = sc.model_dump(mode="python", by_alias=True)
     raw["outputs"]["key_dates"] = None
     derived = type(sc).model_validate(raw)
-    assert key_dates(derived) == key_dates(sc)  # furlough, ROK election, US election, inauguration
+    # furlough, ROK election, US election, inauguration, and the horizon (the expiry, 2019-12-31,
+    # is before as_of)
+    assert key_dates(derived) == (*key_dates(sc), sc.protocol.horizon)
     raw["levers"]["furlough_from"] = "none"
-    assert [d.isoformat() for d in key_dates(type(sc).model_validate(raw))] == ["2020-04-15", "2020-11-03", "2021-01-20"]
+    assert [d.isoformat() for d in key_dates(type(sc).model_validate(raw))] == [
+        "2020-04-15", "2020-11-03", "2021-01-20", "2021-03-31"]
+    # an expiry after as_of is a key date (the scenario built as of the first round of the 2019 talks)
+    from burdenshare.builder import build_scenario
+
+    built, _ = build_scenario(11, dt.date(2019, 9, 10))
+    assert [d.isoformat() for d in key_dates(built)] == ["2019-12-31", "2020-04-15", "2020-11-03", "2020-12-31"]
 
 
 @pytest.mark.parametrize(("override", "field"), [

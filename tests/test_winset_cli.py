@@ -65,7 +65,7 @@ def test_human_output(capsys: pytest.CaptureFixture[str]) -> None:
     (["--level", "0"], "--level"),
     (["--level", "1.5"], "--level"),
     (["--date", "2019-01-01"], "--date"),
-    (["--date", "2027-01-01"], "--date"),
+    (["--date", "2101-01-01"], "--date"),
     (["--date", "soon"], "--date"),
     (["--duration", "7"], "--duration"),
     (["--set", "levers.allowed_durations=[2,3]", "--duration", "1"], "--duration"),

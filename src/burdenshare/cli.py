@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
+from contextvars import ContextVar
 from typing import Any
 
 import typer
@@ -40,6 +41,77 @@ BankOption = typer.Option(
     None, "--bank-size", metavar="K",
     help="Level-II parameter sets drawn for the exact consent tables (1..256; default 4; about 1 s each).",
 )
+
+
+DataOption = typer.Option(
+    None, "--data", metavar="DIR",
+    help="Data directory under the data contract (docs/data-contract.md; default: the bundled data).",
+)
+
+
+def data_context(directory: str | None) -> Any:
+    """The context of ``--data DIR``: the directory checked against the data contract (a one-line
+    error naming file, line and column otherwise) and made the active dataset; the bundled data
+    when None."""
+    from contextlib import nullcontext
+
+    from burdenshare.data import open_dataset, using
+
+    if directory is None:
+        return nullcontext()
+    return using(open_dataset(directory))
+
+
+def reads_data(command: Any) -> Any:
+    """Give a command the ``--data DIR`` option and run it inside :func:`data_context`.
+
+    Put it under ``@app.command(...)``; the command's own parameters are unchanged.
+    """
+    import functools
+    import inspect
+
+    signature = inspect.signature(command)
+    option = inspect.Parameter("data_dir", inspect.Parameter.KEYWORD_ONLY, default=DataOption,
+                               annotation="str | None")
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, data_dir: str | None = None, **kwargs: Any) -> Any:
+        token = _NOTES.set([])
+        try:
+            with data_context(data_dir):
+                result = command(*args, **kwargs)
+            for note in dict.fromkeys(_NOTES.get() or ()):  # after the output, on success only
+                typer.echo(note, err=True)
+            return result
+        finally:
+            _NOTES.reset(token)
+
+    wrapper.__signature__ = signature.replace(  # type: ignore[attr-defined]
+        parameters=[*signature.parameters.values(), option])
+    wrapper.__annotations__ = {**getattr(command, "__annotations__", {}), "data_dir": "str | None"}
+    return wrapper
+
+
+_NOTES: ContextVar[list[str] | None] = ContextVar("burdenshare_cli_notes", default=None)
+
+
+def _hindsight_note(scenario_or_json: Any) -> None:
+    """Where the scenario (or a result's JSON) declares ``hindsight = true``, one line for standard
+    error, printed by :func:`reads_data` after the command's output when it succeeds."""
+    from burdenshare.scenario.vintage import hindsight_note
+
+    if isinstance(scenario_or_json, dict):
+        note = None
+        if scenario_or_json.get("hindsight"):
+            rows = scenario_or_json.get("rows") or [{}]
+            name = scenario_or_json.get("scenario") or rows[0].get("scenario") or "of this run"
+            note = (f"note: scenario {name} declares hindsight = true: "
+                    "it cites facts known only after its as_of; it is a reconstruction, not a forecast")
+    else:
+        note = hindsight_note(scenario_or_json)
+    pending = _NOTES.get()
+    if note is not None and pending is not None:
+        pending.append(note)
 
 
 def _bank_size(value: int | None) -> int:
@@ -112,6 +184,7 @@ def scenarios_list(as_json: bool = JsonOption) -> None:
 
 
 @scenarios_app.command("show")
+@reads_data
 def scenarios_show(
     name: str = typer.Argument(..., help="Bundled scenario name or path to a TOML file."),
     overrides: list[str] | None = SetOption,
@@ -122,6 +195,7 @@ def scenarios_show(
     from burdenshare.scenario import dump_scenario, load_scenario, provenance_rows
 
     scenario = load_scenario(name, overrides or ())
+    _hindsight_note(scenario)
     text = dump_scenario(scenario)
     if as_json:
         _print_json(
@@ -160,6 +234,7 @@ def _provenance_comment(rows: list[tuple[str, str, str, str]]) -> str:
 
 
 @scenarios_app.command("validate")
+@reads_data
 def scenarios_validate(
     path: str = typer.Argument(..., help="Scenario TOML file (or bundled name)."),
     overrides: list[str] | None = SetOption,
@@ -169,17 +244,47 @@ def scenarios_validate(
     from burdenshare.scenario import load_scenario, scenario_hash
 
     scenario = load_scenario(path, overrides or ())
+    _hindsight_note(scenario)
     digest = scenario_hash(scenario)
     if as_json:
-        _print_json({"valid": True, "name": scenario.name, "hash": digest})
+        _print_json({"valid": True, "name": scenario.name, "hash": digest, "hindsight": scenario.hindsight})
     else:
-        typer.echo(f"ok: {scenario.name} (schema {scenario.schema_version}, sha256 {digest[:12]})")
+        typer.echo(f"ok: {scenario.name} (schema {scenario.schema_version}, sha256 {digest[:12]})"
+                   f"{'; hindsight = true: cites facts known only after its as_of' if scenario.hindsight else ''}")
+
+
+@scenarios_app.command("build")
+def scenarios_build(
+    round_: int = typer.Option(..., "--round", help="SMA number N: the talks on SMA N (SMA N-1 is the current agreement)."),
+    as_of: str = typer.Option(..., "--as-of", help="Date (YYYY-MM-DD): only data rows known then are used."),
+    data: str | None = DataOption,
+    out: str | None = typer.Option(None, "--out", metavar="FILE", help="Write the scenario here (default: standard output)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
+) -> None:
+    """Build a scenario for the talks on SMA N from the data known at a date (docs/builder.md)."""
+    import datetime as dt
+    from pathlib import Path
+
+    from burdenshare.builder import build_text
+
+    try:
+        day = dt.date.fromisoformat(as_of)
+    except ValueError:
+        raise ScenarioError(f"got {as_of!r}; allowed: a date YYYY-MM-DD", field="--as-of") from None
+    if out is not None and Path(out).exists() and not force:
+        raise ScenarioError(f"{out} exists; allowed: a new file, or --force to overwrite it", field="--out")
+    text = build_text(round_, day, data)
+    if out is None:
+        typer.echo(text, nl=False)
+    else:
+        Path(out).write_text(text, encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- explain
 
 
 @app.command("explain")
+@reads_data
 def explain_cmd(
     scenario_name: str = typer.Argument(..., metavar="SCENARIO", help="Bundled scenario name or TOML path."),
     ask: float | None = typer.Option(
@@ -204,6 +309,7 @@ def explain_cmd(
     if years is not None and not 1 <= years <= MAX_YEARS:
         raise ScenarioError(f"got {years}; allowed: an integer 1..{MAX_YEARS}", field="--years")
     scenario = load_scenario(scenario_name, overrides or ())
+    _hindsight_note(scenario)
     statement = explain(scenario, ask=ask, currency=currency, years=years)
     if as_json:
         _print_json(statement.to_json())
@@ -243,6 +349,7 @@ def _render_statement(statement: Any, currency: str) -> None:
 
 
 @app.command("run")
+@reads_data
 def run_cmd(
     scenario_name: str = typer.Argument(..., metavar="SCENARIO", help="Bundled scenario name or TOML path."),
     draws: int = typer.Option(10_000, "--draws", help="Monte-Carlo draws (>= 1)."),
@@ -269,6 +376,7 @@ def run_cmd(
 
     config = _run_config(draws, seed, bank_size)
     scenario = load_scenario(scenario_name, overrides or ())
+    _hindsight_note(scenario)
     check_run(scenario)  # a lever the engine cannot play fails before the store is touched
 
     with open_store(store_path) as store:  # before simulating: a locked or corrupt store fails at once
@@ -319,11 +427,13 @@ def _cli_date(value: str | None, scenario: Any, option: str) -> Any:
     first = min(p.from_ for p in scenario.legislature.periods)
     if not (max(DATE_MIN, first) <= day <= DATE_MAX):
         raise ScenarioError(f"got {day.isoformat()}; allowed: {max(DATE_MIN, first).isoformat()}..{DATE_MAX.isoformat()} "
-                            "(the scenario's first legislature period .. the end of the data)", field=option)
+                            "(the scenario's first legislature period .. the last date a scenario may name)",
+                            field=option)
     return day
 
 
 @app.command("winset")
+@reads_data
 def winset_cmd(
     scenario_name: str = typer.Argument(..., metavar="SCENARIO", help="Bundled scenario name or TOML path."),
     date: str | None = typer.Option(None, "--date", help="Vote date YYYY-MM-DD (default: levers.as_of)."),
@@ -342,6 +452,7 @@ def winset_cmd(
     if not (math.isfinite(level) and 0.0 < level <= 1.0):
         raise ScenarioError(f"got {level!r}; allowed: (0, 1]", field="--level")
     scenario = load_scenario(scenario_name, overrides or ())
+    _hindsight_note(scenario)
     day = _cli_date(date, scenario, "--date")
     allowed = sorted(scenario.levers.allowed_durations)
     if duration is not None and duration not in allowed:
@@ -376,6 +487,7 @@ def winset_cmd(
 
 
 @app.command("solve")
+@reads_data
 def solve_cmd(
     scenario_name: str = typer.Argument(..., metavar="SCENARIO", help="Bundled scenario name or TOML path."),
     overrides: list[str] | None = SetOption,
@@ -386,6 +498,7 @@ def solve_cmd(
     from burdenshare.scenario import load_scenario
 
     scenario = load_scenario(scenario_name, overrides or ())
+    _hindsight_note(scenario)
     eq = solve_scenario(scenario)
     if as_json:
         _print_json(eq.to_json())
@@ -549,6 +662,7 @@ def _progress_reporter(mode: str) -> Any:
 
 
 @app.command("sweep")
+@reads_data
 def sweep_cmd(
     scenario_name: str | None = typer.Argument(None, metavar="SCENARIO", help="Bundled scenario name or TOML path."),
     grid: list[str] | None = typer.Option(None, "--grid", help="Axis path.to.field=V1,V2,... (TOML values). Repeatable."),
@@ -585,6 +699,7 @@ def sweep_cmd(
                            store=store_path, backend=backend, scheduler=scheduler, workers=workers,
                            chunk_size=chunk_size, progress=step, on_start=on_start, bank_size=_bank_size(bank_size))
     data = result.to_json()
+    _hindsight_note(data)
     if as_json:
         _print_json(data)
         return
@@ -613,6 +728,7 @@ def _read_json_file(path: str | None, option: str) -> Any:
 
 
 @app.command("report")
+@reads_data
 def report_cmd(
     run_id: str = typer.Argument(..., metavar="RUN_ID", help="A run in the results store (burdenshare runs list)."),
     out: str = typer.Option(..., "--out", metavar="PATH.html", help="The HTML file (PNGs go to PATH_figures/)."),
@@ -638,6 +754,7 @@ def report_cmd(
 
 
 @app.command("compare")
+@reads_data
 def compare_cmd(
     scenario_name: str = typer.Argument(..., metavar="SCENARIO", help="Bundled scenario name or TOML path."),
     overrides: list[str] | None = typer.Option(
@@ -664,6 +781,7 @@ def compare_cmd(
     result = compare(scenario_name, variants, base_overrides=base_opts or (), draws=config.draws, seed=config.seed,
                      bank_size=config.bank_size)
     data = result.to_json()
+    _hindsight_note(data)
     if report_path is not None:
         from burdenshare.report import report_from_result
 
@@ -702,6 +820,7 @@ def compare_cmd(
 
 
 @app.command("sensitivity")
+@reads_data
 def sensitivity_cmd(
     scenario_name: str = typer.Argument(..., metavar="SCENARIO", help="Bundled scenario name or TOML path."),
     outputs: str = typer.Option("p_ratified,increase_pct", "--outputs", help="Comma-separated outputs (docs/sensitivity-and-advice.md)."),
@@ -720,6 +839,7 @@ def sensitivity_cmd(
     names = [o.strip() for o in outputs.split(",") if o.strip()]
     chosen = None if params is None else [p.strip() for p in params.split(",") if p.strip()]
     scenario = load_scenario(scenario_name, overrides or ())
+    _hindsight_note(scenario)
     try:
         res = sensitivity(scenario, names, n=n, seed=seed, draws=draws, params=chosen)
     except SpecError as exc:
@@ -741,6 +861,7 @@ def sensitivity_cmd(
 
 
 @app.command("advise")
+@reads_data
 def advise_cmd(
     scenario_name: str = typer.Argument(..., metavar="SCENARIO", help="Bundled scenario name or TOML path."),
     side: str = typer.Option(..., "--side", help="Whose utility to maximize: us or host."),
@@ -760,6 +881,7 @@ def advise_cmd(
     if not (math.isfinite(min_consent) and 0.0 <= min_consent <= 1.0):
         raise ScenarioError(f"got {min_consent!r}; allowed: a probability in [0, 1]", field="--min-consent")
     scenario = load_scenario(scenario_name, overrides or ())
+    _hindsight_note(scenario)
     day = None if date is None else _cli_date(date, scenario, "--date")
     adv = advise(scenario, side, min_consent, day)
     if as_json:
@@ -800,6 +922,40 @@ def warmup_cmd(as_json: bool = JsonOption) -> None:
 
 
 # --------------------------------------------------------------------------- entry point
+
+
+@app.command("backtest")
+def backtest_cmd(
+    rounds: str = typer.Option("9,10", "--rounds", help="Comma-separated SMA numbers whose outcome is in the data."),
+    data: str | None = DataOption,
+    draws: int = typer.Option(2000, "--draws", help="Draws per run."),
+    seed: int = typer.Option(0, "--seed", help="Random seed."),
+    as_json: bool = JsonOption,
+    report: str | None = typer.Option(None, "--report", metavar="PATH.html", help="Write the table as an HTML page."),
+) -> None:
+    """Build each round's scenario as of two dates, run it and score it against what happened (docs/backtest.md)."""
+    from pathlib import Path
+
+    from burdenshare.analysis.backtest import HEADER, backtest, render_html, table_rows
+
+    try:
+        wanted = [int(x) for x in rounds.split(",") if x.strip()]
+    except ValueError:
+        raise ScenarioError(f"got {rounds!r}; allowed: comma-separated SMA numbers such as 9,10", field="--rounds") from None
+    if not wanted:
+        raise ScenarioError("got no round; allowed: comma-separated SMA numbers such as 9,10", field="--rounds")
+    if report is not None and not report.endswith(".html"):
+        raise ScenarioError(f"got {report!r}; allowed: a path ending in .html", field="--report")
+    _run_config(draws, seed, None)
+    result = backtest(wanted, data_dir=data, draws=draws, seed=seed)
+    if report is not None:
+        Path(report).write_text(render_html(result), encoding="utf-8")
+    if as_json:
+        _print_json(result)
+        return
+    typer.echo(" | ".join(HEADER))
+    for row in table_rows(result):
+        typer.echo(" | ".join(row))
 
 
 def main(argv: list[str] | None = None) -> int:

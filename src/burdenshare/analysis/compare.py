@@ -56,9 +56,9 @@ def parse_variants(variant_opts: Sequence[str] = (), set_opts: Sequence[str] = (
 
     Examples
     --------
-    >>> [(v.name, v.overrides) for v in parse_variants(["late:levers.as_of=2020-06-01",
+    >>> [(v.name, v.overrides) for v in parse_variants(["late:levers.us_ask_usd=1.3e9",
     ...     "multi:levers.allowed_durations=[1,3,5]", "late:levers.furlough_from='none'"])]
-    [('late', ('levers.as_of=2020-06-01', "levers.furlough_from='none'")), ('multi', ('levers.allowed_durations=[1,3,5]',))]
+    [('late', ('levers.us_ask_usd=1.3e9', "levers.furlough_from='none'")), ('multi', ('levers.allowed_durations=[1,3,5]',))]
 
     Raises
     ------
@@ -149,14 +149,17 @@ class Comparison:
     common_draws: tuple[bool, ...] = field(default=())
 
     def to_json(self) -> dict[str, Any]:
-        """``{"scenario", "seed", "draws", "base_overrides", "baseline": summary, "variants": [{"name",
-        "overrides", "common_draws", "summary", "differences": {outcome: {"mean", "lo", "hi", "sd", "n"}}}]}``."""
+        """``{"scenario", "seed", "draws", "hindsight", "base_overrides", "baseline": summary, "variants":
+        [{"name", "overrides", "common_draws", "summary", "differences": {outcome: {"mean", "lo", "hi", "sd",
+        "n"}}}]}``; ``hindsight`` is true where the scenario cites facts known only after its as_of."""
+        base = self.baseline.summary()
         return {
             "scenario": self.scenario,
             "seed": self.seed,
             "draws": self.draws,
+            "hindsight": bool(base.get("hindsight", False)),
             "base_overrides": list(self.base_overrides),
-            "baseline": self.baseline.summary(),
+            "baseline": base,
             "variants": [
                 {"name": v.name, "overrides": list(v.overrides), "common_draws": same, "summary": r.summary(),
                  "differences": differences(self.baseline.outcomes, r.outcomes)}

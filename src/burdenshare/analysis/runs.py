@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from burdenshare.data.dataset import record as data_record, reopen, using
 from burdenshare.engine import BLOCK_SIZE, RunConfig, RunResult, prepare, run_identity, simulate
 from burdenshare.engine.backends import point_setup
 from burdenshare.scenario import scenario_hash
@@ -47,8 +48,9 @@ def load_result(store: ResultsStore, run_id: str, point: int = 0) -> RunResult:
         raise StoreError(f"run {run_id} point {point} holds {draw.size} of {rec.draws} rows; finish it with "
                          f"`burdenshare sweep --resume {run_id}`", field="RUN_ID")
     config = rec.config()
-    setup = point_setup(rec.scenario_toml, [*rec.overrides, *pts[point]["overrides"]], config,
-                        str(rec.options.get("source", rec.scenario)))
+    with using(reopen(rec.options.get("data"), what=f"run {run_id}")):  # the data it was made with
+        setup = point_setup(rec.scenario_toml, [*rec.overrides, *pts[point]["overrides"]], config,
+                            str(rec.options.get("source", rec.scenario)))
     return RunResult.of(setup, params, outcomes, version=rec.version)
 
 
@@ -82,7 +84,7 @@ def record_result(store: ResultsStore, result: RunResult, *, scenario_toml: str,
         kind="run", scenario=result.scenario, scenario_toml=scenario_toml, overrides=overrides,
         seed=result.seed, draws=result.draws, backend=config.backend, grid=[], chunk_blocks=blocks,
         n_chunks=n_chunks, points=[((), {}, result.scenario_hash)], summary_only=summary_only,
-        options={"bank_size": config.bank_size, "config": config.to_json()}, run_id=rid)
+        options={"bank_size": config.bank_size, "config": config.to_json(), "data": data_record()}, run_id=rid)
     idx = result.index
     for c in range(n_chunks):
         sl = slice(c * per, min((c + 1) * per, result.draws))
@@ -150,7 +152,7 @@ def record_simulation(store: ResultsStore, scenario: Any, config: RunConfig, *, 
         kind="run", scenario=str(scenario.name), scenario_toml=scenario_toml, overrides=overrides,
         seed=config.seed, draws=config.draws, backend=config.backend, grid=[], chunk_blocks=blocks,
         n_chunks=n_chunks, points=[((), {}, scenario_hash(scenario))], summary_only=summary_only,
-        options={"bank_size": config.bank_size, "config": config.to_json()}, run_id=rid)
+        options={"bank_size": config.bank_size, "config": config.to_json(), "data": data_record()}, run_id=rid)
     count = iter(range(n_chunks))
 
     def write(ch: Any) -> None:  # a summary-only run records the unit (chunks_done, columns), no rows

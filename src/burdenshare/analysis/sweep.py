@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from burdenshare._version import __version__
+from burdenshare.data.dataset import record as data_record, reopen, using
 from burdenshare.engine import BLOCK_SIZE, RunResult
 from burdenshare.engine.backends import SetupArgs, Unit, check_backend, make_backend
 from burdenshare.engine.config import (
@@ -72,8 +73,9 @@ class SweepResult:
     summaries: list[dict[str, Any]]
 
     def to_json(self) -> dict[str, Any]:
-        """``{"run_id", "rows": [{"point": {path: value}, **summary}, ...]}``."""
-        return {"run_id": self.run_id,
+        """``{"run_id", "hindsight", "rows": [{"point": {path: value}, **summary}, ...]}``; ``hindsight`` is
+        true where a point's scenario cites facts known only after its as_of."""
+        return {"run_id": self.run_id, "hindsight": any(bool(s.get("hindsight")) for s in self.summaries),
                 "rows": [{"point": p, **s} for p, s in zip(self.points, self.summaries)]}
 
 
@@ -276,7 +278,8 @@ def sweep(
             kind="sweep", scenario=str(base.name), scenario_toml=base_toml, overrides=list(overrides), seed=config.seed,
             draws=config.draws, backend=backend, grid=[[p, v] for p, v in grid_texts], chunk_blocks=blocks,
             n_chunks=n_chunks, points=[(ovr, vals, h) for (ovr, vals), h in zip(points, hashes)],
-            options={"bank_size": config.bank_size, "source": source, "config": config.to_json()}, run_id=rid)
+            options={"bank_size": config.bank_size, "source": source, "config": config.to_json(),
+                     "data": data_record()}, run_id=rid)
         if on_start is not None:
             on_start(run_id)
         return _execute(st, run_id, backend=backend, scheduler=scheduler, workers=workers, progress=progress)
@@ -325,6 +328,15 @@ def _execute(st: ResultsStore, run_id: str, *, backend: str, scheduler: str | No
     pts = st.points(run_id)
     if rec.status == "complete" and all(p["summary"] is not None for p in pts):
         return SweepResult(run_id, [p["values"] for p in pts], [p["summary"] for p in pts])
+    with using(reopen(rec.options.get("data"), what=f"run {run_id}")):  # the data it was made with
+        return _execute_units(st, run_id, backend=backend, scheduler=scheduler, workers=workers, progress=progress,
+                              check=check)
+
+
+def _execute_units(st: ResultsStore, run_id: str, *, backend: str, scheduler: str | None, workers: int | None,
+                   progress: ProgressFn | None, check: bool) -> SweepResult:
+    rec = st.run(run_id)
+    pts = st.points(run_id)
     if rec.summary_only:
         raise StoreError(f"run {run_id} was recorded with --summary-only; it cannot be resumed", field="RUN_ID")
     if rec.version != __version__:

@@ -36,7 +36,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from burdenshare.costs import to_krw
-from burdenshare.data import fact
+from burdenshare.data import case, fact
 from burdenshare.errors import SpecError
 from burdenshare.legislature import (
     LegislatureParams,
@@ -52,13 +52,9 @@ from burdenshare.scenario import Scenario, validate_dict
 __all__ = ["RECORD_ASKS", "TransparencyEffect", "justified_amount_krw", "record_asks", "transparency_effect",
            "with_overrides"]
 
-#: The US asks of the record (``burdenshare.data.fact`` keys, USD million per year).
-RECORD_ASKS: tuple[tuple[str, str], ...] = (
-    ("us_initial_ask_2020", "initial ask (~$5 bn, Nov 2019-Mar 2020)"),
-    ("us_initial_ask_2020_alt", "initial ask, alternative figure ($4.7 bn, JoongAng Dec 2019)"),
-    ("us_ask_march_2020_reported", "reported ask in March 2020 (~$4 bn, Yonhap)"),
-    ("us_later_ask_2020", "later ask ($1.3 bn, May/June 2020)"),
-)
+#: The US asks of the record (``burdenshare.data.fact`` keys, USD million per year): data, in
+#: :mod:`burdenshare.data.case`.
+RECORD_ASKS: tuple[tuple[str, str], ...] = case.RECORD_ASKS
 
 
 def with_overrides(scenario: Scenario, overrides: list[str]) -> Scenario:

@@ -27,7 +27,8 @@ Computation
    from its won amount divided by the rate by less than one dollar.
 
 Comparisons use the first-year ask; the reference years are stated in each figure (population and
-GDP: the last complete year before :math:`b`; defense budget: year :math:`b`; SIPRI shares: 2019).
+GDP: the last complete year before :math:`b`; defense budget: year :math:`b`; SIPRI shares and
+Germany's payments: the latest year in the data up to the last complete year before :math:`b`).
 """
 
 from __future__ import annotations
@@ -373,6 +374,27 @@ def _confidence_note(key: str, note: str = "") -> str:
     return f"{note}; {extra}" if note else extra
 
 
+def _latest_year(upto: int, probe: Any, span: int = 30) -> int:
+    """The latest year <= ``upto`` for which ``probe(year)`` finds data (the comparison's reference
+    year: the data in force, not a fixed year); ``upto`` when none is found (the figure then says
+    what is missing)."""
+    for year in range(upto, upto - span, -1):
+        try:
+            probe(year)
+        except DataError:
+            continue
+        return year
+    return upto
+
+
+def _usfj_note() -> str:
+    try:
+        f = data.fact("usfj_troop_level")
+    except DataError:
+        return "USFJ troop level not in the data"
+    return f"USFJ troop level as of {f.date} ({'; '.join(f.source_ids)})"
+
+
 def _fact_figure(label: str, key: str, unit: str, year: int | str | None, note: str = "") -> Figure:
     def value() -> float:
         f = data.fact(key)
@@ -436,10 +458,11 @@ def _comparisons(
         lambda: ask_usd / float(data.fact("usfk_troop_level").value),
         lambda: data.fact("usfk_troop_level").citation,
     )
-    figs["rok_milex_pct_gdp"] = _fact_figure("ROK military expenditure, % of GDP (SIPRI)", "milex_pct_gdp_2019_south_korea", "%", 2019)
-    figs["japan_milex_pct_gdp"] = _fact_figure("Japan military expenditure, % of GDP (SIPRI)", "milex_pct_gdp_2019_japan", "%", 2019)
+    sy = _latest_year(ref, lambda y: data.fact(f"milex_pct_gdp_{y}_south_korea"))
+    figs["rok_milex_pct_gdp"] = _fact_figure("ROK military expenditure, % of GDP (SIPRI)", f"milex_pct_gdp_{sy}_south_korea", "%", sy)
+    figs["japan_milex_pct_gdp"] = _fact_figure("Japan military expenditure, % of GDP (SIPRI)", f"milex_pct_gdp_{sy}_japan", "%", sy)
     figs["germany_milex_pct_gdp"] = _fact_figure(
-        "Germany military expenditure, % of GDP (NATO basis)", "milex_pct_gdp_2019_germany_nato_basis", "%", 2019
+        "Germany military expenditure, % of GDP (NATO basis)", f"milex_pct_gdp_{sy}_germany_nato_basis", "%", sy
     )
     hns_key = f"japan_hns_fy{ref}"
     figs["japan_hns_jpy"] = _safe(
@@ -457,26 +480,27 @@ def _comparisons(
         "Japan host-nation support per US troop in Japan (dollars)", "USD", ref,
         lambda: data.japan_hns_jpy(ref) / data.jpy_per_usd(ref) / float(data.fact("usfj_troop_level").value),
         lambda: f"{data.fact(hns_key).citation}; {data.fact('usfj_troop_level').citation}",
-        "USFJ troop level as of 2021-03 (GAO-21-270)",
+        _usfj_note(),
     )
     de_note = (
         "direct federal payments only (construction administration, defence follow-up costs); not "
         "comparable with the SMA (data README)"
     )
+    gy = _latest_year(ref, data.germany_stationing_payments_eur)
     figs["germany_direct_payments_eur"] = _safe(
-        "Germany's direct federal payments for US troop stationing (euros per year)", "EUR", 2019,
-        lambda: data.germany_stationing_payments_eur(2019),
-        lambda: data.macro_entry("germany_costs_us_troop_stationing", 2019).citation, de_note,
+        "Germany's direct federal payments for US troop stationing (euros per year)", "EUR", gy,
+        lambda: data.germany_stationing_payments_eur(gy),
+        lambda: data.macro_entry("germany_costs_us_troop_stationing", gy).citation, de_note,
     )
     figs["germany_direct_payments_usd"] = Figure(
-        "Germany's direct federal payments (dollars per year)", None, "USD", 2019, None, False,
+        "Germany's direct federal payments (dollars per year)", None, "USD", gy, None, False,
         "no EUR/USD exchange rate in the data; not converted",
     )
     figs["germany_direct_payments_per_us_troop_eur"] = _safe(
-        "Germany's direct federal payments per US troop (euros)", "EUR", 2019,
-        lambda: data.germany_stationing_payments_eur(2019) / data.macro("us_troops_germany", 2019),
-        lambda: f"{data.macro_entry('germany_costs_us_troop_stationing', 2019).citation}; "
-        f"{data.macro_entry('us_troops_germany', 2019).citation}",
+        "Germany's direct federal payments per US troop (euros)", "EUR", gy,
+        lambda: data.germany_stationing_payments_eur(gy) / data.macro("us_troops_germany", gy),
+        lambda: f"{data.macro_entry('germany_costs_us_troop_stationing', gy).citation}; "
+        f"{data.macro_entry('us_troops_germany', gy).citation}",
         de_note,
     )
     return figs

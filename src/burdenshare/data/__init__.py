@@ -6,6 +6,10 @@ recorded figures in base units (won, dollars, persons) and raise
 :class:`~burdenshare.errors.DataError` for requests outside the data. Where sources conflict, the
 helpers expose every reading (see :func:`exchange_rate_entries`, :class:`SeatSnapshot` ranges,
 :func:`poll_readings`); nothing is filled in.
+
+What is read is the active :class:`Dataset` (:func:`using`, :func:`open_dataset`): a data
+directory (the bundled one by default) seen as of a date, under the data contract of
+``docs/data-contract.md`` (:mod:`burdenshare.data.contract`).
 """
 
 from burdenshare.data.assembly import (
@@ -20,6 +24,7 @@ from burdenshare.data.assembly import (
     seat_snapshot_dates,
     seats_by_bloc,
 )
+from burdenshare.data.dataset import Dataset, active, info_date, open_dataset, per_dataset, using
 from burdenshare.data.facts import (
     Fact,
     MacroValue,
@@ -71,6 +76,7 @@ __all__ = [
     "TABLE_NAMES",
     "TOTAL_SEATS",
     "ConsentVote",
+    "Dataset",
     "Fact",
     "MacroValue",
     "Marked",
@@ -82,6 +88,7 @@ __all__ = [
     "SeatSnapshot",
     "Source",
     "Table",
+    "active",
     "bloc_of",
     "consent_votes",
     "cpi_inflation_pct",
@@ -93,6 +100,7 @@ __all__ = [
     "exchange_rate_years",
     "fact",
     "fingerprint",
+    "info_date",
     "germany_stationing_payments_eur",
     "japan_hns_jpy",
     "jpy_per_usd",
@@ -101,6 +109,8 @@ __all__ = [
     "macro_entry",
     "macro_keys",
     "nominal_gdp_krw",
+    "open_dataset",
+    "per_dataset",
     "poll_by_party",
     "poll_ids",
     "poll_questions",
@@ -112,4 +122,5 @@ __all__ = [
     "seats_by_bloc",
     "sma_contribution_krw",
     "source_registry",
+    "using",
 ]

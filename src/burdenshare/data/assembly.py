@@ -32,8 +32,11 @@ Which snapshot applies at a date
 Full snapshots (five or more party rows) apply from their date until the next one; an election
 result applies from the new Assembly's term start (``term_start`` rows: 2016-05-30, 2020-05-30).
 Partial reports (2020-02-17, 2020-02-24, 2020-03-29) do not replace a snapshot; they are listed in
-the notes of the snapshot in force. A date before the first snapshot (2014-04-16) is a
-:class:`~burdenshare.errors.DataError`.
+the notes of the snapshot in force. A date before the first snapshot (2012-05-30, the 2012 result from the 19th term start) is a
+:class:`~burdenshare.errors.DataError`, and so is a date the data do not cover: after the end of
+the term of the last snapshot's Assembly (four years from its term start, Constitution Art. 42;
+without a ``term_start`` row, four years from the snapshot).  The data hold nothing about a
+later Assembly, so no snapshot is carried over to it.
 
 Conflicts
 ---------
@@ -50,9 +53,9 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date as Date
-from functools import lru_cache
 from types import MappingProxyType
 
+from burdenshare.data.dataset import per_dataset
 from burdenshare.data.table import load, split_source_ids
 from burdenshare.errors import DataError
 
@@ -282,8 +285,8 @@ class _Snapshot:
     rows: tuple[Mapping[str, object], ...]
 
 
-@lru_cache(maxsize=1)
-def _schedule() -> tuple[tuple[_Snapshot, ...], tuple[tuple[Date, str], ...]]:
+@per_dataset(maxsize=4)
+def _schedule() -> tuple[tuple[_Snapshot, ...], tuple[tuple[Date, str], ...], tuple[tuple[str, Date], ...]]:
     table = load("national_assembly")
     term_start = {
         _text(r["assembly_term"]): Date.fromisoformat(_text(r["event_date"]))
@@ -309,7 +312,21 @@ def _schedule() -> tuple[tuple[_Snapshot, ...], tuple[tuple[Date, str], ...]]:
         full.append(_Snapshot(effective, snap_date, term, label, tuple(rows)))
     full.sort(key=lambda s: s.effective_from)
     partial.sort()
-    return tuple(full), tuple(partial)
+    return tuple(full), tuple(partial), tuple(term_start.items())
+
+
+#: An Assembly's term in years (Constitution of the Republic of Korea, Art. 42).
+TERM_YEARS = 4
+
+
+def _term_end(snap: _Snapshot, term_start: Mapping[str, Date]) -> Date:
+    """The last day of the term of the snapshot's Assembly (TERM_YEARS from its start)."""
+    start = term_start.get(snap.term, snap.effective_from)
+    try:
+        end = start.replace(year=start.year + TERM_YEARS)
+    except ValueError:  # 29 February
+        end = start.replace(year=start.year + TERM_YEARS, day=28)
+    return Date.fromordinal(end.toordinal() - 1)
 
 
 def seat_snapshot_dates() -> tuple[Date, ...]:
@@ -342,7 +359,8 @@ def seats_by_bloc(date: Date | str) -> SeatSnapshot:
     Raises
     ------
     DataError
-        If ``date`` is before the first snapshot (2014-04-16) (``field="date"``).
+        If ``date`` is before the first snapshot (2012-05-30, the 2012 result from the 19th term start) or after the term of the last
+        snapshot's Assembly (``field="date"``): the data do not cover it.
 
     Examples
     --------
@@ -351,7 +369,9 @@ def seats_by_bloc(date: Date | str) -> SeatSnapshot:
     (183, 103)
     """
     day = Date.fromisoformat(date) if isinstance(date, str) else date
-    snapshots, partial = _schedule()
+    snapshots, partial, starts = _schedule()
+    if not snapshots:
+        raise DataError(f"no seat data for {day.isoformat()}: the data hold no full seat snapshot", field="date")
     if day < snapshots[0].effective_from:
         raise DataError(
             f"no seat data for {day.isoformat()}; the first snapshot is "
@@ -362,6 +382,14 @@ def seats_by_bloc(date: Date | str) -> SeatSnapshot:
     index = max(i for i, s in enumerate(snapshots) if s.effective_from <= day)
     snap = snapshots[index]
     next_from = snapshots[index + 1].effective_from if index + 1 < len(snapshots) else None
+    term_end = _term_end(snap, dict(starts))
+    if next_from is None and day > term_end:
+        raise DataError(
+            f"no seat data for {day.isoformat()}: the last snapshot ({snap.label}, {snap.term} Assembly, "
+            f"{snap.snapshot_date.isoformat()}) covers its term to {term_end.isoformat()} "
+            f"({TERM_YEARS} years, Constitution Art. 42); the data hold no later Assembly",
+            field="date",
+        )
     lookup = _bloc_lookup()
     parties: list[PartySeats] = []
     notes: list[str] = []

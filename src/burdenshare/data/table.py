@@ -22,6 +22,7 @@ The verbatim text of every cell stays available in :attr:`Table.raw_rows`.
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import io
 import math
 import re
@@ -30,9 +31,12 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 import hashlib
 from importlib import resources
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Union
 
+from burdenshare.data.contract import NOT_YET_KNOWN, check_header, later_cells, row_info_date
+from burdenshare.data.dataset import active, cache_key
 from burdenshare.errors import DataError
 
 if TYPE_CHECKING:  # numpy is imported where a column is built: scenario loading reads tables without it
@@ -294,6 +298,10 @@ class Table:
         The same rows with every cell's verbatim text.
     provenance
         File role and the registry entries of the sources it cites.
+    info_dates
+        Each row's information date (docs/data-contract.md), in row order.
+    lines
+        The line of the file each row starts on (the header is line 1).
     """
 
     name: str
@@ -301,6 +309,8 @@ class Table:
     rows: tuple[Mapping[str, Cell], ...]
     raw_rows: tuple[Mapping[str, str], ...] = field(repr=False)
     provenance: Provenance = field(repr=False)
+    info_dates: tuple[_dt.date, ...] = field(default=(), repr=False)
+    lines: tuple[int, ...] = field(default=(), repr=False)
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -367,6 +377,37 @@ class Table:
             rows=tuple(self.rows[i] for i in keep),
             raw_rows=tuple(self.raw_rows[i] for i in keep),
             provenance=self.provenance,
+            info_dates=tuple(self.info_dates[i] for i in keep) if self.info_dates else (),
+            lines=tuple(self.lines[i] for i in keep) if self.lines else (),
+        )
+
+    def known_on(self, as_of: _dt.date) -> Table:
+        """The rows whose information date is on or before ``as_of``, with the cells of
+        :data:`~burdenshare.data.contract.LATER_CELLS` made public after ``as_of`` shown as
+        ``NOT YET KNOWN`` (docs/data-contract.md)."""
+        keep = [i for i, day in enumerate(self.info_dates) if day <= as_of]
+        rows: list[Mapping[str, Cell]] = []
+        raw_rows: list[Mapping[str, str]] = []
+        numeric = NUMERIC_COLUMNS.get(self.name, frozenset())
+        for i in keep:
+            hidden = later_cells(self.name, self.raw_rows[i], as_of)
+            if not hidden:
+                rows.append(self.rows[i])
+                raw_rows.append(self.raw_rows[i])
+                continue
+            raw = {c: (NOT_YET_KNOWN if c in hidden else v) for c, v in self.raw_rows[i].items()}
+            typed = {c: (Marked(math.nan, raw=NOT_YET_KNOWN, flag="not_yet_known") if c in hidden and c in numeric
+                         else raw[c] if c in hidden else v) for c, v in self.rows[i].items()}
+            raw_rows.append(MappingProxyType(raw))
+            rows.append(MappingProxyType(typed))
+        return Table(
+            name=self.name,
+            columns=self.columns,
+            rows=tuple(rows),
+            raw_rows=tuple(raw_rows),
+            provenance=self.provenance,
+            info_dates=tuple(self.info_dates[i] for i in keep),
+            lines=tuple(self.lines[i] for i in keep) if self.lines else (),
         )
 
     def flagged(self) -> tuple[tuple[int, str, Marked], ...]:
@@ -387,15 +428,47 @@ def _matches(cell: Cell, raw: str, value: Any) -> bool:
     return bool(cell == value)
 
 
-def _read_text(filename: str) -> str:
-    return resources.files("burdenshare.data").joinpath("files").joinpath(filename).read_text(encoding="utf-8")
+def _file_path(directory: Path | None, filename: str) -> str:
+    """The file as messages name it: the package path for the bundled data, else the real path."""
+    return f"burdenshare/data/files/{filename}" if directory is None else str(directory / filename)
 
 
-@lru_cache(maxsize=1)
+def _read_text(directory: Path | None, filename: str) -> str:
+    """The text of one file of a data directory (bundled when ``directory`` is None).
+
+    Raises
+    ------
+    DataError
+        The file is missing, unreadable or not UTF-8 (one line naming the file and, for bad
+        bytes, the line).
+    """
+    source = _file_path(directory, filename)
+    try:
+        if directory is None:
+            data = resources.files("burdenshare.data").joinpath("files").joinpath(filename).read_bytes()
+        else:
+            data = (directory / filename).read_bytes()
+    except FileNotFoundError:
+        raise DataError("missing required file of the data contract (docs/data-contract.md)",
+                        source=source) from None
+    except OSError as exc:
+        raise DataError(f"cannot read: {exc.strerror or exc}", source=source) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataError("not UTF-8 text; allowed: UTF-8", line=line, source=source) from None
+
+
 def source_registry() -> Mapping[str, Source]:
-    """Parse the source registry tables (``| ID | Source | Date | Lang | Type | URL | Used in |``) of the README."""
+    """The source registry of the active dataset's README (``| ID | Source | Date | Lang | Type | URL | Used in |``)."""
+    return _registry(active().directory, cache_key()[1])
+
+
+@lru_cache(maxsize=8)
+def _registry(directory: Path | None, _generation: int) -> Mapping[str, Source]:
     registry: dict[str, Source] = {}
-    for line in _read_text("README.md").splitlines():
+    for line in _read_text(directory, "README.md").splitlines():
         if not line.startswith("| "):
             continue
         cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
@@ -414,30 +487,95 @@ def split_source_ids(text: Any) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(";") if part.strip())
 
 
-@lru_cache(maxsize=None)
-def _load_cached(name: str) -> Table:
-    text = _read_text(f"{name}.csv")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    columns = tuple(reader.fieldnames or ())
+def _records(text: str, source: str, columns: tuple[str, ...]) -> Iterator[tuple[int, dict[str, str]]]:
+    """The data records of a CSV text after its header, with the line each starts on.
+
+    Raises
+    ------
+    DataError
+        A record with too few or too many fields, or text the CSV reader refuses (file, line, column).
+    """
+    lines = io.StringIO(text, newline="")
+    reader = csv.reader(lines)
+    try:
+        next(reader)  # the header, checked by the caller
+        start = reader.line_num + 1
+        for fields in reader:
+            if fields:
+                if len(fields) < len(columns):
+                    col = columns[len(fields)]
+                    raise DataError(f"{len(fields)} fields, the header has {len(columns)}; missing from here on",
+                                    field=col, line=start, source=source)
+                if len(fields) > len(columns):
+                    raise DataError(f"{len(fields)} fields, the header has {len(columns)}: a field beyond the last "
+                                    "column (an unquoted comma?)", field=f"column {len(columns) + 1}",
+                                    line=start, source=source)
+                yield start, dict(zip(columns, fields))
+            start = reader.line_num + 1
+    except csv.Error as exc:
+        raise DataError(f"malformed CSV: {exc}", line=reader.line_num, source=source) from None
+
+
+def _header(text: str) -> tuple[str, ...]:
+    try:
+        return tuple(next(csv.reader(io.StringIO(text, newline=""))))
+    except (StopIteration, csv.Error):
+        return ()
+
+
+def _parse(directory: Path | None, name: str, generation: int) -> Table:
+    """Read, check and type one table of a data directory (every row, with its information date)."""
+    key = (directory, name, generation)
+    if key in _TABLES:
+        return _TABLES[key]
+    filename = f"{name}.csv"
+    source = _file_path(directory, filename)
+    text = _read_text(directory, filename)
+    columns = _header(text)
+    check_header(name, columns, source)
+    signed: Mapping[int, _dt.date] = {}
+    if name == "sma_annual_contributions":
+        history = _parse(directory, "sma_history", generation)
+        signed = {int(r["sma_number"]): d for r, d in zip(history.rows, history.info_dates)
+                  if isinstance(r["sma_number"], float) and float(r["sma_number"]).is_integer()}
     numeric = NUMERIC_COLUMNS[name]
     rows: list[Mapping[str, Cell]] = []
     raw_rows: list[Mapping[str, str]] = []
+    dates: list[_dt.date] = []
+    starts: list[int] = []
     cited: set[str] = set()
-    for record in reader:
-        raw = {c: (record.get(c) or "") for c in columns}
+    for line, raw in _records(text, source, columns):
+        dates.append(row_info_date(name, raw, signed, source=source, line=line))
+        starts.append(line)
         raw_rows.append(MappingProxyType(raw))
         rows.append(MappingProxyType({c: parse_cell(raw[c], c in numeric) for c in columns}))
         if "source_ids" in raw:
             cited.update(split_source_ids(raw["source_ids"]))
-    registry = source_registry()
+    registry = _registry(directory, generation)
     ordered = sorted(cited, key=_id_sort_key)
     provenance = Provenance(
-        file=f"{name}.csv",
+        file=filename,
         role=FILE_ROLES[name],
         sources=tuple(registry[i] for i in ordered if i in registry),
         unregistered_ids=tuple(i for i in ordered if i not in registry),
+        readme=_file_path(directory, "README.md"),
     )
-    return Table(name, columns, tuple(rows), tuple(raw_rows), provenance)
+    table = Table(name, columns, tuple(rows), tuple(raw_rows), provenance, tuple(dates), tuple(starts))
+    _TABLES[key] = table
+    return table
+
+
+_TABLES: dict[tuple[Path | None, str, int], Table] = {}
+_VIEWS: dict[tuple[Path | None, str, int, _dt.date], Table] = {}
+
+
+def _view(directory: Path | None, name: str, generation: int, as_of: _dt.date) -> Table:
+    """The rows of one table known on ``as_of`` (information date on or before it)."""
+    key = (directory, name, generation, as_of)
+    if key not in _VIEWS:
+        full = _parse(directory, name, generation)
+        _VIEWS[key] = full.known_on(as_of)
+    return _VIEWS[key]
 
 
 def _id_sort_key(source_id: str) -> tuple[str, int, str]:
@@ -473,18 +611,31 @@ def load(name: str) -> Table:
     """
     if name not in TABLE_NAMES:
         raise DataError(f"unknown table {name!r}; allowed: {', '.join(TABLE_NAMES)}", field="name")
-    return _load_cached(name)
+    dataset, generation = cache_key()
+    if dataset.as_of is None:
+        return _parse(dataset.directory, name, generation)
+    return _view(dataset.directory, name, generation, dataset.as_of)
 
 
-@lru_cache(maxsize=1)
 def fingerprint() -> str:
-    """SHA-256 (hex) of the bundled data: every CSV of :data:`TABLE_NAMES` and the README, by name.
+    """SHA-256 (hex) of the active dataset: every CSV of :data:`TABLE_NAMES` and the README, by name,
+    then the as-of date where there is one.
 
     Part of the run identity (:func:`burdenshare.engine.config.run_identity`): a run made with
-    other data has another id.
+    other data (another directory's contents, another as-of date) has another id.  Directories
+    with the same contents share a fingerprint; the bundled data without an as-of date gives the
+    same value as before data directories existed.
     """
+    dataset, generation = cache_key()
+    return _fingerprint(dataset.directory, dataset.as_of, generation)
+
+
+@lru_cache(maxsize=16)
+def _fingerprint(directory: Path | None, as_of: _dt.date | None, _generation: int) -> str:
     h = hashlib.sha256()
     for name in (*sorted(f"{t}.csv" for t in TABLE_NAMES), "README.md"):
-        data = resources.files("burdenshare.data").joinpath("files").joinpath(name).read_bytes()
+        data = _read_text(directory, name).encode("utf-8")
         h.update(name.encode("utf-8") + b"\0" + str(len(data)).encode("ascii") + b"\0" + data)
+    if as_of is not None:
+        h.update(b"as_of\0" + as_of.isoformat().encode("ascii"))
     return h.hexdigest()

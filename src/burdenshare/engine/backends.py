@@ -28,6 +28,7 @@ from typing import Any, Literal
 import numpy as np
 from numpy.typing import NDArray
 
+from burdenshare.data.dataset import Dataset, active, using
 from burdenshare.engine.config import RunConfig
 from burdenshare.engine.prepare import Prepared, prepare
 from burdenshare.engine.run import run_chunk
@@ -138,6 +139,12 @@ class LocalBackend(Backend):
         return it(), get
 
 
+def _point_setup_in(dataset: Dataset, *args: Any) -> Prepared:
+    """:func:`point_setup` on a Dask worker, reading the dataset of the process that submitted it."""
+    with using(dataset):
+        return point_setup(*args)
+
+
 def _dask_unit(setup: Prepared, unit: Unit) -> UnitResult:
     from distributed import get_worker
 
@@ -206,7 +213,8 @@ class DaskBackend(Backend):
 
         def setup_future(p: int) -> Any:
             if p not in futs:
-                futs[p] = client.submit(point_setup, *setups[p], pure=False, key=f"burdenshare-setup-{p}-{tag}")
+                futs[p] = client.submit(_point_setup_in, active(), *setups[p], pure=False,
+                                        key=f"burdenshare-setup-{p}-{tag}")
             return futs[p]
 
         tasks = [client.submit(_dask_unit, setup_future(u.point), u, pure=False) for u in units]

@@ -184,10 +184,11 @@ def _check_uncertainty(scenario: Any) -> None:
 def key_dates(scenario: Any) -> tuple[dt.date, ...]:
     """The dates of the summary's ``p_agreement_by``: ``outputs.key_dates``, or the timeline's.
 
-    Unset, they are derived from the scenario's timeline (DESIGN.md §6): the furlough
-    (``levers.furlough_from`` when a ``furlough`` event exists), the host election
-    (``levers.election_date`` when an ``election`` event exists), and the dates of the
-    ``us_election`` and ``inauguration`` events, sorted and without repeats.
+    Unset, they are derived from the scenario's timeline (DESIGN.md §6; issue 10): the expiry of
+    the current agreement (``protocol.deadline``), the furlough (``levers.furlough_from`` when a
+    ``furlough`` event exists), the host election (``levers.election_date`` when an ``election``
+    event exists), the dates of the ``us_election`` and ``inauguration`` events, and the horizon;
+    only those after ``levers.as_of`` and up to ``protocol.horizon``, sorted, without repeats.
 
     Examples
     --------
@@ -205,7 +206,8 @@ def key_dates(scenario: Any) -> tuple[dt.date, ...]:
     if "election" in kinds:
         days.add(lev.election_date)
     days |= {e.date for e in scenario.events if e.kind in ("us_election", "inauguration") and e.date is not None}
-    return tuple(sorted(days))
+    days |= {scenario.protocol.deadline, scenario.protocol.horizon}
+    return tuple(sorted(d for d in days if lev.as_of < d <= scenario.protocol.horizon))
 
 
 def counter_move_days(scenario: Any) -> int | None:

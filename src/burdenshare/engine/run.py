@@ -334,6 +334,7 @@ class RunResult:
             "scenario_hash": self.scenario_hash,
             "draws": n,
             "seed": self.seed,
+            "hindsight": bool(getattr(self._scenario_obj, "hindsight", False)),
             "p_agreement": float(agreed.mean()),
             "p_ratified": float(rat.mean()),
             "mean_p_consent": _num(float(o["p_consent"][voted].mean())) if voted.any() else None,
@@ -474,7 +475,9 @@ def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
     def bn(x: Any) -> str:
         return "n/a" if x is None else f"{x / 1e9:,.0f} bn won"
 
-    rows = [
+    rows = [("HINDSIGHT", "the scenario cites facts known only after its as_of: a reconstruction, not a forecast")
+            ] if summary.get("hindsight") else []
+    rows += [
         ("P(agreement signed)", p(summary["p_agreement"])),
         ("P(ratified)", p(summary["p_ratified"])),
         ("mean P(consent) at the vote", p(summary["mean_p_consent"])),

@@ -44,10 +44,10 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 
+from burdenshare.data import per_dataset
 from burdenshare.legislature.record import recorded_votes
 
 __all__ = [
@@ -252,7 +252,7 @@ def _fit_rho(votes: tuple[_Vote, ...], rho_r: float) -> tuple[float, float, tupl
     return r_hat, se, (lo, hi), ll
 
 
-@lru_cache(maxsize=8)
+@per_dataset(maxsize=8)
 def calibrate(ruling_yes_propensity: float = RULING_YES_PROPENSITY, as_of: str | None = None) -> Calibration:
     """Fit attendance and the opposition's yes-propensity to the recorded votes (MLE).
 

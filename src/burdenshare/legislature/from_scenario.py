@@ -51,11 +51,11 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import lru_cache
 from fractions import Fraction
 from types import MappingProxyType
 from typing import Any
 
+from burdenshare.data import per_dataset
 from burdenshare.errors import SpecError
 from burdenshare.legislature.calibration import calibrate
 from burdenshare.legislature.record import recorded_votes
@@ -121,7 +121,7 @@ class LegislatureParams:
         return replace(self, **changes)
 
 
-@lru_cache(maxsize=16)
+@per_dataset(maxsize=16)
 def _vote_fit(as_of: dt.date) -> VoteFit:
     """The role fit with random attendance to the votes recorded before ``as_of`` (:mod:`.vote_fit`)."""
     return fit_recorded_votes(recorded_votes(as_of))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Mapping, Sequence
-from functools import lru_cache
 
 from burdenshare import data
 from burdenshare.data.table import Marked, parse_cell
@@ -22,7 +21,7 @@ BILLION = 1e9
 MILLION = 1e6
 
 
-@lru_cache(maxsize=None)
+@data.per_dataset(maxsize=None)
 def raw_rows(table: str) -> tuple[Mapping[str, str], ...]:
     """Verbatim text rows of one bundled table (``polls``, ``context``, ...): ``data.load(table).raw_rows``."""
     return tuple(data.load(table).raw_rows)

@@ -84,11 +84,12 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
-from functools import lru_cache
 from typing import Any, Literal
 
 import numpy as np
 
+from burdenshare.data import poll_items
+from burdenshare.data.dataset import per_dataset
 from burdenshare.errors import SpecError
 from burdenshare.opinion import _data
 from burdenshare.opinion.wtp import (
@@ -108,40 +109,11 @@ DontKnow = Literal["drop", "refuse"]
 
 TRILLION = 1e12
 
-#: Poll subgroup labels → group keys used by :class:`~burdenshare.opinion.wtp.WTPModel`.
-SUBGROUP_KEYS: Mapping[str, str] = {
-    "all": ALL,
-    "Democratic Party supporters": "dp",
-    "Liberty Korea Party supporters": "lkp",
-    "Bareunmirae supporters": "bareunmirae",
-    "Justice Party supporters": "justice",
-    "progressives": "ideology_progressive",
-    "moderates": "ideology_moderate",
-    "conservatives": "ideology_conservative",
-}
-
-#: Group keys → plain labels.
-GROUP_LABELS: Mapping[str, str] = {
-    ALL: "whole public",
-    "dp": "Democratic Party (governing) supporters",
-    "justice": "Justice Party supporters",
-    "bareunmirae": "Bareunmirae Party supporters",
-    "lkp": "Liberty Korea Party (main conservative) supporters",
-    "ideology_progressive": "self-described progressives",
-    "ideology_moderate": "self-described moderates",
-    "ideology_conservative": "self-described conservatives",
-}
-
-#: Default partisan base of each National Assembly bloc (``burdenshare.data.BLOCS``): an
-#: assumption for the legislature; the far right and independents have no poll subgroup.
-BLOC_BASE: Mapping[str, str] = {
-    "liberal": "dp",
-    "conservative": "lkp",
-    "centrist": "bareunmirae",
-    "progressive": "justice",
-    "far_right": "ideology_conservative",
-    "independent": ALL,
-}
+#: The poll-specific readings (subgroup labels, the stage-1 item, the partisan items) are data:
+#: :mod:`burdenshare.data.poll_items`.  Re-exported here for the opinion package's API.
+SUBGROUP_KEYS: Mapping[str, str] = poll_items.SUBGROUP_KEYS
+GROUP_LABELS: Mapping[str, str] = poll_items.GROUP_LABELS
+BLOC_BASE: Mapping[str, str] = poll_items.BLOC_BASE
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,7 +164,7 @@ class FitAssumptions:
     realmeter_default_n: float = 500.0
     subgroup_n: float = 100.0
     group_prior_sd: float = 2.0
-    partisan_polls: tuple[str, ...] = ("RM-2019-01", "RM-2019-08", "RM-2019-11")
+    partisan_polls: tuple[str, ...] = poll_items.DEFAULT_PARTISAN_POLLS
     groups: tuple[tuple[str, tuple[str, ...]], ...] | None = None
 
     def __post_init__(self) -> None:
@@ -229,22 +201,8 @@ class FitAssumptions:
             )
 
 
-@dataclass(frozen=True, slots=True)
-class _Item:
-    """How to read one binary partisan question."""
-
-    question: str  # substring of question_wording_as_reported
-    yes: str  # prefix of the accepting option
-    no: str | None  # prefix of the refusing option; None = complement of yes (100 - yes)
-    anchor: str  # text describing the nominal amount
-    sample_n_default: bool  # whether the poll lacks a recorded n
-
-
-_PARTISAN_ITEMS: Mapping[str, _Item] = {
-    "RM-2019-01": _Item("accommodate US demands", "Favor", "Oppose", "10th-SMA US demand (not recorded)", True),
-    "RM-2019-08": _Item("contribution next year", "Raise", None, "current contribution (2019)", True),
-    "RM-2019-11": _Item("large increase", "Need to accept", "Should not accept", "US ask (~$5 bn) in 2019 won", False),
-}
+_Item = poll_items.PollItem
+_PARTISAN_ITEMS: Mapping[str, _Item] = poll_items.PARTISAN_ITEMS
 
 
 # --------------------------------------------------------------------------- cells
@@ -282,13 +240,14 @@ def _find(rows: Sequence[Mapping[str, str]], prefix: str, subgroup: str = "all",
 
 def resolved_anchors(a: FitAssumptions) -> dict[str, float]:
     """The amounts (won) the answer intervals are anchored on, after defaults are filled in."""
-    rate = a.krw_per_usd if a.krw_per_usd is not None else _data.krw_per_usd(2019)
-    ask_usd = a.ask_usd if a.ask_usd is not None else _data.context_number("us_initial_ask_2020") * _data.MILLION
-    refuse = a.refuse_bound_krw if a.refuse_bound_krw is not None else _data.sma_contribution_krw(2019)
+    s1 = poll_items.STAGE1
+    rate = a.krw_per_usd if a.krw_per_usd is not None else _data.krw_per_usd(s1.anchor_year)
+    ask_usd = a.ask_usd if a.ask_usd is not None else _data.context_number(s1.ask_key) * _data.MILLION
+    refuse = a.refuse_bound_krw if a.refuse_bound_krw is not None else _data.sma_contribution_krw(s1.anchor_year)
     out = {
         "refuse_bound_krw": refuse,
-        "band_2tn_krw": 2.0 * TRILLION,
-        "band_3tn_krw": 3.0 * TRILLION,
+        "band_2tn_krw": s1.band_low_krw,
+        "band_3tn_krw": s1.band_high_krw,
         "ask_krw": ask_usd * rate,
         "ask_usd": ask_usd,
         "krw_per_usd": rate,
@@ -304,15 +263,16 @@ def resolved_anchors(a: FitAssumptions) -> dict[str, float]:
 
 def overall_cells(a: FitAssumptions) -> tuple[_Cell, ...]:
     """Stage-1 cells: the Chicago Council answers as WTP intervals (joint with the follow-up)."""
-    main = _data.poll_rows("CCGA-2019-12")
-    first = main if a.reading == "main" else _data.poll_rows("CCGA-2019-12-alt")
+    s1 = poll_items.STAGE1
+    main = _data.poll_rows(s1.poll_id)
+    first = main if a.reading == "main" else _data.poll_rows(s1.alt_poll_id)
     pid = first[0]["poll_id"]
-    q = "respond to the US demand"
-    refuse = _find(first, "Refuse to pay", question=q)
-    negotiate = _find(first, "Negotiate a lower amount", question=q)
-    accept = _find(first, "Accept/meet the US demand", question=q)
-    below2 = _find(main, "Below 2 trillion won", question="acceptable annual cost")
-    band23 = _find(main, "2-3 trillion won", question="acceptable annual cost")
+    q = s1.question
+    refuse = _find(first, s1.refuse, question=q)
+    negotiate = _find(first, s1.negotiate, question=q)
+    accept = _find(first, s1.accept, question=q)
+    below2 = _find(main, s1.below_band, question=s1.followup_question)
+    band23 = _find(main, s1.mid_band, question=s1.followup_question)
     rest = 1.0 - below2 - band23
     if rest < -1e-9:
         raise SpecError("follow-up shares exceed 100 %", field="polls")
@@ -456,7 +416,7 @@ def _std_errors(f: Callable[[np.ndarray], float], x: np.ndarray) -> np.ndarray:
 
 def _assumption_text(a: FitAssumptions, k: Mapping[str, float]) -> tuple[str, ...]:
     return (
-        f"reading: CCGA-2019-12{'' if a.reading == 'main' else '-alt'} ({a.reading}); family: {a.family}",
+        f"reading: {poll_items.STAGE1.poll_id if a.reading == 'main' else poll_items.STAGE1.alt_poll_id} ({a.reading}); family: {a.family}",
         f"'refuse to pay' = WTP <= {k['refuse_bound_krw'] / 1e9:,.1f} bn won (refuse bound)",
         f"'negotiate lower' = refuse bound < WTP < ask = ${k['ask_usd'] / 1e9:.2f} bn x "
         f"{k['krw_per_usd']:.2f} won/$ = {k['ask_krw'] / 1e12:.3f} tn won",
@@ -515,7 +475,7 @@ def fit_wtp(assumptions: FitAssumptions | None = None, /, **changes: Any) -> WTP
     return _fit_cached(a)
 
 
-@lru_cache(maxsize=64)
+@per_dataset(maxsize=64)
 def _fit_cached(a: FitAssumptions) -> WTPModel:
     from scipy import optimize  # heavy; loaded where a fit runs, not at import
 
@@ -583,11 +543,7 @@ def _fit_cached(a: FitAssumptions) -> WTPModel:
     params: list[tuple[str, float, float]] = [("mu_all", mu, float(se1[0])), ("sigma_all", sigma, float(se1[1]))]
     params += [(f"delta_{g}", float(dg), float(se2[len(polls) + i])) for i, (g, dg) in enumerate(zip(groups, deltas))]
     params += [(f"log_threshold_{pid}", float(thr[pid]), float(se2[i])) for i, pid in enumerate(polls)]
-    nominal = {
-        "RM-2019-01": math.nan,
-        "RM-2019-08": anchors["refuse_bound_krw"],
-        "RM-2019-11": anchors["ask_krw"],
-    }
+    nominal = {pid: anchors[item.nominal] if item.nominal is not None else math.nan for pid, item in _PARTISAN_ITEMS.items()}
     delta_of = dict(zip(groups, (float(x) for x in deltas)))
     order = groups if a.groups is None else tuple(g for g, _ in a.groups)
     report = FitReport(

@@ -40,12 +40,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from burdenshare.errors import SpecError
+from burdenshare.data import case, poll_items
 from burdenshare.opinion import _data
 from burdenshare.opinion.coercion import CoercionParams, OpinionShock, PressureEvent
 from burdenshare.opinion.fit import _PARTISAN_ITEMS, fit_wtp
 from burdenshare.opinion.state import opinion_at
 from burdenshare.opinion.transparency import TransparencyParams, justified_amount_krw, log_sd_from_krw
-from burdenshare.opinion.wtp import FAMILIES, WTPModel
+from burdenshare.opinion.wtp import ALL, FAMILIES, GroupWTP, WTPModel
 from burdenshare.scenario import Scenario
 
 
@@ -113,6 +114,25 @@ def _event_number(parameters: Mapping[str, object], key: str, field: str, defaul
     return float(value)
 
 
+#: Log-scale sd of the WTP prior used when a scenario names no polls (80 % of the public between
+#: 0.53 and 1.9 times the median): wide, so opinion carries little information where nothing was
+#: measured (docs/builder.md).
+PRIOR_WTP_LOG_SD = 0.5
+
+
+def prior_wtp(scenario: Scenario) -> WTPModel:
+    """The documented wide WTP prior of a scenario without polls.
+
+    Every group's WTP is lognormal with median the current agreement
+    (``cost_model.current_agreement_krw``: the public is taken to accept what it pays now, in the
+    middle) and log-sd :data:`PRIOR_WTP_LOG_SD`.
+    """
+    mu = math.log(float(scenario.cost_model.current_agreement_krw))
+    names = [ALL] + [g.id for g in scenario.opinion.groups if g.id != ALL]
+    return WTPModel(scenario.opinion.wtp_family, tuple(GroupWTP(n, mu=mu, sigma=PRIOR_WTP_LOG_SD) for n in names),
+                    moves=("prior: no polls (median = current agreement, log-sd 0.5)",))
+
+
 def scenario_opinion(scenario: Scenario) -> ScenarioOpinion:
     """Fit the WTP model and translate transparency, coercion and events from ``scenario``.
 
@@ -128,17 +148,22 @@ def scenario_opinion(scenario: Scenario) -> ScenarioOpinion:
             f"{o.wtp_family!r} is not implemented by the opinion model; allowed: {', '.join(FAMILIES)}",
             field="opinion.wtp_family",
         )
-    if not any(p.startswith("CCGA-2019-12") for p in o.polls):
-        raise SpecError("the WTP fit needs the Chicago Council poll CCGA-2019-12", field="opinion.polls")
-    model = fit_wtp(
-        reading=o.reading,
-        family=o.wtp_family,
-        ask_usd=float(o.anchor_ask_usd),
-        refuse_bound_krw=float(scenario.cost_model.current_agreement_krw),
-        dont_know="drop" if o.drop_dont_know else "refuse",
-        partisan_polls=tuple(p for p in o.polls if p in _PARTISAN_ITEMS),
-        groups=tuple((g.id, tuple(g.poll_subgroups)) for g in o.groups),
-    )
+    if not o.polls:
+        model = prior_wtp(scenario)
+    else:
+        stage1 = poll_items.STAGE1.poll_id
+        if not any(p.startswith(stage1) for p in o.polls):
+            raise SpecError(f"the WTP fit needs the whole-public poll {stage1} (or no polls: the wide prior)",
+                            field="opinion.polls")
+        model = fit_wtp(
+            reading=o.reading,
+            family=o.wtp_family,
+            ask_usd=float(o.anchor_ask_usd),
+            refuse_bound_krw=float(scenario.cost_model.current_agreement_krw),
+            dont_know="drop" if o.drop_dont_know else "refuse",
+            partisan_polls=tuple(p for p in o.polls if p in _PARTISAN_ITEMS),
+            groups=tuple((g.id, tuple(g.poll_subgroups)) for g in o.groups),
+        )
     ref = model.median()
     tau = float(scenario.levers.transparency)
     tp = None
@@ -161,9 +186,9 @@ def scenario_opinion(scenario: Scenario) -> ScenarioOpinion:
         if day is None:
             continue
         workers = _event_number(e.parameters, "workers", f"events.{i}.parameters.workers",
-                                _data.context_number("furloughed_workers_april_2020"))
+                                _data.context_number(case.FURLOUGH_WORKERS_KEY))
         workforce = _event_number(e.parameters, "workforce", f"events.{i}.parameters.workforce",
-                                  _data.context_number("usfk_korean_national_employees"))
+                                  _data.context_number(case.WORKFORCE_KEY))
         events.append(PressureEvent(day, magnitude=workers / workforce, label=e.id))
     for eff in o.event_effects:
         if eff.event not in by_id:

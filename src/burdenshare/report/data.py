@@ -37,9 +37,18 @@ from burdenshare.solver.scenario import solve_scenario
 
 __all__ = ["ReportData", "consent_split", "report_data", "wilson_interval"]
 
-#: Dates of the consent curves: the information date, the eve of the 15 Apr 2020 election and
-#: the new Assembly (first sitting 30 May 2020).
-AFTER_NEW_ASSEMBLY = dt.date(2020, 6, 1)
+#: Days after a ``new_assembly`` event at which the report draws the new Assembly's consent curve
+#: (the curves are at the information date, the eve of the election and the new Assembly: all
+#: from the scenario's timeline).
+AFTER_NEW_ASSEMBLY_DAYS = 2
+
+
+def new_assembly_date(scenario: Any) -> dt.date | None:
+    """The date of the new Assembly's consent curve: ``AFTER_NEW_ASSEMBLY_DAYS`` after the first
+    ``new_assembly`` event after ``levers.as_of`` (None when the timeline has none)."""
+    as_of = scenario.levers.as_of
+    days = sorted(e.date for e in scenario.events if e.kind == "new_assembly" and e.date is not None and e.date > as_of)
+    return days[0] + dt.timedelta(days=AFTER_NEW_ASSEMBLY_DAYS) if days else None
 
 
 def wilson_interval(successes: float, n: int, z: float = 1.959963984540054) -> tuple[float, float]:
@@ -208,8 +217,9 @@ def report_data(
     if election is not None and election - dt.timedelta(days=1) > as_of:
         dates.append((f"eve of the election ({(election - dt.timedelta(days=1)).isoformat()})",
                       election - dt.timedelta(days=1)))
-    if AFTER_NEW_ASSEMBLY > as_of:
-        dates.append((f"new Assembly ({AFTER_NEW_ASSEMBLY.isoformat()})", AFTER_NEW_ASSEMBLY))
+    after_new = new_assembly_date(scenario)
+    if after_new is not None:
+        dates.append((f"new Assembly ({after_new.isoformat()})", after_new))
     pr = scenario.parties.principal
     top = max(1.6 * cur, 1.05 * float(pr.reservation_value_krw))  # show the President's bound too
     grid = np.linspace(0.9 * cur, top, 81)

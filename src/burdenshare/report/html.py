@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from burdenshare._version import __version__
+from burdenshare.data.dataset import reopen, using
 from burdenshare.engine import simulate
 from burdenshare.engine.plan import build_plan
 from burdenshare.engine.run import summary_rows
@@ -192,6 +193,11 @@ def _render_html(d: ReportData, figures: list[tuple[Any, Any]], png_rel: dict[st
             content = extra.get(name, "") + "".join(sections.get(name, []))
         body.append(f"<section id='{anchor}'><h2>{i}. {_e(name)}</h2>{content}</section>")
     notes = "".join(f"<p class='note'>{_e(n)}</p>" for n in d.notes)
+    if s.get("hindsight") or getattr(d.scenario, "hindsight", False):
+        as_of = getattr(getattr(d.scenario, "levers", None), "as_of", None)
+        notes = (f"<p class='hindsight' role='note' style='border:2px solid #b00;padding:.5em'><b>Hindsight.</b> "
+                 f"Scenario {_e(s['scenario'])} cites facts known only after its as_of"
+                 f"{' ' + _e(as_of.isoformat()) if as_of else ''}: a reconstruction, not a forecast.</p>") + notes
     meta = (f"<p class='meta'>Scenario <b>{_e(s['scenario'])}</b> (sha256 {_e(s['scenario_hash'][:12])}), "
             f"{s['draws']:,} draws, seed {s['seed']}, Level-II bank of {s.get('bank_size')} members; source: "
             f"{_e(d.source)}; burdenshare {_e(__version__)}; generated "
@@ -333,12 +339,15 @@ def report_from_store(run_id: str, out: str | Path, *, store: str | Path | None 
     The scenario is rebuilt from the stored TOML and overrides; the summary and per-draw rows are
     read back (grid point 0 for a sweep, whose points' summaries become the sweep heatmaps).  A
     run recorded with ``--summary-only`` has no rows: it is re-simulated from its recorded
-    scenario and run config (identical draws), and the report says so.
+    scenario and run config (identical draws), and the report says so.  The data are those the
+    run was made with (its recorded data directory, or ``--data DIR`` holding the same files).
 
     Raises
     ------
     StoreError
         No store, no such run, a locked or corrupt store.
+    DataError
+        The recorded data directory is gone or holds other data now.
     """
     check_report_path(out, png=png)
     with open_store(store, read_only=True) as st:
@@ -346,6 +355,12 @@ def report_from_store(run_id: str, out: str | Path, *, store: str | Path | None 
         points = st.points(run_id)
         p0 = points[0] if points else {"overrides": [], "summary": None}
         rows = None if rec.summary_only else st.read_rows(run_id, 0)
+    with using(reopen(rec.options.get("data"), what=f"run {run_id}")):  # the data the run was made with
+        return _report_of_record(run_id, rec, points, p0, rows, out, png, optional)
+
+
+def _report_of_record(run_id: str, rec: Any, points: Any, p0: Any, rows: Any, out: str | Path, png: bool,
+                      optional: dict[str, Any]) -> ReportFiles:
     scenario = loads_scenario(rec.scenario_toml, [*rec.overrides, *p0["overrides"]], source=f"run {run_id}")
     if rec.kind == "sweep" and "sweep" not in optional:
         optional["sweep"] = {"run_id": run_id, "rows": [{"point": p["values"], **(p["summary"] or {})}

@@ -20,6 +20,7 @@ Steps of :func:`load_scenario`:
 
 from __future__ import annotations
 
+import datetime as _dt
 import hashlib
 import json
 import re
@@ -46,6 +47,7 @@ from burdenshare.scenario.schema import (
     strip_annotated,
 )
 from burdenshare.scenario.sources import check_data_refs, describe
+from burdenshare.scenario.vintage import NOT_A_LEVER, check_vintage
 
 __all__ = [
     "load_scenario",
@@ -355,6 +357,7 @@ def apply_overrides(
             raise ScenarioError(f"override must be a string, got {type(override).__name__}", field="--set")
         segments, value = parse_override(override)
         label = f"--set {override}"
+        _refuse_fixed(segments, value, label)
         annotation: Any = Scenario
         node: Any = data
         for depth, segment in enumerate(segments):
@@ -394,6 +397,18 @@ def apply_overrides(
         applied.append((segments, override))
         _mark_override(data, segments, value)
     return data, applied
+
+
+def _refuse_fixed(segments: Sequence[str], value: Any, label: str) -> None:
+    """Refuse an override of a path that is not a lever (``levers.as_of``), also inside a table value."""
+    joined = ".".join(segments)
+    for path, why in NOT_A_LEVER.items():
+        rest = path[len(joined) + 1:].split(".") if path.startswith(joined + ".") else None
+        node = value
+        for part in rest or ():
+            node = node.get(part) if isinstance(node, dict) else None
+        if path == joined or (rest is not None and node is not None):
+            raise ScenarioError(why, field=label)
 
 
 def _mark_override(data: dict[str, Any], segments: Sequence[str], value: Any) -> None:
@@ -559,7 +574,7 @@ def _data_checks(scenario: Scenario) -> tuple[str, str] | None:
     ``provenance.values`` names a bundled file and an existing row; a legislature period with
     ``seats_from_data = true`` must fall where the data has a seat snapshot, and every bloc the data
     gives seats must be one of the scenario's blocs.  Returns ``(field, message)`` or None."""
-    problem = check_data_refs(scenario)
+    problem = check_data_refs(scenario) or check_vintage(scenario)
     if problem is not None:
         return problem
     periods = [(i, p) for i, p in enumerate(scenario.legislature.periods) if p.seats_from_data]
@@ -567,8 +582,13 @@ def _data_checks(scenario: Scenario) -> tuple[str, str] | None:
         return None
 
     blocs = {b.id for b in scenario.legislature.blocs}
+    all_periods = scenario.legislature.periods
     for i, period in periods:
+        # the period runs to the day before the next one starts, the last one to the horizon
+        last = (_dt.date.fromordinal(all_periods[i + 1].from_.toordinal() - 1) if i + 1 < len(all_periods)
+                else scenario.protocol.horizon)
         try:
+            seats_by_bloc(max(last, period.from_))
             snapshot = seats_by_bloc(period.from_)
         except DataError as exc:
             return f"legislature.periods.{i}.from", f"seats_from_data: {exc.message}"

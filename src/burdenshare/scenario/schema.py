@@ -53,10 +53,10 @@ SUPPORTED_SCHEMA_VERSIONS: tuple[int, ...] = (1,)
 #: Earliest date a scenario may mention: 1 Jan 1991, the first year of the 1st SMA, the first
 #: year the bundled data covers (``sma_history.csv``, ``sma_annual_contributions.csv``).
 DATE_MIN = _dt.date(1991, 1, 1)
-#: Latest date a scenario may mention: 31 Dec 2026, the end of the last period any bundled data
-#: row covers (Japan's host-nation support for FY2022-2026, ``context.csv``).  Dates past it would
-#: need facts (seats, rates, budgets) the data cannot supply.
-DATE_MAX = _dt.date(2026, 12, 31)
+#: Latest date a scenario may mention: 31 Dec 2100.  A scenario may look ahead (an election, a
+#: horizon) far past the data; every fact it takes from the data must be covered by them, which
+#: the data checks enforce (``seats_from_data`` outside the seat snapshots' terms is an error).
+DATE_MAX = _dt.date(2100, 12, 31)
 #: Upper bound on the number of points of the amount grid (guards against a typo in ``step``).
 MAX_GRID_POINTS = 1_000_000
 
@@ -445,7 +445,7 @@ class EventEffect(_Model):
 class Opinion(_Model):
     """Public opinion inputs: which poll rows to fit, the groups, transparency, coercion, events."""
 
-    polls: list[Id] = Field(min_length=1)
+    polls: list[Id] = Field(default_factory=list)  # empty: the documented wide prior (opinion.from_scenario)
     reading: Literal["main", "alt"] = "main"
     anchor_ask_usd: PosMoney
     wtp_family: Literal["lognormal", "loglogistic"] = "lognormal"
@@ -934,6 +934,10 @@ class Scenario(_Model):
     name: Id
     title: Annotated[str, Field(min_length=1, max_length=300)]
     description: Text = ""
+    #: True where the scenario knowingly cites data rows dated after ``levers.as_of`` (a
+    #: reconstruction with hindsight); every output then says so.  False: every cited row must be
+    #: known on ``as_of`` (:func:`burdenshare.scenario.vintage.check_vintage`).
+    hindsight: bool = False
     provenance: Provenance = Field(default_factory=Provenance)
     parties: Parties
     agreement_space: AgreementSpace

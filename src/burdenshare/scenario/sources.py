@@ -26,12 +26,11 @@ from __future__ import annotations
 import datetime as _dt
 import math
 from collections.abc import Mapping
-from functools import lru_cache
-from importlib import resources
 from types import MappingProxyType
 from typing import Any
 
-from burdenshare.data import load, source_registry
+from burdenshare.data import active, load, per_dataset, source_registry
+from burdenshare.data.table import _read_text
 from burdenshare.errors import DataError
 from burdenshare.scenario.schema import (
     AssumedValue,
@@ -122,9 +121,9 @@ def _split_ref(ref: str) -> tuple[str, str]:
     return file, row.strip()
 
 
-@lru_cache(maxsize=1)
+@per_dataset(maxsize=4)
 def _readme_text() -> str:
-    return resources.files("burdenshare.data").joinpath("files", "README.md").read_text(encoding="utf-8")
+    return _read_text(active().directory, "README.md")
 
 
 def _cell_matches(raw: str, pattern: str) -> bool:
@@ -133,14 +132,14 @@ def _cell_matches(raw: str, pattern: str) -> bool:
     return raw.strip() == pattern
 
 
-@lru_cache(maxsize=4096)
+@per_dataset(maxsize=4096)
 def data_rows(ref: str) -> tuple[Mapping[str, Any], ...]:
     """The rows of the bundled data a reference ``<file>:<row>`` names (typed cells).
 
     For ``README.md`` the result is one row ``{"id": ..., "title": ..., ...}`` of the source
     registry, or ``{"text": phrase}`` for a phrase found in the README.
 
-    Results are cached (the bundled data does not change while the program runs).
+    Results are cached per dataset (:func:`burdenshare.data.per_dataset`).
 
     Raises
     ------
@@ -234,7 +233,7 @@ def cited_value(entry: DataValue) -> Any:
         return text
 
 
-@lru_cache(maxsize=None)
+@per_dataset(maxsize=None)
 def _cited_ids(table: str) -> frozenset[str]:
     provenance = load(table).provenance
     return frozenset(s.id for s in provenance.sources) | frozenset(provenance.unregistered_ids)

@@ -1,0 +1,124 @@
+"""The scenario builder (issue 10): refusals, determinism, no dependence on later rows, and the CLI path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+from burdenshare.builder import BuildError, build_scenario, parse_info_date, read_record
+from burdenshare.builder.rules import rok_election_date, us_election_dates
+from burdenshare.cli import main
+
+D = dt.date.fromisoformat
+
+
+def _copy_data(tmp_path: Path) -> Path:
+    src = resources.files("burdenshare.data").joinpath("files")
+    out = tmp_path / "data"
+    out.mkdir()
+    for name in ("sma_history", "sma_annual_contributions", "context", "polls", "national_assembly",
+                 "party_positions", "macro_series", "cost_categories"):
+        (out / f"{name}.csv").write_bytes(src.joinpath(f"{name}.csv").read_bytes())
+    (out / "README.md").write_bytes(src.joinpath("README.md").read_bytes())
+    return out
+
+
+def test_build_twice_is_byte_identical() -> None:
+    assert build_scenario(10, D("2018-03-07"))[1] == build_scenario(10, D("2018-03-07"))[1]
+
+
+def test_later_rows_do_not_change_the_build(tmp_path: Path) -> None:
+    data = _copy_data(tmp_path)
+    before = build_scenario(10, D("2018-03-07"), data)[1]
+    assert before == build_scenario(10, D("2018-03-07"))[1]
+    with (data / "context.csv").open("a", encoding="utf-8") as f:
+        f.write('us_initial_ask_2019,9999,USD million per year,2018-06-01,https://example.org,low,later row,S1\n')
+        f.write('krw_usd_avg_2018,1500,KRW per USD (annual avg),2018,https://example.org,low,later row,S1\n')
+    with (data / "polls.csv").open("a", encoding="utf-8") as f:
+        f.write("CCGA-2018-12,X,,,2018-12-20,,,,q,,Accept,50,all,low,,S1,https://example.org\n")
+    with (data / "national_assembly.csv").open("a", encoding="utf-8") as f:
+        f.write("sma_vote,20th,2018-06-01,later vote,x,,,,,200.0,150.0,30.0,20.0,low,,S1,https://example.org\n")
+    assert build_scenario(10, D("2018-03-07"), data)[1] == before
+    # and the rows do count once they are known
+    later = read_record(D("2018-06-02"), data)
+    assert [r["value"] for r in later.rows("context") if r["key"] == "us_initial_ask_2019"] == ["1000", "9999"]
+    assert not [r for r in read_record(D("2018-05-31"), data).rows("context") if r["value"] == "9999"]
+    sc, _ = build_scenario(10, D("2018-06-02"), data)
+    assert sc.levers.us_ask_usd == 9_999_000_000.0
+
+
+def test_rows_known_at_the_date_are_used() -> None:
+    sc, _ = build_scenario(10, D("2018-03-09"))
+    assert sc.levers.us_ask_usd == 1_000_000_000.0           # context.csv:us_initial_ask_2019, dated 2018-03-09
+    assert sc.cost_model.current_agreement_krw == 960.2e9     # sma_annual_contributions.csv:2018
+    assert sc.opinion.polls == []                             # no poll released by then: the wide prior
+    assert sc.parties.host_executive.base_bloc == "liberal"   # Moon Jae-in from 2017-05-10
+    sc9, _ = build_scenario(9, D("2013-07-31"))
+    assert sc9.cost_model.current_agreement_krw == 869.5e9
+    assert sc9.parties.host_executive.base_bloc == "conservative"
+    assert sc9.legislature.periods[0].seats == {"conservative": 157, "liberal": 127, "progressive": 13, "independent": 3}
+    assert sc9.protocol.deadline == D("2013-12-31")
+    sc11, _ = build_scenario(11, D("2020-03-11"))
+    assert sc11.opinion.polls[0] == "CCGA-2019-12"
+    assert sc11.levers.election_date == D("2020-04-15")
+    assert [e.date for e in sc11.events if e.kind == "us_election"] == [D("2020-11-03")]
+
+
+def test_every_value_has_provenance() -> None:
+    sc, text = build_scenario(11, D("2020-03-11"))
+    assert "[provenance.values]" in text
+    for key in ("levers.us_ask_usd", "cost_model.current_agreement_krw", "legislature.periods.0.seats",
+                "protocol.deadline", "strategies.us.reservation_value_krw", "opinion.polls"):
+        assert key in sc.provenance.values
+
+
+@pytest.mark.parametrize(("n", "day", "needle"), [
+    (10, "2014-01-01", "before SMA 9 was signed"),
+    (10, "2019-04-01", "SMA 10 was already signed"),
+    (1, "2000-01-01", "allowed: an SMA number >= 2"),
+    (13, "2030-01-01", "no row for SMA 12"),
+    (8, "2008-01-01", "SMA 7 has no signing_date"),
+])
+def test_refusals(n: int, day: str, needle: str) -> None:
+    with pytest.raises(BuildError, match=needle):
+        build_scenario(n, D(day))
+
+
+def test_cli_build_refuses_and_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "s.toml"
+    assert main(["scenarios", "build", "--round", "10", "--as-of", "2014-01-01", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--as-of" in err and not out.exists()
+    assert main(["scenarios", "build", "--round", "10", "--as-of", "2018-03-07", "--out", str(out)]) == 0
+    first = out.read_bytes()
+    assert main(["scenarios", "validate", str(out)]) == 0
+    assert main(["scenarios", "build", "--round", "10", "--as-of", "2018-03-08", "--out", str(out)]) == 2
+    assert "--force" in capsys.readouterr().err and out.read_bytes() == first
+    assert main(["scenarios", "build", "--round", "10", "--as-of", "2018-03-08", "--out", str(out), "--force"]) == 0
+    assert out.read_bytes() != first
+
+
+def test_missing_data_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = _copy_data(tmp_path)
+    (data / "polls.csv").unlink()
+    assert main(["scenarios", "build", "--round", "10", "--as-of", "2018-03-07", "--data", str(data)]) == 2
+    assert "polls.csv" in capsys.readouterr().err
+
+
+def test_calendar_rules() -> None:
+    # Public Official Election Act Art. 34 reproduces the recorded election days
+    assert rok_election_date(D("2012-05-30")) == D("2016-04-13")
+    assert rok_election_date(D("2016-05-30")) == D("2020-04-15")
+    assert rok_election_date(D("2008-05-30")) == D("2012-04-11")
+    assert us_election_dates(D("2016-01-01"), D("2024-12-31")) == [
+        (D("2016-11-08"), D("2017-01-20")), (D("2020-11-03"), D("2021-01-20")), (D("2024-11-05"), D("2025-01-20"))]
+    assert parse_info_date("2015 (published 2018-05-24)") == D("2015-12-31")
+
+
+def test_bundled_round_11_is_the_builders_output() -> None:
+    bundled = resources.files("burdenshare.scenarios").joinpath("sma-11-2020-03-11.toml").read_text(encoding="utf-8")
+    assert bundled == build_scenario(11, D("2020-03-11"))[1]
