@@ -326,6 +326,11 @@ def calibrate(ruling_yes_propensity: float = RULING_YES_PROPENSITY, as_of: str |
     )
 
 
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 def calibration_report(calibration: Calibration | None = None) -> str:
     """The fit in words and numbers: parameters, predicted vs recorded counts, by bloc, caveat.
 
@@ -343,7 +348,8 @@ def calibration_report(calibration: Calibration | None = None) -> str:
     lo, hi = c.attendance_interval
     rlo, rhi = c.opposition_yes_propensity_interval
     lines = [
-        "Legislature calibration: recorded SMA consent votes (9th 2014-04-16, 10th 2019-04-05)",
+        "Legislature calibration: recorded SMA consent votes ("
+        + ", ".join(f"{_ordinal(v.sma)} {v.date}" for v in _votes()) + ")",
         "Likelihood: multinomial (absent / yes / not-yes) given the seated members, seat-weighted bloc probabilities.",
         f"  attendance pi                {c.attendance:.4f}  (se {c.attendance_se:.4f}; 95% {lo:.3f}-{hi:.3f})",
         f"  opposition yes-propensity    {c.opposition_yes_propensity:.4f}  (se {c.opposition_yes_propensity_se:.4f}; "
