@@ -15,6 +15,7 @@ __all__ = ["charts"]
 
 def charts(result: Any) -> dict[str, Any]:
     """The chart data of ``result`` (JSON-ready)."""
+    from burdenshare.costs.schedule import to_krw
     from burdenshare.report.data import report_data
 
     sc = result._scenario_obj
@@ -47,5 +48,7 @@ def charts(result: Any) -> dict[str, Any]:
         "winset_dates": d.winset_dates,
         "winset_2d": d.winset_2d,
         "votes": (d.votes or {}).get("predicted"),
-        "ask_krw": None,
+        # the proposal known at as_of: the US ask (levers.us_ask_usd) at the scenario's exchange rate
+        "ask_krw": to_krw(float(lv.us_ask_usd), int(sc.cost_model.base_year), dict(sc.cost_model.exchange_rates_krw_per_usd)),
+        "hindsight": hindsight,
     }
