@@ -35,8 +35,21 @@ def charts(result: Any) -> dict[str, Any]:
         if e.kind == "statement" and e.date > lv.as_of and not hindsight:
             continue
         key_dates.append({"date": e.date.isoformat(), "label": e.label or e.id, "kind": e.kind})
+    # the share of draws with a text signed (ratified) on or before each round date: the summary's
+    # p_agreement_by definition (first signed round) at every round, and the same for ratification
+    import numpy as np
+
+    o = result.outcomes
+    first, ratified_round = np.asarray(o["first_signed_round"]), np.asarray(o["ratified_round"])
+    ratified = np.asarray(o["ratified"]) == 1
+    n = max(1, int(first.size))
+    by_round = [{"date": day.isoformat(),
+                 "p_signed": float(((first >= 0) & (first <= k)).sum() / n),
+                 "p_ratified": float((ratified & (ratified_round >= 0) & (ratified_round <= k)).sum() / n)}
+                for k, day in enumerate(result.plan.round_dates)]
     return {
         "run_id": result.run_id,
+        "by_round": by_round,
         "current_agreement_krw": d.current_agreement_krw,
         "amounts_krw": d.amounts_krw,
         "increase_pct": d.increase_pct,

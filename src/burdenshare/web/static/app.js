@@ -36,6 +36,7 @@ function setStatus(text) { $("status").textContent = text; }
 const pct = (p) => (p === null || p === undefined) ? "n/a" : (100 * p).toFixed(1) + " %";
 const bn = (krw) => (krw === null || krw === undefined) ? "n/a" : "KRW " + (krw / 1e9).toLocaleString("en-US", { maximumFractionDigits: 0 }) + " bn";
 const musd = (usd) => (usd === null || usd === undefined) ? "n/a" : "$" + (usd / 1e6).toLocaleString("en-US", { maximumFractionDigits: 0 }) + " M";
+const addDays = (iso, n) => { const d = new Date(iso + "T00:00:00Z"); d.setUTCDate(d.getUTCDate() + n); return d.toISOString().slice(0, 10); };
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
 
 // ------------------------------------------------------------------ levers
@@ -210,13 +211,16 @@ function renderCharts(c) {
   plot("chart-settlement", [{ type: "histogram", x: amounts, name: "ratified agreements", marker: { color: "#0b5cad" } }],
     { xaxis: { title: { text: "first-year amount (KRW bn)" } }, yaxis: { title: { text: "draws" } },
       shapes: [{ type: "line", x0: c.current_agreement_krw / 1e9, x1: c.current_agreement_krw / 1e9, yref: "paper", y0: 0, y1: 1, line: { dash: "dot", color: "#555" } }] });
-  const shapes = c.key_dates.map((k) => ({ type: "line", x0: k.date, x1: k.date, yref: "paper", y0: 0, y1: 1, line: { dash: "dot", color: "#999", width: 1 } }));
-  const notes = c.key_dates.map((k, i) => ({ x: k.date, y: 1 - 0.08 * (i % 4), yref: "paper", text: k.label.slice(0, 28), showarrow: false, font: { size: 9 }, xanchor: "left" }));
+  const first = c.round_dates[0], last = c.round_dates[c.round_dates.length - 1];
+  const lo = c.key_dates.map((k) => k.date).concat([first]).filter((d) => d >= addDays(first, -45)).sort()[0];
+  const keys = c.key_dates.filter((k) => k.date >= lo && k.date <= last);
+  const shapes = keys.map((k) => ({ type: "line", x0: k.date, x1: k.date, yref: "paper", y0: 0, y1: 1, line: { dash: "dot", color: "#999", width: 1 } }));
+  const notes = keys.map((k, i) => ({ x: k.date, y: 1 - 0.07 * (i % 5), yref: "paper", text: esc(k.label.slice(0, 30)), showarrow: false, font: { size: 9 }, xanchor: "left" }));
   plot("chart-timing", [
-    { type: "scatter", mode: "lines+markers", x: c.by_date.map((d) => d.date), y: c.by_date.map((d) => d.p), name: "P(signed by date)", line: { shape: "hv" } },
-    { type: "scatter", mode: "lines", x: c.by_date.map((d) => d.date), y: c.by_date.map((d) => d.hi), name: "95 % (upper)", line: { dash: "dash", width: 1 } },
-    { type: "scatter", mode: "lines", x: c.by_date.map((d) => d.date), y: c.by_date.map((d) => d.lo), name: "95 % (lower)", line: { dash: "dash", width: 1 } },
-  ], { yaxis: { range: [0, 1], title: { text: "probability" } }, shapes, annotations: notes });
+    { type: "scatter", mode: "lines+markers", x: c.by_round.map((d) => d.date), y: c.by_round.map((d) => d.p_signed), name: "P(signed by date)", line: { shape: "hv" } },
+    { type: "scatter", mode: "lines+markers", x: c.by_round.map((d) => d.date), y: c.by_round.map((d) => d.p_ratified), name: "P(ratified by date)", line: { shape: "hv" } },
+    { type: "scatter", mode: "markers", x: c.by_date.map((d) => d.date), y: c.by_date.map((d) => d.p), name: "key dates (summary)", error_y: { type: "data", symmetric: false, array: c.by_date.map((d) => d.hi - d.p), arrayminus: c.by_date.map((d) => d.p - d.lo) } },
+  ], { xaxis: { range: [lo, addDays(last, 20)] }, yaxis: { range: [0, 1], title: { text: "probability" } }, shapes, annotations: notes });
   const curves = c.consent_curves.map((k) => ({ type: "scatter", mode: "lines", x: k.amounts_krw.map((x) => x / 1e9), y: k.p_consent, name: k.label }));
   const marks = [{ x: c.current_agreement_krw / 1e9, label: "current agreement" }];
   if (c.ask_krw) marks.push({ x: c.ask_krw / 1e9, label: "US ask (as of)" });
