@@ -11,6 +11,7 @@ Units follow DESIGN.md §6 (money in base units with the currency in the key, pr
 from __future__ import annotations
 
 import asyncio
+import functools
 import json
 import math
 import tempfile
@@ -83,10 +84,27 @@ def _ctx(request: Request) -> Any:
     return request.app.state.web
 
 
+@functools.lru_cache(maxsize=1)
 def _bundled() -> dict[str, str]:
+    """The bundled scenarios (name -> title), read once per server."""
     from burdenshare.scenario import list_scenarios
 
     return dict(list_scenarios())
+
+
+@functools.lru_cache(maxsize=512)
+def _load(name: str, overrides: tuple[str, ...]) -> Any:
+    """A bundled scenario with overrides, validated once per server (scenarios are frozen)."""
+    from burdenshare.scenario import load_scenario
+
+    return load_scenario(name, list(overrides))
+
+
+@functools.lru_cache(maxsize=512)
+def _identity(name: str, overrides: tuple[str, ...], config: Any) -> str:
+    from burdenshare.engine import run_identity
+
+    return str(run_identity(_load(name, overrides), config))
 
 
 def _check_name(name: Any) -> str:
@@ -98,11 +116,9 @@ def _check_name(name: Any) -> str:
 
 def _scenario(name: Any, overrides: list[str] | tuple[str, ...] = (), *, field: str = "set") -> Any:
     """The bundled scenario with overrides; a bad override is a 422 naming the ``set`` path."""
-    from burdenshare.scenario import load_scenario
-
     _check_name(name)
     try:
-        return load_scenario(name, list(overrides))
+        return _load(name, tuple(overrides))
     except BurdenshareError as exc:
         raise from_package(exc, field=exc.field or field) from None
 
@@ -193,11 +209,9 @@ def health() -> dict[str, Any]:
 @router.get("/scenarios")
 def scenarios() -> dict[str, Any]:
     """The bundled scenarios: name, title, information date and whether it may use hindsight."""
-    from burdenshare.scenario import load_scenario
-
     out = []
     for name, title in sorted(_bundled().items()):
-        sc = load_scenario(name)
+        sc = _load(name, ())
         out.append({"name": name, "title": title, "as_of": sc.levers.as_of.isoformat(),
                     "hindsight": bool(getattr(sc, "hindsight", False))})
     return {"scenarios": out}
@@ -270,19 +284,18 @@ def scenario_explain(name: str, ask_usd: float | None = None, years: int | None 
 @router.post("/runs", status_code=202)
 def post_run(req: RunRequest, request: Request) -> JSONResponse:
     """Start a run (or answer with the recorded one: same inputs, same id, nothing recomputed)."""
-    from burdenshare.engine import run_identity
     from burdenshare.engine.prepare import check_run
-    from burdenshare.scenario import dump_scenario, load_scenario
+    from burdenshare.scenario import dump_scenario
 
     ctx = _ctx(request)
     config = _config(req.draws, req.seed, req.bank_size, ctx.max_draws)
     sc = _scenario(req.scenario, req.set)
-    rid = run_identity(sc, config)
+    rid = _identity(req.scenario, tuple(req.set), config)
     done = _stored(ctx, rid)
     if done is not None:
         return JSONResponse(done, status_code=200)
     _package(check_run, sc)  # a lever the engine cannot play: 422 before any job
-    job, new = ctx.jobs.submit_run(rid, req.scenario, req.set, config, dump_scenario(load_scenario(req.scenario)))
+    job, new = ctx.jobs.submit_run(rid, req.scenario, req.set, config, dump_scenario(_load(req.scenario, ())))
     body = {"run_id": rid, "status": job.status, "links": _links(rid)}
     return JSONResponse(body, status_code=202 if new else 200)
 
