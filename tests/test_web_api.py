@@ -288,3 +288,15 @@ def test_openapi_lists_the_api(client: TestClient) -> None:
             "/api/scenarios/{name}/levers", "/api/runs", "/api/runs/{run_id}", "/api/runs/{run_id}/events",
             "/api/runs/{run_id}/rows", "/api/runs/{run_id}/report", "/api/compare", "/api/scenarios/{name}/winset",
             "/api/scenarios/{name}/explain", "/api/solve", "/api/advise", "/api/sweeps"} <= paths
+
+
+def test_docs_web_python_example_runs(tmp_path: Path) -> None:
+    """docs/web.md's Python block runs as written (in a fresh process, in a temporary folder)."""
+    text = (Path(__file__).resolve().parent.parent / "docs" / "web.md").read_text(encoding="utf-8")
+    blocks = [b.split("```", 1)[0] for b in text.split("```python\n")[1:]]
+    assert len(blocks) == 1
+    out = subprocess.run([sys.executable, "-c", blocks[0]], cwd=tmp_path, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    status, p = out.stdout.split()
+    assert status == "done" and 0.0 <= float(p) <= 1.0
+    assert (tmp_path / "web-example.duckdb").exists()
