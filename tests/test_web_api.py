@@ -300,3 +300,22 @@ def test_docs_web_python_example_runs(tmp_path: Path) -> None:
     status, p = out.stdout.split()
     assert status == "done" and 0.0 <= float(p) <= 1.0
     assert (tmp_path / "web-example.duckdb").exists()
+
+
+def test_runs_on_a_dask_cluster_give_the_same_summary(tmp_path: Path) -> None:
+    """``--scheduler``: the run is computed on the cluster, recorded by the server, equal to the local run."""
+    from distributed import LocalCluster
+
+    from burdenshare import RunConfig, load_scenario, simulate
+
+    body = {"scenario": SMA, "set": ["levers.transparency=0.25"], "draws": 1024, "seed": 4, "bank_size": 1}
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            TestClient(create_app(tmp_path / "dask.duckdb", scheduler=cluster.scheduler_address)) as c:
+        r = c.post("/api/runs", json=body)
+        assert r.status_code == 202, r.text
+        done = wait_done(c, r.json()["run_id"])
+        assert done["status"] == "done", done
+        ws = c.get(f"/api/scenarios/{SMA}/winset", params={"duration": 1})
+        assert ws.status_code == 200
+    local = simulate(load_scenario(SMA, body["set"]), RunConfig(draws=1024, seed=4, bank_size=1)).summary()
+    assert done["summary"] == json.loads(json.dumps(local))

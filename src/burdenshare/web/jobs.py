@@ -247,8 +247,8 @@ class JobManager:
         if not new:
             return job, False
         args = (scenario_name, list(overrides), config.to_json(), run_id, self._events, self._cancelled)
-        if self._client is not None:
-            fut = self._client.submit(compute_run, *args, pure=False)
+        if self._client is not None:  # the manager's proxies do not travel to a cluster: no per-chunk progress there
+            fut = self._client.submit(compute_run, *args[:4], pure=False)
         else:
             assert self._pool is not None
             fut = self._pool.submit(compute_run, *args)
