@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["advise_json", "compare_json", "solve_json"]
+__all__ = ["advise_json", "compare_json", "solve_json", "warm"]
 
 
 def compare_json(scenario: str, base: Sequence[str], variant: Sequence[str], draws: int, seed: int,
@@ -35,3 +35,14 @@ def advise_json(scenario: str, overrides: Sequence[str], side: str, min_consent:
 
     data: dict[str, Any] = advise(load_scenario(scenario, list(overrides)), side, min_consent, date).to_json()
     return data
+
+
+def warm() -> None:
+    """Load the compiled kernels and the scenario machinery in a fresh worker (a tiny run of the first
+    bundled scenario), so a server's first request does not pay for them."""
+    from burdenshare.engine import RunConfig, simulate
+    from burdenshare.scenario import list_scenarios, load_scenario
+
+    names = [name for name, _ in list_scenarios()]
+    if names:
+        simulate(load_scenario(names[0]), RunConfig(draws=1024, seed=0, bank_size=1), keep_rows=False).summary()

@@ -177,6 +177,8 @@ class JobManager:
             ctx = multiprocessing.get_context("spawn")
             self._mp = ctx.Manager()
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+            for _ in range(self.workers):  # start the workers now and load the kernels (errors surface on use)
+                self._pool.submit(call, "burdenshare.web.calls:warm")
         self._events = self._mp.Queue()
         self._cancelled = self._mp.dict()
         self._drain = threading.Thread(target=self._read_events, name="burdenshare-progress", daemon=True)
