@@ -14,6 +14,7 @@ import asyncio
 import functools
 import json
 import math
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from typing import Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.background import BackgroundTask
 
 from burdenshare._version import __version__
 from burdenshare.errors import BurdenshareError
@@ -29,6 +31,9 @@ from burdenshare.web.errors import ApiError, from_package
 __all__ = ["router"]
 
 router = APIRouter(prefix="/api")
+
+#: Runs whose chart data the server keeps.
+CHART_CACHE = 64
 
 
 class _Body(BaseModel):
@@ -357,11 +362,17 @@ def run_rows(run_id: str, request: Request, format: str = "csv") -> FileResponse
     fmt = format.lower()
     if fmt not in ("csv", "parquet"):
         raise ApiError(422, "format", format, "csv, parquet", f"got {format!r}; allowed: csv, parquet")
-    out = Path(tempfile.mkdtemp(prefix="burdenshare-rows-")) / f"{rid}.{fmt}"
-    with ctx.store.reader() as st:
-        _package(st.export, rid, out, fmt)
+    folder = Path(tempfile.mkdtemp(prefix="burdenshare-rows-"))
+    out = folder / f"{rid}.{fmt}"
+    try:
+        with ctx.store.reader() as st:
+            _package(st.export, rid, out, fmt)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     media = "text/csv" if fmt == "csv" else "application/vnd.apache.parquet"
-    return FileResponse(out, media_type=media, filename=out.name)
+    return FileResponse(out, media_type=media, filename=out.name,
+                        background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True))
 
 
 def _result(ctx: Any, rid: str) -> Any:
@@ -382,9 +393,13 @@ def run_report(run_id: str, request: Request) -> HTMLResponse:
     ctx = _ctx(request)
     rid = _run_id(ctx, run_id)
     result = _result(ctx, rid)
-    out = Path(tempfile.mkdtemp(prefix="burdenshare-report-")) / f"{rid}.html"
-    files = _package(report_from_result, result, out, png=False, source=f"run {rid} ({result.draws:,} draws, seed {result.seed})")
-    return HTMLResponse(Path(files.html).read_text(encoding="utf-8"))
+    folder = Path(tempfile.mkdtemp(prefix="burdenshare-report-"))
+    try:
+        files = _package(report_from_result, result, folder / f"{rid}.html", png=False,
+                         source=f"run {rid} ({result.draws:,} draws, seed {result.seed})")
+        return HTMLResponse(Path(files.html).read_text(encoding="utf-8"))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 @router.get("/runs/{run_id}/charts")
@@ -399,6 +414,8 @@ def run_charts(run_id: str, request: Request) -> dict[str, Any]:
 
     result = _result(ctx, rid)
     data = charts(result)
+    while len(ctx.charts) >= CHART_CACHE:  # the oldest first (dicts keep insertion order)
+        ctx.charts.pop(next(iter(ctx.charts)), None)
     ctx.charts[rid] = data
     return data
 

@@ -30,6 +30,8 @@ from burdenshare.errors import BurdenshareError
 
 __all__ = ["Cancelled", "Job", "JobManager", "chunk_size_for", "compute_run"]
 
+#: Finished jobs the manager remembers (their status, error); older ones are forgotten.
+KEEP_JOBS = 1024
 #: Progress steps a run is cut into (chunk size never changes results, only how often progress is told).
 PROGRESS_STEPS = 16
 
@@ -238,6 +240,9 @@ class JobManager:
             if self.active() >= self.max_queued:
                 raise ApiError(429, "jobs", self.active(), f"at most {self.max_queued} jobs queued or running",
                                f"{self.max_queued} jobs are queued or running; try again when one finishes")
+            finished = [k for k, j in self.jobs.items() if j.status not in ("queued", "running")]
+            for k in finished[:max(0, len(self.jobs) - KEEP_JOBS)]:  # forget the oldest finished jobs
+                del self.jobs[k]  # (a done run stays in the store; a failed or cancelled one can be asked again)
             job = Job(run_id=run_id, kind=kind)
             self.jobs[run_id] = job
             return job, True
