@@ -84,6 +84,15 @@ def test_dashboard_end_to_end(chromium: str, tmp_path: Path) -> None:  # noqa: F
                     chart)
                 assert n > 0, chart
                 assert page.locator(f"#{chart} svg.main-svg").count() > 0, chart
+            # baseline vs variant: the paired differences of /api/compare, shown in the page
+            page.click("#compare")
+            page.wait_for_selector("#compare-table", timeout=240_000)
+            cmp = httpx.post(f"{base}/api/compare", json={"scenario": "sma-2020", "base": [],
+                                                          "variant": ["levers.transparency=1"], "draws": DRAWS,
+                                                          "seed": 0, "bank_size": BANK}, timeout=600).json()
+            d = cmp["variants"][0]["differences"]["p_ratified"]
+            first_row = page.inner_text("#compare-table tbody tr:first-child")
+            assert first_row.split("\t")[:3] == ["P(ratified)", f"{d['mean']:.4f}", f"{d['lo']:.4f} .. {d['hi']:.4f}"]
             # the shared URL encodes scenario, levers, draws, seed and reproduces the numbers
             url = page.input_value("#share")
             q = parse_qs(urlparse(url).query)
