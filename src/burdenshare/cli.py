@@ -921,6 +921,27 @@ def warmup_cmd(as_json: bool = JsonOption) -> None:
         typer.echo(f"{what}: {sec:.1f} s")
 
 
+# --------------------------------------------------------------------------- serve (the [web] extra)
+
+
+def _register_serve() -> None:
+    """``burdenshare serve`` (burdenshare.web.serve); without the [web] extra, a one-line hint and exit 2."""
+    import importlib.util
+
+    if importlib.util.find_spec("fastapi") is None or importlib.util.find_spec("uvicorn") is None:
+        @app.command("serve", context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+        def serve_missing() -> None:
+            """Serve the dashboard and HTTP API (needs the [web] extra)."""
+            raise ScenarioError("the web server needs the [web] extra: pip install 'burdenshare[web]'", field="serve")
+        return
+    from burdenshare.web.serve import serve
+
+    app.command("serve")(serve)
+
+
+_register_serve()
+
+
 # --------------------------------------------------------------------------- entry point
 
 

@@ -1,0 +1,119 @@
+"""Latency of ``burdenshare serve`` beside the cold CLI (issue 12, item 4).
+
+Usage::
+
+    .venv/bin/python benchmarks/bench_serve.py [--draws 10000] [--repeats 3] [--bank-size 4] [--workers 1]
+
+A real server on a free loopback port and a fresh, temporary store; every measured request asks for
+values never requested before (except the "identical" case, which repeats one):
+
+1. **warm-up**: one run at another seed, so the worker process has loaded the compiled kernels (a
+   server runs for long; its first request is not the one users wait on);
+2. **identical request**: ``POST /api/runs`` of a recorded run again (answered from the store,
+   ``200``, nothing recomputed) -- time to the response;
+3. **a lever that does not touch Level II** (``levers.us_ask_usd``: the consent tables are the same,
+   checked below) and **a lever that does** (``levers.transparency``), each at ``--repeats`` new
+   values: time from ``POST`` to the run recorded (``status: done``), polled every 10 ms;
+4. **cold CLI**: ``burdenshare run sma-2020 --draws N --set ... --json`` in a fresh process, one new
+   value per lever.
+
+Prints a table and, with ``--json``, the figures.  Each step is bounded; the whole script takes
+about ``(2 + 2 * repeats) * (bank-size * 2.5 s + run)`` on a loaded two-core machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from _web import serve  # noqa: E402
+
+
+def pct(xs: list[float], q: float) -> float:
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, max(0, round(q * (len(xs) - 1))))]
+
+
+def run_once(c: httpx.Client, body: dict, timeout: float = 600.0) -> tuple[float, dict]:
+    t0 = time.perf_counter()
+    r = c.post("/api/runs", json=body)
+    r.raise_for_status()
+    rid = r.json()["run_id"]
+    while True:
+        b = c.get(f"/api/runs/{rid}").json()
+        if b["status"] not in ("queued", "running"):
+            break
+        if time.perf_counter() - t0 > timeout:
+            raise RuntimeError(f"run {rid} not done in {timeout} s")
+        time.sleep(0.01)
+    if b["status"] != "done":
+        raise RuntimeError(f"run {rid} {b['status']}: {b['error']}")
+    return time.perf_counter() - t0, b
+
+
+def cli_once(draws: int, bank: int, override: str, store: Path) -> float:
+    t0 = time.perf_counter()
+    out = subprocess.run([sys.executable, "-m", "burdenshare", "run", "sma-2020", "--draws", str(draws), "--seed", "0",
+                          "--bank-size", str(bank), "--set", override, "--json", "--store", str(store)],
+                         capture_output=True, text=True, timeout=900)
+    if out.returncode != 0:
+        raise RuntimeError(out.stderr)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--draws", type=int, default=10_000)
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--bank-size", type=int, default=4)
+    ap.add_argument("--workers", type=int, default=1)
+    ap.add_argument("--json", action="store_true")
+    a = ap.parse_args()
+    base_body = {"scenario": "sma-2020", "draws": a.draws, "bank_size": a.bank_size}
+    levers = {
+        "levers.us_ask_usd (not Level II)": [f"levers.us_ask_usd={4.1e9 + 1e8 * i:.0f}" for i in range(a.repeats + 1)],
+        "levers.transparency (Level II)": [f"levers.transparency={0.11 + 0.2 * i:.2f}" for i in range(a.repeats + 1)],
+    }
+    res: dict = {"draws": a.draws, "bank_size": a.bank_size, "workers": a.workers, "cpus": os.cpu_count()}
+    with tempfile.TemporaryDirectory() as tmp:
+        with serve(Path(tmp) / "bench.duckdb", "--workers", str(a.workers)) as base, \
+                httpx.Client(base_url=base, timeout=900) as c:
+            warm, _ = run_once(c, {**base_body, "seed": 12345})
+            res["warmup_s"] = warm
+            same = []
+            for _ in range(20):
+                t0 = time.perf_counter()
+                r = c.post("/api/runs", json={**base_body, "seed": 12345})
+                same.append(time.perf_counter() - t0)
+                assert r.status_code == 200 and r.json()["status"] == "done"
+            res["identical_ms"] = {"p50": 1e3 * pct(same, 0.5), "p95": 1e3 * pct(same, 0.95)}
+            res["levers"] = {}
+            for name, values in levers.items():
+                times = [run_once(c, {**base_body, "seed": 0, "set": [v]})[0] for v in values[:a.repeats]]
+                res["levers"][name] = {"values": values[:a.repeats], "p50_s": pct(times, 0.5), "p95_s": pct(times, 0.95),
+                                       "times_s": times}
+        for name, values in levers.items():
+            res["levers"][name]["cold_cli_s"] = cli_once(a.draws, a.bank_size, values[-1], Path(tmp) / "cli.duckdb")
+    if a.json:
+        print(json.dumps(res, indent=2))
+        return
+    print(f"burdenshare serve vs cold CLI: sma-2020, {a.draws} draws, bank size {a.bank_size}, "
+          f"{a.workers} worker(s), {res['cpus']} CPUs")
+    print(f"  warm-up run (first request of the server): {res['warmup_s']:.2f} s")
+    print(f"  identical request: p50 {res['identical_ms']['p50']:.1f} ms, p95 {res['identical_ms']['p95']:.1f} ms")
+    for name, r in res["levers"].items():
+        print(f"  {name}: serve p50 {r['p50_s']:.2f} s, p95 {r['p95_s']:.2f} s; cold CLI {r['cold_cli_s']:.2f} s")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,358 @@
+"""Jobs of the web server: runs and sweeps computed outside the request handlers.
+
+A run is computed in a worker process (:class:`concurrent.futures.ProcessPoolExecutor`, spawned
+workers that keep the compiled kernels warm) or on a Dask cluster (``--scheduler``); the worker
+hands the finished :class:`~burdenshare.engine.RunResult` back and **the server process records
+it** (:func:`burdenshare.analysis.runs.record_result`), so the server is the store's only writer
+and a job that fails or is cancelled leaves the store as it was.  Progress (chunks done of all,
+with an ETA from the measured throughput) comes back through a queue; cancelling sets a flag the
+worker reads after each chunk.
+
+A sweep is :func:`burdenshare.analysis.sweep.sweep` on the server's store (its own DuckDB
+connection), run in a server thread; its units go to a Dask cluster with ``--scheduler``.
+
+The run id of a job is the package's run identity (:func:`burdenshare.run_identity`): the same
+inputs give the id the CLI gives them, and a request for a recorded or running id starts nothing.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import queue
+import threading
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from burdenshare.errors import BurdenshareError
+
+__all__ = ["Cancelled", "Job", "JobManager", "chunk_size_for", "compute_run"]
+
+#: Finished jobs the manager remembers (their status, error); older ones are forgotten.
+KEEP_JOBS = 1024
+#: Progress steps a run is cut into (chunk size never changes results, only how often progress is told).
+PROGRESS_STEPS = 16
+
+
+class Cancelled(Exception):
+    """Raised inside a worker when its job was cancelled."""
+
+
+def chunk_size_for(draws: int) -> int:
+    """Draws per chunk for a web run: about :data:`PROGRESS_STEPS` chunks of whole 1024-draw blocks."""
+    from burdenshare.engine.draws import BLOCK_SIZE
+
+    blocks = -(-draws // BLOCK_SIZE)
+    return max(1, -(-blocks // PROGRESS_STEPS)) * BLOCK_SIZE
+
+
+def compute_run(scenario_name: str, overrides: Sequence[str], config_json: dict[str, Any], job_id: str,
+                events: Any = None, cancelled: Any = None) -> Any:
+    """Simulate one run (in a worker): the package's :func:`~burdenshare.simulate` with progress and cancel.
+
+    Parameters
+    ----------
+    scenario_name, overrides
+        The scenario and its ``--set`` overrides (as the CLI's ``burdenshare run``).
+    config_json
+        :meth:`RunConfig.to_json` of the run.
+    job_id
+        The run id, used to tag progress messages and to look up the cancel flag.
+    events
+        A queue receiving ``(job_id, done, total, time)`` after each chunk (or ``None``).
+    cancelled
+        A mapping whose ``job_id`` entry is true once the job is cancelled (or ``None``).
+
+    Returns
+    -------
+    RunResult
+        With its summary computed.
+    """
+    from burdenshare.engine import BLOCK_SIZE, RunConfig, prepare, simulate
+    from burdenshare.scenario import load_scenario
+
+    scenario = load_scenario(scenario_name, list(overrides))
+    config = RunConfig.from_json(config_json)
+    prepared = prepare(scenario, config)
+    total = -(-config.draws // (config.chunk_blocks(BLOCK_SIZE) * BLOCK_SIZE))
+    done = 0
+    if events is not None:
+        events.put((job_id, 0, total, time.time()))
+
+    def on_chunk(_: Any) -> None:
+        nonlocal done
+        done += 1
+        if cancelled is not None and cancelled.get(job_id):
+            raise Cancelled(job_id)
+        if events is not None:
+            events.put((job_id, done, total, time.time()))
+
+    result = simulate(scenario, config, prepared=prepared, on_chunk=on_chunk)
+    result.summary()  # computed in the worker, cached in the pickled result
+    return result
+
+
+def call(fn_path: str, *args: Any, **kwargs: Any) -> Any:
+    """Call ``module:function`` with the arguments (in a worker) and return its JSON form."""
+    import importlib
+
+    module, name = fn_path.split(":")
+    return getattr(importlib.import_module(module), name)(*args, **kwargs)
+
+
+@dataclass
+class Job:
+    """One job's state as the API reports it."""
+
+    run_id: str
+    kind: str
+    status: str = "queued"
+    done: int = 0
+    total: int = 0
+    started: float | None = None
+    progress_at: float | None = None
+    finished: float | None = None
+    error: dict[str, Any] | None = None
+    future: Any = None
+    version: int = 0
+    changed: threading.Condition = field(default_factory=threading.Condition)
+
+    def progress(self) -> dict[str, Any]:
+        """``{"done", "total", "fraction", "eta_s"}``: ETA from the throughput measured so far."""
+        eta = None
+        if self.status == "running" and self.started is not None and self.done and self.total:
+            rate = self.done / max(1e-9, (self.progress_at or time.time()) - self.started)
+            eta = round((self.total - self.done) / rate, 2)
+        elif self.status == "done":
+            eta = 0.0
+        frac = (self.done / self.total) if self.total else (1.0 if self.status == "done" else 0.0)
+        return {"done": self.done, "total": self.total, "fraction": round(frac, 4), "eta_s": eta}
+
+    def touch(self) -> None:
+        with self.changed:
+            self.version += 1
+            self.changed.notify_all()
+
+
+class JobManager:
+    """Runs jobs off the request threads and records finished runs in the store (the only writer).
+
+    Parameters
+    ----------
+    store
+        The server's :class:`~burdenshare.web.state.StoreAccess`.
+    workers
+        Worker processes of the local pool (ignored with ``scheduler``).
+    scheduler
+        A Dask scheduler address: runs and sweep units go to that cluster.
+    max_queued
+        Jobs queued or running at once; more are refused (HTTP 429).
+    """
+
+    def __init__(self, store: Any, *, workers: int = 1, scheduler: str | None = None, max_queued: int = 8) -> None:
+        self.store = store
+        self.workers = workers
+        self.scheduler = scheduler
+        self.max_queued = max_queued
+        self.jobs: dict[str, Job] = {}
+        self._lock = threading.RLock()
+        self._pool: ProcessPoolExecutor | None = None
+        self._client: Any = None
+        self._mp: Any = None
+        self._events: Any = None
+        self._cancelled: Any = None
+        self._stop = threading.Event()
+        self._drain: threading.Thread | None = None
+
+    # ---------------------------------------------------------------- lifecycle
+
+    def start(self) -> None:
+        """Start the worker pool (or connect to the Dask scheduler) and the progress reader."""
+        if self.scheduler is not None:
+            from distributed import Client
+
+            self._client = Client(self.scheduler)
+            self._mp = multiprocessing.get_context("spawn").Manager()
+        else:
+            ctx = multiprocessing.get_context("spawn")
+            self._mp = ctx.Manager()
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
+            for _ in range(self.workers):  # start the workers now and load the kernels (errors surface on use)
+                self._pool.submit(call, "burdenshare.web.calls:warm")
+        self._events = self._mp.Queue()
+        self._cancelled = self._mp.dict()
+        self._drain = threading.Thread(target=self._read_events, name="burdenshare-progress", daemon=True)
+        self._drain.start()
+
+    def close(self) -> None:
+        """Stop accepting work, cancel what runs, shut the pool down."""
+        self._stop.set()
+        with self._lock:
+            for job in self.jobs.values():
+                if job.status in ("queued", "running") and self._cancelled is not None:
+                    try:
+                        self._cancelled[job.run_id] = True
+                    except Exception:  # the manager may be gone already
+                        pass
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._client is not None:
+            self._client.close()
+        if self._mp is not None:
+            self._mp.shutdown()
+
+    def _read_events(self) -> None:
+        while not self._stop.is_set():
+            try:
+                job_id, done, total, at = self._events.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            except (EOFError, OSError, BrokenPipeError):
+                return
+            job = self.jobs.get(job_id)
+            if job is None or job.status not in ("queued", "running"):
+                continue
+            if job.status == "queued" or job.started is None:
+                job.status, job.started = "running", at
+            job.done, job.total, job.progress_at = done, total, at
+            job.touch()
+
+    # ---------------------------------------------------------------- submitting
+
+    def active(self) -> int:
+        with self._lock:
+            return sum(1 for j in self.jobs.values() if j.status in ("queued", "running"))
+
+    def get(self, run_id: str) -> Job | None:
+        with self._lock:
+            return self.jobs.get(run_id)
+
+    def _admit(self, run_id: str, kind: str) -> tuple[Job, bool]:
+        """The job of ``run_id``: an existing queued/running/done one (``False``), or a new one (``True``)."""
+        from burdenshare.web.errors import ApiError
+
+        with self._lock:
+            job = self.jobs.get(run_id)
+            if job is not None and job.status in ("queued", "running", "done"):
+                return job, False
+            if self.active() >= self.max_queued:
+                raise ApiError(429, "jobs", self.active(), f"at most {self.max_queued} jobs queued or running",
+                               f"{self.max_queued} jobs are queued or running; try again when one finishes")
+            finished = [k for k, j in self.jobs.items() if j.status not in ("queued", "running")]
+            for k in finished[:max(0, len(self.jobs) - KEEP_JOBS)]:  # forget the oldest finished jobs
+                del self.jobs[k]  # (a done run stays in the store; a failed or cancelled one can be asked again)
+            job = Job(run_id=run_id, kind=kind)
+            self.jobs[run_id] = job
+            return job, True
+
+    def submit_run(self, run_id: str, scenario_name: str, overrides: Sequence[str], config: Any,
+                   scenario_toml: str) -> tuple[Job, bool]:
+        """Start computing a run unless it is known (the same id: nothing recomputed)."""
+        job, new = self._admit(run_id, "run")
+        if not new:
+            return job, False
+        args = (scenario_name, list(overrides), config.to_json(), run_id, self._events, self._cancelled)
+        if self._client is not None:  # the manager's proxies do not travel to a cluster: no per-chunk progress there
+            fut = self._client.submit(compute_run, *args[:4], pure=False)
+        else:
+            assert self._pool is not None
+            fut = self._pool.submit(compute_run, *args)
+        job.future = fut
+
+        def done(f: Any) -> None:  # record in a thread of its own: the pool's callback thread must not wait
+            threading.Thread(target=self._finish_run, args=(job, f, scenario_toml, list(overrides)),
+                             name=f"record-{run_id}", daemon=True).start()
+
+        fut.add_done_callback(done)
+        return job, True
+
+    def _finish_run(self, job: Job, fut: Any, scenario_toml: str, overrides: list[str]) -> None:
+        from burdenshare.analysis.runs import record_result
+
+        try:
+            if fut.cancelled():
+                raise Cancelled(job.run_id)
+            result = fut.result()
+            with self.store.writer() as st:
+                if not st.reusable(job.run_id, rows=True):
+                    if st.has_run(job.run_id):
+                        st.drop_run(job.run_id)
+                    record_result(st, result, scenario_toml=scenario_toml, overrides=overrides)
+            job.done = job.total = max(job.total, job.done, 1)
+            job.status = "done"
+        except BaseException as exc:  # noqa: BLE001 - every failure is reported on the job
+            self._fail(job, exc)
+        job.finished = time.time()
+        job.future = None
+        job.touch()
+
+    def _fail(self, job: Job, exc: BaseException) -> None:
+        if isinstance(exc, Cancelled) or type(exc).__name__ == "CancelledError" or (
+                self._cancelled is not None and self._safe_flag(job.run_id)):
+            job.status = "cancelled"
+            job.error = None
+        elif isinstance(exc, BurdenshareError):
+            job.status = "failed"
+            job.error = {"field": exc.field, "value": None, "allowed": None, "message": exc.message}
+        else:
+            job.status = "failed"
+            job.error = {"field": None, "value": None, "allowed": None, "message": f"{type(exc).__name__}: {exc}"}
+
+    def _safe_flag(self, run_id: str) -> bool:
+        try:
+            return bool(self._cancelled.get(run_id))
+        except Exception:
+            return False
+
+    def submit_sweep(self, run_id: str, run: Callable[[Any, Callable[[int, int, Any], None]], Any]) -> tuple[Job, bool]:
+        """Start a sweep in a server thread: ``run(store, progress)`` with its own store connection."""
+        job, new = self._admit(run_id, "sweep")
+        if not new:
+            return job, False
+
+        def progress(done: int, total: int, unit: Any) -> None:
+            if self._safe_flag(run_id):
+                raise Cancelled(run_id)
+            now = time.time()
+            if job.started is None:
+                job.started = now
+            job.status, job.done, job.total, job.progress_at = "running", done, total, now
+            job.touch()
+
+        def target() -> None:
+            job.started = time.time()
+            try:
+                with self.store.writer() as st:
+                    run(st, progress)
+                job.status = "done"
+            except BaseException as exc:  # noqa: BLE001
+                self._fail(job, exc)
+            job.finished = time.time()
+            job.touch()
+
+        threading.Thread(target=target, name=f"sweep-{run_id}", daemon=True).start()
+        return job, True
+
+    def cancel(self, run_id: str) -> Job | None:
+        """Cancel a queued or running job (a finished one is left as it is)."""
+        with self._lock:
+            job = self.jobs.get(run_id)
+            if job is None or job.status not in ("queued", "running"):
+                return job
+            self._cancelled[run_id] = True
+            fut = job.future
+        if fut is not None and isinstance(fut, Future) and fut.cancel():
+            job.status, job.finished = "cancelled", time.time()
+            job.touch()
+        elif fut is not None and not isinstance(fut, Future):  # a Dask future
+            fut.cancel()
+        return job
+
+    def evaluate(self, fn_path: str, *args: Any, timeout: float | None = None, **kwargs: Any) -> Any:
+        """Run ``module:function(*args, **kwargs)`` in a worker and wait for its value (compare, solve, advise)."""
+        if self._client is not None:
+            return self._client.submit(call, fn_path, *args, pure=False, **kwargs).result(timeout=timeout)
+        assert self._pool is not None
+        return self._pool.submit(call, fn_path, *args, **kwargs).result(timeout=timeout)
