@@ -113,7 +113,7 @@ def test_every_output_shows_hindsight(tmp_path: Path) -> None:
     sweep = json.loads(out)
     assert code == 0 and sweep["hindsight"] is True and all(r["hindsight"] for r in sweep["rows"])
     code, out, err = _cli(["report", run_id, "--out", str(tmp_path / "r.html"), "--no-png", *store])
-    assert code == 0, err
+    assert code == 0 and "declares hindsight = true" in err, err
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "class='hindsight'" in html and "known only after its as_of 2020-03-11" in html
     for command in (["explain", "sma-2020"], ["winset", "sma-2020"], ["scenarios", "show", "sma-2020"]):
