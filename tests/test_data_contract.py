@@ -421,3 +421,14 @@ def test_module_doctests() -> None:
     for module in (contract, dataset):
         result = doctest.testmod(module, optionflags=doctest.ELLIPSIS)
         assert result.attempted > 0 and result.failed == 0, module.__name__
+
+
+def test_the_scenario_opinion_cache_is_kept_per_dataset(tmp_path: Path) -> None:
+    from burdenshare.legislature.from_scenario import _scenario_opinion
+    from burdenshare.scenario import load_scenario
+
+    scenario = load_scenario("sma-2020")
+    bundled = _scenario_opinion(scenario)
+    assert _scenario_opinion(scenario) is bundled
+    with using(open_dataset(copy_bundled(tmp_path))):
+        assert _scenario_opinion(scenario) is not bundled  # fitted again to the directory in use

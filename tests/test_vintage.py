@@ -113,7 +113,7 @@ def test_every_output_shows_hindsight(tmp_path: Path) -> None:
     sweep = json.loads(out)
     assert code == 0 and sweep["hindsight"] is True and all(r["hindsight"] for r in sweep["rows"])
     code, out, err = _cli(["report", run_id, "--out", str(tmp_path / "r.html"), "--no-png", *store])
-    assert code == 0, err
+    assert code == 0 and "declares hindsight = true" in err, err
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "class='hindsight'" in html and "known only after its as_of 2020-03-11" in html
     for command in (["explain", "sma-2020"], ["winset", "sma-2020"], ["scenarios", "show", "sma-2020"]):
@@ -128,3 +128,45 @@ def test_a_scenario_without_hindsight_says_so(honest: Path, tmp_path: Path) -> N
     assert code == 0, err
     assert json.loads(out)["hindsight"] is False and "hindsight" not in err
     assert "class='hindsight'" not in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_seats_from_data_read_only_the_seats_known_on_as_of(tmp_path: Path) -> None:
+    import tomllib
+
+    import tomli_w
+
+    # every row dated 2000 but the 15 April 2020 election result (dated by its event_date)
+    target = tmp_path / "data"
+    shutil.copytree(PACKAGED, target)
+    for name in data.TABLE_NAMES:
+        path = target / f"{name}.csv"
+        rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([*rows[0], "info_date"])
+        event = rows[0].index("event_date") if "event_date" in rows[0] else None
+        for row in rows[1:]:
+            late = event is not None and row[event] == "2020-04-15"
+            writer.writerow([*row, "2020-04-15" if late else "2000-01-01"])
+        path.write_text(out.getvalue(), encoding="utf-8")
+    raw = tomllib.loads(SMA_TEXT)
+    del raw["hindsight"]
+    period = raw["legislature"]["periods"][1]  # the 21st Assembly, from 2020-05-30
+    del period["seats"]
+    period["seats_from_data"] = True
+    values = raw["provenance"]["values"]
+    for key in [k for k, v in values.items() if "2020-04-15" in json.dumps(v)]:
+        del values[key]  # the citations of the election result go with it
+    path = tmp_path / "s.toml"
+    path.write_text(tomli_w.dumps(raw), encoding="utf-8")
+    with using(open_dataset(target)):
+        with pytest.raises(ScenarioError) as exc:
+            load_scenario(str(path))
+        assert exc.value.field == "legislature.periods.1.from"
+        assert "2020-05-29" in exc.value.message and "known on levers.as_of 2020-03-11" in exc.value.message
+        raw["hindsight"] = True
+        path.write_text(tomli_w.dumps(raw), encoding="utf-8")
+        hindsight = load_scenario(str(path))  # with hindsight the election result is read
+        from burdenshare.legislature.seats import seats_at
+
+        assert seats_at("2020-06-01", hindsight).as_dict()["liberal"] == 183

@@ -746,7 +746,12 @@ def report_cmd(
 
     extra = {k: v for k, v in (("sweep", _read_json_file(sweep_json, "--sweep")),
                                ("sobol", _read_json_file(sobol_json, "--sobol"))) if v is not None}
-    files = report_from_store(_resolve_run(store_path, run_id), out, store=store_path, png=not no_png, **extra)
+    rid = _resolve_run(store_path, run_id)
+    files = report_from_store(rid, out, store=store_path, png=not no_png, **extra)
+    from burdenshare.store import open_store
+
+    with open_store(store_path, read_only=True) as st:
+        _hindsight_note(st.points(rid)[0]["summary"] or {})
     if as_json:
         _print_json(files.to_json())
     else:

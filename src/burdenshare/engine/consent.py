@@ -44,6 +44,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from burdenshare.data.dataset import cache_key as data_cache_key
 from burdenshare.engine.config import DEFAULT_BANK_SIZE
 from burdenshare.engine.draws import BANK_SPAWN_KEY, sample_distribution
 from burdenshare.engine.plan import Plan, _opening_us, level_two_params
@@ -259,7 +260,7 @@ def build_consent_bank(scenario: Any, plan: Plan, seed: int, size: int = DEFAULT
     -------
     ConsentBank
     """
-    key = (scenario_hash(scenario), int(seed), int(size), plan.winset_threshold, plan.round_dates,
+    key = (data_cache_key(), scenario_hash(scenario), int(seed), int(size), plan.winset_threshold, plan.round_dates,
            tuple(plan.durations.tolist()), plan.drawdown_shift_krw, full)
     if key in _CACHE:
         return _CACHE[key]

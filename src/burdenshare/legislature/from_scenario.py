@@ -56,6 +56,7 @@ from types import MappingProxyType
 from typing import Any
 
 from burdenshare.data import per_dataset
+from burdenshare.data.dataset import cache_key as data_cache_key
 from burdenshare.errors import SpecError
 from burdenshare.legislature.calibration import calibrate
 from burdenshare.legislature.record import recorded_votes
@@ -159,11 +160,11 @@ def opinion_weight_at(scenario: Scenario, date: dt.date | str) -> float:
     return float(leg.opinion_weight)
 
 
-_OPINION_CACHE: dict[str, Any] = {}
+_OPINION_CACHE: dict[tuple[Any, str], Any] = {}
 
 
 def _scenario_opinion(scenario: Scenario) -> Any:
-    key = scenario_hash(scenario)
+    key = (data_cache_key(), scenario_hash(scenario))  # the opinion model is fitted to the active data
     if key not in _OPINION_CACHE:
         if len(_OPINION_CACHE) > 16:
             _OPINION_CACHE.clear()

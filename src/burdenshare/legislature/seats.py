@@ -29,9 +29,10 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from burdenshare.data import seat_snapshot_dates, seats_by_bloc
+from burdenshare.data import seat_snapshot_dates, seats_by_bloc, using
 from burdenshare.errors import DataError, SpecError
 from burdenshare.scenario import Scenario
+from burdenshare.scenario.vintage import vintage_view
 
 __all__ = ["UNATTRIBUTED", "SeatTable", "as_date", "ruling_bloc_at", "seats_at"]
 
@@ -214,7 +215,8 @@ def seats_at(date: dt.date | str, scenario: Scenario | None = None) -> SeatTable
         )
     period = leg.periods[index]
     if period.seats_from_data:
-        base = _from_snapshot(day)
+        with using(vintage_view(scenario)):  # the seats known on levers.as_of (all: a hindsight scenario)
+            base = _from_snapshot(day)
         base_seats = base.as_dict()
         low = dict(zip(base.blocs, base.low))
         high = dict(zip(base.blocs, base.high))

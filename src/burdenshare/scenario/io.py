@@ -35,7 +35,7 @@ from typing import Any, Union, get_args, get_origin
 import tomli_w
 from pydantic import BaseModel, ValidationError
 
-from burdenshare.data import seats_by_bloc
+from burdenshare.data import seats_by_bloc, using
 from burdenshare.errors import DataError, ScenarioError
 from burdenshare.scenario.schema import (
     DIST_MODELS,
@@ -47,7 +47,7 @@ from burdenshare.scenario.schema import (
     strip_annotated,
 )
 from burdenshare.scenario.sources import check_data_refs, describe
-from burdenshare.scenario.vintage import NOT_A_LEVER, check_vintage
+from burdenshare.scenario.vintage import NOT_A_LEVER, check_vintage, vintage_view
 
 __all__ = [
     "load_scenario",
@@ -588,10 +588,12 @@ def _data_checks(scenario: Scenario) -> tuple[str, str] | None:
         last = (_dt.date.fromordinal(all_periods[i + 1].from_.toordinal() - 1) if i + 1 < len(all_periods)
                 else scenario.protocol.horizon)
         try:
-            seats_by_bloc(max(last, period.from_))
-            snapshot = seats_by_bloc(period.from_)
+            with using(vintage_view(scenario)):  # the seats known on levers.as_of (unless hindsight)
+                seats_by_bloc(max(last, period.from_))
+                snapshot = seats_by_bloc(period.from_)
         except DataError as exc:
-            return f"legislature.periods.{i}.from", f"seats_from_data: {exc.message}"
+            known = "" if scenario.hindsight else f" (data known on levers.as_of {scenario.levers.as_of.isoformat()})"
+            return f"legislature.periods.{i}.from", f"seats_from_data: {exc.message}{known}"
         seats = dict(snapshot.seats)
         if getattr(snapshot, "unattributed", 0):
             seats["unattributed"] = snapshot.unattributed

@@ -24,7 +24,7 @@ from burdenshare.errors import DataError
 from burdenshare.scenario.schema import ComputedValue, DataValue, Scenario
 from burdenshare.scenario.sources import KEY_COLUMNS, data_rows
 
-__all__ = ["NOT_A_LEVER", "check_vintage", "cited_rows", "hindsight_note"]
+__all__ = ["NOT_A_LEVER", "check_vintage", "cited_rows", "hindsight_note", "vintage_view"]
 
 #: The override path refused by ``--set`` (and grids and variants), and why.
 NOT_A_LEVER: Mapping[str, str] = {
@@ -93,6 +93,13 @@ def check_vintage(scenario: Scenario) -> tuple[str, str] | None:
                         "level, which every output then shows)",
                     )
     return None
+
+
+def vintage_view(scenario: Scenario) -> Dataset:
+    """The data a scenario may read: the active data directory as of ``levers.as_of`` (all of it
+    where the scenario declares hindsight).  Reads the scenario does not cite in its provenance map
+    (the seats of a ``seats_from_data`` period) go through this view."""
+    return Dataset(active().directory, None if scenario.hindsight else scenario.levers.as_of)
 
 
 def hindsight_note(scenario: Scenario) -> str | None:
