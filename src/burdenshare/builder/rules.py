@@ -46,7 +46,7 @@ GENERIC: Mapping[str, float] = {
     "p_administration_change": 0.5, "party_discipline": 0.8,
     "opinion_weight": 0.3, "opinion_weight_pre_election": 0.6, "pre_election_window_days": 60,
     "attendance_rate": 0.65, "abstention_rate": 0.15, "opposition_yes_propensity": 0.5,
-    "amount_step_krw": 10 * BILLION,
+    "amount_step_krw": 10 * BILLION, "seat_swing_fallback": 0.1,
 }
 
 
@@ -291,6 +291,37 @@ def _seats(rec: Record) -> tuple[dict[str, int], list[Row], dt.date, str]:
     return {b: c for b, c in seats.items() if c > 0}, by_date[best[1]], best[0], best[1]
 
 
+def election_swing(rec: Record) -> tuple[float | None, list[str], list[Row]]:
+    """Root-mean-square change of a bloc's seat share between consecutive Assembly elections on record.
+
+    The election results known (``national_assembly.csv`` seat rows whose snapshot is an election
+    result), by bloc (:func:`burdenshare.data.assembly.bloc_of`); for each pair of consecutive
+    elections and each bloc seated in either, the change in its share of the seats; the swing is
+    the root mean square of those changes (``None`` with fewer than two elections known).
+    Returns (swing, the results' dates, their rows).
+    """
+    from burdenshare.data.assembly import bloc_of
+
+    by_date: dict[str, list[Row]] = {}
+    for r in rec.rows("national_assembly"):
+        if r["record_type"] == "seats" and "election result" in r["snapshot"]:
+            by_date.setdefault(r["event_date"], []).append(r)
+    shares = []
+    for day in sorted(by_date):
+        seats: dict[str, float] = {}
+        for r in by_date[day]:
+            bloc = bloc_of(r["bloc"], r["party_or_item"]) or "unattributed"
+            if bloc != "vacant":
+                seats[bloc] = seats.get(bloc, 0.0) + float(_num(r["seats_total"]) or 0.0)
+        total = sum(seats.values())
+        if total > 0:
+            shares.append({b: v / total for b, v in seats.items()})
+    changes = [b.get(k, 0.0) - a.get(k, 0.0) for a, b in zip(shares, shares[1:]) for k in sorted(set(a) | set(b))]
+    rows = [r for day in sorted(by_date) for r in by_date[day]]
+    swing = math.sqrt(statistics.fmean(c * c for c in changes)) if changes else None
+    return swing, sorted(by_date), rows
+
+
 def _president_bloc(rec: Record) -> tuple[str, Row] | None:
     rows = [r for r in rec.rows("context") if r["key"].startswith("rok_president_")]
     if not rows:
@@ -519,7 +550,7 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
         blocs.append(entry)
     periods = [{"from": min(seats_from, as_of), "label": f"seats of {seats_day}", "source": seats_ref, "seats": dict(sorted(seats.items()))}]
     if as_of < new_term <= horizon:
-        periods.append({"from": new_term, "label": "after the election (seats held at the pre-election prior)",
+        periods.append({"from": new_term, "label": "after the election (seats drawn around the pre-election seats)",
                         "source": seats_ref, "seats": dict(sorted(seats.items()))})
     o.put("legislature", {
         "total_seats": total, "quorum": total // 2 + 1, "majority_of": "present", "majority_share": "1/2",
@@ -550,9 +581,22 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
     o.prov["legislature.periods.0.seats"] = _data(seat_rows0, seats_ref, "the latest full seat snapshot in force at as_of")
     o.prov["legislature.periods.0.from"] = _data(seat_rows0, seats_ref)
     if len(periods) > 1:
+        swing, el_days, el_rows = election_swing(rec)
+        el_ref = "national_assembly.csv:record_type=seats&event_date=" + "|".join(el_days)
+        sd_share = swing if swing is not None else g["seat_swing_fallback"]
+        for b in sorted(seats):
+            o.uncertainty.append({
+                "param": f"legislature.periods.1.seats.{b}", "dist": "truncnorm", "mean": float(seats[b]),
+                "sd": round(max(sd_share * total, 1.0), 1), "low": 0.0, "high": float(total),
+                "source": (f"rule: seats after the election ~ truncnorm(pre-election seats, swing * {total}); swing = "
+                           + (f"{swing:.4f}, the RMS change of a bloc's seat share between consecutive elections on record ({el_ref})"
+                              if swing is not None else f"{sd_share} (assumption: fewer than two elections on record)"))})
         o.prov["legislature.periods.1.from"] = _computed("term start + 4 years (Constitution Art. 42)",
                                                          [f"national_assembly.csv:record_type=term_start&event_date={term_start.isoformat()}"], [term_row])
-        o.prov["legislature.periods.1.seats"] = _assume("seats after the election: the pre-election seats (persistence prior; no drawn seat model)")
+        o.prov["legislature.periods.1.seats"] = (
+            _computed("the pre-election seats: the centre of the drawn post-election seats ([[uncertainty]] legislature.periods.1.seats.*)",
+                      [seats_ref, el_ref], [seat_rows0] + el_rows) if swing is not None
+            else _assume("the pre-election seats: the centre of the drawn post-election seats (fewer than two elections on record)"))
 
     # ---- protocol, events
     o.put("protocol", {"first_proposer": "us", "rounds": {"start": start, "interval_days": interval},
@@ -654,7 +698,7 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
         "sources": [f"{f}.csv" for f in sorted(rec)],
         "assumptions": ["generic model parameters (GENERIC in burdenshare.builder.rules), the same for every round",
                         "party lines by ideology (PARTY_LINES), the same for every round",
-                        "seats after an election inside the horizon held at the pre-election seats"],
+                        "seats after an election inside the horizon drawn around the pre-election seats with the swing on record"],
         "values": o.prov,
     }
     return o.data
