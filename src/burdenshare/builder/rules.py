@@ -21,6 +21,7 @@ import statistics
 from collections.abc import Mapping
 from typing import Any
 
+from burdenshare.builder.paths import path_notes
 from burdenshare.builder.record import Record, Row
 from burdenshare.errors import DataError
 
@@ -698,7 +699,8 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
         "sources": [f"{f}.csv" for f in sorted(rec)],
         "assumptions": ["generic model parameters (GENERIC in burdenshare.builder.rules), the same for every round",
                         "party lines by ideology (PARTY_LINES), the same for every round",
-                        "seats after an election inside the horizon drawn around the pre-election seats with the swing on record"],
+                        "seats after an election inside the horizon drawn around the pre-election seats with the swing on record"]
+        + path_notes(rec, range(base_year, base_year + max(terms))),
         "values": o.prov,
     }
     return o.data
