@@ -153,6 +153,11 @@ def test_concession_deadline_and_obstinacy_from_the_record() -> None:
     # past the expiry plus the median lag (SMA 10 adds +67: median 50 days, 2020-02-19): no deadline
     s11 = build_scenario(11, D("2020-03-11"))[0]
     assert s11.strategies["us"].concession_deadline is None
+    # the US election of 2020-11-03 is inside the horizon: the successor's floor is drawn from the
+    # US negotiator's prior
+    after = _unc(s11, "parties.principal.reservation_value_after_change_krw")
+    us = _unc(s11, "strategies.us.reservation_value_krw")
+    assert (after.dist, after.low, after.high) == ("uniform", us.low, us.high)
 
 
 def test_seats_after_an_election_are_drawn_with_the_recorded_swing() -> None:

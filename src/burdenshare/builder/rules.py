@@ -683,6 +683,10 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
     if us_elections:
         o.uncertainty.append({"param": "parties.principal.p_administration_change", "dist": "uniform", "low": 0.3,
                               "high": 0.7, "source": "assumption: a US presidential election inside the horizon"})
+        o.uncertainty.append({"param": "parties.principal.reservation_value_after_change_krw", "dist": "uniform",
+                              "low": r10(us_lo), "high": r10(us_hi),
+                              "source": ("rule: the successor's stance is unknown: its floor is drawn from the US negotiator's prior "
+                                         f"(uniform(current * (1 + decile 1), current * (1 + median))); {hist_note}")})
     o.put("uncertainty", o.uncertainty, None)
 
     o.put("levers", {"as_of": as_of, "us_ask_usd": ask_usd, "transparency": 0.0, "allowed_durations": terms,
