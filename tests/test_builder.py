@@ -122,3 +122,66 @@ def test_calendar_rules() -> None:
 def test_bundled_round_11_is_the_builders_output() -> None:
     bundled = resources.files("burdenshare.scenarios").joinpath("sma-11-2020-03-11.toml").read_text(encoding="utf-8")
     assert bundled == build_scenario(11, D("2020-03-11"))[1]
+
+
+def _unc(scenario, param):  # type: ignore[no-untyped-def]
+    return next(d for d in scenario.uncertainty if d.param == param)
+
+
+def test_priors_read_the_deciles_of_the_recorded_increases() -> None:
+    # SMAs 2-9 known on 2018-03-07: first-year increases (%), oracle quantiles by numpy (type 7)
+    import numpy as np
+
+    incs = [18.2, 10.0, 6.0, 25.7, -8.9, 6.6, 2.5, 5.8]
+    q10, q50, q90 = (float(np.percentile(incs, p)) / 100 for p in (10, 50, 90))
+    s = build_scenario(10, D("2018-03-07"))[0]
+    c = s.cost_model.current_agreement_krw
+    us, rok = _unc(s, "strategies.us.reservation_value_krw"), _unc(s, "strategies.rok.reservation_value_krw")
+    assert (us.low, us.high) == (round(c * (1 + q10), -9), round(c * (1 + q50), -9))
+    assert (rok.low, rok.high) == (round(c * (1 + q50), -9), round(c * (1 + q90), -9))
+    # no US ask known on 2018-03-07 (reported 2018-03-09): the ask is the upper decile at the latest rate
+    assert s.levers.us_ask_usd == round(c * (1 + q90) / s.cost_model.exchange_rates_krw_per_usd[2019] / 1e6) * 1e6
+
+
+def test_concession_deadline_and_obstinacy_from_the_record() -> None:
+    # expiry-to-signing lags known on 2018-03-07: SMA 3 -37, 5 +94, 6 +160, 8 +15, 9 +33 days: median 33
+    s = build_scenario(10, D("2018-03-07"))[0]
+    assert s.strategies["us"].concession_deadline == s.strategies["rok"].concession_deadline == D("2019-02-02")
+    ob = _unc(s, "strategies.us.obstinate_probability")
+    assert (ob.a, ob.b) == (0.5, 9.5)  # SMAs 1-9 all ended in an agreement: Beta(1/2, 9 + 1/2)
+    assert s.strategies["us"].obstinate_probability == 0.05
+    # past the expiry plus the median lag (SMA 10 adds +67: median 50 days, 2020-02-19): no deadline
+    s11 = build_scenario(11, D("2020-03-11"))[0]
+    assert s11.strategies["us"].concession_deadline is None
+    # the US election of 2020-11-03 is inside the horizon: the successor's floor is drawn from the
+    # US negotiator's prior
+    after = _unc(s11, "parties.principal.reservation_value_after_change_krw")
+    us = _unc(s11, "strategies.us.reservation_value_krw")
+    assert (after.dist, after.low, after.high) == ("uniform", us.low, us.high)
+
+
+def test_seats_after_an_election_are_drawn_with_the_recorded_swing() -> None:
+    # 2012 -> 2016 seat changes by bloc (of 300): liberal -4, conservative -35, centrist +38,
+    # progressive -7, independents +8; RMS share change sqrt(2798 / 5) / 300
+    s = build_scenario(11, D("2020-03-11"))[0]
+    swing = (2798 / 5) ** 0.5 / 300
+    pre, post = s.legislature.periods[0].seats, s.legislature.periods[1].seats
+    assert pre == post
+    for bloc, n in pre.items():
+        d = _unc(s, f"legislature.periods.1.seats.{bloc}")
+        assert (d.dist, d.mean, d.sd, d.low, d.high) == ("truncnorm", n, round(swing * s.legislature.total_seats, 1),
+                                                         0.0, s.legislature.total_seats)
+
+
+def test_macro_paths_known_at_the_date() -> None:
+    from burdenshare.builder.paths import macro_path
+
+    rec = read_record(D("2018-03-07"))
+    cpi = macro_path(rec, "rok_cpi_inflation_pct", "rate", range(2019, 2024))
+    known = [2.9, 4.0, 2.2, 1.3, 1.3, 0.7, 1.0, 1.9]  # 2010-2017; 2018 is known only from its end
+    assert sorted(cpi.known) == list(range(2010, 2018)) and list(cpi.known.values()) == known
+    assert cpi.projected[2019] == (round(sum(known) / 8, 3), round(__import__("statistics").stdev(known), 3))
+    budget = macro_path(rec, "rok_defense_budget", "level", range(2019, 2024))
+    assert max(budget.known) == 2017 and min(budget.projected) == 2019
+    s = build_scenario(10, D("2018-03-07"))[0]
+    assert any(a.startswith("path rok_cpi_inflation_pct") for a in s.provenance.assumptions)

@@ -21,6 +21,7 @@ import statistics
 from collections.abc import Mapping
 from typing import Any
 
+from burdenshare.builder.paths import path_notes
 from burdenshare.builder.record import Record, Row
 from burdenshare.errors import DataError
 
@@ -41,12 +42,12 @@ PARTY_LINES: Mapping[str, float] = {
 #: that carry no fact of one round).
 GENERIC: Mapping[str, float] = {
     "discount_rate": 0.03, "us_exponent": 5.0, "rok_exponent": 3.0, "discount_factor": 0.97,
-    "audience_cost_krw": 100 * BILLION, "us_obstinate": 0.2, "rok_obstinate": 0.1,
+    "audience_cost_krw": 100 * BILLION,
     "per_round_cost_krw": 5 * BILLION, "round_interval_days": 30, "first_round_after_days": 7,
     "p_administration_change": 0.5, "party_discipline": 0.8,
     "opinion_weight": 0.3, "opinion_weight_pre_election": 0.6, "pre_election_window_days": 60,
     "attendance_rate": 0.65, "abstention_rate": 0.15, "opposition_yes_propensity": 0.5,
-    "amount_step_krw": 10 * BILLION,
+    "amount_step_krw": 10 * BILLION, "seat_swing_fallback": 0.1,
 }
 
 
@@ -176,6 +177,61 @@ def _context(rec: Record, key: str) -> Row | None:
     return rows[-1] if rows else None
 
 
+def record_deciles(increases_pct: list[float]) -> tuple[float, float, float]:
+    """Decile 1, median and decile 9 of the recorded first-year increases (percent in, shares out).
+
+    The sample quantiles of ``statistics.quantiles(..., method="inclusive")`` (linear
+    interpolation between order statistics, type 7 of Hyndman & Fan 1996): the priors read the
+    distribution of the record, not its extremes.
+
+    Examples
+    --------
+    >>> [round(x, 4) for x in record_deciles([18.2, 10.0, 6.0, 25.7, -8.9, 6.6, 2.5, 5.8])]
+    [-0.0092, 0.063, 0.2045]
+    """
+    d = statistics.quantiles(increases_pct, n=10, method="inclusive")
+    return d[0] / 100.0, statistics.median(increases_pct) / 100.0, d[8] / 100.0
+
+
+def signing_lags(hist: list[Row]) -> list[int]:
+    """Days from the expiry of SMA k-1 to the signing of SMA k, for the pairs on record.
+
+    Negative when SMA k was signed before its predecessor expired.  Only rows with an ISO
+    ``signing_date`` and a predecessor with ``years_covered`` count.
+
+    Examples
+    --------
+    >>> rows = [{"sma_number": "8", "years_covered": "2009-2013", "signing_date": "2009-01-15"},
+    ...         {"sma_number": "9", "years_covered": "2014-2018", "signing_date": "2014-02-02"}]
+    >>> signing_lags(rows)  # SMA 9 was signed 33 days after SMA 8 expired; SMA 7 is not in the rows
+    [33]
+    """
+    by = {r["sma_number"]: r for r in hist}
+    lags = []
+    for num, r in sorted(by.items(), key=lambda kv: int(kv[0]) if kv[0].isdigit() else -1):
+        prev = by.get(str(int(num) - 1)) if num.isdigit() else None
+        signed = _iso(r["signing_date"])
+        years = re.findall(r"\d{4}", prev["years_covered"]) if prev is not None else []
+        if signed is not None and years:
+            lags.append((signed - dt.date(int(years[-1]), 12, 31)).days)
+    return lags
+
+
+def obstinacy_prior(concluded: int) -> tuple[float, float]:
+    """Beta(a, b) prior on a negotiator's obstinate type after ``concluded`` rounds, all agreed.
+
+    Jeffreys' prior Beta(1/2, 1/2) updated on ``concluded`` rounds of which none ended without an
+    agreement (an obstinate type that never concedes would leave no recorded agreement when met
+    by an equally firm side): Beta(1/2, concluded + 1/2), mean 1/(2 (concluded + 1)).
+
+    Examples
+    --------
+    >>> obstinacy_prior(9)
+    (0.5, 9.5)
+    """
+    return 0.5, concluded + 0.5
+
+
 def _fx(rec: Record) -> tuple[int, float, Row, str, list[float]]:
     """The latest annual KRW/USD average known: (year, rate, row, ref, all known rates by year)."""
     found: dict[int, tuple[float, Row, str]] = {}
@@ -236,6 +292,37 @@ def _seats(rec: Record) -> tuple[dict[str, int], list[Row], dt.date, str]:
     return {b: c for b, c in seats.items() if c > 0}, by_date[best[1]], best[0], best[1]
 
 
+def election_swing(rec: Record) -> tuple[float | None, list[str], list[Row]]:
+    """Root-mean-square change of a bloc's seat share between consecutive Assembly elections on record.
+
+    The election results known (``national_assembly.csv`` seat rows whose snapshot is an election
+    result), by bloc (:func:`burdenshare.data.assembly.bloc_of`); for each pair of consecutive
+    elections and each bloc seated in either, the change in its share of the seats; the swing is
+    the root mean square of those changes (``None`` with fewer than two elections known).
+    Returns (swing, the results' dates, their rows).
+    """
+    from burdenshare.data.assembly import bloc_of
+
+    by_date: dict[str, list[Row]] = {}
+    for r in rec.rows("national_assembly"):
+        if r["record_type"] == "seats" and "election result" in r["snapshot"]:
+            by_date.setdefault(r["event_date"], []).append(r)
+    shares = []
+    for day in sorted(by_date):
+        seats: dict[str, float] = {}
+        for r in by_date[day]:
+            bloc = bloc_of(r["bloc"], r["party_or_item"]) or "unattributed"
+            if bloc != "vacant":
+                seats[bloc] = seats.get(bloc, 0.0) + float(_num(r["seats_total"]) or 0.0)
+        total = sum(seats.values())
+        if total > 0:
+            shares.append({b: v / total for b, v in seats.items()})
+    changes = [b.get(k, 0.0) - a.get(k, 0.0) for a, b in zip(shares, shares[1:]) for k in sorted(set(a) | set(b))]
+    rows = [r for day in sorted(by_date) for r in by_date[day]]
+    swing = math.sqrt(statistics.fmean(c * c for c in changes)) if changes else None
+    return swing, sorted(by_date), rows
+
+
 def _president_bloc(rec: Record) -> tuple[str, Row] | None:
     rows = [r for r in rec.rows("context") if r["key"].startswith("rok_president_")]
     if not rows:
@@ -274,7 +361,7 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
     if len(incs) < 2 or not terms:
         raise BuildError("sma_history.csv: fewer than two first-year increases known; the priors need them",
                          field="--as-of")
-    g_med, g_max = statistics.median(incs) / 100.0, max(incs) / 100.0
+    g_lo, g_med, g_hi = record_deciles(incs)
     hist_ref = "sma_history.csv:sma_number=" + "|".join(r["sma_number"] for r in hist if _num(r["pct_change_first_year_vs_prior_year"]) is not None)
     hist_rows = [r for r in hist if _num(r["pct_change_first_year_vs_prior_year"]) is not None]
 
@@ -294,8 +381,8 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
         ask_prov = _data(ask_row, f"context.csv:{ask_row['key']}",
                          "the latest US ask for the first negotiated year known at as_of")
     else:
-        ask_usd = round(current * (1 + g_max) / fx / 1e6) * 1e6
-        ask_prov = _computed(f"round(current * (1 + {g_max:.4f}) / {fx}, -6): the largest first-year increase on record, at the latest rate",
+        ask_usd = round(current * (1 + g_hi) / fx / 1e6) * 1e6
+        ask_prov = _computed(f"round(current * (1 + {g_hi:.4f}) / {fx}, -6): the upper decile of the first-year increases on record, at the latest rate",
                              [cref, hist_ref, fx_ref], [crow, fx_row],
                              note="assumption: no US ask for this round is known at as_of")
     ask_krw = ask_usd * fx
@@ -311,11 +398,14 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
         rok_open_prov = _computed("the current agreement (no ROK position known at as_of)", [cref], [crow])
 
     # ---- priors on the reservation values (uniform; stated rules)
-    us_lo, us_hi = current, current * (1 + g_max)
+    # revealed preference: every recorded increase was accepted by both sides, so the US's lowest
+    # acceptable amount lay at or below it and the ROK's highest at or above it; the record's
+    # lower half (decile 1 to the median) is the US prior, its upper half (median to decile 9) the ROK's
+    us_lo, us_hi = current * (1 + g_lo), current * (1 + g_med)
     rok_lo = max(current * (1 + g_med), rok_open)
-    rok_hi = max(current * (1 + 2 * g_max), rok_lo * 1.1)
-    pr_lo = current * (1 + g_med)
-    pr_hi = max(math.sqrt(current * ask_krw), pr_lo * 1.5)
+    rok_hi = max(current * (1 + g_hi), rok_lo * 1.05)
+    pr_lo = us_lo
+    pr_hi = max(math.sqrt(current * ask_krw), current * (1 + g_med))
     r10 = lambda x: round(x, -9)  # noqa: E731 - won to KRW 1 bn
 
     # ---- calendar
@@ -359,7 +449,7 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
                                 "reservation_value_after_change_krw": r10((us_lo + us_hi) / 2)}, None)
     o.prov["parties.principal.approval_required"] = _doc("DESIGN.md §4", "the President approves what the agent initials")
     o.prov["parties.principal.reservation_value_krw"] = _computed(
-        "middle of its prior: uniform(current * (1 + median increase), max(sqrt(current * ask), 1.5 * low))",
+        "middle of its prior: uniform(current * (1 + decile 1), max(sqrt(current * ask), current * (1 + median)))",
         [cref, hist_ref, "levers.us_ask_usd"], [crow])
     o.prov["parties.principal.p_administration_change"] = (
         _assume("a US presidential election falls inside the horizon: even odds of a change (prior uniform 0.3-0.7)")
@@ -461,7 +551,7 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
         blocs.append(entry)
     periods = [{"from": min(seats_from, as_of), "label": f"seats of {seats_day}", "source": seats_ref, "seats": dict(sorted(seats.items()))}]
     if as_of < new_term <= horizon:
-        periods.append({"from": new_term, "label": "after the election (seats held at the pre-election prior)",
+        periods.append({"from": new_term, "label": "after the election (seats drawn around the pre-election seats)",
                         "source": seats_ref, "seats": dict(sorted(seats.items()))})
     o.put("legislature", {
         "total_seats": total, "quorum": total // 2 + 1, "majority_of": "present", "majority_share": "1/2",
@@ -492,9 +582,22 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
     o.prov["legislature.periods.0.seats"] = _data(seat_rows0, seats_ref, "the latest full seat snapshot in force at as_of")
     o.prov["legislature.periods.0.from"] = _data(seat_rows0, seats_ref)
     if len(periods) > 1:
+        swing, el_days, el_rows = election_swing(rec)
+        el_ref = "national_assembly.csv:record_type=seats&event_date=" + "|".join(el_days)
+        sd_share = swing if swing is not None else g["seat_swing_fallback"]
+        for b in sorted(seats):
+            o.uncertainty.append({
+                "param": f"legislature.periods.1.seats.{b}", "dist": "truncnorm", "mean": float(seats[b]),
+                "sd": round(max(sd_share * total, 1.0), 1), "low": 0.0, "high": float(total),
+                "source": (f"rule: seats after the election ~ truncnorm(pre-election seats, swing * {total}); swing = "
+                           + (f"{swing:.4f}, the RMS change of a bloc's seat share between consecutive elections on record ({el_ref})"
+                              if swing is not None else f"{sd_share} (assumption: fewer than two elections on record)"))})
         o.prov["legislature.periods.1.from"] = _computed("term start + 4 years (Constitution Art. 42)",
                                                          [f"national_assembly.csv:record_type=term_start&event_date={term_start.isoformat()}"], [term_row])
-        o.prov["legislature.periods.1.seats"] = _assume("seats after the election: the pre-election seats (persistence prior; no drawn seat model)")
+        o.prov["legislature.periods.1.seats"] = (
+            _computed("the pre-election seats: the centre of the drawn post-election seats ([[uncertainty]] legislature.periods.1.seats.*)",
+                      [seats_ref, el_ref], [seat_rows0] + el_rows) if swing is not None
+            else _assume("the pre-election seats: the centre of the drawn post-election seats (fewer than two elections on record)"))
 
     # ---- protocol, events
     o.put("protocol", {"first_proposer": "us", "rounds": {"start": start, "interval_days": interval},
@@ -529,42 +632,61 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
     o.put("events", events, None)
 
     # ---- strategies and their priors
-    deadline = expiry if as_of < expiry else None
-    for side, lo, hi, expo, obst, opening in (("us", us_lo, us_hi, g["us_exponent"], g["us_obstinate"], None),
-                                              ("rok", rok_lo, rok_hi, g["rok_exponent"], g["rok_obstinate"], rok_open)):
+    # the timing record: each side works to the expiry plus the median lag from an expiry to the
+    # next signing on record (the expiry itself when fewer than two lags are known)
+    lags = signing_lags(hist)
+    lag = int(statistics.median(lags)) if len(lags) >= 2 else 0
+    work_to = expiry + dt.timedelta(days=lag)
+    deadline = work_to if as_of < work_to else None
+    lag_prov = (_computed(f"expiry of SMA N-1 + median days from an expiry to the next signing on record ({lag} days, lags {lags})",
+                          [prev_ref, hist_ref], [prev] + hist_rows) if len(lags) >= 2
+                else _data(prev, prev_ref, "each side works to the expiry of SMA N-1 (fewer than two signing lags on record)"))
+    concluded = sum(1 for r in hist if r["sma_number"].isdigit())
+    ob_a, ob_b = obstinacy_prior(concluded)
+    for side, lo, hi, expo, obst, opening in (("us", us_lo, us_hi, g["us_exponent"], ob_a / (ob_a + ob_b), None),
+                                              ("rok", rok_lo, rok_hi, g["rok_exponent"], ob_a / (ob_a + ob_b), rok_open)):
         s: dict[str, Any] = {"kind": "boulware", "exponent": expo, "reservation_value_krw": r10((lo + hi) / 2),
                              "discount_factor": g["discount_factor"], "audience_cost_krw": g["audience_cost_krw"],
-                             "obstinate_probability": obst, "duration_preference": "none"}
+                             "obstinate_probability": round(obst, 4), "duration_preference": "none"}
         if opening is not None:
             s["opening_offer_krw"] = float(opening)
             o.prov[f"strategies.{side}.opening_offer_krw"] = rok_open_prov
         if deadline is not None:
             s["concession_deadline"] = deadline
-            o.prov[f"strategies.{side}.concession_deadline"] = _data(prev, prev_ref, "each side works to the expiry of SMA N-1")
+            o.prov[f"strategies.{side}.concession_deadline"] = lag_prov
         o.put(f"strategies.{side}", s, None)
         o.prov[f"strategies.{side}.kind"] = _assume("time-based Boulware negotiator")
         o.prov[f"strategies.{side}.exponent"] = _assume("slow concession (NegMAS e > 1)")
         o.prov[f"strategies.{side}.reservation_value_krw"] = _computed("middle of its prior (uncertainty)", [cref, hist_ref], [crow])
         o.prov[f"strategies.{side}.discount_factor"] = _assume("per round")
         o.prov[f"strategies.{side}.audience_cost_krw"] = _assume("cost of retreating from a public position")
-        o.prov[f"strategies.{side}.obstinate_probability"] = _assume("probability of an obstinate type (Abreu & Gul 2000)")
+        o.prov[f"strategies.{side}.obstinate_probability"] = _computed(
+            f"mean of Beta(1/2, k + 1/2), k = {concluded} recorded rounds, all ended in an agreement (Jeffreys prior; Abreu & Gul 2000 types)",
+            [hist_ref], hist_rows)
         o.prov[f"strategies.{side}.duration_preference"] = _assume("no term preference known by rule")
-    hist_note = f"median first-year increase {g_med:.4f}, largest {g_max:.4f} ({hist_ref}); current {cref}"
+    hist_note = (f"first-year increases on record: decile 1 {g_lo:.4f}, median {g_med:.4f}, decile 9 {g_hi:.4f} "
+                 f"({hist_ref}); current {cref}")
     o.uncertainty += [
         {"param": "strategies.us.reservation_value_krw", "dist": "uniform", "low": r10(us_lo), "high": r10(us_hi),
-         "source": f"rule: uniform(current, current * (1 + largest first-year increase on record)); {hist_note}"},
+         "source": f"rule: uniform(current * (1 + decile 1), current * (1 + median)) of the recorded first-year increases; {hist_note}"},
         {"param": "strategies.rok.reservation_value_krw", "dist": "uniform", "low": r10(rok_lo), "high": r10(rok_hi),
-         "source": f"rule: uniform(max(current * (1 + median increase), ROK opening), current * (1 + 2 * largest increase)); {hist_note}"},
+         "source": f"rule: uniform(max(current * (1 + median), ROK opening), max(current * (1 + decile 9), 1.05 * low)) of the recorded first-year increases; {hist_note}"},
         {"param": "parties.principal.reservation_value_krw", "dist": "uniform", "low": r10(pr_lo), "high": r10(pr_hi),
-         "source": f"rule: uniform(current * (1 + median increase), max(sqrt(current * ask), 1.5 * low)); {hist_note}"},
+         "source": f"rule: uniform(current * (1 + decile 1), max(sqrt(current * ask), current * (1 + median))) of the recorded first-year increases; {hist_note}"},
         {"param": "strategies.us.discount_factor", "dist": "uniform", "low": 0.9, "high": 1.0, "source": "assumption"},
         {"param": "strategies.rok.discount_factor", "dist": "uniform", "low": 0.9, "high": 1.0, "source": "assumption"},
-        {"param": "strategies.us.obstinate_probability", "dist": "beta", "a": 2.0, "b": 8.0, "source": "assumption: mean 0.2"},
-        {"param": "strategies.rok.obstinate_probability", "dist": "beta", "a": 1.0, "b": 9.0, "source": "assumption: mean 0.1"},
+        {"param": "strategies.us.obstinate_probability", "dist": "beta", "a": ob_a, "b": ob_b,
+         "source": f"rule: Beta(1/2, k + 1/2), k = {concluded} recorded rounds all ended in an agreement (Jeffreys prior)"},
+        {"param": "strategies.rok.obstinate_probability", "dist": "beta", "a": ob_a, "b": ob_b,
+         "source": f"rule: Beta(1/2, k + 1/2), k = {concluded} recorded rounds all ended in an agreement (Jeffreys prior)"},
     ]
     if us_elections:
         o.uncertainty.append({"param": "parties.principal.p_administration_change", "dist": "uniform", "low": 0.3,
                               "high": 0.7, "source": "assumption: a US presidential election inside the horizon"})
+        o.uncertainty.append({"param": "parties.principal.reservation_value_after_change_krw", "dist": "uniform",
+                              "low": r10(us_lo), "high": r10(us_hi),
+                              "source": ("rule: the successor's stance is unknown: its floor is drawn from the US negotiator's prior "
+                                         f"(uniform(current * (1 + decile 1), current * (1 + median))); {hist_note}")})
     o.put("uncertainty", o.uncertainty, None)
 
     o.put("levers", {"as_of": as_of, "us_ask_usd": ask_usd, "transparency": 0.0, "allowed_durations": terms,
@@ -581,7 +703,8 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
         "sources": [f"{f}.csv" for f in sorted(rec)],
         "assumptions": ["generic model parameters (GENERIC in burdenshare.builder.rules), the same for every round",
                         "party lines by ideology (PARTY_LINES), the same for every round",
-                        "seats after an election inside the horizon held at the pre-election seats"],
+                        "seats after an election inside the horizon drawn around the pre-election seats with the swing on record"]
+        + path_notes(rec, range(base_year, base_year + max(terms))),
         "values": o.prov,
     }
     return o.data
