@@ -11,6 +11,7 @@ import re
 import numpy as np
 import pytest
 
+from burdenshare.analysis.briefing import bottom_line
 from burdenshare.cli import main
 from burdenshare.engine import simulate
 from burdenshare.report import report_from_store
@@ -21,9 +22,9 @@ from burdenshare.report.png import write_pngs
 from burdenshare.scenario import load_scenario
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-SMA_FIGURES = ("consent_curves", "winset_1d", "winset_2d", "votes", "agreement_by_date", "settlement", "duration",
+SMA_FIGURES = ("tornado", "consent_curves", "winset_1d", "winset_2d", "votes", "agreement_by_date", "settlement", "duration",
                "time_to_agreement", "furlough", "benchmark", "uncertainty")
-SECTIONS = ("Transparency statement", "Summary", "Consent probability before and after the election", "Win-set",
+SECTIONS = ("Bottom line", "Transparency statement", "Summary", "Consent probability before and after the election", "Win-set",
             "Predicted and recorded votes", "Probability of agreement by key dates", "Settlement",
             "Time to agreement", "Furlough", "Rational benchmark", "Intervals")
 
@@ -35,7 +36,9 @@ def result():
 
 @pytest.fixture(scope="module")
 def data(result):
-    return report_data(result._scenario_obj, result.summary(), result.outcomes, result.params,
+    summary = result.summary()
+    summary["bottom_line"] = bottom_line(result, tornado_draws=1024).to_json()
+    return report_data(result._scenario_obj, summary, result.outcomes, result.params,
                        result.plan.round_dates, source="test run")
 
 

@@ -280,13 +280,17 @@ def run_cmd(
         summary = store.points(run_id)[0]["summary"]
         typer.echo(f"{'reused run' if reused else 'recorded as run'} {run_id} in {store.path}"
                    f"{' (the same inputs were recorded before: nothing recomputed)' if reused else ''}", err=True)
+    from burdenshare.analysis.briefing import bottom_line
+    from burdenshare.engine import simulate
+
+    if result is None:  # a reused summary-only record holds no rows: play the same draws again
+        result = simulate(scenario, config, keep_rows=report_path is not None)
+    brief = bottom_line(result)
+    summary["bottom_line"] = brief.to_json()
     if report_path is not None:
-        from burdenshare.engine import simulate
         from burdenshare.report import report_from_result
 
-        if result is None:  # a reused summary-only record holds no rows: play the same draws again
-            result = simulate(scenario, config)
-        files = report_from_result(result, report_path, scenario=scenario,
+        files = report_from_result(result, report_path, scenario=scenario, bottom_line=summary["bottom_line"],
                                    source=f"run {run_id} ({draws:,} draws, seed {seed})")
         typer.echo(f"wrote report {files.html} ({len(files.figures)} figures; PNGs in {files.html.stem}_figures/)",
                    err=True)
@@ -295,10 +299,18 @@ def run_cmd(
         return
     from rich.table import Table
 
+    from burdenshare.costs import krw_per_usd
+
+    cm = scenario.cost_model
+    rate = krw_per_usd(int(cm.base_year), dict(cm.exchange_rates_krw_per_usd))
+    console = _console()
+    console.print(brief.text, markup=False, highlight=False)
+    for note in brief.notes:
+        console.print(note, markup=False, highlight=False)
     table = Table("quantity", "value", title=f"burdenshare run {summary['scenario']} ({draws} draws, seed {seed})")
-    for name, value in summary_rows(summary):
+    for name, value in summary_rows(summary, krw_per_usd=rate, round_dates=result.plan.round_dates):
         table.add_row(name, value)
-    _console().print(table)
+    console.print(table)
 
 
 # --------------------------------------------------------------------------- winset, solve
