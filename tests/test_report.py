@@ -170,14 +170,15 @@ def test_optional_sweep_and_sobol_inputs(data, tmp_path):
     grid = sweep_grid(sweep, "p_ratified")
     assert grid["x"] == [0, 0.5, 1] and grid["y"] == [1.3e9, 5e9] and grid["z"][1][2] == pytest.approx(0.25)
     text = files.html.read_text(encoding="utf-8")
-    assert ">12. Sweep</h2>" in text and "Sensitivity</h2>" in text
+    assert ">13. Sweep</h2>" in text and "Sensitivity</h2>" in text
 
 
 def test_module_doctests():
     import doctest
     import importlib
 
-    for name in ("burdenshare.report.data", "burdenshare.analysis.compare"):
+    for name in ("burdenshare.report.data", "burdenshare.analysis.compare", "burdenshare.analysis.briefing",
+                 "burdenshare.report.png"):
         mod = importlib.import_module(name)  # the module, not the function ``compare`` re-exported by the package
         res = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
         assert res.attempted > 0 and res.failed == 0, name
