@@ -125,3 +125,36 @@ def test_glossary_defines_what_the_summary_shows():
     for name in ("P(rejected by the President)", "expected lapses over H y", "P(ratified)",
                  "P(no ratified deal by the horizon)"):
         assert len(GLOSSARY[name]) > 30
+
+
+def test_run_help_defines_every_metric(capsys):
+    from burdenshare.analysis.glossary import GLOSSARY
+
+    assert main(["run", "--help"]) == 0
+    flat = " ".join(capsys.readouterr().out.replace("│", " ").split())
+    for name, text in GLOSSARY.items():
+        assert f"{name}: {' '.join(text.split())[:40]}" in flat, name
+
+
+def test_advise_shows_the_change_from_today_and_the_escalators_rate(capsys):
+    from burdenshare.analysis.advise import advise
+
+    adv = advise(load_scenario("sma-2020"), "host", 0.5)
+    assert main(["advise", "sma-2020", "--side", "host", "--min-consent", "0.5"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    inc = 100 * (adv.amount_krw / 1038.9e9 - 1)
+    g = adv.growth_pct[adv.escalator]
+    assert f"{inc:+.1f} % on today's KRW 1,038.9 bn" in out
+    assert f"escalator {adv.escalator} ({g:+.1f} %/yr)" in out
+    last = adv.amount_krw * (1 + g / 100) ** (adv.duration_years - 1)
+    assert f"{2020 + adv.duration_years - 1} {last / 1e9:,.0f}" in out
+
+
+def test_solve_numbers_rounds_as_the_run_does(capsys):
+    """One numbering: round 1 is the first round (2020-03-18) in run, report and solve's table."""
+    assert main(["solve", "sma-2020"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    first = next(ln for ln in lines if "2020-03-18" in ln and "│" in ln)
+    assert first.split("│")[1].strip() == "1"
+    feb = next(ln for ln in lines if "2021-02-11" in ln and "│" in ln)
+    assert feb.split("│")[1].strip() == "12"  # the run's "12 (2021-02-11)"

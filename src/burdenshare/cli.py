@@ -242,7 +242,13 @@ def _render_statement(statement: Any, currency: str) -> None:
 # --------------------------------------------------------------------------- run
 
 
-@app.command("run")
+def _run_epilog() -> str:
+    from burdenshare.analysis.glossary import glossary_text
+
+    return "What the summary shows:\n\n" + glossary_text()
+
+
+@app.command("run", epilog=_run_epilog())
 def run_cmd(
     scenario_name: str = typer.Argument(..., metavar="SCENARIO", help="Bundled scenario name or TOML path."),
     draws: int = typer.Option(10_000, "--draws", help="Monte-Carlo draws (>= 1)."),
@@ -255,7 +261,8 @@ def run_cmd(
         None, "--report", metavar="PATH.html", help="Also write the HTML report (and PATH_figures/*.png)."),
     bank_size: int | None = BankOption,
 ) -> None:
-    """Simulate the two-level negotiation over many draws, record it in the store, print the summary."""
+    """Simulate the two-level negotiation over many draws, record it in the store, print the bottom line and the
+    summary (each metric is defined below)."""
     if report_path is not None:
         from burdenshare.report.html import check_report_path
 
@@ -419,10 +426,10 @@ def solve_cmd(
                       f"(P = {eq.p_agreement:.3g})", markup=False)
     console.print(f"values (won, relative to reservation values): US {eq.value_us_krw / 1e9:,.1f} bn, "
                   f"host {eq.value_rok_krw / 1e9:,.1f} bn", markup=False)
-    table = Table("round", "date", "US election", "proposer", "offer (KRW bn)", "years", "accepted", "P(consent)",
+    table = Table("round (1 = first)", "date", "US election", "proposer", "offer (KRW bn)", "years", "accepted", "P(consent)",
                   "P(agree here)")
     for r in eq.path:
-        table.add_row(str(r.round), r.date.isoformat(), "-" if r.branch is None else r.branch, r.proposer,
+        table.add_row(str(r.round + 1), r.date.isoformat(), "-" if r.branch is None else r.branch, r.proposer,
                       "-" if r.offer_krw is None else f"{r.offer_krw / 1e9:,.0f}",
                       "-" if r.duration_years is None else str(r.duration_years), "yes" if r.accepted else "no",
                       "-" if r.p_consent is None else f"{r.p_consent:.3f}", f"{r.p_agreement:.3f}")
@@ -783,15 +790,29 @@ def advise_cmd(
     if krw is None or usd is None or utility is None:
         console.print(f"{head}: none - {adv.message}", markup=False)
         return
-    console.print(f"{head}: KRW {krw / 1e9:,.0f} bn (${usd / 1e6:,.0f} M) a year, "
-                  f"{adv.duration_years} years, escalator {adv.escalator}; P(consent) {adv.p_consent:.3f}, "
-                  f"expected utility KRW {utility / 1e9:,.0f} bn", markup=False)
+    today = float(scenario.cost_model.current_agreement_krw)
+    growth = dict(adv.growth_pct)
+
+    def esc(kind: Any) -> str:  # the escalator with its expected yearly rate (analysis.advise.escalator_growth_pct)
+        g = growth.get(str(kind))
+        return str(kind) if g is None else f"{kind} ({g:+.1f} %/yr)"
+
+    years = int(adv.duration_years or 1)
+    g0 = growth.get(str(adv.escalator), 0.0) / 100.0
+    base_year = int(scenario.cost_model.base_year)
+    schedule = ", ".join(f"{base_year + t} {krw * (1.0 + g0) ** t / 1e9:,.0f}" for t in range(years))
+    console.print(f"{head}: KRW {krw / 1e9:,.0f} bn (${usd / 1e6:,.0f} M) a year, {100 * (krw / today - 1):+.1f} % on "
+                  f"today's KRW {today / 1e9:,.1f} bn; {adv.duration_years} years, escalator {esc(adv.escalator)}; "
+                  f"P(consent) {adv.p_consent:.3f}, expected utility KRW {utility / 1e9:,.0f} bn", markup=False)
+    console.print(f"expected schedule (KRW bn, the escalator's expected rate): {schedule}", markup=False)
     from rich.table import Table
 
-    table = Table("amount (KRW bn)", "years", "escalator", "P(consent)", "E[U] (KRW bn)", title="alternatives")
+    table = Table("amount (KRW bn)", "vs today", "years", "escalator", "P(consent)", "E[U] (KRW bn)",
+                  title="alternatives")
     for a in adv.alternatives:
-        table.add_row(f"{a['amount_krw'] / 1e9:,.0f}", str(a["duration_years"]), a["escalator"],
-                      f"{a['p_consent']:.3f}", f"{a['expected_utility'] / 1e9:,.0f}")
+        table.add_row(f"{a['amount_krw'] / 1e9:,.0f}", f"{100 * (a['amount_krw'] / today - 1):+.1f} %",
+                      str(a["duration_years"]), esc(a["escalator"]), f"{a['p_consent']:.3f}",
+                      f"{a['expected_utility'] / 1e9:,.0f}")
     console.print(table)
 
 

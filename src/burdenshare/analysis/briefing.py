@@ -52,6 +52,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from burdenshare.analysis.compare import differences
+from burdenshare.analysis.glossary import GLOSSARY
 from burdenshare.costs import krw_per_usd
 from burdenshare.engine.draws import DrawLayout
 from burdenshare.engine.plan import relative_times
@@ -73,30 +74,6 @@ LEVER_STEPS: dict[str, str] = {
     "levers.furlough_from": "to 'none' (no furlough) when a furlough date is set",
     "levers.allowed_durations": "to [1] (single-year agreements only), or to [1, 2, 3, 4, 5] when only 1 is allowed",
 }
-
-#: Each metric of the summary and the bottom line, defined where it is shown (report, ``--help``).
-GLOSSARY: dict[str, str] = {
-    "P(agreement signed)": "share of draws in which a text is initialled and approved by the US President by the "
-                           "horizon (protocol.horizon)",
-    "P(ratified)": "share of draws in which a signed text also obtains the National Assembly's consent by the horizon",
-    "P(no ratified deal by the horizon)": "1 - P(ratified): no agreement in force by protocol.horizon",
-    "mean P(consent) at the vote": "the model's probability that the Assembly consents to the last text put to a "
-                                   "vote, averaged over draws with a vote",
-    "first-year amount p10/p50/p90": "percentiles of the first-year contribution of ratified agreements (won), with "
-                                     "the change from today's contribution (cost_model.current_agreement_krw)",
-    "window of agreement": "the dates of the rounds in which the 10th and 90th percentile of ratified signings fall",
-    "P(agreement by DATE)": "share of draws with a text signed (approved by the President) on or before DATE",
-    "P(rejected by the President)": "share of draws in which the US President refuses to approve at least one text "
-                                    "his negotiators initialled",
-    "P(rejected by the Assembly)": "share of draws in which the Assembly votes down at least one submitted text",
-    "expected lapses over H y": "expected number of periods without an agreement in force over the planning "
-                                "horizon H (protocol.planning_horizon_years): the current one (no ratified agreement "
-                                "by protocol.deadline) plus renewals whose own talks fail within the renewal window",
-    "furlough worker-days": "Korean USFK employees on unpaid leave times days, from levers.furlough_from until a "
-                            "signed text, the host's direct payment or the horizon",
-    "drivers": "the levers whose one-at-a-time change moves P(ratified) most (paired differences on common draws)",
-}
-
 
 @dataclass(frozen=True)
 class Driver:
