@@ -148,6 +148,12 @@ class Comparison:
     variants: tuple[tuple[Variant, Any], ...]
     common_draws: tuple[bool, ...] = field(default=())
 
+    def _repr_html_(self) -> str:
+        """Notebook display (:mod:`burdenshare.report.notebook`)."""
+        from burdenshare.report.notebook import comparison_html
+
+        return comparison_html(self)
+
     def to_json(self) -> dict[str, Any]:
         """``{"scenario", "seed", "draws", "base_overrides", "baseline": summary, "variants": [{"name",
         "overrides", "common_draws", "summary", "differences": {outcome: {"mean", "lo", "hi", "sd", "n"}}}]}``."""

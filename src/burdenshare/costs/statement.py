@@ -227,6 +227,12 @@ class Statement:
             "notes": list(self.notes),
         }
 
+    def _repr_html_(self) -> str:
+        """Notebook display (:mod:`burdenshare.report.notebook`)."""
+        from burdenshare.report.notebook import statement_html
+
+        return statement_html(self)
+
     def render(
         self, currency: str | None = None
     ) -> tuple[str, tuple[str, ...], list[tuple[str, ...]], list[str]]:

@@ -302,6 +302,12 @@ class RunResult:
             out.append(row)
         return out
 
+    def _repr_html_(self) -> str:
+        """Notebook display: the bottom line first, then the summary (:mod:`burdenshare.report.notebook`)."""
+        from burdenshare.report.notebook import run_html
+
+        return run_html(self)
+
     def summary(self) -> dict[str, Any]:
         """The run's summary (module docstring for the definitions), JSON-ready.
 
