@@ -158,3 +158,16 @@ def test_solve_numbers_rounds_as_the_run_does(capsys):
     assert first.split("│")[1].strip() == "1"
     feb = next(ln for ln in lines if "2021-02-11" in ln and "│" in ln)
     assert feb.split("│")[1].strip() == "12"  # the run's "12 (2021-02-11)"
+
+
+def test_explain_labels_category_amounts_of_another_ask_honestly():
+    """`explain --ask 1174.9e9 --currency KRW`: labour is 15.46 % of this ask (KRW 181.6 bn) while its cited
+    row reads KRW 371.0 bn for 2018; the statement says the row is the basis of the share, with the formula."""
+    from burdenshare.costs.statement import explain
+
+    st = explain(load_scenario("sma-2020"), ask=1174.9e9, currency="KRW")
+    labour = next(i for i in st.items if i.category == "labor")
+    assert round(labour.amount_krw / 1e9, 1) == 181.6 and "KRW 371.0 bn" in labour.source
+    (note,) = [n for n in st.notes if n.startswith("the category shares")]
+    assert "KRW 181.6 bn" in note and "0.4 * 371.0 / 960.2" in note and "KRW 371.0 bn" in note
+    assert not [n for n in explain(load_scenario("sma-2020")).notes if n.startswith("the category shares")]
