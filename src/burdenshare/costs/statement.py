@@ -625,8 +625,8 @@ def explain(
     if categories and abs(float(first_usd) / own_usd - 1.0) > 0.1:
         c0 = categories[0]
         prov = getattr(getattr(scenario, "provenance", None), "values", {}).get("cost_model.categories.0.share_of_ask")
-        how = "" if getattr(prov, "formula", None) is None else (
-            f" (share computed as {prov.formula}" + (f": {prov.note}" if getattr(prov, "note", "") else "") + ")")
+        formula, pnote = getattr(prov, "formula", None), getattr(prov, "note", "")
+        how = "" if formula is None else f" (share computed as {formula}" + (f": {pnote}" if pnote else "") + ")"
         notes.append(
             f"the category shares (cost_model.categories.*.share_of_ask) split the scenario's own ask (levers.us_ask_usd "
             f"USD {own_usd / 1e9:,.2f} bn); they are applied unchanged to this ask of KRW {float(first_krw) / 1e9:,.1f} bn, "
