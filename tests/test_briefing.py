@@ -171,3 +171,14 @@ def test_explain_labels_category_amounts_of_another_ask_honestly():
     (note,) = [n for n in st.notes if n.startswith("the category shares")]
     assert "KRW 181.6 bn" in note and "0.4 * 371.0 / 960.2" in note and "KRW 371.0 bn" in note
     assert not [n for n in explain(load_scenario("sma-2020")).notes if n.startswith("the category shares")]
+
+
+def test_compare_says_why_the_ask_changes_nothing_at_transparency_0(capsys):
+    """`compare --set levers.us_ask_usd=1.3e9` (and `run` with it) equals the baseline draw for draw; the
+    output says why instead of leaving the reader with identical numbers."""
+    assert main(["compare", "sma-2020", "--set", "levers.us_ask_usd=1.3e9", "--draws", "1024"]) == 0
+    err = capsys.readouterr().err
+    assert "note: variant set: The US ask changes nothing here: at levers.transparency = 0" in err
+    c = compare("sma-2020", [Variant("t1", ("levers.us_ask_usd=1.3e9",))], base_overrides=["levers.transparency=1"],
+                draws=1024, seed=0).to_json()
+    assert c["variants"][0]["note"] == "" and c["variants"][0]["differences"]["p_ratified"]["mean"] != 0.0

@@ -712,6 +712,8 @@ def compare_cmd(
 
     Console(width=max(Console().width, 120)).print(table)
     for v in data["variants"]:
+        if v.get("note"):
+            typer.echo(f"note: variant {v['name']}: {v['note']}", err=True)
         if not v["common_draws"]:
             typer.echo(f"note: variant {v['name']} changes the draw layout (rounds or uncertain parameters); "
                        "its draws are not fully common with the baseline's", err=True)

@@ -302,9 +302,6 @@ def why_no_effect(scenario: Any, path: str, base: dict[str, NDArray[Any]], steps
                 f"demand, which concedes to the negotiator's reservation value by its concession deadline{when}. "
                 f"Only the first {early} round(s) come before that deadline, and {signed_early} of "
                 f"{first.size:,} draws sign a text in them. Set levers.transparency above 0 for the ask to matter.")
-    if path == "levers.furlough_from":
-        return ("The furlough changes nothing here: no draw's outcome depends on it at these settings (its opinion "
-                "pressure and worker-days do not move any text across the win-set).")
     return ""
 
 

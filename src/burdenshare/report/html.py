@@ -200,7 +200,9 @@ def _compare_table(d: ReportData) -> str:
             rows.append([variant_label(v), ", ".join(v["overrides"]), key + _DIFF_UNIT.get(key, ""),
                          _fmt_diff(key, diff["mean"]),
                          f"{_fmt_diff(key, diff['lo'])} .. {_fmt_diff(key, diff['hi'])}", f"{diff.get('n', 0):,}"])
-    return ("<p>Differences are variant minus baseline on the same draws (same seed: the same parameter and vote "
+    notes = "".join(f"<p class='note'>{_e(variant_label(v))}: {_e(v['note'])}</p>" for v in c.get("variants", [])
+                    if v.get("note"))
+    return (notes + "<p>Differences are variant minus baseline on the same draws (same seed: the same parameter and vote "
             "uniforms); interval: mean ± 1.96 × sd / √n over the paired per-draw differences.</p>"
             + _table(("variant", "overrides", "outcome", "mean difference", "95 % interval", "draws"), rows))
 
