@@ -387,7 +387,8 @@ def bottom_line(result: RunResult, *, drivers: bool = True, tornado_draws: int =
     tor = tornado(result, draws=tornado_draws) if drivers else ()
     ranked = sorted((d for d in tor if d.effect != 0.0), key=lambda d: -abs(d.effect))[:3]
     notes = tuple(d.note for d in tor if d.note)
-    parts = [f"Most likely: {most_likely}."]
+    others = "; ".join(f"{name} {_pct(p)}" for p, name in outcomes if name != top)
+    parts = [f"Most likely: {most_likely} (otherwise {others})."]
     if window is not None and amount is not None and amount_usd is not None and inc is not None:
         when = window[0] if window[0] == window[1] else f"between {window[0]} and {window[1]}"
         parts.append(f"If ratified, the text is most often signed {when} (80 % of ratified draws), at a median "
