@@ -203,7 +203,10 @@ def test_april_2020_case_president_rejects_plus_13_percent_before_the_election()
 
 def test_sma_2020_reports_the_four_key_dates(sma):
     s = simulate(sma, draws=2048, seed=0).summary()
-    assert set(s["p_agreement_by"]) == {"2020-04-01", "2020-04-15", "2020-11-03", "2021-01-20"}
+    # the four key dates, then the round dates after them and the horizon (issue 13: the by-date view reaches it)
+    assert list(s["p_agreement_by"]) == ["2020-04-01", "2020-04-15", "2020-11-03", "2021-01-20", "2021-02-11",
+                                         "2021-03-13", "2021-03-31"]
+    assert s["p_agreement_by"]["2021-03-31"] == s["p_agreement"]
     for key in ("scenario", "draws", "seed", "p_agreement", "p_ratified", "mean_p_consent", "amount_first_year_krw",
                 "increase_pct", "duration_years", "rounds_to_agreement", "furlough_worker_days_mean",
                 "predicted_votes_by_bloc"):

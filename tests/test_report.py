@@ -11,6 +11,7 @@ import re
 import numpy as np
 import pytest
 
+from burdenshare.analysis.briefing import bottom_line
 from burdenshare.cli import main
 from burdenshare.engine import simulate
 from burdenshare.report import report_from_store
@@ -21,9 +22,9 @@ from burdenshare.report.png import write_pngs
 from burdenshare.scenario import load_scenario
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
-SMA_FIGURES = ("consent_curves", "winset_1d", "winset_2d", "votes", "agreement_by_date", "settlement", "duration",
+SMA_FIGURES = ("tornado", "consent_curves", "winset_1d", "winset_2d", "votes", "agreement_by_date", "settlement", "duration",
                "time_to_agreement", "furlough", "benchmark", "uncertainty")
-SECTIONS = ("Transparency statement", "Summary", "Consent probability before and after the election", "Win-set",
+SECTIONS = ("Bottom line", "Transparency statement", "Summary", "Consent probability before and after the election", "Win-set",
             "Predicted and recorded votes", "Probability of agreement by key dates", "Settlement",
             "Time to agreement", "Furlough", "Rational benchmark", "Intervals")
 
@@ -35,7 +36,9 @@ def result():
 
 @pytest.fixture(scope="module")
 def data(result):
-    return report_data(result._scenario_obj, result.summary(), result.outcomes, result.params,
+    summary = result.summary()
+    summary["bottom_line"] = bottom_line(result, tornado_draws=1024).to_json()
+    return report_data(result._scenario_obj, summary, result.outcomes, result.params,
                        result.plan.round_dates, source="test run")
 
 
@@ -167,14 +170,15 @@ def test_optional_sweep_and_sobol_inputs(data, tmp_path):
     grid = sweep_grid(sweep, "p_ratified")
     assert grid["x"] == [0, 0.5, 1] and grid["y"] == [1.3e9, 5e9] and grid["z"][1][2] == pytest.approx(0.25)
     text = files.html.read_text(encoding="utf-8")
-    assert ">12. Sweep</h2>" in text and "Sensitivity</h2>" in text
+    assert ">13. Sweep</h2>" in text and "Sensitivity</h2>" in text
 
 
 def test_module_doctests():
     import doctest
     import importlib
 
-    for name in ("burdenshare.report.data", "burdenshare.analysis.compare"):
+    for name in ("burdenshare.report.data", "burdenshare.analysis.compare", "burdenshare.analysis.briefing",
+                 "burdenshare.report.png"):
         mod = importlib.import_module(name)  # the module, not the function ``compare`` re-exported by the package
         res = doctest.testmod(mod, optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
         assert res.attempted > 0 and res.failed == 0, name

@@ -27,7 +27,8 @@ def test_run_json_shape_and_determinism(capsys):
     data = json.loads(out)
     assert KEYS <= set(data)
     assert data["draws"] == 2048 and data["seed"] == 0 and data["scenario"] == "sma-2020"
-    assert set(data["p_agreement_by"]) == {"2020-04-01", "2020-04-15", "2020-11-03", "2021-01-20"}
+    assert set(data["p_agreement_by"]) == {"2020-04-01", "2020-04-15", "2020-11-03", "2021-01-20", "2021-02-11",
+                                           "2021-03-13", "2021-03-31"}
     assert 0.0 <= data["p_ratified"] <= data["p_agreement"] <= 1.0
     for block, keys in (("amount_first_year_krw", {"p10", "p50", "p90"}), ("increase_pct", {"p10", "p50", "p90"}),
                         ("duration_years", {"mean", "p_multiyear"}), ("rounds_to_agreement", {"p50", "p90"})):

@@ -96,8 +96,10 @@ def test_bad_assumption_values_are_refused_naming_the_field(override, field):
 
 def test_summary_reports_the_scenarios_key_dates():
     s = simulate(load_scenario("sma-2020", [*SMALL, ASSUMPTIONS[-1]]), draws=500, seed=0, bank_size=1).summary()
-    assert list(s["p_agreement_by"]) == ["2020-05-01", "2020-12-31"]
+    # the key dates, then the timeline to protocol.horizon (the three rounds all fall before 2020-12-31)
+    assert list(s["p_agreement_by"]) == ["2020-05-01", "2020-12-31", "2021-03-31"]
     assert s["p_agreement_by"]["2020-05-01"] <= s["p_agreement_by"]["2020-12-31"] <= s["p_agreement"]
+    assert s["p_agreement_by"]["2021-03-31"] == s["p_agreement"]
 
 
 def test_run_identity_hashes_what_changes_results():
@@ -163,7 +165,7 @@ def test_stored_run_with_non_default_options_rebuilds_exactly(tmp_path):
         back = load_result(st, rid)
     assert back.config == cfg and back.bank.size == 2 and back.plan.submit_threshold == 0.7
     assert back.summary() == res.summary() == json.loads(json.dumps(res.summary()))
-    assert list(back.summary()["p_agreement_by"]) == ["2020-05-01", "2020-12-31"]
+    assert list(back.summary()["p_agreement_by"]) == ["2020-05-01", "2020-12-31", "2021-03-31"]
     assert back.summary()["lapses"]["planning_horizon_years"] == 4
 
 

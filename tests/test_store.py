@@ -102,6 +102,7 @@ def test_run_cli_records_rows_and_summary_only(tmp_path, capsys):
     assert main(["run", "sma-2020", *SMALL_ARGS, "--draws", "1500", "--seed", "2", "--json", "--store", store]) == 0
     out = capsys.readouterr()
     summary = json.loads(out.out)
+    assert summary.pop("bottom_line")["p_ratified"] == summary["p_ratified"]  # printed, not stored
     assert "recorded as run" in out.err
     assert main(["run", "sma-2020", *SMALL_ARGS, "--draws", "1500", "--store", store, "--summary-only"]) == 0
     capsys.readouterr()

@@ -58,6 +58,7 @@ def test_run_report_and_stored_report_with_transparency(tmp_path: Path, capsys: 
     summary = json.loads(out.out)
     assert "wrote report" in out.err and html.exists() and (tmp_path / "t_figures" / "agreement_by_date.png").exists()
     fresh = simulate(load_scenario("sma-2020", ["levers.transparency=0.5"]), draws=1024, seed=0, bank_size=1)
+    assert summary.pop("bottom_line")["p_ratified"] == fresh.summary()["p_ratified"]
     assert summary == json.loads(json.dumps(fresh.summary()))  # the run the report shows is the simulated one
     (run,) = _runs(store, capsys)
     stored = tmp_path / "stored.html"

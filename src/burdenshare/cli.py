@@ -348,7 +348,13 @@ def _render_statement(statement: Any, currency: str) -> None:
 # --------------------------------------------------------------------------- run
 
 
-@app.command("run")
+def _run_epilog() -> str:
+    from burdenshare.analysis.glossary import glossary_text
+
+    return "What the summary shows:\n\n" + glossary_text()
+
+
+@app.command("run", epilog=_run_epilog())
 @reads_data
 def run_cmd(
     scenario_name: str = typer.Argument(..., metavar="SCENARIO", help="Bundled scenario name or TOML path."),
@@ -362,7 +368,8 @@ def run_cmd(
         None, "--report", metavar="PATH.html", help="Also write the HTML report (and PATH_figures/*.png)."),
     bank_size: int | None = BankOption,
 ) -> None:
-    """Simulate the two-level negotiation over many draws, record it in the store, print the summary."""
+    """Simulate the two-level negotiation over many draws, record it in the store, print the bottom line and the
+    summary (each metric is defined below)."""
     if report_path is not None:
         from burdenshare.report.html import check_report_path
 
@@ -388,13 +395,17 @@ def run_cmd(
         summary = store.points(run_id)[0]["summary"]
         typer.echo(f"{'reused run' if reused else 'recorded as run'} {run_id} in {store.path}"
                    f"{' (the same inputs were recorded before: nothing recomputed)' if reused else ''}", err=True)
+    from burdenshare.analysis.briefing import bottom_line
+    from burdenshare.engine import simulate
+
+    if result is None:  # a reused summary-only record holds no rows: play the same draws again
+        result = simulate(scenario, config, keep_rows=report_path is not None)
+    brief = bottom_line(result)
+    summary["bottom_line"] = brief.to_json()
     if report_path is not None:
-        from burdenshare.engine import simulate
         from burdenshare.report import report_from_result
 
-        if result is None:  # a reused summary-only record holds no rows: play the same draws again
-            result = simulate(scenario, config)
-        files = report_from_result(result, report_path, scenario=scenario,
+        files = report_from_result(result, report_path, scenario=scenario, bottom_line=summary["bottom_line"],
                                    source=f"run {run_id} ({draws:,} draws, seed {seed})")
         typer.echo(f"wrote report {files.html} ({len(files.figures)} figures; PNGs in {files.html.stem}_figures/)",
                    err=True)
@@ -403,10 +414,18 @@ def run_cmd(
         return
     from rich.table import Table
 
+    from burdenshare.costs import krw_per_usd
+
+    cm = scenario.cost_model
+    rate = krw_per_usd(int(cm.base_year), dict(cm.exchange_rates_krw_per_usd))
+    console = _console()
+    console.print(brief.text, markup=False, highlight=False)
+    for note in brief.notes:
+        console.print(note, markup=False, highlight=False)
     table = Table("quantity", "value", title=f"burdenshare run {summary['scenario']} ({draws} draws, seed {seed})")
-    for name, value in summary_rows(summary):
+    for name, value in summary_rows(summary, krw_per_usd=rate, round_dates=result.plan.round_dates):
         table.add_row(name, value)
-    _console().print(table)
+    console.print(table)
 
 
 # --------------------------------------------------------------------------- winset, solve
@@ -520,10 +539,10 @@ def solve_cmd(
                       f"(P = {eq.p_agreement:.3g})", markup=False)
     console.print(f"values (won, relative to reservation values): US {eq.value_us_krw / 1e9:,.1f} bn, "
                   f"host {eq.value_rok_krw / 1e9:,.1f} bn", markup=False)
-    table = Table("round", "date", "US election", "proposer", "offer (KRW bn)", "years", "accepted", "P(consent)",
+    table = Table("round (1 = first)", "date", "US election", "proposer", "offer (KRW bn)", "years", "accepted", "P(consent)",
                   "P(agree here)")
     for r in eq.path:
-        table.add_row(str(r.round), r.date.isoformat(), "-" if r.branch is None else r.branch, r.proposer,
+        table.add_row(str(r.round + 1), r.date.isoformat(), "-" if r.branch is None else r.branch, r.proposer,
                       "-" if r.offer_krw is None else f"{r.offer_krw / 1e9:,.0f}",
                       "-" if r.duration_years is None else str(r.duration_years), "yes" if r.accepted else "no",
                       "-" if r.p_consent is None else f"{r.p_consent:.3f}", f"{r.p_agreement:.3f}")
@@ -816,6 +835,8 @@ def compare_cmd(
 
     Console(width=max(Console().width, 120)).print(table)
     for v in data["variants"]:
+        if v.get("note"):
+            typer.echo(f"note: variant {v['name']}: {v['note']}", err=True)
         if not v["common_draws"]:
             typer.echo(f"note: variant {v['name']} changes the draw layout (rounds or uncertain parameters); "
                        "its draws are not fully common with the baseline's", err=True)
@@ -898,15 +919,29 @@ def advise_cmd(
     if krw is None or usd is None or utility is None:
         console.print(f"{head}: none - {adv.message}", markup=False)
         return
-    console.print(f"{head}: KRW {krw / 1e9:,.0f} bn (${usd / 1e6:,.0f} M) a year, "
-                  f"{adv.duration_years} years, escalator {adv.escalator}; P(consent) {adv.p_consent:.3f}, "
-                  f"expected utility KRW {utility / 1e9:,.0f} bn", markup=False)
+    today = float(scenario.cost_model.current_agreement_krw)
+    growth = dict(adv.growth_pct)
+
+    def esc(kind: Any) -> str:  # the escalator with its expected yearly rate (analysis.advise.escalator_growth_pct)
+        g = growth.get(str(kind))
+        return str(kind) if g is None else f"{kind} ({g:+.1f} %/yr)"
+
+    years = int(adv.duration_years or 1)
+    g0 = growth.get(str(adv.escalator), 0.0) / 100.0
+    base_year = int(scenario.cost_model.base_year)
+    schedule = ", ".join(f"{base_year + t} {krw * (1.0 + g0) ** t / 1e9:,.0f}" for t in range(years))
+    console.print(f"{head}: KRW {krw / 1e9:,.0f} bn (${usd / 1e6:,.0f} M) a year, {100 * (krw / today - 1):+.1f} % on "
+                  f"today's KRW {today / 1e9:,.1f} bn; {adv.duration_years} years, escalator {esc(adv.escalator)}; "
+                  f"P(consent) {adv.p_consent:.3f}, expected utility KRW {utility / 1e9:,.0f} bn", markup=False)
+    console.print(f"expected schedule (KRW bn, the escalator's expected rate): {schedule}", markup=False)
     from rich.table import Table
 
-    table = Table("amount (KRW bn)", "years", "escalator", "P(consent)", "E[U] (KRW bn)", title="alternatives")
+    table = Table("amount (KRW bn)", "vs today", "years", "escalator", "P(consent)", "E[U] (KRW bn)",
+                  title="alternatives")
     for a in adv.alternatives:
-        table.add_row(f"{a['amount_krw'] / 1e9:,.0f}", str(a["duration_years"]), a["escalator"],
-                      f"{a['p_consent']:.3f}", f"{a['expected_utility'] / 1e9:,.0f}")
+        table.add_row(f"{a['amount_krw'] / 1e9:,.0f}", f"{100 * (a['amount_krw'] / today - 1):+.1f} %",
+                      str(a["duration_years"]), esc(a["escalator"]), f"{a['p_consent']:.3f}",
+                      f"{a['expected_utility'] / 1e9:,.0f}")
     console.print(table)
 
 

@@ -148,10 +148,17 @@ class Comparison:
     variants: tuple[tuple[Variant, Any], ...]
     common_draws: tuple[bool, ...] = field(default=())
 
+    def _repr_html_(self) -> str:
+        """Notebook display (:mod:`burdenshare.report.notebook`)."""
+        from burdenshare.report.notebook import comparison_html
+
+        return comparison_html(self)
+
     def to_json(self) -> dict[str, Any]:
         """``{"scenario", "seed", "draws", "hindsight", "base_overrides", "baseline": summary, "variants":
         [{"name", "overrides", "common_draws", "summary", "differences": {outcome: {"mean", "lo", "hi", "sd",
-        "n"}}}]}``; ``hindsight`` is true where the scenario cites facts known only after its as_of."""
+        "n"}}, "note"}]}``; ``hindsight`` is true where the scenario cites facts known only after its as_of;
+        ``note``: why the variant changes nothing, when it does not and the model says why; else ``""``."""
         base = self.baseline.summary()
         return {
             "scenario": self.scenario,
@@ -162,10 +169,23 @@ class Comparison:
             "baseline": base,
             "variants": [
                 {"name": v.name, "overrides": list(v.overrides), "common_draws": same, "summary": r.summary(),
-                 "differences": differences(self.baseline.outcomes, r.outcomes)}
+                 "differences": differences(self.baseline.outcomes, r.outcomes), "note": self._note(v, r)}
                 for (v, r), same in zip(self.variants, self.common_draws)
             ],
         }
+
+    def _note(self, variant: Variant, result: Any) -> str:
+        """Why a variant changes no draw's outcome, when it does not and the model says why
+        (:func:`burdenshare.analysis.briefing.why_no_effect`); else ``""``."""
+        from burdenshare.analysis.briefing import why_no_effect
+
+        b, r = self.baseline.outcomes, result.outcomes
+        if not variant.overrides or any(not np.array_equal(b[k], r[k], equal_nan=True) for k in b):
+            return ""
+        paths = {o.partition("=")[0].strip() for o in variant.overrides}
+        if len(paths) != 1 or self.baseline._scenario_obj is None:
+            return ""
+        return why_no_effect(self.baseline._scenario_obj, paths.pop(), b, [])
 
 
 def _layout(result: Any) -> tuple[Any, ...]:

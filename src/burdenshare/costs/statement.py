@@ -228,6 +228,12 @@ class Statement:
             "notes": list(self.notes),
         }
 
+    def _repr_html_(self) -> str:
+        """Notebook display (:mod:`burdenshare.report.notebook`)."""
+        from burdenshare.report.notebook import statement_html
+
+        return statement_html(self)
+
     def render(
         self, currency: str | None = None
     ) -> tuple[str, tuple[str, ...], list[tuple[str, ...]], list[str]]:
@@ -639,6 +645,19 @@ def explain(
                     fx_source=fx_source,
                 )
             )
+    own_usd = float(scenario.levers.us_ask_usd)
+    if categories and abs(float(first_usd) / own_usd - 1.0) > 0.1:
+        c0 = categories[0]
+        prov = getattr(getattr(scenario, "provenance", None), "values", {}).get("cost_model.categories.0.share_of_ask")
+        formula, pnote = getattr(prov, "formula", None), getattr(prov, "note", "")
+        how = "" if formula is None else f" (share computed as {formula}" + (f": {pnote}" if pnote else "") + ")"
+        notes.append(
+            f"the category shares (cost_model.categories.*.share_of_ask) split the scenario's own ask (levers.us_ask_usd "
+            f"USD {own_usd / 1e9:,.2f} bn); they are applied unchanged to this ask of KRW {float(first_krw) / 1e9:,.1f} bn, "
+            f"so each amount is a share of this ask, not the amount of the row it cites (the row is the basis of the "
+            f"share): e.g. {c0.label} {100 * float(c0.share_of_ask):.2f} % of the ask = KRW "
+            f"{float(first_krw) * float(c0.share_of_ask) / 1e9:,.1f} bn{how}, where its row reads: {c0.source}"
+        )
     if any(c.assumption for c in categories):
         notes.append(
             "category shares marked ASSUMPTION are not in the record (the itemization of the US ask "

@@ -19,7 +19,8 @@ Summary definitions (DESIGN.md §6 units: won, percent, probabilities, ``null`` 
 President) within the horizon; ``p_ratified`` = share in which a signed text obtains the
 Assembly's consent (≤ ``p_agreement``); distributions are over ratified agreements;
 ``mean_p_consent`` = mean consent probability of the last text put to a vote, over draws with a
-vote; ``p_agreement_by[d]`` = share of draws with a text signed on or before d;
+vote; ``p_agreement_by[d]`` = share of draws with a text signed on or before d, for the key dates
+(``outputs.key_dates``), the round dates after them and ``protocol.horizon``;
 ``rounds_to_agreement`` = rounds played up to the ratified signing (1 = the first round);
 ``expected_lapses`` over the planning horizon H (THEORY.md §16): the current lapse (no ratified
 agreement by ``protocol.deadline``) plus :math:`(\lceil H/m\rceil - 1)\hat p` renewals that lapse,
@@ -203,6 +204,17 @@ def _q(x: NDArray[np.float64], qs: tuple[float, ...]) -> list[float] | None:
     return [float(v) for v in np.quantile(x, qs)]
 
 
+def _by_dates(plan: Plan, scenario: Any) -> list[dt.date]:
+    """The dates of ``p_agreement_by``: the key dates, then the round dates after the last of them and
+    ``protocol.horizon`` (the scenario's own timeline up to the horizon), sorted, without repeats."""
+    days = list(plan.key_dates)
+    last = max(days) if days else None
+    days += [d for d in plan.round_dates if last is None or d > last]
+    if scenario is not None:
+        days.append(scenario.protocol.horizon)
+    return sorted(set(days))
+
+
 def _num(x: float | None) -> float | None:
     if x is None or not math.isfinite(x):
         return None
@@ -290,6 +302,12 @@ class RunResult:
             out.append(row)
         return out
 
+    def _repr_html_(self) -> str:
+        """Notebook display: the bottom line first, then the summary (:mod:`burdenshare.report.notebook`)."""
+        from burdenshare.report.notebook import run_html
+
+        return run_html(self)
+
     def summary(self) -> dict[str, Any]:
         """The run's summary (module docstring for the definitions), JSON-ready.
 
@@ -324,7 +342,7 @@ class RunResult:
         dates = self.plan.round_dates
         sr = o["first_signed_round"]
         signed_last = o["signed_round"]
-        for day in self.plan.key_dates:
+        for day in _by_dates(self.plan, self._scenario_obj):
             last_ok = sum(1 for d in dates if d <= day)  # rounds 0..last_ok-1 fall on or before day
             by[day.isoformat()] = float(((sr >= 0) & (sr < last_ok)).mean()) if n else 0.0
         votes = self._predicted_votes(x, o["duration_years"][rat], signed_last[rat])
@@ -466,14 +484,26 @@ def simulate(
     return RunResult.of(dataclasses.replace(prepared, config=config), pcols if keep_rows else {}, outcomes)
 
 
-def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
-    """The summary as (quantity, text) rows for a table (won in billions, percent, probabilities)."""
+def summary_rows(summary: dict[str, Any], *, krw_per_usd: float | None = None,
+                 round_dates: tuple[dt.date, ...] | None = None) -> list[tuple[str, str]]:
+    """The summary as (quantity, text) rows for a table (won in billions, percent, probabilities).
+
+    With ``krw_per_usd`` (the base year's rate) amounts show USD beside won; with ``round_dates``
+    (the run's round dates) rounds show their calendar dates.
+    """
 
     def p(x: Any) -> str:
         return "n/a" if x is None else f"{x:.3f}"
 
     def bn(x: Any) -> str:
-        return "n/a" if x is None else f"{x / 1e9:,.0f} bn won"
+        if x is None:
+            return "n/a"
+        usd = "" if not krw_per_usd else f" (USD {x / krw_per_usd / 1e9:,.2f} bn)"
+        return f"{x / 1e9:,.0f} bn won{usd}"
+
+    def rd(k: Any) -> str:
+        i = int(math.ceil(k)) - 1
+        return f"{k:g}" if round_dates is None or not 0 <= i < len(round_dates) else f"{k:g} ({round_dates[i].isoformat()})"
 
     rows = [("HINDSIGHT", "the scenario cites facts known only after its as_of: a reconstruction, not a forecast")
             ] if summary.get("hindsight") else []
@@ -488,7 +518,7 @@ def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
     dur = summary["duration_years"]
     rows.append(("duration (mean, P(multiyear))", "n/a" if dur is None else f"{dur['mean']:.2f} y, {dur['p_multiyear']:.3f}"))
     rta = summary["rounds_to_agreement"]
-    rows.append(("rounds to agreement (p50, p90)", "n/a" if rta is None else f"{rta['p50']:g}, {rta['p90']:g}"))
+    rows.append(("rounds to agreement (p50, p90)", "n/a" if rta is None else f"{rd(rta['p50'])}, {rd(rta['p90'])}"))
     rows.append(("furlough worker-days (mean)", f"{summary['furlough_worker_days_mean']:,.0f}"))
     for day, v in summary["p_agreement_by"].items():
         rows.append((f"P(agreement by {day})", p(v)))

@@ -99,6 +99,12 @@ class WinSet:
     def __contains__(self, amount_krw: float) -> bool:
         return self.max_amount_krw is not None and self.amounts_krw[0] <= amount_krw <= self.max_amount_krw
 
+    def _repr_html_(self) -> str:
+        """Notebook display (:mod:`burdenshare.report.notebook`)."""
+        from burdenshare.report.notebook import winset_html
+
+        return winset_html(self)
+
     def to_json(self) -> dict[str, Any]:
         """JSON-ready dict: money in won, ``null`` when empty (DESIGN.md §6 units)."""
         return {
@@ -145,6 +151,12 @@ class WinSet2D:
         i = self.durations.index(duration_years)
         return win_set_from_curve(self.date, self.level, duration_years, self.amounts_krw, self.p_consent[i],
                                   self.error_bound)
+
+    def _repr_html_(self) -> str:
+        """Notebook display (:mod:`burdenshare.report.notebook`)."""
+        from burdenshare.report.notebook import winset_2d_html
+
+        return winset_2d_html(self)
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready dict (won; ``null`` where empty)."""

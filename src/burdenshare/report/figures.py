@@ -21,7 +21,7 @@ import numpy as np
 
 from burdenshare.report.data import ReportData
 
-__all__ = ["FigureSpec", "figure_specs", "plotly_figures", "sobol_table", "sweep_grid"]
+__all__ = ["FigureSpec", "figure_specs", "plotly_figures", "sobol_table", "sweep_grid", "tornado_bars", "variant_label"]
 
 
 @dataclass(frozen=True)
@@ -97,7 +97,17 @@ def figure_specs(d: ReportData) -> list[FigureSpec]:
     s = d.summary
     dur = d.consent_curves[0]["duration_years"]
     lv = d.winset_2d["level"]
-    specs = [
+    specs = []
+    b = s.get("bottom_line") or {}
+    if b.get("tornado"):
+        specs.append(FigureSpec(
+            "tornado", "Bottom line", "What moves P(ratified): one lever at a time",
+            "Change of P(ratified) when one lever is moved from this run's setting (each bar one step, labelled "
+            "old -> new), with its 95 % interval: paired differences on the same first "
+            f"{b.get('tornado_draws', 0):,} draws (same seed: same parameter and vote uniforms), through "
+            "burdenshare.engine.simulate and burdenshare.analysis.compare.differences. Source: "
+            "burdenshare.analysis.briefing.tornado."))
+    specs += [
         FigureSpec("consent_curves", "Consent probability before and after the election",
                    "Consent probability vs first-year amount",
                    f"Art. 49 consent probability of a {dur}-year agreement by first-year amount, at "
@@ -170,6 +180,14 @@ def figure_specs(d: ReportData) -> list[FigureSpec]:
     return specs
 
 
+def variant_label(v: dict[str, Any]) -> str:
+    """A comparison variant's name for tables and figures: its ``--variant`` name, or its overrides for
+    the ``--set`` group (named ``set`` by :func:`~burdenshare.analysis.compare.parse_variants`)."""
+    if v["name"] == "set" and v.get("overrides"):
+        return "--set " + ", ".join(v["overrides"])
+    return str(v["name"])
+
+
 def _slug(text: str) -> str:
     return "".join(c if c.isalnum() else "_" for c in text)
 
@@ -189,6 +207,27 @@ def _layout(fig: Any, spec: FigureSpec, **kw: Any) -> Any:
     fig.update_layout(title=spec.title, template="plotly_white", height=kw.pop("height", 420),
                       margin={"l": 60, "r": 20, "t": top, "b": 50}, **kw)
     return fig
+
+
+def tornado_bars(d: ReportData) -> list[dict[str, Any]]:
+    """The tornado's bars, largest absolute change first: ``{"label", "mean", "lo", "hi"}``."""
+    b = d.summary.get("bottom_line") or {}
+    bars = [{"label": f"{t['lever'].split('.', 1)[1]}: {st['setting']}", "mean": st["p_ratified"], "lo": st["lo"],
+             "hi": st["hi"]} for t in b.get("tornado", []) for st in t["steps"]]
+    return sorted(bars, key=lambda r: -abs(r["mean"]))
+
+
+def _tornado(d: ReportData, spec: FigureSpec) -> Any:
+    import plotly.graph_objects as go
+
+    bars = tornado_bars(d)[::-1]
+    fig = go.Figure(go.Bar(y=[r["label"] for r in bars], x=[r["mean"] for r in bars], orientation="h",
+                           name="change of P(ratified)",
+                           error_x={"type": "data", "symmetric": False, "array": [r["hi"] - r["mean"] for r in bars],
+                                    "arrayminus": [r["mean"] - r["lo"] for r in bars]}))
+    fig.add_vline(x=0, line_color="grey")
+    return _layout(fig, spec, xaxis_title="change of P(ratified) (paired, same draws)",
+                   height=max(300, 45 * len(bars) + 140))
 
 
 def _consent(d: ReportData, spec: FigureSpec) -> Any:
@@ -289,11 +328,20 @@ def _settlement(d: ReportData, spec: FigureSpec) -> Any:
     import plotly.graph_objects as go
 
     fig = go.Figure(go.Histogram(x=_bn(d.amounts_krw), nbinsx=30, name="ratified draws"))
-    fig.add_vline(x=d.current_agreement_krw / 1e9, line_dash="dash", line_color="grey",
-                  annotation_text="current agreement")
+    cur = d.current_agreement_krw / 1e9
+    fig.add_vline(x=cur, line_dash="dash", line_color="grey", annotation_text="current agreement")
     if not d.amounts_krw:
         fig.add_annotation(text="no ratified draw", showarrow=False, x=0.5, y=0.5, xref="paper", yref="paper")
-    return _layout(fig, spec, xaxis_title="first-year amount (KRW bn)", yaxis_title="draws")
+        return _layout(fig, spec, xaxis_title="first-year amount (KRW bn)", yaxis_title="draws")
+    x = _bn(d.amounts_krw)
+    pad = max(10.0, 0.05 * float(x.max() - x.min()))
+    lo, hi = min(float(x.min()), cur) - pad, max(float(x.max()), cur) + pad
+    # the top axis the caption names: the same range as the increase over the current agreement
+    fig.add_trace(go.Scatter(x=[100 * (lo / cur - 1), 100 * (hi / cur - 1)], y=[0, 0], xaxis="x2", mode="markers",
+                             marker={"opacity": 0}, showlegend=False, hoverinfo="skip"))
+    return _layout(fig, spec, xaxis={"title": "first-year amount (KRW bn)", "range": [lo, hi]}, yaxis_title="draws",
+                   xaxis2={"title": "increase over the current agreement (%)", "overlaying": "x", "side": "top",
+                           "range": [100 * (lo / cur - 1), 100 * (hi / cur - 1)], "ticksuffix": " %"})
 
 
 def _duration(d: ReportData, spec: FigureSpec) -> Any:
@@ -318,8 +366,15 @@ def _time(d: ReportData, spec: FigureSpec) -> Any:
 def _furlough(d: ReportData, spec: FigureSpec) -> Any:
     import plotly.graph_objects as go
 
-    fig = go.Figure(go.Histogram(x=d.furlough_days, nbinsx=30, name="draws"))
-    return _layout(fig, spec, xaxis_title="furlough worker-days", yaxis_title="draws")
+    x = np.asarray(d.furlough_days, dtype=float)
+    vals = np.unique(x)
+    if vals.size <= 12:  # a few distinct values: one bar each, as the PNG
+        fig = go.Figure(go.Bar(x=[f"{v / 1e3:,.0f}k" for v in vals], y=[int((x == v).sum()) for v in vals],
+                               name="draws"))
+        return _layout(fig, spec, xaxis_title="furlough worker-days (thousands)", yaxis_title="draws",
+                       xaxis_type="category")
+    fig = go.Figure(go.Histogram(x=x, nbinsx=30, name="draws"))
+    return _layout(fig, spec, xaxis_title="furlough worker-days", xaxis_tickformat=",.0f", yaxis_title="draws")
 
 
 def benchmark_rows(d: ReportData) -> dict[str, Any]:
@@ -418,7 +473,7 @@ def _counterfactuals(d: ReportData, spec: FigureSpec) -> Any:
             if diff is None or diff["mean"] is None:
                 continue
             xs.append(diff["mean"])
-            ys.append(v["name"])
+            ys.append(variant_label(v))
             lo.append(diff["mean"] - diff["lo"])
             hi.append(diff["hi"] - diff["mean"])
         fig.add_trace(go.Scatter(x=xs, y=ys, mode="markers", name=label,
@@ -428,7 +483,7 @@ def _counterfactuals(d: ReportData, spec: FigureSpec) -> Any:
 
 
 _BUILD = {
-    "consent_curves": _consent, "winset_1d": _winset_1d, "winset_2d": _winset_2d, "votes": _votes,
+    "tornado": _tornado, "consent_curves": _consent, "winset_1d": _winset_1d, "winset_2d": _winset_2d, "votes": _votes,
     "agreement_by_date": _by_date, "settlement": _settlement, "duration": _duration, "time_to_agreement": _time,
     "furlough": _furlough, "benchmark": _benchmark, "uncertainty": _uncertainty, "sweep": _sweep, "sobol": _sobol,
     "counterfactuals": _counterfactuals,

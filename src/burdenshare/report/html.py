@@ -23,12 +23,14 @@ from typing import Any
 
 from burdenshare._version import __version__
 from burdenshare.data.dataset import reopen, using
+from burdenshare.costs import krw_per_usd
 from burdenshare.engine import simulate
-from burdenshare.engine.plan import build_plan
+from burdenshare.engine.prepare import prepare
+from burdenshare.engine.run import RunResult
 from burdenshare.engine.run import summary_rows
 from burdenshare.errors import SpecError
 from burdenshare.report.data import ReportData, report_data
-from burdenshare.report.figures import benchmark_rows, plotly_figures
+from burdenshare.report.figures import benchmark_rows, plotly_figures, variant_label
 from burdenshare.report.png import write_pngs
 from burdenshare.scenario import loads_scenario
 from burdenshare.store import open_store
@@ -87,7 +89,38 @@ def _statement(d: ReportData) -> str:
 
 
 def _summary_table(d: ReportData) -> str:
-    return _table(("quantity", "value"), summary_rows(d.summary))
+    cm = d.scenario.cost_model
+    rate = krw_per_usd(int(cm.base_year), dict(cm.exchange_rates_krw_per_usd))
+    dates = tuple(dt.date.fromisoformat(x) for x in d.round_dates)
+    return _table(("quantity", "value"), summary_rows(d.summary, krw_per_usd=rate, round_dates=dates))
+
+
+def _bottom_line_section(d: ReportData) -> str:
+    """The opening section: the bottom line in words, its numbers, the drivers and the glossary."""
+    from burdenshare.analysis.briefing import GLOSSARY, LEVER_STEPS
+
+    b = d.summary.get("bottom_line")
+    if not b:
+        return "<p class='note'>No bottom line for this run.</p>"
+    amt = b.get("amount_krw")
+    rows = [
+        ["most likely", b["most_likely"]],
+        ["window of agreement (10th-90th percentile of ratified signings)",
+         "n/a" if b["window"] is None else f"{b['window'][0]} to {b['window'][1]}"],
+        ["median first-year amount", "n/a" if amt is None else
+         f"KRW {amt / 1e9:,.0f} bn (USD {b['amount_usd'] / 1e9:,.2f} bn), {b['increase_pct']:+.1f} % on today's"],
+        ["P(ratified)", _p(b["p_ratified"])],
+        [f"P(no ratified deal by {b['horizon']})", _p(b["p_no_deal_by_horizon"])],
+    ]
+    for drv in b["drivers"]:
+        rows.append([f"driver: {drv['lever']} {drv['setting']}", f"P(ratified) {drv['effect']:+.3f}"])
+    notes = "".join(f"<p class='note'>{_e(n)}</p>" for n in b.get("notes", []))
+    steps = "".join(f"<li><code>{_e(k)}</code>: {_e(v)}</li>" for k, v in LEVER_STEPS.items())
+    gloss = "".join(f"<dt><b>{_e(k)}</b></dt><dd>{_e(v)}</dd>" for k, v in GLOSSARY.items())
+    return (f"<p class='bottom-line'><b>{_e(b['text'])}</b></p>" + _table(("quantity", "value"), rows) + notes
+            + f"<p>Drivers: one lever at a time, moved from this run's setting, on the same first "
+              f"{b.get('tornado_draws', 0):,} draws (paired differences, 95 % intervals in the figure). Steps:</p>"
+              f"<ul>{steps}</ul><h3>Glossary</h3><dl class='glossary'>{gloss}</dl>")
 
 
 def _intervals(d: ReportData) -> str:
@@ -143,6 +176,21 @@ def _calibration_table(d: ReportData) -> str:
     return txt + _table(("vote", "count", "recorded", "model"), rows)
 
 
+_DIFF_UNIT = {"amount_krw": " (KRW bn)", "utility_us_krw": " (KRW bn)", "utility_rok_krw": " (KRW bn)",
+              "duration_years": " (years)", "rounds_to_agreement": " (rounds)", "furlough_worker_days": " (worker-days)"}
+
+
+def _fmt_diff(key: str, x: float) -> str:
+    """One number format per outcome: probabilities to 4 decimals, won in billions, counts with separators."""
+    if key.endswith("_krw"):
+        return f"{x / 1e9:+,.1f}"
+    if key == "furlough_worker_days":
+        return f"{x:+,.0f}"
+    if key in ("duration_years", "rounds_to_agreement"):
+        return f"{x:+.2f}"
+    return f"{x:+.4f}"
+
+
 def _compare_table(d: ReportData) -> str:
     c = d.compare or {}
     rows = []
@@ -150,9 +198,12 @@ def _compare_table(d: ReportData) -> str:
         for key, diff in v["differences"].items():
             if diff["mean"] is None:
                 continue
-            rows.append([v["name"], ", ".join(v["overrides"]), key, f"{diff['mean']:+.4g}",
-                         f"{diff['lo']:+.4g} .. {diff['hi']:+.4g}", diff.get("n", "")])
-    return ("<p>Differences are variant minus baseline on the same draws (same seed: the same parameter and vote "
+            rows.append([variant_label(v), ", ".join(v["overrides"]), key + _DIFF_UNIT.get(key, ""),
+                         _fmt_diff(key, diff["mean"]),
+                         f"{_fmt_diff(key, diff['lo'])} .. {_fmt_diff(key, diff['hi'])}", f"{diff.get('n', 0):,}"])
+    notes = "".join(f"<p class='note'>{_e(variant_label(v))}: {_e(v['note'])}</p>" for v in c.get("variants", [])
+                    if v.get("note"))
+    return (notes + "<p>Differences are variant minus baseline on the same draws (same seed: the same parameter and vote "
             "uniforms); interval: mean ± 1.96 × sd / √n over the paired per-draw differences.</p>"
             + _table(("variant", "overrides", "outcome", "mean difference", "95 % interval", "draws"), rows))
 
@@ -179,13 +230,16 @@ def _render_html(d: ReportData, figures: list[tuple[Any, Any]], png_rel: dict[st
     }
     if d.compare:
         extra["Counterfactuals"] = _compare_table(d)
-    order = ["Transparency statement", "Summary"] + list(dict.fromkeys(spec.section for spec, _ in figures))
+    order = ["Bottom line", "Transparency statement", "Summary"] + [
+        k for k in dict.fromkeys(spec.section for spec, _ in figures) if k != "Bottom line"]
     body = []
     toc = []
     for i, name in enumerate(order, start=1):
         anchor = f"s{i}"
         toc.append(f"<li><a href='#{anchor}'>{_e(name)}</a></li>")
-        if name == "Transparency statement":
+        if name == "Bottom line":
+            content = _bottom_line_section(d) + "".join(sections.get(name, []))
+        elif name == "Transparency statement":
             content = _statement(d)
         elif name == "Summary":
             content = _summary_table(d)
@@ -315,10 +369,18 @@ def write_report(d: ReportData, out: str | Path, *, png: bool = True) -> ReportF
     return ReportFiles(path, tuple(pngs), tuple(spec.key for spec, _ in figs))
 
 
+def _bottom_line(result: Any) -> dict[str, Any]:
+    from burdenshare.analysis.briefing import bottom_line
+
+    return bottom_line(result).to_json()
+
+
 def report_from_result(result: Any, out: str | Path, *, scenario: Any = None, source: str | None = None,
-                       png: bool = True, **optional: Any) -> ReportFiles:
+                       png: bool = True, bottom_line: dict[str, Any] | None = None, **optional: Any) -> ReportFiles:
     """Write the report of a fresh :class:`~burdenshare.engine.RunResult`.
 
+    ``bottom_line``: the run's :meth:`~burdenshare.analysis.briefing.BottomLine.to_json` when the
+    caller has it (default: computed here, :func:`~burdenshare.analysis.briefing.bottom_line`).
     ``optional``: ``sweep``, ``sobol``, ``compare``, ``benchmark`` (see
     :func:`~burdenshare.report.data.report_data`).
     """
@@ -326,7 +388,9 @@ def report_from_result(result: Any, out: str | Path, *, scenario: Any = None, so
     if sc is None:
         raise SpecError("the run result carries no scenario; pass scenario=", field="scenario")
     check_report_path(out, png=png)
-    d = report_data(sc, result.summary(), result.outcomes, result.params, result.plan.round_dates,
+    summary = result.summary()
+    summary["bottom_line"] = bottom_line if bottom_line is not None else _bottom_line(result)
+    d = report_data(sc, summary, result.outcomes, result.params, result.plan.round_dates,
                     source=source or f"burdenshare.engine.simulate ({result.draws:,} draws, seed {result.seed})",
                     **optional)
     return write_report(d, out, png=png)
@@ -372,6 +436,8 @@ def _report_of_record(run_id: str, rec: Any, points: Any, p0: Any, rows: Any, ou
                                   source=where + "; rows re-simulated from its recorded scenario, seed and draws "
                                   "(recorded with --summary-only or unfinished)", **optional)
     _, _, params, outcomes = rows
-    plan = build_plan(scenario)
-    d = report_data(scenario, p0["summary"], outcomes, params, plan.round_dates, source=where, **optional)
+    result = RunResult.of(prepare(scenario, rec.config()), params, outcomes, version=rec.version)
+    summary = dict(p0["summary"])
+    summary["bottom_line"] = _bottom_line(result)
+    d = report_data(scenario, summary, outcomes, params, result.plan.round_dates, source=where, **optional)
     return write_report(d, out, png=png)

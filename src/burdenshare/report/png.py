@@ -7,6 +7,7 @@ static figures are drawn again from the same :class:`~burdenshare.report.data.Re
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from collections.abc import Sequence
 from typing import Any
@@ -14,9 +15,10 @@ from typing import Any
 import numpy as np
 
 from burdenshare.report.data import ReportData
-from burdenshare.report.figures import FigureSpec, _slug, benchmark_rows, figure_specs, sobol_table, sweep_grid
+from burdenshare.report.figures import (FigureSpec, _slug, benchmark_rows, figure_specs, sobol_table, sweep_grid,
+                                        tornado_bars, variant_label)
 
-__all__ = ["write_pngs"]
+__all__ = ["plain_glyphs", "write_pngs"]
 
 
 def _plt() -> Any:
@@ -46,6 +48,7 @@ def write_pngs(d: ReportData, folder: str | Path, dpi: int = 110,
         key = spec.key.split("_")[0] if spec.key.startswith(("sweep_", "sobol_")) else spec.key
         _DRAW[key](d, spec, fig)
         fig.suptitle(spec.title, fontsize=11)
+        _plain_glyphs_in(fig)
         fig.tight_layout()
         path = folder / f"{spec.key}.png"
         tmp = folder / f".{spec.key}.{os.getpid()}.tmp.png"
@@ -56,8 +59,64 @@ def write_pngs(d: ReportData, folder: str | Path, dpi: int = 110,
     return out
 
 
+_UNITS = {"億円": ("JPY", 1e8), "兆円": ("JPY", 1e12), "억원": ("KRW", 1e8), "조원": ("KRW", 1e12), "만원": ("KRW", 1e4)}
+_CJK_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*(" + "|".join(_UNITS) + ")")
+
+
+def plain_glyphs(text: str) -> str:
+    """``text`` with only glyphs of the font matplotlib ships (DejaVu Sans): CJK money units become
+    ``JPY/KRW ... bn`` (``1,979億円`` -> ``JPY 197.9 bn``); any other character the font lacks becomes ``?``.
+
+    Examples
+    --------
+    >>> plain_glyphs("Akahata 1,979億円; 2,000억원")
+    'Akahata JPY 197.9 bn; KRW 200.0 bn'
+    """
+    def unit(m: re.Match[str]) -> str:
+        cur, scale = _UNITS[m.group(2)]
+        return f"{cur} {float(m.group(1).replace(',', '')) * scale / 1e9:,.1f} bn"
+
+    text = _CJK_AMOUNT.sub(unit, text)
+    cmap = _charmap()
+    return "".join(c if c in "\n\t" or ord(c) in cmap else "?" for c in text)
+
+
+_CMAP: set[int] = set()
+
+
+def _charmap() -> set[int]:
+    if not _CMAP:
+        from matplotlib import font_manager
+        from matplotlib.ft2font import FT2Font
+
+        path = font_manager.findfont(font_manager.FontProperties(family="DejaVu Sans"), fallback_to_default=True)
+        _CMAP.update(FT2Font(path).get_charmap())
+    return _CMAP
+
+
+def _plain_glyphs_in(fig: Any) -> None:
+    from matplotlib.text import Text
+
+    for t in fig.findobj(Text):
+        txt = t.get_text()
+        if txt and not txt.isascii():
+            t.set_text(plain_glyphs(txt))
+
+
 def _bn(x: Any) -> Any:
     return np.asarray(x, dtype=float) / 1e9
+
+
+def _tornado(d: ReportData, spec: FigureSpec, fig: Any) -> None:
+    ax = fig.add_subplot()
+    bars = tornado_bars(d)[::-1]
+    y = np.arange(len(bars))
+    m = np.array([r["mean"] for r in bars])
+    err = np.array([[r["mean"] - r["lo"] for r in bars], [r["hi"] - r["mean"] for r in bars]])
+    ax.barh(y, m, xerr=err, capsize=3, color=["#2a9d8f" if v >= 0 else "#e76f51" for v in m])
+    ax.axvline(0, color="grey", lw=1)
+    ax.set_yticks(y, [r["label"] for r in bars], fontsize=7)
+    ax.set(xlabel="change of P(ratified) (paired, same draws)")
 
 
 def _consent(d: ReportData, spec: FigureSpec, fig: Any) -> None:
@@ -90,14 +149,18 @@ def _winset_2d(d: ReportData, spec: FigureSpec, fig: Any) -> None:
     fig.colorbar(im, ax=ax, label="P(consent)")
     for label, tops in w["boundaries"].items():
         ax.plot([np.nan if t is None else t / 1e9 for t in tops], durs, marker="o", label=f"host: {label}")
-    for key, name in (("negotiator_reservation_krw", "US negotiator"), ("president_reservation_krw", "President"),
-                      ("president_after_change_krw", "President after change")):
+    styles = {"negotiator_reservation_krw": ("US negotiator (US >=)", "--"),
+              "president_reservation_krw": ("President (US >=)", "-."),
+              "president_after_change_krw": ("President after change (US >=)", ":")}
+    for key, (name, ls) in styles.items():
         v = w["us"][key]
         if v is not None and x[0] <= v / 1e9 <= x[-1]:
-            ax.axvline(v / 1e9, ls="--", color="white", lw=1)
-            ax.text(v / 1e9, durs[-1] + 0.3, name, color="white", fontsize=7, rotation=90, va="top")
+            ax.axvline(v / 1e9, ls=ls, color="white", lw=1.2, label=name)  # named in the legend: no labels to overlap
+    ceiling = w.get("host_executive_krw")
+    if ceiling is not None and x[0] <= ceiling / 1e9 <= x[-1]:
+        ax.axvline(ceiling / 1e9, ls=":", color="black", lw=1.5, label="host executive (host <=)")
     ax.set(xlabel="first-year amount (KRW bn)", ylabel="duration (years)")
-    ax.legend(fontsize=7, loc="lower left")
+    ax.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3, frameon=False)
 
 
 def _votes(d: ReportData, spec: FigureSpec, fig: Any) -> None:
@@ -112,7 +175,7 @@ def _votes(d: ReportData, spec: FigureSpec, fig: Any) -> None:
             a1.bar(blocs, v, bottom=bottom, color=colors[k], label=k)
             bottom += v
         a1.tick_params(axis="x", rotation=30, labelsize=7)
-        a1.legend(fontsize=7)
+        a1.legend(fontsize=7, loc="upper center", bbox_to_anchor=(0.5, -0.35), ncol=3, frameon=False)
     else:
         a1.text(0.5, 0.5, "no ratified draw", ha="center", transform=a1.transAxes)
     a1.set_title("predicted by bloc", fontsize=9)
@@ -125,7 +188,7 @@ def _votes(d: ReportData, spec: FigureSpec, fig: Any) -> None:
                label=f"model {k}")
     a2.set_xticks(idx, [f"{v['sma']}th SMA {v['date'][:4]}" for v in cal])
     a2.set_title("recorded vs predicted", fontsize=9)
-    a2.legend(fontsize=6)
+    a2.legend(fontsize=6, loc="upper center", bbox_to_anchor=(0.5, -0.12), ncol=3, frameon=False)
 
 
 def _by_date(d: ReportData, spec: FigureSpec, fig: Any) -> None:
@@ -140,7 +203,7 @@ def _by_date(d: ReportData, spec: FigureSpec, fig: Any) -> None:
     if d.benchmark:
         ax.plot(x, [d.benchmark["p_agreement_by"][b["date"]] for b in d.by_date], "D", color="black",
                 label="rational benchmark")
-    ax.set_xticks(x, [b["date"] for b in d.by_date])
+    ax.set_xticks(x, [b["date"] for b in d.by_date], rotation=30, fontsize=8)
     ax.set(ylabel="P(signed by date)", ylim=(0, 1))
     ax.legend(fontsize=8)
 
@@ -151,8 +214,11 @@ def _settlement(d: ReportData, spec: FigureSpec, fig: Any) -> None:
         ax.hist(_bn(d.amounts_krw), bins=30)
     else:
         ax.text(0.5, 0.5, "no ratified draw", ha="center", transform=ax.transAxes)
-    ax.axvline(d.current_agreement_krw / 1e9, ls="--", color="grey", label="current agreement")
+    cur = d.current_agreement_krw / 1e9
+    ax.axvline(cur, ls="--", color="grey", label="current agreement")
     ax.set(xlabel="first-year amount (KRW bn)", ylabel="draws")
+    top = ax.secondary_xaxis("top", functions=(lambda v: 100.0 * (v / cur - 1.0), lambda p: cur * (1.0 + p / 100.0)))
+    top.set_xlabel("increase over the current agreement (%)")
     ax.legend(fontsize=8)
 
 
@@ -174,8 +240,18 @@ def _time(d: ReportData, spec: FigureSpec, fig: Any) -> None:
 
 def _furlough(d: ReportData, spec: FigureSpec, fig: Any) -> None:
     ax = fig.add_subplot()
-    ax.hist(d.furlough_days, bins=30)
-    ax.set(xlabel="furlough worker-days", ylabel="draws")
+    from matplotlib.ticker import FuncFormatter
+
+    x = np.asarray(d.furlough_days, dtype=float)
+    vals = np.unique(x)
+    if vals.size <= 12:  # a few distinct values (the furlough ends on a round date): one bar each
+        counts = [int((x == v).sum()) for v in vals]
+        ax.bar(range(vals.size), counts)
+        ax.set_xticks(range(vals.size), [f"{v / 1e3:,.0f}k" for v in vals], fontsize=8)
+    else:
+        ax.hist(x, bins=30)
+        ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / 1e3:,.0f}k"))
+    ax.set(xlabel="furlough worker-days (thousands)", ylabel="draws")
 
 
 def _benchmark(d: ReportData, spec: FigureSpec, fig: Any) -> None:
@@ -254,13 +330,13 @@ def _counterfactuals(d: ReportData, spec: FigureSpec, fig: Any) -> None:
             ax.errorbar([diff["mean"]], [i + 0.15 * j], xerr=[[diff["mean"] - diff["lo"]], [diff["hi"] - diff["mean"]]],
                         fmt="o" if j == 0 else "s", color=f"C{j}", capsize=3, label=label if i == 0 else None)
     ax.axvline(0, color="grey")
-    ax.set_yticks(range(len(variants)), [v["name"] for v in variants])
+    ax.set_yticks(range(len(variants)), [variant_label(v) for v in variants], fontsize=7)
     ax.set(xlabel="difference in P(ratified) (variant - baseline)")
     ax.legend(fontsize=8)
 
 
 _DRAW = {
-    "consent_curves": _consent, "winset_1d": _winset_1d, "winset_2d": _winset_2d, "votes": _votes,
+    "tornado": _tornado, "consent_curves": _consent, "winset_1d": _winset_1d, "winset_2d": _winset_2d, "votes": _votes,
     "agreement_by_date": _by_date, "settlement": _settlement, "duration": _duration, "time_to_agreement": _time,
     "furlough": _furlough, "benchmark": _benchmark, "uncertainty": _uncertainty, "sweep": _sweep, "sobol": _sobol,
     "counterfactuals": _counterfactuals,
