@@ -214,21 +214,25 @@ def _power_low(n, c, d, kmax, out):  # pragma: no cover - jitted
     """``out[0..kmax]`` = coefficients of z^0..z^kmax of (c[0] + .. + c[d] z^d)^n, c[0] > 0."""
     m, e = _pow_exp(c[0], n)
     out[0] = m
-    c0 = c[0]
+    inv_c0 = 1.0 / c[0]
+    n1 = float(n + 1)
     for k in range(1, kmax + 1):
+        fk = float(k)
         s = 0.0
         top = d if d < k else k
         for j in range(1, top + 1):
             cj = c[j]
             if cj != 0.0:
-                s += cj * ((n + 1) * j - k) * out[k - j]
-        out[k] = s / (k * c0)
-        if out[k] > _BIG:
+                s += cj * (n1 * j - fk) * out[k - j]
+        x = s * inv_c0 / fk
+        out[k] = x
+        if x > _BIG:
             for i in range(k + 1):
                 out[i] *= _SMALL
             e += 500
-    for k in range(kmax + 1):
-        out[k] = math.ldexp(out[k], e)
+    if e != 0:
+        for k in range(kmax + 1):
+            out[k] = math.ldexp(out[k], e)
 
 
 @njit(cache=True)
@@ -270,6 +274,78 @@ def bloc_margin_pmf(n, q_no, q_abs, q_yes, u, v, out, work):  # pragma: no cover
         _power_low(n, rc, d, n_high - 1, work)
         for k in range(n_high):
             out[base + n * d - k] = work[k]
+
+
+@njit(cache=True)
+def _nodes_simple_majority(n, pi, ps, idx, n_idx, out, work, mant, expo):  # pragma: no cover - jitted
+    """Bloc margin pmfs (u = v = 1) of the nodes ``ps[idx[:n_idx]]`` into ``out[i]``, interleaved.
+
+    The same recurrence as :func:`bloc_margin_pmf` for f = q_no + q_abs z + q_yes z^2, run for
+    all nodes at once so that their independent chains overlap (the one-node loop waits on each
+    step's division).  A node with a probability below ``_TINY`` goes through
+    :func:`bloc_margin_pmf`.
+    """
+    nn = 2 * n
+    n1 = float(n + 1)
+    n2 = float(2 * n + 2)
+    q_abs = 1.0 - pi
+    for t in range(n_idx):
+        p = ps[idx[t]]
+        q_no = pi * (1.0 - p)
+        q_yes = pi * p
+        if q_no < _TINY or q_yes < _TINY or q_abs < _TINY:
+            bloc_margin_pmf(n, q_no, q_abs, q_yes, 1, 1, out[t], work)
+            expo[t, 0] = 1 << 30  # done
+            continue
+        m, e = _pow_exp(q_no, n)
+        out[t, 0] = m
+        expo[t, 0] = e
+        m, e = _pow_exp(q_yes, n)
+        out[t, nn] = m
+        expo[t, 1] = e
+        mant[t, 0] = 1.0 / q_no
+        mant[t, 1] = 1.0 / q_yes
+        mant[t, 2] = q_no
+        mant[t, 3] = q_yes
+    for k in range(1, n + 1):
+        fk = float(k)
+        ik = 1.0 / fk
+        a_k = q_abs * (n1 - fk)
+        b_k = n2 - fk
+        for t in range(n_idx):
+            if expo[t, 0] == 1 << 30:
+                continue
+            # low end: coefficient k from the bottom
+            x = a_k * out[t, k - 1]
+            if k >= 2:
+                x += mant[t, 3] * b_k * out[t, k - 2]
+            x *= mant[t, 0] * ik
+            out[t, k] = x
+            if x > _BIG:
+                for i in range(k + 1):
+                    out[t, i] *= _SMALL
+                expo[t, 0] += 500
+            if k < n:
+                y = a_k * out[t, nn - k + 1]
+                if k >= 2:
+                    y += mant[t, 2] * b_k * out[t, nn - k + 2]
+                y *= mant[t, 1] * ik
+                out[t, nn - k] = y
+                if y > _BIG:
+                    for i in range(nn - k, nn + 1):
+                        out[t, i] *= _SMALL
+                    expo[t, 1] += 500
+    for t in range(n_idx):
+        if expo[t, 0] == 1 << 30:
+            continue
+        e0 = expo[t, 0]
+        if e0 != 0:
+            for k in range(n + 1):
+                out[t, k] = math.ldexp(out[t, k], e0)
+        e1 = expo[t, 1]
+        if e1 != 0:
+            for k in range(n + 1, nn + 1):
+                out[t, k] = math.ldexp(out[t, k], e1)
 
 
 @njit(cache=True)
@@ -321,6 +397,11 @@ def margin_tail_fast(seats, p_present, p_yes, weights, u, v, thr):  # pragma: no
     bloc = np.zeros(bw)
     node = np.zeros(bw)
     surv = np.zeros(bw + 1)
+    simple = u == 1 and v == 1
+    nodes = np.zeros((n_k, bw))
+    idx = np.zeros(n_k, dtype=np.int64)
+    mant = np.zeros((n_k, 4))
+    expo = np.zeros((n_k, 2), dtype=np.int64)
     for a in range(n_a):
         acc[0] = 1.0
         lo = 0
@@ -332,12 +413,24 @@ def margin_tail_fast(seats, p_present, p_yes, weights, u, v, thr):  # pragma: no
             blen = dw * n + 1
             pi = p_present[b]
             bloc[:blen] = 0.0
+            n_idx = 0
+            if simple:
+                for k in range(n_k):
+                    if weights[a, b, k] != 0.0 and not const[b, k]:
+                        idx[n_idx] = k
+                        n_idx += 1
+                if n_idx > 0:
+                    _nodes_simple_majority(n, pi, p_yes[a, b], idx, n_idx, nodes, work, mant, expo)
+            t = 0
             for k in range(n_k):
                 w = weights[a, b, k]
                 if w == 0.0:
                     continue
                 if const[b, k]:
                     src = cache[b, k]
+                elif simple:
+                    src = nodes[t]
+                    t += 1
                 else:
                     p = p_yes[a, b, k]
                     bloc_margin_pmf(n, pi * (1.0 - p), 1.0 - pi, pi * p, u, v, node, work)
