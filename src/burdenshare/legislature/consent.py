@@ -155,6 +155,21 @@ def _presence_pmfs(seats: NDArray[np.int64], p_present: NDArray[np.float64]) -> 
     return out
 
 
+_EPS_CACHE: dict[tuple[tuple[int, ...], tuple[float, ...], int], float] = {}
+
+
+def _quorum_failure_cached(s: NDArray[np.int64], pi: NDArray[np.float64], quorum: int) -> float:
+    """:func:`quorum_failure_probability` memoised on its exact inputs (a bank asks it once per
+    round date and duration with the same seats and attendance)."""
+    key = (tuple(int(x) for x in s), tuple(float(x) for x in pi), int(quorum))
+    hit = _EPS_CACHE.get(key)
+    if hit is None:
+        if len(_EPS_CACHE) > 4096:
+            _EPS_CACHE.clear()
+        hit = _EPS_CACHE[key] = quorum_failure_probability(s, pi, quorum)
+    return hit
+
+
 def quorum_failure_probability(seats: ArrayLike, p_present: ArrayLike, quorum: int) -> float:
     r"""Exact :math:`P(\sum_b P_b < q)`, :math:`P_b \sim \mathrm{Bin}(n_b, \pi_b)` independent.
 
@@ -294,7 +309,7 @@ def consent_from_nodes(
         if needed > seated:
             return ConsentResult(np.zeros(n_a), 0.0, "margin")
         u, v, thr = 1, 0, needed - 1
-    eps = quorum_failure_probability(s, pp, q)
+    eps = _quorum_failure_cached(s, pp, q)
     if majority_of == "all" and thr + 1 >= q:
         eps = 0.0  # yes >= needed >= quorum: every consenting outcome has a quorum
     exact = quorum_mode == "exact" or (quorum_mode == "auto" and eps > quorum_tol)
