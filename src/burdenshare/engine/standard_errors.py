@@ -28,9 +28,14 @@ def draw_members(scenario: Any, seed: int, draws: int, bank_size: int, n_rounds:
 
     layout = DrawLayout.from_scenario(scenario, n_rounds)
     n_blocks = -(-draws // BLOCK_SIZE)
-    d = draw_range(layout, seed, 0, n_blocks, draws)
-    u = d.column(layout, "u_bank")
-    return np.minimum((u * bank_size).astype(np.int64), bank_size - 1)
+    out = np.empty(draws, dtype=np.int64)
+    step = 16  # blocks at a time: a large run never holds all its draws
+    for start in range(0, n_blocks, step):
+        d = draw_range(layout, seed, start, min(step, n_blocks - start), draws)
+        u = d.column(layout, "u_bank")
+        at = start * BLOCK_SIZE
+        out[at:at + u.size] = np.minimum((u * bank_size).astype(np.int64), bank_size - 1)
+    return out
 
 
 def _quantiles(x: NDArray[np.float64]) -> dict[str, float] | None:
