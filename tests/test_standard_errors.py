@@ -37,7 +37,7 @@ def test_defaults_errors_small_and_seeds_agree_within_3_5_se(runs):
     for path in FIGURES:
         est = np.array([_get(s, path) for s in runs])
         se = np.array([_get(s["se"], path) for s in runs])
-        assert np.all(se > 0), path
+        assert np.all(se >= 0), path  # a quantile on the amount grid may not move at all
         assert np.all(np.abs(est - est.mean()) <= 3.5 * se), (path, est, se)
 
 
