@@ -10,8 +10,8 @@ it.  Two keys name an entry:
   the table whatever else differs (a lever that does not reach Level II, such as the ask at
   transparency 0, or the points of a sweep over Level-I fields);
 * the **member key** hashes the member's scenario without the fields Level II never reads (the
-  negotiators' strategies, the ``[[uncertainty]]`` list, names and outputs) with the dates,
-  durations and amounts: a run repeated in a new process finds its tables without building a
+  negotiators' strategies, the ``[[uncertainty]]`` list, names and outputs) with the data
+  fingerprint (:func:`burdenshare.data.fingerprint`), the dates, durations and amounts: a run repeated in a new process finds its tables without building a
   single legislature model.  It is an alias of an exact key.
 
 Both keys include :data:`CACHE_FORMAT` and a digest of the package's source and data files
@@ -91,8 +91,10 @@ def _grid(dates: Any, durations: NDArray[np.int64], amounts: NDArray[np.float64]
 def member_key(member_dump: dict[str, Any], dates: Any, durations: NDArray[np.int64],
                amounts: NDArray[np.float64]) -> str:
     """Key of a member's table from its scenario dump (``model_dump(mode="json")``)."""
+    from burdenshare.data import fingerprint  # the data in use: part of the run identity too
+
     kept = {k: v for k, v in member_dump.items() if k not in _NOT_LEVEL_TWO}
-    return _digest(["member", kept, _grid(dates, durations, amounts)])
+    return _digest(["member", fingerprint(), kept, _grid(dates, durations, amounts)])
 
 
 def exact_key(models: list[Any], base_medians: list[float], dates: Any, durations: NDArray[np.int64],
