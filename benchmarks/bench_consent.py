@@ -52,6 +52,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         os.environ["BURDENSHARE_CACHE_DIR"] = os.path.join(tmp, "inproc")
         os.environ["BURDENSHARE_STORE"] = os.path.join(tmp, "store.duckdb")
+        import numpy as np
+
         from burdenshare.engine import consent as ec
         from burdenshare.engine.plan import build_plan
         from burdenshare.legislature.from_scenario import legislature_model
@@ -60,7 +62,7 @@ def main() -> None:
         sc = load_scenario("sma-2020")
         plan = build_plan(sc)
         bank = ec.build_consent_bank(sc, plan, 0, 1)  # compiles / loads the kernels
-        amounts = plan.amount_min + plan.amount_step * (bank.offset + __import__("numpy").arange(bank.table.shape[3]))
+        amounts = plan.amount_min + plan.amount_step * (bank.offset + np.arange(bank.table.shape[3]))
         model = legislature_model(sc, plan.round_dates[0])
         times = []
         for _ in range(20):
