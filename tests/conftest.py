@@ -52,3 +52,16 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, A
 @pytest.fixture(autouse=True)
 def _temporary_store(tmp_path, monkeypatch):
     monkeypatch.setenv("BURDENSHARE_STORE", str(tmp_path / "burdenshare.duckdb"))
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _session_consent_cache(tmp_path_factory):
+    """Consent tables go to a temporary cache folder shared by the session's tests, never to the
+    user's cache (tests of the cache itself point it at their own folder)."""
+    old = os.environ.get("BURDENSHARE_CACHE_DIR")
+    os.environ["BURDENSHARE_CACHE_DIR"] = str(tmp_path_factory.mktemp("consent-cache"))
+    yield
+    if old is None:
+        os.environ.pop("BURDENSHARE_CACHE_DIR", None)
+    else:
+        os.environ["BURDENSHARE_CACHE_DIR"] = old

@@ -147,3 +147,86 @@ def test_low_attendance_uses_exact_path_and_quorum_binds():
     res = consent_from_nodes([300], 0.5, [[[0.9]]], [[[1.0]]], quorum=151)
     assert res.method == "joint" and res.error_bound == 0.0
     assert res.p_consent[0] == pytest.approx(1 - quorum_failure_probability([300], [0.5], 151), abs=1e-9)
+
+
+# ------------------------------------------------------------ O(n) trinomial bloc margins
+
+def _random_house(rng: np.random.Generator, trial: int):
+    b, k, a = int(rng.integers(1, 5)), int(rng.integers(1, 6)), int(rng.integers(1, 4))
+    seats = rng.integers(0, 70, b).astype(np.int64)
+    if seats.sum() == 0:
+        seats[0] = 3
+    pp = rng.uniform(0, 1, b)
+    if trial % 5 == 0:
+        pp[:] = 1.0  # full attendance: the trinomial loses its middle term
+    if trial % 7 == 0:
+        pp[0] = 0.0  # nobody present in one bloc
+    py = rng.uniform(0, 1, (a, b, k))
+    if trial % 3 == 0:
+        py = py ** 20  # yes probabilities near 0: c_0^n far below the double range
+    if trial % 4 == 0:
+        py[..., 0] = rng.choice([0.0, 1.0, 1e-20, 1 - 1e-12])
+    if trial % 6 == 0:
+        py[:, :, 0] = py[0, :, 0]  # a node constant over the amounts (hoisted)
+    w = rng.uniform(0, 1, (a, b, k))
+    w /= w.sum(axis=2, keepdims=True)
+    return seats, pp, py, w
+
+
+def test_trinomial_margins_equal_pascal_recursion_to_1e12():
+    """The O(n) kernel against the O(n^2) Pascal recursion it replaces, on 400 random houses and
+    four majority rules (present 1/2, 2/3, 3/5 and a majority of all members)."""
+    from burdenshare.legislature._kernels import margin_tail_batch, margin_tail_fast
+    from burdenshare.legislature.consent import _presence_pmfs
+
+    rng = np.random.default_rng(20261206)
+    worst = 0.0
+    for trial in range(400):
+        seats, pp, py, w = _random_house(rng, trial)
+        for u, v, thr in ((1, 1, 0), (1, 2, 0), (2, 3, 0), (1, 0, int(seats.sum()) // 2)):
+            old = margin_tail_batch(seats, _presence_pmfs(seats, pp), py, w, u, v, thr)
+            new = margin_tail_fast(seats, pp, py, w, u, v, thr)
+            worst = max(worst, float(np.abs(old - new).max()))
+    assert worst < 1e-12
+
+
+def test_trinomial_margins_equal_calibrated_model_to_1e12():
+    """Today's scenario legislature at every table amount: the new kernel equals the old one."""
+    from burdenshare.legislature._kernels import margin_tail_batch, margin_tail_fast
+    from burdenshare.legislature.consent import _presence_pmfs
+    from burdenshare.legislature.from_scenario import legislature_model
+    from burdenshare.engine.plan import build_plan
+    from burdenshare.scenario import load_scenario
+
+    sc = load_scenario("sma-2020")
+    dates = build_plan(sc).round_dates
+    for day in (dates[0], dates[len(dates) // 2], dates[-1]):
+        model = legislature_model(sc, day)
+        amounts = np.linspace(0.8e12, 1.8e12, 41)
+        for m in (1, 5):
+            p, w = model.nodes(amounts, m)
+            s = np.asarray(model.seats, dtype=np.int64)
+            pp = np.asarray(model.p_present)
+            old = margin_tail_batch(s, _presence_pmfs(s, pp), p, w, 1, 1, 0)
+            new = margin_tail_fast(s, pp, p, w, 1, 1, 0)
+            assert np.abs(old - new).max() < 1e-12
+            assert np.array_equal(model.consent_probability(amounts, m), np.clip(new, 0, 1))
+
+
+@pytest.mark.parametrize("n,q_no,q_abs,q_yes,u,v", [
+    (7, 0.2, 0.5, 0.3, 1, 1), (6, 0.0, 0.4, 0.6, 1, 1), (5, 0.3, 0.0, 0.7, 1, 1),
+    (4, 0.25, 0.25, 0.5, 1, 2), (5, 0.1, 0.6, 0.3, 1, 0), (3, 0.0, 1.0, 0.0, 1, 1),
+    (6, 1e-30, 0.5, 0.5, 2, 3),
+])
+def test_bloc_margin_pmf_equals_enumeration(n, q_no, q_abs, q_yes, u, v):
+    """Brute force over the 3^n member outcomes of a tiny bloc."""
+    from burdenshare.legislature._kernels import bloc_margin_pmf
+
+    width = (u + v) * n + 1
+    out, work = np.zeros(width), np.zeros(width)
+    bloc_margin_pmf(n, q_no, q_abs, q_yes, u, v, out, work)
+    ref = np.zeros(width)
+    outcomes = ((-v, q_no), (0, q_abs), (u, q_yes))  # -v and 0 coincide when v = 0
+    for combo in itertools.product(outcomes, repeat=n):
+        ref[sum(m for m, _ in combo) + v * n] += float(np.prod([q for _, q in combo]))
+    np.testing.assert_allclose(out, ref, rtol=1e-12, atol=1e-15)

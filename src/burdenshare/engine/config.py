@@ -38,7 +38,7 @@ from burdenshare.errors import SpecError
 __all__ = ["DEFAULT_BANK_SIZE", "DEFAULT_CHUNK_BLOCKS", "MAX_BANK_SIZE", "MAX_DRAWS", "MAX_SEED", "RunConfig", "run_identity"]
 
 #: Level-II bank members unless the caller sets ``bank_size``.
-DEFAULT_BANK_SIZE: int = 4
+DEFAULT_BANK_SIZE: int = 64
 #: Largest bank a run accepts (each member costs its consent tables).
 MAX_BANK_SIZE: int = 256
 #: Engine blocks per chunk unless the caller sets ``chunk_size``.
@@ -83,7 +83,7 @@ class RunConfig:
     Examples
     --------
     >>> RunConfig(draws=2048, seed=1).identity()
-    {'draws': 2048, 'seed': 1, 'bank_size': 4}
+    {'draws': 2048, 'seed': 1, 'bank_size': 64}
     >>> RunConfig(draws=0)
     Traceback (most recent call last):
     ...

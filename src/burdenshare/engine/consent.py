@@ -9,10 +9,13 @@ interpolates:
    ``opinion.*``, ``legislature.*``, ``cost_model.*``: transparency credibility and noise,
    backlash, the no-deal cost weight, party discipline, the pre-election opinion weight, seats
    where sources conflict) are drawn ``bank_size`` times from their distributions, from the
-   stream ``SeedSequence(seed, spawn_key=(BANK_SPAWN_KEY,))``; each draw of the run picks one
-   bank member with its uniform ``u_bank``.  This is a nested Monte-Carlo design: the Level-II
-   parameter uncertainty is represented by ``bank_size`` support points drawn from the prior
-   (the default 4 is coarse; raise it for studies that attribute variance to these parameters).
+   quasi-random points of :func:`~burdenshare.engine.bank_sampling.bank_uniforms` (independent
+   scrambled Sobol' replicates seeded from ``SeedSequence(seed, spawn_key=(BANK_SPAWN_KEY, r))``);
+   each draw of the run picks one bank member with its uniform ``u_bank``.  This is a nested
+   Monte-Carlo design: the Level-II parameter uncertainty is represented by ``bank_size``
+   support points of the prior (default :data:`DEFAULT_BANK_SIZE`); the run summary's ``se``
+   gives the error this and the draws leave in each headline figure
+   (:mod:`burdenshare.engine.bank_sampling`).
    With no such entries the bank has one member, the scenario itself.
 2. **Table.**  For every member, round date k, allowed duration m and grid amount
    :math:`x_j` with :math:`j_0 \le j < J` the table holds
@@ -31,7 +34,9 @@ interpolates:
    under strategic submission and a ``winset_aware`` negotiator keeps to.
 
 Everything is computed before the kernels run; tables are cached in memory by scenario hash,
-seed and options.
+seed and options, and each member's table on disk by exactly the inputs it is computed from
+(:mod:`burdenshare.engine.consent_cache`), so other processes, other seeds whose members
+coincide, and sweep points whose legislatures coincide reuse it.
 """
 
 from __future__ import annotations
@@ -46,7 +51,8 @@ from numpy.typing import NDArray
 
 from burdenshare.data.dataset import cache_key as data_cache_key
 from burdenshare.engine.config import DEFAULT_BANK_SIZE
-from burdenshare.engine.draws import BANK_SPAWN_KEY, sample_distribution
+from burdenshare.engine import consent_cache
+from burdenshare.engine.bank_sampling import bank_uniforms, distribution_quantile
 from burdenshare.engine.plan import Plan, _opening_us, level_two_params
 from burdenshare.engine.reference import ceil_index
 from burdenshare.legislature.from_scenario import base_median_krw, legislature_model
@@ -169,13 +175,16 @@ def fit_seats(data: Any, paths: Sequence[str]) -> None:
 
 
 def bank_scenarios(scenario: Any, seed: int, size: int) -> tuple[tuple[str, ...], NDArray[np.float64], list[Any]]:
-    """Draw the bank: ``(paths, values (K, P), scenarios)``; integer fields (seats) are rounded."""
+    """Draw the bank: ``(paths, values (K, P), scenarios)``; integer fields (seats) are rounded.
+
+    Member b takes point b of :func:`~burdenshare.engine.bank_sampling.bank_uniforms` (scrambled
+    Sobol' replicates), mapped through each distribution's quantile function."""
     idx = level_two_params(scenario)
     if not idx:
         return (), np.zeros((1, 0)), [scenario]
-    rng = np.random.Generator(np.random.PCG64(np.random.SeedSequence(seed, spawn_key=(BANK_SPAWN_KEY,))))
     dists = [scenario.uncertainty[i] for i in idx]
-    values = np.column_stack([sample_distribution(d, rng, size) for d in dists])
+    u = bank_uniforms(seed, size, len(dists))
+    values = np.column_stack([distribution_quantile(d, u[:, j]) for j, d in enumerate(dists)])
     base = scenario.model_dump(mode="python", by_alias=True)
     out = []
     for b in range(size):
@@ -238,6 +247,31 @@ def demand_floor_krw(scenario: Any, plan: Plan) -> float:
     return low
 
 
+def _member_table(member: Any, plan: Plan, amounts: NDArray[np.float64]
+                  ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """One member's consent table (R, D, J) and log base medians (R,), through the disk cache
+    (:mod:`burdenshare.engine.consent_cache`): by the member key, else by the exact key of its
+    legislature models, else computed and stored under both."""
+    dates, durations = plan.round_dates, plan.durations
+    shape = (plan.n_rounds, durations.size, amounts.size)
+    mkey = consent_cache.member_key(member.model_dump(mode="json", by_alias=True), dates, durations, amounts)
+    hit = consent_cache.load_table(mkey, shape, alias=True)
+    if hit is not None:
+        return hit
+    models = [legislature_model(member, day) for day in dates]
+    medians = [base_median_krw(member, day) for day in dates]
+    ekey = consent_cache.exact_key(models, medians, dates, durations, amounts)
+    hit = consent_cache.load_table(ekey, shape)
+    if hit is None:
+        table = np.zeros(shape)
+        for k, model in enumerate(models):
+            for m_i, m in enumerate(durations):
+                table[k, m_i] = model.consent_probability(amounts, int(m))
+        hit = table, np.log(np.asarray(medians, dtype=np.float64))
+    consent_cache.store_table(ekey, hit[0], hit[1], alias_of=mkey)
+    return hit
+
+
 def build_consent_bank(scenario: Any, plan: Plan, seed: int, size: int = DEFAULT_BANK_SIZE, *,
                        full: bool = False) -> ConsentBank:
     """Tabulate the exact consent probability (module docstring) for ``scenario``'s run.
@@ -276,11 +310,7 @@ def build_consent_bank(scenario: Any, plan: Plan, seed: int, size: int = DEFAULT
     table = np.zeros((k_n, r_n, d_n, n_j))
     base = np.zeros((k_n, r_n))
     for b, member in enumerate(members):
-        for k, day in enumerate(plan.round_dates):
-            base[b, k] = math.log(base_median_krw(member, day))
-            model = legislature_model(member, day)
-            for m_i, m in enumerate(plan.durations):
-                table[b, k, m_i] = model.consent_probability(amounts, int(m))
+        table[b], base[b] = _member_table(member, plan, amounts)
     ok = table >= plan.winset_threshold
     j_idx = np.arange(n_j)
     winset = np.where(ok.any(axis=3), np.where(ok, off + j_idx, -1).max(axis=3), off - 1).astype(np.int64)

@@ -374,7 +374,21 @@ class RunResult:
             },
             "predicted_votes_by_bloc": votes,
             "bank_size": self.bank.size,
+            "se": self._se(),
         }
+
+    def _se(self) -> dict[str, Any] | None:
+        """Standard errors of the headline figures (:mod:`burdenshare.engine.standard_errors`)."""
+        from burdenshare.engine.standard_errors import draw_members, summary_se
+
+        members = self.params.get("bank")
+        if members is None:
+            if self._scenario_obj is None or self.draws == 0:
+                return None
+            members = draw_members(self._scenario_obj, self.seed, self.draws, self.bank.size, self.plan.n_rounds)
+        dates = self.plan.round_dates
+        by = {day.isoformat(): sum(1 for d in dates if d <= day) for day in self.plan.key_dates}
+        return summary_se(self.outcomes, members, self.bank.size, self.plan.current_agreement_krw, by)
 
     def _predicted_votes(self, x: NDArray[np.float64], dur: NDArray[np.int64], rounds: NDArray[np.int64]) -> dict[str, Any] | None:
         """Expected votes by bloc for the median ratified agreement (nominal legislature)."""
