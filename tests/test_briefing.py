@@ -10,7 +10,7 @@ import json
 import numpy as np
 import pytest
 
-from burdenshare.analysis.briefing import GLOSSARY, bottom_line, tornado
+from burdenshare.analysis.briefing import GLOSSARY, TORNADO_BANK, bank_prefix, bottom_line, tornado
 from burdenshare.analysis.compare import Variant, compare
 from burdenshare.cli import main
 from burdenshare.costs import krw_per_usd
@@ -61,13 +61,25 @@ def test_first_draws_of_a_run_are_a_shorter_run(result):
         assert np.array_equal(v, result.outcomes[k][:TD], equal_nan=True), k
 
 
+def test_a_banks_prefix_is_the_smaller_bank(result):
+    """The tornado's bank (the run's first TORNADO_BANK members) is the bank `prepare` builds at that size."""
+    from burdenshare.engine import RunConfig, prepare
+
+    small = prepare(load_scenario("sma-2020"), RunConfig(draws=TD, seed=0, bank_size=TORNADO_BANK)).bank
+    cut = bank_prefix(result.bank, TORNADO_BANK)
+    assert result.bank.table.shape[0] > TORNADO_BANK
+    for name in ("values", "table", "winset", "base_log_median"):
+        assert np.array_equal(getattr(cut, name), getattr(small, name)), name
+
+
 def test_drivers_are_compares_paired_differences(brief):
     """Each step equals `burdenshare compare` on the same draws, including the steps that reuse the
     consent bank (the ask at transparency 0; a sliced bank for fewer durations)."""
     steps = {st["override"]: st for d in brief.tornado for st in d.steps}
     assert set(steps) == {"levers.transparency=1.0", "levers.us_ask_usd=2500000000.0", "levers.furlough_from='none'",
                           "levers.allowed_durations=[1]"}
-    c = compare("sma-2020", [Variant(k, (k,)) for k in steps], draws=TD, seed=0).to_json()
+    # the tornado runs on the bank's first TORNADO_BANK members: compare with that bank size
+    c = compare("sma-2020", [Variant(k, (k,)) for k in steps], draws=TD, seed=0, bank_size=TORNADO_BANK).to_json()
     for v in c["variants"]:
         want = v["differences"]["p_ratified"]
         got = steps[v["name"]]

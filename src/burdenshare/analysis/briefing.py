@@ -24,7 +24,8 @@ Definitions (all from the run's own draws; the numbers equal the summary's):
   changes (:func:`tornado`): each lever is moved to each of its documented steps
   (:data:`LEVER_STEPS`) with every other input kept, and the change is measured as a **paired
   difference on common draws** (the same seed and draw indices: the first ``n`` draws of the run,
-  ``n = min(draws, TORNADO_DRAWS)``) through :func:`burdenshare.engine.simulate` and
+  ``n = min(draws, TORNADO_DRAWS)``, on the first ``min(bank_size, TORNADO_BANK)`` members of the
+  run's Level-II bank) through :func:`burdenshare.engine.simulate` and
   :func:`burdenshare.analysis.compare.differences`, the path of ``burdenshare compare``.  A lever's
   effect is its step with the largest absolute change; the drivers are the levers whose effect is
   non-zero, largest first, at most three.
@@ -63,11 +64,15 @@ from burdenshare.engine.prepare import Prepared, check_run, prepare
 from burdenshare.engine.run import RunResult, simulate
 from burdenshare.errors import ScenarioError, SpecError
 
-__all__ = ["GLOSSARY", "LEVER_STEPS", "TORNADO_DRAWS", "BottomLine", "Driver", "bottom_line", "tornado",
+__all__ = ["GLOSSARY", "LEVER_STEPS", "TORNADO_BANK", "TORNADO_DRAWS", "BottomLine", "Driver", "bottom_line", "tornado",
            "why_no_effect"]
 
 #: Draws of each tornado step: the first ``min(draws, TORNADO_DRAWS)`` draws of the run (common draws).
 TORNADO_DRAWS: int = 4096
+#: Level-II bank members of the tornado's steps: the run's first ``min(bank_size, TORNADO_BANK)``
+#: members (one point of each of the bank's scrambled Sobol' replicates), for the baseline and every
+#: step alike, so the differences stay paired while a step that moves Level II builds 8 members, not 64.
+TORNADO_BANK: int = 8
 
 #: The lever steps of the tornado (one at a time, from the run's own settings).
 LEVER_STEPS: dict[str, str] = {
@@ -194,6 +199,19 @@ def _with_override(scenario: Any, path: str, value: Any) -> Any:
     return Scenario.model_validate(data)
 
 
+def bank_prefix(bank: Any, k: int) -> Any:
+    """The first ``k`` members of a consent bank: the bank :func:`~burdenshare.engine.prepare.prepare`
+    builds with ``bank_size = k`` for the same scenario and seed (the members are a prefix of a larger
+    bank's, :mod:`burdenshare.engine.bank_sampling`)."""
+    size = int(bank.table.shape[0])
+    if k >= size:
+        return bank
+    changes = {f.name: np.ascontiguousarray(getattr(bank, f.name)[:k]) for f in dataclasses.fields(bank)
+               if isinstance(getattr(bank, f.name), np.ndarray) and getattr(bank, f.name).ndim >= 1
+               and getattr(bank, f.name).shape[0] == size}
+    return dataclasses.replace(bank, **changes)
+
+
 def _prepared_for(base: Prepared, scenario: Any, path: str, config: Any) -> Prepared:
     """The setup of a step: the base's consent bank where the step does not touch Level II."""
     if path == "levers.us_ask_usd" and float(scenario.levers.transparency) == 0.0:
@@ -241,9 +259,14 @@ def tornado(result: RunResult, *, draws: int = TORNADO_DRAWS) -> tuple[Driver, .
     if sc is None or cfg is None:
         raise SpecError("the run result carries no scenario or config", field="result")
     n = min(int(result.draws), int(draws))
-    config = dataclasses.replace(cfg, draws=n)
-    base_prep = Prepared(sc, config, result.plan, result.bank, DrawLayout.from_scenario(sc, result.plan.n_rounds))
-    base = {k: v[:n] for k, v in result.outcomes.items()}  # draw i is the same whatever the run's size
+    k = min(int(cfg.bank_size), TORNADO_BANK)
+    config = dataclasses.replace(cfg, draws=n, bank_size=k)
+    base_prep = Prepared(sc, config, result.plan, bank_prefix(result.bank, k),
+                         DrawLayout.from_scenario(sc, result.plan.n_rounds))
+    if k == int(cfg.bank_size):
+        base = {key: v[:n] for key, v in result.outcomes.items()}  # draw i is the same whatever the run's size
+    else:  # the same draws on the bank's first k members (a bank of k is the prefix of a larger one)
+        base = simulate(sc, config, prepared=base_prep, keep_rows=False).outcomes
     current = result.plan.current_agreement_krw
     inc0 = _median_increase(base, current)
     by_lever: dict[str, list[dict[str, Any]]] = {}
