@@ -75,6 +75,7 @@ __all__ = [
     "scenario_index_path",
     "level_factors",
     "schedule_for",
+    "year_factors",
 ]
 
 #: Longest term a schedule may have (years).
@@ -327,3 +328,13 @@ def level_factors(scenario: Any, terms: Sequence[int]) -> NDArray[np.float64]:
     path = scenario_index_path(scenario, terms)
     r = float(scenario.cost_model.discount_rate)
     return np.array([schedule_for(scenario, 1.0, int(m)).level_equivalent(r, path) for m in terms], dtype=np.float64)
+
+
+def year_factors(scenario: Any, terms: Sequence[int]) -> NDArray[np.float64]:
+    """Payment of each year of the term per won of opening amount, (len(terms), max(terms)); NaN
+    beyond a term.  Row ``d``, column ``i``: year ``cost_model.base_year + i`` of term ``terms[d]``."""
+    path = scenario_index_path(scenario, terms)
+    out = np.full((len(terms), max(terms)), np.nan)
+    for d, m in enumerate(terms):
+        out[d, : int(m)] = list(schedule_for(scenario, 1.0, int(m)).amounts_by_year(path).values())
+    return out

@@ -115,6 +115,7 @@ from burdenshare.bargaining.strategies import (
     rational_start,
 )
 from burdenshare.engine.plan import Plan
+from burdenshare.engine.schedule import level_factor, opening_terms
 
 __all__ = ["INT_OUTPUTS", "FLOAT_OUTPUTS", "IDX_EPS", "play", "ceil_index", "floor_index", "duration_offer", "tft_demand"]
 
@@ -234,6 +235,8 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
     dict
         :data:`INT_OUTPUTS` and :data:`FLOAT_OUTPUTS`.
     """
+    table, winset = opening_terms(plan, table, winset, offset)  # consent of the schedule (burdenshare.agreement)
+    lf = level_factor(plan)
     n_r = plan.n_rounds
     n_g = plan.n_grid
     amin = plan.amount_min
@@ -441,7 +444,7 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
         if init_j < 0:
             continue
         # the US President's approval
-        if plan.approval_required == 1 and amin + init_j * step < pres_rv:
+        if plan.approval_required == 1 and (amin + init_j * step) * float(lf[init_d]) < pres_rv:
             n_rej_p += 1
             if new_admin:
                 learned_new = pres_rv
@@ -475,8 +478,9 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
     x = amin + signed_j * step if agreed == 1 else math.nan
     n_rej = float(n_rej_p + n_rej_a)
     if ratified == 1:
-        u_us = math.pow(float(p["delta_us"]), float(rat_round)) * (x - r_us)
-        u_rok = math.pow(float(p["delta_rok"]), float(rat_round)) * (cap_rok - x)
+        x_l = x * float(lf[signed_d])  # the schedule's level equivalent
+        u_us = math.pow(float(p["delta_us"]), float(rat_round)) * (x_l - r_us)
+        u_rok = math.pow(float(p["delta_rok"]), float(rat_round)) * (cap_rok - x_l)
     else:
         u_us = 0.0
         u_rok = 0.0
