@@ -6,6 +6,7 @@ import math
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from burdenshare import data, load_scenario
@@ -176,3 +177,61 @@ def test_scenario_index_path_accepts_an_assumed_cpi_path() -> None:
     a = s.amounts_by_year({2021: 1.0, 2022: 1.5, 2023: 5.0, 2024: 2.0})
     assert a[2024] == pytest.approx(1.01 * 1.015 * 1.04 * 1.02)  # 5.0 capped at 4
     assert f[0] == pytest.approx(s.level_equivalent(0.03, {2021: 1.0, 2022: 1.5, 2023: 5.0, 2024: 2.0}))
+
+
+# --------------------------------------------------------------------------- the engine values the schedule
+
+ESCALATED = ["cost_model.escalator.kind='fixed'", "cost_model.escalator.rate_pct=5.0",
+             "cost_model.escalator.jump_year=2", "cost_model.escalator.jump_pct=10.0",
+             "parties.host_executive.submission='immediate'"]
+
+
+def test_kernel_equals_reference_with_an_escalated_schedule() -> None:
+    from tests.test_engine import _kernel_vs_reference
+    _kernel_vs_reference(load_scenario("sma-2020", ESCALATED), draws=600, seed=3)
+
+
+def test_engine_consent_reads_the_level_equivalent() -> None:
+    from burdenshare.engine.consent import build_consent_bank
+    from burdenshare.engine.plan import build_plan
+    from burdenshare.engine.schedule import level_index, opening_terms
+    sc = load_scenario("sma-2020", ESCALATED)
+    plan = build_plan(sc)
+    assert plan.level_factor is not None and plan.level_factor[0] == 1.0 and plan.level_factor[-1] > 1.05
+    bank = build_consent_bank(sc, plan, 0, 1)
+    t2, w2 = opening_terms(plan, bank.table, bank.winset, bank.offset)
+    lvl = level_index(plan)
+    d = plan.durations.size - 1
+    for j in range(bank.offset, bank.offset + bank.table.shape[3], 37):
+        src = lvl[d, j] - bank.offset
+        want = 1.0 if src < 0 else (0.0 if src >= bank.table.shape[3] else bank.table[0, 3, d, src])
+        assert t2[0, 3, d, j - bank.offset] == want
+    # one-year terms are flat: unchanged; the longest term's win-set in opening amounts is lower
+    assert np.array_equal(t2[:, :, 0], bank.table[:, :, 0])
+    w, wo = int(bank.winset[0, 3, d]), int(w2[0, 3, d])
+    if w >= 0:
+        assert lvl[d, wo] <= w < lvl[d, wo + 1]
+
+
+def test_run_json_reports_the_schedule_and_the_terms(tmp_path: object) -> None:
+    import json
+    cmd = [sys.executable, "-m", "burdenshare", "run", "sma-2020", "--draws", "1500", "--json", "--summary-only",
+           "--store", str(tmp_path) + "/s.duckdb", *[a for o in ESCALATED for a in ("--set", o)]]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    s = json.loads(out.stdout)
+    for key in ("p_agreement", "amount_first_year_krw", "duration_years", "increase_pct"):
+        assert key in s  # today's keys are kept
+    sched, terms = s["schedule_krw"], s["term_years"]
+    assert list(sched) == [str(y) for y in range(2020, 2025)]
+    assert sched["2020"] == s["amount_first_year_krw"]  # the first year is the opening amount
+    assert sum(terms["p"].values()) == pytest.approx(1.0)
+    assert terms["mean"] == pytest.approx(s["duration_years"]["mean"])
+    assert terms["p10"] <= terms["p50"] <= terms["p90"]
+    # a year is reported over the draws whose term covers it, grown by the jump (year 2) and 5 %/yr
+    covered = [m for m in terms["p"] if int(m) >= 2]
+    if covered:
+        assert sched["2021"] is not None
+    for y in range(2020, 2025):
+        if all(int(m) < y - 2019 for m in terms["p"]):
+            assert sched[str(y)] is None
