@@ -235,3 +235,20 @@ def test_run_json_reports_the_schedule_and_the_terms(tmp_path: object) -> None:
     for y in range(2020, 2025):
         if all(int(m) < y - 2019 for m in terms["p"]):
             assert sched[str(y)] is None
+
+
+def test_advise_prints_and_returns_the_per_year_schedule() -> None:
+    from burdenshare.analysis.advise import advise
+    adv = advise(load_scenario("sma-2020"), "us", 0.5)
+    sched = adv.schedule_krw
+    assert adv.amount_krw is not None and adv.duration_years is not None and adv.escalator is not None
+    assert list(sched) == [str(2020 + i) for i in range(adv.duration_years)]
+    assert sched["2020"] == adv.amount_krw
+    g = adv.growth_pct[adv.escalator]
+    for i in range(1, adv.duration_years):
+        assert sched[str(2020 + i)] == pytest.approx(sched[str(2019 + i)] * (1 + g / 100))
+    assert adv.to_json()["schedule_krw"] == sched
+    out = subprocess.run([sys.executable, "-m", "burdenshare", "advise", "sma-2020", "--side", "us",
+                          "--min-consent", "0.5"], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert f"2020 KRW {adv.amount_krw / 1e9:,.0f} bn" in " ".join(out.stdout.split())

@@ -774,6 +774,8 @@ def advise_cmd(
     console.print(f"{head}: KRW {krw / 1e9:,.0f} bn (${usd / 1e6:,.0f} M) a year, "
                   f"{adv.duration_years} years, escalator {adv.escalator}; P(consent) {adv.p_consent:.3f}, "
                   f"expected utility KRW {utility / 1e9:,.0f} bn", markup=False)
+    console.print("schedule: " + ", ".join(f"{y} KRW {a / 1e9:,.0f} bn" for y, a in adv.schedule_krw.items()),
+                  markup=False)
     from rich.table import Table
 
     table = Table("amount (KRW bn)", "years", "escalator", "P(consent)", "E[U] (KRW bn)", title="alternatives")

@@ -76,6 +76,7 @@ from numpy.typing import NDArray
 
 from burdenshare import data
 from burdenshare.actors import executive_approval
+from burdenshare.agreement import AgreementSchedule, EscalatorRule
 from burdenshare.costs import to_usd
 from burdenshare.errors import DataError, SpecError
 from burdenshare.legislature.from_scenario import legislature_model
@@ -387,16 +388,29 @@ class Advice:
     feasible: int = 0
     message: str = ""
     growth_pct: Mapping[str, float] = field(default_factory=dict)
+    first_year: int = 0
+
+    @property
+    def schedule_krw(self) -> dict[str, float]:
+        """The advised agreement as a per-year schedule (won), from ``first_year`` over its term, the
+        escalator growing at its expected rate :math:`g_e` (module docstring); {} without advice."""
+        if self.amount_krw is None or self.duration_years is None or self.escalator is None:
+            return {}
+        g = float(self.growth_pct.get(self.escalator, 0.0))
+        rule = EscalatorRule("fixed", g) if g != 0.0 else EscalatorRule("none")
+        sched = AgreementSchedule(self.first_year, self.duration_years, self.amount_krw, rule)
+        return {str(y): a for y, a in sched.amounts_by_year().items()}
 
     def to_json(self) -> dict[str, Any]:
         """``{"amount_krw", "amount_usd", "duration_years", "escalator", "p_consent", "expected_utility",
-        "alternatives", "side", "min_consent", "date", "feasible", "message", "escalator_growth_pct"}``."""
+        "alternatives", "side", "min_consent", "date", "feasible", "message", "escalator_growth_pct",
+        "schedule_krw"}`` (``schedule_krw``: year -> won, :attr:`schedule_krw`)."""
         return {
             "amount_krw": self.amount_krw, "amount_usd": self.amount_usd, "duration_years": self.duration_years,
             "escalator": self.escalator, "p_consent": self.p_consent, "expected_utility": self.expected_utility,
             "alternatives": [dict(a) for a in self.alternatives], "side": self.side, "min_consent": self.min_consent,
             "date": self.date.isoformat(), "feasible": self.feasible, "message": self.message,
-            "escalator_growth_pct": dict(self.growth_pct),
+            "escalator_growth_pct": dict(self.growth_pct), "schedule_krw": self.schedule_krw,
         }
 
 
@@ -478,9 +492,9 @@ def advise(
         return Advice(s, p_min, g.date, None, None, None, None, None, None, (), 0,
                       f"no agreement of the grid has a consent probability >= {p_min:g} on {g.date.isoformat()}"
                       + (" and is acceptable to the other side at its expected reservation value" if respect_counterpart else ""),
-                      dict(g.terms.growth_pct))
+                      dict(g.terms.growth_pct), int(scenario.cost_model.base_year))
     order = np.argsort(-flat_u, kind="stable")[: min(n_feas, 1 + max(0, int(n_alternatives)))]
     best = entry(int(order[0]))
     return Advice(s, p_min, g.date, best["amount_krw"], best["amount_usd"], best["duration_years"], best["escalator"],
                   best["p_consent"], best["expected_utility"], tuple(entry(int(k)) for k in order[1:]), n_feas,
-                  f"best of {n_feas} feasible agreements", dict(g.terms.growth_pct))
+                  f"best of {n_feas} feasible agreements", dict(g.terms.growth_pct), int(scenario.cost_model.base_year))
