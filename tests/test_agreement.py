@@ -191,26 +191,29 @@ def test_kernel_equals_reference_with_an_escalated_schedule() -> None:
     _kernel_vs_reference(load_scenario("sma-2020", ESCALATED), draws=600, seed=3)
 
 
-def test_engine_consent_reads_the_level_equivalent() -> None:
-    from burdenshare.engine.consent import build_consent_bank
-    from burdenshare.engine.plan import build_plan
-    from burdenshare.engine.schedule import level_index, opening_terms
+def test_engine_bargains_over_the_level_equivalent_and_reports_the_opening_amount() -> None:
+    """The grid amount the sides agree, the President approves and the Assembly votes on is the
+    schedule's level equivalent; the reported amount is the text's opening amount (level / f_d)."""
+    from burdenshare.engine import simulate
     sc = load_scenario("sma-2020", ESCALATED)
-    plan = build_plan(sc)
-    assert plan.level_factor is not None and plan.level_factor[0] == 1.0 and plan.level_factor[-1] > 1.05
-    bank = build_consent_bank(sc, plan, 0, 1)
-    t2, w2 = opening_terms(plan, bank.table, bank.winset, bank.offset)
-    lvl = level_index(plan)
-    d = plan.durations.size - 1
-    for j in range(bank.offset, bank.offset + bank.table.shape[3], 37):
-        src = lvl[d, j] - bank.offset
-        want = 1.0 if src < 0 else (0.0 if src >= bank.table.shape[3] else bank.table[0, 3, d, src])
-        assert t2[0, 3, d, j - bank.offset] == want
-    # one-year terms are flat: unchanged; the longest term's win-set in opening amounts is lower
-    assert np.array_equal(t2[:, :, 0], bank.table[:, :, 0])
-    w, wo = int(bank.winset[0, 3, d]), int(w2[0, 3, d])
-    if w >= 0:
-        assert lvl[d, wo] <= w < lvl[d, wo + 1]
+    res = simulate(sc, draws=800, seed=1)
+    plan, o = res.plan, res.outcomes
+    f = plan.level_factors()
+    assert f[0] == 1.0 and f[-1] > 1.05  # one year: flat; five years: 10 % jump then 5 %/yr
+    rat = np.flatnonzero(o["ratified"] == 1)
+    assert rat.size > 50
+    d = np.searchsorted(plan.durations, o["duration_years"][rat])
+    level = o["amount_krw"][rat] * f[d]
+    j = np.rint((level - plan.amount_min) / plan.amount_step).astype(int)
+    assert np.allclose(level, plan.amount_min + j * plan.amount_step, rtol=0, atol=1.0)  # on the grid
+    bank = res.bank
+    for i, jj, dd in zip(rat, j, d):
+        k = o["signed_round"][i]
+        c = bank.table[res.params["bank"][i], k, dd, jj - bank.offset] if jj >= bank.offset else 1.0
+        assert o["p_consent"][i] == c
+        # the schedule this opening amount starts is worth the level amount
+        s = schedule_for(sc, float(o["amount_krw"][i]), int(o["duration_years"][i]))
+        assert s.level_equivalent(0.03) == pytest.approx(plan.amount_min + jj * plan.amount_step, rel=1e-12)
 
 
 def test_run_json_reports_the_schedule_and_the_terms(tmp_path: object) -> None:

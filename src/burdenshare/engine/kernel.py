@@ -36,7 +36,6 @@ from burdenshare.engine.reference import (
     floor_index,
     tft_demand,
 )
-from burdenshare.engine.schedule import level_factor, opening_terms
 
 __all__ = ["run_kernel"]
 
@@ -438,7 +437,7 @@ def _kernel(  # pragma: no cover - jitted
                             st_j = -1
                 if init_j < 0:
                     continue
-                if approval_required == 1 and (amin + init_j * step) * level_f[init_d] < pres_rv:
+                if approval_required == 1 and amin + init_j * step < pres_rv:
                     n_rej_p += 1
                     if new_admin:
                         learned_new = pres_rv
@@ -472,10 +471,9 @@ def _kernel(  # pragma: no cover - jitted
         fw = workers * furlough_days[first_signed if first_signed >= 0 else n_r]
         x = amin + signed_j * step if agreed == 1 else math.nan
         n_rej = float(n_rej_p + n_rej_a)
-        if ratified == 1:  # the schedule valued at its level equivalent (burdenshare.agreement)
-            x_l = x * level_f[signed_d]
-            u_us = math.pow(delta_us_a[i], float(rat_round)) * (x_l - r_us)
-            u_rok = math.pow(delta_rok_a[i], float(rat_round)) * (cap_rok - x_l)
+        if ratified == 1:
+            u_us = math.pow(delta_us_a[i], float(rat_round)) * (x - r_us)
+            u_rok = math.pow(delta_rok_a[i], float(rat_round)) * (cap_rok - x)
         else:
             u_us = 0.0
             u_rok = 0.0
@@ -496,7 +494,7 @@ def _kernel(  # pragma: no cover - jitted
         out_i[i, 9] = n_votes
         out_i[i, 10] = renewals
         out_i[i, 11] = lapse_now
-        out_f[i, 0] = x
+        out_f[i, 0] = x / level_f[signed_d] if agreed == 1 else x  # the opening amount of the schedule
         out_f[i, 1] = pc
         out_f[i, 2] = fw
         out_f[i, 3] = imp_us
@@ -546,12 +544,11 @@ def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64]
     floats_ = np.array([plan.amount_min, plan.amount_step, plan.submit_threshold, plan.drawdown_shift_krw,
                         plan.cost_us, plan.cost_rok, plan.workers, plan.executive_weight,
                         plan.winset_threshold], dtype=np.float64)
-    table, winset = opening_terms(plan, table, winset, offset)
     f = lambda k: np.ascontiguousarray(cols[k], dtype=np.float64)  # noqa: E731
     g = lambda k: np.ascontiguousarray(cols[k], dtype=np.int64)  # noqa: E731
     _kernel(
         plan.t_us, plan.t_rok, plan.post_inauguration, plan.cum_impasse, plan.furlough_days, plan.durations,
-        level_factor(plan), table, winset,
+        plan.level_factors(), table, winset,
         np.ascontiguousarray(base_log_median, dtype=np.float64),
         ints, floats_,
         f("r_us"), f("r_rok"), f("open_us"), f("open_rok"), f("e_us"), f("e_rok"), f("delta_us"), f("delta_rok"),

@@ -134,6 +134,12 @@ class Plan:
     first_year: int = 0
     year_factor: NDArray[np.float64] | None = None
 
+    def level_factors(self) -> NDArray[np.float64]:
+        """:attr:`level_factor`, ones for a flat schedule (one per duration)."""
+        if self.level_factor is None:
+            return np.ones(self.durations.size, dtype=np.float64)
+        return np.ascontiguousarray(self.level_factor, dtype=np.float64)
+
     @property
     def n_rounds(self) -> int:
         """Rounds of the calendar."""

@@ -83,6 +83,13 @@ first signed text, the host's counter-move or the horizon.  Utilities (won):
 :math:`u_{US} = \delta_{US}^{k}(x - r_{US})` and :math:`u_K = \delta_K^{k}(\bar r_K - x)` if
 ratified in round k, else 0, less impasse and audience costs.
 
+**The schedule** (:mod:`burdenshare.agreement`).  The amount the negotiators bargain over, the
+President approves, the Assembly consents to and the utilities count is the schedule's *level
+equivalent* (the constant yearly amount with the schedule's present value over its term), so the
+consent tables stay indexed by (date, duration, amount); the text's opening amount, which the run
+reports, is that divided by the term's factor :math:`f_d` (``plan.level_factors()``: the
+scenario's escalator and jump, ``cost_model.escalator``).  With a flat schedule :math:`f_d = 1`.
+
 The kernel (:mod:`burdenshare.engine.kernel`) repeats this function operation for operation.
 
 References
@@ -115,7 +122,6 @@ from burdenshare.bargaining.strategies import (
     rational_start,
 )
 from burdenshare.engine.plan import Plan
-from burdenshare.engine.schedule import level_factor, opening_terms
 
 __all__ = ["INT_OUTPUTS", "FLOAT_OUTPUTS", "IDX_EPS", "play", "ceil_index", "floor_index", "duration_offer", "tft_demand"]
 
@@ -242,8 +248,6 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
     dict
         :data:`INT_OUTPUTS` and :data:`FLOAT_OUTPUTS`.
     """
-    table, winset = opening_terms(plan, table, winset, offset)  # consent of the schedule (burdenshare.agreement)
-    lf = level_factor(plan)
     n_r = plan.n_rounds
     n_g = plan.n_grid
     amin = plan.amount_min
@@ -451,7 +455,7 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
         if init_j < 0:
             continue
         # the US President's approval
-        if plan.approval_required == 1 and (amin + init_j * step) * float(lf[init_d]) < pres_rv:
+        if plan.approval_required == 1 and amin + init_j * step < pres_rv:
             n_rej_p += 1
             if new_admin:
                 learned_new = pres_rv
@@ -485,9 +489,8 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
     x = amin + signed_j * step if agreed == 1 else math.nan
     n_rej = float(n_rej_p + n_rej_a)
     if ratified == 1:
-        x_l = x * float(lf[signed_d])  # the schedule's level equivalent
-        u_us = math.pow(float(p["delta_us"]), float(rat_round)) * (x_l - r_us)
-        u_rok = math.pow(float(p["delta_rok"]), float(rat_round)) * (cap_rok - x_l)
+        u_us = math.pow(float(p["delta_us"]), float(rat_round)) * (x - r_us)
+        u_rok = math.pow(float(p["delta_rok"]), float(rat_round)) * (cap_rok - x)
     else:
         u_us = 0.0
         u_rok = 0.0
@@ -509,7 +512,7 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
         "votes": n_votes,
         "renewals": renewals,
         "lapse_now": lapse_now,
-        "amount_krw": x,
+        "amount_krw": x / float(plan.level_factors()[signed_d]) if agreed == 1 else x,  # the opening amount
         "p_consent": pc,
         "furlough_worker_days": fw,
         "impasse_cost_us_krw": imp_us,
