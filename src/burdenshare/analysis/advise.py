@@ -17,8 +17,11 @@ so :math:`x A_e` is the present value of the payments (:func:`burdenshare.costs.
 and :func:`~burdenshare.costs.present_value` give the same numbers; the agreement is renewed on
 the same terms until :math:`H`) and :math:`\bar r_s A_0` that of the side's expected reservation
 value :math:`\bar r_s` (the mean of its ``[[uncertainty]]`` prior, else the nominal
-``strategies.<gov>.reservation_value_krw``), held flat.  With :math:`P = P(\text{consent} \mid x,
-m, \text{date})` (:mod:`burdenshare.legislature`; the escalator does not enter the consent model),
+``strategies.<gov>.reservation_value_krw``), held flat.  With :math:`P = P(\text{consent} \mid x f_{m,e},
+m, \text{date})` (:mod:`burdenshare.legislature`), the consent probability of the schedule at its
+level equivalent :math:`x f_{m,e}` (the constant yearly amount with the same present value over the
+term :math:`m` when it grows at :math:`g_e`; :func:`level_factor`, :mod:`burdenshare.agreement`; the
+engine's valuation),
 :math:`R = \lceil H/m \rceil - 1` renewals, each of which lapses when its own consent vote fails
 (probability :math:`1 - P`), a lapse cost :math:`L_s` and a duration preference :math:`\pi_s(m)`:
 
@@ -53,8 +56,8 @@ reservation value (US advice: :math:`x A_e \le \bar r_{host} A_0`; host advice:
 Ties go to the first agreement in the order (duration ascending, escalator in file order, amount
 ascending).  If nothing is feasible the advice has ``null`` terms and a message.
 
-**Search.**  Consent probabilities are computed once per duration, vectorized over the whole amount
-grid (one :class:`~burdenshare.legislature.model.LegislatureModel` at the date); utilities are a
+**Search.**  Consent probabilities are computed once per duration and escalator, vectorized over the
+whole amount grid at its level equivalents (one :class:`~burdenshare.legislature.model.LegislatureModel` at the date); utilities are a
 broadcast over (duration, escalator, amount).
 
 References
@@ -92,6 +95,7 @@ __all__ = [
     "agreement_grid",
     "counterpart_accepts",
     "host_executive_signs",
+    "level_factor",
     "escalator_growth_pct",
     "expected_utility",
     "utility_terms",
@@ -233,6 +237,15 @@ def utility_terms(
     )
 
 
+def level_factor(terms: UtilityTerms, duration_years: int, escalator: str) -> float:
+    r""":math:`f_{m,e}`: the level equivalent per won of first-year amount of a term of :math:`m`
+    years growing at :math:`g_e` (:class:`burdenshare.agreement.AgreementSchedule`), at the
+    scenario's discount rate; 1 for ``none``."""
+    g = float(terms.growth_pct.get(escalator, 0.0))
+    rule = EscalatorRule("fixed", g) if g != 0.0 else EscalatorRule("none")
+    return AgreementSchedule(2000, int(duration_years), 1.0, rule).level_equivalent(terms.discount_rate)
+
+
 def expected_utility(terms: UtilityTerms, amount_krw: float, duration_years: int, escalator: str, p_consent: float) -> float:
     """:math:`U_s` of one agreement (module docstring), a plain scalar formula.
 
@@ -264,14 +277,16 @@ def counterpart_accepts(terms: UtilityTerms, amount_krw: float, escalator: str) 
 
 @dataclass(frozen=True, slots=True)
 class AgreementGrid:
-    """Every agreement of the grid with its consent probability and the side's expected utility.
+    r"""Every agreement of the grid with its consent probability and the side's expected utility.
 
     Attributes
     ----------
     amounts_krw, durations, escalators
         The grid axes (durations ascending, escalators in file order, amounts ascending).
     p_consent
-        (D, A) consent probability at the date.
+        (D, E, A) consent probability at the date of the schedule each agreement starts: the
+        Assembly and the host executive judge it at its level equivalent
+        :math:`x\,f_{m,e}` (module docstring), the engine's valuation (:mod:`burdenshare.agreement`).
     utility
         (D, E, A) expected utility :math:`U_s`.
     counterpart_ok
@@ -344,16 +359,19 @@ def agreement_grid(
     durs = tuple(sorted(int(m) for m in scenario.levers.allowed_durations))
     escs = tuple(sp.escalators)
     p = np.empty((len(durs), amounts.size))
-    if consent is None:
-        model = legislature_model(scenario, day)
-        for i, m in enumerate(durs):
-            p[i] = model.consent_probability(np.maximum(amounts, 1.0), m)
-    else:
-        for i, m in enumerate(durs):
-            p[i] = np.asarray(consent(amounts, day, m), dtype=float)
+    p = np.empty((len(durs), len(escs), amounts.size))
+    model = legislature_model(scenario, day) if consent is None else None
+    for i, m in enumerate(durs):
+        for e_i, e in enumerate(escs):
+            level = amounts * level_factor(terms, m, e)
+            if model is not None:
+                p[i, e_i] = model.consent_probability(np.maximum(level, 1.0), m)
+            else:
+                assert consent is not None
+                p[i, e_i] = np.asarray(consent(level, day, m), dtype=float)
+            p[i, e_i] *= host_executive_signs(scenario, terms, day, level)
     if not (np.all(np.isfinite(p)) and np.all((p >= 0) & (p <= 1))):
         raise SpecError("the consent curve must give a probability per amount", field="consent")
-    p = p * host_executive_signs(scenario, terms, day, amounts)[None, :]
     ann = np.array([terms.annuity[e] for e in escs])[None, :, None]
     pv = amounts[None, None, :] * ann
     res = terms.reservation_own_krw * terms.annuity_flat
@@ -362,7 +380,7 @@ def agreement_grid(
     span = terms.duration_max - terms.duration_min
     pref = np.zeros_like(m_arr) if span == 0 else terms.duration_sign * terms.duration_weight_krw * (m_arr - terms.duration_min) / span
     renewals = np.array([math.ceil(terms.horizon_years / m) - 1 for m in durs], dtype=float)
-    pp = p[:, None, :]
+    pp = p
     lapse = terms.lapse_cost_krw
     u = pp * (surplus + pref[:, None, None] - renewals[:, None, None] * (1.0 - pp) * lapse) - (1.0 - pp) * lapse
     other = terms.reservation_other_krw * terms.annuity_flat
@@ -471,7 +489,7 @@ def advise(
     s = _check_side(side)
     p_min = _check_p(min_consent)
     g = agreement_grid(scenario, s, date, consent=consent, **terms_kw)
-    feasible = np.broadcast_to((g.p_consent >= p_min)[:, None, :], g.utility.shape)
+    feasible = g.p_consent >= p_min
     if respect_counterpart:
         feasible = feasible & g.counterpart_ok
     flat_u = np.where(feasible, g.utility, -np.inf).ravel()
@@ -485,7 +503,7 @@ def advise(
         i, j, a = np.unravel_index(k, g.utility.shape)
         x = float(g.amounts_krw[a])
         return {"amount_krw": x, "amount_usd": usd(x), "duration_years": int(g.durations[i]),
-                "escalator": str(g.escalators[j]), "p_consent": float(g.p_consent[i, a]),
+                "escalator": str(g.escalators[j]), "p_consent": float(g.p_consent[i, j, a]),
                 "expected_utility": float(g.utility[i, j, a])}
 
     if n_feas == 0:
