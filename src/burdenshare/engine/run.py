@@ -527,6 +527,13 @@ def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
         rows.append((f"first-year amount {q}", "n/a" if amt is None else f"{bn(amt[q])} ({inc[q]:+.1f} %)"))
     dur = summary["duration_years"]
     rows.append(("duration (mean, P(multiyear))", "n/a" if dur is None else f"{dur['mean']:.2f} y, {dur['p_multiyear']:.3f}"))
+    terms = summary.get("term_years")
+    if terms is not None:
+        rows.append(("term (share by years)", ", ".join(f"{m} y {v:.3f}" for m, v in terms["p"].items())))
+    sched = next((summary[k] for k in summary if k.startswith("schedule_")), None)
+    if sched is not None:
+        rows.append(("schedule p50 by year", ", ".join(
+            f"{y} {'n/a' if q is None else bn(q['p50'])}" for y, q in sched.items())))
     rta = summary["rounds_to_agreement"]
     rows.append(("rounds to agreement (p50, p90)", "n/a" if rta is None else f"{rta['p50']:g}, {rta['p90']:g}"))
     rows.append(("furlough worker-days (mean)", f"{summary['furlough_worker_days_mean']:,.0f}"))
