@@ -23,10 +23,11 @@ from burdenshare.errors import BurdenshareError, SpecError
 
 BN = 1e9
 
-#: Each SMA's rule as sma_history.csv:annual_increase_rule states it (none for the 1st, 2nd and 4th:
-#: amounts set by the ROK each year, and nominal-GNP growth, which no escalator family covers).
+#: Each SMA's rule as sma_history.csv:annual_increase_rule states it (none for the 1st and 2nd:
+#: amounts set by the ROK each year).
 RULES: dict[int, EscalatorRule] = {
     3: EscalatorRule("fixed", 10.0),                          # "Fixed +10% per year"
+    4: EscalatorRule("nominal_gdp"),                          # "prior-year amount adjusted by (real GNP growth + inflation)"
     5: EscalatorRule("cpi", 8.8, lag_years=2),                # "prior year +8.8% plus CPI inflation of two years earlier"
     6: EscalatorRule("none"),                                 # "Flat: 680.4 bn won in each of 2005 and 2006"
     7: EscalatorRule("cpi"),                                  # "2008 = 2007 amount + CPI inflation"
@@ -255,3 +256,10 @@ def test_advise_prints_and_returns_the_per_year_schedule() -> None:
                           "--min-consent", "0.5"], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert f"2020 KRW {adv.amount_krw / 1e9:,.0f} bn" in " ".join(out.stdout.split())
+
+
+def test_nominal_gdp_index_reads_one_vintage() -> None:
+    got = index_path("nominal_gdp", [2019, 2020], as_of_year=2021)
+    assert got[2020] == pytest.approx(100 * (1924.5 / 1914.0 - 1))  # first release, KRW tn
+    with pytest.raises(SpecError):
+        index_path("nominal_gdp", [2014], as_of_year=2021)  # 2013 not in the data

@@ -23,8 +23,10 @@ earlier").  The recorded SMA rules this expresses (``sma_history.csv:annual_incr
 
 * 3rd: fixed +10 %/yr; 6th: flat (no escalator); 7th: CPI; 8th, 9th: CPI(t-2) capped at 4 %;
   10th: one year; 5th: +8.8 pp + CPI(t-2).
-* Not expressible: the 1st and 2nd (the ROK set the amount each year), the 4th (growth of nominal
-  GNP, a series the three escalator families do not cover).
+* 4th: the growth of nominal GNP (real growth + inflation): kind ``nominal_gdp``, a family of this
+  type only (scenarios offer the three families ``cost_model.escalator`` names; the data hold
+  first-release nominal GDP for 2014-2020, :func:`index_path`).
+* Not expressible: the 1st and 2nd (the ROK set the amount each year; no rule).
 
 **Value of a schedule.**  Its present value at the first year with discount rate :math:`r` is
 :math:`PV = \sum_i A_i (1 + r)^{-(i-1)}` and its **level equivalent** the constant yearly amount
@@ -80,9 +82,10 @@ __all__ = [
 
 #: Longest term a schedule may have (years).
 MAX_TERM_YEARS: int = 10
-IndexKind = Literal["cpi", "defense_budget"]
-_KINDS: tuple[str, ...] = ("none", "fixed", "cpi", "defense_budget")
-_LABEL: dict[str, str] = {"cpi": "CPI inflation", "defense_budget": "defense-budget growth"}
+IndexKind = Literal["cpi", "defense_budget", "nominal_gdp"]
+_KINDS: tuple[str, ...] = ("none", "fixed", "cpi", "defense_budget", "nominal_gdp")
+_LABEL: dict[str, str] = {"cpi": "CPI inflation", "defense_budget": "defense-budget growth",
+                          "nominal_gdp": "nominal GDP growth"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,7 +95,7 @@ class EscalatorRule:
     Parameters
     ----------
     kind
-        ``"none"``, ``"fixed"``, ``"cpi"`` or ``"defense_budget"``.
+        ``"none"``, ``"fixed"``, ``"cpi"``, ``"defense_budget"`` or ``"nominal_gdp"``.
     rate_pct
         ``fixed``: the yearly rate; index kinds: a spread added to the index (percentage points).
     cap_pct
@@ -126,7 +129,7 @@ class EscalatorRule:
     @property
     def index(self) -> IndexKind | None:
         """The index series the rule reads, if any."""
-        return self.kind if self.kind in ("cpi", "defense_budget") else None  # type: ignore[return-value]
+        return self.kind if self.kind in ("cpi", "defense_budget", "nominal_gdp") else None  # type: ignore[return-value]
 
     def growth_pct(self, index_growth_pct: float = 0.0) -> float:
         """The growth of one year (percent) given that year's (lagged) index growth."""
@@ -248,6 +251,12 @@ class AgreementSchedule:
         return self.present_value(discount_rate, index_growth_pct) / annuity
 
 
+def _nominal_gdp_growth_pct(year: int) -> float:
+    """Growth of first-release nominal GDP (``macro_series.csv``), percent: one vintage for both years."""
+    key = "rok_nominal_gdp_krw_first_release"
+    return 100.0 * (data.macro(key, year) / data.macro(key, year - 1) - 1.0)
+
+
 def index_path(kind: IndexKind, years: Sequence[int], *, as_of_year: int,
                assumed: Mapping[int, float] | None = None, field: str = "cost_model.index_growth_pct") -> dict[int, float]:
     """Index growth (percent) for ``years``: the scenario's assumption where given, else the data for
@@ -258,7 +267,8 @@ def index_path(kind: IndexKind, years: Sequence[int], *, as_of_year: int,
     SpecError
         A year neither assumed nor in the data before ``as_of_year`` (``field`` names ``<field>.<kind>``).
     """
-    fn = data.cpi_inflation_pct if kind == "cpi" else data.defense_budget_growth_pct
+    fn = {"cpi": data.cpi_inflation_pct, "defense_budget": data.defense_budget_growth_pct,
+          "nominal_gdp": _nominal_gdp_growth_pct}[kind]
     out: dict[int, float] = {}
     missing: list[int] = []
     for y in years:
