@@ -262,7 +262,9 @@ class EquilibriumRound:
     round, date, proposer
         Round index (0-based), its date, the proposing government's id.
     offer_krw, offer_usd, duration_years
-        The proposer's equilibrium offer (``None`` when it makes no acceptable offer).
+        The proposer's equilibrium offer (``None`` when it makes no acceptable offer); the amount is
+        the schedule's level equivalent (:mod:`burdenshare.agreement`; the first-year amount of a
+        flat schedule), :class:`Equilibrium` reports the opening amount.
     accepted
         Whether the responder accepts it.
     p_consent
