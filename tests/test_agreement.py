@@ -263,3 +263,14 @@ def test_nominal_gdp_index_reads_one_vintage() -> None:
     assert got[2020] == pytest.approx(100 * (1924.5 / 1914.0 - 1))  # first release, KRW tn
     with pytest.raises(SpecError):
         index_path("nominal_gdp", [2014], as_of_year=2021)  # 2013 not in the data
+
+
+def test_solver_reports_the_opening_amount_of_the_level_it_agrees() -> None:
+    from burdenshare.solver.scenario import solve_scenario
+    flat = solve_scenario(load_scenario("sma-2020"), durations=[5])
+    esc = solve_scenario(load_scenario("sma-2020", ESCALATED), durations=[5])
+    assert flat.agreement and esc.agreement
+    f5 = float(level_factors(load_scenario("sma-2020", ESCALATED), [5])[0])
+    first = next(r for r in esc.path if r.accepted and r.offer_krw is not None)
+    assert esc.amount_krw == pytest.approx(first.offer_krw / f5, rel=1e-12)
+    assert esc.amount_krw < first.offer_krw  # a growing schedule opens below its level equivalent
