@@ -50,10 +50,14 @@ def _brute(scenario, side, p_min, consent, respect=True, **kw):
             for j in range(sp.grid_points()):
                 x = sp.amount_min_krw + j * sp.amount_step_krw
                 # the schedule is judged at its level equivalent: same present value over the term, flat
-                g, r = terms.growth_pct[esc] / 100.0, terms.discount_rate
-                lv = x * sum(((1 + g) / (1 + r)) ** t for t in range(m)) / sum((1 + r) ** -t for t in range(m))
+                g, r = terms.growth_pct[esc], terms.discount_rate
+                pay = [1.0]
+                for _ in range(m - 1):
+                    pay.append(pay[-1] * (1 + g / 100))  # A_t = A_{t-1} (1 + g)
+                lv = x * (math.fsum(a * (1 + r) ** -t for t, a in enumerate(pay))
+                          / math.fsum((1 + r) ** -t for t in range(m)))
                 p = float(consent(np.array([lv]), day, m)[0]) * float(host_executive_signs(scenario, terms, day, [lv])[0])
-                if p < p_min or (respect and not counterpart_accepts(terms, x, esc)):
+                if p < p_min or (respect and not counterpart_accepts(terms, x, esc, m)):
                     continue
                 u = expected_utility(terms, x, m, esc, p)
                 if best is None or u > best[0]:

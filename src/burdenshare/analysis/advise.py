@@ -10,12 +10,17 @@ THEORY.md §16; default 6 as in the engine) with the scenario's discount rate :m
 
 .. math::
 
-    A_e = \sum_{t=0}^{H-1} \Bigl(\frac{1 + g_e}{1 + r}\Bigr)^t, \qquad
+    A_{m,e} = \sum_{t=0}^{H-1} (1 + g_e)^{t \bmod m} (1 + r)^{-t}, \qquad
     A_0 = \sum_{t=0}^{H-1} (1 + r)^{-t},
 
-so :math:`x A_e` is the present value of the payments (:func:`burdenshare.costs.payment_schedule`
-and :func:`~burdenshare.costs.present_value` give the same numbers; the agreement is renewed on
-the same terms until :math:`H`) and :math:`\bar r_s A_0` that of the side's expected reservation
+so :math:`x A_{m,e}` is the present value of the payments: the text's schedule (opening
+:math:`x`, growing at :math:`g_e` through its term), renewed on the same terms until :math:`H`,
+each renewal opening at :math:`x` again, so that every renewal is the same text the Assembly
+consents to with the same :math:`P` (an assumption; :func:`renewal_annuity`).  With
+:math:`m \ge H` it is :math:`A_e = \sum_t ((1 + g_e)/(1 + r))^t`
+(:func:`burdenshare.costs.payment_schedule` and :func:`~burdenshare.costs.present_value` give
+the same numbers; ``UtilityTerms.annuity``); a one-year text's escalator does not act.
+:math:`\bar r_s A_0` is the present value of :math:`\bar r_s A_0` that of the side's expected reservation
 value :math:`\bar r_s` (the mean of its ``[[uncertainty]]`` prior, else the nominal
 ``strategies.<gov>.reservation_value_krw``), held flat.  With :math:`P = P(\text{consent} \mid x f_{m,e},
 m, \text{date})` (:mod:`burdenshare.legislature`), the consent probability of the schedule at its
@@ -27,9 +32,9 @@ engine's valuation),
 
 .. math::
 
-    U_{US} = P\,\bigl[x A_e - \bar r_{US} A_0 + \pi_{US}(m) - R (1 - P) L_{US}\bigr] - (1 - P)\,L_{US},
+    U_{US} = P\,\bigl[x A_{m,e} - \bar r_{US} A_0 + \pi_{US}(m) - R (1 - P) L_{US}\bigr] - (1 - P)\,L_{US},
 
-    U_{host} = P\,\bigl[\bar r_{host} A_0 - x A_e + \pi_{host}(m) - R (1 - P) L_{host}\bigr] - (1 - P)\,L_{host},
+    U_{host} = P\,\bigl[\bar r_{host} A_0 - x A_{m,e} + \pi_{host}(m) - R (1 - P) L_{host}\bigr] - (1 - P)\,L_{host},
 
 i.e. the surplus over the reservation value if the Assembly consents and the no-agreement value
 :math:`-L_s` (a lapse) if it does not.  :math:`P` includes the host executive's own approval
@@ -51,8 +56,8 @@ silent):
 
 **Problem.**  Maximize :math:`U_s` over the grid subject to :math:`P \ge P_{min}` and, with
 ``respect_counterpart`` (default), the other side's individual rationality at its expected
-reservation value (US advice: :math:`x A_e \le \bar r_{host} A_0`; host advice:
-:math:`x A_e \ge \bar r_{US} A_0`): an agreement the other side would never sign is no advice.
+reservation value (US advice: :math:`x A_{m,e} \le \bar r_{host} A_0`; host advice:
+:math:`x A_{m,e} \ge \bar r_{US} A_0`): an agreement the other side would never sign is no advice.
 Ties go to the first agreement in the order (duration ascending, escalator in file order, amount
 ascending).  If nothing is feasible the advice has ``null`` terms and a message.
 
@@ -96,6 +101,7 @@ __all__ = [
     "counterpart_accepts",
     "host_executive_signs",
     "level_factor",
+    "renewal_annuity",
     "escalator_growth_pct",
     "expected_utility",
     "utility_terms",
@@ -237,6 +243,15 @@ def utility_terms(
     )
 
 
+def renewal_annuity(terms: UtilityTerms, duration_years: int, escalator: str) -> float:
+    r""":math:`A_{m,e} = \sum_{t<H} (1 + g_e)^{t \bmod m} (1 + r)^{-t}` (module docstring): the present
+    value over the horizon per won of opening amount of a text of ``duration_years`` renewed on the
+    same terms."""
+    g = float(terms.growth_pct.get(escalator, 0.0)) / 100.0
+    m, r = int(duration_years), terms.discount_rate
+    return math.fsum((1.0 + g) ** (t % m) * (1.0 + r) ** -t for t in range(terms.horizon_years))
+
+
 def level_factor(terms: UtilityTerms, duration_years: int, escalator: str) -> float:
     r""":math:`f_{m,e}`: the level equivalent per won of first-year amount of a term of :math:`m`
     years growing at :math:`g_e` (:class:`burdenshare.agreement.AgreementSchedule`), at the
@@ -258,7 +273,7 @@ def expected_utility(terms: UtilityTerms, amount_krw: float, duration_years: int
     """
     p = float(p_consent)
     m = int(duration_years)
-    pv = amount_krw * terms.annuity[escalator]
+    pv = amount_krw * renewal_annuity(terms, m, escalator)
     res = terms.reservation_own_krw * terms.annuity_flat
     surplus = pv - res if terms.side == "us" else res - pv
     span = terms.duration_max - terms.duration_min
@@ -268,9 +283,9 @@ def expected_utility(terms: UtilityTerms, amount_krw: float, duration_years: int
     return p * (surplus + pref - renewals * (1.0 - p) * lapse) - (1.0 - p) * lapse
 
 
-def counterpart_accepts(terms: UtilityTerms, amount_krw: float, escalator: str) -> bool:
+def counterpart_accepts(terms: UtilityTerms, amount_krw: float, escalator: str, duration_years: int) -> bool:
     """The other side's individual rationality at its expected reservation value (module docstring)."""
-    pv = amount_krw * terms.annuity[escalator]
+    pv = amount_krw * renewal_annuity(terms, duration_years, escalator)
     other = terms.reservation_other_krw * terms.annuity_flat
     return pv <= other if terms.side == "us" else pv >= other
 
@@ -372,7 +387,7 @@ def agreement_grid(
             p[i, e_i] *= host_executive_signs(scenario, terms, day, level)
     if not (np.all(np.isfinite(p)) and np.all((p >= 0) & (p <= 1))):
         raise SpecError("the consent curve must give a probability per amount", field="consent")
-    ann = np.array([terms.annuity[e] for e in escs])[None, :, None]
+    ann = np.array([[renewal_annuity(terms, m, e) for e in escs] for m in durs])[:, :, None]
     pv = amounts[None, None, :] * ann
     res = terms.reservation_own_krw * terms.annuity_flat
     surplus = pv - res if terms.side == "us" else res - pv
