@@ -48,7 +48,6 @@ def test_the_docs_explain_the_golden_numbers():
         f"KRW {g['amount_first_year_krw']['p10'] / 1e9:,.0f}–{g['amount_first_year_krw']['p90'] / 1e9:,.0f} bn",
         f"+{g['increase_pct']['p10']:.1f} % to +{g['increase_pct']['p90']:.1f} %",
         f"rejects a text in {g['p_rejected_by_assembly']:.2f} of the draws",
-        f"five years\n({100 * g['duration_years']['p_multiyear']:.0f} %)",
         f"2021-02-11 = {by['2021-02-11']:.4f}, 2021-03-13 = {by['2021-03-13']:.4f}",
         f"2021-03-31 = {by['2021-03-31']:.4f} = `p_agreement`",
         f"between {g['bottom_line']['window'][0]} and {g['bottom_line']['window'][1]}",
@@ -57,6 +56,8 @@ def test_the_docs_explain_the_golden_numbers():
         f"transparency 0 → 1 {g['bottom_line']['drivers'][0]['effect']:+.3f}",
         f"no furlough −{-g['bottom_line']['drivers'][1]['effect']:.3f}",
         f"single-year terms only −{-g['bottom_line']['drivers'][2]['effect']:.3f}",
+        f"three years\n({100 * g['term_years']['p']['3']:.0f} %) or five years ({100 * g['term_years']['p']['5']:.0f} %",
+        f"`p_multiyear` is {g['duration_years']['p_multiyear']:.1f}",
     ]
     flat = " ".join(section.split())
     for text in quoted:

@@ -196,3 +196,13 @@ def test_two_level_win_set_shows_the_host_executive_ceiling(data):
     lines = [t for t in fig.data if t.name == "host executive (host ≤)"]
     assert len(lines) == 1 and lines[0].x[0] == expected / 1e9
     assert any("host executive" in spec.caption for spec in figure_specs(data) if spec.key == "winset_2d")
+
+
+def test_report_shows_the_schedule(report, result):
+    _, text = report
+    s = result.summary()
+    assert "The agreement as signed" in text
+    for year, q in s["schedule_krw"].items():
+        cell = "none" if q is None else f"{q['p10'] / 1e9:,.0f} / {q['p50'] / 1e9:,.0f} / {q['p90'] / 1e9:,.0f}"
+        assert f"<td>{year}</td><td>{cell}</td>" in text
+    assert f"mean {s['term_years']['mean']:.2f} years" in text

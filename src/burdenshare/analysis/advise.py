@@ -10,23 +10,31 @@ THEORY.md §16; default 6 as in the engine) with the scenario's discount rate :m
 
 .. math::
 
-    A_e = \sum_{t=0}^{H-1} \Bigl(\frac{1 + g_e}{1 + r}\Bigr)^t, \qquad
+    A_{m,e} = \sum_{t=0}^{H-1} (1 + g_e)^{t \bmod m} (1 + r)^{-t}, \qquad
     A_0 = \sum_{t=0}^{H-1} (1 + r)^{-t},
 
-so :math:`x A_e` is the present value of the payments (:func:`burdenshare.costs.payment_schedule`
-and :func:`~burdenshare.costs.present_value` give the same numbers; the agreement is renewed on
-the same terms until :math:`H`) and :math:`\bar r_s A_0` that of the side's expected reservation
+so :math:`x A_{m,e}` is the present value of the payments: the text's schedule (opening
+:math:`x`, growing at :math:`g_e` through its term), renewed on the same terms until :math:`H`,
+each renewal opening at :math:`x` again, so that every renewal is the same text the Assembly
+consents to with the same :math:`P` (an assumption; :func:`renewal_annuity`).  With
+:math:`m \ge H` it is :math:`A_e = \sum_t ((1 + g_e)/(1 + r))^t`
+(:func:`burdenshare.costs.payment_schedule` and :func:`~burdenshare.costs.present_value` give
+the same numbers; ``UtilityTerms.annuity``); a one-year text's escalator does not act.
+:math:`\bar r_s A_0` is the present value of :math:`\bar r_s A_0` that of the side's expected reservation
 value :math:`\bar r_s` (the mean of its ``[[uncertainty]]`` prior, else the nominal
-``strategies.<gov>.reservation_value_krw``), held flat.  With :math:`P = P(\text{consent} \mid x,
-m, \text{date})` (:mod:`burdenshare.legislature`; the escalator does not enter the consent model),
+``strategies.<gov>.reservation_value_krw``), held flat.  With :math:`P = P(\text{consent} \mid x f_{m,e},
+m, \text{date})` (:mod:`burdenshare.legislature`), the consent probability of the schedule at its
+level equivalent :math:`x f_{m,e}` (the constant yearly amount with the same present value over the
+term :math:`m` when it grows at :math:`g_e`; :func:`level_factor`, :mod:`burdenshare.agreement`; the
+engine's valuation),
 :math:`R = \lceil H/m \rceil - 1` renewals, each of which lapses when its own consent vote fails
 (probability :math:`1 - P`), a lapse cost :math:`L_s` and a duration preference :math:`\pi_s(m)`:
 
 .. math::
 
-    U_{US} = P\,\bigl[x A_e - \bar r_{US} A_0 + \pi_{US}(m) - R (1 - P) L_{US}\bigr] - (1 - P)\,L_{US},
+    U_{US} = P\,\bigl[x A_{m,e} - \bar r_{US} A_0 + \pi_{US}(m) - R (1 - P) L_{US}\bigr] - (1 - P)\,L_{US},
 
-    U_{host} = P\,\bigl[\bar r_{host} A_0 - x A_e + \pi_{host}(m) - R (1 - P) L_{host}\bigr] - (1 - P)\,L_{host},
+    U_{host} = P\,\bigl[\bar r_{host} A_0 - x A_{m,e} + \pi_{host}(m) - R (1 - P) L_{host}\bigr] - (1 - P)\,L_{host},
 
 i.e. the surplus over the reservation value if the Assembly consents and the no-agreement value
 :math:`-L_s` (a lapse) if it does not.  :math:`P` includes the host executive's own approval
@@ -48,13 +56,13 @@ silent):
 
 **Problem.**  Maximize :math:`U_s` over the grid subject to :math:`P \ge P_{min}` and, with
 ``respect_counterpart`` (default), the other side's individual rationality at its expected
-reservation value (US advice: :math:`x A_e \le \bar r_{host} A_0`; host advice:
-:math:`x A_e \ge \bar r_{US} A_0`): an agreement the other side would never sign is no advice.
+reservation value (US advice: :math:`x A_{m,e} \le \bar r_{host} A_0`; host advice:
+:math:`x A_{m,e} \ge \bar r_{US} A_0`): an agreement the other side would never sign is no advice.
 Ties go to the first agreement in the order (duration ascending, escalator in file order, amount
 ascending).  If nothing is feasible the advice has ``null`` terms and a message.
 
-**Search.**  Consent probabilities are computed once per duration, vectorized over the whole amount
-grid (one :class:`~burdenshare.legislature.model.LegislatureModel` at the date); utilities are a
+**Search.**  Consent probabilities are computed once per duration and escalator, vectorized over the
+whole amount grid at its level equivalents (one :class:`~burdenshare.legislature.model.LegislatureModel` at the date); utilities are a
 broadcast over (duration, escalator, amount).
 
 References
@@ -76,6 +84,7 @@ from numpy.typing import NDArray
 
 from burdenshare import data
 from burdenshare.actors import executive_approval
+from burdenshare.agreement import AgreementSchedule, EscalatorRule
 from burdenshare.costs import to_usd
 from burdenshare.errors import DataError, SpecError
 from burdenshare.legislature.from_scenario import legislature_model
@@ -91,6 +100,8 @@ __all__ = [
     "agreement_grid",
     "counterpart_accepts",
     "host_executive_signs",
+    "level_factor",
+    "renewal_annuity",
     "escalator_growth_pct",
     "expected_utility",
     "utility_terms",
@@ -232,6 +243,24 @@ def utility_terms(
     )
 
 
+def renewal_annuity(terms: UtilityTerms, duration_years: int, escalator: str) -> float:
+    r""":math:`A_{m,e} = \sum_{t<H} (1 + g_e)^{t \bmod m} (1 + r)^{-t}` (module docstring): the present
+    value over the horizon per won of opening amount of a text of ``duration_years`` renewed on the
+    same terms."""
+    g = float(terms.growth_pct.get(escalator, 0.0)) / 100.0
+    m, r = int(duration_years), terms.discount_rate
+    return math.fsum((1.0 + g) ** (t % m) * (1.0 + r) ** -t for t in range(terms.horizon_years))
+
+
+def level_factor(terms: UtilityTerms, duration_years: int, escalator: str) -> float:
+    r""":math:`f_{m,e}`: the level equivalent per won of first-year amount of a term of :math:`m`
+    years growing at :math:`g_e` (:class:`burdenshare.agreement.AgreementSchedule`), at the
+    scenario's discount rate; 1 for ``none``."""
+    g = float(terms.growth_pct.get(escalator, 0.0))
+    rule = EscalatorRule("fixed", g) if g != 0.0 else EscalatorRule("none")
+    return AgreementSchedule(2000, int(duration_years), 1.0, rule).level_equivalent(terms.discount_rate)
+
+
 def expected_utility(terms: UtilityTerms, amount_krw: float, duration_years: int, escalator: str, p_consent: float) -> float:
     """:math:`U_s` of one agreement (module docstring), a plain scalar formula.
 
@@ -244,7 +273,7 @@ def expected_utility(terms: UtilityTerms, amount_krw: float, duration_years: int
     """
     p = float(p_consent)
     m = int(duration_years)
-    pv = amount_krw * terms.annuity[escalator]
+    pv = amount_krw * renewal_annuity(terms, m, escalator)
     res = terms.reservation_own_krw * terms.annuity_flat
     surplus = pv - res if terms.side == "us" else res - pv
     span = terms.duration_max - terms.duration_min
@@ -254,23 +283,25 @@ def expected_utility(terms: UtilityTerms, amount_krw: float, duration_years: int
     return p * (surplus + pref - renewals * (1.0 - p) * lapse) - (1.0 - p) * lapse
 
 
-def counterpart_accepts(terms: UtilityTerms, amount_krw: float, escalator: str) -> bool:
+def counterpart_accepts(terms: UtilityTerms, amount_krw: float, escalator: str, duration_years: int) -> bool:
     """The other side's individual rationality at its expected reservation value (module docstring)."""
-    pv = amount_krw * terms.annuity[escalator]
+    pv = amount_krw * renewal_annuity(terms, duration_years, escalator)
     other = terms.reservation_other_krw * terms.annuity_flat
     return pv <= other if terms.side == "us" else pv >= other
 
 
 @dataclass(frozen=True, slots=True)
 class AgreementGrid:
-    """Every agreement of the grid with its consent probability and the side's expected utility.
+    r"""Every agreement of the grid with its consent probability and the side's expected utility.
 
     Attributes
     ----------
     amounts_krw, durations, escalators
         The grid axes (durations ascending, escalators in file order, amounts ascending).
     p_consent
-        (D, A) consent probability at the date.
+        (D, E, A) consent probability at the date of the schedule each agreement starts: the
+        Assembly and the host executive judge it at its level equivalent
+        :math:`x\,f_{m,e}` (module docstring), the engine's valuation (:mod:`burdenshare.agreement`).
     utility
         (D, E, A) expected utility :math:`U_s`.
     counterpart_ok
@@ -343,17 +374,20 @@ def agreement_grid(
     durs = tuple(sorted(int(m) for m in scenario.levers.allowed_durations))
     escs = tuple(sp.escalators)
     p = np.empty((len(durs), amounts.size))
-    if consent is None:
-        model = legislature_model(scenario, day)
-        for i, m in enumerate(durs):
-            p[i] = model.consent_probability(np.maximum(amounts, 1.0), m)
-    else:
-        for i, m in enumerate(durs):
-            p[i] = np.asarray(consent(amounts, day, m), dtype=float)
+    p = np.empty((len(durs), len(escs), amounts.size))
+    model = legislature_model(scenario, day) if consent is None else None
+    for i, m in enumerate(durs):
+        for e_i, e in enumerate(escs):
+            level = amounts * level_factor(terms, m, e)
+            if model is not None:
+                p[i, e_i] = model.consent_probability(np.maximum(level, 1.0), m)
+            else:
+                assert consent is not None
+                p[i, e_i] = np.asarray(consent(level, day, m), dtype=float)
+            p[i, e_i] *= host_executive_signs(scenario, terms, day, level)
     if not (np.all(np.isfinite(p)) and np.all((p >= 0) & (p <= 1))):
         raise SpecError("the consent curve must give a probability per amount", field="consent")
-    p = p * host_executive_signs(scenario, terms, day, amounts)[None, :]
-    ann = np.array([terms.annuity[e] for e in escs])[None, :, None]
+    ann = np.array([[renewal_annuity(terms, m, e) for e in escs] for m in durs])[:, :, None]
     pv = amounts[None, None, :] * ann
     res = terms.reservation_own_krw * terms.annuity_flat
     surplus = pv - res if terms.side == "us" else res - pv
@@ -361,7 +395,7 @@ def agreement_grid(
     span = terms.duration_max - terms.duration_min
     pref = np.zeros_like(m_arr) if span == 0 else terms.duration_sign * terms.duration_weight_krw * (m_arr - terms.duration_min) / span
     renewals = np.array([math.ceil(terms.horizon_years / m) - 1 for m in durs], dtype=float)
-    pp = p[:, None, :]
+    pp = p
     lapse = terms.lapse_cost_krw
     u = pp * (surplus + pref[:, None, None] - renewals[:, None, None] * (1.0 - pp) * lapse) - (1.0 - pp) * lapse
     other = terms.reservation_other_krw * terms.annuity_flat
@@ -387,16 +421,29 @@ class Advice:
     feasible: int = 0
     message: str = ""
     growth_pct: Mapping[str, float] = field(default_factory=dict)
+    first_year: int = 0
+
+    @property
+    def schedule_krw(self) -> dict[str, float]:
+        """The advised agreement as a per-year schedule (won), from ``first_year`` over its term, the
+        escalator growing at its expected rate :math:`g_e` (module docstring); {} without advice."""
+        if self.amount_krw is None or self.duration_years is None or self.escalator is None:
+            return {}
+        g = float(self.growth_pct.get(self.escalator, 0.0))
+        rule = EscalatorRule("fixed", g) if g != 0.0 else EscalatorRule("none")
+        sched = AgreementSchedule(self.first_year, self.duration_years, self.amount_krw, rule)
+        return {str(y): a for y, a in sched.amounts_by_year().items()}
 
     def to_json(self) -> dict[str, Any]:
         """``{"amount_krw", "amount_usd", "duration_years", "escalator", "p_consent", "expected_utility",
-        "alternatives", "side", "min_consent", "date", "feasible", "message", "escalator_growth_pct"}``."""
+        "alternatives", "side", "min_consent", "date", "feasible", "message", "escalator_growth_pct",
+        "schedule_krw"}`` (``schedule_krw``: year -> won, :attr:`schedule_krw`)."""
         return {
             "amount_krw": self.amount_krw, "amount_usd": self.amount_usd, "duration_years": self.duration_years,
             "escalator": self.escalator, "p_consent": self.p_consent, "expected_utility": self.expected_utility,
             "alternatives": [dict(a) for a in self.alternatives], "side": self.side, "min_consent": self.min_consent,
             "date": self.date.isoformat(), "feasible": self.feasible, "message": self.message,
-            "escalator_growth_pct": dict(self.growth_pct),
+            "escalator_growth_pct": dict(self.growth_pct), "schedule_krw": self.schedule_krw,
         }
 
 
@@ -457,7 +504,7 @@ def advise(
     s = _check_side(side)
     p_min = _check_p(min_consent)
     g = agreement_grid(scenario, s, date, consent=consent, **terms_kw)
-    feasible = np.broadcast_to((g.p_consent >= p_min)[:, None, :], g.utility.shape)
+    feasible = g.p_consent >= p_min
     if respect_counterpart:
         feasible = feasible & g.counterpart_ok
     flat_u = np.where(feasible, g.utility, -np.inf).ravel()
@@ -471,16 +518,16 @@ def advise(
         i, j, a = np.unravel_index(k, g.utility.shape)
         x = float(g.amounts_krw[a])
         return {"amount_krw": x, "amount_usd": usd(x), "duration_years": int(g.durations[i]),
-                "escalator": str(g.escalators[j]), "p_consent": float(g.p_consent[i, a]),
+                "escalator": str(g.escalators[j]), "p_consent": float(g.p_consent[i, j, a]),
                 "expected_utility": float(g.utility[i, j, a])}
 
     if n_feas == 0:
         return Advice(s, p_min, g.date, None, None, None, None, None, None, (), 0,
                       f"no agreement of the grid has a consent probability >= {p_min:g} on {g.date.isoformat()}"
                       + (" and is acceptable to the other side at its expected reservation value" if respect_counterpart else ""),
-                      dict(g.terms.growth_pct))
+                      dict(g.terms.growth_pct), int(scenario.cost_model.base_year))
     order = np.argsort(-flat_u, kind="stable")[: min(n_feas, 1 + max(0, int(n_alternatives)))]
     best = entry(int(order[0]))
     return Advice(s, p_min, g.date, best["amount_krw"], best["amount_usd"], best["duration_years"], best["escalator"],
                   best["p_consent"], best["expected_utility"], tuple(entry(int(k)) for k in order[1:]), n_feas,
-                  f"best of {n_feas} feasible agreements", dict(g.terms.growth_pct))
+                  f"best of {n_feas} feasible agreements", dict(g.terms.growth_pct), int(scenario.cost_model.base_year))

@@ -139,7 +139,7 @@ def _dec_fill(dec, fill, p, q, k, pw, ps, rv, n, eps, start, pref, nd):  # pragm
 
 @numba.njit(cache=True)
 def _kernel(  # pragma: no cover - jitted
-    t_us, t_rok, post_inaug, cum_impasse, furlough_days, durations, table, winset, base_lm, ints, floats_,
+    t_us, t_rok, post_inaug, cum_impasse, furlough_days, durations, level_f, table, winset, base_lm, ints, floats_,
     r_us_a, r_rok_a, open_us_a, open_rok_a, e_us_a, e_rok_a, delta_us_a, delta_rok_a, aud_us_a, aud_rok_a,
     r_pres_a, r_new_a, obst_us_a, obst_rok_a, change_a, bank_a, u_vote,
     out_i, out_f, record, out_tr_k, out_tr_j,
@@ -494,7 +494,7 @@ def _kernel(  # pragma: no cover - jitted
         out_i[i, 9] = n_votes
         out_i[i, 10] = renewals
         out_i[i, 11] = lapse_now
-        out_f[i, 0] = x
+        out_f[i, 0] = x / level_f[signed_d] if agreed == 1 else x  # the opening amount of the schedule
         out_f[i, 1] = pc
         out_f[i, 2] = fw
         out_f[i, 3] = imp_us
@@ -547,7 +547,8 @@ def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64]
     f = lambda k: np.ascontiguousarray(cols[k], dtype=np.float64)  # noqa: E731
     g = lambda k: np.ascontiguousarray(cols[k], dtype=np.int64)  # noqa: E731
     _kernel(
-        plan.t_us, plan.t_rok, plan.post_inauguration, plan.cum_impasse, plan.furlough_days, plan.durations, table, winset,
+        plan.t_us, plan.t_rok, plan.post_inauguration, plan.cum_impasse, plan.furlough_days, plan.durations,
+        plan.level_factors(), table, winset,
         np.ascontiguousarray(base_log_median, dtype=np.float64),
         ints, floats_,
         f("r_us"), f("r_rok"), f("open_us"), f("open_rok"), f("e_us"), f("e_rok"), f("delta_us"), f("delta_rok"),

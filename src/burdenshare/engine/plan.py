@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from burdenshare.agreement import level_factors, year_factors
 from burdenshare.bargaining.strategies import POLICY_OBSTINATE, REGISTRY
 from burdenshare.costs import krw_per_usd
 from burdenshare.engine.draws import DrawLayout, Draws
@@ -125,6 +126,19 @@ class Plan:
     variant_rok: int = 0
     winset_threshold: float = 0.5
     notes: tuple[str, ...] = field(default=())
+    #: Level equivalent per won of opening amount for each duration (:func:`burdenshare.agreement.level_factors`;
+    #: None: a flat schedule, all ones).
+    level_factor: NDArray[np.float64] | None = None
+    #: First calendar year of the agreement (``cost_model.base_year``) and each duration's payment per
+    #: year per won of opening amount (:func:`burdenshare.agreement.year_factors`; None: flat).
+    first_year: int = 0
+    year_factor: NDArray[np.float64] | None = None
+
+    def level_factors(self) -> NDArray[np.float64]:
+        """:attr:`level_factor`, ones for a flat schedule (one per duration)."""
+        if self.level_factor is None:
+            return np.ones(self.durations.size, dtype=np.float64)
+        return np.ascontiguousarray(self.level_factor, dtype=np.float64)
 
     @property
     def n_rounds(self) -> int:
@@ -282,6 +296,7 @@ def build_plan(scenario: Any, *, drawdown_value_krw: float | None = None) -> Pla
         (sp.amount_max_krw - sp.amount_min_krw) / max(1, sp.amount_n - 1))
     n_grid = sp.grid_points()
     durations = np.array(sorted(scenario.levers.allowed_durations), dtype=np.int64)
+    level = level_factors(scenario, durations.tolist())  # the schedule's value per won of opening amount
 
     ov = pro.overtime
     shift = 0.0
@@ -314,6 +329,9 @@ def build_plan(scenario: Any, *, drawdown_value_krw: float | None = None) -> Pla
         approval_required=1 if scenario.parties.principal.approval_required else 0,
         end_after_rejection=1 if pro.after_rejection == "end" else 0,
         strategic_submission=1 if strategic else 0,
+        level_factor=None if bool(np.all(level == 1.0)) else level,
+        first_year=int(scenario.cost_model.base_year),
+        year_factor=year_factors(scenario, durations.tolist()),
         submit_threshold=float(submit_threshold) if strategic else 0.0,
         cost_us=float(ov.per_round_cost_krw.get(us, 0.0)),
         cost_rok=float(ov.per_round_cost_krw.get(rok, 0.0)),

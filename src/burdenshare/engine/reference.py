@@ -22,7 +22,7 @@ the US demand rounded up to the amount grid and the host offer rounded down.  Ea
 standing offer of utility at least its threshold (NegMAS acceptance :math:`u \ge lo(t)`).  With
 the two-level parts switched off this is NegMAS's protocol exactly (:mod:`burdenshare.engine.parity`).  Durations move
 the same way: each side offers its preferred end of ``allowed_durations`` and concedes
-:math:`1 - a(t)` of the way to the other end (``none``: the middle).  Reservation values are
+:math:`1 - a(t)` of the way to the middle term (``none``: the middle; :func:`duration_offer`).  Reservation values are
 private draws; an **obstinate type** (Abreu & Gul 2000; probability ``obstinate_probability``)
 never moves from its opening demand.  A **tit-for-tat** negotiator (``kind = "tit_for_tat"``;
 Axelrod 1984, :class:`~burdenshare.bargaining.strategies.ReciprocalOffering`) opens at its opening
@@ -82,6 +82,13 @@ side ``per_round_cost_krw``; furlough worker-days accrue from ``levers.furlough_
 first signed text, the host's counter-move or the horizon.  Utilities (won):
 :math:`u_{US} = \delta_{US}^{k}(x - r_{US})` and :math:`u_K = \delta_K^{k}(\bar r_K - x)` if
 ratified in round k, else 0, less impasse and audience costs.
+
+**The schedule** (:mod:`burdenshare.agreement`).  The amount the negotiators bargain over, the
+President approves, the Assembly consents to and the utilities count is the schedule's *level
+equivalent* (the constant yearly amount with the schedule's present value over its term), so the
+consent tables stay indexed by (date, duration, amount); the text's opening amount, which the run
+reports, is that divided by the term's factor :math:`f_d` (``plan.level_factors()``: the
+scenario's escalator and jump, ``cost_model.escalator``).  With a flat schedule :math:`f_d = 1`.
 
 The kernel (:mod:`burdenshare.engine.kernel`) repeats this function operation for operation.
 
@@ -153,8 +160,15 @@ def floor_index(x: float, amin: float, step: float, n: int) -> int:
 
 
 def duration_offer(pref: int, conceded: float, nd: int) -> int:
-    """Index into the sorted durations: the preferred end moved ``conceded`` of the way across."""
-    s = int(math.floor(conceded * (nd - 1) + 0.5))
+    """Index into the sorted durations: the preferred end moved ``conceded`` of the way to the middle.
+
+    A full concession stops at the middle term (index ``(nd - 1) // 2`` from the preferred end):
+    conceding across the whole range made the two sides' term offers cross, each ending at the
+    other's preferred end, so the signed term was set by whose offer was accepted (only the
+    shortest and longest terms were ever signed).  Splitting the difference is the focal
+    compromise on an issue neither side values in its utility (Schelling 1960; Raiffa 1982).
+    """
+    s = int(math.floor(conceded * ((nd - 1) // 2) + 0.5))
     if pref == 0:
         return s
     if pref == 1:
@@ -498,7 +512,7 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
         "votes": n_votes,
         "renewals": renewals,
         "lapse_now": lapse_now,
-        "amount_krw": x,
+        "amount_krw": x / float(plan.level_factors()[signed_d]) if agreed == 1 else x,  # the opening amount
         "p_consent": pc,
         "furlough_worker_days": fw,
         "impasse_cost_us_krw": imp_us,

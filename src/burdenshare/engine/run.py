@@ -215,6 +215,35 @@ def _by_dates(plan: Plan, scenario: Any) -> list[dt.date]:
     return sorted(set(days))
 
 
+def _term_summary(dur: NDArray[np.float64]) -> dict[str, Any] | None:
+    """Mean, quantiles and the distribution of the ratified terms (years); None without one."""
+    if dur.size == 0:
+        return None
+    q = np.quantile(dur, (0.1, 0.5, 0.9))
+    years, counts = np.unique(dur.astype(np.int64), return_counts=True)
+    return {"mean": float(dur.mean()), "p10": float(q[0]), "p50": float(q[1]), "p90": float(q[2]),
+            "p": {str(int(y)): float(c) / dur.size for y, c in zip(years, counts)}}
+
+
+def schedule_quantiles(plan: Plan, x: NDArray[np.float64], dur: NDArray[np.int64],
+                       currency: str = "krw") -> tuple[str, dict[str, Any]]:
+    """``("schedule_<currency>", {year: {p10, p50, p90} | None})`` for every calendar year from the
+    agreement's first to first + longest allowed term - 1, over the ratified draws (opening amounts
+    ``x``, terms ``dur``) whose term covers that year."""
+    top = int(plan.durations.max())
+    yf = plan.year_factor
+    if yf is None:
+        yf = np.where(np.arange(top)[None, :] < plan.durations[:, None], 1.0, np.nan)
+    d_idx = np.searchsorted(plan.durations, dur)
+    out: dict[str, Any] = {}
+    for i in range(top):
+        cover = dur > i
+        vals = x[cover] * yf[d_idx[cover], i]
+        q = _q(vals, (0.1, 0.5, 0.9))
+        out[str(plan.first_year + i)] = None if q is None else dict(zip(("p10", "p50", "p90"), q))
+    return f"schedule_{currency}", out
+
+
 def _num(x: float | None) -> float | None:
     if x is None or not math.isfinite(x):
         return None
@@ -346,6 +375,7 @@ class RunResult:
             last_ok = sum(1 for d in dates if d <= day)  # rounds 0..last_ok-1 fall on or before day
             by[day.isoformat()] = float(((sr >= 0) & (sr < last_ok)).mean()) if n else 0.0
         votes = self._predicted_votes(x, o["duration_years"][rat], signed_last[rat])
+        sched_key, sched = self._schedule(x, o["duration_years"][rat])
         return {
             "run_id": self.run_id,
             "scenario": self.scenario,
@@ -375,6 +405,8 @@ class RunResult:
             "predicted_votes_by_bloc": votes,
             "bank_size": self.bank.size,
             "se": self._se(),
+            sched_key: sched,
+            "term_years": _term_summary(dur),
         }
 
     def _se(self) -> dict[str, Any] | None:
@@ -390,6 +422,15 @@ class RunResult:
         by = {day.isoformat(): sum(1 for d in dates if d <= day) for day in self.plan.key_dates}
         return summary_se(self.outcomes, members, self.bank.size, self.plan.current_agreement_krw, by)
 
+    def _schedule(self, x: NDArray[np.float64], dur: NDArray[np.int64]) -> tuple[str, dict[str, Any]]:
+        """Quantiles of each calendar year's payment over the ratified draws whose term covers it
+        (:func:`burdenshare.agreement.year_factors`); the key names the host's currency."""
+        return schedule_quantiles(self.plan, x, dur, self._currency())
+
+    def _currency(self) -> str:
+        sc = self._scenario_obj
+        return "krw" if sc is None else str(sc.parties.host.currency).lower()
+
     def _predicted_votes(self, x: NDArray[np.float64], dur: NDArray[np.int64], rounds: NDArray[np.int64]) -> dict[str, Any] | None:
         """Expected votes by bloc for the median ratified agreement (nominal legislature)."""
         if x.size == 0 or self._scenario_obj is None:
@@ -400,7 +441,9 @@ class RunResult:
         amount, m, k = float(x[mid]), int(dur[mid]), int(rounds[mid])
         day = self.plan.round_dates[k]
         model = legislature_model(self._scenario_obj, day)
-        pred = model.predicted_votes(amount, m)
+        lf = self.plan.level_factor
+        level = amount if lf is None else amount * float(lf[int(np.searchsorted(self.plan.durations, m))])
+        pred = model.predicted_votes(level, m)  # the schedule at its level equivalent (burdenshare.agreement)
         yes, not_yes, absent = pred.totals
         return {
             "amount_krw": amount,
@@ -531,6 +574,13 @@ def summary_rows(summary: dict[str, Any], *, krw_per_usd: float | None = None,
         rows.append((f"first-year amount {q}", "n/a" if amt is None else f"{bn(amt[q])} ({inc[q]:+.1f} %)"))
     dur = summary["duration_years"]
     rows.append(("duration (mean, P(multiyear))", "n/a" if dur is None else f"{dur['mean']:.2f} y, {dur['p_multiyear']:.3f}"))
+    terms = summary.get("term_years")
+    if terms is not None:
+        rows.append(("term (share by years)", ", ".join(f"{m} y {v:.3f}" for m, v in terms["p"].items())))
+    sched = next((summary[k] for k in summary if k.startswith("schedule_")), None)
+    if sched is not None:
+        rows.append(("schedule p50 by year", ", ".join(
+            f"{y} {'n/a' if q is None else bn(q['p50'])}" for y, q in sched.items())))
     rta = summary["rounds_to_agreement"]
     rows.append(("rounds to agreement (p50, p90)", "n/a" if rta is None else f"{rd(rta['p50'])}, {rd(rta['p90'])}"))
     rows.append(("furlough worker-days (mean)", f"{summary['furlough_worker_days_mean']:,.0f}"))

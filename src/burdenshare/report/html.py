@@ -123,6 +123,23 @@ def _bottom_line_section(d: ReportData) -> str:
               f"<ul>{steps}</ul><h3>Glossary</h3><dl class='glossary'>{gloss}</dl>")
 
 
+def _schedule_table(d: ReportData) -> str:
+    """The agreement as signed: per-year payment quantiles and the distribution of terms
+    (``schedule_<currency>``, ``term_years`` of the summary; nothing for a run recorded without them)."""
+    s = d.summary
+    key = next((k for k in s if k.startswith("schedule_")), None)
+    terms = s.get("term_years")
+    if key is None or terms is None:
+        return ""
+    unit = key.removeprefix("schedule_").upper()
+    rows = [[y, "none" if q is None else f"{q['p10'] / 1e9:,.0f} / {q['p50'] / 1e9:,.0f} / {q['p90'] / 1e9:,.0f}"]
+            for y, q in s[key].items()]
+    dist = ", ".join(f"{m} y: {p:.3f}" for m, p in terms["p"].items())
+    return (f"<h3>The agreement as signed</h3><p>Payment per year ({_e(unit)} bn, p10 / p50 / p90) over the "
+            f"ratified draws whose term covers the year; terms: mean {terms['mean']:.2f} years ({_e(dist)}).</p>"
+            + _table(("year", f"{unit} bn p10 / p50 / p90"), rows))
+
+
 def _intervals(d: ReportData) -> str:
     iv = d.intervals
     sp = iv["split"]
@@ -242,7 +259,7 @@ def _render_html(d: ReportData, figures: list[tuple[Any, Any]], png_rel: dict[st
         elif name == "Transparency statement":
             content = _statement(d)
         elif name == "Summary":
-            content = _summary_table(d)
+            content = _summary_table(d) + _schedule_table(d)
         else:
             content = extra.get(name, "") + "".join(sections.get(name, []))
         body.append(f"<section id='{anchor}'><h2>{i}. {_e(name)}</h2>{content}</section>")

@@ -303,7 +303,7 @@ class AgreementSpace(_Model):
     amount_max_krw: PosMoney
     amount_step_krw: PosMoney | None = None
     amount_n: Annotated[int, Field(ge=1)] | None = None
-    max_duration_years: Annotated[int, Field(ge=1, le=30)] = 5
+    max_duration_years: Annotated[int, Field(ge=1, le=10)] = 5
     escalators: list[EscalatorKind] = Field(default_factory=lambda: list[EscalatorKind](["none"]), min_length=1)
     categories: list[Id] = Field(min_length=1)
 
@@ -341,11 +341,19 @@ class AgreementSpace(_Model):
 
 
 class Escalator(_Model):
-    """Year-on-year growth of the payment: none, a fixed %, CPI- or defence-budget-linked, optionally capped."""
+    """Year-on-year growth of the payment: none, a fixed %, CPI- or defence-budget-linked, optionally capped.
+
+    The schedule family of the agreement (:mod:`burdenshare.agreement`): an index kind reads the
+    index of the payment year minus ``lag_years``; ``jump_year`` (the year of the term, 2 = the
+    second) grows by ``jump_pct`` instead of the escalator.
+    """
 
     kind: EscalatorKind = "none"
     rate_pct: Annotated[float, Field(ge=-100.0, le=100.0)] = 0.0
     cap_pct: Annotated[float, Field(ge=0.0, le=100.0)] | None = None
+    lag_years: Annotated[int, Field(ge=0, le=5)] = 0
+    jump_year: Annotated[int, Field(ge=2, le=10)] | None = None
+    jump_pct: Annotated[float, Field(gt=-100.0, le=100.0)] | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> Escalator:
@@ -353,6 +361,8 @@ class Escalator(_Model):
             _fail("kind", "'none' takes no rate_pct or cap_pct; use kind = 'fixed' for a fixed rate")
         if self.kind == "fixed" and self.cap_pct is not None and self.rate_pct > self.cap_pct:
             _fail("cap_pct", f"{self.cap_pct:g} is below the fixed rate_pct {self.rate_pct:g}")
+        if (self.jump_year is None) != (self.jump_pct is None):
+            _fail("jump_year", "give both jump_year and jump_pct, or neither")
         return self
 
 
@@ -380,6 +390,9 @@ class CostModel(_Model):
         default_factory=dict
     )
     exchange_rate_source: Text = ""
+    index_growth_pct: dict[Literal["cpi", "defense_budget"], dict[Annotated[int, Field(ge=DATE_MIN.year, le=2100)], Annotated[float, Field(ge=-50.0, le=100.0)]]] = Field(
+        default_factory=dict
+    )
 
     @model_validator(mode="after")
     def _shares(self) -> CostModel:
@@ -1130,6 +1143,9 @@ class Scenario(_Model):
                 )
 
     def _check_levers(self) -> None:
+        from burdenshare.agreement import scenario_index_path
+        from burdenshare.errors import BurdenshareError
+
         top = self.agreement_space.max_duration_years
         for i, years in enumerate(self.levers.allowed_durations):
             if years > top:
@@ -1137,6 +1153,14 @@ class Scenario(_Model):
                     f"levers.allowed_durations.{i}",
                     f"{years} years; allowed: 1..{top} (agreement_space.max_duration_years)",
                 )
+        esc = self.cost_model.escalator
+        if esc.jump_year is not None and esc.jump_year > max(self.levers.allowed_durations):
+            _fail("cost_model.escalator.jump_year",
+                  f"year {esc.jump_year} of the term; allowed: 2..{max(self.levers.allowed_durations)} (the longest allowed term)")
+        try:  # an index-linked escalator needs its index over the longest term (burdenshare.agreement)
+            scenario_index_path(self)
+        except BurdenshareError as exc:
+            _fail(exc.field or "cost_model.index_growth_pct", exc.message)
         if self.levers.transparency > 0:
             # the statement reveals s = sum of the items times their justified share (burdenshare.opinion.
             # justified_amount_krw); with no item counted, s = 0 and the public's update (toward ln s) is undefined

@@ -73,6 +73,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from burdenshare.actors import executive_approval, president_approval, us_election
+from burdenshare.agreement import level_factors
 from burdenshare.costs import to_usd
 from burdenshare.errors import SpecError
 from burdenshare.legislature import LegislatureParams, amount_grid, legislature_model
@@ -261,7 +262,9 @@ class EquilibriumRound:
     round, date, proposer
         Round index (0-based), its date, the proposing government's id.
     offer_krw, offer_usd, duration_years
-        The proposer's equilibrium offer (``None`` when it makes no acceptable offer).
+        The proposer's equilibrium offer (``None`` when it makes no acceptable offer); the amount is
+        the schedule's level equivalent (:mod:`burdenshare.agreement`; the first-year amount of a
+        flat schedule), :class:`Equilibrium` reports the opening amount.
     accepted
         Whether the responder accepts it.
     p_consent
@@ -491,10 +494,13 @@ def solve_scenario(
         return Equilibrium(str(scenario.name), scenario.levers.as_of, False, None, None, None, None, None, None,
                            None, None, None, p_total, value[0], value[1], tuple(rows), st.threshold, notes)
     r = agreed[0]
-    assert r.offer_krw is not None
+    assert r.offer_krw is not None and r.duration_years is not None
+    # the grid amount is the schedule's level equivalent; the text opens at it over the term's factor
+    # (burdenshare.agreement; 1 for a flat schedule)
+    opening = r.offer_krw / float(level_factors(scenario, [r.duration_years])[0])
     return Equilibrium(
-        str(scenario.name), scenario.levers.as_of, True, r.offer_krw, r.offer_usd, r.duration_years,
-        100.0 * (r.offer_krw / current - 1.0), r.p_consent, r.p_approval, r.round, r.date, r.proposer,
+        str(scenario.name), scenario.levers.as_of, True, opening, _usd(scenario, opening), r.duration_years,
+        100.0 * (opening / current - 1.0), r.p_consent, r.p_approval, r.round, r.date, r.proposer,
         p_total, value[0], value[1], tuple(rows), st.threshold, notes, r.branch)
 
 
