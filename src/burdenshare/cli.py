@@ -919,7 +919,6 @@ def advise_cmd(
     if krw is None or usd is None or utility is None:
         console.print(f"{head}: none - {adv.message}", markup=False)
         return
-<<<<<<< HEAD
     today = float(scenario.cost_model.current_agreement_krw)
     growth = dict(adv.growth_pct)
 
@@ -927,21 +926,11 @@ def advise_cmd(
         g = growth.get(str(kind))
         return str(kind) if g is None else f"{kind} ({g:+.1f} %/yr)"
 
-    years = int(adv.duration_years or 1)
-    g0 = growth.get(str(adv.escalator), 0.0) / 100.0
-    base_year = int(scenario.cost_model.base_year)
-    schedule = ", ".join(f"{base_year + t} {krw * (1.0 + g0) ** t / 1e9:,.0f}" for t in range(years))
     console.print(f"{head}: KRW {krw / 1e9:,.0f} bn (${usd / 1e6:,.0f} M) a year, {100 * (krw / today - 1):+.1f} % on "
                   f"today's KRW {today / 1e9:,.1f} bn; {adv.duration_years} years, escalator {esc(adv.escalator)}; "
                   f"P(consent) {adv.p_consent:.3f}, expected utility KRW {utility / 1e9:,.0f} bn", markup=False)
-    console.print(f"expected schedule (KRW bn, the escalator's expected rate): {schedule}", markup=False)
-=======
-    console.print(f"{head}: KRW {krw / 1e9:,.0f} bn (${usd / 1e6:,.0f} M) a year, "
-                  f"{adv.duration_years} years, escalator {adv.escalator}; P(consent) {adv.p_consent:.3f}, "
-                  f"expected utility KRW {utility / 1e9:,.0f} bn", markup=False)
     console.print("schedule: " + ", ".join(f"{y} KRW {a / 1e9:,.0f} bn" for y, a in adv.schedule_krw.items()),
                   markup=False)
->>>>>>> schedule
     from rich.table import Table
 
     table = Table("amount (KRW bn)", "vs today", "years", "escalator", "P(consent)", "E[U] (KRW bn)",
