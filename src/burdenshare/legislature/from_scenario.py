@@ -66,6 +66,7 @@ from burdenshare.legislature.seats import SeatTable, as_date, seats_at
 from burdenshare.opinion import ALL, WTPModel, scenario_opinion
 from burdenshare.scenario import Scenario, scenario_hash
 from burdenshare.scenario.schema import majority_fraction
+from burdenshare.scenario.vintage import reads_as_of
 
 __all__ = ["DEFAULT_PARTY_LINES", "LegislatureParams", "base_median_krw", "legislature_model", "opinion_weight_at"]
 
@@ -141,6 +142,7 @@ def _quorum(quorum: int, total_seats: int, seated: int) -> int:
     return quorum
 
 
+@reads_as_of
 def opinion_weight_at(scenario: Scenario, date: dt.date | str) -> float:
     r""":math:`w(t)`: ``opinion_weight_pre_election`` within ``pre_election_window_days`` before
     ``levers.election_date`` (election day excluded), else ``opinion_weight``.
@@ -182,6 +184,7 @@ def _base_group(scenario: Scenario, bloc: str, model: WTPModel) -> str:
     return free[0] if free else ALL
 
 
+@reads_as_of
 def base_median_krw(
     scenario: Scenario,
     date: dt.date | str,
@@ -206,6 +209,7 @@ def base_median_krw(
     return float(opinion.median(_base_group(scenario, b, opinion)))
 
 
+@reads_as_of
 def legislature_model(
     scenario: Scenario,
     date: dt.date | str,
