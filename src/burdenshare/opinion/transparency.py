@@ -78,8 +78,8 @@ from burdenshare.costs import itemise_first_year_krw
 from burdenshare.errors import SpecError
 from burdenshare.opinion.wtp import WTPModel, _per_group
 from burdenshare.scenario import Scenario
-from burdenshare.theory.opinion import bayesian_update
 from burdenshare.scenario.vintage import reads_as_of
+from burdenshare.theory.opinion import bayesian_update
 
 
 def _check_unit(value: float, name: str) -> None:

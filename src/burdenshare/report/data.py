@@ -33,8 +33,8 @@ from numpy.typing import NDArray
 from burdenshare.actors import executive_ceiling_krw
 from burdenshare.costs.statement import explain
 from burdenshare.legislature import calibrate, legislature_model
-from burdenshare.solver.scenario import solve_scenario
 from burdenshare.scenario.vintage import reads_as_of
+from burdenshare.solver.scenario import solve_scenario
 
 __all__ = ["ReportData", "consent_split", "report_data", "wilson_interval"]
 
