@@ -89,6 +89,7 @@ from burdenshare.engine.prepare import prepare
 from burdenshare.engine.run import play_draws
 from burdenshare.errors import SpecError
 from burdenshare.scenario.schema import Scenario
+from burdenshare.scenario.vintage import reads_as_of
 
 __all__ = [
     "OUTPUTS",
@@ -305,6 +306,7 @@ def _working_scenario(scenario: Any, params: Sequence[str] | None) -> Any:
     return Scenario.model_validate(data)
 
 
+@reads_as_of
 def scenario_model(scenario: Any, draws: int = 256, seed: int = 0) -> tuple[tuple[Any, ...], ModelFn]:
     """The two-level model as a vectorized function of the scenario's uncertain parameters.
 
@@ -420,6 +422,7 @@ class SensitivityResult:
         }
 
 
+@reads_as_of
 def sensitivity(
     scenario: Any,
     outputs: Sequence[str] = ("p_ratified", "increase_pct"),

@@ -45,6 +45,7 @@ from burdenshare import data
 from burdenshare.costs.schedule import (Escalator, Schedule, payment_schedule, present_value, round_half_up,
                                        split_largest_remainder)
 from burdenshare.errors import DataError, SpecError
+from burdenshare.scenario.vintage import reads_as_of
 
 __all__ = ["MAX_YEARS", "Figure", "Statement", "StatementItem", "explain"]
 
@@ -515,6 +516,7 @@ def _comparisons(
 # --------------------------------------------------------------------------- explain
 
 
+@reads_as_of
 def explain(
     scenario: Any,
     *,

@@ -17,6 +17,7 @@ from burdenshare.engine.config import RunConfig
 from burdenshare.engine.consent import ConsentBank, build_consent_bank
 from burdenshare.engine.draws import DrawLayout
 from burdenshare.engine.plan import Plan, build_plan, check_levers
+from burdenshare.scenario.vintage import reads_as_of
 
 __all__ = ["Prepared", "check_run", "prepare"]
 
@@ -51,6 +52,7 @@ class Prepared:
         return self.config.seed
 
 
+@reads_as_of
 def check_run(scenario: Any) -> Plan:
     """Build the plan and check the levers: everything :func:`prepare` can refuse, without the tables.
 
@@ -66,6 +68,7 @@ def check_run(scenario: Any) -> Plan:
     return plan
 
 
+@reads_as_of
 def prepare(scenario: Any, config: RunConfig) -> Prepared:
     """Build the plan, check the levers, tabulate the consent bank and lay out the draws.
 

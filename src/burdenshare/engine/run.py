@@ -52,6 +52,7 @@ from burdenshare.engine.reference import FLOAT_OUTPUTS, INT_OUTPUTS
 from burdenshare.errors import SpecError
 from burdenshare.legislature.from_scenario import legislature_model
 from burdenshare.scenario import scenario_hash
+from burdenshare.scenario.vintage import reads_as_of
 
 __all__ = ["DEFAULT_CHUNK_BLOCKS", "MAX_DRAWS", "OUTCOME_COLUMNS", "PARAM_COLUMNS", "Chunk", "ChunkFn",
            "RunResult", "play_draws", "run_chunk", "simulate", "summary_rows"]
@@ -455,6 +456,7 @@ class RunResult:
         }
 
 
+@reads_as_of
 def simulate(
     scenario: Any,
     config: RunConfig | None = None,

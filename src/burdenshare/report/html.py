@@ -182,6 +182,8 @@ def _benchmark_table(d: ReportData) -> str:
 
 def _calibration_table(d: ReportData) -> str:
     cal = d.votes["calibration"]
+    if not cal["votes"]:
+        return "<p>No consent vote with counts was recorded before the scenario's as_of: no calibration.</p>"
     rows = []
     for v in cal["votes"]:
         for k in ("yes", "not_yes", "absent"):

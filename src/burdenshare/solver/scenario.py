@@ -80,6 +80,7 @@ from burdenshare.legislature import LegislatureParams, amount_grid, legislature_
 from burdenshare.legislature.seats import as_date
 from burdenshare.scenario import Scenario
 from burdenshare.solver.backward import BargainingGame, solve
+from burdenshare.scenario.vintage import reads_as_of
 
 __all__ = [
     "DURATION_TIE_BREAK_KRW",
@@ -113,6 +114,7 @@ def _durations(scenario: Scenario, durations: Sequence[int] | None) -> tuple[int
     return tuple(sorted(set(out)))
 
 
+@reads_as_of
 def consent_cube(
     scenario: Scenario,
     dates: Sequence[dt.date],
@@ -181,6 +183,7 @@ def _pref_sign(kind: str) -> float:
     return {"short": -1.0, "long": 1.0}.get(kind, 0.0)
 
 
+@reads_as_of
 def scenario_game(
     scenario: Scenario,
     *,
@@ -406,6 +409,7 @@ def _clean(value: float) -> float:
     return 0.0 if out == 0.0 else out
 
 
+@reads_as_of
 def solve_scenario(
     scenario: Scenario,
     *,
