@@ -36,6 +36,7 @@ from pydantic import BaseModel, ValidationError
 
 from burdenshare.data import seats_by_bloc
 from burdenshare.errors import DataError, ScenarioError
+from burdenshare.limits import MAX_SCENARIO_BYTES, MAX_SCENARIO_DEPTH, MAX_SCENARIO_KEYS
 from burdenshare.scenario.schema import (
     DIST_MODELS,
     ENTRY_MODELS,
@@ -45,6 +46,7 @@ from burdenshare.scenario.schema import (
     descend,
     strip_annotated,
 )
+from burdenshare.scenario.checks import scenario_checks
 from burdenshare.scenario.sources import check_data_refs, describe
 
 __all__ = [
@@ -106,7 +108,7 @@ def _read(name_or_path: str | Path) -> tuple[str, str]:
     if isinstance(name_or_path, Path) or _looks_like_path(str(name_or_path)):
         path = Path(name_or_path)
         try:
-            data = path.read_bytes()
+            data = _read_limited(path)
         except FileNotFoundError:
             raise ScenarioError("no such scenario file", source=str(path)) from None
         except IsADirectoryError:
@@ -124,6 +126,62 @@ def _read(name_or_path: str | Path) -> tuple[str, str]:
             f"unknown scenario {name!r}; bundled: {', '.join(names) or '(none)'} (or give a path to a .toml file)"
         )
     return _bundled_dir().joinpath(f"{name}.toml").read_text(encoding="utf-8"), name
+
+
+def _read_limited(path: Path) -> bytes:
+    """The bytes of a scenario file, read with the :data:`~burdenshare.limits.MAX_SCENARIO_BYTES`
+    limit; a FIFO, device or socket is refused before it is opened (reading one could block or
+    never end)."""
+    import stat
+
+    st = path.stat()
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(str(path))
+    if not stat.S_ISREG(st.st_mode):
+        raise ScenarioError("not a regular file (a device, FIFO or socket); give a scenario .toml file",
+                            source=str(path))
+    if st.st_size > MAX_SCENARIO_BYTES:
+        raise ScenarioError(f"file of {st.st_size:,} bytes; allowed: at most {MAX_SCENARIO_BYTES:,} "
+                            "(cap MAX_SCENARIO_BYTES, docs/limits.md)", source=str(path))
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_SCENARIO_BYTES + 1)
+    if len(data) > MAX_SCENARIO_BYTES:
+        raise ScenarioError(f"file larger than {MAX_SCENARIO_BYTES:,} bytes (cap MAX_SCENARIO_BYTES, docs/limits.md)",
+                            source=str(path))
+    return data
+
+
+def check_shape(raw: Any, source: str | None = None) -> None:
+    """Refuse a table nested deeper than :data:`~burdenshare.limits.MAX_SCENARIO_DEPTH` or holding
+    more than :data:`~burdenshare.limits.MAX_SCENARIO_KEYS` keys and items (iteratively: a table
+    100,000 levels deep is one line, not a ``RecursionError``).
+
+    Raises
+    ------
+    ScenarioError
+        Naming the first path past the depth cap, or the key count.
+    """
+    stack: list[tuple[Any, tuple[str, ...]]] = [(raw, ())]
+    count = 0
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            items: Any = node.items()
+        elif isinstance(node, list):
+            items = enumerate(node)
+        else:
+            continue
+        if len(path) >= MAX_SCENARIO_DEPTH:
+            raise ScenarioError(f"nested {len(path)} levels deep here; allowed: at most {MAX_SCENARIO_DEPTH} "
+                                "(cap MAX_SCENARIO_DEPTH, docs/limits.md)", field=".".join(path[:8]) + "...",
+                                source=source)
+        for key, value in items:
+            count += 1
+            if count > MAX_SCENARIO_KEYS:
+                raise ScenarioError(f"more than {MAX_SCENARIO_KEYS:,} keys and items; allowed: at most "
+                                    f"{MAX_SCENARIO_KEYS:,} (cap MAX_SCENARIO_KEYS, docs/limits.md)",
+                                    field=".".join(path[:8]) or None, source=source)
+            stack.append((value, (*path, str(key))))
 
 
 # --------------------------------------------------------------------------- TOML parsing
@@ -532,7 +590,9 @@ def _check_version(raw: Mapping[str, Any], text: str, source: str | None) -> Non
 
 
 def _validate(raw: dict[str, Any], text: str, source: str | None, overrides: Sequence[str]) -> Scenario:
+    check_shape(raw, source)
     data, applied = apply_overrides(raw, overrides)
+    check_shape(data, source)
     _check_version(data, text if not any(s[0] == "schema_version" for s, _ in applied) else "", source)
     try:
         scenario = Scenario.model_validate(data)
@@ -559,7 +619,7 @@ def _data_checks(scenario: Scenario) -> tuple[str, str] | None:
     ``provenance.values`` names a bundled file and an existing row; a legislature period with
     ``seats_from_data = true`` must fall where the data has a seat snapshot, and every bloc the data
     gives seats must be one of the scenario's blocs.  Returns ``(field, message)`` or None."""
-    problem = check_data_refs(scenario)
+    problem = check_data_refs(scenario) or scenario_checks(scenario)
     if problem is not None:
         return problem
     periods = [(i, p) for i, p in enumerate(scenario.legislature.periods) if p.seats_from_data]

@@ -30,6 +30,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from pydantic.fields import FieldInfo
 
 from burdenshare.bargaining.strategies import REGISTRY, STRATEGY_NAMES
+from burdenshare.limits import MAX_AMOUNT_POINTS
 from burdenshare.errors import ScenarioError
 
 Date = _dt.date
@@ -57,8 +58,9 @@ DATE_MIN = _dt.date(1991, 1, 1)
 #: row covers (Japan's host-nation support for FY2022-2026, ``context.csv``).  Dates past it would
 #: need facts (seats, rates, budgets) the data cannot supply.
 DATE_MAX = _dt.date(2026, 12, 31)
-#: Upper bound on the number of points of the amount grid (guards against a typo in ``step``).
-MAX_GRID_POINTS = 1_000_000
+#: Upper bound on the number of points of the amount grid (guards against a typo in ``step``;
+#: :data:`burdenshare.limits.MAX_AMOUNT_POINTS`).
+MAX_GRID_POINTS = MAX_AMOUNT_POINTS
 
 #: The strategy kinds a scenario can name: the keys of the one strategy registry
 #: (:data:`burdenshare.bargaining.strategies.REGISTRY`).
@@ -99,7 +101,10 @@ def _check_date(field: str, value: Date | None) -> None:
 
 
 class _Model(BaseModel):
+    # strict: a boolean or a string is never read as a number, a datetime never as a date (TOML
+    # gives numbers, dates and strings their own types; issue 13)
     model_config = ConfigDict(
+        strict=True,
         frozen=True,
         extra="forbid",
         allow_inf_nan=False,
@@ -320,7 +325,8 @@ class AgreementSpace(_Model):
         if points > MAX_GRID_POINTS:
             _fail(
                 "amount_step_krw" if self.amount_n is None else "amount_n",
-                f"the amount grid would have {points} points; allowed: at most {MAX_GRID_POINTS}",
+                f"the amount grid would have {points} points; allowed: at most {MAX_GRID_POINTS} "
+                "(cap MAX_AMOUNT_POINTS, docs/limits.md)",
             )
         if len(set(self.categories)) != len(self.categories):
             _fail("categories", "category ids must be unique")
@@ -376,7 +382,7 @@ class CostModel(_Model):
     discount_rate: Annotated[float, Field(ge=0.0, lt=1.0)]
     escalator: Escalator = Field(default_factory=Escalator)
     categories: list[CostCategory] = Field(min_length=1)
-    exchange_rates_krw_per_usd: dict[Annotated[int, Field(ge=DATE_MIN.year, le=2100)], PosMoney] = Field(
+    exchange_rates_krw_per_usd: dict[Annotated[int, Field(ge=DATE_MIN.year, le=2100, strict=False)], PosMoney] = Field(
         default_factory=dict
     )
     exchange_rate_source: Text = ""
