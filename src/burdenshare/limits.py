@@ -45,7 +45,7 @@ MAX_AMOUNT_POINTS: int = 5_000
 #: Values of one ``sweep --grid`` axis.
 MAX_AXIS_VALUES: int = 100
 #: Grid points of one sweep (the product of its axes' value counts).
-MAX_SWEEP_POINTS: int = 1_000
+MAX_SWEEP_POINTS: int = 256
 #: Years of an ``explain --years`` breakdown.
 MAX_YEARS: int = 10
 #: Base sample size N of a Sobol analysis (``sensitivity --n``; N*(D+2) model runs).

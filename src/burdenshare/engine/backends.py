@@ -223,8 +223,10 @@ class DaskBackend(Backend):
         return it(), get
 
 
-#: Most worker processes a local Dask cluster may start.
-MAX_LOCAL_WORKERS: int = 64
+from burdenshare import limits as _limits
+
+#: Most worker processes a local Dask cluster may start (:data:`burdenshare.limits.MAX_WORKERS`).
+MAX_LOCAL_WORKERS: int = _limits.MAX_WORKERS
 
 
 def check_backend(name: str, *, scheduler: str | None = None, workers: int | None = None) -> None:

@@ -10,7 +10,9 @@ run and a refused scenario names the user's field, never an internal one:
   :data:`FURLOUGH_PARAMETERS` (counts positive, days non-negative, dates dates); every other
   kind carries at most :data:`MAX_DESCRIPTIVE_PARAMETERS` descriptive entries;
 * amounts in US dollars (``levers.us_ask_usd``, ``opinion.anchor_ask_usd``) at most
-  :data:`MAX_ASK_USD` a year (a larger one overflows the opinion model's log scale).
+  :data:`MAX_ASK_USD` a year (a larger one overflows the opinion model's log scale);
+* the poll anchors of the willingness-to-pay fit are ordered: ``cost_model.current_agreement_krw``
+  below KRW 2 tn and ``opinion.anchor_ask_usd`` above KRW 3 tn (docs/opinion.md).
 """
 
 from __future__ import annotations
@@ -86,4 +88,15 @@ def scenario_checks(scenario: Any) -> tuple[str, str] | None:
                          ("opinion.anchor_ask_usd", scenario.opinion.anchor_ask_usd)):
         if value is not None and float(value) > MAX_ASK_USD:
             return field, f"got {float(value):.4g}; allowed: at most {MAX_ASK_USD:.0e} USD a year"
+    # the willingness-to-pay fit anchors the poll's answer bands (docs/opinion.md): today's amount
+    # below the lowest band (KRW 2 tn), the anchor ask above the highest (KRW 3 tn) at the 2019 rate
+    from burdenshare.opinion._data import krw_per_usd
+
+    rate = krw_per_usd(2019)
+    if not float(scenario.opinion.anchor_ask_usd) * rate > 3e12:
+        return ("opinion.anchor_ask_usd", f"got {float(scenario.opinion.anchor_ask_usd):.4g}; the poll's answer "
+                f"bands need an anchor ask above KRW 3 tn: more than USD {3e12 / rate:.4g} (2019 rate)")
+    if not float(scenario.cost_model.current_agreement_krw) < 2e12:
+        return ("cost_model.current_agreement_krw", f"got {float(scenario.cost_model.current_agreement_krw):.4g}; "
+                "the poll's answer bands need today's amount below KRW 2 tn")
     return None

@@ -58,6 +58,8 @@ __all__ = [
     "list_scenarios",
     "scenario_hash",
     "parse_override",
+    "Override",
+    "override_label",
     "apply_overrides",
     "key_lines",
 ]
@@ -331,6 +333,33 @@ def _line_of(lines: Mapping[tuple[str, ...], int], path: Sequence[str | int]) ->
 
 # --------------------------------------------------------------------------- overrides
 
+
+class Override(str):
+    """An override ``path.to.field=VALUE`` that remembers the option it came from, so errors name
+    it (``--grid levers.transparency=2``, ``--base ...``, ``--variant NAME:...``) instead of
+    ``--set``.  It is a ``str``: everything that records overrides keeps the plain text.
+
+    Examples
+    --------
+    >>> override_label(Override("levers.transparency=2", "--grid levers.transparency=0,2"))
+    '--grid levers.transparency=0,2'
+    >>> override_label("levers.transparency=2")
+    '--set levers.transparency=2'
+    """
+
+    label: str
+
+    def __new__(cls, text: str, label: str) -> Override:
+        self = super().__new__(cls, text)
+        self.label = label
+        return self
+
+
+def override_label(override: str) -> str:
+    """How the user gave ``override``: its :class:`Override` label, else ``--set <override>``."""
+    return getattr(override, "label", None) or f"--set {override}"
+
+
 _MAX_OVERRIDE = 10_000
 
 
@@ -358,7 +387,7 @@ def parse_override(override: str) -> tuple[list[str], Any]:
     ScenarioError
         If the override is malformed.
     """
-    label = f"--set {override}"
+    label = override_label(override)
     if "=" not in override:
         raise ScenarioError("malformed override; expected path.to.field=VALUE", field=label)
     path_text, value_text = override.split("=", 1)
@@ -412,7 +441,7 @@ def apply_overrides(
         if not isinstance(override, str):
             raise ScenarioError(f"override must be a string, got {type(override).__name__}", field="--set")
         segments, value = parse_override(override)
-        label = f"--set {override}"
+        label = override_label(override)
         annotation: Any = Scenario
         node: Any = data
         for depth, segment in enumerate(segments):
@@ -569,7 +598,7 @@ def _error_from(
         if dotted and (
             dotted == joined or dotted.startswith(joined + ".") or joined.startswith(dotted + ".")
         ):
-            return ScenarioError(f"{message} (from --set {override})", field=dotted, source=source)
+            return ScenarioError(f"{message} (from {override_label(override)})", field=dotted, source=source)
     line = _line_of(key_lines(text), path) if text else None
     return ScenarioError(message, field=dotted, line=line, source=source)
 
@@ -607,7 +636,7 @@ def _validate(raw: dict[str, Any], text: str, source: str | None, overrides: Seq
         for segments, override in applied:
             joined = ".".join(segments)
             if path == joined or path.startswith(joined + "."):
-                message += f" (from --set {override})"
+                message += f" (from {override_label(override)})"
                 line = None
                 break
         raise ScenarioError(message, field=path, line=line, source=source)
