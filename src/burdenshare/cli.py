@@ -910,6 +910,9 @@ def _click_exceptions() -> Any:
     return exceptions
 
 
+_COMMAND: Any = None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code.
 
@@ -919,8 +922,11 @@ def main(argv: list[str] | None = None) -> int:
     the model (:class:`BurdenshareError`) and a missing optional dependency (a hint naming the
     extra to install).  Anything else is an internal error: its traceback and exit code 1.
     """
+    global _COMMAND
     cx = _click_exceptions()
-    command = typer.main.get_command(app)
+    if _COMMAND is None:  # building the click command from the Typer app takes tens of milliseconds
+        _COMMAND = typer.main.get_command(app)
+    command = _COMMAND
     try:
         result = command.main(args=argv, prog_name="burdenshare", standalone_mode=False)
     except BurdenshareError as exc:

@@ -20,6 +20,7 @@ Steps of :func:`load_scenario`:
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
@@ -192,6 +193,19 @@ _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def _parse_toml(text: str, source: str) -> dict[str, Any]:
+    """The table of a TOML text (the same text is parsed once: a sweep validates every grid point
+    against one base text; callers never change the table, :func:`apply_overrides` copies it)."""
+    if len(text) <= 200_000:
+        return _parse_cached(text, source)
+    return _parse_uncached(text, source)
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_cached(text: str, source: str) -> dict[str, Any]:
+    return _parse_uncached(text, source)
+
+
+def _parse_uncached(text: str, source: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
