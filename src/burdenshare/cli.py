@@ -15,7 +15,7 @@ from typing import Any
 import typer
 
 from burdenshare._version import __version__
-from burdenshare.errors import BurdenshareError, ScenarioError
+from burdenshare.errors import BurdenshareError, ScenarioError, printable
 
 app = typer.Typer(
     name="burdenshare",
@@ -898,7 +898,7 @@ def _usage_line(exc: Any) -> str:
             text = f"{name}: {text}"
     ctx = getattr(exc, "ctx", None)
     where = ctx.command_path if ctx is not None else "burdenshare"
-    return f"error: {text} (see `{where} --help`)"
+    return printable(f"error: {text} (see `{where} --help`)")
 
 
 def _click_exceptions() -> Any:
@@ -939,7 +939,7 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo(_usage_line(exc), err=True)
         return 2
     except cx.ClickException as exc:
-        typer.echo(f"error: {' '.join(exc.format_message().split())}", err=True)
+        typer.echo(printable(f"error: {' '.join(exc.format_message().split())}"), err=True)
         return 2
     except (typer.Abort, KeyboardInterrupt):
         typer.echo("error: interrupted", err=True)
