@@ -647,14 +647,70 @@ def sweep_cmd(
 # --------------------------------------------------------------------------- report, compare
 
 
+#: Largest --sweep / --sobol JSON file read (a 256-point sweep's --json is under 1 MiB).
+MAX_JSON_BYTES: int = 16 * 1024 * 1024
+
+
 def _read_json_file(path: str | None, option: str) -> Any:
+    """A ``--sweep`` / ``--sobol`` JSON file, read with a size limit (a FIFO or device is refused
+    before it is opened), checked to have the shape the report reads - before any work."""
+    import stat
+
     if path is None:
         return None
+    from burdenshare.outputs import check_path_length
+
+    p = check_path_length(path, option)
     try:
-        with open(path, encoding="utf-8") as fh:
-            return json.load(fh)
-    except (OSError, ValueError) as exc:
-        raise ScenarioError(f"cannot read JSON from {path!r}: {exc}", field=option) from None
+        st = p.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise ScenarioError(f"{path!r} is not a regular file (a folder, device, FIFO or socket)", field=option)
+        if st.st_size > MAX_JSON_BYTES:
+            raise ScenarioError(f"{path!r} has {st.st_size:,} bytes; allowed: at most {MAX_JSON_BYTES:,}", field=option)
+        with open(p, encoding="utf-8") as fh:
+            data = json.loads(fh.read(MAX_JSON_BYTES + 1))
+    except ScenarioError:
+        raise
+    except (OSError, ValueError, RecursionError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ScenarioError(f"cannot read JSON from {path!r}: {reason}", field=option) from None
+    _check_json_shape(data, option)
+    return data
+
+
+def _check_json_shape(data: Any, option: str) -> None:
+    """Refuse a ``--sweep`` that is not a sweep's ``--json`` output, or a ``--sobol`` that is not a
+    sensitivity ``--json`` output, using the report's own readers (one line, exit 2)."""
+    from burdenshare.report.figures import sobol_table, sweep_grid
+
+    number = (int, float, type(None))
+    try:
+        if not isinstance(data, dict):
+            raise TypeError("not a JSON object")
+        if option == "--sweep":
+            rows = data.get("rows")
+            if not isinstance(rows, list) or not all(isinstance(r, dict) and isinstance(r.get("point"), dict)
+                                                     for r in rows):
+                raise TypeError('no "rows" list of {"point": {...}, ...} objects')
+            axes = [tuple(r["point"]) for r in rows]
+            if len(set(axes)) > 1:
+                raise TypeError("the rows have different axes")
+            for key in ("p_ratified", "p_agreement", "mean_p_consent"):
+                grid = sweep_grid(data, key)
+                if not all(isinstance(v, number) and not isinstance(v, bool) for row in grid["z"] for v in row):
+                    raise TypeError(f"{key} values are not numbers")
+        else:
+            table = sobol_table(data)
+            if not table or not all(isinstance(rows, list) and rows for rows in table.values()):
+                raise TypeError("no indices")
+            for rows in table.values():
+                for r in rows:
+                    if not all(isinstance(r[k], number) and not isinstance(r[k], bool)
+                               for k in ("S1", "ST", "S1_conf", "ST_conf")):
+                        raise TypeError("indices are not numbers")
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+        what = "a sweep's --json output" if option == "--sweep" else "a sensitivity --json output"
+        raise ScenarioError(f"not {what} ({exc})", field=option) from None
 
 
 @app.command("report")

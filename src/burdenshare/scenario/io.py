@@ -371,7 +371,8 @@ class Override(str):
 
 def override_label(override: str) -> str:
     """How the user gave ``override``: its :class:`Override` label, else ``--set <override>``."""
-    return getattr(override, "label", None) or f"--set {override}"
+    label = getattr(override, "label", None) or f"--set {override}"
+    return label if len(label) <= 120 else label[:117] + "..."  # the error line quotes it: keep it short
 
 
 _MAX_OVERRIDE = 10_000
