@@ -40,12 +40,12 @@ ForceOption = typer.Option(
     False, "--force", help="Replace an existing output file (a report this tool wrote is replaced without it).")
 BankOption = typer.Option(
     None, "--bank-size", metavar="K",
-    help="Level-II parameter sets drawn for the exact consent tables (1..256; default 4; about 1 s each).",
+    help="Level-II parameter sets drawn for the exact consent tables (1..64, cap MAX_BANK_SIZE; default 4; about 1 s each).",
 )
 
 
 def _bank_size(value: int | None) -> int:
-    """``--bank-size``: the engine's default when unset, else 1..256 (one-line error otherwise)."""
+    """``--bank-size``: the engine's default when unset, else 1..MAX_BANK_SIZE (64) (one-line error otherwise)."""
     from burdenshare.engine.config import DEFAULT_BANK_SIZE, MAX_BANK_SIZE
 
     if value is None:
@@ -177,9 +177,11 @@ def scenarios_validate(
 
     Example: burdenshare scenarios validate my.toml --set levers.transparency=0.5
     """
+    from burdenshare.engine.prepare import check_run
     from burdenshare.scenario import load_scenario, scenario_hash
 
     scenario = load_scenario(path, overrides or ())
+    check_run(scenario)  # what `run` checks before it starts: validate accepts exactly what run can run
     digest = scenario_hash(scenario)
     if as_json:
         _print_json({"valid": True, "name": scenario.name, "hash": digest})
