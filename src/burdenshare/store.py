@@ -74,6 +74,9 @@ SCHEMA_VERSION: int = 2
 #: WAL size that triggers a checkpoint: large, since each checkpoint rewrites the primary-key index
 #: (committed units are durable in the WAL either way; it is replayed on the next open).
 WAL_AUTOCHECKPOINT: str = "1GB"
+#: DuckDB's memory limit while ``runs export`` writes (its sort spills to a temporary folder beside
+#: the store, removed afterwards, rather than holding every row: benchmarks/README.md).
+EXPORT_MEMORY_LIMIT: str = "256MB"
 _KEY_COLUMNS = ("run_id", "point", "draw", "worker")
 _ID_RE = re.compile(r"^[0-9a-f]{12}$")
 
@@ -594,6 +597,8 @@ class ResultsStore:
 
         try:
             with atomic_output(out, "--out") as tmp:  # DuckDB's COPY streams: the rows never sit in memory
+                # the ordered scan spills beyond EXPORT_MEMORY_LIMIT instead of holding every row
+                self.con.execute(f"SET memory_limit = {_sql_str(EXPORT_MEMORY_LIMIT)}")
                 self.con.execute(f"COPY ({query}) TO {_sql_str(str(tmp))} ({opts})")
         except duckdb.Error as exc:
             raise StoreError(f"cannot write {str(out)!r}: {str(exc).splitlines()[0]}", field="--out") from None
