@@ -74,6 +74,9 @@ SCHEMA_VERSION: int = 2
 #: WAL size that triggers a checkpoint: large, since each checkpoint rewrites the primary-key index
 #: (committed units are durable in the WAL either way; it is replayed on the next open).
 WAL_AUTOCHECKPOINT: str = "1GB"
+#: DuckDB's memory limit for a store connection (buffers and the primary-key index; beyond it DuckDB
+#: evicts or spills), so ``run --draws 10000000`` stays within 2 GiB (benchmarks/README.md).
+STORE_MEMORY_LIMIT: str = "768MB"
 #: DuckDB's memory limit while ``runs export`` writes (its sort spills to a temporary folder beside
 #: the store, removed afterwards, rather than holding every row: benchmarks/README.md).
 EXPORT_MEMORY_LIMIT: str = "256MB"
@@ -707,6 +710,7 @@ def open_store(path: str | Path | None = None, *, read_only: bool = False, creat
     try:
         con = duckdb.connect(str(p), read_only=read_only, config=dict(DUCKDB_CONFIG))
         con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would write to the terminal
+        con.execute(f"SET memory_limit = {_sql_str(STORE_MEMORY_LIMIT)}")  # DuckDB's own default: 80 % of RAM
         if not read_only:
             con.execute(f"SET wal_autocheckpoint = {_sql_str(WAL_AUTOCHECKPOINT)}")
     except duckdb.Error as exc:

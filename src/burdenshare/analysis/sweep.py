@@ -274,6 +274,7 @@ def sweep(
     rid = run_identity(base, config, kind="sweep", grid=grid_texts)
     own = not isinstance(store, ResultsStore)
     st = store if isinstance(store, ResultsStore) else open_store(store)
+    created: str | None = None
     try:
         if st.has_run(rid):  # the same inputs: answer from the store, or finish the interrupted run
             if on_start is not None:
@@ -286,9 +287,19 @@ def sweep(
             draws=config.draws, backend=backend, grid=[[p, v] for p, v in grid_texts], chunk_blocks=blocks,
             n_chunks=n_chunks, points=[(ovr, vals, h) for (ovr, vals), h in zip(points, hashes)],
             options={"bank_size": config.bank_size, "source": source, "config": config.to_json()}, run_id=rid)
+        created = run_id
         if on_start is not None:
             on_start(run_id)
         return _execute(st, run_id, backend=backend, scheduler=scheduler, workers=workers, progress=progress)
+    except BaseException as exc:
+        # a sweep that fails before its first unit (a backend that cannot start) leaves no record,
+        # and no store file if it made one; a run with committed units stays resumable
+        if created is not None and not st.chunks_done(created):
+            st.drop_run(created)
+        if own:
+            own = False
+            st.__exit__(type(exc), exc, None)
+        raise
     finally:
         if own:
             st.close()
