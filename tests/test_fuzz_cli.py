@@ -9,7 +9,7 @@ created, changed or removed (the results store included).  Anything else - an ex
 
 Counts (``CASES``): 6,000 argument cases and 4,000 scenario cases in-process (10,000), and 300
 through the console script.  Commands that would start real work (``run``, ``sweep``,
-``compare``, ``sensitivity``, ``advise``, ``winset``, ``solve``, ``report``) always get at least
+``compare``, ``sensitivity``, ``advise``, ``winset``, ``solve``, ``report``, ``warmup``) always get at least
 one bad value, so each case is refused - and must be refused *before* the work starts (a case that
 simulates would blow the time budget: that is a regression of "checked before work").  Cheap
 commands (``scenarios``, ``explain``, ``runs list/show/export``) also run with all-valid values
@@ -207,6 +207,7 @@ def argv(draw: st.DrawFn, work: Workdir) -> list[str]:
         ("winset",): ([sc], {**common, "--date": dates_any, "--level": floats_any, "--duration": ints_any},
                       {"--level": st.sampled_from(["0", "2", "nan", "x"]), "--date": st.sampled_from(["x", "2020-13-01"])}),
         ("solve",): ([sc], common, {"--set": st.sampled_from(["levers.transparency=2", "nope=1", "levers.as_of=x"])}),
+        ("warmup",): ([], {"--json": None}, {"--json": st.sampled_from(["extra", "--nope", "-x"])}),
     }
     names = sorted([*cheap, *costly])
     cmd = draw(st.sampled_from(names))
