@@ -403,3 +403,35 @@ def test_every_command_help_has_an_example(capsys):
         assert code == 0 and "Example: burdenshare " + " ".join(path) in " ".join(out.split()), path
         seen += 1
     assert seen >= 15
+
+
+def test_more_caps_and_long_paths(tmp_path, capsys):
+    _refused(capsys, "scenarios", "validate", "sma-2020", "--set", "agreement_space.amount_step_krw='none'", "--set",
+             "agreement_space.amount_n=1000000", names="agreement_space")
+    long = str(tmp_path / ("a" * 300))
+    _refused(capsys, "runs", "list", "--store", long + ".duckdb", names="MAX_NAME_BYTES")
+    _refused(capsys, "run", "sma-2020", *SMALL, "--store", str(tmp_path / "s.duckdb"), "--report", long + ".html",
+             names="MAX_NAME_BYTES")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_five_thousand_duplicated_polls_in_a_file(tmp_path, capsys):
+    from burdenshare.scenario.io import _bundled_dir
+
+    text = _bundled_dir().joinpath("sma-2020.toml").read_text("utf-8")
+    start = text.index("\npolls = [") + 1
+    end = text.index("\n", start)
+    f = tmp_path / "polls.toml"
+    f.write_text(text[:start] + "polls = [" + ", ".join(['"CCGA-2019-12"'] * 5000) + "]" + text[end:])
+    _refused(capsys, "run", str(f), *SMALL, "--store", str(tmp_path / "s.duckdb"), names="opinion.polls.1")
+    assert not (tmp_path / "s.duckdb").exists()
+
+
+def test_report_of_a_small_run_with_transparency(tmp_path, capsys):
+    """Reports crashed on small draw counts (matplotlib 'yerr') and with transparency > 0 (after the
+    run was recorded): both now write the report and its PNGs."""
+    html = tmp_path / "r.html"
+    code, _, err = _cli(capsys, "run", "sma-2020", *SMALL, "--set", "levers.transparency=0.5", "--store",
+                        str(tmp_path / "s.duckdb"), "--report", str(html))
+    assert code == 0, err
+    assert html.is_file() and len(list((tmp_path / "r_figures").glob("*.png"))) >= 5

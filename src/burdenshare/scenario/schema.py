@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 import types
 import typing
 from fractions import Fraction
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import annotated_types
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic.fields import FieldInfo
 
 from burdenshare.bargaining.strategies import REGISTRY, STRATEGY_NAMES
@@ -34,6 +35,21 @@ from burdenshare.limits import MAX_AMOUNT_POINTS
 from burdenshare.errors import ScenarioError
 
 Date = _dt.date
+
+
+def _iso_date(value: Any) -> Any:
+    """A date field takes a date, or an ISO text ``YYYY-MM-DD`` (JSON has no date type); never a
+    datetime or a time (the model is strict: TOML datetimes are refused, issue 13)."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return _dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+#: The annotation of a date field: :data:`Date`, from a date or its ISO text.
+DateIn = Annotated[_dt.date, BeforeValidator(_iso_date)]
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -542,7 +558,7 @@ class Bloc(_Model):
 class Period(_Model):
     """Seats by bloc from a date on (until the next period).  Either ``seats`` or ``seats_from_data``."""
 
-    from_: Date = Field(alias="from")
+    from_: DateIn = Field(alias="from")
     label: Text = ""
     seats: dict[Id, Annotated[int, Field(ge=0)]] | None = None
     seats_from_data: bool = False
@@ -637,8 +653,8 @@ class Legislature(_Model):
 class Rounds(_Model):
     """The session calendar: explicit ``dates`` or a ``start`` and ``interval_days`` (exactly one form)."""
 
-    dates: list[Date] | None = None
-    start: Date | None = None
+    dates: list[DateIn] | None = None
+    start: DateIn | None = None
     interval_days: Annotated[int, Field(ge=1, le=3650)] | None = None
 
     @model_validator(mode="after")
@@ -696,8 +712,8 @@ class Protocol(_Model):
 
     first_proposer: Id
     rounds: Rounds
-    deadline: Date
-    horizon: Date
+    deadline: DateIn
+    horizon: DateIn
     n_steps: Annotated[int, Field(ge=1, le=100_000)]
     take_it_or_leave_it: bool = False
     after_rejection: Literal["continue", "end"] = "continue"
@@ -727,7 +743,7 @@ class Event(_Model):
         "round",
         "other",
     ]
-    date: Date | None = None
+    date: DateIn | None = None
     label: Text = ""
     source: Text = ""
     parameters: dict[Id, ParamValue] = Field(default_factory=dict)
@@ -759,7 +775,7 @@ class Strategy(_Model):
     audience_cost_krw: NonNegMoney = 0.0
     obstinate_probability: Probability = 0.0
     duration_preference: Literal["short", "long", "none"] = "none"
-    concession_deadline: Date | None = None
+    concession_deadline: DateIn | None = None
 
     @model_validator(mode="after")
     def _kind(self) -> Strategy:
@@ -893,7 +909,7 @@ class Outputs(_Model):
     ``us_election`` and ``inauguration`` events, in date order.
     """
 
-    key_dates: list[Date] | None = None
+    key_dates: list[DateIn] | None = None
 
     @field_validator("key_dates")
     @classmethod
@@ -909,12 +925,12 @@ class Outputs(_Model):
 class Levers(_Model):
     """What a user moves (``--set levers.X=...``)."""
 
-    as_of: Date
+    as_of: DateIn
     us_ask_usd: PosMoney
     transparency: Share
     allowed_durations: list[Annotated[int, Field(ge=1)]] = Field(min_length=1)
-    furlough_from: Date | Literal["none"] = "none"
-    election_date: Date
+    furlough_from: DateIn | Literal["none"] = "none"
+    election_date: DateIn
 
     @field_validator("allowed_durations")
     @classmethod
