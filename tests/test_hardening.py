@@ -435,3 +435,13 @@ def test_report_of_a_small_run_with_transparency(tmp_path, capsys):
                         str(tmp_path / "s.duckdb"), "--report", str(html))
     assert code == 0, err
     assert html.is_file() and len(list((tmp_path / "r_figures").glob("*.png"))) >= 5
+
+
+def test_fuzz_findings(capsys):
+    """Found by tests/test_fuzz_cli.py: an ask of 1e308 overflowed in the statement, and a --set
+    under a table an earlier --set replaced by a list raised ValueError."""
+    _refused(capsys, "explain", "sma-2020", "--ask", "1e308", names="--ask")
+    _refused(capsys, "explain", "sma-2020", "--ask", "1e17", "--currency", "KRW", names="--ask")
+    _refused(capsys, "scenarios", "validate", "sma-2020", "--set", "levers=[]", "--set", "levers.transparency=true",
+             names="--set levers.transparency=true")
+    _refused(capsys, "scenarios", "validate", "sma-2020", "--set", "levers.transparency=\x85", names="\\x85")

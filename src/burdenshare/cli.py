@@ -213,8 +213,11 @@ def explain_cmd(
     currency = currency.upper()
     if currency not in ("USD", "KRW"):
         raise ScenarioError(f"got {currency!r}; allowed: USD, KRW", field="--currency")
-    if ask is not None and not (ask > 0 and ask < float("inf")):
-        raise ScenarioError(f"got {ask!r}; the ask must be a positive finite amount", field="--ask")
+    from burdenshare.scenario.checks import MAX_ASK_USD
+
+    top = MAX_ASK_USD * (1.0 if currency == "USD" else 1e4)  # KRW: well above any exchange rate
+    if ask is not None and not (0 < ask <= top):
+        raise ScenarioError(f"got {ask!r}; allowed: a positive amount up to {top:.0e} {currency} a year", field="--ask")
     from burdenshare.costs.statement import MAX_YEARS
 
     if years is not None and not 1 <= years <= MAX_YEARS:

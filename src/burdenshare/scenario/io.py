@@ -468,6 +468,9 @@ def apply_overrides(
                 raise ScenarioError(f"unknown field {where!r}{hint}", field=label)
             last = depth == len(segments) - 1
             if isinstance(node, list):
+                if not str(segment).isdigit():  # an earlier override made a table a list
+                    raise ScenarioError(f"{_dotted(segments[:depth])!r} is a list here (an earlier override set it), "
+                                        "not a table", field=label)
                 index = int(segment)
                 if index >= len(node):
                     raise ScenarioError(
