@@ -445,3 +445,22 @@ def test_fuzz_findings(capsys):
     _refused(capsys, "scenarios", "validate", "sma-2020", "--set", "levers=[]", "--set", "levers.transparency=true",
              names="--set levers.transparency=true")
     _refused(capsys, "scenarios", "validate", "sma-2020", "--set", "levers.transparency=\x85", names="\\x85")
+
+
+def test_dask_scratch_left_by_a_killed_sweep_is_removed(tmp_path, monkeypatch):
+    """Dask left scratch folders after a kill: each local cluster works in
+    <tmp>/burdenshare-dask-<pid>-*, removed on close, and folders of dead processes go at the next start."""
+    import shutil
+    import tempfile
+
+    from burdenshare.engine.backends import _dask_scratch
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = next(p for p in range(4_000_000, 4_100_000) if not Path(f"/proc/{p}").exists())
+    stale = tmp_path / f"burdenshare-dask-{dead}-abc"
+    (stale / "worker-1").mkdir(parents=True)
+    alive = tmp_path / f"burdenshare-dask-{os.getpid()}-def"
+    alive.mkdir()
+    new = _dask_scratch()
+    assert not stale.exists() and alive.exists() and new.is_dir() and new.parent == tmp_path
+    shutil.rmtree(new)
