@@ -450,54 +450,19 @@ def simulate(
     outcomes: dict[str, NDArray[Any]] = {}
     pcols: dict[str, NDArray[Any]] = {}
     want_params = keep_rows or on_chunk is not None
-    # streaming (rows go to on_chunk, not kept): the run holds its integer outcome columns in the
-    # smallest integer type that holds their values, widened back at the end (the same values and
-    # dtypes: issue 13, a run of 10^7 draws within 2 GiB)
-    compact = not keep_rows and on_chunk is not None
-    wide: dict[str, np.dtype[Any]] = {}
     for start in range(0, n_blocks, per_chunk):
         d = draw_range(layout, seed, start, min(per_chunk, n_blocks - start), draws)
         at, n = start * BLOCK_SIZE, len(d)
         # parameters: into the run's arrays (keep_rows), or the chunk's own for on_chunk, or nowhere
         ch_p: dict[str, NDArray[Any]] = {}
         ptarget = (pcols, at, draws) if keep_rows else (ch_p, 0, n) if want_params else None
-        if compact:
-            ch_o: dict[str, NDArray[Any]] = {}
-            _fill(scenario, plan, bank, layout, d, (ch_o, 0, n), ptarget)
-            assert on_chunk is not None
-            on_chunk(Chunk(d.index.astype(np.int64, copy=False), ch_p, ch_o))
-            for k, v in ch_o.items():
-                _put_compact(outcomes, wide, k, v, at, draws)
-            continue
         _fill(scenario, plan, bank, layout, d, (outcomes, at, draws), ptarget)
         if on_chunk is not None:
             sl = slice(at, at + n)
             on_chunk(Chunk(d.index.astype(np.int64, copy=False),
                            {k: v[sl] for k, v in pcols.items()} if keep_rows else ch_p,
                            {k: v[sl] for k, v in outcomes.items()}))
-    for k, dtype in wide.items():  # one column at a time: the peak grows by one full column only
-        outcomes[k] = outcomes.pop(k).astype(dtype)
     return RunResult.of(dataclasses.replace(prepared, config=config), pcols if keep_rows else {}, outcomes)
-
-
-def _put_compact(outcomes: dict[str, NDArray[Any]], wide: dict[str, np.dtype[Any]], name: str, src: NDArray[Any],
-                 at: int, total: int) -> None:
-    """Write a chunk's column into the run's array; an integer column is kept in the smallest
-    integer type holding every value so far (``wide`` remembers its own dtype)."""
-    arr = outcomes.get(name)
-    if src.dtype.kind not in "iu":
-        if arr is None:
-            arr = outcomes[name] = np.empty(total, dtype=src.dtype)
-        arr[at:at + len(src)] = src
-        return
-    wide.setdefault(name, src.dtype)
-    need = np.result_type(np.min_scalar_type(int(src.min())), np.min_scalar_type(int(src.max()))) if len(src) \
-        else np.dtype(np.int8)
-    if arr is None:
-        arr = outcomes[name] = np.empty(total, dtype=need)
-    elif np.result_type(arr.dtype, need) != arr.dtype:
-        arr = outcomes[name] = arr.astype(np.result_type(arr.dtype, need))
-    arr[at:at + len(src)] = src
 
 
 def summary_rows(summary: dict[str, Any]) -> list[tuple[str, str]]:
