@@ -102,7 +102,10 @@ def test_furlough_workers_not_a_positive_number_is_one_line(capsys: pytest.Captu
     # Found by the type check: a text or date furlough size used to reach float() (a traceback).
     code, out, err = _run(capsys, "winset", "sma-2020", "--set", f"events.2.parameters.workers={value}")
     assert code == 2 and out == ""
-    assert err.strip().splitlines() == [f"error: events.2.parameters.workers: got {_shown(value)}; allowed: a positive number"]
+    # refused when the scenario is loaded (scenario.checks), naming the field and the --set it came from
+    assert err.strip().splitlines() == [
+        f"error: sma-2020: events.2.parameters.workers: got {_shown(value)}; allowed: a positive number (furloughed "
+        f"employees) (from --set events.2.parameters.workers={value})"]
 
 
 def _shown(value: str) -> str:

@@ -49,8 +49,11 @@ from burdenshare.scenario.vintage import reads_as_of
 
 __all__ = ["MAX_YEARS", "Figure", "Statement", "StatementItem", "explain"]
 
-#: Longest statement, in years (SMA terms have been 1-6 years; DESIGN.md §8 allows up to 10).
-MAX_YEARS: int = 10
+from burdenshare import limits as _limits
+
+#: Longest statement, in years (SMA terms have been 1-6 years; DESIGN.md §8 allows up to 10;
+#: :data:`burdenshare.limits.MAX_YEARS`).
+MAX_YEARS: int = _limits.MAX_YEARS
 
 Currency = Literal["USD", "KRW"]
 
