@@ -5,7 +5,8 @@
 run and a refused scenario names the user's field, never an internal one:
 
 * ``opinion.polls``: each id is a poll of the bundled data (``polls.csv``), listed once, and the
-  Chicago Council poll ``CCGA-2019-12`` the willingness-to-pay fit needs is among them;
+  whole-public poll the willingness-to-pay fit needs (``burdenshare.data.poll_items.STAGE1``) is
+  among them when any poll is listed (no polls: the documented wide prior);
 * ``events.N.parameters``: the engine reads parameters of ``furlough`` events only, and only
   :data:`FURLOUGH_PARAMETERS` (counts positive, days non-negative, dates dates); every other
   kind carries at most :data:`MAX_DESCRIPTIVE_PARAMETERS` descriptive entries;
@@ -20,6 +21,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 from typing import Any
+
+from burdenshare.data import poll_items
 
 __all__ = ["FURLOUGH_PARAMETERS", "MAX_ASK_USD", "MAX_DESCRIPTIVE_PARAMETERS", "scenario_checks"]
 
@@ -36,7 +39,7 @@ MAX_DESCRIPTIVE_PARAMETERS: int = 16
 #: defence budget; the 2020 ask was USD 5 bn).
 MAX_ASK_USD: float = 1e12
 #: The poll the willingness-to-pay fit is anchored on (docs/opinion.md).
-ANCHOR_POLL: str = "CCGA-2019-12"
+ANCHOR_POLL: str = poll_items.STAGE1.poll_id
 
 
 def _is_number(value: Any) -> bool:
@@ -69,8 +72,9 @@ def scenario_checks(scenario: Any) -> tuple[str, str] | None:
         if pid in seen:
             return f"opinion.polls.{i}", f"poll {pid!r} is listed twice; list each poll once"
         seen.add(pid)
-    if not any(p.startswith(ANCHOR_POLL) for p in polls):
-        return "opinion.polls", f"the willingness-to-pay fit needs the Chicago Council poll {ANCHOR_POLL}; add it"
+    if polls and not any(p.startswith(ANCHOR_POLL) for p in polls):
+        return ("opinion.polls", f"the willingness-to-pay fit needs the whole-public poll {ANCHOR_POLL}; add it "
+                "(or list no polls: the documented wide prior)")
     for i, ev in enumerate(scenario.events):
         params = dict(ev.parameters)
         if ev.kind == "furlough":
@@ -88,15 +92,20 @@ def scenario_checks(scenario: Any) -> tuple[str, str] | None:
                          ("opinion.anchor_ask_usd", scenario.opinion.anchor_ask_usd)):
         if value is not None and float(value) > MAX_ASK_USD:
             return field, f"got {float(value):.4g}; allowed: at most {MAX_ASK_USD:.0e} USD a year"
+    if not polls:  # no poll: the wide prior (opinion.from_scenario.prior_wtp) has no answer bands to anchor
+        return None
     # the willingness-to-pay fit anchors the poll's answer bands (docs/opinion.md): today's amount
-    # below the lowest band (KRW 2 tn), the anchor ask above the highest (KRW 3 tn) at the 2019 rate
+    # below the lowest band, the anchor ask above the highest at the poll year's rate
     from burdenshare.opinion._data import krw_per_usd
 
-    rate = krw_per_usd(2019)
-    if not float(scenario.opinion.anchor_ask_usd) * rate > 3e12:
+    item = poll_items.STAGE1
+    rate = krw_per_usd(item.anchor_year)
+    low, high = item.band_low_krw, item.band_high_krw
+    if not float(scenario.opinion.anchor_ask_usd) * rate > high:
         return ("opinion.anchor_ask_usd", f"got {float(scenario.opinion.anchor_ask_usd):.4g}; the poll's answer "
-                f"bands need an anchor ask above KRW 3 tn: more than USD {3e12 / rate:.4g} (2019 rate)")
-    if not float(scenario.cost_model.current_agreement_krw) < 2e12:
+                f"bands need an anchor ask above KRW {high / 1e12:g} tn: more than USD {high / rate:.4g} "
+                f"({item.anchor_year} rate)")
+    if not float(scenario.cost_model.current_agreement_krw) < low:
         return ("cost_model.current_agreement_krw", f"got {float(scenario.cost_model.current_agreement_krw):.4g}; "
-                "the poll's answer bands need today's amount below KRW 2 tn")
+                f"the poll's answer bands need today's amount below KRW {low / 1e12:g} tn")
     return None
