@@ -8,7 +8,7 @@ with every later row removed) and one that holds them plus later rows (the bundl
 bundled data with further rows appended: a new poll, seat snapshot, consent vote, FX and macro
 years) must give the same outputs, byte for byte, apart from the run id (the run identity still
 names the data).  Before the seams read through the scenario's view, ``explain`` and ``solve`` of
-``sma-11-2020-03-11`` converted the 2020 ask at the full-year 2020 average rate (a row public at
+``sma-2020`` converted the 2020 ask at the full-year 2020 average rate (a row public at
 the end of 2020) and differed between these directories.
 """
 
@@ -121,12 +121,12 @@ def _same_but_run_id(a: dict[str, dict[str, object]], b: dict[str, dict[str, obj
 
 
 def test_later_rows_leave_a_non_hindsight_scenario_unchanged(tmp_path: Path) -> None:
-    scenario = load_scenario("sma-11-2020-03-11")
+    scenario = load_scenario("sma-2020")
     assert not scenario.hindsight
     known = _known_on(tmp_path, scenario.levers.as_of)
-    base = _outputs("sma-11-2020-03-11", known, tmp_path)
-    _same_but_run_id(base, _outputs("sma-11-2020-03-11", None, tmp_path))
-    _same_but_run_id(base, _outputs("sma-11-2020-03-11", _with_later_rows(tmp_path), tmp_path))
+    base = _outputs("sma-2020", known, tmp_path)
+    _same_but_run_id(base, _outputs("sma-2020", None, tmp_path))
+    _same_but_run_id(base, _outputs("sma-2020", _with_later_rows(tmp_path), tmp_path))
     # the 2020 ask is converted at the scenario's assumed rate, not the 2020 average published at year's end
     assert {item["fx_source"] for item in base["explain"]["items"]} == {
         "assumption: " + scenario.cost_model.exchange_rate_source}
@@ -151,11 +151,11 @@ def test_a_hindsight_scenario_still_sees_every_row(tmp_path: Path) -> None:
     later = _with_later_rows(tmp_path)
     polls = reads_as_of(lambda scenario: poll_ids())
     with using(open_dataset(later)):
-        hindsight, dated = load_scenario("sma-2020"), load_scenario("sma-11-2020-03-11")
+        hindsight, dated = load_scenario("sma-2020-hindsight"), load_scenario("sma-2020")
         assert hindsight.hindsight and hindsight.levers.as_of == dated.levers.as_of
         assert LATER_POLL in polls(hindsight)
         assert LATER_POLL not in polls(dated)
     # the engine's FX read: the hindsight scenario converts at the 2020 average (public at the end of 2020)
-    code, text, err = _cli(["explain", "sma-2020", "--json"])
+    code, text, err = _cli(["explain", "sma-2020-hindsight", "--json"])
     assert code == 0, err
     assert {item["fx_source"] for item in json.loads(text)["items"]} == {"context.csv:krw_usd_avg_2020 (S129)"}

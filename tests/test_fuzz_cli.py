@@ -41,7 +41,7 @@ SETTINGS = dict(deadline=None, derandomize=True, suppress_health_check=list(Heal
 
 _ONE_LINE = re.compile(r"^error: \S.*$")
 #: What names an option, argument or field in an error line.
-_NAMES = re.compile(r"(--[a-z][a-z-]*|\b[A-Z_]{4,}\b|[a-z_]+\.[A-Za-z_0-9.\"]+|\.toml|\bsma-2020\b|'[^']*'|"
+_NAMES = re.compile(r"(--[a-z][a-z-]*|\b[A-Z_]{4,}\b|[a-z_]+\.[A-Za-z_0-9.\"]+|\.toml|\bsma-2020-hindsight\b|'[^']*'|"
                     r"\bcommand\b|\bargument|\binterrupted\b)")
 
 
@@ -66,7 +66,7 @@ class Workdir:
         os.mkfifo(r / "fifo.toml")
         os.symlink(r / "plain.txt", r / "link.csv")
         self.store = r / "s.duckdb"
-        code = main(["run", "sma-2020", "--draws", "64", "--bank-size", "1", "--store", str(self.store), "--json"])
+        code = main(["run", "sma-2020-hindsight", "--draws", "64", "--bank-size", "1", "--store", str(self.store), "--json"])
         assert code == 0
         from burdenshare.store import open_store
 
@@ -139,7 +139,7 @@ def paths(work: Workdir, kind: str) -> st.SearchStrategy[str]:
 
 def scenarios(work: Workdir) -> st.SearchStrategy[str]:
     r = work.root
-    return st.sampled_from(["sma-2020", "sma-2020", "nope", str(r / "missing.toml"), str(r / "bad.toml"),
+    return st.sampled_from(["sma-2020-hindsight", "sma-2020-hindsight", "nope", str(r / "missing.toml"), str(r / "bad.toml"),
                             str(r / "deep.toml"), str(r / "fifo.toml"), str(r / "folder"), "/dev/zero", ""])
 
 
@@ -282,7 +282,7 @@ def _base() -> tuple[dict[str, object], list[tuple[object, ...]]]:
 
         from burdenshare.scenario.io import _bundled_dir
 
-        data = tomllib.loads(_bundled_dir().joinpath("sma-2020.toml").read_text("utf-8"))
+        data = tomllib.loads(_bundled_dir().joinpath("sma-2020-hindsight.toml").read_text("utf-8"))
         leaves: list[tuple[object, ...]] = []
         stack: list[tuple[object, tuple[object, ...]]] = [(data, ())]
         while stack:
@@ -335,7 +335,7 @@ def test_fuzz_scenario_schema_in_process(work: Workdir) -> None:
     @settings(max_examples=CASES["scenario"] // 2, **SETTINGS)
     @given(st.lists(overrides, min_size=1, max_size=3))
     def by_set(sets: list[str]) -> None:
-        args = ["scenarios", "validate", "sma-2020"]
+        args = ["scenarios", "validate", "sma-2020-hindsight"]
         for s in sets:
             args += ["--set", s]
         _in_process(work, args)

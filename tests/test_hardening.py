@@ -46,7 +46,7 @@ def _md5(p: Path) -> str:
 def store(tmp_path_factory) -> tuple[Path, str]:
     """A store this tool created, holding one small run."""
     path = tmp_path_factory.mktemp("store") / "s.duckdb"
-    assert main(["run", "sma-2020", *SMALL, "--store", str(path), "--json"]) == 0
+    assert main(["run", "sma-2020-hindsight", *SMALL, "--store", str(path), "--json"]) == 0
     with open_store(path, read_only=True) as st:
         return path, st.runs()[0].run_id
 
@@ -95,7 +95,7 @@ def test_foreign_duckdb_and_newer_schema_are_refused(tmp_path, capsys):
     duckdb.connect(str(other)).close()  # an empty DuckDB database this tool did not create
     before = _md5(other)
     _refused(capsys, "runs", "list", "--store", str(other), names="--store")
-    _refused(capsys, "run", "sma-2020", *SMALL, "--store", str(other), names="not a burdenshare store")
+    _refused(capsys, "run", "sma-2020-hindsight", *SMALL, "--store", str(other), names="not a burdenshare store")
     assert _md5(other) == before
     newer = tmp_path / "newer.duckdb"
     with open_store(newer) as st:
@@ -113,7 +113,7 @@ def test_sqlite_store_loads_no_extension(tmp_path, capsys, monkeypatch):
     con.close()
     before = _md5(db)
     _refused(capsys, "runs", "list", "--store", str(db), names="--store")
-    _refused(capsys, "run", "sma-2020", *SMALL, "--store", str(db), names="--store")
+    _refused(capsys, "run", "sma-2020-hindsight", *SMALL, "--store", str(db), names="--store")
     assert _md5(db) == before and not (tmp_path / ".duckdb").exists()
     from burdenshare.store import DUCKDB_CONFIG
 
@@ -134,7 +134,7 @@ def test_truncated_or_corrupt_store_is_one_line_and_never_written(tmp_path, caps
         path.write_bytes(bytes(data))
     before = _md5(path)
     _refused(capsys, "runs", "list", "--store", str(path), names="--store")
-    _refused(capsys, "run", "sma-2020", *SMALL, "--store", str(path), names="--store")
+    _refused(capsys, "run", "sma-2020-hindsight", *SMALL, "--store", str(path), names="--store")
     assert _md5(path) == before and not path.with_name("d.duckdb.wal").exists()
 
 
@@ -149,13 +149,13 @@ def test_fifo_and_empty_file_are_not_stores(tmp_path, capsys):
 
 
 @pytest.mark.parametrize("args, option", [
-    (["run", "sma-2020", "--draws", "10000000000"], "--draws"),
-    (["run", "sma-2020", "--seed", "9223372036854775808"], "--seed"),
-    (["run", "sma-2020", "--set", "levers.us_ask_usd=1e29"], "levers.us_ask_usd"),
-    (["run", "sma-2020", "--set", "levers.transparency=true"], "levers.transparency"),
-    (["sweep", "sma-2020", "--grid", "levers.transparency=0,1", "--workers", "0"], "--workers"),
-    (["sweep", "sma-2020", "--grid", "levers.transparency=0,1", "--chunk-size", "9223372036854775808"], "--chunk-size"),
-    (["run", "sma-2020", "--report", "/proc/x.html"], "--report"),
+    (["run", "sma-2020-hindsight", "--draws", "10000000000"], "--draws"),
+    (["run", "sma-2020-hindsight", "--seed", "9223372036854775808"], "--seed"),
+    (["run", "sma-2020-hindsight", "--set", "levers.us_ask_usd=1e29"], "levers.us_ask_usd"),
+    (["run", "sma-2020-hindsight", "--set", "levers.transparency=true"], "levers.transparency"),
+    (["sweep", "sma-2020-hindsight", "--grid", "levers.transparency=0,1", "--workers", "0"], "--workers"),
+    (["sweep", "sma-2020-hindsight", "--grid", "levers.transparency=0,1", "--chunk-size", "9223372036854775808"], "--chunk-size"),
+    (["run", "sma-2020-hindsight", "--report", "/proc/x.html"], "--report"),
 ])
 def test_failed_command_creates_no_store(tmp_path, capsys, args, option):
     path = tmp_path / "s7.duckdb"
@@ -166,7 +166,7 @@ def test_failed_command_creates_no_store(tmp_path, capsys, args, option):
 def test_refused_run_on_an_existing_store_adds_no_rows(capsys, store):
     path, _ = store
     rows, before = _rows(path), _md5(path)
-    _refused(capsys, "run", "sma-2020", *SMALL, "--set", "events.2.parameters.workers=-4000", "--store", str(path),
+    _refused(capsys, "run", "sma-2020-hindsight", *SMALL, "--set", "events.2.parameters.workers=-4000", "--store", str(path),
              names="events.2.parameters.workers")
     assert _rows(path) == rows and _md5(path) == before
 
@@ -221,7 +221,7 @@ def test_report_replaces_only_its_own_reports(tmp_path, capsys, store):
     other.write_text("<html>my notes</html>")
     _refused(capsys, "report", rid, "--out", str(other), "--store", str(path), "--no-png", names="--force")
     store_copy = tmp_path / "s.html"
-    _refused(capsys, "run", "sma-2020", *SMALL, "--store", str(tmp_path / "n.duckdb"), "--report", str(other),
+    _refused(capsys, "run", "sma-2020-hindsight", *SMALL, "--store", str(tmp_path / "n.duckdb"), "--report", str(other),
              names="not a report this tool wrote")
     assert other.read_text() == "<html>my notes</html>" and not (tmp_path / "n.duckdb").exists()
     assert not store_copy.exists()
@@ -254,16 +254,16 @@ def test_caps_are_documented():
 
 
 @pytest.mark.parametrize("args, names", [
-    (["explain", "sma-2020", "--years", "9223372036854775808"], "--years"),
-    (["explain", "sma-2020", "--years", "100000000"], "--years"),
-    (["sensitivity", "sma-2020", "--n", "1048576"], "MAX_SOBOL_N"),
-    (["run", "sma-2020", "--draws", "64", "--bank-size", "256"], "--bank-size"),
-    (["run", "sma-2020", "--set", "agreement_space.amount_step_krw=1e6"], "MAX_AMOUNT_POINTS"),
-    (["sweep", "sma-2020", "--grid", "levers.transparency=" + ",".join(str(i / 10_000) for i in range(10_000))],
+    (["explain", "sma-2020-hindsight", "--years", "9223372036854775808"], "--years"),
+    (["explain", "sma-2020-hindsight", "--years", "100000000"], "--years"),
+    (["sensitivity", "sma-2020-hindsight", "--n", "1048576"], "MAX_SOBOL_N"),
+    (["run", "sma-2020-hindsight", "--draws", "64", "--bank-size", "256"], "--bank-size"),
+    (["run", "sma-2020-hindsight", "--set", "agreement_space.amount_step_krw=1e6"], "MAX_AMOUNT_POINTS"),
+    (["sweep", "sma-2020-hindsight", "--grid", "levers.transparency=" + ",".join(str(i / 10_000) for i in range(10_000))],
      "MAX_AXIS_VALUES"),
-    (["sweep", "sma-2020", *(x for k in range(4) for x in ("--grid", f"{('levers.transparency', 'protocol.n_steps', 'levers.us_ask_usd', 'opinion.anchor_ask_usd')[k]}=" + ",".join(str(i + 3) for i in range(100))))],
+    (["sweep", "sma-2020-hindsight", *(x for k in range(4) for x in ("--grid", f"{('levers.transparency', 'protocol.n_steps', 'levers.us_ask_usd', 'opinion.anchor_ask_usd')[k]}=" + ",".join(str(i + 3) for i in range(100))))],
      "MAX_SWEEP_POINTS"),
-    (["sweep", "sma-2020", "--grid", "levers.transparency=0,1", "--backend", "dask", "--workers", "100000"],
+    (["sweep", "sma-2020-hindsight", "--grid", "levers.transparency=0,1", "--backend", "dask", "--workers", "100000"],
      "--workers"),
 ])
 def test_caps_refuse_before_work(tmp_path, capsys, args, names):
@@ -317,16 +317,16 @@ def test_many_keys_refused(tmp_path, capsys):
     ("opinion.anchor_ask_usd=1e9", "opinion.anchor_ask_usd"),
 ])
 def test_validate_refuses_what_run_cannot_run(capsys, override, field):
-    line = _refused(capsys, "scenarios", "validate", "sma-2020", "--set", override, names=field)
+    line = _refused(capsys, "scenarios", "validate", "sma-2020-hindsight", "--set", override, names=field)
     assert "(from --set" in line and len(line) < 400 and "groups.all" not in line and "refuse_bound" not in line
 
 
 def test_errors_name_the_option_an_override_came_from(capsys):
-    _refused(capsys, "compare", "sma-2020", "--base", "levers.transparency=7", "--set", "levers.transparency=0.5",
+    _refused(capsys, "compare", "sma-2020-hindsight", "--base", "levers.transparency=7", "--set", "levers.transparency=0.5",
              names="(from --base levers.transparency=7)")
-    _refused(capsys, "compare", "sma-2020", "--variant", "a:levers.transparency=7",
+    _refused(capsys, "compare", "sma-2020-hindsight", "--variant", "a:levers.transparency=7",
              names="(from --variant a:levers.transparency=7)")
-    line = _refused(capsys, "sweep", "sma-2020", "--grid", "levers.transparency=0,x", names="--grid levers.transparency=x")
+    line = _refused(capsys, "sweep", "sma-2020-hindsight", "--grid", "levers.transparency=0,x", names="--grid levers.transparency=x")
     assert "--set" not in line
 
 
@@ -334,9 +334,9 @@ def test_errors_name_the_option_an_override_came_from(capsys):
 
 
 @pytest.mark.parametrize("args, names", [
-    (["run"], "SCENARIO"), (["run", "sma-2020", "--draws", "x"], "--draws"), (["run", "sma-2020", "--nope"], "--nope"),
-    (["nope"], "nope"), (["runs", "export", "abcd"], "--out"), (["sweep", "sma-2020", "--progress"], "--progress"),
-    (["explain", "sma-2020", "--ask", "x"], "--ask"),
+    (["run"], "SCENARIO"), (["run", "sma-2020-hindsight", "--draws", "x"], "--draws"), (["run", "sma-2020-hindsight", "--nope"], "--nope"),
+    (["nope"], "nope"), (["runs", "export", "abcd"], "--out"), (["sweep", "sma-2020-hindsight", "--progress"], "--progress"),
+    (["explain", "sma-2020-hindsight", "--ask", "x"], "--ask"),
 ])
 def test_usage_errors_are_one_line(capsys, args, names):
     line = _refused(capsys, *args, names=names)
@@ -355,7 +355,7 @@ def test_runs_list_shows_full_ids_and_prefixes_resolve(capsys, store, monkeypatc
 
 def test_sweep_table_has_one_column_per_axis(tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "100")
-    code, out, _ = _cli(capsys, "sweep", "sma-2020", "--grid", "levers.transparency=0,1", "--grid",
+    code, out, _ = _cli(capsys, "sweep", "sma-2020-hindsight", "--grid", "levers.transparency=0,1", "--grid",
                         "levers.furlough_from=2020-04-01,'none'", *SMALL, "--progress", "none", "--store",
                         str(tmp_path / "s.duckdb"))
     assert code == 0
@@ -371,12 +371,12 @@ def test_missing_extra_is_a_one_line_hint(capsys, monkeypatch):
     monkeypatch.setitem(sys.modules, "SALib.analyze", None)
     for name in [m for m in sys.modules if m.startswith("SALib.")]:
         monkeypatch.setitem(sys.modules, name, None)
-    line = _refused(capsys, "sensitivity", "sma-2020", "--n", "8", "--draws", "16", names="pip install")
+    line = _refused(capsys, "sensitivity", "sma-2020-hindsight", "--n", "8", "--draws", "16", names="pip install")
     assert "burdenshare[sensitivity]" in line
 
 
 def test_sobol_warns_when_the_sample_is_too_small(capsys):
-    code, out, err = _cli(capsys, "sensitivity", "sma-2020", "--n", "4", "--draws", "16", "--params",
+    code, out, err = _cli(capsys, "sensitivity", "sma-2020-hindsight", "--n", "4", "--draws", "16", "--params",
                           "strategies.us.reservation_value_krw", "--json")
     assert code == 0
     data = json.loads(out)
@@ -406,11 +406,11 @@ def test_every_command_help_has_an_example(capsys):
 
 
 def test_more_caps_and_long_paths(tmp_path, capsys):
-    _refused(capsys, "scenarios", "validate", "sma-2020", "--set", "agreement_space.amount_step_krw='none'", "--set",
+    _refused(capsys, "scenarios", "validate", "sma-2020-hindsight", "--set", "agreement_space.amount_step_krw='none'", "--set",
              "agreement_space.amount_n=1000000", names="agreement_space")
     long = str(tmp_path / ("a" * 300))
     _refused(capsys, "runs", "list", "--store", long + ".duckdb", names="MAX_NAME_BYTES")
-    _refused(capsys, "run", "sma-2020", *SMALL, "--store", str(tmp_path / "s.duckdb"), "--report", long + ".html",
+    _refused(capsys, "run", "sma-2020-hindsight", *SMALL, "--store", str(tmp_path / "s.duckdb"), "--report", long + ".html",
              names="MAX_NAME_BYTES")
     assert list(tmp_path.iterdir()) == []
 
@@ -418,7 +418,7 @@ def test_more_caps_and_long_paths(tmp_path, capsys):
 def test_five_thousand_duplicated_polls_in_a_file(tmp_path, capsys):
     from burdenshare.scenario.io import _bundled_dir
 
-    text = _bundled_dir().joinpath("sma-2020.toml").read_text("utf-8")
+    text = _bundled_dir().joinpath("sma-2020-hindsight.toml").read_text("utf-8")
     start = text.index("\npolls = [") + 1
     end = text.index("\n", start)
     f = tmp_path / "polls.toml"
@@ -431,7 +431,7 @@ def test_report_of_a_small_run_with_transparency(tmp_path, capsys):
     """Reports crashed on small draw counts (matplotlib 'yerr') and with transparency > 0 (after the
     run was recorded): both now write the report and its PNGs."""
     html = tmp_path / "r.html"
-    code, _, err = _cli(capsys, "run", "sma-2020", *SMALL, "--set", "levers.transparency=0.5", "--store",
+    code, _, err = _cli(capsys, "run", "sma-2020-hindsight", *SMALL, "--set", "levers.transparency=0.5", "--store",
                         str(tmp_path / "s.duckdb"), "--report", str(html))
     assert code == 0, err
     assert html.is_file() and len(list((tmp_path / "r_figures").glob("*.png"))) >= 5
@@ -440,11 +440,11 @@ def test_report_of_a_small_run_with_transparency(tmp_path, capsys):
 def test_fuzz_findings(capsys):
     """Found by tests/test_fuzz_cli.py: an ask of 1e308 overflowed in the statement, and a --set
     under a table an earlier --set replaced by a list raised ValueError."""
-    _refused(capsys, "explain", "sma-2020", "--ask", "1e308", names="--ask")
-    _refused(capsys, "explain", "sma-2020", "--ask", "1e17", "--currency", "KRW", names="--ask")
-    _refused(capsys, "scenarios", "validate", "sma-2020", "--set", "levers=[]", "--set", "levers.transparency=true",
+    _refused(capsys, "explain", "sma-2020-hindsight", "--ask", "1e308", names="--ask")
+    _refused(capsys, "explain", "sma-2020-hindsight", "--ask", "1e17", "--currency", "KRW", names="--ask")
+    _refused(capsys, "scenarios", "validate", "sma-2020-hindsight", "--set", "levers=[]", "--set", "levers.transparency=true",
              names="--set levers.transparency=true")
-    _refused(capsys, "scenarios", "validate", "sma-2020", "--set", "levers.transparency=\x85", names="\\x85")
+    _refused(capsys, "scenarios", "validate", "sma-2020-hindsight", "--set", "levers.transparency=\x85", names="\\x85")
 
 
 def test_dask_scratch_left_by_a_killed_sweep_is_removed(tmp_path, monkeypatch):

@@ -9,6 +9,7 @@ key, percentages as percent, probabilities in [0, 1], absent values as ``null``.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from contextvars import ContextVar
 from typing import Any
@@ -198,7 +199,7 @@ def scenarios_show(
     """Print a scenario (after overrides) as TOML followed by its provenance table (as TOML
     comments, so the output still loads), or with --json as {"toml", "scenario", "provenance"}.
 
-    Example: burdenshare scenarios show sma-2020 --set levers.transparency=1
+    Example: burdenshare scenarios show sma-2020-hindsight --set levers.transparency=1
     """
     from burdenshare.scenario import dump_scenario, load_scenario, provenance_rows
 
@@ -273,8 +274,12 @@ def scenarios_build(
     data: str | None = DataOption,
     out: str | None = typer.Option(None, "--out", metavar="FILE", help="Write the scenario here (default: standard output)."),
     force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
+    name: str | None = typer.Option(None, "--name", help="The scenario's name (default sma-N-DATE)."),
 ) -> None:
-    """Build a scenario for the talks on SMA N from the data known at a date (docs/builder.md)."""
+    """Build a scenario for the talks on SMA N from the data known at a date (docs/builder.md).
+
+    Example: burdenshare scenarios build --round 11 --as-of 2020-03-11 --out sma-11.toml
+    """
     import datetime as dt
     from pathlib import Path
 
@@ -288,7 +293,9 @@ def scenarios_build(
 
     if out is not None:  # before any work: the store, links, devices, an existing file without --force
         check_output(out, "--out", force=force)
-    text = build_text(round_, day, data)
+    if name is not None and not re.fullmatch(r"[A-Za-z0-9_\-]{1,64}", name):
+        raise ScenarioError(f"got {name!r}; allowed: 1-64 letters, digits, '_' or '-'", field="--name")
+    text = build_text(round_, day, data, name=name)
     if out is None:
         typer.echo(text, nl=False)
     else:
@@ -313,7 +320,7 @@ def explain_cmd(
 ) -> None:
     """The transparency statement: the ask by category (and year), both currencies, with sources.
 
-    Example: burdenshare explain sma-2020 --ask 1.3e9 --years 3
+    Example: burdenshare explain sma-2020-hindsight --ask 1.3e9 --years 3
     """
     from burdenshare.costs.statement import explain
     from burdenshare.scenario import load_scenario
@@ -394,7 +401,7 @@ def run_cmd(
     """Simulate the two-level negotiation over many draws, record it in the store, print the bottom line and the
     summary (each metric is defined below).
 
-    Example: burdenshare run sma-2020 --draws 2000 --report sma.html
+    Example: burdenshare run sma-2020-hindsight --draws 2000 --report sma.html
     """
     if report_path is not None:
         from burdenshare.report.html import check_report_path
@@ -491,7 +498,7 @@ def winset_cmd(
 ) -> None:
     """The Assembly's win-set: the largest amount whose consent probability clears --level.
 
-    Example: burdenshare winset sma-2020 --date 2020-06-01 --level 0.5
+    Example: burdenshare winset sma-2020-hindsight --date 2020-06-01 --level 0.5
     """
     import math
 
@@ -545,7 +552,7 @@ def solve_cmd(
 ) -> None:
     """The rational benchmark: exact backward induction with consent probabilities (docs/solve.md).
 
-    Example: burdenshare solve sma-2020
+    Example: burdenshare solve sma-2020-hindsight
     """
     from burdenshare.solver.scenario import solve_scenario
     from burdenshare.scenario import load_scenario
@@ -748,7 +755,7 @@ def sweep_cmd(
 ) -> None:
     """Run a scenario over a grid of overrides with common random numbers; record and summarise it.
 
-    Example: burdenshare sweep sma-2020 --grid levers.transparency=0,0.5,1 --draws 2000
+    Example: burdenshare sweep sma-2020-hindsight --grid levers.transparency=0,0.5,1 --draws 2000
     """
     from burdenshare.analysis.sweep import resume_sweep, sweep
 
@@ -910,7 +917,7 @@ def compare_cmd(
 ) -> None:
     """Baseline vs variants on the same draws: paired differences with 95 % intervals (docs/reports.md).
 
-    Example: burdenshare compare sma-2020 --variant open:levers.transparency=1 --draws 2000
+    Example: burdenshare compare sma-2020-hindsight --variant open:levers.transparency=1 --draws 2000
     """
     from burdenshare.analysis.compare import compare, parse_variants
 
@@ -982,7 +989,7 @@ def sensitivity_cmd(
 ) -> None:
     """Sobol first/total-order indices of outputs over the scenario's uncertain parameters (SALib).
 
-    Example: burdenshare sensitivity sma-2020 --n 512 --outputs p_ratified
+    Example: burdenshare sensitivity sma-2020-hindsight --n 512 --outputs p_ratified
     """
     from burdenshare.analysis.sensitivity import sensitivity
     from burdenshare.errors import SpecError
@@ -1034,7 +1041,7 @@ def advise_cmd(
 ) -> None:
     """The agreement (amount, duration, escalator) that maximizes a side's expected utility s.t. P(consent) >= P.
 
-    Example: burdenshare advise sma-2020 --side host --min-consent 0.5
+    Example: burdenshare advise sma-2020-hindsight --side host --min-consent 0.5
     """
     import math
 

@@ -270,7 +270,7 @@ def expected_utility(terms: UtilityTerms, amount_krw: float, duration_years: int
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> t = utility_terms(load_scenario("sma-2020"), "us")
+    >>> t = utility_terms(load_scenario("sma-2020-hindsight"), "us")
     >>> expected_utility(t, 1.2e12, 1, "none", 0.0) == -t.lapse_cost_krw
     True
     """
@@ -503,7 +503,7 @@ def advise(
     --------
     >>> from burdenshare.scenario import load_scenario
     >>> step = lambda x, d, m: (x < 1.2e12) * 1.0   # consent iff below KRW 1.2 tn
-    >>> a = advise(load_scenario("sma-2020"), "us", 0.8, consent=step, respect_counterpart=False)
+    >>> a = advise(load_scenario("sma-2020-hindsight"), "us", 0.8, consent=step, respect_counterpart=False)
     >>> a.amount_krw, a.duration_years, a.escalator, a.p_consent
     (1190000000000.0, 1, 'defense_budget', 1.0)
     """

@@ -222,7 +222,7 @@ def compare(
 
     Examples
     --------
-    >>> c = compare("sma-2020", [Variant("same", ())], draws=1024, seed=0)
+    >>> c = compare("sma-2020-hindsight", [Variant("same", ())], draws=1024, seed=0)
     >>> c.to_json()["variants"][0]["differences"]["p_ratified"]["mean"]
     0.0
     """

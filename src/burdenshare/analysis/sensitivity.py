@@ -443,7 +443,7 @@ def sensitivity(
         Names from :data:`OUTPUTS`.
     n
         Base sample size; the model runs at :math:`n(D+2)` points.  Each distinct value of the
-        Level-II parameters costs one exact consent table (about 1 s for ``sma-2020``).
+        Level-II parameters costs one exact consent table (about 1 s for ``sma-2020-hindsight``).
     seed
         Seed of the sample, the bootstrap and the vote-level draws.
     draws
@@ -465,7 +465,7 @@ def sensitivity(
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> s = load_scenario("sma-2020")
+    >>> s = load_scenario("sma-2020-hindsight")
     >>> r = sensitivity(s, n=4, draws=64, params=["strategies.rok.reservation_value_krw"])
     >>> r.samples, r.outputs["p_ratified"].params
     (12, ('strategies.rok.reservation_value_krw',))

@@ -245,7 +245,7 @@ def sweep(
     --------
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "s.duckdb"
-    >>> r = sweep("sma-2020", ["levers.transparency=0,1"], draws=1024, seed=1, store=path,
+    >>> r = sweep("sma-2020-hindsight", ["levers.transparency=0,1"], draws=1024, seed=1, store=path,
     ...           overrides=["protocol.n_steps=3", "levers.allowed_durations=[1]"])
     >>> [row["point"] for row in r.to_json()["rows"]]
     [{'levers.transparency': 0}, {'levers.transparency': 1}]

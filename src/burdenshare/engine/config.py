@@ -154,7 +154,7 @@ def run_identity(scenario: Any, config: RunConfig, *, kind: str = "run",
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> sc = load_scenario("sma-2020")
+    >>> sc = load_scenario("sma-2020-hindsight")
     >>> a = run_identity(sc, RunConfig(draws=1000, seed=0))
     >>> a == run_identity(sc, RunConfig(draws=1000, seed=0, chunk_size=1024, backend="dask"))
     True

@@ -210,7 +210,7 @@ def key_dates(scenario: Any) -> tuple[dt.date, ...]:
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> [d.isoformat() for d in key_dates(load_scenario("sma-2020"))]
+    >>> [d.isoformat() for d in key_dates(load_scenario("sma-2020-hindsight"))]
     ['2020-04-01', '2020-04-15', '2020-11-03', '2021-01-20']
     """
     if scenario.outputs.key_dates is not None:

@@ -91,7 +91,7 @@ def prepare(scenario: Any, config: RunConfig) -> Prepared:
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> p = prepare(load_scenario("sma-2020"), RunConfig(draws=100, seed=0, bank_size=1))
+    >>> p = prepare(load_scenario("sma-2020-hindsight"), RunConfig(draws=100, seed=0, bank_size=1))
     >>> p.plan.n_rounds, p.bank.size, p.plan.submit_threshold
     (13, 1, 0.5)
     """

@@ -159,7 +159,7 @@ def play_draws(prepared: Prepared, draws: Draws, *, params: bool = True
     --------
     >>> from burdenshare.scenario import load_scenario
     >>> from burdenshare.engine.config import RunConfig
-    >>> prep = prepare(load_scenario("sma-2020"), RunConfig(draws=10, seed=0, bank_size=1))
+    >>> prep = prepare(load_scenario("sma-2020-hindsight"), RunConfig(draws=10, seed=0, bank_size=1))
     >>> p, o = play_draws(prep, draw_range(prep.layout, 0, 0, 1, 10))
     >>> o["agreed"].shape, list(p)[:3]
     ((10,), ['r_us', 'r_rok', 'open_us'])
@@ -504,7 +504,7 @@ def simulate(
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> r = simulate(load_scenario("sma-2020"), RunConfig(draws=2048, seed=1))
+    >>> r = simulate(load_scenario("sma-2020-hindsight"), RunConfig(draws=2048, seed=1))
     >>> s = r.summary()
     >>> s["p_ratified"] <= s["p_agreement"], s["run_id"] == r.run_id
     (True, True)

@@ -28,7 +28,7 @@ docs/scenario-format.md); a :class:`LegislatureParams` argument that is not ``No
   the bloc; blocs no opinion group names: ``far_right`` → the conservative bloc's group;
   others → the group without a bloc (unaffiliated) or the whole public.
 
-The values of the bundled ``sma-2020`` (all assumptions but the attendance and the opposition
+The values of the bundled ``sma-2020-hindsight`` (all assumptions but the attendance and the opposition
 propensity, which are calibrated; each is explained in the scenario file and docs/legislature.md):
 
 * party lines: the executive's own bloc (``liberal``) 1.2 (the governing camp's line near the
@@ -70,7 +70,7 @@ from burdenshare.scenario.vintage import reads_as_of
 
 __all__ = ["DEFAULT_PARTY_LINES", "LegislatureParams", "base_median_krw", "legislature_model", "opinion_weight_at"]
 
-#: The party lines of the bundled ``sma-2020`` (its ``[[legislature.blocs]] party_line``), as
+#: The party lines of the bundled ``sma-2020-hindsight`` (its ``[[legislature.blocs]] party_line``), as
 #: multiples of the current agreement; kept for reference (the scenario is the source).
 DEFAULT_PARTY_LINES: Mapping[str, float | None] = MappingProxyType({
     "liberal": 1.2,
@@ -165,7 +165,7 @@ def opinion_weight_at(scenario: Scenario, date: dt.date | str) -> float:
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> s = load_scenario("sma-2020")
+    >>> s = load_scenario("sma-2020-hindsight")
     >>> opinion_weight_at(s, "2020-03-11"), opinion_weight_at(s, "2020-06-01")
     (0.6, 0.3)
     """
@@ -214,7 +214,7 @@ def base_median_krw(
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> s = load_scenario("sma-2020")
+    >>> s = load_scenario("sma-2020-hindsight")
     >>> 0.9e12 < base_median_krw(s, "2020-04-17") < 1.2e12   # the ruling camp's base
     True
     """

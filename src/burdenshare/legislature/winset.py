@@ -178,7 +178,7 @@ def amount_grid(scenario: Scenario) -> NDArray[np.float64]:
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> g = amount_grid(load_scenario("sma-2020"))
+    >>> g = amount_grid(load_scenario("sma-2020-hindsight"))
     >>> g.size, float(g[0]), float(g[-1])
     (551, 500000000000.0, 6000000000000.0)
     """
@@ -282,7 +282,7 @@ def consent_probability(
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> s = load_scenario("sma-2020")
+    >>> s = load_scenario("sma-2020-hindsight")
     >>> p = consent_probability(s, [1.0e12, 1.5e12], "2020-06-01")
     >>> bool(p[0] > 0.9 and p[1] < 0.01)
     True
@@ -330,7 +330,7 @@ def win_set(
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> w = win_set(load_scenario("sma-2020"), "2020-06-01", 0.5)
+    >>> w = win_set(load_scenario("sma-2020-hindsight"), "2020-06-01", 0.5)
     >>> w.empty, round(w.max_amount_krw / 1e9)
     (False, 1170)
     """

@@ -331,7 +331,7 @@ def justified_amount_krw(scenario: Scenario, ask_usd: float | None = None) -> fl
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> round(justified_amount_krw(load_scenario("sma-2020")) / 1e9)   # the $5 bn ask of 2019
+    >>> round(justified_amount_krw(load_scenario("sma-2020-hindsight")) / 1e9)   # the $5 bn ask of 2019
     3246
     """
     cm = scenario.cost_model

@@ -747,7 +747,7 @@ def load_scenario(name_or_path: str | Path, overrides: Sequence[str] = ()) -> Sc
     Parameters
     ----------
     name_or_path
-        A bundled name (``"sma-2020"``; see :func:`list_scenarios`) or a path to a ``.toml`` file.
+        A bundled name (``"sma-2020-hindsight"``; see :func:`list_scenarios`) or a path to a ``.toml`` file.
     overrides
         ``path.to.field=VALUE`` strings, VALUE read as TOML (see :func:`parse_override`).
 
@@ -764,7 +764,7 @@ def load_scenario(name_or_path: str | Path, overrides: Sequence[str] = ()) -> Sc
 
     Examples
     --------
-    >>> s = load_scenario("sma-2020", ["levers.transparency=0.8"])
+    >>> s = load_scenario("sma-2020-hindsight", ["levers.transparency=0.8"])
     >>> s.levers.transparency
     0.8
     """

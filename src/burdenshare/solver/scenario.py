@@ -48,7 +48,7 @@ The game
 What the benchmark leaves out (documented in ``docs/solve.md``): private reservation values and
 obstinate types (those are the Monte-Carlo engine's), audience costs of a rejection (the solver
 wastes a period after a veto, as after a rejection), the furlough's worker-days, the drawdown
-option (empty in ``sma-2020``: the NDAA floor equals the troop level), the change of the US
+option (empty in ``sma-2020-hindsight``: the NDAA floor equals the troop level), the change of the US
 negotiator's own reservation value after an inauguration.
 
 References
@@ -447,7 +447,7 @@ def solve_scenario(
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> eq = solve_scenario(load_scenario("sma-2020"), durations=[1])
+    >>> eq = solve_scenario(load_scenario("sma-2020-hindsight"), durations=[1])
     >>> eq.p_agreement <= 1.0
     True
     """
