@@ -185,3 +185,50 @@ def test_macro_paths_known_at_the_date() -> None:
     assert max(budget.known) == 2017 and min(budget.projected) == 2019
     s = build_scenario(10, D("2018-03-07"))[0]
     assert any(a.startswith("path rok_cpi_inflation_pct") for a in s.provenance.assumptions)
+
+
+def test_escalator_family_reads_the_recorded_rules() -> None:
+    from burdenshare.builder.schedule import allowed_terms, escalator_family
+
+    rules = {r["sma_number"]: r["annual_increase_rule"] for r in read_record(D("2020-03-11")).rows("sma_history")}
+    got = {n: escalator_family(rules[n]).as_dict() for n in ("3", "4", "5", "6", "7", "8", "9", "10")}
+    assert got == {
+        "3": {"kind": "fixed", "rate_pct": 10.0},  # fixed +10 % a year
+        "4": {"kind": "none"},  # nominal GNP: no kind of cost_model.escalator
+        "5": {"kind": "cpi", "rate_pct": 8.8, "lag_years": 2},  # +8.8 % plus CPI of two years earlier
+        "6": {"kind": "none"},  # flat
+        "7": {"kind": "cpi"},
+        "8": {"kind": "cpi", "cap_pct": 4.0, "lag_years": 2},
+        "9": {"kind": "cpi", "cap_pct": 4.0, "lag_years": 2},
+        "10": {"kind": "none"},  # single-year
+    }
+    assert allowed_terms([3, 2, 3, 3, 3, 2, 2, 5, 5, 1, 12]) == [1, 2, 3, 5]
+
+
+def test_built_schedule_is_the_status_quo_family_with_projected_index() -> None:
+    import statistics
+
+    from burdenshare.agreement import level_factors
+
+    scenario, _ = build_scenario(10, D("2018-03-07"))
+    esc = scenario.cost_model.escalator
+    # SMA 9's rule: CPI inflation of two years earlier, capped at 4 %
+    assert (esc.kind, esc.cap_pct, esc.lag_years) == ("cpi", 4.0, 2)
+    assert scenario.agreement_space.escalators == ["cpi"]
+    # CPI 2010-2017 is known on 2018-03-07 (each year from its end); 2018-2021 are projected at their mean
+    known = [r for r in read_record(D("2018-03-07")).rows("macro_series") if r["key"] == "rok_cpi_inflation_pct"]
+    assert sorted(int(r["year"]) for r in known) == list(range(2010, 2018))
+    mean = round(statistics.fmean(float(r["value"]) for r in known), 3)
+    assert scenario.cost_model.index_growth_pct == {"cpi": {2018: mean, 2019: mean, 2020: mean, 2021: mean}}
+    assert "cost_model.index_growth_pct" in scenario.provenance.values
+    # the run values the schedule: a 5-year term grows at the projected CPI (below the cap) from year 2
+    terms = sorted(scenario.levers.allowed_durations)
+    f = level_factors(scenario, terms)
+    assert terms == [2, 3, 5] and all(1.0 < a < b for a, b in zip(f, f[1:]))
+    r = scenario.cost_model.discount_rate
+    for m, fm in zip(terms, f):
+        growth = [(1 + mean / 100) ** i for i in range(m)]
+        disc = [(1 + r) ** -i for i in range(m)]
+        assert fm == pytest.approx(sum(g * d for g, d in zip(growth, disc)) / sum(disc))
+    # round 11: SMA 10 was a single-year agreement, so the status quo has no escalator
+    assert build_scenario(11, D("2020-03-11"))[0].cost_model.escalator.kind == "none"
