@@ -137,8 +137,13 @@ def test_priors_read_the_deciles_of_the_recorded_increases() -> None:
     s = build_scenario(10, D("2018-03-07"))[0]
     c = s.cost_model.current_agreement_krw
     us, rok = _unc(s, "strategies.us.reservation_value_krw"), _unc(s, "strategies.rok.reservation_value_krw")
-    assert (us.low, us.high) == (round(c * (1 + q10), -9), round(c * (1 + q50), -9))
-    assert (rok.low, rok.high) == (round(c * (1 + q50), -9), round(c * (1 + q90), -9))
+    # on the level-equivalent scale: times the CPI-linked status quo's factor at the focal 3-year term
+    from burdenshare.agreement import level_factors
+
+    f = float(level_factors(s, [3])[0])
+    assert 1.01 < f < 1.04
+    assert (us.low, us.high) == (round(f * c * (1 + q10), -9), round(f * c * (1 + q50), -9))
+    assert (rok.low, rok.high) == (round(f * c * (1 + q50), -9), round(f * c * (1 + q90), -9))
     # no US ask known on 2018-03-07 (reported 2018-03-09): the ask is the upper decile at the latest rate
     assert s.levers.us_ask_usd == round(c * (1 + q90) / s.cost_model.exchange_rates_krw_per_usd[2019] / 1e6) * 1e6
 
@@ -230,5 +235,13 @@ def test_built_schedule_is_the_status_quo_family_with_projected_index() -> None:
         growth = [(1 + mean / 100) ** i for i in range(m)]
         disc = [(1 + r) ** -i for i in range(m)]
         assert fm == pytest.approx(sum(g * d for g, d in zip(growth, disc)) / sum(disc))
+    # the priors are level equivalents: the record's first-year increases times the factor at the focal (middle) term
+    from burdenshare.builder.rules import record_deciles
+
+    hist = [r for r in read_record(D("2018-03-07")).rows("sma_history") if r["pct_change_first_year_vs_prior_year"]]
+    lo, med, _ = record_deciles([float(r["pct_change_first_year_vs_prior_year"]) for r in hist])
+    cur = scenario.cost_model.current_agreement_krw
+    us = _unc(scenario, "strategies.us.reservation_value_krw")
+    assert (us.low, us.high) == (round(cur * (1 + lo) * f[1], -9), round(cur * (1 + med) * f[1], -9))
     # round 11: SMA 10 was a single-year agreement, so the status quo has no escalator
     assert build_scenario(11, D("2020-03-11"))[0].cost_model.escalator.kind == "none"

@@ -23,7 +23,8 @@ from typing import Any
 
 from burdenshare.builder.paths import path_notes
 from burdenshare.builder.record import Record, Row
-from burdenshare.builder.schedule import allowed_terms, escalator_family, index_growth_assumptions, rows_of
+from burdenshare.builder.schedule import (allowed_terms, escalator_family, index_growth_assumptions, rows_of,
+                                          status_quo_level_factor)
 from burdenshare.errors import DataError
 
 __all__ = ["BuildError", "GENERIC", "PARTY_LINES", "rok_election_date", "us_election_dates", "scenario_dict"]
@@ -398,15 +399,26 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
         rok_open = current
         rok_open_prov = _computed("the current agreement (no ROK position known at as_of)", [cref], [crow])
 
+    family = escalator_family(prev["annual_increase_rule"])
+    growth, growth_sd, growth_src = index_growth_assumptions(rec, family, base_year, max(terms))
+    # the priors are stated on the engine's scale, the schedule's level equivalent (burdenshare.agreement):
+    # a recorded first-year increase came with its escalator, so it is scaled by the status-quo
+    # family's level factor at the focal (middle) allowed term (1 for a flat family)
+    focal = terms[(len(terms) - 1) // 2]
+    lev = status_quo_level_factor(rec, family, base_year, focal, g["discount_rate"], growth)
+    lev_note = "" if lev == 1.0 else f" x {lev:.4f} (level factor of the status-quo escalator at the focal {focal}-year term)"
+    if lev != 1.0:
+        rok_open = round(rok_open * lev, -7)
+        rok_open_prov = {**rok_open_prov, "formula": rok_open_prov["formula"] + lev_note}
     # ---- priors on the reservation values (uniform; stated rules)
     # revealed preference: every recorded increase was accepted by both sides, so the US's lowest
     # acceptable amount lay at or below it and the ROK's highest at or above it; the record's
     # lower half (decile 1 to the median) is the US prior, its upper half (median to decile 9) the ROK's
-    us_lo, us_hi = current * (1 + g_lo), current * (1 + g_med)
-    rok_lo = max(current * (1 + g_med), rok_open)
-    rok_hi = max(current * (1 + g_hi), rok_lo * 1.05)
+    us_lo, us_hi = lev * current * (1 + g_lo), lev * current * (1 + g_med)
+    rok_lo = max(lev * current * (1 + g_med), rok_open)
+    rok_hi = max(lev * current * (1 + g_hi), rok_lo * 1.05)
     pr_lo = us_lo
-    pr_hi = max(math.sqrt(current * ask_krw), current * (1 + g_med))
+    pr_hi = lev * max(math.sqrt(current * ask_krw), current * (1 + g_med))
     r10 = lambda x: round(x, -9)  # noqa: E731 - won to KRW 1 bn
 
     # ---- calendar
@@ -468,8 +480,6 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
     o.prov["parties.host_executive.opinion_weight"] = _assume("weight of its base's opinion in its own decision")
     o.prov["parties.host_executive.submit_threshold"] = _assume("it submits texts whose consent probability is at least one half")
 
-    family = escalator_family(prev["annual_increase_rule"])
-    growth, growth_sd, growth_src = index_growth_assumptions(rec, family, base_year, max(terms))
     amount_max = math.ceil(max(ask_krw, rok_hi, pr_hi) * 1.05 / (100 * BILLION)) * 100 * BILLION
     amount_min = math.floor(current / 2 / (10 * BILLION)) * 10 * BILLION
     o.put("agreement_space", {"amount_min_krw": float(amount_min), "amount_max_krw": float(amount_max),
@@ -681,7 +691,7 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
             [hist_ref], hist_rows)
         o.prov[f"strategies.{side}.duration_preference"] = _assume("no term preference known by rule")
     hist_note = (f"first-year increases on record: decile 1 {g_lo:.4f}, median {g_med:.4f}, decile 9 {g_hi:.4f} "
-                 f"({hist_ref}); current {cref}")
+                 f"({hist_ref}); current {cref}" + ("" if lev == 1.0 else f"; the bounds are level equivalents:{lev_note}"))
     o.uncertainty += [
         {"param": "strategies.us.reservation_value_krw", "dist": "uniform", "low": r10(us_lo), "high": r10(us_hi),
          "source": f"rule: uniform(current * (1 + decile 1), current * (1 + median)) of the recorded first-year increases; {hist_note}"},

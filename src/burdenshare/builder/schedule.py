@@ -157,3 +157,42 @@ def rows_of(rec: Record, refs: tuple[str, ...]) -> list[Row]:
         if f"context.csv:{r['key']}" in want:
             out.append(r)
     return out
+
+
+def known_index_growth(rec: Record, kind: str, years: range) -> dict[int, float]:
+    """Index growth (percent) known on the as-of date for ``years``: the CPI rate as recorded; the
+    defence budget's growth from consecutive known levels (as :func:`burdenshare.data.defense_budget_growth_pct`)."""
+    if kind not in INDEX_SERIES:
+        return {}
+    key, mode = INDEX_SERIES[kind]
+    p = macro_path(rec, key, mode, years)
+    if mode == "rate":
+        return {y: v for y, v in p.known.items() if y in years}
+    return {y: 100.0 * (p.known[y] / p.known[y - 1] - 1.0) for y in years if y in p.known and y - 1 in p.known}
+
+
+def status_quo_level_factor(rec: Record, family: Family, base_year: int, term: int, discount_rate: float,
+                            projected: dict[int, float]) -> float:
+    r"""The level factor :math:`f_N` (:mod:`burdenshare.agreement`) of the status-quo family at ``term``.
+
+    The recorded first-year increases were signed with their escalators, so a prior stated as an
+    opening amount is a level equivalent of ``opening * f_N``: the builder states its priors on the
+    scale the engine bargains on (the level equivalent) by this factor at the focal (middle)
+    allowed term, with the index known on the as-of date where known and ``projected`` elsewhere.
+    1 for a flat family or a one-year term.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> from burdenshare.builder.record import read_record
+    >>> fam = escalator_family("CPI inflation of two years earlier, capped at 4% per year.")
+    >>> status_quo_level_factor(read_record(dt.date(2018, 3, 7)), fam, 2019, 1, 0.03, {})
+    1.0
+    """
+    from burdenshare.agreement import AgreementSchedule, EscalatorRule
+
+    rule = EscalatorRule(family.kind, family.rate_pct, family.cap_pct, family.lag_years)
+    sched = AgreementSchedule(base_year, term, 1.0, rule)
+    need = sched.index_years()
+    path = {**known_index_growth(rec, family.kind, range(min(need), max(need) + 1)), **projected} if need else {}
+    return sched.level_equivalent(discount_rate, path)
