@@ -245,3 +245,25 @@ def test_built_schedule_is_the_status_quo_family_with_projected_index() -> None:
     assert (us.low, us.high) == (round(cur * (1 + lo) * f[1], -9), round(cur * (1 + med) * f[1], -9))
     # round 11: SMA 10 was a single-year agreement, so the status quo has no escalator
     assert build_scenario(11, D("2020-03-11"))[0].cost_model.escalator.kind == "none"
+
+
+def test_defense_budget_family_projects_the_mean_log_growth() -> None:
+    import doctest
+    import math
+    import statistics
+
+    from burdenshare.builder import schedule
+    from burdenshare.builder.schedule import Family, index_growth_assumptions
+
+    rec = read_record(D("2020-03-11"))
+    levels = {int(r["year"]): float(r["value"]) for r in rec.rows("macro_series") if r["key"] == "rok_defense_budget"}
+    levels.update({int(r["key"][-4:]): float(r["value"]) for r in rec.rows("context")
+                   if r["key"].startswith("rok_defense_budget_") and int(r["key"][-4:]) not in levels})
+    ys = sorted(levels)
+    logs = [100 * math.log(levels[b] / levels[a]) for a, b in zip(ys, ys[1:]) if b == a + 1]
+    growth, sd, _ = index_growth_assumptions(rec, Family("defense_budget"), 2021, 4)
+    # the escalator reads the growth of 2022-2024 (lag 0), none known in 2020: each at the mean log growth
+    assert sorted(growth) == [2022, 2023, 2024]
+    assert growth[2022] == round(100 * math.expm1(statistics.fmean(logs) / 100), 3)
+    assert sd[2022] == round(statistics.stdev(logs), 3)
+    assert doctest.testmod(schedule).failed == 0
