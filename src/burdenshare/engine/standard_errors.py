@@ -1,11 +1,13 @@
 """Standard errors of a run's headline figures (the summary's ``se`` object).
 
 Each headline probability and quantile of :meth:`burdenshare.engine.run.RunResult.summary` gets
-the random-group standard error of :func:`burdenshare.engine.bank_sampling.random_group_se`:
-the draws are split by the bank replicate of their Level-II member, the figure is recomputed on
-each replicate's draws, and the spread of the R replicate figures gives the error, which
-includes both the Level-II sampling (the bank's members) and the Monte-Carlo error of the draws.
-The definitions of the figures are the summary's (docs/simulation.md §4).
+the linearized random-group standard error of :func:`burdenshare.engine.bank_sampling.ratio_group_se`
+(Wolter 2007, ch. 2 and 6; Cochran 1977, ch. 6): the draws are split by the bank replicate of
+their Level-II member, the figure is recomputed on each replicate's draws, and the deviations of
+the R replicate figures from the full-sample figure, each weighted by the number of draws it rests
+on (the figure's domain: all draws, the ratified draws, the draws that reached a vote), give the
+error, which includes both the Level-II sampling (the bank's members) and the Monte-Carlo error of
+the draws.  The definitions of the figures are the summary's (docs/simulation.md §4).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from burdenshare.engine.bank_sampling import BANK_REPLICATES, combine_replicates, member_replicate
+from burdenshare.engine.bank_sampling import BANK_REPLICATES, member_replicate, ratio_group_se
 
 __all__ = ["draw_members", "summary_se"]
 
@@ -98,11 +100,27 @@ def summary_se(outcomes: dict[str, NDArray[Any]], members: NDArray[np.int64], ba
             "p_rejected_by_assembly": float((outcomes["rejections_assembly"][mask] > 0).mean()),
         }
 
+    def domain(mask: NDArray[np.bool_]) -> dict[str, Any]:
+        """The number of draws each figure of ``stat(mask)`` rests on (its weight)."""
+        n, n_rat, n_vote = int(mask.sum()), int((rat & mask).sum()), int((voted & mask).sum())
+        return {
+            "p_agreement": n, "p_ratified": n, "mean_p_consent": n_vote,
+            "amount_first_year_krw": dict.fromkeys(("p10", "p50", "p90"), n_rat),
+            "increase_pct": dict.fromkeys(("p10", "p50", "p90"), n_rat),
+            "duration_years": dict.fromkeys(("mean", "p_multiyear"), n_rat),
+            "rounds_to_agreement": dict.fromkeys(("p50", "p90"), n_rat),
+            "p_agreement_by": dict.fromkeys(key_dates, n),
+            "p_rejected_by_president": n, "p_rejected_by_assembly": n,
+        }
+
     full = stat(np.ones(agreed.shape, dtype=bool))
-    reps = [stat(groups == r) for r in range(r_n)]
-    out: dict[str, Any] = {k: combine_replicates([r.get(k) for r in reps], r_n) if full[k] is not None else None
-                           for k in full}
+    masks = [groups == r for r in range(r_n)]
+    reps = [stat(m) for m in masks]
+    counts = [domain(m) for m in masks]
+    out: dict[str, Any] = {k: ratio_group_se([r.get(k) for r in reps], [c[k] for c in counts], full[k], r_n)
+                           if full[k] is not None else None for k in full}
     out["replicates"] = r_n
-    out["method"] = "random groups over the bank's scrambled Sobol' replicates"
+    out["method"] = ("linearized random groups over the bank's scrambled Sobol' replicates "
+                     "(weighted by each group's draws, centred on the full-sample figure)")
     return out
 
