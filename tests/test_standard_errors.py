@@ -28,13 +28,14 @@ def runs():
 
 def test_defaults_errors_small_and_seeds_agree_within_3_5_se(runs):
     """Seeds 0-4 at the defaults: each estimate within 3.5 of its own SE of the pooled mean; the
-    default run's (seed 0) probabilities carry errors of at most 0.01 (issue 11), and so does every
-    seed's: with 16 replicates the estimated SE has 15 degrees of freedom (about 18 % relative
-    error) where 8 replicates gave 7 (one of seeds 1-4 then reported 0.014)."""
+    default run's (seed 0) probabilities carry errors of at most 0.01 (issue 11).  The estimated SE
+    has 15 degrees of freedom (16 replicates; about 18 % relative error), so another seed's may
+    exceed 0.01 (over seeds 0-19: RMS 0.0085, largest 0.0120 at seed 14; 0.0106 at seed 2, while
+    the spread across the 20 seeds is 0.0080; benchmarks/README.md): bounded here by 0.0125."""
     assert runs[0]["bank_size"] == DEFAULT_BANK_SIZE and runs[0]["se"]["replicates"] == BANK_REPLICATES
     assert 0 < runs[0]["se"]["p_agreement"] <= 0.01 and 0 < runs[0]["se"]["p_ratified"] <= 0.01
     for s in runs:
-        assert 0 < s["se"]["p_agreement"] <= 0.01 and 0 < s["se"]["p_ratified"] <= 0.01
+        assert 0 < s["se"]["p_agreement"] <= 0.0125 and 0 < s["se"]["p_ratified"] <= 0.0125
     for path in FIGURES:
         est = np.array([_get(s, path) for s in runs])
         se = np.array([_get(s["se"], path) for s in runs])
@@ -110,3 +111,31 @@ def test_distribution_quantiles_match_scipy():
     assert np.allclose(distribution_quantile(tr, u), stats.triang.ppf(u, 0.25, loc=0.0, scale=4.0))
     ln = LogNormal(dist="lognormal", param="x", mu=0.1, sigma=0.5)
     assert np.allclose(distribution_quantile(ln, u), stats.lognorm.ppf(u, 0.5, scale=np.exp(0.1)))
+
+
+def test_lattice_quantile_se_sees_the_jump_to_the_next_grid_point():
+    """A median on a lattice at the edge between two support points jumps from sample to sample
+    (Ma, Genton & Parzen 2011); the groups' own medians barely move.  Oracle: the SD of the median
+    over 300 independent samples of a rounded normal (N = 2000, 16 random groups)."""
+    from burdenshare.engine.bank_sampling import combine_replicates
+    from burdenshare.engine.standard_errors import lattice_quantile_se
+
+    rng = np.random.default_rng(1)
+    qs, rg, se = [], [], []
+    for _ in range(300):
+        x = np.round(rng.normal(0.5, 3.0, size=2000))
+        g = rng.integers(0, 16, size=2000)
+        qs.append(np.quantile(x, 0.5))
+        r = combine_replicates([float(np.quantile(x[g == k], 0.5)) for k in range(16)], 16)
+        rg.append(r)
+        se.append(max(r, lattice_quantile_se(x, g, 16, 0.5)))
+    sd = np.std(qs, ddof=1)
+    assert sd / np.sqrt(np.mean(np.square(rg))) > 3  # the random groups alone: understated 4x
+    assert 0.7 < sd / np.sqrt(np.mean(np.square(se))) < 1.5
+    # exact cases: half zeros, half ones (median 0.5, a move of 0.5 either way with probability 1/2)
+    x = np.repeat([0.0, 1.0], 800)
+    g = np.arange(1600) % 16
+    assert lattice_quantile_se(x, g, 16, 0.5) == pytest.approx(0.5)
+    # deep inside a mass point, no move
+    x = np.repeat([0.0, 1.0, 2.0], [160, 1280, 160])
+    assert lattice_quantile_se(x, np.arange(1600) % 16, 16, 0.5) < 1e-9
