@@ -70,7 +70,7 @@ __all__ = ["GLOSSARY", "LEVER_STEPS", "TORNADO_BANK", "TORNADO_DRAWS", "BottomLi
 #: Draws of each tornado step: the first ``min(draws, TORNADO_DRAWS)`` draws of the run (common draws).
 TORNADO_DRAWS: int = 4096
 #: Level-II bank members of the tornado's steps: the run's first ``min(bank_size, TORNADO_BANK)``
-#: members (one point of each of the bank's scrambled Sobol' replicates), for the baseline and every
+#: members (one point of each of 8 of the bank's 16 scrambled Sobol' replicates), for the baseline and every
 #: step alike, so the differences stay paired while a step that moves Level II builds 8 members, not 64.
 TORNADO_BANK: int = 8
 
