@@ -217,10 +217,10 @@ def seats_at(date: dt.date | str, scenario: Scenario | None = None) -> SeatTable
     if scenario is None:
         return _from_snapshot(day)
     with using(vintage_view(scenario)):  # every read: the data known on levers.as_of (all: a hindsight scenario)
-        return _scenario_seats(day, scenario)
+        return _seats_in_view(day, scenario)
 
 
-def _scenario_seats(day: dt.date, scenario: Scenario) -> SeatTable:
+def _seats_in_view(day: dt.date, scenario: Scenario) -> SeatTable:
     """:func:`seats_at` for a scenario, inside its :func:`~burdenshare.scenario.vintage.vintage_view`."""
     leg = scenario.legislature
     read = (  # every scenario field the table depends on (module docstring)
