@@ -81,17 +81,18 @@ def test_transparency_effect_follows_each_asks_own_statement() -> None:
     """``transparency_effect`` varies the ask: its clear variant (``levers.us_ask_usd`` = the ask)
     carries that ask's statement, so the moved belief is the one main computed by passing s.
 
-    Goldens: ``transparency_effect(load_scenario("sma-2020-hindsight"), ask)`` on main 930256959c02 (run with
-    that commit's ``src`` on the path): justified_krw, belief_after_krw, p_consent_transparent,
-    win_set_transparent_krw.  They agree with docs/solve.md's table (3,246 / 2,449 / 1,850 and
-    844 / 892 / 1,010, KRW bn).
+    Goldens: ``transparency_effect(load_scenario("sma-2020-hindsight"), ask)``: justified_krw and
+    belief_after_krw as on main 930256959c02 (opinion unchanged); p_consent_transparent and
+    win_set_transparent_krw since the legislature's role fit with random attendance (issue 11; the
+    win-set moved one grid step, 1,850 -> 1,860 and 1,010 -> 1,020). They agree with docs/solve.md's
+    table (3,246 / 2,449 / 1,860 and 844 / 892 / 1,020, KRW bn).
     """
     from burdenshare.analysis.transparency_effect import transparency_effect, with_overrides
 
     sma = load_scenario("sma-2020-hindsight")
     main_values = {
-        5e9: (3245550000000.0, 2449217428890.625, 4.47541867218788e-21, 1850e9, "raises"),
-        1.3e9: (843843000000.0, 892365054783.5674, 8.724012072348212e-09, 1010e9, "lowers"),
+        5e9: (3245550000000.0, 2449217428890.625, 2.1896388964980756e-27, 1860e9, "raises"),
+        1.3e9: (843843000000.0, 892365054783.5674, 1.3273960523543502e-09, 1020e9, "lowers"),
     }
     for ask, (s, after, p1, w1, direction) in main_values.items():
         e = transparency_effect(sma, ask)

@@ -396,6 +396,14 @@ def bottom_line(result: RunResult, *, drivers: bool = True, tornado_draws: int =
     sc = result._scenario_obj
     if sc is None:
         raise SpecError("the run result carries no scenario", field="result")
+    from burdenshare.data import using
+    from burdenshare.scenario.vintage import vintage_view
+
+    with using(vintage_view(sc)):  # rates and every other read: the data known on the scenario's as_of
+        return _bottom_line(result, sc, drivers=drivers, tornado_draws=tornado_draws)
+
+
+def _bottom_line(result: RunResult, sc: Any, *, drivers: bool, tornado_draws: int) -> BottomLine:
     s = result.summary()
     o = result.outcomes
     rat = o["ratified"] == 1

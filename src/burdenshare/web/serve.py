@@ -39,7 +39,10 @@ def serve(
     max_draws: int = typer.Option(1_000_000, "--max-draws", help="Largest draws per job (413 above)."),
     max_queued: int = typer.Option(8, "--max-queued", help="Jobs queued or running at once (429 above)."),
 ) -> None:
-    """Serve the dashboard and the HTTP API (docs/web.md)."""
+    """Serve the dashboard and the HTTP API (docs/web.md).
+
+    Example: burdenshare serve --port 8000 --store runs.duckdb
+    """
     from burdenshare.engine.config import MAX_DRAWS
 
     if not 0 <= port <= 65535:
