@@ -319,5 +319,7 @@ def test_runs_on_a_dask_cluster_give_the_same_summary(tmp_path: Path) -> None:
         assert done["status"] == "done", done
         ws = c.get(f"/api/scenarios/{SMA}/winset", params={"duration": 1})
         assert ws.status_code == 200
-    local = simulate(load_scenario(SMA, body["set"]), RunConfig(draws=1024, seed=4, bank_size=1)).summary()
+    from burdenshare.analysis.briefing import run_summary
+
+    local = run_summary(simulate(load_scenario(SMA, body["set"]), RunConfig(draws=1024, seed=4, bank_size=1)))
     assert done["summary"] == json.loads(json.dumps(local))

@@ -630,6 +630,18 @@ def fingerprint() -> str:
     return _fingerprint(dataset.directory, dataset.as_of, generation)
 
 
+def directory_fingerprint() -> str:
+    """SHA-256 (hex) of the active data directory's contents, whatever as-of view is active.
+
+    The run identity uses it (:func:`burdenshare.engine.config.run_identity`): what a run reads is
+    fixed by the directory and the scenario (its ``levers.as_of`` and ``hindsight`` choose the view,
+    :func:`burdenshare.scenario.vintage.vintage_view`), so the id must not change with the view that
+    happens to be active where it is computed (inside or outside a scenario's view).
+    """
+    dataset, generation = cache_key()
+    return _fingerprint(dataset.directory, None, generation)
+
+
 @lru_cache(maxsize=16)
 def _fingerprint(directory: Path | None, as_of: _dt.date | None, _generation: int) -> str:
     h = hashlib.sha256()

@@ -16,7 +16,7 @@ dates the summary reports); the config holds only what says how many draws to pl
 :func:`run_identity` is the one run id of the CLI, the store and the web API: a hash of
 everything that changes results -- the scenario after overrides (its canonical JSON, without
 the provenance map, which records where values come from and changes no result), a
-fingerprint of the bundled data (:func:`burdenshare.data.fingerprint`), draws, seed, bank size,
+fingerprint of the data directory (:func:`burdenshare.data.table.directory_fingerprint`), draws, seed, bank size,
 the package version, and, for a sweep, its kind and grid.  The same inputs give the same id in
 every process.
 """
@@ -32,7 +32,7 @@ from typing import Any, Literal
 import numpy as np
 
 from burdenshare._version import __version__
-from burdenshare.data import fingerprint
+from burdenshare.data.table import directory_fingerprint
 from burdenshare import limits as _limits
 from burdenshare.errors import SpecError
 
@@ -166,7 +166,7 @@ def run_identity(scenario: Any, config: RunConfig, *, kind: str = "run",
     payload = {
         "kind": kind,
         "scenario": model,
-        "data": fingerprint(),
+        "data": directory_fingerprint(),
         "config": config.identity(),
         "grid": [[str(p), [str(v) for v in vals]] for p, vals in grid],
         "version": __version__,
