@@ -7,7 +7,7 @@ plain arrays (the :class:`~burdenshare.engine.plan.Plan`'s, the consent bank's t
 per-draw columns of :func:`~burdenshare.engine.plan.draw_columns`) and writes preallocated output
 arrays; it never touches a random generator, the clock or files.  Level I's decisions are
 :func:`burdenshare.bargaining.strategies.linear_decision`, compiled as it is.  :math:`t^e` per round
-is enclosed by :func:`burdenshare.bargaining._powbound.pow_approx` (cached for the last four
+is enclosed by :func:`burdenshare.bargaining._powbound.exp_approx` of :math:`e \\ln t` (cached for the last four
 exponents of each negotiator; draws mostly share their exponents), and ``math.pow`` is called only
 where a decision boundary falls inside the enclosure (:func:`_decide`), so every decision is bit
 for bit the reference's (``math.pow``'s aspiration).  A time-based negotiator's
@@ -27,7 +27,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-from burdenshare.bargaining._powbound import POW_REL_TOL, _f2i, pow_approx
+from burdenshare.bargaining._powbound import POW_REL_TOL, _f2i, exp_approx
 from burdenshare.bargaining.strategies import ASP_EPS, POLICY_TIT_FOR_TAT, POLICY_WINSET_AWARE, TB_EPS, linear_decision, rational_start
 from burdenshare.engine.plan import Plan
 from burdenshare.engine.reference import (
@@ -73,10 +73,11 @@ def _wa_admits(pol, obst, winset, table, off, b, k, d, j, theta_w, floor, amin, 
 
 
 @numba.njit(cache=True)
-def _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, p, e, t):  # pragma: no cover - jitted
+def _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, p, e, t, lt):  # pragma: no cover - jitted
     """Slot of negotiator ``p``'s ``t**e`` cache holding exponent ``e`` (filled on a miss).
 
-    ``pw[p, q, k]`` is :func:`~burdenshare.bargaining._powbound.pow_approx` of ``t[k] ** e``, within
+    ``pw[p, q, k]`` is :func:`~burdenshare.bargaining._powbound.exp_approx` of ``e * lt[k]``
+    (``lt[k] = math.log(t[k])``), an enclosure of ``t[k] ** e`` within
     the relative margin ``pw_rel[p, q]`` of ``math.pow``'s value (0: ``pw`` is exact, ``e == 1``);
     ``pw_x[p, q, k]`` is ``math.pow(t[k], e)`` once :func:`_decide` has needed it (NaN before).
     """
@@ -91,14 +92,14 @@ def _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, p, e, t):  # pragma: no cover - j
         pw_rel[p, q] = 0.0
     else:
         for k in range(t.shape[0]):
-            pw[p, q, k] = pow_approx(t[k], e)
+            pw[p, q, k] = exp_approx(e * lt[k])
             pw_x[p, q, k] = math.nan
         pw_rel[p, q] = POW_REL_TOL * (1.0 + e)
     pw_e[p, q] = e
     return q
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True)
 def _decide_at(a, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
     """A time-based negotiator's (offer, lowest accepted position, duration offer) at aspiration
     ``a``: the reference's operations (``linear_decision``, ``duration_offer``)."""
@@ -112,30 +113,75 @@ def _decide_at(a, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
 
 
 @numba.njit(cache=True, inline="always")
-def _decide(pw, pw_x, pw_rel, p, q, k, t, e, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
-    r"""The decision of :func:`_decide_at` at :math:`a = 1 - t_k^e` with ``math.pow``'s :math:`t_k^e`,
-    computing ``math.pow`` only where the enclosure of :math:`t_k^e` does not settle it.
+def _enclosed_position(a_l, a_h, rv, n, eps, start):  # pragma: no cover - jitted
+    r"""The position ``j`` that :func:`~burdenshare.bargaining.strategies.linear_decision` returns
+    as both offer and lowest accepted position for every aspiration in :math:`[a_l, a_h]`, by its
+    fast path; -1 when that path does not settle the whole interval (``n > 0``, ``start <= n``).
 
-    Every step from :math:`p = t^e` to the decision is monotone in :math:`p` (in floating point
-    too: rounding is monotone): the aspiration ``1.0 * (1.0 - p)``; the threshold
-    :math:`lo = (1 - u_{min}) a + u_{min} - \epsilon`, clipped; the lowest accepted position (the
-    first :math:`i \ge start` with :math:`i/n \ge lo`); the offer (that position or the one below it
-    by the 1e-6 nearest rule, which holds on a lower part of each interval of :math:`lo`); the
-    duration offer ``floor((1 - a) m + 0.5)`` from the preferred end.  So when the decisions at
-    both ends of the enclosure :math:`[q(1 - 
-ho), q(1 + 
-ho)]` of
-    :func:`~burdenshare.bargaining._powbound.pow_approx` agree, they are the exact value's (the
-    bargaining batch kernel's ``_bracket``); otherwise ``math.pow`` decides (kept in ``pw_x``).
+    The threshold :math:`x = lo \cdot n` is computed as ``linear_decision`` computes it, at both
+    ends; each operation is monotone in :math:`a` (rounding is monotone), so every :math:`a` in the
+    interval gives an :math:`x \in [x_l, x_h]`.  When :math:`j - 1 < x_l` and
+    :math:`j = \lceil x_h 
+ceil`, every such :math:`x` has :math:`\lceil x 
+ceil = j`, and the
+    fast path's margins (:math:`j - x > 10^{-9}`; :math:`j` the first presorted position or
+    :math:`x - (j - 1) > 10^{-6} n + 10^{-9}`), checked at the ends, hold for all of them.
+    """
+    umin = rv if rv > 0.0 else 0.0
+    lo = (1.0 - umin) * a_l + umin
+    lo -= eps
+    if lo < umin:
+        lo = umin
+    if lo > 1.0:
+        lo = 1.0
+    x_l = lo * n
+    lo = (1.0 - umin) * a_h + umin
+    lo -= eps
+    if lo < umin:
+        lo = umin
+    if lo > 1.0:
+        lo = 1.0
+    x_h = lo * n
+    j = int(math.ceil(x_h))
+    if start <= j <= n and j - x_h > 1e-9 and x_l > j - 1 and (j == start or x_l - (j - 1) > 1e-6 * n + 1e-9):
+        return j
+    return -1
+
+
+@numba.njit(cache=True, inline="always")
+def _decide(pw, pw_x, pw_rel, p, q, k, t, e, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
+    r"""The decision of :func:`_decide_at` at :math:`a = 1 - t_k^e` with ``math.pow``'s :math:`t_k^e`.
+
+    ``pw[p, q, k]`` encloses :math:`t_k^e`: :math:`p \in [x(1 - 
+ho), x(1 + 
+ho)]`
+    (``pw_rel[p, q]`` :math:`= 
+ho`; 0: exact), so :math:`a \in [a_l, a_h]` with
+    :math:`a_l = 1 - x(1 + 
+ho)` and :math:`a_h = 1 - x(1 - 
+ho)` (``1.0 - p`` is monotone).  When
+    :func:`_enclosed_position` settles the offer and acceptance over that interval and the duration
+    offer (``floor((1 - a) m + 0.5)`` from the preferred end, monotone in :math:`a`) is the same at
+    both ends, that is the decision at ``math.pow``'s value; otherwise ``math.pow`` is called (once
+    per slot and round, kept in ``pw_x``) and :func:`_decide_at` decides, as the reference does.
+    This is the bargaining batch kernel's bracketing (``batch._bracket``), here on the engine's
+    one-issue space.
     """
     x = pw[p, q, k]
-    rel = pw_rel[p, q]
-    if rel > 0.0:
-        d = x * rel
-        o1, c1, u1 = _decide_at(1.0 * (1.0 - (x + d)), rv, n, eps, start, pref, nd)
-        o2, c2, u2 = _decide_at(1.0 * (1.0 - (x - d)), rv, n, eps, start, pref, nd)
-        if o1 == o2 and c1 == c2 and u1 == u2:
-            return o1, c1, u1
+    d = x * pw_rel[p, q]
+    a_l = 1.0 * (1.0 - (x + d))
+    a_h = 1.0 * (1.0 - (x - d))
+    if n == 0 or start > n:
+        j = n if n > 0 else 0  # linear_decision's answer does not depend on a (none is asked for n = 0)
+    else:
+        j = _enclosed_position(a_l, a_h, rv, n, eps, start)
+    if j >= 0:
+        if nd == 1:
+            return j, j, 0  # one duration: index 0
+        du = _duration_offer(pref, 1.0 - a_l, nd)
+        if du == _duration_offer(pref, 1.0 - a_h, nd):
+            return j, j, du
+    if d != 0.0:
         x = pw_x[p, q, k]
         if math.isnan(x):
             x = math.pow(t[k], e)
@@ -213,6 +259,11 @@ def _kernel(  # pragma: no cover - jitted
     pw = np.empty((2, n_slots, n_r))
     pw_x = np.empty((2, n_slots, n_r))
     pw_rel = np.zeros((2, n_slots))
+    lt_us = np.empty(n_r)
+    lt_rok = np.empty(n_r)
+    for k in range(n_r):
+        lt_us[k] = math.log(t_us[k])
+        lt_rok[k] = math.log(t_rok[k])
     pw_next = np.zeros(2, dtype=np.int64)
     # A time-based negotiator's decisions per round depend only on (e, rv, n, start) of its
     # window (eps, the round dates and the duration preference are the chunk's): they are computed
@@ -236,8 +287,8 @@ def _kernel(  # pragma: no cover - jitted
         log_cap = math.log(cap_rok)
         e_us = e_us_a[i]
         e_rok = e_rok_a[i]
-        slot_us = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, 0, e_us, t_us)
-        slot_rok = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, 1, e_rok, t_rok)
+        slot_us = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, 0, e_us, t_us, lt_us)
+        slot_rok = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, 1, e_rok, t_rok, lt_rok)
         obst_us = obst_us_a[i]
         obst_rok = obst_rok_a[i]
         change = change_a[i]
