@@ -374,8 +374,7 @@ def run_cmd(
         from burdenshare.report.html import check_report_path
 
         check_report_path(report_path)  # before simulating or recording: a report that cannot be written fails at once
-    from burdenshare.analysis.runs import record_simulation
-    from burdenshare.engine import run_identity
+    from burdenshare.analysis.runs import record_run
     from burdenshare.engine.run import summary_rows
     from burdenshare.engine.prepare import check_run
     from burdenshare.scenario import dump_scenario, load_scenario
@@ -388,8 +387,7 @@ def run_cmd(
 
     with open_store(store_path) as store:  # before simulating: a locked or corrupt store fails at once
         # rows stream into the store chunk by chunk; a --summary-only run never holds its rows
-        reused = store.reusable(run_identity(scenario, config), rows=not summary_only)
-        run_id, result = record_simulation(
+        run_id, result, reused = record_run(
             store, scenario, config, scenario_toml=dump_scenario(load_scenario(scenario_name)),
             overrides=list(overrides or ()), summary_only=summary_only, keep_rows=report_path is not None)
         summary = store.points(run_id)[0]["summary"]
