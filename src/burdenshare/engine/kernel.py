@@ -224,7 +224,7 @@ def _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, p, e, rv, n, start):  
     return _DEC_SLOTS
 
 
-@numba.njit(cache=True, inline="always")
+@numba.njit(cache=True)
 def _dec_fill(dec, fill, p, q, k, pw, pw_x, pw_rel, ps, t, e, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
     """Fill rounds ``fill[p, q]..k`` of slot ``q``: the offer, the lowest accepted position and the
     duration offer of a time-based negotiator (:func:`_decide`; ``ps``: its ``t**e`` slot)."""
