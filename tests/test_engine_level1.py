@@ -142,3 +142,46 @@ def test_simulate_plays_negmas_when_ratification_veto_and_actions_are_off() -> N
             assert np.all(r.outcomes["signed_index"] == want["agreement"][0]), c["id"]
             assert np.all(r.outcomes["signed_round"] == want["agreement_round"]), c["id"]
             assert math.isclose(float(r.outcomes["amount_krw"][0]), 1e12 + 1e10 * want["agreement"][0])
+
+
+def _boundary_exponent(rng: np.random.Generator, n_steps: int, rv: float, eps: float) -> float:
+    """An exponent whose threshold ``lo`` at an early round lies (almost) on the boundary where the
+    offer moves (``lo = j / 100 + 1e-6``): the offer there needs ``math.pow`` itself (the kernel's
+    enclosure of ``t**e`` does not settle it; about half of such offers differ with the enclosure's
+    value alone)."""
+    while True:
+        k = int(rng.integers(0, n_steps // 4))  # an early round: the talks reach it
+        t = (k + 1) / (n_steps + 1)
+        umin = max(rv, 0.0)
+        j = int(rng.integers(math.ceil(umin * 100) + 1, 100))
+        lo = j / 100 + 1e-6  # the offer's boundary (NegMAS's 1e-6 nearest rule); j / 100: acceptance's
+        a = (lo - umin + eps) / (1.0 - umin)
+        if 0.0 < a < 1.0:
+            e = math.log(1.0 - a) / math.log(t)
+            if 0.05 < e < 20.0:
+                return e * (1.0 + float(rng.choice([0.0, 1e-15, -1e-15, 1e-12, -1e-12, 1e-9])))
+
+
+def test_kernel_decides_continuous_exponents_as_math_pow_does() -> None:
+    """The kernel encloses ``t**e`` (``_powbound.exp_approx``) and calls ``math.pow`` only where a
+    decision boundary falls inside the enclosure: on continuous exponents and reservation values,
+    many of them chosen to put a threshold on a decision boundary, the engine's Level I equals the
+    scalar reference protocol (``math.pow`` every round), offer trace included."""
+    from burdenshare.bargaining.parity import replay as scalar_replay
+
+    rng = np.random.default_rng(9)
+    configs = []
+    for i in range(240):
+        n_steps = int(rng.choice([20, 100]))
+        kind = str(rng.choice(["TB", "ASP"]))
+        params: dict = {"scenario": "1issue", "n_steps": n_steps, "first": str(rng.choice(["US", "ROK"]))}
+        for side in ("US", "ROK"):
+            rv = int(rng.integers(0, 61)) / 100  # the engine replays reservation values it can represent
+            eps = TB_EPS if kind == "TB" else ASP_EPS
+            e = _boundary_exponent(rng, n_steps, rv, eps) if i % 2 else float(rng.uniform(0.2, 5.0))
+            params[side] = {"kind": kind, "exponent": e, "rv": rv}
+        configs.append({"id": i, "params": params})
+    want = scalar_replay(configs, engine="reference", record_trace=True)
+    got = replay(configs, record_trace=True)
+    bad = {c["id"]: compare(w, g) for c, w, g in zip(configs, want, got)}
+    assert {k: v for k, v in bad.items() if v} == {}

@@ -16,7 +16,7 @@ from burdenshare.engine import BLOCK_SIZE, simulate
 from burdenshare.engine.consent import fit_seats, set_path
 from burdenshare.engine.run import OUTCOME_COLUMNS, PARAM_COLUMNS, Chunk, play_draws, run_chunk
 from burdenshare.scenario import dump_scenario, load_scenario
-from burdenshare.analysis.runs import record_result, record_simulation
+from burdenshare.analysis.runs import record_result, record_run, record_simulation
 from burdenshare.store import open_store
 
 #: A small variant of sma-2020-hindsight (3 rounds, one-year deals): cheap consent tables.
@@ -135,9 +135,15 @@ def test_record_simulation_streams_the_same_rows(tmp_path, scenario, ref):
         again, back = record_simulation(st, scenario, one, scenario_toml=toml, overrides=SMALL)
         assert again == rid and len(st.runs()) == 1
         _equal_columns(ref.outcomes, back.outcomes)
+        # record_run says so (the CLI's "reused run" message; one identity and one store check)
+        third = record_run(st, scenario, one, scenario_toml=toml, overrides=SMALL)
+        assert third.reused and third.run_id == rid and len(st.runs()) == 1
+        _equal_columns(ref.outcomes, third.result.outcomes)
     with open_store(tmp_path / "u.duckdb") as st:
-        sid, only = record_simulation(st, scenario, RunConfig(draws=N, seed=5, bank_size=2), scenario_toml=toml,
-                                         overrides=SMALL, summary_only=True)
+        fresh = record_run(st, scenario, RunConfig(draws=N, seed=5, bank_size=2), scenario_toml=toml,
+                           overrides=SMALL, summary_only=True)
+        assert not fresh.reused
+        sid, only = fresh.run_id, fresh.result
         assert sid == rid
         assert only.params == {} and st.row_count(sid) == 0 and st.run(sid).summary_only
         assert st.points(sid)[0]["summary"] == json.loads(json.dumps(ref.summary()))

@@ -401,7 +401,7 @@ def run_cmd(
     """Simulate the two-level negotiation over many draws, record it in the store, print the bottom line and the
     summary (each metric is defined below).
 
-    Example: burdenshare run sma-2020-hindsight --draws 2000 --report sma.html
+    Example: burdenshare run sma-2020 --draws 2000 --report sma.html
     """
     if report_path is not None:
         from burdenshare.report.html import check_report_path
@@ -409,8 +409,7 @@ def run_cmd(
 
         # before simulating or recording: a report that cannot be written fails at once
         check_report_path(report_path, store=store_path or default_store_path(), force=force)
-    from burdenshare.analysis.runs import record_simulation
-    from burdenshare.engine import run_identity
+    from burdenshare.analysis.runs import record_run
     from burdenshare.engine.run import summary_rows
     from burdenshare.engine.prepare import check_run
     from burdenshare.scenario import dump_scenario, load_scenario
@@ -423,8 +422,7 @@ def run_cmd(
 
     with open_store(store_path) as store:  # before simulating: a locked or corrupt store fails at once
         # rows stream into the store chunk by chunk; a --summary-only run never holds its rows
-        reused = store.reusable(run_identity(scenario, config), rows=not summary_only)
-        run_id, result = record_simulation(
+        run_id, result, reused = record_run(
             store, scenario, config, scenario_toml=dump_scenario(load_scenario(scenario_name)),
             overrides=list(overrides or ()), summary_only=summary_only, keep_rows=report_path is not None)
         summary = store.points(run_id)[0]["summary"]

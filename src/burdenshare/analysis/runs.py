@@ -3,8 +3,10 @@
 The store (:mod:`burdenshare.store`) only persists; these functions run the engine and record
 what it computes, under the run identity (:func:`burdenshare.engine.config.run_identity`):
 
-* :func:`record_simulation` - simulate and record a ``run``, streaming its rows unit by unit
-  (the CLI's ``burdenshare run``); the same inputs again are answered from the store;
+* :func:`record_run` - simulate and record a ``run``, streaming its rows unit by unit
+  (the CLI's ``burdenshare run``); the same inputs again are answered from the store, and the
+  answer says which it was (:class:`RecordedRun`); :func:`record_simulation` is its
+  ``(run id, result)``;
 * :func:`record_result` - record a finished :class:`~burdenshare.engine.RunResult`;
 * :func:`load_result` - a recorded run (one grid point) as a ``RunResult``, rebuilt with
   :func:`burdenshare.engine.prepare` from its recorded scenario and :class:`RunConfig`.
@@ -15,7 +17,7 @@ Sweeps are orchestrated the same way by :mod:`burdenshare.analysis.sweep`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 from burdenshare.data.dataset import record as data_record, reopen, using
 from burdenshare.engine import BLOCK_SIZE, RunConfig, RunResult, prepare, run_identity, simulate
@@ -23,7 +25,7 @@ from burdenshare.engine.backends import point_setup
 from burdenshare.scenario import scenario_hash
 from burdenshare.store import ResultsStore, StoreError
 
-__all__ = ["load_result", "record_result", "record_simulation"]
+__all__ = ["RecordedRun", "load_result", "record_result", "record_run", "record_simulation"]
 
 
 def run_summary(result: Any) -> dict[str, Any]:
@@ -102,9 +104,27 @@ def record_result(store: ResultsStore, result: RunResult, *, scenario_toml: str,
     return rid
 
 
+class RecordedRun(NamedTuple):
+    """What :func:`record_run` did: the run id (the run identity), the result (``None`` for a
+    reused summary-only record) and whether the run was answered from the store (``reused``)."""
+
+    run_id: str
+    result: RunResult | None
+    reused: bool
+
+
 def record_simulation(store: ResultsStore, scenario: Any, config: RunConfig, *, scenario_toml: str,
                       overrides: Sequence[str] = (), summary_only: bool = False,
                       keep_rows: bool | None = None) -> tuple[str, RunResult | None]:
+    """:func:`record_run`'s ``(run id, result)`` (same parameters, same effects)."""
+    recorded = record_run(store, scenario, config, scenario_toml=scenario_toml, overrides=overrides,
+                          summary_only=summary_only, keep_rows=keep_rows)
+    return recorded.run_id, recorded.result
+
+
+def record_run(store: ResultsStore, scenario: Any, config: RunConfig, *, scenario_toml: str,
+               overrides: Sequence[str] = (), summary_only: bool = False,
+               keep_rows: bool | None = None) -> RecordedRun:
     """Simulate ``scenario`` under ``config`` and record it as a ``run``, **streaming** its rows.
 
     The run id is the run identity: the same inputs give the same id.  If that run is already
@@ -138,8 +158,9 @@ def record_simulation(store: ResultsStore, scenario: Any, config: RunConfig, *, 
 
     Returns
     -------
-    (str, RunResult or None)
-        The run id and the result (``None`` when a summary-only record was reused).
+    RecordedRun
+        The run id, the result (``None`` when a summary-only record was reused) and whether the
+        run was reused (the identity and the store's check are computed once, here).
 
     Raises
     ------
@@ -148,7 +169,7 @@ def record_simulation(store: ResultsStore, scenario: Any, config: RunConfig, *, 
     """
     rid = run_identity(scenario, config)
     if store.reusable(rid, rows=not summary_only):
-        return rid, (None if store.run(rid).summary_only else load_result(store, rid))
+        return RecordedRun(rid, None if store.run(rid).summary_only else load_result(store, rid), True)
     if store.has_run(rid):
         store.drop_run(rid)
     prepared = prepare(scenario, config)  # refused inputs leave no trace
@@ -173,4 +194,4 @@ def record_simulation(store: ResultsStore, scenario: Any, config: RunConfig, *, 
         raise
     store.set_summary(rid, 0, run_summary(result))  # with its bottom line (analysis.briefing)
     store.complete(rid)
-    return rid, result
+    return RecordedRun(rid, result, False)

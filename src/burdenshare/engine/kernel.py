@@ -6,9 +6,11 @@ powers), so its outputs equal the reference's exactly on the same draws (tested)
 plain arrays (the :class:`~burdenshare.engine.plan.Plan`'s, the consent bank's tables and the
 per-draw columns of :func:`~burdenshare.engine.plan.draw_columns`) and writes preallocated output
 arrays; it never touches a random generator, the clock or files.  Level I's decisions are
-:func:`burdenshare.bargaining.strategies.linear_decision`, compiled as it is; :math:`t^e` per round
-is ``math.pow``'s value, cached for the last four exponents of each negotiator (draws mostly share
-their exponents), so the aspiration is bit for bit the reference's.  A time-based negotiator's
+:func:`burdenshare.bargaining.strategies.linear_decision`, compiled as it is.  :math:`t^e` per round
+is enclosed by :func:`burdenshare.bargaining._powbound.exp_approx` of :math:`e \\ln t` (cached for the last four
+exponents of each negotiator; draws mostly share their exponents), and ``math.pow`` is called only
+where a decision boundary falls inside the enclosure (:func:`_decide`), so every decision is bit
+for bit the reference's (``math.pow``'s aspiration).  A time-based negotiator's
 decisions (offer, lowest accepted position, duration offer) per round depend only on its exponent,
 reservation value and window, so they are kept per such key and round in a small decision cache
 (keys that recur, e.g. grid parameters, are played by lookup; keys that do not are computed
@@ -25,7 +27,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-from burdenshare.bargaining._powbound import _f2i
+from burdenshare.bargaining._powbound import POW_REL_TOL, _f2i, exp_approx
 from burdenshare.bargaining.strategies import ASP_EPS, POLICY_TIT_FOR_TAT, POLICY_WINSET_AWARE, TB_EPS, linear_decision, rational_start
 from burdenshare.engine.plan import Plan
 from burdenshare.engine.reference import (
@@ -71,17 +73,120 @@ def _wa_admits(pol, obst, winset, table, off, b, k, d, j, theta_w, floor, amin, 
 
 
 @numba.njit(cache=True)
-def _pow_slot(pw_e, pw, pw_next, p, e, t):  # pragma: no cover - jitted
-    """Slot of ``pw[p]`` holding ``math.pow(t[k], e)`` for every round k (filled on a miss)."""
+def _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, p, e, t, lt):  # pragma: no cover - jitted
+    """Slot of negotiator ``p``'s ``t**e`` cache holding exponent ``e`` (filled on a miss).
+
+    ``pw[p, q, k]`` is :func:`~burdenshare.bargaining._powbound.exp_approx` of ``e * lt[k]``
+    (``lt[k] = math.log(t[k])``), an enclosure of ``t[k] ** e`` within
+    the relative margin ``pw_rel[p, q]`` of ``math.pow``'s value (0: ``pw`` is exact, ``e == 1``);
+    ``pw_x[p, q, k]`` is ``math.pow(t[k], e)`` once :func:`_decide` has needed it (NaN before).
+    """
     for q in range(pw_e.shape[1]):
         if pw_e[p, q] == e:
             return q
     q = pw_next[p]
     pw_next[p] = (q + 1) % pw_e.shape[1]
-    for k in range(t.shape[0]):
-        pw[p, q, k] = math.pow(t[k], e)
+    if e == 1.0:  # math.pow(t, 1.0) == t
+        for k in range(t.shape[0]):
+            pw[p, q, k] = t[k]
+        pw_rel[p, q] = 0.0
+    else:
+        for k in range(t.shape[0]):
+            pw[p, q, k] = exp_approx(e * lt[k])
+            pw_x[p, q, k] = math.nan
+        pw_rel[p, q] = POW_REL_TOL * (1.0 + e)
     pw_e[p, q] = e
     return q
+
+
+@numba.njit(cache=True)
+def _decide_at(a, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
+    """A time-based negotiator's (offer, lowest accepted position, duration offer) at aspiration
+    ``a``: the reference's operations (``linear_decision``, ``duration_offer``)."""
+    if n > 0:
+        i_off, i_acc = _linear_decision(a, rv, n, eps, start)
+    else:
+        i_off = 0
+        i_acc = 0
+    du = _duration_offer(pref, 1.0 - a, nd) if nd > 1 else 0  # one duration: index 0
+    return i_off, i_acc, du
+
+
+@numba.njit(cache=True, inline="always")
+def _enclosed_position(a_l, a_h, rv, n, eps, start):  # pragma: no cover - jitted
+    r"""The position ``j`` that :func:`~burdenshare.bargaining.strategies.linear_decision` returns
+    as both offer and lowest accepted position for every aspiration in :math:`[a_l, a_h]`, by its
+    fast path; -1 when that path does not settle the whole interval (``n > 0``, ``start <= n``).
+
+    The threshold :math:`x = lo \cdot n` is computed as ``linear_decision`` computes it, at both
+    ends; each operation is monotone in :math:`a` (rounding is monotone), so every :math:`a` in the
+    interval gives an :math:`x \in [x_l, x_h]`.  When :math:`j - 1 < x_l` and
+    :math:`j = \lceil x_h 
+ceil`, every such :math:`x` has :math:`\lceil x 
+ceil = j`, and the
+    fast path's margins (:math:`j - x > 10^{-9}`; :math:`j` the first presorted position or
+    :math:`x - (j - 1) > 10^{-6} n + 10^{-9}`), checked at the ends, hold for all of them.
+    """
+    umin = rv if rv > 0.0 else 0.0
+    lo = (1.0 - umin) * a_l + umin
+    lo -= eps
+    if lo < umin:
+        lo = umin
+    if lo > 1.0:
+        lo = 1.0
+    x_l = lo * n
+    lo = (1.0 - umin) * a_h + umin
+    lo -= eps
+    if lo < umin:
+        lo = umin
+    if lo > 1.0:
+        lo = 1.0
+    x_h = lo * n
+    j = int(math.ceil(x_h))
+    if start <= j <= n and j - x_h > 1e-9 and x_l > j - 1 and (j == start or x_l - (j - 1) > 1e-6 * n + 1e-9):
+        return j
+    return -1
+
+
+@numba.njit(cache=True, inline="always")
+def _decide(pw, pw_x, pw_rel, p, q, k, t, e, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
+    r"""The decision of :func:`_decide_at` at :math:`a = 1 - t_k^e` with ``math.pow``'s :math:`t_k^e`.
+
+    ``pw[p, q, k]`` encloses :math:`t_k^e`: :math:`p \in [x(1 - 
+ho), x(1 + 
+ho)]`
+    (``pw_rel[p, q]`` :math:`= 
+ho`; 0: exact), so :math:`a \in [a_l, a_h]` with
+    :math:`a_l = 1 - x(1 + 
+ho)` and :math:`a_h = 1 - x(1 - 
+ho)` (``1.0 - p`` is monotone).  When
+    :func:`_enclosed_position` settles the offer and acceptance over that interval and the duration
+    offer (``floor((1 - a) m + 0.5)`` from the preferred end, monotone in :math:`a`) is the same at
+    both ends, that is the decision at ``math.pow``'s value; otherwise ``math.pow`` is called (once
+    per slot and round, kept in ``pw_x``) and :func:`_decide_at` decides, as the reference does.
+    This is the bargaining batch kernel's bracketing (``batch._bracket``), here on the engine's
+    one-issue space.
+    """
+    x = pw[p, q, k]
+    d = x * pw_rel[p, q]
+    a_l = 1.0 * (1.0 - (x + d))
+    a_h = 1.0 * (1.0 - (x - d))
+    if n == 0 or start > n:
+        j = n if n > 0 else 0  # linear_decision's answer does not depend on a (none is asked for n = 0)
+    else:
+        j = _enclosed_position(a_l, a_h, rv, n, eps, start)
+    if j >= 0:
+        if nd == 1:
+            return j, j, 0  # one duration: index 0
+        du = _duration_offer(pref, 1.0 - a_l, nd)
+        if du == _duration_offer(pref, 1.0 - a_h, nd):
+            return j, j, du
+    if d != 0.0:
+        x = pw_x[p, q, k]
+        if math.isnan(x):
+            x = math.pow(t[k], e)
+            pw_x[p, q, k] = x
+    return _decide_at(1.0 * (1.0 - x), rv, n, eps, start, pref, nd)  # aspiration: math.pow(t, e)
 
 
 _DEC_SLOTS = 128  # decision-cache slots per negotiator (two-way set-associative)
@@ -119,21 +224,15 @@ def _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, p, e, rv, n, start):  
     return _DEC_SLOTS
 
 
-@numba.njit(cache=True, inline="always")
-def _dec_fill(dec, fill, p, q, k, pw, ps, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
+@numba.njit(cache=True)
+def _dec_fill(dec, fill, p, q, k, pw, pw_x, pw_rel, ps, t, e, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
     """Fill rounds ``fill[p, q]..k`` of slot ``q``: the offer, the lowest accepted position and the
-    duration offer of a time-based negotiator (the reference's operations; ``pw[p, ps]`` holds
-    ``math.pow(t_k, e)``)."""
+    duration offer of a time-based negotiator (:func:`_decide`; ``ps``: its ``t**e`` slot)."""
     for kk in range(fill[p, q], k + 1):
-        a = 1.0 * (1.0 - pw[p, ps, kk])  # bargaining.strategies.aspiration: math.pow(t, e)
-        if n > 0:
-            i_off, i_acc = _linear_decision(a, rv, n, eps, start)
-        else:
-            i_off = 0
-            i_acc = 0
+        i_off, i_acc, du = _decide(pw, pw_x, pw_rel, p, ps, kk, t, e, rv, n, eps, start, pref, nd)
         dec[p, q, kk, 0] = i_off
         dec[p, q, kk, 1] = i_acc
-        dec[p, q, kk, 2] = _duration_offer(pref, 1.0 - a, nd) if nd > 1 else 0  # one duration: index 0
+        dec[p, q, kk, 2] = du
     fill[p, q] = k + 1
 
 
@@ -158,6 +257,13 @@ def _kernel(  # pragma: no cover - jitted
     n_slots = 4
     pw_e = np.full((2, n_slots), np.nan)
     pw = np.empty((2, n_slots, n_r))
+    pw_x = np.empty((2, n_slots, n_r))
+    pw_rel = np.zeros((2, n_slots))
+    lt_us = np.empty(n_r)
+    lt_rok = np.empty(n_r)
+    for k in range(n_r):
+        lt_us[k] = math.log(t_us[k])
+        lt_rok[k] = math.log(t_rok[k])
     pw_next = np.zeros(2, dtype=np.int64)
     # A time-based negotiator's decisions per round depend only on (e, rv, n, start) of its
     # window (eps, the round dates and the duration preference are the chunk's): they are computed
@@ -181,8 +287,8 @@ def _kernel(  # pragma: no cover - jitted
         log_cap = math.log(cap_rok)
         e_us = e_us_a[i]
         e_rok = e_rok_a[i]
-        slot_us = _pow_slot(pw_e, pw, pw_next, 0, e_us, t_us)
-        slot_rok = _pow_slot(pw_e, pw, pw_next, 1, e_rok, t_rok)
+        slot_us = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, 0, e_us, t_us, lt_us)
+        slot_rok = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, 1, e_rok, t_rok, lt_rok)
         obst_us = obst_us_a[i]
         obst_rok = obst_rok_a[i]
         change = change_a[i]
@@ -296,19 +402,18 @@ def _kernel(  # pragma: no cover - jitted
                                 dslot_us = _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, 0, e_us, rv_us, n_us_w,
                                                      start_us)
                             if dslot_us == _DEC_SLOTS:  # a key that does not recur: computed here
-                                a_u = 1.0 * (1.0 - pw[0, slot_us, k])  # aspiration: math.pow(t, e)
+                                i_off, i_acc, du = _decide(pw, pw_x, pw_rel, 0, slot_us, k, t_us, e_us, rv_us, n_us_w,
+                                                           eps_us, start_us, pref_us, nd)
                                 if j_hi > j_bot:
-                                    i_off, i_acc = _linear_decision(a_u, rv_us, j_hi - j_bot, eps_us, start_us)
                                     ju = j_bot + i_off
                                     ju_acc = j_bot + i_acc
                                 else:
                                     ju = j_hi
                                     ju_acc = j_hi
-                                du = _duration_offer(pref_us, 1.0 - a_u, nd) if nd > 1 else 0
                             else:
                                 if k >= fill[0, dslot_us]:
-                                    _dec_fill(dec, fill, 0, dslot_us, k, pw, slot_us, rv_us, n_us_w, eps_us, start_us,
-                                              pref_us, nd)
+                                    _dec_fill(dec, fill, 0, dslot_us, k, pw, pw_x, pw_rel, slot_us, t_us, e_us, rv_us,
+                                              n_us_w, eps_us, start_us, pref_us, nd)
                                 if j_hi > j_bot:
                                     ju = j_bot + dec[0, dslot_us, k, 0]
                                     ju_acc = j_bot + dec[0, dslot_us, k, 1]
@@ -333,19 +438,18 @@ def _kernel(  # pragma: no cover - jitted
                             dr = _duration_offer(pref_rok, 0.0, nd)
                         else:
                             if dslot_rok == _DEC_SLOTS:  # a key that does not recur: computed here
-                                a_r = 1.0 * (1.0 - pw[1, slot_rok, k])
+                                i_off, i_acc, dr = _decide(pw, pw_x, pw_rel, 1, slot_rok, k, t_rok, e_rok, rv_rok,
+                                                           n_rok_w, eps_rok, start_rok, pref_rok, nd)
                                 if j_hi0 > j_lo:
-                                    i_off, i_acc = _linear_decision(a_r, rv_rok, j_hi0 - j_lo, eps_rok, start_rok)
                                     jr = j_hi0 - i_off
                                     jr_acc = j_hi0 - i_acc
                                 else:
                                     jr = j_lo
                                     jr_acc = j_lo
-                                dr = _duration_offer(pref_rok, 1.0 - a_r, nd) if nd > 1 else 0
                             else:
                                 if k >= fill[1, dslot_rok]:
-                                    _dec_fill(dec, fill, 1, dslot_rok, k, pw, slot_rok, rv_rok, n_rok_w, eps_rok,
-                                              start_rok, pref_rok, nd)
+                                    _dec_fill(dec, fill, 1, dslot_rok, k, pw, pw_x, pw_rel, slot_rok, t_rok, e_rok, rv_rok,
+                                              n_rok_w, eps_rok, start_rok, pref_rok, nd)
                                 if j_hi0 > j_lo:
                                     jr = j_hi0 - dec[1, dslot_rok, k, 0]
                                     jr_acc = j_hi0 - dec[1, dslot_rok, k, 1]
