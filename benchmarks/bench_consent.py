@@ -12,7 +12,7 @@ Prints one JSON object:
 * ``bank_build_s``: :func:`burdenshare.engine.consent.build_consent_bank` for each size, in this
   process, with the in-memory cache cleared and, where the package has one, an empty on-disk
   cache (``BURDENSHARE_CACHE_DIR`` pointed at a fresh temporary folder);
-* ``run_cold_s`` / ``run_warm_s``: ``python -m burdenshare run sma-2020 --draws 10000 --json`` in
+* ``run_cold_s`` / ``run_warm_s``: ``python -m burdenshare run sma-2020-hindsight --draws 10000 --json`` in
   a fresh process at the default bank size: cold with an empty cache folder, warm with the
   folder the cold run filled (the same figure when the package has no on-disk cache).
 
@@ -34,7 +34,7 @@ os.environ.setdefault("NUMBA_NUM_THREADS", "1")
 
 
 def _run(env: dict[str, str], draws: int) -> float:
-    cmd = [sys.executable, "-m", "burdenshare", "run", "sma-2020", "--draws", str(draws), "--json"]
+    cmd = [sys.executable, "-m", "burdenshare", "run", "sma-2020-hindsight", "--draws", str(draws), "--json"]
     t0 = time.perf_counter()
     subprocess.run(cmd, capture_output=True, text=True, check=True, env=env)
     return time.perf_counter() - t0
@@ -59,7 +59,7 @@ def main() -> None:
         from burdenshare.legislature.from_scenario import legislature_model
         from burdenshare.scenario import load_scenario
 
-        sc = load_scenario("sma-2020")
+        sc = load_scenario("sma-2020-hindsight")
         plan = build_plan(sc)
         bank = ec.build_consent_bank(sc, plan, 0, 1)  # compiles / loads the kernels
         amounts = plan.amount_min + plan.amount_step * (bank.offset + np.arange(bank.table.shape[3]))

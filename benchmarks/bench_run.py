@@ -1,10 +1,10 @@
-"""Throughput and peak memory of ``burdenshare run sma-2020 --draws 100000`` (single core).
+"""Throughput and peak memory of ``burdenshare run sma-2020-hindsight --draws 100000`` (single core).
 
 Usage::
 
     NUMBA_NUM_THREADS=1 .venv/bin/python benchmarks/bench_run.py [--draws 100000] [--repeats 3]
 
-1. **End to end (cold).**  ``python -m burdenshare run sma-2020 --draws N --json`` in a fresh
+1. **End to end (cold).**  ``python -m burdenshare run sma-2020-hindsight --draws N --json`` in a fresh
    process per repeat: scenario load, opinion fit, the exact consent tables of the Level-II
    bank, the draws, the kernel, the rows recorded in a results store (a temporary one:
    ``BURDENSHARE_STORE`` is set for the children) and the summary.  Reports the median wall
@@ -38,7 +38,7 @@ def main() -> None:
     ap.add_argument("--repeats", type=int, default=3)
     args = ap.parse_args()
     n = args.draws
-    cmd = [sys.executable, "-m", "burdenshare", "run", "sma-2020", "--draws", str(n), "--json"]
+    cmd = [sys.executable, "-m", "burdenshare", "run", "sma-2020-hindsight", "--draws", str(n), "--json"]
     walls = []
     out = ""
     with tempfile.TemporaryDirectory() as tmp:
@@ -54,7 +54,7 @@ def main() -> None:
     from burdenshare.engine import simulate
     from burdenshare.scenario import load_scenario
 
-    scenario = load_scenario("sma-2020")
+    scenario = load_scenario("sma-2020-hindsight")
     simulate(scenario, draws=1024, seed=0)  # builds and caches the consent tables, compiles / loads the kernel
     warm = []
     for _ in range(args.repeats):

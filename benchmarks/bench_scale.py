@@ -1,4 +1,4 @@
-"""Scale benchmark: sma-2020 throughput by size, peak memory, and local vs Dask sweeps, side by side.
+"""Scale benchmark: sma-2020-hindsight throughput by size, peak memory, and local vs Dask sweeps, side by side.
 
 Run::
 
@@ -33,7 +33,7 @@ import tempfile
 import time
 from pathlib import Path
 
-SCENARIO = "sma-2020"
+SCENARIO = "sma-2020-hindsight"
 
 
 def _repeats(n: int, repeats: int) -> int:
@@ -99,19 +99,19 @@ n, mode, store = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 if mode in ("simulate", "simulate_summary"):
     from burdenshare.engine import simulate
     from burdenshare.scenario import load_scenario
-    simulate(load_scenario("sma-2020"), draws=n, seed=0, keep_rows=mode == "simulate").summary()
+    simulate(load_scenario("sma-2020-hindsight"), draws=n, seed=0, keep_rows=mode == "simulate").summary()
 elif mode in ("run_store", "run_store_summary_only"):
     from burdenshare.engine import RunConfig
     from burdenshare.scenario import dump_scenario, load_scenario
     from burdenshare.analysis.runs import record_simulation
     from burdenshare.store import open_store
-    sc = load_scenario("sma-2020")
+    sc = load_scenario("sma-2020-hindsight")
     with open_store(store) as st:
         record_simulation(st, sc, RunConfig(draws=n, seed=0), scenario_toml=dump_scenario(sc), keep_rows=False,
                              summary_only=mode == "run_store_summary_only")
 else:
     from burdenshare.analysis.sweep import sweep
-    sweep("sma-2020", draws=n, seed=0, store=store)
+    sweep("sma-2020-hindsight", draws=n, seed=0, store=store)
 for line in Path("/proc/self/status").read_text().splitlines():
     if line.startswith("VmHWM:"):
         print(int(line.split()[1]) * 1024)

@@ -14,7 +14,7 @@ values never requested before (except the "identical" case, which repeats one):
 3. **a lever that does not touch Level II** (``levers.us_ask_usd``: the consent tables are the same,
    checked below) and **a lever that does** (``levers.transparency``), each at ``--repeats`` new
    values: time from ``POST`` to the run recorded (``status: done``), polled every 10 ms;
-4. **cold CLI**: ``burdenshare run sma-2020 --draws N --set ... --json`` in a fresh process, one new
+4. **cold CLI**: ``burdenshare run sma-2020-hindsight --draws N --set ... --json`` in a fresh process, one new
    value per lever.
 
 Prints a table and, with ``--json``, the figures.  Each step is bounded; the whole script takes
@@ -63,7 +63,7 @@ def run_once(c: httpx.Client, body: dict, timeout: float = 600.0) -> tuple[float
 
 def cli_once(draws: int, bank: int, override: str, store: Path) -> float:
     t0 = time.perf_counter()
-    out = subprocess.run([sys.executable, "-m", "burdenshare", "run", "sma-2020", "--draws", str(draws), "--seed", "0",
+    out = subprocess.run([sys.executable, "-m", "burdenshare", "run", "sma-2020-hindsight", "--draws", str(draws), "--seed", "0",
                           "--bank-size", str(bank), "--set", override, "--json", "--store", str(store)],
                          capture_output=True, text=True, timeout=900)
     if out.returncode != 0:
@@ -79,7 +79,7 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=1)
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
-    base_body = {"scenario": "sma-2020", "draws": a.draws, "bank_size": a.bank_size}
+    base_body = {"scenario": "sma-2020-hindsight", "draws": a.draws, "bank_size": a.bank_size}
     levers = {
         "levers.us_ask_usd (not Level II)": [f"levers.us_ask_usd={4.1e9 + 1e8 * i:.0f}" for i in range(a.repeats + 1)],
         "levers.transparency (Level II)": [f"levers.transparency={0.11 + 0.2 * i:.2f}" for i in range(a.repeats + 1)],
@@ -107,7 +107,7 @@ def main() -> None:
     if a.json:
         print(json.dumps(res, indent=2))
         return
-    print(f"burdenshare serve vs cold CLI: sma-2020, {a.draws} draws, bank size {a.bank_size}, "
+    print(f"burdenshare serve vs cold CLI: sma-2020-hindsight, {a.draws} draws, bank size {a.bank_size}, "
           f"{a.workers} worker(s), {res['cpus']} CPUs")
     print(f"  warm-up run (first request of the server): {res['warmup_s']:.2f} s")
     print(f"  identical request: p50 {res['identical_ms']['p50']:.1f} ms, p95 {res['identical_ms']['p95']:.1f} ms")

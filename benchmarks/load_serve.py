@@ -6,7 +6,7 @@ Usage::
 
 Starts a real server on a free loopback port with a fresh store, records one small run, then runs
 ``--clients`` threads for ``--seconds`` seconds (it stops by itself), each looping over the requests
-a dashboard makes: ``GET /api/health``, ``GET /api/scenarios``, ``GET /api/scenarios/sma-2020/levers``,
+a dashboard makes: ``GET /api/health``, ``GET /api/scenarios``, ``GET /api/scenarios/sma-2020-hindsight/levers``,
 ``POST /api/runs`` of the recorded run (answered from the store), ``GET /api/runs/{id}`` and
 ``GET /api/runs/{id}/charts``.  Reports requests/s, p50/p99 latency, errors (non-2xx or transport
 errors) and the peak resident memory (``VmHWM``) of the server process and of its worker processes.
@@ -78,14 +78,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp, serve(Path(tmp) / "load.duckdb", "--workers", str(a.workers)) as base:
         port = int(base.rsplit(":", 1)[1])
         pid = server_pid(port)
-        body = {"scenario": "sma-2020", "draws": 2048, "seed": 0, "bank_size": 1}
+        body = {"scenario": "sma-2020-hindsight", "draws": 2048, "seed": 0, "bank_size": 1}
         with httpx.Client(base_url=base, timeout=600) as c:
             rid = c.post("/api/runs", json=body).json()["run_id"]
             while c.get(f"/api/runs/{rid}").json()["status"] in ("queued", "running"):
                 time.sleep(0.1)
             c.get(f"/api/runs/{rid}/charts").raise_for_status()
         plan = [("GET", "/api/health", None), ("GET", "/api/scenarios", None),
-                ("GET", "/api/scenarios/sma-2020/levers", None), ("POST", "/api/runs", body),
+                ("GET", "/api/scenarios/sma-2020-hindsight/levers", None), ("POST", "/api/runs", body),
                 ("GET", f"/api/runs/{rid}", None), ("GET", f"/api/runs/{rid}/charts", None)]
         lat: list[float] = []
         errors = [0]

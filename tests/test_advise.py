@@ -77,7 +77,7 @@ durations = st.lists(st.integers(1, 5), min_size=1, max_size=5, unique=True)
 )
 def test_advise_equals_brute_force_on_random_scenarios(r_us, r_host, ask, durs, pref_us, pref_rok, cost, p_min,
                                                         side, mid, scale, shift, respect):
-    s = load_scenario("sma-2020", [
+    s = load_scenario("sma-2020-hindsight", [
         COARSE, f"levers.us_ask_usd={ask!r}", f"levers.allowed_durations={durs}",
         # the reservation priors (uncertainty 0 = US, 1 = ROK) centred on the drawn values
         f"uncertainty.0.low={r_us * 0.9!r}", f"uncertainty.0.high={r_us * 1.1!r}",
@@ -112,7 +112,7 @@ def test_advise_equals_brute_force_on_random_scenarios(r_us, r_host, ask, durs, 
        mid=st.floats(0.9e12, 1.6e12), scale=st.floats(2e10, 2e11), shift=st.floats(-5e10, 5e10))
 def test_higher_floor_never_raises_expected_utility(p1, p2, side, mid, scale, shift):
     lo, hi = sorted((p1, p2))
-    s = load_scenario("sma-2020", [COARSE])
+    s = load_scenario("sma-2020-hindsight", [COARSE])
     consent = _logistic(mid, scale, shift)
     a, b = advise(s, side, lo, consent=consent), advise(s, side, hi, consent=consent)
     ua = -math.inf if a.expected_utility is None else a.expected_utility
@@ -126,7 +126,7 @@ def test_higher_floor_never_raises_expected_utility(p1, p2, side, mid, scale, sh
 def test_higher_floor_weakly_lowers_the_us_amount_for_one_duration(p1, p2, m, mid, scale):
     """With one duration the feasible amounts shrink from the top as the floor rises (consent falls in x)."""
     lo, hi = sorted((p1, p2))
-    s = load_scenario("sma-2020", [COARSE, f"levers.allowed_durations=[{m}]"])
+    s = load_scenario("sma-2020-hindsight", [COARSE, f"levers.allowed_durations=[{m}]"])
     consent = _logistic(mid, scale, 0.0)
     a, b = advise(s, "us", lo, consent=consent), advise(s, "us", hi, consent=consent)
     if b.amount_krw is not None:
@@ -136,32 +136,32 @@ def test_higher_floor_weakly_lowers_the_us_amount_for_one_duration(p1, p2, m, mi
 def test_sma2020_real_consent_model_brute_force_and_monotone_us_amount():
     from burdenshare.legislature import consent_probability
 
-    s = load_scenario("sma-2020", ["agreement_space.amount_step_krw=100000000000.0", "levers.allowed_durations=[1, 5]"])
+    s = load_scenario("sma-2020-hindsight", ["agreement_space.amount_step_krw=100000000000.0", "levers.allowed_durations=[1, 5]"])
     real = lambda x, day, m: np.atleast_1d(consent_probability(s, x, day, m))  # noqa: E731
     a = advise(s, "us", 0.6)
     b = _brute(s, "us", 0.6, real)
     assert b is not None and a.expected_utility == pytest.approx(b[0], rel=1e-9)
     assert (a.amount_krw, a.duration_years, a.escalator) == b[1:4]
-    full = load_scenario("sma-2020")
+    full = load_scenario("sma-2020-hindsight")
     amounts = [advise(full, "us", p).amount_krw for p in (0.5, 0.7, 0.8, 0.9)]
     assert all(x is not None for x in amounts)
     assert amounts == sorted(amounts, reverse=True)
 
 
 def test_no_feasible_agreement_is_null_not_an_error():
-    s = load_scenario("sma-2020", [COARSE])
+    s = load_scenario("sma-2020-hindsight", [COARSE])
     a = advise(s, "host", 0.9, consent=lambda x, d, m: np.zeros_like(x))
     j = a.to_json()
     assert j["amount_krw"] is None and j["p_consent"] is None and j["alternatives"] == [] and "no agreement" in j["message"]
 
 
 def test_escalator_growth_uses_data_before_the_base_year():
-    s = load_scenario("sma-2020")
+    s = load_scenario("sma-2020-hindsight")
     assert escalator_growth_pct(s, "none") == 0.0
     assert escalator_growth_pct(s, "fixed") == 4.0
     assert escalator_growth_pct(s, "cpi") == pytest.approx(1.1)  # mean ROK CPI 2015-2019 in the data
     # an index-linked escalator needs its path for the years not known at as_of (an assumption)
-    capped = load_scenario("sma-2020", ["cost_model.escalator.kind=cpi", "cost_model.escalator.cap_pct=0.5",
+    capped = load_scenario("sma-2020-hindsight", ["cost_model.escalator.kind=cpi", "cost_model.escalator.cap_pct=0.5",
                                         "cost_model.index_growth_pct={cpi={2021=1.0,2022=1.0,2023=1.0,2024=1.0}}"])
     assert escalator_growth_pct(capped, "cpi") == 0.5
 
@@ -169,14 +169,14 @@ def test_escalator_growth_uses_data_before_the_base_year():
 def test_annuity_matches_the_cost_model():
     from burdenshare.costs import Escalator, payment_schedule, present_value
 
-    s = load_scenario("sma-2020")
+    s = load_scenario("sma-2020-hindsight")
     t = utility_terms(s, "us")
     sched = payment_schedule(1.0, 2020, 6, Escalator("fixed", rate_pct=4.0))
     assert t.annuity["fixed"] == pytest.approx(present_value(sched, 0.03, 2020), rel=1e-12)
 
 
 def test_bad_side_and_probability_raise_spec_errors():
-    s = load_scenario("sma-2020")
+    s = load_scenario("sma-2020-hindsight")
     with pytest.raises(SpecError) as e:
         advise(s, "them", 0.5)
     assert e.value.field == "side"
@@ -190,13 +190,13 @@ KEYS = {"amount_krw", "amount_usd", "duration_years", "escalator", "p_consent", 
 
 
 def test_cli_json_shape(capsys):
-    code = main(["advise", "sma-2020", "--side", "us", "--min-consent", "0.8", "--set", COARSE, "--json"])
+    code = main(["advise", "sma-2020-hindsight", "--side", "us", "--min-consent", "0.8", "--set", COARSE, "--json"])
     data = json.loads(capsys.readouterr().out)
     assert code == 0 and KEYS <= set(data)
     assert data["p_consent"] >= 0.8 and isinstance(data["duration_years"], int)
     assert data["amount_usd"] == pytest.approx(data["amount_krw"] / 1180.20, rel=1e-9)
     assert all(KEYS - {"alternatives"} <= set(alt) for alt in data["alternatives"])
-    code = main(["advise", "sma-2020", "--side", "host", "--min-consent", "0.8", "--set", COARSE, "--json"])
+    code = main(["advise", "sma-2020-hindsight", "--side", "host", "--min-consent", "0.8", "--set", COARSE, "--json"])
     data = json.loads(capsys.readouterr().out)
     assert code == 0 and KEYS <= set(data)
 
@@ -208,7 +208,7 @@ def test_cli_json_shape(capsys):
     (["--side", "us", "--min-consent", "0.5", "--date", "2020-13-01"], "--date"),
 ])
 def test_cli_bad_input_exits_2_naming_the_option(capsys, args, option):
-    code = main(["advise", "sma-2020", *args])
+    code = main(["advise", "sma-2020-hindsight", *args])
     err = capsys.readouterr().err
     assert code == 2 and option in err and err.count("\n") == 1
 
@@ -221,8 +221,8 @@ def test_advice_respects_the_host_executive_ceiling():
     from burdenshare.actors import executive_approval
 
     day = dt.date(2021, 3, 1)
-    s = load_scenario("sma-2020")
-    free = load_scenario("sma-2020", ["parties.host_executive.opinion_weight=0"])
+    s = load_scenario("sma-2020-hindsight")
+    free = load_scenario("sma-2020-hindsight", ["parties.host_executive.opinion_weight=0"])
     for side in ("us", "host"):
         a = advise(s, side, 0.5, day)
         terms = utility_terms(s, side)

@@ -114,9 +114,9 @@ def test_level_equivalent_is_the_mean_at_zero_discount_and_linear_in_the_opening
 
 
 def test_scenario_schedule_flat_by_default_and_escalated_on_request() -> None:
-    sc = load_scenario("sma-2020")
+    sc = load_scenario("sma-2020-hindsight")
     assert level_factors(sc, [1, 3, 5]).tolist() == [1.0, 1.0, 1.0]
-    sc2 = load_scenario("sma-2020", overrides=["cost_model.escalator.kind='fixed'", "cost_model.escalator.rate_pct=4.0"])
+    sc2 = load_scenario("sma-2020-hindsight", overrides=["cost_model.escalator.kind='fixed'", "cost_model.escalator.rate_pct=4.0"])
     f = level_factors(sc2, [1, 5])
     assert f[0] == 1.0 and f[1] == pytest.approx(
         schedule_for(sc2, 1.0, 5).present_value(0.03) / sum(1.03 ** -i for i in range(5)))
@@ -158,9 +158,9 @@ def test_missing_index_year_names_the_scenario_field() -> None:
 ])
 def test_bad_scenario_schedule_is_one_line_exit_2(override: str, field: str, tmp_path: object) -> None:
     with pytest.raises(BurdenshareError) as err:
-        load_scenario("sma-2020", overrides=[override])
+        load_scenario("sma-2020-hindsight", overrides=[override])
     assert err.value.field == field
-    cmd = [sys.executable, "-m", "burdenshare", "run", "sma-2020", "--draws", "5", "--set", override,
+    cmd = [sys.executable, "-m", "burdenshare", "run", "sma-2020-hindsight", "--draws", "5", "--set", override,
            "--store", str(tmp_path) + "/s.duckdb"]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert out.returncode == 2
@@ -170,7 +170,7 @@ def test_bad_scenario_schedule_is_one_line_exit_2(override: str, field: str, tmp
 
 
 def test_scenario_index_path_accepts_an_assumed_cpi_path() -> None:
-    sc = load_scenario("sma-2020", overrides=[
+    sc = load_scenario("sma-2020-hindsight", overrides=[
         "cost_model.escalator.kind='cpi'", "cost_model.escalator.cap_pct=4.0",
         "cost_model.index_growth_pct={cpi={2021=1.0,2022=1.5,2023=5.0,2024=2.0}}"])
     f = level_factors(sc, [5])
@@ -189,14 +189,14 @@ ESCALATED = ["cost_model.escalator.kind='fixed'", "cost_model.escalator.rate_pct
 
 def test_kernel_equals_reference_with_an_escalated_schedule() -> None:
     from tests.test_engine import _kernel_vs_reference
-    _kernel_vs_reference(load_scenario("sma-2020", ESCALATED), draws=600, seed=3)
+    _kernel_vs_reference(load_scenario("sma-2020-hindsight", ESCALATED), draws=600, seed=3)
 
 
 def test_engine_bargains_over_the_level_equivalent_and_reports_the_opening_amount() -> None:
     """The grid amount the sides agree, the President approves and the Assembly votes on is the
     schedule's level equivalent; the reported amount is the text's opening amount (level / f_d)."""
     from burdenshare.engine import simulate
-    sc = load_scenario("sma-2020", ESCALATED)
+    sc = load_scenario("sma-2020-hindsight", ESCALATED)
     res = simulate(sc, draws=800, seed=1)
     plan, o = res.plan, res.outcomes
     f = plan.level_factors()
@@ -219,7 +219,7 @@ def test_engine_bargains_over_the_level_equivalent_and_reports_the_opening_amoun
 
 def test_run_json_reports_the_schedule_and_the_terms(tmp_path: object) -> None:
     import json
-    cmd = [sys.executable, "-m", "burdenshare", "run", "sma-2020", "--draws", "1500", "--json", "--summary-only",
+    cmd = [sys.executable, "-m", "burdenshare", "run", "sma-2020-hindsight", "--draws", "1500", "--json", "--summary-only",
            "--store", str(tmp_path) + "/s.duckdb", *[a for o in ESCALATED for a in ("--set", o)]]
     out = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
@@ -243,7 +243,7 @@ def test_run_json_reports_the_schedule_and_the_terms(tmp_path: object) -> None:
 
 def test_advise_prints_and_returns_the_per_year_schedule() -> None:
     from burdenshare.analysis.advise import advise
-    adv = advise(load_scenario("sma-2020"), "us", 0.5)
+    adv = advise(load_scenario("sma-2020-hindsight"), "us", 0.5)
     sched = adv.schedule_krw
     assert adv.amount_krw is not None and adv.duration_years is not None and adv.escalator is not None
     assert list(sched) == [str(2020 + i) for i in range(adv.duration_years)]
@@ -252,7 +252,7 @@ def test_advise_prints_and_returns_the_per_year_schedule() -> None:
     for i in range(1, adv.duration_years):
         assert sched[str(2020 + i)] == pytest.approx(sched[str(2019 + i)] * (1 + g / 100))
     assert adv.to_json()["schedule_krw"] == sched
-    out = subprocess.run([sys.executable, "-m", "burdenshare", "advise", "sma-2020", "--side", "us",
+    out = subprocess.run([sys.executable, "-m", "burdenshare", "advise", "sma-2020-hindsight", "--side", "us",
                           "--min-consent", "0.5"], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr
     assert f"2020 KRW {adv.amount_krw / 1e9:,.0f} bn" in " ".join(out.stdout.split())
@@ -267,10 +267,10 @@ def test_nominal_gdp_index_reads_one_vintage() -> None:
 
 def test_solver_reports_the_opening_amount_of_the_level_it_agrees() -> None:
     from burdenshare.solver.scenario import solve_scenario
-    flat = solve_scenario(load_scenario("sma-2020"), durations=[5])
-    esc = solve_scenario(load_scenario("sma-2020", ESCALATED), durations=[5])
+    flat = solve_scenario(load_scenario("sma-2020-hindsight"), durations=[5])
+    esc = solve_scenario(load_scenario("sma-2020-hindsight", ESCALATED), durations=[5])
     assert flat.agreement and esc.agreement
-    f5 = float(level_factors(load_scenario("sma-2020", ESCALATED), [5])[0])
+    f5 = float(level_factors(load_scenario("sma-2020-hindsight", ESCALATED), [5])[0])
     first = next(r for r in esc.path if r.accepted and r.offer_krw is not None)
     assert esc.amount_krw == pytest.approx(first.offer_krw / f5, rel=1e-12)
     assert esc.amount_krw < first.offer_krw  # a growing schedule opens below its level equivalent

@@ -151,10 +151,10 @@ def test_one_registry_for_schema_engine_and_make_strategy() -> None:
         params = {"admissible": (True,) * 101} if name == "winset_aware" else {}
         assert isinstance(make_strategy(name, **params), Strategy)
         e = exponents.get(name, 2.0)
-        sc = load_scenario("sma-2020", [f"strategies.us.kind={name}", f"strategies.us.exponent={e}"])
+        sc = load_scenario("sma-2020-hindsight", [f"strategies.us.kind={name}", f"strategies.us.exponent={e}"])
         assert build_plan(sc).policy_us == entry.policy
     with pytest.raises(ScenarioError) as ei:
-        load_scenario("sma-2020", ["strategies.rok.kind=equilibrium"])
+        load_scenario("sma-2020-hindsight", ["strategies.rok.kind=equilibrium"])
     assert ei.value.field == "strategies.rok.kind"
     assert str(ei.value).count("\n") == 0 and all(k in str(ei.value) for k in STRATEGY_NAMES)
 

@@ -23,7 +23,7 @@ DRAWS, TD = 2048, 1024
 
 @pytest.fixture(scope="module")
 def result():
-    return simulate(load_scenario("sma-2020"), draws=DRAWS, seed=0)
+    return simulate(load_scenario("sma-2020-hindsight"), draws=DRAWS, seed=0)
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,7 @@ def test_numbers_are_the_summarys(result, brief):
 
 def test_first_draws_of_a_run_are_a_shorter_run(result):
     """The tornado's baseline is the first n draws of the run: the same draws as an n-draw run."""
-    short = simulate(load_scenario("sma-2020"), draws=TD, seed=0)
+    short = simulate(load_scenario("sma-2020-hindsight"), draws=TD, seed=0)
     for k, v in short.outcomes.items():
         assert np.array_equal(v, result.outcomes[k][:TD], equal_nan=True), k
 
@@ -65,7 +65,7 @@ def test_a_banks_prefix_is_the_smaller_bank(result):
     """The tornado's bank (the run's first TORNADO_BANK members) is the bank `prepare` builds at that size."""
     from burdenshare.engine import RunConfig, prepare
 
-    small = prepare(load_scenario("sma-2020"), RunConfig(draws=TD, seed=0, bank_size=TORNADO_BANK)).bank
+    small = prepare(load_scenario("sma-2020-hindsight"), RunConfig(draws=TD, seed=0, bank_size=TORNADO_BANK)).bank
     cut = bank_prefix(result.bank, TORNADO_BANK)
     assert result.bank.table.shape[0] > TORNADO_BANK
     for name in ("values", "table", "winset", "base_log_median"):
@@ -79,7 +79,7 @@ def test_drivers_are_compares_paired_differences(brief):
     assert set(steps) == {"levers.transparency=1.0", "levers.us_ask_usd=2500000000.0", "levers.furlough_from='none'",
                           "levers.allowed_durations=[1]"}
     # the tornado runs on the bank's first TORNADO_BANK members: compare with that bank size
-    c = compare("sma-2020", [Variant(k, (k,)) for k in steps], draws=TD, seed=0, bank_size=TORNADO_BANK).to_json()
+    c = compare("sma-2020-hindsight", [Variant(k, (k,)) for k in steps], draws=TD, seed=0, bank_size=TORNADO_BANK).to_json()
     for v in c["variants"]:
         want = v["differences"]["p_ratified"]
         got = steps[v["name"]]
@@ -102,18 +102,18 @@ def test_the_ask_at_transparency_0_changes_nothing_and_says_why(brief):
 
 
 def test_a_larger_ask_raises_p_ratified_under_transparency_and_says_why():
-    r = simulate(load_scenario("sma-2020", ["levers.transparency=1"]), draws=TD, seed=0)
+    r = simulate(load_scenario("sma-2020-hindsight", ["levers.transparency=1"]), draws=TD, seed=0)
     ask = next(d for d in tornado(r, draws=TD) if d.lever == "levers.us_ask_usd")
     half = ask.steps[0]
     assert half["override"] == "levers.us_ask_usd=2500000000.0" and half["p_ratified"] < -0.02 and half["hi"] < 0
-    s5 = justified_amount_krw(load_scenario("sma-2020", ["levers.transparency=1"]))
+    s5 = justified_amount_krw(load_scenario("sma-2020-hindsight", ["levers.transparency=1"]))
     assert f"KRW {s5 / 1e9:,.0f} bn at this ask" in ask.note and "docs/opinion.md" in ask.note
     assert f"{s5 / 1e9:,.0f}" == "3,246"  # docs/opinion.md §6: s = KRW 3,245.55 bn for the $5 bn ask
 
 
 def test_run_json_and_terminal_open_with_the_bottom_line(tmp_path, capsys):
     store = str(tmp_path / "s.duckdb")
-    assert main(["run", "sma-2020", "--draws", "1024", "--store", store, "--json"]) == 0
+    assert main(["run", "sma-2020-hindsight", "--draws", "1024", "--store", store, "--json"]) == 0
     s = json.loads(capsys.readouterr().out)
     b = s["bottom_line"]
     assert set(b) >= {"text", "most_likely", "window", "amount_krw", "amount_usd", "increase_pct", "p_ratified",
@@ -127,7 +127,7 @@ def test_run_json_and_terminal_open_with_the_bottom_line(tmp_path, capsys):
     by = s["p_agreement_by"]
     assert list(by)[:4] == ["2020-04-01", "2020-04-15", "2020-11-03", "2021-01-20"]
     assert list(by)[-1] == "2021-03-31" and by["2021-03-31"] == s["p_agreement"]
-    assert main(["run", "sma-2020", "--draws", "1024", "--store", store]) == 0
+    assert main(["run", "sma-2020-hindsight", "--draws", "1024", "--store", store]) == 0
     out = capsys.readouterr().out
     assert out.lstrip().startswith("Most likely:")
     assert "USD" in out and "(2021-" in out  # USD beside won; rounds with their dates
@@ -151,8 +151,8 @@ def test_run_help_defines_every_metric(capsys):
 def test_advise_shows_the_change_from_today_and_the_escalators_rate(capsys):
     from burdenshare.analysis.advise import advise
 
-    adv = advise(load_scenario("sma-2020"), "host", 0.5)
-    assert main(["advise", "sma-2020", "--side", "host", "--min-consent", "0.5"]) == 0
+    adv = advise(load_scenario("sma-2020-hindsight"), "host", 0.5)
+    assert main(["advise", "sma-2020-hindsight", "--side", "host", "--min-consent", "0.5"]) == 0
     out = " ".join(capsys.readouterr().out.split())
     inc = 100 * (adv.amount_krw / 1038.9e9 - 1)
     g = adv.growth_pct[adv.escalator]
@@ -164,7 +164,7 @@ def test_advise_shows_the_change_from_today_and_the_escalators_rate(capsys):
 
 def test_solve_numbers_rounds_as_the_run_does(capsys):
     """One numbering: round 1 is the first round (2020-03-18) in run, report and solve's table."""
-    assert main(["solve", "sma-2020"]) == 0
+    assert main(["solve", "sma-2020-hindsight"]) == 0
     lines = capsys.readouterr().out.splitlines()
     first = next(ln for ln in lines if "2020-03-18" in ln and "│" in ln)
     assert first.split("│")[1].strip() == "1"
@@ -177,20 +177,20 @@ def test_explain_labels_category_amounts_of_another_ask_honestly():
     row reads KRW 371.0 bn for 2018; the statement says the row is the basis of the share, with the formula."""
     from burdenshare.costs.statement import explain
 
-    st = explain(load_scenario("sma-2020"), ask=1174.9e9, currency="KRW")
+    st = explain(load_scenario("sma-2020-hindsight"), ask=1174.9e9, currency="KRW")
     labour = next(i for i in st.items if i.category == "labor")
     assert round(labour.amount_krw / 1e9, 1) == 181.6 and "KRW 371.0 bn" in labour.source
     (note,) = [n for n in st.notes if n.startswith("the category shares")]
     assert "KRW 181.6 bn" in note and "0.4 * 371.0 / 960.2" in note and "KRW 371.0 bn" in note
-    assert not [n for n in explain(load_scenario("sma-2020")).notes if n.startswith("the category shares")]
+    assert not [n for n in explain(load_scenario("sma-2020-hindsight")).notes if n.startswith("the category shares")]
 
 
 def test_compare_says_why_the_ask_changes_nothing_at_transparency_0(capsys):
     """`compare --set levers.us_ask_usd=1.3e9` (and `run` with it) equals the baseline draw for draw; the
     output says why instead of leaving the reader with identical numbers."""
-    assert main(["compare", "sma-2020", "--set", "levers.us_ask_usd=1.3e9", "--draws", "1024"]) == 0
+    assert main(["compare", "sma-2020-hindsight", "--set", "levers.us_ask_usd=1.3e9", "--draws", "1024"]) == 0
     err = capsys.readouterr().err
     assert "note: variant set: The US ask changes nothing here: at levers.transparency = 0" in err
-    c = compare("sma-2020", [Variant("t1", ("levers.us_ask_usd=1.3e9",))], base_overrides=["levers.transparency=1"],
+    c = compare("sma-2020-hindsight", [Variant("t1", ("levers.us_ask_usd=1.3e9",))], base_overrides=["levers.transparency=1"],
                 draws=1024, seed=0).to_json()
     assert c["variants"][0]["note"] == "" and c["variants"][0]["differences"]["p_ratified"]["mean"] != 0.0

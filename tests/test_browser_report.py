@@ -42,8 +42,8 @@ def report_path(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
     from burdenshare.report import report_from_result
     from burdenshare.scenario import load_scenario
 
-    out = tmp_path_factory.mktemp("browser") / "sma-2020.html"
-    files = report_from_result(simulate(load_scenario("sma-2020"), draws=2048, seed=0), out, png=False)
+    out = tmp_path_factory.mktemp("browser") / "sma-2020-hindsight.html"
+    files = report_from_result(simulate(load_scenario("sma-2020-hindsight"), draws=2048, seed=0), out, png=False)
     return out, len(files.figures)
 
 

@@ -120,8 +120,8 @@ def test_calendar_rules() -> None:
 
 
 def test_bundled_round_11_is_the_builders_output() -> None:
-    bundled = resources.files("burdenshare.scenarios").joinpath("sma-11-2020-03-11.toml").read_text(encoding="utf-8")
-    assert bundled == build_scenario(11, D("2020-03-11"))[1]
+    bundled = resources.files("burdenshare.scenarios").joinpath("sma-2020.toml").read_text(encoding="utf-8")
+    assert bundled == build_scenario(11, D("2020-03-11"), name="sma-2020")[1]
 
 
 def _unc(scenario, param):  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ OUTCOMES = {"p_ratified", "consent_component", "vote_component", "p_agreement", 
 @pytest.fixture(scope="module")
 def comparison():
     # "same" restates the baseline's own transparency: a different override, the identical scenario
-    return compare("sma-2020", [Variant("same", ("levers.transparency=0.0",)),
+    return compare("sma-2020-hindsight", [Variant("same", ("levers.transparency=0.0",)),
                                 Variant("nofurlough", ("levers.furlough_from=none",))], draws=2048, seed=0)
 
 
@@ -85,13 +85,13 @@ def test_parse_variants():
     (["--set", "levers.transparency=0.5", "--draws", "0"], "--draws"),
 ])
 def test_compare_bad_input_is_one_line_exit_2(capsys, args, field):
-    assert main(["compare", "sma-2020", *args]) == 2
+    assert main(["compare", "sma-2020-hindsight", *args]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and field in err and len(err.strip().splitlines()) == 1
 
 
 def test_compare_cli_json_shape(capsys):
-    code = main(["compare", "sma-2020", "--variant", "nofurlough:levers.furlough_from=none",
+    code = main(["compare", "sma-2020-hindsight", "--variant", "nofurlough:levers.furlough_from=none",
                  "--set", "levers.transparency=0.0", "--draws", "1024", "--seed", "0", "--json"])
     assert code == 0
     data = json.loads(capsys.readouterr().out)

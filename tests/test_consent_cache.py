@@ -33,7 +33,7 @@ def _forbid_compute(monkeypatch):
 
 
 def test_tables_come_back_bit_identical_without_recomputing(cache, monkeypatch):
-    sc = load_scenario("sma-2020")
+    sc = load_scenario("sma-2020-hindsight")
     first = _build(sc)
     assert len(list(cache.glob("*.npz"))) == SIZE and len(list(cache.glob("*.alias"))) == SIZE
     _forbid_compute(monkeypatch)
@@ -45,18 +45,18 @@ def test_tables_come_back_bit_identical_without_recomputing(cache, monkeypatch):
 def test_a_lever_level_two_does_not_read_shares_the_tables(cache, monkeypatch):
     """The ask at transparency 0 and the negotiators' strategies leave the legislature as it is:
     the member key misses, the exact key (the legislature models themselves) hits."""
-    sc = load_scenario("sma-2020")
+    sc = load_scenario("sma-2020-hindsight")
     first = _build(sc)
     _forbid_compute(monkeypatch)
-    other = load_scenario("sma-2020", ["strategies.us.exponent=2.0", "levers.us_ask_usd=4700000000.0"])
+    other = load_scenario("sma-2020-hindsight", ["strategies.us.exponent=2.0", "levers.us_ask_usd=4700000000.0"])
     again = _build(other)
     assert np.array_equal(first.table, again.table)
 
 
 def test_a_lever_level_two_reads_builds_new_tables(cache):
-    sc = load_scenario("sma-2020")
+    sc = load_scenario("sma-2020-hindsight")
     first = _build(sc)
-    moved = load_scenario("sma-2020", ["levers.transparency=0.8"])
+    moved = load_scenario("sma-2020-hindsight", ["levers.transparency=0.8"])
     second = _build(moved)
     n = len(list(cache.glob("*.npz")))
     assert n > SIZE  # new entries: the legislature reads transparency through opinion
@@ -65,7 +65,7 @@ def test_a_lever_level_two_reads_builds_new_tables(cache):
 
 @pytest.mark.parametrize("damage", ["garbage", "truncate", "foreign", "tampered", "alias"])
 def test_corrupt_or_foreign_entries_are_ignored_and_rebuilt(cache, damage):
-    sc = load_scenario("sma-2020")
+    sc = load_scenario("sma-2020-hindsight")
     ref = _build(sc)
     entries = sorted(cache.glob("*.npz"))
     aliases = sorted(cache.glob("*.alias"))
@@ -98,5 +98,5 @@ def test_corrupt_or_foreign_entries_are_ignored_and_rebuilt(cache, damage):
 def test_cache_off_writes_nothing(tmp_path, monkeypatch):
     monkeypatch.setenv("BURDENSHARE_CACHE_DIR", "off")
     monkeypatch.chdir(tmp_path)
-    _build(load_scenario("sma-2020"))
+    _build(load_scenario("sma-2020-hindsight"))
     assert list(tmp_path.iterdir()) == []

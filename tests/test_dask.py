@@ -16,11 +16,11 @@ GRID = ["levers.transparency=0,1"]
 
 
 def test_dask_rows_equal_local_rows(tmp_path):
-    local = sweep("sma-2020", GRID, draws=5000, seed=11, overrides=SMALL, store=tmp_path / "local.duckdb")
+    local = sweep("sma-2020-hindsight", GRID, draws=5000, seed=11, overrides=SMALL, store=tmp_path / "local.duckdb")
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             Client(cluster) as client:
         addresses = set(client.scheduler_info()["workers"])
-        dask = sweep("sma-2020", GRID, draws=5000, seed=11, overrides=SMALL, store=tmp_path / "dask.duckdb",
+        dask = sweep("sma-2020-hindsight", GRID, draws=5000, seed=11, overrides=SMALL, store=tmp_path / "dask.duckdb",
                      backend="dask", scheduler=cluster.scheduler_address, chunk_size=1024)
     assert json.dumps({**dask.to_json(), "run_id": 0}) == json.dumps({**local.to_json(), "run_id": 0})
     seen: set[str] = set()
@@ -43,7 +43,7 @@ def test_dask_rows_equal_local_rows(tmp_path):
 def test_dask_local_cluster_started_by_the_backend_and_resume(tmp_path):
     """--backend dask without --scheduler starts its own LocalCluster; resume may switch backends."""
     path = tmp_path / "s.duckdb"
-    first = sweep("sma-2020", GRID, draws=3000, seed=2, overrides=SMALL, store=path, backend="dask", workers=2,
+    first = sweep("sma-2020-hindsight", GRID, draws=3000, seed=2, overrides=SMALL, store=path, backend="dask", workers=2,
                   chunk_size=1024)
     with open_store(path) as st:  # forget the second point's last unit and summary, as after a crash
         st.con.execute("DELETE FROM outcome_rows WHERE run_id = ? AND point = 1 AND draw >= 2048", [first.run_id])

@@ -27,18 +27,18 @@ def _cli(args: list[str]) -> tuple[int, str, str]:
 def _argv(command: str, tmp: Path) -> list[str]:
     store = ["--store", str(tmp / "store.duckdb")]
     return {
-        "scenarios show": ["scenarios", "show", "sma-2020", "--json"],
-        "scenarios validate": ["scenarios", "validate", "sma-2020", "--json"],
-        "explain": ["explain", "sma-2020", "--json"],
-        "winset": ["winset", "sma-2020", "--json"],
-        "solve": ["solve", "sma-2020", "--json"],
-        "advise": ["advise", "sma-2020", "--side", "us", "--min-consent", "0.5", "--json"],
-        "sensitivity": ["sensitivity", "sma-2020", "--n", "8", "--draws", "16",
+        "scenarios show": ["scenarios", "show", "sma-2020-hindsight", "--json"],
+        "scenarios validate": ["scenarios", "validate", "sma-2020-hindsight", "--json"],
+        "explain": ["explain", "sma-2020-hindsight", "--json"],
+        "winset": ["winset", "sma-2020-hindsight", "--json"],
+        "solve": ["solve", "sma-2020-hindsight", "--json"],
+        "advise": ["advise", "sma-2020-hindsight", "--side", "us", "--min-consent", "0.5", "--json"],
+        "sensitivity": ["sensitivity", "sma-2020-hindsight", "--n", "8", "--draws", "16",
                         "--params", "strategies.us.reservation_value_krw", "--json"],
-        "compare": ["compare", "sma-2020", "--variant", "a:levers.transparency=0.5", *SMALL, "--json"],
-        "sweep": ["sweep", "sma-2020", "--grid", "levers.transparency=0,1", *SMALL, "--progress", "none", *store,
+        "compare": ["compare", "sma-2020-hindsight", "--variant", "a:levers.transparency=0.5", *SMALL, "--json"],
+        "sweep": ["sweep", "sma-2020-hindsight", "--grid", "levers.transparency=0,1", *SMALL, "--progress", "none", *store,
                   "--json"],
-        "run": ["run", "sma-2020", *SMALL, *store, "--json"],
+        "run": ["run", "sma-2020-hindsight", *SMALL, *store, "--json"],
         "report": ["report", "0" * 12, "--out", str(tmp / "r.html"), *store],
     }[command]
 
@@ -76,7 +76,7 @@ def test_the_command_reads_the_data_directory_it_is_given(command: str, tmp_path
     path.write_text("".join(line for line in lines if not line.startswith("us_initial_ask_2020,")), encoding="utf-8")
     code, out, err = _cli([*_argv(command, tmp_path), "--data", str(copy)])
     assert code == 2 and out == ""
-    assert "us_initial_ask_2020" in err and err.count("\n") == 1  # cited by sma-2020, absent from this directory
+    assert "us_initial_ask_2020" in err and err.count("\n") == 1  # cited by sma-2020-hindsight, absent from this directory
     code, out, err = _cli([*_argv(command, tmp_path), "--data", str(PACKAGED)])
     assert code == 0, err
 
@@ -87,10 +87,10 @@ def test_runs_record_their_data_and_reports_rebuild_with_it(tmp_path: Path) -> N
     shutil.copytree(PACKAGED, copy)
     with (copy / "context.csv").open("a", encoding="utf-8") as fh:
         fh.write("appended_fact_2031,1,unit,2031-05-01,src,high,appended,S1\n")
-    code, out, err = _cli(["run", "sma-2020", *SMALL, *store, "--json", "--summary-only"])
+    code, out, err = _cli(["run", "sma-2020-hindsight", *SMALL, *store, "--json", "--summary-only"])
     assert code == 0, err
     bundled_id = err.split("run ")[1].split()[0]
-    code, out_copy, err = _cli(["run", "sma-2020", *SMALL, *store, "--json", "--summary-only", "--data", str(copy)])
+    code, out_copy, err = _cli(["run", "sma-2020-hindsight", *SMALL, *store, "--json", "--summary-only", "--data", str(copy)])
     assert code == 0, err
     copy_id = err.split("run ")[1].split()[0]
     assert copy_id != bundled_id  # the data enter the run identity

@@ -385,7 +385,7 @@ def test_a_seats_from_data_period_the_data_do_not_cover_is_refused(tmp_path: Pat
     from burdenshare.errors import ScenarioError
     from burdenshare.scenario import load_scenario
 
-    raw = tomllib.loads((PACKAGED.parent.parent / "scenarios" / "sma-2020.toml").read_text(encoding="utf-8"))
+    raw = tomllib.loads((PACKAGED.parent.parent / "scenarios" / "sma-2020-hindsight.toml").read_text(encoding="utf-8"))
     period = raw["legislature"]["periods"][1]
     del period["seats"]
     period["seats_from_data"] = True
@@ -427,7 +427,7 @@ def test_the_scenario_opinion_cache_is_kept_per_dataset(tmp_path: Path) -> None:
     from burdenshare.legislature.from_scenario import _scenario_opinion
     from burdenshare.scenario import load_scenario
 
-    scenario = load_scenario("sma-2020")
+    scenario = load_scenario("sma-2020-hindsight")
     bundled = _scenario_opinion(scenario)
     assert _scenario_opinion(scenario) is bundled
     with using(open_dataset(copy_bundled(tmp_path))):

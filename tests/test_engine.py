@@ -23,7 +23,7 @@ IMMEDIATE = ["parties.host_executive.submission=immediate", "strategies.us.kind=
 
 @pytest.fixture(scope="module")
 def sma():
-    return load_scenario("sma-2020")
+    return load_scenario("sma-2020-hindsight")
 
 
 def _kernel_vs_reference(scenario, draws: int, seed: int, bank_size: int = 1) -> None:
@@ -65,12 +65,12 @@ def _kernel_vs_reference(scenario, draws: int, seed: int, bank_size: int = 1) ->
 )
 def test_kernel_equals_reference_exactly(overrides):
     """Every output of the batch kernel equals the scalar reference on the same draws."""
-    _kernel_vs_reference(load_scenario("sma-2020", overrides), draws=1500, seed=3)
+    _kernel_vs_reference(load_scenario("sma-2020-hindsight", overrides), draws=1500, seed=3)
 
 
 def test_table_offset_changes_no_outcome():
     """Tables start at the lowest reachable US demand; starting at the grid's bottom changes nothing."""
-    s = load_scenario("sma-2020", IMMEDIATE)
+    s = load_scenario("sma-2020-hindsight", IMMEDIATE)
     plan = build_plan(s)
     short = build_consent_bank(s, plan, 2, 1)
     full = build_consent_bank(s, plan, 2, 1, full=True)
@@ -109,7 +109,7 @@ def test_simulate_chunk_size_invariant(sma):
 
 
 def test_same_seed_same_json_and_other_seed_differs():
-    s = load_scenario("sma-2020", IMMEDIATE)
+    s = load_scenario("sma-2020-hindsight", IMMEDIATE)
     a = json.dumps(simulate(s, draws=2000, seed=4, bank_size=1).summary(), allow_nan=False)
     b = json.dumps(simulate(s, draws=2000, seed=4, bank_size=1).summary(), allow_nan=False)
     c = json.dumps(simulate(s, draws=2000, seed=5, bank_size=1).summary(), allow_nan=False)
@@ -119,7 +119,7 @@ def test_same_seed_same_json_and_other_seed_differs():
 
 @pytest.mark.parametrize("overrides", [[], IMMEDIATE, ["levers.transparency=0.8"]])
 def test_ratified_at_most_agreed(overrides):
-    r = simulate(load_scenario("sma-2020", overrides), draws=3000, seed=0, bank_size=1)
+    r = simulate(load_scenario("sma-2020-hindsight", overrides), draws=3000, seed=0, bank_size=1)
     s = r.summary()
     assert 0.0 <= s["p_ratified"] <= s["p_agreement"] <= 1.0
     o = r.outcomes
@@ -143,23 +143,23 @@ def test_larger_us_ask_lowers_consent():
             "uncertainty.3.low=0.0", "uncertainty.3.high=1e-9",  # no change of US administration
             "strategies.rok.kind=conceder", "strategies.rok.exponent=0.2",
             "parties.host_executive.opinion_weight=0"]  # the executive signs what its negotiator accepts
-    low = simulate(load_scenario("sma-2020", base + ["levers.us_ask_usd=1.1e9"]), draws=2048, seed=0, bank_size=1).summary()
-    high = simulate(load_scenario("sma-2020", base + ["levers.us_ask_usd=1.5e9"]), draws=2048, seed=0, bank_size=1).summary()
+    low = simulate(load_scenario("sma-2020-hindsight", base + ["levers.us_ask_usd=1.1e9"]), draws=2048, seed=0, bank_size=1).summary()
+    high = simulate(load_scenario("sma-2020-hindsight", base + ["levers.us_ask_usd=1.5e9"]), draws=2048, seed=0, bank_size=1).summary()
     assert low["mean_p_consent"] > high["mean_p_consent"]
     assert low["p_ratified"] >= high["p_ratified"]
 
 
 def test_multiyear_deals_mean_fewer_expected_lapses():
     """THEORY.md §16: fewer negotiations over the planning horizon, fewer expected lapses."""
-    annual = simulate(load_scenario("sma-2020", IMMEDIATE + ["levers.allowed_durations=[1]"]), draws=3000, seed=0, bank_size=1)
-    multi = simulate(load_scenario("sma-2020", IMMEDIATE + ["levers.allowed_durations=[1,2,3,4,5]"]), draws=3000, seed=0, bank_size=1)
+    annual = simulate(load_scenario("sma-2020-hindsight", IMMEDIATE + ["levers.allowed_durations=[1]"]), draws=3000, seed=0, bank_size=1)
+    multi = simulate(load_scenario("sma-2020-hindsight", IMMEDIATE + ["levers.allowed_durations=[1,2,3,4,5]"]), draws=3000, seed=0, bank_size=1)
     la, lm = annual.summary()["lapses"], multi.summary()["lapses"]
     assert lm["expected_lapses"] < la["expected_lapses"]
     assert multi.summary()["duration_years"]["p_multiyear"] > 0
 
 
 def test_no_furlough_no_worker_days():
-    r = simulate(load_scenario("sma-2020", ["levers.furlough_from=none"]), draws=2000, seed=0, bank_size=1)
+    r = simulate(load_scenario("sma-2020-hindsight", ["levers.furlough_from=none"]), draws=2000, seed=0, bank_size=1)
     assert r.summary()["furlough_worker_days_mean"] == 0.0
     assert np.all(r.outcomes["furlough_worker_days"] == 0.0)
 
@@ -172,12 +172,12 @@ def test_furlough_worker_days_capped_by_counter_move(sma):
 
 def test_drawdown_bounded_by_the_ndaa_floor(sma):
     assert build_plan(sma).drawdown_shift_krw == 0.0  # floor = troop level: an empty threat
-    lower = build_plan(load_scenario("sma-2020", ["protocol.overtime.drawdown_floor_troops=22800"]))
+    lower = build_plan(load_scenario("sma-2020-hindsight", ["protocol.overtime.drawdown_floor_troops=22800"]))
     assert lower.drawdown_shift_krw == pytest.approx(0.2 * sma.cost_model.current_agreement_krw)
 
 
 def test_no_counter_move_more_worker_days(sma):
-    never = load_scenario("sma-2020", ["events.2.parameters.counter_move_days=3650"])
+    never = load_scenario("sma-2020-hindsight", ["events.2.parameters.counter_move_days=3650"])
     assert sma.events[2].kind == "furlough" and build_plan(sma).furlough_days.max() > 0
     assert build_plan(never).furlough_days.max() > build_plan(sma).furlough_days.max()
 
@@ -186,7 +186,7 @@ def test_april_2020_case_president_rejects_plus_13_percent_before_the_election()
     """The April 2020 case from the bundled defaults: the negotiators, working to the furlough
     date, initial a text near +13 % and the President, whose floor lies above it, rejects it
     (Iida 1996); no text at or below the grid point of +13 % passes him before the inauguration."""
-    s = load_scenario("sma-2020")
+    s = load_scenario("sma-2020-hindsight")
     r = simulate(s, draws=4096, seed=0)
     o = r.outcomes
     summary = r.summary()
@@ -221,10 +221,10 @@ def test_bad_inputs(sma):
         simulate(sma, draws=10, seed=-1)
     assert e.value.field == "seed"
     with pytest.raises(ScenarioError) as e2:
-        simulate(load_scenario("sma-2020", ["levers.us_ask_usd=9e9"]), draws=10)
+        simulate(load_scenario("sma-2020-hindsight", ["levers.us_ask_usd=9e9"]), draws=10)
     assert e2.value.field == "levers.us_ask_usd"
     with pytest.raises(ScenarioError) as e2:  # not a scenario kind: equilibrium play is `burdenshare solve`
-        load_scenario("sma-2020", ["strategies.us.kind=equilibrium"])
+        load_scenario("sma-2020-hindsight", ["strategies.us.kind=equilibrium"])
     assert e2.value.field == "strategies.us.kind" and "burdenshare solve" in str(e2.value)
 
 
@@ -238,7 +238,7 @@ def test_rows_are_self_describing(sma):
 def test_vote_frequency_matches_consent_probability():
     """Statistical oracle: with one vote per draw, the share of votes that pass equals the mean
     exact consent probability at those votes (within 4 standard errors)."""
-    s = load_scenario("sma-2020", IMMEDIATE + ["protocol.after_rejection=end", "parties.principal.approval_required=false"])
+    s = load_scenario("sma-2020-hindsight", IMMEDIATE + ["protocol.after_rejection=end", "parties.principal.approval_required=false"])
     r = simulate(s, draws=8192, seed=9, bank_size=1)
     o = r.outcomes
     voted = o["votes"] == 1
@@ -252,7 +252,7 @@ def test_vote_frequency_matches_consent_probability():
 def test_concession_deadline_sets_each_negotiators_clock():
     """A negotiator's aspiration reaches its reservation value in the first round after its own
     concession deadline; the other side's clock is unchanged (NegMAS relative time otherwise)."""
-    base = load_scenario("sma-2020", ["strategies.us.concession_deadline=2020-04-01",
+    base = load_scenario("sma-2020-hindsight", ["strategies.us.concession_deadline=2020-04-01",
                                       "strategies.rok.concession_deadline=2020-09-30"])
     plan = build_plan(base)
     dates = plan.round_dates
@@ -269,7 +269,7 @@ def test_host_executive_signs_nothing_above_its_own_ceiling(weight):
     """The host executive is a ratifier in its own right (DESIGN.md §4): every text it signs lies
     at or below M_E = exp((1 - w) ln r_K + w ln m_base) at the signing round, with r_K the host's
     reservation value (plus the drawdown shift) and m_base its base's median WTP at that date."""
-    s = load_scenario("sma-2020", [f"parties.host_executive.opinion_weight={weight}"])
+    s = load_scenario("sma-2020-hindsight", [f"parties.host_executive.opinion_weight={weight}"])
     r = simulate(s, draws=4096, seed=2, bank_size=2)
     o, p = r.outcomes, r.params
     cap = np.maximum(p["r_rok"], p["open_rok"]) + r.plan.drawdown_shift_krw
@@ -288,7 +288,7 @@ def test_executive_answering_to_its_base_shrinks_the_host_win_set():
     value has a smaller win-set, so fewer texts are signed (same draws)."""
     p = []
     for w in (0.0, 0.9):
-        r = simulate(load_scenario("sma-2020", [f"parties.host_executive.opinion_weight={w}"]), draws=4096, seed=0, bank_size=2)
+        r = simulate(load_scenario("sma-2020-hindsight", [f"parties.host_executive.opinion_weight={w}"]), draws=4096, seed=0, bank_size=2)
         p.append(r.summary()["p_agreement"])
     assert p[1] < p[0]
 
@@ -308,7 +308,7 @@ def _tft_run(extra):
     base = IMMEDIATE + ["parties.principal.approval_required=false", "parties.host_executive.opinion_weight=0",
                         "protocol.after_rejection=end", "strategies.us.concession_deadline=2021-03-31",
                         "levers.us_ask_usd=1.3e9"]
-    return simulate(load_scenario("sma-2020", base + extra), draws=4096, seed=4, bank_size=1)
+    return simulate(load_scenario("sma-2020-hindsight", base + extra), draws=4096, seed=4, bank_size=1)
 
 
 def test_tit_for_tat_host_splits_the_difference_with_a_linear_us():
@@ -362,8 +362,8 @@ def test_winset_aware_host_keeps_to_the_winset_where_time_based_does_not():
     """DESIGN.md §4 win-set-aware play: with immediate submission a time-based host negotiator
     signs texts the Assembly's win-set excludes (P(consent) < 0.5 at the date); a winset_aware one,
     on the same draws, never does, so its ratification rate is higher."""
-    tb = simulate(load_scenario("sma-2020", IMMEDIATE + ["strategies.rok.kind=time_based"]), draws=3000, seed=0, bank_size=2)
-    wa = simulate(load_scenario("sma-2020", IMMEDIATE + ["strategies.rok.kind=winset_aware"]), draws=3000, seed=0, bank_size=2)
+    tb = simulate(load_scenario("sma-2020-hindsight", IMMEDIATE + ["strategies.rok.kind=time_based"]), draws=3000, seed=0, bank_size=2)
+    wa = simulate(load_scenario("sma-2020-hindsight", IMMEDIATE + ["strategies.rok.kind=winset_aware"]), draws=3000, seed=0, bank_size=2)
     out_tb, n_tb = _signed_outside_winset(tb)
     out_wa, n_wa = _signed_outside_winset(wa)
     assert n_tb > 100 and n_wa > 100
@@ -371,8 +371,8 @@ def test_winset_aware_host_keeps_to_the_winset_where_time_based_does_not():
     assert out_wa == 0
     assert wa.summary()["p_ratified"] > tb.summary()["p_ratified"]
     # under strategic submission the executive already keeps to the same win-set: identical play
-    a = simulate(load_scenario("sma-2020", ["strategies.rok.kind=time_based"]), draws=2000, seed=1, bank_size=2)
-    b = simulate(load_scenario("sma-2020", ["strategies.rok.kind=winset_aware"]), draws=2000, seed=1, bank_size=2)
+    a = simulate(load_scenario("sma-2020-hindsight", ["strategies.rok.kind=time_based"]), draws=2000, seed=1, bank_size=2)
+    b = simulate(load_scenario("sma-2020-hindsight", ["strategies.rok.kind=winset_aware"]), draws=2000, seed=1, bank_size=2)
     for k in a.outcomes:
         assert np.array_equal(a.outcomes[k], b.outcomes[k], equal_nan=True), k
 
@@ -384,8 +384,8 @@ def test_winset_aware_us_never_demands_past_the_winset():
     where the win-set lies below every floor it can have (then it plays as time-based: the floor
     is at most max(min(r_US, opening), r_President, r_President after the change))."""
     base = ["parties.host_executive.submission=immediate", "strategies.us.exponent=5.0"]
-    tb = simulate(load_scenario("sma-2020", base + ["strategies.us.kind=time_based"]), draws=3000, seed=0, bank_size=2)
-    wa = simulate(load_scenario("sma-2020", base + ["strategies.us.kind=winset_aware"]), draws=3000, seed=0, bank_size=2)
+    tb = simulate(load_scenario("sma-2020-hindsight", base + ["strategies.us.kind=time_based"]), draws=3000, seed=0, bank_size=2)
+    wa = simulate(load_scenario("sma-2020-hindsight", base + ["strategies.us.kind=winset_aware"]), draws=3000, seed=0, bank_size=2)
     out_tb, n_tb = _signed_outside_winset(tb)
     out_wa, _ = _signed_outside_winset(wa)
     assert out_tb > 0.1 * n_tb

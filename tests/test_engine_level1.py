@@ -77,7 +77,7 @@ def test_engine_level1_reproduces_every_recorded_one_issue_negmas_run() -> None:
 @pytest.mark.parametrize("overrides", [[], ["strategies.us.kind=winset_aware", "protocol.first_proposer=rok"],
                                        ["parties.host_executive.submission=immediate", "strategies.rok.kind=tit_for_tat"]])
 def test_kernel_records_the_reference_offer_trace(overrides) -> None:
-    s = load_scenario("sma-2020", overrides)
+    s = load_scenario("sma-2020-hindsight", overrides)
     plan = build_plan(s)
     bank = build_consent_bank(s, plan, 1, 1)
     layout = DrawLayout.from_scenario(s, plan.n_rounds)
@@ -96,10 +96,10 @@ def test_kernel_records_the_reference_offer_trace(overrides) -> None:
 
 
 def _level_one_only(cfg: dict) -> Scenario:
-    """sma-2020 with ratification, the President's veto and actions switched off, on a grid of 101
+    """sma-2020-hindsight with ratification, the President's veto and actions switched off, on a grid of 101
     amounts (KRW 1.00..2.00 tn) standing for the recorded 1issue payment 0..100."""
     p = cfg["params"]
-    d = load_scenario("sma-2020").model_dump(by_alias=True)
+    d = load_scenario("sma-2020-hindsight").model_dump(by_alias=True)
     a0, span = 1e12, 1e12
     d["agreement_space"].update(amount_min_krw=a0, amount_max_krw=a0 + span, amount_step_krw=span / 100)
     d["protocol"].update(n_steps=p["n_steps"], first_proposer="us" if p["first"] == "US" else "rok",

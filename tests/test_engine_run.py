@@ -19,14 +19,14 @@ from burdenshare.scenario import dump_scenario, load_scenario
 from burdenshare.analysis.runs import record_result, record_simulation
 from burdenshare.store import open_store
 
-#: A small variant of sma-2020 (3 rounds, one-year deals): cheap consent tables.
+#: A small variant of sma-2020-hindsight (3 rounds, one-year deals): cheap consent tables.
 SMALL = ["protocol.n_steps=3", "levers.allowed_durations=[1]"]
 N = 2 * BLOCK_SIZE + 700
 
 
 @pytest.fixture(scope="module")
 def scenario():
-    return load_scenario("sma-2020", SMALL)
+    return load_scenario("sma-2020-hindsight", SMALL)
 
 
 @pytest.fixture(scope="module")
@@ -113,7 +113,7 @@ def test_summary_is_cached_and_copied(ref):
 def test_record_simulation_streams_the_same_rows(tmp_path, scenario, ref):
     from burdenshare.engine import RunConfig
 
-    toml = dump_scenario(load_scenario("sma-2020"))
+    toml = dump_scenario(load_scenario("sma-2020-hindsight"))
     one = RunConfig(draws=N, seed=5, bank_size=2, chunk_size=BLOCK_SIZE)
     with open_store(tmp_path / "s.duckdb") as st, open_store(tmp_path / "t.duckdb") as other:
         rid, res = record_simulation(st, scenario, one, scenario_toml=toml, overrides=SMALL)
@@ -149,7 +149,7 @@ def test_record_simulation_refused_leaves_no_run(tmp_path, scenario):
     from burdenshare.errors import ScenarioError
 
     with open_store(tmp_path / "s.duckdb") as st:
-        bad = load_scenario("sma-2020", [*SMALL, "levers.us_ask_usd=9e9"])  # an ask outside the amount grid
+        bad = load_scenario("sma-2020-hindsight", [*SMALL, "levers.us_ask_usd=9e9"])  # an ask outside the amount grid
         with pytest.raises(ScenarioError):
             record_simulation(st, bad, RunConfig(draws=10, seed=1), scenario_toml="x")
         assert st.runs() == [] and st.con.execute("SELECT count(*) FROM points").fetchone()[0] == 0

@@ -2,7 +2,7 @@
 
 Closed forms through the real pipeline (scenario -> consent -> solver): THEORY.md §7 spec A/B
 (TIOLI with a veto, Mo 1995), §6's SMA illustration (Iida 1993 / Tarar 2001), the Schelling
-tied-hands check (§2), and consistency of ``solve_scenario`` on ``sma-2020``.
+tied-hands check (§2), and consistency of ``solve_scenario`` on ``sma-2020-hindsight``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ from burdenshare.legislature import (
 )
 from burdenshare.scenario import load_scenario
 
-#: A constructed two-level game on the sma-2020 calendar: L = 1.0 tn, H = 2.0 tn, no impasse
+#: A constructed two-level game on the sma-2020-hindsight calendar: L = 1.0 tn, H = 2.0 tn, no impasse
 #: costs, no presidential veto, the executive submits whatever is initialled (and weighs no base
 #: opinion of its own: the theory's host is the legislature alone), one-year deals.
 CONSTRUCTED = [
@@ -42,12 +42,12 @@ TIOLI = [*CONSTRUCTED, "protocol.n_steps=1"]
 
 @pytest.fixture(scope="module")
 def tioli() -> object:
-    return load_scenario("sma-2020", TIOLI)
+    return load_scenario("sma-2020-hindsight", TIOLI)
 
 
 @pytest.fixture(scope="module")
 def sma() -> object:
-    return load_scenario("sma-2020")
+    return load_scenario("sma-2020-hindsight")
 
 
 @pytest.fixture(scope="module")
@@ -71,14 +71,14 @@ def test_theory_7a_veto_player_through_legislature_model(tioli: object) -> None:
     det = LegislatureModel.deterministic([1.35e12, 1.2e12, 1.1e12], [180, 17, 103])
     eq = solve_scenario(tioli, consent=lambda x, d, m: det.consent_probability(x, m))
     assert eq.amount_krw == pytest.approx(1.35e12) and eq.p_consent == 1.0
-    tight = load_scenario("sma-2020", [*TIOLI, "strategies.rok.reservation_value_krw=1.3e12"])
+    tight = load_scenario("sma-2020-hindsight", [*TIOLI, "strategies.rok.reservation_value_krw=1.3e12"])
     eq = solve_scenario(tight, consent=lambda x, d, m: det.consent_probability(x, m))
     assert eq.amount_krw == pytest.approx(1.3e12) and eq.p_consent == 1.0
 
 
 def test_theory_6_sma_illustration_alternating_offers() -> None:
     """THEORY §6: L = 1, H = 2, M = 1.3, delta = 0.9, US proposes -> x = 1.3 (tied hands)."""
-    s = load_scenario("sma-2020", [*CONSTRUCTED, "strategies.us.discount_factor=0.9",
+    s = load_scenario("sma-2020-hindsight", [*CONSTRUCTED, "strategies.us.discount_factor=0.9",
                                    "strategies.rok.discount_factor=0.9"])
     assert len(s.round_dates()) == 13
     eq = solve_scenario(s, consent=lambda x, d, m: (x <= 1.3e12 + 1.0).astype(float))
@@ -99,7 +99,7 @@ def test_schelling_tied_hands(tioli: object) -> None:
     """THEORY §2: a more hawkish public or a stricter majority lowers the US's take (weakly),
     while agreement still happens; the host gains."""
     base = solve_scenario(tioli)
-    hawk_weight = solve_scenario(load_scenario("sma-2020", [*TIOLI, "legislature.opinion_weight_pre_election=0.9"]))
+    hawk_weight = solve_scenario(load_scenario("sma-2020-hindsight", [*TIOLI, "legislature.opinion_weight_pre_election=0.9"]))
     hawk_public = solve_scenario(tioli, params=LegislatureParams(wtp_multiplier=0.8))
     stricter = solve_scenario(tioli, params=LegislatureParams(majority=Fraction(2, 3)))
     for eq in (hawk_weight, hawk_public, stricter):
@@ -135,7 +135,7 @@ def test_sma_2020_benchmark_is_consistent(sma: object, sma_eq: object) -> None:
 def test_no_change_of_administration_no_agreement() -> None:
     """q = 0: the President's floor lies above every text the host can ratify, so there is no
     agreement and each side pays every round's impasse cost (13 rounds, KRW 5 bn, delta 0.97)."""
-    s = load_scenario("sma-2020", ["parties.principal.p_administration_change=0"])
+    s = load_scenario("sma-2020-hindsight", ["parties.principal.p_administration_change=0"])
     eq = solve_scenario(s)
     cost = 5e9 * sum(0.97**t for t in range(len(s.round_dates())))
     assert not eq.agreement and eq.p_agreement == 0.0 and all(r.branch is None for r in eq.path)
@@ -146,9 +146,9 @@ def test_election_chance_node_is_linear_in_q_when_only_the_change_agrees() -> No
     """Exact chance node: when neither the first-term President's branch nor the rounds before it
     can agree, P(agreement) = q x P(agreement | change), and the change branch's play does not
     depend on q (the players know the result when they act on it)."""
-    base = solve_scenario(load_scenario("sma-2020", ["parties.principal.p_administration_change=1"]))
+    base = solve_scenario(load_scenario("sma-2020-hindsight", ["parties.principal.p_administration_change=1"]))
     for q in (0.25, 0.5, 0.7):
-        eq = solve_scenario(load_scenario("sma-2020", [f"parties.principal.p_administration_change={q}"]))
+        eq = solve_scenario(load_scenario("sma-2020-hindsight", [f"parties.principal.p_administration_change={q}"]))
         assert eq.p_agreement == pytest.approx(q * base.p_agreement, rel=1e-12)
         assert (eq.amount_krw, eq.duration_years, eq.date) == (base.amount_krw, base.duration_years, base.date)
 
@@ -163,7 +163,7 @@ def _check_agreement(s: object, eq: object) -> None:
 def test_sma_2020_variant_agreement_inside_win_set() -> None:
     """With lower US and presidential reservation values the benchmark agrees: the amount lies
     in the win-set at the vote date and its P(consent) is legislature.consent_probability's."""
-    s = load_scenario("sma-2020", ["strategies.us.reservation_value_krw=1.0e12",
+    s = load_scenario("sma-2020-hindsight", ["strategies.us.reservation_value_krw=1.0e12",
                                    "parties.principal.reservation_value_krw=1.0e12"])
     eq = solve_scenario(s)
     assert eq.agreement and eq.round == 0 and eq.date.isoformat() == "2020-03-18"
@@ -211,14 +211,14 @@ def test_transparency_enters_the_benchmark() -> None:
 
     over = ["strategies.us.reservation_value_krw=1.0e12", "parties.principal.reservation_value_krw=1.0e12",
             "levers.allowed_durations=[1]"]
-    s = load_scenario("sma-2020", [*over, "levers.transparency=1.0"])
+    s = load_scenario("sma-2020-hindsight", [*over, "levers.transparency=1.0"])
     eq = solve_scenario(s)
     assert eq.agreement
     model = legislature_model(s, eq.date)  # the scenario's world carries its statement
     assert eq.p_consent == pytest.approx(float(model.consent_probability([eq.amount_krw], 1)[0]), rel=1e-12)
-    opaque_model = legislature_model(load_scenario("sma-2020", over), eq.date)
+    opaque_model = legislature_model(load_scenario("sma-2020-hindsight", over), eq.date)
     assert eq.p_consent != pytest.approx(float(opaque_model.consent_probability([eq.amount_krw], 1)[0]), rel=1e-6)
-    opaque = solve_scenario(load_scenario("sma-2020", over))
+    opaque = solve_scenario(load_scenario("sma-2020-hindsight", over))
     assert eq.amount_krw >= opaque.amount_krw  # the $5 bn statement raises what the public accepts
 
 
@@ -230,7 +230,7 @@ def test_executive_ceiling_binds_in_the_benchmark() -> None:
     from burdenshare.actors import executive_approval
     from burdenshare.legislature.from_scenario import base_median_krw
 
-    s = load_scenario("sma-2020", [*CONSTRUCTED, "parties.host_executive.opinion_weight=0.8"])
+    s = load_scenario("sma-2020-hindsight", [*CONSTRUCTED, "parties.host_executive.opinion_weight=0.8"])
     eq = solve_scenario(s)
     day = eq.path[0].date
     h = float(s.strategies["rok"].reservation_value_krw)
@@ -240,6 +240,6 @@ def test_executive_ceiling_binds_in_the_benchmark() -> None:
     assert first.offer_krw <= ceiling
     grid = np.array([0.9e12, ceiling * 0.999, ceiling * 1.001, 2.5e12])
     assert executive_approval(s, [day], grid, h).tolist() == [[1.0, 1.0, 0.0, 0.0]]
-    free = load_scenario("sma-2020", CONSTRUCTED)
+    free = load_scenario("sma-2020-hindsight", CONSTRUCTED)
     assert executive_approval(free, [day], grid, h).tolist() == [[1.0, 1.0, 1.0, 1.0]]
     assert solve_scenario(free).amount_krw > first.offer_krw

@@ -208,6 +208,6 @@ def test_cli_years_out_of_range_is_one_line(years, capsys):
     """issue 13: --years 9223372036854775808 raised OverflowError, 10**10 exhausted memory."""
     from burdenshare.cli import main
 
-    assert main(["explain", "sma-2020", "--years", years]) == 2
+    assert main(["explain", "sma-2020-hindsight", "--years", years]) == 2
     err = capsys.readouterr().err.strip().splitlines()
     assert err == [f"error: --years: got {years}; allowed: an integer 1..10"]

@@ -1,4 +1,4 @@
-"""explain() on the bundled ``sma-2020`` scenario: totals equal the ask at the data's rates, over one and three years."""
+"""explain() on the bundled ``sma-2020-hindsight`` scenario: totals equal the ask at the data's rates, over one and three years."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def half_up(x: float) -> int:
 
 @pytest.fixture(scope="module")
 def scenario():  # type: ignore[no-untyped-def]
-    return load_scenario("sma-2020")
+    return load_scenario("sma-2020-hindsight")
 
 
 def _rate(scenario, year: int) -> float:  # type: ignore[no-untyped-def]

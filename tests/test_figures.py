@@ -22,11 +22,11 @@ PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 
 def _data(draws: int):
-    sc = load_scenario("sma-2020")
+    sc = load_scenario("sma-2020-hindsight")
     r = simulate(sc, draws=draws, seed=0)
     s = r.summary()
     s["bottom_line"] = bottom_line(r, tornado_draws=1024).to_json()
-    c = compare("sma-2020", [Variant("set", ("levers.transparency=1",))], draws=1024, seed=0).to_json()
+    c = compare("sma-2020-hindsight", [Variant("set", ("levers.transparency=1",))], draws=1024, seed=0).to_json()
     sweep = {"run_id": "x", "rows": [{"point": {"levers.transparency": t}, "p_ratified": 0.3 + 0.1 * t,
                                       "p_agreement": 0.5} for t in (0, 0.5, 1)]}
     sobol = {"outputs": {"p_ratified": {"names": ["a", "b"], "S1": [0.2, 0.1], "ST": [0.3, 0.2],

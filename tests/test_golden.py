@@ -1,6 +1,6 @@
-"""The golden summary of the bundled scenario: ``burdenshare run sma-2020 --draws 10000 --seed 0 --json``.
+"""The golden summary of the bundled scenario: ``burdenshare run sma-2020-hindsight --draws 10000 --seed 0 --json``.
 
-``tests/data/golden/sma-2020-draws10000-seed0.json`` is that command's output (without
+``tests/data/golden/sma-2020-hindsight-draws10000-seed0.json`` is that command's output (without
 ``run_id`` and ``scenario_hash``, which follow the package version and the scenario's text).
 ``docs/simulation.md`` §5 explains each of its numbers (the April 2020 presidential rejection,
 agreement after the change of administration, the median +11.7 %); the test checks the run through
@@ -19,16 +19,16 @@ from burdenshare.engine import RunConfig, run_identity
 from burdenshare.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).parent / "data" / "golden" / "sma-2020-draws10000-seed0.json"
+GOLDEN = Path(__file__).parent / "data" / "golden" / "sma-2020-hindsight-draws10000-seed0.json"
 
 
 def test_sma_2020_summary_equals_the_golden_file(tmp_path):
-    proc = subprocess.run([sys.executable, "-m", "burdenshare", "run", "sma-2020", "--draws", "10000", "--seed", "0",
+    proc = subprocess.run([sys.executable, "-m", "burdenshare", "run", "sma-2020-hindsight", "--draws", "10000", "--seed", "0",
                            "--json", "--summary-only", "--store", str(tmp_path / "s.duckdb")],
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     got = json.loads(proc.stdout)
-    assert got.pop("run_id") == run_identity(load_scenario("sma-2020"), RunConfig(draws=10_000, seed=0))
+    assert got.pop("run_id") == run_identity(load_scenario("sma-2020-hindsight"), RunConfig(draws=10_000, seed=0))
     got.pop("scenario_hash")
     want = json.loads(GOLDEN.read_text(encoding="utf-8"))
     assert json.dumps(got, sort_keys=True) == json.dumps(want, sort_keys=True)  # exact: same seed, same bits
@@ -37,7 +37,7 @@ def test_sma_2020_summary_equals_the_golden_file(tmp_path):
 def test_the_docs_explain_the_golden_numbers():
     g = json.loads(GOLDEN.read_text(encoding="utf-8"))
     doc = (ROOT / "docs" / "simulation.md").read_text(encoding="utf-8")
-    section = doc[doc.index("## 5. What `sma-2020` gives (10,000 draws, seed 0)"):doc.index("## 6.")]
+    section = doc[doc.index("## 5. What `sma-2020-hindsight` gives (10,000 draws, seed 0)"):doc.index("## 6.")]
     by = g["p_agreement_by"]
     quoted = [
         f"`p_agreement` {g['p_agreement']:.4f}",

@@ -8,8 +8,8 @@ summed its first-year items times ``justified_share_covered`` / ``justified_shar
     from burdenshare.scenario import load_scenario
     from burdenshare.analysis.transparency_effect import justified_amount_krw as j     # copy 1
     from burdenshare.engine.plan import justified_amount_krw as jp            # copy 2
-    s = load_scenario("sma-2020")
-    j(s, a)  ==  jp(load_scenario("sma-2020", [f"levers.us_ask_usd={a!r}"]))  # for each ask a
+    s = load_scenario("sma-2020-hindsight")
+    j(s, a)  ==  jp(load_scenario("sma-2020-hindsight", [f"levers.us_ask_usd={a!r}"]))  # for each ask a
 
 Both copies gave the same float for every ask.  They are also checked by hand: the 2020 rate is
 KRW 1,180.2 per dollar and the scenario counts the covered categories (40 % of the ask:
@@ -40,25 +40,25 @@ OLD_MAIN = (
 
 @pytest.mark.parametrize(("ask", "old"), OLD_MAIN)
 def test_justified_amount_equals_the_old_formula(ask: float, old: float) -> None:
-    sma = load_scenario("sma-2020")
+    sma = load_scenario("sma-2020-hindsight")
     assert justified_amount_krw(sma, ask) == old  # bit for bit
     # the scenario's own ask (override) gives the same, and so does the opinion adapter
-    own = load_scenario("sma-2020", [f"levers.us_ask_usd={ask!r}", "levers.transparency=0.5"])
+    own = load_scenario("sma-2020-hindsight", [f"levers.us_ask_usd={ask!r}", "levers.transparency=0.5"])
     assert justified_amount_krw(own) == old
     assert scenario_opinion(own).justified_amount_krw == old
     assert old == pytest.approx(ask * 1180.2 * (0.4 + 0.6 * 0.25), rel=1e-11)  # by hand
 
 
 def test_default_ask_and_other_shares_equal_the_old_formula() -> None:
-    assert justified_amount_krw(load_scenario("sma-2020")) == 3245550000000.0
-    s = load_scenario("sma-2020", ["opinion.transparency.justified_share_sought=0.3",
+    assert justified_amount_krw(load_scenario("sma-2020-hindsight")) == 3245550000000.0
+    s = load_scenario("sma-2020-hindsight", ["opinion.transparency.justified_share_sought=0.3",
                                    "opinion.transparency.justified_share_covered=0.9"])
     assert justified_amount_krw(s) == 3186540000000.0  # main 930256959c02, same recipe
 
 
 def test_the_statement_and_the_opinion_model_itemise_alike() -> None:
     """The items the public reads in ``burdenshare explain`` are the ones the opinion model counts."""
-    s = load_scenario("sma-2020")
+    s = load_scenario("sma-2020-hindsight")
     t = s.opinion.transparency
     statement = explain(s)
     first = [i for i in statement.items if i.year == s.cost_model.base_year]
@@ -81,14 +81,14 @@ def test_transparency_effect_follows_each_asks_own_statement() -> None:
     """``transparency_effect`` varies the ask: its clear variant (``levers.us_ask_usd`` = the ask)
     carries that ask's statement, so the moved belief is the one main computed by passing s.
 
-    Goldens: ``transparency_effect(load_scenario("sma-2020"), ask)`` on main 930256959c02 (run with
+    Goldens: ``transparency_effect(load_scenario("sma-2020-hindsight"), ask)`` on main 930256959c02 (run with
     that commit's ``src`` on the path): justified_krw, belief_after_krw, p_consent_transparent,
     win_set_transparent_krw.  They agree with docs/solve.md's table (3,246 / 2,449 / 1,850 and
     844 / 892 / 1,010, KRW bn).
     """
     from burdenshare.analysis.transparency_effect import transparency_effect, with_overrides
 
-    sma = load_scenario("sma-2020")
+    sma = load_scenario("sma-2020-hindsight")
     main_values = {
         5e9: (3245550000000.0, 2449217428890.625, 4.47541867218788e-21, 1850e9, "raises"),
         1.3e9: (843843000000.0, 892365054783.5674, 8.724012072348212e-09, 1010e9, "lowers"),

@@ -114,7 +114,7 @@ def test_one_chamber_is_the_model_value_for_value():
     from burdenshare.legislature import legislature_model
     from burdenshare.scenario import load_scenario
 
-    model = legislature_model(load_scenario("sma-2020"), "2020-03-11")
+    model = legislature_model(load_scenario("sma-2020-hindsight"), "2020-03-11")
     amounts = np.linspace(0.9e12, 1.4e12, 11)
     np.testing.assert_array_equal(single_chamber(model, "assembly").consent_probability(amounts, 3),
                                   model.consent_probability(amounts, 3))

@@ -198,7 +198,7 @@ def test_trinomial_margins_equal_calibrated_model_to_1e12():
     from burdenshare.engine.plan import build_plan
     from burdenshare.scenario import load_scenario
 
-    sc = load_scenario("sma-2020")
+    sc = load_scenario("sma-2020-hindsight")
     dates = build_plan(sc).round_dates
     for day in (dates[0], dates[len(dates) // 2], dates[-1]):
         model = legislature_model(sc, day)

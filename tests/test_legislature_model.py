@@ -30,7 +30,7 @@ from burdenshare.theory.winset import bloc_pivot
 
 @pytest.fixture(scope="module")
 def sma():
-    return load_scenario("sma-2020")
+    return load_scenario("sma-2020-hindsight")
 
 
 # ----------------------------------------------------------------- seats
@@ -68,7 +68,7 @@ def test_opinion_weight_rises_before_election(sma):
     assert opinion_weight_at(sma, "2020-03-11") == sma.legislature.opinion_weight_pre_election
     assert opinion_weight_at(sma, "2020-01-01") == sma.legislature.opinion_weight
     assert opinion_weight_at(sma, "2020-04-15") == sma.legislature.opinion_weight  # election day: votes cast
-    moved = load_scenario("sma-2020", ["levers.election_date=2020-05-01"])
+    moved = load_scenario("sma-2020-hindsight", ["levers.election_date=2020-05-01"])
     assert opinion_weight_at(moved, "2020-04-20") == sma.legislature.opinion_weight_pre_election
 
 
@@ -242,9 +242,9 @@ def test_per_bloc_attendance(sma):
 
 def test_quorum_counts_seated_members():
     # Art. 49: a majority of the members on the register; five vacancies in Nov 2019 -> 148 of 295
-    s = load_scenario("sma-2020", ["legislature.periods.0.from=2019-11-18",
+    s = load_scenario("sma-2020-hindsight", ["legislature.periods.0.from=2019-11-18",
                                    "legislature.periods.0.seats={liberal=129, conservative=108, centrist=32, "
                                    "progressive=7, far_right=2, independent=17}"])
     model = legislature_model(s, "2019-12-01")
     assert sum(model.seats) == 295 and model.quorum == 148
-    assert legislature_model(load_scenario("sma-2020"), "2020-06-01").quorum == 151
+    assert legislature_model(load_scenario("sma-2020-hindsight"), "2020-06-01").quorum == 151

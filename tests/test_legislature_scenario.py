@@ -29,7 +29,7 @@ from burdenshare.legislature.record import recorded_votes
 from burdenshare.legislature.vote_fit import fit_recorded_votes
 from burdenshare.scenario import dump_scenario, load_scenario, loads_scenario
 
-SMA_PATH = Path(__file__).resolve().parents[1] / "src/burdenshare/scenarios/sma-2020.toml"
+SMA_PATH = Path(__file__).resolve().parents[1] / "src/burdenshare/scenarios/sma-2020-hindsight.toml"
 PRE, NEW = "2020-03-11", "2020-06-01"
 NEW_KEYS = ("majority_share", "line_reference_krw", "ruling_yes_propensity", "opposition_yes_propensity",
             "defection", "whip_scale", "member_scale", "opinion_shock_sd", "opinion_shock_nodes",
@@ -44,7 +44,7 @@ OLD_DEFAULTS = LegislatureParams(
 
 @pytest.fixture(scope="module")
 def sma():
-    return load_scenario("sma-2020")
+    return load_scenario("sma-2020-hindsight")
 
 
 def _grid(_scenario):
@@ -66,7 +66,7 @@ def test_sma_values_are_in_the_scenario(sma):
 @pytest.mark.parametrize("date", [PRE, "2020-05-29", NEW])
 def test_scenario_values_reproduce_the_former_defaults(sma, date):
     """The model built from the scenario alone equals the one the former LegislatureParams()
-    defaults gave (issue 4: results for sma-2020 unchanged)."""
+    defaults gave (issue 4: results for sma-2020-hindsight unchanged)."""
     # since the role fit (docs/legislature.md §5b) the propensities and the attendance sd are the
     # fit's to the votes before as_of; every other value is the former default
     fit = fit_recorded_votes(recorded_votes(sma.levers.as_of))
@@ -86,11 +86,11 @@ def test_scalar_defaults_are_the_sma_values():
     for key in NEW_KEYS:
         raw["legislature"].pop(key)
     bare = loads_scenario(tomli_w.dumps(raw))
-    assert legislature_model(bare, PRE) == legislature_model(load_scenario("sma-2020"), PRE)
+    assert legislature_model(bare, PRE) == legislature_model(load_scenario("sma-2020-hindsight"), PRE)
 
 
 def test_dump_and_reload_keeps_the_fields(sma):
-    s = load_scenario("sma-2020", ["legislature.majority_share=2/3", "legislature.blocs.0.party_line=none",
+    s = load_scenario("sma-2020-hindsight", ["legislature.majority_share=2/3", "legislature.blocs.0.party_line=none",
                                    "legislature.blocs.1.attendance_rate=0.5"])
     again = loads_scenario(dump_scenario(s))
     assert again == s and again.legislature.majority == Fraction(2, 3)
@@ -98,7 +98,7 @@ def test_dump_and_reload_keeps_the_fields(sma):
 
 # ----------------------------------------------------------------- scenario fields reach the model
 def test_scenario_fields_reach_the_model(sma):
-    s = load_scenario("sma-2020", [
+    s = load_scenario("sma-2020-hindsight", [
         "legislature.whip_scale=0.05", "legislature.member_scale=0.2", "legislature.opinion_shock_sd=0.3",
         "legislature.opinion_shock_nodes=5", "legislature.defection=0.1", "legislature.duration_elasticity=-0.1",
         "legislature.ruling_yes_propensity=0.9", "legislature.opposition_yes_propensity=0.4",
@@ -112,7 +112,7 @@ def test_scenario_fields_reach_the_model(sma):
 
 
 def test_calibrated_opposition_propensity_follows_the_ruling_one(sma):
-    s = load_scenario("sma-2020", ["legislature.ruling_yes_propensity=0.9"])
+    s = load_scenario("sma-2020-hindsight", ["legislature.ruling_yes_propensity=0.9"])
     m = legislature_model(s, NEW)
     assert m.yes_propensity[m.blocs.index("centrist")] == calibrate(0.9).opposition_yes_propensity
     assert calibrate(0.9).opposition_yes_propensity != calibrate(0.95).opposition_yes_propensity
@@ -121,24 +121,24 @@ def test_calibrated_opposition_propensity_follows_the_ruling_one(sma):
 def test_party_lines_and_reference(sma):
     base = legislature_model(sma, NEW)
     # no line for the conservative bloc: not whipped, the executive's line stands in
-    s = load_scenario("sma-2020", ["legislature.blocs.1.party_line=none"])
+    s = load_scenario("sma-2020-hindsight", ["legislature.blocs.1.party_line=none"])
     m = legislature_model(s, NEW)
     i = m.blocs.index("conservative")
     assert m.discipline[i] == 0.0 and math.isnan(m.line_krw[i])
     assert m.line_krw[m.blocs.index("liberal")] == pytest.approx(1.2 * sma.cost_model.current_agreement_krw)
     # a numeric reference scales every line
     ref = 2 * sma.cost_model.current_agreement_krw
-    m2 = legislature_model(load_scenario("sma-2020", [f"legislature.line_reference_krw={ref!r}"]), NEW)
+    m2 = legislature_model(load_scenario("sma-2020-hindsight", [f"legislature.line_reference_krw={ref!r}"]), NEW)
     for a, b in zip(m2.line_krw, base.line_krw):
         assert (math.isnan(a) and math.isnan(b)) or a == pytest.approx(2 * b)
     # no line for the executive's bloc either: the reference amount stands in, nobody whipped
     off = [f"legislature.blocs.{i}.party_line=none" for i in range(5)]
-    m3 = legislature_model(load_scenario("sma-2020", off), NEW)
+    m3 = legislature_model(load_scenario("sma-2020-hindsight", off), NEW)
     assert set(m3.discipline) == {0.0}
 
 
 def test_per_bloc_attendance_in_the_scenario(sma):
-    s = load_scenario("sma-2020", ["legislature.blocs.0.attendance_rate=0.9", "legislature.blocs.1.attendance_rate=0.4"])
+    s = load_scenario("sma-2020-hindsight", ["legislature.blocs.0.attendance_rate=0.9", "legislature.blocs.1.attendance_rate=0.4"])
     m = legislature_model(s, NEW)
     presence = dict(zip(m.blocs, m.p_present))
     assert presence["liberal"] == 0.9 and presence["conservative"] == 0.4
@@ -152,7 +152,7 @@ def test_per_bloc_attendance_in_the_scenario(sma):
 
 
 def test_params_override_the_scenario(sma):
-    s = load_scenario("sma-2020", ["legislature.whip_scale=0.2", "legislature.majority_share=2/3",
+    s = load_scenario("sma-2020-hindsight", ["legislature.whip_scale=0.2", "legislature.majority_share=2/3",
                                    "legislature.blocs.1.party_line=0.5", "legislature.opposition_yes_propensity=0.3"])
     m = legislature_model(s, NEW, params=LegislatureParams(
         whip_scale=0.03, majority=Fraction(1, 2), party_lines={"conservative": 1.45}, opposition_yes_propensity=0.6,
@@ -165,7 +165,7 @@ def test_params_override_the_scenario(sma):
 
 
 def test_majority_share_in_scenario_equals_the_override(sma):
-    a = win_set(load_scenario("sma-2020", ["legislature.majority_share=2/3"]), PRE).max_amount_krw
+    a = win_set(load_scenario("sma-2020-hindsight", ["legislature.majority_share=2/3"]), PRE).max_amount_krw
     b = win_set(sma, PRE, params=LegislatureParams(majority=Fraction(2, 3))).max_amount_krw
     assert a == b and a < win_set(sma, PRE).max_amount_krw
 
@@ -199,16 +199,16 @@ def test_majority_share_in_scenario_equals_the_override(sma):
 )
 def test_bad_values_name_the_field_and_what_is_allowed(override, field, phrase):
     with pytest.raises(ScenarioError) as info:
-        load_scenario("sma-2020", [override])
+        load_scenario("sma-2020-hindsight", [override])
     assert info.value.field == field
     assert phrase in info.value.message
 
 
 def test_uncertainty_on_a_new_field_is_checked():
-    ok = load_scenario("sma-2020", ['uncertainty.0={param = "legislature.whip_scale", dist = "uniform", low = 0.01, high = 0.1, source = "assumption"}'])
+    ok = load_scenario("sma-2020-hindsight", ['uncertainty.0={param = "legislature.whip_scale", dist = "uniform", low = 0.01, high = 0.1, source = "assumption"}'])
     assert ok.uncertainty[0].param == "legislature.whip_scale"
     with pytest.raises(ScenarioError, match="leaves the range"):
-        load_scenario("sma-2020", ['uncertainty.0={param = "legislature.defection", dist = "uniform", low = 0.5, high = 1.5, source = "assumption"}'])
+        load_scenario("sma-2020-hindsight", ['uncertainty.0={param = "legislature.defection", dist = "uniform", low = 0.5, high = 1.5, source = "assumption"}'])
 
 
 # ----------------------------------------------------------------- majority of all members
@@ -262,7 +262,7 @@ def test_majority_of_all_through_the_model_and_unreachable():
 
 
 def test_majority_of_all_on_sma_shrinks_the_win_set(sma):
-    s = load_scenario("sma-2020", ["legislature.majority_of=all"])
+    s = load_scenario("sma-2020-hindsight", ["legislature.majority_of=all"])
     grid = _grid(s)
     for date in (PRE, NEW):
         p_all = legislature_model(s, date).consent(grid)
@@ -282,7 +282,7 @@ def test_float_majority_override_is_the_exact_fraction() -> None:
     from burdenshare.legislature import LegislatureParams, legislature_model
     from burdenshare.scenario import load_scenario
 
-    sc = load_scenario("sma-2020")
+    sc = load_scenario("sma-2020-hindsight")
     as_float = legislature_model(sc, "2020-04-01", params=LegislatureParams(majority=2 / 3))
     as_fraction = legislature_model(sc, "2020-04-01", params=LegislatureParams(majority=Fraction(2, 3)))
     assert as_float.majority == Fraction(2, 3) and isinstance(as_float.majority, Fraction)

@@ -32,7 +32,7 @@ from burdenshare.scenario.schema import Levers
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: A valid value (TOML text) other than sma-2020's for each lever, and why it is a fair test.
+#: A valid value (TOML text) other than sma-2020-hindsight's for each lever, and why it is a fair test.
 LEVER_VALUES: dict[str, str] = {
     "us_ask_usd": "1.3e9",  # the later US ask of the record (context.csv us_later_ask_2020)
     "transparency": "0.5",  # half itemized: the statement moves opinion (the bug of issue 9)
@@ -60,26 +60,26 @@ def _argv(command: str, sets: list[str], tmp: Path, *, grid: str | None = None, 
     small = ["--draws", "256", "--bank-size", "1"]
     store = ["--store", str(tmp / "store.duckdb")]
     if command == "explain":
-        return ["explain", "sma-2020", *s, "--json"]
+        return ["explain", "sma-2020-hindsight", *s, "--json"]
     if command == "winset":
-        return ["winset", "sma-2020", *s, "--json"]
+        return ["winset", "sma-2020-hindsight", *s, "--json"]
     if command == "solve":
-        return ["solve", "sma-2020", *s, "--json"]
+        return ["solve", "sma-2020-hindsight", *s, "--json"]
     if command == "advise":
-        return ["advise", "sma-2020", *s, "--side", "us", "--min-consent", "0.5", "--json"]
+        return ["advise", "sma-2020-hindsight", *s, "--side", "us", "--min-consent", "0.5", "--json"]
     if command == "sensitivity":
-        return ["sensitivity", "sma-2020", *s, "--n", "8", "--draws", "16",
+        return ["sensitivity", "sma-2020-hindsight", *s, "--n", "8", "--draws", "16",
                 "--params", "strategies.us.reservation_value_krw", "--json"]
     if command == "scenarios show":
-        return ["scenarios", "show", "sma-2020", *s, "--json"]
+        return ["scenarios", "show", "sma-2020-hindsight", *s, "--json"]
     if command == "compare":  # the variant 'set' differs from the baseline by the lever
-        return ["compare", "sma-2020", *s, *small, "--json",
+        return ["compare", "sma-2020-hindsight", *s, *small, "--json",
                 *(["--report", str(tmp / "compare.html")] if report else [])]
     if command == "sweep":  # a grid over the lever itself when given, else the overrides as the base
-        return ["sweep", "sma-2020", *(["--grid", grid] if grid else s), *small, "--progress", "none", *store,
+        return ["sweep", "sma-2020-hindsight", *(["--grid", grid] if grid else s), *small, "--progress", "none", *store,
                 "--json"]
     if command == "run":
-        return ["run", "sma-2020", *s, *small, *store, "--json", "--report", str(tmp / "run.html")]
+        return ["run", "sma-2020-hindsight", *s, *small, *store, "--json", "--report", str(tmp / "run.html")]
     raise AssertionError(command)
 
 
@@ -93,7 +93,7 @@ def _toml_text(value: Any) -> str:
 
 def test_every_lever_has_a_matrix_value() -> None:
     assert set(LEVERS) == set(LEVER_VALUES)
-    sma = load_scenario("sma-2020")
+    sma = load_scenario("sma-2020-hindsight")
     for lever in LEVERS:
         _, value = parse_override(f"levers.{lever}={LEVER_VALUES[lever]}")
         now = getattr(sma.levers, lever)
@@ -105,10 +105,10 @@ def test_every_lever_has_a_matrix_value() -> None:
 def test_lever_x_command(lever: str, command: str, tmp_path: Path) -> None:
     text = LEVER_VALUES[lever]
     setting = f"levers.{lever}={text}"
-    target = load_scenario("sma-2020", [setting])
+    target = load_scenario("sma-2020-hindsight", [setting])
     grid = None
     if command == "sweep":
-        grid = f"levers.{lever}={_toml_text(getattr(load_scenario('sma-2020').levers, lever))},{text}"
+        grid = f"levers.{lever}={_toml_text(getattr(load_scenario('sma-2020-hindsight').levers, lever))},{text}"
     code, out, err = _cli(_argv(command, [setting], tmp_path, grid=grid, report=False))
     assert code == 0, err
     data = json.loads(out)

@@ -51,7 +51,7 @@ def test_bad_input(kwargs: dict, field: str) -> None:
 
 @pytest.fixture(scope="module")
 def sma() -> object:
-    return load_scenario("sma-2020")
+    return load_scenario("sma-2020-hindsight")
 
 
 def test_multiyear_means_fewer_expected_lapses_sma_2020(sma: object) -> None:
@@ -98,11 +98,11 @@ def test_equilibrium_lapse_probability(sma: object) -> None:
     # window needs a change of administration, so the lapse probability is strictly between 0 and 1.
     lapse = equilibrium_lapse_probability(sma, 1)
     assert 0.0 < lapse < 1.0
-    nochange = load_scenario("sma-2020", ["parties.principal.p_administration_change=0"])
+    nochange = load_scenario("sma-2020-hindsight", ["parties.principal.p_administration_change=0"])
     assert equilibrium_lapse_probability(nochange, 1) == 1.0
     eq = solve_scenario(sma, durations=[1])
     assert lapse == 1.0 - eq.p_agreement_by(eq.path[0].date + dt.timedelta(days=365))
-    agree = load_scenario("sma-2020", ["strategies.us.reservation_value_krw=1.0e12",
+    agree = load_scenario("sma-2020-hindsight", ["strategies.us.reservation_value_krw=1.0e12",
                                        "parties.principal.reservation_value_krw=1.0e12"])
     p = equilibrium_lapse_probability(agree, 1)
     assert 0.0 <= p < 0.01

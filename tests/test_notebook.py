@@ -1,4 +1,4 @@
-"""docs/notebooks/sma-2020.ipynb runs top to bottom (nbclient, a fresh kernel) and its displays show
+"""docs/notebooks/sma-2020-hindsight.ipynb runs top to bottom (nbclient, a fresh kernel) and its displays show
 the real values: the run's bottom line and summary, the comparison's paired difference, the win-set
 and the statement, each equal to what the library computes here."""
 
@@ -15,7 +15,7 @@ import burdenshare as bs
 from burdenshare.analysis.briefing import bottom_line
 from burdenshare.analysis.compare import Variant
 
-NB = Path(__file__).resolve().parent.parent / "docs" / "notebooks" / "sma-2020.ipynb"
+NB = Path(__file__).resolve().parent.parent / "docs" / "notebooks" / "sma-2020-hindsight.ipynb"
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +31,7 @@ def _html(cell) -> str:
 
 
 def test_notebook_runs_and_shows_real_values(executed):
-    sc = bs.load_scenario("sma-2020")
+    sc = bs.load_scenario("sma-2020-hindsight")
     r = bs.simulate(sc, bs.RunConfig(draws=2048, seed=0))
     s = r.summary()
     b = bottom_line(r)
@@ -42,7 +42,7 @@ def test_notebook_runs_and_shows_real_values(executed):
     assert b.window is not None and b.window[0] in run and "Glossary" in run
     text = "".join(o.get("text", "") for o in executed[1].outputs if o.output_type == "stream")
     assert text.startswith(b.text)
-    c = bs.compare("sma-2020", [Variant("transparent", ("levers.transparency=1",))], draws=2048, seed=0).to_json()
+    c = bs.compare("sma-2020-hindsight", [Variant("transparent", ("levers.transparency=1",))], draws=2048, seed=0).to_json()
     d = c["variants"][0]["differences"]["p_ratified"]
     assert re.search(rf"p_ratified</td><td[^>]*>{re.escape(format(d['mean'], '+.4f'))}</td>", _html(executed[2]))
     ws = bs.win_set(sc, "2020-06-01")

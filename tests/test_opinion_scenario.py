@@ -1,4 +1,4 @@
-"""The opinion model built from the bundled sma-2020 scenario."""
+"""The opinion model built from the bundled sma-2020-hindsight scenario."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from burdenshare.opinion import ALL, fit_wtp, justified_amount_krw, scenario_opi
 
 @pytest.fixture(scope="module")
 def scenario():
-    return scenario_mod.load_scenario("sma-2020")
+    return scenario_mod.load_scenario("sma-2020-hindsight")
 
 
 def test_groups_and_fit_follow_the_scenario(scenario):
@@ -36,15 +36,15 @@ def test_furlough_and_event_effects_are_dated(scenario):
 
 
 def test_transparency_lever_moves_beliefs_toward_the_justified_amount(scenario):
-    s2 = scenario_mod.load_scenario("sma-2020", ["levers.transparency=0.8"])
+    s2 = scenario_mod.load_scenario("sma-2020-hindsight", ["levers.transparency=0.8"])
     so = scenario_opinion(s2)
     assert so.transparency is not None and so.transparency.transparency == 0.8
     # the adapter computes the justified amount of the scenario's own ask itself
     assert so.justified_amount_krw == justified_amount_krw(s2) == 3_245_550_000_000.0
     # every item justified (s = the ask, ~5.8 tn won) vs only a tenth of the covered items
-    high_s = scenario_mod.load_scenario("sma-2020", ["levers.transparency=0.8",
+    high_s = scenario_mod.load_scenario("sma-2020-hindsight", ["levers.transparency=0.8",
                                                      "opinion.transparency.justified_share_sought=1.0"])
-    low_s = scenario_mod.load_scenario("sma-2020", ["levers.transparency=0.8",
+    low_s = scenario_mod.load_scenario("sma-2020-hindsight", ["levers.transparency=0.8",
                                                     "opinion.transparency.justified_share_covered=0.1"])
     high = scenario_opinion(high_s).at(s2.levers.as_of)
     low = scenario_opinion(low_s).at(s2.levers.as_of)
@@ -63,6 +63,6 @@ def test_unimplemented_family_is_rejected_by_the_schema(scenario):
     from burdenshare.errors import ScenarioError
 
     with pytest.raises(ScenarioError) as e:
-        scenario_mod.load_scenario("sma-2020", ['opinion.wtp_family="normal"'])
+        scenario_mod.load_scenario("sma-2020-hindsight", ['opinion.wtp_family="normal"'])
     assert e.value.field == "opinion.wtp_family"
     assert "loglogistic" in str(e.value)

@@ -27,7 +27,7 @@ from burdenshare.scenario import (
 from burdenshare.scenario.schema import resolve_path
 from burdenshare.scenario.sources import DATA_FILES, cited_value, data_rows
 
-SMA_PATH = Path(__file__).resolve().parents[1] / "src/burdenshare/scenarios/sma-2020.toml"
+SMA_PATH = Path(__file__).resolve().parents[1] / "src/burdenshare/scenarios/sma-2020-hindsight.toml"
 SMA_TEXT = SMA_PATH.read_text(encoding="utf-8")
 
 #: Keys that hold names, ids, labels, free text, or references between sections (not facts).
@@ -101,11 +101,11 @@ def same_number(expected: float, value: float) -> bool:
     return round(expected, decimals) == value
 
 
-# --------------------------------------------------------------------------- sma-2020's map
+# --------------------------------------------------------------------------- sma-2020-hindsight's map
 
 
 def test_every_fact_of_sma_2020_has_a_provenance_entry():
-    scenario = load_scenario("sma-2020")
+    scenario = load_scenario("sma-2020-hindsight")
     leaves = fact_leaves(tomllib.loads(SMA_TEXT))
     assert len(leaves) > 120
     missing = [path for path in leaves if provenance(scenario, path) is None]
@@ -120,7 +120,7 @@ def test_every_fact_of_sma_2020_has_a_provenance_entry():
 def test_every_commented_value_line_has_an_entry():
     """Each `key = value  # src:/computed:/assumption` line above the map has an entry at its
     path (the comments stay for people; the map is what the program reads)."""
-    scenario = load_scenario("sma-2020")
+    scenario = load_scenario("sma-2020-hindsight")
     from burdenshare.scenario.io import key_lines
 
     lines = {number: path for path, number in key_lines(SMA_TEXT).items()}
@@ -139,7 +139,7 @@ def test_every_commented_value_line_has_an_entry():
 
 
 def test_data_entries_resolve_to_rows_whose_values_match():
-    scenario = load_scenario("sma-2020")
+    scenario = load_scenario("sma-2020-hindsight")
     direct = 0
     for path, entry in scenario.provenance.values.items():
         if not isinstance(entry, DataValue):
@@ -161,7 +161,7 @@ def test_data_entries_cite_what_the_helpers_read():
     """Independent of the map's own resolver: the same facts through burdenshare.data."""
     from burdenshare import data
 
-    s = load_scenario("sma-2020")
+    s = load_scenario("sma-2020-hindsight")
     e = s.provenance.values
     assert e["cost_model.current_agreement_krw"].source == "sma_annual_contributions.csv:2019"
     assert s.cost_model.current_agreement_krw == pytest.approx(data.sma_contribution_krw(2019))
@@ -175,7 +175,7 @@ def test_data_entries_cite_what_the_helpers_read():
 
 
 def test_computed_entries_check_their_arithmetic_and_inputs():
-    scenario = load_scenario("sma-2020")
+    scenario = load_scenario("sma-2020-hindsight")
     checked = 0
     for path, entry in scenario.provenance.values.items():
         if not isinstance(entry, ComputedValue):
@@ -203,7 +203,7 @@ def test_computed_arithmetic_check_can_fail():
 
 
 def test_public_lookup_uses_the_nearest_entry():
-    s = load_scenario("sma-2020")
+    s = load_scenario("sma-2020-hindsight")
     assert provenance(s, "legislature.periods.1.seats.liberal") is s.provenance.values["legislature.periods.1.seats"]
     assert provenance(s, "cost_model.exchange_rates_krw_per_usd.2023").kind == "assumption"
     assert provenance(s, "levers.transparency").kind == "assumption"
@@ -289,7 +289,7 @@ def test_a_bad_entry_exits_2_on_the_cli_and_writes_nothing(tmp_path, capsys):
 
 
 def test_an_override_replaces_a_data_source():
-    s = load_scenario("sma-2020", ["levers.us_ask_usd=1.3e9"])
+    s = load_scenario("sma-2020-hindsight", ["levers.us_ask_usd=1.3e9"])
     entry = provenance(s, "levers.us_ask_usd")
     assert entry.kind == "override" and entry.value == "1300000000.0"
     assert entry.was.startswith("data: context.csv:us_initial_ask_2020")
@@ -297,17 +297,17 @@ def test_an_override_replaces_a_data_source():
     # same value written differently: same scenario, same hash
     from burdenshare.scenario import scenario_hash
 
-    assert scenario_hash(s) == scenario_hash(load_scenario("sma-2020", ["levers.us_ask_usd=1_300_000_000.0"]))
+    assert scenario_hash(s) == scenario_hash(load_scenario("sma-2020-hindsight", ["levers.us_ask_usd=1_300_000_000.0"]))
 
 
 def test_an_override_inside_a_table_with_a_data_entry():
-    s = load_scenario("sma-2020", ["legislature.periods.1.seats.liberal=180"])
+    s = load_scenario("sma-2020-hindsight", ["legislature.periods.1.seats.liberal=180"])
     assert provenance(s, "legislature.periods.1.seats.liberal").kind == "override"
     assert provenance(s, "legislature.periods.1.seats.conservative").kind == "data"
 
 
 def test_an_override_of_a_table_drops_the_entries_below_it():
-    s = load_scenario("sma-2020", ["protocol.rounds={dates = [2020-03-18, 2020-04-20]}", "protocol.n_steps=2"])
+    s = load_scenario("sma-2020-hindsight", ["protocol.rounds={dates = [2020-03-18, 2020-04-20]}", "protocol.n_steps=2"])
     assert "protocol.rounds.start" not in s.provenance.values
     assert "protocol.rounds.interval_days" not in s.provenance.values
     assert provenance(s, "protocol.rounds.dates.1").value == "{ dates = [2020-03-18, 2020-04-20] }"
@@ -315,19 +315,19 @@ def test_an_override_of_a_table_drops_the_entries_below_it():
 
 
 def test_a_second_override_keeps_the_first_source():
-    s = load_scenario("sma-2020", ["levers.transparency=0.5", "levers.transparency=0.8"])
+    s = load_scenario("sma-2020-hindsight", ["levers.transparency=0.5", "levers.transparency=0.8"])
     entry = provenance(s, "levers.transparency")
     assert entry.value == "0.8" and entry.was.startswith("assumption: no itemized justification")
 
 
 def test_overrides_of_distributions_are_not_map_entries():
-    s = load_scenario("sma-2020", ["uncertainty.0.low=1.05e12"])
+    s = load_scenario("sma-2020-hindsight", ["uncertainty.0.low=1.05e12"])
     assert s.uncertainty[0].low == 1.05e12
     assert not any(k.startswith("uncertainty") for k in s.provenance.values)
 
 
 def test_overrides_round_trip_through_dump():
-    s = load_scenario("sma-2020", ["levers.us_ask_usd=1.3e9", "levers.furlough_from=none"])
+    s = load_scenario("sma-2020-hindsight", ["levers.us_ask_usd=1.3e9", "levers.furlough_from=none"])
     text = dump_scenario(s)
     assert '"levers.furlough_from" = { kind = "override", value = "\\"none\\""' in text
     assert loads_scenario(text) == s
@@ -337,23 +337,23 @@ def test_overrides_round_trip_through_dump():
 
 
 def test_show_prints_toml_that_loads_then_the_provenance_table(capsys):
-    assert main(["scenarios", "show", "sma-2020", "--set", "levers.us_ask_usd=1.3e9"]) == 0
+    assert main(["scenarios", "show", "sma-2020-hindsight", "--set", "levers.us_ask_usd=1.3e9"]) == 0
     out = capsys.readouterr().out
-    assert loads_scenario(out) == load_scenario("sma-2020", ["levers.us_ask_usd=1.3e9"])
+    assert loads_scenario(out) == load_scenario("sma-2020-hindsight", ["levers.us_ask_usd=1.3e9"])
     table = out[out.index("# ---- provenance"):].splitlines()
     assert table[1].split()[:5] == ["#", "path", "value", "kind", "source"]
     rows = {line.split()[1]: line.split()[2:4] for line in table[2:]}
     assert rows["levers.us_ask_usd"] == ["1,300,000,000", "override"]
     assert rows["cost_model.current_agreement_krw"] == ["1,038,900,000,000", "data"]
     assert rows["legislature.attendance_rate"] == ["0.6455", "computed"]
-    assert len(rows) == len(load_scenario("sma-2020").provenance.values)
+    assert len(rows) == len(load_scenario("sma-2020-hindsight").provenance.values)
 
 
 def test_show_json_has_toml_scenario_and_provenance(capsys):
-    assert main(["scenarios", "show", "sma-2020", "--json", "--set", "levers.transparency=0.8"]) == 0
+    assert main(["scenarios", "show", "sma-2020-hindsight", "--json", "--set", "levers.transparency=0.8"]) == 0
     payload = json.loads(capsys.readouterr().out)
     assert set(payload) == {"toml", "scenario", "provenance"}
-    s = load_scenario("sma-2020", ["levers.transparency=0.8"])
+    s = load_scenario("sma-2020-hindsight", ["levers.transparency=0.8"])
     assert loads_scenario(payload["toml"]) == s
     assert payload["scenario"] == s.model_dump(mode="json", by_alias=True)
     assert payload["scenario"]["levers"]["transparency"] == 0.8

@@ -31,7 +31,7 @@ SECTIONS = ("Bottom line", "Transparency statement", "Summary", "Consent probabi
 
 @pytest.fixture(scope="module")
 def result():
-    return simulate(load_scenario("sma-2020"), draws=2048, seed=0)
+    return simulate(load_scenario("sma-2020-hindsight"), draws=2048, seed=0)
 
 
 @pytest.fixture(scope="module")
@@ -100,11 +100,11 @@ def test_rewrite_replaces_atomically(data, tmp_path):
 
 
 def test_bad_report_path_is_a_one_line_error(capsys, tmp_path):
-    assert main(["run", "sma-2020", "--draws", "10", "--store", str(tmp_path / "s.duckdb"),
+    assert main(["run", "sma-2020-hindsight", "--draws", "10", "--store", str(tmp_path / "s.duckdb"),
                  "--report", str(tmp_path / "r.txt")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: --report") and len(err.strip().splitlines()) == 1
-    assert main(["run", "sma-2020", "--draws", "10", "--store", str(tmp_path / "s.duckdb"),
+    assert main(["run", "sma-2020-hindsight", "--draws", "10", "--store", str(tmp_path / "s.duckdb"),
                  "--report", str(tmp_path / "no" / "r.html")]) == 2
 
 
@@ -123,7 +123,7 @@ def test_intervals_definitions():
 def test_run_report_and_report_from_store(tmp_path, capsys):
     store = str(tmp_path / "s.duckdb")
     html = tmp_path / "run.html"
-    assert main(["run", "sma-2020", "--draws", "1024", "--seed", "0", "--store", store, "--json",
+    assert main(["run", "sma-2020-hindsight", "--draws", "1024", "--seed", "0", "--store", store, "--json",
                  "--report", str(html)]) == 0
     out = capsys.readouterr()
     assert json.loads(out.out)["draws"] == 1024 and "wrote report" in out.err
@@ -137,7 +137,7 @@ def test_run_report_and_report_from_store(tmp_path, capsys):
     text = stored.read_text(encoding="utf-8")
     assert f"run {run_id} in the results store" in text
     # the stored run's numbers are the simulated ones
-    fresh = simulate(load_scenario("sma-2020"), draws=1024, seed=0).summary()
+    fresh = simulate(load_scenario("sma-2020-hindsight"), draws=1024, seed=0).summary()
     assert f"{fresh['p_ratified']:.3f}" in text
     assert main(["report", "000000000000", "--out", str(stored), "--store", store]) == 2
     assert capsys.readouterr().err.startswith("error: RUN_ID")
@@ -145,7 +145,7 @@ def test_run_report_and_report_from_store(tmp_path, capsys):
 
 def test_summary_only_run_is_resimulated(tmp_path, capsys):
     store = str(tmp_path / "s.duckdb")
-    assert main(["run", "sma-2020", "--draws", "1024", "--seed", "0", "--store", store, "--summary-only"]) == 0
+    assert main(["run", "sma-2020-hindsight", "--draws", "1024", "--seed", "0", "--store", store, "--summary-only"]) == 0
     capsys.readouterr()
     assert main(["runs", "list", "--store", store, "--json"]) == 0
     run_id = json.loads(capsys.readouterr().out)[0]["run_id"]

@@ -22,23 +22,23 @@ def _run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def test_run_json_shape_and_determinism(capsys):
-    code, out, _ = _run(capsys, "sma-2020", "--draws", "2048", "--seed", "0", "--json")
+    code, out, _ = _run(capsys, "sma-2020-hindsight", "--draws", "2048", "--seed", "0", "--json")
     assert code == 0
     data = json.loads(out)
     assert KEYS <= set(data)
-    assert data["draws"] == 2048 and data["seed"] == 0 and data["scenario"] == "sma-2020"
+    assert data["draws"] == 2048 and data["seed"] == 0 and data["scenario"] == "sma-2020-hindsight"
     assert set(data["p_agreement_by"]) == {"2020-04-01", "2020-04-15", "2020-11-03", "2021-01-20", "2021-02-11",
                                            "2021-03-13", "2021-03-31"}
     assert 0.0 <= data["p_ratified"] <= data["p_agreement"] <= 1.0
     for block, keys in (("amount_first_year_krw", {"p10", "p50", "p90"}), ("increase_pct", {"p10", "p50", "p90"}),
                         ("duration_years", {"mean", "p_multiyear"}), ("rounds_to_agreement", {"p50", "p90"})):
         assert data[block] is None or set(data[block]) == keys
-    code2, out2, _ = _run(capsys, "sma-2020", "--draws", "2048", "--seed", "0", "--json")
+    code2, out2, _ = _run(capsys, "sma-2020-hindsight", "--draws", "2048", "--seed", "0", "--json")
     assert code2 == 0 and out2 == out
 
 
 def test_run_table(capsys):
-    code, out, _ = _run(capsys, "sma-2020", "--draws", "1024")
+    code, out, _ = _run(capsys, "sma-2020-hindsight", "--draws", "1024")
     assert code == 0
     assert "P(ratified)" in out and "P(agreement by 2020-04-15)" in out
 
@@ -59,7 +59,7 @@ def test_run_table(capsys):
     ],
 )
 def test_run_bad_input_one_line_exit_2(capsys, args, field):
-    code, out, err = _run(capsys, "sma-2020", "--draws", "10", *args)
+    code, out, err = _run(capsys, "sma-2020-hindsight", "--draws", "10", *args)
     assert code == 2
     assert out == ""
     assert err.count("\n") == 1 and err.startswith("error:") and field in err
@@ -78,10 +78,10 @@ def test_run_bank_size_is_used_and_recorded(capsys, tmp_path):
     from burdenshare.store import open_store
 
     db = str(tmp_path / "bank.duckdb")
-    code, out, err = _run(capsys, "sma-2020", "--draws", "1024", "--bank-size", "2", "--json", "--store", db)
+    code, out, err = _run(capsys, "sma-2020-hindsight", "--draws", "1024", "--bank-size", "2", "--json", "--store", db)
     assert code == 0
     data = json.loads(out)
-    direct = simulate(load_scenario("sma-2020"), draws=1024, seed=0, bank_size=2).summary()
+    direct = simulate(load_scenario("sma-2020-hindsight"), draws=1024, seed=0, bank_size=2).summary()
     assert data["p_ratified"] == direct["p_ratified"] and data["p_agreement"] == direct["p_agreement"]
     with open_store(db) as store:
         (rec,) = store.runs()

@@ -26,7 +26,7 @@ from burdenshare.analysis.runs import load_result, record_simulation
 from burdenshare.store import open_store
 
 SMALL = ["protocol.n_steps=3", "levers.allowed_durations=[1]"]
-#: Model assumptions away from their sma-2020 values (all scenario fields).
+#: Model assumptions away from their sma-2020-hindsight values (all scenario fields).
 ASSUMPTIONS = ["parties.host_executive.submit_threshold=0.7", "protocol.planning_horizon_years=4",
                "protocol.renewal_window_days=200", "events.2.parameters.counter_move_days=30",
                "outputs.key_dates=[2020-05-01, 2020-12-31]"]
@@ -52,7 +52,7 @@ def test_run_config_round_trips_and_identity_ignores_chunking_and_backend():
 
 
 def test_assumptions_are_scenario_fields_read_by_the_plan():
-    base, moved = load_scenario("sma-2020"), load_scenario("sma-2020", ASSUMPTIONS)
+    base, moved = load_scenario("sma-2020-hindsight"), load_scenario("sma-2020-hindsight", ASSUMPTIONS)
     p0, p1 = build_plan(base), build_plan(moved)
     assert (p0.submit_threshold, p1.submit_threshold) == (0.5, 0.7)
     assert (p0.planning_horizon_years, p1.planning_horizon_years) == (6, 4)
@@ -61,11 +61,11 @@ def test_assumptions_are_scenario_fields_read_by_the_plan():
     # furlough 2020-04-01 for 4,000 workers: worker-days stop at the counter-move
     assert p0.furlough_days.max() == 75 and p1.furlough_days.max() == 30
     # an immediate submitter ignores the threshold (agenda control off)
-    assert build_plan(load_scenario("sma-2020", ["parties.host_executive.submission=immediate"])).submit_threshold == 0
+    assert build_plan(load_scenario("sma-2020-hindsight", ["parties.host_executive.submission=immediate"])).submit_threshold == 0
 
 
 def test_key_dates_derive_from_the_timeline_when_unset():
-    sc = load_scenario("sma-2020")
+    sc = load_scenario("sma-2020-hindsight")
     raw = sc.model_dump(mode="python", by_alias=True)
     raw["outputs"]["key_dates"] = None
     derived = type(sc).model_validate(raw)
@@ -90,12 +90,12 @@ def test_key_dates_derive_from_the_timeline_when_unset():
 ])
 def test_bad_assumption_values_are_refused_naming_the_field(override, field):
     with pytest.raises(ScenarioError) as err:
-        load_scenario("sma-2020", [override])
+        load_scenario("sma-2020-hindsight", [override])
     assert field in str(err.value)
 
 
 def test_summary_reports_the_scenarios_key_dates():
-    s = simulate(load_scenario("sma-2020", [*SMALL, ASSUMPTIONS[-1]]), draws=500, seed=0, bank_size=1).summary()
+    s = simulate(load_scenario("sma-2020-hindsight", [*SMALL, ASSUMPTIONS[-1]]), draws=500, seed=0, bank_size=1).summary()
     # the key dates, then the timeline to protocol.horizon (the three rounds all fall before 2020-12-31)
     assert list(s["p_agreement_by"]) == ["2020-05-01", "2020-12-31", "2021-03-31"]
     assert s["p_agreement_by"]["2020-05-01"] <= s["p_agreement_by"]["2020-12-31"] <= s["p_agreement"]
@@ -103,33 +103,33 @@ def test_summary_reports_the_scenarios_key_dates():
 
 
 def test_run_identity_hashes_what_changes_results():
-    sc = load_scenario("sma-2020", SMALL)
+    sc = load_scenario("sma-2020-hindsight", SMALL)
     c = RunConfig(draws=1000, seed=0, bank_size=1)
     rid = run_identity(sc, c)
     assert len(rid) == 16 and int(rid, 16) >= 0
-    assert rid == run_identity(load_scenario("sma-2020", SMALL), RunConfig(draws=1000, seed=0, bank_size=1,
+    assert rid == run_identity(load_scenario("sma-2020-hindsight", SMALL), RunConfig(draws=1000, seed=0, bank_size=1,
                                                                             chunk_size=1024, backend="dask"))
     others = {run_identity(sc, RunConfig(draws=1001, seed=0, bank_size=1)),
               run_identity(sc, RunConfig(draws=1000, seed=1, bank_size=1)),
               run_identity(sc, RunConfig(draws=1000, seed=0, bank_size=2)),
-              run_identity(load_scenario("sma-2020", [*SMALL, "levers.transparency=0.5"]), c),
-              run_identity(load_scenario("sma-2020", [*SMALL, ASSUMPTIONS[0]]), c),
+              run_identity(load_scenario("sma-2020-hindsight", [*SMALL, "levers.transparency=0.5"]), c),
+              run_identity(load_scenario("sma-2020-hindsight", [*SMALL, ASSUMPTIONS[0]]), c),
               run_identity(sc, c, kind="sweep")}
     assert rid not in others and len(others) == 6
     # where a value comes from changes no result: the same value set with --set or written in the file
-    raw = load_scenario("sma-2020", [*SMALL, "levers.transparency=0.5"]).model_dump(mode="json", by_alias=True)
+    raw = load_scenario("sma-2020-hindsight", [*SMALL, "levers.transparency=0.5"]).model_dump(mode="json", by_alias=True)
     assert raw["provenance"]["values"]["levers.transparency"]["kind"] == "override"
     raw["provenance"]["values"]["levers.transparency"] = {"kind": "assumption", "reason": "written in the file"}
     same = type(sc).model_validate(raw)
-    assert run_identity(same, c) == run_identity(load_scenario("sma-2020", [*SMALL, "levers.transparency=0.5"]), c)
+    assert run_identity(same, c) == run_identity(load_scenario("sma-2020-hindsight", [*SMALL, "levers.transparency=0.5"]), c)
     # a fresh process computes the same id (no per-process state in the hash)
     code = ("from burdenshare.engine import RunConfig, run_identity; from burdenshare.scenario import load_scenario; "
-            f"print(run_identity(load_scenario('sma-2020', {SMALL!r}), RunConfig(draws=1000, seed=0, bank_size=1)))")
+            f"print(run_identity(load_scenario('sma-2020-hindsight', {SMALL!r}), RunConfig(draws=1000, seed=0, bank_size=1)))")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == rid
 
 
 def test_simulate_takes_a_config_or_its_fields_not_both():
-    sc = load_scenario("sma-2020", SMALL)
+    sc = load_scenario("sma-2020-hindsight", SMALL)
     a = simulate(sc, RunConfig(draws=300, seed=2, bank_size=1))
     b = simulate(sc, draws=300, seed=2, bank_size=1)
     assert a.summary() == b.summary() and a.run_id == b.run_id == a.summary()["run_id"]
@@ -156,10 +156,10 @@ def test_facade_is_lazy_and_complete():
 
 
 def test_stored_run_with_non_default_options_rebuilds_exactly(tmp_path):
-    sc = load_scenario("sma-2020", [*SMALL, *ASSUMPTIONS])
+    sc = load_scenario("sma-2020-hindsight", [*SMALL, *ASSUMPTIONS])
     cfg = RunConfig(draws=2500, seed=7, bank_size=2, chunk_size=1024)
     with open_store(tmp_path / "s.duckdb") as st:
-        rid, res = record_simulation(st, sc, cfg, scenario_toml=dump_scenario(load_scenario("sma-2020")),
+        rid, res = record_simulation(st, sc, cfg, scenario_toml=dump_scenario(load_scenario("sma-2020-hindsight")),
                                         overrides=[*SMALL, *ASSUMPTIONS])
         assert st.run(rid).config() == cfg
         back = load_result(st, rid)
@@ -177,28 +177,28 @@ def _cli(*args: str, store) -> subprocess.CompletedProcess:
 def test_cli_same_inputs_same_id_answered_from_the_store(tmp_path):
     store = tmp_path / "s.duckdb"
     sets = [a for o in [*SMALL, ASSUMPTIONS[0]] for a in ("--set", o)]
-    first = _cli("run", "sma-2020", "--draws", "700", "--seed", "1", "--bank-size", "1", *sets, "--json", store=store)
+    first = _cli("run", "sma-2020-hindsight", "--draws", "700", "--seed", "1", "--bank-size", "1", *sets, "--json", store=store)
     assert first.returncode == 0, first.stderr
-    again = _cli("run", "sma-2020", "--draws", "700", "--seed", "1", "--bank-size", "1", *sets, "--json", store=store)
+    again = _cli("run", "sma-2020-hindsight", "--draws", "700", "--seed", "1", "--bank-size", "1", *sets, "--json", store=store)
     assert again.returncode == 0, again.stderr
     s1, s2 = json.loads(first.stdout), json.loads(again.stdout)
     assert s1 == s2
     rid = s1["run_id"]
-    assert rid == run_identity(load_scenario("sma-2020", [*SMALL, ASSUMPTIONS[0]]),
+    assert rid == run_identity(load_scenario("sma-2020-hindsight", [*SMALL, ASSUMPTIONS[0]]),
                                RunConfig(draws=700, seed=1, bank_size=1))
     assert f"recorded as run {rid}" in first.stderr and f"reused run {rid}" in again.stderr
     with open_store(store, read_only=True) as st:
         assert [r.run_id for r in st.runs()] == [rid]
-    other = _cli("run", "sma-2020", "--draws", "700", "--seed", "2", "--bank-size", "1", *sets, "--json", store=store)
+    other = _cli("run", "sma-2020-hindsight", "--draws", "700", "--seed", "2", "--bank-size", "1", *sets, "--json", store=store)
     assert json.loads(other.stdout)["run_id"] != rid
 
 
 @pytest.mark.parametrize(("argv", "field"), [
-    (["run", "sma-2020", "--seed", str(2**63)], "--seed"),
-    (["run", "sma-2020", "--draws", str(10**10)], "--draws"),
-    (["sweep", "sma-2020", "--grid", "levers.transparency=0,1", "--backend", "dask", "--workers", "0"], "--workers"),
-    (["sweep", "sma-2020", "--grid", "levers.transparency=0,1", "--backend", "dask", "--workers", "100000"], "--workers"),
-    (["sweep", "sma-2020", "--grid", "levers.transparency=0,1", "--chunk-size", str(10**12)], "--chunk-size"),
+    (["run", "sma-2020-hindsight", "--seed", str(2**63)], "--seed"),
+    (["run", "sma-2020-hindsight", "--draws", str(10**10)], "--draws"),
+    (["sweep", "sma-2020-hindsight", "--grid", "levers.transparency=0,1", "--backend", "dask", "--workers", "0"], "--workers"),
+    (["sweep", "sma-2020-hindsight", "--grid", "levers.transparency=0,1", "--backend", "dask", "--workers", "100000"], "--workers"),
+    (["sweep", "sma-2020-hindsight", "--grid", "levers.transparency=0,1", "--chunk-size", str(10**12)], "--chunk-size"),
 ])
 def test_run_options_out_of_range_are_refused_before_a_store_exists(tmp_path, argv, field):
     """issue 13: a seed >= 2**63 crashed inside DuckDB after the store was created; --workers 0 left a store."""

@@ -26,13 +26,13 @@ from burdenshare.scenario.io import key_lines, parse_override
 from burdenshare.scenario.schema import DATE_MAX, DATE_MIN
 
 BUNDLED = [name for name, _ in list_scenarios()]
-SMA_TEXT = (Path(__file__).resolve().parents[1] / "src/burdenshare/scenarios/sma-2020.toml").read_text(
+SMA_TEXT = (Path(__file__).resolve().parents[1] / "src/burdenshare/scenarios/sma-2020-hindsight.toml").read_text(
     encoding="utf-8"
 )
 
 
 def sma(*overrides: str) -> Scenario:
-    return load_scenario("sma-2020", overrides)
+    return load_scenario("sma-2020-hindsight", overrides)
 
 
 def error_of(fn, *args, **kwargs) -> ScenarioError:
@@ -57,8 +57,8 @@ def line_of(text: str, needle: str) -> int:
 
 def test_sma_2020_is_bundled_with_a_title():
     names = dict(list_scenarios())
-    assert "sma-2020" in names
-    assert "11th SMA" in names["sma-2020"]
+    assert "sma-2020-hindsight" in names
+    assert "11th SMA" in names["sma-2020-hindsight"]
 
 
 @pytest.mark.parametrize("name", BUNDLED)
@@ -249,7 +249,7 @@ def test_invalid_override_value_names_field_and_override():
     assert err.field == "levers.transparency"
     assert "--set levers.transparency=1.5" in err.message
     assert err.line is None
-    assert err.source == "sma-2020"
+    assert err.source == "sma-2020-hindsight"
 
 
 # --------------------------------------------------------------------------- validation errors
@@ -326,7 +326,7 @@ def test_validation_errors_name_the_field(override, field, words):
     assert err.field == field, err.one_line()
     if words:
         assert words in err.message, err.one_line()
-    assert err.source == "sma-2020"
+    assert err.source == "sma-2020-hindsight"
     assert "\n" not in err.one_line()
 
 
@@ -361,7 +361,7 @@ def test_round_dates_form():
 
 def test_unknown_bundled_name_lists_bundled_names():
     err = error_of(load_scenario, "sma-2099")
-    assert "sma-2020" in err.message and "bundled" in err.message
+    assert "sma-2020-hindsight" in err.message and "bundled" in err.message
 
 
 def test_missing_file(tmp_path):
@@ -436,8 +436,8 @@ def test_unknown_key_in_a_distribution_lists_that_distribution_keys():
 
 
 def test_overrides_may_be_none_or_one_string():
-    assert load_scenario("sma-2020", None) == sma()
-    assert load_scenario("sma-2020", "levers.transparency=0.5").levers.transparency == 0.5
+    assert load_scenario("sma-2020-hindsight", None) == sma()
+    assert load_scenario("sma-2020-hindsight", "levers.transparency=0.5").levers.transparency == 0.5
 
 
 def test_missing_section_and_schema_version():

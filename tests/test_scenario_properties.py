@@ -1,6 +1,6 @@
 """Property tests: whatever the input, the loader accepts it or raises ScenarioError, nothing else.
 
-Inputs: random text and bytes, mutations of the bundled sma-2020 file (deleted lines, values
+Inputs: random text and bytes, mutations of the bundled sma-2020-hindsight file (deleted lines, values
 replaced by random TOML values, inserted unknown keys, duplicated lines) and random overrides.
 """
 
@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from burdenshare.errors import ScenarioError
 from burdenshare.scenario import Scenario, dump_scenario, load_scenario, loads_scenario, scenario_hash
 
-SMA_PATH = Path(__file__).resolve().parents[1] / "src/burdenshare/scenarios/sma-2020.toml"
+SMA_PATH = Path(__file__).resolve().parents[1] / "src/burdenshare/scenarios/sma-2020-hindsight.toml"
 SMA_TEXT = SMA_PATH.read_text(encoding="utf-8")
 SMA_LINES = SMA_TEXT.splitlines()
 VALUE_LINES = [
@@ -183,7 +183,7 @@ override_values = st.one_of(toml_values.map(render), st.text(max_size=30))
 @example([("cost_model.exchange_rates_krw_per_usd.-5", "=", "3")])
 @example([("strategies", "=", "3")])
 def test_random_overrides(overrides):
-    accepts_or_scenario_error(load_scenario, "sma-2020", [f"{p}{sep}{v}" for p, sep, v in overrides])
+    accepts_or_scenario_error(load_scenario, "sma-2020-hindsight", [f"{p}{sep}{v}" for p, sep, v in overrides])
 
 
 @PROFILE
@@ -193,7 +193,7 @@ def test_random_overrides(overrides):
 )
 def test_valid_lever_overrides_are_accepted(transparency, durations):
     s = load_scenario(
-        "sma-2020", [f"levers.transparency={transparency!r}", f"levers.allowed_durations={durations}"]
+        "sma-2020-hindsight", [f"levers.transparency={transparency!r}", f"levers.allowed_durations={durations}"]
     )
     assert math.isclose(s.levers.transparency, transparency) and s.levers.allowed_durations == durations
 

@@ -76,7 +76,7 @@ def test_constant_output_gives_zero_indices():
 
 
 def test_sma2020_small_run_is_finite_plausible_and_deterministic():
-    s = load_scenario("sma-2020")
+    s = load_scenario("sma-2020-hindsight")
     r = sensitivity(s, ["p_ratified", "increase_pct"], n=8, seed=0, draws=128, params=LEVEL_ONE, num_resamples=50)
     assert r.samples == 8 * (len(LEVEL_ONE) + 2)
     for name in ("p_ratified", "increase_pct"):
@@ -87,7 +87,7 @@ def test_sma2020_small_run_is_finite_plausible_and_deterministic():
         # small n: wide intervals, but indices stay in a plausible band
         assert all(-1.0 <= v <= 2.0 for v in idx.S1 + idx.ST)
         assert all(c >= 0 for c in idx.ST_conf)
-    # the administration change drives ratification in sma-2020 (agreements come after the inauguration)
+    # the administration change drives ratification in sma-2020-hindsight (agreements come after the inauguration)
     st = dict(zip(LEVEL_ONE, r.outputs["p_ratified"].ST))
     assert st["parties.principal.p_administration_change"] > 0.05
     again = sensitivity(s, ["p_ratified", "increase_pct"], n=8, seed=0, draws=128, params=LEVEL_ONE, num_resamples=50)
@@ -96,7 +96,7 @@ def test_sma2020_small_run_is_finite_plausible_and_deterministic():
 
 def test_level_two_parameter_enters_through_its_own_consent_table():
     """A Level-II parameter (party discipline) is fixed per point through a one-member exact bank."""
-    s = load_scenario("sma-2020")
+    s = load_scenario("sma-2020-hindsight")
     r = sensitivity(s, ["p_ratified"], n=2, seed=1, draws=64, params=["legislature.party_discipline",
                                                                       "parties.principal.p_administration_change"])
     assert r.samples == 8
@@ -104,7 +104,7 @@ def test_level_two_parameter_enters_through_its_own_consent_table():
 
 
 def test_bad_inputs_are_spec_errors():
-    s = load_scenario("sma-2020")
+    s = load_scenario("sma-2020-hindsight")
     with pytest.raises(SpecError, match="allowed") as e:
         sensitivity(s, ["nope"], n=4)
     assert e.value.field == "outputs"
@@ -117,7 +117,7 @@ def test_bad_inputs_are_spec_errors():
 
 
 def test_cli_json_shape(capsys):
-    code = main(["sensitivity", "sma-2020", "--outputs", "p_ratified,increase_pct", "--n", "4", "--draws", "64",
+    code = main(["sensitivity", "sma-2020-hindsight", "--outputs", "p_ratified,increase_pct", "--n", "4", "--draws", "64",
                  "--params", ",".join(LEVEL_ONE[:2]), "--json"])
     out = capsys.readouterr().out
     assert code == 0
@@ -136,7 +136,7 @@ def test_cli_json_shape(capsys):
     (["--params", "levers.transparency"], "--params"),
 ])
 def test_cli_bad_input_names_the_option(capsys, args, option):
-    code = main(["sensitivity", "sma-2020", *args])
+    code = main(["sensitivity", "sma-2020-hindsight", *args])
     err = capsys.readouterr().err
     assert code == 2 and option in err and err.count("\n") == 1
 

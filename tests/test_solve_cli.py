@@ -22,10 +22,10 @@ def _run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]
 
 
 def test_solve_sma_2020_json(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "solve", "sma-2020", "--json")
+    code, out, _ = _run(capsys, "solve", "sma-2020-hindsight", "--json")
     assert code == 0
     d = json.loads(out)
-    assert set(d) == KEYS and d["scenario"] == "sma-2020"
+    assert set(d) == KEYS and d["scenario"] == "sma-2020-hindsight"
     # 11 rounds before the inauguration, then the two branches of the US election (2 rounds each)
     assert len(d["path"]) == 11 + 2 * 2 and d["path"][0]["date"] == "2020-03-18"
     assert [r["branch"] for r in d["path"]] == [None] * 11 + ["no change"] * 2 + ["change"] * 2
@@ -35,7 +35,7 @@ def test_solve_sma_2020_json(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_solve_with_overrides_agrees(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = _run(capsys, "solve", "sma-2020", *AGREE, "--json")
+    code, out, _ = _run(capsys, "solve", "sma-2020-hindsight", *AGREE, "--json")
     assert code == 0
     d = json.loads(out)
     assert d["agreement"] is True and d["duration_years"] in (1, 3)
@@ -43,10 +43,10 @@ def test_solve_with_overrides_agrees(capsys: pytest.CaptureFixture[str]) -> None
     assert d["increase_pct"] == pytest.approx(100 * (d["amount_first_year_krw"] / 1038.9e9 - 1))
     (first,) = [r for r in d["path"] if r["round"] == d["round"] and r["branch"] == d["branch"]]
     assert first["offer_krw"] == d["amount_first_year_krw"] and first["proposer"] == d["proposer"]
-    code, out, _ = _run(capsys, "solve", "sma-2020", *AGREE)
+    code, out, _ = _run(capsys, "solve", "sma-2020-hindsight", *AGREE)
     assert code == 0 and "agreement at KRW" in out and "P(consent)" in out
 
 
 def test_solve_bad_set(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = _run(capsys, "solve", "sma-2020", "--set", "levers.transparency=7")
+    code, out, err = _run(capsys, "solve", "sma-2020-hindsight", "--set", "levers.transparency=7")
     assert code == 2 and out == "" and "levers.transparency" in err

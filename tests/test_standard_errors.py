@@ -21,7 +21,7 @@ def _get(d, path):
 
 @pytest.fixture(scope="module")
 def runs():
-    sc = bs.load_scenario("sma-2020")
+    sc = bs.load_scenario("sma-2020-hindsight")
     return [bs.simulate(sc, bs.RunConfig(draws=10_000, seed=s), keep_rows=s == 0).summary() for s in range(5)]
 
 
@@ -43,7 +43,7 @@ def test_defaults_errors_small_and_seeds_agree_within_3_5_se(runs):
 
 def test_errors_same_with_and_without_rows():
     """The member of each draw is recomputed from the draws when the rows are not kept."""
-    sc = bs.load_scenario("sma-2020")
+    sc = bs.load_scenario("sma-2020-hindsight")
     cfg = bs.RunConfig(draws=3000, seed=7, bank_size=16)
     a = bs.simulate(sc, cfg).summary()["se"]
     b = bs.simulate(sc, cfg, keep_rows=False).summary()["se"]

@@ -17,19 +17,19 @@ from burdenshare.scenario import dump_scenario, load_scenario, loads_scenario, s
 from burdenshare.analysis.runs import load_result, record_result
 from burdenshare.store import StoreError, open_store
 
-#: A small variant of sma-2020 (3 rounds, one-year deals): cheap consent tables.
+#: A small variant of sma-2020-hindsight (3 rounds, one-year deals): cheap consent tables.
 SMALL = ["protocol.n_steps=3", "levers.allowed_durations=[1]"]
 SMALL_ARGS = [a for o in SMALL for a in ("--set", o)]
 
 
 @pytest.fixture(scope="module")
 def result():
-    return simulate(load_scenario("sma-2020", SMALL), draws=3000, seed=4, chunk_size=1024)  # 3 units
+    return simulate(load_scenario("sma-2020-hindsight", SMALL), draws=3000, seed=4, chunk_size=1024)  # 3 units
 
 
 def test_round_trip_rows_equal_run_result_arrays(tmp_path, result):
     with open_store(tmp_path / "s.duckdb") as st:
-        rid = record_result(st, result, scenario_toml=dump_scenario(load_scenario("sma-2020")), overrides=SMALL)
+        rid = record_result(st, result, scenario_toml=dump_scenario(load_scenario("sma-2020-hindsight")), overrides=SMALL)
         draw, worker, params, outcomes = st.read_rows(rid)
         rec = st.run(rid)
         assert st.chunks_done(rid) == {(0, 0), (0, 1), (0, 2)}
@@ -99,12 +99,12 @@ def test_export_never_writes_over_the_store_a_link_or_a_device(tmp_path, result)
 
 def test_run_cli_records_rows_and_summary_only(tmp_path, capsys):
     store = str(tmp_path / "s.duckdb")
-    assert main(["run", "sma-2020", *SMALL_ARGS, "--draws", "1500", "--seed", "2", "--json", "--store", store]) == 0
+    assert main(["run", "sma-2020-hindsight", *SMALL_ARGS, "--draws", "1500", "--seed", "2", "--json", "--store", store]) == 0
     out = capsys.readouterr()
     summary = json.loads(out.out)
     assert summary.pop("bottom_line")["p_ratified"] == summary["p_ratified"]  # printed, not stored
     assert "recorded as run" in out.err
-    assert main(["run", "sma-2020", *SMALL_ARGS, "--draws", "1500", "--store", store, "--summary-only"]) == 0
+    assert main(["run", "sma-2020-hindsight", *SMALL_ARGS, "--draws", "1500", "--store", store, "--summary-only"]) == 0
     capsys.readouterr()
     assert main(["runs", "list", "--store", store, "--json"]) == 0
     runs = json.loads(capsys.readouterr().out)
@@ -139,8 +139,8 @@ def test_corrupt_store_is_a_clear_error_and_not_replaced(tmp_path, capsys):
     bad = tmp_path / "bad.duckdb"
     payload = np.random.default_rng(0).bytes(20_000)
     bad.write_bytes(payload)
-    for argv in (["run", "sma-2020", "--draws", "10", "--store", str(bad)], ["runs", "list", "--store", str(bad)],
-                 ["sweep", "sma-2020", *SMALL_ARGS, "--draws", "10", "--store", str(bad)]):
+    for argv in (["run", "sma-2020-hindsight", "--draws", "10", "--store", str(bad)], ["runs", "list", "--store", str(bad)],
+                 ["sweep", "sma-2020-hindsight", *SMALL_ARGS, "--draws", "10", "--store", str(bad)]):
         err = _one_line_error(capsys, argv)
         assert "not a DuckDB database" in err
     assert bad.read_bytes() == payload
@@ -164,7 +164,7 @@ def test_locked_store_is_a_clear_error(tmp_path, capsys):
     try:
         assert holder.stdout.readline().strip() == "locked"
         for argv in (["runs", "list", "--store", str(path)],
-                     ["run", "sma-2020", "--draws", "10", "--store", str(path)]):
+                     ["run", "sma-2020-hindsight", "--draws", "10", "--store", str(path)]):
             err = _one_line_error(capsys, argv)
             assert "in use by another process" in err
     finally:
@@ -176,7 +176,7 @@ def test_locked_store_is_a_clear_error(tmp_path, capsys):
 
 def test_load_result_rebuilds_the_run_result(tmp_path, result):
     with open_store(tmp_path / "s.duckdb") as st:
-        rid = record_result(st, result, scenario_toml=dump_scenario(load_scenario("sma-2020")), overrides=SMALL)
+        rid = record_result(st, result, scenario_toml=dump_scenario(load_scenario("sma-2020-hindsight")), overrides=SMALL)
         back = load_result(st, rid)
         with pytest.raises(StoreError, match="no point"):
             load_result(st, rid, 3)

@@ -63,11 +63,11 @@ def test_split_and_parse_grid_values_as_toml():
 
 
 def test_units_concatenated_equal_simulate():
-    s = load_scenario("sma-2020", SMALL)
+    s = load_scenario("sma-2020-hindsight", SMALL)
     ref = simulate(s, draws=2500, seed=9)
     from burdenshare.engine import RunConfig
 
-    setup = point_setup(dump_scenario(load_scenario("sma-2020")), SMALL, RunConfig(draws=2500, seed=9), "sma-2020")
+    setup = point_setup(dump_scenario(load_scenario("sma-2020-hindsight")), SMALL, RunConfig(draws=2500, seed=9), "sma-2020-hindsight")
     parts = [unit_arrays(setup, b, 1) for b in range(3)]
     np.testing.assert_array_equal(np.concatenate([p[0] for p in parts]), ref.index)
     for i, src in ((1, ref.params), (2, ref.outcomes)):
@@ -80,7 +80,7 @@ def test_units_concatenated_equal_simulate():
 def reference(tmp_path_factory):
     """The local sweep with the default chunking."""
     store = tmp_path_factory.mktemp("ref") / "s.duckdb"
-    res = sweep("sma-2020", GRID, draws=2500, seed=3, overrides=SMALL, store=store)
+    res = sweep("sma-2020-hindsight", GRID, draws=2500, seed=3, overrides=SMALL, store=store)
     return store, res
 
 
@@ -97,11 +97,11 @@ def test_sweep_json_grid_order_and_common_random_numbers(reference, tmp_path, ca
         np.testing.assert_array_equal(params["param:strategies.us.discount_factor"],
                                       rows[0][2]["param:strategies.us.discount_factor"])
     # each point's summary is the one simulate gives for that scenario
-    one = simulate(load_scenario("sma-2020", [*SMALL, "levers.transparency=1", "levers.us_ask_usd=5e9"]), draws=2500, seed=3)
+    one = simulate(load_scenario("sma-2020-hindsight", [*SMALL, "levers.transparency=1", "levers.us_ask_usd=5e9"]), draws=2500, seed=3)
     assert json.dumps(one.summary(), sort_keys=True) == json.dumps(
         {k: v for k, v in data["rows"][3].items() if k != "point"}, sort_keys=True)
     # the CLI prints the same JSON
-    code = main(["sweep", "sma-2020", *SMALL_ARGS, *(a for g in GRID for a in ("--grid", g)), "--draws", "2500",
+    code = main(["sweep", "sma-2020-hindsight", *SMALL_ARGS, *(a for g in GRID for a in ("--grid", g)), "--draws", "2500",
                  "--seed", "3", "--store", str(tmp_path / "c.duckdb"), "--json"])
     out = capsys.readouterr().out
     assert code == 0 and _strip_id(json.loads(out)) == _strip_id(data)
@@ -109,7 +109,7 @@ def test_sweep_json_grid_order_and_common_random_numbers(reference, tmp_path, ca
 
 def test_chunk_size_never_changes_rows(reference, tmp_path):
     store, res = reference
-    other = sweep("sma-2020", GRID, draws=2500, seed=3, overrides=SMALL, store=tmp_path / "c.duckdb",
+    other = sweep("sma-2020-hindsight", GRID, draws=2500, seed=3, overrides=SMALL, store=tmp_path / "c.duckdb",
                   chunk_size=BLOCK_SIZE)
     assert _strip_id(other.to_json()) == _strip_id(res.to_json())
     _assert_same_rows(_all_rows(store, res.run_id), _all_rows(tmp_path / "c.duckdb", other.run_id))
@@ -126,7 +126,7 @@ def test_chunk_size_never_changes_rows(reference, tmp_path):
 def test_bad_grid_value_named_and_nothing_recorded(tmp_path, capsys, grid, needle):
     store = tmp_path / "s.duckdb"
     open_store(store).close()
-    code = main(["sweep", "sma-2020", *SMALL_ARGS, "--grid", grid, "--draws", "100", "--store", str(store)])
+    code = main(["sweep", "sma-2020-hindsight", *SMALL_ARGS, "--grid", grid, "--draws", "100", "--store", str(store)])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and needle in err, err
     with open_store(store, read_only=True) as st:
@@ -135,7 +135,7 @@ def test_bad_grid_value_named_and_nothing_recorded(tmp_path, capsys, grid, needl
 
 def test_resume_after_sigkill_gives_the_uninterrupted_rows(tmp_path, capsys):
     """A real subprocess is killed with SIGKILL after its second committed unit, then resumed."""
-    args = ["sma-2020", *SMALL_ARGS, "--grid", "levers.transparency=0,0.5,1", "--draws", "40960", "--seed", "5",
+    args = ["sma-2020-hindsight", *SMALL_ARGS, "--grid", "levers.transparency=0,0.5,1", "--draws", "40960", "--seed", "5",
             "--chunk-size", "2048"]
     killed = tmp_path / "killed.duckdb"
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
@@ -174,5 +174,5 @@ def test_resume_after_sigkill_gives_the_uninterrupted_rows(tmp_path, capsys):
     # resuming a complete run changes nothing
     assert main(["sweep", "--resume", run_id, "--store", str(killed), "--json"]) == 0
     assert json.loads(capsys.readouterr().out) == resumed
-    assert main(["sweep", "sma-2020", "--resume", run_id, "--store", str(killed)]) == 2
+    assert main(["sweep", "sma-2020-hindsight", "--resume", run_id, "--store", str(killed)]) == 2
     assert "--resume" in capsys.readouterr().err

@@ -34,12 +34,12 @@ def _runs(store: Path, capsys: pytest.CaptureFixture[str]) -> list[dict]:
 
 def test_winset_with_transparency(capsys: pytest.CaptureFixture[str]) -> None:
     """Was: exit 2, ``justified_amount_krw: transparency > 0 needs...`` (an internal field)."""
-    assert main(["winset", "sma-2020", "--set", "levers.transparency=0.8", "--json"]) == 0
+    assert main(["winset", "sma-2020-hindsight", "--set", "levers.transparency=0.8", "--json"]) == 0
     clear = json.loads(capsys.readouterr().out)
-    assert main(["winset", "sma-2020", "--json"]) == 0
+    assert main(["winset", "sma-2020-hindsight", "--json"]) == 0
     opaque = json.loads(capsys.readouterr().out)
     # the CLI's number is the legislature model's, with the statement of the $5 bn ask
-    s = load_scenario("sma-2020", ["levers.transparency=0.8"])
+    s = load_scenario("sma-2020-hindsight", ["levers.transparency=0.8"])
     day, grid = s.levers.as_of, amount_grid(s)
     model = legislature_model(s, day)
     dur = min(s.levers.allowed_durations)
@@ -52,12 +52,12 @@ def test_winset_with_transparency(capsys: pytest.CaptureFixture[str]) -> None:
 def test_run_report_and_stored_report_with_transparency(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Was: the run recorded, then exit 2 before the report; ``report RUN_ID`` failed alike."""
     store, html = tmp_path / "s.duckdb", tmp_path / "t.html"
-    assert main(["run", "sma-2020", "--set", "levers.transparency=0.5", "--draws", "1024", "--seed", "0",
+    assert main(["run", "sma-2020-hindsight", "--set", "levers.transparency=0.5", "--draws", "1024", "--seed", "0",
                  "--bank-size", "1", "--store", str(store), "--report", str(html), "--json"]) == 0
     out = capsys.readouterr()
     summary = json.loads(out.out)
     assert "wrote report" in out.err and html.exists() and (tmp_path / "t_figures" / "agreement_by_date.png").exists()
-    fresh = simulate(load_scenario("sma-2020", ["levers.transparency=0.5"]), draws=1024, seed=0, bank_size=1)
+    fresh = simulate(load_scenario("sma-2020-hindsight", ["levers.transparency=0.5"]), draws=1024, seed=0, bank_size=1)
     assert summary.pop("bottom_line")["p_ratified"] == fresh.summary()["p_ratified"]
     assert summary == json.loads(json.dumps(fresh.summary()))  # the run the report shows is the simulated one
     (run,) = _runs(store, capsys)
@@ -67,7 +67,7 @@ def test_run_report_and_stored_report_with_transparency(tmp_path: Path, capsys: 
     text = stored.read_text(encoding="utf-8")
     # the stored run's numbers, of the scenario with the lever set (its hash differs from the bundled one)
     assert f"{summary['p_ratified']:.3f}" in text and f"sha256 {summary['scenario_hash'][:12]}" in text
-    assert summary["scenario_hash"] != json.loads(json.dumps(simulate(load_scenario("sma-2020"), draws=1,
+    assert summary["scenario_hash"] != json.loads(json.dumps(simulate(load_scenario("sma-2020-hindsight"), draws=1,
                                                                       seed=0, bank_size=1).summary()))["scenario_hash"]
 
 
@@ -93,7 +93,7 @@ def test_wilson_interval_contains_the_share_at_the_ends() -> None:
 @pytest.mark.parametrize(("draws", "seed"), [(1000, 0), (1000, 5), (2000, 1), (2000, 3)])
 def test_agreement_by_date_figure_on_small_runs(draws: int, seed: int, tmp_path: Path) -> None:
     """The figure that crashed, drawn from the run's own report data (a date with P = 0 included)."""
-    r = simulate(load_scenario("sma-2020"), draws=draws, seed=seed, bank_size=1)
+    r = simulate(load_scenario("sma-2020-hindsight"), draws=draws, seed=seed, bank_size=1)
     d = report_data(r._scenario_obj, r.summary(), r.outcomes, r.params, r.plan.round_dates, source="test", benchmark=False)
     assert any(b["p"] == 0.0 for b in d.by_date)  # the case that crashed
     for b in d.by_date:
@@ -103,9 +103,9 @@ def test_agreement_by_date_figure_on_small_runs(draws: int, seed: int, tmp_path:
 
 
 def test_run_report_at_2000_draws_seed_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """The reported command: ``run sma-2020 --draws 2000 --seed 1 --report d.html`` (was exit 1)."""
+    """The reported command: ``run sma-2020-hindsight --draws 2000 --seed 1 --report d.html`` (was exit 1)."""
     html = tmp_path / "d.html"
-    assert main(["run", "sma-2020", "--draws", "2000", "--seed", "1", "--store", str(tmp_path / "s.duckdb"),
+    assert main(["run", "sma-2020-hindsight", "--draws", "2000", "--seed", "1", "--store", str(tmp_path / "s.duckdb"),
                  "--report", str(html)]) == 0
     capsys.readouterr()
     assert html.exists() and len(list((tmp_path / "d_figures").glob("*.png"))) >= 10
@@ -113,7 +113,7 @@ def test_run_report_at_2000_draws_seed_1(tmp_path: Path, capsys: pytest.CaptureF
 
 def test_report_of_a_small_sweep(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store = tmp_path / "s.duckdb"
-    assert main(["sweep", "sma-2020", "--grid", "levers.transparency=0,1", "--draws", "1024", "--seed", "1",
+    assert main(["sweep", "sma-2020-hindsight", "--grid", "levers.transparency=0,1", "--draws", "1024", "--seed", "1",
                  "--bank-size", "1", "--progress", "none", "--store", str(store), "--json"]) == 0
     capsys.readouterr()
     (run,) = _runs(store, capsys)
@@ -143,7 +143,7 @@ def test_run_report_bad_path_writes_nothing(tmp_path: Path, capsys: pytest.Captu
     store = tmp_path / "s.duckdb"
     for target, says in _bad_report_targets(tmp_path):
         before = sorted(p.name for p in tmp_path.rglob("*"))
-        code = main(["run", "sma-2020", "--draws", "1024", "--bank-size", "1", "--store", str(store),
+        code = main(["run", "sma-2020-hindsight", "--draws", "1024", "--bank-size", "1", "--store", str(store),
                      "--set", "levers.transparency=0.5", "--report", target])
         out = capsys.readouterr()
         assert code == 2 and out.out == ""
@@ -161,7 +161,7 @@ def test_run_report_unwritable_folder(tmp_path: Path, capsys: pytest.CaptureFixt
     locked.mkdir()
     real = os.access
     monkeypatch.setattr(os, "access", lambda p, mode, **kw: False if Path(p) == locked else real(p, mode, **kw))
-    code = main(["run", "sma-2020", "--draws", "1024", "--store", str(tmp_path / "s.duckdb"),
+    code = main(["run", "sma-2020-hindsight", "--draws", "1024", "--store", str(tmp_path / "s.duckdb"),
                  "--report", str(locked / "r.html")])
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("error: --report") and "not writable" in err
@@ -174,7 +174,7 @@ def test_missing_report_extra_fails_before_recording(tmp_path: Path, capsys: pyt
 
     real = importlib.util.find_spec
     monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "matplotlib" else real(name, *a))
-    code = main(["run", "sma-2020", "--draws", "1024", "--store", str(tmp_path / "s.duckdb"),
+    code = main(["run", "sma-2020-hindsight", "--draws", "1024", "--store", str(tmp_path / "s.duckdb"),
                  "--report", str(tmp_path / "r.html")])
     err = capsys.readouterr().err
     assert code == 2 and err.startswith("error: --report") and "matplotlib not installed" in err
@@ -185,7 +185,7 @@ def test_an_old_figure_folder_is_ours_to_replace(tmp_path: Path, capsys: pytest.
     folder = tmp_path / "r_figures"
     folder.mkdir()
     (folder / "stale.png").write_bytes(b"old")
-    assert main(["run", "sma-2020", "--draws", "1024", "--bank-size", "1", "--store", str(tmp_path / "s.duckdb"),
+    assert main(["run", "sma-2020-hindsight", "--draws", "1024", "--bank-size", "1", "--store", str(tmp_path / "s.duckdb"),
                  "--report", str(tmp_path / "r.html")]) == 0
     capsys.readouterr()
     assert not (folder / "stale.png").exists() and (folder / "agreement_by_date.png").exists()
@@ -194,7 +194,7 @@ def test_an_old_figure_folder_is_ours_to_replace(tmp_path: Path, capsys: pytest.
 def test_compare_report_bad_path_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for target, says in _bad_report_targets(tmp_path):
         before = sorted(p.name for p in tmp_path.rglob("*"))
-        code = main(["compare", "sma-2020", "--set", "levers.transparency=0.5", "--draws", "1024",
+        code = main(["compare", "sma-2020-hindsight", "--set", "levers.transparency=0.5", "--draws", "1024",
                      "--bank-size", "1", "--report", target])
         out = capsys.readouterr()
         assert code == 2 and out.out == "" and out.err.startswith("error: --report") and says in out.err
@@ -210,7 +210,7 @@ def test_report_command_bad_out_names_out(tmp_path: Path, capsys: pytest.Capture
 
 def test_report_data_intervals_hold_on_every_small_summary() -> None:
     """Every interval the report draws as an error bar contains its estimate."""
-    r = simulate(load_scenario("sma-2020"), draws=1000, seed=5, bank_size=1)
+    r = simulate(load_scenario("sma-2020-hindsight"), draws=1000, seed=5, bank_size=1)
     d = report_data(r._scenario_obj, r.summary(), r.outcomes, r.params, r.plan.round_dates, source="test", benchmark=False)
     lo, hi = d.intervals["vote_level_95"]
     assert lo <= r.summary()["p_ratified"] <= hi

@@ -14,12 +14,12 @@ ASK_USD = 1.1e9  # about KRW 1,298 bn at the 2020 rate: near the Assembly's win-
 
 @pytest.fixture(scope="module")
 def sma() -> object:
-    return load_scenario("sma-2020")
+    return load_scenario("sma-2020-hindsight")
 
 
 def test_justified_part_exceeds_belief_consent_rises() -> None:
     # Every item justified in full: s = the ask, above the executive base's median WTP.
-    s = load_scenario("sma-2020", ["opinion.transparency.justified_share_sought=1.0"])
+    s = load_scenario("sma-2020-hindsight", ["opinion.transparency.justified_share_sought=1.0"])
     e = transparency_effect(s, ASK_USD)
     assert e.justified_krw == pytest.approx(e.ask_krw, rel=1e-9)
     assert e.justified_krw > e.belief_krw and not e.padded
@@ -31,7 +31,7 @@ def test_justified_part_exceeds_belief_consent_rises() -> None:
 
 def test_padded_ask_consent_falls() -> None:
     # Only half of the covered categories count, none of the sought ones: a padded ask.
-    s = load_scenario("sma-2020", ["opinion.transparency.justified_share_covered=0.5",
+    s = load_scenario("sma-2020-hindsight", ["opinion.transparency.justified_share_covered=0.5",
                                    "opinion.transparency.justified_share_sought=0.0"])
     e = transparency_effect(s, ASK_USD, amount_krw=1.1e12)
     assert e.justified_krw == pytest.approx(0.4 * 0.5 * e.ask_krw, rel=1e-6)
@@ -41,7 +41,7 @@ def test_padded_ask_consent_falls() -> None:
 
 
 def test_no_transparency_weight_means_no_effect() -> None:
-    s = load_scenario("sma-2020", ["opinion.transparency.credibility_weight=0.0"])
+    s = load_scenario("sma-2020-hindsight", ["opinion.transparency.credibility_weight=0.0"])
     e = transparency_effect(s, ASK_USD)
     assert e.p_consent_transparent == pytest.approx(e.p_consent_opaque)
     assert e.direction == "unchanged"

@@ -18,7 +18,7 @@ from burdenshare.errors import ScenarioError
 from burdenshare.scenario import load_scenario
 
 PACKAGED = Path(data.__file__).parent / "files"
-SMA_TEXT = (PACKAGED.parent.parent / "scenarios" / "sma-2020.toml").read_text(encoding="utf-8")
+SMA_TEXT = (PACKAGED.parent.parent / "scenarios" / "sma-2020-hindsight.toml").read_text(encoding="utf-8")
 SMALL = ["--draws", "256", "--bank-size", "1"]
 
 
@@ -31,7 +31,7 @@ def _cli(args: list[str]) -> tuple[int, str, str]:
 
 @pytest.fixture()
 def honest(tmp_path: Path) -> Path:
-    """sma-2020 without its hindsight declaration."""
+    """sma-2020-hindsight without its hindsight declaration."""
     assert SMA_TEXT.count("\nhindsight = true\n") == 1
     path = tmp_path / "honest.toml"
     path.write_text(SMA_TEXT.replace("\nhindsight = true\n", "\n"), encoding="utf-8")
@@ -56,7 +56,7 @@ def _dated_copy(tmp: Path, dates: dict[tuple[str, str], str], default: str = "20
 
 
 def test_sma_2020_declares_hindsight_and_without_it_is_refused_naming_the_row(honest: Path) -> None:
-    assert load_scenario("sma-2020").hindsight is True
+    assert load_scenario("sma-2020-hindsight").hindsight is True
     code, out, err = _cli(["scenarios", "validate", str(honest)])
     assert code == 2 and out == "" and err.count("\n") == 1
     # the first entry of the provenance map citing a later row: the +13 % working-level text
@@ -66,7 +66,7 @@ def test_sma_2020_declares_hindsight_and_without_it_is_refused_naming_the_row(ho
 
 
 def test_the_check_reads_the_information_dates_of_the_data_in_use(honest: Path, tmp_path: Path) -> None:
-    # every row dated 2000: nothing sma-2020 cites looks ahead, so it validates without hindsight
+    # every row dated 2000: nothing sma-2020-hindsight cites looks ahead, so it validates without hindsight
     early = _dated_copy(tmp_path, {})
     code, out, err = _cli(["scenarios", "validate", str(honest), "--data", str(early), "--json"])
     assert code == 0, err
@@ -83,32 +83,32 @@ def test_the_check_reads_the_information_dates_of_the_data_in_use(honest: Path, 
 @pytest.mark.parametrize("setting", ["levers.as_of=2020-03-25", "levers.as_of=2019-12-01",
                                      "levers={as_of=2020-03-25}"])
 def test_as_of_is_not_a_lever(setting: str, tmp_path: Path) -> None:
-    code, out, err = _cli(["run", "sma-2020", "--set", setting, *SMALL, "--store", str(tmp_path / "s.duckdb")])
+    code, out, err = _cli(["run", "sma-2020-hindsight", "--set", setting, *SMALL, "--store", str(tmp_path / "s.duckdb")])
     assert code == 2 and out == "" and err.count("\n") == 1
     assert err.startswith(f"error: --set {setting}: as_of is not a lever") and "build a new scenario" in err
     assert list(tmp_path.iterdir()) == []
     with pytest.raises(ScenarioError):
-        load_scenario("sma-2020", [setting])
-    code, _, err = _cli(["compare", "sma-2020", "--variant", f"v:{setting}", *SMALL])
+        load_scenario("sma-2020-hindsight", [setting])
+    code, _, err = _cli(["compare", "sma-2020-hindsight", "--variant", f"v:{setting}", *SMALL])
     assert code == 2 and "as_of is not a lever" in err
 
 
 def test_other_levers_in_a_table_value_still_work() -> None:
-    s = load_scenario("sma-2020", ["levers.transparency=0.5"])
+    s = load_scenario("sma-2020-hindsight", ["levers.transparency=0.5"])
     assert s.levers.transparency == 0.5 and s.levers.as_of.isoformat() == "2020-03-11"
 
 
 def test_every_output_shows_hindsight(tmp_path: Path) -> None:
     store = ["--store", str(tmp_path / "s.duckdb")]
-    code, out, err = _cli(["run", "sma-2020", *SMALL, *store, "--json"])
+    code, out, err = _cli(["run", "sma-2020-hindsight", *SMALL, *store, "--json"])
     assert code == 0 and json.loads(out)["hindsight"] is True
     assert "declares hindsight = true" in err and "2020-03-11" in err
     run_id = err.split("run ")[1].split()[0]
-    code, out, err = _cli(["run", "sma-2020", *SMALL, *store])
+    code, out, err = _cli(["run", "sma-2020-hindsight", *SMALL, *store])
     assert code == 0 and "HINDSIGHT" in out
-    code, out, err = _cli(["compare", "sma-2020", "--variant", "a:levers.transparency=0.5", *SMALL, "--json"])
+    code, out, err = _cli(["compare", "sma-2020-hindsight", "--variant", "a:levers.transparency=0.5", *SMALL, "--json"])
     assert code == 0 and json.loads(out)["hindsight"] is True and "hindsight" in err
-    code, out, err = _cli(["sweep", "sma-2020", "--grid", "levers.transparency=0,1", *SMALL, *store,
+    code, out, err = _cli(["sweep", "sma-2020-hindsight", "--grid", "levers.transparency=0,1", *SMALL, *store,
                            "--progress", "none", "--json"])
     sweep = json.loads(out)
     assert code == 0 and sweep["hindsight"] is True and all(r["hindsight"] for r in sweep["rows"])
@@ -116,7 +116,7 @@ def test_every_output_shows_hindsight(tmp_path: Path) -> None:
     assert code == 0 and "declares hindsight = true" in err, err
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "class='hindsight'" in html and "known only after its as_of 2020-03-11" in html
-    for command in (["explain", "sma-2020"], ["winset", "sma-2020"], ["scenarios", "show", "sma-2020"]):
+    for command in (["explain", "sma-2020-hindsight"], ["winset", "sma-2020-hindsight"], ["scenarios", "show", "sma-2020-hindsight"]):
         code, out, err = _cli(command)
         assert code == 0 and "declares hindsight = true" in err, command
 

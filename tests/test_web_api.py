@@ -19,7 +19,7 @@ from fastapi.testclient import TestClient
 from _web import BANK, DRAWS, wait_done
 from burdenshare.web import create_app
 
-SMA = "sma-2020"
+SMA = "sma-2020-hindsight"
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +74,7 @@ def test_health_and_scenarios(client: TestClient) -> None:
     sc = load_scenario(SMA)
     assert sma == {"name": SMA, "title": sc.title, "as_of": sc.levers.as_of.isoformat(),
                    "hindsight": bool(getattr(sc, "hindsight", False))}
-    assert sma["hindsight"] is False  # sma-2020 uses only facts public by its as_of
+    assert sma["hindsight"] is False  # sma-2020-hindsight uses only facts public by its as_of
 
 
 def test_scenario_detail_round_trips(client: TestClient) -> None:

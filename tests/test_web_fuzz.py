@@ -21,7 +21,7 @@ from _web import serve
 
 #: Examples per API operation.
 EXAMPLES = 20
-SMA = "sma-2020"
+SMA = "sma-2020-hindsight"
 
 
 @pytest.fixture(scope="session")

@@ -15,7 +15,7 @@ import pytest
 
 from _web import BANK, serve, wait_done
 
-SMA = "sma-2020"
+SMA = "sma-2020-hindsight"
 TOKEN = "t0ken-for-the-tests-0123456789"
 
 

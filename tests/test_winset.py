@@ -1,4 +1,4 @@
-"""Win-sets on the bundled sma-2020 scenario: Putnam (size), Schelling (tied hands), uncertainty
+"""Win-sets on the bundled sma-2020-hindsight scenario: Putnam (size), Schelling (tied hands), uncertainty
 (Mo / Iida), the new Assembly of 30 May 2020, JSON, agenda control (THEORY.md §1, §2, §7)."""
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ HAWKISH_OPPOSITION = LegislatureParams(party_lines={
 
 @pytest.fixture(scope="module")
 def sma():
-    return load_scenario("sma-2020")
+    return load_scenario("sma-2020-hindsight")
 
 
 def test_win_set_basic_and_monotone(sma):

@@ -21,7 +21,7 @@ stay cheap.
 Examples
 --------
 >>> import burdenshare as bs
->>> sc = bs.load_scenario("sma-2020", ["levers.transparency=0.5"])
+>>> sc = bs.load_scenario("sma-2020-hindsight", ["levers.transparency=0.5"])
 >>> r = bs.simulate(sc, bs.RunConfig(draws=2048, seed=0, bank_size=1))
 >>> s = r.summary()
 >>> 0.0 <= s["p_ratified"] <= s["p_agreement"] <= 1.0 and s["run_id"] == bs.run_identity(sc, r.config)

@@ -47,7 +47,7 @@ def executive_ceiling_krw(scenario: Scenario, date: dt.date | str, value_krw: fl
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> round(executive_ceiling_krw(load_scenario("sma-2020"), "2020-03-11") / 1e9)
+    >>> round(executive_ceiling_krw(load_scenario("sma-2020-hindsight"), "2020-03-11") / 1e9)
     1148
     """
     if float(scenario.parties.host_executive.opinion_weight) <= 0.0:

@@ -9,6 +9,7 @@ key, percentages as percent, probabilities in [0, 1], absent values as ``null``.
 from __future__ import annotations
 
 import json
+import re
 import sys
 from contextvars import ContextVar
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import typer
 
 from burdenshare._version import __version__
-from burdenshare.errors import BurdenshareError, ScenarioError
+from burdenshare.errors import BurdenshareError, ScenarioError, printable
 
 app = typer.Typer(
     name="burdenshare",
@@ -37,9 +38,11 @@ JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON.")
 StoreOption = typer.Option(
     None, "--store", metavar="PATH", help="Results store (DuckDB file; default ./burdenshare.duckdb or $BURDENSHARE_STORE)."
 )
+ForceOption = typer.Option(
+    False, "--force", help="Replace an existing output file (a report this tool wrote is replaced without it).")
 BankOption = typer.Option(
     None, "--bank-size", metavar="K",
-    help="Level-II parameter sets drawn for the exact consent tables (1..256; default 4; about 1 s each).",
+    help="Level-II parameter sets drawn for the exact consent tables (1..64, cap MAX_BANK_SIZE; default 4; about 1 s each).",
 )
 
 
@@ -115,7 +118,7 @@ def _hindsight_note(scenario_or_json: Any) -> None:
 
 
 def _bank_size(value: int | None) -> int:
-    """``--bank-size``: the engine's default when unset, else 1..256 (one-line error otherwise)."""
+    """``--bank-size``: the engine's default when unset, else 1..MAX_BANK_SIZE (64) (one-line error otherwise)."""
     from burdenshare.engine.config import DEFAULT_BANK_SIZE, MAX_BANK_SIZE
 
     if value is None:
@@ -168,7 +171,10 @@ def _root(
 
 @scenarios_app.command("list")
 def scenarios_list(as_json: bool = JsonOption) -> None:
-    """List the bundled scenarios."""
+    """List the bundled scenarios.
+
+    Example: burdenshare scenarios list
+    """
     from burdenshare.scenario import list_scenarios
 
     entries = list_scenarios()
@@ -191,7 +197,10 @@ def scenarios_show(
     as_json: bool = JsonOption,
 ) -> None:
     """Print a scenario (after overrides) as TOML followed by its provenance table (as TOML
-    comments, so the output still loads), or with --json as {"toml", "scenario", "provenance"}."""
+    comments, so the output still loads), or with --json as {"toml", "scenario", "provenance"}.
+
+    Example: burdenshare scenarios show sma-2020-hindsight --set levers.transparency=1
+    """
     from burdenshare.scenario import dump_scenario, load_scenario, provenance_rows
 
     scenario = load_scenario(name, overrides or ())
@@ -240,11 +249,16 @@ def scenarios_validate(
     overrides: list[str] | None = SetOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Validate a scenario file; exit 2 with a one-line error naming the field if it is invalid."""
+    """Validate a scenario file; exit 2 with a one-line error naming the field if it is invalid.
+
+    Example: burdenshare scenarios validate my.toml --set levers.transparency=0.5
+    """
+    from burdenshare.engine.prepare import check_run
     from burdenshare.scenario import load_scenario, scenario_hash
 
     scenario = load_scenario(path, overrides or ())
     _hindsight_note(scenario)
+    check_run(scenario)  # what `run` checks before it starts: validate accepts exactly what run can run
     digest = scenario_hash(scenario)
     if as_json:
         _print_json({"valid": True, "name": scenario.name, "hash": digest, "hindsight": scenario.hindsight})
@@ -260,8 +274,12 @@ def scenarios_build(
     data: str | None = DataOption,
     out: str | None = typer.Option(None, "--out", metavar="FILE", help="Write the scenario here (default: standard output)."),
     force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
+    name: str | None = typer.Option(None, "--name", help="The scenario's name (default sma-N-DATE)."),
 ) -> None:
-    """Build a scenario for the talks on SMA N from the data known at a date (docs/builder.md)."""
+    """Build a scenario for the talks on SMA N from the data known at a date (docs/builder.md).
+
+    Example: burdenshare scenarios build --round 11 --as-of 2020-03-11 --out sma-11.toml
+    """
     import datetime as dt
     from pathlib import Path
 
@@ -271,13 +289,18 @@ def scenarios_build(
         day = dt.date.fromisoformat(as_of)
     except ValueError:
         raise ScenarioError(f"got {as_of!r}; allowed: a date YYYY-MM-DD", field="--as-of") from None
-    if out is not None and Path(out).exists() and not force:
-        raise ScenarioError(f"{out} exists; allowed: a new file, or --force to overwrite it", field="--out")
-    text = build_text(round_, day, data)
+    from burdenshare.outputs import atomic_output, check_output
+
+    if out is not None:  # before any work: the store, links, devices, an existing file without --force
+        check_output(out, "--out", force=force)
+    if name is not None and not re.fullmatch(r"[A-Za-z0-9_\-]{1,64}", name):
+        raise ScenarioError(f"got {name!r}; allowed: 1-64 letters, digits, '_' or '-'", field="--name")
+    text = build_text(round_, day, data, name=name)
     if out is None:
         typer.echo(text, nl=False)
     else:
-        Path(out).write_text(text, encoding="utf-8")
+        with atomic_output(out, "--out") as tmp:
+            Path(tmp).write_text(text, encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- explain
@@ -295,15 +318,21 @@ def explain_cmd(
     overrides: list[str] | None = SetOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """The transparency statement: the ask by category (and year), both currencies, with sources."""
+    """The transparency statement: the ask by category (and year), both currencies, with sources.
+
+    Example: burdenshare explain sma-2020-hindsight --ask 1.3e9 --years 3
+    """
     from burdenshare.costs.statement import explain
     from burdenshare.scenario import load_scenario
 
     currency = currency.upper()
     if currency not in ("USD", "KRW"):
         raise ScenarioError(f"got {currency!r}; allowed: USD, KRW", field="--currency")
-    if ask is not None and not (ask > 0 and ask < float("inf")):
-        raise ScenarioError(f"got {ask!r}; the ask must be a positive finite amount", field="--ask")
+    from burdenshare.scenario.checks import MAX_ASK_USD
+
+    top = MAX_ASK_USD * (1.0 if currency == "USD" else 1e4)  # KRW: well above any exchange rate
+    if ask is not None and not (0 < ask <= top):
+        raise ScenarioError(f"got {ask!r}; allowed: a positive amount up to {top:.0e} {currency} a year", field="--ask")
     from burdenshare.costs.statement import MAX_YEARS
 
     if years is not None and not 1 <= years <= MAX_YEARS:
@@ -367,13 +396,19 @@ def run_cmd(
     report_path: str | None = typer.Option(
         None, "--report", metavar="PATH.html", help="Also write the HTML report (and PATH_figures/*.png)."),
     bank_size: int | None = BankOption,
+    force: bool = ForceOption,
 ) -> None:
     """Simulate the two-level negotiation over many draws, record it in the store, print the bottom line and the
-    summary (each metric is defined below)."""
+    summary (each metric is defined below).
+
+    Example: burdenshare run sma-2020-hindsight --draws 2000 --report sma.html
+    """
     if report_path is not None:
         from burdenshare.report.html import check_report_path
+        from burdenshare.store import default_store_path
 
-        check_report_path(report_path)  # before simulating or recording: a report that cannot be written fails at once
+        # before simulating or recording: a report that cannot be written fails at once
+        check_report_path(report_path, store=store_path or default_store_path(), force=force)
     from burdenshare.analysis.runs import record_simulation
     from burdenshare.engine import run_identity
     from burdenshare.engine.run import summary_rows
@@ -405,7 +440,7 @@ def run_cmd(
     if report_path is not None:
         from burdenshare.report import report_from_result
 
-        files = report_from_result(result, report_path, scenario=scenario, bottom_line=summary["bottom_line"],
+        files = report_from_result(result, report_path, scenario=scenario, bottom_line=summary["bottom_line"], force=force,
                                    source=f"run {run_id} ({draws:,} draws, seed {seed})")
         typer.echo(f"wrote report {files.html} ({len(files.figures)} figures; PNGs in {files.html.stem}_figures/)",
                    err=True)
@@ -461,7 +496,10 @@ def winset_cmd(
     overrides: list[str] | None = SetOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """The Assembly's win-set: the largest amount whose consent probability clears --level."""
+    """The Assembly's win-set: the largest amount whose consent probability clears --level.
+
+    Example: burdenshare winset sma-2020-hindsight --date 2020-06-01 --level 0.5
+    """
     import math
 
     from burdenshare.costs import to_usd
@@ -512,7 +550,10 @@ def solve_cmd(
     overrides: list[str] | None = SetOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """The rational benchmark: exact backward induction with consent probabilities (docs/solve.md)."""
+    """The rational benchmark: exact backward induction with consent probabilities (docs/solve.md).
+
+    Example: burdenshare solve sma-2020-hindsight
+    """
     from burdenshare.solver.scenario import solve_scenario
     from burdenshare.scenario import load_scenario
 
@@ -557,7 +598,10 @@ app.add_typer(runs_app, name="runs")
 
 @runs_app.command("list")
 def runs_list(store_path: str | None = StoreOption, as_json: bool = JsonOption) -> None:
-    """List the recorded runs, newest first."""
+    """List the recorded runs, newest first.
+
+    Example: burdenshare runs list --store burdenshare.duckdb
+    """
     from burdenshare.store import open_store
 
     with open_store(store_path, read_only=True) as store:
@@ -568,10 +612,14 @@ def runs_list(store_path: str | None = StoreOption, as_json: bool = JsonOption) 
         return
     from rich.table import Table
 
-    table = Table("id", "created", "kind", "scenario", "points", "draws", "seed", "backend", "status", "units")
+    # the full id first and never cut (every command takes it, or a unique prefix of 4+ hex digits);
+    # points, backend and units are in `runs show` and --json
+    table = Table("id", "created (UTC)", "kind", "scenario", "draws", "seed", "status")
+    table.columns[0].no_wrap = True
+    table.columns[0].min_width = max([len(r.run_id) for r in recs] or [2])
     for r in recs:
-        table.add_row(r.run_id, r.created, r.kind, r.scenario, str(r.n_points), str(r.draws), str(r.seed), r.backend,
-                      r.status, f"{counts[r.run_id]}/{r.n_points * r.n_chunks}")
+        status = r.status if r.status == "complete" else f"{r.status} {counts[r.run_id]}/{r.n_points * r.n_chunks}"
+        table.add_row(r.run_id, r.created[:16].replace("T", " "), r.kind, r.scenario, str(r.draws), str(r.seed), status)
     _console().print(table)
 
 
@@ -581,7 +629,10 @@ def runs_show(
     store_path: str | None = StoreOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Show one run: its record, grid points and summaries."""
+    """Show one run: its record, grid points and summaries.
+
+    Example: burdenshare runs show 5c70
+    """
     from burdenshare.store import open_store
 
     with open_store(store_path, read_only=True) as store:
@@ -627,13 +678,17 @@ def runs_export(
     out: str = typer.Option(..., "--out", metavar="PATH", help="Output file (written whole, then renamed)."),
     store_path: str | None = StoreOption,
     as_json: bool = JsonOption,
+    force: bool = ForceOption,
 ) -> None:
-    """Export a run's outcome rows to Parquet or CSV."""
+    """Export a run's outcome rows to Parquet or CSV (streamed by DuckDB; never over the store).
+
+    Example: burdenshare runs export 5c70 --format csv --out rows.csv
+    """
     from burdenshare.store import open_store
 
     with open_store(store_path, read_only=True) as store:
         run_id = store.resolve_id(run_id)
-        n = store.export(run_id, out, fmt)
+        n = store.export(run_id, out, fmt, force=force)
     if as_json:
         _print_json({"run_id": run_id, "format": fmt.lower(), "out": out, "rows": n})
     else:
@@ -698,7 +753,10 @@ def sweep_cmd(
     as_json: bool = JsonOption,
     bank_size: int | None = BankOption,
 ) -> None:
-    """Run a scenario over a grid of overrides with common random numbers; record and summarise it."""
+    """Run a scenario over a grid of overrides with common random numbers; record and summarise it.
+
+    Example: burdenshare sweep sma-2020-hindsight --grid levers.transparency=0,0.5,1 --draws 2000
+    """
     from burdenshare.analysis.sweep import resume_sweep, sweep
 
     if resume is not None:
@@ -724,11 +782,13 @@ def sweep_cmd(
         return
     from rich.table import Table
 
-    table = Table("point", "P(agreement)", "P(ratified)", "increase p50 %", "mean P(consent)",
-                  title=f"burdenshare sweep, run {data['run_id']}")
+    axes = list(dict.fromkeys(k for row in data["rows"] for k in row["point"])) or ["point"]
+    # one column per grid axis, headed by the field's last part (the full paths are in the title)
+    table = Table(*(a.rsplit(".", 1)[-1] for a in axes), "P(agreement)", "P(ratified)", "increase p50 %",
+                  "mean P(consent)", title=f"burdenshare sweep, run {data['run_id']} (axes: {', '.join(axes)})")
     for row in data["rows"]:
         inc = (row["increase_pct"] or {}).get("p50")
-        table.add_row(", ".join(f"{k}={v}" for k, v in row["point"].items()) or "-", _fmt(row["p_agreement"]),
+        table.add_row(*(str(row["point"].get(a, "-")) for a in axes), _fmt(row["p_agreement"]),
                       _fmt(row["p_ratified"]), _fmt(inc, ".1f"), _fmt(row["mean_p_consent"]))
     _console().print(table)
 
@@ -736,14 +796,70 @@ def sweep_cmd(
 # --------------------------------------------------------------------------- report, compare
 
 
+#: Largest --sweep / --sobol JSON file read (a 256-point sweep's --json is under 1 MiB).
+MAX_JSON_BYTES: int = 16 * 1024 * 1024
+
+
 def _read_json_file(path: str | None, option: str) -> Any:
+    """A ``--sweep`` / ``--sobol`` JSON file, read with a size limit (a FIFO or device is refused
+    before it is opened), checked to have the shape the report reads - before any work."""
+    import stat
+
     if path is None:
         return None
+    from burdenshare.outputs import check_path_length
+
+    p = check_path_length(path, option)
     try:
-        with open(path, encoding="utf-8") as fh:
-            return json.load(fh)
-    except (OSError, ValueError) as exc:
-        raise ScenarioError(f"cannot read JSON from {path!r}: {exc}", field=option) from None
+        st = p.stat()
+        if not stat.S_ISREG(st.st_mode):
+            raise ScenarioError(f"{path!r} is not a regular file (a folder, device, FIFO or socket)", field=option)
+        if st.st_size > MAX_JSON_BYTES:
+            raise ScenarioError(f"{path!r} has {st.st_size:,} bytes; allowed: at most {MAX_JSON_BYTES:,}", field=option)
+        with open(p, encoding="utf-8") as fh:
+            data = json.loads(fh.read(MAX_JSON_BYTES + 1))
+    except ScenarioError:
+        raise
+    except (OSError, ValueError, RecursionError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise ScenarioError(f"cannot read JSON from {path!r}: {reason}", field=option) from None
+    _check_json_shape(data, option)
+    return data
+
+
+def _check_json_shape(data: Any, option: str) -> None:
+    """Refuse a ``--sweep`` that is not a sweep's ``--json`` output, or a ``--sobol`` that is not a
+    sensitivity ``--json`` output, using the report's own readers (one line, exit 2)."""
+    from burdenshare.report.figures import sobol_table, sweep_grid
+
+    number = (int, float, type(None))
+    try:
+        if not isinstance(data, dict):
+            raise TypeError("not a JSON object")
+        if option == "--sweep":
+            rows = data.get("rows")
+            if not isinstance(rows, list) or not all(isinstance(r, dict) and isinstance(r.get("point"), dict)
+                                                     for r in rows):
+                raise TypeError('no "rows" list of {"point": {...}, ...} objects')
+            axes = [tuple(r["point"]) for r in rows]
+            if len(set(axes)) > 1:
+                raise TypeError("the rows have different axes")
+            for key in ("p_ratified", "p_agreement", "mean_p_consent"):
+                grid = sweep_grid(data, key)
+                if not all(isinstance(v, number) and not isinstance(v, bool) for row in grid["z"] for v in row):
+                    raise TypeError(f"{key} values are not numbers")
+        else:
+            table = sobol_table(data)
+            if not table or not all(isinstance(rows, list) and rows for rows in table.values()):
+                raise TypeError("no indices")
+            for rows in table.values():
+                for r in rows:
+                    if not all(isinstance(r[k], number) and not isinstance(r[k], bool)
+                               for k in ("S1", "ST", "S1_conf", "ST_conf")):
+                        raise TypeError("indices are not numbers")
+    except (AttributeError, TypeError, KeyError, IndexError, ValueError) as exc:
+        what = "a sweep's --json output" if option == "--sweep" else "a sensitivity --json output"
+        raise ScenarioError(f"not {what} ({exc})", field=option) from None
 
 
 @app.command("report")
@@ -756,17 +872,22 @@ def report_cmd(
     sobol_json: str | None = typer.Option(None, "--sobol", metavar="FILE", help="A sensitivity --json output (bars)."),
     no_png: bool = typer.Option(False, "--no-png", help="Write the HTML file only."),
     as_json: bool = JsonOption,
+    force: bool = ForceOption,
 ) -> None:
-    """Write the self-contained HTML report (and PNG figures) of a recorded run (docs/reports.md)."""
+    """Write the self-contained HTML report (and PNG figures) of a recorded run (docs/reports.md).
+
+    Example: burdenshare report 5c70 --out sma.html
+    """
     from burdenshare.report import report_from_store
     from burdenshare.report.html import check_report_path
+    from burdenshare.store import default_store_path
 
-    check_report_path(out, png=not no_png, option="--out")
+    check_report_path(out, png=not no_png, option="--out", store=store_path or default_store_path(), force=force)
 
     extra = {k: v for k, v in (("sweep", _read_json_file(sweep_json, "--sweep")),
                                ("sobol", _read_json_file(sobol_json, "--sobol"))) if v is not None}
     rid = _resolve_run(store_path, run_id)
-    files = report_from_store(rid, out, store=store_path, png=not no_png, **extra)
+    files = report_from_store(rid, out, store=store_path, png=not no_png, force=force, **extra)
     from burdenshare.store import open_store
 
     with open_store(store_path, read_only=True) as st:
@@ -792,8 +913,12 @@ def compare_cmd(
     report_path: str | None = typer.Option(None, "--report", metavar="PATH.html", help="Also write the HTML report."),
     as_json: bool = JsonOption,
     bank_size: int | None = BankOption,
+    force: bool = ForceOption,
 ) -> None:
-    """Baseline vs variants on the same draws: paired differences with 95 % intervals (docs/reports.md)."""
+    """Baseline vs variants on the same draws: paired differences with 95 % intervals (docs/reports.md).
+
+    Example: burdenshare compare sma-2020-hindsight --variant open:levers.transparency=1 --draws 2000
+    """
     from burdenshare.analysis.compare import compare, parse_variants
 
     config = _run_config(draws, seed, bank_size)
@@ -801,7 +926,7 @@ def compare_cmd(
     if report_path is not None:
         from burdenshare.report.html import check_report_path
 
-        check_report_path(report_path)  # before simulating
+        check_report_path(report_path, force=force)  # before simulating
     result = compare(scenario_name, variants, base_overrides=base_opts or (), draws=config.draws, seed=config.seed,
                      bank_size=config.bank_size)
     data = result.to_json()
@@ -809,7 +934,7 @@ def compare_cmd(
     if report_path is not None:
         from burdenshare.report import report_from_result
 
-        files = report_from_result(result.baseline, report_path, compare=data,
+        files = report_from_result(result.baseline, report_path, compare=data, force=force,
                                    source=f"compare baseline ({draws:,} draws, seed {seed})")
         typer.echo(f"wrote report {files.html} ({len(files.figures)} figures)", err=True)
     if as_json:
@@ -845,6 +970,11 @@ def compare_cmd(
 # --------------------------------------------------------------------------- sensitivity, advise
 
 
+#: ``sensitivity`` warns when a bootstrap 95 % half-width of an index exceeds this (the indices
+#: lie in [0, 1]; an interval of ±0.1 cannot tell a weak parameter from a strong one).
+SOBOL_CONF_WARN: float = 0.1
+
+
 @app.command("sensitivity")
 @reads_data
 def sensitivity_cmd(
@@ -857,11 +987,18 @@ def sensitivity_cmd(
     overrides: list[str] | None = SetOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """Sobol first/total-order indices of outputs over the scenario's uncertain parameters (SALib)."""
+    """Sobol first/total-order indices of outputs over the scenario's uncertain parameters (SALib).
+
+    Example: burdenshare sensitivity sma-2020-hindsight --n 512 --outputs p_ratified
+    """
     from burdenshare.analysis.sensitivity import sensitivity
     from burdenshare.errors import SpecError
     from burdenshare.scenario import load_scenario
 
+    from burdenshare.limits import check_cap
+
+    check_cap(n, "MAX_SOBOL_N", "--n", "base samples")
+    check_cap(draws, "MAX_SENSITIVITY_DRAWS", "--draws", "draws per sample point")
     names = [o.strip() for o in outputs.split(",") if o.strip()]
     chosen = None if params is None else [p.strip() for p in params.split(",") if p.strip()]
     scenario = load_scenario(scenario_name, overrides or ())
@@ -872,6 +1009,12 @@ def sensitivity_cmd(
         if exc.field in ("n", "seed", "draws", "outputs", "params"):
             raise ScenarioError(exc.message, field=f"--{exc.field}") from None
         raise
+    widest = max((float(c) for idx in res.outputs.values() for c in (*idx.S1_conf, *idx.ST_conf)
+                  if c is not None and c == c), default=0.0)
+    if widest > SOBOL_CONF_WARN:
+        typer.echo(f"warning: --n {n} is too small for these indices: a 95 % interval is ±{widest:.3f} wide "
+                   f"(more than ±{SOBOL_CONF_WARN}); the estimates are noise. Use --n {max(512, 4 * n)} or more "
+                   "(intervals shrink as 1/sqrt(N)).", err=True)
     if as_json:
         _print_json(res.to_json())
         return
@@ -896,7 +1039,10 @@ def advise_cmd(
     overrides: list[str] | None = SetOption,
     as_json: bool = JsonOption,
 ) -> None:
-    """The agreement (amount, duration, escalator) that maximizes a side's expected utility s.t. P(consent) >= P."""
+    """The agreement (amount, duration, escalator) that maximizes a side's expected utility s.t. P(consent) >= P.
+
+    Example: burdenshare advise sma-2020-hindsight --side host --min-consent 0.5
+    """
     import math
 
     from burdenshare.analysis.advise import advise
@@ -947,7 +1093,10 @@ def advise_cmd(
 
 @app.command("warmup")
 def warmup_cmd(as_json: bool = JsonOption) -> None:
-    """Compile the Numba kernels into their on-disk cache (set-up: the first run is then not the slow one)."""
+    """Compile the Numba kernels into their on-disk cache (set-up: the first run is then not the slow one).
+
+    Example: burdenshare warmup
+    """
     from burdenshare.warmup import warm
 
     steps = warm()
@@ -990,6 +1139,7 @@ def backtest_cmd(
     seed: int = typer.Option(0, "--seed", help="Random seed."),
     as_json: bool = JsonOption,
     report: str | None = typer.Option(None, "--report", metavar="PATH.html", help="Write the table as an HTML page."),
+    force: bool = ForceOption,
 ) -> None:
     """Build each round's scenario as of two dates, run it and score it against what happened (docs/backtest.md)."""
     from pathlib import Path
@@ -1004,10 +1154,15 @@ def backtest_cmd(
         raise ScenarioError("got no round; allowed: comma-separated SMA numbers such as 9,10", field="--rounds")
     if report is not None and not report.endswith(".html"):
         raise ScenarioError(f"got {report!r}; allowed: a path ending in .html", field="--report")
+    from burdenshare.outputs import atomic_output, check_output, is_own_report
+
+    if report is not None:  # before any work; an existing page is replaced only if this tool wrote it, or --force
+        check_output(report, "--report", force=force, replaceable=is_own_report)
     _run_config(draws, seed, None)
     result = backtest(wanted, data_dir=data, draws=draws, seed=seed)
     if report is not None:
-        Path(report).write_text(render_html(result), encoding="utf-8")
+        with atomic_output(report, "--report") as tmp:
+            Path(tmp).write_text(render_html(result), encoding="utf-8")
     if as_json:
         _print_json(result)
         return
@@ -1016,23 +1171,84 @@ def backtest_cmd(
         typer.echo(" | ".join(row))
 
 
+#: Optional dependencies by the module a command imports, and the extra that installs them.
+EXTRAS: dict[str, str] = {"SALib": "sensitivity", "plotly": "report", "matplotlib": "report",
+                          "pyarrow": "parquet", "dask": "distributed", "distributed": "distributed"}
+
+
+def _usage_line(exc: Any) -> str:
+    """A Typer/click usage error as one line naming the option or argument, and where to read
+    the usage."""
+    text = " ".join(exc.format_message().split())
+    param = getattr(exc, "param", None)
+    if param is not None:
+        opts = [o for o in getattr(param, "opts", []) if o.startswith("-")]
+        name = max(opts, key=len) if opts else (getattr(param, "metavar", None) or str(param.name).upper())
+        if name not in text:
+            text = f"{name}: {text}"
+    ctx = getattr(exc, "ctx", None)
+    where = ctx.command_path if ctx is not None else "burdenshare"
+    return printable(f"error: {text} (see `{where} --help`)")
+
+
+def _click_exceptions() -> Any:
+    """The exceptions module of the click Typer parses with (Typer >= 0.20 vendors its own)."""
+    try:
+        from typer._click import exceptions
+    except ImportError:  # pragma: no cover - an older Typer on click
+        from click import exceptions  # type: ignore[no-redef]
+    return exceptions
+
+
+_COMMAND: Any = None
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code.
 
-    Usage errors are reported by Typer itself (exit code 2); input errors raised by the
-    model (:class:`BurdenshareError`) become one line on standard error and exit code 2.
+    Every error a user can cause is one line on standard error, ``error: <option or field>:
+    <what is wrong and what is allowed>``, with exit code 2: usage errors (unknown option,
+    missing argument, a value of the wrong type: Typer's boxes are not drawn), input errors of
+    the model (:class:`BurdenshareError`) and a missing optional dependency (a hint naming the
+    extra to install).  Anything else is an internal error: its traceback and exit code 1.
     """
+    global _COMMAND
+    cx = _click_exceptions()
+    if _COMMAND is None:  # building the click command from the Typer app takes tens of milliseconds
+        _COMMAND = typer.main.get_command(app)
+    command = _COMMAND
     try:
-        app(args=argv, prog_name="burdenshare")
+        result = command.main(args=argv, prog_name="burdenshare", standalone_mode=False)
     except BurdenshareError as exc:
         typer.echo(f"error: {exc.one_line()}", err=True)
+        return 2
+    except cx.NoArgsIsHelpError as exc:  # a bare command or group: its help, as --help prints it
+        typer.echo(exc.ctx.get_help())
+        return 0
+    except cx.UsageError as exc:
+        typer.echo(_usage_line(exc), err=True)
+        return 2
+    except cx.ClickException as exc:
+        typer.echo(printable(f"error: {' '.join(exc.format_message().split())}"), err=True)
+        return 2
+    except (typer.Abort, KeyboardInterrupt):
+        typer.echo("error: interrupted", err=True)
+        return 130
+    except typer.Exit as exc:
+        return int(getattr(exc, "exit_code", 0) or 0)
+    except ModuleNotFoundError as exc:
+        extra = EXTRAS.get((exc.name or "").split(".")[0])
+        if extra is None:
+            raise
+        typer.echo(f"error: {exc.name} is not installed; this command needs the {extra!r} extra: "
+                   f"pip install 'burdenshare[{extra}]'", err=True)
         return 2
     except SystemExit as exc:
         code = exc.code
         if code is None:
             return 0
         return code if isinstance(code, int) else 1
-    return 0
+    return result if isinstance(result, int) else 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -49,7 +49,13 @@ class BurdenshareError(ValueError):
         elif self.line is not None:
             where = f"line {self.line}: "
         field = f"{self.field}: " if self.field else ""
-        return f"{where}{field}{self.message}".replace("\n", " ")
+        return printable(f"{where}{field}{self.message}".replace("\n", " "))
+
+
+def printable(text: str) -> str:
+    """``text`` with every non-printable character (line and paragraph separators, ``\x85``,
+    controls) written as its escape, so an error quoting the user's input stays one line."""
+    return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in text)
 
 
 class ScenarioError(BurdenshareError):

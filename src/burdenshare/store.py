@@ -14,7 +14,9 @@ computes exactly the missing ones.  The primary key forbids duplicated rows.
 Tables (schema version :data:`SCHEMA_VERSION`):
 
 ``burdenshare_meta(key, value)``
-    ``schema_version``.
+    ``schema_version`` and ``format`` (:data:`STORE_FORMAT`: the marker of a file this tool
+    created; only such files are opened).  An older schema is migrated on the first writing
+    open (:data:`MIGRATIONS`); a newer one is refused.
 ``runs``
     One row per run (see :data:`RUN_FIELDS`); ``columns`` is the JSON list of the run's
     parameter and outcome columns with their dtypes, so rows read back have the exact arrays.
@@ -68,10 +70,16 @@ __all__ = [
 #: Default store file (relative to the working directory); ``BURDENSHARE_STORE`` overrides it.
 DEFAULT_STORE: str = "burdenshare.duckdb"
 #: Layout version of the tables; a store of another version is refused.
-SCHEMA_VERSION: int = 1
+SCHEMA_VERSION: int = 2
 #: WAL size that triggers a checkpoint: large, since each checkpoint rewrites the primary-key index
 #: (committed units are durable in the WAL either way; it is replayed on the next open).
 WAL_AUTOCHECKPOINT: str = "1GB"
+#: DuckDB's memory limit for a store connection (buffers and the primary-key index; beyond it DuckDB
+#: evicts or spills), so ``run --draws 10000000`` stays within 2 GiB (benchmarks/README.md).
+STORE_MEMORY_LIMIT: str = "768MB"
+#: DuckDB's memory limit while ``runs export`` writes (its sort spills to a temporary folder beside
+#: the store, removed afterwards, rather than holding every row: benchmarks/README.md).
+EXPORT_MEMORY_LIMIT: str = "256MB"
 _KEY_COLUMNS = ("run_id", "point", "draw", "worker")
 _ID_RE = re.compile(r"^[0-9a-f]{12}$")
 
@@ -209,6 +217,9 @@ def _wrap(exc: Exception, path: Path) -> StoreError:
         who = f" (PID {holder.group(1)})" if holder else ""
         return StoreError(f"the store {str(path)!r} is in use by another process{who}; wait for it to finish or "
                           "use another --store", field="--store")
+    if "Could not read enough bytes" in text:
+        return StoreError(f"{str(path)!r} is a truncated or damaged store (it ends early); nothing was written to it. "
+                          "Restore it from a copy, or use another --store", field="--store")
     if "not a valid DuckDB database" in text or "database file" in text.lower():
         return StoreError(f"{str(path)!r} is not a DuckDB database (corrupt or another kind of file); "
                           "move it away or use another --store", field="--store")
@@ -229,10 +240,12 @@ class ResultsStore:
         Opened read-only (no writes, no schema creation).
     """
 
-    def __init__(self, con: Any, path: Path, read_only: bool) -> None:
+    def __init__(self, con: Any, path: Path, read_only: bool, *, created: bool = False) -> None:
         self._con = con
         self.path = path
         self.read_only = read_only
+        #: This open created the file: a command that fails leaves no store behind (``__exit__``).
+        self.created = created
         self._row_columns: set[str] = set()
         self._load_columns()
 
@@ -247,8 +260,18 @@ class ResultsStore:
     def __enter__(self) -> ResultsStore:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        """Close; if this open created the file and the block failed with no run recorded, remove
+        the file (a failed command leaves no new store)."""
+        empty = False
+        if exc_type is not None and self.created and self._con is not None:
+            try:
+                empty = not self.con.execute("SELECT 1 FROM runs LIMIT 1").fetchall()
+            except Exception:  # noqa: BLE001 - a broken connection: keep the file
+                empty = False
         self.close()
+        if empty:
+            _remove_new(self.path, self.path.with_name(self.path.name + ".wal"), False)
 
     @property
     def con(self) -> Any:
@@ -532,13 +555,15 @@ class ResultsStore:
         outcomes = {n: arrays[n] for n, _ in rec.columns["outcomes"]}
         return arrays["draw"], worker, pcols, outcomes
 
-    def export(self, run_id: str, out: str | Path, fmt: str) -> int:
+    def export(self, run_id: str, out: str | Path, fmt: str, *, force: bool = False) -> int:
         """Write a run's rows to ``out`` (``parquet`` or ``csv``) atomically; return the row count.
 
         The rows are self-describing: ``run_id, point, draw, worker, seed, scenario,
         scenario_hash, version``, the grid values (``grid:<path>``, as TOML text), parameters
         and outcomes.  The file is written under a temporary name in the same folder and
-        renamed, so ``out`` is never half-written.
+        renamed, so ``out`` is never half-written; ``out`` is checked first
+        (:func:`burdenshare.outputs.check_output`: never the store itself, a link or a device; an
+        existing file only with ``force``).
 
         Raises
         ------
@@ -551,19 +576,14 @@ class ResultsStore:
         rec = self.run(run_id)
         if rec.summary_only:
             raise StoreError(f"run {run_id} was recorded with --summary-only: it has no rows to export", field="RUN_ID")
-        out = Path(out)
-        if out.is_symlink():
-            raise StoreError(f"{str(out)!r} is a symbolic link; give the path of a regular file", field="--out")
-        if out.is_dir():
-            raise StoreError(f"{str(out)!r} is a folder; give a file name", field="--out")
-        if out.exists() and not out.is_file():
-            raise StoreError(f"{str(out)!r} is not a regular file (a device, FIFO or socket); give a file name",
-                             field="--out")
-        if not out.parent.exists():
-            raise StoreError(f"folder {str(out.parent)!r} does not exist", field="--out")
-        own = [self.path, self.path.with_name(self.path.name + ".wal")]
-        if any(out.resolve() == f.resolve() or (out.exists() and f.exists() and os.path.samefile(out, f)) for f in own):
-            raise StoreError(f"{str(out)!r} is the results store itself; give another file name", field="--out")
+        from burdenshare.outputs import atomic_output, check_output
+
+        from burdenshare.errors import SpecError
+
+        try:
+            out = check_output(out, "--out", store=self.path, force=force)
+        except SpecError as exc:
+            raise StoreError(exc.message, field=exc.field) from None
         spec = [*rec.columns["params"], *rec.columns["outcomes"]]
         grid_cols = [
             f"json_extract_string(p.values_json, {_sql_str('$.' + _json_key(path))}) AS {_quote('grid:' + path)}"
@@ -575,16 +595,18 @@ class ResultsStore:
         query = (f"SELECT {select} FROM outcome_rows o JOIN runs r ON r.run_id = o.run_id "
                  f"JOIN points p ON p.run_id = o.run_id AND p.point = o.point "
                  f"WHERE o.run_id = {_sql_str(run_id)} ORDER BY o.point, o.draw")
-        tmp = out.with_name(f".{out.name}.{os.getpid()}.{secrets.token_hex(3)}.tmp")
         opts = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true"
+        import duckdb
+
         try:
-            self.con.execute(f"COPY ({query}) TO {_sql_str(str(tmp))} ({opts})")
-            os.replace(tmp, out)
-        except Exception as exc:
-            tmp.unlink(missing_ok=True)
-            if isinstance(exc, BurdenshareError):
-                raise
+            with atomic_output(out, "--out") as tmp:  # DuckDB's COPY streams: the rows never sit in memory
+                # the ordered scan spills beyond EXPORT_MEMORY_LIMIT instead of holding every row
+                self.con.execute(f"SET memory_limit = {_sql_str(EXPORT_MEMORY_LIMIT)}")
+                self.con.execute(f"COPY ({query}) TO {_sql_str(str(tmp))} ({opts})")
+        except duckdb.Error as exc:
             raise StoreError(f"cannot write {str(out)!r}: {str(exc).splitlines()[0]}", field="--out") from None
+        except SpecError as exc:
+            raise StoreError(exc.message, field=exc.field) from None
         return self.row_count(run_id)
 
 def _sql_str(text: str) -> str:
@@ -593,6 +615,63 @@ def _sql_str(text: str) -> str:
 
 def _json_key(path: str) -> str:
     return '"' + path.replace('\\', '\\\\').replace('"', '\\"') + '"'
+
+
+#: The ``burdenshare_meta`` row that marks a file as a store this tool created.
+STORE_FORMAT: str = "burdenshare results store"
+#: Migrations: ``version -> (description, SQL)`` taking a store of ``version`` to ``version + 1``;
+#: applied in order, in one transaction, when an older store is opened for writing.  A read-only
+#: open reads the older layout as it is (every migration so far only adds).
+MIGRATIONS: dict[int, tuple[str, str]] = {
+    1: ("mark the file as a burdenshare store (format row)",
+        f"INSERT INTO burdenshare_meta VALUES ('format', '{STORE_FORMAT}') ON CONFLICT DO NOTHING"),
+}
+#: DuckDB settings of every connection: never load, install or download an extension (a store is
+#: plain tables; a foreign file must not make DuckDB fetch a reader for it).
+DUCKDB_CONFIG: dict[str, Any] = {
+    "autoload_known_extensions": False,
+    "autoinstall_known_extensions": False,
+    "allow_community_extensions": False,
+}
+_DUCKDB_MAGIC = b"DUCK"
+
+
+def _check_file(p: Path) -> bool:
+    """Refuse a path that cannot be a store before DuckDB opens it; return whether it exists.
+
+    A FIFO or device would block or be written to, a link could point anywhere, and a file
+    that is not a DuckDB database (no ``DUCK`` magic at byte 8: SQLite, text, an empty or
+    truncated file) is never handed to DuckDB, which could otherwise try to load a reader
+    extension for it or write its own header into it.
+    """
+    import stat
+
+    from burdenshare.outputs import check_path_length
+
+    check_path_length(p, "--store")
+    if p.is_dir():
+        raise StoreError(f"{str(p)!r} is a folder, not a store file", field="--store")
+    try:
+        st = p.stat() if p.exists() else None
+    except OSError as exc:
+        raise StoreError(f"cannot use the store {str(p)!r}: {exc.strerror or exc}", field="--store") from None
+    if p.is_symlink() and st is None:
+        raise StoreError(f"{str(p)!r} is a broken symbolic link", field="--store")
+    if st is None:
+        return False
+    if not stat.S_ISREG(st.st_mode):
+        raise StoreError(f"{str(p)!r} is not a regular file (a device, FIFO or socket); a store is a file this "
+                         "tool created", field="--store")
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise StoreError(f"cannot read the store {str(p)!r}: {exc.strerror or exc}", field="--store") from None
+    if len(head) < 12 or head[8:12] != _DUCKDB_MAGIC:
+        what = "an empty file" if not head else "not a DuckDB database (another kind of file, or truncated)"
+        raise StoreError(f"{str(p)!r} is {what}, not a burdenshare store; move it away or use another --store",
+                         field="--store")
+    return True
 
 
 def open_store(path: str | Path | None = None, *, read_only: bool = False, create: bool = True) -> ResultsStore:
@@ -621,41 +700,72 @@ def open_store(path: str | Path | None = None, *, read_only: bool = False, creat
     import duckdb
 
     p = Path(path) if path is not None else default_store_path()
-    if p.is_dir():
-        raise StoreError(f"{str(p)!r} is a folder, not a store file", field="--store")
-    exists = p.exists()
+    exists = _check_file(p)
     if not exists and (read_only or not create):
         raise StoreError(f"no store at {str(p)!r}", field="--store")
-    if not exists and not p.parent.exists():
+    if not exists and not p.parent.is_dir():
         raise StoreError(f"folder {str(p.parent)!r} does not exist", field="--store")
+    wal = p.with_name(p.name + ".wal")
+    wal_existed = wal.exists()
     try:
-        con = duckdb.connect(str(p), read_only=read_only)
+        con = duckdb.connect(str(p), read_only=read_only, config=dict(DUCKDB_CONFIG))
         con.execute("SET enable_progress_bar = false")  # DuckDB's own bar would write to the terminal
+        con.execute(f"SET memory_limit = {_sql_str(STORE_MEMORY_LIMIT)}")  # DuckDB's own default: 80 % of RAM
         if not read_only:
             con.execute(f"SET wal_autocheckpoint = {_sql_str(WAL_AUTOCHECKPOINT)}")
     except duckdb.Error as exc:
+        if not exists:
+            _remove_new(p, wal, wal_existed)
         raise _wrap(exc, p) from None
+    except OSError as exc:
+        raise StoreError(f"cannot use the store {str(p)!r}: {exc.strerror or exc}", field="--store") from None
     try:
-        tables = {r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
-        if "burdenshare_meta" in tables:
-            row = con.execute("SELECT value FROM burdenshare_meta WHERE key = 'schema_version'").fetchone()
-            if row is None or row[0] != str(SCHEMA_VERSION):
-                raise StoreError(f"{str(p)!r} has store schema {row[0] if row else '?'}; this burdenshare reads "
-                                 f"schema {SCHEMA_VERSION}", field="--store")
-        elif tables:
-            raise StoreError(f"{str(p)!r} is a DuckDB database but not a burdenshare store", field="--store")
-        elif read_only:
-            raise StoreError(f"{str(p)!r} is an empty database, not a burdenshare store", field="--store")
+        if exists:
+            _check_schema(con, p, read_only)
         else:
             con.execute("BEGIN TRANSACTION")
             con.execute(_DDL)
-            con.execute("INSERT INTO burdenshare_meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)])
+            con.execute("INSERT INTO burdenshare_meta VALUES ('schema_version', ?), ('format', ?)",
+                        [str(SCHEMA_VERSION), STORE_FORMAT])
             con.execute("COMMIT")
     except BaseException as exc:
         con.close()
+        if not exists:
+            _remove_new(p, wal, wal_existed)
         if isinstance(exc, duckdb.Error):
             raise _wrap(exc, p) from None
         raise
-    return ResultsStore(con, p, read_only)
+    return ResultsStore(con, p, read_only, created=not exists)
 
+
+def _remove_new(p: Path, wal: Path, wal_existed: bool) -> None:
+    """Remove a store file this process created (and its WAL), leaving no trace of a failed command."""
+    p.unlink(missing_ok=True)
+    if not wal_existed:
+        wal.unlink(missing_ok=True)
+
+
+def _check_schema(con: Any, p: Path, read_only: bool) -> None:
+    """Refuse a DuckDB file this tool did not create, or of a newer schema; migrate an older one
+    (:data:`MIGRATIONS`) when opened for writing."""
+    tables = {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'").fetchall()}
+    if "burdenshare_meta" not in tables:
+        raise StoreError(f"{str(p)!r} is a DuckDB database but not a burdenshare store (no store marker); "
+                         "move it away or use another --store", field="--store")
+    meta = dict(con.execute("SELECT key, value FROM burdenshare_meta").fetchall())
+    try:
+        version = int(meta.get("schema_version", ""))
+    except ValueError:
+        version = -1
+    if version < 1 or version > SCHEMA_VERSION or (version >= 2 and meta.get("format") != STORE_FORMAT) \
+            or not {"runs", "points", "chunks_done", "outcome_rows"} <= tables:
+        raise StoreError(f"{str(p)!r} has store schema {meta.get('schema_version', '?')!s:.20}; this burdenshare "
+                         f"reads schemas 1..{SCHEMA_VERSION} (upgrade burdenshare, or use another --store)",
+                         field="--store")
+    if version < SCHEMA_VERSION and not read_only:
+        con.execute("BEGIN TRANSACTION")
+        for v in range(version, SCHEMA_VERSION):
+            con.execute(MIGRATIONS[v][1])
+        con.execute("UPDATE burdenshare_meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
+        con.execute("COMMIT")

@@ -22,7 +22,7 @@ def _engine() -> None:
     from burdenshare.scenario import load_scenario
 
     # the two-level kernel and the exact consent kernels of the legislature, on a 3-round game
-    sc = load_scenario("sma-2020", ["protocol.n_steps=3", "levers.allowed_durations=[1]"])
+    sc = load_scenario("sma-2020-hindsight", ["protocol.n_steps=3", "levers.allowed_durations=[1]"])
     simulate(sc, RunConfig(draws=1, seed=0, bank_size=1), keep_rows=False)
 
 

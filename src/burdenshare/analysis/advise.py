@@ -89,6 +89,7 @@ from burdenshare.costs import to_usd
 from burdenshare.errors import DataError, SpecError
 from burdenshare.legislature.from_scenario import legislature_model
 from burdenshare.legislature.seats import as_date
+from burdenshare.scenario.vintage import reads_as_of
 
 __all__ = [
     "DEFAULT_FIXED_PCT",
@@ -127,6 +128,7 @@ def _check_p(p: float) -> float:
     return float(p)
 
 
+@reads_as_of
 def escalator_growth_pct(scenario: Any, kind: str) -> float:
     """Expected yearly growth (percent) of escalator ``kind`` (module docstring, :math:`g_e`).
 
@@ -200,6 +202,7 @@ class UtilityTerms:
     duration_max: int
 
 
+@reads_as_of
 def utility_terms(
     scenario: Any,
     side: str,
@@ -267,7 +270,7 @@ def expected_utility(terms: UtilityTerms, amount_krw: float, duration_years: int
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> t = utility_terms(load_scenario("sma-2020"), "us")
+    >>> t = utility_terms(load_scenario("sma-2020-hindsight"), "us")
     >>> expected_utility(t, 1.2e12, 1, "none", 0.0) == -t.lapse_cost_krw
     True
     """
@@ -322,6 +325,7 @@ class AgreementGrid:
     date: dt.date
 
 
+@reads_as_of
 def host_executive_signs(scenario: Any, terms: UtilityTerms, day: dt.date, amounts_krw: NDArray[np.float64]) -> NDArray[np.float64]:
     r"""(A,) 0/1: whether the host executive signs each amount at ``day`` (module docstring).
 
@@ -337,6 +341,7 @@ def _default_date(scenario: Any) -> dt.date:
     return scenario.round_dates()[0]
 
 
+@reads_as_of
 def agreement_grid(
     scenario: Any,
     side: str,
@@ -447,6 +452,7 @@ class Advice:
         }
 
 
+@reads_as_of
 def advise(
     scenario: Any,
     side: str,
@@ -497,7 +503,7 @@ def advise(
     --------
     >>> from burdenshare.scenario import load_scenario
     >>> step = lambda x, d, m: (x < 1.2e12) * 1.0   # consent iff below KRW 1.2 tn
-    >>> a = advise(load_scenario("sma-2020"), "us", 0.8, consent=step, respect_counterpart=False)
+    >>> a = advise(load_scenario("sma-2020-hindsight"), "us", 0.8, consent=step, respect_counterpart=False)
     >>> a.amount_krw, a.duration_years, a.escalator, a.p_consent
     (1190000000000.0, 1, 'defense_budget', 1.0)
     """

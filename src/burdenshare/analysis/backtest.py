@@ -240,7 +240,9 @@ def render_html(result: dict[str, Any]) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in HEADER)
     body = "".join("<tr>" + "".join(f"<td>{html.escape(c)}</td>" for c in r) + "</tr>" for r in table_rows(result))
     summ = html.escape(json.dumps(result["summary"], indent=2, sort_keys=True))
-    return ("<!doctype html><html><head><meta charset='utf-8'><title>burdenshare backtest</title></head><body>"
+    # the report marker (burdenshare.outputs.REPORT_MARKER): a re-run may replace the page without --force
+    return ("<!DOCTYPE html><html><head><meta charset='utf-8'><meta name='burdenshare-figures' content=''>"
+            "<title>burdenshare backtest</title></head><body>"
             "<h1>Backtest</h1><p>Scores of scenarios built from the record known at each as-of date "
             "(docs/backtest.md).</p>"
             f"<table border='1'><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"

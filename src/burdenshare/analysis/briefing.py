@@ -30,7 +30,7 @@ Definitions (all from the run's own draws; the numbers equal the summary's):
   effect is its step with the largest absolute change; the drivers are the levers whose effect is
   non-zero, largest first, at most three.
 
-Cost: one ``simulate`` of ``n`` draws per step (six steps at most); measured for ``sma-2020`` at
+Cost: one ``simulate`` of ``n`` draws per step (six steps at most); measured for ``sma-2020-hindsight`` at
 10,000 draws, about 10 s on a loaded 2-core machine, almost all of it the two consent banks that
 must be rebuilt (transparency and the furlough move Level II); the kernel runs take well under a
 second.  The Level-II consent bank
@@ -379,7 +379,7 @@ def bottom_line(result: RunResult, *, drivers: bool = True, tornado_draws: int =
     Examples
     --------
     >>> from burdenshare import load_scenario, simulate
-    >>> b = bottom_line(simulate(load_scenario("sma-2020"), draws=2048, seed=0), drivers=False)
+    >>> b = bottom_line(simulate(load_scenario("sma-2020-hindsight"), draws=2048, seed=0), drivers=False)
     >>> b.horizon, round(b.p_ratified + b.p_no_deal_by_horizon, 12)
     ('2021-03-31', 1.0)
     """

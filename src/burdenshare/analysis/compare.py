@@ -222,12 +222,18 @@ def compare(
 
     Examples
     --------
-    >>> c = compare("sma-2020", [Variant("same", ())], draws=1024, seed=0)
+    >>> c = compare("sma-2020-hindsight", [Variant("same", ())], draws=1024, seed=0)
     >>> c.to_json()["variants"][0]["differences"]["p_ratified"]["mean"]
     0.0
     """
-    base_sc = load_scenario(scenario, list(base_overrides))
-    scs = [load_scenario(scenario, [*base_overrides, *v.overrides]) for v in variants]  # validate all first
+    from burdenshare.scenario.io import Override
+
+    # errors name the option each override came from (--base, --variant NAME:..., --set)
+    based = [Override(o, f"--base {o}") for o in base_overrides]
+    base_sc = load_scenario(scenario, based)
+    scs = [load_scenario(scenario, [*based, *(o if v.name == "set" else Override(o, f"--variant {v.name}:{o}")
+                                               for o in v.overrides)])
+           for v in variants]  # validate all first
     base = simulate(base_sc, draws=draws, seed=seed, **simulate_options)
     runs = []
     same = []

@@ -89,6 +89,7 @@ from burdenshare.engine.prepare import prepare
 from burdenshare.engine.run import play_draws
 from burdenshare.errors import SpecError
 from burdenshare.scenario.schema import Scenario
+from burdenshare.scenario.vintage import reads_as_of
 
 __all__ = [
     "OUTPUTS",
@@ -305,6 +306,7 @@ def _working_scenario(scenario: Any, params: Sequence[str] | None) -> Any:
     return Scenario.model_validate(data)
 
 
+@reads_as_of
 def scenario_model(scenario: Any, draws: int = 256, seed: int = 0) -> tuple[tuple[Any, ...], ModelFn]:
     """The two-level model as a vectorized function of the scenario's uncertain parameters.
 
@@ -422,6 +424,7 @@ class SensitivityResult:
         }
 
 
+@reads_as_of
 def sensitivity(
     scenario: Any,
     outputs: Sequence[str] = ("p_ratified", "increase_pct"),
@@ -442,7 +445,7 @@ def sensitivity(
         Names from :data:`OUTPUTS`.
     n
         Base sample size; the model runs at :math:`n(D+2)` points.  Each distinct value of the
-        Level-II parameters costs one exact consent table (about 1 s for ``sma-2020``).
+        Level-II parameters costs one exact consent table (about 1 s for ``sma-2020-hindsight``).
     seed
         Seed of the sample, the bootstrap and the vote-level draws.
     draws
@@ -464,7 +467,7 @@ def sensitivity(
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> s = load_scenario("sma-2020")
+    >>> s = load_scenario("sma-2020-hindsight")
     >>> r = sensitivity(s, n=4, draws=64, params=["strategies.rok.reservation_value_krw"])
     >>> r.samples, r.outputs["p_ratified"].params
     (12, ('strategies.rok.reservation_value_krw',))

@@ -28,6 +28,7 @@ Steps:
 from __future__ import annotations
 
 import itertools
+import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -46,7 +47,8 @@ from burdenshare.engine.config import (
 from burdenshare.engine.prepare import check_run
 from burdenshare.errors import BurdenshareError, ScenarioError, SpecError
 from burdenshare.scenario import dump_scenario, load_scenario, loads_scenario, scenario_hash
-from burdenshare.scenario.io import parse_override
+from burdenshare.limits import check_cap
+from burdenshare.scenario.io import Override, parse_override
 from burdenshare.store import ResultsStore, StoreError, open_store
 
 __all__ = ["GridAxis", "SweepResult", "grid_points", "parse_grid", "resume_sweep", "split_values", "sweep"]
@@ -128,9 +130,13 @@ def parse_grid(specs: Sequence[str]) -> list[GridAxis]:
         texts = split_values(rest)
         if any(not t for t in texts):
             raise ScenarioError("empty value in the list; expected path.to.field=V1,V2,...", field=label)
+        check_cap(len(texts), "MAX_AXIS_VALUES", label.split("=")[0], "values on this axis")
         values = []
         for t in texts:
-            segs, value = parse_override(f"{path}={t}")
+            try:
+                segs, value = parse_override(f"{path}={t}")
+            except ScenarioError as exc:
+                raise ScenarioError(exc.message, field=f"--grid {path}={t}") from None
             values.append(value)
         path = ".".join(segs)
         if any(a.path == path for a in axes):
@@ -239,7 +245,7 @@ def sweep(
     --------
     >>> import tempfile, pathlib
     >>> path = pathlib.Path(tempfile.mkdtemp()) / "s.duckdb"
-    >>> r = sweep("sma-2020", ["levers.transparency=0,1"], draws=1024, seed=1, store=path,
+    >>> r = sweep("sma-2020-hindsight", ["levers.transparency=0,1"], draws=1024, seed=1, store=path,
     ...           overrides=["protocol.n_steps=3", "levers.allowed_durations=[1]"])
     >>> [row["point"] for row in r.to_json()["rows"]]
     [{'levers.transparency': 0}, {'levers.transparency': 1}]
@@ -254,12 +260,15 @@ def sweep(
         raise SpecError(exc.message, field=option) from None
     check_backend(backend, scheduler=scheduler, workers=workers)
     axes = parse_grid(grid)
+    n_points = math.prod(len(a.texts) for a in axes)
+    check_cap(n_points, "MAX_SWEEP_POINTS", "--grid", "grid points (the product of the axes' value counts)")
     base = load_scenario(scenario, list(overrides))  # the name and overrides must be valid on their own
     base_toml = dump_scenario(load_scenario(scenario))
     source = str(scenario)
     for a in axes:  # each value alone, to name it
         for t in a.texts:
-            _check_point(base_toml, [*overrides, f"{a.path}={t}"], source, f"--grid {a.path}={t}")
+            _check_point(base_toml, [*overrides, Override(f"{a.path}={t}", f"--grid {a.path}={t}")], source,
+                         f"--grid {a.path}={t}")
     points = grid_points(axes)
     hashes = [_check_point(base_toml, [*overrides, *ovr], source, "--grid " + " ".join(ovr) if ovr else "--set")
               for ovr, _ in points]
@@ -267,6 +276,7 @@ def sweep(
     rid = run_identity(base, config, kind="sweep", grid=grid_texts)
     own = not isinstance(store, ResultsStore)
     st = store if isinstance(store, ResultsStore) else open_store(store)
+    created: str | None = None
     try:
         if st.has_run(rid):  # the same inputs: answer from the store, or finish the interrupted run
             if on_start is not None:
@@ -280,9 +290,19 @@ def sweep(
             n_chunks=n_chunks, points=[(ovr, vals, h) for (ovr, vals), h in zip(points, hashes)],
             options={"bank_size": config.bank_size, "source": source, "config": config.to_json(),
                      "data": data_record()}, run_id=rid)
+        created = run_id
         if on_start is not None:
             on_start(run_id)
         return _execute(st, run_id, backend=backend, scheduler=scheduler, workers=workers, progress=progress)
+    except BaseException as exc:
+        # a sweep that fails before its first unit (a backend that cannot start) leaves no record,
+        # and no store file if it made one; a run with committed units stays resumable
+        if created is not None and not st.chunks_done(created):
+            st.drop_run(created)
+        if own:
+            own = False
+            st.__exit__(type(exc), exc, None)
+        raise
     finally:
         if own:
             st.close()

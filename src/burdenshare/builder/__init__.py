@@ -34,8 +34,12 @@ def _using(directory: str | Path | None, as_of: dt.date) -> Any:
     return using(opener(directory, as_of=as_of))
 
 
-def build_scenario(round_: int, as_of: dt.date, data_dir: str | Path | None = None) -> tuple[Any, str]:
+def build_scenario(round_: int, as_of: dt.date, data_dir: str | Path | None = None, *,
+                   name: str | None = None) -> tuple[Any, str]:
     """Build and validate the scenario for the talks on SMA ``round_`` as of ``as_of``.
+
+    ``name``: the scenario's name (default ``sma-<round>-<as_of>``; the bundled ``sma-2020-hindsight`` is
+    round 11 as of 2020-03-11 under that name, nothing else changed).
 
     Returns
     -------
@@ -60,12 +64,12 @@ def build_scenario(round_: int, as_of: dt.date, data_dir: str | Path | None = No
     full = read_record(_END, data_dir)
     check_round(full, round_, as_of)
     rec = read_record(as_of, data_dir)
-    raw = scenario_dict(full, rec, round_, as_of, f"sma-{round_}-{as_of.isoformat()}")
+    raw = scenario_dict(full, rec, round_, as_of, name or f"sma-{round_}-{as_of.isoformat()}")
     with _using(data_dir, as_of):
         scenario = validate_dict(raw, source=f"builder(round={round_}, as_of={as_of.isoformat()})")
     return scenario, dump_scenario(scenario)
 
 
-def build_text(round_: int, as_of: dt.date, data_dir: str | Path | None = None) -> str:
+def build_text(round_: int, as_of: dt.date, data_dir: str | Path | None = None, *, name: str | None = None) -> str:
     """The TOML text of :func:`build_scenario`."""
-    return build_scenario(round_, as_of, data_dir)[1]
+    return build_scenario(round_, as_of, data_dir, name=name)[1]

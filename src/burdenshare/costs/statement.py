@@ -45,11 +45,15 @@ from burdenshare import data
 from burdenshare.costs.schedule import (Escalator, Schedule, payment_schedule, present_value, round_half_up,
                                        split_largest_remainder)
 from burdenshare.errors import DataError, SpecError
+from burdenshare.scenario.vintage import reads_as_of
 
 __all__ = ["MAX_YEARS", "Figure", "Statement", "StatementItem", "explain"]
 
-#: Longest statement, in years (SMA terms have been 1-6 years; DESIGN.md §8 allows up to 10).
-MAX_YEARS: int = 10
+from burdenshare import limits as _limits
+
+#: Longest statement, in years (SMA terms have been 1-6 years; DESIGN.md §8 allows up to 10;
+#: :data:`burdenshare.limits.MAX_YEARS`).
+MAX_YEARS: int = _limits.MAX_YEARS
 
 Currency = Literal["USD", "KRW"]
 
@@ -515,6 +519,7 @@ def _comparisons(
 # --------------------------------------------------------------------------- explain
 
 
+@reads_as_of
 def explain(
     scenario: Any,
     *,

@@ -20,9 +20,12 @@ Dask is imported only inside :class:`DaskBackend` (extra ``distributed``).
 from __future__ import annotations
 
 import abc
-
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
@@ -156,6 +159,24 @@ def _dask_unit(setup: Prepared, unit: Unit) -> UnitResult:
     return UnitResult(unit, d, pa, oc, who)
 
 
+def _dask_scratch() -> Path:
+    """A scratch folder for the workers of a local Dask cluster: ``<tmp>/burdenshare-dask-<pid>-<random>``.
+
+    Removed when the backend closes; folders left by processes that no longer run (a killed
+    sweep) are removed here first, so a kill leaves scratch space only until the next Dask run.
+    """
+    root = Path(tempfile.gettempdir())
+    for old in root.glob("burdenshare-dask-*"):
+        try:
+            pid = int(old.name.split("-")[2])
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(old, ignore_errors=True)
+        except (ValueError, IndexError, PermissionError, OSError):
+            continue
+    return Path(tempfile.mkdtemp(prefix=f"burdenshare-dask-{os.getpid()}-", dir=root))
+
+
 class DaskBackend(Backend):
     """Units as Dask tasks on a :class:`distributed.LocalCluster` or at a scheduler address.
 
@@ -182,12 +203,15 @@ class DaskBackend(Backend):
             raise SpecError("the Dask backend needs the extra 'distributed' (pip install burdenshare[distributed])",
                             field="--backend") from None
         self._cluster = None
+        self._scratch: Path | None = None
         if scheduler is None:
             n = 2 if workers is None else int(workers)
             if n < 1:
                 raise SpecError(f"got {n}; allowed: an integer >= 1", field="--workers")
+            self._scratch = _dask_scratch()
             self._cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                         dashboard_address=None, silence_logs=40)
+                                         dashboard_address=None, silence_logs=40,
+                                         local_directory=str(self._scratch))
             self.client = Client(self._cluster)
         else:
             try:
@@ -200,6 +224,8 @@ class DaskBackend(Backend):
         self.client.close()
         if self._cluster is not None:
             self._cluster.close()
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
 
     def run(self, setups: dict[int, SetupArgs], units: Sequence[Unit]) -> tuple[Iterator[UnitResult], Any]:
         """See :meth:`Backend.run`: one setup task per point, one task per unit depending on it."""
@@ -231,8 +257,10 @@ class DaskBackend(Backend):
         return it(), get
 
 
-#: Most worker processes a local Dask cluster may start.
-MAX_LOCAL_WORKERS: int = 64
+from burdenshare import limits as _limits
+
+#: Most worker processes a local Dask cluster may start (:data:`burdenshare.limits.MAX_WORKERS`).
+MAX_LOCAL_WORKERS: int = _limits.MAX_WORKERS
 
 
 def check_backend(name: str, *, scheduler: str | None = None, workers: int | None = None) -> None:

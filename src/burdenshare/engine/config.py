@@ -33,18 +33,19 @@ import numpy as np
 
 from burdenshare._version import __version__
 from burdenshare.data import fingerprint
+from burdenshare import limits as _limits
 from burdenshare.errors import SpecError
 
 __all__ = ["DEFAULT_BANK_SIZE", "DEFAULT_CHUNK_BLOCKS", "MAX_BANK_SIZE", "MAX_DRAWS", "MAX_SEED", "RunConfig", "run_identity"]
 
 #: Level-II bank members unless the caller sets ``bank_size``.
 DEFAULT_BANK_SIZE: int = 64
-#: Largest bank a run accepts (each member costs its consent tables).
-MAX_BANK_SIZE: int = 256
+#: Largest bank a run accepts (each member costs its consent tables; :data:`burdenshare.limits.MAX_BANK_SIZE`).
+MAX_BANK_SIZE: int = _limits.MAX_BANK_SIZE
 #: Engine blocks per chunk unless the caller sets ``chunk_size``.
 DEFAULT_CHUNK_BLOCKS: int = 64
-#: Largest number of draws one run accepts (the outcome columns are kept in memory).
-MAX_DRAWS: int = 10_000_000
+#: Largest number of draws one run accepts (rows stream into the store; :data:`burdenshare.limits.MAX_DRAWS`).
+MAX_DRAWS: int = _limits.MAX_DRAWS
 #: Largest seed (the store keeps seeds as 64-bit signed integers).
 MAX_SEED: int = 2**63 - 1
 
@@ -153,7 +154,7 @@ def run_identity(scenario: Any, config: RunConfig, *, kind: str = "run",
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> sc = load_scenario("sma-2020")
+    >>> sc = load_scenario("sma-2020-hindsight")
     >>> a = run_identity(sc, RunConfig(draws=1000, seed=0))
     >>> a == run_identity(sc, RunConfig(draws=1000, seed=0, chunk_size=1024, backend="dask"))
     True

@@ -58,6 +58,7 @@ from burdenshare.engine.reference import ceil_index
 from burdenshare.legislature.from_scenario import base_median_krw, legislature_model
 from burdenshare.scenario import scenario_hash
 from burdenshare.scenario.schema import Scenario
+from burdenshare.scenario.vintage import reads_as_of
 
 __all__ = ["DEFAULT_BANK_SIZE", "ConsentBank", "bank_scenarios", "build_consent_bank", "demand_floor_krw", "fit_seats",
            "host_cap_krw", "set_path", "winset_of"]
@@ -174,6 +175,7 @@ def fit_seats(data: Any, paths: Sequence[str]) -> None:
             excess -= take
 
 
+@reads_as_of
 def bank_scenarios(scenario: Any, seed: int, size: int) -> tuple[tuple[str, ...], NDArray[np.float64], list[Any]]:
     """Draw the bank: ``(paths, values (K, P), scenarios)``; integer fields (seats) are rounded.
 
@@ -200,6 +202,7 @@ def bank_scenarios(scenario: Any, seed: int, size: int) -> tuple[tuple[str, ...]
     return tuple(d.param for d in dists), values, out
 
 
+@reads_as_of
 def host_cap_krw(scenario: Any, plan: Plan) -> float:
     """The highest amount the host can ever accept: the top of its reservation value's support
     (or its value), at least its opening, plus the drawdown shift."""
@@ -227,6 +230,7 @@ def _support_low(scenario: Any, path: str, nominal: float | None) -> float:
     return math.inf if nominal is None else float(nominal)
 
 
+@reads_as_of
 def demand_floor_krw(scenario: Any, plan: Plan) -> float:
     """The lowest amount any US demand can reach in any draw (module docstring, step 2).
 
@@ -295,6 +299,7 @@ def winset_of(table: NDArray[np.float64], offset: int, threshold: float) -> NDAr
     return np.ascontiguousarray(w.astype(np.int64))
 
 
+@reads_as_of
 def build_consent_bank(scenario: Any, plan: Plan, seed: int, size: int = DEFAULT_BANK_SIZE, *,
                        full: bool = False) -> ConsentBank:
     """Tabulate the exact consent probability (module docstring) for ``scenario``'s run.

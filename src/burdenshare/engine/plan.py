@@ -43,6 +43,7 @@ from burdenshare.bargaining.strategies import POLICY_OBSTINATE, REGISTRY
 from burdenshare.costs import krw_per_usd
 from burdenshare.engine.draws import DrawLayout, Draws
 from burdenshare.errors import ScenarioError, SpecError
+from burdenshare.scenario.vintage import reads_as_of
 
 __all__ = [
     "LEVEL_ONE_FIELDS",
@@ -177,6 +178,7 @@ def _policy(scenario: Any, gov: str) -> int:
     return REGISTRY[scenario.strategies[gov].kind].policy
 
 
+@reads_as_of
 def level_two_params(scenario: Any) -> tuple[int, ...]:
     """Indices of the ``[[uncertainty]]`` entries that move the consent probability (the bank)."""
     return tuple(i for i, d in enumerate(scenario.uncertainty) if d.param.startswith(_LEVEL_TWO_PREFIXES))
@@ -195,6 +197,7 @@ def _check_uncertainty(scenario: Any) -> None:
             "opinion.*, legislature.*, cost_model.*", field=f"uncertainty.{i}.param")
 
 
+@reads_as_of
 def key_dates(scenario: Any) -> tuple[dt.date, ...]:
     """The dates of the summary's ``p_agreement_by``: ``outputs.key_dates``, or the timeline's.
 
@@ -207,7 +210,7 @@ def key_dates(scenario: Any) -> tuple[dt.date, ...]:
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> [d.isoformat() for d in key_dates(load_scenario("sma-2020"))]
+    >>> [d.isoformat() for d in key_dates(load_scenario("sma-2020-hindsight"))]
     ['2020-04-01', '2020-04-15', '2020-11-03', '2021-01-20']
     """
     if scenario.outputs.key_dates is not None:
@@ -224,6 +227,7 @@ def key_dates(scenario: Any) -> tuple[dt.date, ...]:
     return tuple(sorted(d for d in days if lev.as_of < d <= scenario.protocol.horizon))
 
 
+@reads_as_of
 def counter_move_days(scenario: Any) -> int | None:
     """Days after the furlough's start at which the host pays the workers itself (``None``: never).
 
@@ -235,6 +239,7 @@ def counter_move_days(scenario: Any) -> int | None:
     return None
 
 
+@reads_as_of
 def build_plan(scenario: Any, *, drawdown_value_krw: float | None = None) -> Plan:
     """Build the :class:`Plan` of ``scenario``.
 
@@ -362,6 +367,7 @@ def _opening_us(scenario: Any) -> float:
     return float(scenario.levers.us_ask_usd) * krw_per_usd(int(cm.base_year), dict(cm.exchange_rates_krw_per_usd))
 
 
+@reads_as_of
 def check_levers(scenario: Any, plan: Plan) -> None:
     """Reject lever values the engine cannot play (the ask outside the amount grid).
 
@@ -378,6 +384,7 @@ def check_levers(scenario: Any, plan: Plan) -> None:
             f"{plan.amount_min:,.0f}..{top:,.0f} (agreement_space)", field="levers.us_ask_usd")
 
 
+@reads_as_of
 def draw_columns(scenario: Any, layout: DrawLayout, draws: Draws, bank_size: int) -> dict[str, NDArray[Any]]:
     """Per-draw Level-I parameter columns for the kernels.
 

@@ -52,6 +52,7 @@ from burdenshare.engine.reference import FLOAT_OUTPUTS, INT_OUTPUTS
 from burdenshare.errors import SpecError
 from burdenshare.legislature.from_scenario import legislature_model
 from burdenshare.scenario import scenario_hash
+from burdenshare.scenario.vintage import reads_as_of
 
 __all__ = ["DEFAULT_CHUNK_BLOCKS", "MAX_DRAWS", "OUTCOME_COLUMNS", "PARAM_COLUMNS", "Chunk", "ChunkFn",
            "RunResult", "play_draws", "run_chunk", "simulate", "summary_rows"]
@@ -158,7 +159,7 @@ def play_draws(prepared: Prepared, draws: Draws, *, params: bool = True
     --------
     >>> from burdenshare.scenario import load_scenario
     >>> from burdenshare.engine.config import RunConfig
-    >>> prep = prepare(load_scenario("sma-2020"), RunConfig(draws=10, seed=0, bank_size=1))
+    >>> prep = prepare(load_scenario("sma-2020-hindsight"), RunConfig(draws=10, seed=0, bank_size=1))
     >>> p, o = play_draws(prep, draw_range(prep.layout, 0, 0, 1, 10))
     >>> o["agreed"].shape, list(p)[:3]
     ((10,), ['r_us', 'r_rok', 'open_us'])
@@ -455,6 +456,7 @@ class RunResult:
         }
 
 
+@reads_as_of
 def simulate(
     scenario: Any,
     config: RunConfig | None = None,
@@ -502,7 +504,7 @@ def simulate(
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> r = simulate(load_scenario("sma-2020"), RunConfig(draws=2048, seed=1))
+    >>> r = simulate(load_scenario("sma-2020-hindsight"), RunConfig(draws=2048, seed=1))
     >>> s = r.summary()
     >>> s["p_ratified"] <= s["p_agreement"], s["run_id"] == r.run_id
     (True, True)

@@ -28,7 +28,7 @@ docs/scenario-format.md); a :class:`LegislatureParams` argument that is not ``No
   the bloc; blocs no opinion group names: ``far_right`` → the conservative bloc's group;
   others → the group without a bloc (unaffiliated) or the whole public.
 
-The values of the bundled ``sma-2020`` (all assumptions but the attendance and the opposition
+The values of the bundled ``sma-2020-hindsight`` (all assumptions but the attendance and the opposition
 propensity, which are calibrated; each is explained in the scenario file and docs/legislature.md):
 
 * party lines: the executive's own bloc (``liberal``) 1.2 (the governing camp's line near the
@@ -60,16 +60,17 @@ from burdenshare.data.dataset import cache_key as data_cache_key
 from burdenshare.errors import SpecError
 from burdenshare.legislature.calibration import calibrate
 from burdenshare.legislature.record import recorded_votes
-from burdenshare.legislature.vote_fit import VoteFit, fit_recorded_votes
+from burdenshare.legislature.vote_fit import VoteFit, YesPrior, fit_recorded_votes
 from burdenshare.legislature.model import LegislatureModel
 from burdenshare.legislature.seats import SeatTable, as_date, seats_at
 from burdenshare.opinion import ALL, WTPModel, scenario_opinion
 from burdenshare.scenario import Scenario, scenario_hash
 from burdenshare.scenario.schema import majority_fraction
+from burdenshare.scenario.vintage import reads_as_of
 
 __all__ = ["DEFAULT_PARTY_LINES", "LegislatureParams", "base_median_krw", "legislature_model", "opinion_weight_at"]
 
-#: The party lines of the bundled ``sma-2020`` (its ``[[legislature.blocs]] party_line``), as
+#: The party lines of the bundled ``sma-2020-hindsight`` (its ``[[legislature.blocs]] party_line``), as
 #: multiples of the current agreement; kept for reference (the scenario is the source).
 DEFAULT_PARTY_LINES: Mapping[str, float | None] = MappingProxyType({
     "liberal": 1.2,
@@ -123,9 +124,24 @@ class LegislatureParams:
 
 
 @per_dataset(maxsize=16)
-def _vote_fit(as_of: dt.date) -> VoteFit:
-    """The role fit with random attendance to the votes recorded before ``as_of`` (:mod:`.vote_fit`)."""
-    return fit_recorded_votes(recorded_votes(as_of))
+def _vote_fit(as_of: dt.date) -> VoteFit | None:
+    """The role fit with random attendance to the votes recorded before ``as_of`` (:mod:`.vote_fit`);
+    None where no vote is recorded then (the yes-propensities are then the prior's, :func:`_prior_yes`)."""
+    votes = recorded_votes(as_of)
+    return fit_recorded_votes(votes) if votes else None
+
+
+def _prior_yes() -> tuple[float, float]:
+    r"""(government, opposition) yes-propensity with no recorded vote known: the mode of the role
+    fit's prior (:class:`~.vote_fit.YesPrior`: :math:`\operatorname{expit}(\alpha_0 + \gamma_0)` and
+    :math:`\operatorname{expit}(\alpha_0)`, 0.5 and 0.5), since with no data the posterior is the prior."""
+    pr = YesPrior()
+    return 1.0 / (1.0 + math.exp(-(pr.alpha_mean + pr.gamma_mean))), 1.0 / (1.0 + math.exp(-pr.alpha_mean))
+
+
+def _no_votes(field: str, as_of: dt.date) -> SpecError:
+    return SpecError(f'"calibrated" needs a recorded consent vote known on levers.as_of {as_of.isoformat()} and '
+                     "there is none; allowed: a number", field=field)
 
 
 def _pick(override: Any, scenario_value: Any) -> Any:
@@ -141,6 +157,7 @@ def _quorum(quorum: int, total_seats: int, seated: int) -> int:
     return quorum
 
 
+@reads_as_of
 def opinion_weight_at(scenario: Scenario, date: dt.date | str) -> float:
     r""":math:`w(t)`: ``opinion_weight_pre_election`` within ``pre_election_window_days`` before
     ``levers.election_date`` (election day excluded), else ``opinion_weight``.
@@ -148,7 +165,7 @@ def opinion_weight_at(scenario: Scenario, date: dt.date | str) -> float:
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> s = load_scenario("sma-2020")
+    >>> s = load_scenario("sma-2020-hindsight")
     >>> opinion_weight_at(s, "2020-03-11"), opinion_weight_at(s, "2020-06-01")
     (0.6, 0.3)
     """
@@ -182,6 +199,7 @@ def _base_group(scenario: Scenario, bloc: str, model: WTPModel) -> str:
     return free[0] if free else ALL
 
 
+@reads_as_of
 def base_median_krw(
     scenario: Scenario,
     date: dt.date | str,
@@ -196,7 +214,7 @@ def base_median_krw(
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> s = load_scenario("sma-2020")
+    >>> s = load_scenario("sma-2020-hindsight")
     >>> 0.9e12 < base_median_krw(s, "2020-04-17") < 1.2e12   # the ruling camp's base
     True
     """
@@ -206,6 +224,7 @@ def base_median_krw(
     return float(opinion.median(_base_group(scenario, b, opinion)))
 
 
+@reads_as_of
 def legislature_model(
     scenario: Scenario,
     date: dt.date | str,
@@ -268,20 +287,26 @@ def legislature_model(
     ruling = scenario.parties.host_executive.base_bloc
     as_of = scenario.levers.as_of
     role_fit = p.ruling_yes_propensity is None and leg.ruling_yes_propensity == "calibrated"
+    fit = _vote_fit(as_of)  # None: no consent vote recorded before as_of (the priors then)
     if role_fit:
-        rho_r = _vote_fit(as_of).government_yes
+        rho_r = _prior_yes()[0] if fit is None else fit.government_yes
     else:
         rho_r = float(_pick(p.ruling_yes_propensity, leg.ruling_yes_propensity))
     if p.opposition_yes_propensity is not None:
         rho_o = float(p.opposition_yes_propensity)
     elif leg.opposition_yes_propensity == "calibrated":
-        rho_o = _vote_fit(as_of).opposition_yes if role_fit else calibrate(rho_r, as_of.isoformat()).opposition_yes_propensity
+        if fit is None:
+            rho_o = _prior_yes()[1]
+        else:
+            rho_o = fit.opposition_yes if role_fit else calibrate(rho_r, as_of.isoformat()).opposition_yes_propensity
     else:
         rho_o = float(leg.opposition_yes_propensity)
     if p.attendance_sd is not None:
         attendance_sd = float(p.attendance_sd)
     elif leg.attendance_sd == "calibrated":
-        attendance_sd = _vote_fit(as_of).attendance_sd
+        if fit is None:  # the between-vote spread has no prior: the scenario must give it
+            raise _no_votes("legislature.attendance_sd", as_of)
+        attendance_sd = fit.attendance_sd
     else:
         attendance_sd = float(leg.attendance_sd)
     bloc_of = {b.id: b for b in leg.blocs}

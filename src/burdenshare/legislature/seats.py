@@ -202,6 +202,12 @@ def seats_at(date: dt.date | str, scenario: Scenario | None = None) -> SeatTable
     day = as_date(date)
     if scenario is None:
         return _from_snapshot(day)
+    with using(vintage_view(scenario)):  # every read: the data known on levers.as_of (all: a hindsight scenario)
+        return _scenario_seats(day, scenario)
+
+
+def _scenario_seats(day: dt.date, scenario: Scenario) -> SeatTable:
+    """:func:`seats_at` for a scenario, inside its :func:`~burdenshare.scenario.vintage.vintage_view`."""
     leg = scenario.legislature
     index = None
     for i, period in enumerate(leg.periods):
@@ -215,8 +221,7 @@ def seats_at(date: dt.date | str, scenario: Scenario | None = None) -> SeatTable
         )
     period = leg.periods[index]
     if period.seats_from_data:
-        with using(vintage_view(scenario)):  # the seats known on levers.as_of (all: a hindsight scenario)
-            base = _from_snapshot(day)
+        base = _from_snapshot(day)
         base_seats = base.as_dict()
         low = dict(zip(base.blocs, base.low))
         high = dict(zip(base.blocs, base.high))

@@ -39,6 +39,7 @@ from burdenshare.legislature.model import LegislatureModel, VotePrediction
 from burdenshare.legislature.seats import as_date
 from burdenshare.opinion import WTPModel
 from burdenshare.scenario import Scenario
+from burdenshare.scenario.vintage import reads_as_of
 
 __all__ = [
     "SubmissionDecision",
@@ -170,13 +171,14 @@ class WinSet2D:
         }
 
 
+@reads_as_of
 def amount_grid(scenario: Scenario) -> NDArray[np.float64]:
     """The scenario's amount grid (``agreement_space``), won per year; a zero amount becomes 1 won.
 
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> g = amount_grid(load_scenario("sma-2020"))
+    >>> g = amount_grid(load_scenario("sma-2020-hindsight"))
     >>> g.size, float(g[0]), float(g[-1])
     (551, 500000000000.0, 6000000000000.0)
     """
@@ -244,6 +246,7 @@ def win_set_from_curve(
                   tuple(float(a) for a in x), tuple(float(v) for v in p), float(error_bound))
 
 
+@reads_as_of
 def consent_probability(
     scenario: Scenario,
     amount_krw: ArrayLike,
@@ -279,7 +282,7 @@ def consent_probability(
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> s = load_scenario("sma-2020")
+    >>> s = load_scenario("sma-2020-hindsight")
     >>> p = consent_probability(s, [1.0e12, 1.5e12], "2020-06-01")
     >>> bool(p[0] > 0.9 and p[1] < 0.01)
     True
@@ -290,6 +293,7 @@ def consent_probability(
     return float(p[0]) if scalar else p
 
 
+@reads_as_of
 def win_set(
     scenario: Scenario,
     date: dt.date | str,
@@ -326,7 +330,7 @@ def win_set(
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> w = win_set(load_scenario("sma-2020"), "2020-06-01", 0.5)
+    >>> w = win_set(load_scenario("sma-2020-hindsight"), "2020-06-01", 0.5)
     >>> w.empty, round(w.max_amount_krw / 1e9)
     (False, 1170)
     """
@@ -338,6 +342,7 @@ def win_set(
     return win_set_from_curve(date, lv, dur, grid, res.p_consent, res.error_bound)
 
 
+@reads_as_of
 def win_set_2d(
     scenario: Scenario,
     date: dt.date | str,
@@ -372,6 +377,7 @@ def win_set_2d(
     return WinSet2D(as_date(date), lv, durs, tuple(float(a) for a in grid), p, tuple(tops), empty, msg, bound)
 
 
+@reads_as_of
 def predicted_votes(
     scenario: Scenario,
     amount_krw: float,
@@ -446,6 +452,7 @@ def submission_decision(p_consent: float, threshold: float = 0.5) -> SubmissionD
     return SubmissionDecision(submit, float(p_consent), float(threshold), reason)
 
 
+@reads_as_of
 def submission_date(
     scenario: Scenario,
     amount_krw: float,

@@ -48,6 +48,7 @@ from burdenshare.opinion.state import opinion_at
 from burdenshare.opinion.transparency import TransparencyParams, justified_amount_krw, log_sd_from_krw
 from burdenshare.opinion.wtp import ALL, FAMILIES, GroupWTP, WTPModel
 from burdenshare.scenario import Scenario
+from burdenshare.scenario.vintage import reads_as_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,6 +121,7 @@ def _event_number(parameters: Mapping[str, object], key: str, field: str, defaul
 PRIOR_WTP_LOG_SD = 0.5
 
 
+@reads_as_of
 def prior_wtp(scenario: Scenario) -> WTPModel:
     """The documented wide WTP prior of a scenario without polls.
 
@@ -133,6 +135,7 @@ def prior_wtp(scenario: Scenario) -> WTPModel:
                     moves=("prior: no polls (median = current agreement, log-sd 0.5)",))
 
 
+@reads_as_of
 def scenario_opinion(scenario: Scenario) -> ScenarioOpinion:
     """Fit the WTP model and translate transparency, coercion and events from ``scenario``.
 

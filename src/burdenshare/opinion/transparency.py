@@ -78,6 +78,7 @@ from burdenshare.costs import itemise_first_year_krw
 from burdenshare.errors import SpecError
 from burdenshare.opinion.wtp import WTPModel, _per_group
 from burdenshare.scenario import Scenario
+from burdenshare.scenario.vintage import reads_as_of
 from burdenshare.theory.opinion import bayesian_update
 
 
@@ -298,6 +299,7 @@ def apply_transparency(model: WTPModel, justified_amount_krw: float, params: Tra
     return model.with_groups(new, move)
 
 
+@reads_as_of
 def justified_amount_krw(scenario: Scenario, ask_usd: float | None = None) -> float:
     r"""The justified part of an ask that an itemized statement reveals (won per year, first year).
 
@@ -329,7 +331,7 @@ def justified_amount_krw(scenario: Scenario, ask_usd: float | None = None) -> fl
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> round(justified_amount_krw(load_scenario("sma-2020")) / 1e9)   # the $5 bn ask of 2019
+    >>> round(justified_amount_krw(load_scenario("sma-2020-hindsight")) / 1e9)   # the $5 bn ask of 2019
     3246
     """
     cm = scenario.cost_model

@@ -33,6 +33,7 @@ from numpy.typing import NDArray
 from burdenshare.actors import executive_ceiling_krw
 from burdenshare.costs.statement import explain
 from burdenshare.legislature import calibrate, legislature_model
+from burdenshare.scenario.vintage import reads_as_of
 from burdenshare.solver.scenario import solve_scenario
 
 __all__ = ["ReportData", "consent_split", "report_data", "wilson_interval"]
@@ -154,6 +155,7 @@ def _max_at(grid: NDArray[np.float64], p: NDArray[np.float64], level: float) -> 
     return float(grid[ok[-1]]) if ok.size else None
 
 
+@reads_as_of
 def report_data(
     scenario: Any,
     summary: dict[str, Any],
@@ -250,7 +252,10 @@ def report_data(
                  "p_consent": p2, "boundaries": tops, "us": us,
                  "host_executive_krw": executive_ceiling_krw(scenario, dates[0][1])}
     # votes: predicted by bloc (summary) beside recorded (calibration)
-    cal = calibrate().as_dict()
+    try:  # the votes recorded in the scenario's view of the data (report_data reads through it)
+        cal = calibrate().as_dict()
+    except ValueError:  # no consent vote known on levers.as_of: nothing to set the predictions beside
+        cal = {"votes": []}
     votes = {"predicted": summary.get("predicted_votes_by_bloc"), "calibration": cal}
     # outcomes
     n = int(summary["draws"])

@@ -182,6 +182,8 @@ def _benchmark_table(d: ReportData) -> str:
 
 def _calibration_table(d: ReportData) -> str:
     cal = d.votes["calibration"]
+    if not cal["votes"]:
+        return "<p>No consent vote with counts was recorded before the scenario's as_of: no calibration.</p>"
     rows = []
     for v in cal["votes"]:
         for k in ("yes", "not_yes", "absent"):
@@ -281,11 +283,14 @@ def _render_html(d: ReportData, figures: list[tuple[Any, Any]], png_rel: dict[st
             f"<nav><ol>{''.join(toc)}</ol></nav>{''.join(body)}</body></html>")
 
 
-def check_report_path(out: str | Path, *, png: bool = True, option: str = "--report") -> Path:
+def check_report_path(out: str | Path, *, png: bool = True, option: str = "--report", store: str | Path | None = None,
+                      force: bool = False) -> Path:
     """Check everything writing a report to ``out`` needs, before any work, and return the path.
 
     * ``out`` is an ``.html`` (``.htm``) file name, not a folder;
-    * its folder exists and this process may create files in it;
+    * :func:`burdenshare.outputs.check_output`: not a link, device or the results store
+      ``store``, its folder exists and files can be created in it, and an existing file is
+      replaced only if it is a report this tool wrote or ``force`` is given;
     * the report extra is importable (plotly; matplotlib too when ``png``);
     * with ``png``, the figure folder ``<stem>_figures`` beside it is free, or is a report's
       figure folder (only ``*.png`` files, no subfolders): a report replaces it, so a folder
@@ -308,21 +313,16 @@ def check_report_path(out: str | Path, *, png: bool = True, option: str = "--rep
     SpecError
         The first check that fails (``field=option``).
     """
-    p = Path(out)
+    from burdenshare.outputs import check_output, check_path_length, is_own_report
+
+    p = check_path_length(out, option)
     if p.suffix.lower() not in (".html", ".htm"):
         raise SpecError(f"got {str(p)!r}; the report must be an .html file", field=option)
-    if p.is_dir():
-        raise SpecError(f"{str(p)!r} is a folder; give a file name", field=option)
-    parent = p.parent
-    if not parent.is_dir():
-        raise SpecError(f"folder {str(parent)!r} does not exist", field=option)
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise SpecError(f"folder {str(parent)!r} is not writable", field=option)
-    if p.exists() and not p.is_file():
-        raise SpecError(f"{str(p)!r} exists and is not a regular file", field=option)
+    check_output(p, option, store=store, force=force, replaceable=is_own_report)
     _need_extra(png, option)
     if png:
         folder = p.with_name(f"{p.stem}_figures")
+        check_path_length(folder, option)
         if folder.exists() or folder.is_symlink():
             entries = list(folder.iterdir()) if folder.is_dir() and not folder.is_symlink() else None
             if entries is None or any(e.suffix.lower() != ".png" or not e.is_file() or e.is_symlink()
@@ -341,7 +341,7 @@ def _need_extra(png: bool, option: str = "--report") -> None:
                         "pip install 'burdenshare[report]'", field=option)
 
 
-def write_report(d: ReportData, out: str | Path, *, png: bool = True) -> ReportFiles:
+def write_report(d: ReportData, out: str | Path, *, png: bool = True, force: bool = False) -> ReportFiles:
     """Write the HTML report to ``out`` and its PNG figures to ``<stem>_figures/`` beside it.
 
     Both are written under temporary names in the same folder and renamed into place (the PNG
@@ -352,7 +352,7 @@ def write_report(d: ReportData, out: str | Path, *, png: bool = True) -> ReportF
     SpecError
         ``out`` cannot take a report (:func:`check_report_path`).
     """
-    path = check_report_path(out, png=png)
+    path = check_report_path(out, png=png, force=force)
     figs = plotly_figures(d)
     folder = path.with_name(f"{path.stem}_figures")
     pngs: list[Path] = []
@@ -393,7 +393,8 @@ def _bottom_line(result: Any) -> dict[str, Any]:
 
 
 def report_from_result(result: Any, out: str | Path, *, scenario: Any = None, source: str | None = None,
-                       png: bool = True, bottom_line: dict[str, Any] | None = None, **optional: Any) -> ReportFiles:
+                       png: bool = True, bottom_line: dict[str, Any] | None = None, force: bool = False,
+                       **optional: Any) -> ReportFiles:
     """Write the report of a fresh :class:`~burdenshare.engine.RunResult`.
 
     ``bottom_line``: the run's :meth:`~burdenshare.analysis.briefing.BottomLine.to_json` when the
@@ -404,17 +405,17 @@ def report_from_result(result: Any, out: str | Path, *, scenario: Any = None, so
     sc = scenario if scenario is not None else result._scenario_obj
     if sc is None:
         raise SpecError("the run result carries no scenario; pass scenario=", field="scenario")
-    check_report_path(out, png=png)
+    check_report_path(out, png=png, force=force)
     summary = result.summary()
     summary["bottom_line"] = bottom_line if bottom_line is not None else _bottom_line(result)
     d = report_data(sc, summary, result.outcomes, result.params, result.plan.round_dates,
                     source=source or f"burdenshare.engine.simulate ({result.draws:,} draws, seed {result.seed})",
                     **optional)
-    return write_report(d, out, png=png)
+    return write_report(d, out, png=png, force=force)
 
 
 def report_from_store(run_id: str, out: str | Path, *, store: str | Path | None = None, png: bool = True,
-                      **optional: Any) -> ReportFiles:
+                      force: bool = False, **optional: Any) -> ReportFiles:
     """Write the report of a run recorded in the results store (:mod:`burdenshare.store`).
 
     The scenario is rebuilt from the stored TOML and overrides; the summary and per-draw rows are
@@ -430,18 +431,18 @@ def report_from_store(run_id: str, out: str | Path, *, store: str | Path | None 
     DataError
         The recorded data directory is gone or holds other data now.
     """
-    check_report_path(out, png=png)
+    check_report_path(out, png=png, force=force)
     with open_store(store, read_only=True) as st:
         rec = st.run(run_id)
         points = st.points(run_id)
         p0 = points[0] if points else {"overrides": [], "summary": None}
         rows = None if rec.summary_only else st.read_rows(run_id, 0)
     with using(reopen(rec.options.get("data"), what=f"run {run_id}")):  # the data the run was made with
-        return _report_of_record(run_id, rec, points, p0, rows, out, png, optional)
+        return _report_of_record(run_id, rec, points, p0, rows, out, png, optional, force=force)
 
 
 def _report_of_record(run_id: str, rec: Any, points: Any, p0: Any, rows: Any, out: str | Path, png: bool,
-                      optional: dict[str, Any]) -> ReportFiles:
+                      optional: dict[str, Any], *, force: bool = False) -> ReportFiles:
     scenario = loads_scenario(rec.scenario_toml, [*rec.overrides, *p0["overrides"]], source=f"run {run_id}")
     if rec.kind == "sweep" and "sweep" not in optional:
         optional["sweep"] = {"run_id": run_id, "rows": [{"point": p["values"], **(p["summary"] or {})}
@@ -449,7 +450,7 @@ def _report_of_record(run_id: str, rec: Any, points: Any, p0: Any, rows: Any, ou
     where = f"run {run_id} in the results store ({rec.kind}, created {rec.created}, burdenshare {rec.version})"
     if rows is None or p0["summary"] is None:
         res = simulate(scenario, rec.config())
-        return report_from_result(res, out, scenario=scenario, png=png,
+        return report_from_result(res, out, scenario=scenario, png=png, force=force,
                                   source=where + "; rows re-simulated from its recorded scenario, seed and draws "
                                   "(recorded with --summary-only or unfinished)", **optional)
     _, _, params, outcomes = rows
@@ -457,4 +458,4 @@ def _report_of_record(run_id: str, rec: Any, points: Any, p0: Any, rows: Any, ou
     summary = dict(p0["summary"])
     summary["bottom_line"] = _bottom_line(result)
     d = report_data(scenario, summary, outcomes, params, result.plan.round_dates, source=where, **optional)
-    return write_report(d, out, png=png)
+    return write_report(d, out, png=png, force=force)

@@ -5,7 +5,7 @@ Jupyter calls ``obj._repr_html_()``; each class delegates here, so a notebook sh
 and the report show: the run's :func:`~burdenshare.analysis.briefing.bottom_line` (computed once per
 result and cached on it), the summary rows of :func:`~burdenshare.engine.run.summary_rows` (USD beside
 won, rounds with their dates) and the glossary of :mod:`burdenshare.analysis.glossary`.  Plain
-HTML, no scripts.  Example: docs/notebooks/sma-2020.ipynb.
+HTML, no scripts.  Example: docs/notebooks/sma-2020-hindsight.ipynb.
 """
 
 from __future__ import annotations

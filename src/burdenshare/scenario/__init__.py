@@ -1,8 +1,8 @@
 """Scenario files: the frozen :class:`Scenario` schema and its load / validate / dump functions.
 
 A scenario is a TOML file with ``schema_version = 1`` (reference: ``docs/scenario-format.md``).
-Bundled scenarios are addressed by name (``load_scenario("sma-2020")``); variants are made with
-overrides (``load_scenario("sma-2020", ["levers.transparency=0.8"])``).  Where each value comes
+Bundled scenarios are addressed by name (``load_scenario("sma-2020-hindsight")``); variants are made with
+overrides (``load_scenario("sma-2020-hindsight", ["levers.transparency=0.8"])``).  Where each value comes
 from is data too: :func:`provenance` reads the scenario's ``[provenance.values]`` map.
 """
 

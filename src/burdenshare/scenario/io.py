@@ -21,6 +21,7 @@ Steps of :func:`load_scenario`:
 from __future__ import annotations
 
 import datetime as _dt
+import functools
 import hashlib
 import json
 import re
@@ -37,6 +38,7 @@ from pydantic import BaseModel, ValidationError
 
 from burdenshare.data import seats_by_bloc, using
 from burdenshare.errors import DataError, ScenarioError
+from burdenshare.limits import MAX_SCENARIO_BYTES, MAX_SCENARIO_DEPTH, MAX_SCENARIO_KEYS
 from burdenshare.scenario.schema import (
     DIST_MODELS,
     ENTRY_MODELS,
@@ -46,6 +48,7 @@ from burdenshare.scenario.schema import (
     descend,
     strip_annotated,
 )
+from burdenshare.scenario.checks import scenario_checks
 from burdenshare.scenario.sources import check_data_refs, describe
 from burdenshare.scenario.vintage import NOT_A_LEVER, check_vintage, vintage_view
 
@@ -58,6 +61,8 @@ __all__ = [
     "list_scenarios",
     "scenario_hash",
     "parse_override",
+    "Override",
+    "override_label",
     "apply_overrides",
     "key_lines",
 ]
@@ -108,7 +113,7 @@ def _read(name_or_path: str | Path) -> tuple[str, str]:
     if isinstance(name_or_path, Path) or _looks_like_path(str(name_or_path)):
         path = Path(name_or_path)
         try:
-            data = path.read_bytes()
+            data = _read_limited(path)
         except FileNotFoundError:
             raise ScenarioError("no such scenario file", source=str(path)) from None
         except IsADirectoryError:
@@ -128,12 +133,81 @@ def _read(name_or_path: str | Path) -> tuple[str, str]:
     return _bundled_dir().joinpath(f"{name}.toml").read_text(encoding="utf-8"), name
 
 
+def _read_limited(path: Path) -> bytes:
+    """The bytes of a scenario file, read with the :data:`~burdenshare.limits.MAX_SCENARIO_BYTES`
+    limit; a FIFO, device or socket is refused before it is opened (reading one could block or
+    never end)."""
+    import stat
+
+    st = path.stat()
+    if stat.S_ISDIR(st.st_mode):
+        raise IsADirectoryError(str(path))
+    if not stat.S_ISREG(st.st_mode):
+        raise ScenarioError("not a regular file (a device, FIFO or socket); give a scenario .toml file",
+                            source=str(path))
+    if st.st_size > MAX_SCENARIO_BYTES:
+        raise ScenarioError(f"file of {st.st_size:,} bytes; allowed: at most {MAX_SCENARIO_BYTES:,} "
+                            "(cap MAX_SCENARIO_BYTES, docs/limits.md)", source=str(path))
+    with open(path, "rb") as fh:
+        data = fh.read(MAX_SCENARIO_BYTES + 1)
+    if len(data) > MAX_SCENARIO_BYTES:
+        raise ScenarioError(f"file larger than {MAX_SCENARIO_BYTES:,} bytes (cap MAX_SCENARIO_BYTES, docs/limits.md)",
+                            source=str(path))
+    return data
+
+
+def check_shape(raw: Any, source: str | None = None) -> None:
+    """Refuse a table nested deeper than :data:`~burdenshare.limits.MAX_SCENARIO_DEPTH` or holding
+    more than :data:`~burdenshare.limits.MAX_SCENARIO_KEYS` keys and items (iteratively: a table
+    100,000 levels deep is one line, not a ``RecursionError``).
+
+    Raises
+    ------
+    ScenarioError
+        Naming the first path past the depth cap, or the key count.
+    """
+    stack: list[tuple[Any, tuple[str, ...]]] = [(raw, ())]
+    count = 0
+    while stack:
+        node, path = stack.pop()
+        if isinstance(node, dict):
+            items: Any = node.items()
+        elif isinstance(node, list):
+            items = enumerate(node)
+        else:
+            continue
+        if len(path) >= MAX_SCENARIO_DEPTH:
+            raise ScenarioError(f"nested {len(path)} levels deep here; allowed: at most {MAX_SCENARIO_DEPTH} "
+                                "(cap MAX_SCENARIO_DEPTH, docs/limits.md)", field=".".join(path[:8]) + "...",
+                                source=source)
+        for key, value in items:
+            count += 1
+            if count > MAX_SCENARIO_KEYS:
+                raise ScenarioError(f"more than {MAX_SCENARIO_KEYS:,} keys and items; allowed: at most "
+                                    f"{MAX_SCENARIO_KEYS:,} (cap MAX_SCENARIO_KEYS, docs/limits.md)",
+                                    field=".".join(path[:8]) or None, source=source)
+            stack.append((value, (*path, str(key))))
+
+
 # --------------------------------------------------------------------------- TOML parsing
 
 _TOML_POS = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 def _parse_toml(text: str, source: str) -> dict[str, Any]:
+    """The table of a TOML text (the same text is parsed once: a sweep validates every grid point
+    against one base text; callers never change the table, :func:`apply_overrides` copies it)."""
+    if len(text) <= 200_000:
+        return _parse_cached(text, source)
+    return _parse_uncached(text, source)
+
+
+@functools.lru_cache(maxsize=8)
+def _parse_cached(text: str, source: str) -> dict[str, Any]:
+    return _parse_uncached(text, source)
+
+
+def _parse_uncached(text: str, source: str) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
@@ -275,6 +349,34 @@ def _line_of(lines: Mapping[tuple[str, ...], int], path: Sequence[str | int]) ->
 
 # --------------------------------------------------------------------------- overrides
 
+
+class Override(str):
+    """An override ``path.to.field=VALUE`` that remembers the option it came from, so errors name
+    it (``--grid levers.transparency=2``, ``--base ...``, ``--variant NAME:...``) instead of
+    ``--set``.  It is a ``str``: everything that records overrides keeps the plain text.
+
+    Examples
+    --------
+    >>> override_label(Override("levers.transparency=2", "--grid levers.transparency=0,2"))
+    '--grid levers.transparency=0,2'
+    >>> override_label("levers.transparency=2")
+    '--set levers.transparency=2'
+    """
+
+    label: str
+
+    def __new__(cls, text: str, label: str) -> Override:
+        self = super().__new__(cls, text)
+        self.label = label
+        return self
+
+
+def override_label(override: str) -> str:
+    """How the user gave ``override``: its :class:`Override` label, else ``--set <override>``."""
+    label = getattr(override, "label", None) or f"--set {override}"
+    return label if len(label) <= 120 else label[:117] + "..."  # the error line quotes it: keep it short
+
+
 _MAX_OVERRIDE = 10_000
 
 
@@ -302,7 +404,7 @@ def parse_override(override: str) -> tuple[list[str], Any]:
     ScenarioError
         If the override is malformed.
     """
-    label = f"--set {override}"
+    label = override_label(override)
     if "=" not in override:
         raise ScenarioError("malformed override; expected path.to.field=VALUE", field=label)
     path_text, value_text = override.split("=", 1)
@@ -356,7 +458,7 @@ def apply_overrides(
         if not isinstance(override, str):
             raise ScenarioError(f"override must be a string, got {type(override).__name__}", field="--set")
         segments, value = parse_override(override)
-        label = f"--set {override}"
+        label = override_label(override)
         _refuse_fixed(segments, value, label)
         annotation: Any = Scenario
         node: Any = data
@@ -369,6 +471,9 @@ def apply_overrides(
                 raise ScenarioError(f"unknown field {where!r}{hint}", field=label)
             last = depth == len(segments) - 1
             if isinstance(node, list):
+                if not str(segment).isdigit():  # an earlier override made a table a list
+                    raise ScenarioError(f"{_dotted(segments[:depth])!r} is a list here (an earlier override set it), "
+                                        "not a table", field=label)
                 index = int(segment)
                 if index >= len(node):
                     raise ScenarioError(
@@ -526,7 +631,7 @@ def _error_from(
         if dotted and (
             dotted == joined or dotted.startswith(joined + ".") or joined.startswith(dotted + ".")
         ):
-            return ScenarioError(f"{message} (from --set {override})", field=dotted, source=source)
+            return ScenarioError(f"{message} (from {override_label(override)})", field=dotted, source=source)
     line = _line_of(key_lines(text), path) if text else None
     return ScenarioError(message, field=dotted, line=line, source=source)
 
@@ -547,7 +652,9 @@ def _check_version(raw: Mapping[str, Any], text: str, source: str | None) -> Non
 
 
 def _validate(raw: dict[str, Any], text: str, source: str | None, overrides: Sequence[str]) -> Scenario:
+    check_shape(raw, source)
     data, applied = apply_overrides(raw, overrides)
+    check_shape(data, source)
     _check_version(data, text if not any(s[0] == "schema_version" for s, _ in applied) else "", source)
     try:
         scenario = Scenario.model_validate(data)
@@ -562,7 +669,7 @@ def _validate(raw: dict[str, Any], text: str, source: str | None, overrides: Seq
         for segments, override in applied:
             joined = ".".join(segments)
             if path == joined or path.startswith(joined + "."):
-                message += f" (from --set {override})"
+                message += f" (from {override_label(override)})"
                 line = None
                 break
         raise ScenarioError(message, field=path, line=line, source=source)
@@ -574,7 +681,7 @@ def _data_checks(scenario: Scenario) -> tuple[str, str] | None:
     ``provenance.values`` names a bundled file and an existing row; a legislature period with
     ``seats_from_data = true`` must fall where the data has a seat snapshot, and every bloc the data
     gives seats must be one of the scenario's blocs.  Returns ``(field, message)`` or None."""
-    problem = check_data_refs(scenario) or check_vintage(scenario)
+    problem = check_data_refs(scenario) or check_vintage(scenario) or scenario_checks(scenario)
     if problem is not None:
         return problem
     periods = [(i, p) for i, p in enumerate(scenario.legislature.periods) if p.seats_from_data]
@@ -640,7 +747,7 @@ def load_scenario(name_or_path: str | Path, overrides: Sequence[str] = ()) -> Sc
     Parameters
     ----------
     name_or_path
-        A bundled name (``"sma-2020"``; see :func:`list_scenarios`) or a path to a ``.toml`` file.
+        A bundled name (``"sma-2020-hindsight"``; see :func:`list_scenarios`) or a path to a ``.toml`` file.
     overrides
         ``path.to.field=VALUE`` strings, VALUE read as TOML (see :func:`parse_override`).
 
@@ -657,7 +764,7 @@ def load_scenario(name_or_path: str | Path, overrides: Sequence[str] = ()) -> Sc
 
     Examples
     --------
-    >>> s = load_scenario("sma-2020", ["levers.transparency=0.8"])
+    >>> s = load_scenario("sma-2020-hindsight", ["levers.transparency=0.8"])
     >>> s.levers.transparency
     0.8
     """

@@ -20,19 +20,36 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import re
 import types
 import typing
 from fractions import Fraction
 from typing import Annotated, Any, Literal, Union, get_args, get_origin
 
 import annotated_types
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 from pydantic.fields import FieldInfo
 
 from burdenshare.bargaining.strategies import REGISTRY, STRATEGY_NAMES
+from burdenshare.limits import MAX_AMOUNT_POINTS
 from burdenshare.errors import ScenarioError
 
 Date = _dt.date
+
+
+def _iso_date(value: Any) -> Any:
+    """A date field takes a date, or an ISO text ``YYYY-MM-DD`` (JSON has no date type); never a
+    datetime or a time (the model is strict: TOML datetimes are refused, issue 13)."""
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        try:
+            return _dt.date.fromisoformat(value)
+        except ValueError:
+            return value
+    return value
+
+
+#: The annotation of a date field: :data:`Date`, from a date or its ISO text.
+DateIn = Annotated[_dt.date, BeforeValidator(_iso_date)]
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -58,7 +75,7 @@ DATE_MIN = _dt.date(1991, 1, 1)
 #: the data checks enforce (``seats_from_data`` outside the seat snapshots' terms is an error).
 DATE_MAX = _dt.date(2100, 12, 31)
 #: Upper bound on the number of points of the amount grid (guards against a typo in ``step``).
-MAX_GRID_POINTS = 1_000_000
+MAX_GRID_POINTS = MAX_AMOUNT_POINTS
 
 #: The strategy kinds a scenario can name: the keys of the one strategy registry
 #: (:data:`burdenshare.bargaining.strategies.REGISTRY`).
@@ -99,7 +116,10 @@ def _check_date(field: str, value: Date | None) -> None:
 
 
 class _Model(BaseModel):
+    # strict: a boolean or a string is never read as a number, a datetime never as a date (TOML
+    # gives numbers, dates and strings their own types; issue 13)
     model_config = ConfigDict(
+        strict=True,
         frozen=True,
         extra="forbid",
         allow_inf_nan=False,
@@ -323,7 +343,8 @@ class AgreementSpace(_Model):
         if points > MAX_GRID_POINTS:
             _fail(
                 "amount_step_krw" if self.amount_n is None else "amount_n",
-                f"the amount grid would have {points} points; allowed: at most {MAX_GRID_POINTS}",
+                f"the amount grid would have {points} points; allowed: at most {MAX_GRID_POINTS} "
+                "(cap MAX_AMOUNT_POINTS, docs/limits.md)",
             )
         if len(set(self.categories)) != len(self.categories):
             _fail("categories", "category ids must be unique")
@@ -389,7 +410,7 @@ class CostModel(_Model):
     discount_rate: Annotated[float, Field(ge=0.0, lt=1.0)]
     escalator: Escalator = Field(default_factory=Escalator)
     categories: list[CostCategory] = Field(min_length=1)
-    exchange_rates_krw_per_usd: dict[Annotated[int, Field(ge=DATE_MIN.year, le=2100)], PosMoney] = Field(
+    exchange_rates_krw_per_usd: dict[Annotated[int, Field(ge=DATE_MIN.year, le=2100, strict=False)], PosMoney] = Field(
         default_factory=dict
     )
     exchange_rate_source: Text = ""
@@ -552,7 +573,7 @@ class Bloc(_Model):
 class Period(_Model):
     """Seats by bloc from a date on (until the next period).  Either ``seats`` or ``seats_from_data``."""
 
-    from_: Date = Field(alias="from")
+    from_: DateIn = Field(alias="from")
     label: Text = ""
     seats: dict[Id, Annotated[int, Field(ge=0)]] | None = None
     seats_from_data: bool = False
@@ -653,8 +674,8 @@ class Legislature(_Model):
 class Rounds(_Model):
     """The session calendar: explicit ``dates`` or a ``start`` and ``interval_days`` (exactly one form)."""
 
-    dates: list[Date] | None = None
-    start: Date | None = None
+    dates: list[DateIn] | None = None
+    start: DateIn | None = None
     interval_days: Annotated[int, Field(ge=1, le=3650)] | None = None
 
     @model_validator(mode="after")
@@ -712,8 +733,8 @@ class Protocol(_Model):
 
     first_proposer: Id
     rounds: Rounds
-    deadline: Date
-    horizon: Date
+    deadline: DateIn
+    horizon: DateIn
     n_steps: Annotated[int, Field(ge=1, le=100_000)]
     take_it_or_leave_it: bool = False
     after_rejection: Literal["continue", "end"] = "continue"
@@ -743,7 +764,7 @@ class Event(_Model):
         "round",
         "other",
     ]
-    date: Date | None = None
+    date: DateIn | None = None
     label: Text = ""
     source: Text = ""
     parameters: dict[Id, ParamValue] = Field(default_factory=dict)
@@ -775,7 +796,7 @@ class Strategy(_Model):
     audience_cost_krw: NonNegMoney = 0.0
     obstinate_probability: Probability = 0.0
     duration_preference: Literal["short", "long", "none"] = "none"
-    concession_deadline: Date | None = None
+    concession_deadline: DateIn | None = None
 
     @model_validator(mode="after")
     def _kind(self) -> Strategy:
@@ -909,7 +930,7 @@ class Outputs(_Model):
     ``us_election`` and ``inauguration`` events, in date order.
     """
 
-    key_dates: list[Date] | None = None
+    key_dates: list[DateIn] | None = None
 
     @field_validator("key_dates")
     @classmethod
@@ -925,12 +946,12 @@ class Outputs(_Model):
 class Levers(_Model):
     """What a user moves (``--set levers.X=...``)."""
 
-    as_of: Date
+    as_of: DateIn
     us_ask_usd: PosMoney
     transparency: Share
     allowed_durations: list[Annotated[int, Field(ge=1)]] = Field(min_length=1)
-    furlough_from: Date | Literal["none"] = "none"
-    election_date: Date
+    furlough_from: DateIn | Literal["none"] = "none"
+    election_date: DateIn
 
     @field_validator("allowed_durations")
     @classmethod

@@ -95,9 +95,9 @@ def provenance(scenario: Scenario, path: str) -> Entry | None:
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario, provenance
-    >>> provenance(load_scenario("sma-2020"), "levers.us_ask_usd").source
+    >>> provenance(load_scenario("sma-2020-hindsight"), "levers.us_ask_usd").source
     'context.csv:us_initial_ask_2020'
-    >>> provenance(load_scenario("sma-2020", ["levers.us_ask_usd=1.3e9"]), "levers.us_ask_usd").kind
+    >>> provenance(load_scenario("sma-2020-hindsight", ["levers.us_ask_usd=1.3e9"]), "levers.us_ask_usd").kind
     'override'
     """
     values = scenario.provenance.values

@@ -15,8 +15,9 @@ date is built anew from the data known then.
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Mapping
-from typing import Any
+import functools
+from collections.abc import Callable, Mapping
+from typing import Any, ParamSpec, TypeVar
 
 from burdenshare.data import Dataset, active, load, using
 from burdenshare.data.contract import UNDATED
@@ -24,7 +25,7 @@ from burdenshare.errors import DataError
 from burdenshare.scenario.schema import ComputedValue, DataValue, Scenario
 from burdenshare.scenario.sources import KEY_COLUMNS, data_rows
 
-__all__ = ["NOT_A_LEVER", "check_vintage", "cited_rows", "hindsight_note", "vintage_view"]
+__all__ = ["NOT_A_LEVER", "check_vintage", "cited_rows", "hindsight_note", "reads_as_of", "vintage_view"]
 
 #: The override path refused by ``--set`` (and grids and variants), and why.
 NOT_A_LEVER: Mapping[str, str] = {
@@ -100,6 +101,35 @@ def vintage_view(scenario: Scenario) -> Dataset:
     where the scenario declares hindsight).  Reads the scenario does not cite in its provenance map
     (the seats of a ``seats_from_data`` period) go through this view."""
     return Dataset(active().directory, None if scenario.hindsight else scenario.levers.as_of)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def reads_as_of(fn: Callable[P, R]) -> Callable[P, R]:
+    """Decorator of the engine's seams: ``fn(scenario, ...)`` reads the data through
+    :func:`vintage_view` ``(scenario)``.
+
+    Every implicit data read made on behalf of a scenario (the opinion fit to the polls, the
+    legislature's calibration to the recorded votes, the seats, exchange rates and macro values,
+    ``explain``'s comparisons) happens inside a function decorated here, so a scenario dated
+    ``levers.as_of`` sees only the rows known then (all rows where it declares hindsight).  The
+    scenario is the first positional argument or the keyword ``scenario``; a call without a
+    :class:`~burdenshare.scenario.schema.Scenario` there is passed through unchanged.  Nesting is
+    harmless: the view of a scenario inside its own view is the same dataset, and caches of derived
+    values are keyed by it (:func:`burdenshare.data.per_dataset`).
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        scenario = args[0] if args else kwargs.get("scenario")
+        if not isinstance(scenario, Scenario):
+            return fn(*args, **kwargs)
+        with using(vintage_view(scenario)):
+            return fn(*args, **kwargs)
+
+    return wrapper
 
 
 def hindsight_note(scenario: Scenario) -> str | None:

@@ -50,7 +50,7 @@ The game
 What the benchmark leaves out (documented in ``docs/solve.md``): private reservation values and
 obstinate types (those are the Monte-Carlo engine's), audience costs of a rejection (the solver
 wastes a period after a veto, as after a rejection), the furlough's worker-days, the drawdown
-option (empty in ``sma-2020``: the NDAA floor equals the troop level), the change of the US
+option (empty in ``sma-2020-hindsight``: the NDAA floor equals the troop level), the change of the US
 negotiator's own reservation value after an inauguration.
 
 References
@@ -82,6 +82,7 @@ from burdenshare.legislature import LegislatureParams, amount_grid, legislature_
 from burdenshare.legislature.seats import as_date
 from burdenshare.scenario import Scenario
 from burdenshare.solver.backward import BargainingGame, solve
+from burdenshare.scenario.vintage import reads_as_of
 
 __all__ = [
     "DURATION_TIE_BREAK_KRW",
@@ -115,6 +116,7 @@ def _durations(scenario: Scenario, durations: Sequence[int] | None) -> tuple[int
     return tuple(sorted(set(out)))
 
 
+@reads_as_of
 def consent_cube(
     scenario: Scenario,
     dates: Sequence[dt.date],
@@ -183,6 +185,7 @@ def _pref_sign(kind: str) -> float:
     return {"short": -1.0, "long": 1.0}.get(kind, 0.0)
 
 
+@reads_as_of
 def scenario_game(
     scenario: Scenario,
     *,
@@ -412,6 +415,7 @@ def _clean(value: float) -> float:
     return 0.0 if out == 0.0 else out
 
 
+@reads_as_of
 def solve_scenario(
     scenario: Scenario,
     *,
@@ -449,7 +453,7 @@ def solve_scenario(
     Examples
     --------
     >>> from burdenshare.scenario import load_scenario
-    >>> eq = solve_scenario(load_scenario("sma-2020"), durations=[1])
+    >>> eq = solve_scenario(load_scenario("sma-2020-hindsight"), durations=[1])
     >>> eq.p_agreement <= 1.0
     True
     """

@@ -41,7 +41,7 @@ class _Body(BaseModel):
 
 
 class RunRequest(_Body):
-    scenario: str = Field(examples=["sma-2020"])
+    scenario: str = Field(examples=["sma-2020-hindsight"])
     set: list[str] = Field(default_factory=list, examples=[["levers.transparency=0.5"]])
     draws: int = Field(10_000, examples=[2048])
     seed: int = Field(0, examples=[0])
@@ -49,7 +49,7 @@ class RunRequest(_Body):
 
 
 class CompareRequest(_Body):
-    scenario: str = Field(examples=["sma-2020"])
+    scenario: str = Field(examples=["sma-2020-hindsight"])
     base: list[str] = Field(default_factory=list)
     variant: list[str] = Field(default_factory=list, examples=[["levers.transparency=1"]])
     draws: int = Field(10_000, examples=[2048])
@@ -58,7 +58,7 @@ class CompareRequest(_Body):
 
 
 class ScenarioRequest(_Body):
-    scenario: str = Field(examples=["sma-2020"])
+    scenario: str = Field(examples=["sma-2020-hindsight"])
     set: list[str] = Field(default_factory=list)
 
 
@@ -69,7 +69,7 @@ class AdviseRequest(ScenarioRequest):
 
 
 class SweepRequest(_Body):
-    scenario: str = Field(examples=["sma-2020"])
+    scenario: str = Field(examples=["sma-2020-hindsight"])
     grid: dict[str, list[Any]] = Field(examples=[{"levers.transparency": [0, 1]}])
     set: list[str] = Field(default_factory=list)
     draws: int = Field(10_000, examples=[2048])
