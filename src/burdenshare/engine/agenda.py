@@ -23,9 +23,14 @@ model* by one generic rule, applied per run in :func:`burdenshare.engine.prepare
 * **The fixed point**: :math:`r` falls as θ rises (a stricter executive submits only safer
   texts), so θ* is found by bisection on :data:`BRACKET` in at most :data:`MAX_EVALUATIONS`
   kernel evaluations: the smallest θ (to the bisection's resolution, 2^-10 of the bracket) with
-  :math:`r(θ) \le \bar r`.  If even the bracket's ends do not reach the target, the nearer end is
-  taken and :attr:`AgendaCalibration.reached` is false.  With finite draws :math:`r` is a step
-  function, so the run's own :math:`r(θ^*)` lies near, not at, :math:`\bar r`.
+  :math:`r(θ) \le \bar r`, i.e. :math:`θ^* = \min\{θ \ge 1/2 : r(θ) \le \bar r\}`.  With finite
+  draws :math:`r` is a step function, so the run's own :math:`r(θ^*)` lies near, not at,
+  :math:`\bar r`.
+* **The floor**: agenda control means the executive never submits a text it expects to lose, so
+  θ is at least 1/2.  Where the model already rejects no more than :math:`\bar r` at θ = 1/2 the
+  record asks for no more caution and θ* = 1/2 (:attr:`AgendaCalibration.at_floor`); the rule
+  never lowers θ to manufacture rejections the record does not show.  Where even θ = 0.99 leaves
+  :math:`r > \bar r`, θ* = 0.99 and :attr:`AgendaCalibration.reached` is false.
 
 The result is deterministic given the scenario, seed and bank size (the calibration sample is
 the first :data:`CALIBRATION_DRAWS` draws of the run's seed, whatever the run's size).  The calibrated θ is both the submission threshold and the win-set
@@ -105,10 +110,17 @@ class AgendaCalibration:
     reached: bool
     record: tuple[Submission, ...]
 
+    @property
+    def at_floor(self) -> bool:
+        """Whether θ* is the floor 1/2 because the model already rejects no more than the target there."""
+        return self.threshold == BRACKET[0] and self.rate <= self.target
+
     def note(self) -> str:
         """One line for the run's notes."""
         rows = ", ".join(f"SMA {s.sma_number} ({s.date.isoformat()})" for s in self.record) or "none"
-        return (f"submission threshold calibrated to the record: theta = {self.threshold:.4f}, "
+        where = (" (the floor: the model rejects no more than the record's mean at 1/2)" if self.at_floor
+                 else "" if self.reached else " (the ceiling: the target is not reached)")
+        return (f"submission threshold calibrated to the record: theta = {self.threshold:.4f}{where}, "
                 f"{self.rejections} Assembly rejections of {self.submissions} submitted texts "
                 f"({self.rate:.3f}) on {self.draws} draws against the Jeffreys posterior mean {self.target:.3f} "
                 f"of {len(self.record)} recorded submissions, all passed: {rows}")
