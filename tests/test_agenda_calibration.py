@@ -24,9 +24,13 @@ from burdenshare.scenario import validate_dict
 CFG = RunConfig(draws=2048, seed=0, bank_size=4)
 
 
+CALIBRATED = ["parties.host_executive.submit_threshold=calibrated"]
+
+
 @pytest.fixture(scope="module")
 def run_2020():  # type: ignore[no-untyped-def]
-    sc = load_scenario("sma-2020")
+    """The hand-tuned reconstruction under the rule: at θ = 1/2 it rejects about a third of its texts."""
+    sc = load_scenario("sma-2020-hindsight", CALIBRATED)
     prep = prepare(sc, CFG)
     return sc, prep, simulate(sc, CFG, prepared=prep)
 
@@ -40,6 +44,7 @@ def test_the_target_is_the_jeffreys_posterior_mean_of_the_record() -> None:
 def test_calibrated_threshold_is_the_fixed_point_the_run_reproduces(run_2020) -> None:  # type: ignore[no-untyped-def]
     sc, prep, res = run_2020
     assert sc.parties.host_executive.submit_threshold == "calibrated"
+    assert load_scenario("sma-2020-hindsight").parties.host_executive.submit_threshold == 0.5
     cal = agenda.calibrate_threshold(prep)
     assert cal.target == 0.125 and cal.reached and cal.evaluations <= agenda.MAX_EVALUATIONS
     assert [s.sma_number for s in cal.record] == [3, 9, 10]
@@ -60,7 +65,18 @@ def test_calibrated_threshold_is_the_fixed_point_the_run_reproduces(run_2020) ->
     assert abs(cal.rate - 0.125) < 0.05
     # the rule moves the threshold off the old assumption: at 0.5 the model rejects far more often
     r5, s5 = agenda.rejections_per_submission(prep, 0.5)
-    assert r5 / s5 > 0.25 and cal.threshold > 0.6
+    assert r5 / s5 > 0.25 and cal.threshold > 0.6 and not cal.at_floor
+
+
+def test_the_floor_when_the_model_already_meets_the_record() -> None:
+    """The builder's sma-2020 rejects fewer than 1 text in 8 at θ = 1/2: the rule keeps θ = 1/2."""
+    sc = load_scenario("sma-2020")
+    assert sc.parties.host_executive.submit_threshold == "calibrated"
+    prep = prepare(sc, CFG)
+    cal = agenda.calibrate_threshold(prep)
+    rej, sub = agenda.rejections_per_submission(prep, 0.5)
+    assert rej / sub <= 0.125 and cal.at_floor and cal.reached and cal.evaluations == 1
+    assert prep.plan.submit_threshold == 0.5 and "(the floor" in prep.plan.notes[-1]
 
 
 def test_a_fixed_threshold_is_left_alone() -> None:
