@@ -104,3 +104,13 @@ def test_provenance_cites_the_record_rows() -> None:
         line = next(ln for ln in text.splitlines() if ln.startswith('"parties.host_executive.submit_threshold"'))
         assert 'kind = "computed"' in line and f"= (0 + 1/2) / ({k} + 1) = {0.5 / (k + 1):.4g}" in line
         assert "from = [" + ", ".join(f'"sma_history.csv:{m}"' for m in want) + "]" in line
+
+
+def test_solve_reads_the_engines_calibrated_threshold(run_2020) -> None:  # type: ignore[no-untyped-def]
+    from burdenshare.solver.scenario import solve_scenario
+
+    sc, _, _ = run_2020
+    theta = agenda.calibrated_threshold(sc, seed=0, bank_size=CFG.bank_size)
+    assert theta == prepare(sc, RunConfig(draws=10, seed=0, bank_size=4)).plan.winset_threshold  # any run size
+    eq = solve_scenario(sc)
+    assert eq.submit_threshold == agenda.calibrated_threshold(sc) > 0.6

@@ -60,8 +60,8 @@ from burdenshare.engine.reference import INT_OUTPUTS
 from burdenshare.legislature.agenda import record_check
 from burdenshare.legislature.record import Submission, submission_record
 
-__all__ = ["BRACKET", "CALIBRATED", "CALIBRATION_DRAWS", "MAX_EVALUATIONS", "AgendaCalibration", "calibrate_threshold", "calibrated", "calibrated_threshold",
-           "is_calibrated", "rejections_per_submission", "with_threshold"]
+__all__ = ["BRACKET", "CALIBRATED", "CALIBRATION_DRAWS", "MAX_EVALUATIONS", "AgendaCalibration", "calibrate_threshold",
+           "calibrated", "calibrated_threshold", "is_calibrated", "rejections_per_submission", "with_threshold"]
 
 #: The scenario value that asks for the calibrated threshold.
 CALIBRATED: str = "calibrated"
@@ -206,7 +206,22 @@ def calibrate_threshold(prepared: Any) -> AgendaCalibration:
 
 
 def calibrated(prepared: Any) -> tuple[Any, AgendaCalibration | None]:
-    """``prepared`` at the calibrated threshold when its scenario asks for it, with the calibration."""
+    """``prepared`` at the calibrated threshold when its scenario asks for it, with the calibration.
+
+    What :func:`~burdenshare.engine.prepare.prepare` applies to every run.
+
+    Parameters
+    ----------
+    prepared
+        A :class:`~burdenshare.engine.prepare.Prepared`.
+
+    Returns
+    -------
+    prepared, calibration
+        With ``submit_threshold = "calibrated"``: the setup at θ* (threshold, win-set level and
+        win-set; the calibration's line appended to the plan's notes) and the
+        :class:`AgendaCalibration`; otherwise ``prepared`` unchanged and ``None``.
+    """
     if not is_calibrated(prepared.scenario):
         return prepared, None
     cal = calibrate_threshold(prepared)
