@@ -38,3 +38,15 @@ def test_backtest_json_scores_recorded_outcomes(tmp_path: Path, capsys: pytest.C
     assert e["scores"]["yes_votes"]["cover50"] is None   # no vote distribution from the run
     assert set(out["summary"]) >= {"increase_pct", "term_years", "days_to_agreement"}
     assert "<table" in report.read_text()
+    # the record's reference forecast: terms of SMAs 1-9 known in 2018 (3,2,3,3,3,2,2,5,5) on the allowed
+    # terms 2, 3, 5; the signed one-year term is not among them (count 0, add-half smoothing)
+    assert e["scores"]["term_years"]["log_score_record"] == pytest.approx(math.log(0.5 / (9 + 1.5)))
+
+
+def test_round_9_runs_without_a_recorded_vote_known(capsys: pytest.CaptureFixture[str]) -> None:
+    # as of 2013 no consent vote count is on record: the builder fixes the government camp's propensity
+    assert main(["backtest", "--rounds", "9", "--draws", "64", "--json"]) == 0
+    e = json.loads(capsys.readouterr().out)["rounds"][0]
+    assert (e["as_of"], e["outcome"]["term_years"]) == ("2013-07-31", 5)
+    # SMAs 1-8 known then: terms 3,2,3,3,3,2,2,5 on the allowed 2, 3, 5: one five-year term
+    assert e["scores"]["term_years"]["log_score_record"] == pytest.approx(math.log(1.5 / (8 + 1.5)))

@@ -158,8 +158,9 @@ def test_advise_shows_the_change_from_today_and_the_escalators_rate(capsys):
     g = adv.growth_pct[adv.escalator]
     assert f"{inc:+.1f} % on today's KRW 1,038.9 bn" in out
     assert f"escalator {adv.escalator} ({g:+.1f} %/yr)" in out
-    last = adv.amount_krw * (1 + g / 100) ** (adv.duration_years - 1)
-    assert f"{2020 + adv.duration_years - 1} {last / 1e9:,.0f}" in out
+    sched = adv.schedule_krw  # the agreement as signed, year by year (burdenshare.agreement)
+    assert len(sched) == adv.duration_years and min(int(y) for y in sched) == 2020
+    assert "schedule: " + ", ".join(f"{y} KRW {a / 1e9:,.0f} bn" for y, a in sched.items()) in out
 
 
 def test_solve_numbers_rounds_as_the_run_does(capsys):

@@ -137,8 +137,13 @@ def test_priors_read_the_deciles_of_the_recorded_increases() -> None:
     s = build_scenario(10, D("2018-03-07"))[0]
     c = s.cost_model.current_agreement_krw
     us, rok = _unc(s, "strategies.us.reservation_value_krw"), _unc(s, "strategies.rok.reservation_value_krw")
-    assert (us.low, us.high) == (round(c * (1 + q10), -9), round(c * (1 + q50), -9))
-    assert (rok.low, rok.high) == (round(c * (1 + q50), -9), round(c * (1 + q90), -9))
+    # on the level-equivalent scale: times the CPI-linked status quo's factor at the focal 3-year term
+    from burdenshare.agreement import level_factors
+
+    f = float(level_factors(s, [3])[0])
+    assert 1.01 < f < 1.04
+    assert (us.low, us.high) == (round(f * c * (1 + q10), -9), round(f * c * (1 + q50), -9))
+    assert (rok.low, rok.high) == (round(f * c * (1 + q50), -9), round(f * c * (1 + q90), -9))
     # no US ask known on 2018-03-07 (reported 2018-03-09): the ask is the upper decile at the latest rate
     assert s.levers.us_ask_usd == round(c * (1 + q90) / s.cost_model.exchange_rates_krw_per_usd[2019] / 1e6) * 1e6
 
@@ -185,3 +190,80 @@ def test_macro_paths_known_at_the_date() -> None:
     assert max(budget.known) == 2017 and min(budget.projected) == 2019
     s = build_scenario(10, D("2018-03-07"))[0]
     assert any(a.startswith("path rok_cpi_inflation_pct") for a in s.provenance.assumptions)
+
+
+def test_escalator_family_reads_the_recorded_rules() -> None:
+    from burdenshare.builder.schedule import allowed_terms, escalator_family
+
+    rules = {r["sma_number"]: r["annual_increase_rule"] for r in read_record(D("2020-03-11")).rows("sma_history")}
+    got = {n: escalator_family(rules[n]).as_dict() for n in ("3", "4", "5", "6", "7", "8", "9", "10")}
+    assert got == {
+        "3": {"kind": "fixed", "rate_pct": 10.0},  # fixed +10 % a year
+        "4": {"kind": "none"},  # nominal GNP: no kind of cost_model.escalator
+        "5": {"kind": "cpi", "rate_pct": 8.8, "lag_years": 2},  # +8.8 % plus CPI of two years earlier
+        "6": {"kind": "none"},  # flat
+        "7": {"kind": "cpi"},
+        "8": {"kind": "cpi", "cap_pct": 4.0, "lag_years": 2},
+        "9": {"kind": "cpi", "cap_pct": 4.0, "lag_years": 2},
+        "10": {"kind": "none"},  # single-year
+    }
+    assert allowed_terms([3, 2, 3, 3, 3, 2, 2, 5, 5, 1, 12]) == [1, 2, 3, 5]
+
+
+def test_built_schedule_is_the_status_quo_family_with_projected_index() -> None:
+    import statistics
+
+    from burdenshare.agreement import level_factors
+
+    scenario, _ = build_scenario(10, D("2018-03-07"))
+    esc = scenario.cost_model.escalator
+    # SMA 9's rule: CPI inflation of two years earlier, capped at 4 %
+    assert (esc.kind, esc.cap_pct, esc.lag_years) == ("cpi", 4.0, 2)
+    assert scenario.agreement_space.escalators == ["cpi"]
+    # CPI 2010-2017 is known on 2018-03-07 (each year from its end); 2018-2021 are projected at their mean
+    known = [r for r in read_record(D("2018-03-07")).rows("macro_series") if r["key"] == "rok_cpi_inflation_pct"]
+    assert sorted(int(r["year"]) for r in known) == list(range(2010, 2018))
+    mean = round(statistics.fmean(float(r["value"]) for r in known), 3)
+    assert scenario.cost_model.index_growth_pct == {"cpi": {2018: mean, 2019: mean, 2020: mean, 2021: mean}}
+    assert "cost_model.index_growth_pct" in scenario.provenance.values
+    # the run values the schedule: a 5-year term grows at the projected CPI (below the cap) from year 2
+    terms = sorted(scenario.levers.allowed_durations)
+    f = level_factors(scenario, terms)
+    assert terms == [2, 3, 5] and all(1.0 < a < b for a, b in zip(f, f[1:]))
+    r = scenario.cost_model.discount_rate
+    for m, fm in zip(terms, f):
+        growth = [(1 + mean / 100) ** i for i in range(m)]
+        disc = [(1 + r) ** -i for i in range(m)]
+        assert fm == pytest.approx(sum(g * d for g, d in zip(growth, disc)) / sum(disc))
+    # the priors are level equivalents: the record's first-year increases times the factor at the focal (middle) term
+    from burdenshare.builder.rules import record_deciles
+
+    hist = [r for r in read_record(D("2018-03-07")).rows("sma_history") if r["pct_change_first_year_vs_prior_year"]]
+    lo, med, _ = record_deciles([float(r["pct_change_first_year_vs_prior_year"]) for r in hist])
+    cur = scenario.cost_model.current_agreement_krw
+    us = _unc(scenario, "strategies.us.reservation_value_krw")
+    assert (us.low, us.high) == (round(cur * (1 + lo) * f[1], -9), round(cur * (1 + med) * f[1], -9))
+    # round 11: SMA 10 was a single-year agreement, so the status quo has no escalator
+    assert build_scenario(11, D("2020-03-11"))[0].cost_model.escalator.kind == "none"
+
+
+def test_defense_budget_family_projects_the_mean_log_growth() -> None:
+    import doctest
+    import math
+    import statistics
+
+    from burdenshare.builder import schedule
+    from burdenshare.builder.schedule import Family, index_growth_assumptions
+
+    rec = read_record(D("2020-03-11"))
+    levels = {int(r["year"]): float(r["value"]) for r in rec.rows("macro_series") if r["key"] == "rok_defense_budget"}
+    levels.update({int(r["key"][-4:]): float(r["value"]) for r in rec.rows("context")
+                   if r["key"].startswith("rok_defense_budget_") and int(r["key"][-4:]) not in levels})
+    ys = sorted(levels)
+    logs = [100 * math.log(levels[b] / levels[a]) for a, b in zip(ys, ys[1:]) if b == a + 1]
+    growth, sd, _ = index_growth_assumptions(rec, Family("defense_budget"), 2021, 4)
+    # the escalator reads the growth of 2022-2024 (lag 0), none known in 2020: each at the mean log growth
+    assert sorted(growth) == [2022, 2023, 2024]
+    assert growth[2022] == round(100 * math.expm1(statistics.fmean(logs) / 100), 3)
+    assert sd[2022] == round(statistics.stdev(logs), 3)
+    assert doctest.testmod(schedule).failed == 0

@@ -65,5 +65,5 @@ def test_main_job_cli_command_runs(tmp_path: Path) -> None:
     report = tmp_path / argv[argv.index("--report") + 1]
     html = report.read_text(encoding="utf-8")
     assert html.lstrip().lower().startswith("<!doctype html>")
-    assert "sma-2020-hindsight" in html and "<script src=\"http" not in html  # self-contained: no CDN
+    assert "sma-2020" in html and "<script src=\"http" not in html  # self-contained: no CDN
 

@@ -52,7 +52,7 @@ def test_dashboard_end_to_end(chromium: str, tmp_path: Path) -> None:  # noqa: F
             page.goto(base + "/", wait_until="load")
             page.wait_for_function("document.body.dataset.loaded === '1'", timeout=60_000)
             # the controls come from /levers, each with a label
-            levers = httpx.get(f"{base}/api/scenarios/sma-2020-hindsight/levers", timeout=30).json()["levers"]
+            levers = httpx.get(f"{base}/api/scenarios/sma-2020/levers", timeout=30).json()["levers"]
             shown = page.eval_on_selector_all("#levers .lever", "els => els.map(e => e.dataset.path)")
             assert shown == [lv["path"] for lv in levers]
             unlabelled = page.evaluate(
@@ -87,7 +87,7 @@ def test_dashboard_end_to_end(chromium: str, tmp_path: Path) -> None:  # noqa: F
             # baseline vs variant: the paired differences of /api/compare, shown in the page
             page.click("#compare")
             page.wait_for_selector("#compare-table", timeout=240_000)
-            cmp = httpx.post(f"{base}/api/compare", json={"scenario": "sma-2020-hindsight", "base": [],
+            cmp = httpx.post(f"{base}/api/compare", json={"scenario": "sma-2020", "base": [],
                                                           "variant": ["levers.transparency=1"], "draws": DRAWS,
                                                           "seed": 0, "bank_size": BANK}, timeout=600).json()
             d = cmp["variants"][0]["differences"]["p_ratified"]
@@ -96,7 +96,7 @@ def test_dashboard_end_to_end(chromium: str, tmp_path: Path) -> None:  # noqa: F
             # the shared URL encodes scenario, levers, draws, seed and reproduces the numbers
             url = page.input_value("#share")
             q = parse_qs(urlparse(url).query)
-            assert q["scenario"] == ["sma-2020-hindsight"] and q["set"] == ["levers.transparency=1"]
+            assert q["scenario"] == ["sma-2020"] and q["set"] == ["levers.transparency=1"]
             assert q["draws"] == [str(DRAWS)] and q["seed"] == ["0"] and q["bank"] == [str(BANK)]
             assert "--set levers.transparency=1" in page.input_value("#repro-cli")
             other = watch(browser.new_page())

@@ -430,13 +430,15 @@ def run_cmd(
         summary = store.points(run_id)[0]["summary"]
         typer.echo(f"{'reused run' if reused else 'recorded as run'} {run_id} in {store.path}"
                    f"{' (the same inputs were recorded before: nothing recomputed)' if reused else ''}", err=True)
-    from burdenshare.analysis.briefing import bottom_line
+    from burdenshare.analysis.briefing import run_summary
     from burdenshare.engine import simulate
 
-    if result is None:  # a reused summary-only record holds no rows: play the same draws again
+    if result is None and (report_path is not None or not as_json or "bottom_line" not in summary):
+        # a reused summary-only record holds no rows: play the same draws again
         result = simulate(scenario, config, keep_rows=report_path is not None)
-    brief = bottom_line(result)
-    summary["bottom_line"] = brief.to_json()
+    if "bottom_line" not in summary:  # a run recorded before its bottom line was stored with it
+        summary["bottom_line"] = run_summary(result)["bottom_line"]
+    brief = summary["bottom_line"]
     if report_path is not None:
         from burdenshare.report import report_from_result
 
@@ -454,10 +456,11 @@ def run_cmd(
     cm = scenario.cost_model
     rate = krw_per_usd(int(cm.base_year), dict(cm.exchange_rates_krw_per_usd))
     console = _console()
-    console.print(brief.text, markup=False, highlight=False)
-    for note in brief.notes:
+    console.print(brief["text"], markup=False, highlight=False)
+    for note in brief["notes"]:
         console.print(note, markup=False, highlight=False)
     table = Table("quantity", "value", title=f"burdenshare run {summary['scenario']} ({draws} draws, seed {seed})")
+    assert result is not None
     for name, value in summary_rows(summary, krw_per_usd=rate, round_dates=result.plan.round_dates):
         table.add_row(name, value)
     console.print(table)
@@ -1141,7 +1144,10 @@ def backtest_cmd(
     report: str | None = typer.Option(None, "--report", metavar="PATH.html", help="Write the table as an HTML page."),
     force: bool = ForceOption,
 ) -> None:
-    """Build each round's scenario as of two dates, run it and score it against what happened (docs/backtest.md)."""
+    """Build each round's scenario as of two dates, run it and score it against what happened (docs/backtest.md).
+
+    Example: burdenshare backtest --rounds 9,10 --draws 2000 --json
+    """
     from pathlib import Path
 
     from burdenshare.analysis.backtest import HEADER, backtest, render_html, table_rows

@@ -41,7 +41,7 @@ MAX_DRAWS: int = 10_000_000
 MAX_BANK_SIZE: int = 256
 #: Points of a scenario's amount grid (``agreement_space.amount_n`` or the grid ``amount_step_krw``
 #: spans); the bundled scenario has 551.
-MAX_AMOUNT_POINTS: int = 5_000
+MAX_AMOUNT_POINTS: int = 4_096
 #: Values of one ``sweep --grid`` axis.
 MAX_AXIS_VALUES: int = 100
 #: Grid points of one sweep (the product of its axes' value counts).

@@ -13,6 +13,10 @@ it through the facade :func:`burdenshare.simulate` and scores the forecast:
   ``E|X - y| - E|X - X'| / 2``) for the increase and the date, in their units (lower is better);
 * **log score** of the term: ``ln P(term = observed)`` over ratified draws, with add-half
   smoothing over the allowed terms so a zero count stays finite (higher is better);
+* **the record's term forecast** (``log_score_record``, a reference): the same log score for
+  the frequencies of the terms on record at as_of (``sma_history.csv:duration_years`` of the
+  SMAs before N, known then), with the same smoothing over the allowed terms: what a forecaster
+  who only read the record would score;
 * **yes votes and members present**: the run reports the expected votes for its median agreement
   only (no vote distribution), so their coverage and CRPS are ``null``; the absolute error of the
   expected count is given instead.
@@ -149,6 +153,10 @@ def _one(n: int, rule: str, as_of: dt.date, how: str, outcome: dict[str, Any], d
     if term.size:
         count = float(np.sum(term == outcome["term_years"]))
         log_term = math.log((count + 0.5) / (term.size + 0.5 * len(allowed)))
+    record = [int(v) for r in read_record(as_of, data_dir).rows("sma_history")
+              if r["sma_number"].isdigit() and int(r["sma_number"]) < n and (v := _num(r["duration_years"])) is not None
+              and int(v) in allowed]
+    log_record = math.log((record.count(outcome["term_years"]) + 0.5) / (len(record) + 0.5 * len(allowed)))
 
     def q(x: NDArray[np.float64]) -> dict[str, float] | None:
         return None if x.size == 0 else dict(zip(("p10", "p25", "p50", "p75", "p90"),
@@ -157,7 +165,8 @@ def _one(n: int, rule: str, as_of: dt.date, how: str, outcome: dict[str, Any], d
     scores: dict[str, Any] = {
         "increase_pct": {**_interval_hits(inc, outcome["increase_pct"]),
                          "crps": crps(inc, outcome["increase_pct"]) if inc.size else None},
-        "term_years": {**_interval_hits(term, outcome["term_years"]), "log_score": log_term},
+        "term_years": {**_interval_hits(term, outcome["term_years"]), "log_score": log_term,
+                       "log_score_record": log_record},
         "days_to_agreement": {**_interval_hits(days, y_days), "crps": crps(days, float(y_days))},
         "yes_votes": {"cover50": None, "cover80": None, "crps": None,
                       "abs_error": None if exp_yes is None or outcome["yes_votes"] is None else abs(exp_yes - outcome["yes_votes"])},
@@ -200,7 +209,8 @@ def backtest(rounds: Sequence[int] = (9, 10), *, data_dir: str | Path | None = N
         s = [e["scores"][key] for e in entries]
         summary[key] = {"coverage50": _mean([x["cover50"] for x in s]), "coverage80": _mean([x["cover80"] for x in s]),
                         **({"mean_crps": _mean([x.get("crps") for x in s])} if key != "term_years" else
-                           {"mean_log_score": _mean([x.get("log_score") for x in s])})}
+                           {"mean_log_score": _mean([x.get("log_score") for x in s]),
+                            "mean_log_score_record": _mean([x.get("log_score_record") for x in s])})}
     for key in ("yes_votes", "present"):
         summary[key] = {"mean_abs_error": _mean([e["scores"][key]["abs_error"] for e in entries])}
     return {"rounds": entries, "summary": summary}

@@ -65,13 +65,13 @@ from burdenshare.engine.prepare import Prepared, check_run, prepare
 from burdenshare.engine.run import RunResult, simulate
 from burdenshare.errors import ScenarioError, SpecError
 
-__all__ = ["GLOSSARY", "LEVER_STEPS", "TORNADO_BANK", "TORNADO_DRAWS", "BottomLine", "Driver", "bottom_line", "tornado",
+__all__ = ["GLOSSARY", "LEVER_STEPS", "TORNADO_BANK", "TORNADO_DRAWS", "run_summary", "BottomLine", "Driver", "bottom_line", "tornado",
            "why_no_effect"]
 
 #: Draws of each tornado step: the first ``min(draws, TORNADO_DRAWS)`` draws of the run (common draws).
 TORNADO_DRAWS: int = 4096
 #: Level-II bank members of the tornado's steps: the run's first ``min(bank_size, TORNADO_BANK)``
-#: members (one point of each of the bank's scrambled Sobol' replicates), for the baseline and every
+#: members (one point of each of 8 of the bank's 16 scrambled Sobol' replicates), for the baseline and every
 #: step alike, so the differences stay paired while a step that moves Level II builds 8 members, not 64.
 TORNADO_BANK: int = 8
 
@@ -358,6 +358,19 @@ def _ask_under_transparency(scenario: Any, steps: list[dict[str, Any]]) -> str:
 
 def _pct(x: float) -> str:
     return f"{100.0 * x:.0f} %" if x >= 0.005 or x == 0 else f"{100.0 * x:.1f} %"
+
+
+def run_summary(result: RunResult) -> dict[str, Any]:
+    """The summary a run is recorded and shown with: :meth:`RunResult.summary` plus its
+    ``"bottom_line"`` (:func:`bottom_line`, with the drivers), computed once per result and cached
+    with it, so the CLI, the store and the web API give the same object value for value."""
+    import copy
+
+    if "bottom_line" not in result._cache:
+        result._cache["bottom_line"] = bottom_line(result).to_json()
+    summary = result.summary()
+    summary["bottom_line"] = copy.deepcopy(result._cache["bottom_line"])
+    return summary
 
 
 def bottom_line(result: RunResult, *, drivers: bool = True, tornado_draws: int = TORNADO_DRAWS) -> BottomLine:

@@ -26,6 +26,13 @@ from burdenshare.store import ResultsStore, StoreError
 __all__ = ["load_result", "record_result", "record_simulation"]
 
 
+def run_summary(result: Any) -> dict[str, Any]:
+    """:func:`burdenshare.analysis.briefing.run_summary` (imported late: briefing imports the engine)."""
+    from burdenshare.analysis.briefing import run_summary as summary_of
+
+    return summary_of(result)
+
+
 def load_result(store: ResultsStore, run_id: str, point: int = 0) -> RunResult:
     """One grid point of a run as a :class:`~burdenshare.engine.RunResult`, from its stored rows.
 
@@ -90,7 +97,7 @@ def record_result(store: ResultsStore, result: RunResult, *, scenario_toml: str,
         sl = slice(c * per, min((c + 1) * per, result.draws))
         store.write_unit(rid, 0, c, idx[sl], {k: v[sl] for k, v in result.params.items()},
                          {k: v[sl] for k, v in result.outcomes.items()}, "local")
-    store.set_summary(rid, 0, result.summary())
+    store.set_summary(rid, 0, run_summary(result))  # with its bottom line (analysis.briefing)
     store.complete(rid)
     return rid
 
@@ -164,6 +171,6 @@ def record_simulation(store: ResultsStore, scenario: Any, config: RunConfig, *, 
         if not store.chunks_done(rid):  # refused before any unit: leave no trace
             store.drop_run(rid)
         raise
-    store.set_summary(rid, 0, result.summary())
+    store.set_summary(rid, 0, run_summary(result))  # with its bottom line (analysis.briefing)
     store.complete(rid)
     return rid, result

@@ -9,9 +9,9 @@ the mean and the sample standard deviation of the known annual rates (a random w
 for the defence budget's log level, so its sd grows with the square root of the horizon; i.i.d.
 years for the CPI inflation rate).  Nothing is tuned: the same rule applies to every round.
 
-The scenario schema has no field for these paths yet (``cost_model.escalator`` takes a kind and
-a rate, not a path).  :func:`path_notes` writes them as lines of ``provenance.assumptions`` with
-the rows they come from, so the built file carries them with their provenance (docs/builder.md).
+:func:`path_notes` writes both paths as lines of ``provenance.assumptions`` with the rows they
+come from; the years the built escalator reads and the data do not hold at the as-of date go into
+``cost_model.index_growth_pct`` (:mod:`burdenshare.builder.schedule`, docs/builder.md).
 
 References: Gneiting & Raftery (2007) for stated predictive uncertainty; the SMA texts for the
 escalator kinds (``sma_annual_contributions.csv`` notes).

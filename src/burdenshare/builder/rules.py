@@ -23,6 +23,8 @@ from typing import Any
 
 from burdenshare.builder.paths import path_notes
 from burdenshare.builder.record import Record, Row
+from burdenshare.builder.schedule import (allowed_terms, escalator_family, index_growth_assumptions, rows_of,
+                                          status_quo_level_factor)
 from burdenshare.errors import DataError
 
 __all__ = ["BuildError", "GENERIC", "PARTY_LINES", "rok_election_date", "us_election_dates", "scenario_dict"]
@@ -46,7 +48,7 @@ GENERIC: Mapping[str, float] = {
     "per_round_cost_krw": 5 * BILLION, "round_interval_days": 30, "first_round_after_days": 7,
     "p_administration_change": 0.5, "party_discipline": 0.8,
     "opinion_weight": 0.3, "opinion_weight_pre_election": 0.6, "pre_election_window_days": 60,
-    "attendance_rate": 0.65, "abstention_rate": 0.15, "opposition_yes_propensity": 0.5,
+    "attendance_rate": 0.65, "abstention_rate": 0.15, "opposition_yes_propensity": 0.5, "ruling_yes_propensity": 0.95,
     "amount_step_krw": 10 * BILLION, "seat_swing_fallback": 0.1,
 }
 
@@ -380,7 +382,7 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
     # ---- the record of past agreements known: first-year increases and terms
     hist = [r for r in rec.rows("sma_history") if r["sma_number"].isdigit() and int(r["sma_number"]) < n]
     incs = [v for r in hist if (v := _num(r["pct_change_first_year_vs_prior_year"])) is not None]
-    terms = sorted({int(v) for r in hist if (v := _num(r["duration_years"])) is not None})
+    terms = allowed_terms([v for r in hist if (v := _num(r["duration_years"])) is not None])
     if len(incs) < 2 or not terms:
         raise BuildError("sma_history.csv: fewer than two first-year increases known; the priors need them",
                          field="--as-of")
@@ -420,15 +422,26 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
         rok_open = current
         rok_open_prov = _computed("the current agreement (no ROK position known at as_of)", [cref], [crow])
 
+    family = escalator_family(prev["annual_increase_rule"])
+    growth, growth_sd, growth_src = index_growth_assumptions(rec, family, base_year, max(terms))
+    # the priors are stated on the engine's scale, the schedule's level equivalent (burdenshare.agreement):
+    # a recorded first-year increase came with its escalator, so it is scaled by the status-quo
+    # family's level factor at the focal (middle) allowed term (1 for a flat family)
+    focal = terms[(len(terms) - 1) // 2]
+    lev = status_quo_level_factor(rec, family, base_year, focal, g["discount_rate"], growth)
+    lev_note = "" if lev == 1.0 else f" x {lev:.4f} (level factor of the status-quo escalator at the focal {focal}-year term)"
+    if lev != 1.0:
+        rok_open = round(rok_open * lev, -7)
+        rok_open_prov = {**rok_open_prov, "formula": rok_open_prov["formula"] + lev_note}
     # ---- priors on the reservation values (uniform; stated rules)
     # revealed preference: every recorded increase was accepted by both sides, so the US's lowest
     # acceptable amount lay at or below it and the ROK's highest at or above it; the record's
     # lower half (decile 1 to the median) is the US prior, its upper half (median to decile 9) the ROK's
-    us_lo, us_hi = current * (1 + g_lo), current * (1 + g_med)
-    rok_lo = max(current * (1 + g_med), rok_open)
-    rok_hi = max(current * (1 + g_hi), rok_lo * 1.05)
+    us_lo, us_hi = lev * current * (1 + g_lo), lev * current * (1 + g_med)
+    rok_lo = max(lev * current * (1 + g_med), rok_open)
+    rok_hi = max(lev * current * (1 + g_hi), rok_lo * 1.05)
     pr_lo = us_lo
-    pr_hi = max(math.sqrt(current * ask_krw), current * (1 + g_med))
+    pr_hi = lev * max(math.sqrt(current * ask_krw), current * (1 + g_med))
     r10 = lambda x: round(x, -9)  # noqa: E731 - won to KRW 1 bn
 
     # ---- calendar
@@ -494,30 +507,38 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
     amount_min = math.floor(current / 2 / (10 * BILLION)) * 10 * BILLION
     o.put("agreement_space", {"amount_min_krw": float(amount_min), "amount_max_krw": float(amount_max),
                               "amount_step_krw": g["amount_step_krw"], "max_duration_years": max(terms),
-                              "escalators": ["none"], "categories": ["covered"]}, None)
+                              "escalators": [family.kind], "categories": ["covered"]}, None)
     o.prov["agreement_space.amount_min_krw"] = _computed("half the current agreement, rounded down to KRW 10 bn", [cref], [crow])
     o.prov["agreement_space.amount_max_krw"] = _computed("1.05 * max(ask, ROK prior's top, President's prior's top), rounded up to KRW 100 bn",
                                                          ["levers.us_ask_usd", cref], [crow])
     o.prov["agreement_space.amount_step_krw"] = _assume("KRW 10 bn grid")
     o.prov["agreement_space.max_duration_years"] = _computed("longest term on record", [hist_ref.replace("sma_number=", "sma_number=")], hist_rows)
-    o.prov["agreement_space.escalators"] = _assume("the escalator is not a bargained term in the built scenario")
+    o.prov["agreement_space.escalators"] = _data(prev, prev_ref, "the family of cost_model.escalator (the status quo of SMA N-1)")
     o.prov["agreement_space.categories"] = _assume("one category: the costs SMA N-1 covers")
 
     fx_years = {str(y): fx for y in range(base_year - 1, base_year + max(terms) + 1)}
     o.put("cost_model", {
         "base_year": base_year, "current_agreement_krw": current,
         "current_agreement_source": f"{cref} (SMA {n - 1}, the latest contribution known at as_of)",
-        "discount_rate": g["discount_rate"], "escalator": {"kind": "none"},
+        "discount_rate": g["discount_rate"], "escalator": family.as_dict(),
         "categories": [{"id": "covered", "label": f"Costs covered by SMA {n - 1}", "status": "covered",
                         "share_of_ask": 1.0, "source": prev_ref, "assumption": True}],
         "exchange_rates_krw_per_usd": fx_years,
         "exchange_rate_source": (f"{fx_ref}: the {fx_year} average {fx} held flat (sd of annual log changes known: "
                                  f"{'n/a' if math.isnan(fx_sd) else f'{fx_sd:.3f}'})"),
     }, None)
+    if growth:
+        o.put("cost_model.index_growth_pct", {family.kind: {str(y): v for y, v in sorted(growth.items())}}, None)
+        o.prov["cost_model.index_growth_pct"] = _computed(
+            f"{family.kind} growth in the years not known at as_of: the mean of the known annual "
+            f"{'rates' if family.kind == 'cpi' else 'log growth rates'} ({growth_src.mean} % +/- sd {growth_src.sd}; "
+            "sd by year " + ", ".join(f"{y}: {s:g}" for y, s in sorted(growth_sd.items())) + "; burdenshare.builder.paths)",
+            list(growth_src.refs), rows_of(rec, growth_src.refs),
+            note="assumption: a year not known at as_of is projected; the run holds it at the mean (the sd is stated, not drawn)")
     o.prov["cost_model.base_year"] = _computed("last year covered by SMA N-1 + 1", [prev_ref], [prev])
     o.prov["cost_model.current_agreement_krw"] = _data(crow, cref, "the latest contribution of SMA N-1 known at as_of")
     o.prov["cost_model.discount_rate"] = _assume("annual discount rate")
-    o.prov["cost_model.escalator"] = _assume("no escalator modelled (the amount is the first year's)")
+    o.prov["cost_model.escalator"] = _data(prev, prev_ref, f"annual_increase_rule of SMA N-1, the status-quo family: {family.how}")
     o.prov["cost_model.categories"] = _assume("one category holding the whole ask")
     o.prov["cost_model.exchange_rates_krw_per_usd"] = _data(fx_row, fx_ref, "latest annual average known, held flat")
 
@@ -582,6 +603,7 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
         "party_discipline": g["party_discipline"], "opinion_weight": g["opinion_weight"],
         "opinion_weight_pre_election": g["opinion_weight_pre_election"],
         "pre_election_window_days": int(g["pre_election_window_days"]),
+        "ruling_yes_propensity": "calibrated" if votes else g["ruling_yes_propensity"],
         "opposition_yes_propensity": "calibrated" if len(votes) >= 2 else g["opposition_yes_propensity"],
         "blocs": blocs, "periods": periods,
     }, None)
@@ -593,6 +615,10 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
     o.prov["legislature.abstention_rate"] = abst_prov
     for key in ("party_discipline", "opinion_weight", "opinion_weight_pre_election", "pre_election_window_days"):
         o.prov[f"legislature.{key}"] = _assume("legislator model parameter (docs/legislature.md), the same for every round")
+    o.prov["legislature.ruling_yes_propensity"] = (
+        _computed("burdenshare.legislature.vote_fit.fit_recorded_votes on the recorded consent votes (the government's camp)", [vref], votes)
+        if votes else _assume("no recorded consent vote known at as_of: the government's camp at 0.95, the model's fixed "
+                              "value before the role fit (burdenshare.legislature.calibration.RULING_YES_PROPENSITY)"))
     o.prov["legislature.opposition_yes_propensity"] = (
         _computed("calibrate() on the recorded consent votes", [vref], votes) if len(votes) >= 2
         else _assume("fewer than two recorded consent votes known at as_of: the middle of [0, 1]"))
@@ -688,7 +714,7 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
             [hist_ref], hist_rows)
         o.prov[f"strategies.{side}.duration_preference"] = _assume("no term preference known by rule")
     hist_note = (f"first-year increases on record: decile 1 {g_lo:.4f}, median {g_med:.4f}, decile 9 {g_hi:.4f} "
-                 f"({hist_ref}); current {cref}")
+                 f"({hist_ref}); current {cref}" + ("" if lev == 1.0 else f"; the bounds are level equivalents:{lev_note}"))
     o.uncertainty += [
         {"param": "strategies.us.reservation_value_krw", "dist": "uniform", "low": r10(us_lo), "high": r10(us_hi),
          "source": f"rule: uniform(current * (1 + decile 1), current * (1 + median)) of the recorded first-year increases; {hist_note}"},
@@ -717,7 +743,7 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
     o.prov["levers.as_of"] = _assume("the build date (--as-of)")
     o.prov["levers.us_ask_usd"] = ask_prov
     o.prov["levers.transparency"] = _assume("no itemized justification published")
-    o.prov["levers.allowed_durations"] = _computed("the terms on record", [hist_ref], hist_rows)
+    o.prov["levers.allowed_durations"] = _computed("the distinct terms on record (duration_years), within 1-10 years", [hist_ref], hist_rows)
     o.prov["levers.furlough_from"] = _assume("no furlough known by rule")
     o.prov["levers.election_date"] = _computed("Public Official Election Act Art. 34: first Wednesday on or after the 50th day before the term ends",
                                                [f"national_assembly.csv:record_type=term_start&event_date={term_start.isoformat()}"], [term_row])

@@ -49,6 +49,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import weakref
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from fractions import Fraction
@@ -178,10 +179,23 @@ def opinion_weight_at(scenario: Scenario, date: dt.date | str) -> float:
 
 
 _OPINION_CACHE: dict[tuple[Any, str], Any] = {}
+_HASH_OF: dict[int, tuple[weakref.ref[Scenario], str]] = {}
+
+
+def _hash_of(scenario: Scenario) -> str:
+    """:func:`~burdenshare.scenario.scenario_hash` of a (frozen) scenario, computed once per object
+    (a consent bank asks for it 26 times per member: 13 dates, models and base medians)."""
+    ent = _HASH_OF.get(id(scenario))
+    if ent is not None and ent[0]() is scenario:
+        return ent[1]
+    h = scenario_hash(scenario)
+    key = id(scenario)
+    _HASH_OF[key] = (weakref.ref(scenario, lambda _r: _HASH_OF.pop(key, None)), h)
+    return h
 
 
 def _scenario_opinion(scenario: Scenario) -> Any:
-    key = (data_cache_key(), scenario_hash(scenario))  # the opinion model is fitted to the active data
+    key = (data_cache_key(), _hash_of(scenario))  # the opinion model is fitted to the active data
     if key not in _OPINION_CACHE:
         if len(_OPINION_CACHE) > 16:
             _OPINION_CACHE.clear()

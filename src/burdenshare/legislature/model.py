@@ -108,6 +108,24 @@ class VotePrediction:
         ]
 
 
+_QUORUM_FAILURE: dict[tuple[bytes, bytes, int], float] = {}
+
+
+def _quorum_failure(seats: NDArray[np.int64], level: NDArray[np.float64], quorum: int) -> float:
+    """:func:`~burdenshare.legislature.consent.quorum_failure_probability`, memoised by its inputs
+    (seats, presence rates, quorum): it does not depend on the amount or the duration, and a
+    consent table asks for it once per duration and date of every bank member."""
+    from burdenshare.legislature.consent import quorum_failure_probability
+
+    key = (np.asarray(seats, dtype=np.int64).tobytes(), np.asarray(level, dtype=np.float64).tobytes(), int(quorum))
+    hit = _QUORUM_FAILURE.get(key)
+    if hit is None:
+        if len(_QUORUM_FAILURE) >= 4096:
+            _QUORUM_FAILURE.clear()
+        hit = _QUORUM_FAILURE[key] = float(quorum_failure_probability(seats, level, quorum))
+    return hit
+
+
 @dataclass(frozen=True, slots=True)
 class LegislatureModel:
     """A legislature at one date: blocs, seats and the parameters of their votes.
@@ -365,9 +383,7 @@ class LegislatureModel:
             return one(levels[0], quorum_mode, quorum_tol)
         mode: QuorumMode = quorum_mode
         if quorum_mode == "auto":
-            from burdenshare.legislature.consent import quorum_failure_probability
-
-            eps = float(sum(wt * quorum_failure_probability(seats, lv, self.quorum) for lv, wt in zip(levels, weights)))
+            eps = float(sum(wt * _quorum_failure(seats, lv, self.quorum) for lv, wt in zip(levels, weights)))
             if eps <= max(quorum_tol, 1e-4):
                 mode = "bound"
         parts = [one(lv, mode, quorum_tol) for lv in levels]

@@ -17,6 +17,14 @@ Timing (DESIGN.md §4, Calendar): the seats change only from the new Assembly's 
 
 A Monte-Carlo draw picks seats within the ranges with :meth:`SeatTable.pick` from uniform
 numbers it drew itself (no random generator here).
+
+Memoised (a consent bank asks for 13 dates of 64 members): a data snapshot's table and the
+snapshot matching a period's seats are cached per active dataset
+(:func:`burdenshare.data.per_dataset`), and :func:`seats_at` by the active dataset, the date and
+exactly the scenario fields it reads (``legislature.periods``, ``legislature.total_seats``, the
+``[[uncertainty]]`` entries on ``legislature.periods.*.seats.*``, ``hindsight`` and
+``levers.as_of``, which fix the data it sees).  A :class:`SeatTable` is frozen, so the cached
+object is shared.
 """
 
 from __future__ import annotations
@@ -29,7 +37,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike
 
-from burdenshare.data import seat_snapshot_dates, seats_by_bloc, using
+from burdenshare.data import per_dataset, seat_snapshot_dates, seats_by_bloc, using
 from burdenshare.errors import DataError, SpecError
 from burdenshare.scenario import Scenario
 from burdenshare.scenario.vintage import vintage_view
@@ -138,6 +146,7 @@ class SeatTable:
                          self.total_seats, self.source + " (picked within ranges)", self.notes)
 
 
+@per_dataset(maxsize=256)
 def _from_snapshot(day: dt.date) -> SeatTable:
     snap = seats_by_bloc(day)
     blocs: list[str] = []
@@ -165,7 +174,12 @@ def _from_snapshot(day: dt.date) -> SeatTable:
 
 def _matching_snapshot(seats: Mapping[str, int]) -> SeatTable | None:
     """The data snapshot whose non-zero bloc seats equal ``seats`` (for its conflict ranges)."""
-    want = {b: n for b, n in seats.items() if n}
+    return _matching_snapshot_of(tuple(sorted((b, int(n)) for b, n in seats.items() if n)))
+
+
+@per_dataset(maxsize=256)
+def _matching_snapshot_of(nonzero: tuple[tuple[str, int], ...]) -> SeatTable | None:
+    want = dict(nonzero)
     for start in seat_snapshot_dates():
         table = _from_snapshot(start)
         have = {b: n for b, n in table.as_dict().items() if n}
@@ -203,11 +217,39 @@ def seats_at(date: dt.date | str, scenario: Scenario | None = None) -> SeatTable
     if scenario is None:
         return _from_snapshot(day)
     with using(vintage_view(scenario)):  # every read: the data known on levers.as_of (all: a hindsight scenario)
-        return _scenario_seats(day, scenario)
+        return _seats_in_view(day, scenario)
 
 
-def _scenario_seats(day: dt.date, scenario: Scenario) -> SeatTable:
+def _seats_in_view(day: dt.date, scenario: Scenario) -> SeatTable:
     """:func:`seats_at` for a scenario, inside its :func:`~burdenshare.scenario.vintage.vintage_view`."""
+    leg = scenario.legislature
+    read = (  # every scenario field the table depends on (module docstring)
+        tuple(p.model_dump_json(by_alias=True) for p in leg.periods),
+        int(leg.total_seats),
+        tuple(d.model_dump_json() for d in scenario.uncertainty if d.param.startswith("legislature.periods.")),
+        bool(scenario.hindsight),
+        scenario.levers.as_of,
+    )
+    return _scenario_seats(day, read, scenario)
+
+
+_SEATS_CACHE: dict[tuple[Any, ...], SeatTable] = {}
+
+
+def _scenario_seats(day: dt.date, read: tuple[Any, ...], scenario: Scenario) -> SeatTable:
+    """:func:`seats_at` for a scenario, cached by the active dataset, ``day`` and ``read``."""
+    from burdenshare.data.dataset import cache_key
+
+    key = (cache_key(), day, read)
+    hit = _SEATS_CACHE.get(key)
+    if hit is None:
+        if len(_SEATS_CACHE) >= 4096:
+            _SEATS_CACHE.clear()
+        hit = _SEATS_CACHE[key] = _compute_scenario_seats(day, scenario)
+    return hit
+
+
+def _compute_scenario_seats(day: dt.date, scenario: Scenario) -> SeatTable:
     leg = scenario.legislature
     index = None
     for i, period in enumerate(leg.periods):

@@ -32,7 +32,8 @@ from numpy.typing import NDArray
 
 from burdenshare.actors import executive_ceiling_krw
 from burdenshare.costs.statement import explain
-from burdenshare.legislature import calibrate, legislature_model
+from burdenshare.legislature import legislature_model
+from burdenshare.report.legislature_fit import legislature_fit
 from burdenshare.scenario.vintage import reads_as_of
 from burdenshare.solver.scenario import solve_scenario
 
@@ -251,11 +252,8 @@ def report_data(
     winset_2d = {"date": dates[0][1].isoformat(), "level": level, "durations": allowed, "amounts_krw": grid.tolist(),
                  "p_consent": p2, "boundaries": tops, "us": us,
                  "host_executive_krw": executive_ceiling_krw(scenario, dates[0][1])}
-    # votes: predicted by bloc (summary) beside recorded (calibration)
-    try:  # the votes recorded in the scenario's view of the data (report_data reads through it)
-        cal = calibrate().as_dict()
-    except ValueError:  # no consent vote known on levers.as_of: nothing to set the predictions beside
-        cal = {"votes": []}
+    # votes: predicted by bloc (summary) beside recorded, with the role fit the model uses
+    cal = legislature_fit(scenario, round_dates[0])
     votes = {"predicted": summary.get("predicted_votes_by_bloc"), "calibration": cal}
     # outcomes
     n = int(summary["draws"])

@@ -129,9 +129,10 @@ def figure_specs(d: ReportData) -> list[FigureSpec]:
         FigureSpec("votes", "Predicted and recorded votes", "Predicted votes by bloc beside the recorded votes",
                    "Left: expected yes / not-yes / absent by bloc for the median ratified agreement of the run at its "
                    "signing date (nominal legislature; empty when no draw is ratified). Right: the recorded consent "
-                   "votes of 2014 (9th SMA) and 2019 (10th SMA) beside the calibrated model's prediction. Source: "
-                   "RunResult.summary()['predicted_votes_by_bloc']; burdenshare.legislature.calibrate() on "
-                   "burdenshare.data.consent_votes()."),
+                   "votes recorded before the scenario's as_of (2014, 9th SMA; 2019, 10th SMA) beside the in-sample "
+                   "prediction of the role fit with random attendance the model uses. Source: "
+                   "RunResult.summary()['predicted_votes_by_bloc']; burdenshare.legislature.vote_fit."
+                   "fit_recorded_votes on burdenshare.legislature.record.recorded_votes(as_of)."),
         FigureSpec("agreement_by_date", "Probability of agreement by key dates",
                    "P(text signed by date): simulation and rational benchmark",
                    "Share of draws with a text signed (initialled and approved by the President) on or before each "
@@ -282,7 +283,7 @@ def _votes(d: ReportData, spec: FigureSpec) -> Any:
     from plotly.subplots import make_subplots
 
     fig = make_subplots(rows=1, cols=2, subplot_titles=("predicted by bloc (median ratified deal)",
-                                                        "recorded vs predicted (calibration)"))
+                                                        "recorded vs predicted (role fit)"))
     pred = d.votes["predicted"]
     colors = {"yes": "#2a9d8f", "not_yes": "#e76f51", "absent": "#bbbbbb"}
     if pred:

@@ -181,18 +181,32 @@ def _benchmark_table(d: ReportData) -> str:
 
 
 def _calibration_table(d: ReportData) -> str:
+    """The role fit with random attendance the model uses (report.legislature_fit), vote by vote."""
     cal = d.votes["calibration"]
+    used = cal["model"]
     if not cal["votes"]:
-        return "<p>No consent vote with counts was recorded before the scenario's as_of: no calibration.</p>"
+        return (f"<p>No consent vote recorded before {_e(cal['as_of'])}: the legislature uses the scenario's values "
+                f"(attendance {used['attendance']:.3f}, government yes-propensity {used['government_yes']:.3f}).</p>")
     rows = []
     for v in cal["votes"]:
+        loo = v["loo"]
         for k in ("yes", "not_yes", "absent"):
-            rows.append([f"{v['sma']}th SMA ({v['date']})", k, v["recorded"][k], f"{v['predicted'][k]:.1f}"])
-    txt = (f"<p>Calibration: attendance {cal['attendance']:.3f} (95 % {cal['attendance_interval'][0]:.3f}-"
-           f"{cal['attendance_interval'][1]:.3f}); opposition yes-propensity {cal['opposition_yes_propensity']:.3f} "
-           f"(95 % {cal['opposition_yes_propensity_interval'][0]:.3f}-{cal['opposition_yes_propensity_interval'][1]:.3f}). "
-           f"{_e(cal['caveat'])}</p>")
-    return txt + _table(("vote", "count", "recorded", "model"), rows)
+            held = "" if loo is None else (f"{loo['yes']:.1f} ± {loo['yes_sd']:.1f}" if k == "yes" else
+                                           f"{v['seated'] - loo['present']:.1f} ± {loo['present_sd']:.1f}"
+                                           if k == "absent" else "")
+            sd = (f" ± {v['predicted_sd']['yes']:.1f}" if k == "yes" else
+                  f" ± {v['predicted_sd']['present']:.1f}" if k == "absent" else "")
+            rows.append([f"{v['sma']}th SMA ({v['date']})", k, v["recorded"][k], f"{v['predicted'][k]:.1f}{sd}", held])
+    txt = (f"<p>Legislature fit the model uses: {_e(cal['method'])}, to the {cal['n_votes']} consent vote(s) recorded "
+           f"before {_e(cal['as_of'])}. Attendance {cal['attendance']:.4f} ± {cal['attendance_se']:.4f}, between-vote sd "
+           f"{cal['attendance_between_sd']:.4f}, predictive sd of a new vote's presence rate {cal['attendance_sd']:.4f}; "
+           f"yes given present: government {cal['government_yes']:.3f} ± {cal['government_yes_se']:.3f}, "
+           f"opposition {cal['opposition_yes']:.3f} ± {cal['opposition_yes_se']:.3f}. The run's legislature "
+           f"({_e(used['source'])}) uses attendance {used['attendance']:.4f} with sd {used['attendance_sd']:.4f}, "
+           f"yes-propensity {used['government_yes']:.3f} for the government's bloc ({_e(used['ruling_bloc'])}) and "
+           f"{used['opposition_yes']:.3f} for the others. Model: in-sample prediction ± predictive sd; "
+           f"held out: the vote predicted from a fit to the other votes.</p>")
+    return txt + _table(("vote", "count", "recorded", "model", "held out"), rows)
 
 
 _DIFF_UNIT = {"amount_krw": " (KRW bn)", "utility_us_krw": " (KRW bn)", "utility_rok_krw": " (KRW bn)",

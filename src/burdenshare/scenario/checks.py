@@ -46,11 +46,22 @@ def _is_number(value: Any) -> bool:
     return not isinstance(value, bool) and isinstance(value, (int, float)) and math.isfinite(value)
 
 
+def _iso_date(value: Any) -> bool:
+    """ISO text ``YYYY-MM-DD`` (a scenario's JSON form: dates travel as text, as in the date fields)."""
+    if not isinstance(value, str) or len(value) != 10:
+        return False
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _furlough_problem(key: str, value: Any) -> str | None:
     if key in ("workers", "workforce"):
         ok = _is_number(value) and value > 0
     elif key == "notice_date":
-        ok = isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+        ok = (isinstance(value, dt.date) and not isinstance(value, dt.datetime)) or _iso_date(value)
     else:  # counter_move_days
         ok = not isinstance(value, bool) and isinstance(value, int) and 0 <= value <= 3650
     if ok:

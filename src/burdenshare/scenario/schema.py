@@ -414,7 +414,7 @@ class CostModel(_Model):
         default_factory=dict
     )
     exchange_rate_source: Text = ""
-    index_growth_pct: dict[Literal["cpi", "defense_budget"], dict[Annotated[int, Field(ge=DATE_MIN.year, le=2100)], Annotated[float, Field(ge=-50.0, le=100.0)]]] = Field(
+    index_growth_pct: dict[Literal["cpi", "defense_budget"], dict[Annotated[int, Field(ge=DATE_MIN.year, le=2100, strict=False)], Annotated[float, Field(ge=-50.0, le=100.0)]]] = Field(
         default_factory=dict
     )
 

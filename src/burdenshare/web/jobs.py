@@ -90,7 +90,9 @@ def compute_run(scenario_name: str, overrides: Sequence[str], config_json: dict[
             events.put((job_id, done, total, time.time()))
 
     result = simulate(scenario, config, prepared=prepared, on_chunk=on_chunk)
-    result.summary()  # computed in the worker, cached in the pickled result
+    from burdenshare.analysis.briefing import run_summary
+
+    run_summary(result)  # the summary and its bottom line, computed in the worker, cached in the pickled result
     return result
 
 
