@@ -344,6 +344,8 @@ def scenario_model(scenario: Any, draws: int = 256, seed: int = 0) -> tuple[tupl
     # the member scenarios keep the Level-I entries (the tables' amount range reads their supports)
     raw = scenario.model_dump(mode="python", by_alias=True)
     raw["uncertainty"] = [u for i, u in enumerate(raw["uncertainty"]) if i not in set(lvl2)]
+    if raw["parties"]["host_executive"]["submit_threshold"] == "calibrated":  # the scenario's rule, fixed across members
+        raw["parties"]["host_executive"]["submit_threshold"] = float(prep0.plan.winset_threshold)
 
     def member(values: tuple[float, ...]) -> Any:
         import copy

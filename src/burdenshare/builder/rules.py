@@ -140,6 +140,29 @@ def _assume(reason: str) -> dict[str, Any]:
     return {"kind": "assumption", "reason": reason}
 
 
+def _submission_record_prov(rec: Record, as_of: dt.date) -> dict[str, Any]:
+    """Provenance of the calibrated submission threshold: the record of submissions known on ``as_of``.
+
+    The rule is :mod:`burdenshare.engine.agenda`'s (the model's Assembly rejections per submitted
+    text equal the Jeffreys posterior mean of the recorded rate); the record is the rows of
+    ``sma_history.csv`` with a consent date before ``as_of``, as
+    :func:`burdenshare.legislature.record.submission_record` reads them.
+    """
+    rows: list[Row] = []
+    for r in rec.rows("sma_history"):
+        try:
+            if dt.date.fromisoformat(str(r["na_consent_date"]).strip()) < as_of:
+                rows.append(r)
+        except ValueError:
+            continue
+    k = len(rows)
+    return _computed(f"theta such that the model's Assembly rejections per submitted text = (0 + 1/2) / ({k} + 1) = "
+                     f"{0.5 / (k + 1):.4g}, the Jeffreys posterior mean of the recorded rejection rate "
+                     f"(bisection, burdenshare.engine.agenda)",
+                     [f"sma_history.csv:{r['sma_number']}" for r in rows], rows,
+                     f"the agreements put to the Assembly before as_of, all passed ({k}); agenda control, Tarar 2001")
+
+
 def _doc(source: str, note: str = "") -> dict[str, Any]:
     return {"kind": "document", "source": source, "note": note} if note else {"kind": "document", "source": source}
 
@@ -472,13 +495,13 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
     host_bloc = ruling if ruling in seats else max(seats, key=lambda b: seats[b])
     o.put("parties.host_executive", {"id": "rok_executive", "name": "ROK executive", "government": "rok",
                                      "base_bloc": host_bloc, "submission": "strategic", "opinion_weight": 0.5,
-                                     "submit_threshold": 0.5}, None)
+                                     "submit_threshold": "calibrated"}, None)
     o.prov["parties.host_executive.base_bloc"] = (
         _data(pres[1], f"context.csv:{pres[1]['key']}", "the President's party's bloc") if pres is not None and ruling in seats
         else _assume("no presidency row known at as_of: the largest bloc"))
     o.prov["parties.host_executive.submission"] = _doc("DESIGN.md §4", "agenda control")
     o.prov["parties.host_executive.opinion_weight"] = _assume("weight of its base's opinion in its own decision")
-    o.prov["parties.host_executive.submit_threshold"] = _assume("it submits texts whose consent probability is at least one half")
+    o.prov["parties.host_executive.submit_threshold"] = _submission_record_prov(rec, as_of)
 
     amount_max = math.ceil(max(ask_krw, rok_hi, pr_hi) * 1.05 / (100 * BILLION)) * 100 * BILLION
     amount_min = math.floor(current / 2 / (10 * BILLION)) * 10 * BILLION

@@ -61,7 +61,7 @@ from burdenshare.scenario.schema import Scenario
 from burdenshare.scenario.vintage import reads_as_of
 
 __all__ = ["DEFAULT_BANK_SIZE", "ConsentBank", "bank_scenarios", "build_consent_bank", "demand_floor_krw", "fit_seats",
-           "host_cap_krw", "set_path"]
+           "host_cap_krw", "set_path", "winset_of"]
 
 
 _CACHE: dict[tuple[Any, ...], ConsentBank] = {}
@@ -276,6 +276,29 @@ def _member_table(member: Any, plan: Plan, amounts: NDArray[np.float64]
     return hit
 
 
+def winset_of(table: NDArray[np.float64], offset: int, threshold: float) -> NDArray[np.int64]:
+    """:math:`W[b, k, m] = \\max\\{j : C[b, k, m, j] \\ge \\theta\\}` (``offset - 1`` where empty; module docstring).
+
+    Parameters
+    ----------
+    table
+        (K, R, D, J) consent probabilities; column i is grid index ``offset + i``.
+    offset
+        Grid index of the table's first column.
+    threshold
+        The win-set level θ.
+
+    Returns
+    -------
+    numpy.ndarray
+        (K, R, D) contiguous int64 grid indices.
+    """
+    ok = table >= threshold
+    j_idx = np.arange(table.shape[-1])
+    w = np.where(ok.any(axis=3), np.where(ok, offset + j_idx, -1).max(axis=3), offset - 1)
+    return np.ascontiguousarray(w.astype(np.int64))
+
+
 @reads_as_of
 def build_consent_bank(scenario: Any, plan: Plan, seed: int, size: int = DEFAULT_BANK_SIZE, *,
                        full: bool = False) -> ConsentBank:
@@ -316,10 +339,8 @@ def build_consent_bank(scenario: Any, plan: Plan, seed: int, size: int = DEFAULT
     base = np.zeros((k_n, r_n))
     for b, member in enumerate(members):
         table[b], base[b] = _member_table(member, plan, amounts)
-    ok = table >= plan.winset_threshold
-    j_idx = np.arange(n_j)
-    winset = np.where(ok.any(axis=3), np.where(ok, off + j_idx, -1).max(axis=3), off - 1).astype(np.int64)
-    bank = ConsentBank(paths, values, np.ascontiguousarray(table), np.ascontiguousarray(winset), off,
+    winset = winset_of(table, off, plan.winset_threshold)
+    bank = ConsentBank(paths, values, np.ascontiguousarray(table), winset, off,
                        np.ascontiguousarray(base))
     if len(_CACHE) > 32:
         _CACHE.clear()

@@ -244,7 +244,9 @@ def build_plan(scenario: Any, *, drawdown_value_krw: float | None = None) -> Pla
     """Build the :class:`Plan` of ``scenario``.
 
     Every model assumption is a scenario field: the submission threshold
-    (``parties.host_executive.submit_threshold``; with ``submission = "immediate"`` it is 0), the
+    (``parties.host_executive.submit_threshold``; with ``submission = "immediate"`` it is 0;
+    ``"calibrated"`` gives a provisional 0.5 that :func:`~burdenshare.engine.prepare.prepare`
+    replaces by the calibrated value, :mod:`burdenshare.engine.agenda`), the
     furlough counter-move (:func:`counter_move_days`), the planning horizon and renewal window
     (``protocol.planning_horizon_years``, ``protocol.renewal_window_days``) and the key dates
     (:func:`key_dates`).
@@ -265,7 +267,9 @@ def build_plan(scenario: Any, *, drawdown_value_krw: float | None = None) -> Pla
     SpecError, ScenarioError
         Uncertain parameters the engine cannot vary per draw, an ask outside the amount grid.
     """
-    submit_threshold = float(scenario.parties.host_executive.submit_threshold)
+    theta = scenario.parties.host_executive.submit_threshold
+    # "calibrated": a provisional 0.5 here; prepare() sets the calibrated value (engine.agenda)
+    submit_threshold = 0.5 if theta == "calibrated" else float(theta)
     host_counter_move_days = counter_move_days(scenario)
     planning_horizon_years = int(scenario.protocol.planning_horizon_years)
     renewal_window_days = int(scenario.protocol.renewal_window_days)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from burdenshare.engine.agenda import calibrated
 from burdenshare.engine.config import RunConfig
 from burdenshare.engine.consent import ConsentBank, build_consent_bank
 from burdenshare.engine.draws import DrawLayout
@@ -98,4 +99,5 @@ def prepare(scenario: Any, config: RunConfig) -> Prepared:
     plan = check_run(scenario)
     bank = build_consent_bank(scenario, plan, config.seed, config.bank_size)
     layout = DrawLayout.from_scenario(scenario, plan.n_rounds)
-    return Prepared(scenario=scenario, config=config, plan=plan, bank=bank, layout=layout)
+    prepared = Prepared(scenario=scenario, config=config, plan=plan, bank=bank, layout=layout)
+    return calibrated(prepared)[0]  # submit_threshold = "calibrated": the record's threshold (engine.agenda)

@@ -267,7 +267,10 @@ class HostExecutive(_Model):
     #: With ``submission = "strategic"`` the executive submits (and its negotiator offers or
     #: accepts) only texts whose consent probability at the date is at least this (agenda control,
     #: Tarar 2001).  A model assumption; ``burdenshare solve`` and ``run`` read the same value.
-    submit_threshold: Share = 0.5
+    #: ``"calibrated"``: set per run so that the model's Assembly rejections per submitted text
+    #: equal the Jeffreys posterior mean of the recorded rate before ``levers.as_of``
+    #: (:mod:`burdenshare.engine.agenda`).
+    submit_threshold: Share | Literal["calibrated"] = 0.5
 
 
 class Parties(_Model):

@@ -28,7 +28,9 @@ The game
   (the vote is held on the round's date), so the election's opinion weight and the new
   Assembly from its first sitting enter by date.  With ``parties.host_executive.submission =
   "strategic"`` the executive submits only texts with :math:`P \ge \theta` (agenda control,
-  ``submit_threshold``, default ``parties.host_executive.submit_threshold`` as in the engine); other texts cannot be ratified.
+  ``submit_threshold``, default ``parties.host_executive.submit_threshold`` as in the engine; ``"calibrated"``: the
+  engine's calibrated value at seed 0 and the default bank, :func:`burdenshare.engine.agenda.calibrated_threshold`);
+  other texts cannot be ratified.
 * **The host executive** answers to its own base (DESIGN.md §4): it signs only amounts up to
   :math:`M_E(t) = \exp((1 - w_E)\ln H + w_E\ln m_{base}(t))` (:func:`executive_approval`;
   ``parties.host_executive.opinion_weight`` = :math:`w_E`, H the host's central reservation value,
@@ -214,7 +216,11 @@ def _setup(
     us, rok = scenario.parties.proposer.id, scenario.parties.host.id
     su, sk = scenario.strategies[us], scenario.strategies[rok]
     strategic = scenario.parties.host_executive.submission == "strategic"
-    if submit_threshold is None:
+    if submit_threshold is None and scenario.parties.host_executive.submit_threshold == "calibrated":
+        from burdenshare.engine.agenda import calibrated_threshold  # the engine's rule at its default run
+
+        theta = calibrated_threshold(scenario) if strategic else 0.0
+    elif submit_threshold is None:
         theta = float(scenario.parties.host_executive.submit_threshold) if strategic else 0.0
     else:
         theta = float(submit_threshold)

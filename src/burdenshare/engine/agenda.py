@@ -1,0 +1,244 @@
+r"""Agenda control calibrated to the record: the submission threshold the record implies.
+
+The host executive submits a signed text only when its consent probability at the date is at
+least θ (``parties.host_executive.submit_threshold``; agenda control, Tarar 2001), so the texts
+the Assembly votes on are a selected sample, and the record of those votes (every SMA put to the
+Assembly passed) speaks to θ.  With ``submit_threshold = "calibrated"`` the record *enters the
+model* by one generic rule, applied per run in :func:`burdenshare.engine.prepare.prepare`:
+
+    θ is set so that the model's expected Assembly rejections per submitted text, :math:`r(θ)`,
+    equal the posterior mean of the recorded rejection rate.
+
+* **The record** (:func:`burdenshare.legislature.record.submission_record`): the agreements with
+  a consent date in ``sma_history.csv`` before ``levers.as_of``; ``k`` submissions, ``z``
+  rejections (none so far).  Prior: Jeffreys, :math:`\mathrm{Beta}(1/2, 1/2)`; the posterior is
+  :math:`\mathrm{Beta}(z + 1/2, k - z + 1/2)`, mean :math:`\bar r = (z + 1/2) / (k + 1)`
+  (:func:`burdenshare.legislature.agenda.record_check`): 0.125 with the 3 passes known on
+  2020-03-11, 0.25 with the one pass known in 2013.
+* **The model's rate** :math:`r(θ)`: the Assembly rejections divided by the texts submitted
+  (the kernel's ``rejections_assembly`` and ``votes``, summed) over the run's first
+  :data:`CALIBRATION_DRAWS` draws (the run's seed, so the same random numbers as the run), played
+  by the engine's own kernel on the run's consent bank with the executive's threshold and win-set
+  at θ.  No consent table is rebuilt: only the win-set :math:`W = \max\{j: C \ge θ\}` changes.
+* **The fixed point**: :math:`r` falls as θ rises (a stricter executive submits only safer
+  texts), so θ* is found by bisection on :data:`BRACKET` in at most :data:`MAX_EVALUATIONS`
+  kernel evaluations: the smallest θ (to the bisection's resolution, 2^-10 of the bracket) with
+  :math:`r(θ) \le \bar r`, i.e. :math:`θ^* = \min\{θ \ge 1/2 : r(θ) \le \bar r\}`.  With finite
+  draws :math:`r` is a step function, so the run's own :math:`r(θ^*)` lies near, not at,
+  :math:`\bar r`.
+* **The floor**: agenda control means the executive never submits a text it expects to lose, so
+  θ is at least 1/2.  Where the model already rejects no more than :math:`\bar r` at θ = 1/2 the
+  record asks for no more caution and θ* = 1/2 (:attr:`AgendaCalibration.at_floor`); the rule
+  never lowers θ to manufacture rejections the record does not show.  Where even θ = 0.99 leaves
+  :math:`r > \bar r`, θ* = 0.99 and :attr:`AgendaCalibration.reached` is false.
+
+The result is deterministic given the scenario, seed and bank size (the calibration sample is
+the first :data:`CALIBRATION_DRAWS` draws of the run's seed, whatever the run's size).  The calibrated θ is both the submission threshold and the win-set
+level a ``winset_aware`` negotiator keeps to, as for a fixed θ.
+
+References
+----------
+Tarar, A. (2001). International Bargaining with Two-Sided Domestic Constraints. *Journal of
+Conflict Resolution* 45(3), 320-340.
+Jeffreys, H. (1946). An invariant form for the prior probability in estimation problems.
+*Proc. R. Soc. Lond. A* 186, 453-461.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from burdenshare.engine.consent import winset_of
+from burdenshare.engine.draws import BLOCK_SIZE, draw_range
+from burdenshare.engine.kernel import run_kernel
+from burdenshare.engine.plan import draw_columns
+from burdenshare.engine.reference import INT_OUTPUTS
+from burdenshare.legislature.agenda import record_check
+from burdenshare.legislature.record import Submission, submission_record
+
+__all__ = ["BRACKET", "CALIBRATED", "CALIBRATION_DRAWS", "MAX_EVALUATIONS", "AgendaCalibration", "calibrate_threshold",
+           "calibrated", "calibrated_threshold", "is_calibrated", "rejections_per_submission", "with_threshold"]
+
+#: The scenario value that asks for the calibrated threshold.
+CALIBRATED: str = "calibrated"
+#: Draws of the calibration sample: the first draws of the run's seed, whatever the run's size.
+CALIBRATION_DRAWS: int = 2048
+#: The thresholds searched: from a simple majority of chances to near certainty.
+BRACKET: tuple[float, float] = (0.5, 0.99)
+#: At most this many kernel evaluations (the two ends, then bisection steps).
+MAX_EVALUATIONS: int = 12
+
+_I_REJ = INT_OUTPUTS.index("rejections_assembly")
+_I_VOTES = INT_OUTPUTS.index("votes")
+
+
+@dataclass(frozen=True, slots=True)
+class AgendaCalibration:
+    """The calibrated submission threshold and how it was found (module docstring).
+
+    Attributes
+    ----------
+    threshold
+        θ*, the executive's submission threshold.
+    target
+        The Jeffreys posterior mean of the recorded rejection rate.
+    rate
+        The model's rejections per submitted text at θ* on the calibration sample.
+    rejections, submissions
+        Their counts on the calibration sample.
+    draws
+        Draws of the calibration sample.
+    evaluations
+        Kernel evaluations used (at most :data:`MAX_EVALUATIONS`).
+    reached
+        Whether some θ in :data:`BRACKET` brings the rate to the target.
+    record
+        The recorded submissions used (SMA, consent date, passed).
+    """
+
+    threshold: float
+    target: float
+    rate: float
+    rejections: int
+    submissions: int
+    draws: int
+    evaluations: int
+    reached: bool
+    record: tuple[Submission, ...]
+
+    @property
+    def at_floor(self) -> bool:
+        """Whether θ* is the floor 1/2 because the model already rejects no more than the target there."""
+        return self.threshold == BRACKET[0] and self.rate <= self.target
+
+    def note(self) -> str:
+        """One line for the run's notes."""
+        rows = ", ".join(f"SMA {s.sma_number} ({s.date.isoformat()})" for s in self.record) or "none"
+        where = (" (the floor: the model rejects no more than the record's mean at 1/2)" if self.at_floor
+                 else "" if self.reached else " (the ceiling: the target is not reached)")
+        return (f"submission threshold calibrated to the record: theta = {self.threshold:.4f}{where}, "
+                f"{self.rejections} Assembly rejections of {self.submissions} submitted texts "
+                f"({self.rate:.3f}) on {self.draws} draws against the Jeffreys posterior mean {self.target:.3f} "
+                f"of {len(self.record)} recorded submissions, all passed: {rows}")
+
+
+def is_calibrated(scenario: Any) -> bool:
+    """Whether ``scenario`` asks for the calibrated submission threshold."""
+    return scenario.parties.host_executive.submit_threshold == CALIBRATED
+
+
+def with_threshold(prepared: Any, threshold: float) -> Any:
+    """``prepared`` with the executive's submission threshold and win-set level at ``threshold``.
+
+    The consent tables are shared; only the win-set is recomputed
+    (:func:`~burdenshare.engine.consent.winset_of`).  Under ``submission = "immediate"`` the
+    executive applies no threshold (as :func:`~burdenshare.engine.plan.build_plan`).
+    """
+    plan, bank = prepared.plan, prepared.bank
+    strategic = plan.strategic_submission == 1
+    plan = dataclasses.replace(plan, submit_threshold=float(threshold) if strategic else 0.0,
+                               winset_threshold=float(threshold))
+    bank = dataclasses.replace(bank, winset=winset_of(bank.table, bank.offset, float(threshold)))
+    return dataclasses.replace(prepared, plan=plan, bank=bank)
+
+
+def rejections_per_submission(prepared: Any, threshold: float, draws: int = CALIBRATION_DRAWS) -> tuple[int, int]:
+    """(Assembly rejections, submitted texts) over the run's first ``draws`` draws at ``threshold``.
+
+    The engine's kernel on the run's consent bank and draws (module docstring); the run's own
+    ``rejections_assembly`` and ``votes`` columns sum to the same counts at the same θ.
+    """
+    p = with_threshold(prepared, threshold)
+    n = int(draws)
+    d = draw_range(p.layout, prepared.config.seed, 0, -(-n // BLOCK_SIZE), n)
+    cols = draw_columns(p.scenario, p.layout, d, p.bank.size)
+    oi, _ = run_kernel(p.plan, p.bank.table, p.bank.winset, cols, d.u_vote, p.bank.offset,
+                       base_log_median=p.bank.base_log_median)
+    return int(oi[:, _I_REJ].sum()), int(oi[:, _I_VOTES].sum())
+
+
+def calibrate_threshold(prepared: Any) -> AgendaCalibration:
+    """Find θ* (module docstring) for a prepared run.
+
+    Parameters
+    ----------
+    prepared
+        A :class:`~burdenshare.engine.prepare.Prepared` (its threshold is ignored).
+
+    Returns
+    -------
+    AgendaCalibration
+    """
+    as_of = prepared.scenario.levers.as_of
+    record = submission_record(as_of)
+    target = record_check(0.0, as_of).posterior_mean
+    n = CALIBRATION_DRAWS
+    evals = 0
+
+    def rate(theta: float) -> tuple[float, int, int]:
+        nonlocal evals
+        evals += 1
+        rej, sub = rejections_per_submission(prepared, theta, n)
+        return (rej / sub if sub else 0.0), rej, sub
+
+    lo, hi = BRACKET
+    r_lo = rate(lo)
+    if r_lo[0] <= target:
+        best, r_best, reached = lo, r_lo, True
+    else:
+        r_hi = rate(hi)
+        best, r_best, reached = hi, r_hi, r_hi[0] <= target
+        if reached:
+            while evals < MAX_EVALUATIONS:
+                mid = 0.5 * (lo + hi)
+                r_mid = rate(mid)
+                if r_mid[0] <= target:
+                    hi, best, r_best = mid, mid, r_mid
+                else:
+                    lo = mid
+    return AgendaCalibration(threshold=float(best), target=float(target), rate=float(r_best[0]),
+                             rejections=r_best[1], submissions=r_best[2], draws=n, evaluations=evals,
+                             reached=bool(reached), record=record)
+
+
+def calibrated(prepared: Any) -> tuple[Any, AgendaCalibration | None]:
+    """``prepared`` at the calibrated threshold when its scenario asks for it, with the calibration.
+
+    What :func:`~burdenshare.engine.prepare.prepare` applies to every run.
+
+    Parameters
+    ----------
+    prepared
+        A :class:`~burdenshare.engine.prepare.Prepared`.
+
+    Returns
+    -------
+    prepared, calibration
+        With ``submit_threshold = "calibrated"``: the setup at θ* (threshold, win-set level and
+        win-set; the calibration's line appended to the plan's notes) and the
+        :class:`AgendaCalibration`; otherwise ``prepared`` unchanged and ``None``.
+    """
+    if not is_calibrated(prepared.scenario):
+        return prepared, None
+    cal = calibrate_threshold(prepared)
+    p = with_threshold(prepared, cal.threshold)
+    plan = dataclasses.replace(p.plan, notes=(*p.plan.notes, cal.note()))
+    return dataclasses.replace(p, plan=plan), cal
+
+
+def calibrated_threshold(scenario: Any, seed: int = 0, bank_size: int | None = None) -> float:
+    """θ* of ``scenario`` at ``seed`` and ``bank_size`` (default the engine's), as a run finds it.
+
+    For callers without a run (``burdenshare solve``): the threshold :func:`calibrate_threshold`
+    gives the run of that seed and bank.
+    """
+    from burdenshare.engine.config import DEFAULT_BANK_SIZE, RunConfig
+    from burdenshare.engine.prepare import prepare
+
+    cfg = RunConfig(draws=CALIBRATION_DRAWS, seed=int(seed),
+                    bank_size=DEFAULT_BANK_SIZE if bank_size is None else int(bank_size))
+    return float(prepare(scenario, cfg).plan.winset_threshold)
