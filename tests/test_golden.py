@@ -54,8 +54,8 @@ def test_the_docs_explain_the_golden_numbers():
         f"(USD {g['bottom_line']['amount_usd'] / 1e9:.2f} bn",
         f"P(no ratified deal by 2021-03-31) {g['bottom_line']['p_no_deal_by_horizon']:.3f}",
         f"transparency 0 → 1 {g['bottom_line']['drivers'][0]['effect']:+.3f}",
-        f"no furlough −{-g['bottom_line']['drivers'][1]['effect']:.3f}",
-        f"single-year terms only −{-g['bottom_line']['drivers'][2]['effect']:.3f}",
+        f"no furlough {g['bottom_line']['drivers'][1]['effect']:+.3f}",
+        f"single-year terms only {g['bottom_line']['drivers'][2]['effect']:+.3f}",
         f"three years\n({100 * g['term_years']['p']['3']:.0f} %) or five years ({100 * g['term_years']['p']['5']:.0f} %",
         f"`p_multiyear` is {g['duration_years']['p_multiyear']:.1f}",
     ]
