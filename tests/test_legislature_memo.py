@@ -19,7 +19,7 @@ DAYS = (dt.date(2020, 3, 18), dt.date(2020, 4, 14), dt.date(2020, 6, 1))
 
 
 def test_seat_tables_are_exactly_the_uncached_ones():
-    sc = load_scenario("sma-2020")
+    sc = load_scenario("sma-2020-hindsight")
     for day in DAYS:
         got = seats_mod.seats_at(day, sc)
         assert got is seats_mod.seats_at(day, sc)  # cached: the same frozen table
@@ -28,7 +28,7 @@ def test_seat_tables_are_exactly_the_uncached_ones():
 
 
 def test_a_changed_field_is_not_served_stale():
-    sc = load_scenario("sma-2020")
+    sc = load_scenario("sma-2020-hindsight")
     data = sc.model_dump(mode="python", by_alias=True)
     data["legislature"]["periods"][0]["seats"]["conservative"] -= 3
     data["legislature"]["periods"][0]["seats"]["unattributed"] += 3
@@ -50,7 +50,7 @@ def test_seat_tables_follow_the_active_dataset():
 
 
 def test_scenario_hash_memo_is_per_object_and_released():
-    sc = load_scenario("sma-2020")
+    sc = load_scenario("sma-2020-hindsight")
     assert from_scenario._hash_of(sc) == scenario_hash(sc)
     key = id(sc)
     assert key in from_scenario._HASH_OF

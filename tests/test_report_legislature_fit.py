@@ -21,7 +21,7 @@ from burdenshare.scenario.schema import Scenario
 
 @pytest.fixture(scope="module")
 def sma():
-    return load_scenario("sma-2020")
+    return load_scenario("sma-2020-hindsight")
 
 
 def test_fit_is_the_role_fit_the_model_uses(sma):

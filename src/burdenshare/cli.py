@@ -435,6 +435,7 @@ def run_cmd(
         # a reused summary-only record holds no rows: play the same draws again
         result = simulate(scenario, config, keep_rows=report_path is not None)
     if "bottom_line" not in summary:  # a run recorded before its bottom line was stored with it
+        assert result is not None
         summary["bottom_line"] = run_summary(result)["bottom_line"]
     brief = summary["bottom_line"]
     if report_path is not None:
