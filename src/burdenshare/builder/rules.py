@@ -163,6 +163,18 @@ def _submission_record_prov(rec: Record, as_of: dt.date) -> dict[str, Any]:
                      f"the agreements put to the Assembly before as_of, all passed ({k}); agenda control, Tarar 2001")
 
 
+def _vote_noise_prov(rec: Record, as_of: dt.date) -> dict[str, Any]:
+    """Provenance of the calibrated floor-vote noise scale: the same record of submissions as
+    :func:`_submission_record_prov`, entering the legislature model (:mod:`burdenshare.engine.record_vote`)."""
+    entry = _submission_record_prov(rec, as_of)
+    k = len(entry["from"])
+    entry["formula"] = (f"the largest kappa in [0.02, 1] with the model's Assembly rejections per submitted text <= "
+                        f"(0 + 1/2) / ({k} + 1) = {0.5 / (k + 1):.4g}, the Jeffreys posterior mean of the recorded "
+                        f"rejection rate (bisection, burdenshare.engine.record_vote)")
+    entry["note"] = f"the agreements put to the Assembly before as_of, all passed ({k}); the floor vote's noise around the pivot"
+    return entry
+
+
 def _doc(source: str, note: str = "") -> dict[str, Any]:
     return {"kind": "document", "source": source, "note": note} if note else {"kind": "document", "source": source}
 
@@ -605,6 +617,7 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
         "pre_election_window_days": int(g["pre_election_window_days"]),
         "ruling_yes_propensity": "calibrated" if votes else g["ruling_yes_propensity"],
         "opposition_yes_propensity": "calibrated" if len(votes) >= 2 else g["opposition_yes_propensity"],
+        "vote_noise_scale": "calibrated",
         "blocs": blocs, "periods": periods,
     }, None)
     o.prov["legislature.total_seats"] = _computed("sum of the snapshot's seats (vacancies excluded)", [seats_ref], list(seat_rows))
@@ -622,6 +635,7 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
     o.prov["legislature.opposition_yes_propensity"] = (
         _computed("calibrate() on the recorded consent votes", [vref], votes) if len(votes) >= 2
         else _assume("fewer than two recorded consent votes known at as_of: the middle of [0, 1]"))
+    o.prov["legislature.vote_noise_scale"] = _vote_noise_prov(rec, as_of)
     for i, bloc_entry in enumerate(blocs):
         o.prov[f"legislature.blocs.{i}.camp"] = (
             _data(pres[1], f"context.csv:{pres[1]['key']}", "the President's bloc is the ruling camp") if pres is not None

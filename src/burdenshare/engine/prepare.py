@@ -18,6 +18,7 @@ from burdenshare.engine.config import RunConfig
 from burdenshare.engine.consent import ConsentBank, build_consent_bank
 from burdenshare.engine.draws import DrawLayout
 from burdenshare.engine.plan import Plan, build_plan, check_levers
+from burdenshare.engine.record_vote import vote_noise_conditioned
 from burdenshare.scenario.vintage import reads_as_of
 
 __all__ = ["Prepared", "check_run", "prepare"]
@@ -100,4 +101,5 @@ def prepare(scenario: Any, config: RunConfig) -> Prepared:
     bank = build_consent_bank(scenario, plan, config.seed, config.bank_size)
     layout = DrawLayout.from_scenario(scenario, plan.n_rounds)
     prepared = Prepared(scenario=scenario, config=config, plan=plan, bank=bank, layout=layout)
+    prepared = vote_noise_conditioned(prepared)[0]  # vote_noise_scale: the passing record (engine.record_vote)
     return calibrated(prepared)[0]  # submit_threshold = "calibrated": the record's threshold (engine.agenda)

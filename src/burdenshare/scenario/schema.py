@@ -611,6 +611,11 @@ class Legislature(_Model):
     opinion_shock_sd: Scale = 0.10
     opinion_shock_nodes: Annotated[int, Field(ge=1, le=64)] = 7
     duration_elasticity: Annotated[float, Field(ge=-1.0, le=1.0)] = 0.02
+    #: Scale of the floor vote's noise around each text's distance from the pivot, in (0, 1]
+    #: (1: the model as specified); ``"calibrated"``: the least sharpening that brings the model's
+    #: Assembly rejections per submitted text to the passing record before ``levers.as_of``
+    #: (:mod:`burdenshare.engine.record_vote`).
+    vote_noise_scale: Annotated[float, Field(gt=0.0, le=1.0)] | Literal["calibrated"] = 1.0
     blocs: list[Bloc] = Field(min_length=1)
     periods: list[Period] = Field(min_length=1)
 
@@ -634,6 +639,11 @@ class Legislature(_Model):
     @classmethod
     def _attendance_sd_word(cls, value: Any) -> Any:
         return _word_or_number(value, "calibrated", 'an sd in [0, 0.5], or "calibrated" (fitted to the recorded consent votes)')
+
+    @field_validator("vote_noise_scale", mode="before")
+    @classmethod
+    def _vote_noise_word(cls, value: Any) -> Any:
+        return _word_or_number(value, "calibrated", 'a scale in (0, 1], or "calibrated" (conditioned on the passing record)')
 
     @property
     def majority(self) -> Fraction:
