@@ -58,10 +58,10 @@ from numpy.typing import NDArray
 from burdenshare.analysis.compare import differences
 from burdenshare.analysis.glossary import GLOSSARY
 from burdenshare.costs import krw_per_usd
-from burdenshare.engine.agenda import calibrated
 from burdenshare.engine.draws import DrawLayout
 from burdenshare.engine.plan import relative_times
 from burdenshare.engine.prepare import Prepared, check_run, prepare
+from burdenshare.engine.record_vote import record_conditioned, specified_table
 from burdenshare.engine.run import RunResult, simulate
 from burdenshare.errors import ScenarioError, SpecError
 
@@ -218,16 +218,16 @@ def _prepared_for(base: Prepared, scenario: Any, path: str, config: Any) -> Prep
     if path == "levers.us_ask_usd" and float(scenario.levers.transparency) == 0.0:
         plan = check_run(scenario)
         if plan.round_dates == base.plan.round_dates and np.array_equal(plan.durations, base.plan.durations):
-            return calibrated(Prepared(scenario, config, plan, base.bank, DrawLayout.from_scenario(scenario, plan.n_rounds)))[0]
+            return record_conditioned(Prepared(scenario, config, plan, base.bank, DrawLayout.from_scenario(scenario, plan.n_rounds)))
     if path == "levers.allowed_durations":
         plan = check_run(scenario)
         old = base.plan.durations.tolist()
         if plan.round_dates == base.plan.round_dates and all(m in old for m in plan.durations.tolist()):
             idx = [old.index(m) for m in plan.durations.tolist()]
             b = base.bank
-            bank = dataclasses.replace(b, table=np.ascontiguousarray(b.table[:, :, idx, :]),
-                                       winset=np.ascontiguousarray(b.winset[:, :, idx]))
-            return calibrated(Prepared(scenario, config, plan, bank, DrawLayout.from_scenario(scenario, plan.n_rounds)))[0]
+            bank = dataclasses.replace(b, table=np.ascontiguousarray(specified_table(b)[:, :, idx, :]),
+                                       winset=np.ascontiguousarray(b.winset[:, :, idx]), specified=None)
+            return record_conditioned(Prepared(scenario, config, plan, bank, DrawLayout.from_scenario(scenario, plan.n_rounds)))
     return prepare(scenario, config)
 
 
@@ -265,7 +265,7 @@ def tornado(result: RunResult, *, draws: int = TORNADO_DRAWS) -> tuple[Driver, .
     base_prep = Prepared(sc, config, result.plan, bank_prefix(result.bank, k),
                          DrawLayout.from_scenario(sc, result.plan.n_rounds))
     if k != int(cfg.bank_size):  # a calibrated threshold is the smaller bank's, as in the steps' prepare()
-        base_prep = calibrated(base_prep)[0]
+        base_prep = record_conditioned(base_prep)
     if k == int(cfg.bank_size):
         base = {key: v[:n] for key, v in result.outcomes.items()}  # draw i is the same whatever the run's size
     else:  # the same draws on the bank's first k members (a bank of k is the prefix of a larger one)

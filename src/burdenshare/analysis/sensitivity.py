@@ -372,7 +372,8 @@ def scenario_model(scenario: Any, draws: int = 256, seed: int = 0) -> tuple[tupl
             pts = np.asarray(idx)
             m = pts.size
             d = Draws(np.tile(base.index, m), np.repeat(x[pts], draws, axis=0),
-                      np.tile(base.uniforms, (m, 1)), np.tile(base.u_vote, (m, 1)))
+                      np.tile(base.uniforms, (m, 1)), np.tile(base.u_vote, (m, 1)),
+                      None if base.z_index is None else np.tile(base.z_index, (m, 1)))
             _, o = play_draws(prep, d, params=False)  # the engine's per-chunk step
             rat = o["ratified"] == 1
             inc = np.where(rat, 100.0 * (o["amount_krw"] / plan.current_agreement_krw - 1.0), 0.0)

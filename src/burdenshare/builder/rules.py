@@ -541,12 +541,23 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
     }, None)
     if growth:
         o.put("cost_model.index_growth_pct", {family.kind: {str(y): v for y, v in sorted(growth.items())}}, None)
+        # the stated spread, drawn per draw (engine.index_draws): CPI the sd of the known rates; the
+        # defence budget's log-growth sd on the percent scale, (1 + growth / 100) * sd (the delta method)
+        sd_pct = {y: (sd if family.kind == "cpi" else round((1.0 + growth[y] / 100.0) * sd, 3)) for y, sd in growth_sd.items()}
+        o.put("cost_model.index_growth_sd_pct", {family.kind: {str(y): v for y, v in sorted(sd_pct.items())}}, None)
         o.prov["cost_model.index_growth_pct"] = _computed(
             f"{family.kind} growth in the years not known at as_of: the mean of the known annual "
             f"{'rates' if family.kind == 'cpi' else 'log growth rates'} ({growth_src.mean} % +/- sd {growth_src.sd}; "
             "sd by year " + ", ".join(f"{y}: {s:g}" for y, s in sorted(growth_sd.items())) + "; burdenshare.builder.paths)",
             list(growth_src.refs), rows_of(rec, growth_src.refs),
-            note="assumption: a year not known at as_of is projected; the run holds it at the mean (the sd is stated, not drawn)")
+            note="assumption: a year not known at as_of is projected; the run draws it per draw around the mean with "
+                 "the sd of cost_model.index_growth_sd_pct (burdenshare.engine.index_draws)")
+        o.prov["cost_model.index_growth_sd_pct"] = _computed(
+            f"sd of {family.kind} growth in the years not known at as_of: "
+            + ("the sd of the known annual rates (i.i.d. years)" if family.kind == "cpi" else
+               "the sd of the known annual log growth rates times (1 + growth / 100) (a random walk with drift; the delta method)"),
+            list(growth_src.refs), rows_of(rec, growth_src.refs),
+            note="the stated spread of cost_model.index_growth_pct, drawn per draw (burdenshare.engine.index_draws)")
     o.prov["cost_model.base_year"] = _computed("last year covered by SMA N-1 + 1", [prev_ref], [prev])
     o.prov["cost_model.current_agreement_krw"] = _data(crow, cref, "the latest contribution of SMA N-1 known at as_of")
     o.prov["cost_model.discount_rate"] = _assume("annual discount rate")

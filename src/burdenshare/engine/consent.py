@@ -99,6 +99,9 @@ class ConsentBank:
     winset: NDArray[np.int64]
     offset: int = 0
     base_log_median: NDArray[np.float64] = field(default_factory=lambda: np.zeros((1, 0)))
+    #: The tables as the legislature model specifies them, where ``table`` holds them at a floor-vote
+    #: noise scale below 1 (:mod:`burdenshare.engine.record_vote`); None: ``table`` is as specified.
+    specified: NDArray[np.float64] | None = None
 
     @property
     def size(self) -> int:

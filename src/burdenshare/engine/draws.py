@@ -17,6 +17,9 @@ of draws (common random numbers across runs that differ only in ``draws``).
    ``u < p_administration_change``), ``u_bank`` (which Level-II parameter set of the bank the
    draw uses, :mod:`burdenshare.engine.consent`), and ``u_vote`` with one column per round (the
    consent vote held in round k passes iff ``u_vote[k] < P(consent)``).
+3. from a stream of its own per block (:mod:`burdenshare.engine.index_draws`), only where the
+   scenario states a spread for an index year its escalator reads: ``z_index``, one standard
+   normal column per drawn index year.
 
 The President's approval needs no uniform of its own: his reservation value is itself drawn
 (``parties.principal.reservation_value_krw`` under ``[[uncertainty]]``) and he approves iff
@@ -105,17 +108,22 @@ class DrawLayout:
         Their distribution models (the scenario's own objects).
     n_rounds
         Rounds of the calendar (one ``u_vote`` column each).
+    n_index
+        Index years drawn per draw (one ``z_index`` column each; 0: none).
     """
 
     params: tuple[str, ...]
     dists: tuple[object, ...]
     n_rounds: int
+    n_index: int = 0
 
     @classmethod
     def from_scenario(cls, scenario: object, n_rounds: int) -> DrawLayout:
-        """The layout of ``scenario`` (its ``uncertainty`` list) with ``n_rounds`` rounds."""
+        """The layout of ``scenario`` (its ``uncertainty`` list, its drawn index years) with ``n_rounds`` rounds."""
+        from burdenshare.engine.index_draws import n_index_years
+
         unc = tuple(getattr(scenario, "uncertainty"))
-        return cls(tuple(d.param for d in unc), unc, int(n_rounds))
+        return cls(tuple(d.param for d in unc), unc, int(n_rounds), n_index_years(scenario))
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,12 +140,15 @@ class Draws:
         (n, 4) columns :data:`UNIFORM_COLUMNS`.
     u_vote
         (n, n_rounds) consent-vote uniforms.
+    z_index
+        (n, n_index) standard normals of the drawn index years (None: none drawn).
     """
 
     index: NDArray[np.int64]
     params: NDArray[np.float64]
     uniforms: NDArray[np.float64]
     u_vote: NDArray[np.float64]
+    z_index: NDArray[np.float64] | None = None
 
     def __len__(self) -> int:
         return int(self.index.size)
@@ -159,7 +170,12 @@ def draw_block(layout: DrawLayout, seed: int, block: int) -> Draws:
     uniforms = rng.random((len(UNIFORM_COLUMNS), n)).T.copy()
     u_vote = rng.random((layout.n_rounds, n)).T.copy()
     index = np.arange(block * n, (block + 1) * n, dtype=np.int64)
-    return Draws(index, params, uniforms, u_vote)
+    z = None
+    if layout.n_index:
+        from burdenshare.engine.index_draws import index_block
+
+        z = index_block(seed, block, layout.n_index)
+    return Draws(index, params, uniforms, u_vote, z)
 
 
 def _check_seed(seed: int) -> int:
@@ -209,4 +225,5 @@ def draw_range(layout: DrawLayout, seed: int, start_block: int, n_blocks: int, n
         np.concatenate([p.params for p in parts])[keep],
         np.concatenate([p.uniforms for p in parts])[keep],
         np.concatenate([p.u_vote for p in parts])[keep],
+        None if layout.n_index == 0 else np.concatenate([p.z_index for p in parts if p.z_index is not None])[keep],
     )

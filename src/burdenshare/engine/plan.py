@@ -42,6 +42,7 @@ from burdenshare.agreement import level_factors, year_factors
 from burdenshare.bargaining.strategies import POLICY_OBSTINATE, REGISTRY
 from burdenshare.costs import krw_per_usd
 from burdenshare.engine.draws import DrawLayout, Draws
+from burdenshare.engine.index_draws import index_draws_of
 from burdenshare.errors import ScenarioError, SpecError
 from burdenshare.scenario.vintage import reads_as_of
 
@@ -134,6 +135,9 @@ class Plan:
     #: year per won of opening amount (:func:`burdenshare.agreement.year_factors`; None: flat).
     first_year: int = 0
     year_factor: NDArray[np.float64] | None = None
+    #: The escalator's index drawn per draw (:class:`burdenshare.engine.index_draws.IndexDraws`; None:
+    #: every draw reads the central path, ``level_factor`` and ``year_factor``).
+    index_draws: Any = None
 
     def level_factors(self) -> NDArray[np.float64]:
         """:attr:`level_factor`, ones for a flat schedule (one per duration)."""
@@ -341,6 +345,7 @@ def build_plan(scenario: Any, *, drawdown_value_krw: float | None = None) -> Pla
         level_factor=None if bool(np.all(level == 1.0)) else level,
         first_year=int(scenario.cost_model.base_year),
         year_factor=year_factors(scenario, durations.tolist()),
+        index_draws=index_draws_of(scenario, durations.tolist()),
         submit_threshold=float(submit_threshold) if strategic else 0.0,
         cost_us=float(ov.per_round_cost_krw.get(us, 0.0)),
         cost_rok=float(ov.per_round_cost_krw.get(rok, 0.0)),

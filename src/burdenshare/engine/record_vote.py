@@ -69,8 +69,8 @@ from burdenshare.engine.agenda import CALIBRATED, CALIBRATION_DRAWS, rejections_
 from burdenshare.legislature.agenda import record_check
 from burdenshare.legislature.record import Submission, submission_record
 
-__all__ = ["BRACKET", "MAX_EVALUATIONS", "VoteNoiseCalibration", "calibrate_vote_noise", "sharpen",
-           "vote_noise_conditioned", "with_vote_noise"]
+__all__ = ["BRACKET", "MAX_EVALUATIONS", "VoteNoiseCalibration", "calibrate_vote_noise", "record_conditioned", "sharpen",
+           "specified_table", "vote_noise_conditioned", "with_vote_noise"]
 
 #: The noise scales searched: from a near-step floor vote to the model as specified.
 BRACKET: tuple[float, float] = (0.02, 1.0)
@@ -145,9 +145,16 @@ def with_vote_noise(prepared: Any, kappa: float, base_table: NDArray[np.float64]
     from burdenshare.engine.consent import winset_of
 
     bank = prepared.bank
-    table = sharpen(bank.table if base_table is None else base_table, float(kappa))
-    bank = dataclasses.replace(bank, table=table, winset=winset_of(table, bank.offset, prepared.plan.winset_threshold))
+    base = specified_table(bank) if base_table is None else base_table
+    table = sharpen(base, float(kappa))
+    bank = dataclasses.replace(bank, table=table, winset=winset_of(table, bank.offset, prepared.plan.winset_threshold),
+                               specified=None if table is base else base)
     return dataclasses.replace(prepared, bank=bank)
+
+
+def specified_table(bank: Any) -> NDArray[np.float64]:
+    """The bank's tables as the legislature model specifies them (before any noise scale)."""
+    return bank.table if getattr(bank, "specified", None) is None else bank.specified
 
 
 def _threshold(prepared: Any) -> float:
@@ -161,7 +168,7 @@ def calibrate_vote_noise(prepared: Any) -> VoteNoiseCalibration:
     record = submission_record(as_of)
     target = record_check(0.0, as_of).posterior_mean
     theta = _threshold(prepared)
-    base = prepared.bank.table
+    base = specified_table(prepared.bank)
     n = CALIBRATION_DRAWS
     evals = 0
 
@@ -191,6 +198,17 @@ def calibrate_vote_noise(prepared: Any) -> VoteNoiseCalibration:
                                 evaluations=evals, reached=bool(reached), record=record)
 
 
+def record_conditioned(prepared: Any) -> Any:
+    """``prepared`` with the passing record applied as :func:`~burdenshare.engine.prepare.prepare`
+    applies it: the floor-vote noise scale (:func:`vote_noise_conditioned`, from the tables as
+    specified, so applying it again changes nothing), then the agenda rule
+    (:func:`burdenshare.engine.agenda.calibrated`).  For callers that assemble a setup from an
+    existing bank."""
+    from burdenshare.engine.agenda import calibrated
+
+    return calibrated(vote_noise_conditioned(prepared)[0])[0]
+
+
 def vote_noise_conditioned(prepared: Any) -> tuple[Any, VoteNoiseCalibration | None]:
     """``prepared`` with its tables at the scenario's ``legislature.vote_noise_scale``.
 
@@ -205,8 +223,8 @@ def vote_noise_conditioned(prepared: Any) -> tuple[Any, VoteNoiseCalibration | N
     """
     kappa = getattr(prepared.scenario.legislature, "vote_noise_scale", 1.0)
     if kappa != CALIBRATED:
-        return (prepared if float(kappa) == 1.0 else with_vote_noise(prepared, float(kappa))), None
+        return with_vote_noise(prepared, float(kappa)), None
     cal = calibrate_vote_noise(prepared)
-    p = prepared if cal.kappa == 1.0 else with_vote_noise(prepared, cal.kappa)
+    p = with_vote_noise(prepared, cal.kappa)
     plan = dataclasses.replace(p.plan, notes=(*p.plan.notes, cal.note()))
     return dataclasses.replace(p, plan=plan), cal

@@ -111,7 +111,19 @@ def _fill(scenario: Any, plan: Plan, bank: ConsentBank, layout: DrawLayout, d: D
     """
     n = len(d)
     cols = draw_columns(scenario, layout, d, bank.size)
-    oi, of = run_kernel(plan, bank.table, bank.winset, cols, d.u_vote, bank.offset, base_log_median=bank.base_log_median)
+    ix = plan.index_draws
+    kplan = plan if ix is None else dataclasses.replace(plan, level_factor=None)  # the kernel's amount: the level equivalent
+    oi, of = run_kernel(kplan, bank.table, bank.winset, cols, d.u_vote, bank.offset, base_log_median=bank.base_log_median)
+    if ix is not None:  # the opening amount at the draw's index path (engine.index_draws)
+        if d.z_index is None or d.z_index.shape[1] != ix.n:
+            raise SpecError(f"the draws carry no index normals for {ix.n} years; draw them with the scenario's layout",
+                            field="draws")
+        level = ix.factors(d.z_index)[0]
+        agreed = oi[:, INT_OUTPUTS.index("agreed")] == 1
+        d_idx = np.searchsorted(plan.durations, oi[:, INT_OUTPUTS.index("duration_years")])
+        d_idx = np.minimum(d_idx, plan.durations.size - 1)
+        x = of[:, 0]
+        of[:, 0] = np.where(agreed, x / level[np.arange(n), d_idx], x)
 
     def put(target: _Target, name: str, src: NDArray[Any]) -> None:
         out, at, total = target
@@ -227,19 +239,24 @@ def _term_summary(dur: NDArray[np.float64]) -> dict[str, Any] | None:
 
 
 def schedule_quantiles(plan: Plan, x: NDArray[np.float64], dur: NDArray[np.int64],
-                       currency: str = "krw") -> tuple[str, dict[str, Any]]:
+                       currency: str = "krw", year_factor_rows: NDArray[np.float64] | None = None
+                       ) -> tuple[str, dict[str, Any]]:
     """``("schedule_<currency>", {year: {p10, p50, p90} | None})`` for every calendar year from the
     agreement's first to first + longest allowed term - 1, over the ratified draws (opening amounts
-    ``x``, terms ``dur``) whose term covers that year."""
+    ``x``, terms ``dur``) whose term covers that year.  ``year_factor_rows`` (len(x), D, max term):
+    each draw's own year factors (a drawn index path, :mod:`burdenshare.engine.index_draws`);
+    default the plan's."""
     top = int(plan.durations.max())
     yf = plan.year_factor
     if yf is None:
         yf = np.where(np.arange(top)[None, :] < plan.durations[:, None], 1.0, np.nan)
     d_idx = np.searchsorted(plan.durations, dur)
+    rows = np.arange(x.size)
     out: dict[str, Any] = {}
     for i in range(top):
         cover = dur > i
-        vals = x[cover] * yf[d_idx[cover], i]
+        f = yf[d_idx[cover], i] if year_factor_rows is None else year_factor_rows[rows[cover], d_idx[cover], i]
+        vals = x[cover] * f
         q = _q(vals, (0.1, 0.5, 0.9))
         out[str(plan.first_year + i)] = None if q is None else dict(zip(("p10", "p50", "p90"), q))
     return f"schedule_{currency}", out
@@ -426,7 +443,21 @@ class RunResult:
     def _schedule(self, x: NDArray[np.float64], dur: NDArray[np.int64]) -> tuple[str, dict[str, Any]]:
         """Quantiles of each calendar year's payment over the ratified draws whose term covers it
         (:func:`burdenshare.agreement.year_factors`); the key names the host's currency."""
-        return schedule_quantiles(self.plan, x, dur, self._currency())
+        return schedule_quantiles(self.plan, x, dur, self._currency(), self._index_factors()[1])
+
+    def _index_factors(self) -> tuple[NDArray[np.float64] | None, NDArray[np.float64] | None]:
+        """Level and year factors of the ratified draws at their drawn index paths (None, None
+        without index draws; :mod:`burdenshare.engine.index_draws`), from the run's seed."""
+        ix = self.plan.index_draws
+        if ix is None:
+            return None, None
+        if "index_factors" not in self._cache:
+            from burdenshare.engine.index_draws import index_z
+
+            rows = np.flatnonzero(self.outcomes["ratified"] == 1)
+            self._cache["index_factors"] = ix.factors(index_z(self.seed, rows, ix.n))
+        level, year = self._cache["index_factors"]
+        return level, year
 
     def _currency(self) -> str:
         sc = self._scenario_obj
@@ -443,7 +474,10 @@ class RunResult:
         day = self.plan.round_dates[k]
         model = legislature_model(self._scenario_obj, day)
         lf = self.plan.level_factor
-        level = amount if lf is None else amount * float(lf[int(np.searchsorted(self.plan.durations, m))])
+        d = int(np.searchsorted(self.plan.durations, m))
+        rows_lf = self._index_factors()[0]
+        level = (amount * float(rows_lf[mid, d]) if rows_lf is not None
+                 else amount if lf is None else amount * float(lf[d]))
         pred = model.predicted_votes(level, m)  # the schedule at its level equivalent (burdenshare.agreement)
         yes, not_yes, absent = pred.totals
         return {

@@ -417,6 +417,11 @@ class CostModel(_Model):
     index_growth_pct: dict[Literal["cpi", "defense_budget"], dict[Annotated[int, Field(ge=DATE_MIN.year, le=2100, strict=False)], Annotated[float, Field(ge=-50.0, le=100.0)]]] = Field(
         default_factory=dict
     )
+    #: The stated spread of those assumptions: sd (percentage points) of each assumed year's growth,
+    #: drawn per draw (:mod:`burdenshare.engine.index_draws`); a year without one is held at its value.
+    index_growth_sd_pct: dict[Literal["cpi", "defense_budget"], dict[Annotated[int, Field(ge=DATE_MIN.year, le=2100, strict=False)], Annotated[float, Field(ge=0.0, le=50.0)]]] = Field(
+        default_factory=dict
+    )
 
     @model_validator(mode="after")
     def _shares(self) -> CostModel:
@@ -427,6 +432,12 @@ class CostModel(_Model):
         total = math.fsum(c.share_of_ask for c in self.categories)
         if abs(total - 1.0) > 1e-9:
             _fail("categories", f"share_of_ask sums to {total:.12g}; allowed: 1 (within 1e-9)")
+        for kind, sds in self.index_growth_sd_pct.items():
+            for year in sds:
+                if year not in self.index_growth_pct.get(kind, {}):
+                    _fail(f"index_growth_sd_pct.{kind}.{year}",
+                          f"an sd for a year without an assumed growth; allowed: the years of index_growth_pct.{kind} "
+                          f"({', '.join(map(str, sorted(self.index_growth_pct.get(kind, {})))) or 'none'})")
         return self
 
 
