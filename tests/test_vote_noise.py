@@ -86,3 +86,24 @@ def test_bad_values_are_refused(value: str) -> None:
     with pytest.raises(BurdenshareError) as exc:
         load_scenario("sma-2020-hindsight", [f"legislature.vote_noise_scale={value}"])
     assert "vote_noise_scale" in (exc.value.field or "")
+
+
+def test_texts_below_even_chances_leave_the_model_as_specified() -> None:
+    """Without agenda control a hopeless ask is voted on anyway: a sharper vote only rejects it more
+    surely, so no scale reaches the record and the rule keeps kappa = 1 (and says so)."""
+    base = ["strategies.us.kind=hardliner", "parties.host_executive.submission=immediate",
+            "strategies.rok.reservation_value_krw=1.9e12", "uncertainty.1.low=1.85e12", "uncertainty.1.high=1.95e12",
+            "strategies.rok.kind=conceder", "strategies.rok.exponent=0.2", "parties.host_executive.opinion_weight=0",
+            "levers.us_ask_usd=1.5e9"]
+    p = prepare(load_scenario("sma-2020-hindsight", base), RunConfig(draws=2048, seed=0, bank_size=1))
+    cal = calibrate_vote_noise(dataclass_replace_bank(p))
+    assert not cal.reached and cal.kappa == 1.0 and cal.rate == cal.rate_unscaled > cal.target
+    assert p.bank.specified is None
+    assert any("no noise scale in the bracket reaches" in n for n in p.plan.notes)
+
+
+def dataclass_replace_bank(p):  # type: ignore[no-untyped-def]
+    """``p`` with its tables as specified (the calibration reads them anyway)."""
+    import dataclasses
+
+    return dataclasses.replace(p, bank=dataclasses.replace(p.bank, table=specified_table(p.bank), specified=None))

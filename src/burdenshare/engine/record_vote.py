@@ -36,8 +36,10 @@ legislature model* (not the executive) by one generic rule, applied per run in
   least sharpening the record asks for, by bisection (2^-10 of :data:`BRACKET`, at most
   :data:`MAX_EVALUATIONS` kernel evaluations).  Where the model already rejects no more than
   :math:`\bar r`, :math:`\kappa^* = 1` and nothing changes (bit for bit); the rule never makes the
-  vote noisier than specified.  Where even :math:`\kappa_{min}` leaves :math:`r > \bar r`,
-  :math:`\kappa^* = \kappa_{min}` and :attr:`VoteNoiseCalibration.reached` is false.
+  vote noisier than specified.  Where even :math:`\kappa_{min}` leaves :math:`r > \bar r` (texts
+  submitted below even chances, e.g. without agenda control, which a sharper vote rejects more
+  surely), the noise cannot answer the record: :math:`\kappa^* = 1` and
+  :attr:`VoteNoiseCalibration.reached` is false (the note says so).
 
 Only the passing record known at ``as_of`` enters (no vote after it, no held-out outcome); the
 rule is the same for every round and scenario.  A number fixes :math:`\kappa` instead.  The
@@ -131,8 +133,8 @@ class VoteNoiseCalibration:
     def note(self) -> str:
         """One line for the run's notes."""
         rows = ", ".join(f"SMA {s.sma_number} ({s.date.isoformat()})" for s in self.record) or "none"
-        where = (" (the model as specified: it rejects no more than the record's mean)" if self.kappa == BRACKET[1]
-                 else "" if self.reached else " (the floor of the bracket: the target is not reached)")
+        where = ("" if self.kappa < BRACKET[1] else " (the model as specified: it rejects no more than the record's mean)"
+                 if self.reached else " (the model as specified: no noise scale in the bracket reaches the record's mean)")
         return (f"floor-vote noise scale conditioned on the passing record: kappa = {self.kappa:.4f}{where}, "
                 f"{self.rejections} Assembly rejections of {self.submissions} submitted texts ({self.rate:.3f}; "
                 f"{self.rate_unscaled:.3f} at kappa = 1) on {self.draws} draws at theta = {self.threshold:g} against the "
@@ -184,7 +186,8 @@ def calibrate_vote_noise(prepared: Any) -> VoteNoiseCalibration:
         best, r_best, reached = hi, r_hi, True
     else:
         r_lo = rate(lo)
-        best, r_best, reached = lo, r_lo, r_lo[0] <= target
+        reached = r_lo[0] <= target
+        best, r_best = (lo, r_lo) if reached else (hi, r_hi)
         if reached:
             while evals < MAX_EVALUATIONS:
                 mid = 0.5 * (lo + hi)
