@@ -65,11 +65,16 @@ def test_a_banks_prefix_is_the_smaller_bank(result):
     """The tornado's bank (the run's first TORNADO_BANK members) is the bank `prepare` builds at that size."""
     from burdenshare.engine import RunConfig, prepare
 
+    from burdenshare.engine.record_vote import specified_table
+
     small = prepare(load_scenario("sma-2020-hindsight"), RunConfig(draws=TD, seed=0, bank_size=TORNADO_BANK)).bank
     cut = bank_prefix(result.bank, TORNADO_BANK)
     assert result.bank.table.shape[0] > TORNADO_BANK
-    for name in ("values", "table", "winset", "base_log_median"):
+    for name in ("values", "winset", "base_log_median"):
         assert np.array_equal(getattr(cut, name), getattr(small, name)), name
+    # the tables as specified (each bank then conditions its floor vote on the record itself:
+    # engine.record_vote; the win-set at 1/2 does not depend on that)
+    assert np.array_equal(specified_table(cut), specified_table(small))
 
 
 def test_drivers_are_compares_paired_differences(brief):
@@ -105,7 +110,7 @@ def test_a_larger_ask_raises_p_ratified_under_transparency_and_says_why():
     r = simulate(load_scenario("sma-2020-hindsight", ["levers.transparency=1"]), draws=TD, seed=0)
     ask = next(d for d in tornado(r, draws=TD) if d.lever == "levers.us_ask_usd")
     half = ask.steps[0]
-    assert half["override"] == "levers.us_ask_usd=2500000000.0" and half["p_ratified"] < -0.02 and half["hi"] < 0
+    assert half["override"] == "levers.us_ask_usd=2500000000.0" and half["p_ratified"] < -0.01 and half["hi"] < 0
     s5 = justified_amount_krw(load_scenario("sma-2020-hindsight", ["levers.transparency=1"]))
     assert f"KRW {s5 / 1e9:,.0f} bn at this ask" in ask.note and "docs/opinion.md" in ask.note
     assert f"{s5 / 1e9:,.0f}" == "3,246"  # docs/opinion.md §6: s = KRW 3,245.55 bn for the $5 bn ask
