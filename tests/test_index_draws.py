@@ -13,7 +13,8 @@ from burdenshare.builder import build_scenario
 from burdenshare.engine.config import RunConfig
 from burdenshare.engine.draws import BLOCK_SIZE, DrawLayout, draw_range
 from burdenshare.engine.index_draws import index_draws_of, index_z
-from burdenshare.engine.run import simulate
+from burdenshare.engine.prepare import prepare
+from burdenshare.engine.run import run_chunk, simulate
 from burdenshare.errors import BurdenshareError
 from burdenshare.data import using
 from burdenshare.scenario.vintage import vintage_view
@@ -92,6 +93,11 @@ def test_same_seed_is_bit_identical_across_chunk_sizes(r10: Any, runs: dict[str,
     for k in one.outcomes:
         np.testing.assert_array_equal(one.outcomes[k], runs["sd"].outcomes[k])
     assert one.summary()["schedule_krw"] == runs["sd"].summary()["schedule_krw"]
+    # the backends' unit of work (a chunk computed anywhere) has the same rows
+    prep = prepare(r10, RunConfig(draws=DRAWS, seed=3, bank_size=2))
+    ch = run_chunk(prep, 1, 2, params=False)
+    for k in ch.outcomes:
+        np.testing.assert_array_equal(ch.outcomes[k], runs["sd"].outcomes[k][BLOCK_SIZE:])
     lay = DrawLayout.from_scenario(r10, 2)
     whole, part = draw_range(lay, 3, 0, 3, DRAWS), draw_range(lay, 3, 2, 1, DRAWS)
     assert whole.z_index is not None and part.z_index is not None

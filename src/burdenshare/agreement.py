@@ -46,7 +46,9 @@ the engine read :math:`\bar A` (:func:`level_factors`); since every growth rate 
 (``macro_series.csv``: ``rok_cpi_inflation_pct``, ``rok_defense_budget``); later years are not
 known at ``as_of`` and must be given by the scenario as an assumption
 (``cost_model.index_growth_pct.<kind>``), which also overrides a data year.  A missing year is a
-:class:`~burdenshare.errors.SpecError` naming that field.
+:class:`~burdenshare.errors.SpecError` naming that field.  An assumed year may carry a stated sd
+(``cost_model.index_growth_sd_pct.<kind>``); the run then draws that year per draw
+(:mod:`burdenshare.engine.index_draws`), and the functions here give the central path.
 
 References
 ----------
