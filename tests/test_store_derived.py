@@ -93,10 +93,7 @@ def test_export_is_the_file_it_was_when_the_columns_were_stored(tmp_path, record
 
         new, old = pq.read_table(tmp_path / "new.parquet"), pq.read_table(tmp_path / "old.parquet")
         assert new.column_names == old.column_names and new.column_names[:len(KEYS)] == list(KEYS)
-        assert [f.type for f in new.schema] == [f.type for f in old.schema]
-        # the same values; only the fields' repetition differs (DuckDB marks a column REQUIRED when its
-        # statistics prove no NULL, which a row-by-row (positional) join does not carry: docs/store-and-sweeps.md)
-        assert all(new.column(i).equals(old.column(i)) for i in range(new.num_columns))
+        assert new.schema == old.schema and new.equals(old)  # types, NOT NULL marks and values
         assert new.num_rows == old.num_rows == result.draws and new.column("draw").to_pylist() == list(range(result.draws))
 
 

@@ -597,34 +597,30 @@ class ResultsStore:
                              field="RUN_ID")
         return cols[name]
 
-    def _derived_reader(self, rec: RunRecord, names: Sequence[str], types: Sequence[str]) -> Any:
-        """A pyarrow stream of the run's derived columns ``names``, one row per stored row in the
-        order ``(point, draw)`` (the units of ``chunks_done``, whose rows are stored whole)."""
-        import pyarrow as pa
-
+    def _load_derived(self, rec: RunRecord, names: Sequence[str], types: Sequence[str]) -> None:
+        """Fill the temporary table ``burdenshare_derived (point, draw, *names)`` with the run's
+        regenerated columns, unit by unit (the units of ``chunks_done``, whose rows are stored
+        whole); beyond the connection's memory limit DuckDB spills it to its temporary folder."""
         units = self.con.execute("SELECT point, first_draw, n_draws FROM chunks_done WHERE run_id = ? "
                                  "ORDER BY point, first_draw", [rec.run_id]).fetchall()
-        schema = pa.schema([(n, pa.from_numpy_dtype(np.dtype(t))) for n, t in zip(names, types)])
-
-        # built before DuckDB's COPY starts (a run it cannot rebuild fails here, in one line); the
-        # batches run inside the COPY and must not query this connection
         sources = {int(p): self._derived_source(rec, int(p)) for p in sorted({u[0] for u in units})}
-
-        def batches() -> Iterator[Any]:
-            for point, first, n in units:
-                cols = sources[int(point)].columns(np.arange(int(first), int(first) + int(n), dtype=np.int64))
-                yield pa.record_batch([pa.array(self._derived_column(rec, cols, c).astype(np.dtype(t), copy=False))
-                                       for c, t in zip(names, types)], schema=schema)
-
-        return pa.RecordBatchReader.from_batches(schema, batches())
+        cols = ", ".join(f"{_quote(n)} {_sql_type(np.dtype(t))} NOT NULL" for n, t in zip(names, types))
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE burdenshare_derived (point INTEGER NOT NULL, "
+                         f"draw BIGINT NOT NULL, {cols})")
+        for point, first, n in units:
+            draw = np.arange(int(first), int(first) + int(n), dtype=np.int64)
+            got = sources[int(point)].columns(draw)
+            frame = {"point": np.full(draw.size, int(point), dtype=np.int32), "draw": draw,  # noqa: F841 - scanned
+                     **{c: self._derived_column(rec, got, c).astype(np.dtype(t), copy=False) for c, t in zip(names, types)}}
+            self.con.execute("INSERT INTO burdenshare_derived SELECT * FROM frame")
 
     def export(self, run_id: str, out: str | Path, fmt: str, *, force: bool = False) -> int:
         """Write a run's rows to ``out`` (``parquet`` or ``csv``) atomically; return the row count.
 
         The rows are self-describing: ``run_id, point, draw, worker, seed, scenario,
         scenario_hash, version``, the grid values (``grid:<path>``, as TOML text), parameters
-        (the ``param:*`` ones regenerated from the run's record unit by unit while DuckDB writes,
-        joined by position to the rows in ``(point, draw)`` order) and outcomes.  The file is written under a temporary name in the same folder and
+        (the ``param:*`` ones regenerated from the run's record unit by unit into a temporary
+        table, joined on ``(point, draw)``) and outcomes.  The file is written under a temporary name in the same folder and
         renamed, so ``out`` is never half-written; ``out`` is checked first
         (:func:`burdenshare.outputs.check_output`: never the store itself, a link or a device; an
         existing file only with ``force``).
@@ -660,12 +656,14 @@ class ResultsStore:
                  f"JOIN points p ON p.run_id = o.run_id AND p.point = o.point "
                  f"WHERE o.run_id = {_sql_str(run_id)} ORDER BY o.point, o.draw")
         derived = [(n, t) for n, t in spec if _derived(n)]
-        if derived:  # the regenerated columns, joined row by row to the ordered rows (the same order)
-            stored = ["run_id", "point", "draw", "worker", "seed", "scenario", "scenario_hash", "version",
-                      *("grid:" + path for path, _ in rec.grid)]
-            outer = [*(f"q.{_quote(n)}" for n in stored),
-                     *(f"{'g' if _derived(n) else 'q'}.{_quote(n)}" for n, _ in spec)]
-            query = f"SELECT {', '.join(outer)} FROM ({query}) q POSITIONAL JOIN burdenshare_derived g"
+        if derived:  # the regenerated columns, joined on (point, draw) (_load_derived)
+            select = ", ".join([
+                "o.run_id", "o.point", "o.draw", "o.worker", "r.seed", "r.scenario", "p.scenario_hash", "r.version",
+                *grid_cols, *(f"{'g' if _derived(n) else 'o'}.{_quote(n)}" for n, _ in spec)])
+            query = (f"SELECT {select} FROM outcome_rows o JOIN runs r ON r.run_id = o.run_id "
+                     f"JOIN points p ON p.run_id = o.run_id AND p.point = o.point "
+                     f"JOIN burdenshare_derived g ON g.point = o.point AND g.draw = o.draw "
+                     f"WHERE o.run_id = {_sql_str(run_id)} ORDER BY o.point, o.draw")
         opts = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true"
         import duckdb
 
@@ -673,14 +671,13 @@ class ResultsStore:
             with atomic_output(out, "--out") as tmp:  # DuckDB's COPY streams: the rows never sit in memory
                 # the ordered scan spills beyond EXPORT_MEMORY_LIMIT instead of holding every row
                 self.con.execute(f"SET memory_limit = {_sql_str(EXPORT_MEMORY_LIMIT)}")
-                if derived:  # regenerated unit by unit while DuckDB writes (module docstring)
-                    self.con.register("burdenshare_derived", self._derived_reader(
-                        rec, [n for n, _ in derived], [t for _, t in derived]))
                 try:
+                    if derived:  # regenerated unit by unit into a temporary table (module docstring)
+                        self._load_derived(rec, [n for n, _ in derived], [t for _, t in derived])
                     self.con.execute(f"COPY ({query}) TO {_sql_str(str(tmp))} ({opts})")
                 finally:
                     if derived:
-                        self.con.unregister("burdenshare_derived")
+                        self.con.execute("DROP TABLE IF EXISTS burdenshare_derived")
         except duckdb.Error as exc:
             raise StoreError(f"cannot write {str(out)!r}: {str(exc).splitlines()[0]}", field="--out") from None
         except SpecError as exc:
