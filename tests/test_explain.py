@@ -95,7 +95,10 @@ def test_multi_year_fixed_escalator_by_hand() -> None:
     expected_krw = [half_up(a0), half_up(a0 * 1.082), half_up(a0 * 1.082**2)]
     assert list(s.year_totals_krw) == expected_krw
     assert s.total_krw == sum(expected_krw)
-    assert list(s.year_totals_usd) == [5_000_000_000, half_up(a0 * 1.082 / 1150.0), half_up(a0 * 1.082**2 / 1100.0)]
+    # the FX rule: the base year's rate (2020's data average) held flat; the stated 2021/2022 rates are not used
+    assert list(s.year_totals_usd) == [5_000_000_000, half_up(a0 * 1.082 / 1180.20), half_up(a0 * 1.082**2 / 1180.20)]
+    assert {i.fx_krw_per_usd for i in s.items} == {1180.20}
+    assert any("not used" in n and "2021: 1150" in n and "2022: 1100" in n for n in s.notes)
     assert s.total_usd == sum(s.year_totals_usd) == sum(i.amount_usd for i in s.items)
     for year, total in zip(s.years, s.year_totals_krw):
         assert sum(i.amount_krw for i in s.items if i.year == year) == total
@@ -105,11 +108,40 @@ def test_multi_year_fixed_escalator_by_hand() -> None:
     assert s.present_value_krw == pytest.approx(sum(t / 1.03**k for k, t in enumerate([a0, a0 * 1.082, a0 * 1.082**2])))
 
 
-def test_year_outside_data_without_assumed_rate_is_an_error() -> None:
+def test_base_year_outside_data_without_assumed_rate_is_an_error() -> None:
+    sc = stand_in()
+    sc.cost_model.base_year = 2021
     with pytest.raises(DataError) as err:
-        explain(stand_in(), years=2)
+        explain(sc, years=2)
     assert err.value.field == "cost_model.exchange_rates_krw_per_usd"
     assert "2021" in str(err.value) and "2018-2020" in str(err.value)
+    sc.cost_model.exchange_rates_krw_per_usd = {2021: 1150.0}  # stated: used for every year
+    s = explain(sc, years=2)
+    assert {i.fx_krw_per_usd for i in s.items} == {1150.0} and all(i.assumption for i in s.items)
+    assert list(s.year_totals_usd) == [5_000_000_000, 5_000_000_000]
+
+
+@pytest.mark.parametrize("name", ["sma-2020-hindsight", "sma-2020"])
+def test_fx_rule_one_rate_for_every_year_of_the_schedule(name: str) -> None:
+    """Issue 13: `explain --ask 1.3e9 --years 3` converted 2020 of the hindsight scenario at the 2020
+    average and 2021-2022 at 2019's.  Every year now uses the rate the scenario converts its ask at
+    (the engine's ``krw_per_usd(base_year)``): 1,180.20 for the hindsight scenario (its cited 2020
+    average), 1,166.11 for the built one (the 2019 average known at its as_of)."""
+    from burdenshare.costs import krw_per_usd
+    from burdenshare.data import using
+    from burdenshare.scenario import load_scenario
+    from burdenshare.scenario.vintage import vintage_view
+
+    sc = load_scenario(name)
+    s = explain(sc, ask=1.3e9, currency="USD", years=3)
+    with using(vintage_view(sc)):
+        engine_rate = krw_per_usd(2020, dict(sc.cost_model.exchange_rates_krw_per_usd))
+    assert engine_rate == (1180.20 if name == "sma-2020-hindsight" else 1166.11)
+    assert {i.fx_krw_per_usd for i in s.items} == {engine_rate}
+    assert list(s.year_totals_usd) == [1_300_000_000] * 3  # no escalator: the same dollars every year
+    assert s.ask_krw == half_up(1.3e9 * engine_rate)
+    assert all(i.assumption for i in s.items if i.year > 2020)
+    assert any(n.startswith("2021-2022: converted at the base year's rate") for n in s.notes)
 
 
 def test_cpi_escalator_needs_index_data_or_assumption() -> None:

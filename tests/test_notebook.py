@@ -1,6 +1,6 @@
-"""docs/notebooks/sma-2020-hindsight.ipynb runs top to bottom (nbclient, a fresh kernel) and its displays show
-the real values: the run's bottom line and summary, the comparison's paired difference, the win-set
-and the statement, each equal to what the library computes here."""
+"""docs/notebooks/sma-2020.ipynb (the built, as-of scenario) and sma-2020-hindsight.ipynb run top to bottom
+(nbclient, a fresh kernel) and their displays show the real values: the run's bottom line and summary, the
+comparison's paired difference, the win-set and the statement, each equal to what the library computes here."""
 
 from __future__ import annotations
 
@@ -15,14 +15,15 @@ import burdenshare as bs
 from burdenshare.analysis.briefing import bottom_line
 from burdenshare.analysis.compare import Variant
 
-NB = Path(__file__).resolve().parent.parent / "docs" / "notebooks" / "sma-2020-hindsight.ipynb"
+NOTEBOOKS = Path(__file__).resolve().parent.parent / "docs" / "notebooks"
 
 
-@pytest.fixture(scope="module")
-def executed():
-    nb = nbformat.read(NB, as_version=4)
-    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NB.parent)}}).execute()
-    return [c for c in nb.cells if c.cell_type == "code"]
+@pytest.fixture(scope="module", params=["sma-2020", "sma-2020-hindsight"])
+def executed(request):
+    nb_path = NOTEBOOKS / f"{request.param}.ipynb"
+    nb = nbformat.read(nb_path, as_version=4)
+    NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(nb_path.parent)}}).execute()
+    return request.param, [c for c in nb.cells if c.cell_type == "code"]
 
 
 def _html(cell) -> str:
@@ -31,7 +32,8 @@ def _html(cell) -> str:
 
 
 def test_notebook_runs_and_shows_real_values(executed):
-    sc = bs.load_scenario("sma-2020-hindsight")
+    name, executed = executed
+    sc = bs.load_scenario(name)
     r = bs.simulate(sc, bs.RunConfig(draws=2048, seed=0))
     s = r.summary()
     b = bottom_line(r)
@@ -42,7 +44,7 @@ def test_notebook_runs_and_shows_real_values(executed):
     assert b.window is not None and b.window[0] in run and "Glossary" in run
     text = "".join(o.get("text", "") for o in executed[1].outputs if o.output_type == "stream")
     assert text.startswith(b.text)
-    c = bs.compare("sma-2020-hindsight", [Variant("transparent", ("levers.transparency=1",))], draws=2048, seed=0).to_json()
+    c = bs.compare(name, [Variant("transparent", ("levers.transparency=1",))], draws=2048, seed=0).to_json()
     d = c["variants"][0]["differences"]["p_ratified"]
     assert re.search(rf"p_ratified</td><td[^>]*>{re.escape(format(d['mean'], '+.4f'))}</td>", _html(executed[2]))
     ws = bs.win_set(sc, "2020-06-01")

@@ -20,6 +20,8 @@ from burdenshare.store import StoreError, open_store
 #: A small variant of sma-2020-hindsight (3 rounds, one-year deals): cheap consent tables.
 SMALL = ["protocol.n_steps=3", "levers.allowed_durations=[1]"]
 SMALL_ARGS = [a for o in SMALL for a in ("--set", o)]
+#: The recorded scenario text (the store regenerates the param:* columns from it).
+TOML = dump_scenario(load_scenario("sma-2020-hindsight"))
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +53,7 @@ def test_round_trip_rows_equal_run_result_arrays(tmp_path, result):
 
 def test_duplicate_unit_is_refused_and_nothing_written(tmp_path, result):
     with open_store(tmp_path / "s.duckdb") as st:
-        rid = record_result(st, result, scenario_toml="x")
+        rid = record_result(st, result, scenario_toml=TOML, overrides=SMALL)
         n = st.row_count(rid)
         with pytest.raises(StoreError, match="already recorded"):
             st.write_unit(rid, 0, 0, result.index[:5], {k: v[:5] for k, v in result.params.items()},
@@ -62,7 +64,7 @@ def test_duplicate_unit_is_refused_and_nothing_written(tmp_path, result):
 def test_export_parquet_and_csv_atomic(tmp_path, result):
     path = tmp_path / "s.duckdb"
     with open_store(path) as st:
-        rid = record_result(st, result, scenario_toml="x")
+        rid = record_result(st, result, scenario_toml=TOML, overrides=SMALL)
         assert st.export(rid, tmp_path / "o.parquet", "parquet") == 3000
         assert st.export(rid, tmp_path / "o.csv", "CSV") == 3000
         with pytest.raises(StoreError, match="--format"):
@@ -72,6 +74,10 @@ def test_export_parquet_and_csv_atomic(tmp_path, result):
     got = duckdb.sql(f"SELECT draw, amount_krw, r_us, seed, scenario_hash FROM '{tmp_path / 'o.parquet'}' ORDER BY draw"
                      ).fetchnumpy()
     np.testing.assert_array_equal(got["r_us"], result.params["r_us"])
+    derived = [k for k in result.params if k.startswith("param:")]
+    back = duckdb.sql(f"SELECT * FROM '{tmp_path / 'o.parquet'}'").fetchnumpy()
+    for k in derived:  # not stored: regenerated from the record, bit for bit
+        np.testing.assert_array_equal(back[k], result.params[k], err_msg=k)
     assert set(got["seed"].tolist()) == {4} and set(got["scenario_hash"].tolist()) == {result.scenario_hash}
     assert (tmp_path / "o.csv").read_text().count("\n") == 3001
     assert sorted(p.name for p in tmp_path.iterdir()) == ["o.csv", "o.parquet", "s.duckdb"]  # no temp files left
@@ -83,7 +89,7 @@ def test_export_never_writes_over_the_store_a_link_or_a_device(tmp_path, result)
 
     path = tmp_path / "s.duckdb"
     with open_store(path) as st:
-        rid = record_result(st, result, scenario_toml="x")
+        rid = record_result(st, result, scenario_toml=TOML, overrides=SMALL)
         link = tmp_path / "link.csv"
         os.symlink(path, link)
         fifo = tmp_path / "pipe.csv"
@@ -191,7 +197,7 @@ def test_run_ids_resolve_from_a_unique_prefix(tmp_path, result, capsys):
     """issue 13: `runs list` shows ids that `report 74b0` could not find (no prefix matching)."""
     path = tmp_path / "s.duckdb"
     with open_store(path) as st:
-        rid = record_result(st, result, scenario_toml="x")
+        rid = record_result(st, result, scenario_toml=TOML, overrides=SMALL)
         for other in ("abcd0000000000a1", "abcd0000000000b2"):
             st.create_run(kind="run", scenario="x", scenario_toml="x", overrides=[], seed=0, draws=1, backend="local",
                           grid=[], chunk_blocks=1, n_chunks=1, points=[((), {}, "h")], run_id=other)

@@ -27,7 +27,11 @@ Tables (schema version :data:`SCHEMA_VERSION`):
 ``outcome_rows``
     The tidy rows.  Columns: ``run_id, point, draw, worker`` and one column per parameter or
     outcome name; a name new to the store adds a column (absent values are NULL for runs that
-    do not have it).
+    do not have it).  The derivable ``param:<dotted path>`` columns are not stored (schema 3):
+    they are a deterministic function of the run's recorded scenario, seed, draws and bank size,
+    and :meth:`ResultsStore.read_rows` and :meth:`ResultsStore.export` regenerate them
+    (:mod:`burdenshare.engine.derived`), bit for bit the columns the engine computed.  ``columns``
+    of ``runs`` still lists them, so a run's rows read back with every column.
 
 Errors: a store locked by another process, a file that is not a DuckDB database (corrupt,
 random bytes) or a DuckDB database that is not a burdenshare store raise :class:`StoreError`
@@ -42,7 +46,7 @@ import json
 import os
 import re
 import secrets
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,8 +73,10 @@ __all__ = [
 
 #: Default store file (relative to the working directory); ``BURDENSHARE_STORE`` overrides it.
 DEFAULT_STORE: str = "burdenshare.duckdb"
-#: Layout version of the tables; a store of another version is refused.
-SCHEMA_VERSION: int = 2
+#: Layout version of the tables; an older store is migrated (:data:`MIGRATIONS`), a newer one refused.
+SCHEMA_VERSION: int = 3
+#: Name prefix of the parameter columns the store does not keep (:mod:`burdenshare.engine.derived`).
+DERIVED_PREFIX: str = "param:"
 #: WAL size that triggers a checkpoint: large, since each checkpoint rewrites the primary-key index
 #: (committed units are durable in the WAL either way; it is replayed on the next open).
 WAL_AUTOCHECKPOINT: str = "1GB"
@@ -101,6 +107,10 @@ def _sql_type(dtype: np.dtype[Any]) -> str:
     if dtype.kind == "f":
         return "DOUBLE"
     raise StoreError(f"cannot store a column of dtype {dtype}")
+
+
+def _derived(name: str) -> bool:
+    return name.startswith(DERIVED_PREFIX)
 
 
 def _quote(name: str) -> str:
@@ -455,6 +465,8 @@ class ResultsStore:
     ) -> None:
         """Commit one unit: its rows and its ``chunks_done`` record, in one transaction.
 
+        The ``param:*`` columns of ``params`` are recorded in the run's ``columns`` but not stored.
+
         Raises
         ------
         StoreError
@@ -467,6 +479,8 @@ class ResultsStore:
             for k, v in src.items():
                 if k in data or k in _KEY_COLUMNS:
                     raise StoreError(f"column {k!r} appears twice")
+                if src is params and _derived(k):
+                    continue  # regenerated on reading (module docstring), not stored
                 data[k] = np.ascontiguousarray(v)
         first = int(draw_index[0]) if draw_index.size else 0
         try:
@@ -521,7 +535,8 @@ class ResultsStore:
         -------
         draw, worker, params, outcomes
             Draw indices, worker names (``None`` unless ``workers``), and the parameter and
-            outcome columns with the dtypes they were written with.
+            outcome columns with the dtypes they were written with (the ``param:*`` columns
+            regenerated from the run's record: :mod:`burdenshare.engine.derived`).
 
         Raises
         ------
@@ -532,7 +547,7 @@ class ResultsStore:
         if rec.summary_only:
             raise StoreError(f"run {run_id} was recorded with --summary-only: it has no rows", field="RUN_ID")
         pspec = rec.columns["params"] if params else []
-        spec = [*pspec, *rec.columns["outcomes"]]
+        spec = [(n, t) for n, t in [*pspec, *rec.columns["outcomes"]] if not _derived(n)]
         names = ["draw", *(["worker"] if workers else []), *(n for n, _ in spec)]
         # unordered scan, then a stable sort by draw in NumPy (several times faster than ORDER BY)
         res = self.con.execute(
@@ -551,16 +566,61 @@ class ResultsStore:
         if workers:
             worker = np.asarray(res["worker"])
             worker = worker if order is None else worker[order]
+        if any(_derived(n) for n, _ in pspec):
+            arrays.update(self._derived_columns(rec, point, arrays["draw"], pspec))
         pcols = {n: arrays[n] for n, _ in pspec}
         outcomes = {n: arrays[n] for n, _ in rec.columns["outcomes"]}
         return arrays["draw"], worker, pcols, outcomes
+
+    def _point_overrides(self, run_id: str, point: int) -> list[str]:
+        rows = self.con.execute("SELECT overrides FROM points WHERE run_id = ? AND point = ?",
+                                [run_id, int(point)]).fetchall()
+        return [] if not rows else list(json.loads(rows[0][0]))
+
+    def _derived_source(self, rec: RunRecord, point: int) -> Any:
+        """The run's :class:`~burdenshare.engine.derived.DerivedParams` at ``point`` (the engine is
+        imported here: store-only commands never load it)."""
+        from burdenshare.engine.derived import record_params
+
+        return record_params(rec, self._point_overrides(rec.run_id, point))
+
+    def _derived_columns(self, rec: RunRecord, point: int, draw: NDArray[np.int64],
+                         pspec: Sequence[Sequence[str]]) -> dict[str, NDArray[Any]]:
+        cols = self._derived_source(rec, point).columns(draw)
+        return {n: self._derived_column(rec, cols, n).astype(np.dtype(t), copy=False) for n, t in pspec if _derived(n)}
+
+    @staticmethod
+    def _derived_column(rec: RunRecord, cols: Mapping[str, NDArray[Any]], name: str) -> NDArray[Any]:
+        if name not in cols:
+            raise StoreError(f"run {rec.run_id} (burdenshare {rec.version}) lists a column {name!r} this burdenshare "
+                             "does not regenerate from its scenario; read it with the version that made it",
+                             field="RUN_ID")
+        return cols[name]
+
+    def _load_derived(self, rec: RunRecord, names: Sequence[str], types: Sequence[str]) -> None:
+        """Fill the temporary table ``burdenshare_derived (point, draw, *names)`` with the run's
+        regenerated columns, unit by unit (the units of ``chunks_done``, whose rows are stored
+        whole); beyond the connection's memory limit DuckDB spills it to its temporary folder."""
+        units = self.con.execute("SELECT point, first_draw, n_draws FROM chunks_done WHERE run_id = ? "
+                                 "ORDER BY point, first_draw", [rec.run_id]).fetchall()
+        sources = {int(p): self._derived_source(rec, int(p)) for p in sorted({u[0] for u in units})}
+        cols = ", ".join(f"{_quote(n)} {_sql_type(np.dtype(t))} NOT NULL" for n, t in zip(names, types))
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE burdenshare_derived (point INTEGER NOT NULL, "
+                         f"draw BIGINT NOT NULL, {cols})")
+        for point, first, n in units:
+            draw = np.arange(int(first), int(first) + int(n), dtype=np.int64)
+            got = sources[int(point)].columns(draw)
+            frame = {"point": np.full(draw.size, int(point), dtype=np.int32), "draw": draw,  # noqa: F841 - scanned
+                     **{c: self._derived_column(rec, got, c).astype(np.dtype(t), copy=False) for c, t in zip(names, types)}}
+            self.con.execute("INSERT INTO burdenshare_derived SELECT * FROM frame")
 
     def export(self, run_id: str, out: str | Path, fmt: str, *, force: bool = False) -> int:
         """Write a run's rows to ``out`` (``parquet`` or ``csv``) atomically; return the row count.
 
         The rows are self-describing: ``run_id, point, draw, worker, seed, scenario,
         scenario_hash, version``, the grid values (``grid:<path>``, as TOML text), parameters
-        and outcomes.  The file is written under a temporary name in the same folder and
+        (the ``param:*`` ones regenerated from the run's record unit by unit into a temporary
+        table, joined on ``(point, draw)``) and outcomes.  The file is written under a temporary name in the same folder and
         renamed, so ``out`` is never half-written; ``out`` is checked first
         (:func:`burdenshare.outputs.check_output`: never the store itself, a link or a device; an
         existing file only with ``force``).
@@ -591,10 +651,19 @@ class ResultsStore:
         ]
         select = ", ".join([
             "o.run_id", "o.point", "o.draw", "o.worker", "r.seed", "r.scenario", "p.scenario_hash", "r.version",
-            *grid_cols, *(f"o.{_quote(n)}" for n, _ in spec)])
+            *grid_cols, *(f"o.{_quote(n)}" for n, _ in spec if not _derived(n))])
         query = (f"SELECT {select} FROM outcome_rows o JOIN runs r ON r.run_id = o.run_id "
                  f"JOIN points p ON p.run_id = o.run_id AND p.point = o.point "
                  f"WHERE o.run_id = {_sql_str(run_id)} ORDER BY o.point, o.draw")
+        derived = [(n, t) for n, t in spec if _derived(n)]
+        if derived:  # the regenerated columns, joined on (point, draw) (_load_derived)
+            select = ", ".join([
+                "o.run_id", "o.point", "o.draw", "o.worker", "r.seed", "r.scenario", "p.scenario_hash", "r.version",
+                *grid_cols, *(f"{'g' if _derived(n) else 'o'}.{_quote(n)}" for n, _ in spec)])
+            query = (f"SELECT {select} FROM outcome_rows o JOIN runs r ON r.run_id = o.run_id "
+                     f"JOIN points p ON p.run_id = o.run_id AND p.point = o.point "
+                     f"JOIN burdenshare_derived g ON g.point = o.point AND g.draw = o.draw "
+                     f"WHERE o.run_id = {_sql_str(run_id)} ORDER BY o.point, o.draw")
         opts = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true"
         import duckdb
 
@@ -602,7 +671,13 @@ class ResultsStore:
             with atomic_output(out, "--out") as tmp:  # DuckDB's COPY streams: the rows never sit in memory
                 # the ordered scan spills beyond EXPORT_MEMORY_LIMIT instead of holding every row
                 self.con.execute(f"SET memory_limit = {_sql_str(EXPORT_MEMORY_LIMIT)}")
-                self.con.execute(f"COPY ({query}) TO {_sql_str(str(tmp))} ({opts})")
+                try:
+                    if derived:  # regenerated unit by unit into a temporary table (module docstring)
+                        self._load_derived(rec, [n for n, _ in derived], [t for _, t in derived])
+                    self.con.execute(f"COPY ({query}) TO {_sql_str(str(tmp))} ({opts})")
+                finally:
+                    if derived:
+                        self.con.execute("DROP TABLE IF EXISTS burdenshare_derived")
         except duckdb.Error as exc:
             raise StoreError(f"cannot write {str(out)!r}: {str(exc).splitlines()[0]}", field="--out") from None
         except SpecError as exc:
@@ -619,12 +694,23 @@ def _json_key(path: str) -> str:
 
 #: The ``burdenshare_meta`` row that marks a file as a store this tool created.
 STORE_FORMAT: str = "burdenshare results store"
-#: Migrations: ``version -> (description, SQL)`` taking a store of ``version`` to ``version + 1``;
-#: applied in order, in one transaction, when an older store is opened for writing.  A read-only
-#: open reads the older layout as it is (every migration so far only adds).
-MIGRATIONS: dict[int, tuple[str, str]] = {
+def _drop_derived(con: Any) -> None:
+    """Schema 2 -> 3: drop the ``param:*`` columns of ``outcome_rows`` (regenerated on reading)."""
+    names = [r[0] for r in con.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'outcome_rows'").fetchall()]
+    for name in names:
+        if _derived(name):
+            con.execute(f"ALTER TABLE outcome_rows DROP COLUMN {_quote(name)}")
+
+
+#: Migrations: ``version -> (description, SQL or a function of the connection)`` taking a store of
+#: ``version`` to ``version + 1``; applied in order, in one transaction, when an older store is
+#: opened for writing.  A read-only open reads the older layout as it is (a schema-2 store's
+#: ``param:*`` columns are then not read: they are regenerated like a schema-3 store's).
+MIGRATIONS: dict[int, tuple[str, str | Callable[[Any], None]]] = {
     1: ("mark the file as a burdenshare store (format row)",
         f"INSERT INTO burdenshare_meta VALUES ('format', '{STORE_FORMAT}') ON CONFLICT DO NOTHING"),
+    2: ("drop the derivable param:* columns (burdenshare.engine.derived regenerates them)", _drop_derived),
 }
 #: DuckDB settings of every connection: never load, install or download an extension (a store is
 #: plain tables; a foreign file must not make DuckDB fetch a reader for it).
@@ -766,6 +852,10 @@ def _check_schema(con: Any, p: Path, read_only: bool) -> None:
     if version < SCHEMA_VERSION and not read_only:
         con.execute("BEGIN TRANSACTION")
         for v in range(version, SCHEMA_VERSION):
-            con.execute(MIGRATIONS[v][1])
+            step = MIGRATIONS[v][1]
+            if callable(step):
+                step(con)
+            else:
+                con.execute(step)
         con.execute("UPDATE burdenshare_meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
         con.execute("COMMIT")

@@ -14,8 +14,14 @@ Computation
    :math:`t` comes from the data (``rok_cpi_inflation_pct``, ``rok_defense_budget``) or from
    ``index_growth_pct`` given as an assumption.
 3. Year totals in whole won, :math:`Y_t = \lfloor A_t + 1/2 \rfloor`, and whole dollars,
-   :math:`U_t = \lfloor A_t / x_t + 1/2 \rfloor` with :math:`x_t` the year's KRW/USD rate (data, or
-   the scenario's assumed ``exchange_rates_krw_per_usd`` for years outside the data).
+   :math:`U_t = \lfloor A_t / x + 1/2 \rfloor` with one KRW/USD rate :math:`x` for every year of the
+   schedule (**the FX rule**): the scenario's rate of the base year :math:`b`, the one its ask is
+   converted at by every command (:func:`burdenshare.costs.krw_per_usd`: the data's annual average
+   of :math:`b` in the scenario's data view, else its stated ``exchange_rates_krw_per_usd[b]``),
+   held flat over the later years, whose rates are not known at ``as_of``.  The later years' items
+   are flagged as assumptions, and a rate the scenario states for a later year that differs from
+   :math:`x` is named in a note and not used (a statement never mixes the rates of two vintages:
+   before, ``sma-2020-hindsight`` converted 2020 at the 2020 average and 2021-2022 at 2019's).
 4. Each year total is split over the categories by ``share_of_ask`` with the largest-remainder
    method in exact rational arithmetic (:class:`fractions.Fraction`): floor every exact share,
    then give the leftover units one each to the largest fractional parts (ties: category order).
@@ -559,7 +565,7 @@ def explain(
     SpecError
         Bad ``currency``, ``years`` or ask (``field`` names the argument).
     DataError
-        A year without an exchange rate in the data or the scenario
+        A base year without an exchange rate in the data or the scenario
         (``field="cost_model.exchange_rates_krw_per_usd"``), or an index-linked escalator for a
         year without index data (``field="cost_model.escalator.kind"``).
     """
@@ -617,15 +623,25 @@ def explain(
     items: list[StatementItem] = []
     totals_krw: list[int] = []
     totals_usd: list[int] = []
+    rate, base_source, base_assumed = _rate(base_year, assumed_rates, rate_source)  # the FX rule (docstring)
+    if base_assumed:
+        notes.append(f"{base_year}: exchange rate {rate:g} KRW/USD is an assumption ({base_source})")
+    elif as_of is not None and date(base_year, 12, 31) > as_of:
+        notes.append(
+            f"{base_year}: the annual-average rate {rate:g} KRW/USD ({base_source}) was known only after "
+            f"as_of {as_of.isoformat()}"
+        )
+    if years > 1:
+        later = f"{span[1]}" if years == 2 else f"{span[1]}-{span[-1]}"
+        notes.append(f"{later}: converted at the base year's rate {rate:g} KRW/USD held flat (an assumption: one "
+                     f"rate for the whole schedule, the one the ask is converted at)")
+        other = {y: float(assumed_rates[y]) for y in span[1:] if y in assumed_rates and float(assumed_rates[y]) != rate}
+        if other:
+            notes.append("not used: the scenario's stated rates " + ", ".join(f"{y}: {v:g}" for y, v in other.items())
+                         + f" KRW/USD (cost_model.exchange_rates_krw_per_usd), which differ from the base year's {rate:g}")
     for k, year in enumerate(span):
-        rate, fx_source, fx_assumed = _rate(year, assumed_rates, rate_source)
-        if fx_assumed:
-            notes.append(f"{year}: exchange rate {rate:g} KRW/USD is an assumption ({fx_source})")
-        elif as_of is not None and date(year, 12, 31) > as_of:
-            notes.append(
-                f"{year}: the annual-average rate {rate:g} KRW/USD ({fx_source}) was known only after "
-                f"as_of {as_of.isoformat()}"
-            )
+        fx_assumed = base_assumed or k > 0
+        fx_source = base_source if k == 0 else f"{base_source}, the base year {base_year}'s rate held flat"
         # exact first year (the ask as given); later years from the escalated schedule
         a_krw = first_krw if k == 0 else Fraction(schedule.amounts[k])
         a_usd = first_usd if k == 0 else a_krw / Fraction(rate)

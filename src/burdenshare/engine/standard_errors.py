@@ -130,13 +130,11 @@ def summary_se(outcomes: dict[str, NDArray[Any]], members: NDArray[np.int64], ba
         ``replicates`` (R) and ``method``.
     """
     r_n = min(BANK_REPLICATES, max(1, int(bank_size)))
-    groups = member_replicate(members, bank_size)
+    groups = member_replicate(members, bank_size).astype(np.int16)  # R <= 16
     agreed = outcomes["agreed"] == 1
     rat = outcomes["ratified"] == 1
     voted = outcomes["votes"] > 0
     x = outcomes["amount_krw"]
-    dur = outcomes["duration_years"].astype(float)
-    rounds = (outcomes["signed_round"] + 1).astype(float)
     sr = outcomes["first_signed_round"]
 
     def stat(mask: NDArray[np.bool_]) -> dict[str, Any]:
@@ -145,16 +143,18 @@ def summary_se(outcomes: dict[str, NDArray[Any]], members: NDArray[np.int64], ba
         r = rat & mask
         xr = x[r]
         v = voted & mask
+        dur = outcomes["duration_years"][r].astype(float)  # the domain's rows only (exact integers)
+        rounds = (outcomes["signed_round"][r].astype(np.int64) + 1).astype(float)
         return {
             "p_agreement": float(agreed[mask].mean()),
             "p_ratified": float(rat[mask].mean()),
             "mean_p_consent": float(outcomes["p_consent"][v].mean()) if v.any() else None,
             "amount_first_year_krw": _quantiles(xr),
             "increase_pct": _quantiles(100.0 * (xr / current_agreement_krw - 1.0)),
-            "duration_years": None if not r.any() else {"mean": float(dur[r].mean()),
-                                                          "p_multiyear": float((dur[r] > 1).mean())},
+            "duration_years": None if not r.any() else {"mean": float(dur.mean()),
+                                                          "p_multiyear": float((dur > 1).mean())},
             "rounds_to_agreement": None if not r.any() else dict(zip(("p50", "p90"), (
-                float(q) for q in np.quantile(rounds[r], (0.5, 0.9))))),
+                float(q) for q in np.quantile(rounds, (0.5, 0.9))))),
             "p_agreement_by": {day: float(((sr[mask] >= 0) & (sr[mask] < k)).mean()) for day, k in key_dates.items()},
             "p_rejected_by_president": float((outcomes["rejections_president"][mask] > 0).mean()),
             "p_rejected_by_assembly": float((outcomes["rejections_assembly"][mask] > 0).mean()),
@@ -174,15 +174,18 @@ def summary_se(outcomes: dict[str, NDArray[Any]], members: NDArray[np.int64], ba
         }
 
     full = stat(np.ones(agreed.shape, dtype=bool))
-    masks = [groups == r for r in range(r_n)]
-    reps = [stat(m) for m in masks]
-    counts = [domain(m) for m in masks]
+    reps, counts = [], []
+    for g in range(r_n):  # one replicate's mask at a time
+        m = groups == g
+        reps.append(stat(m))
+        counts.append(domain(m))
     out: dict[str, Any] = {k: ratio_group_se([r.get(k) for r in reps], [c[k] for c in counts], full[k], r_n)
                            if full[k] is not None else None for k in full}
     # quantiles on the amount grid: the larger of the random-group and the lattice error
     rat_groups = groups[rat]
+    rounds_rat = (outcomes["signed_round"][rat].astype(np.int64) + 1).astype(float)
     for key, vals in (("amount_first_year_krw", x[rat]), ("increase_pct", 100.0 * (x[rat] / current_agreement_krw - 1.0)),
-                      ("rounds_to_agreement", rounds[rat])):
+                      ("rounds_to_agreement", rounds_rat)):
         if not isinstance(out.get(key), dict):
             continue
         for name, alpha in (("p10", 0.1), ("p50", 0.5), ("p90", 0.9)):
