@@ -307,7 +307,9 @@ def test_tft_demand_matches_the_last_concession():
 def _tft_run(extra):
     base = IMMEDIATE + ["parties.principal.approval_required=false", "parties.host_executive.opinion_weight=0",
                         "protocol.after_rejection=end", "strategies.us.concession_deadline=2021-03-31",
-                        "levers.us_ask_usd=1.3e9"]
+                        "levers.us_ask_usd=1.3e9",
+                        # the amount alone (the theorem is one-issue): neither side values the term
+                        "strategies.us.term_preference.weight_krw=0", "strategies.rok.term_preference.weight_krw=0"]
     return simulate(load_scenario("sma-2020-hindsight", base + extra), draws=4096, seed=4, bank_size=1)
 
 

@@ -46,9 +46,12 @@ silent):
 
 * :math:`L_s` = ``protocol.overtime.per_round_cost_krw[s]`` × ``lapse_rounds`` (default 12: a
   year of monthly sessions; the 2020 lapse ran 15 months);
-* :math:`\pi_s(m) = \sigma_s\, w\, (m - m_{min}) / (m_{max} - m_{min})` with :math:`\sigma_s = +1`
-  for ``duration_preference = "long"``, :math:`-1` for ``"short"``, 0 for ``"none"``, and
-  :math:`w` = ``duration_weight_krw`` (default 5 % of the current agreement a year);
+* :math:`\pi_s(m) = -c_s(m)\,A_0` with the side's term cost :math:`c_s(m) = w_s (m - T_s)^2` won per
+  year of ``strategies.<gov>.term_preference`` (the engine's and the solver's definition,
+  :mod:`burdenshare.bargaining.term_value`), held over the horizon; a side without a term
+  preference: :math:`\pi_s(m) = \sigma_s\, w\, (m - m_{min}) / (m_{max} - m_{min})` with
+  :math:`\sigma_s = +1` for ``duration_preference = "long"``, :math:`-1` for ``"short"``, 0 for
+  ``"none"``, and :math:`w` = ``duration_weight_krw`` (default 5 % of the current agreement a year);
 * :math:`g_e`: ``none`` 0; ``fixed`` the scenario's ``cost_model.escalator.rate_pct`` when its kind
   is ``fixed``, else 4 % (the cap of the 8th and 9th SMAs); ``cpi`` and ``defense_budget`` the mean
   ROK CPI inflation / defense-budget growth of the five data years before ``cost_model.base_year``
@@ -85,6 +88,7 @@ from numpy.typing import NDArray
 from burdenshare import data
 from burdenshare.actors import executive_approval
 from burdenshare.agreement import AgreementSchedule, EscalatorRule
+from burdenshare.bargaining.term_value import term_cost_krw
 from burdenshare.costs import to_usd
 from burdenshare.errors import DataError, SpecError
 from burdenshare.legislature.from_scenario import legislature_model
@@ -100,6 +104,7 @@ __all__ = [
     "advise",
     "agreement_grid",
     "counterpart_accepts",
+    "duration_value",
     "host_executive_signs",
     "level_factor",
     "renewal_annuity",
@@ -200,6 +205,8 @@ class UtilityTerms:
     duration_weight_krw: float
     duration_min: int
     duration_max: int
+    #: The side's ``term_preference`` (ideal years, weight in won per year per squared year), or None.
+    term_preference: tuple[int, float] | None = None
 
 
 @reads_as_of
@@ -236,6 +243,7 @@ def utility_terms(
     a0 = math.fsum((1.0 + r) ** -t for t in range(h))
     durs = sorted(scenario.levers.allowed_durations)
     pref = scenario.strategies[own].duration_preference
+    tp = scenario.strategies[own].term_preference
     w = 0.05 * float(scenario.cost_model.current_agreement_krw) if duration_weight_krw is None else float(duration_weight_krw)
     return UtilityTerms(
         side=s, horizon_years=h, discount_rate=r, annuity_flat=a0, annuity=ann, growth_pct=growth,
@@ -243,7 +251,21 @@ def utility_terms(
         lapse_cost_krw=float(scenario.protocol.overtime.per_round_cost_krw.get(own, 0.0)) * int(lapse_rounds),
         duration_sign={"long": 1, "short": -1}.get(pref, 0), duration_weight_krw=w,
         duration_min=durs[0], duration_max=durs[-1],
+        term_preference=None if tp is None else (int(tp.ideal_years), float(tp.weight_krw)),
     )
+
+
+def duration_value(terms: UtilityTerms, durations: NDArray[np.float64]) -> NDArray[np.float64]:
+    r""":math:`\pi_s(m)` for each term (module docstring): minus the term cost held over the horizon,
+    or the ``duration_preference`` tilt for a side without a term preference."""
+    m = np.asarray(durations, dtype=float)
+    if terms.term_preference is not None:
+        ideal, weight = terms.term_preference
+        return -term_cost_krw(ideal, weight, m.tolist()) * terms.annuity_flat
+    span = terms.duration_max - terms.duration_min
+    if span == 0:
+        return np.zeros_like(m)
+    return terms.duration_sign * terms.duration_weight_krw * (m - terms.duration_min) / span
 
 
 def renewal_annuity(terms: UtilityTerms, duration_years: int, escalator: str) -> float:
@@ -279,8 +301,7 @@ def expected_utility(terms: UtilityTerms, amount_krw: float, duration_years: int
     pv = amount_krw * renewal_annuity(terms, m, escalator)
     res = terms.reservation_own_krw * terms.annuity_flat
     surplus = pv - res if terms.side == "us" else res - pv
-    span = terms.duration_max - terms.duration_min
-    pref = 0.0 if span == 0 else terms.duration_sign * terms.duration_weight_krw * (m - terms.duration_min) / span
+    pref = float(duration_value(terms, np.array([m], dtype=float))[0])
     renewals = math.ceil(terms.horizon_years / m) - 1
     lapse = terms.lapse_cost_krw
     return p * (surplus + pref - renewals * (1.0 - p) * lapse) - (1.0 - p) * lapse
@@ -397,8 +418,7 @@ def agreement_grid(
     res = terms.reservation_own_krw * terms.annuity_flat
     surplus = pv - res if terms.side == "us" else res - pv
     m_arr = np.array(durs, dtype=float)
-    span = terms.duration_max - terms.duration_min
-    pref = np.zeros_like(m_arr) if span == 0 else terms.duration_sign * terms.duration_weight_krw * (m_arr - terms.duration_min) / span
+    pref = duration_value(terms, m_arr)
     renewals = np.array([math.ceil(terms.horizon_years / m) - 1 for m in durs], dtype=float)
     pp = p
     lapse = terms.lapse_cost_krw

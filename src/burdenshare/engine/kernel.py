@@ -100,15 +100,16 @@ def _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, p, e, t, lt):  # pragma: no cover
 
 
 @numba.njit(cache=True)
-def _decide_at(a, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
+def _decide_at(a, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
     """A time-based negotiator's (offer, lowest accepted position, duration offer) at aspiration
-    ``a``: the reference's operations (``linear_decision``, ``duration_offer``)."""
+    ``a``: the reference's operations (``linear_decision``, ``duration_offer`` from the opening
+    term index ``pref`` toward the target ``tgt``)."""
     if n > 0:
         i_off, i_acc = _linear_decision(a, rv, n, eps, start)
     else:
         i_off = 0
         i_acc = 0
-    du = _duration_offer(pref, 1.0 - a, nd) if nd > 1 else 0  # one duration: index 0
+    du = _duration_offer(pref, tgt, 1.0 - a)
     return i_off, i_acc, du
 
 
@@ -149,7 +150,7 @@ ceil = j`, and the
 
 
 @numba.njit(cache=True, inline="always")
-def _decide(pw, pw_x, pw_rel, p, q, k, t, e, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
+def _decide(pw, pw_x, pw_rel, p, q, k, t, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
     r"""The decision of :func:`_decide_at` at :math:`a = 1 - t_k^e` with ``math.pow``'s :math:`t_k^e`.
 
     ``pw[p, q, k]`` encloses :math:`t_k^e`: :math:`p \in [x(1 - 
@@ -176,17 +177,17 @@ ho)` (``1.0 - p`` is monotone).  When
     else:
         j = _enclosed_position(a_l, a_h, rv, n, eps, start)
     if j >= 0:
-        if nd == 1:
-            return j, j, 0  # one duration: index 0
-        du = _duration_offer(pref, 1.0 - a_l, nd)
-        if du == _duration_offer(pref, 1.0 - a_h, nd):
+        if pref == tgt:
+            return j, j, pref  # the term offer does not move
+        du = _duration_offer(pref, tgt, 1.0 - a_l)
+        if du == _duration_offer(pref, tgt, 1.0 - a_h):
             return j, j, du
     if d != 0.0:
         x = pw_x[p, q, k]
         if math.isnan(x):
             x = math.pow(t[k], e)
             pw_x[p, q, k] = x
-    return _decide_at(1.0 * (1.0 - x), rv, n, eps, start, pref, nd)  # aspiration: math.pow(t, e)
+    return _decide_at(1.0 * (1.0 - x), rv, n, eps, start, pref, tgt)  # aspiration: math.pow(t, e)
 
 
 _DEC_SLOTS = 128  # decision-cache slots per negotiator (two-way set-associative)
@@ -225,11 +226,11 @@ def _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, p, e, rv, n, start):  
 
 
 @numba.njit(cache=True)
-def _dec_fill(dec, fill, p, q, k, pw, pw_x, pw_rel, ps, t, e, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
+def _dec_fill(dec, fill, p, q, k, pw, pw_x, pw_rel, ps, t, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
     """Fill rounds ``fill[p, q]..k`` of slot ``q``: the offer, the lowest accepted position and the
     duration offer of a time-based negotiator (:func:`_decide`; ``ps``: its ``t**e`` slot)."""
     for kk in range(fill[p, q], k + 1):
-        i_off, i_acc, du = _decide(pw, pw_x, pw_rel, p, ps, kk, t, e, rv, n, eps, start, pref, nd)
+        i_off, i_acc, du = _decide(pw, pw_x, pw_rel, p, ps, kk, t, e, rv, n, eps, start, pref, tgt)
         dec[p, q, kk, 0] = i_off
         dec[p, q, kk, 1] = i_acc
         dec[p, q, kk, 2] = du
@@ -238,8 +239,8 @@ def _dec_fill(dec, fill, p, q, k, pw, pw_x, pw_rel, ps, t, e, rv, n, eps, start,
 
 @numba.njit(cache=True)
 def _kernel(  # pragma: no cover - jitted
-    t_us, t_rok, post_inaug, cum_impasse, furlough_days, durations, level_f, table, winset, base_lm, ints, floats_,
-    r_us_a, r_rok_a, open_us_a, open_rok_a, e_us_a, e_rok_a, delta_us_a, delta_rok_a, aud_us_a, aud_rok_a,
+    t_us, t_rok, post_inaug, cum_impasse, furlough_days, durations, level_f, tcost, prem, table, winset, base_lm, ints,
+    floats_, r_us_a, r_rok_a, open_us_a, open_rok_a, e_us_a, e_rok_a, delta_us_a, delta_rok_a, aud_us_a, aud_rok_a,
     r_pres_a, r_new_a, obst_us_a, obst_rok_a, change_a, bank_a, u_vote,
     out_i, out_f, record, out_tr_k, out_tr_j,
 ):
@@ -247,6 +248,7 @@ def _kernel(  # pragma: no cover - jitted
         ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], ints[6], ints[7], ints[8], ints[9])
     pol_us, pol_rok = ints[10], ints[11]
     var_us, var_rok = ints[12], ints[13]
+    tgt_us, tgt_rok = ints[14], ints[15]  # target term indices (burdenshare.bargaining.term_value)
     eps_us = TB_EPS if var_us == 0 else ASP_EPS
     eps_rok = TB_EPS if var_rok == 0 else ASP_EPS
     amin, step, theta, shift, cost_us, cost_rok, workers, w_e, theta_w = (
@@ -277,7 +279,6 @@ def _kernel(  # pragma: no cover - jitted
     hits = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
     ghost = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
     dec = np.empty((2, _DEC_SLOTS, n_r, 3), dtype=np.int32)
-    nd = durations.shape[0]
     for i in range(r_us_a.shape[0]):
         b = bank_a[i]
         r_us = r_us_a[i]
@@ -383,12 +384,12 @@ def _kernel(  # pragma: no cover - jitted
                             d_us = open_k
                             ju = _ceil_index(d_us, amin, step, n_g)
                             ju_acc = ju
-                            du = _duration_offer(pref_us, 0.0, nd)
+                            du = _duration_offer(pref_us, tgt_us, 0.0)
                         elif pol_us == POLICY_TIT_FOR_TAT:
                             d_us = _tft_demand(n_us, h_us1, n_rok, h_rok1 - h_rok2, open_k, floor_k, open_k, -1.0)
                             ju = _ceil_index(d_us, amin, step, n_g)
                             ju_acc = ju
-                            du = _duration_offer(pref_us, 0.0, nd)
+                            du = _duration_offer(pref_us, tgt_us, 0.0)
                         else:
                             if open_k != win_open or floor_k != win_floor:
                                 win_open = open_k
@@ -403,7 +404,7 @@ def _kernel(  # pragma: no cover - jitted
                                                      start_us)
                             if dslot_us == _DEC_SLOTS:  # a key that does not recur: computed here
                                 i_off, i_acc, du = _decide(pw, pw_x, pw_rel, 0, slot_us, k, t_us, e_us, rv_us, n_us_w,
-                                                           eps_us, start_us, pref_us, nd)
+                                                           eps_us, start_us, pref_us, tgt_us)
                                 if j_hi > j_bot:
                                     ju = j_bot + i_off
                                     ju_acc = j_bot + i_acc
@@ -413,7 +414,7 @@ def _kernel(  # pragma: no cover - jitted
                             else:
                                 if k >= fill[0, dslot_us]:
                                     _dec_fill(dec, fill, 0, dslot_us, k, pw, pw_x, pw_rel, slot_us, t_us, e_us, rv_us,
-                                              n_us_w, eps_us, start_us, pref_us, nd)
+                                              n_us_w, eps_us, start_us, pref_us, tgt_us)
                                 if j_hi > j_bot:
                                     ju = j_bot + dec[0, dslot_us, k, 0]
                                     ju_acc = j_bot + dec[0, dslot_us, k, 1]
@@ -430,16 +431,16 @@ def _kernel(  # pragma: no cover - jitted
                             d_rok = open_rok
                             jr = _floor_index(d_rok, amin, step, n_g)
                             jr_acc = jr
-                            dr = _duration_offer(pref_rok, 0.0, nd)
+                            dr = _duration_offer(pref_rok, tgt_rok, 0.0)
                         elif pol_rok == POLICY_TIT_FOR_TAT:
                             d_rok = _tft_demand(n_rok, h_rok1, n_us, h_us2 - h_us1, open_rok, open_rok, cap_rok, 1.0)
                             jr = _floor_index(d_rok, amin, step, n_g)
                             jr_acc = jr
-                            dr = _duration_offer(pref_rok, 0.0, nd)
+                            dr = _duration_offer(pref_rok, tgt_rok, 0.0)
                         else:
                             if dslot_rok == _DEC_SLOTS:  # a key that does not recur: computed here
                                 i_off, i_acc, dr = _decide(pw, pw_x, pw_rel, 1, slot_rok, k, t_rok, e_rok, rv_rok,
-                                                           n_rok_w, eps_rok, start_rok, pref_rok, nd)
+                                                           n_rok_w, eps_rok, start_rok, pref_rok, tgt_rok)
                                 if j_hi0 > j_lo:
                                     jr = j_hi0 - i_off
                                     jr_acc = j_hi0 - i_acc
@@ -449,7 +450,7 @@ def _kernel(  # pragma: no cover - jitted
                             else:
                                 if k >= fill[1, dslot_rok]:
                                     _dec_fill(dec, fill, 1, dslot_rok, k, pw, pw_x, pw_rel, slot_rok, t_rok, e_rok, rv_rok,
-                                              n_rok_w, eps_rok, start_rok, pref_rok, nd)
+                                              n_rok_w, eps_rok, start_rok, pref_rok, tgt_rok)
                                 if j_hi0 > j_lo:
                                     jr = j_hi0 - dec[1, dslot_rok, k, 0]
                                     jr_acc = j_hi0 - dec[1, dslot_rok, k, 1]
@@ -494,7 +495,7 @@ def _kernel(  # pragma: no cover - jitted
                     us_turn = (turn == 0) == (us_first == 1)
                     if us_turn:
                         if plain:
-                            if st_j >= 0 and st_us == 0 and st_j >= ju_acc:
+                            if st_j >= 0 and st_us == 0 and st_j >= ju_acc + prem[0, st_d, du]:
                                 init_j = st_j
                                 init_d = st_d
                                 break
@@ -504,7 +505,7 @@ def _kernel(  # pragma: no cover - jitted
                             if (st_j >= 0 and wa_rok == 1 and winset[b, k, st_d] >= 0
                                     and _consent(table, off, b, k, st_d, st_j) < theta_w):
                                 st_j = -1
-                            if st_j >= 0 and st_j >= ju_acc and _wa_admits(pol_us, obst_k, winset, table, off, b, k, st_d,
+                            if st_j >= 0 and st_j >= ju_acc + prem[0, st_d, du] and _wa_admits(pol_us, obst_k, winset, table, off, b, k, st_d,
                                                                            st_j, theta_w, floor_k, amin, step, n_g):
                                 init_j = st_j
                                 init_d = st_d
@@ -518,11 +519,11 @@ def _kernel(  # pragma: no cover - jitted
                             n_off += 1
                     else:
                         if plain:
-                            if st_j >= 0 and st_us == 1 and st_j <= jr_acc:
+                            if st_j >= 0 and st_us == 1 and st_j <= jr_acc - prem[1, st_d, dr]:
                                 init_j = st_j
                                 init_d = st_d
                                 break
-                        elif st_j >= 0 and st_us == 1 and st_j <= jr_acc:
+                        elif st_j >= 0 and st_us == 1 and st_j <= jr_acc - prem[1, st_d, dr]:
                             if ((strategic == 0 or _consent(table, off, b, k, st_d, st_j) >= theta)
                                     and (wa_rok == 0 or winset[b, k, st_d] < 0
                                          or _consent(table, off, b, k, st_d, st_j) >= theta_w)):
@@ -576,8 +577,8 @@ def _kernel(  # pragma: no cover - jitted
         x = amin + signed_j * step if agreed == 1 else math.nan
         n_rej = float(n_rej_p + n_rej_a)
         if ratified == 1:
-            u_us = math.pow(delta_us_a[i], float(rat_round)) * (x - r_us)
-            u_rok = math.pow(delta_rok_a[i], float(rat_round)) * (cap_rok - x)
+            u_us = math.pow(delta_us_a[i], float(rat_round)) * (x - r_us - tcost[0, signed_d])
+            u_rok = math.pow(delta_rok_a[i], float(rat_round)) * (cap_rok - x - tcost[1, signed_d])
         else:
             u_us = 0.0
             u_rok = 0.0
@@ -644,7 +645,7 @@ def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64]
     ints = np.array([plan.n_grid, plan.pref_us, plan.pref_rok, plan.us_first, plan.approval_required,
                      plan.end_after_rejection, plan.strategic_submission, plan.lapsed_rounds,
                      plan.planning_horizon_years, int(offset), plan.policy_us, plan.policy_rok,
-                     plan.variant_us, plan.variant_rok], dtype=np.int64)
+                     plan.variant_us, plan.variant_rok, *plan.term_targets()], dtype=np.int64)
     floats_ = np.array([plan.amount_min, plan.amount_step, plan.submit_threshold, plan.drawdown_shift_krw,
                         plan.cost_us, plan.cost_rok, plan.workers, plan.executive_weight,
                         plan.winset_threshold], dtype=np.float64)
@@ -652,7 +653,7 @@ def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64]
     g = lambda k: np.ascontiguousarray(cols[k], dtype=np.int64)  # noqa: E731
     _kernel(
         plan.t_us, plan.t_rok, plan.post_inauguration, plan.cum_impasse, plan.furlough_days, plan.durations,
-        plan.level_factors(), table, winset,
+        plan.level_factors(), plan.term_costs(), plan.term_premiums(), table, winset,
         np.ascontiguousarray(base_log_median, dtype=np.float64),
         ints, floats_,
         f("r_us"), f("r_rok"), f("open_us"), f("open_rok"), f("e_us"), f("e_rok"), f("delta_us"), f("delta_rok"),

@@ -15,7 +15,8 @@ numbers and arrays (no scenario objects), built once from a validated scenario:
   parameter of the ``furlough`` event; absent: never) or the horizon;
 * the **amount grid** of ``agreement_space`` (offers are grid indices; the US rounds its demand up
   to the grid, the ROK its offer down), the allowed durations (``levers.allowed_durations``),
-  each side's ``duration_preference``;
+  each side's opening and target term and its term costs (:func:`burdenshare.bargaining.term_value.term_plan`:
+  ``term_preference``, else ``duration_preference``);
 * the **drawdown**: with ``protocol.overtime.drawdown_outside_option`` the US can threaten to
   withdraw the troops above the NDAA floor; the threat raises the host's reservation value by
   ``drawdown_value_krw × (troop_level − drawdown_floor_troops) / troop_level`` (an assumption:
@@ -40,6 +41,7 @@ from numpy.typing import NDArray
 
 from burdenshare.agreement import level_factors, year_factors
 from burdenshare.bargaining.strategies import POLICY_OBSTINATE, REGISTRY
+from burdenshare.bargaining.term_value import acceptance_premium, term_plan
 from burdenshare.costs import krw_per_usd
 from burdenshare.engine.draws import DrawLayout, Draws
 from burdenshare.errors import ScenarioError, SpecError
@@ -57,7 +59,7 @@ __all__ = [
     "level_two_params",
 ]
 
-#: Duration preference codes used by the kernels.
+#: Duration preference codes (the kernels now read term indices: :attr:`Plan.pref_us`, :attr:`Plan.target_us`).
 PREF_CODES: dict[str, int] = {"short": 0, "long": 1, "none": 2}
 #: Per-draw strategy fields the kernels read (``strategies.<gov>.<field>``).
 LEVEL_ONE_FIELDS: tuple[str, ...] = (
@@ -105,6 +107,7 @@ class Plan:
     amount_step: float
     n_grid: int
     durations: NDArray[np.int64]
+    #: Index into ``durations`` of the term each side opens at (:mod:`burdenshare.bargaining.term_value`).
     pref_us: int
     pref_rok: int
     us_first: int
@@ -134,6 +137,28 @@ class Plan:
     #: year per won of opening amount (:func:`burdenshare.agreement.year_factors`; None: flat).
     first_year: int = 0
     year_factor: NDArray[np.float64] | None = None
+    #: Index into ``durations`` of the term each side concedes toward (None: its opening index) and
+    #: each side's term cost per duration, (2, nd) won per year (None: no side values the term;
+    #: :mod:`burdenshare.bargaining.term_value`).
+    target_us: int | None = None
+    target_rok: int | None = None
+    term_cost: NDArray[np.float64] | None = None
+
+    def term_targets(self) -> tuple[int, int]:
+        """(US, host) target term indices (the opening index where unset)."""
+        return (self.pref_us if self.target_us is None else self.target_us,
+                self.pref_rok if self.target_rok is None else self.target_rok)
+
+    def term_costs(self) -> NDArray[np.float64]:
+        """:attr:`term_cost`, zeros where no side values the term, (2, nd)."""
+        if self.term_cost is None:
+            return np.zeros((2, self.durations.size), dtype=np.float64)
+        return np.ascontiguousarray(self.term_cost, dtype=np.float64)
+
+    def term_premiums(self) -> NDArray[np.int64]:
+        """(2, nd, nd) acceptance premiums in grid steps (:func:`~burdenshare.bargaining.term_value.acceptance_premium`)."""
+        c = self.term_costs()
+        return np.stack([acceptance_premium(c[0], self.amount_step), acceptance_premium(c[1], self.amount_step)])
 
     def level_factors(self) -> NDArray[np.float64]:
         """:attr:`level_factor`, ones for a flat schedule (one per duration)."""
@@ -306,6 +331,7 @@ def build_plan(scenario: Any, *, drawdown_value_krw: float | None = None) -> Pla
     n_grid = sp.grid_points()
     durations = np.array(sorted(scenario.levers.allowed_durations), dtype=np.int64)
     level = level_factors(scenario, durations.tolist())  # the schedule's value per won of opening amount
+    terms = term_plan(scenario, durations.tolist())  # each side's opening and target term, its term costs
 
     ov = pro.overtime
     shift = 0.0
@@ -332,8 +358,11 @@ def build_plan(scenario: Any, *, drawdown_value_krw: float | None = None) -> Pla
         amount_step=step,
         n_grid=int(n_grid),
         durations=durations,
-        pref_us=PREF_CODES[scenario.strategies[us].duration_preference],
-        pref_rok=PREF_CODES[scenario.strategies[rok].duration_preference],
+        pref_us=terms.start[0],
+        pref_rok=terms.start[1],
+        target_us=terms.target[0],
+        target_rok=terms.target[1],
+        term_cost=terms.cost if terms.valued else None,
         us_first=1 if pro.first_proposer == us else 0,
         approval_required=1 if scenario.parties.principal.approval_required else 0,
         end_after_rejection=1 if pro.after_rejection == "end" else 0,
