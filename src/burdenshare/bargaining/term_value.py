@@ -59,16 +59,21 @@ Coase, R. H. (1960). The problem of social cost. *Journal of Law and Economics* 
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
+from burdenshare.errors import SpecError
+
 __all__ = [
     "TermPlan",
     "acceptance_premium",
+    "draw_term_columns",
+    "premium_steps",
+    "term_cost",
     "efficient_term_index",
     "legacy_indices",
     "nearest_index",
@@ -79,12 +84,27 @@ __all__ = [
 
 #: Slack when rounding a premium up to whole grid steps (in grid steps).
 _PREMIUM_EPS: float = 1e-9
+#: Longest ideal term (years), as the longest term a schedule may have.
+MAX_IDEAL_YEARS: int = 10
+
+
+def term_cost(weight_krw: float, ideal_years: float, years: float) -> float:
+    r""":math:`c(m) = w (m - T)^2` of one term (won per year); the engine's scalar form (compiled as
+    it is by the kernel), the same operations as :func:`term_cost_krw`."""
+    d = years - ideal_years
+    return weight_krw * (d * d)
+
+
+def premium_steps(cost_standing: float, cost_own: float, step: float) -> int:
+    r""":math:`\lceil (c(m_s) - c(m_o)) / \Delta \rceil` grid steps: what a standing text's term must be
+    made up for in amount before a side accepts it instead of its own demand (module docstring)."""
+    return int(math.ceil((cost_standing - cost_own) / step - _PREMIUM_EPS))
 
 
 def term_cost_krw(ideal_years: float, weight_krw: float, durations: Sequence[int]) -> NDArray[np.float64]:
     r""":math:`c(m) = w (m - T)^2` for each term :math:`m` of ``durations`` (won per year)."""
-    d = np.asarray(durations, dtype=np.float64)
-    return float(weight_krw) * (d - float(ideal_years)) ** 2
+    d = np.asarray(durations, dtype=np.float64) - float(ideal_years)
+    return float(weight_krw) * (d * d)
 
 
 def nearest_index(durations: Sequence[int], years: float) -> int:
@@ -119,7 +139,7 @@ def acceptance_premium(cost: NDArray[np.float64], step: float) -> NDArray[np.int
     out = np.zeros((c.size, c.size), dtype=np.int64)
     for s in range(c.size):
         for o in range(c.size):
-            out[s, o] = int(math.ceil((float(c[s]) - float(c[o])) / step - _PREMIUM_EPS))
+            out[s, o] = premium_steps(float(c[s]), float(c[o]), step)
     return out
 
 
@@ -169,3 +189,64 @@ def term_plan(scenario: Any, durations: Sequence[int]) -> TermPlan:
     start = tuple(legacy[i][0] if p is None else nearest_index(durs, float(p.ideal_years))
                   for i, p in enumerate(prefs))
     return TermPlan(cost, (start[0], start[1]), (target, target), True)
+
+
+#: Per-draw term columns of :func:`draw_term_columns` (``<name>_us``, ``<name>_rok``).
+TERM_COLUMNS: tuple[str, ...] = ("term_ideal", "term_weight", "term_start", "term_target")
+
+
+def draw_term_columns(scenario: Any, durations: Sequence[int],
+                      value: Callable[[str, float], NDArray[np.float64]], n: int) -> dict[str, NDArray[Any]]:
+    """Per-draw term preferences and the indices they give (module docstring).
+
+    ``value(path, default)`` returns a path's per-draw values (its ``[[uncertainty]]`` prior, else
+    the default): ``strategies.<gov>.term_preference.ideal_years`` and ``.weight_krw`` may be
+    drawn, so each draw has its own ideal terms, weights and with them its own opening and target
+    terms.  A side without a term preference has weight 0 (no cost) and the opening term of its
+    ``duration_preference``; with none on either side every draw keeps the rule without
+    preferences (:func:`legacy_indices`).
+
+    Raises
+    ------
+    SpecError
+        A drawn ideal term outside 1-10 years or a negative weight (the field names the path), or
+        a prior on the term preference of a side that has none.
+    """
+    durs = np.asarray([int(m) for m in durations], dtype=np.float64)
+    nd = durs.size
+    govs = (scenario.parties.proposer.id, scenario.parties.host.id)
+    prefs = [_pref(scenario, g) for g in govs]
+    out: dict[str, NDArray[Any]] = {}
+    cost = []
+    for key, gov, tp in zip(("us", "rok"), govs, prefs):
+        pre = f"strategies.{gov}.term_preference."
+        ideal = value(pre + "ideal_years", math.nan if tp is None else float(tp.ideal_years))
+        weight = value(pre + "weight_krw", 0.0 if tp is None else float(tp.weight_krw))
+        if tp is None:
+            if not (np.all(np.isnan(ideal)) and np.all(weight == 0.0)):
+                raise SpecError("a prior on a term preference the scenario does not set; give "
+                                f"strategies.{gov}.term_preference", field=pre + "ideal_years")
+            ideal = np.zeros(n)
+        elif not np.all((ideal >= 1.0) & (ideal <= float(MAX_IDEAL_YEARS))):
+            raise SpecError(f"drawn ideal terms must lie in 1..{MAX_IDEAL_YEARS} years", field=pre + "ideal_years")
+        if not np.all(np.isfinite(weight) & (weight >= 0.0)):
+            raise SpecError("drawn weights must be finite and >= 0 won", field=pre + "weight_krw")
+        d = durs[None, :] - ideal[:, None]
+        cost.append(weight[:, None] * (d * d))
+        out[f"term_ideal_{key}"] = ideal.astype(np.float64)
+        out[f"term_weight_{key}"] = weight.astype(np.float64)
+    legacy = [legacy_indices(scenario.strategies[g].duration_preference, nd) for g in govs]
+    if all(p is None for p in prefs):
+        for i, key in enumerate(("us", "rok")):
+            out[f"term_start_{key}"] = np.full(n, legacy[i][0], dtype=np.int64)
+            out[f"term_target_{key}"] = np.full(n, legacy[i][1], dtype=np.int64)
+        return out
+    target = np.argmin(cost[0] + cost[1], axis=1).astype(np.int64)  # first minimum: the shorter term
+    for i, (key, tp) in enumerate(zip(("us", "rok"), prefs)):
+        if tp is None:
+            start = np.full(n, legacy[i][0], dtype=np.int64)
+        else:
+            start = np.argmin(np.abs(durs[None, :] - out[f"term_ideal_{key}"][:, None]), axis=1).astype(np.int64)
+        out[f"term_start_{key}"] = start
+        out[f"term_target_{key}"] = target.copy()
+    return out

@@ -741,6 +741,13 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
         {"param": "strategies.rok.obstinate_probability", "dist": "beta", "a": ob_a, "b": ob_b,
          "source": f"rule: Beta(1/2, k + 1/2), k = {concluded} recorded rounds all ended in an agreement (Jeffreys prior)"},
     ]
+    w_lo, w_hi = (round(f * g["term_weight_share"] * current, -6) for f in (0.5, 2.0))
+    o.uncertainty += [
+        {"param": f"strategies.{side}.term_preference.weight_krw", "dist": "uniform", "low": w_lo, "high": w_hi,
+         "source": "assumption: no weight on record; uniform(term_weight_share / 2, 2 term_weight_share) x the current "
+                   f"agreement per squared year, a factor of two either way ({cref})"}
+        for side in ("us", "rok")
+    ]
     if us_elections:
         o.uncertainty.append({"param": "parties.principal.p_administration_change", "dist": "uniform", "low": 0.3,
                               "high": 0.7, "source": "assumption: a US presidential election inside the horizon"})

@@ -12,7 +12,7 @@ exponents of each negotiator; draws mostly share their exponents), and ``math.po
 where a decision boundary falls inside the enclosure (:func:`_decide`), so every decision is bit
 for bit the reference's (``math.pow``'s aspiration).  A time-based negotiator's
 decisions (offer, lowest accepted position, duration offer) per round depend only on its exponent,
-reservation value and window, so they are kept per such key and round in a small decision cache
+reservation value, window and the draw's opening and target terms, so they are kept per such key and round in a small decision cache
 (keys that recur, e.g. grid parameters, are played by lookup; keys that do not are computed
 directly, as before, and do not evict them).  The rounds run in segments over which the US seat's window is constant
 (it changes only with the administration or a learned reservation value).
@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 
 from burdenshare.bargaining._powbound import POW_REL_TOL, _f2i, exp_approx
 from burdenshare.bargaining.strategies import ASP_EPS, POLICY_TIT_FOR_TAT, POLICY_WINSET_AWARE, TB_EPS, linear_decision, rational_start
+from burdenshare.bargaining.term_value import premium_steps, term_cost
 from burdenshare.engine.plan import Plan
 from burdenshare.engine.reference import (
     FLOAT_OUTPUTS,
@@ -47,6 +48,8 @@ _ceil_index = numba.njit(cache=True)(ceil_index)
 _floor_index = numba.njit(cache=True)(floor_index)
 _duration_offer = numba.njit(cache=True)(duration_offer)
 _tft_demand = numba.njit(cache=True)(tft_demand)
+_term_cost = numba.njit(cache=True)(term_cost)
+_premium_steps = numba.njit(cache=True)(premium_steps)
 # Level I's time-based decision: the bargaining module's function, compiled as it is.
 _linear_decision = numba.njit(cache=True, inline="always")(linear_decision)
 _rational_start = numba.njit(cache=True)(rational_start)
@@ -194,8 +197,9 @@ _DEC_SLOTS = 128  # decision-cache slots per negotiator (two-way set-associative
 
 
 @numba.njit(cache=True, inline="always")
-def _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, p, e, rv, n, start):  # pragma: no cover - jitted
-    """Slot of negotiator ``p``'s decision cache for the key ``(e, rv, n, start)``.
+def _dec_slot(dk_e, dk_rv, dk_n, dk_s, dk_t, fill, hits, ghost, p, e, rv, n, start, terms):  # pragma: no cover - jitted
+    """Slot of negotiator ``p``'s decision cache for the key ``(e, rv, n, start, terms)`` (``terms``:
+    the draw's opening and target term indices, ``start * 64 + target``).
 
     A key found is counted (``hits``).  A key not found is admitted only when it was the last one
     missed in its set (``ghost``), i.e. when it recurs, into a way that no draw has hit since it was
@@ -203,11 +207,12 @@ def _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, p, e, rv, n, start):  
     and ``_DEC_SLOTS`` is returned: the draw computes its decisions directly, so keys that never
     recur (continuous parameters) cost no stores and do not evict the ones that do.
     """
-    h = (_f2i(e) * -7046029254386353131) ^ (_f2i(rv) * -4658895280553007687) ^ (n * 1609587929392839161) ^ start
+    h = ((_f2i(e) * -7046029254386353131) ^ (_f2i(rv) * -4658895280553007687) ^ (n * 1609587929392839161) ^ start
+         ^ (terms * 7640891576956012809))
     h = h ^ (h >> 31)
     s = (h >> 17) & (_DEC_SLOTS - 2)
     for q in (s, s + 1):
-        if dk_e[p, q] == e and dk_rv[p, q] == rv and dk_n[p, q] == n and dk_s[p, q] == start:
+        if dk_e[p, q] == e and dk_rv[p, q] == rv and dk_n[p, q] == n and dk_s[p, q] == start and dk_t[p, q] == terms:
             hits[p, q] += 1
             return q
     if ghost[p, s] == h:
@@ -217,6 +222,7 @@ def _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, p, e, rv, n, start):  
                 dk_rv[p, q] = rv
                 dk_n[p, q] = n
                 dk_s[p, q] = start
+                dk_t[p, q] = terms
                 fill[p, q] = 0
                 return q
     ghost[p, s] = h
@@ -239,8 +245,8 @@ def _dec_fill(dec, fill, p, q, k, pw, pw_x, pw_rel, ps, t, e, rv, n, eps, start,
 
 @numba.njit(cache=True)
 def _kernel(  # pragma: no cover - jitted
-    t_us, t_rok, post_inaug, cum_impasse, furlough_days, durations, level_f, tcost, prem, table, winset, base_lm, ints,
-    floats_, r_us_a, r_rok_a, open_us_a, open_rok_a, e_us_a, e_rok_a, delta_us_a, delta_rok_a, aud_us_a, aud_rok_a,
+    t_us, t_rok, post_inaug, cum_impasse, furlough_days, durations, level_f, table, winset, base_lm, ints, floats_,
+    term_f, term_i, r_us_a, r_rok_a, open_us_a, open_rok_a, e_us_a, e_rok_a, delta_us_a, delta_rok_a, aud_us_a, aud_rok_a,
     r_pres_a, r_new_a, obst_us_a, obst_rok_a, change_a, bank_a, u_vote,
     out_i, out_f, record, out_tr_k, out_tr_j,
 ):
@@ -248,7 +254,6 @@ def _kernel(  # pragma: no cover - jitted
         ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], ints[6], ints[7], ints[8], ints[9])
     pol_us, pol_rok = ints[10], ints[11]
     var_us, var_rok = ints[12], ints[13]
-    tgt_us, tgt_rok = ints[14], ints[15]  # target term indices (burdenshare.bargaining.term_value)
     eps_us = TB_EPS if var_us == 0 else ASP_EPS
     eps_rok = TB_EPS if var_rok == 0 else ASP_EPS
     amin, step, theta, shift, cost_us, cost_rok, workers, w_e, theta_w = (
@@ -268,18 +273,25 @@ def _kernel(  # pragma: no cover - jitted
         lt_rok[k] = math.log(t_rok[k])
     pw_next = np.zeros(2, dtype=np.int64)
     # A time-based negotiator's decisions per round depend only on (e, rv, n, start) of its
-    # window (eps, the round dates and the duration preference are the chunk's): they are computed
+    # window and the draw's opening and target terms (eps and the round dates are the chunk's): they are computed
     # once per key and round reached (linear_decision, duration_offer: the reference's values)
     # and looked up by the draws that share the key (_dec_slot).
     dk_e = np.full((2, _DEC_SLOTS), np.nan)
     dk_rv = np.full((2, _DEC_SLOTS), np.nan)
     dk_n = np.full((2, _DEC_SLOTS), -1, dtype=np.int64)
     dk_s = np.full((2, _DEC_SLOTS), -1, dtype=np.int64)
+    dk_t = np.full((2, _DEC_SLOTS), -1, dtype=np.int64)
     fill = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
     hits = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
     ghost = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
     dec = np.empty((2, _DEC_SLOTS, n_r, 3), dtype=np.int32)
+    tc = np.zeros((2, durations.shape[0]))  # this draw's term cost per duration (term_value.term_cost)
     for i in range(r_us_a.shape[0]):
+        # this draw's opening and target terms and term costs (reference.draw_terms)
+        pref_us, tgt_us, pref_rok, tgt_rok = term_i[i, 0], term_i[i, 1], term_i[i, 2], term_i[i, 3]
+        for m in range(durations.shape[0]):
+            tc[0, m] = _term_cost(term_f[i, 1], term_f[i, 0], float(durations[m]))
+            tc[1, m] = _term_cost(term_f[i, 3], term_f[i, 2], float(durations[m]))
         b = bank_a[i]
         r_us = r_us_a[i]
         open_us = open_us_a[i]
@@ -303,7 +315,8 @@ def _kernel(  # pragma: no cover - jitted
         rv_rok = (a_hi0 - cap_rok) / (a_hi0 - a_lo) if j_hi0 > j_lo else 0.0
         start_rok = _rational_start(rv_rok, j_hi0 - j_lo, 1 - var_rok) if j_hi0 > j_lo else 0
         n_rok_w = j_hi0 - j_lo if j_hi0 > j_lo else 0
-        dslot_rok = _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, 1, e_rok, rv_rok, n_rok_w, start_rok)
+        dslot_rok = _dec_slot(dk_e, dk_rv, dk_n, dk_s, dk_t, fill, hits, ghost, 1, e_rok, rv_rok, n_rok_w, start_rok,
+                              pref_rok * 64 + tgt_rok)
         dslot_us = 0
         n_us_w = 0
         win_open = math.nan
@@ -400,8 +413,8 @@ def _kernel(  # pragma: no cover - jitted
                                 rv_us = (floor_k - a_bot) / (amin + j_hi * step - a_bot) if j_hi > j_bot else 0.0
                                 start_us = _rational_start(rv_us, j_hi - j_bot, 1 - var_us) if j_hi > j_bot else 0
                                 n_us_w = j_hi - j_bot if j_hi > j_bot else 0
-                                dslot_us = _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, 0, e_us, rv_us, n_us_w,
-                                                     start_us)
+                                dslot_us = _dec_slot(dk_e, dk_rv, dk_n, dk_s, dk_t, fill, hits, ghost, 0, e_us, rv_us, n_us_w,
+                                                     start_us, pref_us * 64 + tgt_us)
                             if dslot_us == _DEC_SLOTS:  # a key that does not recur: computed here
                                 i_off, i_acc, du = _decide(pw, pw_x, pw_rel, 0, slot_us, k, t_us, e_us, rv_us, n_us_w,
                                                            eps_us, start_us, pref_us, tgt_us)
@@ -495,7 +508,7 @@ def _kernel(  # pragma: no cover - jitted
                     us_turn = (turn == 0) == (us_first == 1)
                     if us_turn:
                         if plain:
-                            if st_j >= 0 and st_us == 0 and st_j >= ju_acc + prem[0, st_d, du]:
+                            if st_j >= 0 and st_us == 0 and st_j >= ju_acc + _premium_steps(tc[0, st_d], tc[0, du], step):
                                 init_j = st_j
                                 init_d = st_d
                                 break
@@ -505,7 +518,7 @@ def _kernel(  # pragma: no cover - jitted
                             if (st_j >= 0 and wa_rok == 1 and winset[b, k, st_d] >= 0
                                     and _consent(table, off, b, k, st_d, st_j) < theta_w):
                                 st_j = -1
-                            if st_j >= 0 and st_j >= ju_acc + prem[0, st_d, du] and _wa_admits(pol_us, obst_k, winset, table, off, b, k, st_d,
+                            if st_j >= 0 and st_j >= ju_acc + _premium_steps(tc[0, st_d], tc[0, du], step) and _wa_admits(pol_us, obst_k, winset, table, off, b, k, st_d,
                                                                            st_j, theta_w, floor_k, amin, step, n_g):
                                 init_j = st_j
                                 init_d = st_d
@@ -519,11 +532,11 @@ def _kernel(  # pragma: no cover - jitted
                             n_off += 1
                     else:
                         if plain:
-                            if st_j >= 0 and st_us == 1 and st_j <= jr_acc - prem[1, st_d, dr]:
+                            if st_j >= 0 and st_us == 1 and st_j <= jr_acc - _premium_steps(tc[1, st_d], tc[1, dr], step):
                                 init_j = st_j
                                 init_d = st_d
                                 break
-                        elif st_j >= 0 and st_us == 1 and st_j <= jr_acc - prem[1, st_d, dr]:
+                        elif st_j >= 0 and st_us == 1 and st_j <= jr_acc - _premium_steps(tc[1, st_d], tc[1, dr], step):
                             if ((strategic == 0 or _consent(table, off, b, k, st_d, st_j) >= theta)
                                     and (wa_rok == 0 or winset[b, k, st_d] < 0
                                          or _consent(table, off, b, k, st_d, st_j) >= theta_w)):
@@ -577,8 +590,8 @@ def _kernel(  # pragma: no cover - jitted
         x = amin + signed_j * step if agreed == 1 else math.nan
         n_rej = float(n_rej_p + n_rej_a)
         if ratified == 1:
-            u_us = math.pow(delta_us_a[i], float(rat_round)) * (x - r_us - tcost[0, signed_d])
-            u_rok = math.pow(delta_rok_a[i], float(rat_round)) * (cap_rok - x - tcost[1, signed_d])
+            u_us = math.pow(delta_us_a[i], float(rat_round)) * (x - r_us - tc[0, signed_d])
+            u_rok = math.pow(delta_rok_a[i], float(rat_round)) * (cap_rok - x - tc[1, signed_d])
         else:
             u_us = 0.0
             u_rok = 0.0
@@ -606,6 +619,21 @@ def _kernel(  # pragma: no cover - jitted
         out_f[i, 4] = imp_rok
         out_f[i, 5] = u_us
         out_f[i, 6] = u_rok
+
+
+def _term_arrays(plan: Plan, cols: dict[str, NDArray[Any]], n: int) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """(n, 4) ``(ideal_us, weight_us, ideal_rok, weight_rok)`` and (n, 4) ``(start_us, target_us,
+    start_rok, target_rok)`` from the draws' term columns (:func:`~burdenshare.engine.reference.draw_terms`:
+    without them the plan's terms and no term cost)."""
+    if "term_start_us" not in cols:
+        tg_us, tg_rok = plan.term_targets()
+        return (np.zeros((n, 4)),
+                np.tile(np.array([plan.pref_us, tg_us, plan.pref_rok, tg_rok], dtype=np.int64), (n, 1)))
+    tf = np.stack([cols["term_ideal_us"], cols["term_weight_us"], cols["term_ideal_rok"], cols["term_weight_rok"]],
+                  axis=1).astype(np.float64)
+    ti = np.stack([cols["term_start_us"], cols["term_target_us"], cols["term_start_rok"], cols["term_target_rok"]],
+                  axis=1).astype(np.int64)
+    return np.ascontiguousarray(tf), np.ascontiguousarray(ti)
 
 
 def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64],
@@ -645,7 +673,7 @@ def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64]
     ints = np.array([plan.n_grid, plan.pref_us, plan.pref_rok, plan.us_first, plan.approval_required,
                      plan.end_after_rejection, plan.strategic_submission, plan.lapsed_rounds,
                      plan.planning_horizon_years, int(offset), plan.policy_us, plan.policy_rok,
-                     plan.variant_us, plan.variant_rok, *plan.term_targets()], dtype=np.int64)
+                     plan.variant_us, plan.variant_rok], dtype=np.int64)
     floats_ = np.array([plan.amount_min, plan.amount_step, plan.submit_threshold, plan.drawdown_shift_krw,
                         plan.cost_us, plan.cost_rok, plan.workers, plan.executive_weight,
                         plan.winset_threshold], dtype=np.float64)
@@ -653,9 +681,9 @@ def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64]
     g = lambda k: np.ascontiguousarray(cols[k], dtype=np.int64)  # noqa: E731
     _kernel(
         plan.t_us, plan.t_rok, plan.post_inauguration, plan.cum_impasse, plan.furlough_days, plan.durations,
-        plan.level_factors(), plan.term_costs(), plan.term_premiums(), table, winset,
+        plan.level_factors(), table, winset,
         np.ascontiguousarray(base_log_median, dtype=np.float64),
-        ints, floats_,
+        ints, floats_, *_term_arrays(plan, cols, n),
         f("r_us"), f("r_rok"), f("open_us"), f("open_rok"), f("e_us"), f("e_rok"), f("delta_us"), f("delta_rok"),
         f("aud_us"), f("aud_rok"), f("r_pres"), f("r_pres_after"), g("obst_us"), g("obst_rok"), g("change"),
         g("bank"), np.ascontiguousarray(u_vote, dtype=np.float64), out_i, out_f,

@@ -41,7 +41,7 @@ from numpy.typing import NDArray
 
 from burdenshare.agreement import level_factors, year_factors
 from burdenshare.bargaining.strategies import POLICY_OBSTINATE, REGISTRY
-from burdenshare.bargaining.term_value import acceptance_premium, term_plan
+from burdenshare.bargaining.term_value import draw_term_columns, term_plan
 from burdenshare.costs import krw_per_usd
 from burdenshare.engine.draws import DrawLayout, Draws
 from burdenshare.errors import ScenarioError, SpecError
@@ -137,28 +137,18 @@ class Plan:
     #: year per won of opening amount (:func:`burdenshare.agreement.year_factors`; None: flat).
     first_year: int = 0
     year_factor: NDArray[np.float64] | None = None
-    #: Index into ``durations`` of the term each side concedes toward (None: its opening index) and
-    #: each side's term cost per duration, (2, nd) won per year (None: no side values the term;
-    #: :mod:`burdenshare.bargaining.term_value`).
+    #: Index into ``durations`` of the term each side concedes toward at the scenario's central
+    #: values (None: its opening index).  The kernels read each draw's own opening and target term
+    #: and its term costs from the per-draw columns of :func:`draw_columns`
+    #: (:func:`burdenshare.bargaining.term_value.draw_term_columns`); these are their values where a
+    #: caller gives no such columns (with no term cost).
     target_us: int | None = None
     target_rok: int | None = None
-    term_cost: NDArray[np.float64] | None = None
 
     def term_targets(self) -> tuple[int, int]:
         """(US, host) target term indices (the opening index where unset)."""
         return (self.pref_us if self.target_us is None else self.target_us,
                 self.pref_rok if self.target_rok is None else self.target_rok)
-
-    def term_costs(self) -> NDArray[np.float64]:
-        """:attr:`term_cost`, zeros where no side values the term, (2, nd)."""
-        if self.term_cost is None:
-            return np.zeros((2, self.durations.size), dtype=np.float64)
-        return np.ascontiguousarray(self.term_cost, dtype=np.float64)
-
-    def term_premiums(self) -> NDArray[np.int64]:
-        """(2, nd, nd) acceptance premiums in grid steps (:func:`~burdenshare.bargaining.term_value.acceptance_premium`)."""
-        c = self.term_costs()
-        return np.stack([acceptance_premium(c[0], self.amount_step), acceptance_premium(c[1], self.amount_step)])
 
     def level_factors(self) -> NDArray[np.float64]:
         """:attr:`level_factor`, ones for a flat schedule (one per duration)."""
@@ -212,6 +202,7 @@ def level_two_params(scenario: Any) -> tuple[int, ...]:
 def _check_uncertainty(scenario: Any) -> None:
     us, rok = scenario.parties.proposer.id, scenario.parties.host.id
     ok = {f"strategies.{g}.{f}" for g in (us, rok) for f in LEVEL_ONE_FIELDS}
+    ok |= {f"strategies.{g}.term_preference.{f}" for g in (us, rok) for f in ("ideal_years", "weight_krw")}
     ok |= {f"parties.principal.{f}" for f in _PRINCIPAL_FIELDS}
     for i, d in enumerate(scenario.uncertainty):
         if d.param in ok or d.param.startswith(_LEVEL_TWO_PREFIXES):
@@ -362,7 +353,6 @@ def build_plan(scenario: Any, *, drawdown_value_krw: float | None = None) -> Pla
         pref_rok=terms.start[1],
         target_us=terms.target[0],
         target_rok=terms.target[1],
-        term_cost=terms.cost if terms.valued else None,
         us_first=1 if pro.first_proposer == us else 0,
         approval_required=1 if scenario.parties.principal.approval_required else 0,
         end_after_rejection=1 if pro.after_rejection == "end" else 0,
@@ -418,8 +408,9 @@ def draw_columns(scenario: Any, layout: DrawLayout, draws: Draws, bank_size: int
     """Per-draw Level-I parameter columns for the kernels.
 
     Returns a dict of (n,) arrays: ``r_us, r_rok, open_us, open_rok, e_us, e_rok, delta_us,
-    delta_rok, aud_us, aud_rok, r_pres, r_pres_after`` (float64) and ``obst_us, obst_rok,
-    change, bank`` (int64).  Concession exponents are the scenario's, in NegMAS's convention: aspiration
+    delta_rok, aud_us, aud_rok, r_pres, r_pres_after, term_ideal_us, term_ideal_rok, term_weight_us,
+    term_weight_rok`` (float64) and ``obst_us, obst_rok, change, bank, term_start_us, term_start_rok,
+    term_target_us, term_target_rok`` (int64; :func:`~burdenshare.bargaining.term_value.draw_term_columns`).  Concession exponents are the scenario's, in NegMAS's convention: aspiration
     :math:`1 - t^{e}` (Boulware :math:`e > 1`, conceder :math:`e < 1`); a ``hardliner`` is obstinate.
     """
     n = len(draws)
@@ -457,4 +448,6 @@ def draw_columns(scenario: Any, layout: DrawLayout, draws: Draws, bank_size: int
     p_change = value("parties.principal.p_administration_change", pr.p_administration_change)
     out["change"] = (draws.column(layout, "u_administration") < p_change).astype(np.int64)
     out["bank"] = np.minimum((draws.column(layout, "u_bank") * bank_size).astype(np.int64), bank_size - 1)
+    # each draw's term preferences, opening and target terms (burdenshare.bargaining.term_value)
+    out.update(draw_term_columns(scenario, sorted(scenario.levers.allowed_durations), value, n))
     return out

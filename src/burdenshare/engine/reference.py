@@ -124,9 +124,11 @@ from burdenshare.bargaining.strategies import (
     linear_decision,
     rational_start,
 )
+from burdenshare.bargaining.term_value import premium_steps, term_cost
 from burdenshare.engine.plan import Plan
 
-__all__ = ["INT_OUTPUTS", "FLOAT_OUTPUTS", "IDX_EPS", "play", "ceil_index", "floor_index", "duration_offer", "tft_demand"]
+__all__ = ["INT_OUTPUTS", "FLOAT_OUTPUTS", "IDX_EPS", "play", "ceil_index", "floor_index", "duration_offer", "draw_terms",
+           "tft_demand"]
 
 #: Integer outputs per draw, in kernel order.
 INT_OUTPUTS: tuple[str, ...] = (
@@ -176,6 +178,17 @@ def duration_offer(start: int, target: int, conceded: float) -> int:
     if target >= start:
         return start + s
     return start - s
+
+
+def draw_terms(plan: Plan, p: Mapping[str, Any]) -> tuple[int, int, int, int, float, float, float, float]:
+    """A draw's ``(start_us, target_us, start_rok, target_rok, ideal_us, weight_us, ideal_rok,
+    weight_rok)`` from its term columns (:func:`burdenshare.bargaining.term_value.draw_term_columns`);
+    without them the plan's opening and target terms and no term cost."""
+    if "term_start_us" not in p:
+        tg_us, tg_rok = plan.term_targets()
+        return plan.pref_us, tg_us, plan.pref_rok, tg_rok, 0.0, 0.0, 0.0, 0.0
+    return (int(p["term_start_us"]), int(p["term_target_us"]), int(p["term_start_rok"]), int(p["term_target_rok"]),
+            float(p["term_ideal_us"]), float(p["term_weight_us"]), float(p["term_ideal_rok"]), float(p["term_weight_rok"]))
 
 
 def tft_demand(n_own: int, last_own: float, n_opp: int, opp_concession: float, first: float,
@@ -254,9 +267,10 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
     n_g = plan.n_grid
     amin = plan.amount_min
     step = plan.amount_step
-    tg_us, tg_rok = plan.term_targets()
-    tcost = plan.term_costs()
-    prem = plan.term_premiums()  # acceptance premium of a standing term over one's own, in grid steps
+    # this draw's term preferences: opening and target terms, term costs per duration (term_value)
+    ts_us, tg_us, ts_rok, tg_rok, ti_us, tw_us, ti_rok, tw_rok = draw_terms(plan, p)
+    tc_us = [term_cost(tw_us, ti_us, float(m)) for m in plan.durations]
+    tc_rok = [term_cost(tw_rok, ti_rok, float(m)) for m in plan.durations]
     strategic = plan.strategic_submission
     theta = plan.submit_threshold
     theta_w = plan.winset_threshold
@@ -342,12 +356,12 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
                     d_us = open_k
                     ju = ceil_index(d_us, amin, step, n_g)
                     ju_acc = ju
-                    du = duration_offer(plan.pref_us, tg_us, 0.0)
+                    du = duration_offer(ts_us, tg_us, 0.0)
                 elif pol_us == POLICY_TIT_FOR_TAT:
                     d_us = tft_demand(n_us, h_us1, n_rok, h_rok1 - h_rok2, open_k, floor_k, open_k, -1.0)
                     ju = ceil_index(d_us, amin, step, n_g)
                     ju_acc = ju
-                    du = duration_offer(plan.pref_us, tg_us, 0.0)
+                    du = duration_offer(ts_us, tg_us, 0.0)
                 else:  # NegMAS time-based on [j_bot, j_hi], u_US(j) = (j - j_bot) / (j_hi - j_bot)
                     if open_k != win_open or floor_k != win_floor:  # the US's grid and reservation value
                         win_open = open_k
@@ -365,7 +379,7 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
                         ju = j_hi
                         ju_acc = j_hi
                     d_us = amin + ju * step
-                    du = duration_offer(plan.pref_us, tg_us, 1.0 - a_u)
+                    du = duration_offer(ts_us, tg_us, 1.0 - a_u)
                 h_us2 = h_us1
                 h_us1 = d_us
                 n_us += 1
@@ -374,12 +388,12 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
                     d_rok = open_rok
                     jr = floor_index(d_rok, amin, step, n_g)
                     jr_acc = jr
-                    dr = duration_offer(plan.pref_rok, tg_rok, 0.0)
+                    dr = duration_offer(ts_rok, tg_rok, 0.0)
                 elif pol_rok == POLICY_TIT_FOR_TAT:
                     d_rok = tft_demand(n_rok, h_rok1, n_us, h_us2 - h_us1, open_rok, open_rok, cap_rok, 1.0)
                     jr = floor_index(d_rok, amin, step, n_g)
                     jr_acc = jr
-                    dr = duration_offer(plan.pref_rok, tg_rok, 0.0)
+                    dr = duration_offer(ts_rok, tg_rok, 0.0)
                 else:  # u_ROK(j) = (j_hi0 - j) / (j_hi0 - j_lo)
                     if j_hi0 > j_lo:
                         i_off, i_acc = linear_decision(a_r, rv_rok, j_hi0 - j_lo, eps_rok, start_rok)
@@ -389,7 +403,7 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
                         jr = j_lo
                         jr_acc = j_lo
                     d_rok = amin + jr * step
-                    dr = duration_offer(plan.pref_rok, tg_rok, 1.0 - a_r)
+                    dr = duration_offer(ts_rok, tg_rok, 1.0 - a_r)
                 h_rok2 = h_rok1
                 h_rok1 = d_rok
                 n_rok += 1
@@ -430,7 +444,7 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
                     if (st_j >= 0 and wa_rok == 1 and int(winset[b, k, st_d]) >= 0
                             and _consent(table, offset, b, k, st_d, st_j) < theta_w):
                         st_j = -1  # a winset-aware host withdraws an offer that left the win-set
-                    if st_j >= 0 and st_j >= ju_acc + int(prem[0, st_d, du]) and _wa_admits(pol_us, obst_k, winset, table, offset, b, k, st_d,
+                    if st_j >= 0 and st_j >= ju_acc + premium_steps(tc_us[st_d], tc_us[du], step) and _wa_admits(pol_us, obst_k, winset, table, offset, b, k, st_d,
                                                                    st_j, theta_w, floor_k, amin, step, n_g):
                         init_j = st_j
                         init_d = st_d
@@ -441,7 +455,7 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
                 if trace is not None:
                     trace.append((k, 0, ju))
             else:
-                if st_j >= 0 and st_us == 1 and st_j <= jr_acc - int(prem[1, st_d, dr]):
+                if st_j >= 0 and st_us == 1 and st_j <= jr_acc - premium_steps(tc_rok[st_d], tc_rok[dr], step):
                     if ((strategic == 0 or _consent(table, offset, b, k, st_d, st_j) >= theta)
                             and (wa_rok == 0 or int(winset[b, k, st_d]) < 0
                                  or _consent(table, offset, b, k, st_d, st_j) >= theta_w)):
@@ -493,8 +507,8 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
     x = amin + signed_j * step if agreed == 1 else math.nan
     n_rej = float(n_rej_p + n_rej_a)
     if ratified == 1:
-        u_us = math.pow(float(p["delta_us"]), float(rat_round)) * (x - r_us - float(tcost[0, signed_d]))
-        u_rok = math.pow(float(p["delta_rok"]), float(rat_round)) * (cap_rok - x - float(tcost[1, signed_d]))
+        u_us = math.pow(float(p["delta_us"]), float(rat_round)) * (x - r_us - tc_us[signed_d])
+        u_rok = math.pow(float(p["delta_rok"]), float(rat_round)) * (cap_rok - x - tc_rok[signed_d])
     else:
         u_us = 0.0
         u_rok = 0.0
