@@ -161,7 +161,25 @@ def test_advise_values_the_term(ideal: int) -> None:
         s = _with_terms(*tp, "agreement_space.amount_step_krw=50000000000.0")
         a = advise(s, side, 0.0, consent=_logistic)
         assert a.duration_years == ideal, side
-        assert utility_terms(s, side).term_preference == (ideal, 20 * W)
+        assert utility_terms(s, side).term_preference == (ideal, 20 * W, 0.0)
+
+
+def test_advise_takes_the_expected_term_cost_over_the_priors() -> None:
+    """E[w (m - T)^2] = E[w] ((m - E[T])^2 + Var[T]) for independent draws: the hindsight priors
+    U(0.5 %, 2 %) of the current agreement on each weight and U(3, 5) on Seoul's ideal."""
+    s = load_scenario("sma-2020-hindsight")
+    w_mean = 0.5 * (0.5 + 2.0) * W
+    us, host = utility_terms(s, "us").term_preference, utility_terms(s, "host").term_preference
+    assert us is not None and host is not None
+    assert us[0] == 1.0 and us[1] == pytest.approx(w_mean) and us[2] == 0.0
+    assert host[0] == pytest.approx(4.0) and host[1] == pytest.approx(w_mean) and host[2] == pytest.approx(1.0 / 3.0)
+    # the Monte Carlo mean of the drawn costs agrees
+    rng = np.random.default_rng(0)
+    t = rng.uniform(3.0, 5.0, 200_000)
+    w = rng.uniform(0.5 * W, 2.0 * W, 200_000)
+    for m in (1, 3, 5):
+        mc = float(np.mean(w * (m - t) ** 2))
+        assert mc == pytest.approx(host[1] * ((m - host[0]) ** 2 + host[2]), rel=0.01)
 
 
 def test_solver_signs_the_term_both_prefer() -> None:

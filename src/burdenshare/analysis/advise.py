@@ -46,9 +46,11 @@ silent):
 
 * :math:`L_s` = ``protocol.overtime.per_round_cost_krw[s]`` × ``lapse_rounds`` (default 12: a
   year of monthly sessions; the 2020 lapse ran 15 months);
-* :math:`\pi_s(m) = -c_s(m)\,A_0` with the side's term cost :math:`c_s(m) = w_s (m - T_s)^2` won per
+* :math:`\pi_s(m) = -E[c_s(m)]\,A_0` with the side's term cost :math:`c_s(m) = w_s (m - T_s)^2` won per
   year of ``strategies.<gov>.term_preference`` (the engine's and the solver's definition,
-  :mod:`burdenshare.bargaining.term_value`), held over the horizon; a side without a term
+  :mod:`burdenshare.bargaining.term_value`), held over the horizon; its expectation over the priors
+  of ``[[uncertainty]]`` (independent draws) is :math:`E[w_s]\,((m - E[T_s])^2 + \mathrm{Var}[T_s])`,
+  as :math:`\bar r_s` is the prior mean (utilities are linear in :math:`w_s`); a side without a term
   preference: :math:`\pi_s(m) = \sigma_s\, w\, (m - m_{min}) / (m_{max} - m_{min})` with
   :math:`\sigma_s = +1` for ``duration_preference = "long"``, :math:`-1` for ``"short"``, 0 for
   ``"none"``, and :math:`w` = ``duration_weight_krw`` (default 5 % of the current agreement a year);
@@ -163,6 +165,44 @@ def escalator_growth_pct(scenario: Any, kind: str) -> float:
     return g if cap is None else min(g, float(cap))
 
 
+def _prior_moments(dist: Any) -> tuple[float, float]:
+    """Mean and variance of one ``[[uncertainty]]`` distribution."""
+    from scipy import stats
+
+    if dist.dist == "uniform":
+        return 0.5 * (dist.low + dist.high), (dist.high - dist.low) ** 2 / 12.0
+    if dist.dist == "normal":
+        return float(dist.mean), float(dist.sd) ** 2
+    if dist.dist == "truncnorm":
+        a, b = (dist.low - dist.mean) / dist.sd, (dist.high - dist.mean) / dist.sd
+        m, v = stats.truncnorm.stats(a, b, loc=dist.mean, scale=dist.sd, moments="mv")
+        return float(m), float(v)
+    if dist.dist == "beta":
+        w, ab = dist.high - dist.low, dist.a + dist.b
+        return dist.low + w * dist.a / ab, w * w * dist.a * dist.b / (ab * ab * (ab + 1.0))
+    if dist.dist == "triangular":
+        lo, mo, hi = dist.low, dist.mode, dist.high
+        return (lo + mo + hi) / 3.0, (lo * lo + mo * mo + hi * hi - lo * mo - lo * hi - mo * hi) / 18.0
+    if dist.dist == "lognormal":
+        s2 = dist.sigma ** 2
+        return math.exp(dist.mu + s2 / 2.0), (math.exp(s2) - 1.0) * math.exp(2.0 * dist.mu + s2)
+    return float(dist.p), float(dist.p) * (1.0 - float(dist.p))  # bernoulli
+
+
+def _term_moments(scenario: Any, gov: str, tp: Any) -> tuple[float, float, float]:
+    """(E[ideal], E[weight], Var[ideal]) of ``strategies.<gov>.term_preference`` over its priors
+    (the nominal values and variance 0 where none is drawn)."""
+    pre = f"strategies.{gov}.term_preference."
+    ideal, var = float(tp.ideal_years), 0.0
+    weight = float(tp.weight_krw)
+    for d in scenario.uncertainty:
+        if d.param == pre + "ideal_years":
+            ideal, var = _prior_moments(d)
+        elif d.param == pre + "weight_krw":
+            weight = _prior_moments(d)[0]
+    return ideal, weight, var
+
+
 def _mean_reservation(scenario: Any, gov: str) -> float:
     from scipy import stats
 
@@ -205,8 +245,9 @@ class UtilityTerms:
     duration_weight_krw: float
     duration_min: int
     duration_max: int
-    #: The side's ``term_preference`` (ideal years, weight in won per year per squared year), or None.
-    term_preference: tuple[int, float] | None = None
+    #: The side's ``term_preference`` over its priors: (mean ideal years, mean weight in won per year
+    #: per squared year, variance of the ideal), or None.
+    term_preference: tuple[float, float, float] | None = None
 
 
 @reads_as_of
@@ -251,7 +292,7 @@ def utility_terms(
         lapse_cost_krw=float(scenario.protocol.overtime.per_round_cost_krw.get(own, 0.0)) * int(lapse_rounds),
         duration_sign={"long": 1, "short": -1}.get(pref, 0), duration_weight_krw=w,
         duration_min=durs[0], duration_max=durs[-1],
-        term_preference=None if tp is None else (int(tp.ideal_years), float(tp.weight_krw)),
+        term_preference=None if tp is None else _term_moments(scenario, own, tp),
     )
 
 
@@ -260,8 +301,8 @@ def duration_value(terms: UtilityTerms, durations: NDArray[np.float64]) -> NDArr
     or the ``duration_preference`` tilt for a side without a term preference."""
     m = np.asarray(durations, dtype=float)
     if terms.term_preference is not None:
-        ideal, weight = terms.term_preference
-        return -term_cost_krw(ideal, weight, m.tolist()) * terms.annuity_flat
+        ideal, weight, var = terms.term_preference
+        return -(term_cost_krw(ideal, weight, m.tolist()) + weight * var) * terms.annuity_flat
     span = terms.duration_max - terms.duration_min
     if span == 0:
         return np.zeros_like(m)
