@@ -43,6 +43,11 @@ integer premium in grid steps, :math:`\pi_i[s, o] = \lceil (c_i(m_s) - c_i(m_o))
 (:func:`acceptance_premium`): the US needs ``j_s >= j_o + pi_US[s, o]``, the host
 ``j_s <= j_o - pi_K[s, o]``.  Utilities of the engine subtract :math:`c_i` of the signed term.
 
+**Per draw.**  ``[[uncertainty]]`` may draw ``strategies.<gov>.term_preference.ideal_years`` (a real
+number in 1-10) and ``.weight_krw``; each draw then has its own costs, opening terms and
+:math:`m^*` (:func:`draw_term_columns`), and the kernel reads them per draw.  The solver uses the
+central (nominal) values, ``advise`` the expected cost over the priors.
+
 **Without a preference** (no ``term_preference`` for either side) every cost is 0 and the engine
 keeps its earlier rule: each side opens at the end of ``allowed_durations`` its
 ``duration_preference`` names (``none``: the middle) and concedes to the middle term

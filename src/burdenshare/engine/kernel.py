@@ -518,8 +518,9 @@ def _kernel(  # pragma: no cover - jitted
                             if (st_j >= 0 and wa_rok == 1 and winset[b, k, st_d] >= 0
                                     and _consent(table, off, b, k, st_d, st_j) < theta_w):
                                 st_j = -1
-                            if st_j >= 0 and st_j >= ju_acc + _premium_steps(tc[0, st_d], tc[0, du], step) and _wa_admits(pol_us, obst_k, winset, table, off, b, k, st_d,
-                                                                           st_j, theta_w, floor_k, amin, step, n_g):
+                            if (st_j >= 0 and st_j >= ju_acc + _premium_steps(tc[0, st_d], tc[0, du], step)
+                                    and _wa_admits(pol_us, obst_k, winset, table, off, b, k, st_d, st_j, theta_w,
+                                                   floor_k, amin, step, n_g)):
                                 init_j = st_j
                                 init_d = st_d
                                 break
