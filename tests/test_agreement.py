@@ -267,10 +267,11 @@ def test_nominal_gdp_index_reads_one_vintage() -> None:
 
 def test_solver_reports_the_opening_amount_of_the_level_it_agrees() -> None:
     from burdenshare.solver.scenario import solve_scenario
-    flat = solve_scenario(load_scenario("sma-2020-hindsight"), durations=[5])
-    esc = solve_scenario(load_scenario("sma-2020-hindsight", ESCALATED), durations=[5])
+    # three years: inside the sides' term preferences (at five the US's term cost leaves no deal)
+    flat = solve_scenario(load_scenario("sma-2020-hindsight"), durations=[3])
+    esc = solve_scenario(load_scenario("sma-2020-hindsight", ESCALATED), durations=[3])
     assert flat.agreement and esc.agreement
-    f5 = float(level_factors(load_scenario("sma-2020-hindsight", ESCALATED), [5])[0])
+    f3 = float(level_factors(load_scenario("sma-2020-hindsight", ESCALATED), [3])[0])
     first = next(r for r in esc.path if r.accepted and r.offer_krw is not None)
-    assert esc.amount_krw == pytest.approx(first.offer_krw / f5, rel=1e-12)
+    assert esc.amount_krw == pytest.approx(first.offer_krw / f3, rel=1e-12)
     assert esc.amount_krw < first.offer_krw  # a growing schedule opens below its level equivalent

@@ -96,7 +96,7 @@ def test_kernel_records_the_reference_offer_trace(overrides) -> None:
 
 
 def _level_one_only(cfg: dict) -> Scenario:
-    """sma-2020-hindsight with ratification, the President's veto and actions switched off, on a grid of 101
+    """sma-2020-hindsight with ratification, the President's veto, actions and term values switched off, on a grid of 101
     amounts (KRW 1.00..2.00 tn) standing for the recorded 1issue payment 0..100."""
     p = cfg["params"]
     d = load_scenario("sma-2020-hindsight").model_dump(by_alias=True)
@@ -112,7 +112,10 @@ def _level_one_only(cfg: dict) -> Scenario:
     for gov, side, rv in (("us", "US", p["US"]["rv"]), ("rok", "ROK", p["ROK"]["rv"])):
         s = d["strategies"][gov]
         s.update(kind="time_based", exponent=p[side]["exponent"], obstinate_probability=0.0,
-                 concession_deadline=None, audience_cost_krw=0.0)
+                 concession_deadline=None, audience_cost_krw=0.0,
+                 term_preference=None)  # the recorded game has one issue, the amount: no term valued
+        for key in [k for k in d["provenance"]["values"] if k.startswith(f"strategies.{gov}.term_preference")]:
+            del d["provenance"]["values"][key]
         s["opening_offer_krw"] = a0 + span if gov == "us" else a0
         s["reservation_value_krw"] = a0 + span * rv if gov == "us" else a0 + span - span * rv
     d["uncertainty"] = []

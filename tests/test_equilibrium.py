@@ -27,7 +27,7 @@ from burdenshare.scenario import load_scenario
 
 #: A constructed two-level game on the sma-2020-hindsight calendar: L = 1.0 tn, H = 2.0 tn, no impasse
 #: costs, no presidential veto, the executive submits whatever is initialled (and weighs no base
-#: opinion of its own: the theory's host is the legislature alone), one-year deals.
+#: opinion of its own: the theory's host is the legislature alone), one-year deals, no term costs.
 CONSTRUCTED = [
     "strategies.us.reservation_value_krw=1.0e12",
     "strategies.rok.reservation_value_krw=2.0e12",
@@ -36,6 +36,9 @@ CONSTRUCTED = [
     "parties.host_executive.opinion_weight=0",
     "protocol.overtime.per_round_cost_krw={us=0.0, rok=0.0}",
     "levers.allowed_durations=[1]",
+    # the theory's game has one issue, the amount: neither side values the term
+    "strategies.us.term_preference.weight_krw=0.0",
+    "strategies.rok.term_preference.weight_krw=0.0",
 ]
 TIOLI = [*CONSTRUCTED, "protocol.n_steps=1"]
 

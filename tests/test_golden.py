@@ -56,8 +56,9 @@ def test_the_docs_explain_the_golden_numbers():
         f"transparency 0 → 1 {g['bottom_line']['drivers'][0]['effect']:+.3f}",
         f"no furlough {g['bottom_line']['drivers'][1]['effect']:+.3f}",
         f"single-year terms only {g['bottom_line']['drivers'][2]['effect']:+.3f}",
-        f"three years\n({100 * g['term_years']['p']['3']:.0f} %) or five years ({100 * g['term_years']['p']['5']:.0f} %",
-        f"`p_multiyear` is {g['duration_years']['p_multiyear']:.1f}",
+        f"two years ({100 * g['term_years']['p']['2']:.0f} %), three years ({100 * g['term_years']['p']['3']:.0f} %), "
+        f"four years ({100 * g['term_years']['p']['4']:.0f} %), five years ({100 * g['term_years']['p']['5']:.1f} %)",
+        f"mean {g['term_years']['mean']:.2f}, so `p_multiyear` is {g['duration_years']['p_multiyear']:.4f}",
     ]
     flat = " ".join(section.split())
     for text in quoted:

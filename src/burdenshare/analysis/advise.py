@@ -46,9 +46,14 @@ silent):
 
 * :math:`L_s` = ``protocol.overtime.per_round_cost_krw[s]`` × ``lapse_rounds`` (default 12: a
   year of monthly sessions; the 2020 lapse ran 15 months);
-* :math:`\pi_s(m) = \sigma_s\, w\, (m - m_{min}) / (m_{max} - m_{min})` with :math:`\sigma_s = +1`
-  for ``duration_preference = "long"``, :math:`-1` for ``"short"``, 0 for ``"none"``, and
-  :math:`w` = ``duration_weight_krw`` (default 5 % of the current agreement a year);
+* :math:`\pi_s(m) = -E[c_s(m)]\,A_0` with the side's term cost :math:`c_s(m) = w_s (m - T_s)^2` won per
+  year of ``strategies.<gov>.term_preference`` (the engine's and the solver's definition,
+  :mod:`burdenshare.bargaining.term_value`), held over the horizon; its expectation over the priors
+  of ``[[uncertainty]]`` (independent draws) is :math:`E[w_s]\,((m - E[T_s])^2 + \mathrm{Var}[T_s])`,
+  as :math:`\bar r_s` is the prior mean (utilities are linear in :math:`w_s`); a side without a term
+  preference: :math:`\pi_s(m) = \sigma_s\, w\, (m - m_{min}) / (m_{max} - m_{min})` with
+  :math:`\sigma_s = +1` for ``duration_preference = "long"``, :math:`-1` for ``"short"``, 0 for
+  ``"none"``, and :math:`w` = ``duration_weight_krw`` (default 5 % of the current agreement a year);
 * :math:`g_e`: ``none`` 0; ``fixed`` the scenario's ``cost_model.escalator.rate_pct`` when its kind
   is ``fixed``, else 4 % (the cap of the 8th and 9th SMAs); ``cpi`` and ``defense_budget`` the mean
   ROK CPI inflation / defense-budget growth of the five data years before ``cost_model.base_year``
@@ -85,6 +90,7 @@ from numpy.typing import NDArray
 from burdenshare import data
 from burdenshare.actors import executive_approval
 from burdenshare.agreement import AgreementSchedule, EscalatorRule
+from burdenshare.bargaining.term_value import term_cost_krw
 from burdenshare.costs import to_usd
 from burdenshare.errors import DataError, SpecError
 from burdenshare.legislature.from_scenario import legislature_model
@@ -100,6 +106,7 @@ __all__ = [
     "advise",
     "agreement_grid",
     "counterpart_accepts",
+    "duration_value",
     "host_executive_signs",
     "level_factor",
     "renewal_annuity",
@@ -158,6 +165,44 @@ def escalator_growth_pct(scenario: Any, kind: str) -> float:
     return g if cap is None else min(g, float(cap))
 
 
+def _prior_moments(dist: Any) -> tuple[float, float]:
+    """Mean and variance of one ``[[uncertainty]]`` distribution."""
+    from scipy import stats
+
+    if dist.dist == "uniform":
+        return 0.5 * (dist.low + dist.high), (dist.high - dist.low) ** 2 / 12.0
+    if dist.dist == "normal":
+        return float(dist.mean), float(dist.sd) ** 2
+    if dist.dist == "truncnorm":
+        a, b = (dist.low - dist.mean) / dist.sd, (dist.high - dist.mean) / dist.sd
+        m, v = stats.truncnorm.stats(a, b, loc=dist.mean, scale=dist.sd, moments="mv")
+        return float(m), float(v)
+    if dist.dist == "beta":
+        w, ab = dist.high - dist.low, dist.a + dist.b
+        return dist.low + w * dist.a / ab, w * w * dist.a * dist.b / (ab * ab * (ab + 1.0))
+    if dist.dist == "triangular":
+        lo, mo, hi = dist.low, dist.mode, dist.high
+        return (lo + mo + hi) / 3.0, (lo * lo + mo * mo + hi * hi - lo * mo - lo * hi - mo * hi) / 18.0
+    if dist.dist == "lognormal":
+        s2 = dist.sigma ** 2
+        return math.exp(dist.mu + s2 / 2.0), (math.exp(s2) - 1.0) * math.exp(2.0 * dist.mu + s2)
+    return float(dist.p), float(dist.p) * (1.0 - float(dist.p))  # bernoulli
+
+
+def _term_moments(scenario: Any, gov: str, tp: Any) -> tuple[float, float, float]:
+    """(E[ideal], E[weight], Var[ideal]) of ``strategies.<gov>.term_preference`` over its priors
+    (the nominal values and variance 0 where none is drawn)."""
+    pre = f"strategies.{gov}.term_preference."
+    ideal, var = float(tp.ideal_years), 0.0
+    weight = float(tp.weight_krw)
+    for d in scenario.uncertainty:
+        if d.param == pre + "ideal_years":
+            ideal, var = _prior_moments(d)
+        elif d.param == pre + "weight_krw":
+            weight = _prior_moments(d)[0]
+    return ideal, weight, var
+
+
 def _mean_reservation(scenario: Any, gov: str) -> float:
     from scipy import stats
 
@@ -200,6 +245,9 @@ class UtilityTerms:
     duration_weight_krw: float
     duration_min: int
     duration_max: int
+    #: The side's ``term_preference`` over its priors: (mean ideal years, mean weight in won per year
+    #: per squared year, variance of the ideal), or None.
+    term_preference: tuple[float, float, float] | None = None
 
 
 @reads_as_of
@@ -236,6 +284,7 @@ def utility_terms(
     a0 = math.fsum((1.0 + r) ** -t for t in range(h))
     durs = sorted(scenario.levers.allowed_durations)
     pref = scenario.strategies[own].duration_preference
+    tp = scenario.strategies[own].term_preference
     w = 0.05 * float(scenario.cost_model.current_agreement_krw) if duration_weight_krw is None else float(duration_weight_krw)
     return UtilityTerms(
         side=s, horizon_years=h, discount_rate=r, annuity_flat=a0, annuity=ann, growth_pct=growth,
@@ -243,7 +292,21 @@ def utility_terms(
         lapse_cost_krw=float(scenario.protocol.overtime.per_round_cost_krw.get(own, 0.0)) * int(lapse_rounds),
         duration_sign={"long": 1, "short": -1}.get(pref, 0), duration_weight_krw=w,
         duration_min=durs[0], duration_max=durs[-1],
+        term_preference=None if tp is None else _term_moments(scenario, own, tp),
     )
+
+
+def duration_value(terms: UtilityTerms, durations: NDArray[np.float64]) -> NDArray[np.float64]:
+    r""":math:`\pi_s(m)` for each term (module docstring): minus the term cost held over the horizon,
+    or the ``duration_preference`` tilt for a side without a term preference."""
+    m = np.asarray(durations, dtype=float)
+    if terms.term_preference is not None:
+        ideal, weight, var = terms.term_preference
+        return -(term_cost_krw(ideal, weight, m.tolist()) + weight * var) * terms.annuity_flat
+    span = terms.duration_max - terms.duration_min
+    if span == 0:
+        return np.zeros_like(m)
+    return terms.duration_sign * terms.duration_weight_krw * (m - terms.duration_min) / span
 
 
 def renewal_annuity(terms: UtilityTerms, duration_years: int, escalator: str) -> float:
@@ -279,8 +342,7 @@ def expected_utility(terms: UtilityTerms, amount_krw: float, duration_years: int
     pv = amount_krw * renewal_annuity(terms, m, escalator)
     res = terms.reservation_own_krw * terms.annuity_flat
     surplus = pv - res if terms.side == "us" else res - pv
-    span = terms.duration_max - terms.duration_min
-    pref = 0.0 if span == 0 else terms.duration_sign * terms.duration_weight_krw * (m - terms.duration_min) / span
+    pref = float(duration_value(terms, np.array([m], dtype=float))[0])
     renewals = math.ceil(terms.horizon_years / m) - 1
     lapse = terms.lapse_cost_krw
     return p * (surplus + pref - renewals * (1.0 - p) * lapse) - (1.0 - p) * lapse
@@ -397,8 +459,7 @@ def agreement_grid(
     res = terms.reservation_own_krw * terms.annuity_flat
     surplus = pv - res if terms.side == "us" else res - pv
     m_arr = np.array(durs, dtype=float)
-    span = terms.duration_max - terms.duration_min
-    pref = np.zeros_like(m_arr) if span == 0 else terms.duration_sign * terms.duration_weight_krw * (m_arr - terms.duration_min) / span
+    pref = duration_value(terms, m_arr)
     renewals = np.array([math.ceil(terms.horizon_years / m) - 1 for m in durs], dtype=float)
     pp = p
     lapse = terms.lapse_cost_krw

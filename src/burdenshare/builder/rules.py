@@ -50,6 +50,7 @@ GENERIC: Mapping[str, float] = {
     "opinion_weight": 0.3, "opinion_weight_pre_election": 0.6, "pre_election_window_days": 60,
     "attendance_rate": 0.65, "abstention_rate": 0.15, "opposition_yes_propensity": 0.5, "ruling_yes_propensity": 0.95,
     "amount_step_krw": 10 * BILLION, "seat_swing_fallback": 0.1,
+    "term_weight_share": 0.01,
 }
 
 
@@ -722,6 +723,10 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
         s: dict[str, Any] = {"kind": "boulware", "exponent": expo, "reservation_value_krw": r10((lo + hi) / 2),
                              "discount_factor": g["discount_factor"], "audience_cost_krw": g["audience_cost_krw"],
                              "obstinate_probability": round(obst, 4), "duration_preference": "none"}
+        # the term: the side asking for more (the proposer) wants the shortest term on record, the
+        # host the longest (Koremenos 2005); equal weights, a share of the current agreement
+        ideal = min(terms) if side == "us" else max(terms)
+        s["term_preference"] = {"ideal_years": int(ideal), "weight_krw": round(g["term_weight_share"] * current, -6)}
         if opening is not None:
             s["opening_offer_krw"] = float(opening)
             o.prov[f"strategies.{side}.opening_offer_krw"] = rok_open_prov
@@ -738,6 +743,13 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
             f"mean of Beta(1/2, k + 1/2), k = {concluded} recorded rounds, all ended in an agreement (Jeffreys prior; Abreu & Gul 2000 types)",
             [hist_ref], hist_rows)
         o.prov[f"strategies.{side}.duration_preference"] = _assume("no term preference known by rule")
+        o.prov[f"strategies.{side}.term_preference.ideal_years"] = _computed(
+            ("the shortest" if side == "us" else "the longest") + " term on record (duration_years): the side "
+            + ("asking for more renegotiates sooner" if side == "us" else "paying values a predictable cost")
+            + " (Koremenos 2005)", [hist_ref], hist_rows)
+        o.prov[f"strategies.{side}.term_preference.weight_krw"] = _computed(
+            "term_weight_share (GENERIC, an assumption: 1 %) x the current agreement per squared year, the same for both sides",
+            [cref], [crow])
     hist_note = (f"first-year increases on record: decile 1 {g_lo:.4f}, median {g_med:.4f}, decile 9 {g_hi:.4f} "
                  f"({hist_ref}); current {cref}" + ("" if lev == 1.0 else f"; the bounds are level equivalents:{lev_note}"))
     o.uncertainty += [
@@ -753,6 +765,13 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
          "source": f"rule: Beta(1/2, k + 1/2), k = {concluded} recorded rounds all ended in an agreement (Jeffreys prior)"},
         {"param": "strategies.rok.obstinate_probability", "dist": "beta", "a": ob_a, "b": ob_b,
          "source": f"rule: Beta(1/2, k + 1/2), k = {concluded} recorded rounds all ended in an agreement (Jeffreys prior)"},
+    ]
+    w_lo, w_hi = (round(f * g["term_weight_share"] * current, -6) for f in (0.5, 2.0))
+    o.uncertainty += [
+        {"param": f"strategies.{side}.term_preference.weight_krw", "dist": "uniform", "low": w_lo, "high": w_hi,
+         "source": "assumption: no weight on record; uniform(term_weight_share / 2, 2 term_weight_share) x the current "
+                   f"agreement per squared year, a factor of two either way ({cref})"}
+        for side in ("us", "rok")
     ]
     if us_elections:
         o.uncertainty.append({"param": "parties.principal.p_administration_change", "dist": "uniform", "low": 0.3,

@@ -12,7 +12,7 @@ exponents of each negotiator; draws mostly share their exponents), and ``math.po
 where a decision boundary falls inside the enclosure (:func:`_decide`), so every decision is bit
 for bit the reference's (``math.pow``'s aspiration).  A time-based negotiator's
 decisions (offer, lowest accepted position, duration offer) per round depend only on its exponent,
-reservation value and window, so they are kept per such key and round in a small decision cache
+reservation value, window and the draw's opening and target terms, so they are kept per such key and round in a small decision cache
 (keys that recur, e.g. grid parameters, are played by lookup; keys that do not are computed
 directly, as before, and do not evict them).  The rounds run in segments over which the US seat's window is constant
 (it changes only with the administration or a learned reservation value).
@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 
 from burdenshare.bargaining._powbound import POW_REL_TOL, _f2i, exp_approx
 from burdenshare.bargaining.strategies import ASP_EPS, POLICY_TIT_FOR_TAT, POLICY_WINSET_AWARE, TB_EPS, linear_decision, rational_start
+from burdenshare.bargaining.term_value import premium_steps, term_cost
 from burdenshare.engine.plan import Plan
 from burdenshare.engine.reference import (
     FLOAT_OUTPUTS,
@@ -47,6 +48,8 @@ _ceil_index = numba.njit(cache=True)(ceil_index)
 _floor_index = numba.njit(cache=True)(floor_index)
 _duration_offer = numba.njit(cache=True)(duration_offer)
 _tft_demand = numba.njit(cache=True)(tft_demand)
+_term_cost = numba.njit(cache=True)(term_cost)
+_premium_steps = numba.njit(cache=True)(premium_steps)
 # Level I's time-based decision: the bargaining module's function, compiled as it is.
 _linear_decision = numba.njit(cache=True, inline="always")(linear_decision)
 _rational_start = numba.njit(cache=True)(rational_start)
@@ -100,15 +103,16 @@ def _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, p, e, t, lt):  # pragma: no cover
 
 
 @numba.njit(cache=True)
-def _decide_at(a, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
+def _decide_at(a, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
     """A time-based negotiator's (offer, lowest accepted position, duration offer) at aspiration
-    ``a``: the reference's operations (``linear_decision``, ``duration_offer``)."""
+    ``a``: the reference's operations (``linear_decision``, ``duration_offer`` from the opening
+    term index ``pref`` toward the target ``tgt``)."""
     if n > 0:
         i_off, i_acc = _linear_decision(a, rv, n, eps, start)
     else:
         i_off = 0
         i_acc = 0
-    du = _duration_offer(pref, 1.0 - a, nd) if nd > 1 else 0  # one duration: index 0
+    du = _duration_offer(pref, tgt, 1.0 - a)
     return i_off, i_acc, du
 
 
@@ -149,7 +153,7 @@ ceil = j`, and the
 
 
 @numba.njit(cache=True, inline="always")
-def _decide(pw, pw_x, pw_rel, p, q, k, t, e, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
+def _decide(pw, pw_x, pw_rel, p, q, k, t, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
     r"""The decision of :func:`_decide_at` at :math:`a = 1 - t_k^e` with ``math.pow``'s :math:`t_k^e`.
 
     ``pw[p, q, k]`` encloses :math:`t_k^e`: :math:`p \in [x(1 - 
@@ -176,25 +180,26 @@ ho)` (``1.0 - p`` is monotone).  When
     else:
         j = _enclosed_position(a_l, a_h, rv, n, eps, start)
     if j >= 0:
-        if nd == 1:
-            return j, j, 0  # one duration: index 0
-        du = _duration_offer(pref, 1.0 - a_l, nd)
-        if du == _duration_offer(pref, 1.0 - a_h, nd):
+        if pref == tgt:
+            return j, j, pref  # the term offer does not move
+        du = _duration_offer(pref, tgt, 1.0 - a_l)
+        if du == _duration_offer(pref, tgt, 1.0 - a_h):
             return j, j, du
     if d != 0.0:
         x = pw_x[p, q, k]
         if math.isnan(x):
             x = math.pow(t[k], e)
             pw_x[p, q, k] = x
-    return _decide_at(1.0 * (1.0 - x), rv, n, eps, start, pref, nd)  # aspiration: math.pow(t, e)
+    return _decide_at(1.0 * (1.0 - x), rv, n, eps, start, pref, tgt)  # aspiration: math.pow(t, e)
 
 
 _DEC_SLOTS = 128  # decision-cache slots per negotiator (two-way set-associative)
 
 
 @numba.njit(cache=True, inline="always")
-def _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, p, e, rv, n, start):  # pragma: no cover - jitted
-    """Slot of negotiator ``p``'s decision cache for the key ``(e, rv, n, start)``.
+def _dec_slot(dk_e, dk_rv, dk_n, dk_s, dk_t, fill, hits, ghost, p, e, rv, n, start, terms):  # pragma: no cover - jitted
+    """Slot of negotiator ``p``'s decision cache for the key ``(e, rv, n, start, terms)`` (``terms``:
+    the draw's opening and target term indices, ``start * 64 + target``).
 
     A key found is counted (``hits``).  A key not found is admitted only when it was the last one
     missed in its set (``ghost``), i.e. when it recurs, into a way that no draw has hit since it was
@@ -202,11 +207,12 @@ def _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, p, e, rv, n, start):  
     and ``_DEC_SLOTS`` is returned: the draw computes its decisions directly, so keys that never
     recur (continuous parameters) cost no stores and do not evict the ones that do.
     """
-    h = (_f2i(e) * -7046029254386353131) ^ (_f2i(rv) * -4658895280553007687) ^ (n * 1609587929392839161) ^ start
+    h = ((_f2i(e) * -7046029254386353131) ^ (_f2i(rv) * -4658895280553007687) ^ (n * 1609587929392839161) ^ start
+         ^ (terms * 7640891576956012809))
     h = h ^ (h >> 31)
     s = (h >> 17) & (_DEC_SLOTS - 2)
     for q in (s, s + 1):
-        if dk_e[p, q] == e and dk_rv[p, q] == rv and dk_n[p, q] == n and dk_s[p, q] == start:
+        if dk_e[p, q] == e and dk_rv[p, q] == rv and dk_n[p, q] == n and dk_s[p, q] == start and dk_t[p, q] == terms:
             hits[p, q] += 1
             return q
     if ghost[p, s] == h:
@@ -216,6 +222,7 @@ def _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, p, e, rv, n, start):  
                 dk_rv[p, q] = rv
                 dk_n[p, q] = n
                 dk_s[p, q] = start
+                dk_t[p, q] = terms
                 fill[p, q] = 0
                 return q
     ghost[p, s] = h
@@ -225,11 +232,11 @@ def _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, p, e, rv, n, start):  
 
 
 @numba.njit(cache=True)
-def _dec_fill(dec, fill, p, q, k, pw, pw_x, pw_rel, ps, t, e, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
+def _dec_fill(dec, fill, p, q, k, pw, pw_x, pw_rel, ps, t, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
     """Fill rounds ``fill[p, q]..k`` of slot ``q``: the offer, the lowest accepted position and the
     duration offer of a time-based negotiator (:func:`_decide`; ``ps``: its ``t**e`` slot)."""
     for kk in range(fill[p, q], k + 1):
-        i_off, i_acc, du = _decide(pw, pw_x, pw_rel, p, ps, kk, t, e, rv, n, eps, start, pref, nd)
+        i_off, i_acc, du = _decide(pw, pw_x, pw_rel, p, ps, kk, t, e, rv, n, eps, start, pref, tgt)
         dec[p, q, kk, 0] = i_off
         dec[p, q, kk, 1] = i_acc
         dec[p, q, kk, 2] = du
@@ -239,7 +246,7 @@ def _dec_fill(dec, fill, p, q, k, pw, pw_x, pw_rel, ps, t, e, rv, n, eps, start,
 @numba.njit(cache=True)
 def _kernel(  # pragma: no cover - jitted
     t_us, t_rok, post_inaug, cum_impasse, furlough_days, durations, level_f, table, winset, base_lm, ints, floats_,
-    r_us_a, r_rok_a, open_us_a, open_rok_a, e_us_a, e_rok_a, delta_us_a, delta_rok_a, aud_us_a, aud_rok_a,
+    term_f, term_i, r_us_a, r_rok_a, open_us_a, open_rok_a, e_us_a, e_rok_a, delta_us_a, delta_rok_a, aud_us_a, aud_rok_a,
     r_pres_a, r_new_a, obst_us_a, obst_rok_a, change_a, bank_a, u_vote,
     out_i, out_f, record, out_tr_k, out_tr_j,
 ):
@@ -266,19 +273,25 @@ def _kernel(  # pragma: no cover - jitted
         lt_rok[k] = math.log(t_rok[k])
     pw_next = np.zeros(2, dtype=np.int64)
     # A time-based negotiator's decisions per round depend only on (e, rv, n, start) of its
-    # window (eps, the round dates and the duration preference are the chunk's): they are computed
+    # window and the draw's opening and target terms (eps and the round dates are the chunk's): they are computed
     # once per key and round reached (linear_decision, duration_offer: the reference's values)
     # and looked up by the draws that share the key (_dec_slot).
     dk_e = np.full((2, _DEC_SLOTS), np.nan)
     dk_rv = np.full((2, _DEC_SLOTS), np.nan)
     dk_n = np.full((2, _DEC_SLOTS), -1, dtype=np.int64)
     dk_s = np.full((2, _DEC_SLOTS), -1, dtype=np.int64)
+    dk_t = np.full((2, _DEC_SLOTS), -1, dtype=np.int64)
     fill = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
     hits = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
     ghost = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
     dec = np.empty((2, _DEC_SLOTS, n_r, 3), dtype=np.int32)
-    nd = durations.shape[0]
+    tc = np.zeros((2, durations.shape[0]))  # this draw's term cost per duration (term_value.term_cost)
     for i in range(r_us_a.shape[0]):
+        # this draw's opening and target terms and term costs (reference.draw_terms)
+        pref_us, tgt_us, pref_rok, tgt_rok = term_i[i, 0], term_i[i, 1], term_i[i, 2], term_i[i, 3]
+        for m in range(durations.shape[0]):
+            tc[0, m] = _term_cost(term_f[i, 1], term_f[i, 0], float(durations[m]))
+            tc[1, m] = _term_cost(term_f[i, 3], term_f[i, 2], float(durations[m]))
         b = bank_a[i]
         r_us = r_us_a[i]
         open_us = open_us_a[i]
@@ -302,7 +315,8 @@ def _kernel(  # pragma: no cover - jitted
         rv_rok = (a_hi0 - cap_rok) / (a_hi0 - a_lo) if j_hi0 > j_lo else 0.0
         start_rok = _rational_start(rv_rok, j_hi0 - j_lo, 1 - var_rok) if j_hi0 > j_lo else 0
         n_rok_w = j_hi0 - j_lo if j_hi0 > j_lo else 0
-        dslot_rok = _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, 1, e_rok, rv_rok, n_rok_w, start_rok)
+        dslot_rok = _dec_slot(dk_e, dk_rv, dk_n, dk_s, dk_t, fill, hits, ghost, 1, e_rok, rv_rok, n_rok_w, start_rok,
+                              pref_rok * 64 + tgt_rok)
         dslot_us = 0
         n_us_w = 0
         win_open = math.nan
@@ -383,12 +397,12 @@ def _kernel(  # pragma: no cover - jitted
                             d_us = open_k
                             ju = _ceil_index(d_us, amin, step, n_g)
                             ju_acc = ju
-                            du = _duration_offer(pref_us, 0.0, nd)
+                            du = _duration_offer(pref_us, tgt_us, 0.0)
                         elif pol_us == POLICY_TIT_FOR_TAT:
                             d_us = _tft_demand(n_us, h_us1, n_rok, h_rok1 - h_rok2, open_k, floor_k, open_k, -1.0)
                             ju = _ceil_index(d_us, amin, step, n_g)
                             ju_acc = ju
-                            du = _duration_offer(pref_us, 0.0, nd)
+                            du = _duration_offer(pref_us, tgt_us, 0.0)
                         else:
                             if open_k != win_open or floor_k != win_floor:
                                 win_open = open_k
@@ -399,11 +413,11 @@ def _kernel(  # pragma: no cover - jitted
                                 rv_us = (floor_k - a_bot) / (amin + j_hi * step - a_bot) if j_hi > j_bot else 0.0
                                 start_us = _rational_start(rv_us, j_hi - j_bot, 1 - var_us) if j_hi > j_bot else 0
                                 n_us_w = j_hi - j_bot if j_hi > j_bot else 0
-                                dslot_us = _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, 0, e_us, rv_us, n_us_w,
-                                                     start_us)
+                                dslot_us = _dec_slot(dk_e, dk_rv, dk_n, dk_s, dk_t, fill, hits, ghost, 0, e_us, rv_us, n_us_w,
+                                                     start_us, pref_us * 64 + tgt_us)
                             if dslot_us == _DEC_SLOTS:  # a key that does not recur: computed here
                                 i_off, i_acc, du = _decide(pw, pw_x, pw_rel, 0, slot_us, k, t_us, e_us, rv_us, n_us_w,
-                                                           eps_us, start_us, pref_us, nd)
+                                                           eps_us, start_us, pref_us, tgt_us)
                                 if j_hi > j_bot:
                                     ju = j_bot + i_off
                                     ju_acc = j_bot + i_acc
@@ -413,7 +427,7 @@ def _kernel(  # pragma: no cover - jitted
                             else:
                                 if k >= fill[0, dslot_us]:
                                     _dec_fill(dec, fill, 0, dslot_us, k, pw, pw_x, pw_rel, slot_us, t_us, e_us, rv_us,
-                                              n_us_w, eps_us, start_us, pref_us, nd)
+                                              n_us_w, eps_us, start_us, pref_us, tgt_us)
                                 if j_hi > j_bot:
                                     ju = j_bot + dec[0, dslot_us, k, 0]
                                     ju_acc = j_bot + dec[0, dslot_us, k, 1]
@@ -430,16 +444,16 @@ def _kernel(  # pragma: no cover - jitted
                             d_rok = open_rok
                             jr = _floor_index(d_rok, amin, step, n_g)
                             jr_acc = jr
-                            dr = _duration_offer(pref_rok, 0.0, nd)
+                            dr = _duration_offer(pref_rok, tgt_rok, 0.0)
                         elif pol_rok == POLICY_TIT_FOR_TAT:
                             d_rok = _tft_demand(n_rok, h_rok1, n_us, h_us2 - h_us1, open_rok, open_rok, cap_rok, 1.0)
                             jr = _floor_index(d_rok, amin, step, n_g)
                             jr_acc = jr
-                            dr = _duration_offer(pref_rok, 0.0, nd)
+                            dr = _duration_offer(pref_rok, tgt_rok, 0.0)
                         else:
                             if dslot_rok == _DEC_SLOTS:  # a key that does not recur: computed here
                                 i_off, i_acc, dr = _decide(pw, pw_x, pw_rel, 1, slot_rok, k, t_rok, e_rok, rv_rok,
-                                                           n_rok_w, eps_rok, start_rok, pref_rok, nd)
+                                                           n_rok_w, eps_rok, start_rok, pref_rok, tgt_rok)
                                 if j_hi0 > j_lo:
                                     jr = j_hi0 - i_off
                                     jr_acc = j_hi0 - i_acc
@@ -449,7 +463,7 @@ def _kernel(  # pragma: no cover - jitted
                             else:
                                 if k >= fill[1, dslot_rok]:
                                     _dec_fill(dec, fill, 1, dslot_rok, k, pw, pw_x, pw_rel, slot_rok, t_rok, e_rok, rv_rok,
-                                              n_rok_w, eps_rok, start_rok, pref_rok, nd)
+                                              n_rok_w, eps_rok, start_rok, pref_rok, tgt_rok)
                                 if j_hi0 > j_lo:
                                     jr = j_hi0 - dec[1, dslot_rok, k, 0]
                                     jr_acc = j_hi0 - dec[1, dslot_rok, k, 1]
@@ -494,7 +508,7 @@ def _kernel(  # pragma: no cover - jitted
                     us_turn = (turn == 0) == (us_first == 1)
                     if us_turn:
                         if plain:
-                            if st_j >= 0 and st_us == 0 and st_j >= ju_acc:
+                            if st_j >= 0 and st_us == 0 and st_j >= ju_acc + _premium_steps(tc[0, st_d], tc[0, du], step):
                                 init_j = st_j
                                 init_d = st_d
                                 break
@@ -504,8 +518,9 @@ def _kernel(  # pragma: no cover - jitted
                             if (st_j >= 0 and wa_rok == 1 and winset[b, k, st_d] >= 0
                                     and _consent(table, off, b, k, st_d, st_j) < theta_w):
                                 st_j = -1
-                            if st_j >= 0 and st_j >= ju_acc and _wa_admits(pol_us, obst_k, winset, table, off, b, k, st_d,
-                                                                           st_j, theta_w, floor_k, amin, step, n_g):
+                            if (st_j >= 0 and st_j >= ju_acc + _premium_steps(tc[0, st_d], tc[0, du], step)
+                                    and _wa_admits(pol_us, obst_k, winset, table, off, b, k, st_d, st_j, theta_w,
+                                                   floor_k, amin, step, n_g)):
                                 init_j = st_j
                                 init_d = st_d
                                 break
@@ -518,11 +533,11 @@ def _kernel(  # pragma: no cover - jitted
                             n_off += 1
                     else:
                         if plain:
-                            if st_j >= 0 and st_us == 1 and st_j <= jr_acc:
+                            if st_j >= 0 and st_us == 1 and st_j <= jr_acc - _premium_steps(tc[1, st_d], tc[1, dr], step):
                                 init_j = st_j
                                 init_d = st_d
                                 break
-                        elif st_j >= 0 and st_us == 1 and st_j <= jr_acc:
+                        elif st_j >= 0 and st_us == 1 and st_j <= jr_acc - _premium_steps(tc[1, st_d], tc[1, dr], step):
                             if ((strategic == 0 or _consent(table, off, b, k, st_d, st_j) >= theta)
                                     and (wa_rok == 0 or winset[b, k, st_d] < 0
                                          or _consent(table, off, b, k, st_d, st_j) >= theta_w)):
@@ -576,8 +591,8 @@ def _kernel(  # pragma: no cover - jitted
         x = amin + signed_j * step if agreed == 1 else math.nan
         n_rej = float(n_rej_p + n_rej_a)
         if ratified == 1:
-            u_us = math.pow(delta_us_a[i], float(rat_round)) * (x - r_us)
-            u_rok = math.pow(delta_rok_a[i], float(rat_round)) * (cap_rok - x)
+            u_us = math.pow(delta_us_a[i], float(rat_round)) * (x - r_us - tc[0, signed_d])
+            u_rok = math.pow(delta_rok_a[i], float(rat_round)) * (cap_rok - x - tc[1, signed_d])
         else:
             u_us = 0.0
             u_rok = 0.0
@@ -605,6 +620,21 @@ def _kernel(  # pragma: no cover - jitted
         out_f[i, 4] = imp_rok
         out_f[i, 5] = u_us
         out_f[i, 6] = u_rok
+
+
+def _term_arrays(plan: Plan, cols: dict[str, NDArray[Any]], n: int) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """(n, 4) ``(ideal_us, weight_us, ideal_rok, weight_rok)`` and (n, 4) ``(start_us, target_us,
+    start_rok, target_rok)`` from the draws' term columns (:func:`~burdenshare.engine.reference.draw_terms`:
+    without them the plan's terms and no term cost)."""
+    if "term_start_us" not in cols:
+        tg_us, tg_rok = plan.term_targets()
+        return (np.zeros((n, 4)),
+                np.tile(np.array([plan.pref_us, tg_us, plan.pref_rok, tg_rok], dtype=np.int64), (n, 1)))
+    tf = np.stack([cols["term_ideal_us"], cols["term_weight_us"], cols["term_ideal_rok"], cols["term_weight_rok"]],
+                  axis=1).astype(np.float64)
+    ti = np.stack([cols["term_start_us"], cols["term_target_us"], cols["term_start_rok"], cols["term_target_rok"]],
+                  axis=1).astype(np.int64)
+    return np.ascontiguousarray(tf), np.ascontiguousarray(ti)
 
 
 def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64],
@@ -654,7 +684,7 @@ def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64]
         plan.t_us, plan.t_rok, plan.post_inauguration, plan.cum_impasse, plan.furlough_days, plan.durations,
         plan.level_factors(), table, winset,
         np.ascontiguousarray(base_log_median, dtype=np.float64),
-        ints, floats_,
+        ints, floats_, *_term_arrays(plan, cols, n),
         f("r_us"), f("r_rok"), f("open_us"), f("open_rok"), f("e_us"), f("e_rok"), f("delta_us"), f("delta_rok"),
         f("aud_us"), f("aud_rok"), f("r_pres"), f("r_pres_after"), g("obst_us"), g("obst_rok"), g("change"),
         g("bank"), np.ascontiguousarray(u_vote, dtype=np.float64), out_i, out_f,

@@ -58,7 +58,7 @@ def level_one_plan(n_steps: int, us_first: bool, variant_us: int = 0, variant_ro
         t_us=t, t_rok=t.copy(), after_deadline=zeros, post_inauguration=zeros.copy(),
         cum_impasse=np.zeros(n_steps + 1, dtype=np.int64), furlough_days=np.zeros(n_steps + 1), workers=0.0,
         amount_min=0.0, amount_step=1.0, n_grid=_N + 1, durations=np.array([1], dtype=np.int64),
-        pref_us=2, pref_rok=2, us_first=1 if us_first else 0, approval_required=0, end_after_rejection=1,
+        pref_us=0, pref_rok=0, us_first=1 if us_first else 0, approval_required=0, end_after_rejection=1,
         strategic_submission=0, submit_threshold=0.0, cost_us=0.0, cost_rok=0.0, drawdown_shift_krw=0.0,
         current_agreement_krw=1.0, lapsed_rounds=0, renewal_window_rounds=n_steps, planning_horizon_years=1,
         executive_weight=0.0, policy_us=0, policy_rok=0, winset_threshold=0.0,

@@ -15,7 +15,8 @@ numbers and arrays (no scenario objects), built once from a validated scenario:
   parameter of the ``furlough`` event; absent: never) or the horizon;
 * the **amount grid** of ``agreement_space`` (offers are grid indices; the US rounds its demand up
   to the grid, the ROK its offer down), the allowed durations (``levers.allowed_durations``),
-  each side's ``duration_preference``;
+  each side's opening and target term and its term costs (:func:`burdenshare.bargaining.term_value.term_plan`:
+  ``term_preference``, else ``duration_preference``);
 * the **drawdown**: with ``protocol.overtime.drawdown_outside_option`` the US can threaten to
   withdraw the troops above the NDAA floor; the threat raises the host's reservation value by
   ``drawdown_value_krw × (troop_level − drawdown_floor_troops) / troop_level`` (an assumption:
@@ -40,6 +41,7 @@ from numpy.typing import NDArray
 
 from burdenshare.agreement import level_factors, year_factors
 from burdenshare.bargaining.strategies import POLICY_OBSTINATE, REGISTRY
+from burdenshare.bargaining.term_value import draw_term_columns, term_plan
 from burdenshare.costs import krw_per_usd
 from burdenshare.engine.draws import DrawLayout, Draws
 from burdenshare.engine.index_draws import index_draws_of
@@ -58,7 +60,7 @@ __all__ = [
     "level_two_params",
 ]
 
-#: Duration preference codes used by the kernels.
+#: Duration preference codes (the kernels now read term indices: :attr:`Plan.pref_us`, :attr:`Plan.target_us`).
 PREF_CODES: dict[str, int] = {"short": 0, "long": 1, "none": 2}
 #: Per-draw strategy fields the kernels read (``strategies.<gov>.<field>``).
 LEVEL_ONE_FIELDS: tuple[str, ...] = (
@@ -106,6 +108,7 @@ class Plan:
     amount_step: float
     n_grid: int
     durations: NDArray[np.int64]
+    #: Index into ``durations`` of the term each side opens at (:mod:`burdenshare.bargaining.term_value`).
     pref_us: int
     pref_rok: int
     us_first: int
@@ -138,6 +141,18 @@ class Plan:
     #: The escalator's index drawn per draw (:class:`burdenshare.engine.index_draws.IndexDraws`; None:
     #: every draw reads the central path, ``level_factor`` and ``year_factor``).
     index_draws: Any = None
+    #: Index into ``durations`` of the term each side concedes toward at the scenario's central
+    #: values (None: its opening index).  The kernels read each draw's own opening and target term
+    #: and its term costs from the per-draw columns of :func:`draw_columns`
+    #: (:func:`burdenshare.bargaining.term_value.draw_term_columns`); these are their values where a
+    #: caller gives no such columns (with no term cost).
+    target_us: int | None = None
+    target_rok: int | None = None
+
+    def term_targets(self) -> tuple[int, int]:
+        """(US, host) target term indices (the opening index where unset)."""
+        return (self.pref_us if self.target_us is None else self.target_us,
+                self.pref_rok if self.target_rok is None else self.target_rok)
 
     def level_factors(self) -> NDArray[np.float64]:
         """:attr:`level_factor`, ones for a flat schedule (one per duration)."""
@@ -191,6 +206,7 @@ def level_two_params(scenario: Any) -> tuple[int, ...]:
 def _check_uncertainty(scenario: Any) -> None:
     us, rok = scenario.parties.proposer.id, scenario.parties.host.id
     ok = {f"strategies.{g}.{f}" for g in (us, rok) for f in LEVEL_ONE_FIELDS}
+    ok |= {f"strategies.{g}.term_preference.{f}" for g in (us, rok) for f in ("ideal_years", "weight_krw")}
     ok |= {f"parties.principal.{f}" for f in _PRINCIPAL_FIELDS}
     for i, d in enumerate(scenario.uncertainty):
         if d.param in ok or d.param.startswith(_LEVEL_TWO_PREFIXES):
@@ -310,6 +326,7 @@ def build_plan(scenario: Any, *, drawdown_value_krw: float | None = None) -> Pla
     n_grid = sp.grid_points()
     durations = np.array(sorted(scenario.levers.allowed_durations), dtype=np.int64)
     level = level_factors(scenario, durations.tolist())  # the schedule's value per won of opening amount
+    terms = term_plan(scenario, durations.tolist())  # each side's opening and target term, its term costs
 
     ov = pro.overtime
     shift = 0.0
@@ -336,8 +353,10 @@ def build_plan(scenario: Any, *, drawdown_value_krw: float | None = None) -> Pla
         amount_step=step,
         n_grid=int(n_grid),
         durations=durations,
-        pref_us=PREF_CODES[scenario.strategies[us].duration_preference],
-        pref_rok=PREF_CODES[scenario.strategies[rok].duration_preference],
+        pref_us=terms.start[0],
+        pref_rok=terms.start[1],
+        target_us=terms.target[0],
+        target_rok=terms.target[1],
         us_first=1 if pro.first_proposer == us else 0,
         approval_required=1 if scenario.parties.principal.approval_required else 0,
         end_after_rejection=1 if pro.after_rejection == "end" else 0,
@@ -394,8 +413,9 @@ def draw_columns(scenario: Any, layout: DrawLayout, draws: Draws, bank_size: int
     """Per-draw Level-I parameter columns for the kernels.
 
     Returns a dict of (n,) arrays: ``r_us, r_rok, open_us, open_rok, e_us, e_rok, delta_us,
-    delta_rok, aud_us, aud_rok, r_pres, r_pres_after`` (float64) and ``obst_us, obst_rok,
-    change, bank`` (int64).  Concession exponents are the scenario's, in NegMAS's convention: aspiration
+    delta_rok, aud_us, aud_rok, r_pres, r_pres_after, term_ideal_us, term_ideal_rok, term_weight_us,
+    term_weight_rok`` (float64) and ``obst_us, obst_rok, change, bank, term_start_us, term_start_rok,
+    term_target_us, term_target_rok`` (int64; :func:`~burdenshare.bargaining.term_value.draw_term_columns`).  Concession exponents are the scenario's, in NegMAS's convention: aspiration
     :math:`1 - t^{e}` (Boulware :math:`e > 1`, conceder :math:`e < 1`); a ``hardliner`` is obstinate.
     """
     n = len(draws)
@@ -433,4 +453,6 @@ def draw_columns(scenario: Any, layout: DrawLayout, draws: Draws, bank_size: int
     p_change = value("parties.principal.p_administration_change", pr.p_administration_change)
     out["change"] = (draws.column(layout, "u_administration") < p_change).astype(np.int64)
     out["bank"] = np.minimum((draws.column(layout, "u_bank") * bank_size).astype(np.int64), bank_size - 1)
+    # each draw's term preferences, opening and target terms (burdenshare.bargaining.term_value)
+    out.update(draw_term_columns(scenario, sorted(scenario.levers.allowed_durations), value, n))
     return out

@@ -21,8 +21,11 @@ to :math:`o_{US}` (rounded up), the host's from :math:`o_K` (rounded down) to
 the US demand rounded up to the amount grid and the host offer rounded down.  Each accepts a
 standing offer of utility at least its threshold (NegMAS acceptance :math:`u \ge lo(t)`).  With
 the two-level parts switched off this is NegMAS's protocol exactly (:mod:`burdenshare.engine.parity`).  Durations move
-the same way: each side offers its preferred end of ``allowed_durations`` and concedes
-:math:`1 - a(t)` of the way to the middle term (``none``: the middle; :func:`duration_offer`).  Reservation values are
+the same way: each side opens at its ideal term and concedes :math:`1 - a(t)` of the way to the
+term that minimizes the joint term cost, and each values a text's term by its term cost
+:math:`c_i(m)` in acceptance and utility (:mod:`burdenshare.bargaining.term_value`; without term
+preferences: its ``duration_preference`` end, conceding to the middle term, costs 0;
+:func:`duration_offer`).  Reservation values are
 private draws; an **obstinate type** (Abreu & Gul 2000; probability ``obstinate_probability``)
 never moves from its opening demand.  A **tit-for-tat** negotiator (``kind = "tit_for_tat"``;
 Axelrod 1984, :class:`~burdenshare.bargaining.strategies.ReciprocalOffering`) opens at its opening
@@ -80,8 +83,8 @@ assumption: a new administration is not bound by its predecessor's public positi
 **Costs and outcomes.**  Each round after the deadline without a ratified agreement costs each
 side ``per_round_cost_krw``; furlough worker-days accrue from ``levers.furlough_from`` until the
 first signed text, the host's counter-move or the horizon.  Utilities (won):
-:math:`u_{US} = \delta_{US}^{k}(x - r_{US})` and :math:`u_K = \delta_K^{k}(\bar r_K - x)` if
-ratified in round k, else 0, less impasse and audience costs.
+:math:`u_{US} = \delta_{US}^{k}(x - r_{US} - c_{US}(m))` and :math:`u_K = \delta_K^{k}(\bar r_K - x - c_K(m))` if
+ratified in round k with term m, else 0, less impasse and audience costs.
 
 **The schedule** (:mod:`burdenshare.agreement`).  The amount the negotiators bargain over, the
 President approves, the Assembly consents to and the utilities count is the schedule's *level
@@ -121,9 +124,11 @@ from burdenshare.bargaining.strategies import (
     linear_decision,
     rational_start,
 )
+from burdenshare.bargaining.term_value import premium_steps, term_cost
 from burdenshare.engine.plan import Plan
 
-__all__ = ["INT_OUTPUTS", "FLOAT_OUTPUTS", "IDX_EPS", "play", "ceil_index", "floor_index", "duration_offer", "tft_demand"]
+__all__ = ["INT_OUTPUTS", "FLOAT_OUTPUTS", "IDX_EPS", "play", "ceil_index", "floor_index", "duration_offer", "draw_terms",
+           "tft_demand"]
 
 #: Integer outputs per draw, in kernel order.
 INT_OUTPUTS: tuple[str, ...] = (
@@ -159,21 +164,31 @@ def floor_index(x: float, amin: float, step: float, n: int) -> int:
     return j
 
 
-def duration_offer(pref: int, conceded: float, nd: int) -> int:
-    """Index into the sorted durations: the preferred end moved ``conceded`` of the way to the middle.
+def duration_offer(start: int, target: int, conceded: float) -> int:
+    """Index into the sorted durations: the opening term ``start`` moved ``conceded`` of the way to
+    ``target`` (rounded half up), from :func:`burdenshare.bargaining.term_value.term_plan`.
 
-    A full concession stops at the middle term (index ``(nd - 1) // 2`` from the preferred end):
-    conceding across the whole range made the two sides' term offers cross, each ending at the
-    other's preferred end, so the signed term was set by whose offer was accepted (only the
-    shortest and longest terms were ever signed).  Splitting the difference is the focal
-    compromise on an issue neither side values in its utility (Schelling 1960; Raiffa 1982).
+    With term preferences the target is the term that minimizes the two sides' joint term cost
+    (:mod:`burdenshare.bargaining.term_value`).  Without them it is the middle term (index
+    ``(nd - 1) // 2`` from the preferred end): conceding across the whole range made the two
+    sides' term offers cross, each ending at the other's preferred end, so the signed term was set
+    by whose offer was accepted (only the shortest and longest terms were ever signed).
     """
-    s = int(math.floor(conceded * ((nd - 1) // 2) + 0.5))
-    if pref == 0:
-        return s
-    if pref == 1:
-        return nd - 1 - s
-    return (nd - 1) // 2
+    s = int(math.floor(conceded * abs(target - start) + 0.5))
+    if target >= start:
+        return start + s
+    return start - s
+
+
+def draw_terms(plan: Plan, p: Mapping[str, Any]) -> tuple[int, int, int, int, float, float, float, float]:
+    """A draw's ``(start_us, target_us, start_rok, target_rok, ideal_us, weight_us, ideal_rok,
+    weight_rok)`` from its term columns (:func:`burdenshare.bargaining.term_value.draw_term_columns`);
+    without them the plan's opening and target terms and no term cost."""
+    if "term_start_us" not in p:
+        tg_us, tg_rok = plan.term_targets()
+        return plan.pref_us, tg_us, plan.pref_rok, tg_rok, 0.0, 0.0, 0.0, 0.0
+    return (int(p["term_start_us"]), int(p["term_target_us"]), int(p["term_start_rok"]), int(p["term_target_rok"]),
+            float(p["term_ideal_us"]), float(p["term_weight_us"]), float(p["term_ideal_rok"]), float(p["term_weight_rok"]))
 
 
 def tft_demand(n_own: int, last_own: float, n_opp: int, opp_concession: float, first: float,
@@ -252,7 +267,10 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
     n_g = plan.n_grid
     amin = plan.amount_min
     step = plan.amount_step
-    nd = int(plan.durations.size)
+    # this draw's term preferences: opening and target terms, term costs per duration (term_value)
+    ts_us, tg_us, ts_rok, tg_rok, ti_us, tw_us, ti_rok, tw_rok = draw_terms(plan, p)
+    tc_us = [term_cost(tw_us, ti_us, float(m)) for m in plan.durations]
+    tc_rok = [term_cost(tw_rok, ti_rok, float(m)) for m in plan.durations]
     strategic = plan.strategic_submission
     theta = plan.submit_threshold
     theta_w = plan.winset_threshold
@@ -338,12 +356,12 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
                     d_us = open_k
                     ju = ceil_index(d_us, amin, step, n_g)
                     ju_acc = ju
-                    du = duration_offer(plan.pref_us, 0.0, nd)
+                    du = duration_offer(ts_us, tg_us, 0.0)
                 elif pol_us == POLICY_TIT_FOR_TAT:
                     d_us = tft_demand(n_us, h_us1, n_rok, h_rok1 - h_rok2, open_k, floor_k, open_k, -1.0)
                     ju = ceil_index(d_us, amin, step, n_g)
                     ju_acc = ju
-                    du = duration_offer(plan.pref_us, 0.0, nd)
+                    du = duration_offer(ts_us, tg_us, 0.0)
                 else:  # NegMAS time-based on [j_bot, j_hi], u_US(j) = (j - j_bot) / (j_hi - j_bot)
                     if open_k != win_open or floor_k != win_floor:  # the US's grid and reservation value
                         win_open = open_k
@@ -361,7 +379,7 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
                         ju = j_hi
                         ju_acc = j_hi
                     d_us = amin + ju * step
-                    du = duration_offer(plan.pref_us, 1.0 - a_u, nd)
+                    du = duration_offer(ts_us, tg_us, 1.0 - a_u)
                 h_us2 = h_us1
                 h_us1 = d_us
                 n_us += 1
@@ -370,12 +388,12 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
                     d_rok = open_rok
                     jr = floor_index(d_rok, amin, step, n_g)
                     jr_acc = jr
-                    dr = duration_offer(plan.pref_rok, 0.0, nd)
+                    dr = duration_offer(ts_rok, tg_rok, 0.0)
                 elif pol_rok == POLICY_TIT_FOR_TAT:
                     d_rok = tft_demand(n_rok, h_rok1, n_us, h_us2 - h_us1, open_rok, open_rok, cap_rok, 1.0)
                     jr = floor_index(d_rok, amin, step, n_g)
                     jr_acc = jr
-                    dr = duration_offer(plan.pref_rok, 0.0, nd)
+                    dr = duration_offer(ts_rok, tg_rok, 0.0)
                 else:  # u_ROK(j) = (j_hi0 - j) / (j_hi0 - j_lo)
                     if j_hi0 > j_lo:
                         i_off, i_acc = linear_decision(a_r, rv_rok, j_hi0 - j_lo, eps_rok, start_rok)
@@ -385,7 +403,7 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
                         jr = j_lo
                         jr_acc = j_lo
                     d_rok = amin + jr * step
-                    dr = duration_offer(plan.pref_rok, 1.0 - a_r, nd)
+                    dr = duration_offer(ts_rok, tg_rok, 1.0 - a_r)
                 h_rok2 = h_rok1
                 h_rok1 = d_rok
                 n_rok += 1
@@ -426,7 +444,7 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
                     if (st_j >= 0 and wa_rok == 1 and int(winset[b, k, st_d]) >= 0
                             and _consent(table, offset, b, k, st_d, st_j) < theta_w):
                         st_j = -1  # a winset-aware host withdraws an offer that left the win-set
-                    if st_j >= 0 and st_j >= ju_acc and _wa_admits(pol_us, obst_k, winset, table, offset, b, k, st_d,
+                    if st_j >= 0 and st_j >= ju_acc + premium_steps(tc_us[st_d], tc_us[du], step) and _wa_admits(pol_us, obst_k, winset, table, offset, b, k, st_d,
                                                                    st_j, theta_w, floor_k, amin, step, n_g):
                         init_j = st_j
                         init_d = st_d
@@ -437,7 +455,7 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
                 if trace is not None:
                     trace.append((k, 0, ju))
             else:
-                if st_j >= 0 and st_us == 1 and st_j <= jr_acc:
+                if st_j >= 0 and st_us == 1 and st_j <= jr_acc - premium_steps(tc_rok[st_d], tc_rok[dr], step):
                     if ((strategic == 0 or _consent(table, offset, b, k, st_d, st_j) >= theta)
                             and (wa_rok == 0 or int(winset[b, k, st_d]) < 0
                                  or _consent(table, offset, b, k, st_d, st_j) >= theta_w)):
@@ -489,8 +507,8 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
     x = amin + signed_j * step if agreed == 1 else math.nan
     n_rej = float(n_rej_p + n_rej_a)
     if ratified == 1:
-        u_us = math.pow(float(p["delta_us"]), float(rat_round)) * (x - r_us)
-        u_rok = math.pow(float(p["delta_rok"]), float(rat_round)) * (cap_rok - x)
+        u_us = math.pow(float(p["delta_us"]), float(rat_round)) * (x - r_us - tc_us[signed_d])
+        u_rok = math.pow(float(p["delta_rok"]), float(rat_round)) * (cap_rok - x - tc_rok[signed_d])
     else:
         u_us = 0.0
         u_rok = 0.0

@@ -794,6 +794,18 @@ class Event(_Model):
 # --------------------------------------------------------------------------- strategies
 
 
+class TermPreference(_Model):
+    """A government's preference over the agreement's term (:mod:`burdenshare.bargaining.term_value`).
+
+    A text of term m costs the side ``weight_krw * (m - ideal_years)**2`` won per year, on the
+    scale of the schedule's level equivalent; it enters the side's term offers, acceptances and
+    utility in the engine, the rational benchmark (``solve``) and ``advise``.
+    """
+
+    ideal_years: Annotated[int, Field(ge=1, le=10)]
+    weight_krw: NonNegMoney
+
+
 class Strategy(_Model):
     """A negotiator's strategy and preferences (DESIGN.md §4 Strategies).
 
@@ -817,6 +829,7 @@ class Strategy(_Model):
     audience_cost_krw: NonNegMoney = 0.0
     obstinate_probability: Probability = 0.0
     duration_preference: Literal["short", "long", "none"] = "none"
+    term_preference: TermPreference | None = None
     concession_deadline: DateIn | None = None
 
     @model_validator(mode="after")

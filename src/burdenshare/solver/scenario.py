@@ -11,12 +11,13 @@ The game
   ``levers.allowed_durations`` (or the ``durations`` argument).  Player 0 is the proposer
   government (the US), player 1 the host (the ROK).
 * **Utilities** (won per year, the reservation-value form of THEORY.md §0, as in the Monte-Carlo
-  engine): :math:`u_{US}(x, m) = x - L` and :math:`u_K(x, m) = H - x` with L, H the negotiators'
-  ``reservation_value_krw`` (central values from ``[strategies]``).  The scenario gives the
-  *direction* of a duration preference (``duration_preference`` = ``short`` / ``long`` /
-  ``none``) but no size, so it enters only as a tie-break of :data:`DURATION_TIE_BREAK_KRW` won
-  per year of duration (an assumption): durations are otherwise decided by how they move the
-  consent probability.
+  engine): :math:`u_{US}(x, m) = x - L - c_{US}(m)` and :math:`u_K(x, m) = H - x - c_K(m)` with
+  L, H the negotiators' ``reservation_value_krw`` (central values from ``[strategies]``) and
+  :math:`c_i(m) = w_i (m - T_i)^2` the term cost of ``strategies.<gov>.term_preference``
+  (:mod:`burdenshare.bargaining.term_value`, the engine's definition).  A side without a term
+  preference gives only the *direction* of one (``duration_preference`` = ``short`` / ``long`` /
+  ``none``), which enters as a tie-break of :data:`DURATION_TIE_BREAK_KRW` won per year of
+  duration (an assumption); durations then move its utility only through the consent probability.
 * **Rounds** are the dated rounds of the talks: ``protocol.rounds`` on or after
   ``levers.as_of``, at most ``protocol.n_steps`` (up to ``protocol.horizon``); the first proposer is
   ``protocol.first_proposer`` and proposers alternate.  Discount factors are the negotiators'
@@ -76,6 +77,7 @@ from numpy.typing import NDArray
 
 from burdenshare.actors import executive_approval, president_approval, us_election
 from burdenshare.agreement import level_factors
+from burdenshare.bargaining.term_value import scenario_term_costs
 from burdenshare.costs import to_usd
 from burdenshare.errors import SpecError
 from burdenshare.legislature import LegislatureParams, amount_grid, legislature_model
@@ -247,8 +249,11 @@ def _setup(
     appr = np.tile(president_approval(scenario, dates, x), (1, len(durs)))
     amounts = np.tile(x, len(durs))
     dur_of = np.repeat(np.asarray(durs, dtype=float), a_n)
-    u_us = amounts - lo + DURATION_TIE_BREAK_KRW * _pref_sign(su.duration_preference) * dur_of
-    u_k = hi - amounts + DURATION_TIE_BREAK_KRW * _pref_sign(sk.duration_preference) * dur_of
+    tc = scenario_term_costs(scenario, durs)  # won per year by duration (the engine's term costs)
+    tie_us = 0.0 if su.term_preference is not None else DURATION_TIE_BREAK_KRW * _pref_sign(su.duration_preference)
+    tie_k = 0.0 if sk.term_preference is not None else DURATION_TIE_BREAK_KRW * _pref_sign(sk.duration_preference)
+    u_us = amounts - lo - np.repeat(tc[0], a_n) + tie_us * dur_of
+    u_k = hi - amounts - np.repeat(tc[1], a_n) + tie_k * dur_of
     game = BargainingGame(
         grid=np.arange(amounts.size, dtype=float),
         utilities=(u_us, u_k),
@@ -497,7 +502,8 @@ def solve_scenario(
         "applies from then on (two branches, solved by backward induction and averaged)",
         "per-round impasse costs from protocol.overtime.per_round_cost_krw on rounds on or after protocol.deadline; "
         "disagreement at the horizon = reservation values",
-        "duration preferences only break ties (the scenario gives no size)",
+        "term costs w (m - T)^2 of strategies.<gov>.term_preference; a side without one: its duration_preference "
+        "only breaks ties",
         "left out: private types, obstinacy, audience costs, furlough worker-days, drawdown (the engine's)",
     )
     if not agreed:
