@@ -90,6 +90,22 @@ def test_server_stays_responsive_while_a_job_runs(server: str) -> None:
         assert wait_done(c, rid)["status"] == "cancelled"
 
 
+def test_two_workers_compute_the_tables_in_slices_and_give_the_cli_summary(tmp_path: Path) -> None:
+    """``serve --workers 2``: a Level-II lever's consent tables are computed in slices over both
+    workers before the run (burdenshare.web.prefetch); the summary is the in-process run's."""
+    from burdenshare import RunConfig, load_scenario, simulate
+    from burdenshare.analysis.briefing import run_summary
+
+    body = {"scenario": SMA, "set": ["levers.transparency=0.6"], "draws": 2048, "seed": 11, "bank_size": 3}
+    with serve(tmp_path / "w2.duckdb", "--workers", "2") as base, httpx.Client(base_url=base, timeout=120) as c:
+        r = c.post("/api/runs", json=body)
+        assert r.status_code == 202, r.text
+        done = wait_done(c, r.json()["run_id"])
+        assert done["status"] == "done", done
+    local = run_summary(simulate(load_scenario(SMA, body["set"]), RunConfig(draws=2048, seed=11, bank_size=3)))
+    assert done["summary"] == json.loads(json.dumps(local))
+
+
 def test_dask_scheduler_streams_per_chunk_progress_and_cancels(tmp_path: Path) -> None:
     """``serve --scheduler``: a run on a real Dask LocalCluster sends one progress event per finished
     chunk (k/16 with an ETA) through the cluster's queue, ends ``done`` with the local run's summary,

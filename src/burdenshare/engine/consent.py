@@ -61,7 +61,7 @@ from burdenshare.scenario.schema import Scenario
 from burdenshare.scenario.vintage import reads_as_of
 
 __all__ = ["DEFAULT_BANK_SIZE", "ConsentBank", "bank_scenarios", "build_consent_bank", "demand_floor_krw", "fit_seats",
-           "host_cap_krw", "set_path", "winset_of"]
+           "host_cap_krw", "prefetch_members", "set_path", "winset_of"]
 
 
 _CACHE: dict[tuple[Any, ...], ConsentBank] = {}
@@ -176,11 +176,13 @@ def fit_seats(data: Any, paths: Sequence[str]) -> None:
 
 
 @reads_as_of
-def bank_scenarios(scenario: Any, seed: int, size: int) -> tuple[tuple[str, ...], NDArray[np.float64], list[Any]]:
+def bank_scenarios(scenario: Any, seed: int, size: int, only: Sequence[int] | None = None
+                   ) -> tuple[tuple[str, ...], NDArray[np.float64], list[Any]]:
     """Draw the bank: ``(paths, values (K, P), scenarios)``; integer fields (seats) are rounded.
 
     Member b takes point b of :func:`~burdenshare.engine.bank_sampling.bank_uniforms` (scrambled
-    Sobol' replicates), mapped through each distribution's quantile function."""
+    Sobol' replicates), mapped through each distribution's quantile function.  With ``only``,
+    just those members' scenarios are validated (the others are ``None``)."""
     idx = level_two_params(scenario)
     if not idx:
         return (), np.zeros((1, 0)), [scenario]
@@ -190,6 +192,9 @@ def bank_scenarios(scenario: Any, seed: int, size: int) -> tuple[tuple[str, ...]
     base = scenario.model_dump(mode="python", by_alias=True)
     out = []
     for b in range(size):
+        if only is not None and b not in only:
+            out.append(None)
+            continue
         data = scenario.model_dump(mode="python", by_alias=True) if b else base
         for j, d in enumerate(dists):
             v: Any = float(values[b, j])
@@ -299,6 +304,42 @@ def winset_of(table: NDArray[np.float64], offset: int, threshold: float) -> NDAr
     return np.ascontiguousarray(w.astype(np.int64))
 
 
+def _table_amounts(scenario: Any, plan: Plan, full: bool = False) -> tuple[int, NDArray[np.float64]]:
+    """The table's first grid index and its amounts (module docstring, step 2)."""
+    cap = host_cap_krw(scenario, plan)
+    j_cap = plan.n_grid - 1 if not math.isfinite(cap) else min(plan.n_grid - 1, int(math.floor((cap - plan.amount_min) / plan.amount_step + 1e-9)))
+    low = demand_floor_krw(scenario, plan)
+    off = 0 if full or not math.isfinite(low) else min(j_cap, ceil_index(low, plan.amount_min, plan.amount_step, plan.n_grid))
+    n_j = max(1, j_cap - off + 1)
+    amounts = plan.amount_min + plan.amount_step * np.arange(off, off + n_j)
+    return off, np.maximum(amounts, 1.0)  # the legislature needs positive amounts
+
+
+@reads_as_of
+def prefetch_members(scenario: Any, plan: Plan, seed: int, size: int, members: Sequence[int]) -> int:
+    """Compute the tables of some members of a bank into the disk cache, without building the bank.
+
+    The bank's members are independent, so processes can each compute a share of them
+    (:mod:`burdenshare.web.prefetch`); :func:`build_consent_bank` then loads every member from
+    :mod:`burdenshare.engine.consent_cache`.  This only saves time: the tables are the ones
+    :func:`build_consent_bank` computes (same member scenarios, same code), and a table that is
+    not found there is computed again.
+
+    Returns
+    -------
+    int
+        Members whose tables are now in the cache (0 when the cache is off).
+    """
+    if consent_cache.cache_dir() is None:
+        return 0
+    _, amounts = _table_amounts(scenario, plan)
+    _, _, scs = bank_scenarios(scenario, int(seed), int(size), only=list(members))
+    keep = [b for b in members if 0 <= b < len(scs) and scs[b] is not None]
+    for b in keep:
+        _member_table(scs[b], plan, amounts)
+    return len(keep)
+
+
 @reads_as_of
 def build_consent_bank(scenario: Any, plan: Plan, seed: int, size: int = DEFAULT_BANK_SIZE, *,
                        full: bool = False) -> ConsentBank:
@@ -327,13 +368,8 @@ def build_consent_bank(scenario: Any, plan: Plan, seed: int, size: int = DEFAULT
     if key in _CACHE:
         return _CACHE[key]
     paths, values, members = bank_scenarios(scenario, int(seed), int(size))
-    cap = host_cap_krw(scenario, plan)
-    j_cap = plan.n_grid - 1 if not math.isfinite(cap) else min(plan.n_grid - 1, int(math.floor((cap - plan.amount_min) / plan.amount_step + 1e-9)))
-    low = demand_floor_krw(scenario, plan)
-    off = 0 if full or not math.isfinite(low) else min(j_cap, ceil_index(low, plan.amount_min, plan.amount_step, plan.n_grid))
-    n_j = max(1, j_cap - off + 1)
-    amounts = plan.amount_min + plan.amount_step * np.arange(off, off + n_j)
-    amounts = np.maximum(amounts, 1.0)  # the legislature needs positive amounts
+    off, amounts = _table_amounts(scenario, plan, full)
+    n_j = amounts.size
     k_n, r_n, d_n = len(members), plan.n_rounds, plan.durations.size
     table = np.zeros((k_n, r_n, d_n, n_j))
     base = np.zeros((k_n, r_n))

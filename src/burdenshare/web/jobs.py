@@ -303,6 +303,14 @@ class JobManager:
         if not new:
             return job, False
         args = (scenario_name, list(overrides), config.to_json(), run_id, self._events, self._cancelled)
+        if self._pool is not None and self.workers > 1:  # the tables first, in slices over all the workers
+            threading.Thread(target=self._prefetch_then_run, args=(job, args, scenario_toml, list(overrides), config),
+                             name=f"tables-{run_id}", daemon=True).start()
+        else:
+            self._start_run(job, args, scenario_toml, list(overrides))
+        return job, True
+
+    def _start_run(self, job: Job, args: tuple[Any, ...], scenario_toml: str, overrides: list[str]) -> None:
         if self._client is not None:  # progress through the cluster's queue, cancel through its variables
             fut = self._client.submit(compute_run, *args, pure=False)
         else:
@@ -311,11 +319,37 @@ class JobManager:
         job.future = fut
 
         def done(f: Any) -> None:  # record in a thread of its own: the pool's callback thread must not wait
-            threading.Thread(target=self._finish_run, args=(job, f, scenario_toml, list(overrides)),
-                             name=f"record-{run_id}", daemon=True).start()
+            threading.Thread(target=self._finish_run, args=(job, f, scenario_toml, overrides),
+                             name=f"record-{job.run_id}", daemon=True).start()
 
         fut.add_done_callback(done)
-        return job, True
+
+    def _prefetch_then_run(self, job: Job, args: tuple[Any, ...], scenario_toml: str, overrides: list[str],
+                           config: Any) -> None:
+        """Compute the run's consent tables over the pool (:mod:`burdenshare.web.prefetch`), then the run.
+
+        A slice that fails is ignored (the run computes what is missing, and reports any error)."""
+        from concurrent.futures import wait
+
+        from burdenshare.engine.consent_cache import cache_dir
+
+        assert self._pool is not None
+        try:
+            tasks = [] if cache_dir() is None else self._pool.submit(  # in a worker: the server never loads the engine
+                call, "burdenshare.web.prefetch:table_tasks", args[0], overrides, config.seed, config.bank_size).result()
+            futs = [self._pool.submit(call, "burdenshare.web.prefetch:build_tables", *t) for t in tasks]
+            pending = set(futs)
+            while pending and not self._safe_flag(job.run_id) and not self._stop.is_set():
+                _, pending = wait(pending, timeout=0.2)
+            for f in pending:
+                f.cancel()
+        except Exception:  # noqa: BLE001 - only time is lost; the run itself reports real errors
+            pass
+        if self._safe_flag(job.run_id):
+            job.status, job.finished = "cancelled", time.time()
+            job.touch()
+            return
+        self._start_run(job, args, scenario_toml, overrides)
 
     def _finish_run(self, job: Job, fut: Any, scenario_toml: str, overrides: list[str]) -> None:
         from burdenshare.analysis.runs import record_result
