@@ -190,7 +190,7 @@ def bank_scenarios(scenario: Any, seed: int, size: int, only: Sequence[int] | No
     u = bank_uniforms(seed, size, len(dists))
     values = np.column_stack([distribution_quantile(d, u[:, j]) for j, d in enumerate(dists)])
     base = scenario.model_dump(mode="python", by_alias=True)
-    out = []
+    out: list[Any] = []
     for b in range(size):
         if only is not None and b not in only:
             out.append(None)
