@@ -60,7 +60,7 @@ from burdenshare.scenario import scenario_hash
 from burdenshare.scenario.schema import Scenario
 from burdenshare.scenario.vintage import reads_as_of
 
-__all__ = ["DEFAULT_BANK_SIZE", "ConsentBank", "bank_scenarios", "build_consent_bank", "demand_floor_krw", "fit_seats",
+__all__ = ["DEFAULT_BANK_SIZE", "ConsentBank", "bank_members", "bank_scenarios", "build_consent_bank", "demand_floor_krw", "fit_seats",
            "host_cap_krw", "prefetch_members", "set_path", "winset_of"]
 
 
@@ -176,26 +176,23 @@ def fit_seats(data: Any, paths: Sequence[str]) -> None:
 
 
 @reads_as_of
-def bank_scenarios(scenario: Any, seed: int, size: int, only: Sequence[int] | None = None
-                   ) -> tuple[tuple[str, ...], NDArray[np.float64], list[Any]]:
-    """Draw the bank: ``(paths, values (K, P), scenarios)``; integer fields (seats) are rounded.
+def bank_members(scenario: Any, seed: int, size: int) -> tuple[tuple[str, ...], NDArray[np.float64], list[Any]]:
+    """Draw the bank's members as data: ``(paths, values (K, P), data)``; integer fields (seats) are rounded.
 
     Member b takes point b of :func:`~burdenshare.engine.bank_sampling.bank_uniforms` (scrambled
-    Sobol' replicates), mapped through each distribution's quantile function.  With ``only``,
-    just those members' scenarios are validated (the others are ``None``)."""
+    Sobol' replicates), mapped through each distribution's quantile function; ``data[b]`` is the
+    scenario's dump (``model_dump(mode="python", by_alias=True)``) with those values set, which
+    :func:`bank_scenarios` validates into member b's scenario.  It names the member in the disk
+    cache (:func:`~burdenshare.engine.consent_cache.member_key`), so a cached member is never validated."""
     idx = level_two_params(scenario)
     if not idx:
-        return (), np.zeros((1, 0)), [scenario]
+        return (), np.zeros((1, 0)), [scenario.model_dump(mode="python", by_alias=True)]
     dists = [scenario.uncertainty[i] for i in idx]
     u = bank_uniforms(seed, size, len(dists))
     values = np.column_stack([distribution_quantile(d, u[:, j]) for j, d in enumerate(dists)])
-    base = scenario.model_dump(mode="python", by_alias=True)
-    out: list[Any] = []
+    out = []
     for b in range(size):
-        if only is not None and b not in only:
-            out.append(None)
-            continue
-        data = scenario.model_dump(mode="python", by_alias=True) if b else base
+        data = scenario.model_dump(mode="python", by_alias=True)
         for j, d in enumerate(dists):
             v: Any = float(values[b, j])
             if ".seats." in d.param:
@@ -203,8 +200,17 @@ def bank_scenarios(scenario: Any, seed: int, size: int, only: Sequence[int] | No
                 values[b, j] = v
             set_path(data, d.param, v)
         fit_seats(data, [d.param for d in dists])
-        out.append(Scenario.model_validate(data))
+        out.append(data)
     return tuple(d.param for d in dists), values, out
+
+
+@reads_as_of
+def bank_scenarios(scenario: Any, seed: int, size: int) -> tuple[tuple[str, ...], NDArray[np.float64], list[Any]]:
+    """Draw the bank: ``(paths, values (K, P), scenarios)`` (:func:`bank_members`, each member validated)."""
+    paths, values, data = bank_members(scenario, seed, size)
+    if not paths:
+        return paths, values, [scenario]
+    return paths, values, [Scenario.model_validate(d) for d in data]
 
 
 @reads_as_of
@@ -256,17 +262,20 @@ def demand_floor_krw(scenario: Any, plan: Plan) -> float:
     return low
 
 
-def _member_table(member: Any, plan: Plan, amounts: NDArray[np.float64]
+def _member_table(data: Any, plan: Plan, amounts: NDArray[np.float64], member: Any = None
                   ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """One member's consent table (R, D, J) and log base medians (R,), through the disk cache
-    (:mod:`burdenshare.engine.consent_cache`): by the member key, else by the exact key of its
-    legislature models, else computed and stored under both."""
+    (:mod:`burdenshare.engine.consent_cache`): by the member key of its data (:func:`bank_members`),
+    else by the exact key of its legislature models, else computed and stored under both.  The
+    member's scenario (``member``, else ``data`` validated) is built only on a member-key miss."""
     dates, durations = plan.round_dates, plan.durations
     shape = (plan.n_rounds, durations.size, amounts.size)
-    mkey = consent_cache.member_key(member.model_dump(mode="json", by_alias=True), dates, durations, amounts)
+    mkey = consent_cache.member_key(data, dates, durations, amounts)
     hit = consent_cache.load_table(mkey, shape, alias=True)
     if hit is not None:
         return hit
+    if member is None:
+        member = Scenario.model_validate(data)
     models = [legislature_model(member, day) for day in dates]
     medians = [base_median_krw(member, day) for day in dates]
     ekey = consent_cache.exact_key(models, medians, dates, durations, amounts)
@@ -333,10 +342,10 @@ def prefetch_members(scenario: Any, plan: Plan, seed: int, size: int, members: S
     if consent_cache.cache_dir() is None:
         return 0
     _, amounts = _table_amounts(scenario, plan)
-    _, _, scs = bank_scenarios(scenario, int(seed), int(size), only=list(members))
-    keep = [b for b in members if 0 <= b < len(scs) and scs[b] is not None]
+    paths, _, data = bank_members(scenario, int(seed), int(size))
+    keep = [b for b in members if 0 <= b < len(data)]
     for b in keep:
-        _member_table(scs[b], plan, amounts)
+        _member_table(data[b], plan, amounts, None if paths else scenario)
     return len(keep)
 
 
@@ -367,14 +376,14 @@ def build_consent_bank(scenario: Any, plan: Plan, seed: int, size: int = DEFAULT
            tuple(plan.durations.tolist()), plan.drawdown_shift_krw, full)
     if key in _CACHE:
         return _CACHE[key]
-    paths, values, members = bank_scenarios(scenario, int(seed), int(size))
+    paths, values, members = bank_members(scenario, int(seed), int(size))
     off, amounts = _table_amounts(scenario, plan, full)
     n_j = amounts.size
     k_n, r_n, d_n = len(members), plan.n_rounds, plan.durations.size
     table = np.zeros((k_n, r_n, d_n, n_j))
     base = np.zeros((k_n, r_n))
-    for b, member in enumerate(members):
-        table[b], base[b] = _member_table(member, plan, amounts)
+    for b, data in enumerate(members):
+        table[b], base[b] = _member_table(data, plan, amounts, None if paths else scenario)
     winset = winset_of(table, off, plan.winset_threshold)
     bank = ConsentBank(paths, values, np.ascontiguousarray(table), winset, off,
                        np.ascontiguousarray(base))
