@@ -176,22 +176,27 @@ def fit_seats(data: Any, paths: Sequence[str]) -> None:
 
 
 @reads_as_of
-def bank_members(scenario: Any, seed: int, size: int) -> tuple[tuple[str, ...], NDArray[np.float64], list[Any]]:
+def bank_members(scenario: Any, seed: int, size: int, only: Sequence[int] | None = None
+                 ) -> tuple[tuple[str, ...], NDArray[np.float64], list[Any]]:
     """Draw the bank's members as data: ``(paths, values (K, P), data)``; integer fields (seats) are rounded.
 
     Member b takes point b of :func:`~burdenshare.engine.bank_sampling.bank_uniforms` (scrambled
     Sobol' replicates), mapped through each distribution's quantile function; ``data[b]`` is the
     scenario's dump (``model_dump(mode="python", by_alias=True)``) with those values set, which
     :func:`bank_scenarios` validates into member b's scenario.  It names the member in the disk
-    cache (:func:`~burdenshare.engine.consent_cache.member_key`), so a cached member is never validated."""
+    cache (:func:`~burdenshare.engine.consent_cache.member_key`), so a cached member is never validated.
+    With ``only``, the other members' data are ``None``."""
     idx = level_two_params(scenario)
     if not idx:
         return (), np.zeros((1, 0)), [scenario.model_dump(mode="python", by_alias=True)]
     dists = [scenario.uncertainty[i] for i in idx]
     u = bank_uniforms(seed, size, len(dists))
     values = np.column_stack([distribution_quantile(d, u[:, j]) for j, d in enumerate(dists)])
-    out = []
+    out: list[Any] = []
     for b in range(size):
+        if only is not None and b not in only:
+            out.append(None)
+            continue
         data = scenario.model_dump(mode="python", by_alias=True)
         for j, d in enumerate(dists):
             v: Any = float(values[b, j])
@@ -342,8 +347,8 @@ def prefetch_members(scenario: Any, plan: Plan, seed: int, size: int, members: S
     if consent_cache.cache_dir() is None:
         return 0
     _, amounts = _table_amounts(scenario, plan)
-    paths, _, data = bank_members(scenario, int(seed), int(size))
-    keep = [b for b in members if 0 <= b < len(data)]
+    paths, _, data = bank_members(scenario, int(seed), int(size), only=list(members))
+    keep = [b for b in members if 0 <= b < len(data) and data[b] is not None]
     for b in keep:
         _member_table(data[b], plan, amounts, None if paths else scenario)
     return len(keep)

@@ -11,7 +11,9 @@ it.  Two keys name an entry:
   transparency 0, or the points of a sweep over Level-I fields);
 * the **member key** hashes the member's scenario data (the dump that is validated into the member,
   :func:`burdenshare.engine.consent.bank_members`) without the fields Level II never reads (the
-  negotiators' strategies, the ``[[uncertainty]]`` list, names and outputs) with the data
+  negotiators' strategies, the ``[[uncertainty]]`` list, names and outputs, and the ask
+  ``levers.us_ask_usd`` at ``levers.transparency = 0``, where no itemized statement carries it to
+  opinion) with the data
   fingerprint (:func:`burdenshare.data.fingerprint`), the dates, durations and amounts: a run repeated in a new process finds its tables without validating a
   member's scenario or building a single legislature model.  It is an alias of an exact key.
 
@@ -96,6 +98,12 @@ def member_key(member_dump: dict[str, Any], dates: Any, durations: NDArray[np.in
     from burdenshare.data import fingerprint  # the data in use: part of the run identity too
 
     kept = {k: v for k, v in member_dump.items() if k not in _NOT_LEVEL_TWO}
+    lev = kept.get("levers")
+    if isinstance(lev, dict) and "us_ask_usd" in lev and float(lev.get("transparency", 1.0)) == 0.0:
+        # Level II reads the ask only through the itemized statement, at transparency > 0
+        # (burdenshare.opinion.from_scenario.scenario_opinion); where it moves the table's amounts
+        # (the lowest reachable demand), the amounts below name the difference.
+        kept = {**kept, "levers": {k: v for k, v in lev.items() if k != "us_ask_usd"}}
     return _digest(["member", fingerprint(), kept, _grid(dates, durations, amounts)])
 
 

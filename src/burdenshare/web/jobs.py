@@ -336,7 +336,8 @@ class JobManager:
         assert self._pool is not None
         try:
             tasks = [] if cache_dir() is None else self._pool.submit(  # in a worker: the server never loads the engine
-                call, "burdenshare.web.prefetch:table_tasks", args[0], overrides, config.seed, config.bank_size).result()
+                call, "burdenshare.web.prefetch:table_tasks", args[0], overrides, config.seed, config.bank_size,
+                self.workers).result()
             futs = [self._pool.submit(call, "burdenshare.web.prefetch:build_tables", *t) for t in tasks]
             pending = set(futs)
             while pending and not self._safe_flag(job.run_id) and not self._stop.is_set():

@@ -19,10 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-__all__ = ["SLICE", "build_tables", "table_tasks"]
-
-#: Bank members per task.
-SLICE: int = 4
+__all__ = ["build_tables", "table_tasks"]
 
 
 def _variants(scenario: Any) -> list[tuple[str, Any]]:
@@ -41,7 +38,7 @@ def _variants(scenario: Any) -> list[tuple[str, Any]]:
 
 
 def table_tasks(scenario_name: str, overrides: Sequence[str], seed: int, bank_size: int,
-                slice_size: int = SLICE) -> list[tuple[Any, ...]]:
+                workers: int = 2, slice_size: int | None = None) -> list[tuple[Any, ...]]:
     """Arguments of :func:`build_tables` covering a run's bank and its tornado's Level-II banks.
 
     Parameters
@@ -50,8 +47,11 @@ def table_tasks(scenario_name: str, overrides: Sequence[str], seed: int, bank_si
         The run's scenario and ``--set`` overrides.
     seed, bank_size
         The run's seed and bank size.
+    workers
+        Processes that share the work: each bank is cut into ``2 * workers`` slices (a slice's
+        fixed cost is loading the scenario, about as much as a cached member).
     slice_size
-        Members per task.
+        Members per task instead (for tests).
 
     Returns
     -------
@@ -68,9 +68,10 @@ def table_tasks(scenario_name: str, overrides: Sequence[str], seed: int, bank_si
     banks += [(v, k) for v in _variants(scenario)]
     tasks = []
     for variant, size in banks:
-        for lo in range(0, size, slice_size):
+        step = slice_size or max(1, -(-size // (2 * max(1, int(workers)))))
+        for lo in range(0, size, step):
             tasks.append((scenario_name, list(overrides), variant, int(seed), size,
-                          list(range(lo, min(size, lo + slice_size)))))
+                          list(range(lo, min(size, lo + step)))))
     return tasks
 
 
