@@ -16,6 +16,9 @@ cache (``BURDENSHARE_CACHE_DIR``); every measured request asks for values never 
 3. **a lever that does not touch Level II** (``levers.us_ask_usd``: the consent tables are the same,
    checked below) and **a lever that does** (``levers.transparency``), each at ``--repeats`` new
    values: time from ``POST`` to the run recorded (``status: done``), polled every 10 ms;
+   Beside the wall time, the CPU seconds the server and its workers used for each request (psutil):
+   on a machine whose cores are busy with other work that is the figure that does not move, and
+   the wall time with W free cores is about that divided by W plus the run's serial part;
 4. **cold CLI**: ``burdenshare run sma-2020-hindsight --draws N --set ... --json`` in a fresh process, one new
    value per lever.
 
@@ -44,6 +47,21 @@ from _web import serve  # noqa: E402
 def pct(xs: list[float], q: float) -> float:
     xs = sorted(xs)
     return xs[min(len(xs) - 1, max(0, round(q * (len(xs) - 1))))]
+
+
+def server_cpu_s() -> float:
+    """CPU seconds (user + system) used so far by the ``serve`` process and its workers (psutil)."""
+    import psutil
+
+    total = 0.0
+    for p in psutil.Process().children(recursive=True):
+        try:
+            if "serve" in " ".join(p.cmdline()) or any("serve" in " ".join(q.cmdline()) for q in p.parents()):
+                t = p.cpu_times()
+                total += t.user + t.system
+        except psutil.Error:
+            continue
+    return total
 
 
 def run_once(c: httpx.Client, body: dict, timeout: float = 600.0) -> tuple[float, dict]:
@@ -102,9 +120,13 @@ def main() -> None:
             res["identical_ms"] = {"p50": 1e3 * pct(same, 0.5), "p95": 1e3 * pct(same, 0.95)}
             res["levers"] = {}
             for name, values in levers.items():
-                times = [run_once(c, {**base_body, "seed": 0, "set": [v]})[0] for v in values[:a.repeats]]
+                times, cpu = [], []
+                for v in values[:a.repeats]:
+                    c0 = server_cpu_s()
+                    times.append(run_once(c, {**base_body, "seed": 0, "set": [v]})[0])
+                    cpu.append(server_cpu_s() - c0)
                 res["levers"][name] = {"values": values[:a.repeats], "p50_s": pct(times, 0.5), "p95_s": pct(times, 0.95),
-                                       "times_s": times}
+                                       "times_s": times, "cpu_s": cpu}
         for name, values in levers.items():
             res["levers"][name]["cold_cli_s"] = cli_once(a.draws, a.bank_size, values[-1], Path(tmp) / "cli.duckdb")
     if a.json:
@@ -115,7 +137,8 @@ def main() -> None:
     print(f"  warm-up run (first request of the server): {res['warmup_s']:.2f} s")
     print(f"  identical request: p50 {res['identical_ms']['p50']:.1f} ms, p95 {res['identical_ms']['p95']:.1f} ms")
     for name, r in res["levers"].items():
-        print(f"  {name}: serve p50 {r['p50_s']:.2f} s, p95 {r['p95_s']:.2f} s; cold CLI {r['cold_cli_s']:.2f} s")
+        print(f"  {name}: serve p50 {r['p50_s']:.2f} s, p95 {r['p95_s']:.2f} s (CPU of server and workers per "
+              f"request, p50 {pct(r['cpu_s'], 0.5):.2f} s); cold CLI {r['cold_cli_s']:.2f} s")
 
 
 if __name__ == "__main__":

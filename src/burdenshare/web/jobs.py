@@ -8,7 +8,8 @@ and a job that fails or is cancelled leaves the store as it was.  Progress (chun
 with an ETA from the measured throughput) comes back through a queue -- a
 :class:`multiprocessing.Manager` queue for the local pool, a :class:`distributed.Queue` on a Dask
 cluster -- and cancelling sets a flag the worker reads after each chunk (a manager dict, or one
-:class:`distributed.Variable` per job: :class:`DaskFlags`).
+:class:`distributed.Variable` per job: :class:`DaskFlags`).  With more than one local worker, a
+run's consent tables are first computed in slices by all of them (:mod:`burdenshare.web.prefetch`).
 
 A sweep is :func:`burdenshare.analysis.sweep.sweep` on the server's store (its own DuckDB
 connection), run in a server thread; its units go to a Dask cluster with ``--scheduler``.
