@@ -53,6 +53,39 @@ def test_a_lever_level_two_does_not_read_shares_the_tables(cache, monkeypatch):
     assert np.array_equal(first.table, again.table)
 
 
+def test_the_ask_at_transparency_zero_is_left_out_of_the_member_key(cache, monkeypatch):
+    """At transparency 0 no itemized statement carries the ask to opinion: the legislature models and
+    base medians (the exact key, the tables' inputs) are the same for any ask, so the member key leaves
+    the ask out and another ask finds the tables without building a legislature model.  At
+    transparency > 0 the models differ and so do the member keys."""
+    from burdenshare.engine import consent_cache
+    from burdenshare.legislature.from_scenario import base_median_krw, legislature_model
+
+    def exact(sc):
+        plan = build_plan(sc)
+        _, _, members = ec.bank_scenarios(sc, 0, SIZE)
+        amounts = np.array([1e12])
+        return [consent_cache.exact_key([legislature_model(m, d) for d in plan.round_dates],
+                                        [base_median_krw(m, d) for d in plan.round_dates],
+                                        plan.round_dates, plan.durations, amounts) for m in members]
+
+    def member(sc):
+        plan = build_plan(sc)
+        _, _, data = ec.bank_members(sc, 0, SIZE)
+        return [consent_cache.member_key(d, plan.round_dates, plan.durations, np.array([1e12])) for d in data]
+
+    asks = (["levers.us_ask_usd=4700000000.0"], ["levers.us_ask_usd=4100000000.0"])
+    at0 = [load_scenario("sma-2020-hindsight", a) for a in asks]
+    at5 = [load_scenario("sma-2020-hindsight", [*a, "levers.transparency=0.5"]) for a in asks]
+    assert exact(at0[0]) == exact(at0[1]) and member(at0[0]) == member(at0[1])
+    assert all(x != y for x, y in zip(exact(at5[0]), exact(at5[1])))
+    assert all(x != y for x, y in zip(member(at5[0]), member(at5[1])))
+    first = _build(at0[0])
+    monkeypatch.setattr(ec, "legislature_model", lambda *a, **k: (_ for _ in ()).throw(AssertionError("built")))
+    again = _build(at0[1])
+    assert np.array_equal(first.table, again.table) and np.array_equal(first.base_log_median, again.base_log_median)
+
+
 def test_a_lever_level_two_reads_builds_new_tables(cache):
     sc = load_scenario("sma-2020-hindsight")
     first = _build(sc)

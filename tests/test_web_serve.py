@@ -8,6 +8,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import httpx
@@ -87,6 +88,66 @@ def test_server_stays_responsive_while_a_job_runs(server: str) -> None:
             assert h.status_code == 200 and h.elapsed.total_seconds() < 2.0
         c.delete(f"/api/runs/{rid}")
         assert wait_done(c, rid)["status"] == "cancelled"
+
+
+def test_two_workers_compute_the_tables_in_slices_and_give_the_cli_summary(tmp_path: Path) -> None:
+    """``serve --workers 2``: a Level-II lever's consent tables are computed in slices over both
+    workers before the run (burdenshare.web.prefetch); the summary is the in-process run's."""
+    from burdenshare import RunConfig, load_scenario, simulate
+    from burdenshare.analysis.briefing import run_summary
+
+    body = {"scenario": SMA, "set": ["levers.transparency=0.6"], "draws": 2048, "seed": 11, "bank_size": 3}
+    with serve(tmp_path / "w2.duckdb", "--workers", "2") as base, httpx.Client(base_url=base, timeout=120) as c:
+        r = c.post("/api/runs", json=body)
+        assert r.status_code == 202, r.text
+        done = wait_done(c, r.json()["run_id"])
+        assert done["status"] == "done", done
+    local = run_summary(simulate(load_scenario(SMA, body["set"]), RunConfig(draws=2048, seed=11, bank_size=3)))
+    assert done["summary"] == json.loads(json.dumps(local))
+
+
+def test_dask_scheduler_streams_per_chunk_progress_and_cancels(tmp_path: Path) -> None:
+    """``serve --scheduler``: a run on a real Dask LocalCluster sends one progress event per finished
+    chunk (k/16 with an ETA) through the cluster's queue, ends ``done`` with the local run's summary,
+    and a cancelled run stops at its next chunk (through the cluster's variable), storing nothing."""
+    from distributed import LocalCluster
+
+    from burdenshare import RunConfig, load_scenario, simulate
+    from burdenshare.analysis.briefing import run_summary
+
+    draws = 16 * 4 * 1024  # 16 progress steps of 4 blocks
+    body = {"scenario": SMA, "draws": draws, "seed": 8, "bank_size": BANK}
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+            serve(tmp_path / "dask.duckdb", "--scheduler", cluster.scheduler_address, "--max-draws", "2000000") as base, \
+            httpx.Client(base_url=base, timeout=120) as c:
+        r = c.post("/api/runs", json=body)
+        assert r.status_code == 202, r.text
+        rid = r.json()["run_id"]
+        events = _events(base, rid)
+        kinds = [k for k, _ in events]
+        assert kinds[-1] == "done", events
+        progress = [d["progress"] for k, d in events if k == "progress"]
+        steps = sorted({p["done"] for p in progress if p["total"] == 16})
+        assert all(p["total"] == 16 for p in progress if p["done"] > 0), progress
+        assert len([k for k in steps if 0 < k < 16]) >= 3, progress  # chunk by chunk, not only start and end
+        assert [p["done"] for p in progress] == sorted(p["done"] for p in progress)
+        assert any(p["eta_s"] is not None and p["eta_s"] >= 0 for p in progress if 0 < p["done"] < 16)
+        summary = c.get(f"/api/runs/{rid}").json()["summary"]
+        local = run_summary(simulate(load_scenario(SMA), RunConfig(draws=draws, seed=8, bank_size=BANK)))
+        assert summary == json.loads(json.dumps(local))
+        # cancel: the worker reads the flag after each chunk
+        big = c.post("/api/runs", json={**body, "draws": 2_000_000, "seed": 9})
+        assert big.status_code == 202, big.text
+        bid = big.json()["run_id"]
+        for _ in range(600):  # wait for the first chunk, so the cancel reaches a running worker
+            if c.get(f"/api/runs/{bid}").json()["progress"]["done"] >= 1:
+                break
+            time.sleep(0.1)
+        c.delete(f"/api/runs/{bid}")
+        done = wait_done(c, bid)
+        assert done["status"] == "cancelled", done
+        assert done["progress"]["done"] < done["progress"]["total"]
+        assert c.get(f"/api/runs/{bid}/rows?format=csv").status_code == 409
 
 
 def test_token_is_required_when_set(tmp_path: Path) -> None:

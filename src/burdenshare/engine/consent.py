@@ -60,8 +60,8 @@ from burdenshare.scenario import scenario_hash
 from burdenshare.scenario.schema import Scenario
 from burdenshare.scenario.vintage import reads_as_of
 
-__all__ = ["DEFAULT_BANK_SIZE", "ConsentBank", "bank_scenarios", "build_consent_bank", "demand_floor_krw", "fit_seats",
-           "host_cap_krw", "set_path", "winset_of"]
+__all__ = ["DEFAULT_BANK_SIZE", "ConsentBank", "bank_members", "bank_scenarios", "build_consent_bank", "demand_floor_krw", "fit_seats",
+           "host_cap_krw", "prefetch_members", "set_path", "winset_of"]
 
 
 _CACHE: dict[tuple[Any, ...], ConsentBank] = {}
@@ -179,21 +179,28 @@ def fit_seats(data: Any, paths: Sequence[str]) -> None:
 
 
 @reads_as_of
-def bank_scenarios(scenario: Any, seed: int, size: int) -> tuple[tuple[str, ...], NDArray[np.float64], list[Any]]:
-    """Draw the bank: ``(paths, values (K, P), scenarios)``; integer fields (seats) are rounded.
+def bank_members(scenario: Any, seed: int, size: int, only: Sequence[int] | None = None
+                 ) -> tuple[tuple[str, ...], NDArray[np.float64], list[Any]]:
+    """Draw the bank's members as data: ``(paths, values (K, P), data)``; integer fields (seats) are rounded.
 
     Member b takes point b of :func:`~burdenshare.engine.bank_sampling.bank_uniforms` (scrambled
-    Sobol' replicates), mapped through each distribution's quantile function."""
+    Sobol' replicates), mapped through each distribution's quantile function; ``data[b]`` is the
+    scenario's dump (``model_dump(mode="python", by_alias=True)``) with those values set, which
+    :func:`bank_scenarios` validates into member b's scenario.  It names the member in the disk
+    cache (:func:`~burdenshare.engine.consent_cache.member_key`), so a cached member is never validated.
+    With ``only``, the other members' data are ``None``."""
     idx = level_two_params(scenario)
     if not idx:
-        return (), np.zeros((1, 0)), [scenario]
+        return (), np.zeros((1, 0)), [scenario.model_dump(mode="python", by_alias=True)]
     dists = [scenario.uncertainty[i] for i in idx]
     u = bank_uniforms(seed, size, len(dists))
     values = np.column_stack([distribution_quantile(d, u[:, j]) for j, d in enumerate(dists)])
-    base = scenario.model_dump(mode="python", by_alias=True)
-    out = []
+    out: list[Any] = []
     for b in range(size):
-        data = scenario.model_dump(mode="python", by_alias=True) if b else base
+        if only is not None and b not in only:
+            out.append(None)
+            continue
+        data = scenario.model_dump(mode="python", by_alias=True)
         for j, d in enumerate(dists):
             v: Any = float(values[b, j])
             if ".seats." in d.param:
@@ -201,8 +208,17 @@ def bank_scenarios(scenario: Any, seed: int, size: int) -> tuple[tuple[str, ...]
                 values[b, j] = v
             set_path(data, d.param, v)
         fit_seats(data, [d.param for d in dists])
-        out.append(Scenario.model_validate(data))
+        out.append(data)
     return tuple(d.param for d in dists), values, out
+
+
+@reads_as_of
+def bank_scenarios(scenario: Any, seed: int, size: int) -> tuple[tuple[str, ...], NDArray[np.float64], list[Any]]:
+    """Draw the bank: ``(paths, values (K, P), scenarios)`` (:func:`bank_members`, each member validated)."""
+    paths, values, data = bank_members(scenario, seed, size)
+    if not paths:
+        return paths, values, [scenario]
+    return paths, values, [Scenario.model_validate(d) for d in data]
 
 
 @reads_as_of
@@ -254,17 +270,20 @@ def demand_floor_krw(scenario: Any, plan: Plan) -> float:
     return low
 
 
-def _member_table(member: Any, plan: Plan, amounts: NDArray[np.float64]
+def _member_table(data: Any, plan: Plan, amounts: NDArray[np.float64], member: Any = None
                   ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     """One member's consent table (R, D, J) and log base medians (R,), through the disk cache
-    (:mod:`burdenshare.engine.consent_cache`): by the member key, else by the exact key of its
-    legislature models, else computed and stored under both."""
+    (:mod:`burdenshare.engine.consent_cache`): by the member key of its data (:func:`bank_members`),
+    else by the exact key of its legislature models, else computed and stored under both.  The
+    member's scenario (``member``, else ``data`` validated) is built only on a member-key miss."""
     dates, durations = plan.round_dates, plan.durations
     shape = (plan.n_rounds, durations.size, amounts.size)
-    mkey = consent_cache.member_key(member.model_dump(mode="json", by_alias=True), dates, durations, amounts)
+    mkey = consent_cache.member_key(data, dates, durations, amounts)
     hit = consent_cache.load_table(mkey, shape, alias=True)
     if hit is not None:
         return hit
+    if member is None:
+        member = Scenario.model_validate(data)
     models = [legislature_model(member, day) for day in dates]
     medians = [base_median_krw(member, day) for day in dates]
     ekey = consent_cache.exact_key(models, medians, dates, durations, amounts)
@@ -302,6 +321,42 @@ def winset_of(table: NDArray[np.float64], offset: int, threshold: float) -> NDAr
     return np.ascontiguousarray(w.astype(np.int64))
 
 
+def _table_amounts(scenario: Any, plan: Plan, full: bool = False) -> tuple[int, NDArray[np.float64]]:
+    """The table's first grid index and its amounts (module docstring, step 2)."""
+    cap = host_cap_krw(scenario, plan)
+    j_cap = plan.n_grid - 1 if not math.isfinite(cap) else min(plan.n_grid - 1, int(math.floor((cap - plan.amount_min) / plan.amount_step + 1e-9)))
+    low = demand_floor_krw(scenario, plan)
+    off = 0 if full or not math.isfinite(low) else min(j_cap, ceil_index(low, plan.amount_min, plan.amount_step, plan.n_grid))
+    n_j = max(1, j_cap - off + 1)
+    amounts = plan.amount_min + plan.amount_step * np.arange(off, off + n_j)
+    return off, np.maximum(amounts, 1.0)  # the legislature needs positive amounts
+
+
+@reads_as_of
+def prefetch_members(scenario: Any, plan: Plan, seed: int, size: int, members: Sequence[int]) -> int:
+    """Compute the tables of some members of a bank into the disk cache, without building the bank.
+
+    The bank's members are independent, so processes can each compute a share of them
+    (:mod:`burdenshare.web.prefetch`); :func:`build_consent_bank` then loads every member from
+    :mod:`burdenshare.engine.consent_cache`.  This only saves time: the tables are the ones
+    :func:`build_consent_bank` computes (same member scenarios, same code), and a table that is
+    not found there is computed again.
+
+    Returns
+    -------
+    int
+        Members whose tables are now in the cache (0 when the cache is off).
+    """
+    if consent_cache.cache_dir() is None:
+        return 0
+    _, amounts = _table_amounts(scenario, plan)
+    paths, _, data = bank_members(scenario, int(seed), int(size), only=list(members))
+    keep = [b for b in members if 0 <= b < len(data) and data[b] is not None]
+    for b in keep:
+        _member_table(data[b], plan, amounts, None if paths else scenario)
+    return len(keep)
+
+
 @reads_as_of
 def build_consent_bank(scenario: Any, plan: Plan, seed: int, size: int = DEFAULT_BANK_SIZE, *,
                        full: bool = False) -> ConsentBank:
@@ -329,19 +384,14 @@ def build_consent_bank(scenario: Any, plan: Plan, seed: int, size: int = DEFAULT
            tuple(plan.durations.tolist()), plan.drawdown_shift_krw, full)
     if key in _CACHE:
         return _CACHE[key]
-    paths, values, members = bank_scenarios(scenario, int(seed), int(size))
-    cap = host_cap_krw(scenario, plan)
-    j_cap = plan.n_grid - 1 if not math.isfinite(cap) else min(plan.n_grid - 1, int(math.floor((cap - plan.amount_min) / plan.amount_step + 1e-9)))
-    low = demand_floor_krw(scenario, plan)
-    off = 0 if full or not math.isfinite(low) else min(j_cap, ceil_index(low, plan.amount_min, plan.amount_step, plan.n_grid))
-    n_j = max(1, j_cap - off + 1)
-    amounts = plan.amount_min + plan.amount_step * np.arange(off, off + n_j)
-    amounts = np.maximum(amounts, 1.0)  # the legislature needs positive amounts
+    paths, values, members = bank_members(scenario, int(seed), int(size))
+    off, amounts = _table_amounts(scenario, plan, full)
+    n_j = amounts.size
     k_n, r_n, d_n = len(members), plan.n_rounds, plan.durations.size
     table = np.zeros((k_n, r_n, d_n, n_j))
     base = np.zeros((k_n, r_n))
-    for b, member in enumerate(members):
-        table[b], base[b] = _member_table(member, plan, amounts)
+    for b, data in enumerate(members):
+        table[b], base[b] = _member_table(data, plan, amounts, None if paths else scenario)
     winset = winset_of(table, off, plan.winset_threshold)
     bank = ConsentBank(paths, values, np.ascontiguousarray(table), winset, off,
                        np.ascontiguousarray(base))

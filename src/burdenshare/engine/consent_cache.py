@@ -9,10 +9,13 @@ it.  Two keys name an entry:
 * the **exact key** hashes those inputs themselves, so two runs whose legislatures coincide share
   the table whatever else differs (a lever that does not reach Level II, such as the ask at
   transparency 0, or the points of a sweep over Level-I fields);
-* the **member key** hashes the member's scenario without the fields Level II never reads (the
-  negotiators' strategies, the ``[[uncertainty]]`` list, names and outputs) with the data
-  fingerprint (:func:`burdenshare.data.fingerprint`), the dates, durations and amounts: a run repeated in a new process finds its tables without building a
-  single legislature model.  It is an alias of an exact key.
+* the **member key** hashes the member's scenario data (the dump that is validated into the member,
+  :func:`burdenshare.engine.consent.bank_members`) without the fields Level II never reads (the
+  negotiators' strategies, the ``[[uncertainty]]`` list, names and outputs, and the ask
+  ``levers.us_ask_usd`` at ``levers.transparency = 0``, where no itemized statement carries it to
+  opinion) with the data
+  fingerprint (:func:`burdenshare.data.fingerprint`), the dates, durations and amounts: a run repeated in a new process finds its tables without validating a
+  member's scenario or building a single legislature model.  It is an alias of an exact key.
 
 Both keys include :data:`CACHE_FORMAT` and a digest of the package's source and data files
 (:func:`code_digest`), so a new version never reads an old table.
@@ -45,7 +48,7 @@ from numpy.typing import NDArray
 __all__ = ["CACHE_FORMAT", "cache_dir", "code_digest", "exact_key", "load_table", "member_key", "store_table"]
 
 #: Bumped when the layout of an entry changes.
-CACHE_FORMAT: str = "consent-table-1"
+CACHE_FORMAT: str = "consent-table-2"
 
 # fields of a scenario that Level II never reads (member key)
 _NOT_LEVEL_TWO = ("strategies", "uncertainty", "name", "title", "description", "provenance", "outputs")
@@ -90,10 +93,17 @@ def _grid(dates: Any, durations: NDArray[np.int64], amounts: NDArray[np.float64]
 
 def member_key(member_dump: dict[str, Any], dates: Any, durations: NDArray[np.int64],
                amounts: NDArray[np.float64]) -> str:
-    """Key of a member's table from its scenario dump (``model_dump(mode="json")``)."""
+    """Key of a member's table from its scenario data (``model_dump(mode="python", by_alias=True)`` with the
+    member's values set; dates, like every value, enter through their ``repr``)."""
     from burdenshare.data import fingerprint  # the data in use: part of the run identity too
 
     kept = {k: v for k, v in member_dump.items() if k not in _NOT_LEVEL_TWO}
+    lev = kept.get("levers")
+    if isinstance(lev, dict) and "us_ask_usd" in lev and float(lev.get("transparency", 1.0)) == 0.0:
+        # Level II reads the ask only through the itemized statement, at transparency > 0
+        # (burdenshare.opinion.from_scenario.scenario_opinion); where it moves the table's amounts
+        # (the lowest reachable demand), the amounts below name the difference.
+        kept = {**kept, "levers": {k: v for k, v in lev.items() if k != "us_ask_usd"}}
     return _digest(["member", fingerprint(), kept, _grid(dates, durations, amounts)])
 
 

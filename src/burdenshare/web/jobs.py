@@ -5,8 +5,11 @@ workers that keep the compiled kernels warm) or on a Dask cluster (``--scheduler
 hands the finished :class:`~burdenshare.engine.RunResult` back and **the server process records
 it** (:func:`burdenshare.analysis.runs.record_result`), so the server is the store's only writer
 and a job that fails or is cancelled leaves the store as it was.  Progress (chunks done of all,
-with an ETA from the measured throughput) comes back through a queue; cancelling sets a flag the
-worker reads after each chunk.
+with an ETA from the measured throughput) comes back through a queue -- a
+:class:`multiprocessing.Manager` queue for the local pool, a :class:`distributed.Queue` on a Dask
+cluster -- and cancelling sets a flag the worker reads after each chunk (a manager dict, or one
+:class:`distributed.Variable` per job: :class:`DaskFlags`).  With more than one local worker, a
+run's consent tables are first computed in slices by all of them (:mod:`burdenshare.web.prefetch`).
 
 A sweep is :func:`burdenshare.analysis.sweep.sweep` on the server's store (its own DuckDB
 connection), run in a server thread; its units go to a Dask cluster with ``--scheduler``.
@@ -28,7 +31,7 @@ from typing import Any
 
 from burdenshare.errors import BurdenshareError
 
-__all__ = ["Cancelled", "Job", "JobManager", "chunk_size_for", "compute_run"]
+__all__ = ["Cancelled", "DaskFlags", "Job", "JobManager", "chunk_size_for", "compute_run"]
 
 #: Finished jobs the manager remembers (their status, error); older ones are forgotten.
 KEEP_JOBS = 1024
@@ -38,6 +41,31 @@ PROGRESS_STEPS = 16
 
 class Cancelled(Exception):
     """Raised inside a worker when its job was cancelled."""
+
+
+class DaskFlags:
+    """Cancel flags of jobs on a Dask cluster: one :class:`distributed.Variable` per job id.
+
+    Picklable (it travels to the cluster's workers with the task); ``flags[job_id] = True`` sets a
+    flag (server), ``flags.get(job_id)`` reads it (worker, after each chunk; ``False`` when unset).
+    """
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+
+    def _var(self, job_id: str, client: Any = None) -> Any:
+        from distributed import Variable
+
+        return Variable(f"{self.prefix}-{job_id}", client=client)
+
+    def get(self, job_id: str, default: bool = False) -> bool:
+        try:
+            return bool(self._var(job_id).get(timeout=0))
+        except Exception:  # unset (a timeout), or no client: not cancelled
+            return default
+
+    def set(self, job_id: str, client: Any) -> None:
+        self._var(job_id, client).set(True)
 
 
 def chunk_size_for(draws: int) -> int:
@@ -173,18 +201,22 @@ class JobManager:
     def start(self) -> None:
         """Start the worker pool (or connect to the Dask scheduler) and the progress reader."""
         if self.scheduler is not None:
-            from distributed import Client
+            import uuid
+
+            from distributed import Client, Queue
 
             self._client = Client(self.scheduler)
-            self._mp = multiprocessing.get_context("spawn").Manager()
+            tag = f"burdenshare-{uuid.uuid4().hex}"  # this server's names on the (maybe shared) scheduler
+            self._events = Queue(f"{tag}-progress", client=self._client)
+            self._cancelled = DaskFlags(f"{tag}-cancel")
         else:
             ctx = multiprocessing.get_context("spawn")
             self._mp = ctx.Manager()
             self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=ctx)
             for _ in range(self.workers):  # start the workers now and load the kernels (errors surface on use)
                 self._pool.submit(call, "burdenshare.web.calls:warm")
-        self._events = self._mp.Queue()
-        self._cancelled = self._mp.dict()
+            self._events = self._mp.Queue()
+            self._cancelled = self._mp.dict()
         self._drain = threading.Thread(target=self._read_events, name="burdenshare-progress", daemon=True)
         self._drain.start()
 
@@ -195,7 +227,7 @@ class JobManager:
             for job in self.jobs.values():
                 if job.status in ("queued", "running") and self._cancelled is not None:
                     try:
-                        self._cancelled[job.run_id] = True
+                        self._set_flag(job.run_id)
                     except Exception:  # the manager may be gone already
                         pass
         if self._pool is not None:
@@ -205,21 +237,37 @@ class JobManager:
         if self._mp is not None:
             self._mp.shutdown()
 
+    def _next_events(self) -> list[Any]:
+        """The progress messages waiting (at most 0.2 s of waiting when there are none)."""
+        if isinstance(self._cancelled, DaskFlags):  # a Dask queue: take what is there, without a timed get
+            items = list(self._events.get(batch=True))
+            if not items:
+                time.sleep(0.1)
+            return items
+        try:
+            return [self._events.get(timeout=0.2)]
+        except queue.Empty:
+            return []
+
     def _read_events(self) -> None:
         while not self._stop.is_set():
             try:
-                job_id, done, total, at = self._events.get(timeout=0.2)
-            except queue.Empty:
-                continue
+                items = self._next_events()
             except (EOFError, OSError, BrokenPipeError):
                 return
-            job = self.jobs.get(job_id)
-            if job is None or job.status not in ("queued", "running"):
+            except Exception:  # a Dask queue while the client reconnects or closes
+                if self._stop.is_set():
+                    return
+                time.sleep(0.2)
                 continue
-            if job.status == "queued" or job.started is None:
-                job.status, job.started = "running", at
-            job.done, job.total, job.progress_at = done, total, at
-            job.touch()
+            for job_id, done, total, at in items:
+                job = self.jobs.get(job_id)
+                if job is None or job.status not in ("queued", "running"):
+                    continue
+                if job.status == "queued" or job.started is None:
+                    job.status, job.started = "running", at
+                job.done, job.total, job.progress_at = done, total, at
+                job.touch()
 
     # ---------------------------------------------------------------- submitting
 
@@ -256,19 +304,54 @@ class JobManager:
         if not new:
             return job, False
         args = (scenario_name, list(overrides), config.to_json(), run_id, self._events, self._cancelled)
-        if self._client is not None:  # the manager's proxies do not travel to a cluster: no per-chunk progress there
-            fut = self._client.submit(compute_run, *args[:4], pure=False)
+        if self._pool is not None and self.workers > 1:  # the tables first, in slices over all the workers
+            threading.Thread(target=self._prefetch_then_run, args=(job, args, scenario_toml, list(overrides), config),
+                             name=f"tables-{run_id}", daemon=True).start()
+        else:
+            self._start_run(job, args, scenario_toml, list(overrides))
+        return job, True
+
+    def _start_run(self, job: Job, args: tuple[Any, ...], scenario_toml: str, overrides: list[str]) -> None:
+        if self._client is not None:  # progress through the cluster's queue, cancel through its variables
+            fut = self._client.submit(compute_run, *args, pure=False)
         else:
             assert self._pool is not None
             fut = self._pool.submit(compute_run, *args)
         job.future = fut
 
         def done(f: Any) -> None:  # record in a thread of its own: the pool's callback thread must not wait
-            threading.Thread(target=self._finish_run, args=(job, f, scenario_toml, list(overrides)),
-                             name=f"record-{run_id}", daemon=True).start()
+            threading.Thread(target=self._finish_run, args=(job, f, scenario_toml, overrides),
+                             name=f"record-{job.run_id}", daemon=True).start()
 
         fut.add_done_callback(done)
-        return job, True
+
+    def _prefetch_then_run(self, job: Job, args: tuple[Any, ...], scenario_toml: str, overrides: list[str],
+                           config: Any) -> None:
+        """Compute the run's consent tables over the pool (:mod:`burdenshare.web.prefetch`), then the run.
+
+        A slice that fails is ignored (the run computes what is missing, and reports any error)."""
+        from concurrent.futures import wait
+
+        from burdenshare.engine.consent_cache import cache_dir
+
+        assert self._pool is not None
+        try:
+            tasks = [] if cache_dir() is None else self._pool.submit(  # in a worker: the server never loads the engine
+                call, "burdenshare.web.prefetch:table_tasks", args[0], overrides, config.seed, config.bank_size,
+                self.workers).result()
+            futs = [self._pool.submit(call, "burdenshare.web.prefetch:build_tables", *t) for t in tasks]
+            pending = set(futs)
+            while pending and not self._safe_flag(job.run_id) and not self._stop.is_set():
+                _, pending = wait(pending, timeout=0.2)
+            for f in pending:
+                f.cancel()
+        except Exception:  # noqa: BLE001 - only time is lost; the run itself reports real errors
+            pass
+        if self._safe_flag(job.run_id):
+            job.status, job.finished = "cancelled", time.time()
+            job.touch()
+            return
+        self._start_run(job, args, scenario_toml, overrides)
 
     def _finish_run(self, job: Job, fut: Any, scenario_toml: str, overrides: list[str]) -> None:
         from burdenshare.analysis.runs import record_result
@@ -301,6 +384,12 @@ class JobManager:
         else:
             job.status = "failed"
             job.error = {"field": None, "value": None, "allowed": None, "message": f"{type(exc).__name__}: {exc}"}
+
+    def _set_flag(self, run_id: str) -> None:
+        if isinstance(self._cancelled, DaskFlags):
+            self._cancelled.set(run_id, self._client)
+        else:
+            self._cancelled[run_id] = True
 
     def _safe_flag(self, run_id: str) -> bool:
         try:
@@ -343,7 +432,7 @@ class JobManager:
             job = self.jobs.get(run_id)
             if job is None or job.status not in ("queued", "running"):
                 return job
-            self._cancelled[run_id] = True
+            self._set_flag(run_id)
             fut = job.future
         if fut is not None and isinstance(fut, Future) and fut.cancel():
             job.status, job.finished = "cancelled", time.time()
