@@ -25,51 +25,29 @@ from typing import Any
 
 import numba
 import numpy as np
+from numba.extending import overload
 from numpy.typing import NDArray
 
+from burdenshare.bargaining import rounds
 from burdenshare.bargaining._powbound import POW_REL_TOL, _f2i, exp_approx
-from burdenshare.bargaining.strategies import ASP_EPS, POLICY_TIT_FOR_TAT, POLICY_WINSET_AWARE, TB_EPS, linear_decision, rational_start
+from burdenshare.bargaining.rounds import _NF, _NI, duration_offer
+from burdenshare.bargaining.strategies import linear_decision
 from burdenshare.engine.plan import Plan
 from burdenshare.engine.reference import (
+    FLOAT_COLUMNS,
     FLOAT_OUTPUTS,
+    INT_COLUMNS,
     INT_OUTPUTS,
-    ceil_index,
-    duration_offer,
-    floor_index,
-    tft_demand,
+    chunk_constants,
+    play_chunk,
 )
 
 __all__ = ["run_kernel"]
 
 
-# The reference's small helpers, compiled as they are (one definition for both engines).
-_ceil_index = numba.njit(cache=True)(ceil_index)
-_floor_index = numba.njit(cache=True)(floor_index)
+# Level I's time-based decision: the bargaining module's functions, compiled as they are.
 _duration_offer = numba.njit(cache=True)(duration_offer)
-_tft_demand = numba.njit(cache=True)(tft_demand)
-# Level I's time-based decision: the bargaining module's function, compiled as it is.
 _linear_decision = numba.njit(cache=True, inline="always")(linear_decision)
-_rational_start = numba.njit(cache=True)(rational_start)
-
-
-@numba.njit(cache=True)
-def _consent(table, off, b, k, d, j):  # pragma: no cover - jitted
-    if j < off:
-        return 1.0
-    i = j - off
-    if i >= table.shape[3]:
-        return 0.0
-    return table[b, k, d, i]
-
-
-@numba.njit(cache=True)
-def _wa_admits(pol, obst, winset, table, off, b, k, d, j, theta_w, floor, amin, step, n_g):  # pragma: no cover - jitted
-    # reference._wa_admits
-    if pol != POLICY_WINSET_AWARE or obst == 1:
-        return True
-    if winset[b, k, d] < _ceil_index(floor, amin, step, n_g):
-        return True
-    return _consent(table, off, b, k, d, j) >= theta_w
 
 
 @numba.njit(cache=True)
@@ -236,39 +214,63 @@ def _dec_fill(dec, fill, p, q, k, pw, pw_x, pw_rel, ps, t, e, rv, n, eps, start,
     fill[p, q] = k + 1
 
 
+def _fast_window_key(st, p, e, rv, n, start):  # pragma: no cover - jitted
+    """The kernel's set-up of side ``p``'s window: its ``t**e`` slot (:func:`_pow_slot`) and its
+    decision-cache slot (:func:`_dec_slot`), as one key ``pow slot * (_DEC_SLOTS + 1) + slot``."""
+    t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, dec = st
+    ps = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, p, e, t[p], lt[p])
+    ds = _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, p, e, rv, n, start)
+    return ps * (_DEC_SLOTS + 1) + ds
+
+
+def _fast_decide(st, p, key, k, e, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
+    """:func:`burdenshare.bargaining.rounds.decide`'s decision, from the decision cache
+    (filled as rounds are reached, :func:`_dec_fill`) or, for a key that does not recur, bracketed
+    (:func:`_decide`): the same values."""
+    t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, dec = st
+    ps = key // (_DEC_SLOTS + 1)
+    ds = key - ps * (_DEC_SLOTS + 1)
+    if ds == _DEC_SLOTS:  # a key that does not recur: computed here
+        i_off, i_acc, du = _decide(pw, pw_x, pw_rel, p, ps, k, t[p], e, rv, n, eps, start, pref, nd)
+        return int(i_off), int(i_acc), int(du)
+    if k >= fill[p, ds]:
+        _dec_fill(dec, fill, p, ds, k, pw, pw_x, pw_rel, ps, t[p], e, rv, n, eps, start, pref, nd)
+    return int(dec[p, ds, k, 0]), int(dec[p, ds, k, 1]), int(dec[p, ds, k, 2])
+
+
+@overload(rounds.window_key)
+def _window_key_kernel(st, p, e, rv, n, start):  # the kernel's decider for its state tuple
+    if isinstance(st, numba.types.BaseTuple):
+        return _fast_window_key
+    return None
+
+
+@overload(rounds.decide)
+def _decide_kernel(st, p, key, k, e, rv, n, eps, start, pref, nd):
+    if isinstance(st, numba.types.BaseTuple):
+        return _fast_decide
+    return None
+
+
 @numba.njit(cache=True)
-def _kernel(  # pragma: no cover - jitted
-    t_us, t_rok, post_inaug, cum_impasse, furlough_days, durations, level_f, table, winset, base_lm, ints, floats_,
-    r_us_a, r_rok_a, open_us_a, open_rok_a, e_us_a, e_rok_a, delta_us_a, delta_rok_a, aud_us_a, aud_rok_a,
-    r_pres_a, r_new_a, obst_us_a, obst_rok_a, change_a, bank_a, u_vote,
-    out_i, out_f, record, out_tr_k, out_tr_j,
-):
-    (n_g, pref_us, pref_rok, us_first, approval_required, end_after, strategic, lapsed_rounds, horizon_years, off) = (
-        ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], ints[6], ints[7], ints[8], ints[9])
-    pol_us, pol_rok = ints[10], ints[11]
-    var_us, var_rok = ints[12], ints[13]
-    eps_us = TB_EPS if var_us == 0 else ASP_EPS
-    eps_rok = TB_EPS if var_rok == 0 else ASP_EPS
-    amin, step, theta, shift, cost_us, cost_rok, workers, w_e, theta_w = (
-        floats_[0], floats_[1], floats_[2], floats_[3], floats_[4], floats_[5], floats_[6], floats_[7], floats_[8])
-    n_r = t_us.shape[0]
-    # t**e per round for the last few exponents seen, per negotiator (math.pow, the same values as
-    # the reference's; draws mostly share their exponents, so most draws compute none)
+def _kernel(ci, cf, t, post_inaug, cum_impasse, furlough_days, durations, level_f, table, winset, base_lm,
+            fc, ic, u_vote, out_i, out_f, record, out_tr_k, out_tr_j):  # pragma: no cover - jitted
+    n_r = t.shape[1]
+    # t**e per round for the last few exponents seen, per negotiator (enclosures of math.pow's
+    # values; draws mostly share their exponents, so most draws compute none)
     n_slots = 4
     pw_e = np.full((2, n_slots), np.nan)
     pw = np.empty((2, n_slots, n_r))
     pw_x = np.empty((2, n_slots, n_r))
     pw_rel = np.zeros((2, n_slots))
-    lt_us = np.empty(n_r)
-    lt_rok = np.empty(n_r)
-    for k in range(n_r):
-        lt_us[k] = math.log(t_us[k])
-        lt_rok[k] = math.log(t_rok[k])
+    lt = np.empty((2, n_r))
+    for p in range(2):
+        for k in range(n_r):
+            lt[p, k] = math.log(t[p, k])
     pw_next = np.zeros(2, dtype=np.int64)
     # A time-based negotiator's decisions per round depend only on (e, rv, n, start) of its
     # window (eps, the round dates and the duration preference are the chunk's): they are computed
-    # once per key and round reached (linear_decision, duration_offer: the reference's values)
-    # and looked up by the draws that share the key (_dec_slot).
+    # once per key and round reached and looked up by the draws that share the key (_dec_slot).
     dk_e = np.full((2, _DEC_SLOTS), np.nan)
     dk_rv = np.full((2, _DEC_SLOTS), np.nan)
     dk_n = np.full((2, _DEC_SLOTS), -1, dtype=np.int64)
@@ -277,334 +279,11 @@ def _kernel(  # pragma: no cover - jitted
     hits = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
     ghost = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
     dec = np.empty((2, _DEC_SLOTS, n_r, 3), dtype=np.int32)
-    nd = durations.shape[0]
-    for i in range(r_us_a.shape[0]):
-        b = bank_a[i]
-        r_us = r_us_a[i]
-        open_us = open_us_a[i]
-        open_rok = open_rok_a[i]
-        cap_rok = max(r_rok_a[i], open_rok) + shift
-        log_cap = math.log(cap_rok)
-        e_us = e_us_a[i]
-        e_rok = e_rok_a[i]
-        slot_us = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, 0, e_us, t_us, lt_us)
-        slot_rok = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, 1, e_rok, t_rok, lt_rok)
-        obst_us = obst_us_a[i]
-        obst_rok = obst_rok_a[i]
-        change = change_a[i]
-        r_pres = r_pres_a[i]
-        r_new = r_new_a[i]
-        floor_old = min(r_us, open_us)
-        j_lo = _floor_index(open_rok, amin, step, n_g)
-        j_hi0 = _ceil_index(max(cap_rok, open_us), amin, step, n_g)
-        a_lo = amin + j_lo * step
-        a_hi0 = amin + j_hi0 * step
-        rv_rok = (a_hi0 - cap_rok) / (a_hi0 - a_lo) if j_hi0 > j_lo else 0.0
-        start_rok = _rational_start(rv_rok, j_hi0 - j_lo, 1 - var_rok) if j_hi0 > j_lo else 0
-        n_rok_w = j_hi0 - j_lo if j_hi0 > j_lo else 0
-        dslot_rok = _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, 1, e_rok, rv_rok, n_rok_w, start_rok)
-        dslot_us = 0
-        n_us_w = 0
-        win_open = math.nan
-        win_floor = math.nan
-        j_hi = 0
-        j_bot = 0
-        start_us = 0
-        rv_us = 0.0
-        ju = 0
-        ju_acc = 0
-        jr = 0
-        jr_acc = 0
-        n_us = 0
-        n_rok = 0
-        h_us1 = 0.0
-        h_us2 = 0.0
-        h_rok1 = 0.0
-        h_rok2 = 0.0
-        d_us = 0.0
-        d_rok = 0.0
-        du = 0
-        dr = 0
-        learned_old = 0.0
-        learned_new = 0.0
-        rok_max_j = n_g - 1
-        st_j = -1
-        st_d = -1
-        st_us = 0
-        n_rej_p = 0
-        n_rej_a = 0
-        n_votes = 0
-        agreed = 0
-        signed_round = -1
-        signed_j = -1
-        signed_d = -1
-        first_signed = -1
-        ratified = 0
-        rat_round = -1
-        pc = math.nan
-        n_off = 0
-        # The US seat's window (open_k, floor_k, obst_k, pres_rv) changes only when the
-        # administration changes or a rejection teaches the President's reservation value: the
-        # rounds run in segments over which it is constant (k_next: where the next one starts;
-        # n_r: the talks are over).
-        can_change = change == 1 and not math.isnan(r_new)
-        wa_rok = 1 if pol_rok == POLICY_WINSET_AWARE and obst_rok == 0 else 0
-        # hooks: a two-level limit applies to the offers; plain: acceptance is Level I's alone
-        hooks = pol_us == POLICY_WINSET_AWARE or w_e > 0.0 or strategic == 1 or wa_rok == 1
-        plain = strategic == 0 and wa_rok == 0 and pol_us != POLICY_WINSET_AWARE
-        k0 = 0
-        while k0 < n_r:
-            new_admin = can_change and post_inaug[k0] == 1
-            if new_admin:
-                pres_rv = r_new
-                open_k = r_new
-                floor_k = min(r_us, r_new)
-                if learned_new > floor_k:
-                    floor_k = learned_new
-                obst_k = 0
-            else:
-                pres_rv = r_pres
-                open_k = open_us
-                floor_k = floor_old
-                if learned_old > floor_k:
-                    floor_k = learned_old
-                obst_k = obst_us
-            if floor_k > open_k:
-                floor_k = open_k
-            k_next = n_r
-            for k in range(k0, n_r):
-                if can_change and (post_inaug[k] == 1) != new_admin:
-                    k_next = k  # the administration changes
-                    break
-                for mv in range(2):
-                    us_moves = (mv == 0) == (us_first == 1)
-                    if us_moves:
-                        if obst_k == 1:
-                            d_us = open_k
-                            ju = _ceil_index(d_us, amin, step, n_g)
-                            ju_acc = ju
-                            du = _duration_offer(pref_us, 0.0, nd)
-                        elif pol_us == POLICY_TIT_FOR_TAT:
-                            d_us = _tft_demand(n_us, h_us1, n_rok, h_rok1 - h_rok2, open_k, floor_k, open_k, -1.0)
-                            ju = _ceil_index(d_us, amin, step, n_g)
-                            ju_acc = ju
-                            du = _duration_offer(pref_us, 0.0, nd)
-                        else:
-                            if open_k != win_open or floor_k != win_floor:
-                                win_open = open_k
-                                win_floor = floor_k
-                                j_hi = _ceil_index(open_k, amin, step, n_g)
-                                j_bot = _floor_index(min(floor_k, open_rok), amin, step, n_g)
-                                a_bot = amin + j_bot * step
-                                rv_us = (floor_k - a_bot) / (amin + j_hi * step - a_bot) if j_hi > j_bot else 0.0
-                                start_us = _rational_start(rv_us, j_hi - j_bot, 1 - var_us) if j_hi > j_bot else 0
-                                n_us_w = j_hi - j_bot if j_hi > j_bot else 0
-                                dslot_us = _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, 0, e_us, rv_us, n_us_w,
-                                                     start_us)
-                            if dslot_us == _DEC_SLOTS:  # a key that does not recur: computed here
-                                i_off, i_acc, du = _decide(pw, pw_x, pw_rel, 0, slot_us, k, t_us, e_us, rv_us, n_us_w,
-                                                           eps_us, start_us, pref_us, nd)
-                                if j_hi > j_bot:
-                                    ju = j_bot + i_off
-                                    ju_acc = j_bot + i_acc
-                                else:
-                                    ju = j_hi
-                                    ju_acc = j_hi
-                            else:
-                                if k >= fill[0, dslot_us]:
-                                    _dec_fill(dec, fill, 0, dslot_us, k, pw, pw_x, pw_rel, slot_us, t_us, e_us, rv_us,
-                                              n_us_w, eps_us, start_us, pref_us, nd)
-                                if j_hi > j_bot:
-                                    ju = j_bot + dec[0, dslot_us, k, 0]
-                                    ju_acc = j_bot + dec[0, dslot_us, k, 1]
-                                else:
-                                    ju = j_hi
-                                    ju_acc = j_hi
-                                du = dec[0, dslot_us, k, 2]
-                            d_us = amin + ju * step
-                        h_us2 = h_us1
-                        h_us1 = d_us
-                        n_us += 1
-                    else:
-                        if obst_rok == 1:
-                            d_rok = open_rok
-                            jr = _floor_index(d_rok, amin, step, n_g)
-                            jr_acc = jr
-                            dr = _duration_offer(pref_rok, 0.0, nd)
-                        elif pol_rok == POLICY_TIT_FOR_TAT:
-                            d_rok = _tft_demand(n_rok, h_rok1, n_us, h_us2 - h_us1, open_rok, open_rok, cap_rok, 1.0)
-                            jr = _floor_index(d_rok, amin, step, n_g)
-                            jr_acc = jr
-                            dr = _duration_offer(pref_rok, 0.0, nd)
-                        else:
-                            if dslot_rok == _DEC_SLOTS:  # a key that does not recur: computed here
-                                i_off, i_acc, dr = _decide(pw, pw_x, pw_rel, 1, slot_rok, k, t_rok, e_rok, rv_rok,
-                                                           n_rok_w, eps_rok, start_rok, pref_rok, nd)
-                                if j_hi0 > j_lo:
-                                    jr = j_hi0 - i_off
-                                    jr_acc = j_hi0 - i_acc
-                                else:
-                                    jr = j_lo
-                                    jr_acc = j_lo
-                            else:
-                                if k >= fill[1, dslot_rok]:
-                                    _dec_fill(dec, fill, 1, dslot_rok, k, pw, pw_x, pw_rel, slot_rok, t_rok, e_rok, rv_rok,
-                                              n_rok_w, eps_rok, start_rok, pref_rok, nd)
-                                if j_hi0 > j_lo:
-                                    jr = j_hi0 - dec[1, dslot_rok, k, 0]
-                                    jr_acc = j_hi0 - dec[1, dslot_rok, k, 1]
-                                else:
-                                    jr = j_lo
-                                    jr_acc = j_lo
-                                dr = dec[1, dslot_rok, k, 2]
-                            d_rok = amin + jr * step
-                        h_rok2 = h_rok1
-                        h_rok1 = d_rok
-                        n_rok += 1
-                if jr > rok_max_j:
-                    jr = rok_max_j
-                if jr_acc > rok_max_j:
-                    jr_acc = rok_max_j
-                jr_off = jr
-                if hooks:  # the two-level limits on this round's offers (none in a bare Level-I game)
-                    if pol_us == POLICY_WINSET_AWARE and obst_k == 0:
-                        w = winset[b, k, du]
-                        if w >= _ceil_index(floor_k, amin, step, n_g) and ju > w:
-                            ju = w
-                            if ju_acc > w:
-                                ju_acc = w
-                    if w_e > 0.0:
-                        j_e = _floor_index(math.exp((1.0 - w_e) * log_cap + w_e * base_lm[b, k]), amin, step, n_g)
-                        if jr > j_e:
-                            jr = j_e
-                        if jr_acc > j_e:
-                            jr_acc = j_e
-                    jr_off = jr
-                    if strategic == 1:
-                        w = winset[b, k, dr]
-                        if w < jr_off:
-                            jr_off = w
-                    if wa_rok == 1:
-                        w = winset[b, k, dr]
-                        if 0 <= w < jr_off:
-                            jr_off = w
-                init_j = -1
-                init_d = -1
-                for turn in range(2):
-                    us_turn = (turn == 0) == (us_first == 1)
-                    if us_turn:
-                        if plain:
-                            if st_j >= 0 and st_us == 0 and st_j >= ju_acc:
-                                init_j = st_j
-                                init_d = st_d
-                                break
-                        elif st_j >= 0 and st_us == 0:
-                            if strategic == 1 and _consent(table, off, b, k, st_d, st_j) < theta:
-                                st_j = -1
-                            if (st_j >= 0 and wa_rok == 1 and winset[b, k, st_d] >= 0
-                                    and _consent(table, off, b, k, st_d, st_j) < theta_w):
-                                st_j = -1
-                            if st_j >= 0 and st_j >= ju_acc and _wa_admits(pol_us, obst_k, winset, table, off, b, k, st_d,
-                                                                           st_j, theta_w, floor_k, amin, step, n_g):
-                                init_j = st_j
-                                init_d = st_d
-                                break
-                        st_j = ju
-                        st_d = du
-                        st_us = 1
-                        if record:
-                            out_tr_k[i, n_off] = 2 * k
-                            out_tr_j[i, n_off] = ju
-                            n_off += 1
-                    else:
-                        if plain:
-                            if st_j >= 0 and st_us == 1 and st_j <= jr_acc:
-                                init_j = st_j
-                                init_d = st_d
-                                break
-                        elif st_j >= 0 and st_us == 1 and st_j <= jr_acc:
-                            if ((strategic == 0 or _consent(table, off, b, k, st_d, st_j) >= theta)
-                                    and (wa_rok == 0 or winset[b, k, st_d] < 0
-                                         or _consent(table, off, b, k, st_d, st_j) >= theta_w)):
-                                init_j = st_j
-                                init_d = st_d
-                                break
-                        if jr_off >= 0:
-                            st_j = jr_off
-                            st_d = dr
-                            st_us = 0
-                            if record:
-                                out_tr_k[i, n_off] = 2 * k + 1
-                                out_tr_j[i, n_off] = jr_off
-                                n_off += 1
-                        else:
-                            st_j = -1
-                if init_j < 0:
-                    continue
-                if approval_required == 1 and amin + init_j * step < pres_rv:
-                    n_rej_p += 1
-                    if new_admin:
-                        learned_new = pres_rv
-                    else:
-                        learned_old = pres_rv
-                    st_j = -1
-                    if end_after == 0:
-                        k_next = k + 1  # the US window changes: a new segment
-                    break
-                agreed = 1
-                signed_round = k
-                signed_j = init_j
-                signed_d = init_d
-                if first_signed < 0:
-                    first_signed = k
-                pc = _consent(table, off, b, k, init_d, init_j)
-                n_votes += 1
-                if u_vote[i, k] < pc:
-                    ratified = 1
-                    rat_round = k
-                    break
-                n_rej_a += 1
-                rok_max_j = init_j - 1
-                st_j = -1
-                if end_after == 1:
-                    break
-            k0 = k_next
-        end_round = rat_round if ratified == 1 else n_r
-        imp_us = cost_us * float(cum_impasse[end_round])
-        imp_rok = cost_rok * float(cum_impasse[end_round])
-        fw = workers * furlough_days[first_signed if first_signed >= 0 else n_r]
-        x = amin + signed_j * step if agreed == 1 else math.nan
-        n_rej = float(n_rej_p + n_rej_a)
-        if ratified == 1:
-            u_us = math.pow(delta_us_a[i], float(rat_round)) * (x - r_us)
-            u_rok = math.pow(delta_rok_a[i], float(rat_round)) * (cap_rok - x)
-        else:
-            u_us = 0.0
-            u_rok = 0.0
-        u_us = u_us - imp_us - aud_us_a[i] * n_rej
-        u_rok = u_rok - imp_rok - aud_rok_a[i] * n_rej
-        m = durations[signed_d] if ratified == 1 else durations[0]
-        renewals = (horizon_years + m - 1) // m - 1
-        lapse_now = 0 if (ratified == 1 and rat_round < lapsed_rounds) else 1
-        out_i[i, 0] = agreed
-        out_i[i, 1] = signed_round
-        out_i[i, 2] = signed_j
-        out_i[i, 3] = durations[signed_d] if agreed == 1 else 0
-        out_i[i, 4] = ratified
-        out_i[i, 5] = rat_round
-        out_i[i, 6] = first_signed
-        out_i[i, 7] = n_rej_p
-        out_i[i, 8] = n_rej_a
-        out_i[i, 9] = n_votes
-        out_i[i, 10] = renewals
-        out_i[i, 11] = lapse_now
-        out_f[i, 0] = x / level_f[signed_d] if agreed == 1 else x  # the opening amount of the schedule
-        out_f[i, 1] = pc
-        out_f[i, 2] = fw
-        out_f[i, 3] = imp_us
-        out_f[i, 4] = imp_rok
-        out_f[i, 5] = u_us
-        out_f[i, 6] = u_rok
+    st = (t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, dec)
+    sf = np.zeros((2, _NF))
+    si = np.zeros((2, _NI), dtype=np.int64)
+    play_chunk(st, sf, si, ci, cf, t, post_inaug, cum_impasse, furlough_days, durations,
+               level_f, table, winset, base_lm, fc, ic, u_vote, out_i, out_f, record, out_tr_k, out_tr_j)
 
 
 def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64],
@@ -641,25 +320,12 @@ def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64]
     width = 2 * plan.n_rounds if trace is not None else 1
     tr_k = np.full((n if trace is not None else 1, width), -1, dtype=np.int64)
     tr_j = np.full((n if trace is not None else 1, width), -1, dtype=np.int64)
-    ints = np.array([plan.n_grid, plan.pref_us, plan.pref_rok, plan.us_first, plan.approval_required,
-                     plan.end_after_rejection, plan.strategic_submission, plan.lapsed_rounds,
-                     plan.planning_horizon_years, int(offset), plan.policy_us, plan.policy_rok,
-                     plan.variant_us, plan.variant_rok], dtype=np.int64)
-    floats_ = np.array([plan.amount_min, plan.amount_step, plan.submit_threshold, plan.drawdown_shift_krw,
-                        plan.cost_us, plan.cost_rok, plan.workers, plan.executive_weight,
-                        plan.winset_threshold], dtype=np.float64)
-    f = lambda k: np.ascontiguousarray(cols[k], dtype=np.float64)  # noqa: E731
-    g = lambda k: np.ascontiguousarray(cols[k], dtype=np.int64)  # noqa: E731
-    _kernel(
-        plan.t_us, plan.t_rok, plan.post_inauguration, plan.cum_impasse, plan.furlough_days, plan.durations,
-        plan.level_factors(), table, winset,
-        np.ascontiguousarray(base_log_median, dtype=np.float64),
-        ints, floats_,
-        f("r_us"), f("r_rok"), f("open_us"), f("open_rok"), f("e_us"), f("e_rok"), f("delta_us"), f("delta_rok"),
-        f("aud_us"), f("aud_rok"), f("r_pres"), f("r_pres_after"), g("obst_us"), g("obst_rok"), g("change"),
-        g("bank"), np.ascontiguousarray(u_vote, dtype=np.float64), out_i, out_f,
-        trace is not None, tr_k, tr_j,
-    )
+    ci, cf, t = chunk_constants(plan, offset)
+    fc = np.ascontiguousarray(np.stack([cols[k] for k in FLOAT_COLUMNS], axis=1), dtype=np.float64)
+    ic = np.ascontiguousarray(np.stack([cols[k] for k in INT_COLUMNS], axis=1), dtype=np.int64)
+    _kernel(ci, cf, t, plan.post_inauguration, plan.cum_impasse, plan.furlough_days, plan.durations,
+            plan.level_factors(), table, winset, np.ascontiguousarray(base_log_median, dtype=np.float64),
+            fc, ic, np.ascontiguousarray(u_vote, dtype=np.float64), out_i, out_f, trace is not None, tr_k, tr_j)
     if trace is not None:
         trace["round_party"] = tr_k
         trace["index"] = tr_j
