@@ -22,12 +22,12 @@ grid index :math:`j` iff :math:`s\,(j - j_{acc}) \ge 0`.  Obstinate types (Abreu
 demand their opening; tit-for-tat (Axelrod 1984) moves its last demand by the other's last
 concession (:func:`tft_demand`).
 
-**Decisions** of a time-based side come from :func:`decide` (with :func:`window_key` called when a
-side's window changes): in Python and for an array state it is the readable reference (NegMAS's
-aspiration :math:`1 - t^e` with ``math.pow`` and
-:func:`~burdenshare.bargaining.strategies.linear_decision`); the engine's batch kernel registers
-its cached, bracketed equivalent for its own state (:mod:`burdenshare.engine.kernel`, equal bit for
-bit), so the loop is the same code in both.
+**Decisions** of a time-based side are read per round from a decision table that
+:func:`fill_decisions` fills (the slot chosen by :func:`window_key` when a side's window changes):
+in Python and for an array state that is the readable reference (NegMAS's aspiration
+:math:`1 - t^e` with ``math.pow`` and :func:`~burdenshare.bargaining.strategies.linear_decision`);
+the engine's batch kernel registers its cached, bracketed equivalent for its own state
+(:mod:`burdenshare.engine.kernel`, equal bit for bit), so the loop is the same code in both.
 
 **Hooks** (the two-level parts; DESIGN.md §4; all off in a bare Level-I game):
 
@@ -77,7 +77,7 @@ from burdenshare.bargaining.strategies import (
 
 __all__ = [
     "IDX_EPS", "US", "HOST", "CI_LEN", "CF_LEN", "ceil_index", "floor_index", "snap_index", "duration_offer",
-    "tft_demand", "consent_at", "window_key", "decide", "side_scratch", "play_rounds",
+    "tft_demand", "consent_at", "window_key", "fill_decisions", "decision_tables", "side_scratch", "play_rounds",
 ]
 
 #: Slack when snapping an amount to the grid (in grid steps).
@@ -174,7 +174,7 @@ def tft_demand(n_own: int, last_own: float, n_opp: int, opp_concession: float, f
     return d
 
 
-@register_jitable
+@register_jitable(_nrt=False)
 def consent_at(table: NDArray[np.float64], off: int, b: int, k: int, d: int, j: int) -> float:
     """``C`` at grid index ``j``; the table starts at ``off`` (amounts below it are never signed
     and never decide an action, see :mod:`burdenshare.engine.consent`) and ends at the host's cap."""
@@ -186,45 +186,58 @@ def consent_at(table: NDArray[np.float64], off: int, b: int, k: int, d: int, j: 
     return float(table[b, k, d, i])
 
 
-def window_key(st: Any, p: int, e: float, rv: float, n: int, start: int) -> int:
-    """Set-up of side ``p``'s time-based window (exponent ``e``, reservation value ``rv``, ``n + 1``
-    positions from ``start``), called when the window changes; its result is passed to
-    :func:`decide`.  The reference decider (``st``: the (2, R) relative times) needs none."""
+def window_key(st: Any, dfill: NDArray[np.int64], p: int, e: float, rv: float, n: int, start: int) -> int:
+    """Slot of ``dtab`` / ``dfill`` that holds side ``p``'s decisions on a new time-based window
+    (exponent ``e``, reservation value ``rv``, ``n + 1`` positions from ``start``); called when the
+    window changes.  The reference decider (``st``: the (2, R) relative times) has one slot, 0,
+    emptied here."""
+    dfill[p, 0] = 0
     return 0
 
 
-def decide(st: Any, p: int, key: int, k: int, e: float, rv: float, n: int, eps: float, start: int,
-           pref: int, nd: int) -> tuple[int, int, int]:
-    r"""A time-based side's decision in round ``k`` (offered position, lowest accepted position,
-    duration offer), as NegMAS computes it: aspiration :math:`a = 1 - t^e` (``math.pow``;
-    ``st[p, k]`` is the side's relative time), the positions of
-    :func:`~burdenshare.bargaining.strategies.linear_decision` on its window of ``n + 1`` positions
-    (none asked for ``n = 0``) and :func:`duration_offer` conceding :math:`1 - a`.
+def fill_decisions(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], p: int, slot: int, k: int, e: float,
+                   rv: float, n: int, eps: float, start: int, pref: int, nd: int) -> None:
+    r"""Side ``p``'s time-based decisions of rounds ``dfill[p, slot]..k`` (at least) into
+    ``dtab[p, slot, round]``: the offered and the lowest accepted position and the duration offer,
+    as NegMAS computes them: aspiration :math:`a = 1 - t^e` (``math.pow``; ``st[p, k]`` is the
+    side's relative time), the positions of
+    :func:`~burdenshare.bargaining.strategies.linear_decision` on the window of ``n + 1``
+    positions (none asked for ``n = 0``) and :func:`duration_offer` conceding :math:`1 - a`.
 
-    This is the readable reference.  Compiled code picks the implementation by the type of ``st``
-    (Numba ``overload``): a (2, R) array, this one; the engine's batch kernel registers its cached,
-    bracketed equivalent for its state tuple (:mod:`burdenshare.engine.kernel`, tested equal)."""
-    a = aspiration(st[p, k], e)  # NegMAS PolyAspiration: 1.0 * (1.0 - t**e)
-    i_off = 0
-    i_acc = 0
-    if n > 0:
-        i_off, i_acc = linear_decision(a, rv, n, eps, start)
-    return i_off, i_acc, duration_offer(pref, 1.0 - a, nd)
+    This is the readable reference.  Compiled code picks the implementation of this function and of
+    :func:`window_key` by the type of ``st`` (Numba ``overload``): a (2, R) array, this one; the
+    engine's batch kernel registers its own for its state tuple (decisions kept per recurring
+    window and :math:`t^e` bracketed, :mod:`burdenshare.engine.kernel`; tested equal)."""
+    for kk in range(dfill[p, slot], k + 1):
+        a = aspiration(st[p, kk], e)  # NegMAS PolyAspiration: 1.0 * (1.0 - t**e)
+        i_off = 0
+        i_acc = 0
+        if n > 0:
+            i_off, i_acc = linear_decision(a, rv, n, eps, start)
+        dtab[p, slot, kk, 0] = i_off
+        dtab[p, slot, kk, 1] = i_acc
+        dtab[p, slot, kk, 2] = duration_offer(pref, 1.0 - a, nd)
+    dfill[p, slot] = k + 1
 
 
 @overload(window_key)
-def _window_key_reference(st: Any, p: Any, e: Any, rv: Any, n: Any, start: Any) -> Any:
+def _window_key_reference(st: Any, dfill: Any, p: Any, e: Any, rv: Any, n: Any, start: Any) -> Any:
     if isinstance(st, types.Array):
         return window_key
     return None
 
 
-@overload(decide)
-def _decide_reference(st: Any, p: Any, key: Any, k: Any, e: Any, rv: Any, n: Any, eps: Any, start: Any, pref: Any,
-                      nd: Any) -> Any:
+@overload(fill_decisions)
+def _fill_decisions_reference(st: Any, dtab: Any, dfill: Any, p: Any, slot: Any, k: Any, e: Any, rv: Any, n: Any,
+                              eps: Any, start: Any, pref: Any, nd: Any) -> Any:
     if isinstance(st, types.Array):
-        return decide
+        return fill_decisions
     return None
+
+
+def decision_tables(n_rounds: int, slots: int = 1) -> tuple[NDArray[np.int32], NDArray[np.int64]]:
+    """``dtab`` (2, slots, R, 3) and ``dfill`` (2, slots) for :func:`play_rounds`."""
+    return np.zeros((2, slots, n_rounds, 3), dtype=np.int32), np.zeros((2, slots), dtype=np.int64)
 
 
 def side_scratch() -> tuple[NDArray[np.float64], NDArray[np.int64]]:
@@ -232,7 +245,7 @@ def side_scratch() -> tuple[NDArray[np.float64], NDArray[np.int64]]:
     return np.zeros((2, _NF)), np.zeros((2, _NI), dtype=np.int64)
 
 
-@register_jitable
+@register_jitable(_nrt=False)
 def _wa_admits(pol: int, obst: int, winset: NDArray[np.int64], table: NDArray[np.float64], off: int, b: int,
                k: int, d: int, j: int, theta_w: float, floor: float, amin: float, step: float, n_g: int) -> bool:
     """Whether a winset-aware US negotiator may accept grid amount ``j`` with duration ``d``: inside
@@ -245,76 +258,8 @@ def _wa_admits(pol: int, obst: int, winset: NDArray[np.int64], table: NDArray[np
     return consent_at(table, off, b, k, d, j) >= theta_w
 
 
-@register_jitable
-def _move(st: Any, sf: NDArray[np.float64], si: NDArray[np.int64], p: int, k: int,
-          amin: float, step: float, n_g: int, nd: int) -> None:
-    """Side ``p``'s demand in round ``k`` (offer, acceptance position, duration) into its scratch row."""
-    s = si[p, _I_SIGN]
-    o = sf[p, _F_OPEN]
-    lim = sf[p, _F_LIMIT]
-    if si[p, _I_OBST] == 1:
-        d = o
-        j = snap_index(d, s, amin, step, n_g)
-        du = duration_offer(si[p, _I_PREF], 0.0, nd)
-        j_acc = j
-    elif si[p, _I_POL] == POLICY_TIT_FOR_TAT:
-        q = 1 - p
-        if si[q, _I_SIGN] > 0:  # the other side's last concession, in won
-            conc = sf[q, _F_H2] - sf[q, _F_H1]
-        else:
-            conc = sf[q, _F_H1] - sf[q, _F_H2]
-        if s > 0:
-            d = tft_demand(si[p, _I_MOVES], sf[p, _F_H1], si[q, _I_MOVES], conc, o, lim, o, -1.0)
-        else:
-            d = tft_demand(si[p, _I_MOVES], sf[p, _F_H1], si[q, _I_MOVES], conc, o, o, lim, 1.0)
-        j = snap_index(d, s, amin, step, n_g)
-        du = duration_offer(si[p, _I_PREF], 0.0, nd)
-        j_acc = j
-    else:  # time-based on [worst, best], u(i) = i / n at grid index worst + s * i
-        if o != sf[p, _F_WIN_OPEN] or lim != sf[p, _F_WIN_LIMIT]:  # the window and its reservation value
-            sf[p, _F_WIN_OPEN] = o
-            sf[p, _F_WIN_LIMIT] = lim
-            far = lim
-            other = sf[p, _F_OTHER]
-            if (other < far) if s > 0 else (other > far):
-                far = other
-            jb = snap_index(o, s, amin, step, n_g)
-            jw = snap_index(far, -s, amin, step, n_g)
-            n = (jb - jw) * s
-            if n > 0:
-                a_w = amin + jw * step
-                rv = (lim - a_w) / (amin + jb * step - a_w)
-                start = rational_start(rv, n, si[p, _I_RATIONAL])
-            else:
-                n = 0
-                rv = 0.0
-                start = 0
-            si[p, _I_BEST] = jb
-            si[p, _I_WORST] = jw
-            si[p, _I_N] = n
-            si[p, _I_START] = start
-            sf[p, _F_RV] = rv
-            si[p, _I_KEY] = window_key(st, p, sf[p, _F_E], rv, n, start)
-        n = si[p, _I_N]
-        i_off, i_acc, du = decide(st, p, si[p, _I_KEY], k, sf[p, _F_E], sf[p, _F_RV], n, sf[p, _F_EPS],
-                                  si[p, _I_START], si[p, _I_PREF], nd)
-        if n > 0:
-            j = si[p, _I_WORST] + s * i_off
-            j_acc = si[p, _I_WORST] + s * i_acc
-        else:
-            j = si[p, _I_BEST]
-            j_acc = j
-        d = amin + j * step
-    si[p, _I_OFF] = j
-    si[p, _I_ACC] = j_acc
-    si[p, _I_DUR] = du
-    sf[p, _F_H2] = sf[p, _F_H1]
-    sf[p, _F_H1] = d
-    si[p, _I_MOVES] += 1
-
-
-@register_jitable
-def play_rounds(st: Any, sf: NDArray[np.float64], si: NDArray[np.int64],
+@register_jitable(_nrt=False)  # no reference counting in the hot loop (nothing allocated)
+def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: NDArray[np.float64], si: NDArray[np.int64],
                 ci: NDArray[np.int64], cf: NDArray[np.float64], t: NDArray[np.float64], post_inaug: NDArray[np.int64],
                 table: NDArray[np.float64], winset: NDArray[np.int64], base_lm: NDArray[np.float64],
                 b: int, r_us: float, open_us: float, open_rok: float, cap_rok: float, e_us: float, e_rok: float,
@@ -325,9 +270,10 @@ def play_rounds(st: Any, sf: NDArray[np.float64], si: NDArray[np.int64],
 
     Parameters
     ----------
-    st
-        The time-based decider's state: the (2, R) relative times for :func:`decide`, or the
-        engine kernel's caches (their type picks the decider).
+    st, dtab, dfill
+        The time-based decider's state (the (2, R) relative times for the reference
+        :func:`fill_decisions`, or the engine kernel's caches: its type picks the decider) and its
+        decision tables (:func:`decision_tables`).
     sf, si
         Per-side scratch (:func:`side_scratch`).
     ci, cf
@@ -441,8 +387,75 @@ def play_rounds(st: Any, sf: NDArray[np.float64], si: NDArray[np.int64],
                 k_next = k  # the administration changes
                 break
             # demands in the order of moves (a tit-for-tat second mover sees this round's first demand)
-            _move(st, sf, si, first, k, amin, step, n_g, nd)
-            _move(st, sf, si, 1 - first, k, amin, step, n_g, nd)
+            for mv in range(2):
+                p = first if mv == 0 else 1 - first
+                s = si[p, _I_SIGN]
+                o = sf[p, _F_OPEN]
+                lim = sf[p, _F_LIMIT]
+                if si[p, _I_OBST] == 1:
+                    d = o
+                    j = snap_index(d, s, amin, step, n_g)
+                    du = duration_offer(si[p, _I_PREF], 0.0, nd)
+                    j_acc = j
+                elif si[p, _I_POL] == POLICY_TIT_FOR_TAT:
+                    q = 1 - p
+                    if si[q, _I_SIGN] > 0:  # the other side's last concession, in won
+                        conc = sf[q, _F_H2] - sf[q, _F_H1]
+                    else:
+                        conc = sf[q, _F_H1] - sf[q, _F_H2]
+                    if s > 0:
+                        d = tft_demand(si[p, _I_MOVES], sf[p, _F_H1], si[q, _I_MOVES], conc, o, lim, o, -1.0)
+                    else:
+                        d = tft_demand(si[p, _I_MOVES], sf[p, _F_H1], si[q, _I_MOVES], conc, o, o, lim, 1.0)
+                    j = snap_index(d, s, amin, step, n_g)
+                    du = duration_offer(si[p, _I_PREF], 0.0, nd)
+                    j_acc = j
+                else:  # time-based on [worst, best], u(i) = i / n at grid index worst + s * i
+                    if o != sf[p, _F_WIN_OPEN] or lim != sf[p, _F_WIN_LIMIT]:  # the window and its reservation value
+                        sf[p, _F_WIN_OPEN] = o
+                        sf[p, _F_WIN_LIMIT] = lim
+                        far = lim
+                        other = sf[p, _F_OTHER]
+                        if (other < far) if s > 0 else (other > far):
+                            far = other
+                        jb = snap_index(o, s, amin, step, n_g)
+                        jw = snap_index(far, -s, amin, step, n_g)
+                        n = (jb - jw) * s
+                        if n > 0:
+                            a_w = amin + jw * step
+                            rv = (lim - a_w) / (amin + jb * step - a_w)
+                            start = rational_start(rv, n, si[p, _I_RATIONAL])
+                        else:
+                            n = 0
+                            rv = 0.0
+                            start = 0
+                        si[p, _I_BEST] = jb
+                        si[p, _I_WORST] = jw
+                        si[p, _I_N] = n
+                        si[p, _I_START] = start
+                        sf[p, _F_RV] = rv
+                        si[p, _I_KEY] = window_key(st, dfill, p, sf[p, _F_E], rv, n, start)
+                    n = si[p, _I_N]
+                    slot = si[p, _I_KEY]
+                    if k >= dfill[p, slot]:
+                        fill_decisions(st, dtab, dfill, p, slot, k, sf[p, _F_E], sf[p, _F_RV], n, sf[p, _F_EPS],
+                                       si[p, _I_START], si[p, _I_PREF], nd)
+                    i_off = dtab[p, slot, k, 0]
+                    i_acc = dtab[p, slot, k, 1]
+                    du = dtab[p, slot, k, 2]
+                    if n > 0:
+                        j = si[p, _I_WORST] + s * i_off
+                        j_acc = si[p, _I_WORST] + s * i_acc
+                    else:
+                        j = si[p, _I_BEST]
+                        j_acc = j
+                    d = amin + j * step
+                si[p, _I_OFF] = j
+                si[p, _I_ACC] = j_acc
+                si[p, _I_DUR] = du
+                sf[p, _F_H2] = sf[p, _F_H1]
+                sf[p, _F_H1] = d
+                si[p, _I_MOVES] += 1
             if si[HOST, _I_OFF] > rok_max_j:
                 si[HOST, _I_OFF] = rok_max_j
             if si[HOST, _I_ACC] > rok_max_j:

@@ -214,41 +214,42 @@ def _dec_fill(dec, fill, p, q, k, pw, pw_x, pw_rel, ps, t, e, rv, n, eps, start,
     fill[p, q] = k + 1
 
 
-def _fast_window_key(st, p, e, rv, n, start):  # pragma: no cover - jitted
-    """The kernel's set-up of side ``p``'s window: its ``t**e`` slot (:func:`_pow_slot`) and its
-    decision-cache slot (:func:`_dec_slot`), as one key ``pow slot * (_DEC_SLOTS + 1) + slot``."""
-    t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, dec = st
-    ps = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, p, e, t[p], lt[p])
-    ds = _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, p, e, rv, n, start)
-    return ps * (_DEC_SLOTS + 1) + ds
+def _fast_window_key(st, dfill, p, e, rv, n, start):  # pragma: no cover - jitted
+    """The kernel's :func:`burdenshare.bargaining.rounds.window_key`: side ``p``'s ``t**e`` slot
+    (:func:`_pow_slot`, kept in ``st``) and its decision-cache slot (:func:`_dec_slot`); a key that
+    does not recur gets the draw's own slot ``_DEC_SLOTS``, emptied here."""
+    t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, hits, ghost, ps_cur = st
+    ps_cur[p] = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, p, e, t[p], lt[p])
+    ds = _dec_slot(dk_e, dk_rv, dk_n, dk_s, dfill, hits, ghost, p, e, rv, n, start)
+    if ds == _DEC_SLOTS:
+        dfill[p, ds] = 0
+    return ds
 
 
-def _fast_decide(st, p, key, k, e, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
-    """:func:`burdenshare.bargaining.rounds.decide`'s decision, from the decision cache
-    (filled as rounds are reached, :func:`_dec_fill`) or, for a key that does not recur, bracketed
-    (:func:`_decide`): the same values."""
-    t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, dec = st
-    ps = key // (_DEC_SLOTS + 1)
-    ds = key - ps * (_DEC_SLOTS + 1)
-    if ds == _DEC_SLOTS:  # a key that does not recur: computed here
-        i_off, i_acc, du = _decide(pw, pw_x, pw_rel, p, ps, k, t[p], e, rv, n, eps, start, pref, nd)
-        return int(i_off), int(i_acc), int(du)
-    if k >= fill[p, ds]:
-        _dec_fill(dec, fill, p, ds, k, pw, pw_x, pw_rel, ps, t[p], e, rv, n, eps, start, pref, nd)
-    return int(dec[p, ds, k, 0]), int(dec[p, ds, k, 1]), int(dec[p, ds, k, 2])
+_AHEAD = 8  # rounds decided at a time for a key that does not recur
 
 
-@overload(rounds.window_key)
-def _window_key_kernel(st, p, e, rv, n, start):  # the kernel's decider for its state tuple
+def _fast_fill(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
+    """The kernel's :func:`burdenshare.bargaining.rounds.fill_decisions`: :func:`_dec_fill` (the
+    same values, ``t**e`` bracketed); for a key that does not recur a few rounds ahead."""
+    t = st[0]
+    k_to = k
+    if slot == _DEC_SLOTS:
+        k_to = min(k + _AHEAD - 1, t.shape[1] - 1)
+    _dec_fill(dtab, dfill, p, slot, k_to, st[3], st[4], st[5], st[13][p], t[p], e, rv, n, eps, start, pref, nd)
+
+
+@overload(rounds.window_key, jit_options={"_nrt": False})
+def _window_key_kernel(st, dfill, p, e, rv, n, start):  # the kernel's decider for its state tuple
     if isinstance(st, numba.types.BaseTuple):
         return _fast_window_key
     return None
 
 
-@overload(rounds.decide)
-def _decide_kernel(st, p, key, k, e, rv, n, eps, start, pref, nd):
+@overload(rounds.fill_decisions, jit_options={"_nrt": False})
+def _fill_decisions_kernel(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, nd):
     if isinstance(st, numba.types.BaseTuple):
-        return _fast_decide
+        return _fast_fill
     return None
 
 
@@ -275,14 +276,15 @@ def _kernel(ci, cf, t, post_inaug, cum_impasse, furlough_days, durations, level_
     dk_rv = np.full((2, _DEC_SLOTS), np.nan)
     dk_n = np.full((2, _DEC_SLOTS), -1, dtype=np.int64)
     dk_s = np.full((2, _DEC_SLOTS), -1, dtype=np.int64)
-    fill = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
     hits = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
     ghost = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
-    dec = np.empty((2, _DEC_SLOTS, n_r, 3), dtype=np.int32)
-    st = (t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, dec)
+    dec = np.empty((2, _DEC_SLOTS + 1, n_r, 3), dtype=np.int32)  # slot _DEC_SLOTS: the draw's own
+    fill = np.zeros((2, _DEC_SLOTS + 1), dtype=np.int64)
+    ps_cur = np.zeros(2, dtype=np.int64)
+    st = (t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, hits, ghost, ps_cur)
     sf = np.zeros((2, _NF))
     si = np.zeros((2, _NI), dtype=np.int64)
-    play_chunk(st, sf, si, ci, cf, t, post_inaug, cum_impasse, furlough_days, durations,
+    play_chunk(st, dec, fill, sf, si, ci, cf, t, post_inaug, cum_impasse, furlough_days, durations,
                level_f, table, winset, base_lm, fc, ic, u_vote, out_i, out_f, record, out_tr_k, out_tr_j)
 
 

@@ -93,7 +93,7 @@ scenario's escalator and jump, ``cost_model.escalator``).  With a flat schedule 
 **One loop.**  The rounds are :func:`burdenshare.bargaining.rounds.play_rounds` (the two sides one
 code path, indexed by role); :func:`play_chunk` adds the draw's set-up and the accounting above.
 :func:`play` runs it in Python on one draw with the exact decider
-(:func:`~burdenshare.bargaining.rounds.decide`); the batch kernel
+(:func:`~burdenshare.bargaining.rounds.fill_decisions`); the batch kernel
 (:mod:`burdenshare.engine.kernel`) compiles the same :func:`play_chunk` with its cached, bracketed
 decider, so the two differ only in how a time-based decision is computed (tested equal).
 
@@ -133,6 +133,7 @@ from burdenshare.bargaining.rounds import (
     CI_LEN,
     IDX_EPS,
     ceil_index,
+    decision_tables,
     duration_offer,
     floor_index,
     play_rounds,
@@ -177,8 +178,8 @@ def chunk_constants(plan: Plan, offset: int) -> tuple[NDArray[np.int64], NDArray
     return ci, cf, t
 
 
-@register_jitable
-def play_chunk(st: Any, sf: NDArray[np.float64], si: NDArray[np.int64],  # noqa: PLR0913
+@register_jitable(_nrt=False)  # no reference counting per draw (nothing allocated)
+def play_chunk(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: NDArray[np.float64], si: NDArray[np.int64],  # noqa: PLR0913
                ci: NDArray[np.int64], cf: NDArray[np.float64], t: NDArray[np.float64], post_inaug: NDArray[np.int64],
                cum_impasse: NDArray[np.int64], furlough_days: NDArray[np.float64], durations: NDArray[np.int64],
                level_f: NDArray[np.float64], table: NDArray[np.float64], winset: NDArray[np.int64],
@@ -187,7 +188,7 @@ def play_chunk(st: Any, sf: NDArray[np.float64], si: NDArray[np.int64],  # noqa:
                record: bool, tr_k: NDArray[np.int64], tr_j: NDArray[np.int64]) -> None:
     """Play draws ``0..n-1`` (module docstring): the draw's set-up, the rounds
     (:func:`~burdenshare.bargaining.rounds.play_rounds`; ``st`` the decider's state, which picks
-    the decider) and the accounting, into rows of ``out_i`` / ``out_f``.  ``fc`` (n, 12) and
+    the decider, ``dtab`` / ``dfill`` its decision tables) and the accounting, into rows of ``out_i`` / ``out_f``.  ``fc`` (n, 12) and
     ``ic`` (n, 4) hold the draws' :data:`FLOAT_COLUMNS` / :data:`INT_COLUMNS`; with ``record`` the
     offers go to rows of ``tr_k`` / ``tr_j``."""
     n_r = t.shape[1]
@@ -201,7 +202,7 @@ def play_chunk(st: Any, sf: NDArray[np.float64], si: NDArray[np.int64],  # noqa:
         r_us = fc[i, 0]
         cap_rok = max(fc[i, 1], fc[i, 3]) + shift
         (agreed, signed_round, signed_j, signed_d, ratified, rat_round, first_signed, n_rej_p, n_rej_a, n_votes,
-         pc) = play_rounds(st, sf, si, ci, cf, t, post_inaug, table, winset, base_lm,
+         pc) = play_rounds(st, dtab, dfill, sf, si, ci, cf, t, post_inaug, table, winset, base_lm,
                            ic[i, 3], r_us, fc[i, 2], fc[i, 3], cap_rok, fc[i, 4], fc[i, 5], ic[i, 0], ic[i, 1],
                            ic[i, 2], fc[i, 10], fc[i, 11], u_vote[i], record, tr_k[i if record else 0],
                            tr_j[i if record else 0])
@@ -274,13 +275,14 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
     """
     ci, cf, t = chunk_constants(plan, offset)
     sf, si = side_scratch()
+    dtab, dfill = decision_tables(plan.n_rounds)
     fc = np.array([[float(p[k]) for k in FLOAT_COLUMNS]], dtype=np.float64)
     ic = np.array([[int(p[k]) for k in INT_COLUMNS]], dtype=np.int64)
     out_i = np.zeros((1, len(INT_OUTPUTS)), dtype=np.int64)
     out_f = np.zeros((1, len(FLOAT_OUTPUTS)), dtype=np.float64)
     tr_k = np.full((1, 2 * plan.n_rounds), -1, dtype=np.int64)
     tr_j = np.full((1, 2 * plan.n_rounds), -1, dtype=np.int64)
-    play_chunk(t, sf, si, ci, cf, t, plan.post_inauguration, plan.cum_impasse,
+    play_chunk(t, dtab, dfill, sf, si, ci, cf, t, plan.post_inauguration, plan.cum_impasse,
                plan.furlough_days, plan.durations, plan.level_factors(), table, winset, base_log_median, fc, ic,
                np.asarray(u_vote, dtype=np.float64)[None, :], out_i, out_f, True, tr_k, tr_j)
     if trace is not None:
