@@ -106,33 +106,32 @@ register_jitable(aspiration)
 
 
 @register_jitable
-def ceil_index(x: float, amin: float, step: float, n: int) -> int:
-    """Smallest grid index whose amount is at least ``x`` (clipped to the grid)."""
-    j = int(math.ceil((x - amin) / step - IDX_EPS))
+def snap_index(x: float, sign: int, amin: float, step: float, n: int) -> int:
+    """Grid index of amount ``x`` rounded towards the side of ``sign`` (+1: the smallest index whose
+    amount is at least ``x``; -1: the largest whose amount is at most ``x``), within
+    :data:`IDX_EPS` steps and clipped to the grid of ``n`` amounts."""
+    y = (x - amin) / step
+    if sign > 0:
+        j = int(math.ceil(y - IDX_EPS))
+    else:
+        j = int(math.floor(y + IDX_EPS))
     if j < 0:
         j = 0
     if j > n - 1:
         j = n - 1
     return j
+
+
+@register_jitable
+def ceil_index(x: float, amin: float, step: float, n: int) -> int:
+    """Smallest grid index whose amount is at least ``x`` (clipped to the grid)."""
+    return snap_index(x, 1, amin, step, n)
 
 
 @register_jitable
 def floor_index(x: float, amin: float, step: float, n: int) -> int:
     """Largest grid index whose amount is at most ``x`` (clipped to the grid)."""
-    j = int(math.floor((x - amin) / step + IDX_EPS))
-    if j < 0:
-        j = 0
-    if j > n - 1:
-        j = n - 1
-    return j
-
-
-@register_jitable
-def snap_index(x: float, sign: int, amin: float, step: float, n: int) -> int:
-    """``x`` on the grid, rounded towards the side of ``sign`` (+1: :func:`ceil_index`, -1: :func:`floor_index`)."""
-    if sign > 0:
-        return ceil_index(x, amin, step, n)
-    return floor_index(x, amin, step, n)
+    return snap_index(x, -1, amin, step, n)
 
 
 @register_jitable

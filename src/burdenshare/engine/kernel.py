@@ -1,21 +1,26 @@
 r"""Batch kernel of the two-level protocol: :func:`burdenshare.engine.reference.play` over many draws.
 
-One ``@njit(cache=True)`` function loops over the draws of a chunk and repeats the scalar
-reference operation for operation (same float operations in the same order, ``math.pow`` for
-powers), so its outputs equal the reference's exactly on the same draws (tested).  It reads
-plain arrays (the :class:`~burdenshare.engine.plan.Plan`'s, the consent bank's tables and the
-per-draw columns of :func:`~burdenshare.engine.plan.draw_columns`) and writes preallocated output
-arrays; it never touches a random generator, the clock or files.  Level I's decisions are
-:func:`burdenshare.bargaining.strategies.linear_decision`, compiled as it is.  :math:`t^e` per round
-is enclosed by :func:`burdenshare.bargaining._powbound.exp_approx` of :math:`e \\ln t` (cached for the last four
-exponents of each negotiator; draws mostly share their exponents), and ``math.pow`` is called only
-where a decision boundary falls inside the enclosure (:func:`_decide`), so every decision is bit
-for bit the reference's (``math.pow``'s aspiration).  A time-based negotiator's
-decisions (offer, lowest accepted position, duration offer) per round depend only on its exponent,
-reservation value and window, so they are kept per such key and round in a small decision cache
-(keys that recur, e.g. grid parameters, are played by lookup; keys that do not are computed
-directly, as before, and do not evict them).  The rounds run in segments over which the US seat's window is constant
-(it changes only with the administration or a learned reservation value).
+One ``@njit(cache=True)`` function, :func:`_kernel`, sets up its caches and runs
+:func:`burdenshare.engine.reference.play_chunk` over the draws of a chunk: the same code as the
+scalar reference, whose rounds are :func:`burdenshare.bargaining.rounds.play_rounds` (the one
+alternating-offers loop).  It reads plain arrays (the :class:`~burdenshare.engine.plan.Plan`'s,
+the consent bank's tables and the per-draw columns of
+:func:`~burdenshare.engine.plan.draw_columns`) and writes preallocated output arrays; it never
+touches a random generator, the clock or files.
+
+Only the time-based decisions are computed differently, through the Numba overloads of
+:func:`~burdenshare.bargaining.rounds.window_key` and
+:func:`~burdenshare.bargaining.rounds.fill_decisions` registered here for the kernel's state
+tuple (:func:`_fast_window_key`, :func:`_fast_fill`), with the same values
+(:func:`burdenshare.bargaining.strategies.linear_decision`, compiled as it is).  :math:`t^e` per
+round is enclosed by :func:`burdenshare.bargaining._powbound.exp_approx` of :math:`e \\ln t`
+(cached for the last four exponents of each negotiator; draws mostly share their exponents), and
+``math.pow`` is called only where a decision boundary falls inside the enclosure (:func:`_decide`),
+so every decision is bit for bit the reference's (``math.pow``'s aspiration).  A time-based
+negotiator's decisions (offer, lowest accepted position, duration offer) per round depend only on
+its exponent, reservation value and window, so they are kept per such key and round in a small
+decision cache (keys that recur, e.g. grid parameters, are played by lookup; keys that do not are
+computed a few rounds at a time into the draw's own slot and do not evict them).
 """
 
 from __future__ import annotations
@@ -177,8 +182,8 @@ def _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, p, e, rv, n, start):  
     A key found is counted (``hits``).  A key not found is admitted only when it was the last one
     missed in its set (``ghost``), i.e. when it recurs, into a way that no draw has hit since it was
     filled (its rounds are then computed as they are reached); otherwise the ways' counts are halved
-    and ``_DEC_SLOTS`` is returned: the draw computes its decisions directly, so keys that never
-    recur (continuous parameters) cost no stores and do not evict the ones that do.
+    and ``_DEC_SLOTS`` is returned: the draw's own slot (:func:`_fast_window_key`), so keys that
+    never recur (continuous parameters) do not evict the ones that do.
     """
     h = (_f2i(e) * -7046029254386353131) ^ (_f2i(rv) * -4658895280553007687) ^ (n * 1609587929392839161) ^ start
     h = h ^ (h >> 31)
@@ -226,6 +231,8 @@ def _fast_window_key(st, dfill, p, e, rv, n, start):  # pragma: no cover - jitte
     return ds
 
 
+#: Compiled without reference counting (nothing is allocated; called per round or window).
+_NO_REFCOUNT: Any = {"_nrt": False}
 _AHEAD = 8  # rounds decided at a time for a key that does not recur
 
 
@@ -239,14 +246,14 @@ def _fast_fill(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, nd):  # 
     _dec_fill(dtab, dfill, p, slot, k_to, st[3], st[4], st[5], st[13][p], t[p], e, rv, n, eps, start, pref, nd)
 
 
-@overload(rounds.window_key, jit_options={"_nrt": False})
+@overload(rounds.window_key, jit_options=_NO_REFCOUNT)
 def _window_key_kernel(st, dfill, p, e, rv, n, start):  # the kernel's decider for its state tuple
     if isinstance(st, numba.types.BaseTuple):
         return _fast_window_key
     return None
 
 
-@overload(rounds.fill_decisions, jit_options={"_nrt": False})
+@overload(rounds.fill_decisions, jit_options=_NO_REFCOUNT)
 def _fill_decisions_kernel(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, nd):
     if isinstance(st, numba.types.BaseTuple):
         return _fast_fill
