@@ -223,25 +223,14 @@ def play_chunk(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: N
         m = durations[signed_d] if ratified == 1 else durations[0]
         renewals = (horizon_years + m - 1) // m - 1
         lapse_now = 0 if (ratified == 1 and rat_round < lapsed_rounds) else 1
-        out_i[i, 0] = agreed
-        out_i[i, 1] = signed_round
-        out_i[i, 2] = signed_j
-        out_i[i, 3] = durations[signed_d] if agreed == 1 else 0
-        out_i[i, 4] = ratified
-        out_i[i, 5] = rat_round
-        out_i[i, 6] = first_signed
-        out_i[i, 7] = n_rej_p
-        out_i[i, 8] = n_rej_a
-        out_i[i, 9] = n_votes
-        out_i[i, 10] = renewals
-        out_i[i, 11] = lapse_now
-        out_f[i, 0] = x / level_f[signed_d] if agreed == 1 else x  # the opening amount of the schedule
-        out_f[i, 1] = pc
-        out_f[i, 2] = fw
-        out_f[i, 3] = imp_us
-        out_f[i, 4] = imp_rok
-        out_f[i, 5] = u_us
-        out_f[i, 6] = u_rok
+        row_i = (agreed, signed_round, signed_j, durations[signed_d] if agreed == 1 else 0, ratified, rat_round,
+                 first_signed, n_rej_p, n_rej_a, n_votes, renewals, lapse_now)  # INT_OUTPUTS
+        row_f = (x / level_f[signed_d] if agreed == 1 else x,  # the opening amount of the schedule
+                 pc, fw, imp_us, imp_rok, u_us, u_rok)  # FLOAT_OUTPUTS
+        for c in range(len(row_i)):
+            out_i[i, c] = row_i[c]
+        for c in range(len(row_f)):
+            out_f[i, c] = row_f[c]
 
 
 def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: Mapping[str, Any],
