@@ -1,21 +1,27 @@
 r"""Batch kernel of the two-level protocol: :func:`burdenshare.engine.reference.play` over many draws.
 
-One ``@njit(cache=True)`` function loops over the draws of a chunk and repeats the scalar
-reference operation for operation (same float operations in the same order, ``math.pow`` for
-powers), so its outputs equal the reference's exactly on the same draws (tested).  It reads
-plain arrays (the :class:`~burdenshare.engine.plan.Plan`'s, the consent bank's tables and the
-per-draw columns of :func:`~burdenshare.engine.plan.draw_columns`) and writes preallocated output
-arrays; it never touches a random generator, the clock or files.  Level I's decisions are
-:func:`burdenshare.bargaining.strategies.linear_decision`, compiled as it is.  :math:`t^e` per round
-is enclosed by :func:`burdenshare.bargaining._powbound.exp_approx` of :math:`e \\ln t` (cached for the last four
-exponents of each negotiator; draws mostly share their exponents), and ``math.pow`` is called only
-where a decision boundary falls inside the enclosure (:func:`_decide`), so every decision is bit
-for bit the reference's (``math.pow``'s aspiration).  A time-based negotiator's
-decisions (offer, lowest accepted position, duration offer) per round depend only on its exponent,
-reservation value, window and the draw's opening and target terms, so they are kept per such key and round in a small decision cache
-(keys that recur, e.g. grid parameters, are played by lookup; keys that do not are computed
-directly, as before, and do not evict them).  The rounds run in segments over which the US seat's window is constant
-(it changes only with the administration or a learned reservation value).
+One ``@njit(cache=True)`` function, :func:`_kernel`, sets up its caches and runs
+:func:`burdenshare.engine.reference.play_chunk` over the draws of a chunk: the same code as the
+scalar reference, whose rounds are :func:`burdenshare.bargaining.rounds.play_rounds` (the one
+alternating-offers loop).  It reads plain arrays (the :class:`~burdenshare.engine.plan.Plan`'s,
+the consent bank's tables and the per-draw columns of
+:func:`~burdenshare.engine.plan.draw_columns`) and writes preallocated output arrays; it never
+touches a random generator, the clock or files.
+
+Only the time-based decisions are computed differently, through the Numba overloads of
+:func:`~burdenshare.bargaining.rounds.window_key` and
+:func:`~burdenshare.bargaining.rounds.fill_decisions` registered here for the kernel's state
+tuple (:func:`_fast_window_key`, :func:`_fast_fill`), with the same values
+(:func:`burdenshare.bargaining.strategies.linear_decision`, compiled as it is).  :math:`t^e` per
+round is enclosed by :func:`burdenshare.bargaining._powbound.exp_approx` of :math:`e \\ln t`
+(cached for the last four exponents of each negotiator; draws mostly share their exponents), and
+``math.pow`` is called only where a decision boundary falls inside the enclosure (:func:`_decide`),
+so every decision is bit for bit the reference's (``math.pow``'s aspiration).  A time-based
+negotiator's decisions (offer, lowest accepted position, duration offer) per round depend only on
+its exponent, reservation value, window and the draw's opening and target terms, so they are kept
+per such key and round in a small
+decision cache (keys that recur, e.g. grid parameters, are played by lookup; keys that do not are
+computed a few rounds at a time into the draw's own slot and do not evict them).
 """
 
 from __future__ import annotations
@@ -25,54 +31,28 @@ from typing import Any
 
 import numba
 import numpy as np
+from numba.extending import overload
 from numpy.typing import NDArray
 
+from burdenshare.bargaining import rounds
 from burdenshare.bargaining._powbound import POW_REL_TOL, _f2i, exp_approx
-from burdenshare.bargaining.strategies import ASP_EPS, POLICY_TIT_FOR_TAT, POLICY_WINSET_AWARE, TB_EPS, linear_decision, rational_start
-from burdenshare.bargaining.term_value import premium_steps, term_cost
+from burdenshare.bargaining.rounds import _NF, _NI, duration_offer
+from burdenshare.bargaining.strategies import linear_decision
 from burdenshare.engine.plan import Plan
 from burdenshare.engine.reference import (
     FLOAT_OUTPUTS,
     INT_OUTPUTS,
-    ceil_index,
-    duration_offer,
-    floor_index,
-    tft_demand,
+    chunk_constants,
+    draw_arrays,
+    play_chunk,
 )
 
 __all__ = ["run_kernel"]
 
 
-# The reference's small helpers, compiled as they are (one definition for both engines).
-_ceil_index = numba.njit(cache=True)(ceil_index)
-_floor_index = numba.njit(cache=True)(floor_index)
+# Level I's time-based decision: the bargaining module's functions, compiled as they are.
 _duration_offer = numba.njit(cache=True)(duration_offer)
-_tft_demand = numba.njit(cache=True)(tft_demand)
-_term_cost = numba.njit(cache=True)(term_cost)
-_premium_steps = numba.njit(cache=True)(premium_steps)
-# Level I's time-based decision: the bargaining module's function, compiled as it is.
 _linear_decision = numba.njit(cache=True, inline="always")(linear_decision)
-_rational_start = numba.njit(cache=True)(rational_start)
-
-
-@numba.njit(cache=True)
-def _consent(table, off, b, k, d, j):  # pragma: no cover - jitted
-    if j < off:
-        return 1.0
-    i = j - off
-    if i >= table.shape[3]:
-        return 0.0
-    return table[b, k, d, i]
-
-
-@numba.njit(cache=True)
-def _wa_admits(pol, obst, winset, table, off, b, k, d, j, theta_w, floor, amin, step, n_g):  # pragma: no cover - jitted
-    # reference._wa_admits
-    if pol != POLICY_WINSET_AWARE or obst == 1:
-        return True
-    if winset[b, k, d] < _ceil_index(floor, amin, step, n_g):
-        return True
-    return _consent(table, off, b, k, d, j) >= theta_w
 
 
 @numba.njit(cache=True)
@@ -199,13 +179,13 @@ _DEC_SLOTS = 128  # decision-cache slots per negotiator (two-way set-associative
 @numba.njit(cache=True, inline="always")
 def _dec_slot(dk_e, dk_rv, dk_n, dk_s, dk_t, fill, hits, ghost, p, e, rv, n, start, terms):  # pragma: no cover - jitted
     """Slot of negotiator ``p``'s decision cache for the key ``(e, rv, n, start, terms)`` (``terms``:
-    the draw's opening and target term indices, ``start * 64 + target``).
+    the draw's opening and target term indices, ``opening * 64 + target``).
 
     A key found is counted (``hits``).  A key not found is admitted only when it was the last one
     missed in its set (``ghost``), i.e. when it recurs, into a way that no draw has hit since it was
     filled (its rounds are then computed as they are reached); otherwise the ways' counts are halved
-    and ``_DEC_SLOTS`` is returned: the draw computes its decisions directly, so keys that never
-    recur (continuous parameters) cost no stores and do not evict the ones that do.
+    and ``_DEC_SLOTS`` is returned: the draw's own slot (:func:`_fast_window_key`), so keys that
+    never recur (continuous parameters) do not evict the ones that do.
     """
     h = ((_f2i(e) * -7046029254386353131) ^ (_f2i(rv) * -4658895280553007687) ^ (n * 1609587929392839161) ^ start
          ^ (terms * 7640891576956012809))
@@ -243,398 +223,82 @@ def _dec_fill(dec, fill, p, q, k, pw, pw_x, pw_rel, ps, t, e, rv, n, eps, start,
     fill[p, q] = k + 1
 
 
+def _fast_window_key(st, dfill, p, e, rv, n, start, terms):  # pragma: no cover - jitted
+    """The kernel's :func:`burdenshare.bargaining.rounds.window_key`: side ``p``'s ``t**e`` slot
+    (:func:`_pow_slot`, kept in ``st``) and its decision-cache slot (:func:`_dec_slot`); a key that
+    does not recur gets the draw's own slot ``_DEC_SLOTS``, emptied here."""
+    t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, dk_t, hits, ghost, ps_cur = st
+    ps_cur[p] = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, p, e, t[p], lt[p])
+    ds = _dec_slot(dk_e, dk_rv, dk_n, dk_s, dk_t, dfill, hits, ghost, p, e, rv, n, start, terms)
+    if ds == _DEC_SLOTS:
+        dfill[p, ds] = 0
+    return ds
+
+
+#: Compiled without reference counting (nothing is allocated; called per round or window).
+_NO_REFCOUNT: Any = {"_nrt": False}
+_AHEAD = 8  # rounds decided at a time for a key that does not recur
+
+
+def _fast_fill(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
+    """The kernel's :func:`burdenshare.bargaining.rounds.fill_decisions`: :func:`_dec_fill` (the
+    same values, ``t**e`` bracketed); for a key that does not recur a few rounds ahead."""
+    t = st[0]
+    k_to = k
+    if slot == _DEC_SLOTS:
+        k_to = min(k + _AHEAD - 1, t.shape[1] - 1)
+    _dec_fill(dtab, dfill, p, slot, k_to, st[3], st[4], st[5], st[14][p], t[p], e, rv, n, eps, start, pref, tgt)
+
+
+@overload(rounds.window_key, jit_options=_NO_REFCOUNT)
+def _window_key_kernel(st, dfill, p, e, rv, n, start, terms):  # the kernel's decider for its state tuple
+    if isinstance(st, numba.types.BaseTuple):
+        return _fast_window_key
+    return None
+
+
+@overload(rounds.fill_decisions, jit_options=_NO_REFCOUNT)
+def _fill_decisions_kernel(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, tgt):
+    if isinstance(st, numba.types.BaseTuple):
+        return _fast_fill
+    return None
+
+
 @numba.njit(cache=True)
-def _kernel(  # pragma: no cover - jitted
-    t_us, t_rok, post_inaug, cum_impasse, furlough_days, durations, level_f, table, winset, base_lm, ints, floats_,
-    term_f, term_i, r_us_a, r_rok_a, open_us_a, open_rok_a, e_us_a, e_rok_a, delta_us_a, delta_rok_a, aud_us_a, aud_rok_a,
-    r_pres_a, r_new_a, obst_us_a, obst_rok_a, change_a, bank_a, u_vote,
-    out_i, out_f, record, out_tr_k, out_tr_j,
-):
-    (n_g, pref_us, pref_rok, us_first, approval_required, end_after, strategic, lapsed_rounds, horizon_years, off) = (
-        ints[0], ints[1], ints[2], ints[3], ints[4], ints[5], ints[6], ints[7], ints[8], ints[9])
-    pol_us, pol_rok = ints[10], ints[11]
-    var_us, var_rok = ints[12], ints[13]
-    eps_us = TB_EPS if var_us == 0 else ASP_EPS
-    eps_rok = TB_EPS if var_rok == 0 else ASP_EPS
-    amin, step, theta, shift, cost_us, cost_rok, workers, w_e, theta_w = (
-        floats_[0], floats_[1], floats_[2], floats_[3], floats_[4], floats_[5], floats_[6], floats_[7], floats_[8])
-    n_r = t_us.shape[0]
-    # t**e per round for the last few exponents seen, per negotiator (math.pow, the same values as
-    # the reference's; draws mostly share their exponents, so most draws compute none)
+def _kernel(ci, cf, t, post_inaug, cum_impasse, furlough_days, durations, level_f, table, winset, base_lm,
+            fc, ic, u_vote, out_i, out_f, record, out_tr_k, out_tr_j):  # pragma: no cover - jitted
+    n_r = t.shape[1]
+    # t**e per round for the last few exponents seen, per negotiator (enclosures of math.pow's
+    # values; draws mostly share their exponents, so most draws compute none)
     n_slots = 4
     pw_e = np.full((2, n_slots), np.nan)
     pw = np.empty((2, n_slots, n_r))
     pw_x = np.empty((2, n_slots, n_r))
     pw_rel = np.zeros((2, n_slots))
-    lt_us = np.empty(n_r)
-    lt_rok = np.empty(n_r)
-    for k in range(n_r):
-        lt_us[k] = math.log(t_us[k])
-        lt_rok[k] = math.log(t_rok[k])
+    lt = np.empty((2, n_r))
+    for p in range(2):
+        for k in range(n_r):
+            lt[p, k] = math.log(t[p, k])
     pw_next = np.zeros(2, dtype=np.int64)
     # A time-based negotiator's decisions per round depend only on (e, rv, n, start) of its
-    # window and the draw's opening and target terms (eps and the round dates are the chunk's): they are computed
-    # once per key and round reached (linear_decision, duration_offer: the reference's values)
-    # and looked up by the draws that share the key (_dec_slot).
+    # window and the draw's opening and target terms (eps and the round dates are the chunk's): they
+    # are computed once per key and round reached and looked up by the draws that share the key (_dec_slot).
     dk_e = np.full((2, _DEC_SLOTS), np.nan)
     dk_rv = np.full((2, _DEC_SLOTS), np.nan)
     dk_n = np.full((2, _DEC_SLOTS), -1, dtype=np.int64)
     dk_s = np.full((2, _DEC_SLOTS), -1, dtype=np.int64)
     dk_t = np.full((2, _DEC_SLOTS), -1, dtype=np.int64)
-    fill = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
     hits = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
     ghost = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
-    dec = np.empty((2, _DEC_SLOTS, n_r, 3), dtype=np.int32)
-    tc = np.zeros((2, durations.shape[0]))  # this draw's term cost per duration (term_value.term_cost)
-    for i in range(r_us_a.shape[0]):
-        # this draw's opening and target terms and term costs (reference.draw_terms)
-        pref_us, tgt_us, pref_rok, tgt_rok = term_i[i, 0], term_i[i, 1], term_i[i, 2], term_i[i, 3]
-        for m in range(durations.shape[0]):
-            tc[0, m] = _term_cost(term_f[i, 1], term_f[i, 0], float(durations[m]))
-            tc[1, m] = _term_cost(term_f[i, 3], term_f[i, 2], float(durations[m]))
-        b = bank_a[i]
-        r_us = r_us_a[i]
-        open_us = open_us_a[i]
-        open_rok = open_rok_a[i]
-        cap_rok = max(r_rok_a[i], open_rok) + shift
-        log_cap = math.log(cap_rok)
-        e_us = e_us_a[i]
-        e_rok = e_rok_a[i]
-        slot_us = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, 0, e_us, t_us, lt_us)
-        slot_rok = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, 1, e_rok, t_rok, lt_rok)
-        obst_us = obst_us_a[i]
-        obst_rok = obst_rok_a[i]
-        change = change_a[i]
-        r_pres = r_pres_a[i]
-        r_new = r_new_a[i]
-        floor_old = min(r_us, open_us)
-        j_lo = _floor_index(open_rok, amin, step, n_g)
-        j_hi0 = _ceil_index(max(cap_rok, open_us), amin, step, n_g)
-        a_lo = amin + j_lo * step
-        a_hi0 = amin + j_hi0 * step
-        rv_rok = (a_hi0 - cap_rok) / (a_hi0 - a_lo) if j_hi0 > j_lo else 0.0
-        start_rok = _rational_start(rv_rok, j_hi0 - j_lo, 1 - var_rok) if j_hi0 > j_lo else 0
-        n_rok_w = j_hi0 - j_lo if j_hi0 > j_lo else 0
-        dslot_rok = _dec_slot(dk_e, dk_rv, dk_n, dk_s, dk_t, fill, hits, ghost, 1, e_rok, rv_rok, n_rok_w, start_rok,
-                              pref_rok * 64 + tgt_rok)
-        dslot_us = 0
-        n_us_w = 0
-        win_open = math.nan
-        win_floor = math.nan
-        j_hi = 0
-        j_bot = 0
-        start_us = 0
-        rv_us = 0.0
-        ju = 0
-        ju_acc = 0
-        jr = 0
-        jr_acc = 0
-        n_us = 0
-        n_rok = 0
-        h_us1 = 0.0
-        h_us2 = 0.0
-        h_rok1 = 0.0
-        h_rok2 = 0.0
-        d_us = 0.0
-        d_rok = 0.0
-        du = 0
-        dr = 0
-        learned_old = 0.0
-        learned_new = 0.0
-        rok_max_j = n_g - 1
-        st_j = -1
-        st_d = -1
-        st_us = 0
-        n_rej_p = 0
-        n_rej_a = 0
-        n_votes = 0
-        agreed = 0
-        signed_round = -1
-        signed_j = -1
-        signed_d = -1
-        first_signed = -1
-        ratified = 0
-        rat_round = -1
-        pc = math.nan
-        n_off = 0
-        # The US seat's window (open_k, floor_k, obst_k, pres_rv) changes only when the
-        # administration changes or a rejection teaches the President's reservation value: the
-        # rounds run in segments over which it is constant (k_next: where the next one starts;
-        # n_r: the talks are over).
-        can_change = change == 1 and not math.isnan(r_new)
-        wa_rok = 1 if pol_rok == POLICY_WINSET_AWARE and obst_rok == 0 else 0
-        # hooks: a two-level limit applies to the offers; plain: acceptance is Level I's alone
-        hooks = pol_us == POLICY_WINSET_AWARE or w_e > 0.0 or strategic == 1 or wa_rok == 1
-        plain = strategic == 0 and wa_rok == 0 and pol_us != POLICY_WINSET_AWARE
-        k0 = 0
-        while k0 < n_r:
-            new_admin = can_change and post_inaug[k0] == 1
-            if new_admin:
-                pres_rv = r_new
-                open_k = r_new
-                floor_k = min(r_us, r_new)
-                if learned_new > floor_k:
-                    floor_k = learned_new
-                obst_k = 0
-            else:
-                pres_rv = r_pres
-                open_k = open_us
-                floor_k = floor_old
-                if learned_old > floor_k:
-                    floor_k = learned_old
-                obst_k = obst_us
-            if floor_k > open_k:
-                floor_k = open_k
-            k_next = n_r
-            for k in range(k0, n_r):
-                if can_change and (post_inaug[k] == 1) != new_admin:
-                    k_next = k  # the administration changes
-                    break
-                for mv in range(2):
-                    us_moves = (mv == 0) == (us_first == 1)
-                    if us_moves:
-                        if obst_k == 1:
-                            d_us = open_k
-                            ju = _ceil_index(d_us, amin, step, n_g)
-                            ju_acc = ju
-                            du = _duration_offer(pref_us, tgt_us, 0.0)
-                        elif pol_us == POLICY_TIT_FOR_TAT:
-                            d_us = _tft_demand(n_us, h_us1, n_rok, h_rok1 - h_rok2, open_k, floor_k, open_k, -1.0)
-                            ju = _ceil_index(d_us, amin, step, n_g)
-                            ju_acc = ju
-                            du = _duration_offer(pref_us, tgt_us, 0.0)
-                        else:
-                            if open_k != win_open or floor_k != win_floor:
-                                win_open = open_k
-                                win_floor = floor_k
-                                j_hi = _ceil_index(open_k, amin, step, n_g)
-                                j_bot = _floor_index(min(floor_k, open_rok), amin, step, n_g)
-                                a_bot = amin + j_bot * step
-                                rv_us = (floor_k - a_bot) / (amin + j_hi * step - a_bot) if j_hi > j_bot else 0.0
-                                start_us = _rational_start(rv_us, j_hi - j_bot, 1 - var_us) if j_hi > j_bot else 0
-                                n_us_w = j_hi - j_bot if j_hi > j_bot else 0
-                                dslot_us = _dec_slot(dk_e, dk_rv, dk_n, dk_s, dk_t, fill, hits, ghost, 0, e_us, rv_us, n_us_w,
-                                                     start_us, pref_us * 64 + tgt_us)
-                            if dslot_us == _DEC_SLOTS:  # a key that does not recur: computed here
-                                i_off, i_acc, du = _decide(pw, pw_x, pw_rel, 0, slot_us, k, t_us, e_us, rv_us, n_us_w,
-                                                           eps_us, start_us, pref_us, tgt_us)
-                                if j_hi > j_bot:
-                                    ju = j_bot + i_off
-                                    ju_acc = j_bot + i_acc
-                                else:
-                                    ju = j_hi
-                                    ju_acc = j_hi
-                            else:
-                                if k >= fill[0, dslot_us]:
-                                    _dec_fill(dec, fill, 0, dslot_us, k, pw, pw_x, pw_rel, slot_us, t_us, e_us, rv_us,
-                                              n_us_w, eps_us, start_us, pref_us, tgt_us)
-                                if j_hi > j_bot:
-                                    ju = j_bot + dec[0, dslot_us, k, 0]
-                                    ju_acc = j_bot + dec[0, dslot_us, k, 1]
-                                else:
-                                    ju = j_hi
-                                    ju_acc = j_hi
-                                du = dec[0, dslot_us, k, 2]
-                            d_us = amin + ju * step
-                        h_us2 = h_us1
-                        h_us1 = d_us
-                        n_us += 1
-                    else:
-                        if obst_rok == 1:
-                            d_rok = open_rok
-                            jr = _floor_index(d_rok, amin, step, n_g)
-                            jr_acc = jr
-                            dr = _duration_offer(pref_rok, tgt_rok, 0.0)
-                        elif pol_rok == POLICY_TIT_FOR_TAT:
-                            d_rok = _tft_demand(n_rok, h_rok1, n_us, h_us2 - h_us1, open_rok, open_rok, cap_rok, 1.0)
-                            jr = _floor_index(d_rok, amin, step, n_g)
-                            jr_acc = jr
-                            dr = _duration_offer(pref_rok, tgt_rok, 0.0)
-                        else:
-                            if dslot_rok == _DEC_SLOTS:  # a key that does not recur: computed here
-                                i_off, i_acc, dr = _decide(pw, pw_x, pw_rel, 1, slot_rok, k, t_rok, e_rok, rv_rok,
-                                                           n_rok_w, eps_rok, start_rok, pref_rok, tgt_rok)
-                                if j_hi0 > j_lo:
-                                    jr = j_hi0 - i_off
-                                    jr_acc = j_hi0 - i_acc
-                                else:
-                                    jr = j_lo
-                                    jr_acc = j_lo
-                            else:
-                                if k >= fill[1, dslot_rok]:
-                                    _dec_fill(dec, fill, 1, dslot_rok, k, pw, pw_x, pw_rel, slot_rok, t_rok, e_rok, rv_rok,
-                                              n_rok_w, eps_rok, start_rok, pref_rok, tgt_rok)
-                                if j_hi0 > j_lo:
-                                    jr = j_hi0 - dec[1, dslot_rok, k, 0]
-                                    jr_acc = j_hi0 - dec[1, dslot_rok, k, 1]
-                                else:
-                                    jr = j_lo
-                                    jr_acc = j_lo
-                                dr = dec[1, dslot_rok, k, 2]
-                            d_rok = amin + jr * step
-                        h_rok2 = h_rok1
-                        h_rok1 = d_rok
-                        n_rok += 1
-                if jr > rok_max_j:
-                    jr = rok_max_j
-                if jr_acc > rok_max_j:
-                    jr_acc = rok_max_j
-                jr_off = jr
-                if hooks:  # the two-level limits on this round's offers (none in a bare Level-I game)
-                    if pol_us == POLICY_WINSET_AWARE and obst_k == 0:
-                        w = winset[b, k, du]
-                        if w >= _ceil_index(floor_k, amin, step, n_g) and ju > w:
-                            ju = w
-                            if ju_acc > w:
-                                ju_acc = w
-                    if w_e > 0.0:
-                        j_e = _floor_index(math.exp((1.0 - w_e) * log_cap + w_e * base_lm[b, k]), amin, step, n_g)
-                        if jr > j_e:
-                            jr = j_e
-                        if jr_acc > j_e:
-                            jr_acc = j_e
-                    jr_off = jr
-                    if strategic == 1:
-                        w = winset[b, k, dr]
-                        if w < jr_off:
-                            jr_off = w
-                    if wa_rok == 1:
-                        w = winset[b, k, dr]
-                        if 0 <= w < jr_off:
-                            jr_off = w
-                init_j = -1
-                init_d = -1
-                for turn in range(2):
-                    us_turn = (turn == 0) == (us_first == 1)
-                    if us_turn:
-                        if plain:
-                            if st_j >= 0 and st_us == 0 and st_j >= ju_acc + _premium_steps(tc[0, st_d], tc[0, du], step):
-                                init_j = st_j
-                                init_d = st_d
-                                break
-                        elif st_j >= 0 and st_us == 0:
-                            if strategic == 1 and _consent(table, off, b, k, st_d, st_j) < theta:
-                                st_j = -1
-                            if (st_j >= 0 and wa_rok == 1 and winset[b, k, st_d] >= 0
-                                    and _consent(table, off, b, k, st_d, st_j) < theta_w):
-                                st_j = -1
-                            if (st_j >= 0 and st_j >= ju_acc + _premium_steps(tc[0, st_d], tc[0, du], step)
-                                    and _wa_admits(pol_us, obst_k, winset, table, off, b, k, st_d, st_j, theta_w,
-                                                   floor_k, amin, step, n_g)):
-                                init_j = st_j
-                                init_d = st_d
-                                break
-                        st_j = ju
-                        st_d = du
-                        st_us = 1
-                        if record:
-                            out_tr_k[i, n_off] = 2 * k
-                            out_tr_j[i, n_off] = ju
-                            n_off += 1
-                    else:
-                        if plain:
-                            if st_j >= 0 and st_us == 1 and st_j <= jr_acc - _premium_steps(tc[1, st_d], tc[1, dr], step):
-                                init_j = st_j
-                                init_d = st_d
-                                break
-                        elif st_j >= 0 and st_us == 1 and st_j <= jr_acc - _premium_steps(tc[1, st_d], tc[1, dr], step):
-                            if ((strategic == 0 or _consent(table, off, b, k, st_d, st_j) >= theta)
-                                    and (wa_rok == 0 or winset[b, k, st_d] < 0
-                                         or _consent(table, off, b, k, st_d, st_j) >= theta_w)):
-                                init_j = st_j
-                                init_d = st_d
-                                break
-                        if jr_off >= 0:
-                            st_j = jr_off
-                            st_d = dr
-                            st_us = 0
-                            if record:
-                                out_tr_k[i, n_off] = 2 * k + 1
-                                out_tr_j[i, n_off] = jr_off
-                                n_off += 1
-                        else:
-                            st_j = -1
-                if init_j < 0:
-                    continue
-                if approval_required == 1 and amin + init_j * step < pres_rv:
-                    n_rej_p += 1
-                    if new_admin:
-                        learned_new = pres_rv
-                    else:
-                        learned_old = pres_rv
-                    st_j = -1
-                    if end_after == 0:
-                        k_next = k + 1  # the US window changes: a new segment
-                    break
-                agreed = 1
-                signed_round = k
-                signed_j = init_j
-                signed_d = init_d
-                if first_signed < 0:
-                    first_signed = k
-                pc = _consent(table, off, b, k, init_d, init_j)
-                n_votes += 1
-                if u_vote[i, k] < pc:
-                    ratified = 1
-                    rat_round = k
-                    break
-                n_rej_a += 1
-                rok_max_j = init_j - 1
-                st_j = -1
-                if end_after == 1:
-                    break
-            k0 = k_next
-        end_round = rat_round if ratified == 1 else n_r
-        imp_us = cost_us * float(cum_impasse[end_round])
-        imp_rok = cost_rok * float(cum_impasse[end_round])
-        fw = workers * furlough_days[first_signed if first_signed >= 0 else n_r]
-        x = amin + signed_j * step if agreed == 1 else math.nan
-        n_rej = float(n_rej_p + n_rej_a)
-        if ratified == 1:
-            u_us = math.pow(delta_us_a[i], float(rat_round)) * (x - r_us - tc[0, signed_d])
-            u_rok = math.pow(delta_rok_a[i], float(rat_round)) * (cap_rok - x - tc[1, signed_d])
-        else:
-            u_us = 0.0
-            u_rok = 0.0
-        u_us = u_us - imp_us - aud_us_a[i] * n_rej
-        u_rok = u_rok - imp_rok - aud_rok_a[i] * n_rej
-        m = durations[signed_d] if ratified == 1 else durations[0]
-        renewals = (horizon_years + m - 1) // m - 1
-        lapse_now = 0 if (ratified == 1 and rat_round < lapsed_rounds) else 1
-        out_i[i, 0] = agreed
-        out_i[i, 1] = signed_round
-        out_i[i, 2] = signed_j
-        out_i[i, 3] = durations[signed_d] if agreed == 1 else 0
-        out_i[i, 4] = ratified
-        out_i[i, 5] = rat_round
-        out_i[i, 6] = first_signed
-        out_i[i, 7] = n_rej_p
-        out_i[i, 8] = n_rej_a
-        out_i[i, 9] = n_votes
-        out_i[i, 10] = renewals
-        out_i[i, 11] = lapse_now
-        out_f[i, 0] = x / level_f[signed_d] if agreed == 1 else x  # the opening amount of the schedule
-        out_f[i, 1] = pc
-        out_f[i, 2] = fw
-        out_f[i, 3] = imp_us
-        out_f[i, 4] = imp_rok
-        out_f[i, 5] = u_us
-        out_f[i, 6] = u_rok
-
-
-def _term_arrays(plan: Plan, cols: dict[str, NDArray[Any]], n: int) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-    """(n, 4) ``(ideal_us, weight_us, ideal_rok, weight_rok)`` and (n, 4) ``(start_us, target_us,
-    start_rok, target_rok)`` from the draws' term columns (:func:`~burdenshare.engine.reference.draw_terms`:
-    without them the plan's terms and no term cost)."""
-    if "term_start_us" not in cols:
-        tg_us, tg_rok = plan.term_targets()
-        return (np.zeros((n, 4)),
-                np.tile(np.array([plan.pref_us, tg_us, plan.pref_rok, tg_rok], dtype=np.int64), (n, 1)))
-    tf = np.stack([cols["term_ideal_us"], cols["term_weight_us"], cols["term_ideal_rok"], cols["term_weight_rok"]],
-                  axis=1).astype(np.float64)
-    ti = np.stack([cols["term_start_us"], cols["term_target_us"], cols["term_start_rok"], cols["term_target_rok"]],
-                  axis=1).astype(np.int64)
-    return np.ascontiguousarray(tf), np.ascontiguousarray(ti)
+    dec = np.empty((2, _DEC_SLOTS + 1, n_r, 3), dtype=np.int32)  # slot _DEC_SLOTS: the draw's own
+    fill = np.zeros((2, _DEC_SLOTS + 1), dtype=np.int64)
+    ps_cur = np.zeros(2, dtype=np.int64)
+    st = (t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, dk_t, hits, ghost, ps_cur)
+    sf = np.zeros((2, _NF))
+    si = np.zeros((2, _NI), dtype=np.int64)
+    tc = np.zeros((2, durations.shape[0]))  # a draw's term cost per duration (term_value.term_cost)
+    play_chunk(st, dec, fill, sf, si, ci, cf, t, post_inaug, cum_impasse, furlough_days, durations,
+               level_f, table, winset, base_lm, fc, ic, tc, u_vote, out_i, out_f, record, out_tr_k, out_tr_j)
 
 
 def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64],
@@ -671,25 +335,11 @@ def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64]
     width = 2 * plan.n_rounds if trace is not None else 1
     tr_k = np.full((n if trace is not None else 1, width), -1, dtype=np.int64)
     tr_j = np.full((n if trace is not None else 1, width), -1, dtype=np.int64)
-    ints = np.array([plan.n_grid, plan.pref_us, plan.pref_rok, plan.us_first, plan.approval_required,
-                     plan.end_after_rejection, plan.strategic_submission, plan.lapsed_rounds,
-                     plan.planning_horizon_years, int(offset), plan.policy_us, plan.policy_rok,
-                     plan.variant_us, plan.variant_rok], dtype=np.int64)
-    floats_ = np.array([plan.amount_min, plan.amount_step, plan.submit_threshold, plan.drawdown_shift_krw,
-                        plan.cost_us, plan.cost_rok, plan.workers, plan.executive_weight,
-                        plan.winset_threshold], dtype=np.float64)
-    f = lambda k: np.ascontiguousarray(cols[k], dtype=np.float64)  # noqa: E731
-    g = lambda k: np.ascontiguousarray(cols[k], dtype=np.int64)  # noqa: E731
-    _kernel(
-        plan.t_us, plan.t_rok, plan.post_inauguration, plan.cum_impasse, plan.furlough_days, plan.durations,
-        plan.level_factors(), table, winset,
-        np.ascontiguousarray(base_log_median, dtype=np.float64),
-        ints, floats_, *_term_arrays(plan, cols, n),
-        f("r_us"), f("r_rok"), f("open_us"), f("open_rok"), f("e_us"), f("e_rok"), f("delta_us"), f("delta_rok"),
-        f("aud_us"), f("aud_rok"), f("r_pres"), f("r_pres_after"), g("obst_us"), g("obst_rok"), g("change"),
-        g("bank"), np.ascontiguousarray(u_vote, dtype=np.float64), out_i, out_f,
-        trace is not None, tr_k, tr_j,
-    )
+    ci, cf, t = chunk_constants(plan, offset)
+    fc, ic = draw_arrays(plan, cols)  # with the draws' term columns (or the plan's terms)
+    _kernel(ci, cf, t, plan.post_inauguration, plan.cum_impasse, plan.furlough_days, plan.durations,
+            plan.level_factors(), table, winset, np.ascontiguousarray(base_log_median, dtype=np.float64),
+            fc, ic, np.ascontiguousarray(u_vote, dtype=np.float64), out_i, out_f, trace is not None, tr_k, tr_j)
     if trace is not None:
         trace["round_party"] = tr_k
         trace["index"] = tr_j

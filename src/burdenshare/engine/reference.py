@@ -93,7 +93,12 @@ consent tables stay indexed by (date, duration, amount); the text's opening amou
 reports, is that divided by the term's factor :math:`f_d` (``plan.level_factors()``: the
 scenario's escalator and jump, ``cost_model.escalator``).  With a flat schedule :math:`f_d = 1`.
 
-The kernel (:mod:`burdenshare.engine.kernel`) repeats this function operation for operation.
+**One loop.**  The rounds are :func:`burdenshare.bargaining.rounds.play_rounds` (the two sides one
+code path, indexed by role); :func:`play_chunk` adds the draw's set-up and the accounting above.
+:func:`play` runs it in Python on one draw with the exact decider
+(:func:`~burdenshare.bargaining.rounds.fill_decisions`); the batch kernel
+(:mod:`burdenshare.engine.kernel`) compiles the same :func:`play_chunk` with its cached, bracketed
+decider, so the two differ only in how a time-based decision is computed (tested equal).
 
 References
 ----------
@@ -113,22 +118,35 @@ from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
+from numba.extending import register_jitable
 from numpy.typing import NDArray
 
-from burdenshare.bargaining.strategies import (
-    ASP_EPS,
-    POLICY_TIT_FOR_TAT,
-    POLICY_WINSET_AWARE,
-    TB_EPS,
-    aspiration,
-    linear_decision,
-    rational_start,
+from burdenshare.bargaining.rounds import (
+    CF_AMIN,
+    CF_COST_ROK,
+    CF_COST_US,
+    CF_LEN,
+    CF_SHIFT,
+    CF_STEP,
+    CF_WORKERS,
+    CI_HORIZON,
+    CI_LAPSED,
+    CI_LEN,
+    IDX_EPS,
+    ceil_index,
+    decision_tables,
+    duration_offer,
+    floor_index,
+    play_rounds,
+    side_scratch,
+    tft_demand,
 )
-from burdenshare.bargaining.term_value import premium_steps, term_cost
+from burdenshare.bargaining.strategies import ASP_EPS, TB_EPS
+from burdenshare.bargaining.term_value import term_cost
 from burdenshare.engine.plan import Plan
 
-__all__ = ["INT_OUTPUTS", "FLOAT_OUTPUTS", "IDX_EPS", "play", "ceil_index", "floor_index", "duration_offer", "draw_terms",
-           "tft_demand"]
+__all__ = ["INT_OUTPUTS", "FLOAT_OUTPUTS", "IDX_EPS", "play", "play_chunk", "chunk_constants", "draw_arrays",
+           "ceil_index", "floor_index", "duration_offer", "tft_demand"]
 
 #: Integer outputs per draw, in kernel order.
 INT_OUTPUTS: tuple[str, ...] = (
@@ -140,105 +158,121 @@ FLOAT_OUTPUTS: tuple[str, ...] = (
     "amount_krw", "p_consent", "furlough_worker_days", "impasse_cost_us_krw", "impasse_cost_rok_krw",
     "utility_us_krw", "utility_rok_krw",
 )
-#: Slack when snapping an amount to the grid (in grid steps).
-IDX_EPS: float = 1e-9
+#: Per-draw columns, in :func:`play_chunk`'s order (:func:`~burdenshare.engine.plan.draw_columns`).
+FLOAT_COLUMNS: tuple[str, ...] = ("r_us", "r_rok", "open_us", "open_rok", "e_us", "e_rok", "delta_us", "delta_rok",
+                                  "aud_us", "aud_rok", "r_pres", "r_pres_after",
+                                  "term_ideal_us", "term_weight_us", "term_ideal_rok", "term_weight_rok")
+INT_COLUMNS: tuple[str, ...] = ("obst_us", "obst_rok", "change", "bank",
+                                "term_start_us", "term_target_us", "term_start_rok", "term_target_rok")
+#: The term columns (:func:`burdenshare.bargaining.term_value.draw_term_columns`), which a caller may leave out.
+_TERM_FLOATS = FLOAT_COLUMNS[12:]
+_TERM_INTS = INT_COLUMNS[4:]
 
 
-def ceil_index(x: float, amin: float, step: float, n: int) -> int:
-    """Smallest grid index whose amount is at least ``x`` (clipped to the grid)."""
-    j = int(math.ceil((x - amin) / step - IDX_EPS))
-    if j < 0:
-        j = 0
-    if j > n - 1:
-        j = n - 1
-    return j
+def chunk_constants(plan: Plan, offset: int) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
+    """The chunk's constants for :func:`play_chunk`: ``ci``, ``cf``
+    (:mod:`burdenshare.bargaining.rounds` ``CI_*`` / ``CF_*``) and the (2, R) relative times."""
+    ci = np.array([plan.n_grid, plan.us_first, plan.approval_required,
+                   plan.end_after_rejection, plan.strategic_submission, plan.lapsed_rounds,
+                   plan.planning_horizon_years, int(offset), plan.policy_us, plan.policy_rok,
+                   plan.variant_us, plan.variant_rok], dtype=np.int64)
+    cf = np.array([plan.amount_min, plan.amount_step, plan.submit_threshold, plan.drawdown_shift_krw,
+                   plan.cost_us, plan.cost_rok, plan.workers, plan.executive_weight,
+                   plan.winset_threshold, TB_EPS if plan.variant_us == 0 else ASP_EPS,
+                   TB_EPS if plan.variant_rok == 0 else ASP_EPS], dtype=np.float64)
+    assert ci.size == CI_LEN and cf.size == CF_LEN
+    t = np.ascontiguousarray(np.stack([plan.t_us, plan.t_rok]), dtype=np.float64)
+    return ci, cf, t
 
 
-def floor_index(x: float, amin: float, step: float, n: int) -> int:
-    """Largest grid index whose amount is at most ``x`` (clipped to the grid)."""
-    j = int(math.floor((x - amin) / step + IDX_EPS))
-    if j < 0:
-        j = 0
-    if j > n - 1:
-        j = n - 1
-    return j
+def draw_arrays(plan: Plan, cols: Mapping[str, Any]) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """The draws' :data:`FLOAT_COLUMNS` (n, 16) and :data:`INT_COLUMNS` (n, 8) for :func:`play_chunk`
+    from per-draw columns (:func:`~burdenshare.engine.plan.draw_columns`; arrays, or one draw's
+    scalars).  Without the term columns (:func:`burdenshare.bargaining.term_value.draw_term_columns`)
+    every draw has the plan's opening and target terms and no term cost."""
+    n = int(np.atleast_1d(cols["r_us"]).shape[0])
 
+    def col(k: str) -> NDArray[Any]:
+        return np.broadcast_to(np.atleast_1d(cols[k]), (n,))
 
-def duration_offer(start: int, target: int, conceded: float) -> int:
-    """Index into the sorted durations: the opening term ``start`` moved ``conceded`` of the way to
-    ``target`` (rounded half up), from :func:`burdenshare.bargaining.term_value.term_plan`.
-
-    With term preferences the target is the term that minimizes the two sides' joint term cost
-    (:mod:`burdenshare.bargaining.term_value`).  Without them it is the middle term (index
-    ``(nd - 1) // 2`` from the preferred end): conceding across the whole range made the two
-    sides' term offers cross, each ending at the other's preferred end, so the signed term was set
-    by whose offer was accepted (only the shortest and longest terms were ever signed).
-    """
-    s = int(math.floor(conceded * abs(target - start) + 0.5))
-    if target >= start:
-        return start + s
-    return start - s
-
-
-def draw_terms(plan: Plan, p: Mapping[str, Any]) -> tuple[int, int, int, int, float, float, float, float]:
-    """A draw's ``(start_us, target_us, start_rok, target_rok, ideal_us, weight_us, ideal_rok,
-    weight_rok)`` from its term columns (:func:`burdenshare.bargaining.term_value.draw_term_columns`);
-    without them the plan's opening and target terms and no term cost."""
-    if "term_start_us" not in p:
-        tg_us, tg_rok = plan.term_targets()
-        return plan.pref_us, tg_us, plan.pref_rok, tg_rok, 0.0, 0.0, 0.0, 0.0
-    return (int(p["term_start_us"]), int(p["term_target_us"]), int(p["term_start_rok"]), int(p["term_target_rok"]),
-            float(p["term_ideal_us"]), float(p["term_weight_us"]), float(p["term_ideal_rok"]), float(p["term_weight_rok"]))
-
-
-def tft_demand(n_own: int, last_own: float, n_opp: int, opp_concession: float, first: float,
-               lo: float, hi: float, direction: float) -> float:
-    """A tit-for-tat demand in won (:class:`~burdenshare.bargaining.strategies.ReciprocalOffering`
-    with utilities linear in won): the first demand is ``first``; later, the own last demand moved
-    by the opponent's last concession (``opp_concession``, its last two demands, in the direction
-    that favours this side; none when it has made fewer than two or moved away) in ``direction``
-    (-1: the US demands less, +1: the host offers more), clipped to ``[lo, hi]``."""
-    if n_own == 0:
-        d = first
+    if "term_start_us" in cols:
+        fl = [col(k) for k in FLOAT_COLUMNS]
+        it = [col(k) for k in INT_COLUMNS]
     else:
-        d = last_own
-        if n_opp >= 2 and opp_concession > 0.0:
-            d = d + direction * opp_concession
-    if d > hi:
-        d = hi
-    if d < lo:
-        d = lo
-    return d
+        tg_us, tg_rok = plan.term_targets()
+        fl = [col(k) for k in FLOAT_COLUMNS[:12]] + [np.zeros(n)] * len(_TERM_FLOATS)
+        it = [col(k) for k in INT_COLUMNS[:4]] + [np.full(n, v) for v in (plan.pref_us, tg_us, plan.pref_rok, tg_rok)]
+    fc = np.ascontiguousarray(np.stack(fl, axis=1), dtype=np.float64)
+    ic = np.ascontiguousarray(np.stack(it, axis=1), dtype=np.int64)
+    return fc, ic
 
 
-def _consent(table: NDArray[np.float64], off: int, b: int, k: int, d: int, j: int) -> float:
-    """``C`` at grid index ``j``; the table starts at ``off`` (amounts below it are never signed
-    and never decide an action, see :mod:`burdenshare.engine.consent`) and ends at the host's cap."""
-    if j < off:
-        return 1.0
-    i = j - off
-    if i >= table.shape[3]:
-        return 0.0
-    return float(table[b, k, d, i])
-
-
-def _wa_admits(pol: int, obst: int, winset: NDArray[np.int64], table: NDArray[np.float64], off: int, b: int,
-               k: int, d: int, j: int, theta_w: float, floor: float, amin: float, step: float, n_g: int) -> bool:
-    """Whether a winset-aware US negotiator may accept grid amount ``j`` with duration ``d``: inside
-    the win-set, or no amount at or above its floor is (then it plays as time-based).  Other
-    policies: always."""
-    if pol != POLICY_WINSET_AWARE or obst == 1:
-        return True
-    if int(winset[b, k, d]) < ceil_index(floor, amin, step, n_g):
-        return True
-    return _consent(table, off, b, k, d, j) >= theta_w
+@register_jitable(_nrt=False)  # no reference counting per draw (nothing allocated)
+def play_chunk(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: NDArray[np.float64], si: NDArray[np.int64],  # noqa: PLR0913
+               ci: NDArray[np.int64], cf: NDArray[np.float64], t: NDArray[np.float64], post_inaug: NDArray[np.int64],
+               cum_impasse: NDArray[np.int64], furlough_days: NDArray[np.float64], durations: NDArray[np.int64],
+               level_f: NDArray[np.float64], table: NDArray[np.float64], winset: NDArray[np.int64],
+               base_lm: NDArray[np.float64], fc: NDArray[np.float64], ic: NDArray[np.int64], tc: NDArray[np.float64],
+               u_vote: NDArray[np.float64], out_i: NDArray[np.int64], out_f: NDArray[np.float64],
+               record: bool, tr_k: NDArray[np.int64], tr_j: NDArray[np.int64]) -> None:
+    """Play draws ``0..n-1`` (module docstring): the draw's set-up, the rounds
+    (:func:`~burdenshare.bargaining.rounds.play_rounds`; ``st`` the decider's state, which picks
+    the decider, ``dtab`` / ``dfill`` its decision tables) and the accounting, into rows of
+    ``out_i`` / ``out_f``.  ``fc`` (n, 16) and ``ic`` (n, 8) hold the draws' :data:`FLOAT_COLUMNS` / :data:`INT_COLUMNS` (:func:`draw_arrays`);
+    ``tc`` (2, D) is scratch for a draw's term cost per duration
+    (:func:`~burdenshare.bargaining.term_value.term_cost`, computed once at the draw's start); with
+    ``record`` the offers go to rows of ``tr_k`` / ``tr_j``."""
+    n_r = t.shape[1]
+    shift = cf[CF_SHIFT]
+    cost_us = cf[CF_COST_US]
+    cost_rok = cf[CF_COST_ROK]
+    workers = cf[CF_WORKERS]
+    lapsed_rounds = ci[CI_LAPSED]
+    horizon_years = ci[CI_HORIZON]
+    for i in range(fc.shape[0]):
+        for m in range(durations.shape[0]):  # this draw's term cost per duration (term_value)
+            tc[0, m] = term_cost(fc[i, 13], fc[i, 12], float(durations[m]))
+            tc[1, m] = term_cost(fc[i, 15], fc[i, 14], float(durations[m]))
+        r_us = fc[i, 0]
+        row = i if record else 0  # the trace's row
+        cap_rok = max(fc[i, 1], fc[i, 3]) + shift
+        (agreed, signed_round, signed_j, signed_d, ratified, rat_round, first_signed, n_rej_p, n_rej_a, n_votes,
+         pc) = play_rounds(st, dtab, dfill, sf, si, ci, cf, t, post_inaug, table, winset, base_lm,
+                           ic[i, 3], r_us, fc[i, 2], fc[i, 3], cap_rok, fc[i, 4], fc[i, 5], ic[i, 0], ic[i, 1],
+                           ic[i, 2], fc[i, 10], fc[i, 11], ic[i, 4], ic[i, 5], ic[i, 6], ic[i, 7], tc, u_vote[i],
+                           record, tr_k[row], tr_j[row])
+        end_round = rat_round if ratified == 1 else n_r
+        imp_us = cost_us * float(cum_impasse[end_round])
+        imp_rok = cost_rok * float(cum_impasse[end_round])
+        fw = workers * furlough_days[first_signed if first_signed >= 0 else n_r]
+        x = cf[CF_AMIN] + signed_j * cf[CF_STEP] if agreed == 1 else math.nan
+        n_rej = float(n_rej_p + n_rej_a)
+        if ratified == 1:
+            u_us = math.pow(fc[i, 6], float(rat_round)) * (x - r_us - tc[0, signed_d])
+            u_rok = math.pow(fc[i, 7], float(rat_round)) * (cap_rok - x - tc[1, signed_d])
+        else:
+            u_us = 0.0
+            u_rok = 0.0
+        u_us = u_us - imp_us - fc[i, 8] * n_rej
+        u_rok = u_rok - imp_rok - fc[i, 9] * n_rej
+        m = durations[signed_d] if ratified == 1 else durations[0]
+        renewals = (horizon_years + m - 1) // m - 1
+        lapse_now = 0 if (ratified == 1 and rat_round < lapsed_rounds) else 1
+        row_i = (agreed, signed_round, signed_j, durations[signed_d] if agreed == 1 else 0, ratified, rat_round,
+                 first_signed, n_rej_p, n_rej_a, n_votes, renewals, lapse_now)  # INT_OUTPUTS
+        row_f = (x / level_f[signed_d] if agreed == 1 else x,  # the opening amount of the schedule
+                 pc, fw, imp_us, imp_rok, u_us, u_rok)  # FLOAT_OUTPUTS
+        for c in range(len(row_i)):
+            out_i[i, c] = row_i[c]
+        for c in range(len(row_f)):
+            out_f[i, c] = row_f[c]
 
 
 def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: Mapping[str, Any],
          u_vote: NDArray[np.float64], offset: int = 0, *,
          base_log_median: NDArray[np.float64],
          trace: list[tuple[int, int, int]] | None = None) -> dict[str, float | int]:
-    """Play one draw of the two-level protocol (module docstring).
+    """Play one draw of the two-level protocol (module docstring) in Python, deciding exactly.
 
     Parameters
     ----------
@@ -263,278 +297,20 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
     dict
         :data:`INT_OUTPUTS` and :data:`FLOAT_OUTPUTS`.
     """
-    n_r = plan.n_rounds
-    n_g = plan.n_grid
-    amin = plan.amount_min
-    step = plan.amount_step
-    # this draw's term preferences: opening and target terms, term costs per duration (term_value)
-    ts_us, tg_us, ts_rok, tg_rok, ti_us, tw_us, ti_rok, tw_rok = draw_terms(plan, p)
-    tc_us = [term_cost(tw_us, ti_us, float(m)) for m in plan.durations]
-    tc_rok = [term_cost(tw_rok, ti_rok, float(m)) for m in plan.durations]
-    strategic = plan.strategic_submission
-    theta = plan.submit_threshold
-    theta_w = plan.winset_threshold
-    pol_us = plan.policy_us
-    pol_rok = plan.policy_rok
-    b = int(p["bank"])
-    r_us = float(p["r_us"])
-    open_us = float(p["open_us"])
-    open_rok = float(p["open_rok"])
-    cap_rok = max(float(p["r_rok"]), open_rok) + plan.drawdown_shift_krw
-    w_e = plan.executive_weight
-    log_cap = math.log(cap_rok)
-    e_us = float(p["e_us"])
-    e_rok = float(p["e_rok"])
-    obst_us = int(p["obst_us"])
-    obst_rok = int(p["obst_rok"])
-    change = int(p["change"])
-    r_pres = float(p["r_pres"])
-    r_new = float(p["r_pres_after"])
-    floor_old = min(r_us, open_us)
-    # Level I: each time-based negotiator plays NegMAS's policy on the amount grid from its own
-    # opening to the farthest amount it may concede to (bargaining.strategies.linear_decision)
-    j_lo = floor_index(open_rok, amin, step, n_g)
-    j_hi0 = ceil_index(max(cap_rok, open_us), amin, step, n_g)
-    a_lo = amin + j_lo * step
-    a_hi0 = amin + j_hi0 * step
-    rv_rok = (a_hi0 - cap_rok) / (a_hi0 - a_lo) if j_hi0 > j_lo else 0.0
-    start_rok = rational_start(rv_rok, j_hi0 - j_lo, 1 - plan.variant_rok) if j_hi0 > j_lo else 0
-    win_open = win_floor = math.nan  # the US's grid is set up when its opening or floor changes
-    j_hi = j_bot = start_us = 0
-    rv_us = 0.0
-    eps_us = TB_EPS if plan.variant_us == 0 else ASP_EPS
-    eps_rok = TB_EPS if plan.variant_rok == 0 else ASP_EPS
-    n_us = 0  # demands made so far and the last two (tit-for-tat)
-    n_rok = 0
-    h_us1 = h_us2 = h_rok1 = h_rok2 = 0.0
-    d_us = d_rok = 0.0
-    du = dr = 0
-    ju = ju_acc = jr = jr_acc = 0
-    learned_old = 0.0
-    learned_new = 0.0
-    rok_max_j = n_g - 1
-    st_j = -1  # standing offer
-    st_d = -1
-    st_us = 0  # 1 if the standing offer is the US's
-    n_rej_p = 0
-    n_rej_a = 0
-    n_votes = 0
-    agreed = 0
-    signed_round = -1
-    signed_j = -1
-    signed_d = -1
-    first_signed = -1
-    ratified = 0
-    rat_round = -1
-    pc = math.nan
-    for k in range(n_r):
-        t_u = float(plan.t_us[k])
-        t_r = float(plan.t_rok[k])
-        new_admin = change == 1 and plan.post_inauguration[k] == 1 and not math.isnan(r_new)
-        if new_admin:
-            pres_rv = r_new
-            open_k = r_new
-            floor_k = min(r_us, r_new)
-            if learned_new > floor_k:
-                floor_k = learned_new
-            obst_k = 0
-        else:
-            pres_rv = r_pres
-            open_k = open_us
-            floor_k = floor_old
-            if learned_old > floor_k:
-                floor_k = learned_old
-            obst_k = obst_us
-        if floor_k > open_k:
-            floor_k = open_k
-        a_u = aspiration(t_u, e_us)  # NegMAS PolyAspiration: 1.0 * (1.0 - t**e)
-        a_r = aspiration(t_r, e_rok)
-        # demands in the order of moves (a tit-for-tat second mover sees this round's first demand)
-        for mover in ((0, 1) if plan.us_first == 1 else (1, 0)):
-            if mover == 0:
-                if obst_k == 1:
-                    d_us = open_k
-                    ju = ceil_index(d_us, amin, step, n_g)
-                    ju_acc = ju
-                    du = duration_offer(ts_us, tg_us, 0.0)
-                elif pol_us == POLICY_TIT_FOR_TAT:
-                    d_us = tft_demand(n_us, h_us1, n_rok, h_rok1 - h_rok2, open_k, floor_k, open_k, -1.0)
-                    ju = ceil_index(d_us, amin, step, n_g)
-                    ju_acc = ju
-                    du = duration_offer(ts_us, tg_us, 0.0)
-                else:  # NegMAS time-based on [j_bot, j_hi], u_US(j) = (j - j_bot) / (j_hi - j_bot)
-                    if open_k != win_open or floor_k != win_floor:  # the US's grid and reservation value
-                        win_open = open_k
-                        win_floor = floor_k
-                        j_hi = ceil_index(open_k, amin, step, n_g)
-                        j_bot = floor_index(min(floor_k, open_rok), amin, step, n_g)
-                        a_bot = amin + j_bot * step
-                        rv_us = (floor_k - a_bot) / (amin + j_hi * step - a_bot) if j_hi > j_bot else 0.0
-                        start_us = rational_start(rv_us, j_hi - j_bot, 1 - plan.variant_us) if j_hi > j_bot else 0
-                    if j_hi > j_bot:
-                        i_off, i_acc = linear_decision(a_u, rv_us, j_hi - j_bot, eps_us, start_us)
-                        ju = j_bot + i_off
-                        ju_acc = j_bot + i_acc
-                    else:
-                        ju = j_hi
-                        ju_acc = j_hi
-                    d_us = amin + ju * step
-                    du = duration_offer(ts_us, tg_us, 1.0 - a_u)
-                h_us2 = h_us1
-                h_us1 = d_us
-                n_us += 1
-            else:
-                if obst_rok == 1:
-                    d_rok = open_rok
-                    jr = floor_index(d_rok, amin, step, n_g)
-                    jr_acc = jr
-                    dr = duration_offer(ts_rok, tg_rok, 0.0)
-                elif pol_rok == POLICY_TIT_FOR_TAT:
-                    d_rok = tft_demand(n_rok, h_rok1, n_us, h_us2 - h_us1, open_rok, open_rok, cap_rok, 1.0)
-                    jr = floor_index(d_rok, amin, step, n_g)
-                    jr_acc = jr
-                    dr = duration_offer(ts_rok, tg_rok, 0.0)
-                else:  # u_ROK(j) = (j_hi0 - j) / (j_hi0 - j_lo)
-                    if j_hi0 > j_lo:
-                        i_off, i_acc = linear_decision(a_r, rv_rok, j_hi0 - j_lo, eps_rok, start_rok)
-                        jr = j_hi0 - i_off
-                        jr_acc = j_hi0 - i_acc
-                    else:
-                        jr = j_lo
-                        jr_acc = j_lo
-                    d_rok = amin + jr * step
-                    dr = duration_offer(ts_rok, tg_rok, 1.0 - a_r)
-                h_rok2 = h_rok1
-                h_rok1 = d_rok
-                n_rok += 1
-        if pol_us == POLICY_WINSET_AWARE and obst_k == 0:
-            w = int(winset[b, k, du])
-            if w >= ceil_index(floor_k, amin, step, n_g) and ju > w:
-                ju = w
-                if ju_acc > w:
-                    ju_acc = w
-        if jr > rok_max_j:
-            jr = rok_max_j
-        if jr_acc > rok_max_j:
-            jr_acc = rok_max_j
-        if w_e > 0.0:
-            j_e = floor_index(math.exp((1.0 - w_e) * log_cap + w_e * float(base_log_median[b, k])), amin, step, n_g)
-            if jr > j_e:
-                jr = j_e
-            if jr_acc > j_e:
-                jr_acc = j_e
-        jr_off = jr
-        if strategic == 1:
-            w = int(winset[b, k, dr])
-            if w < jr_off:
-                jr_off = w
-        wa_rok = 1 if pol_rok == POLICY_WINSET_AWARE and obst_rok == 0 else 0
-        if wa_rok == 1:
-            w = int(winset[b, k, dr])
-            if 0 <= w < jr_off:
-                jr_off = w
-        init_j = -1
-        init_d = -1
-        for turn in range(2):
-            us_turn = (turn == 0) == (plan.us_first == 1)
-            if us_turn:
-                if st_j >= 0 and st_us == 0:
-                    if strategic == 1 and _consent(table, offset, b, k, st_d, st_j) < theta:
-                        st_j = -1
-                    if (st_j >= 0 and wa_rok == 1 and int(winset[b, k, st_d]) >= 0
-                            and _consent(table, offset, b, k, st_d, st_j) < theta_w):
-                        st_j = -1  # a winset-aware host withdraws an offer that left the win-set
-                    if st_j >= 0 and st_j >= ju_acc + premium_steps(tc_us[st_d], tc_us[du], step) and _wa_admits(pol_us, obst_k, winset, table, offset, b, k, st_d,
-                                                                   st_j, theta_w, floor_k, amin, step, n_g):
-                        init_j = st_j
-                        init_d = st_d
-                        break
-                st_j = ju
-                st_d = du
-                st_us = 1
-                if trace is not None:
-                    trace.append((k, 0, ju))
-            else:
-                if st_j >= 0 and st_us == 1 and st_j <= jr_acc - premium_steps(tc_rok[st_d], tc_rok[dr], step):
-                    if ((strategic == 0 or _consent(table, offset, b, k, st_d, st_j) >= theta)
-                            and (wa_rok == 0 or int(winset[b, k, st_d]) < 0
-                                 or _consent(table, offset, b, k, st_d, st_j) >= theta_w)):
-                        init_j = st_j
-                        init_d = st_d
-                        break
-                if jr_off >= 0:
-                    st_j = jr_off
-                    st_d = dr
-                    st_us = 0
-                    if trace is not None:
-                        trace.append((k, 1, jr_off))
-                else:
-                    st_j = -1
-        if init_j < 0:
-            continue
-        # the US President's approval
-        if plan.approval_required == 1 and amin + init_j * step < pres_rv:
-            n_rej_p += 1
-            if new_admin:
-                learned_new = pres_rv
-            else:
-                learned_old = pres_rv
-            st_j = -1
-            if plan.end_after_rejection == 1:
-                break
-            continue
-        agreed = 1
-        signed_round = k
-        signed_j = init_j
-        signed_d = init_d
-        if first_signed < 0:
-            first_signed = k
-        pc = _consent(table, offset, b, k, init_d, init_j)
-        n_votes += 1
-        if float(u_vote[k]) < pc:
-            ratified = 1
-            rat_round = k
-            break
-        n_rej_a += 1
-        rok_max_j = init_j - 1
-        st_j = -1
-        if plan.end_after_rejection == 1:
-            break
-    end_round = rat_round if ratified == 1 else n_r
-    imp_us = plan.cost_us * float(plan.cum_impasse[end_round])
-    imp_rok = plan.cost_rok * float(plan.cum_impasse[end_round])
-    fw = plan.workers * float(plan.furlough_days[first_signed if first_signed >= 0 else n_r])
-    x = amin + signed_j * step if agreed == 1 else math.nan
-    n_rej = float(n_rej_p + n_rej_a)
-    if ratified == 1:
-        u_us = math.pow(float(p["delta_us"]), float(rat_round)) * (x - r_us - tc_us[signed_d])
-        u_rok = math.pow(float(p["delta_rok"]), float(rat_round)) * (cap_rok - x - tc_rok[signed_d])
-    else:
-        u_us = 0.0
-        u_rok = 0.0
-    u_us = u_us - imp_us - float(p["aud_us"]) * n_rej
-    u_rok = u_rok - imp_rok - float(p["aud_rok"]) * n_rej
-    m = int(plan.durations[signed_d]) if ratified == 1 else int(plan.durations[0])
-    renewals = (plan.planning_horizon_years + m - 1) // m - 1
-    lapse_now = 0 if (ratified == 1 and rat_round < plan.lapsed_rounds) else 1
-    return {
-        "agreed": agreed,
-        "signed_round": signed_round,
-        "signed_index": signed_j,
-        "duration_years": int(plan.durations[signed_d]) if agreed == 1 else 0,
-        "ratified": ratified,
-        "ratified_round": rat_round,
-        "first_signed_round": first_signed,
-        "rejections_president": n_rej_p,
-        "rejections_assembly": n_rej_a,
-        "votes": n_votes,
-        "renewals": renewals,
-        "lapse_now": lapse_now,
-        "amount_krw": x / float(plan.level_factors()[signed_d]) if agreed == 1 else x,  # the opening amount
-        "p_consent": pc,
-        "furlough_worker_days": fw,
-        "impasse_cost_us_krw": imp_us,
-        "impasse_cost_rok_krw": imp_rok,
-        "utility_us_krw": u_us,
-        "utility_rok_krw": u_rok,
-    }
+    ci, cf, t = chunk_constants(plan, offset)
+    sf, si = side_scratch()
+    dtab, dfill = decision_tables(plan.n_rounds)
+    fc, ic = draw_arrays(plan, p)
+    tc = np.zeros((2, plan.durations.size))
+    out_i = np.zeros((1, len(INT_OUTPUTS)), dtype=np.int64)
+    out_f = np.zeros((1, len(FLOAT_OUTPUTS)), dtype=np.float64)
+    tr_k = np.full((1, 2 * plan.n_rounds), -1, dtype=np.int64)
+    tr_j = np.full((1, 2 * plan.n_rounds), -1, dtype=np.int64)
+    play_chunk(t, dtab, dfill, sf, si, ci, cf, t, plan.post_inauguration, plan.cum_impasse,
+               plan.furlough_days, plan.durations, plan.level_factors(), table, winset, base_log_median, fc, ic, tc,
+               np.asarray(u_vote, dtype=np.float64)[None, :], out_i, out_f, True, tr_k, tr_j)
+    if trace is not None:
+        trace.extend((int(k) >> 1, int(k) & 1, int(j)) for k, j in zip(tr_k[0], tr_j[0]) if k >= 0)
+    res: dict[str, float | int] = {name: int(v) for name, v in zip(INT_OUTPUTS, out_i[0])}
+    res.update({name: float(v) for name, v in zip(FLOAT_OUTPUTS, out_f[0])})
+    return res
