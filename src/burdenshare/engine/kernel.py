@@ -149,26 +149,20 @@ ceil = j`, and the
 
 
 @numba.njit(cache=True, inline="always")
-def _decide(pw, pw_x, pw_rel, p, q, k, t, e, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
-    r"""The decision of :func:`_decide_at` at :math:`a = 1 - t_k^e` with ``math.pow``'s :math:`t_k^e`.
+def _enclosed_decision(x, rel, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
+    r"""The decision of :func:`_decide_at` at :math:`a = 1 - t_k^e` settled by an enclosure of
+    :math:`t_k^e`, or ``(-1, -1, -1)`` when the enclosure does not settle it.
 
-    ``pw[p, q, k]`` encloses :math:`t_k^e`: :math:`p \in [x(1 - 
-ho), x(1 + 
-ho)]`
-    (``pw_rel[p, q]`` :math:`= 
-ho`; 0: exact), so :math:`a \in [a_l, a_h]` with
-    :math:`a_l = 1 - x(1 + 
-ho)` and :math:`a_h = 1 - x(1 - 
-ho)` (``1.0 - p`` is monotone).  When
-    :func:`_enclosed_position` settles the offer and acceptance over that interval and the duration
-    offer (``floor((1 - a) m + 0.5)`` from the preferred end, monotone in :math:`a`) is the same at
-    both ends, that is the decision at ``math.pow``'s value; otherwise ``math.pow`` is called (once
-    per slot and round, kept in ``pw_x``) and :func:`_decide_at` decides, as the reference does.
-    This is the bargaining batch kernel's bracketing (``batch._bracket``), here on the engine's
-    one-issue space.
+    ``x`` encloses ``math.pow``'s :math:`t_k^e` within the relative margin ``rel``
+    (:math:`t_k^e \in [x(1 - rel), x(1 + rel)]`; ``rel = 0``: ``x`` is exact), so
+    :math:`a \in [a_l, a_h]` with :math:`a_l = 1 - x(1 + rel)` and :math:`a_h = 1 - x(1 - rel)`
+    (``1.0 - p`` is monotone).  When :func:`_enclosed_position` settles the offer and acceptance
+    over that interval and the duration offer (``floor((1 - a) m + 0.5)`` from the preferred end,
+    monotone in :math:`a`) is the same at both ends, that is the decision at ``math.pow``'s value.
+    Scalars only: inlined into the kernel's round loop, it takes no array references (Numba's
+    inlining of a function with array arguments adds reference counting, atomic, to every call).
     """
-    x = pw[p, q, k]
-    d = x * pw_rel[p, q]
+    d = x * rel
     a_l = 1.0 * (1.0 - (x + d))
     a_h = 1.0 * (1.0 - (x - d))
     if n == 0 or start > n:
@@ -181,12 +175,36 @@ ho)` (``1.0 - p`` is monotone).  When
         du = _duration_offer(pref, 1.0 - a_l, nd)
         if du == _duration_offer(pref, 1.0 - a_h, nd):
             return j, j, du
-    if d != 0.0:
-        x = pw_x[p, q, k]
-        if math.isnan(x):
-            x = math.pow(t[k], e)
-            pw_x[p, q, k] = x
+    if d == 0.0:  # x is t_k^e itself
+        return _decide_at(1.0 * (1.0 - x), rv, n, eps, start, pref, nd)
+    return -1, -1, -1
+
+
+@numba.njit(cache=True)
+def _exact_decision(pw_x, p, q, k, t, e, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
+    """The decision of :func:`_decide_at` at ``math.pow``'s :math:`t_k^e` (computed once per
+    slot and round, kept in ``pw_x``): where the enclosure does not settle it."""
+    x = pw_x[p, q, k]
+    if math.isnan(x):
+        x = math.pow(t[k], e)
+        pw_x[p, q, k] = x
     return _decide_at(1.0 * (1.0 - x), rv, n, eps, start, pref, nd)  # aspiration: math.pow(t, e)
+
+
+@numba.njit(cache=True, inline="always")
+def _decide(pw, pw_x, pw_rel, p, q, k, t, e, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
+    r"""The decision of :func:`_decide_at` at :math:`a = 1 - t_k^e` with ``math.pow``'s :math:`t_k^e`.
+
+    ``pw[p, q, k]`` encloses :math:`t_k^e` within the relative margin ``pw_rel[p, q]`` (0: exact):
+    :func:`_enclosed_decision` decides where the enclosure settles the decision; otherwise
+    ``math.pow`` is called (:func:`_exact_decision`) and :func:`_decide_at` decides, as the
+    reference does.  This is the bargaining batch kernel's bracketing (``batch._bracket``), here on
+    the engine's one-issue space.
+    """
+    i_off, i_acc, du = _enclosed_decision(pw[p, q, k], pw_rel[p, q], rv, n, eps, start, pref, nd)
+    if i_off >= 0:
+        return i_off, i_acc, du
+    return _exact_decision(pw_x, p, q, k, t, e, rv, n, eps, start, pref, nd)
 
 
 _DEC_SLOTS = 128  # decision-cache slots per negotiator (two-way set-associative)
@@ -402,8 +420,11 @@ def _kernel(  # pragma: no cover - jitted
                                 dslot_us = _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, 0, e_us, rv_us, n_us_w,
                                                      start_us)
                             if dslot_us == _DEC_SLOTS:  # a key that does not recur: computed here
-                                i_off, i_acc, du = _decide(pw, pw_x, pw_rel, 0, slot_us, k, t_us, e_us, rv_us, n_us_w,
-                                                           eps_us, start_us, pref_us, nd)
+                                i_off, i_acc, du = _enclosed_decision(pw[0, slot_us, k], pw_rel[0, slot_us], rv_us, n_us_w,
+                                                                      eps_us, start_us, pref_us, nd)
+                                if i_off < 0:
+                                    i_off, i_acc, du = _exact_decision(pw_x, 0, slot_us, k, t_us, e_us, rv_us, n_us_w,
+                                                                       eps_us, start_us, pref_us, nd)
                                 if j_hi > j_bot:
                                     ju = j_bot + i_off
                                     ju_acc = j_bot + i_acc
@@ -438,8 +459,11 @@ def _kernel(  # pragma: no cover - jitted
                             dr = _duration_offer(pref_rok, 0.0, nd)
                         else:
                             if dslot_rok == _DEC_SLOTS:  # a key that does not recur: computed here
-                                i_off, i_acc, dr = _decide(pw, pw_x, pw_rel, 1, slot_rok, k, t_rok, e_rok, rv_rok,
-                                                           n_rok_w, eps_rok, start_rok, pref_rok, nd)
+                                i_off, i_acc, dr = _enclosed_decision(pw[1, slot_rok, k], pw_rel[1, slot_rok], rv_rok,
+                                                                      n_rok_w, eps_rok, start_rok, pref_rok, nd)
+                                if i_off < 0:
+                                    i_off, i_acc, dr = _exact_decision(pw_x, 1, slot_rok, k, t_rok, e_rok, rv_rok,
+                                                                       n_rok_w, eps_rok, start_rok, pref_rok, nd)
                                 if j_hi0 > j_lo:
                                     jr = j_hi0 - i_off
                                     jr_acc = j_hi0 - i_acc
