@@ -113,69 +113,59 @@ def _decide_at(a, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
 
 
 @numba.njit(cache=True, inline="always")
-def _enclosed_position(a_l, a_h, rv, n, eps, start):  # pragma: no cover - jitted
-    r"""The position ``j`` that :func:`~burdenshare.bargaining.strategies.linear_decision` returns
-    as both offer and lowest accepted position for every aspiration in :math:`[a_l, a_h]`, by its
-    fast path; -1 when that path does not settle the whole interval (``n > 0``, ``start <= n``).
-
-    The threshold :math:`x = lo \cdot n` is computed as ``linear_decision`` computes it, at both
-    ends; each operation is monotone in :math:`a` (rounding is monotone), so every :math:`a` in the
-    interval gives an :math:`x \in [x_l, x_h]`.  When :math:`j - 1 < x_l` and
-    :math:`j = \lceil x_h 
-ceil`, every such :math:`x` has :math:`\lceil x 
-ceil = j`, and the
-    fast path's margins (:math:`j - x > 10^{-9}`; :math:`j` the first presorted position or
-    :math:`x - (j - 1) > 10^{-6} n + 10^{-9}`), checked at the ends, hold for all of them.
-    """
-    umin = rv if rv > 0.0 else 0.0
-    lo = (1.0 - umin) * a_l + umin
-    lo -= eps
-    if lo < umin:
-        lo = umin
-    if lo > 1.0:
-        lo = 1.0
-    x_l = lo * n
-    lo = (1.0 - umin) * a_h + umin
-    lo -= eps
-    if lo < umin:
-        lo = umin
-    if lo > 1.0:
-        lo = 1.0
-    x_h = lo * n
-    j = int(math.ceil(x_h))
-    if start <= j <= n and j - x_h > 1e-9 and x_l > j - 1 and (j == start or x_l - (j - 1) > 1e-6 * n + 1e-9):
-        return j
-    return -1
-
-
-@numba.njit(cache=True, inline="always")
 def _enclosed_decision(x, rel, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
     r"""The decision of :func:`_decide_at` at :math:`a = 1 - t_k^e` settled by an enclosure of
     :math:`t_k^e`, or ``(-1, -1, -1)`` when the enclosure does not settle it.
 
-    ``x`` encloses ``math.pow``'s :math:`t_k^e` within the relative margin ``rel``
-    (:math:`t_k^e \in [x(1 - rel), x(1 + rel)]`; ``rel = 0``: ``x`` is exact), so
-    :math:`a \in [a_l, a_h]` with :math:`a_l = 1 - x(1 + rel)` and :math:`a_h = 1 - x(1 - rel)`
-    (``1.0 - p`` is monotone).  When :func:`_enclosed_position` settles the offer and acceptance
-    over that interval and the duration offer (``floor((1 - a) m + 0.5)`` from the preferred end,
-    monotone in :math:`a`) is the same at both ends, that is the decision at ``math.pow``'s value.
-    Scalars only: inlined into the kernel's round loop, it takes no array references (Numba's
-    inlining of a function with array arguments adds reference counting, atomic, to every call).
+    ``x`` encloses ``math.pow``'s :math:`P = t_k^e` within the relative margin ``rel``
+    (:math:`P \in [x(1 - rel), x(1 + rel)]`; ``rel = 0``: ``x`` is exact).
+    :func:`~burdenshare.bargaining.strategies.linear_decision` at :math:`a = fl(1 - P)` computes
+    :math:`lo = \max(umin, (1 - umin) a + umin - eps)` and its threshold :math:`\xi = lo \cdot n`
+    in four roundings each; in real arithmetic the unclamped threshold is
+    :math:`n(1 - eps) - n(1 - umin) P`.  So :math:`\xi` lies within
+    :math:`[\max(c - w, \underline{u}), \max(c + w, \underline{u})]` with
+    :math:`c = fl(A - fl(B x))`, :math:`A = fl(n fl(1 - eps))`, :math:`B = fl(n fl(1 - umin))`,
+    :math:`w = fl(B x) \cdot rel + 10^{-14} n` and :math:`\underline{u} = fl(umin \cdot n)` (the
+    clamp, monotone; :math:`lo \le 1 - eps < 1` never reaches the upper one): the roundings of both
+    computations and of :math:`fl(1 - P)` stay below :math:`3 \cdot 10^{-15} n`.  When
+    :math:`j = \lceil \xi_h \rceil` satisfies :math:`j - 1 < \xi_l`, every :math:`\xi` of the
+    interval has :math:`\lceil \xi \rceil = j`, and the fast path's margins
+    (:math:`j - \xi > 10^{-9}`; :math:`j` the first presorted position or
+    :math:`\xi - (j - 1) > 10^{-6} n + 10^{-9}`), checked at the ends (rounding is monotone), hold
+    for it: ``linear_decision`` returns ``(j, j)``.  The duration offer
+    (``floor((1 - a) m + 0.5)`` from the preferred end, monotone in :math:`a`) is settled when it
+    is the same at :math:`a_l = 1 - x(1 + rel)` and :math:`a_h = 1 - x(1 - rel)`.  One affine
+    evaluation per decision, instead of ``linear_decision``'s arithmetic at both ends.  Scalars
+    only: inlined into the kernel's round loop, it takes no array references (Numba's inlining of a
+    function with array arguments adds reference counting, atomic, to every call).
     """
-    d = x * rel
-    a_l = 1.0 * (1.0 - (x + d))
-    a_h = 1.0 * (1.0 - (x - d))
     if n == 0 or start > n:
         j = n if n > 0 else 0  # linear_decision's answer does not depend on a (none is asked for n = 0)
     else:
-        j = _enclosed_position(a_l, a_h, rv, n, eps, start)
+        umin = rv if rv > 0.0 else 0.0
+        q = (n * (1.0 - umin)) * x
+        c = n * (1.0 - eps) - q
+        w = q * rel + 1e-14 * n
+        u_n = umin * n
+        x_l = c - w
+        x_h = c + w
+        if x_l < u_n:
+            x_l = u_n
+        if x_h < u_n:
+            x_h = u_n
+        j = int(math.ceil(x_h))
+        if not (start <= j <= n and j - x_h > 1e-9 and x_l > j - 1 and (j == start or x_l - (j - 1) > 1e-6 * n + 1e-9)):
+            j = -1
     if j >= 0:
         if nd == 1:
             return j, j, 0  # one duration: index 0
+        d = x * rel
+        a_l = 1.0 * (1.0 - (x + d))
+        a_h = 1.0 * (1.0 - (x - d))
         du = _duration_offer(pref, 1.0 - a_l, nd)
         if du == _duration_offer(pref, 1.0 - a_h, nd):
             return j, j, du
-    if d == 0.0:  # x is t_k^e itself
+    if rel == 0.0:  # x is t_k^e itself
         return _decide_at(1.0 * (1.0 - x), rv, n, eps, start, pref, nd)
     return -1, -1, -1
 
