@@ -28,7 +28,7 @@ from llvmlite import ir
 from numba.core import types
 from numba.extending import intrinsic
 
-__all__ = ["pow_approx", "exp_approx", "POW_REL_TOL"]
+__all__ = ["pow_approx", "exp_approx", "pow_enclosure", "pow_margin", "POW_REL_TOL"]
 
 POW_REL_TOL: float = 4e-9
 """Relative half-width of the enclosure, per unit of ``1 + e``."""
@@ -97,3 +97,27 @@ def exp_approx(z: float) -> float:
     r = (y + k) * (_LN2 / _NE)
     er = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6.0)))
     return er * _EXP_T[k & (_NE - 1)] * _POW2[k >> 6]
+
+
+@numba.njit(cache=True, inline="always")
+def pow_enclosure(t: float, lt: float, e: float) -> float:
+    r"""An enclosure of ``math.pow(t, e)`` for ``0 < t <= 1``, ``e > 0``, given ``lt = math.log(t)``.
+
+    :math:`t` itself for :math:`e = 1` (``math.pow(t, 1.0) == t``: exact), else :func:`exp_approx`
+    of :math:`e \ln t`; ``math.pow``'s value lies within the relative margin :func:`pow_margin`
+    of it.  Callers compute :math:`\ln t` once per round time (the engine kernel: once per round of
+    a chunk's plan), so an enclosure costs a multiplication and the exponential's series.
+    """
+    if e == 1.0:
+        return t
+    return exp_approx(e * lt)
+
+
+@numba.njit(cache=True, inline="always")
+def pow_margin(e: float) -> float:
+    r"""Relative half-width :math:`\rho` of :func:`pow_enclosure`: ``math.pow(t, e)`` lies in
+    :math:`[q(1 - \rho), q(1 + \rho)]` for the enclosure :math:`q`; 0 for :math:`e = 1` (exact),
+    else :data:`POW_REL_TOL` :math:`\cdot (1 + e)`."""
+    if e == 1.0:
+        return 0.0
+    return POW_REL_TOL * (1.0 + e)

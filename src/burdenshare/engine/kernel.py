@@ -27,7 +27,7 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
-from burdenshare.bargaining._powbound import POW_REL_TOL, _f2i, exp_approx
+from burdenshare.bargaining._powbound import _f2i, pow_enclosure, pow_margin
 from burdenshare.bargaining.strategies import ASP_EPS, POLICY_TIT_FOR_TAT, POLICY_WINSET_AWARE, TB_EPS, linear_decision, rational_start
 from burdenshare.engine.plan import Plan
 from burdenshare.engine.reference import (
@@ -76,9 +76,10 @@ def _wa_admits(pol, obst, winset, table, off, b, k, d, j, theta_w, floor, amin, 
 def _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, p, e, t, lt):  # pragma: no cover - jitted
     """Slot of negotiator ``p``'s ``t**e`` cache holding exponent ``e`` (filled on a miss).
 
-    ``pw[p, q, k]`` is :func:`~burdenshare.bargaining._powbound.exp_approx` of ``e * lt[k]``
-    (``lt[k] = math.log(t[k])``), an enclosure of ``t[k] ** e`` within
-    the relative margin ``pw_rel[p, q]`` of ``math.pow``'s value (0: ``pw`` is exact, ``e == 1``);
+    ``pw[p, q, k]`` is :func:`~burdenshare.bargaining._powbound.pow_enclosure` of ``t[k]``
+    (``lt[k] = math.log(t[k])``), an enclosure of ``t[k] ** e`` within the relative margin
+    ``pw_rel[p, q]`` (:func:`~burdenshare.bargaining._powbound.pow_margin`) of ``math.pow``'s
+    value (0: ``pw`` is exact, ``e == 1``);
     ``pw_x[p, q, k]`` is ``math.pow(t[k], e)`` once :func:`_decide` has needed it (NaN before).
     """
     for q in range(pw_e.shape[1]):
@@ -86,15 +87,10 @@ def _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, p, e, t, lt):  # pragma: no cover
             return q
     q = pw_next[p]
     pw_next[p] = (q + 1) % pw_e.shape[1]
-    if e == 1.0:  # math.pow(t, 1.0) == t
-        for k in range(t.shape[0]):
-            pw[p, q, k] = t[k]
-        pw_rel[p, q] = 0.0
-    else:
-        for k in range(t.shape[0]):
-            pw[p, q, k] = exp_approx(e * lt[k])
-            pw_x[p, q, k] = math.nan
-        pw_rel[p, q] = POW_REL_TOL * (1.0 + e)
+    for k in range(t.shape[0]):
+        pw[p, q, k] = pow_enclosure(t[k], lt[k], e)  # math.pow(t, 1.0) == t: exact for e == 1
+        pw_x[p, q, k] = math.nan
+    pw_rel[p, q] = pow_margin(e)
     pw_e[p, q] = e
     return q
 
