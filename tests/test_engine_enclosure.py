@@ -175,3 +175,35 @@ def test_enclosed_decision_is_exact_one_double_at_a_time() -> None:
                     for p, r, n, e, s in zip(ps, rvs, ns, epss, starts)]).reshape(-1, 80, 2)
     crossing = (got != got[:, :1, :]).any(axis=(1, 2))
     assert crossing.mean() > 0.3
+
+
+def test_exp_approx_encloses_exp_and_keeps_the_table_values() -> None:
+    """``exp_approx`` (the kernel's enclosure of :math:`t^e = e^{e \\ln t}`) is within the margin of
+    ``math.exp`` with a margin of 20 or more, returns 0.0 only where ``1 - e^z`` rounds to 1.0, and
+    its power of two built from exponent bits equals the table ``2.0 ** -i`` it replaced."""
+    from burdenshare.bargaining._powbound import _EXP_T, _LN2, _NE, _POW2, _Y_MIN, POW_REL_TOL, exp_approx
+
+    @numba.njit(cache=False)
+    def worst(zs):  # type: ignore[no-untyped-def]
+        w = 0.0
+        for i in range(zs.shape[0]):
+            z = zs[i]
+            q = exp_approx(z)
+            y = z * (1.0 / _LN2 * _NE)
+            if y >= _Y_MIN:  # the table form
+                k = int(-y + 0.5)
+                r = (y + k) * (_LN2 / _NE)
+                er = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6.0)))
+                if q != er * _EXP_T[k & (_NE - 1)] * _POW2[k >> 6]:
+                    return math.inf
+            p = math.exp(z)
+            if q == 0.0:
+                if 1.0 - p != 1.0:
+                    return math.inf
+                continue
+            w = max(w, abs(q - p) / p)
+        return w
+
+    rng = np.random.default_rng(3)
+    zs = np.concatenate([-rng.exponential(3.0, 500_000), rng.uniform(-45.0, 0.0, 500_000), [0.0, -38.0, -1e-300, -1e6]])
+    assert worst(zs) < POW_REL_TOL / 20

@@ -88,15 +88,21 @@ def exp_approx(z: float) -> float:
     :math:`\ln t_k` per round) the argument's error is below :math:`38 \cdot 2^{-51}` and the
     result's relative error below :math:`4 \cdot 10^{-11}` (the series' :math:`r^4/24`,
     :math:`|r| \le \ln 2/128`), inside :data:`POW_REL_TOL`.  Returns 0.0 below :math:`e^{-38}`
-    (:math:`1 - e^z` then rounds to exactly 1.0).
+    (:math:`1 - e^z` then rounds to exactly 1.0).  The same values as the table form of
+    :func:`pow_approx`: the power :math:`2^{-\lfloor k/64 \rfloor}` is built from its exponent
+    bits (:math:`\lfloor k/64 \rfloor \le 55` once :math:`y` is held at its floor), and the
+    limit is a select, so a loop filling many rounds vectorises.
     """
     y = z * (_INV_LN2 * _NE)
-    if y < _Y_MIN:
-        return 0.0
+    low = y < _Y_MIN
+    if low:
+        y = _Y_MIN
     k = int(-y + 0.5)
     r = (y + k) * (_LN2 / _NE)
     er = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6.0)))
-    return er * _EXP_T[k & (_NE - 1)] * _POW2[k >> 6]
+    # 2.0 ** -(k >> 6), a normal double: its exponent field is 1023 - (k >> 6)
+    v = er * _EXP_T[k & (_NE - 1)] * _i2f((1023 - (k >> 6)) << 52)  # type: ignore[call-arg]
+    return 0.0 if low else v
 
 
 @numba.njit(cache=True, inline="always")
