@@ -7,9 +7,11 @@ plain arrays (the :class:`~burdenshare.engine.plan.Plan`'s, the consent bank's t
 per-draw columns of :func:`~burdenshare.engine.plan.draw_columns`) and writes preallocated output
 arrays; it never touches a random generator, the clock or files.  Level I's decisions are
 :func:`burdenshare.bargaining.strategies.linear_decision`, compiled as it is.  :math:`t^e` per round
-is enclosed by :func:`burdenshare.bargaining._powbound.exp_approx` of :math:`e \\ln t` (cached for the last four
-exponents of each negotiator; draws mostly share their exponents), and ``math.pow`` is called only
-where a decision boundary falls inside the enclosure (:func:`_decide`), so every decision is bit
+is enclosed by :func:`burdenshare.bargaining._powbound.pow_enclosure` (:math:`e \\ln t`, with
+:math:`\\ln t` per round once per chunk; cached for the last four exponents of each negotiator;
+draws mostly share their exponents); one affine evaluation of the threshold with a proven margin
+settles almost every decision (:func:`_enclosed_decision`), and ``math.pow`` is called only where a
+decision boundary falls inside the enclosure (:func:`_exact_decision`), so every decision is bit
 for bit the reference's (``math.pow``'s aspiration).  A time-based negotiator's
 decisions (offer, lowest accepted position, duration offer) per round depend only on its exponent,
 reservation value and window, so they are kept per such key and round in a small decision cache
