@@ -111,7 +111,16 @@ def _decide_at(a, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
 
 
 @numba.njit(cache=True, inline="always")
-def _enclosed_decision(x, rel, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
+def _threshold_line(rv, n, eps):  # pragma: no cover - jitted
+    """The constants of :func:`_enclosed_decision` for one window (``n`` positions, reservation
+    value ``rv``, ``eps``), computed once per window rather than per round: ``(fl(n fl(1 - eps)),
+    fl(n fl(1 - umin)), fl(umin n), 1e-6 n + 1e-9, 1e-14 n)``."""
+    umin = rv if rv > 0.0 else 0.0
+    return n * (1.0 - eps), n * (1.0 - umin), umin * n, 1e-6 * n + 1e-9, 1e-14 * n
+
+
+@numba.njit(cache=True, inline="always")
+def _enclosed_decision(x, rel, line, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
     r"""The decision of :func:`_decide_at` at :math:`a = 1 - t_k^e` settled by an enclosure of
     :math:`t_k^e`, or ``(-1, -1, -1)`` when the enclosure does not settle it.
 
@@ -140,11 +149,10 @@ def _enclosed_decision(x, rel, rv, n, eps, start, pref, nd):  # pragma: no cover
     if n == 0 or start > n:
         j = n if n > 0 else 0  # linear_decision's answer does not depend on a (none is asked for n = 0)
     else:
-        umin = rv if rv > 0.0 else 0.0
-        q = (n * (1.0 - umin)) * x
-        c = n * (1.0 - eps) - q
-        w = q * rel + 1e-14 * n
-        u_n = umin * n
+        a_n, b_n, u_n, m_n, s_n = line  # _threshold_line(rv, n, eps)
+        q = b_n * x
+        c = a_n - q
+        w = q * rel + s_n
         x_l = c - w
         x_h = c + w
         if x_l < u_n:
@@ -152,7 +160,7 @@ def _enclosed_decision(x, rel, rv, n, eps, start, pref, nd):  # pragma: no cover
         if x_h < u_n:
             x_h = u_n
         j = int(math.ceil(x_h))
-        if not (start <= j <= n and j - x_h > 1e-9 and x_l > j - 1 and (j == start or x_l - (j - 1) > 1e-6 * n + 1e-9)):
+        if not (start <= j <= n and j - x_h > 1e-9 and x_l > j - 1 and (j == start or x_l - (j - 1) > m_n)):
             j = -1
     if j >= 0:
         if nd == 1:
@@ -189,7 +197,8 @@ def _decide(pw, pw_x, pw_rel, p, q, k, t, e, rv, n, eps, start, pref, nd):  # pr
     reference does.  This is the bargaining batch kernel's bracketing (``batch._bracket``), here on
     the engine's one-issue space.
     """
-    i_off, i_acc, du = _enclosed_decision(pw[p, q, k], pw_rel[p, q], rv, n, eps, start, pref, nd)
+    i_off, i_acc, du = _enclosed_decision(pw[p, q, k], pw_rel[p, q], _threshold_line(rv, n, eps), rv, n, eps, start,
+                                          pref, nd)
     if i_off >= 0:
         return i_off, i_acc, du
     return _exact_decision(pw_x, p, q, k, t, e, rv, n, eps, start, pref, nd)
@@ -290,7 +299,7 @@ def _kernel(  # pragma: no cover - jitted
         open_us = open_us_a[i]
         open_rok = open_rok_a[i]
         cap_rok = max(r_rok_a[i], open_rok) + shift
-        log_cap = math.log(cap_rok)
+        log_cap = math.log(cap_rok) if w_e > 0.0 else 0.0  # read only under an executive ceiling
         e_us = e_us_a[i]
         e_rok = e_rok_a[i]
         slot_us = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, 0, e_us, t_us, lt_us)
@@ -308,6 +317,7 @@ def _kernel(  # pragma: no cover - jitted
         rv_rok = (a_hi0 - cap_rok) / (a_hi0 - a_lo) if j_hi0 > j_lo else 0.0
         start_rok = _rational_start(rv_rok, j_hi0 - j_lo, 1 - var_rok) if j_hi0 > j_lo else 0
         n_rok_w = j_hi0 - j_lo if j_hi0 > j_lo else 0
+        line_rok = _threshold_line(rv_rok, n_rok_w, eps_rok)
         dslot_rok = _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, 1, e_rok, rv_rok, n_rok_w, start_rok)
         dslot_us = 0
         n_us_w = 0
@@ -317,6 +327,7 @@ def _kernel(  # pragma: no cover - jitted
         j_bot = 0
         start_us = 0
         rv_us = 0.0
+        line_us = _threshold_line(rv_us, n_us_w, eps_us)
         ju = 0
         ju_acc = 0
         jr = 0
@@ -405,10 +416,11 @@ def _kernel(  # pragma: no cover - jitted
                                 rv_us = (floor_k - a_bot) / (amin + j_hi * step - a_bot) if j_hi > j_bot else 0.0
                                 start_us = _rational_start(rv_us, j_hi - j_bot, 1 - var_us) if j_hi > j_bot else 0
                                 n_us_w = j_hi - j_bot if j_hi > j_bot else 0
+                                line_us = _threshold_line(rv_us, n_us_w, eps_us)
                                 dslot_us = _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, 0, e_us, rv_us, n_us_w,
                                                      start_us)
                             if dslot_us == _DEC_SLOTS:  # a key that does not recur: computed here
-                                i_off, i_acc, du = _enclosed_decision(pw[0, slot_us, k], pw_rel[0, slot_us], rv_us, n_us_w,
+                                i_off, i_acc, du = _enclosed_decision(pw[0, slot_us, k], pw_rel[0, slot_us], line_us, rv_us, n_us_w,
                                                                       eps_us, start_us, pref_us, nd)
                                 if i_off < 0:
                                     i_off, i_acc, du = _exact_decision(pw_x, 0, slot_us, k, t_us, e_us, rv_us, n_us_w,
@@ -447,7 +459,7 @@ def _kernel(  # pragma: no cover - jitted
                             dr = _duration_offer(pref_rok, 0.0, nd)
                         else:
                             if dslot_rok == _DEC_SLOTS:  # a key that does not recur: computed here
-                                i_off, i_acc, dr = _enclosed_decision(pw[1, slot_rok, k], pw_rel[1, slot_rok], rv_rok,
+                                i_off, i_acc, dr = _enclosed_decision(pw[1, slot_rok, k], pw_rel[1, slot_rok], line_rok, rv_rok,
                                                                       n_rok_w, eps_rok, start_rok, pref_rok, nd)
                                 if i_off < 0:
                                     i_off, i_acc, dr = _exact_decision(pw_x, 1, slot_rok, k, t_rok, e_rok, rv_rok,
@@ -588,8 +600,11 @@ def _kernel(  # pragma: no cover - jitted
         x = amin + signed_j * step if agreed == 1 else math.nan
         n_rej = float(n_rej_p + n_rej_a)
         if ratified == 1:
-            u_us = math.pow(delta_us_a[i], float(rat_round)) * (x - r_us)
-            u_rok = math.pow(delta_rok_a[i], float(rat_round)) * (cap_rok - x)
+            # pow(1, y) == 1 exactly (C99 F.9.4.4): no discounting costs no pow
+            dl_us = delta_us_a[i]
+            dl_rok = delta_rok_a[i]
+            u_us = (math.pow(dl_us, float(rat_round)) if dl_us != 1.0 else 1.0) * (x - r_us)
+            u_rok = (math.pow(dl_rok, float(rat_round)) if dl_rok != 1.0 else 1.0) * (cap_rok - x)
         else:
             u_us = 0.0
             u_rok = 0.0
