@@ -11,7 +11,12 @@ Usage::
    set-up, as in SEMANTICS.md) and by burdenshare; outcomes must be identical.  NegMAS runs
    in-process if importable (extra ``compare``), else in a subprocess of ``--negmas-python``
    (a separate venv with ``negmas==0.16.0``), else that side is skipped and the recorded
-   baseline (28.5/s 1-issue, 15.0/s 3-issue) is used for the ratio.
+   baseline (28.5/s 1-issue, 15.0/s 3-issue) is used for the ratio.  For ``1issue`` NegMAS also
+   plays a second sample drawn as the timed grid+continuous batch is drawn (``_mixed_params``), and
+   the engine's grid+continuous ratio is taken against that rate (the same kind of negotiations;
+   its outcomes are checked against the timed engine path).  Rates are reported in wall-clock time
+   and in CPU time (``time.process_time``, ``*_cpu_*`` keys): on a shared machine the CPU-time
+   ratio is the one that does not depend on what else runs while each side is timed.
 2. **burdenshare throughput.**  For ``1issue``, first through the engine's own Level I (the
    two-level kernel ``simulate`` runs, with ratification, veto and actions off:
    :mod:`burdenshare.engine.parity`; ``engine_*`` keys, the figure that holds for ``burdenshare
