@@ -420,8 +420,8 @@ def _kernel(  # pragma: no cover - jitted
                                 dslot_us = _dec_slot(dk_e, dk_rv, dk_n, dk_s, fill, hits, ghost, 0, e_us, rv_us, n_us_w,
                                                      start_us)
                             if dslot_us == _DEC_SLOTS:  # a key that does not recur: computed here
-                                i_off, i_acc, du = _enclosed_decision(pw[0, slot_us, k], pw_rel[0, slot_us], line_us, rv_us, n_us_w,
-                                                                      eps_us, start_us, pref_us, nd)
+                                i_off, i_acc, du = _enclosed_decision(pw[0, slot_us, k], pw_rel[0, slot_us], line_us,
+                                                                      rv_us, n_us_w, eps_us, start_us, pref_us, nd)
                                 if i_off < 0:
                                     i_off, i_acc, du = _exact_decision(pw_x, 0, slot_us, k, t_us, e_us, rv_us, n_us_w,
                                                                        eps_us, start_us, pref_us, nd)
@@ -459,8 +459,8 @@ def _kernel(  # pragma: no cover - jitted
                             dr = _duration_offer(pref_rok, 0.0, nd)
                         else:
                             if dslot_rok == _DEC_SLOTS:  # a key that does not recur: computed here
-                                i_off, i_acc, dr = _enclosed_decision(pw[1, slot_rok, k], pw_rel[1, slot_rok], line_rok, rv_rok,
-                                                                      n_rok_w, eps_rok, start_rok, pref_rok, nd)
+                                i_off, i_acc, dr = _enclosed_decision(pw[1, slot_rok, k], pw_rel[1, slot_rok], line_rok,
+                                                                      rv_rok, n_rok_w, eps_rok, start_rok, pref_rok, nd)
                                 if i_off < 0:
                                     i_off, i_acc, dr = _exact_decision(pw_x, 1, slot_rok, k, t_rok, e_rok, rv_rok,
                                                                        n_rok_w, eps_rok, start_rok, pref_rok, nd)
