@@ -245,15 +245,18 @@ def _fast_window_key(st, dfill, p, e, rv, n, start):  # pragma: no cover - jitte
 
 #: Compiled without reference counting (nothing is allocated; called per round or window).
 _NO_REFCOUNT: Any = {"_nrt": False}
-_AHEAD = 8  # rounds decided at a time for a key that does not recur
+_AHEAD = 32  # rounds decided at a time for a key that does not recur
 
 
 def _fast_fill(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, nd):  # pragma: no cover - jitted
     """The kernel's :func:`burdenshare.bargaining.rounds.fill_decisions`: :func:`_dec_fill` (the
-    same values, ``t**e`` bracketed); for a key that does not recur a few rounds ahead."""
+    same values, ``t**e`` bracketed); for a key that does not recur, from round ``k`` (the round
+    loop reads only the current round, so the window's earlier rounds are never read) ``_AHEAD``
+    rounds at a time: a few calls per window, each computing the threshold line once."""
     t = st[0]
     k_to = k
     if slot == _DEC_SLOTS:
+        dfill[p, slot] = k
         k_to = min(k + _AHEAD - 1, t.shape[1] - 1)
     _dec_fill(dtab, dfill, p, slot, k_to, st[3], st[4], st[5], st[13][p], t[p], e, rv, n, eps, start, pref, nd)
 
