@@ -11,7 +11,12 @@ Usage::
    set-up, as in SEMANTICS.md) and by burdenshare; outcomes must be identical.  NegMAS runs
    in-process if importable (extra ``compare``), else in a subprocess of ``--negmas-python``
    (a separate venv with ``negmas==0.16.0``), else that side is skipped and the recorded
-   baseline (28.5/s 1-issue, 15.0/s 3-issue) is used for the ratio.
+   baseline (28.5/s 1-issue, 15.0/s 3-issue) is used for the ratio.  For ``1issue`` NegMAS also
+   plays a second sample drawn as the timed grid+continuous batch is drawn (``_mixed_params``), and
+   the engine's grid+continuous ratio is taken against that rate (the same kind of negotiations;
+   its outcomes are checked against the timed engine path).  Rates are reported in wall-clock time
+   and in CPU time (``time.process_time``, ``*_cpu_*`` keys): on a shared machine the CPU-time
+   ratio is the one that does not depend on what else runs while each side is timed.
 2. **burdenshare throughput.**  For ``1issue``, first through the engine's own Level I (the
    two-level kernel ``simulate`` runs, with ratification, veto and actions off:
    :mod:`burdenshare.engine.parity`; ``engine_*`` keys, the figure that holds for ``burdenshare
@@ -43,6 +48,7 @@ import time
 from typing import Any
 
 os.environ.setdefault("NUMBA_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")  # one core: no idle BLAS threads beside the kernel
 
 GRID_E = (0.25, 1.0, 4.0)
 GRID_RV = {"US": (0.0, 0.25, 0.3, 0.4, 0.5, 0.6, 0.75), "ROK": (0.0, 0.2, 0.25, 0.3, 0.4, 0.5, 0.75)}
@@ -104,12 +110,13 @@ def _negmas_run(params: list[dict[str, Any]], repeats: int) -> dict[str, Any]:
         st = m.run()
         return {"agreement": list(st.agreement) if st.agreement else None, "step": st.step}
 
-    rates, out = [], []
+    rates, cpu, out = [], [], []
     for _ in range(repeats):
-        t0 = time.perf_counter()
+        t0, c0 = time.perf_counter(), time.process_time()
         out = [one(p) for p in params]
         rates.append(len(params) / (time.perf_counter() - t0))
-    return {"outcomes": out, "rate": statistics.median(rates), "rates": rates}
+        cpu.append(len(params) / (time.process_time() - c0))
+    return {"outcomes": out, "rate": statistics.median(rates), "rates": rates, "cpu_rate": statistics.median(cpu)}
 
 
 def _negmas(params: list[dict[str, Any]], repeats: int, python: str | None) -> dict[str, Any] | None:
@@ -153,6 +160,26 @@ def _grid_params(scen: str, count: int, seed: int) -> list[dict[str, Any]]:
     ]
 
 
+def _mixed_params(count: int, seed: int) -> list[dict[str, Any]]:
+    """``count`` 1issue configurations drawn as :func:`_draw_spec` draws the timed grid+continuous
+    batch (half grid, half continuous exponents and reservation values), for NegMAS to play: the
+    ratio of the grid+continuous rates then compares the same kind of negotiations (continuous
+    exponents run more rounds: ~87 against ~81 on the grid)."""
+    import numpy as np  # noqa: PLC0415
+
+    spec = _draw_spec(count, np.random.default_rng(np.random.SeedSequence(seed)))
+    return [
+        {
+            "scenario": "1issue",
+            "n_steps": 100,
+            "first": "US" if int(spec.first[i]) == 0 else "ROK",
+            "US": {"kind": "TB", "exponent": float(spec.exponents[i, 0]), "rv": float(spec.reservation_values[i, 0])},
+            "ROK": {"kind": "TB", "exponent": float(spec.exponents[i, 1]), "rv": float(spec.reservation_values[i, 1])},
+        }
+        for i in range(count)
+    ]
+
+
 def _draw_spec(n: int, rng: Any, grid_only: bool = False) -> Any:
     import numpy as np  # noqa: PLC0415
 
@@ -183,12 +210,14 @@ def _time_batch(domain: Any, spec: Any, repeats: int) -> tuple[float, list[float
     return statistics.median(rates), rates, r
 
 
-def _time_engine(spec: Any, repeats: int, chunk: int = 1 << 16) -> tuple[float, list[float], Any]:
+def _time_engine(spec: Any, repeats: int, chunk: int = 1 << 16) -> tuple[float, list[float], Any, float, Any]:
     """Median negotiations/s of the engine's Level I (the two-level kernel ``simulate`` runs, with
     ratification, veto and actions off: :mod:`burdenshare.engine.parity`) on the 1issue grid.
 
     One kernel call per chunk and first mover, as the engine plays a run in chunks; the
-    per-draw columns are built inside the timed loop.  Returns (median rate, rates, final steps).
+    per-draw columns are built inside the timed loop.  Returns (median rate, rates, final steps,
+    median rate in CPU time (``time.process_time``: less sensitive to other processes on a shared
+    machine), agreed payment index or -1).
     """
     import numpy as np  # noqa: PLC0415
 
@@ -203,10 +232,11 @@ def _time_engine(spec: Any, repeats: int, chunk: int = 1 << 16) -> tuple[float, 
     winset = np.full((1, n_steps, 1), 100, dtype=np.int64)
     blm = np.zeros((1, n_steps))
     u_vote = np.zeros((chunk, n_steps))
-    rates, steps = [], None
+    rates, cpu, steps, agreed = [], [], None, None
     for _ in range(repeats):
         steps = np.empty(len(spec), dtype=np.int64)
-        t0 = time.perf_counter()
+        agreed = np.empty(len(spec), dtype=np.int64)
+        t0, c0 = time.perf_counter(), time.process_time()
         for f in (0, 1):
             idx = np.flatnonzero(spec.first == f)
             for s0 in range(0, idx.size, chunk):
@@ -224,8 +254,10 @@ def _time_engine(spec: Any, repeats: int, chunk: int = 1 << 16) -> tuple[float, 
                 }
                 oi, _ = run_kernel(plans[f], table, winset, cols, u_vote[:m], 0, base_log_median=blm)
                 steps[sel] = np.where(oi[:, 0] == 1, oi[:, 1] + 1, n_steps)
+                agreed[sel] = np.where(oi[:, 0] == 1, oi[:, 2], -1)
         rates.append(len(spec) / (time.perf_counter() - t0))
-    return statistics.median(rates), rates, steps
+        cpu.append(len(spec) / (time.process_time() - c0))
+    return statistics.median(rates), rates, steps, statistics.median(cpu), agreed
 
 
 def _peak_rss_mb() -> float:
@@ -339,19 +371,46 @@ def main(argv: list[str] | None = None) -> int:
             engine["identical_outcomes_on_shared_sample"] = (
                 None if nm is None else
                 [(g["agreement"], g["final_state_step"]) for g in got] == [(o["agreement"], o["step"]) for o in nm["outcomes"]])
+            # NegMAS on a sample drawn as the timed grid+continuous batch is drawn (same kind of
+            # negotiations in both rates), its outcomes checked against the timed engine path
+            params_m = _mixed_params(args.negmas_n, seed=8)
+            nm_m = _negmas(params_m, args.negmas_repeats, args.negmas_python)
+            _, _, steps_sm, _, agreed_sm = _time_engine(_spec(domain, params_m), 1)
+            engine["identical_outcomes_on_mixed_sample"] = (
+                None if nm_m is None else
+                [([a] if a >= 0 else None, s) for a, s in zip(agreed_sm.tolist(), steps_sm.tolist())]
+                == [(o["agreement"], o["step"]) for o in nm_m["outcomes"]])
+            base_m = nm_m["rate"] if nm_m is not None else base
             rng_e = np.random.default_rng(np.random.SeedSequence(2026, spawn_key=(1,)))
-            e_grid, e_grid_rates, steps_g = _time_engine(_draw_spec(args.n, rng_e, grid_only=True), args.repeats)
-            e_mixed, _, steps_m = _time_engine(_draw_spec(args.n, rng_e), args.repeats)
+            e_grid, e_grid_rates, steps_g, c_grid, _ = _time_engine(_draw_spec(args.n, rng_e, grid_only=True),
+                                                                     args.repeats)
+            e_mixed, e_mixed_rates, steps_m, c_mixed, _ = _time_engine(_draw_spec(args.n, rng_e), args.repeats)
             engine.update({
+                "negmas_mixed_per_s": round(nm_m["rate"], 2) if nm_m is not None else None,
                 "engine_grid_per_s": round(e_grid), "engine_grid_rates": [round(x) for x in e_grid_rates],
-                "engine_mixed_per_s": round(e_mixed),
+                "engine_mixed_per_s": round(e_mixed), "engine_mixed_rates": [round(x) for x in e_mixed_rates],
                 "engine_mean_rounds_grid": round(float(steps_g.mean()), 2),
                 "engine_mean_rounds_mixed": round(float(steps_m.mean()), 2),
-                "engine_ratio_grid": round(e_grid / base), "engine_ratio_mixed": round(e_mixed / base),
+                "engine_ratio_grid": round(e_grid / base),
+                "engine_ratio_mixed": round(e_mixed / base_m),
+                "engine_ratio_mixed_vs_grid_negmas": round(e_mixed / base),
             })
+            if nm is not None and nm_m is not None:  # the same ratios in CPU time (time.process_time)
+                engine.update({
+                    "negmas_cpu_per_s": round(nm["cpu_rate"], 2), "negmas_mixed_cpu_per_s": round(nm_m["cpu_rate"], 2),
+                    "engine_grid_cpu_per_s": round(c_grid), "engine_mixed_cpu_per_s": round(c_mixed),
+                    "engine_cpu_ratio_grid": round(c_grid / nm["cpu_rate"]),
+                    "engine_cpu_ratio_mixed": round(c_mixed / nm_m["cpu_rate"]),
+                })
             print(f"1issue engine Level I (run_kernel, two-level parts off): grid {e_grid:,.0f}/s "
-                  f"(x{e_grid / base:,.0f}), grid+continuous {e_mixed:,.0f}/s (x{e_mixed / base:,.0f}) | same outcomes "
-                  f"on {len(params)} shared: {engine['identical_outcomes_on_shared_sample']}", file=sys.stderr)
+                  f"(x{e_grid / base:,.0f}), grid+continuous {e_mixed:,.0f}/s (x{e_mixed / base_m:,.0f} against NegMAS "
+                  f"{base_m:.2f}/s on a grid+continuous sample) | same outcomes on {len(params)} shared: "
+                  f"{engine['identical_outcomes_on_shared_sample']}, on {len(params_m)} grid+continuous: "
+                  f"{engine['identical_outcomes_on_mixed_sample']}", file=sys.stderr)
+            if "engine_cpu_ratio_mixed" in engine:
+                print(f"  CPU time: NegMAS {engine['negmas_cpu_per_s']}/s grid, {engine['negmas_mixed_cpu_per_s']}/s "
+                      f"grid+continuous; engine x{engine['engine_cpu_ratio_grid']:,} grid, "
+                      f"x{engine['engine_cpu_ratio_mixed']:,} grid+continuous", file=sys.stderr)
         summary[scen] = {
             "negmas_per_s": round(nm_rate, 2) if nm_rate is not None else None,
             "negmas_baseline_per_s": NEGMAS_BASELINE[scen],

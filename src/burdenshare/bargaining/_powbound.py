@@ -28,7 +28,7 @@ from llvmlite import ir
 from numba.core import types
 from numba.extending import intrinsic
 
-__all__ = ["pow_approx", "exp_approx", "POW_REL_TOL"]
+__all__ = ["pow_approx", "exp_approx", "pow_enclosure", "pow_margin", "POW_REL_TOL"]
 
 POW_REL_TOL: float = 4e-9
 """Relative half-width of the enclosure, per unit of ``1 + e``."""
@@ -88,12 +88,42 @@ def exp_approx(z: float) -> float:
     :math:`\ln t_k` per round) the argument's error is below :math:`38 \cdot 2^{-51}` and the
     result's relative error below :math:`4 \cdot 10^{-11}` (the series' :math:`r^4/24`,
     :math:`|r| \le \ln 2/128`), inside :data:`POW_REL_TOL`.  Returns 0.0 below :math:`e^{-38}`
-    (:math:`1 - e^z` then rounds to exactly 1.0).
+    (:math:`1 - e^z` then rounds to exactly 1.0).  The same values as the table form of
+    :func:`pow_approx`: the power :math:`2^{-\lfloor k/64 \rfloor}` is built from its exponent
+    bits (:math:`\lfloor k/64 \rfloor \le 55` once :math:`y` is held at its floor), and the
+    limit is a select, so a loop filling many rounds vectorises.
     """
     y = z * (_INV_LN2 * _NE)
-    if y < _Y_MIN:
-        return 0.0
+    low = y < _Y_MIN
+    if low:
+        y = _Y_MIN
     k = int(-y + 0.5)
     r = (y + k) * (_LN2 / _NE)
     er = 1.0 + r * (1.0 + r * (0.5 + r * (1.0 / 6.0)))
-    return er * _EXP_T[k & (_NE - 1)] * _POW2[k >> 6]
+    # 2.0 ** -(k >> 6), a normal double: its exponent field is 1023 - (k >> 6)
+    v = er * _EXP_T[k & (_NE - 1)] * _i2f((1023 - (k >> 6)) << 52)  # type: ignore[call-arg]
+    return 0.0 if low else v
+
+
+@numba.njit(cache=True, inline="always")
+def pow_enclosure(t: float, lt: float, e: float) -> float:
+    r"""An enclosure of ``math.pow(t, e)`` for ``0 < t <= 1``, ``e > 0``, given ``lt = math.log(t)``.
+
+    :math:`t` itself for :math:`e = 1` (``math.pow(t, 1.0) == t``: exact), else :func:`exp_approx`
+    of :math:`e \ln t`; ``math.pow``'s value lies within the relative margin :func:`pow_margin`
+    of it.  Callers compute :math:`\ln t` once per round time (the engine kernel: once per round of
+    a chunk's plan), so an enclosure costs a multiplication and the exponential's series.
+    """
+    if e == 1.0:
+        return t
+    return exp_approx(e * lt)
+
+
+@numba.njit(cache=True, inline="always")
+def pow_margin(e: float) -> float:
+    r"""Relative half-width :math:`\rho` of :func:`pow_enclosure`: ``math.pow(t, e)`` lies in
+    :math:`[q(1 - \rho), q(1 + \rho)]` for the enclosure :math:`q`; 0 for :math:`e = 1` (exact),
+    else :data:`POW_REL_TOL` :math:`\cdot (1 + e)`."""
+    if e == 1.0:
+        return 0.0
+    return POW_REL_TOL * (1.0 + e)

@@ -324,7 +324,7 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
     w_e = cf[CF_W_E]
     theta_w = cf[CF_THETA_W]
     n_r = t.shape[1]
-    log_cap = math.log(cap_rok)
+    log_cap = math.log(cap_rok) if w_e > 0.0 else 0.0  # read only under an executive ceiling
     floor_old = min(r_us, open_us)
     first = US if us_first == 1 else HOST
     # the two sides' rows: the host's window is fixed for the draw, the US's changes with the seat

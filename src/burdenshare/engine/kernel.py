@@ -13,10 +13,13 @@ Only the time-based decisions are computed differently, through the Numba overlo
 :func:`~burdenshare.bargaining.rounds.fill_decisions` registered here for the kernel's state
 tuple (:func:`_fast_window_key`, :func:`_fast_fill`), with the same values
 (:func:`burdenshare.bargaining.strategies.linear_decision`, compiled as it is).  :math:`t^e` per
-round is enclosed by :func:`burdenshare.bargaining._powbound.exp_approx` of :math:`e \\ln t`
-(cached for the last four exponents of each negotiator; draws mostly share their exponents), and
-``math.pow`` is called only where a decision boundary falls inside the enclosure (:func:`_decide`),
-so every decision is bit for bit the reference's (``math.pow``'s aspiration).  A time-based
+round is enclosed by :func:`burdenshare.bargaining._powbound.pow_enclosure` (:math:`e \\ln t`,
+with :math:`\\ln t` per round once per chunk; cached for the last four exponents of each
+negotiator; draws mostly share their exponents); one affine evaluation of the threshold with a
+proven margin settles almost every decision (:func:`_enclosed_decision`, its constants computed
+once per fill by :func:`_threshold_line`), and ``math.pow`` is called only where a decision
+boundary falls inside the enclosure (:func:`_exact_decision`), so every decision is bit for bit
+the reference's (``math.pow``'s aspiration).  A time-based
 negotiator's decisions (offer, lowest accepted position, duration offer) per round depend only on
 its exponent, reservation value, window and the draw's opening and target terms, so they are kept
 per such key and round in a small
@@ -35,7 +38,7 @@ from numba.extending import overload
 from numpy.typing import NDArray
 
 from burdenshare.bargaining import rounds
-from burdenshare.bargaining._powbound import POW_REL_TOL, _f2i, exp_approx
+from burdenshare.bargaining._powbound import _f2i, pow_enclosure, pow_margin
 from burdenshare.bargaining.rounds import _NF, _NI, duration_offer
 from burdenshare.bargaining.strategies import linear_decision
 from burdenshare.engine.plan import Plan
@@ -59,25 +62,21 @@ _linear_decision = numba.njit(cache=True, inline="always")(linear_decision)
 def _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, p, e, t, lt):  # pragma: no cover - jitted
     """Slot of negotiator ``p``'s ``t**e`` cache holding exponent ``e`` (filled on a miss).
 
-    ``pw[p, q, k]`` is :func:`~burdenshare.bargaining._powbound.exp_approx` of ``e * lt[k]``
-    (``lt[k] = math.log(t[k])``), an enclosure of ``t[k] ** e`` within
-    the relative margin ``pw_rel[p, q]`` of ``math.pow``'s value (0: ``pw`` is exact, ``e == 1``);
-    ``pw_x[p, q, k]`` is ``math.pow(t[k], e)`` once :func:`_decide` has needed it (NaN before).
+    ``pw[p, q, k]`` is :func:`~burdenshare.bargaining._powbound.pow_enclosure` of ``t[k]``
+    (``lt[k] = math.log(t[k])``), an enclosure of ``t[k] ** e`` within the relative margin
+    ``pw_rel[p, q]`` (:func:`~burdenshare.bargaining._powbound.pow_margin`) of ``math.pow``'s
+    value (0: ``pw`` is exact, ``e == 1``);
+    ``pw_x[p, q, k]`` is ``math.pow(t[k], e)`` once :func:`_exact_decision` has needed it (NaN before).
     """
     for q in range(pw_e.shape[1]):
         if pw_e[p, q] == e:
             return q
     q = pw_next[p]
     pw_next[p] = (q + 1) % pw_e.shape[1]
-    if e == 1.0:  # math.pow(t, 1.0) == t
-        for k in range(t.shape[0]):
-            pw[p, q, k] = t[k]
-        pw_rel[p, q] = 0.0
-    else:
-        for k in range(t.shape[0]):
-            pw[p, q, k] = exp_approx(e * lt[k])
-            pw_x[p, q, k] = math.nan
-        pw_rel[p, q] = POW_REL_TOL * (1.0 + e)
+    for k in range(t.shape[0]):
+        pw[p, q, k] = pow_enclosure(t[k], lt[k], e)  # math.pow(t, 1.0) == t: exact for e == 1
+        pw_x[p, q, k] = math.nan
+    pw_rel[p, q] = pow_margin(e)
     pw_e[p, q] = e
     return q
 
@@ -97,79 +96,79 @@ def _decide_at(a, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
 
 
 @numba.njit(cache=True, inline="always")
-def _enclosed_position(a_l, a_h, rv, n, eps, start):  # pragma: no cover - jitted
-    r"""The position ``j`` that :func:`~burdenshare.bargaining.strategies.linear_decision` returns
-    as both offer and lowest accepted position for every aspiration in :math:`[a_l, a_h]`, by its
-    fast path; -1 when that path does not settle the whole interval (``n > 0``, ``start <= n``).
-
-    The threshold :math:`x = lo \cdot n` is computed as ``linear_decision`` computes it, at both
-    ends; each operation is monotone in :math:`a` (rounding is monotone), so every :math:`a` in the
-    interval gives an :math:`x \in [x_l, x_h]`.  When :math:`j - 1 < x_l` and
-    :math:`j = \lceil x_h 
-ceil`, every such :math:`x` has :math:`\lceil x 
-ceil = j`, and the
-    fast path's margins (:math:`j - x > 10^{-9}`; :math:`j` the first presorted position or
-    :math:`x - (j - 1) > 10^{-6} n + 10^{-9}`), checked at the ends, hold for all of them.
-    """
+def _threshold_line(rv, n, eps):  # pragma: no cover - jitted
+    """The constants of :func:`_enclosed_decision` for one window (``n`` positions, reservation
+    value ``rv``, ``eps``), computed once per window rather than per round: ``(fl(n fl(1 - eps)),
+    fl(n fl(1 - umin)), fl(umin n), 1e-6 n + 1e-9, 1e-14 n)``."""
     umin = rv if rv > 0.0 else 0.0
-    lo = (1.0 - umin) * a_l + umin
-    lo -= eps
-    if lo < umin:
-        lo = umin
-    if lo > 1.0:
-        lo = 1.0
-    x_l = lo * n
-    lo = (1.0 - umin) * a_h + umin
-    lo -= eps
-    if lo < umin:
-        lo = umin
-    if lo > 1.0:
-        lo = 1.0
-    x_h = lo * n
-    j = int(math.ceil(x_h))
-    if start <= j <= n and j - x_h > 1e-9 and x_l > j - 1 and (j == start or x_l - (j - 1) > 1e-6 * n + 1e-9):
-        return j
-    return -1
+    return n * (1.0 - eps), n * (1.0 - umin), umin * n, 1e-6 * n + 1e-9, 1e-14 * n
 
 
 @numba.njit(cache=True, inline="always")
-def _decide(pw, pw_x, pw_rel, p, q, k, t, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
-    r"""The decision of :func:`_decide_at` at :math:`a = 1 - t_k^e` with ``math.pow``'s :math:`t_k^e`.
+def _enclosed_decision(x, rel, line, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
+    r"""The decision of :func:`_decide_at` at :math:`a = 1 - t_k^e` settled by an enclosure of
+    :math:`t_k^e`, or ``(-1, -1, -1)`` when the enclosure does not settle it.
 
-    ``pw[p, q, k]`` encloses :math:`t_k^e`: :math:`p \in [x(1 - 
-ho), x(1 + 
-ho)]`
-    (``pw_rel[p, q]`` :math:`= 
-ho`; 0: exact), so :math:`a \in [a_l, a_h]` with
-    :math:`a_l = 1 - x(1 + 
-ho)` and :math:`a_h = 1 - x(1 - 
-ho)` (``1.0 - p`` is monotone).  When
-    :func:`_enclosed_position` settles the offer and acceptance over that interval and the duration
-    offer (``floor((1 - a) m + 0.5)`` from the preferred end, monotone in :math:`a`) is the same at
-    both ends, that is the decision at ``math.pow``'s value; otherwise ``math.pow`` is called (once
-    per slot and round, kept in ``pw_x``) and :func:`_decide_at` decides, as the reference does.
-    This is the bargaining batch kernel's bracketing (``batch._bracket``), here on the engine's
-    one-issue space.
+    ``x`` encloses ``math.pow``'s :math:`P = t_k^e` within the relative margin ``rel``
+    (:math:`P \in [x(1 - rel), x(1 + rel)]`; ``rel = 0``: ``x`` is exact).
+    :func:`~burdenshare.bargaining.strategies.linear_decision` at :math:`a = fl(1 - P)` computes
+    :math:`lo = \max(umin, (1 - umin) a + umin - eps)` and its threshold :math:`\xi = lo \cdot n`
+    in four roundings each; in real arithmetic the unclamped threshold is
+    :math:`n(1 - eps) - n(1 - umin) P`.  So :math:`\xi` lies within
+    :math:`[\max(c - w, \underline{u}), \max(c + w, \underline{u})]` with
+    :math:`c = fl(A - fl(B x))`, :math:`A = fl(n fl(1 - eps))`, :math:`B = fl(n fl(1 - umin))`,
+    :math:`w = fl(B x) \cdot rel + 10^{-14} n` and :math:`\underline{u} = fl(umin \cdot n)` (the
+    clamp, monotone; :math:`lo \le 1 - eps < 1` never reaches the upper one): the roundings of both
+    computations and of :math:`fl(1 - P)` stay below :math:`3 \cdot 10^{-15} n`.  When
+    :math:`j = \lceil \xi_h \rceil` satisfies :math:`j - 1 < \xi_l`, every :math:`\xi` of the
+    interval has :math:`\lceil \xi \rceil = j`, and the fast path's margins
+    (:math:`j - \xi > 10^{-9}`; :math:`j` the first presorted position or
+    :math:`\xi - (j - 1) > 10^{-6} n + 10^{-9}`), checked at the ends (rounding is monotone), hold
+    for it: ``linear_decision`` returns ``(j, j)``.  The duration offer
+    (``floor((1 - a) m + 0.5)`` from the preferred end, monotone in :math:`a`) is settled when it
+    is the same at :math:`a_l = 1 - x(1 + rel)` and :math:`a_h = 1 - x(1 - rel)`.  One affine
+    evaluation per decision, instead of ``linear_decision``'s arithmetic at both ends.  Scalars
+    only: inlined into the kernel's round loop, it takes no array references (Numba's inlining of a
+    function with array arguments adds reference counting, atomic, to every call).
     """
-    x = pw[p, q, k]
-    d = x * pw_rel[p, q]
-    a_l = 1.0 * (1.0 - (x + d))
-    a_h = 1.0 * (1.0 - (x - d))
     if n == 0 or start > n:
         j = n if n > 0 else 0  # linear_decision's answer does not depend on a (none is asked for n = 0)
     else:
-        j = _enclosed_position(a_l, a_h, rv, n, eps, start)
+        a_n, b_n, u_n, m_n, s_n = line  # _threshold_line(rv, n, eps)
+        q = b_n * x
+        c = a_n - q
+        w = q * rel + s_n
+        x_l = c - w
+        x_h = c + w
+        if x_l < u_n:
+            x_l = u_n
+        if x_h < u_n:
+            x_h = u_n
+        j = int(math.ceil(x_h))
+        if not (start <= j <= n and j - x_h > 1e-9 and x_l > j - 1 and (j == start or x_l - (j - 1) > m_n)):
+            j = -1
     if j >= 0:
         if pref == tgt:
             return j, j, pref  # the term offer does not move
+        d = x * rel
+        a_l = 1.0 * (1.0 - (x + d))
+        a_h = 1.0 * (1.0 - (x - d))
         du = _duration_offer(pref, tgt, 1.0 - a_l)
         if du == _duration_offer(pref, tgt, 1.0 - a_h):
             return j, j, du
-    if d != 0.0:
-        x = pw_x[p, q, k]
-        if math.isnan(x):
-            x = math.pow(t[k], e)
-            pw_x[p, q, k] = x
+    if rel == 0.0:  # x is t_k^e itself
+        return _decide_at(1.0 * (1.0 - x), rv, n, eps, start, pref, tgt)
+    return -1, -1, -1
+
+
+@numba.njit(cache=True)
+def _exact_decision(pw_x, p, q, k, t, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
+    """The decision of :func:`_decide_at` at ``math.pow``'s :math:`t_k^e` (computed once per
+    slot and round, kept in ``pw_x``): where the enclosure does not settle it."""
+    x = pw_x[p, q, k]
+    if math.isnan(x):
+        x = math.pow(t[k], e)
+        pw_x[p, q, k] = x
     return _decide_at(1.0 * (1.0 - x), rv, n, eps, start, pref, tgt)  # aspiration: math.pow(t, e)
 
 
@@ -213,10 +212,23 @@ def _dec_slot(dk_e, dk_rv, dk_n, dk_s, dk_t, fill, hits, ghost, p, e, rv, n, sta
 
 @numba.njit(cache=True)
 def _dec_fill(dec, fill, p, q, k, pw, pw_x, pw_rel, ps, t, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
-    """Fill rounds ``fill[p, q]..k`` of slot ``q``: the offer, the lowest accepted position and the
-    duration offer of a time-based negotiator (:func:`_decide`; ``ps``: its ``t**e`` slot)."""
+    r"""Fill rounds ``fill[p, q]..k`` of slot ``q``: the offer, the lowest accepted position and the
+    duration offer of a time-based negotiator at :math:`a = 1 - t_k^e` with ``math.pow``'s
+    :math:`t_k^e` (``ps``: its ``t**e`` slot).
+
+    ``pw[p, ps, kk]`` encloses :math:`t_k^e` within the relative margin ``pw_rel[p, ps]`` (0:
+    exact): :func:`_enclosed_decision` decides where the enclosure settles the decision (the
+    window's constants, :func:`_threshold_line`, computed once per fill, not per round); otherwise
+    ``math.pow`` is called (:func:`_exact_decision`) and :func:`_decide_at` decides, as the
+    reference does.  This is the bargaining batch kernel's bracketing (``batch._bracket``), here on
+    the engine's one-issue space.
+    """
+    line = _threshold_line(rv, n, eps)
+    rel = pw_rel[p, ps]
     for kk in range(fill[p, q], k + 1):
-        i_off, i_acc, du = _decide(pw, pw_x, pw_rel, p, ps, kk, t, e, rv, n, eps, start, pref, tgt)
+        i_off, i_acc, du = _enclosed_decision(pw[p, ps, kk], rel, line, rv, n, eps, start, pref, tgt)
+        if i_off < 0:
+            i_off, i_acc, du = _exact_decision(pw_x, p, ps, kk, t, e, rv, n, eps, start, pref, tgt)
         dec[p, q, kk, 0] = i_off
         dec[p, q, kk, 1] = i_acc
         dec[p, q, kk, 2] = du
@@ -237,15 +249,18 @@ def _fast_window_key(st, dfill, p, e, rv, n, start, terms):  # pragma: no cover 
 
 #: Compiled without reference counting (nothing is allocated; called per round or window).
 _NO_REFCOUNT: Any = {"_nrt": False}
-_AHEAD = 8  # rounds decided at a time for a key that does not recur
+_AHEAD = 32  # rounds decided at a time for a key that does not recur
 
 
 def _fast_fill(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
     """The kernel's :func:`burdenshare.bargaining.rounds.fill_decisions`: :func:`_dec_fill` (the
-    same values, ``t**e`` bracketed); for a key that does not recur a few rounds ahead."""
+    same values, ``t**e`` bracketed); for a key that does not recur, from round ``k`` (the round
+    loop reads only the current round, so the window's earlier rounds are never read) ``_AHEAD``
+    rounds at a time: a few calls per window, each computing the threshold line once."""
     t = st[0]
     k_to = k
     if slot == _DEC_SLOTS:
+        dfill[p, slot] = k
         k_to = min(k + _AHEAD - 1, t.shape[1] - 1)
     _dec_fill(dtab, dfill, p, slot, k_to, st[3], st[4], st[5], st[14][p], t[p], e, rv, n, eps, start, pref, tgt)
 

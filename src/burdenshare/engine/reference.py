@@ -248,8 +248,11 @@ def play_chunk(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: N
         x = cf[CF_AMIN] + signed_j * cf[CF_STEP] if agreed == 1 else math.nan
         n_rej = float(n_rej_p + n_rej_a)
         if ratified == 1:
-            u_us = math.pow(fc[i, 6], float(rat_round)) * (x - r_us - tc[0, signed_d])
-            u_rok = math.pow(fc[i, 7], float(rat_round)) * (cap_rok - x - tc[1, signed_d])
+            # pow(1, y) == 1 exactly (C99 F.9.4.4): no discounting costs no pow
+            dl_us = fc[i, 6]
+            dl_rok = fc[i, 7]
+            u_us = (math.pow(dl_us, float(rat_round)) if dl_us != 1.0 else 1.0) * (x - r_us - tc[0, signed_d])
+            u_rok = (math.pow(dl_rok, float(rat_round)) if dl_rok != 1.0 else 1.0) * (cap_rok - x - tc[1, signed_d])
         else:
             u_us = 0.0
             u_rok = 0.0
