@@ -11,7 +11,7 @@ attendance level: about 30 % of a table's time beside the kernel itself.
    opinion-shock nodes, Gelman, Katz & Tuerlinckx 2002) for every duration, with the same
    elementwise arithmetic as :meth:`LegislatureModel.nodes` broadcast over a leading duration axis;
 2. the attendance levels and the quorum decision of :meth:`LegislatureModel.consent` once;
-3. one call of :func:`~burdenshare.legislature._kernels.margin_tail_table`, which runs the exact
+3. one call of :func:`~burdenshare.legislature._table_kernels.margin_tail_table`, which runs the exact
    O(n) margin kernel (:func:`~burdenshare.legislature._kernels.margin_tail_fast`) on every
    (attendance level, duration) row;
 4. the attendance mixture and clipping of :meth:`LegislatureModel.consent`, in its order.
@@ -130,7 +130,7 @@ def consent_table(model: LegislatureModel, amounts_krw: ArrayLike, durations: Se
         (D, A), bit-identical to the per-duration calls (module docstring).
     """
     # numba-compiled kernels: importing them loads numba, which only exact consent needs.
-    from burdenshare.legislature._kernels import margin_tail_table
+    from burdenshare.legislature._table_kernels import margin_tail_table
 
     x = np.atleast_1d(np.asarray(amounts_krw, dtype=float))
     durs = [int(m) for m in durations]
