@@ -22,7 +22,10 @@ interpolates:
    :math:`C[b, k, m, j] = P(\text{consent} \mid x_j, m, \text{date}_k, \theta_b)` computed by
    :meth:`burdenshare.legislature.model.LegislatureModel.consent_probability` (exact given the
    model; the quorum handled by the legislature's default, within its certified bound of about
-   1e-7).  :math:`J - 1` is the grid index of the highest amount the host can ever accept (the
+   1e-7), all durations of a date in one kernel call (:func:`burdenshare.legislature.table.consent_table`,
+   bit-identical to the per-duration calls), and a date whose legislature model equals an earlier
+   date's (the bundled ``sma-2020`` has 3 distinct models over its 12 round dates) takes that
+   date's table.  :math:`J - 1` is the grid index of the highest amount the host can ever accept (the
    upper end of the support of its reservation value plus the drawdown shift): no signed text
    lies above it, so no lookup needs it.  :math:`j_0` (``offset``) is the grid index of the
    lowest amount any US demand can reach (:func:`demand_floor_krw`): no text below it is ever
@@ -56,6 +59,7 @@ from burdenshare.engine.bank_sampling import bank_uniforms, distribution_quantil
 from burdenshare.engine.plan import Plan, _opening_us, level_two_params
 from burdenshare.engine.reference import ceil_index
 from burdenshare.legislature.from_scenario import base_median_krw, legislature_model
+from burdenshare.legislature.table import consent_table
 from burdenshare.scenario import scenario_hash
 from burdenshare.scenario.schema import Scenario
 from burdenshare.scenario.vintage import reads_as_of
@@ -290,9 +294,13 @@ def _member_table(data: Any, plan: Plan, amounts: NDArray[np.float64], member: A
     hit = consent_cache.load_table(ekey, shape)
     if hit is None:
         table = np.zeros(shape)
+        first: dict[Any, int] = {}  # a date whose legislature equals an earlier date's has its table
         for k, model in enumerate(models):
-            for m_i, m in enumerate(durations):
-                table[k, m_i] = model.consent_probability(amounts, int(m))
+            same = first.setdefault(model, k)
+            if same != k:
+                table[k] = table[same]
+            else:
+                table[k] = consent_table(model, amounts, durations.tolist())  # all durations in one kernel call
         hit = table, np.log(np.asarray(medians, dtype=np.float64))
     consent_cache.store_table(ekey, hit[0], hit[1], alias_of=mkey)
     return hit
