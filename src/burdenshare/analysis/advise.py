@@ -432,7 +432,7 @@ def agreement_grid(
         ``consent(amounts, date, duration) -> probabilities`` to use instead of the legislature
         model (tests, constructed scenarios; taken as the Assembly itself, not rescaled).
     vote_noise_scale
-        :math:`\kappa` in (0, 1] for the legislature model (default: the scenario's).
+        :math:`\\kappa` in (0, 1] for the legislature model (default: the scenario's).
     **terms_kw
         Passed to :func:`utility_terms`.
 
@@ -567,7 +567,7 @@ def advise(
     consent
         A consent curve replacing the legislature model (see :func:`agreement_grid`).
     vote_noise_scale
-        :math:`\kappa` for the legislature model (default: the scenario's; :func:`agreement_grid`).
+        :math:`\\kappa` for the legislature model (default: the scenario's; :func:`agreement_grid`).
     **terms_kw
         ``planning_horizon_years``, ``lapse_rounds``, ``duration_weight_krw``, ``escalator_growth``.
 

@@ -87,7 +87,7 @@ class WinSet:
     error_bound
         Certified bound on the error of every ``p_consent`` (quorum handling; 0 = exact).
     vote_noise_scale
-        The floor vote's noise scale :math:`\kappa` the curve is at (module docstring).
+        The floor vote's noise scale :math:`\\kappa` the curve is at (module docstring).
     """
 
     date: dt.date
@@ -235,7 +235,7 @@ def win_set_from_curve(
     vote_noise_scale: float = 1.0,
 ) -> WinSet:
     """A :class:`WinSet` from a consent curve (largest amount with ``p >= level``); ``vote_noise_scale``
-    records the :math:`\kappa` the curve is at (it is not applied here).
+    records the :math:`\\kappa` the curve is at (it is not applied here).
 
     Examples
     --------
@@ -307,8 +307,8 @@ def consent_probability(
     model
         A prebuilt model (skips building one).
     vote_noise_scale
-        :math:`\kappa` in (0, 1] (default: the scenario's ``legislature.vote_noise_scale``, its
-        :math:`\kappa^*` where ``"calibrated"``; 1: the model as specified).
+        :math:`\\kappa` in (0, 1] (default: the scenario's ``legislature.vote_noise_scale``, its
+        :math:`\\kappa^*` where ``"calibrated"``; 1: the model as specified).
 
     Returns
     -------

@@ -148,7 +148,7 @@ def consent_cube(
     only
         Boolean mask over the amounts: evaluate only these (the others are 0).
     vote_noise_scale
-        The floor vote's noise scale :math:`\kappa` applied to the legislature model's
+        The floor vote's noise scale :math:`\\kappa` applied to the legislature model's
         probabilities (not to a ``consent`` curve).
 
     Returns
@@ -376,7 +376,7 @@ class Equilibrium:
     branch
         The branch of the first agreement (``None``: before the chance node).
     vote_noise_scale
-        The floor vote's noise scale :math:`\kappa` the consent probabilities are at (1 with a
+        The floor vote's noise scale :math:`\\kappa` the consent probabilities are at (1 with a
         ``consent`` curve).
     """
 
@@ -470,7 +470,7 @@ def solve_scenario(
         The host executive's submission threshold θ (default 0.5 with ``submission =
         "strategic"``, 0 with ``"immediate"``).
     vote_noise_scale
-        The floor vote's noise scale :math:`\kappa` in (0, 1] (default: the scenario's, through
+        The floor vote's noise scale :math:`\\kappa` in (0, 1] (default: the scenario's, through
         :func:`burdenshare.engine.floor_vote.vote_noise_scale`; a report passes its run's).
 
     Returns
