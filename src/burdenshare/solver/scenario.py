@@ -131,7 +131,7 @@ def consent_cube(
     params: LegislatureParams | None = None,
     consent: ConsentFn | None = None,
     only: NDArray[np.bool_] | None = None,
-    vote_noise_scale: float = 1.0,
+    vote_noise_scale: float | None = None,
 ) -> NDArray[np.float64]:
     """Host consent probabilities, shape (T, D, A): dates x durations x amounts.
 
@@ -149,7 +149,8 @@ def consent_cube(
         Boolean mask over the amounts: evaluate only these (the others are 0).
     vote_noise_scale
         The floor vote's noise scale :math:`\\kappa` applied to the legislature model's
-        probabilities (not to a ``consent`` curve).
+        probabilities (not to a ``consent`` curve; default: the scenario's,
+        :func:`burdenshare.engine.floor_vote.vote_noise_scale`).
 
     Returns
     -------
@@ -166,6 +167,10 @@ def consent_cube(
     if not sel.any():
         return cube
     xs = x[sel]
+    if consent is None:
+        from burdenshare.engine.floor_vote import vote_noise_scale as scale
+
+        kappa = scale(scenario, vote_noise_scale)
     for t, day in enumerate(dates):
         model = None if consent is not None else legislature_model(scenario, day, params=params)
         for i, m in enumerate(durations):
@@ -175,7 +180,7 @@ def consent_cube(
                     raise SpecError("the consent curve must give a probability per amount", field="consent")
             else:
                 assert model is not None
-                p = sharpen(model.consent_probability(xs, int(m)), float(vote_noise_scale))
+                p = sharpen(model.consent_probability(xs, int(m)), kappa)
             cube[t, i, sel] = p
     return cube
 
