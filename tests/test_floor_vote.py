@@ -168,3 +168,26 @@ def test_advise_calibrated_reads_the_run_kappa() -> None:
     assert a.vote_noise_scale == kappa
     assert _same(_without(a.to_json(), "vote_noise_scale"),
                  _without(advise(s1, "us", 0.8, consent=_curve(s1, kappa)).to_json(), "vote_noise_scale"))
+
+
+def test_report_reads_the_run_kappa() -> None:
+    """The report's consent curves, win-sets and benchmark read the kappa* of the run's own seed and bank."""
+    from burdenshare.engine import simulate
+    from burdenshare.legislature import legislature_model
+    from burdenshare.report.data import report_data
+
+    sc = load_scenario("sma-2020-hindsight")
+    cfg = RunConfig(draws=256, seed=1, bank_size=4)
+    res = simulate(sc, cfg)
+    fv = floor_vote(sc, 1, 4)
+    assert fv.seed == 1 and fv.bank_size == 4
+    # the run's tables are the specified ones at this kappa
+    np.testing.assert_array_equal(res.bank.table, sharpen(prepare_specified(sc, cfg).bank.table, fv.kappa))
+    d = report_data(sc, res.summary(), res.outcomes, res.params, res.plan.round_dates, source="test", benchmark=True)
+    assert d.winset_2d["vote_noise_scale"] == fv.kappa and fv.line() in d.notes
+    c = d.consent_curves[0]
+    model = legislature_model(sc, c["date"])
+    np.testing.assert_allclose(c["p_consent"], _probit(model.consent_probability(np.array(c["amounts_krw"]),
+                                                                                 c["duration_years"]), fv.kappa),
+                               rtol=1e-12, atol=1e-300)
+    assert d.benchmark is not None and d.benchmark["vote_noise_scale"] == fv.kappa
