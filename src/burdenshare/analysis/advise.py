@@ -586,7 +586,7 @@ def advise(
     >>> step = lambda x, d, m: (x < 1.2e12) * 1.0   # consent iff below KRW 1.2 tn
     >>> a = advise(load_scenario("sma-2020-hindsight"), "us", 0.8, consent=step, respect_counterpart=False)
     >>> a.amount_krw, a.duration_years, a.escalator, a.p_consent
-    (1190000000000.0, 1, 'defense_budget', 1.0)
+    (1180000000000.0, 1, 'none', 1.0)
     """
     s = _check_side(side)
     p_min = _check_p(min_consent)

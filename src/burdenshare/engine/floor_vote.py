@@ -83,6 +83,8 @@ class FloorVote:
                 "bank_size": self.bank_size}
 
 
+#: Calibrations kept per process (scenario hash, seed, bank size), oldest dropped first.
+_CACHE_SIZE: int = 256
 _CACHE: dict[tuple[str, int, int], FloorVote] = {}
 
 
@@ -119,6 +121,9 @@ def floor_vote(scenario: Any, seed: int = 0, bank_size: int | None = None) -> Fl
     key = (scenario_hash(scenario), int(seed), bank)
     if key not in _CACHE:
         from burdenshare.engine.agenda import CALIBRATION_DRAWS
+
+        if len(_CACHE) >= _CACHE_SIZE:  # a long-lived process (the web server, a sweep) keeps the latest
+            _CACHE.pop(next(iter(_CACHE)))
 
         cfg = RunConfig(draws=CALIBRATION_DRAWS, seed=int(seed), bank_size=bank)
         _, cal = vote_noise_conditioned(prepare_specified(scenario, cfg))
