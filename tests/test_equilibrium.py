@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from burdenshare.actors import president_approval
+from burdenshare.engine.floor_vote import floor_vote
 from burdenshare.solver.scenario import consent_cube, solve_scenario
 from burdenshare.errors import SpecError
 from burdenshare.legislature import (
@@ -218,9 +219,11 @@ def test_transparency_enters_the_benchmark() -> None:
     eq = solve_scenario(s)
     assert eq.agreement
     model = legislature_model(s, eq.date)  # the scenario's world carries its statement
-    assert eq.p_consent == pytest.approx(float(model.consent_probability([eq.amount_krw], 1)[0]), rel=1e-12)
+    fv = floor_vote(s)  # the Assembly a run reads (the floor vote's noise scale)
+    assert eq.p_consent == pytest.approx(float(fv.consent(model.consent_probability([eq.amount_krw], 1))[0]), rel=1e-12)
     opaque_model = legislature_model(load_scenario("sma-2020-hindsight", over), eq.date)
-    assert eq.p_consent != pytest.approx(float(opaque_model.consent_probability([eq.amount_krw], 1)[0]), rel=1e-6)
+    assert eq.p_consent != pytest.approx(float(fv.consent(opaque_model.consent_probability([eq.amount_krw], 1))[0]),
+                                         rel=1e-6)
     opaque = solve_scenario(load_scenario("sma-2020-hindsight", over))
     assert eq.amount_krw >= opaque.amount_krw  # the $5 bn statement raises what the public accepts
 

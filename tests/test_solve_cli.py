@@ -10,7 +10,7 @@ from burdenshare.cli import main
 
 KEYS = {"scenario", "as_of", "agreement", "amount_first_year_krw", "amount_first_year_usd", "duration_years",
         "increase_pct", "p_consent", "p_approval", "round", "date", "proposer", "p_agreement", "value_us_krw",
-        "value_rok_krw", "submit_threshold", "branch", "path", "notes"}
+        "value_rok_krw", "submit_threshold", "branch", "vote_noise_scale", "path", "notes"}
 AGREE = ["--set", "strategies.us.reservation_value_krw=1.0e12", "--set", "parties.principal.reservation_value_krw=1.0e12",
          "--set", "levers.allowed_durations=[1,3]"]
 

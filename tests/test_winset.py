@@ -154,7 +154,7 @@ def test_empty_win_set_is_a_result(sma):
 def test_to_json_shape(sma):
     w = win_set(sma, NEW, 0.8, duration_years=3)
     data = json.loads(json.dumps(w.to_json()))
-    assert set(data) == {"date", "level", "duration_years", "max_amount_krw", "curve"}
+    assert set(data) == {"date", "level", "duration_years", "max_amount_krw", "curve", "vote_noise_scale"}
     assert data["date"] == NEW and data["level"] == 0.8 and data["duration_years"] == 3
     assert set(data["curve"][0]) == {"amount_krw", "p_consent"}
     assert all(0.0 <= c["p_consent"] <= 1.0 for c in data["curve"])

@@ -468,6 +468,13 @@ def run_cmd(
 # --------------------------------------------------------------------------- winset, solve
 
 
+def _floor_vote_line(console: Any, scenario: Any) -> None:
+    """The floor vote's noise scale the command read (engine.floor_vote; computed once per process)."""
+    from burdenshare.engine.floor_vote import floor_vote
+
+    console.print(floor_vote(scenario).line(), markup=False, highlight=False)
+
+
 def _cli_date(value: str | None, scenario: Any, option: str) -> Any:
     """A date option: ISO, inside the data range and covered by a legislature period."""
     import datetime as _dt
@@ -535,6 +542,7 @@ def winset_cmd(
     if executive_max is not None:
         console.print(f"the executive itself signs up to KRW {executive_max / 1e9:,.0f} bn a year "
                       "(parties.host_executive.opinion_weight: its base's opinion)", markup=False)
+    _floor_vote_line(console, scenario)
     from rich.table import Table
 
     table = Table("amount (KRW bn)", "amount ($ M)", "P(consent)")
@@ -582,6 +590,7 @@ def solve_cmd(
                       f"(P = {eq.p_agreement:.3g})", markup=False)
     console.print(f"values (won, relative to reservation values): US {eq.value_us_krw / 1e9:,.1f} bn, "
                   f"host {eq.value_rok_krw / 1e9:,.1f} bn", markup=False)
+    _floor_vote_line(console, scenario)
     table = Table("round (1 = first)", "date", "US election", "proposer", "offer (KRW bn)", "years", "accepted", "P(consent)",
                   "P(agree here)")
     for r in eq.path:
@@ -1066,6 +1075,7 @@ def advise_cmd(
     krw, usd, utility = adv.amount_krw, adv.amount_usd, adv.expected_utility
     if krw is None or usd is None or utility is None:
         console.print(f"{head}: none - {adv.message}", markup=False)
+        _floor_vote_line(console, scenario)
         return
     today = float(scenario.cost_model.current_agreement_krw)
     growth = dict(adv.growth_pct)
@@ -1079,6 +1089,7 @@ def advise_cmd(
                   f"P(consent) {adv.p_consent:.3f}, expected utility KRW {utility / 1e9:,.0f} bn", markup=False)
     console.print("schedule: " + ", ".join(f"{y} KRW {a / 1e9:,.0f} bn" for y, a in adv.schedule_krw.items()),
                   markup=False)
+    _floor_vote_line(console, scenario)
     from rich.table import Table
 
     table = Table("amount (KRW bn)", "vs today", "years", "escalator", "P(consent)", "E[U] (KRW bn)",

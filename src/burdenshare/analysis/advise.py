@@ -26,7 +26,9 @@ value :math:`\bar r_s` (the mean of its ``[[uncertainty]]`` prior, else the nomi
 m, \text{date})` (:mod:`burdenshare.legislature`), the consent probability of the schedule at its
 level equivalent :math:`x f_{m,e}` (the constant yearly amount with the same present value over the
 term :math:`m` when it grows at :math:`g_e`; :func:`level_factor`, :mod:`burdenshare.agreement`; the
-engine's valuation),
+engine's valuation; at the floor vote's noise scale :math:`\kappa` a run reads,
+:math:`C_\kappa = \Phi(\Phi^{-1}(C)/\kappa)`, ``legislature.vote_noise_scale`` through
+:func:`burdenshare.engine.floor_vote.vote_noise_scale`),
 :math:`R = \lceil H/m \rceil - 1` renewals, each of which lapses when its own consent vote fails
 (probability :math:`1 - P`), a lapse cost :math:`L_s` and a duration preference :math:`\pi_s(m)`:
 
@@ -375,6 +377,8 @@ class AgreementGrid:
         The :class:`UtilityTerms` used.
     date
         The vote date.
+    vote_noise_scale
+        The floor vote's noise scale :math:`\kappa` of ``p_consent`` (1 with a ``consent`` curve).
     """
 
     amounts_krw: NDArray[np.float64]
@@ -385,6 +389,7 @@ class AgreementGrid:
     counterpart_ok: NDArray[np.bool_]
     terms: UtilityTerms
     date: dt.date
+    vote_noise_scale: float = 1.0
 
 
 @reads_as_of
@@ -410,6 +415,7 @@ def agreement_grid(
     date: dt.date | str | None = None,
     *,
     consent: ConsentFn | None = None,
+    vote_noise_scale: float | None = None,
     **terms_kw: Any,
 ) -> AgreementGrid:
     """Consent probabilities (vectorized per duration) and utilities over the agreement grid.
@@ -424,7 +430,9 @@ def agreement_grid(
         Vote date (default: the first round date on or after ``levers.as_of``).
     consent
         ``consent(amounts, date, duration) -> probabilities`` to use instead of the legislature
-        model (tests, constructed scenarios).
+        model (tests, constructed scenarios; taken as the Assembly itself, not rescaled).
+    vote_noise_scale
+        :math:`\\kappa` in (0, 1] for the legislature model (default: the scenario's).
     **terms_kw
         Passed to :func:`utility_terms`.
 
@@ -443,11 +451,17 @@ def agreement_grid(
     p = np.empty((len(durs), amounts.size))
     p = np.empty((len(durs), len(escs), amounts.size))
     model = legislature_model(scenario, day) if consent is None else None
+    kappa = 1.0
+    if model is not None:  # the Assembly a run reads (engine.floor_vote)
+        from burdenshare.engine.floor_vote import vote_noise_scale as scale
+        from burdenshare.engine.record_vote import sharpen
+
+        kappa = scale(scenario, vote_noise_scale)
     for i, m in enumerate(durs):
         for e_i, e in enumerate(escs):
             level = amounts * level_factor(terms, m, e)
             if model is not None:
-                p[i, e_i] = model.consent_probability(np.maximum(level, 1.0), m)
+                p[i, e_i] = sharpen(model.consent_probability(np.maximum(level, 1.0), m), kappa)
             else:
                 assert consent is not None
                 p[i, e_i] = np.asarray(consent(level, day, m), dtype=float)
@@ -467,7 +481,7 @@ def agreement_grid(
     other = terms.reservation_other_krw * terms.annuity_flat
     ok = pv <= other if terms.side == "us" else pv >= other
     ok = np.broadcast_to(ok, u.shape).copy()
-    return AgreementGrid(amounts, durs, escs, p, u, ok, terms, day)
+    return AgreementGrid(amounts, durs, escs, p, u, ok, terms, day, kappa)
 
 
 @dataclass(frozen=True, slots=True)
@@ -488,6 +502,8 @@ class Advice:
     message: str = ""
     growth_pct: Mapping[str, float] = field(default_factory=dict)
     first_year: int = 0
+    #: The floor vote's noise scale :math:`\kappa` of ``p_consent`` (:class:`AgreementGrid`).
+    vote_noise_scale: float = 1.0
 
     @property
     def schedule_krw(self) -> dict[str, float]:
@@ -503,13 +519,14 @@ class Advice:
     def to_json(self) -> dict[str, Any]:
         """``{"amount_krw", "amount_usd", "duration_years", "escalator", "p_consent", "expected_utility",
         "alternatives", "side", "min_consent", "date", "feasible", "message", "escalator_growth_pct",
-        "schedule_krw"}`` (``schedule_krw``: year -> won, :attr:`schedule_krw`)."""
+        "schedule_krw", "vote_noise_scale"}`` (``schedule_krw``: year -> won, :attr:`schedule_krw`)."""
         return {
             "amount_krw": self.amount_krw, "amount_usd": self.amount_usd, "duration_years": self.duration_years,
             "escalator": self.escalator, "p_consent": self.p_consent, "expected_utility": self.expected_utility,
             "alternatives": [dict(a) for a in self.alternatives], "side": self.side, "min_consent": self.min_consent,
             "date": self.date.isoformat(), "feasible": self.feasible, "message": self.message,
             "escalator_growth_pct": dict(self.growth_pct), "schedule_krw": self.schedule_krw,
+            "vote_noise_scale": self.vote_noise_scale,
         }
 
 
@@ -523,6 +540,7 @@ def advise(
     respect_counterpart: bool = True,
     n_alternatives: int = 5,
     consent: ConsentFn | None = None,
+    vote_noise_scale: float | None = None,
     **terms_kw: Any,
 ) -> Advice:
     """The agreement that maximizes ``side``'s expected utility with consent probability >= ``min_consent``.
@@ -548,6 +566,8 @@ def advise(
         How many runner-up agreements to list.
     consent
         A consent curve replacing the legislature model (see :func:`agreement_grid`).
+    vote_noise_scale
+        :math:`\\kappa` for the legislature model (default: the scenario's; :func:`agreement_grid`).
     **terms_kw
         ``planning_horizon_years``, ``lapse_rounds``, ``duration_weight_krw``, ``escalator_growth``.
 
@@ -566,11 +586,11 @@ def advise(
     >>> step = lambda x, d, m: (x < 1.2e12) * 1.0   # consent iff below KRW 1.2 tn
     >>> a = advise(load_scenario("sma-2020-hindsight"), "us", 0.8, consent=step, respect_counterpart=False)
     >>> a.amount_krw, a.duration_years, a.escalator, a.p_consent
-    (1190000000000.0, 1, 'defense_budget', 1.0)
+    (1180000000000.0, 1, 'none', 1.0)
     """
     s = _check_side(side)
     p_min = _check_p(min_consent)
-    g = agreement_grid(scenario, s, date, consent=consent, **terms_kw)
+    g = agreement_grid(scenario, s, date, consent=consent, vote_noise_scale=vote_noise_scale, **terms_kw)
     feasible = g.p_consent >= p_min
     if respect_counterpart:
         feasible = feasible & g.counterpart_ok
@@ -592,9 +612,10 @@ def advise(
         return Advice(s, p_min, g.date, None, None, None, None, None, None, (), 0,
                       f"no agreement of the grid has a consent probability >= {p_min:g} on {g.date.isoformat()}"
                       + (" and is acceptable to the other side at its expected reservation value" if respect_counterpart else ""),
-                      dict(g.terms.growth_pct), int(scenario.cost_model.base_year))
+                      dict(g.terms.growth_pct), int(scenario.cost_model.base_year), g.vote_noise_scale)
     order = np.argsort(-flat_u, kind="stable")[: min(n_feas, 1 + max(0, int(n_alternatives)))]
     best = entry(int(order[0]))
     return Advice(s, p_min, g.date, best["amount_krw"], best["amount_usd"], best["duration_years"], best["escalator"],
                   best["p_consent"], best["expected_utility"], tuple(entry(int(k)) for k in order[1:]), n_feas,
-                  f"best of {n_feas} feasible agreements", dict(g.terms.growth_pct), int(scenario.cost_model.base_year))
+                  f"best of {n_feas} feasible agreements", dict(g.terms.growth_pct), int(scenario.cost_model.base_year),
+                  g.vote_noise_scale)

@@ -21,7 +21,7 @@ from burdenshare.engine.plan import Plan, build_plan, check_levers
 from burdenshare.engine.record_vote import vote_noise_conditioned
 from burdenshare.scenario.vintage import reads_as_of
 
-__all__ = ["Prepared", "check_run", "prepare"]
+__all__ = ["Prepared", "check_run", "prepare", "prepare_specified"]
 
 
 @dataclass(frozen=True)
@@ -97,9 +97,16 @@ def prepare(scenario: Any, config: RunConfig) -> Prepared:
     >>> p.plan.n_rounds, p.bank.size, p.plan.submit_threshold
     (13, 1, 0.5)
     """
+    prepared = vote_noise_conditioned(prepare_specified(scenario, config))[0]  # vote_noise_scale (engine.record_vote)
+    return calibrated(prepared)[0]  # submit_threshold = "calibrated": the record's threshold (engine.agenda)
+
+
+@reads_as_of
+def prepare_specified(scenario: Any, config: RunConfig) -> Prepared:
+    """What :func:`prepare` builds before the passing record enters: the plan, the consent tables as
+    the legislature model specifies them and the draw layout (for :mod:`burdenshare.engine.floor_vote`,
+    which applies the record by the same functions)."""
     plan = check_run(scenario)
     bank = build_consent_bank(scenario, plan, config.seed, config.bank_size)
     layout = DrawLayout.from_scenario(scenario, plan.n_rounds)
-    prepared = Prepared(scenario=scenario, config=config, plan=plan, bank=bank, layout=layout)
-    prepared = vote_noise_conditioned(prepared)[0]  # vote_noise_scale: the passing record (engine.record_vote)
-    return calibrated(prepared)[0]  # submit_threshold = "calibrated": the record's threshold (engine.agenda)
+    return Prepared(scenario=scenario, config=config, plan=plan, bank=bank, layout=layout)

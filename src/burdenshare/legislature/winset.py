@@ -15,6 +15,12 @@ error: ``empty=True``, ``max_amount_krw=None`` and a message.
 The executive has agenda control (DESIGN.md §4): it submits an unamendable text when it chooses,
 here when the consent probability reaches its threshold (:func:`submission_decision`).
 
+The consent probabilities are those of the Assembly a run reads: the legislature model's at the
+floor vote's noise scale :math:`\kappa` (``legislature.vote_noise_scale``,
+:func:`burdenshare.engine.floor_vote.floor_vote`; :math:`C_\kappa = \Phi(\Phi^{-1}(C)/\kappa)`).
+:math:`\kappa` keeps the win-set at 1/2 and moves consent levels and the win-sets at other levels;
+``vote_noise_scale=1.0`` gives the model as specified.
+
 References
 ----------
 Putnam, R. D. (1988). Diplomacy and Domestic Politics: The Logic of Two-Level Games.
@@ -80,6 +86,8 @@ class WinSet:
         The curve on the grid.
     error_bound
         Certified bound on the error of every ``p_consent`` (quorum handling; 0 = exact).
+    vote_noise_scale
+        The floor vote's noise scale :math:`\\kappa` the curve is at (module docstring).
     """
 
     date: dt.date
@@ -91,6 +99,7 @@ class WinSet:
     amounts_krw: tuple[float, ...] = field(repr=False)
     p_consent: tuple[float, ...] = field(repr=False)
     error_bound: float = 0.0
+    vote_noise_scale: float = 1.0
 
     @property
     def curve(self) -> list[tuple[float, float]]:
@@ -114,6 +123,7 @@ class WinSet:
             "duration_years": self.duration_years,
             "max_amount_krw": self.max_amount_krw,
             "curve": [{"amount_krw": a, "p_consent": p} for a, p in self.curve],
+            "vote_noise_scale": self.vote_noise_scale,
         }
 
 
@@ -135,6 +145,8 @@ class WinSet2D:
         Per duration, the largest amount clearing the level (``None`` when empty).
     empty
         Whether no (amount, duration) clears the level.
+    vote_noise_scale
+        As in :class:`WinSet`.
     """
 
     date: dt.date
@@ -146,12 +158,13 @@ class WinSet2D:
     empty: bool
     message: str
     error_bound: float = 0.0
+    vote_noise_scale: float = 1.0
 
     def row(self, duration_years: int) -> WinSet:
         """The one-dimensional win-set at one duration."""
         i = self.durations.index(duration_years)
         return win_set_from_curve(self.date, self.level, duration_years, self.amounts_krw, self.p_consent[i],
-                                  self.error_bound)
+                                  self.error_bound, vote_noise_scale=self.vote_noise_scale)
 
     def _repr_html_(self) -> str:
         """Notebook display (:mod:`burdenshare.report.notebook`)."""
@@ -168,6 +181,7 @@ class WinSet2D:
             "max_amount_krw": list(self.max_amount_krw),
             "amounts_krw": list(self.amounts_krw),
             "p_consent": self.p_consent.tolist(),
+            "vote_noise_scale": self.vote_noise_scale,
         }
 
 
@@ -217,8 +231,11 @@ def win_set_from_curve(
     amounts_krw: ArrayLike,
     p_consent: ArrayLike,
     error_bound: float = 0.0,
+    *,
+    vote_noise_scale: float = 1.0,
 ) -> WinSet:
-    """A :class:`WinSet` from a consent curve (largest amount with ``p >= level``).
+    """A :class:`WinSet` from a consent curve (largest amount with ``p >= level``); ``vote_noise_scale``
+    records the :math:`\\kappa` the curve is at (it is not applied here).
 
     Examples
     --------
@@ -238,12 +255,26 @@ def win_set_from_curve(
         return WinSet(day, lv, int(duration_years), None, True,
                       f"empty win-set: no amount on the grid reaches consent probability {lv:g} "
                       f"(highest {top:.3g} at the lowest amounts); no agreement can be ratified at this level",
-                      tuple(float(a) for a in x), tuple(float(v) for v in p), float(error_bound))
+                      tuple(float(a) for a in x), tuple(float(v) for v in p), float(error_bound), float(vote_noise_scale))
     top_amount = float(x[ok[-1]])
     return WinSet(day, lv, int(duration_years), top_amount, False,
                   f"agreements up to {top_amount:,.0f} won a year for {int(duration_years)} year(s) are ratified "
                   f"with probability >= {lv:g}",
-                  tuple(float(a) for a in x), tuple(float(v) for v in p), float(error_bound))
+                  tuple(float(a) for a in x), tuple(float(v) for v in p), float(error_bound), float(vote_noise_scale))
+
+
+def _kappa(scenario: Scenario, vote_noise_scale: float | None) -> float:
+    """The floor vote's noise scale: the scenario's (:func:`burdenshare.engine.floor_vote.floor_vote`)
+    unless given."""
+    from burdenshare.engine.floor_vote import vote_noise_scale as scale  # the engine's: imported when read
+
+    return scale(scenario, vote_noise_scale)
+
+
+def _sharpened(p: NDArray[np.float64], kappa: float) -> NDArray[np.float64]:
+    from burdenshare.engine.record_vote import sharpen
+
+    return sharpen(np.asarray(p, dtype=np.float64), kappa)
 
 
 @reads_as_of
@@ -256,8 +287,10 @@ def consent_probability(
     params: LegislatureParams | None = None,
     opinion: WTPModel | None = None,
     model: LegislatureModel | None = None,
+    vote_noise_scale: float | None = None,
 ) -> float | NDArray[np.float64]:
-    """Art. 49 consent probability of agreements (vectorized over amounts).
+    """Art. 49 consent probability of agreements (vectorized over amounts), at the floor vote's noise
+    scale (module docstring).
 
     Parameters
     ----------
@@ -273,6 +306,9 @@ def consent_probability(
         See :func:`~burdenshare.legislature.from_scenario.legislature_model`.
     model
         A prebuilt model (skips building one).
+    vote_noise_scale
+        :math:`\\kappa` in (0, 1] (default: the scenario's ``legislature.vote_noise_scale``, its
+        :math:`\\kappa^*` where ``"calibrated"``; 1: the model as specified).
 
     Returns
     -------
@@ -290,6 +326,7 @@ def consent_probability(
     m = legislature_model(scenario, date, params=params, opinion=opinion) if model is None else model
     scalar = np.ndim(amount_krw) == 0
     p = m.consent_probability(np.atleast_1d(np.asarray(amount_krw, dtype=float)), _duration(scenario, duration_years))
+    p = _sharpened(p, _kappa(scenario, vote_noise_scale))
     return float(p[0]) if scalar else p
 
 
@@ -304,6 +341,7 @@ def win_set(
     opinion: WTPModel | None = None,
     amounts_krw: ArrayLike | None = None,
     model: LegislatureModel | None = None,
+    vote_noise_scale: float | None = None,
 ) -> WinSet:
     """The legislature's win-set at ``level`` on ``date`` for one duration.
 
@@ -317,7 +355,7 @@ def win_set(
         Consent-probability level in (0, 1] (default 0.5).
     duration_years
         Duration (default: the shortest allowed).
-    params, opinion, model
+    params, opinion, model, vote_noise_scale
         See :func:`consent_probability`.
     amounts_krw
         Grid to use instead of the scenario's ``agreement_space`` grid.
@@ -339,7 +377,10 @@ def win_set(
     m = legislature_model(scenario, date, params=params, opinion=opinion) if model is None else model
     grid = amount_grid(scenario) if amounts_krw is None else np.asarray(amounts_krw, dtype=float)
     res = m.consent(grid, dur)
-    return win_set_from_curve(date, lv, dur, grid, res.p_consent, res.error_bound)
+    kappa = _kappa(scenario, vote_noise_scale)
+    # dC_kappa/dC = phi(z/kappa) / (kappa phi(z)) <= 1/kappa: the bound scales by 1/kappa
+    return win_set_from_curve(date, lv, dur, grid, _sharpened(res.p_consent, kappa), res.error_bound / kappa,
+                              vote_noise_scale=kappa)
 
 
 @reads_as_of
@@ -352,8 +393,10 @@ def win_set_2d(
     params: LegislatureParams | None = None,
     opinion: WTPModel | None = None,
     amounts_krw: ArrayLike | None = None,
+    vote_noise_scale: float | None = None,
 ) -> WinSet2D:
-    """The win-set over amounts x durations (default durations: ``levers.allowed_durations``)."""
+    """The win-set over amounts x durations (default durations: ``levers.allowed_durations``), at the
+    floor vote's noise scale (:func:`consent_probability`)."""
     lv = _level(level)
     durs = tuple(sorted(_duration(scenario, d) for d in (durations or scenario.levers.allowed_durations)))
     m = legislature_model(scenario, date, params=params, opinion=opinion)
@@ -364,7 +407,9 @@ def win_set_2d(
         res = m.consent(grid, d)
         rows.append(res.p_consent)
         bound = max(bound, res.error_bound)
-    p = np.vstack(rows)
+    kappa = _kappa(scenario, vote_noise_scale)
+    p = _sharpened(np.vstack(rows), kappa)
+    bound /= kappa
     tops: list[float | None] = []
     for row in p:
         ok = np.nonzero(row >= lv)[0]
@@ -374,7 +419,7 @@ def win_set_2d(
            "largest amount per duration: " + ", ".join(
                f"{d} y: {'none' if t is None else f'{t:,.0f} won'}" for d, t in zip(durs, tops)))
     p.setflags(write=False)
-    return WinSet2D(as_date(date), lv, durs, tuple(float(a) for a in grid), p, tuple(tops), empty, msg, bound)
+    return WinSet2D(as_date(date), lv, durs, tuple(float(a) for a in grid), p, tuple(tops), empty, msg, bound, kappa)
 
 
 @reads_as_of
@@ -461,13 +506,16 @@ def submission_date(
     duration_years: int | None = None,
     *,
     params: LegislatureParams | None = None,
+    vote_noise_scale: float | None = None,
 ) -> tuple[dt.date | None, tuple[float, ...]]:
     """The first candidate date on which the executive would submit (None if never), and the
-    consent probability at each date."""
+    consent probability at each date (:func:`consent_probability`)."""
     probs = []
     first = None
+    kappa = _kappa(scenario, vote_noise_scale)
     for d in dates:
-        p = float(consent_probability(scenario, float(amount_krw), d, duration_years, params=params))
+        p = float(consent_probability(scenario, float(amount_krw), d, duration_years, params=params,
+                                      vote_noise_scale=kappa))
         probs.append(p)
         if first is None and submission_decision(p, threshold).submit:
             first = as_date(d)

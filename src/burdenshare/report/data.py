@@ -141,11 +141,12 @@ class ReportData:
     notes: list[str] = field(default_factory=list)
 
 
-def _curves(scenario: Any, dates: list[tuple[str, dt.date]], grid: NDArray[np.float64], duration: int) -> list[dict[str, Any]]:
+def _curves(scenario: Any, dates: list[tuple[str, dt.date]], grid: NDArray[np.float64], duration: int,
+            fv: Any) -> list[dict[str, Any]]:
     out = []
     for label, day in dates:
         model = legislature_model(scenario, day)
-        p = model.consent_probability(grid, duration)
+        p = fv.consent(model.consent_probability(grid, duration))
         out.append({"label": label, "date": day.isoformat(), "duration_years": duration,
                     "amounts_krw": grid.tolist(), "p_consent": [float(v) for v in p]})
     return out
@@ -226,18 +227,23 @@ def report_data(
     pr = scenario.parties.principal
     top = max(1.6 * cur, 1.05 * float(pr.reservation_value_krw))  # show the President's bound too
     grid = np.linspace(0.9 * cur, top, 81)
-    curves = _curves(scenario, dates, grid, dur)
+    # the Assembly the run read: the floor vote's noise scale of its seed and bank (engine.floor_vote)
+    from burdenshare.engine.floor_vote import floor_vote
+
+    fv = floor_vote(scenario, int(summary.get("seed", 0)), summary.get("bank_size"))
+    notes.append(fv.line())
+    curves = _curves(scenario, dates, grid, dur, fv)
     # 1-D win-set through the round dates
     ws_dates = []
     for day in round_dates:
-        p = legislature_model(scenario, day).consent_probability(grid, dur)
+        p = fv.consent(legislature_model(scenario, day).consent_probability(grid, dur))
         ws_dates.append({"date": day.isoformat(), "max_amount_krw": _max_at(grid, p, level)})
     # 2-D win-set at as_of (heatmap), level boundaries per date
     p2 = []
     tops: dict[str, list[float | None]] = {}
     for label, day in dates:
         model = legislature_model(scenario, day)
-        rows2 = [model.consent_probability(grid, d) for d in allowed]
+        rows2 = [fv.consent(model.consent_probability(grid, d)) for d in allowed]
         tops[label] = [_max_at(grid, r, level) for r in rows2]
         if day == dates[0][1]:
             p2 = [[float(v) for v in r] for r in rows2]
@@ -251,7 +257,7 @@ def report_data(
 
     winset_2d = {"date": dates[0][1].isoformat(), "level": level, "durations": allowed, "amounts_krw": grid.tolist(),
                  "p_consent": p2, "boundaries": tops, "us": us,
-                 "host_executive_krw": executive_ceiling_krw(scenario, dates[0][1])}
+                 "host_executive_krw": executive_ceiling_krw(scenario, dates[0][1]), "vote_noise_scale": fv.kappa}
     # votes: predicted by bloc (summary) beside recorded, with the role fit the model uses
     cal = legislature_fit(scenario, round_dates[0])
     votes = {"predicted": summary.get("predicted_votes_by_bloc"), "calibration": cal}
@@ -278,7 +284,7 @@ def report_data(
     bench = None
     if benchmark:
         try:
-            eq = solve_scenario(scenario)
+            eq = solve_scenario(scenario, vote_noise_scale=fv.kappa)
             bench = eq.to_json()
             bench["p_agreement_by"] = {k: float(eq.p_agreement_by(k)) for k in summary["p_agreement_by"]}
         except Exception as exc:  # noqa: BLE001 - the report still shows the simulation

@@ -97,6 +97,8 @@ def figure_specs(d: ReportData) -> list[FigureSpec]:
     s = d.summary
     dur = d.consent_curves[0]["duration_years"]
     lv = d.winset_2d["level"]
+    kappa = float(d.winset_2d.get("vote_noise_scale", 1.0))  # the run's floor vote (engine.floor_vote)
+    at_kappa = f"nominal parameters, at the run's floor vote noise scale kappa = {kappa:.3f}"
     specs = []
     b = s.get("bottom_line") or {}
     if b.get("tornado"):
@@ -112,11 +114,11 @@ def figure_specs(d: ReportData) -> list[FigureSpec]:
                    "Consent probability vs first-year amount",
                    f"Art. 49 consent probability of a {dur}-year agreement by first-year amount, at "
                    + ", ".join(c["label"] for c in d.consent_curves)
-                   + ". Source: burdenshare.legislature (nominal parameters; seats from burdenshare.data; "
+                   + f". Source: burdenshare.legislature ({at_kappa}; seats from burdenshare.data; "
                      "opinion from burdenshare.opinion), scenario " + str(d.scenario.name) + "."),
         FigureSpec("winset_1d", "Win-set", f"Largest amount consented to with probability >= {lv:g}, by round date",
                    f"1-D win-set of the host Assembly ({dur}-year agreement) at each round date of the run; a gap "
-                   "means an empty win-set. Source: burdenshare.legislature.win_set (nominal parameters)."),
+                   f"means an empty win-set. Source: burdenshare.legislature.win_set ({at_kappa})."),
         FigureSpec("winset_2d", "Win-set", "Two-level win-set: amount x duration",
                    f"Heatmap: host consent probability over amount x duration on {d.winset_2d['date']}; lines: the "
                    f"largest amount with consent probability >= {lv:g} per duration at each date (host side); "
@@ -124,7 +126,7 @@ def figure_specs(d: ReportData) -> list[FigureSpec]:
                    "before and after a change of administration): the US accepts amounts to their right; dotted black: "
                    "the host executive's own ceiling at central values (its reservation value mixed with its base's median "
                    "WTP, parties.host_executive.opinion_weight): it signs amounts to its left. The two-level "
-                   "win-set is the overlap. Source: burdenshare.legislature.win_set_2d and the scenario's "
+                   f"win-set is the overlap. Source: burdenshare.legislature.win_set_2d ({at_kappa}) and the scenario's "
                    "strategies.us / parties.principal reservation values (assumptions)."),
         FigureSpec("votes", "Predicted and recorded votes", "Predicted votes by bloc beside the recorded votes",
                    "Left: expected yes / not-yes / absent by bloc for the median ratified agreement of the run at its "

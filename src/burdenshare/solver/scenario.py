@@ -27,7 +27,10 @@ The game
 * **Host ratification** (Level II, time-varying): the exact Art. 49 consent probability
   :math:`P(\text{consent} \mid x, m, t)` of :mod:`burdenshare.legislature` at each round's date
   (the vote is held on the round's date), so the election's opinion weight and the new
-  Assembly from its first sitting enter by date.  With ``parties.host_executive.submission =
+  Assembly from its first sitting enter by date; at the floor vote's noise scale :math:`\kappa` a
+  run reads (``legislature.vote_noise_scale``, :func:`burdenshare.engine.floor_vote.floor_vote`:
+  :math:`C_\kappa = \Phi(\Phi^{-1}(C)/\kappa)`, the calibrated :math:`\kappa^*` of the run of seed 0
+  and the default bank, as the threshold below).  With ``parties.host_executive.submission =
   "strategic"`` the executive submits only texts with :math:`P \ge \theta` (agenda control,
   ``submit_threshold``, default ``parties.host_executive.submit_threshold`` as in the engine; ``"calibrated"``: the
   engine's calibrated value at seed 0 and the default bank, :func:`burdenshare.engine.agenda.calibrated_threshold`);
@@ -128,6 +131,7 @@ def consent_cube(
     params: LegislatureParams | None = None,
     consent: ConsentFn | None = None,
     only: NDArray[np.bool_] | None = None,
+    vote_noise_scale: float | None = None,
 ) -> NDArray[np.float64]:
     """Host consent probabilities, shape (T, D, A): dates x durations x amounts.
 
@@ -143,19 +147,30 @@ def consent_cube(
         A curve to use instead of the legislature model (tests, constructed scenarios).
     only
         Boolean mask over the amounts: evaluate only these (the others are 0).
+    vote_noise_scale
+        The floor vote's noise scale :math:`\\kappa` applied to the legislature model's
+        probabilities (not to a ``consent`` curve; default: the scenario's,
+        :func:`burdenshare.engine.floor_vote.vote_noise_scale`).
 
     Returns
     -------
     numpy.ndarray
         ``cube[t, d, a]`` = P(consent | amount a, duration d, vote on date t), exactly
-        :func:`burdenshare.legislature.consent_probability` when ``consent`` is None.
+        :func:`burdenshare.legislature.consent_probability` at ``vote_noise_scale`` when ``consent``
+        is None.
     """
+    from burdenshare.engine.record_vote import sharpen
+
     x = np.asarray(amounts_krw, dtype=float)
     cube = np.zeros((len(dates), len(durations), x.size))
     sel = np.ones(x.size, dtype=bool) if only is None else np.asarray(only, dtype=bool)
     if not sel.any():
         return cube
     xs = x[sel]
+    if consent is None:
+        from burdenshare.engine.floor_vote import vote_noise_scale as scale
+
+        kappa = scale(scenario, vote_noise_scale)
     for t, day in enumerate(dates):
         model = None if consent is not None else legislature_model(scenario, day, params=params)
         for i, m in enumerate(durations):
@@ -165,7 +180,7 @@ def consent_cube(
                     raise SpecError("the consent curve must give a probability per amount", field="consent")
             else:
                 assert model is not None
-                p = model.consent_probability(xs, int(m))
+                p = sharpen(model.consent_probability(xs, int(m)), kappa)
             cube[t, i, sel] = p
     return cube
 
@@ -181,6 +196,7 @@ class _Setup:
     game: Any
     threshold: float
     govs: tuple[str, str]
+    kappa: float = 1.0
 
 
 def _pref_sign(kind: str) -> float:
@@ -195,6 +211,7 @@ def scenario_game(
     params: LegislatureParams | None = None,
     consent: ConsentFn | None = None,
     submit_threshold: float | None = None,
+    vote_noise_scale: float | None = None,
 ) -> Any:
     """The :class:`burdenshare.solver.BargainingGame` of a scenario (see the module docstring).
 
@@ -204,7 +221,7 @@ def scenario_game(
         Grid labels are flat indices ``d * A + a`` into (durations, amounts).
     """
     return _setup(scenario, durations=durations, params=params, consent=consent,
-                  submit_threshold=submit_threshold).game
+                  submit_threshold=submit_threshold, vote_noise_scale=vote_noise_scale).game
 
 
 def _setup(
@@ -214,6 +231,7 @@ def _setup(
     params: LegislatureParams | None,
     consent: ConsentFn | None,
     submit_threshold: float | None,
+    vote_noise_scale: float | None = None,
 ) -> _Setup:
     us, rok = scenario.parties.proposer.id, scenario.parties.host.id
     su, sk = scenario.strategies[us], scenario.strategies[rok]
@@ -242,7 +260,12 @@ def _setup(
     # consent elsewhere cannot change the equilibrium and is not computed (it is set to 0).
     step = float(x[1] - x[0]) if a_n > 1 else 1.0
     band = (x >= lo - costs[0].sum() - step) & (x <= hi + costs[1].sum() + step)
-    cube = consent_cube(scenario, dates, durs, x, params=params, consent=consent, only=band)
+    kappa = 1.0
+    if consent is None:  # the Assembly a run reads (engine.floor_vote); a given curve is the Assembly itself
+        from burdenshare.engine.floor_vote import vote_noise_scale as scale
+
+        kappa = scale(scenario, vote_noise_scale)
+    cube = consent_cube(scenario, dates, durs, x, params=params, consent=consent, only=band, vote_noise_scale=kappa)
     host = np.where(cube >= theta, cube, 0.0) if theta > 0 else cube.copy()
     host_rat = host.reshape(len(dates), len(durs) * a_n)
     host_rat = host_rat * np.tile(executive_approval(scenario, dates, x, hi), (1, len(durs)))
@@ -264,7 +287,7 @@ def _setup(
         ratification=(appr, host_rat),
         tol=0.5,  # won: well below DURATION_TIE_BREAK_KRW and the grid step, above rounding in won
     )
-    return _Setup(dates, durs, x, cube, host_rat, appr, game, theta, (us, rok))
+    return _Setup(dates, durs, x, cube, host_rat, appr, game, theta, (us, rok), kappa)
 
 
 @dataclass(frozen=True, slots=True)
@@ -357,6 +380,9 @@ class Equilibrium:
         Assumptions in words.
     branch
         The branch of the first agreement (``None``: before the chance node).
+    vote_noise_scale
+        The floor vote's noise scale :math:`\\kappa` the consent probabilities are at (1 with a
+        ``consent`` curve).
     """
 
     scenario: str
@@ -378,6 +404,7 @@ class Equilibrium:
     submit_threshold: float = 0.5
     notes: tuple[str, ...] = field(default=(), repr=False)
     branch: str | None = None
+    vote_noise_scale: float = 1.0
 
     def p_agreement_by(self, date: dt.date | str) -> float:
         """Probability of a ratified agreement on or before ``date``."""
@@ -404,6 +431,7 @@ class Equilibrium:
             "value_rok_krw": self.value_rok_krw,
             "submit_threshold": self.submit_threshold,
             "branch": self.branch,
+            "vote_noise_scale": self.vote_noise_scale,
             "path": [r.to_json() for r in self.path],
             "notes": list(self.notes),
         }
@@ -428,6 +456,7 @@ def solve_scenario(
     params: LegislatureParams | None = None,
     consent: ConsentFn | None = None,
     submit_threshold: float | None = None,
+    vote_noise_scale: float | None = None,
 ) -> Equilibrium:
     """Solve a scenario's two-level bargaining game exactly (the rational benchmark).
 
@@ -445,6 +474,9 @@ def solve_scenario(
     submit_threshold
         The host executive's submission threshold θ (default 0.5 with ``submission =
         "strategic"``, 0 with ``"immediate"``).
+    vote_noise_scale
+        The floor vote's noise scale :math:`\\kappa` in (0, 1] (default: the scenario's, through
+        :func:`burdenshare.engine.floor_vote.vote_noise_scale`; a report passes its run's).
 
     Returns
     -------
@@ -462,7 +494,8 @@ def solve_scenario(
     >>> eq.p_agreement <= 1.0
     True
     """
-    st = _setup(scenario, durations=durations, params=params, consent=consent, submit_threshold=submit_threshold)
+    st = _setup(scenario, durations=durations, params=params, consent=consent, submit_threshold=submit_threshold,
+                vote_noise_scale=vote_noise_scale)
     a_n = st.amounts.size
     current = float(scenario.cost_model.current_agreement_krw)
     segments = _solve_segments(scenario, st)
@@ -495,7 +528,8 @@ def solve_scenario(
     agreed.sort(key=lambda r: (r.round, -r.p_agreement))
     notes = (
         "utilities u_US = x - L, u_host = H - x (won per year; central reservation values from [strategies])",
-        f"host ratification: exact Art. 49 consent probability at each round's date; agenda control: "
+        f"host ratification: exact Art. 49 consent probability at each round's date, at the floor vote's noise "
+        f"scale kappa = {st.kappa:.3f} (legislature.vote_noise_scale; 1 = the model as specified); agenda control: "
         f"texts with P(consent) < {st.threshold:g} are not submitted; the host executive's own ceiling",
         "US ratification: the President approves x >= his reservation value (central); the US election is a chance "
         "node at the inauguration: with probability p_administration_change the new President's reservation value "
@@ -508,7 +542,8 @@ def solve_scenario(
     )
     if not agreed:
         return Equilibrium(str(scenario.name), scenario.levers.as_of, False, None, None, None, None, None, None,
-                           None, None, None, p_total, value[0], value[1], tuple(rows), st.threshold, notes)
+                           None, None, None, p_total, value[0], value[1], tuple(rows), st.threshold, notes,
+                           vote_noise_scale=st.kappa)
     r = agreed[0]
     assert r.offer_krw is not None and r.duration_years is not None
     # the grid amount is the schedule's level equivalent; the text opens at it over the term's factor
@@ -517,7 +552,7 @@ def solve_scenario(
     return Equilibrium(
         str(scenario.name), scenario.levers.as_of, True, opening, _usd(scenario, opening), r.duration_years,
         100.0 * (opening / current - 1.0), r.p_consent, r.p_approval, r.round, r.date, r.proposer,
-        p_total, value[0], value[1], tuple(rows), st.threshold, notes, r.branch)
+        p_total, value[0], value[1], tuple(rows), st.threshold, notes, r.branch, st.kappa)
 
 
 #: A solved stretch of rounds: (result, first round, probability weight, approval (G,), branch).
