@@ -48,9 +48,8 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Callable
 
-import numpy as np
 
 from burdenshare.engine.consent import winset_of
 from burdenshare.engine.draws import BLOCK_SIZE, draw_range
@@ -60,7 +59,7 @@ from burdenshare.engine.reference import INT_OUTPUTS
 from burdenshare.legislature.agenda import record_check
 from burdenshare.legislature.record import Submission, submission_record
 
-__all__ = ["BRACKET", "CALIBRATED", "CALIBRATION_DRAWS", "MAX_EVALUATIONS", "AgendaCalibration", "calibrate_threshold",
+__all__ = ["BRACKET", "CALIBRATED", "CALIBRATION_DRAWS", "MAX_EVALUATIONS", "AgendaCalibration", "calibrate_threshold", "nearest_meeting",
            "calibrated", "calibrated_threshold", "is_calibrated", "rejections_per_submission", "with_threshold"]
 
 #: The scenario value that asks for the calibrated threshold.
@@ -161,6 +160,42 @@ def rejections_per_submission(prepared: Any, threshold: float, draws: int = CALI
     return int(oi[:, _I_REJ].sum()), int(oi[:, _I_VOTES].sum())
 
 
+def nearest_meeting(rate: Callable[[float], tuple[float, int, int]], near: float, far: float, target: float,
+                    on_unreached: str = "far") -> tuple[float, tuple[float, int, int], bool, int, tuple[float, int, int]]:
+    """The parameter nearest ``near`` whose rejection rate meets ``target``, by bisection towards ``far``.
+
+    The search both record rules share (θ* here, κ* in :mod:`burdenshare.engine.record_vote`): the
+    rate ``rate(x)[0]`` (rejections per submitted text) is taken as monotone between ``near`` (the
+    least intervention) and ``far`` (the most); ``near`` is returned when it meets the target
+    already, otherwise ``far`` is tried and, when it meets it, the interval is halved until
+    :data:`MAX_EVALUATIONS` evaluations are used, keeping the meeting end.
+
+    Returns
+    -------
+    best, rate_at_best, reached, evaluations, rate_at_near
+        Where no value of the interval meets the target, ``best`` is ``far`` or ``near`` as
+        ``on_unreached`` says.
+    """
+    evals = 1
+    r_near = rate(near)
+    if r_near[0] <= target:
+        return near, r_near, True, evals, r_near
+    r_far = rate(far)
+    evals += 1
+    if r_far[0] > target:
+        return (far, r_far, False, evals, r_near) if on_unreached == "far" else (near, r_near, False, evals, r_near)
+    best, r_best = far, r_far
+    while evals < MAX_EVALUATIONS:
+        mid = 0.5 * (near + far)
+        r_mid = rate(mid)
+        evals += 1
+        if r_mid[0] <= target:
+            far, best, r_best = mid, mid, r_mid
+        else:
+            near = mid
+    return best, r_best, True, evals, r_near
+
+
 def calibrate_threshold(prepared: Any) -> AgendaCalibration:
     """Find θ* (module docstring) for a prepared run.
 
@@ -177,29 +212,13 @@ def calibrate_threshold(prepared: Any) -> AgendaCalibration:
     record = submission_record(as_of)
     target = record_check(0.0, as_of).posterior_mean
     n = CALIBRATION_DRAWS
-    evals = 0
 
     def rate(theta: float) -> tuple[float, int, int]:
-        nonlocal evals
-        evals += 1
         rej, sub = rejections_per_submission(prepared, theta, n)
         return (rej / sub if sub else 0.0), rej, sub
 
-    lo, hi = BRACKET
-    r_lo = rate(lo)
-    if r_lo[0] <= target:
-        best, r_best, reached = lo, r_lo, True
-    else:
-        r_hi = rate(hi)
-        best, r_best, reached = hi, r_hi, r_hi[0] <= target
-        if reached:
-            while evals < MAX_EVALUATIONS:
-                mid = 0.5 * (lo + hi)
-                r_mid = rate(mid)
-                if r_mid[0] <= target:
-                    hi, best, r_best = mid, mid, r_mid
-                else:
-                    lo = mid
+    # the least cautious θ (nearest BRACKET[0]) that meets the record; unreached: the most cautious
+    best, r_best, reached, evals, _ = nearest_meeting(rate, BRACKET[0], BRACKET[1], target, on_unreached="far")
     return AgendaCalibration(threshold=float(best), target=float(target), rate=float(r_best[0]),
                              rejections=r_best[1], submissions=r_best[2], draws=n, evaluations=evals,
                              reached=bool(reached), record=record)

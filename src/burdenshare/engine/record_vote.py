@@ -67,7 +67,7 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
-from burdenshare.engine.agenda import CALIBRATED, CALIBRATION_DRAWS, rejections_per_submission
+from burdenshare.engine.agenda import CALIBRATED, CALIBRATION_DRAWS, MAX_EVALUATIONS, nearest_meeting, rejections_per_submission
 from burdenshare.legislature.agenda import record_check
 from burdenshare.legislature.record import Submission, submission_record
 
@@ -76,8 +76,6 @@ __all__ = ["BRACKET", "MAX_EVALUATIONS", "VoteNoiseCalibration", "calibrate_vote
 
 #: The noise scales searched: from a near-step floor vote to the model as specified.
 BRACKET: tuple[float, float] = (0.02, 1.0)
-#: At most this many kernel evaluations (the two ends, then bisection steps).
-MAX_EVALUATIONS: int = 12
 
 
 def sharpen(table: NDArray[np.float64], kappa: float) -> NDArray[np.float64]:
@@ -172,30 +170,13 @@ def calibrate_vote_noise(prepared: Any) -> VoteNoiseCalibration:
     theta = _threshold(prepared)
     base = specified_table(prepared.bank)
     n = CALIBRATION_DRAWS
-    evals = 0
 
     def rate(kappa: float) -> tuple[float, int, int]:
-        nonlocal evals
-        evals += 1
         rej, sub = rejections_per_submission(with_vote_noise(prepared, kappa, base), theta, n)
         return (rej / sub if sub else 0.0), rej, sub
 
-    lo, hi = BRACKET
-    r_hi = rate(hi)
-    if r_hi[0] <= target:
-        best, r_best, reached = hi, r_hi, True
-    else:
-        r_lo = rate(lo)
-        reached = r_lo[0] <= target
-        best, r_best = (lo, r_lo) if reached else (hi, r_hi)
-        if reached:
-            while evals < MAX_EVALUATIONS:
-                mid = 0.5 * (lo + hi)
-                r_mid = rate(mid)
-                if r_mid[0] <= target:
-                    lo, best, r_best = mid, mid, r_mid
-                else:
-                    hi = mid
+    # the largest κ (nearest 1, the model as specified) that meets the record; unreached: κ = 1
+    best, r_best, reached, evals, r_hi = nearest_meeting(rate, BRACKET[1], BRACKET[0], target, on_unreached="near")
     return VoteNoiseCalibration(kappa=float(best), target=float(target), threshold=theta, rate=float(r_best[0]),
                                 rejections=r_best[1], submissions=r_best[2], rate_unscaled=float(r_hi[0]), draws=n,
                                 evaluations=evals, reached=bool(reached), record=record)
