@@ -509,9 +509,11 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
                         if (st_j >= 0 and wa_rok == 1 and winset[b, k, st_d] >= 0
                                 and consent_at(table, off, b, k, st_d, st_j) < theta_w):
                             st_j = -1
-                    # at least its position, the term's extra cost made up in whole grid steps
+                    # at least its position, the term's extra cost made up in whole grid steps (none for
+                    # its own term: ceil(0 / step - 1e-9) = 0 for every finite cost)
                     if st_j >= 0 and ((st_j - si[p, _I_ACC]) * si[p, _I_SIGN]
-                                      >= premium_steps(tc[p, st_d], tc[p, si[p, _I_DUR]], step)):
+                                      >= (0 if st_d == si[p, _I_DUR]
+                                          else premium_steps(tc[p, st_d], tc[p, si[p, _I_DUR]], step))):
                         if plain:
                             ok = True
                         elif p == US:
