@@ -23,7 +23,8 @@ within a renewal window of the first round.
 
 **Higher stakes** (Fearon 1998).  A longer term raises the stakes of each negotiation, which can
 make agreement harder.  :func:`stakes_by_duration` shows what the legislature model says: the
-consent probability of the same annual amount for each duration, and the total committed.  In
+consent probability of the same annual amount for each duration (at the scenario's floor vote
+:math:`\kappa`, :mod:`burdenshare.engine.floor_vote`), and the total committed.  In
 the model a bloc's position for an m-year deal is :math:`M_b(1)\,m^{\gamma}`
 (``duration_elasticity`` γ, docs/legislature.md §2): with the default γ = 0.02 > 0 (the ROK side
 sought 3–5 years) a longer term is slightly *easier* to ratify at the same annual amount, so the

@@ -14,7 +14,9 @@ probability with no itemized statement (``levers.transparency = 0``) and with a 
    (:func:`burdenshare.opinion.scenario_opinion`, which computes s from the variant's own ask:
    the variants below set ``levers.us_ask_usd`` to the ask studied; Lupia & McCubbins 1998);
 3. the legislature model mixes the moved WTP into the bloc positions and gives the exact Art. 49
-   consent probability (:func:`burdenshare.legislature.legislature_model`).
+   consent probability (:func:`burdenshare.legislature.legislature_model`), read at the floor
+   vote's noise scale :math:`\kappa` of the scenario (:mod:`burdenshare.engine.floor_vote`, the
+   Assembly ``run``, ``solve`` and ``winset`` read).
 
 Because the update moves each base's log-median toward :math:`\ln s`, transparency **raises**
 consent when the justified part exceeds what the public believes and **lowers** it when the
