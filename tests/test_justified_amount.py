@@ -95,7 +95,7 @@ def test_transparency_effect_follows_each_asks_own_statement() -> None:
         1.3e9: (843843000000.0, 892365054783.5674, 1.3273960523543502e-09, 1020e9, "lowers"),
     }
     for ask, (s, after, p1, w1, direction) in main_values.items():
-        e = transparency_effect(sma, ask)
+        e = transparency_effect(sma, ask, vote_noise_scale=1.0)  # the model as specified (docs/solve.md §4)
         assert (e.justified_krw, e.win_set_transparent_krw, e.direction) == (s, w1, direction)
         assert e.belief_after_krw == pytest.approx(after, rel=1e-12)
         assert e.p_consent_transparent == pytest.approx(p1, rel=1e-9)

@@ -85,6 +85,30 @@ def test_fearon_stakes_via_legislature(sma: object) -> None:
     assert ps == sorted(ps, reverse=True)
 
 
+def test_stakes_read_the_floor_vote(sma: object) -> None:
+    """stakes_by_duration reads the scenario's Assembly (engine.floor_vote): at kappa = 0.5 each
+    probability is Phi(Phi^-1(C)/0.5) of the model's C (kappa = 1; oracle: scipy), win-sets and the
+    verdict unchanged; by default the calibrated kappa* (0.153): 0.050 (1 y) -> 0.836 (3 y) -> 0.987
+    (5 y) at KRW 1,150 bn against 0.401 -> 0.560 -> 0.633 at kappa = 1 (docs/solve.md §3)."""
+    from scipy.stats import norm
+
+    from burdenshare.engine.floor_vote import floor_vote
+
+    one, v1 = stakes_by_duration(sma, 1.15e12, vote_noise_scale=1.0)
+    half, v2 = stakes_by_duration(sma, 1.15e12, vote_noise_scale=0.5)
+    assert v1 == v2 == "longer terms easier to ratify"
+    for a, b in zip(one, half):
+        assert b.p_consent == pytest.approx(float(norm.cdf(norm.ppf(a.p_consent) / 0.5)), rel=1e-9)
+        assert (b.win_set_max_krw, b.total_krw, b.vote_noise_scale) == (a.win_set_max_krw, a.total_krw, 0.5)
+    assert [round(r.p_consent, 3) for r in one] == [0.401, 0.5, 0.56, 0.601, 0.633]
+    cal, verdict = stakes_by_duration(sma, 1.15e12)
+    kappa = floor_vote(sma).kappa
+    assert verdict == v1 and all(r.vote_noise_scale == kappa for r in cal)
+    assert [round(r.p_consent, 3) for r in cal] == [0.05, 0.499, 0.836, 0.953, 0.987]
+    for a, b in zip(one, cal):
+        assert b.p_consent == pytest.approx(float(norm.cdf(norm.ppf(a.p_consent) / kappa)), rel=1e-9)
+
+
 def test_module_doctests() -> None:
     import doctest
 

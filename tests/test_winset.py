@@ -186,6 +186,25 @@ def test_predicted_votes_by_bloc(sma):
     assert sum(pred.yes) + sum(pred.not_yes) + sum(pred.absent) == pytest.approx(300)
 
 
+def test_predicted_votes_read_the_floor_vote(sma):
+    """Expected counts are the model's at every kappa (kappa keeps each text's distance from the
+    pivot); the probability of passing beside them is Phi(Phi^-1(C)/kappa) (oracle: scipy), by
+    default at the scenario's calibrated kappa* (0.153: 0.865 at kappa = 1 -> 1 - 2.9e-13)."""
+    from scipy.stats import norm
+
+    from burdenshare.engine.floor_vote import floor_vote
+
+    one = predicted_votes(sma, 1.1e12, NEW, vote_noise_scale=1.0)
+    half = predicted_votes(sma, 1.1e12, NEW, vote_noise_scale=0.5)
+    cal = predicted_votes(sma, 1.1e12, NEW)
+    assert half.totals == one.totals == cal.totals and half.rows() == one.rows()
+    assert one.p_consent == pytest.approx(0.8649076746518191, rel=1e-9)
+    assert half.p_consent == pytest.approx(float(norm.cdf(norm.ppf(one.p_consent) / 0.5)), rel=1e-9)
+    kappa = floor_vote(sma).kappa
+    assert cal.p_consent == pytest.approx(float(norm.cdf(norm.ppf(one.p_consent) / kappa)), rel=1e-9)
+    assert 1.0 - cal.p_consent == pytest.approx(2.892e-13, rel=1e-2)
+
+
 def test_agenda_control(sma):
     assert submission_decision(0.7, 0.5).submit
     assert not submission_decision(0.7, 0.8).submit

@@ -23,7 +23,8 @@ within a renewal window of the first round.
 
 **Higher stakes** (Fearon 1998).  A longer term raises the stakes of each negotiation, which can
 make agreement harder.  :func:`stakes_by_duration` shows what the legislature model says: the
-consent probability of the same annual amount for each duration, and the total committed.  In
+consent probability of the same annual amount for each duration (at the scenario's floor vote
+:math:`\kappa`, :mod:`burdenshare.engine.floor_vote`), and the total committed.  In
 the model a bloc's position for an m-year deal is :math:`M_b(1)\,m^{\gamma}`
 (``duration_elasticity`` γ, docs/legislature.md §2): with the default γ = 0.02 > 0 (the ROK side
 sought 3–5 years) a longer term is slightly *easier* to ratify at the same annual amount, so the
@@ -56,6 +57,7 @@ from burdenshare.legislature import (
     win_set_from_curve,
 )
 from burdenshare.legislature.seats import as_date
+from burdenshare.legislature.winset import _kappa, _sharpened
 from burdenshare.scenario import Scenario
 from burdenshare.solver.scenario import solve_scenario
 from burdenshare.theory.multiyear import negotiation_count
@@ -385,7 +387,7 @@ def annual_vs_multiyear(
 
 @dataclass(frozen=True, slots=True)
 class StakesRow:
-    """Consent to the same annual amount for one duration (Fearon 1998).
+    r"""Consent to the same annual amount for one duration (Fearon 1998).
 
     Attributes
     ----------
@@ -396,18 +398,23 @@ class StakesRow:
     total_krw
         Total committed, amount x m (nominal, no escalator).
     win_set_max_krw
-        Largest annual amount with consent probability >= 0.5 (``None`` if empty).
+        Largest annual amount with consent probability >= 0.5 (``None`` if empty; the same at every
+        :math:`\kappa`).
+    vote_noise_scale
+        The floor vote's noise scale :math:`\kappa` ``p_consent`` is read at
+        (:mod:`burdenshare.engine.floor_vote`; 1: the model as specified).
     """
 
     duration_years: int
     p_consent: float
     total_krw: float
     win_set_max_krw: float | None
+    vote_noise_scale: float = 1.0
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready dict (won)."""
         return {"duration_years": self.duration_years, "p_consent": self.p_consent, "total_krw": self.total_krw,
-                "win_set_max_krw": self.win_set_max_krw}
+                "win_set_max_krw": self.win_set_max_krw, "vote_noise_scale": self.vote_noise_scale}
 
 
 def stakes_by_duration(
@@ -417,8 +424,9 @@ def stakes_by_duration(
     *,
     durations: Sequence[int] | None = None,
     params: LegislatureParams | None = None,
+    vote_noise_scale: float | None = None,
 ) -> tuple[tuple[StakesRow, ...], str]:
-    """The consent probability of the same annual amount over durations, and what it shows.
+    r"""The consent probability of the same annual amount over durations, and what it shows.
 
     Parameters
     ----------
@@ -432,6 +440,12 @@ def stakes_by_duration(
         Default ``levers.allowed_durations``.
     params
         Legislature parameters (``duration_elasticity`` γ: < 0 lets longer terms be harder).
+    vote_noise_scale
+        The floor vote's noise scale :math:`\kappa` in (0, 1] (default the scenario's
+        ``legislature.vote_noise_scale``, :mod:`burdenshare.engine.floor_vote`, as ``run``,
+        ``solve`` and ``winset`` read it): each consent probability :math:`C` of the model is read
+        as :math:`\Phi(\Phi^{-1}(C)/\kappa)`, a monotone map, so the verdict is the same at
+        every :math:`\kappa` (up to probabilities that round to 0 or 1).
 
     Returns
     -------
@@ -445,12 +459,14 @@ def stakes_by_duration(
     day = scenario.levers.as_of if date is None else as_date(date)
     durs = sorted(int(d) for d in (durations or scenario.levers.allowed_durations))
     model = legislature_model(scenario, day, params=params)
+    kappa = _kappa(scenario, vote_noise_scale)
     grid = amount_grid(scenario)
     rows = []
     for m in durs:
-        p = float(model.consent_probability([x], m)[0])
-        w = win_set_from_curve(day, 0.5, m, grid, model.consent_probability(grid, m))
-        rows.append(StakesRow(m, p, x * m, w.max_amount_krw))
+        p = float(_sharpened(model.consent_probability([x], m), kappa)[0])
+        w = win_set_from_curve(day, 0.5, m, grid, _sharpened(model.consent_probability(grid, m), kappa),
+                               vote_noise_scale=kappa)
+        rows.append(StakesRow(m, p, x * m, w.max_amount_krw, kappa))
     ps = [r.p_consent for r in rows]
     if ps[-1] < ps[0] - 1e-12:
         verdict = "longer terms harder to ratify (Fearon)"

@@ -14,7 +14,9 @@ probability with no itemized statement (``levers.transparency = 0``) and with a 
    (:func:`burdenshare.opinion.scenario_opinion`, which computes s from the variant's own ask:
    the variants below set ``levers.us_ask_usd`` to the ask studied; Lupia & McCubbins 1998);
 3. the legislature model mixes the moved WTP into the bloc positions and gives the exact Art. 49
-   consent probability (:func:`burdenshare.legislature.legislature_model`).
+   consent probability (:func:`burdenshare.legislature.legislature_model`), read at the floor
+   vote's noise scale :math:`\kappa` of the scenario (:mod:`burdenshare.engine.floor_vote`, the
+   Assembly ``run``, ``solve`` and ``winset`` read).
 
 Because the update moves each base's log-median toward :math:`\ln s`, transparency **raises**
 consent when the justified part exceeds what the public believes and **lowers** it when the
@@ -45,7 +47,7 @@ from burdenshare.legislature import (
     win_set_from_curve,
 )
 from burdenshare.legislature.seats import as_date
-from burdenshare.legislature.winset import _duration
+from burdenshare.legislature.winset import _duration, _kappa, _sharpened
 from burdenshare.opinion.transparency import justified_amount_krw
 from burdenshare.scenario import Scenario, validate_dict
 
@@ -64,7 +66,7 @@ def with_overrides(scenario: Scenario, overrides: list[str]) -> Scenario:
 
 @dataclass(frozen=True, slots=True)
 class TransparencyEffect:
-    """Consent with no statement vs a full itemized statement, for one ask.
+    r"""Consent with no statement vs a full itemized statement, for one ask.
 
     Attributes
     ----------
@@ -89,6 +91,9 @@ class TransparencyEffect:
         win-set either way), the sign of the win-set's change.
     date, duration_years
         The vote date and the deal's duration.
+    vote_noise_scale
+        The floor vote's noise scale :math:`\kappa` both probabilities and win-sets are read at
+        (:mod:`burdenshare.engine.floor_vote`; 1: the model as specified).
     """
 
     ask_usd: float
@@ -104,6 +109,7 @@ class TransparencyEffect:
     direction: str
     date: dt.date
     duration_years: int
+    vote_noise_scale: float = 1.0
 
     @property
     def padded(self) -> bool:
@@ -126,6 +132,7 @@ class TransparencyEffect:
             "direction": self.direction,
             "date": self.date.isoformat(),
             "duration_years": self.duration_years,
+            "vote_noise_scale": self.vote_noise_scale,
         }
 
 
@@ -145,8 +152,9 @@ def transparency_effect(
     amount_krw: float | None = None,
     duration_years: int | None = None,
     params: LegislatureParams | None = None,
+    vote_noise_scale: float | None = None,
 ) -> TransparencyEffect:
-    """Consent probability of an ask with transparency 0 vs 1, and which way it moves.
+    r"""Consent probability of an ask with transparency 0 vs 1, and which way it moves.
 
     Parameters
     ----------
@@ -162,6 +170,14 @@ def transparency_effect(
         Default: the shortest allowed.
     params
         Overrides of the scenario's legislature parameters (:class:`~burdenshare.legislature.LegislatureParams`).
+    vote_noise_scale
+        The floor vote's noise scale :math:`\kappa` in (0, 1] (default the scenario's
+        ``legislature.vote_noise_scale``, :mod:`burdenshare.engine.floor_vote`: the Assembly ``run``,
+        ``solve`` and ``winset`` read).  Both variants are voted by the same Assembly, the scenario's
+        (its :math:`\kappa`, not one recalibrated per variant); each consent probability :math:`C`
+        is read as :math:`\Phi(\Phi^{-1}(C)/\kappa)`, which keeps its order, so the direction
+        and the win-sets at 0.5 are those of the model as specified; far from the win-set the
+        probabilities may round to 0 and the direction then follows the win-set.
 
     Returns
     -------
@@ -186,11 +202,13 @@ def transparency_effect(
     opaque = with_overrides(scenario, ["levers.transparency=0.0", f"levers.us_ask_usd={ask!r}"])
     clear = with_overrides(scenario, ["levers.transparency=1.0", f"levers.us_ask_usd={ask!r}"])
     grid = amount_grid(scenario)
+    kappa = _kappa(scenario, vote_noise_scale)
     out = {}
     for key, variant in (("opaque", opaque), ("clear", clear)):
         model = legislature_model(variant, day, params=params)
-        p = float(model.consent_probability([x], dur)[0])
-        w = win_set_from_curve(day, 0.5, dur, grid, model.consent_probability(grid, dur))
+        p = float(_sharpened(model.consent_probability([x], dur), kappa)[0])
+        w = win_set_from_curve(day, 0.5, dur, grid, _sharpened(model.consent_probability(grid, dur), kappa),
+                               vote_noise_scale=kappa)
         base = scenario.parties.host_executive.base_bloc
         i = model.blocs.index(base) if base in model.blocs else 0
         out[key] = (p, w.max_amount_krw, float(model.wtp_krw[i]))
@@ -199,7 +217,7 @@ def transparency_effect(
     direction = _sign(p1 - p0, 1e-9)
     if direction == "unchanged":
         direction = _sign((w1 or 0.0) - (w0 or 0.0), 0.5)
-    return TransparencyEffect(ask, ask_krw, x, s, b0, b1, p0, p1, w0, w1, direction, day, dur)
+    return TransparencyEffect(ask, ask_krw, x, s, b0, b1, p0, p1, w0, w1, direction, day, dur, kappa)
 
 
 def record_asks(scenario: Scenario, **options: Any) -> list[tuple[str, str, TransparencyEffect]]:

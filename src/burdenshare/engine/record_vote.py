@@ -45,7 +45,8 @@ Only the passing record known at ``as_of`` enters (no vote after it, no held-out
 rule is the same for every round and scenario.  A number fixes :math:`\kappa` instead.  The
 sharpened tables are what the run's negotiators, executive and Assembly all read (win-sets,
 submission, the vote); ``predicted_votes_by_bloc`` reports the legislature model itself (expected
-counts, which :math:`\kappa` leaves unchanged, and its own consent probability).
+counts, which :math:`\kappa` leaves unchanged, and its own consent probability at :math:`\kappa = 1`,
+kept for the golden run; :func:`burdenshare.legislature.predicted_votes` gives it at :math:`\kappa`).
 
 References
 ----------

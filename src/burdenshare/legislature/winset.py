@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -430,11 +430,22 @@ def predicted_votes(
     duration_years: int | None = None,
     *,
     params: LegislatureParams | None = None,
+    vote_noise_scale: float | None = None,
 ) -> VotePrediction:
-    """Expected yes / not-yes / absent by bloc for one agreement (beside recorded votes: see
-    :func:`~burdenshare.legislature.calibration.calibrate` ``.votes``)."""
+    r"""Expected yes / not-yes / absent by bloc for one agreement (beside recorded votes: see
+    :func:`~burdenshare.legislature.calibration.calibrate` ``.votes``), and its consent probability
+    at the floor vote's noise scale :math:`\kappa` (``vote_noise_scale``, default the scenario's,
+    :mod:`burdenshare.engine.floor_vote`).
+
+    The expected counts are the legislature model's and do not depend on :math:`\kappa`, which
+    keeps every text's distance from the pivot and only sharpens the vote around it; the
+    probability of passing beside them, ``p_consent``, is :math:`\Phi(\Phi^{-1}(C)/\kappa)` of the
+    model's :math:`C` (:func:`burdenshare.engine.record_vote.sharpen`; :math:`C` itself at 1).
+    """
     m = legislature_model(scenario, date, params=params)
-    return m.predicted_votes(float(amount_krw), _duration(scenario, duration_years))
+    pred = m.predicted_votes(float(amount_krw), _duration(scenario, duration_years))
+    kappa = _kappa(scenario, vote_noise_scale)
+    return replace(pred, p_consent=float(_sharpened(np.array([pred.p_consent]), kappa)[0]))
 
 
 # --------------------------------------------------------------------------- agenda control
