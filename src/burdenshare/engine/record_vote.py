@@ -44,9 +44,10 @@ legislature model* (not the executive) by one generic rule, applied per run in
 Only the passing record known at ``as_of`` enters (no vote after it, no held-out outcome); the
 rule is the same for every round and scenario.  A number fixes :math:`\kappa` instead.  The
 sharpened tables are what the run's negotiators, executive and Assembly all read (win-sets,
-submission, the vote); ``predicted_votes_by_bloc`` reports the legislature model itself (expected
-counts, which :math:`\kappa` leaves unchanged, and its own consent probability at :math:`\kappa = 1`,
-kept for the golden run; :func:`burdenshare.legislature.predicted_votes` gives it at :math:`\kappa`).
+submission, the vote), and so does the run summary's ``predicted_votes_by_bloc``: the legislature
+model's expected counts (which :math:`\kappa` leaves unchanged) and the text's probability of passing
+at the run's :math:`\kappa` (:attr:`~burdenshare.engine.consent.ConsentBank.vote_noise_scale`), as
+:func:`burdenshare.legislature.predicted_votes` gives it.
 
 References
 ----------
@@ -149,7 +150,7 @@ def with_vote_noise(prepared: Any, kappa: float, base_table: NDArray[np.float64]
     base = specified_table(bank) if base_table is None else base_table
     table = sharpen(base, float(kappa))
     bank = dataclasses.replace(bank, table=table, winset=winset_of(table, bank.offset, prepared.plan.winset_threshold),
-                               specified=None if table is base else base)
+                               specified=None if table is base else base, vote_noise_scale=float(kappa))
     return dataclasses.replace(prepared, bank=bank)
 
 
