@@ -195,10 +195,13 @@ def record_conditioned(prepared: Any) -> Any:
     return calibrated(vote_noise_conditioned(prepared)[0])[0]
 
 
-def vote_noise_conditioned(prepared: Any) -> tuple[Any, VoteNoiseCalibration | None]:
+def vote_noise_conditioned(prepared: Any, calibration: VoteNoiseCalibration | None = None
+                           ) -> tuple[Any, VoteNoiseCalibration | None]:
     """``prepared`` with its tables at the scenario's ``legislature.vote_noise_scale``.
 
     What :func:`~burdenshare.engine.prepare.prepare` applies to every run, before the agenda rule.
+    ``calibration``: a ``"calibrated"`` scale's :class:`VoteNoiseCalibration` found before for these
+    tables (the disk cache's, :mod:`burdenshare.engine.floor_vote_cache`) instead of calibrating again.
 
     Returns
     -------
@@ -210,7 +213,7 @@ def vote_noise_conditioned(prepared: Any) -> tuple[Any, VoteNoiseCalibration | N
     kappa = getattr(prepared.scenario.legislature, "vote_noise_scale", 1.0)
     if kappa != CALIBRATED:
         return with_vote_noise(prepared, float(kappa)), None
-    cal = calibrate_vote_noise(prepared)
+    cal = calibrate_vote_noise(prepared) if calibration is None else calibration
     p = with_vote_noise(prepared, cal.kappa)
     plan = dataclasses.replace(p.plan, notes=(*p.plan.notes, cal.note()))
     return dataclasses.replace(p, plan=plan), cal
