@@ -70,8 +70,9 @@ from numpy.typing import NDArray
 from scipy import special
 
 from burdenshare.engine.agenda import CALIBRATED, CALIBRATION_DRAWS, MAX_EVALUATIONS, nearest_meeting, rejections_per_submission
+from burdenshare.engine.record_calibration import RecordCalibration
 from burdenshare.legislature.agenda import record_check
-from burdenshare.legislature.record import Submission, submission_record
+from burdenshare.legislature.record import submission_record
 
 __all__ = ["BRACKET", "MAX_EVALUATIONS", "VoteNoiseCalibration", "calibrate_vote_noise", "record_conditioned", "sharpen",
            "specified_table", "vote_noise_conditioned", "with_vote_noise"]
@@ -97,42 +98,26 @@ def sharpen(table: NDArray[np.float64], kappa: float) -> NDArray[np.float64]:
 
 
 @dataclass(frozen=True, slots=True)
-class VoteNoiseCalibration:
+class VoteNoiseCalibration(RecordCalibration):
     """The record-conditioned vote noise scale and how it was found (module docstring).
+
+    The fields of :class:`~burdenshare.engine.record_calibration.RecordCalibration` (the rate and
+    its counts at :math:`\\kappa^*`, measured at the executive's threshold ``threshold``), and:
 
     Attributes
     ----------
     kappa
         :math:`\\kappa^*`.
-    target
-        The Jeffreys posterior mean of the recorded rejection rate.
-    threshold
-        The executive's threshold the rate was measured at.
-    rate, rejections, submissions
-        The model's rejections per submitted text at :math:`\\kappa^*` and its counts.
     rate_unscaled
         The rate at :math:`\\kappa = 1` (the model as specified).
-    draws, evaluations, reached
-        Calibration sample, kernel evaluations, whether the target was reached.
-    record
-        The recorded submissions used.
     """
 
     kappa: float
-    target: float
-    threshold: float
-    rate: float
-    rejections: int
-    submissions: int
     rate_unscaled: float
-    draws: int
-    evaluations: int
-    reached: bool
-    record: tuple[Submission, ...]
 
     def note(self) -> str:
         """One line for the run's notes."""
-        rows = ", ".join(f"SMA {s.sma_number} ({s.date.isoformat()})" for s in self.record) or "none"
+        rows = self.recorded()
         where = ("" if self.kappa < BRACKET[1] else " (the model as specified: it rejects no more than the record's mean)"
                  if self.reached else " (the model as specified: no noise scale in the bracket reaches the record's mean)")
         return (f"floor-vote noise scale conditioned on the passing record: kappa = {self.kappa:.4f}{where}, "
