@@ -191,3 +191,27 @@ def test_report_reads_the_run_kappa() -> None:
                                                                                  c["duration_years"]), fv.kappa),
                                rtol=1e-12, atol=1e-300)
     assert d.benchmark is not None and d.benchmark["vote_noise_scale"] == fv.kappa
+
+
+def test_run_summary_reads_the_run_kappa() -> None:
+    """The run summary's ``predicted_votes_by_bloc.p_consent`` is the median ratified text's probability of
+    passing at the run's floor vote: Phi(Phi^-1(C)/kappa) of the same text's consent at kappa = 1 (the same
+    outcomes summarised with the bank's tables read as specified), the expected counts unchanged."""
+    import dataclasses
+
+    from burdenshare.engine import simulate
+
+    for over, seed, bank in ((HALF, 0, 4), ([], 1, 4)):
+        sc = load_scenario("sma-2020-hindsight", over)
+        res = simulate(sc, RunConfig(draws=512, seed=seed, bank_size=bank))
+        kappa = floor_vote(sc, seed, bank).kappa
+        assert res.bank.vote_noise_scale == kappa and kappa < 1.0
+        at_one = dataclasses.replace(res, bank=dataclasses.replace(res.bank, vote_noise_scale=1.0), _cache={})
+        v, v1 = res.summary()["predicted_votes_by_bloc"], at_one.summary()["predicted_votes_by_bloc"]
+        assert v["vote_noise_scale"] == kappa and v1["vote_noise_scale"] == 1.0
+        assert _without(v, "p_consent", "vote_noise_scale") == _without(v1, "p_consent", "vote_noise_scale")
+        assert 0.0 < v1["p_consent"] < 1.0 and v["p_consent"] != v1["p_consent"]
+        assert v["p_consent"] == pytest.approx(float(_probit(v1["p_consent"], kappa)), rel=1e-12)
+    # the model as specified reads its own consent
+    one = simulate(load_scenario("sma-2020-hindsight", ONE), RunConfig(draws=512, seed=0, bank_size=4))
+    assert one.summary()["predicted_votes_by_bloc"]["vote_noise_scale"] == 1.0

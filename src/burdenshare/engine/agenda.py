@@ -55,9 +55,10 @@ from burdenshare.engine.consent import winset_of
 from burdenshare.engine.draws import BLOCK_SIZE, draw_range
 from burdenshare.engine.kernel import run_kernel
 from burdenshare.engine.plan import draw_columns
+from burdenshare.engine.record_calibration import RecordCalibration
 from burdenshare.engine.reference import INT_OUTPUTS
 from burdenshare.legislature.agenda import record_check
-from burdenshare.legislature.record import Submission, submission_record
+from burdenshare.legislature.record import submission_record
 
 __all__ = ["BRACKET", "CALIBRATED", "CALIBRATION_DRAWS", "MAX_EVALUATIONS", "AgendaCalibration", "calibrate_threshold", "nearest_meeting",
            "calibrated", "calibrated_threshold", "is_calibrated", "rejections_per_submission", "with_threshold"]
@@ -76,38 +77,13 @@ _I_VOTES = INT_OUTPUTS.index("votes")
 
 
 @dataclass(frozen=True, slots=True)
-class AgendaCalibration:
+class AgendaCalibration(RecordCalibration):
     """The calibrated submission threshold and how it was found (module docstring).
 
-    Attributes
-    ----------
-    threshold
-        θ*, the executive's submission threshold.
-    target
-        The Jeffreys posterior mean of the recorded rejection rate.
-    rate
-        The model's rejections per submitted text at θ* on the calibration sample.
-    rejections, submissions
-        Their counts on the calibration sample.
-    draws
-        Draws of the calibration sample.
-    evaluations
-        Kernel evaluations used (at most :data:`MAX_EVALUATIONS`).
-    reached
-        Whether some θ in :data:`BRACKET` brings the rate to the target.
-    record
-        The recorded submissions used (SMA, consent date, passed).
+    The fields of :class:`~burdenshare.engine.record_calibration.RecordCalibration`, with
+    ``threshold`` θ*, the executive's submission threshold found (the rate and its counts are
+    measured there), ``reached`` whether some θ in :data:`BRACKET` brings the rate to the target.
     """
-
-    threshold: float
-    target: float
-    rate: float
-    rejections: int
-    submissions: int
-    draws: int
-    evaluations: int
-    reached: bool
-    record: tuple[Submission, ...]
 
     @property
     def at_floor(self) -> bool:
@@ -116,7 +92,7 @@ class AgendaCalibration:
 
     def note(self) -> str:
         """One line for the run's notes."""
-        rows = ", ".join(f"SMA {s.sma_number} ({s.date.isoformat()})" for s in self.record) or "none"
+        rows = self.recorded()
         where = (" (the floor: the model rejects no more than the record's mean at 1/2)" if self.at_floor
                  else "" if self.reached else " (the ceiling: the target is not reached)")
         return (f"submission threshold calibrated to the record: theta = {self.threshold:.4f}{where}, "

@@ -106,6 +106,8 @@ class ConsentBank:
     #: The tables as the legislature model specifies them, where ``table`` holds them at a floor-vote
     #: noise scale below 1 (:mod:`burdenshare.engine.record_vote`); None: ``table`` is as specified.
     specified: NDArray[np.float64] | None = None
+    #: The floor vote's noise scale :math:`\kappa` ``table`` is at (1: as specified).
+    vote_noise_scale: float = 1.0
 
     @property
     def size(self) -> int:

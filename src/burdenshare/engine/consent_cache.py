@@ -22,7 +22,8 @@ Both keys include :data:`CACHE_FORMAT` and a digest of the package's source and 
 
 **Where.**  ``$BURDENSHARE_CACHE_DIR`` (``off`` disables the cache), else
 ``$XDG_CACHE_HOME/burdenshare`` or ``~/.cache/burdenshare``; entries live in its ``consent/``
-folder, one ``.npz`` file per exact key and one small alias file per member key; deleting the
+folder, one ``.npz`` file per exact key and one small alias file per member key (and the floor
+vote's :math:`\\kappa^*`, ``.kappa`` files, :mod:`burdenshare.engine.floor_vote_cache`); deleting the
 folder at any time is safe.
 
 **Never trusted.**  An entry is used only if it loads, names the key it was asked for, carries

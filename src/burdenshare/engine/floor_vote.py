@@ -11,11 +11,13 @@ read the same Assembly through :func:`floor_vote`:
 * a number: that :math:`\kappa` (1, the default: the model as specified, bit for bit);
 * ``"calibrated"``: :math:`\kappa^*` as a run finds it, by the engine's own functions
   (:func:`burdenshare.engine.prepare.prepare_specified`, then
-  :func:`burdenshare.engine.record_vote.vote_noise_conditioned`): the run of ``seed`` (default 0)
+  :func:`burdenshare.engine.record_vote.calibrate_vote_noise`): the run of ``seed`` (default 0)
   and ``bank_size`` (default the engine's, 64 members).  A report passes its run's seed and bank,
   so its figures read the run's own :math:`\kappa^*`.  The result is kept in memory per scenario
-  hash, seed and bank size (one calibration per process; the consent tables come from the engine's
-  disk cache, :mod:`burdenshare.engine.consent_cache`).
+  hash, seed and bank size, and on disk beside the consent tables
+  (:mod:`burdenshare.engine.floor_vote_cache`, keyed by everything the calibration reads), so a new
+  process reads it without building the bank; the run's own :func:`~burdenshare.engine.prepare.prepare`
+  reads and writes the same entries.
 
 :math:`\kappa` keeps every text's distance from the pivot, so the amount consented to with even
 chances (the win-set at 1/2) does not move; consent levels and win-sets at other levels do.  A
@@ -114,7 +116,8 @@ def floor_vote(scenario: Any, seed: int = 0, bank_size: int | None = None) -> Fl
         return FloorVote(float(scale))
     from burdenshare.engine.config import DEFAULT_BANK_SIZE, RunConfig
     from burdenshare.engine.prepare import prepare_specified
-    from burdenshare.engine.record_vote import vote_noise_conditioned
+    from burdenshare.engine.floor_vote_cache import cached_calibration
+    from burdenshare.engine.record_vote import calibrate_vote_noise
     from burdenshare.scenario import scenario_hash
 
     bank = DEFAULT_BANK_SIZE if bank_size is None else int(bank_size)
@@ -126,8 +129,8 @@ def floor_vote(scenario: Any, seed: int = 0, bank_size: int | None = None) -> Fl
             _CACHE.pop(next(iter(_CACHE)))
 
         cfg = RunConfig(draws=CALIBRATION_DRAWS, seed=int(seed), bank_size=bank)
-        _, cal = vote_noise_conditioned(prepare_specified(scenario, cfg))
-        assert cal is not None
+        # from the disk cache where stored (no bank built), else calibrated as the run does and stored
+        cal = cached_calibration(scenario, int(seed), bank, lambda: calibrate_vote_noise(prepare_specified(scenario, cfg)))
         _CACHE[key] = FloorVote(cal.kappa, cal, int(seed), bank)
     return _CACHE[key]
 

@@ -18,7 +18,7 @@ from burdenshare.engine.config import RunConfig
 from burdenshare.engine.consent import ConsentBank, build_consent_bank
 from burdenshare.engine.draws import DrawLayout
 from burdenshare.engine.plan import Plan, build_plan, check_levers
-from burdenshare.engine.record_vote import vote_noise_conditioned
+from burdenshare.engine.floor_vote_cache import vote_noise_cached
 from burdenshare.scenario.vintage import reads_as_of
 
 __all__ = ["Prepared", "check_run", "prepare", "prepare_specified"]
@@ -97,7 +97,8 @@ def prepare(scenario: Any, config: RunConfig) -> Prepared:
     >>> p.plan.n_rounds, p.bank.size, p.plan.submit_threshold
     (13, 1, 0.5)
     """
-    prepared = vote_noise_conditioned(prepare_specified(scenario, config))[0]  # vote_noise_scale (engine.record_vote)
+    # vote_noise_scale (engine.record_vote; a "calibrated" kappa* from the disk cache, engine.floor_vote_cache)
+    prepared = vote_noise_cached(prepare_specified(scenario, config))[0]
     return calibrated(prepared)[0]  # submit_threshold = "calibrated": the record's threshold (engine.agenda)
 
 

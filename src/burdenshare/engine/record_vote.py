@@ -44,9 +44,10 @@ legislature model* (not the executive) by one generic rule, applied per run in
 Only the passing record known at ``as_of`` enters (no vote after it, no held-out outcome); the
 rule is the same for every round and scenario.  A number fixes :math:`\kappa` instead.  The
 sharpened tables are what the run's negotiators, executive and Assembly all read (win-sets,
-submission, the vote); ``predicted_votes_by_bloc`` reports the legislature model itself (expected
-counts, which :math:`\kappa` leaves unchanged, and its own consent probability at :math:`\kappa = 1`,
-kept for the golden run; :func:`burdenshare.legislature.predicted_votes` gives it at :math:`\kappa`).
+submission, the vote), and so does the run summary's ``predicted_votes_by_bloc``: the legislature
+model's expected counts (which :math:`\kappa` leaves unchanged) and the text's probability of passing
+at the run's :math:`\kappa` (:attr:`~burdenshare.engine.consent.ConsentBank.vote_noise_scale`), as
+:func:`burdenshare.legislature.predicted_votes` gives it.
 
 References
 ----------
@@ -69,8 +70,9 @@ from numpy.typing import NDArray
 from scipy import special
 
 from burdenshare.engine.agenda import CALIBRATED, CALIBRATION_DRAWS, MAX_EVALUATIONS, nearest_meeting, rejections_per_submission
+from burdenshare.engine.record_calibration import RecordCalibration
 from burdenshare.legislature.agenda import record_check
-from burdenshare.legislature.record import Submission, submission_record
+from burdenshare.legislature.record import submission_record
 
 __all__ = ["BRACKET", "MAX_EVALUATIONS", "VoteNoiseCalibration", "calibrate_vote_noise", "record_conditioned", "sharpen",
            "specified_table", "vote_noise_conditioned", "with_vote_noise"]
@@ -96,42 +98,26 @@ def sharpen(table: NDArray[np.float64], kappa: float) -> NDArray[np.float64]:
 
 
 @dataclass(frozen=True, slots=True)
-class VoteNoiseCalibration:
+class VoteNoiseCalibration(RecordCalibration):
     """The record-conditioned vote noise scale and how it was found (module docstring).
+
+    The fields of :class:`~burdenshare.engine.record_calibration.RecordCalibration` (the rate and
+    its counts at :math:`\\kappa^*`, measured at the executive's threshold ``threshold``), and:
 
     Attributes
     ----------
     kappa
         :math:`\\kappa^*`.
-    target
-        The Jeffreys posterior mean of the recorded rejection rate.
-    threshold
-        The executive's threshold the rate was measured at.
-    rate, rejections, submissions
-        The model's rejections per submitted text at :math:`\\kappa^*` and its counts.
     rate_unscaled
         The rate at :math:`\\kappa = 1` (the model as specified).
-    draws, evaluations, reached
-        Calibration sample, kernel evaluations, whether the target was reached.
-    record
-        The recorded submissions used.
     """
 
     kappa: float
-    target: float
-    threshold: float
-    rate: float
-    rejections: int
-    submissions: int
     rate_unscaled: float
-    draws: int
-    evaluations: int
-    reached: bool
-    record: tuple[Submission, ...]
 
     def note(self) -> str:
         """One line for the run's notes."""
-        rows = ", ".join(f"SMA {s.sma_number} ({s.date.isoformat()})" for s in self.record) or "none"
+        rows = self.recorded()
         where = ("" if self.kappa < BRACKET[1] else " (the model as specified: it rejects no more than the record's mean)"
                  if self.reached else " (the model as specified: no noise scale in the bracket reaches the record's mean)")
         return (f"floor-vote noise scale conditioned on the passing record: kappa = {self.kappa:.4f}{where}, "
@@ -149,7 +135,7 @@ def with_vote_noise(prepared: Any, kappa: float, base_table: NDArray[np.float64]
     base = specified_table(bank) if base_table is None else base_table
     table = sharpen(base, float(kappa))
     bank = dataclasses.replace(bank, table=table, winset=winset_of(table, bank.offset, prepared.plan.winset_threshold),
-                               specified=None if table is base else base)
+                               specified=None if table is base else base, vote_noise_scale=float(kappa))
     return dataclasses.replace(prepared, bank=bank)
 
 
@@ -194,10 +180,13 @@ def record_conditioned(prepared: Any) -> Any:
     return calibrated(vote_noise_conditioned(prepared)[0])[0]
 
 
-def vote_noise_conditioned(prepared: Any) -> tuple[Any, VoteNoiseCalibration | None]:
+def vote_noise_conditioned(prepared: Any, calibration: VoteNoiseCalibration | None = None
+                           ) -> tuple[Any, VoteNoiseCalibration | None]:
     """``prepared`` with its tables at the scenario's ``legislature.vote_noise_scale``.
 
     What :func:`~burdenshare.engine.prepare.prepare` applies to every run, before the agenda rule.
+    ``calibration``: a ``"calibrated"`` scale's :class:`VoteNoiseCalibration` found before for these
+    tables (the disk cache's, :mod:`burdenshare.engine.floor_vote_cache`) instead of calibrating again.
 
     Returns
     -------
@@ -209,7 +198,7 @@ def vote_noise_conditioned(prepared: Any) -> tuple[Any, VoteNoiseCalibration | N
     kappa = getattr(prepared.scenario.legislature, "vote_noise_scale", 1.0)
     if kappa != CALIBRATED:
         return with_vote_noise(prepared, float(kappa)), None
-    cal = calibrate_vote_noise(prepared)
+    cal = calibrate_vote_noise(prepared) if calibration is None else calibration
     p = with_vote_noise(prepared, cal.kappa)
     plan = dataclasses.replace(p.plan, notes=(*p.plan.notes, cal.note()))
     return dataclasses.replace(p, plan=plan), cal

@@ -50,6 +50,7 @@ from burdenshare.engine.draws import BLOCK_SIZE, DrawLayout, Draws, draw_range
 from burdenshare.engine.kernel import run_kernel
 from burdenshare.engine.plan import Plan, draw_columns
 from burdenshare.engine.prepare import Prepared, prepare
+from burdenshare.engine.record_vote import sharpen
 from burdenshare.engine.reference import FLOAT_OUTPUTS, INT_OUTPUTS
 from burdenshare.errors import SpecError
 from burdenshare.legislature.from_scenario import legislature_model
@@ -474,7 +475,10 @@ class RunResult:
         return "krw" if sc is None else str(sc.parties.host.currency).lower()
 
     def _predicted_votes(self, x: NDArray[np.float64], dur: NDArray[np.int64], rounds: NDArray[np.int64]) -> dict[str, Any] | None:
-        """Expected votes by bloc for the median ratified agreement (nominal legislature)."""
+        r"""Expected votes by bloc for the median ratified agreement (nominal legislature) and its
+        probability of passing at the run's floor vote, :math:`\Phi(\Phi^{-1}(C)/\kappa)` of the
+        model's :math:`C` at the noise scale the run's tables are at
+        (:attr:`~burdenshare.engine.consent.ConsentBank.vote_noise_scale`; the counts do not depend on it)."""
         if x.size == 0 or self._scenario_obj is None:
             return None
 
@@ -490,11 +494,13 @@ class RunResult:
                  else amount if lf is None else amount * float(lf[d]))
         pred = model.predicted_votes(level, m)  # the schedule at its level equivalent (burdenshare.agreement)
         yes, not_yes, absent = pred.totals
+        kappa = float(self.bank.vote_noise_scale)
         return {
             "amount_krw": amount,
             "duration_years": m,
             "date": day.isoformat(),
-            "p_consent": float(pred.p_consent),
+            "p_consent": float(sharpen(np.array([pred.p_consent]), kappa)[0]),
+            "vote_noise_scale": kappa,
             "blocs": pred.rows(),
             "totals": {"yes": yes, "not_yes": not_yes, "absent": absent},
         }
