@@ -67,7 +67,10 @@ PARAM_COLUMNS: tuple[str, ...] = (
     "r_pres", "r_pres_after", "obst_us", "obst_rok", "change", "bank",
 )
 #: The per-draw outcome columns of :attr:`RunResult.outcomes`, in order (int64, then float64).
-OUTCOME_COLUMNS: tuple[str, ...] = (*INT_OUTPUTS, *FLOAT_OUTPUTS)
+OUTCOME_COLUMNS: tuple[str, ...] = (*(k for k in INT_OUTPUTS if k != "escalator_index"), *FLOAT_OUTPUTS)
+#: The signed escalator rate (percent; NaN without an agreement), an outcome only where the scenario
+#: bargains the rate (``cost_model.escalator.rate_grid_pct``; :mod:`burdenshare.bargaining.rate_value`).
+RATE_COLUMN: str = "escalator_pct"
 
 
 @dataclass(frozen=True)
@@ -135,6 +138,11 @@ def _fill(scenario: Any, plan: Plan, bank: ConsentBank, layout: DrawLayout, d: D
         arr[at:at + n] = src
 
     for j, name in enumerate(INT_OUTPUTS):
+        if name == "escalator_index":
+            if plan.rate_grid is not None:  # the signed rate, where it is bargained
+                g = oi[:, j]
+                put(outcomes, RATE_COLUMN, np.where(g >= 0, plan.rate_grid.rates_pct[np.maximum(g, 0)], np.nan))
+            continue
         put(outcomes, name, oi[:, j])
     for j, name in enumerate(FLOAT_OUTPUTS):
         put(outcomes, name, of[:, j])
