@@ -212,6 +212,7 @@ def _check_uncertainty(scenario: Any) -> None:
     us, rok = scenario.parties.proposer.id, scenario.parties.host.id
     ok = {f"strategies.{g}.{f}" for g in (us, rok) for f in LEVEL_ONE_FIELDS}
     ok |= {f"strategies.{g}.term_preference.{f}" for g in (us, rok) for f in ("ideal_years", "weight_krw")}
+    ok |= {f"strategies.{g}.discount_rate" for g in (us, rok)}  # the schedule's (bargaining.rate_value)
     ok |= {f"parties.principal.{f}" for f in _PRINCIPAL_FIELDS}
     for i, d in enumerate(scenario.uncertainty):
         if d.param in ok or d.param.startswith(_LEVEL_TWO_PREFIXES):

@@ -443,7 +443,21 @@ class RunResult:
             "se": self._se(),
             sched_key: sched,
             "term_years": _term_summary(dur),
+            **self._rate_summary(rat),
         }
+
+    def _rate_summary(self, rat: NDArray[np.bool_]) -> dict[str, Any]:
+        """``{"escalator_pct": {"mean", "p": {"<rate>": share}}}`` over the ratified draws where the
+        rate is bargained (:mod:`burdenshare.bargaining.rate_value`; ``null`` without a ratified
+        draw), else nothing (the summary keeps its keys)."""
+        rg = self.plan.rate_grid
+        if rg is None or RATE_COLUMN not in self.outcomes:
+            return {}
+        g = np.asarray(self.outcomes[RATE_COLUMN])[rat]
+        if g.size == 0:
+            return {RATE_COLUMN: None}
+        return {RATE_COLUMN: {"mean": float(g.mean()),
+                              "p": {f"{v:g}": float((g == v).mean()) for v in rg.rates_pct.tolist()}}}
 
     def _se(self) -> dict[str, Any] | None:
         """Standard errors of the headline figures (:mod:`burdenshare.engine.standard_errors`)."""
@@ -467,6 +481,17 @@ class RunResult:
         """Level and year factors of the ratified draws at their drawn index paths (None, None
         without index draws; :mod:`burdenshare.engine.index_draws`), from the run's seed."""
         ix = self.plan.index_draws
+        rg = self.plan.rate_grid
+        if ix is None and rg is not None and RATE_COLUMN in self.outcomes:  # each draw's signed rate
+            if "rate_factors" not in self._cache:
+                rat = self.outcomes["ratified"] == 1
+                gi = np.searchsorted(rg.rates_pct, np.asarray(self.outcomes[RATE_COLUMN])[rat])
+                top = rg.weights.shape[2]
+                w = np.where(np.arange(top)[None, None, :] < self.plan.durations[:, None, None], rg.weights, np.nan)
+                self._cache["rate_factors"] = (np.ascontiguousarray(rg.level[:, gi].T),
+                                               np.ascontiguousarray(np.transpose(w[:, gi, :], (1, 0, 2))))
+            lv, yr = self._cache["rate_factors"]
+            return lv, yr
         if ix is None:
             return None, None
         if "index_factors" not in self._cache:
