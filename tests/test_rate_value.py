@@ -193,3 +193,35 @@ def test_a_rate_outside_the_cap_names_the_field(grid: list[float], field: str, m
         _with_rates(0.03, 0.10, grid)
     text = str(err.value)
     assert "cost_model.escalator" in text and field.removeprefix("cost_model.escalator.") in text and message in text
+
+
+# --------------------------------------------------------------------------- solver
+
+
+def _logistic(x, day, m):  # type: ignore[no-untyped-def]
+    return 1.0 / (1.0 + np.exp(np.clip((np.asarray(x, dtype=float) - 1.15e12) / 5e10, -700, 700)))
+
+
+def test_solver_signs_the_rate_the_engine_signs() -> None:
+    """The rational benchmark values the rate with the engine's costs: a host discounting more ->
+    the cap, the US discounting more -> 0, as the engine's draws sign; equal rates -> the
+    equilibrium of the family without a grid, to the bit, at the family's rate."""
+    from burdenshare.solver import solve_scenario
+
+    for r_us, r_rok, want in ((0.03, 0.10, 4.0), (0.10, 0.03, 0.0)):
+        eq = solve_scenario(_with_rates(r_us, r_rok), consent=_logistic)
+        assert eq.agreement and eq.escalator_pct == want and eq.duration_years == 5
+        assert eq.to_json()["escalator_pct"] == want
+        engine = _rates(_with_rates(r_us, r_rok))
+        assert engine.most_common(1)[0][0] == want
+        # the opening amount is the level equivalent over f_5(g; r)
+        first = next(r for r in eq.path if r.accepted and r.p_agreement > 0)
+        assert first.offer_krw is not None and eq.amount_krw == pytest.approx(first.offer_krw / _f(want, R, 5), rel=1e-12)
+    a = solve_scenario(_with_rates(R, None), consent=_logistic)
+    b = solve_scenario(_with_rates(None, None, None), consent=_logistic)
+    assert a.escalator_pct == 2.0 and b.escalator_pct is None
+    ja, jb = a.to_json(), b.to_json()
+    ja.pop("escalator_pct")
+    for r in ja["path"]:
+        r.pop("escalator_pct", None)
+    assert ja == jb
