@@ -225,3 +225,35 @@ def test_solver_signs_the_rate_the_engine_signs() -> None:
     for r in ja["path"]:
         r.pop("escalator_pct", None)
     assert ja == jb
+
+
+# --------------------------------------------------------------------------- advise
+
+
+def test_advise_weighs_the_rates_at_the_sides_own_discount_rate() -> None:
+    """``advise`` offers the fixed escalator at each rate of the grid and values the payments at the
+    side's own discount rate (the counterpart's individual rationality at the counterpart's):
+    its utility is the module formula with A_{m,e} at r_s, and a host discounting at 10 % moves off
+    a zero rate.  (advise renews a text at its opening amount over the horizon, so its rate is not
+    the engine's corner; docs/simulation.md.)"""
+    import math as _m
+
+    from burdenshare.analysis.advise import advise, agreement_grid, utility_terms
+
+    one = lambda x, d, m: np.ones_like(np.asarray(x, dtype=float))  # noqa: E731
+    s = _with_rates(R, 0.10, RATES, "agreement_space.amount_step_krw=2000000000.0")
+    g = agreement_grid(s, "host", consent=one)
+    assert g.escalators == ("none", "fixed:0", "fixed:1", "fixed:2", "fixed:3", "fixed:4", "cpi", "defense_budget")
+    t = g.terms
+    assert t.rate_of("own") == 0.10 and t.rate_of("other") == R
+    j, i = g.escalators.index("fixed:3"), g.durations.index(5)
+    a = int(np.searchsorted(g.amounts_krw, 1.0e12))  # below the executive's ceiling: P = 1
+    assert g.p_consent[i, j, a] == 1.0
+    ann = _m.fsum(1.03 ** (k % 5) * 1.10 ** -k for k in range(t.horizon_years))
+    a0 = _m.fsum(1.10 ** -k for k in range(t.horizon_years))
+    pref = -W * (5 - 5) ** 2 * a0
+    assert g.utility[i, j, a] == pytest.approx(t.reservation_own_krw * a0 - g.amounts_krw[a] * ann + pref, rel=1e-12)
+    host = advise(s, "host", 0.0, consent=one)
+    assert host.escalator is not None and host.growth_pct[host.escalator] > 0.0
+    plain = utility_terms(load_scenario("sma-2020-hindsight"), "us")
+    assert plain.own_discount_rate is None and "fixed" in plain.growth_pct  # no grid: today's terms
