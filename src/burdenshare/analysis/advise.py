@@ -301,7 +301,9 @@ def utility_terms(
     h = int(planning_horizon_years)
     growth = {k: (float(escalator_growth[k]) if escalator_growth and k in escalator_growth
                   else escalator_growth_pct(scenario, k)) for k in advised_escalators(scenario)}
-    rates = dict(zip((us, host), side_discount_rates(scenario)))
+    # the sides' own rates, read where the rate is bargained (bargaining.rate_value), as the engine does
+    rates = dict(zip((us, host), side_discount_rates(scenario) if len(advised_escalators(scenario)) > len(
+        scenario.agreement_space.escalators) else (r, r)))
     r_own = None if rates[own] == r else rates[own]  # None: the scenario's rate, today's arithmetic
     r_other = None if rates[other] == r else rates[other]
     ro = r if r_own is None else r_own

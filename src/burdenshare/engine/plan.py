@@ -214,7 +214,11 @@ def _check_uncertainty(scenario: Any) -> None:
     ok |= {f"strategies.{g}.term_preference.{f}" for g in (us, rok) for f in ("ideal_years", "weight_krw")}
     ok |= {f"strategies.{g}.discount_rate" for g in (us, rok)}  # the schedule's (bargaining.rate_value)
     ok |= {f"parties.principal.{f}" for f in _PRINCIPAL_FIELDS}
+    grid = scenario.cost_model.escalator.rate_grid_pct
     for i, d in enumerate(scenario.uncertainty):
+        if d.param.endswith(".discount_rate") and d.param in ok and (grid is None or len(grid) < 2):
+            raise SpecError(f"{d.param!r} is read only where the escalator rate is bargained; give "
+                            "cost_model.escalator.rate_grid_pct (bargaining.rate_value)", field=f"uncertainty.{i}.param")
         if d.param in ok or d.param.startswith(_LEVEL_TWO_PREFIXES):
             continue
         raise SpecError(
