@@ -257,3 +257,32 @@ def test_advise_weighs_the_rates_at_the_sides_own_discount_rate() -> None:
     assert host.escalator is not None and host.growth_pct[host.escalator] > 0.0
     plain = utility_terms(load_scenario("sma-2020-hindsight"), "us")
     assert plain.own_discount_rate is None and "fixed" in plain.growth_pct  # no grid: today's terms
+
+
+def test_a_rate_above_the_cap_is_one_line_exit_2_in_run(tmp_path: Path) -> None:
+    """Through the CLI: the rate grid's offending entry is named, exit 2, one line, no store."""
+    import subprocess
+    import sys
+
+    store = tmp_path / "s.duckdb"
+    sets = ["cost_model.escalator.kind=fixed", "cost_model.escalator.cap_pct=4.0",
+            "cost_model.escalator.rate_grid_pct=[0.0,2.0,5.0]"]
+    cmd = [sys.executable, "-m", "burdenshare", "run", "sma-2020-hindsight", "--draws", "5", "--store", str(store)]
+    for s in sets:
+        cmd += ["--set", s]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    assert out.returncode == 2
+    lines = out.stderr.strip().splitlines()
+    assert len(lines) == 1 and "cost_model.escalator.rate_grid_pct.2" in lines[0] and "0..4 %" in lines[0]
+    assert not store.exists()
+
+
+def test_a_prior_on_a_discount_rate_without_a_bargained_rate_is_refused() -> None:
+    from burdenshare.errors import SpecError
+
+    d = _with_rates(0.03, 0.04, None).model_dump(by_alias=True)
+    d["uncertainty"].append({"param": "strategies.rok.discount_rate", "dist": "uniform", "low": 0.0, "high": 0.08,
+                             "source": "test"})
+    with pytest.raises(SpecError) as err:
+        build_plan(Scenario.model_validate(d))
+    assert err.value.field is not None and err.value.field.startswith("uncertainty.") and "rate_grid_pct" in str(err.value)
