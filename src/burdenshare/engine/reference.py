@@ -249,9 +249,12 @@ def play_chunk(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: N
     (:func:`~burdenshare.bargaining.term_value.term_cost`, computed once at the draw's start); with
     ``record`` the offers go to rows of ``tr_k`` / ``tr_j``.  ``esc`` (:func:`rate_arrays`) is the
     bargained escalator rate: with more than one rate, each draw's rate costs and rate indices are
-    computed once at its start (:func:`~burdenshare.bargaining.rate_value.rate_costs`)."""
+    computed at its start (:func:`~burdenshare.bargaining.rate_value.rate_costs`), where its
+    discount rates differ from the previous draw's."""
     rw, rf, rc, rgi, r_common, g0 = esc
     rated = rf.shape[1] > 1
+    last_us = math.nan  # the discount rates rc / rgi were computed for (draws mostly share them)
+    last_rok = math.nan
     n_r = t.shape[1]
     shift = cf[CF_SHIFT]
     cost_us = cf[CF_COST_US]
@@ -263,8 +266,10 @@ def play_chunk(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: N
         for m in range(durations.shape[0]):  # this draw's term cost per duration (term_value)
             tc[0, m] = term_cost(fc[i, 13], fc[i, 12], float(durations[m]))
             tc[1, m] = term_cost(fc[i, 15], fc[i, 14], float(durations[m]))
-        if rated:  # this draw's rate costs and rate indices (rate_value)
-            rate_costs(rw, durations, r_common, fc[i, 16], fc[i, 17], g0, rc, rgi)
+        if rated and (fc[i, 16] != last_us or fc[i, 17] != last_rok):  # this draw's rate costs and indices
+            rate_costs(rw, durations, r_common, fc[i, 16], fc[i, 17], g0, rc, rgi)  # (rate_value)
+            last_us = fc[i, 16]
+            last_rok = fc[i, 17]
         r_us = fc[i, 0]
         row = i if record else 0  # the trace's row
         cap_rok = max(fc[i, 1], fc[i, 3]) + shift
