@@ -24,7 +24,9 @@ term's extra cost to it over its own current term offer :math:`m_o` in whole gri
 move from the side's opening term toward its target term (:func:`duration_offer`;
 :mod:`burdenshare.bargaining.term_value`).  Obstinate types (Abreu & Gul 2000)
 demand their opening (amount and term); tit-for-tat (Axelrod 1984) moves its last demand by the
-other's last concession (:func:`tft_demand`) and keeps its opening term.
+other's last concession (:func:`tft_demand`) and keeps its opening term.  Where the escalator rate
+is bargained (:mod:`burdenshare.bargaining.rate_value`) a text also carries a rate index, offered
+and valued like the term (``rc``, ``rgi`` of :func:`play_rounds`).
 
 **Decisions** of a time-based side are read per round from a decision table that
 :func:`fill_decisions` fills (the slot chosen by :func:`window_key` when a side's window changes):
