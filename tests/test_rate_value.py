@@ -286,3 +286,14 @@ def test_a_prior_on_a_discount_rate_without_a_bargained_rate_is_refused() -> Non
     with pytest.raises(SpecError) as err:
         build_plan(Scenario.model_validate(d))
     assert err.value.field is not None and err.value.field.startswith("uncertainty.") and "rate_grid_pct" in str(err.value)
+
+
+def test_the_schedule_grows_at_the_signed_rate() -> None:
+    """``schedule_krw`` reads each draw's signed rate: with every ratified text at the cap over five
+    years, year i's quantiles are the opening amount's times 1.04^i (a monotone map of the same draws)."""
+    s = simulate(_with_rates(0.03, 0.10), draws=1500, seed=0, bank_size=1).summary()
+    assert s["escalator_pct"]["p"]["4"] == 1.0 and s["term_years"]["p"] == {"5": 1.0}
+    first = s["amount_first_year_krw"]
+    for i, year in enumerate(range(2020, 2025)):
+        for q in ("p10", "p50", "p90"):
+            assert s["schedule_krw"][str(year)][q] == pytest.approx(first[q] * 1.04 ** i, rel=1e-12)

@@ -479,7 +479,8 @@ class RunResult:
 
     def _index_factors(self) -> tuple[NDArray[np.float64] | None, NDArray[np.float64] | None]:
         """Level and year factors of the ratified draws at their drawn index paths (None, None
-        without index draws; :mod:`burdenshare.engine.index_draws`), from the run's seed."""
+        without index draws; :mod:`burdenshare.engine.index_draws`), from the run's seed; where the
+        escalator rate is bargained, at each draw's signed rate (:mod:`burdenshare.bargaining.rate_value`)."""
         ix = self.plan.index_draws
         rg = self.plan.rate_grid
         if ix is None and rg is not None and RATE_COLUMN in self.outcomes:  # each draw's signed rate
