@@ -61,6 +61,13 @@ silent):
   ROK CPI inflation / defense-budget growth of the five data years before ``cost_model.base_year``
   (information available at ``as_of``), each capped by ``cost_model.escalator.cap_pct`` if set.
 
+**A bargained escalator rate** (``cost_model.escalator.rate_grid_pct``;
+:mod:`burdenshare.bargaining.rate_value`, the engine's definition): the ``fixed`` escalator is
+offered at each rate of the grid (labels ``fixed:<rate>``), and each side discounts the payments
+(:math:`A_{m,e}`, :math:`A_0`) at its own ``strategies.<gov>.discount_rate``
+(:math:`r_s`; unset: :math:`r`), the counterpart's individual rationality at the counterpart's
+rate; consent still reads the level equivalent at :math:`r`.  With equal rates nothing changes.
+
 **Problem.**  Maximize :math:`U_s` over the grid subject to :math:`P \ge P_{min}` and, with
 ``respect_counterpart`` (default), the other side's individual rationality at its expected
 reservation value (US advice: :math:`x A_{m,e} \le \bar r_{host} A_0`; host advice:
@@ -92,6 +99,7 @@ from numpy.typing import NDArray
 from burdenshare import data
 from burdenshare.actors import executive_approval
 from burdenshare.agreement import AgreementSchedule, EscalatorRule
+from burdenshare.bargaining.rate_value import side_discount_rates
 from burdenshare.bargaining.term_value import term_cost_krw
 from burdenshare.costs import to_usd
 from burdenshare.errors import DataError, SpecError
@@ -150,7 +158,9 @@ def escalator_growth_pct(scenario: Any, kind: str) -> float:
     cap = esc.cap_pct
     if kind == "none":
         return 0.0
-    if kind == "fixed":
+    if kind.startswith("fixed:"):  # a rate of the bargained grid (advised_escalators)
+        g = float(kind.split(":", 1)[1])
+    elif kind == "fixed":
         g = float(esc.rate_pct) if esc.kind == "fixed" else DEFAULT_FIXED_PCT
     else:
         fn = data.cpi_inflation_pct if kind == "cpi" else data.defense_budget_growth_pct
@@ -250,6 +260,15 @@ class UtilityTerms:
     #: The side's ``term_preference`` over its priors: (mean ideal years, mean weight in won per year
     #: per squared year, variance of the ideal), or None.
     term_preference: tuple[float, float, float] | None = None
+    #: The side's and the counterpart's own yearly discount rates of the payments
+    #: (:mod:`burdenshare.bargaining.rate_value`; None: ``discount_rate``).
+    own_discount_rate: float | None = None
+    other_discount_rate: float | None = None
+
+    def rate_of(self, whose: str = "own") -> float:
+        """The yearly rate at which ``"own"`` side or the ``"other"`` discounts the payments."""
+        v = self.own_discount_rate if whose == "own" else self.other_discount_rate
+        return self.discount_rate if v is None else v
 
 
 @reads_as_of
@@ -281,9 +300,15 @@ def utility_terms(
     r = float(scenario.cost_model.discount_rate)
     h = int(planning_horizon_years)
     growth = {k: (float(escalator_growth[k]) if escalator_growth and k in escalator_growth
-                  else escalator_growth_pct(scenario, k)) for k in scenario.agreement_space.escalators}
-    ann = {k: math.fsum(((1.0 + g / 100.0) / (1.0 + r)) ** t for t in range(h)) for k, g in growth.items()}
-    a0 = math.fsum((1.0 + r) ** -t for t in range(h))
+                  else escalator_growth_pct(scenario, k)) for k in advised_escalators(scenario)}
+    # the sides' own rates, read where the rate is bargained (bargaining.rate_value), as the engine does
+    rates = dict(zip((us, host), side_discount_rates(scenario) if len(advised_escalators(scenario)) > len(
+        scenario.agreement_space.escalators) else (r, r)))
+    r_own = None if rates[own] == r else rates[own]  # None: the scenario's rate, today's arithmetic
+    r_other = None if rates[other] == r else rates[other]
+    ro = r if r_own is None else r_own
+    ann = {k: math.fsum(((1.0 + g / 100.0) / (1.0 + ro)) ** t for t in range(h)) for k, g in growth.items()}
+    a0 = math.fsum((1.0 + ro) ** -t for t in range(h))
     durs = sorted(scenario.levers.allowed_durations)
     pref = scenario.strategies[own].duration_preference
     tp = scenario.strategies[own].term_preference
@@ -295,7 +320,21 @@ def utility_terms(
         duration_sign={"long": 1, "short": -1}.get(pref, 0), duration_weight_krw=w,
         duration_min=durs[0], duration_max=durs[-1],
         term_preference=None if tp is None else _term_moments(scenario, own, tp),
+        own_discount_rate=r_own, other_discount_rate=r_other,
     )
+
+
+def advised_escalators(scenario: Any) -> tuple[str, ...]:
+    """The escalators ``advise`` weighs: ``agreement_space.escalators``, the ``fixed`` one as
+    ``fixed:<rate>`` for each rate of a bargained grid (``cost_model.escalator.rate_grid_pct``)."""
+    grid = getattr(scenario.cost_model.escalator, "rate_grid_pct", None)
+    out: list[str] = []
+    for k in scenario.agreement_space.escalators:
+        if k == "fixed" and grid is not None and len(grid) > 1 and scenario.cost_model.escalator.kind == "fixed":
+            out += [f"fixed:{float(g):g}" for g in grid]
+        else:
+            out.append(k)
+    return tuple(out)
 
 
 def duration_value(terms: UtilityTerms, durations: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -311,12 +350,12 @@ def duration_value(terms: UtilityTerms, durations: NDArray[np.float64]) -> NDArr
     return terms.duration_sign * terms.duration_weight_krw * (m - terms.duration_min) / span
 
 
-def renewal_annuity(terms: UtilityTerms, duration_years: int, escalator: str) -> float:
-    r""":math:`A_{m,e} = \sum_{t<H} (1 + g_e)^{t \bmod m} (1 + r)^{-t}` (module docstring): the present
+def renewal_annuity(terms: UtilityTerms, duration_years: int, escalator: str, whose: str = "own") -> float:
+    r""":math:`A_{m,e} = \sum_{t<H} (1 + g_e)^{t \bmod m} (1 + r_s)^{-t}` (module docstring): the present
     value over the horizon per won of opening amount of a text of ``duration_years`` renewed on the
-    same terms."""
+    same terms, at the ``"own"`` side's or the ``"other"``'s discount rate."""
     g = float(terms.growth_pct.get(escalator, 0.0)) / 100.0
-    m, r = int(duration_years), terms.discount_rate
+    m, r = int(duration_years), terms.rate_of(whose)
     return math.fsum((1.0 + g) ** (t % m) * (1.0 + r) ** -t for t in range(terms.horizon_years))
 
 
@@ -352,9 +391,16 @@ def expected_utility(terms: UtilityTerms, amount_krw: float, duration_years: int
 
 def counterpart_accepts(terms: UtilityTerms, amount_krw: float, escalator: str, duration_years: int) -> bool:
     """The other side's individual rationality at its expected reservation value (module docstring)."""
-    pv = amount_krw * renewal_annuity(terms, duration_years, escalator)
-    other = terms.reservation_other_krw * terms.annuity_flat
+    pv = amount_krw * renewal_annuity(terms, duration_years, escalator, "other")
+    other = terms.reservation_other_krw * _annuity_other(terms)
     return pv <= other if terms.side == "us" else pv >= other
+
+
+def _annuity_other(terms: UtilityTerms) -> float:
+    """:math:`A_0` at the counterpart's rate (``annuity_flat`` where it is the side's own)."""
+    if terms.rate_of("other") == terms.rate_of("own"):
+        return terms.annuity_flat
+    return math.fsum((1.0 + terms.rate_of("other")) ** -t for t in range(terms.horizon_years))
 
 
 @dataclass(frozen=True, slots=True)
@@ -447,7 +493,7 @@ def agreement_grid(
         (sp.amount_max_krw - sp.amount_min_krw) / max(1, sp.amount_n - 1))
     amounts = float(sp.amount_min_krw) + step * np.arange(sp.grid_points())
     durs = tuple(sorted(int(m) for m in scenario.levers.allowed_durations))
-    escs = tuple(sp.escalators)
+    escs = advised_escalators(scenario)
     p = np.empty((len(durs), amounts.size))
     p = np.empty((len(durs), len(escs), amounts.size))
     model = legislature_model(scenario, day) if consent is None else None
@@ -478,8 +524,10 @@ def agreement_grid(
     pp = p
     lapse = terms.lapse_cost_krw
     u = pp * (surplus + pref[:, None, None] - renewals[:, None, None] * (1.0 - pp) * lapse) - (1.0 - pp) * lapse
-    other = terms.reservation_other_krw * terms.annuity_flat
-    ok = pv <= other if terms.side == "us" else pv >= other
+    other = terms.reservation_other_krw * _annuity_other(terms)
+    pv_other = pv if terms.rate_of("other") == terms.rate_of("own") else amounts[None, None, :] * np.array(
+        [[renewal_annuity(terms, m, e, "other") for e in escs] for m in durs])[:, :, None]
+    ok = pv_other <= other if terms.side == "us" else pv_other >= other
     ok = np.broadcast_to(ok, u.shape).copy()
     return AgreementGrid(amounts, durs, escs, p, u, ok, terms, day, kappa)
 

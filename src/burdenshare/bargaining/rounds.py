@@ -24,7 +24,9 @@ term's extra cost to it over its own current term offer :math:`m_o` in whole gri
 move from the side's opening term toward its target term (:func:`duration_offer`;
 :mod:`burdenshare.bargaining.term_value`).  Obstinate types (Abreu & Gul 2000)
 demand their opening (amount and term); tit-for-tat (Axelrod 1984) moves its last demand by the
-other's last concession (:func:`tft_demand`) and keeps its opening term.
+other's last concession (:func:`tft_demand`) and keeps its opening term.  Where the escalator rate
+is bargained (:mod:`burdenshare.bargaining.rate_value`) a text also carries a rate index, offered
+and valued like the term (``rc``, ``rgi`` of :func:`play_rounds`).
 
 **Decisions** of a time-based side are read per round from a decision table that
 :func:`fill_decisions` fills (the slot chosen by :func:`window_key` when a side's window changes):
@@ -102,8 +104,8 @@ CF_LEN = 11
 # Columns of the per-side scratch rows (:func:`side_scratch`).
 _F_OPEN, _F_LIMIT, _F_OTHER, _F_E, _F_EPS, _F_H1, _F_H2, _F_WIN_OPEN, _F_WIN_LIMIT, _F_RV = range(10)
 _I_SIGN, _I_OBST, _I_POL, _I_PREF, _I_RATIONAL, _I_MOVES, _I_OFF, _I_ACC, _I_DUR, _I_BEST, _I_WORST = range(11)
-_I_N, _I_START, _I_KEY, _I_TARGET = 11, 12, 13, 14
-_NF, _NI = 10, 15
+_I_N, _I_START, _I_KEY, _I_TARGET, _I_RATE = 11, 12, 13, 14, 15
+_NF, _NI = 10, 16
 
 register_jitable(rational_start)  # Level-I helpers of bargaining.strategies, compiled where called
 register_jitable(linear_decision)
@@ -274,7 +276,8 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
                 obst_us: int, obst_rok: int, change: int, r_pres: float, r_new: float, term_us: int, target_us: int,
                 term_rok: int, target_rok: int, tc: NDArray[np.float64], u_vote: NDArray[np.float64],
                 record: bool, tr_k: NDArray[np.int64], tr_j: NDArray[np.int64],
-                ) -> tuple[int, int, int, int, int, int, int, int, int, int, float]:
+                rc: NDArray[np.float64], rgi: NDArray[np.int64],
+                ) -> tuple[int, int, int, int, int, int, int, int, int, int, float, int]:
     """Play one negotiation (module docstring).
 
     Parameters
@@ -303,12 +306,21 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
         (R,) vote uniforms.
     record, tr_k, tr_j
         Record each offer as ``2 * round + role`` and its grid index (rows of length 2 R).
+    rc, rgi
+        The escalator rate as an issue (:mod:`burdenshare.bargaining.rate_value`): (2, D, G) each
+        side's rate cost per won of level equivalent and (3, D) each side's ideal rate index and the
+        efficient one per term (:func:`~burdenshare.bargaining.rate_value.rate_costs`).  With one
+        rate (G = 1) the rate is not bargained and none of this is read.  A time-based side offers,
+        at its term offer, the rate moved :math:`1 - a(t)` of the way from its ideal to the
+        efficient one; the acceptance premium counts the rate cost of the standing text and of its
+        own demand at their amounts.
 
     Returns
     -------
     tuple
         ``(agreed, signed_round, signed_index, signed_duration, ratified, ratified_round,
-        first_signed_round, rejections_president, rejections_assembly, votes, p_consent)``.
+        first_signed_round, rejections_president, rejections_assembly, votes, p_consent,
+        signed_rate)`` (``signed_rate``: the index into the rates, 0 without a bargained rate).
     """
     n_g = ci[CI_N_GRID]
     us_first = ci[CI_US_FIRST]
@@ -324,6 +336,7 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
     w_e = cf[CF_W_E]
     theta_w = cf[CF_THETA_W]
     n_r = t.shape[1]
+    rated = rc.shape[2] > 1  # the escalator rate is bargained (bargaining.rate_value)
     log_cap = math.log(cap_rok) if w_e > 0.0 else 0.0  # read only under an executive ceiling
     floor_old = min(r_us, open_us)
     first = US if us_first == 1 else HOST
@@ -340,6 +353,7 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
         sf[p, _F_WIN_OPEN] = math.nan
         sf[p, _F_WIN_LIMIT] = math.nan
         si[p, _I_MOVES] = 0
+        si[p, _I_RATE] = 0
     sf[US, _F_E] = e_us
     sf[US, _F_OTHER] = open_rok
     sf[HOST, _F_E] = e_rok
@@ -353,6 +367,7 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
     st_j = -1  # the standing offer, its duration and its proposer
     st_d = -1
     st_p = -1
+    st_g = 0  # the standing text's rate index
     n_rej_p = 0
     n_rej_a = 0
     n_votes = 0
@@ -360,6 +375,7 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
     signed_round = -1
     signed_j = -1
     signed_d = -1
+    signed_g = 0
     first_signed = -1
     ratified = 0
     rat_round = -1
@@ -468,6 +484,13 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
                 si[p, _I_OFF] = j
                 si[p, _I_ACC] = j_acc
                 si[p, _I_DUR] = du
+                if rated:  # the rate offer at this term offer, conceded as the term (bargaining.rate_value)
+                    g_open = rgi[p, du]
+                    g_tgt = rgi[2, du]
+                    if g_open == g_tgt or si[p, _I_OBST] == 1 or si[p, _I_POL] == POLICY_TIT_FOR_TAT:
+                        si[p, _I_RATE] = g_open
+                    else:
+                        si[p, _I_RATE] = duration_offer(g_open, g_tgt, 1.0 - aspiration(t[p, k], sf[p, _F_E]))
                 sf[p, _F_H2] = sf[p, _F_H1]
                 sf[p, _F_H1] = d
                 si[p, _I_MOVES] += 1
@@ -500,6 +523,7 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
                         jr_off = w
             init_j = -1
             init_d = -1
+            init_g = 0
             for turn in range(2):
                 p = first if turn == 0 else 1 - first
                 if st_j >= 0 and st_p != p:
@@ -510,10 +534,15 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
                                 and consent_at(table, off, b, k, st_d, st_j) < theta_w):
                             st_j = -1
                     # at least its position, the term's extra cost made up in whole grid steps (none for
-                    # its own term: ceil(0 / step - 1e-9) = 0 for every finite cost)
+                    # its own term: ceil(0 / step - 1e-9) = 0 for every finite cost); with a bargained
+                    # rate, the rate's cost at the standing amount and at its own accepted amount
                     if st_j >= 0 and ((st_j - si[p, _I_ACC]) * si[p, _I_SIGN]
-                                      >= (0 if st_d == si[p, _I_DUR]
-                                          else premium_steps(tc[p, st_d], tc[p, si[p, _I_DUR]], step))):
+                                      >= (0 if st_d == si[p, _I_DUR] and st_g == si[p, _I_RATE]
+                                          else premium_steps(
+                                              tc[p, st_d] + ((amin + st_j * step) * rc[p, st_d, st_g] if rated else 0.0),
+                                              tc[p, si[p, _I_DUR]] + ((amin + si[p, _I_ACC] * step)
+                                                                      * rc[p, si[p, _I_DUR], si[p, _I_RATE]]
+                                                                      if rated else 0.0), step))):
                         if plain:
                             ok = True
                         elif p == US:
@@ -526,11 +555,13 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
                         if ok:
                             init_j = st_j
                             init_d = st_d
+                            init_g = st_g
                             break
                 j_new = si[US, _I_OFF] if p == US else jr_off
                 if j_new >= 0:
                     st_j = j_new
                     st_d = si[p, _I_DUR]
+                    st_g = si[p, _I_RATE]
                     st_p = p
                     if record:
                         tr_k[n_off] = 2 * k + p
@@ -555,6 +586,7 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
             signed_round = k
             signed_j = init_j
             signed_d = init_d
+            signed_g = init_g
             if first_signed < 0:
                 first_signed = k
             pc = consent_at(table, off, b, k, init_d, init_j)
@@ -570,4 +602,4 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
                 break
         k0 = k_next
     return (agreed, signed_round, signed_j, signed_d, ratified, rat_round, first_signed, n_rej_p, n_rej_a, n_votes,
-            pc)
+            pc, signed_g)

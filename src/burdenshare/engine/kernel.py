@@ -48,6 +48,7 @@ from burdenshare.engine.reference import (
     chunk_constants,
     draw_arrays,
     play_chunk,
+    rate_arrays,
 )
 
 __all__ = ["run_kernel"]
@@ -281,7 +282,7 @@ def _fill_decisions_kernel(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pr
 
 @numba.njit(cache=True)
 def _kernel(ci, cf, t, post_inaug, cum_impasse, furlough_days, durations, level_f, table, winset, base_lm,
-            fc, ic, u_vote, out_i, out_f, record, out_tr_k, out_tr_j):  # pragma: no cover - jitted
+            fc, ic, u_vote, out_i, out_f, record, out_tr_k, out_tr_j, esc):  # pragma: no cover - jitted
     n_r = t.shape[1]
     # t**e per round for the last few exponents seen, per negotiator (enclosures of math.pow's
     # values; draws mostly share their exponents, so most draws compute none)
@@ -313,7 +314,7 @@ def _kernel(ci, cf, t, post_inaug, cum_impasse, furlough_days, durations, level_
     si = np.zeros((2, _NI), dtype=np.int64)
     tc = np.zeros((2, durations.shape[0]))  # a draw's term cost per duration (term_value.term_cost)
     play_chunk(st, dec, fill, sf, si, ci, cf, t, post_inaug, cum_impasse, furlough_days, durations,
-               level_f, table, winset, base_lm, fc, ic, tc, u_vote, out_i, out_f, record, out_tr_k, out_tr_j)
+               level_f, table, winset, base_lm, fc, ic, tc, u_vote, out_i, out_f, record, out_tr_k, out_tr_j, esc)
 
 
 def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64],
@@ -354,7 +355,8 @@ def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64]
     fc, ic = draw_arrays(plan, cols)  # with the draws' term columns (or the plan's terms)
     _kernel(ci, cf, t, plan.post_inauguration, plan.cum_impasse, plan.furlough_days, plan.durations,
             plan.level_factors(), table, winset, np.ascontiguousarray(base_log_median, dtype=np.float64),
-            fc, ic, np.ascontiguousarray(u_vote, dtype=np.float64), out_i, out_f, trace is not None, tr_k, tr_j)
+            fc, ic, np.ascontiguousarray(u_vote, dtype=np.float64), out_i, out_f, trace is not None, tr_k, tr_j,
+            rate_arrays(plan))
     if trace is not None:
         trace["round_party"] = tr_k
         trace["index"] = tr_j

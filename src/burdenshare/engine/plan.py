@@ -41,6 +41,7 @@ from numpy.typing import NDArray
 
 from burdenshare.agreement import level_factors, year_factors
 from burdenshare.bargaining.strategies import POLICY_OBSTINATE, REGISTRY
+from burdenshare.bargaining.rate_value import draw_rate_columns, rate_grid
 from burdenshare.bargaining.term_value import draw_term_columns, term_plan
 from burdenshare.costs import krw_per_usd
 from burdenshare.engine.draws import DrawLayout, Draws
@@ -148,6 +149,10 @@ class Plan:
     #: caller gives no such columns (with no term cost).
     target_us: int | None = None
     target_rok: int | None = None
+    #: The bargained escalator rates (:class:`burdenshare.bargaining.rate_value.RateGrid`; None: the
+    #: rate is the scenario's, not bargained).  The kernels read each draw's own discount rates
+    #: (``disc_us``, ``disc_rok`` of :func:`draw_columns`).
+    rate_grid: Any = None
 
     def term_targets(self) -> tuple[int, int]:
         """(US, host) target term indices (the opening index where unset)."""
@@ -207,8 +212,13 @@ def _check_uncertainty(scenario: Any) -> None:
     us, rok = scenario.parties.proposer.id, scenario.parties.host.id
     ok = {f"strategies.{g}.{f}" for g in (us, rok) for f in LEVEL_ONE_FIELDS}
     ok |= {f"strategies.{g}.term_preference.{f}" for g in (us, rok) for f in ("ideal_years", "weight_krw")}
+    ok |= {f"strategies.{g}.discount_rate" for g in (us, rok)}  # the schedule's (bargaining.rate_value)
     ok |= {f"parties.principal.{f}" for f in _PRINCIPAL_FIELDS}
+    grid = scenario.cost_model.escalator.rate_grid_pct
     for i, d in enumerate(scenario.uncertainty):
+        if d.param.endswith(".discount_rate") and d.param in ok and (grid is None or len(grid) < 2):
+            raise SpecError(f"{d.param!r} is read only where the escalator rate is bargained; give "
+                            "cost_model.escalator.rate_grid_pct (bargaining.rate_value)", field=f"uncertainty.{i}.param")
         if d.param in ok or d.param.startswith(_LEVEL_TWO_PREFIXES):
             continue
         raise SpecError(
@@ -379,6 +389,7 @@ def build_plan(scenario: Any, *, drawdown_value_krw: float | None = None) -> Pla
         policy_rok=_policy(scenario, rok),
         winset_threshold=float(submit_threshold),
         notes=tuple(notes),
+        rate_grid=rate_grid(scenario, durations.tolist()),
     )
 
 
@@ -415,7 +426,9 @@ def draw_columns(scenario: Any, layout: DrawLayout, draws: Draws, bank_size: int
     Returns a dict of (n,) arrays: ``r_us, r_rok, open_us, open_rok, e_us, e_rok, delta_us,
     delta_rok, aud_us, aud_rok, r_pres, r_pres_after, term_ideal_us, term_ideal_rok, term_weight_us,
     term_weight_rok`` (float64) and ``obst_us, obst_rok, change, bank, term_start_us, term_start_rok,
-    term_target_us, term_target_rok`` (int64; :func:`~burdenshare.bargaining.term_value.draw_term_columns`).  Concession exponents are the scenario's, in NegMAS's convention: aspiration
+    term_target_us, term_target_rok`` (int64; :func:`~burdenshare.bargaining.term_value.draw_term_columns`),
+    and with a bargained escalator rate ``disc_us, disc_rok`` (float64;
+    :func:`~burdenshare.bargaining.rate_value.draw_rate_columns`).  Concession exponents are the scenario's, in NegMAS's convention: aspiration
     :math:`1 - t^{e}` (Boulware :math:`e > 1`, conceder :math:`e < 1`); a ``hardliner`` is obstinate.
     """
     n = len(draws)
@@ -455,4 +468,6 @@ def draw_columns(scenario: Any, layout: DrawLayout, draws: Draws, bank_size: int
     out["bank"] = np.minimum((draws.column(layout, "u_bank") * bank_size).astype(np.int64), bank_size - 1)
     # each draw's term preferences, opening and target terms (burdenshare.bargaining.term_value)
     out.update(draw_term_columns(scenario, sorted(scenario.levers.allowed_durations), value, n))
+    # each draw's yearly discount rates of the schedule (burdenshare.bargaining.rate_value)
+    out.update(draw_rate_columns(scenario, value, n))
     return out

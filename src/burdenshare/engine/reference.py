@@ -92,6 +92,11 @@ equivalent* (the constant yearly amount with the schedule's present value over i
 consent tables stay indexed by (date, duration, amount); the text's opening amount, which the run
 reports, is that divided by the term's factor :math:`f_d` (``plan.level_factors()``: the
 scenario's escalator and jump, ``cost_model.escalator``).  With a flat schedule :math:`f_d = 1`.
+With a bargained escalator rate (``cost_model.escalator.rate_grid_pct`` and the governments' own
+``discount_rate``; :mod:`burdenshare.bargaining.rate_value`) a text also carries a rate index
+:math:`g`: each side concedes it like the term, values it by its rate cost :math:`x\,k_i(m, g)` in
+acceptance and utility (:math:`u_{US}` and :math:`u_K` above less :math:`\delta^k x\,k_i`), and
+the opening amount is :math:`x / f_d(g)` (``plan.rate_grid.level``).
 
 **One loop.**  The rounds are :func:`burdenshare.bargaining.rounds.play_rounds` (the two sides one
 code path, indexed by role); :func:`play_chunk` adds the draw's set-up and the accounting above.
@@ -141,17 +146,19 @@ from burdenshare.bargaining.rounds import (
     side_scratch,
     tft_demand,
 )
+from burdenshare.bargaining.rate_value import rate_costs
 from burdenshare.bargaining.strategies import ASP_EPS, TB_EPS
 from burdenshare.bargaining.term_value import term_cost
 from burdenshare.engine.plan import Plan
 
-__all__ = ["INT_OUTPUTS", "FLOAT_OUTPUTS", "IDX_EPS", "play", "play_chunk", "chunk_constants", "draw_arrays",
+__all__ = ["INT_OUTPUTS", "FLOAT_OUTPUTS", "IDX_EPS", "play", "play_chunk", "chunk_constants", "draw_arrays", "rate_arrays",
            "ceil_index", "floor_index", "duration_offer", "tft_demand"]
 
 #: Integer outputs per draw, in kernel order.
 INT_OUTPUTS: tuple[str, ...] = (
     "agreed", "signed_round", "signed_index", "duration_years", "ratified", "ratified_round",
     "first_signed_round", "rejections_president", "rejections_assembly", "votes", "renewals", "lapse_now",
+    "escalator_index",
 )
 #: Float outputs per draw, in kernel order.
 FLOAT_OUTPUTS: tuple[str, ...] = (
@@ -161,11 +168,12 @@ FLOAT_OUTPUTS: tuple[str, ...] = (
 #: Per-draw columns, in :func:`play_chunk`'s order (:func:`~burdenshare.engine.plan.draw_columns`).
 FLOAT_COLUMNS: tuple[str, ...] = ("r_us", "r_rok", "open_us", "open_rok", "e_us", "e_rok", "delta_us", "delta_rok",
                                   "aud_us", "aud_rok", "r_pres", "r_pres_after",
-                                  "term_ideal_us", "term_weight_us", "term_ideal_rok", "term_weight_rok")
+                                  "term_ideal_us", "term_weight_us", "term_ideal_rok", "term_weight_rok",
+                                  "disc_us", "disc_rok")
 INT_COLUMNS: tuple[str, ...] = ("obst_us", "obst_rok", "change", "bank",
                                 "term_start_us", "term_target_us", "term_start_rok", "term_target_rok")
 #: The term columns (:func:`burdenshare.bargaining.term_value.draw_term_columns`), which a caller may leave out.
-_TERM_FLOATS = FLOAT_COLUMNS[12:]
+_TERM_FLOATS = FLOAT_COLUMNS[12:16]
 _TERM_INTS = INT_COLUMNS[4:]
 
 
@@ -185,8 +193,23 @@ def chunk_constants(plan: Plan, offset: int) -> tuple[NDArray[np.int64], NDArray
     return ci, cf, t
 
 
+def rate_arrays(plan: Plan) -> tuple[Any, ...]:
+    """``esc`` of :func:`play_chunk`: (weights (D, G, Y), level (D, G), rate-cost scratch (2, D, G),
+    rate-index scratch (3, D), the scenario's discount rate, the index of its rate) of the plan's
+    bargained rates (:class:`~burdenshare.bargaining.rate_value.RateGrid`); one rate (G = 1) and
+    no cost without them."""
+    nd = plan.durations.size
+    rg = plan.rate_grid
+    if rg is None:
+        return (np.zeros((nd, 1, 1)), np.ones((nd, 1)), np.zeros((2, nd, 1)), np.zeros((3, nd), dtype=np.int64),
+                0.0, 0)
+    ng = rg.level.shape[1]
+    return (np.ascontiguousarray(rg.weights, dtype=np.float64), np.ascontiguousarray(rg.level, dtype=np.float64),
+            np.zeros((2, nd, ng)), np.zeros((3, nd), dtype=np.int64), float(rg.discount_rate), int(rg.g0))
+
+
 def draw_arrays(plan: Plan, cols: Mapping[str, Any]) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-    """The draws' :data:`FLOAT_COLUMNS` (n, 16) and :data:`INT_COLUMNS` (n, 8) for :func:`play_chunk`
+    """The draws' :data:`FLOAT_COLUMNS` (n, 18) and :data:`INT_COLUMNS` (n, 8) for :func:`play_chunk`
     from per-draw columns (:func:`~burdenshare.engine.plan.draw_columns`; arrays, or one draw's
     scalars).  Without the term columns (:func:`burdenshare.bargaining.term_value.draw_term_columns`)
     every draw has the plan's opening and target terms and no term cost."""
@@ -196,12 +219,15 @@ def draw_arrays(plan: Plan, cols: Mapping[str, Any]) -> tuple[NDArray[np.float64
         return np.broadcast_to(np.atleast_1d(cols[k]), (n,))
 
     if "term_start_us" in cols:
-        fl = [col(k) for k in FLOAT_COLUMNS]
+        fl = [col(k) for k in FLOAT_COLUMNS[:16]]
         it = [col(k) for k in INT_COLUMNS]
     else:
         tg_us, tg_rok = plan.term_targets()
         fl = [col(k) for k in FLOAT_COLUMNS[:12]] + [np.zeros(n)] * len(_TERM_FLOATS)
         it = [col(k) for k in INT_COLUMNS[:4]] + [np.full(n, v) for v in (plan.pref_us, tg_us, plan.pref_rok, tg_rok)]
+    # each draw's own yearly discount rates (bargaining.rate_value; the scenario's rate where not given)
+    r = 0.0 if plan.rate_grid is None else float(plan.rate_grid.discount_rate)
+    fl += [col(k) if k in cols else np.full(n, r) for k in ("disc_us", "disc_rok")]
     fc = np.ascontiguousarray(np.stack(fl, axis=1), dtype=np.float64)
     ic = np.ascontiguousarray(np.stack(it, axis=1), dtype=np.int64)
     return fc, ic
@@ -214,14 +240,21 @@ def play_chunk(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: N
                level_f: NDArray[np.float64], table: NDArray[np.float64], winset: NDArray[np.int64],
                base_lm: NDArray[np.float64], fc: NDArray[np.float64], ic: NDArray[np.int64], tc: NDArray[np.float64],
                u_vote: NDArray[np.float64], out_i: NDArray[np.int64], out_f: NDArray[np.float64],
-               record: bool, tr_k: NDArray[np.int64], tr_j: NDArray[np.int64]) -> None:
+               record: bool, tr_k: NDArray[np.int64], tr_j: NDArray[np.int64], esc: Any) -> None:
     """Play draws ``0..n-1`` (module docstring): the draw's set-up, the rounds
     (:func:`~burdenshare.bargaining.rounds.play_rounds`; ``st`` the decider's state, which picks
     the decider, ``dtab`` / ``dfill`` its decision tables) and the accounting, into rows of
     ``out_i`` / ``out_f``.  ``fc`` (n, 16) and ``ic`` (n, 8) hold the draws' :data:`FLOAT_COLUMNS` / :data:`INT_COLUMNS` (:func:`draw_arrays`);
     ``tc`` (2, D) is scratch for a draw's term cost per duration
     (:func:`~burdenshare.bargaining.term_value.term_cost`, computed once at the draw's start); with
-    ``record`` the offers go to rows of ``tr_k`` / ``tr_j``."""
+    ``record`` the offers go to rows of ``tr_k`` / ``tr_j``.  ``esc`` (:func:`rate_arrays`) is the
+    bargained escalator rate: with more than one rate, each draw's rate costs and rate indices are
+    computed at its start (:func:`~burdenshare.bargaining.rate_value.rate_costs`), where its
+    discount rates differ from the previous draw's."""
+    rw, rf, rc, rgi, r_common, g0 = esc
+    rated = rf.shape[1] > 1
+    last_us = math.nan  # the discount rates rc / rgi were computed for (draws mostly share them)
+    last_rok = math.nan
     n_r = t.shape[1]
     shift = cf[CF_SHIFT]
     cost_us = cf[CF_COST_US]
@@ -233,14 +266,18 @@ def play_chunk(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: N
         for m in range(durations.shape[0]):  # this draw's term cost per duration (term_value)
             tc[0, m] = term_cost(fc[i, 13], fc[i, 12], float(durations[m]))
             tc[1, m] = term_cost(fc[i, 15], fc[i, 14], float(durations[m]))
+        if rated and (fc[i, 16] != last_us or fc[i, 17] != last_rok):  # this draw's rate costs and indices
+            rate_costs(rw, durations, r_common, fc[i, 16], fc[i, 17], g0, rc, rgi)  # (rate_value)
+            last_us = fc[i, 16]
+            last_rok = fc[i, 17]
         r_us = fc[i, 0]
         row = i if record else 0  # the trace's row
         cap_rok = max(fc[i, 1], fc[i, 3]) + shift
         (agreed, signed_round, signed_j, signed_d, ratified, rat_round, first_signed, n_rej_p, n_rej_a, n_votes,
-         pc) = play_rounds(st, dtab, dfill, sf, si, ci, cf, t, post_inaug, table, winset, base_lm,
+         pc, signed_g) = play_rounds(st, dtab, dfill, sf, si, ci, cf, t, post_inaug, table, winset, base_lm,
                            ic[i, 3], r_us, fc[i, 2], fc[i, 3], cap_rok, fc[i, 4], fc[i, 5], ic[i, 0], ic[i, 1],
                            ic[i, 2], fc[i, 10], fc[i, 11], ic[i, 4], ic[i, 5], ic[i, 6], ic[i, 7], tc, u_vote[i],
-                           record, tr_k[row], tr_j[row])
+                           record, tr_k[row], tr_j[row], rc, rgi)
         end_round = rat_round if ratified == 1 else n_r
         imp_us = cost_us * float(cum_impasse[end_round])
         imp_rok = cost_rok * float(cum_impasse[end_round])
@@ -251,8 +288,10 @@ def play_chunk(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: N
             # pow(1, y) == 1 exactly (C99 F.9.4.4): no discounting costs no pow
             dl_us = fc[i, 6]
             dl_rok = fc[i, 7]
-            u_us = (math.pow(dl_us, float(rat_round)) if dl_us != 1.0 else 1.0) * (x - r_us - tc[0, signed_d])
-            u_rok = (math.pow(dl_rok, float(rat_round)) if dl_rok != 1.0 else 1.0) * (cap_rok - x - tc[1, signed_d])
+            u_us = (math.pow(dl_us, float(rat_round)) if dl_us != 1.0 else 1.0) * (
+                x - r_us - tc[0, signed_d] - (x * rc[0, signed_d, signed_g] if rated else 0.0))
+            u_rok = (math.pow(dl_rok, float(rat_round)) if dl_rok != 1.0 else 1.0) * (
+                cap_rok - x - tc[1, signed_d] - (x * rc[1, signed_d, signed_g] if rated else 0.0))
         else:
             u_us = 0.0
             u_rok = 0.0
@@ -262,8 +301,13 @@ def play_chunk(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: N
         renewals = (horizon_years + m - 1) // m - 1
         lapse_now = 0 if (ratified == 1 and rat_round < lapsed_rounds) else 1
         row_i = (agreed, signed_round, signed_j, durations[signed_d] if agreed == 1 else 0, ratified, rat_round,
-                 first_signed, n_rej_p, n_rej_a, n_votes, renewals, lapse_now)  # INT_OUTPUTS
-        row_f = (x / level_f[signed_d] if agreed == 1 else x,  # the opening amount of the schedule
+                 first_signed, n_rej_p, n_rej_a, n_votes, renewals, lapse_now,
+                 (signed_g if agreed == 1 else -1))  # INT_OUTPUTS
+        if agreed == 1:  # the opening amount of the schedule
+            x_open = x / (rf[signed_d, signed_g] if rated else level_f[signed_d])
+        else:
+            x_open = x
+        row_f = (x_open,
                  pc, fw, imp_us, imp_rok, u_us, u_rok)  # FLOAT_OUTPUTS
         for c in range(len(row_i)):
             out_i[i, c] = row_i[c]
@@ -311,7 +355,7 @@ def play(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64], p: M
     tr_j = np.full((1, 2 * plan.n_rounds), -1, dtype=np.int64)
     play_chunk(t, dtab, dfill, sf, si, ci, cf, t, plan.post_inauguration, plan.cum_impasse,
                plan.furlough_days, plan.durations, plan.level_factors(), table, winset, base_log_median, fc, ic, tc,
-               np.asarray(u_vote, dtype=np.float64)[None, :], out_i, out_f, True, tr_k, tr_j)
+               np.asarray(u_vote, dtype=np.float64)[None, :], out_i, out_f, True, tr_k, tr_j, rate_arrays(plan))
     if trace is not None:
         trace.extend((int(k) >> 1, int(k) & 1, int(j)) for k, j in zip(tr_k[0], tr_j[0]) if k >= 0)
     res: dict[str, float | int] = {name: int(v) for name, v in zip(INT_OUTPUTS, out_i[0])}

@@ -68,7 +68,10 @@ PARAM_COLUMNS: tuple[str, ...] = (
     "r_pres", "r_pres_after", "obst_us", "obst_rok", "change", "bank",
 )
 #: The per-draw outcome columns of :attr:`RunResult.outcomes`, in order (int64, then float64).
-OUTCOME_COLUMNS: tuple[str, ...] = (*INT_OUTPUTS, *FLOAT_OUTPUTS)
+OUTCOME_COLUMNS: tuple[str, ...] = (*(k for k in INT_OUTPUTS if k != "escalator_index"), *FLOAT_OUTPUTS)
+#: The signed escalator rate (percent; NaN without an agreement), an outcome only where the scenario
+#: bargains the rate (``cost_model.escalator.rate_grid_pct``; :mod:`burdenshare.bargaining.rate_value`).
+RATE_COLUMN: str = "escalator_pct"
 
 
 @dataclass(frozen=True)
@@ -136,6 +139,11 @@ def _fill(scenario: Any, plan: Plan, bank: ConsentBank, layout: DrawLayout, d: D
         arr[at:at + n] = src
 
     for j, name in enumerate(INT_OUTPUTS):
+        if name == "escalator_index":
+            if plan.rate_grid is not None:  # the signed rate, where it is bargained
+                g = oi[:, j]
+                put(outcomes, RATE_COLUMN, np.where(g >= 0, plan.rate_grid.rates_pct[np.maximum(g, 0)], np.nan))
+            continue
         put(outcomes, name, oi[:, j])
     for j, name in enumerate(FLOAT_OUTPUTS):
         put(outcomes, name, of[:, j])
@@ -436,7 +444,21 @@ class RunResult:
             "se": self._se(),
             sched_key: sched,
             "term_years": _term_summary(dur),
+            **self._rate_summary(rat),
         }
+
+    def _rate_summary(self, rat: NDArray[np.bool_]) -> dict[str, Any]:
+        """``{"escalator_pct": {"mean", "p": {"<rate>": share}}}`` over the ratified draws where the
+        rate is bargained (:mod:`burdenshare.bargaining.rate_value`; ``null`` without a ratified
+        draw), else nothing (the summary keeps its keys)."""
+        rg = self.plan.rate_grid
+        if rg is None or RATE_COLUMN not in self.outcomes:
+            return {}
+        g = np.asarray(self.outcomes[RATE_COLUMN])[rat]
+        if g.size == 0:
+            return {RATE_COLUMN: None}
+        return {RATE_COLUMN: {"mean": float(g.mean()),
+                              "p": {f"{v:g}": float((g == v).mean()) for v in rg.rates_pct.tolist()}}}
 
     def _se(self) -> dict[str, Any] | None:
         """Standard errors of the headline figures (:mod:`burdenshare.engine.standard_errors`)."""
@@ -458,8 +480,20 @@ class RunResult:
 
     def _index_factors(self) -> tuple[NDArray[np.float64] | None, NDArray[np.float64] | None]:
         """Level and year factors of the ratified draws at their drawn index paths (None, None
-        without index draws; :mod:`burdenshare.engine.index_draws`), from the run's seed."""
+        without index draws; :mod:`burdenshare.engine.index_draws`), from the run's seed; where the
+        escalator rate is bargained, at each draw's signed rate (:mod:`burdenshare.bargaining.rate_value`)."""
         ix = self.plan.index_draws
+        rg = self.plan.rate_grid
+        if ix is None and rg is not None and RATE_COLUMN in self.outcomes:  # each draw's signed rate
+            if "rate_factors" not in self._cache:
+                rat = self.outcomes["ratified"] == 1
+                gi = np.searchsorted(rg.rates_pct, np.asarray(self.outcomes[RATE_COLUMN])[rat])
+                top = rg.weights.shape[2]
+                w = np.where(np.arange(top)[None, None, :] < self.plan.durations[:, None, None], rg.weights, np.nan)
+                self._cache["rate_factors"] = (np.ascontiguousarray(rg.level[:, gi].T),
+                                               np.ascontiguousarray(np.transpose(w[:, gi, :], (1, 0, 2))))
+            lv, yr = self._cache["rate_factors"]
+            return lv, yr
         if ix is None:
             return None, None
         if "index_factors" not in self._cache:

@@ -378,6 +378,9 @@ class Escalator(_Model):
     lag_years: Annotated[int, Field(ge=0, le=5)] = 0
     jump_year: Annotated[int, Field(ge=2, le=10)] | None = None
     jump_pct: Annotated[float, Field(gt=-100.0, le=100.0)] | None = None
+    #: The bargained rates (:mod:`burdenshare.bargaining.rate_value`): a ``fixed`` family with a cap,
+    #: each rate in [0, cap_pct], strictly increasing, ``rate_pct`` among them; unset: not bargained.
+    rate_grid_pct: list[Annotated[float, Field(ge=-100.0, le=100.0)]] | None = Field(default=None, min_length=1, max_length=11)
 
     @model_validator(mode="after")
     def _consistent(self) -> Escalator:
@@ -387,6 +390,12 @@ class Escalator(_Model):
             _fail("cap_pct", f"{self.cap_pct:g} is below the fixed rate_pct {self.rate_pct:g}")
         if (self.jump_year is None) != (self.jump_pct is None):
             _fail("jump_year", "give both jump_year and jump_pct, or neither")
+        if self.rate_grid_pct is not None:
+            from burdenshare.bargaining.rate_value import check_rate_grid
+
+            problem = check_rate_grid(self.kind, self.rate_pct, self.cap_pct, self.rate_grid_pct)
+            if problem is not None:
+                _fail(*problem)
         return self
 
 
@@ -830,6 +839,10 @@ class Strategy(_Model):
     obstinate_probability: Probability = 0.0
     duration_preference: Literal["short", "long", "none"] = "none"
     term_preference: TermPreference | None = None
+    #: Yearly rate at which the government discounts the schedule's payments (not the per-round
+    #: ``discount_factor``): what makes the escalator rate a bargained issue
+    #: (:mod:`burdenshare.bargaining.rate_value`); unset: ``cost_model.discount_rate``.
+    discount_rate: Annotated[float, Field(ge=0.0, lt=1.0)] | None = None
     concession_deadline: DateIn | None = None
 
     @model_validator(mode="after")

@@ -18,6 +18,11 @@ The game
   preference gives only the *direction* of one (``duration_preference`` = ``short`` / ``long`` /
   ``none``), which enters as a tie-break of :data:`DURATION_TIE_BREAK_KRW` won per year of
   duration (an assumption); durations then move its utility only through the consent probability.
+  With a bargained escalator rate (``cost_model.escalator.rate_grid_pct``;
+  :mod:`burdenshare.bargaining.rate_value`, the engine's definition) the points are (amount,
+  duration, rate) and each side's utility also loses :math:`x\,k_i(m, g)`, its rate cost at its
+  own ``discount_rate`` (central values); consent and approval read the level equivalent :math:`x`
+  and do not depend on the rate.
 * **Rounds** are the dated rounds of the talks: ``protocol.rounds`` on or after
   ``levers.as_of``, at most ``protocol.n_steps`` (up to ``protocol.horizon``); the first proposer is
   ``protocol.first_proposer`` and proposers alternate.  Discount factors are the negotiators'
@@ -70,6 +75,7 @@ Milner, H. & Rosendorff, B. P. (1997). *JCR* 41(1).
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -80,6 +86,7 @@ from numpy.typing import NDArray
 
 from burdenshare.actors import executive_approval, president_approval, us_election
 from burdenshare.agreement import level_factors
+from burdenshare.bargaining.rate_value import rate_grid, scenario_rate_costs, side_discount_rates
 from burdenshare.bargaining.term_value import scenario_term_costs
 from burdenshare.costs import to_usd
 from burdenshare.errors import SpecError
@@ -197,6 +204,8 @@ class _Setup:
     threshold: float
     govs: tuple[str, str]
     kappa: float = 1.0
+    rates_pct: tuple[float, ...] = ()  # the bargained rates (points (d * G + g) * A + a); () without
+    rate_level: NDArray[np.float64] | None = None  # (D, G) level equivalent per won of opening amount
 
 
 def _pref_sign(kind: str) -> float:
@@ -218,7 +227,8 @@ def scenario_game(
     Returns
     -------
     burdenshare.solver.BargainingGame
-        Grid labels are flat indices ``d * A + a`` into (durations, amounts).
+        Grid labels are flat indices ``(d * G + g) * A + a`` into (durations, bargained rates,
+        amounts); G = 1 without a bargained rate (:mod:`burdenshare.bargaining.rate_value`).
     """
     return _setup(scenario, durations=durations, params=params, consent=consent,
                   submit_threshold=submit_threshold, vote_noise_scale=vote_noise_scale).game
@@ -267,16 +277,26 @@ def _setup(
         kappa = scale(scenario, vote_noise_scale)
     cube = consent_cube(scenario, dates, durs, x, params=params, consent=consent, only=band, vote_noise_scale=kappa)
     host = np.where(cube >= theta, cube, 0.0) if theta > 0 else cube.copy()
-    host_rat = host.reshape(len(dates), len(durs) * a_n)
-    host_rat = host_rat * np.tile(executive_approval(scenario, dates, x, hi), (1, len(durs)))
-    appr = np.tile(president_approval(scenario, dates, x), (1, len(durs)))
-    amounts = np.tile(x, len(durs))
-    dur_of = np.repeat(np.asarray(durs, dtype=float), a_n)
+    rg = rate_grid(scenario, durs)  # the bargained escalator rates (None: the scenario's rate)
+    if rg is not None and side_discount_rates(scenario) == (rg.discount_rate, rg.discount_rate):
+        # equal rates: every rate is worth the same to both sides; the text keeps the family's rate
+        rg = dataclasses.replace(rg, rates_pct=rg.rates_pct[rg.g0:rg.g0 + 1], g0=0,
+                                 weights=rg.weights[:, rg.g0:rg.g0 + 1], level=rg.level[:, rg.g0:rg.g0 + 1])
+    ng = 1 if rg is None else int(rg.level.shape[1])
+    host_rat = np.repeat(host.reshape(len(dates), len(durs), 1, a_n), ng, axis=2).reshape(len(dates), len(durs) * ng * a_n)
+    host_rat = host_rat * np.tile(executive_approval(scenario, dates, x, hi), (1, len(durs) * ng))
+    appr = np.tile(president_approval(scenario, dates, x), (1, len(durs) * ng))
+    amounts = np.tile(x, len(durs) * ng)
+    dur_of = np.repeat(np.asarray(durs, dtype=float), ng * a_n)
     tc = scenario_term_costs(scenario, durs)  # won per year by duration (the engine's term costs)
     tie_us = 0.0 if su.term_preference is not None else DURATION_TIE_BREAK_KRW * _pref_sign(su.duration_preference)
     tie_k = 0.0 if sk.term_preference is not None else DURATION_TIE_BREAK_KRW * _pref_sign(sk.duration_preference)
-    u_us = amounts - lo - np.repeat(tc[0], a_n) + tie_us * dur_of
-    u_k = hi - amounts - np.repeat(tc[1], a_n) + tie_k * dur_of
+    u_us = amounts - lo - np.repeat(tc[0], ng * a_n) + tie_us * dur_of
+    u_k = hi - amounts - np.repeat(tc[1], ng * a_n) + tie_k * dur_of
+    if rg is not None:  # each side's rate cost x k_i(m, g) at its own discount rate (the engine's)
+        rc, _ = scenario_rate_costs(scenario, rg)
+        u_us = u_us - amounts * np.repeat(rc[0].reshape(-1), a_n)
+        u_k = u_k - amounts * np.repeat(rc[1].reshape(-1), a_n)
     game = BargainingGame(
         grid=np.arange(amounts.size, dtype=float),
         utilities=(u_us, u_k),
@@ -287,7 +307,8 @@ def _setup(
         ratification=(appr, host_rat),
         tol=0.5,  # won: well below DURATION_TIE_BREAK_KRW and the grid step, above rounding in won
     )
-    return _Setup(dates, durs, x, cube, host_rat, appr, game, theta, (us, rok), kappa)
+    return _Setup(dates, durs, x, cube, host_rat, appr, game, theta, (us, rok), kappa,
+                  () if rg is None else tuple(float(g) for g in rg.rates_pct), None if rg is None else rg.level)
 
 
 @dataclass(frozen=True, slots=True)
@@ -331,10 +352,13 @@ class EquilibriumRound:
     p_ratified: float | None
     p_agreement: float
     branch: str | None = None
+    escalator_pct: float | None = None
 
     def to_json(self) -> dict[str, Any]:
-        """JSON-ready (base units, ``null`` when absent)."""
-        return {
+        """JSON-ready (base units, ``null`` when absent; ``escalator_pct`` only where the rate is
+        bargained)."""
+        rate = {} if self.escalator_pct is None else {"escalator_pct": self.escalator_pct}
+        return {**rate,
             "round": self.round,
             "date": self.date.isoformat(),
             "branch": self.branch,
@@ -405,6 +429,7 @@ class Equilibrium:
     notes: tuple[str, ...] = field(default=(), repr=False)
     branch: str | None = None
     vote_noise_scale: float = 1.0
+    escalator_pct: float | None = None
 
     def p_agreement_by(self, date: dt.date | str) -> float:
         """Probability of a ratified agreement on or before ``date``."""
@@ -432,6 +457,7 @@ class Equilibrium:
             "submit_threshold": self.submit_threshold,
             "branch": self.branch,
             "vote_noise_scale": self.vote_noise_scale,
+            **({} if self.escalator_pct is None else {"escalator_pct": self.escalator_pct}),
             "path": [r.to_json() for r in self.path],
             "notes": list(self.notes),
         }
@@ -497,6 +523,7 @@ def solve_scenario(
     st = _setup(scenario, durations=durations, params=params, consent=consent, submit_threshold=submit_threshold,
                 vote_noise_scale=vote_noise_scale)
     a_n = st.amounts.size
+    ng = max(1, len(st.rates_pct))
     current = float(scenario.cost_model.current_agreement_krw)
     segments = _solve_segments(scenario, st)
     rows: list[EquilibriumRound] = []
@@ -509,12 +536,14 @@ def solve_scenario(
             g = int(res.offer_index[t])
             p_here = _clean(weight * float(res.round_agreement_probability[t]))
             if g >= 0:
-                d_i, a_i = divmod(g, a_n)
+                dg, a_i = divmod(g, a_n)
+                d_i, g_i = divmod(dg, ng)
                 amt = float(st.amounts[a_i])
                 rows.append(EquilibriumRound(
                     r_abs, day, st.govs[j], amt, _usd(scenario, amt), st.durations[d_i], bool(res.accepted[t]),
                     float(st.consent[r_abs, d_i, a_i]), float(approval[g]),
-                    float(st.host_rat[r_abs, g] * approval[g]), p_here, branch))
+                    float(st.host_rat[r_abs, g] * approval[g]), p_here, branch,
+                    st.rates_pct[g_i] if st.rates_pct else None))
             else:
                 rows.append(EquilibriumRound(r_abs, day, st.govs[j], None, None, None, False, None, None, None,
                                              p_here, branch))
@@ -548,11 +577,15 @@ def solve_scenario(
     assert r.offer_krw is not None and r.duration_years is not None
     # the grid amount is the schedule's level equivalent; the text opens at it over the term's factor
     # (burdenshare.agreement; 1 for a flat schedule)
-    opening = r.offer_krw / float(level_factors(scenario, [r.duration_years])[0])
+    if r.escalator_pct is not None and st.rate_level is not None:  # at the signed rate (bargaining.rate_value)
+        lf = float(st.rate_level[st.durations.index(r.duration_years), st.rates_pct.index(r.escalator_pct)])
+    else:
+        lf = float(level_factors(scenario, [r.duration_years])[0])
+    opening = r.offer_krw / lf
     return Equilibrium(
         str(scenario.name), scenario.levers.as_of, True, opening, _usd(scenario, opening), r.duration_years,
         100.0 * (opening / current - 1.0), r.p_consent, r.p_approval, r.round, r.date, r.proposer,
-        p_total, value[0], value[1], tuple(rows), st.threshold, notes, r.branch, st.kappa)
+        p_total, value[0], value[1], tuple(rows), st.threshold, notes, r.branch, st.kappa, r.escalator_pct)
 
 
 #: A solved stretch of rounds: (result, first round, probability weight, approval (G,), branch).
@@ -580,7 +613,7 @@ def _solve_segments(scenario: Scenario, st: _Setup) -> list[_Segment]:
 
     game = st.game
     n = len(st.dates)
-    old, new, q, start = us_election(scenario, np.tile(st.amounts, len(st.durations)))
+    old, new, q, start = us_election(scenario, np.tile(st.amounts, len(st.durations) * max(1, len(st.rates_pct))))
     later = [t for t, day in enumerate(st.dates) if new is not None and start is not None and day >= start]
     split = later[0] if later else None
     c0 = np.broadcast_to(np.asarray(game.round_cost[0], dtype=float), (n,))

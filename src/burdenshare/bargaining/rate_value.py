@@ -1,0 +1,277 @@
+r"""The escalator rate as a bargained issue: each side's value of a schedule's profile.
+
+One definition, read by the engine (:mod:`burdenshare.engine.plan`, the reference and the kernel
+through :func:`rate_costs`), the rational benchmark (:mod:`burdenshare.solver.scenario`) and
+``advise`` (:mod:`burdenshare.analysis.advise`), as :mod:`burdenshare.bargaining.term_value` is for
+the term.
+
+**The issue.**  With ``cost_model.escalator.rate_grid_pct`` (a ``fixed`` family with a cap), a text
+is a term :math:`m`, an amount :math:`\bar A` on the grid (the schedule's level equivalent at the
+scenario's rate :math:`r` = ``cost_model.discount_rate``, so consent, approval and the consent
+tables indexed by (date, term, amount) are unchanged) and a yearly escalator rate :math:`g` from
+the grid (each in :math:`[0, \bar g]`, the family's cap).  The opening amount is
+:math:`A_1 = \bar A / f_m(g; r)` (:mod:`burdenshare.agreement`): a higher rate opens lower and
+ends higher, for the same :math:`\bar A`.
+
+**Each side's value.**  Government :math:`i` discounts the payments at its own yearly rate
+:math:`r_i` (``strategies.<gov>.discount_rate``; unset: :math:`r`) and values the schedule at its
+own level equivalent :math:`A_1 f_m(g; r_i) = \bar A\,\rho_i(m, g)` with
+:math:`\rho_i = f_m(g; r_i) / f_m(g; r)`.  Written as a cost per won of :math:`\bar A` on the scale
+of the term cost, the US (the payee) loses :math:`k_{US}(m, g) = 1 - \rho_{US}` and the host (the
+payer) :math:`k_K(m, g) = \rho_K - 1`, so
+
+.. math::
+
+    U_{US} = \bar A - c_{US}(m) - \bar A\,k_{US}(m, g) - L, \qquad
+    U_K = H - \bar A - c_K(m) - \bar A\,k_K(m, g),
+
+with :math:`c_i` the term cost.  With :math:`r_i = r` both :math:`k_i` are 0 exactly (the same
+operations on the same numbers): the rate is worth nothing to either side and the engine is
+today's, bit for bit.  A side discounting more than :math:`r` prefers payments early (the US: a low
+rate) or late (the host: a high rate).  Different time preferences are the classic source of gains from trading over a
+payment profile (Fishburn & Rubinstein 1982 for time preference; Rubinstein 1982 for bargaining
+with unequal discounting).
+
+**The rate bargained toward.**  Utilities are quasi-linear in :math:`\bar A`, so for a term
+:math:`m` every efficient text has the rate that minimises the joint cost per won,
+:math:`g^*(m) = \arg\min_g k_{US}(m, g) + k_K(m, g) = \arg\min_g \rho_K - \rho_{US}` (ties: the
+scenario's ``rate_pct``, then the lower rate).  :math:`f_m(g; \cdot)` is a weighted mean of the
+growth path with weights that shift to later years as the discount rate falls, so
+:math:`\rho_K - \rho_{US}` falls with :math:`g` when :math:`r_K > r_{US}` and rises when
+:math:`r_K < r_{US}`: :math:`g^*` is a **corner**, the cap when the host discounts more and 0 when
+the US does (a one-year term has no later year: every rate ties and the scenario's rate is kept).
+Each side's own ideal :math:`\arg\min_g k_i(m, g)` is likewise a corner, or the scenario's rate
+when it discounts at :math:`r`.
+
+**Offers and acceptance.**  A time-based negotiator offers, at its current term offer :math:`m`,
+the rate index moved :math:`1 - a(t)` of the way from its ideal to :math:`g^*(m)` (the same
+:func:`~burdenshare.bargaining.rounds.duration_offer` as the term); obstinate and tit-for-tat types
+keep their ideal.  It accepts a standing text :math:`(x_s, m_s, g_s)` when it is worth at least
+its own current demand :math:`(x_a, m_o, g_o)` (:math:`x_a` its lowest accepted amount): the
+premium in grid steps is :func:`~burdenshare.bargaining.term_value.premium_steps` of the costs
+:math:`c_i(m_s) + x_s k_i(m_s, g_s)` and :math:`c_i(m_o) + x_a k_i(m_o, g_o)`.
+
+**Per draw.**  ``[[uncertainty]]`` may draw ``strategies.<gov>.discount_rate``; the kernel
+computes each draw's :math:`k_i`, ideals and :math:`g^*` once per draw (:func:`rate_costs`).
+
+References
+----------
+Rubinstein, A. (1982). Perfect equilibrium in a bargaining model. *Econometrica* 50(1), 97-109.
+Fishburn, P. C. & Rubinstein, A. (1982). Time preference. *International Economic Review* 23(3), 677-694.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numba.extending import register_jitable
+from numpy.typing import NDArray
+
+from burdenshare.agreement import AgreementSchedule, EscalatorRule, scenario_escalator
+from burdenshare.errors import SpecError
+
+__all__ = [
+    "MAX_RATES",
+    "RateGrid",
+    "check_discount_rate",
+    "check_rate_grid",
+    "draw_rate_columns",
+    "rate_costs",
+    "rate_grid",
+    "scenario_rate_costs",
+    "side_discount_rates",
+]
+
+#: Most points of ``cost_model.escalator.rate_grid_pct``.
+MAX_RATES: int = 11
+
+
+@dataclass(frozen=True, slots=True)
+class RateGrid:
+    """The bargained rates and the schedules they give (module docstring).
+
+    ``rates_pct`` (G,) the grid; ``g0`` the index of the scenario's ``rate_pct``; ``weights``
+    (D, G, Y) the payment of year ``y`` of term ``d`` per won of opening amount (0 beyond the term;
+    Y the longest term); ``level`` (D, G) :math:`f_m(g; r)` at the scenario's rate (the same
+    operations as :func:`burdenshare.agreement.level_factors`); ``years`` (D,) the terms;
+    ``discount_rate`` :math:`r`.
+    """
+
+    rates_pct: NDArray[np.float64]
+    g0: int
+    weights: NDArray[np.float64]
+    level: NDArray[np.float64]
+    years: NDArray[np.int64]
+    discount_rate: float
+
+
+def check_discount_rate(value: float, field: str) -> float:
+    """A yearly discount rate in [0, 1), else :class:`SpecError` naming ``field``."""
+    v = float(value)
+    if not (math.isfinite(v) and 0.0 <= v < 1.0):
+        raise SpecError(f"got {value!r}; allowed: a yearly rate in [0, 1)", field=field)
+    return v
+
+
+def check_rate_grid(kind: str, rate_pct: float, cap_pct: float | None,
+                    rates: Sequence[float]) -> tuple[str, str] | None:
+    """(field relative to ``cost_model.escalator``, message) of the first problem of a rate grid, or None.
+
+    The grid needs a ``fixed`` family with a cap, 1..:data:`MAX_RATES` rates in [0, cap], strictly
+    increasing, the family's ``rate_pct`` among them.
+    """
+    field = "rate_grid_pct"
+    if kind != "fixed":
+        return field, f"a bargained rate needs kind 'fixed'; got {kind!r}"
+    if cap_pct is None:
+        return field, "a bargained rate needs the family's cap; give cost_model.escalator.cap_pct"
+    cap = float(cap_pct)
+    if not 1 <= len(rates) <= MAX_RATES:
+        return field, f"{len(rates)} rates; allowed: 1..{MAX_RATES}"
+    for i, g in enumerate(rates):
+        if not (math.isfinite(float(g)) and 0.0 <= float(g) <= cap):
+            return f"{field}.{i}", f"{float(g):g} %; allowed: 0..{cap:g} % (cost_model.escalator.cap_pct)"
+    if any(float(b) <= float(a) for a, b in zip(rates, rates[1:])):
+        return field, "rates must be strictly increasing"
+    if float(rate_pct) not in [float(g) for g in rates]:
+        return field, f"the family's rate_pct {float(rate_pct):g} must be one of the rates"
+    return None
+
+
+def rate_grid(scenario: Any, durations: Sequence[int]) -> RateGrid | None:
+    """The scenario's bargained rates (``cost_model.escalator.rate_grid_pct``), or None when the
+    rate is not bargained (no grid, or a single rate).
+
+    Raises
+    ------
+    SpecError
+        A grid on a family other than ``fixed``, without a cap, a rate outside [0, cap], a grid not
+        strictly increasing or that misses the family's ``rate_pct``.
+    """
+    esc = scenario.cost_model.escalator
+    grid = getattr(esc, "rate_grid_pct", None)
+    if grid is None:
+        return None
+    rates = [float(g) for g in grid]
+    problem = check_rate_grid(esc.kind, float(esc.rate_pct), esc.cap_pct, rates)
+    if problem is not None:
+        raise SpecError(problem[1], field="cost_model.escalator." + problem[0])
+    if len(rates) == 1:
+        return None
+    rule, jump, jump_pct = scenario_escalator(scenario)
+    first = int(scenario.cost_model.base_year)
+    r = float(scenario.cost_model.discount_rate)
+    terms = [int(m) for m in durations]
+    top = max(terms)
+    w = np.zeros((len(terms), len(rates), top))
+    level = np.zeros((len(terms), len(rates)))
+    for d, m in enumerate(terms):
+        jy = None if jump is None or jump > m else first + jump - 1
+        for gi, g in enumerate(rates):
+            sched = AgreementSchedule(first, m, 1.0, EscalatorRule("fixed", g, rule.cap_pct, rule.lag_years), jy,
+                                      None if jy is None else jump_pct)
+            w[d, gi, :m] = list(sched.amounts_by_year().values())
+            level[d, gi] = sched.level_equivalent(r)
+    return RateGrid(np.array(rates), rates.index(float(esc.rate_pct)), w, level,
+                    np.array(terms, dtype=np.int64), r)
+
+
+def side_discount_rates(scenario: Any) -> tuple[float, float]:
+    """(proposer, host) yearly discount rates: ``strategies.<gov>.discount_rate``, else the scenario's."""
+    r = float(scenario.cost_model.discount_rate)
+    out = []
+    for gov in (scenario.parties.proposer.id, scenario.parties.host.id):
+        v = getattr(scenario.strategies[gov], "discount_rate", None)
+        out.append(r if v is None else check_discount_rate(v, f"strategies.{gov}.discount_rate"))
+    return out[0], out[1]
+
+
+@register_jitable
+def _level(w: NDArray[np.float64], d: int, g: int, m: int, rate: float) -> float:
+    """:math:`\\sum_y w_y v^y / \\sum_y v^y` over the ``m`` years, :math:`v = 1/(1 + rate)`."""
+    v = 1.0 / (1.0 + rate)
+    disc = 1.0
+    num = 0.0
+    den = 0.0
+    for y in range(m):
+        num += w[d, g, y] * disc
+        den += disc
+        disc *= v
+    return num / den
+
+
+@register_jitable
+def _argmin_rate(c0: NDArray[np.float64], c1: NDArray[np.float64], both: int, g0: int) -> int:
+    """Index of the smallest ``c0`` (``both``: ``c0 + c1``); ties: ``g0`` if among them, else the lowest."""
+    best = g0
+    bv = c0[g0] + c1[g0] if both == 1 else c0[g0]
+    for g in range(c0.shape[0]):
+        v = c0[g] + c1[g] if both == 1 else c0[g]
+        if v < bv:
+            best = g
+            bv = v
+    return best
+
+
+@register_jitable
+def rate_costs(w: NDArray[np.float64], years: NDArray[np.int64], r: float, r_us: float, r_rok: float, g0: int,
+               rc: NDArray[np.float64], rgi: NDArray[np.int64]) -> None:
+    r"""One draw's rate costs and rate indices (module docstring), into scratch arrays.
+
+    ``rc[0, d, g]`` = :math:`k_{US} = 1 - \rho_{US}`, ``rc[1, d, g]`` = :math:`k_K = \rho_K - 1`
+    (per won of level equivalent); ``rgi[0, d]`` / ``rgi[1, d]`` each side's ideal rate index and
+    ``rgi[2, d]`` the efficient :math:`g^*(m)` for term index ``d``.  Equal rates give exactly 0
+    costs and every index ``g0``.
+    """
+    nd = w.shape[0]
+    ng = w.shape[1]
+    for d in range(nd):
+        m = years[d]
+        for g in range(ng):
+            f0 = _level(w, d, g, m, r)
+            rc[0, d, g] = 1.0 - _level(w, d, g, m, r_us) / f0
+            rc[1, d, g] = _level(w, d, g, m, r_rok) / f0 - 1.0
+        rgi[0, d] = _argmin_rate(rc[0, d], rc[1, d], 0, g0)
+        rgi[1, d] = _argmin_rate(rc[1, d], rc[0, d], 0, g0)
+        rgi[2, d] = _argmin_rate(rc[0, d], rc[1, d], 1, g0)
+
+
+def scenario_rate_costs(scenario: Any, grid: RateGrid,
+                        rates: tuple[float, float] | None = None) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """(2, D, G) rate costs and (3, D) rate indices at the scenario's (or the given) discount rates
+    (:func:`rate_costs`): what ``solve`` and ``advise`` read."""
+    r_us, r_rok = side_discount_rates(scenario) if rates is None else rates
+    nd, ng = grid.level.shape
+    rc = np.zeros((2, nd, ng))
+    rgi = np.zeros((3, nd), dtype=np.int64)
+    rate_costs(grid.weights, grid.years, grid.discount_rate, float(r_us), float(r_rok), grid.g0, rc, rgi)
+    return rc, rgi
+
+
+def draw_rate_columns(scenario: Any, value: Callable[[str, float], NDArray[np.float64]],
+                      n: int) -> dict[str, NDArray[np.float64]]:
+    """Per-draw discount rates ``disc_us``, ``disc_rok`` (``value(path, default)``: a path's draws
+    or the default; ``strategies.<gov>.discount_rate``, default the scenario's rate), or {} when the
+    rate is not bargained.
+
+    Raises
+    ------
+    SpecError
+        A drawn rate outside [0, 1) (the field names the path).
+    """
+    grid = getattr(scenario.cost_model.escalator, "rate_grid_pct", None)
+    if grid is None or len(grid) < 2:
+        return {}
+    out: dict[str, NDArray[np.float64]] = {}
+    for key, gov, r in zip(("us", "rok"), (scenario.parties.proposer.id, scenario.parties.host.id),
+                           side_discount_rates(scenario)):
+        path = f"strategies.{gov}.discount_rate"
+        v = np.asarray(value(path, r), dtype=np.float64)
+        if not np.all(np.isfinite(v) & (v >= 0.0) & (v < 1.0)):
+            raise SpecError("drawn discount rates must lie in [0, 1)", field=path)
+        out[f"disc_{key}"] = v
+    return out
