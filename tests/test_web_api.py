@@ -146,6 +146,78 @@ def test_run_summary_equals_the_cli(client: TestClient, done_run: dict, tmp_path
     assert done_run["progress"]["fraction"] == 1.0 and done_run["error"] is None
 
 
+def test_summary_first_then_the_drivers(client: TestClient) -> None:
+    """A run is ``done`` when its summary is recorded; the bottom line's drivers (the tornado) follow
+    as a second task: meanwhile the body says ``"drivers": "pending"``, the stored summary is the
+    interim one (every value but the drivers), and then the full summary replaces it, equal to the
+    package's ``run_summary`` (what ``burdenshare run --json`` prints).  The drivers' start is held
+    here so the pending state is seen for certain."""
+    import threading
+
+    from burdenshare import RunConfig, load_scenario, simulate
+    from burdenshare.analysis.briefing import run_summary
+
+    jobs = client.app.state.web.jobs  # type: ignore[attr-defined]
+    gate, original = threading.Event(), jobs._start_drivers
+
+    def held(*args: object) -> None:
+        threading.Thread(target=lambda: (gate.wait(120), original(*args)), daemon=True).start()
+
+    jobs._start_drivers = held
+    body = {"scenario": SMA, "set": ["levers.us_ask_usd=4600000000"], "draws": DRAWS, "seed": 21, "bank_size": BANK}
+    try:
+        r = client.post("/api/runs", json=body)
+        assert r.status_code == 202, r.text
+        rid = r.json()["run_id"]
+        first = wait_done(client, rid, drivers=False)
+        assert first["status"] == "done" and first["drivers"] == "pending", first
+        with client.app.state.web.store.reader() as st:  # type: ignore[attr-defined]
+            assert st.points(rid)[0]["summary"] == first["summary"]
+        again = client.post("/api/runs", json=body)  # the same inputs: nothing started again
+        assert again.status_code == 200 and again.json()["drivers"] == "pending"
+        assert client.get(f"/api/runs/{rid}/rows?format=csv").status_code == 200  # the rows are there already
+    finally:
+        gate.set()
+        jobs._start_drivers = original
+    full = wait_done(client, rid)
+    assert full["drivers"] == "ready", full
+    local = json.loads(json.dumps(run_summary(simulate(load_scenario(SMA, body["set"]),
+                                                       RunConfig(draws=DRAWS, seed=21, bank_size=BANK)))))
+    assert full["summary"] == local
+    interim, final = first["summary"].pop("bottom_line"), full["summary"].pop("bottom_line")
+    assert first["summary"] == full["summary"]  # every value but the bottom line's drivers, at once
+    assert interim.pop("drivers_pending") is True and "drivers_pending" not in final
+    assert interim["drivers"] == [] and interim["tornado"] == [] and interim["tornado_draws"] == 0
+    assert final["tornado"] and final["tornado_draws"] == DRAWS
+    assert final["text"].startswith(interim["text"] + " ")  # the sentence naming the drivers follows
+    for key in ("most_likely", "window", "amount_krw", "amount_usd", "increase_pct", "p_ratified",
+                "p_no_deal_by_horizon", "horizon"):
+        assert interim[key] == final[key], key
+
+
+def test_drivers_left_pending_by_a_stopped_server_are_computed_on_request(tmp_path: Path) -> None:
+    """A run recorded with its drivers pending (the server stopped before they were ready): the next
+    server computes them when the run is asked for, from the run's inputs (the same draws)."""
+    from burdenshare import RunConfig, load_scenario, simulate
+    from burdenshare.analysis.briefing import run_summary
+    from burdenshare.analysis.runs import record_result
+    from burdenshare.scenario import dump_scenario
+    from burdenshare.store import open_store
+
+    over = ["levers.transparency=0.4"]
+    result = simulate(load_scenario(SMA, over), RunConfig(draws=1024, seed=9, bank_size=BANK))
+    with open_store(tmp_path / "stopped.duckdb") as st:
+        rid = record_result(st, result, scenario_toml=dump_scenario(load_scenario(SMA)), overrides=over,
+                            summary=run_summary(result, drivers=False))
+    with TestClient(create_app(tmp_path / "stopped.duckdb", workers=1)) as c:
+        assert c.get(f"/api/runs/{rid}").json()["drivers"] == "pending"
+        done = wait_done(c, rid)
+        assert done["drivers"] == "ready", done
+        assert done["summary"] == json.loads(json.dumps(run_summary(result)))
+        with c.app.state.web.store.reader() as st:  # type: ignore[attr-defined]
+            assert st.points(rid)[0]["summary"] == done["summary"]
+
+
 def test_identical_request_returns_the_same_id_without_recomputing(client: TestClient, done_run: dict) -> None:
     jobs = dict(client.app.state.web.jobs.jobs)  # type: ignore[attr-defined]
     before = _runs_in_store(client)

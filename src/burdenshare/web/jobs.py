@@ -11,6 +11,17 @@ cluster -- and cancelling sets a flag the worker reads after each chunk (a manag
 :class:`distributed.Event` per job: :class:`DaskFlags`).  With more than one local worker, a
 run's consent tables are first computed in slices by all of them (:mod:`burdenshare.web.prefetch`).
 
+**The summary first, the drivers when ready.**  A run's bottom line names the levers that move it
+(:func:`burdenshare.analysis.briefing.tornado`: the run re-played with each lever stepped, several
+times the run's own cost when a step moves Level II).  A job therefore has two parts: the run
+(:func:`compute_run`: the draws, the summary and the bottom line without its drivers, recorded
+with ``"drivers_pending": true`` and the job ``done``), then its drivers (:func:`compute_drivers`,
+a second task on the same pool, given the run's result: the full summary, value for value the one
+``burdenshare run --json`` prints, replaces the interim one in the store).  :attr:`Job.drivers`
+tells which: ``pending``, ``ready`` or ``failed`` (a failed drivers task leaves the recorded run
+and its interim summary; asking for the run again starts the drivers again).  Nothing is
+approximated: the drivers are the library's, computed on the run's own draws, only later.
+
 A sweep is :func:`burdenshare.analysis.sweep.sweep` on the server's store (its own DuckDB
 connection), run in a server thread; its units go to a Dask cluster with ``--scheduler``.
 
@@ -31,7 +42,8 @@ from typing import Any
 
 from burdenshare.errors import BurdenshareError
 
-__all__ = ["Cancelled", "DaskEvents", "DaskFlags", "Job", "JobManager", "chunk_size_for", "compute_run"]
+__all__ = ["Cancelled", "DaskEvents", "DaskFlags", "Job", "JobManager", "chunk_size_for", "compute_drivers",
+           "compute_run"]
 
 #: Finished jobs the manager remembers (their status, error); older ones are forgotten.
 KEEP_JOBS = 1024
@@ -120,8 +132,9 @@ def compute_run(scenario_name: str, overrides: Sequence[str], config_json: dict[
 
     Returns
     -------
-    RunResult
-        With its summary computed.
+    result, summary
+        The :class:`~burdenshare.engine.RunResult` (its summary computed) and the interim summary,
+        ``run_summary(result, drivers=False)`` (the drivers follow: :func:`compute_drivers`).
     """
     from burdenshare.engine import BLOCK_SIZE, RunConfig, prepare, simulate
     from burdenshare.scenario import load_scenario
@@ -145,8 +158,35 @@ def compute_run(scenario_name: str, overrides: Sequence[str], config_json: dict[
     result = simulate(scenario, config, prepared=prepared, on_chunk=on_chunk)
     from burdenshare.analysis.briefing import run_summary
 
-    run_summary(result)  # the summary and its bottom line, computed in the worker, cached in the pickled result
-    return result
+    return result, run_summary(result, drivers=False)  # the drivers follow (compute_drivers)
+
+
+def compute_drivers(result: Any, scenario_name: str, overrides: Sequence[str], config_json: dict[str, Any]) -> Any:
+    """The full summary of a run, with its bottom line's drivers (in a worker).
+
+    Parameters
+    ----------
+    result
+        The run's :class:`~burdenshare.engine.RunResult` from :func:`compute_run`, or ``None`` (a
+        run recorded with its drivers pending by a server that stopped before they were ready):
+        the run is then simulated again from its inputs (same inputs and seed, the same draws).
+    scenario_name, overrides, config_json
+        The run's inputs (used when ``result`` is ``None``).
+
+    Returns
+    -------
+    dict
+        :func:`burdenshare.analysis.briefing.run_summary` of the run: ``burdenshare run --json``.
+    """
+    from burdenshare.analysis.briefing import run_summary
+
+    if result is None:
+        from burdenshare.engine import RunConfig, simulate
+        from burdenshare.scenario import load_scenario
+
+        result = simulate(load_scenario(scenario_name, list(overrides)), RunConfig.from_json(config_json),
+                          keep_rows=False)
+    return run_summary(result)
 
 
 def call(fn_path: str, *args: Any, **kwargs: Any) -> Any:
@@ -170,6 +210,10 @@ class Job:
     progress_at: float | None = None
     finished: float | None = None
     error: dict[str, Any] | None = None
+    drivers: str | None = None
+    drivers_error: dict[str, Any] | None = None
+    drivers_at: float | None = None
+    tables: list[Any] = field(default_factory=list)
     future: Any = None
     version: int = 0
     changed: threading.Condition = field(default_factory=threading.Condition)
@@ -337,16 +381,18 @@ class JobManager:
             self._start_run(job, args, scenario_toml, list(overrides))
         return job, True
 
-    def _start_run(self, job: Job, args: tuple[Any, ...], scenario_toml: str, overrides: list[str]) -> None:
+    def _submit(self, fn: Callable[..., Any], *args: Any) -> Any:
         if self._client is not None:  # progress through the cluster's queue, cancel through its events
-            fut = self._client.submit(compute_run, *args, pure=False)
-        else:
-            assert self._pool is not None
-            fut = self._pool.submit(compute_run, *args)
+            return self._client.submit(fn, *args, pure=False)
+        assert self._pool is not None
+        return self._pool.submit(fn, *args)
+
+    def _start_run(self, job: Job, args: tuple[Any, ...], scenario_toml: str, overrides: list[str]) -> None:
+        fut = self._submit(compute_run, *args)
         job.future = fut
 
         def done(f: Any) -> None:  # record in a thread of its own: the pool's callback thread must not wait
-            threading.Thread(target=self._finish_run, args=(job, f, scenario_toml, overrides),
+            threading.Thread(target=self._finish_run, args=(job, f, scenario_toml, overrides, args[:3]),
                              name=f"record-{job.run_id}", daemon=True).start()
 
         fut.add_done_callback(done)
@@ -365,38 +411,110 @@ class JobManager:
             tasks = [] if cache_dir() is None else self._pool.submit(  # in a worker: the server never loads the engine
                 call, "burdenshare.web.prefetch:table_tasks", args[0], overrides, config.seed, config.bank_size,
                 self.workers).result()
-            futs = [self._pool.submit(call, "burdenshare.web.prefetch:build_tables", *t) for t in tasks]
+            # the run's own bank first; the tornado's banks (the drivers') are queued behind the run below
+            futs = [self._pool.submit(call, "burdenshare.web.prefetch:build_tables", *t) for t in tasks if t[2] is None]
             pending = set(futs)
             while pending and not self._safe_flag(job.run_id) and not self._stop.is_set():
                 _, pending = wait(pending, timeout=0.2)
             for f in pending:
                 f.cancel()
         except Exception:  # noqa: BLE001 - only time is lost; the run itself reports real errors
-            pass
+            tasks = []
         if self._safe_flag(job.run_id):
             job.status, job.finished = "cancelled", time.time()
             job.touch()
             return
         self._start_run(job, args, scenario_toml, overrides)
+        try:  # the other workers compute the drivers' tables while one plays the run
+            job.tables = [self._pool.submit(call, "burdenshare.web.prefetch:build_tables", *t)
+                          for t in tasks if t[2] is not None]
+        except Exception:  # noqa: BLE001 - a pool shutting down: the drivers compute what is missing
+            job.tables = []
 
-    def _finish_run(self, job: Job, fut: Any, scenario_toml: str, overrides: list[str]) -> None:
+    def _finish_run(self, job: Job, fut: Any, scenario_toml: str, overrides: list[str],
+                    inputs: tuple[Any, ...]) -> None:
         from burdenshare.analysis.runs import record_result
 
+        result = None
         try:
             if fut.cancelled():
                 raise Cancelled(job.run_id)
-            result = fut.result()
+            result, interim = fut.result()
             with self.store.writer() as st:
                 if not st.reusable(job.run_id, rows=True):
                     if st.has_run(job.run_id):
                         st.drop_run(job.run_id)
-                    record_result(st, result, scenario_toml=scenario_toml, overrides=overrides)
+                    record_result(st, result, scenario_toml=scenario_toml, overrides=overrides, summary=interim)
+                pending = _drivers_pending(st.points(job.run_id)[0]["summary"])
             job.done = job.total = max(job.total, job.done, 1)
             job.status = "done"
+            job.drivers = "pending" if pending else "ready"
         except BaseException as exc:  # noqa: BLE001 - every failure is reported on the job
             self._fail(job, exc)
+            result = None
         job.finished = time.time()
         job.future = None
+        job.touch()
+        if job.status == "done" and job.drivers == "pending":
+            self._start_drivers(job, result, inputs)
+
+    # ---------------------------------------------------------------- the drivers (after the run)
+
+    def ensure_drivers(self, run_id: str, scenario_name: str, overrides: Sequence[str], config_json: dict[str, Any]
+                       ) -> Job:
+        """The drivers of a recorded run whose stored summary has them pending and no job computing
+        them (a server stopped before they were ready, or a drivers task that failed): start them."""
+        with self._lock:
+            job = self.jobs.get(run_id)
+            if job is not None and job.status == "done" and job.drivers == "pending":
+                return job
+            job = Job(run_id=run_id, kind="run", status="done", done=1, total=1, drivers="pending",
+                      finished=time.time())
+            self.jobs[run_id] = job
+        self._start_drivers(job, None, (scenario_name, list(overrides), config_json))
+        return job
+
+    def _start_drivers(self, job: Job, result: Any, inputs: tuple[Any, ...]) -> None:
+        """Submit :func:`compute_drivers` (after the drivers' table slices, if any are computing)."""
+        tables, job.tables = job.tables, []
+
+        def submit() -> None:
+            if tables:
+                from concurrent.futures import wait
+
+                wait(tables)  # the slices write the disk cache; the drivers read it
+            try:
+                fut = self._submit(compute_drivers, result, *inputs)
+            except BaseException as exc:  # noqa: BLE001 - a pool shutting down
+                self._drivers_failed(job, exc)
+                return
+            fut.add_done_callback(lambda f: threading.Thread(target=self._finish_drivers, args=(job, f),
+                                                             name=f"drivers-{job.run_id}", daemon=True).start())
+
+        if tables:
+            threading.Thread(target=submit, name=f"drivers-tables-{job.run_id}", daemon=True).start()
+        else:
+            submit()
+
+    def _finish_drivers(self, job: Job, fut: Any) -> None:
+        try:
+            if fut.cancelled():
+                raise Cancelled(job.run_id)
+            full = fut.result()
+            with self.store.writer() as st:  # replace the interim summary (unless the run is gone or complete)
+                if st.has_run(job.run_id) and _drivers_pending(st.points(job.run_id)[0]["summary"]):
+                    st.set_summary(job.run_id, 0, full)
+            job.drivers, job.drivers_error, job.drivers_at = "ready", None, time.time()
+        except BaseException as exc:  # noqa: BLE001 - reported on the job; the recorded run stays
+            self._drivers_failed(job, exc)
+            return
+        job.touch()
+
+    def _drivers_failed(self, job: Job, exc: BaseException) -> None:
+        message = exc.message if isinstance(exc, BurdenshareError) else f"{type(exc).__name__}: {exc}"
+        job.drivers, job.drivers_at = "failed", time.time()
+        job.drivers_error = {"field": getattr(exc, "field", None), "value": None, "allowed": None,
+                             "message": f"the drivers could not be computed: {message}"}
         job.touch()
 
     def _fail(self, job: Job, exc: BaseException) -> None:
@@ -473,3 +591,10 @@ class JobManager:
             return self._client.submit(call, fn_path, *args, pure=False, **kwargs).result(timeout=timeout)
         assert self._pool is not None
         return self._pool.submit(call, fn_path, *args, **kwargs).result(timeout=timeout)
+
+
+def _drivers_pending(summary: Any) -> bool:
+    """Whether a stored run summary's bottom line waits for its drivers (``run_summary(..., drivers=False)``)."""
+    from burdenshare.analysis.briefing import DRIVERS_PENDING
+
+    return bool(isinstance(summary, dict) and (summary.get("bottom_line") or {}).get(DRIVERS_PENDING))
