@@ -199,7 +199,12 @@ def call(fn_path: str, *args: Any, **kwargs: Any) -> Any:
 
 @dataclass
 class Job:
-    """One job's state as the API reports it."""
+    """One job's state as the API reports it.
+
+    ``drivers`` is ``None`` until a run is done (and for a sweep), then ``pending``, ``ready`` or
+    ``failed`` (module docstring; ``drivers_error`` says why, ``drivers_at`` when it changed);
+    ``tables`` holds the futures of the drivers' table slices still computing (``--workers`` > 1).
+    """
 
     run_id: str
     kind: str
@@ -452,6 +457,9 @@ class JobManager:
         except BaseException as exc:  # noqa: BLE001 - every failure is reported on the job
             self._fail(job, exc)
             result = None
+            for f in job.tables:  # the drivers' table slices are not needed now
+                f.cancel()
+            job.tables = []
         job.finished = time.time()
         job.future = None
         job.touch()
