@@ -195,12 +195,15 @@ def test_summary_first_then_the_drivers(client: TestClient) -> None:
         assert interim[key] == final[key], key
 
 
-def test_drivers_left_pending_by_a_stopped_server_are_computed_on_request(tmp_path: Path) -> None:
-    """A run recorded with its drivers pending (the server stopped before they were ready): the next
-    server computes them when the run is asked for, from the run's inputs (the same draws)."""
+def test_drivers_left_pending_by_a_stopped_server_are_computed_on_request(tmp_path: Path, capsys) -> None:
+    """A run recorded with its drivers pending (the server stopped before they were ready): the CLI
+    on that store prints the full summary (it computes the drivers, as for a run recorded before the
+    bottom line), and the next server computes them when the run is asked for, from the run's inputs
+    (the same draws), and stores them."""
     from burdenshare import RunConfig, load_scenario, simulate
     from burdenshare.analysis.briefing import run_summary
     from burdenshare.analysis.runs import record_result
+    from burdenshare.cli import main
     from burdenshare.scenario import dump_scenario
     from burdenshare.store import open_store
 
@@ -209,6 +212,9 @@ def test_drivers_left_pending_by_a_stopped_server_are_computed_on_request(tmp_pa
     with open_store(tmp_path / "stopped.duckdb") as st:
         rid = record_result(st, result, scenario_toml=dump_scenario(load_scenario(SMA)), overrides=over,
                             summary=run_summary(result, drivers=False))
+    assert main(["run", SMA, "--draws", "1024", "--seed", "9", "--bank-size", str(BANK), "--set", over[0],
+                 "--store", str(tmp_path / "stopped.duckdb"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(run_summary(result)))
     with TestClient(create_app(tmp_path / "stopped.duckdb", workers=1)) as c:
         assert c.get(f"/api/runs/{rid}").json()["drivers"] == "pending"
         done = wait_done(c, rid)
