@@ -24,7 +24,10 @@ cache (``BURDENSHARE_CACHE_DIR``); every measured request asks for values never 
    Beside the wall time, the CPU seconds the server and its workers used for each request (psutil):
    on a machine whose cores are busy with other work that is the figure that does not move, and
    the wall time with W free cores is about that divided by W plus the run's serial part;
-4. **cold CLI**: ``burdenshare run sma-2020-hindsight --draws N --set ... --json`` in a fresh process, one new
+4. **back to back**: ``levers.us_ask_usd`` at ``--repeats + 1`` more new values, each sent as soon as
+   the previous one's summary is there (its drivers still computing, as when a user moves the
+   lever again): the time to the summary of all but the first;
+5. **cold CLI**: ``burdenshare run sma-2020-hindsight --draws N --set ... --json`` in a fresh process, one new
    value per lever.
 
 Prints a table and, with ``--json``, the figures.  Each step is bounded; the whole script takes
@@ -92,6 +95,21 @@ def run_once(c: httpx.Client, body: dict, timeout: float = 600.0) -> tuple[float
         time.sleep(0.01)
 
 
+def summary_once(c: httpx.Client, body: dict, timeout: float = 600.0) -> float:
+    """Seconds from ``POST`` to ``status: done`` (the drivers may still be computing)."""
+    t0 = time.perf_counter()
+    r = c.post("/api/runs", json=body)
+    r.raise_for_status()
+    rid = r.json()["run_id"]
+    while (b := c.get(f"/api/runs/{rid}").json())["status"] in ("queued", "running"):
+        if time.perf_counter() - t0 > timeout:
+            raise RuntimeError(f"run {rid} not done in {timeout} s")
+        time.sleep(0.01)
+    if b["status"] != "done":
+        raise RuntimeError(f"run {rid} {b['status']}: {b['error']}")
+    return time.perf_counter() - t0
+
+
 def cli_once(draws: int, bank: int, override: str, store: Path) -> float:
     t0 = time.perf_counter()
     out = subprocess.run([sys.executable, "-m", "burdenshare", "run", "sma-2020-hindsight", "--draws", str(draws), "--seed", "0",
@@ -141,6 +159,9 @@ def main() -> None:
                 res["levers"][name] = {"values": values[:a.repeats], "p50_s": pct(times, 0.5), "p95_s": pct(times, 0.95),
                                        "times_s": times, "drivers_p50_s": pct(drivers, 0.5),
                                        "drivers_p95_s": pct(drivers, 0.95), "drivers_s": drivers, "cpu_s": cpu}
+            b2b = [summary_once(c, {**base_body, "seed": 0, "set": [f"levers.us_ask_usd={4.65e9 + 1e8 * i:.0f}"]})
+                   for i in range(a.repeats + 1)][1:]
+            res["back_to_back"] = {"p50_s": pct(b2b, 0.5), "p95_s": pct(b2b, 0.95), "times_s": b2b}
         for name, values in levers.items():
             res["levers"][name]["cold_cli_s"] = cli_once(a.draws, a.bank_size, values[-1], Path(tmp) / "cli.duckdb")
     if a.json:
@@ -150,6 +171,8 @@ def main() -> None:
           f"{a.workers} worker(s), {res['cpus']} CPUs")
     print(f"  warm-up run (first request of the server): {res['warmup_s']:.2f} s")
     print(f"  identical request: p50 {res['identical_ms']['p50']:.1f} ms, p95 {res['identical_ms']['p95']:.1f} ms")
+    print(f"  levers.us_ask_usd back to back (sent when the previous summary is there): to the summary p50 "
+          f"{res['back_to_back']['p50_s']:.2f} s, p95 {res['back_to_back']['p95_s']:.2f} s")
     for name, r in res["levers"].items():
         print(f"  {name}: serve to the summary p50 {r['p50_s']:.2f} s, p95 {r['p95_s']:.2f} s; to the drivers "
               f"p50 {r['drivers_p50_s']:.2f} s, p95 {r['drivers_p95_s']:.2f} s (CPU of server and workers per "

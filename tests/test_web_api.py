@@ -195,6 +195,27 @@ def test_summary_first_then_the_drivers(client: TestClient) -> None:
         assert interim[key] == final[key], key
 
 
+def test_a_run_does_not_wait_for_the_previous_runs_drivers(client: TestClient, done_run: dict) -> None:
+    """The drivers run in a process of their own at a lower CPU priority: while it is busy, a new
+    run is computed and recorded (``done``, its drivers ``pending``), then its drivers follow."""
+    import time
+
+    from burdenshare.web.jobs import DRIVERS_NICE
+
+    jobs = client.app.state.web.jobs  # type: ignore[attr-defined]
+    pool = jobs._drivers_pool  # started by the drivers of the fixture's run
+    assert pool is not None and done_run["drivers"] == "ready"
+    pids = list(pool._processes)
+    assert len(pids) == 1 and pids[0] != os.getpid()
+    assert os.getpriority(os.PRIO_PROCESS, pids[0]) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + DRIVERS_NICE)
+    busy = pool.submit(time.sleep, 15)  # the drivers' process is busy
+    r = client.post("/api/runs", json={"scenario": SMA, "draws": DRAWS, "seed": 23, "bank_size": BANK})
+    assert r.status_code == 202, r.text
+    first = wait_done(client, r.json()["run_id"], drivers=False)
+    assert first["status"] == "done" and first["drivers"] == "pending" and not busy.done()
+    assert wait_done(client, r.json()["run_id"])["drivers"] == "ready" and busy.done()
+
+
 def test_drivers_left_pending_by_a_stopped_server_are_computed_on_request(tmp_path: Path, capsys) -> None:
     """A run recorded with its drivers pending (the server stopped before they were ready): the CLI
     on that store prints the full summary (it computes the drivers, as for a run recorded before the

@@ -21,6 +21,10 @@ a second task on the same pool, given the run's result: the full summary, value 
 tells which: ``pending``, ``ready`` or ``failed`` (a failed drivers task leaves the recorded run
 and its interim summary; asking for the run again starts the drivers again).  Nothing is
 approximated: the drivers are the library's, computed on the run's own draws, only later.
+On the local pool the drivers run in a process of their own at a lower CPU priority
+(:data:`DRIVERS_NICE`, started with the first drivers task), so a run asked for while the
+previous run's drivers compute starts at once and takes the CPU first; on a Dask cluster they are
+a task like any other.
 
 A sweep is :func:`burdenshare.analysis.sweep.sweep` on the server's store (its own DuckDB
 connection), run in a server thread; its units go to a Dask cluster with ``--scheduler``.
@@ -42,13 +46,25 @@ from typing import Any
 
 from burdenshare.errors import BurdenshareError
 
-__all__ = ["Cancelled", "DaskEvents", "DaskFlags", "Job", "JobManager", "chunk_size_for", "compute_drivers",
+__all__ = ["DRIVERS_NICE", "Cancelled", "DaskEvents", "DaskFlags", "Job", "JobManager", "chunk_size_for", "compute_drivers",
            "compute_run"]
 
 #: Finished jobs the manager remembers (their status, error); older ones are forgotten.
 KEEP_JOBS = 1024
 #: Progress steps a run is cut into (chunk size never changes results, only how often progress is told).
 PROGRESS_STEPS = 16
+#: The niceness added to the drivers' process (runs first when both want the CPU; results unchanged).
+DRIVERS_NICE = 10
+
+
+def _lower_priority() -> None:
+    """Initializer of the drivers' process: lower its CPU priority by :data:`DRIVERS_NICE`."""
+    import os
+
+    try:
+        os.nice(DRIVERS_NICE)
+    except (AttributeError, OSError):  # not on this platform: the same results, only no priority
+        pass
 
 
 class Cancelled(Exception):
@@ -263,6 +279,7 @@ class JobManager:
         self.jobs: dict[str, Job] = {}
         self._lock = threading.RLock()
         self._pool: ProcessPoolExecutor | None = None
+        self._drivers_pool: ProcessPoolExecutor | None = None
         self._client: Any = None
         self._mp: Any = None
         self._events: Any = None
@@ -306,6 +323,8 @@ class JobManager:
                         pass
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
+        if self._drivers_pool is not None:
+            self._drivers_pool.shutdown(wait=False, cancel_futures=True)
         if self._client is not None:
             self._client.close()
         if self._mp is not None:
@@ -492,7 +511,7 @@ class JobManager:
 
                 wait(tables)  # the slices write the disk cache; the drivers read it
             try:
-                fut = self._submit(compute_drivers, result, *inputs)
+                fut = self._submit_drivers(result, inputs)
             except BaseException as exc:  # noqa: BLE001 - a pool shutting down
                 self._drivers_failed(job, exc)
                 return
@@ -503,6 +522,18 @@ class JobManager:
             threading.Thread(target=submit, name=f"drivers-tables-{job.run_id}", daemon=True).start()
         else:
             submit()
+
+    def _submit_drivers(self, result: Any, inputs: tuple[Any, ...]) -> Any:
+        """:func:`compute_drivers` on the cluster, or in the local drivers' process (lower priority)."""
+        if self._client is not None:
+            return self._submit(compute_drivers, result, *inputs)
+        with self._lock:
+            if self._stop.is_set():
+                raise RuntimeError("the server is shutting down")
+            if self._drivers_pool is None:
+                self._drivers_pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                                         initializer=_lower_priority)
+            return self._drivers_pool.submit(compute_drivers, result, *inputs)
 
     def _finish_drivers(self, job: Job, fut: Any) -> None:
         try:
