@@ -323,8 +323,10 @@ class JobManager:
                         pass
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
-        if self._drivers_pool is not None:
-            self._drivers_pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:  # after _stop: no drivers' process is started from now on
+            drivers_pool = self._drivers_pool
+        if drivers_pool is not None:
+            drivers_pool.shutdown(wait=False, cancel_futures=True)
         if self._client is not None:
             self._client.close()
         if self._mp is not None:
