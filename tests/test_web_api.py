@@ -383,6 +383,30 @@ def test_queue_limit_is_429(tmp_path: Path) -> None:
         c.delete(f"/api/runs/{first.json()['run_id']}")
 
 
+def test_pending_drivers_count_toward_the_queue_limit(tmp_path: Path) -> None:
+    """A run whose drivers are pending holds its result for them: it counts as a job in flight."""
+    import threading
+
+    app = create_app(tmp_path / "qd.duckdb", workers=1, max_queued=1)
+    with TestClient(app) as c:
+        jobs = c.app.state.web.jobs  # type: ignore[attr-defined]
+        gate, original = threading.Event(), jobs._start_drivers
+        jobs._start_drivers = lambda *a: threading.Thread(target=lambda: (gate.wait(120), original(*a)),
+                                                          daemon=True).start()
+        try:
+            first = c.post("/api/runs", json={"scenario": SMA, "draws": 1024, "seed": 13, "bank_size": 1})
+            assert first.status_code == 202
+            assert wait_done(c, first.json()["run_id"], drivers=False)["drivers"] == "pending"
+            _error(c.post("/api/runs", json={"scenario": SMA, "draws": 1024, "seed": 14, "bank_size": 1}), 429, "jobs")
+        finally:
+            gate.set()
+            jobs._start_drivers = original
+        assert wait_done(c, first.json()["run_id"])["drivers"] == "ready"
+        again = c.post("/api/runs", json={"scenario": SMA, "draws": 1024, "seed": 14, "bank_size": 1})
+        assert again.status_code == 202, again.text
+        c.delete(f"/api/runs/{again.json()['run_id']}")
+
+
 def test_openapi_lists_the_api(client: TestClient) -> None:
     paths = set(client.get("/openapi.json").json()["paths"])
     assert {"/api/health", "/api/scenarios", "/api/scenarios/{name}", "/api/scenarios/validate",

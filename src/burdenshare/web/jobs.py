@@ -367,8 +367,9 @@ class JobManager:
     # ---------------------------------------------------------------- submitting
 
     def active(self) -> int:
+        """Jobs queued or running, a run whose drivers are pending included (its result waits in memory)."""
         with self._lock:
-            return sum(1 for j in self.jobs.values() if j.status in ("queued", "running"))
+            return sum(1 for j in self.jobs.values() if j.status in ("queued", "running") or j.drivers == "pending")
 
     def get(self, run_id: str) -> Job | None:
         with self._lock:
@@ -385,7 +386,7 @@ class JobManager:
             if self.active() >= self.max_queued:
                 raise ApiError(429, "jobs", self.active(), f"at most {self.max_queued} jobs queued or running",
                                f"{self.max_queued} jobs are queued or running; try again when one finishes")
-            finished = [k for k, j in self.jobs.items() if j.status not in ("queued", "running")]
+            finished = [k for k, j in self.jobs.items() if j.status not in ("queued", "running") and j.drivers != "pending"]
             for k in finished[:max(0, len(self.jobs) - KEEP_JOBS)]:  # forget the oldest finished jobs
                 del self.jobs[k]  # (a done run stays in the store; a failed or cancelled one can be asked again)
             job = Job(run_id=run_id, kind=kind)
@@ -485,7 +486,7 @@ class JobManager:
         job.future = None
         job.touch()
         if job.status == "done" and job.drivers == "pending":
-            self._start_drivers(job, result, inputs)
+            self._start_drivers(job, _for_drivers(result), inputs)
 
     # ---------------------------------------------------------------- the drivers (after the run)
 
@@ -639,3 +640,14 @@ def _drivers_pending(summary: Any) -> bool:
     from burdenshare.analysis.briefing import DRIVERS_PENDING
 
     return bool(isinstance(summary, dict) and (summary.get("bottom_line") or {}).get(DRIVERS_PENDING))
+
+
+def _for_drivers(result: Any) -> Any:
+    """The run's result as the drivers need it: without its parameter columns (the rows are recorded;
+    the bottom line reads the outcomes, the plan, the bank and the cached summary), as
+    ``simulate(..., keep_rows=False)`` gives it, so less travels to the drivers' process."""
+    import dataclasses
+
+    if result is None or not dataclasses.is_dataclass(result):
+        return result
+    return dataclasses.replace(result, params={}, _cache=dict(result._cache))
