@@ -648,6 +648,8 @@ def _for_drivers(result: Any) -> Any:
     ``simulate(..., keep_rows=False)`` gives it, so less travels to the drivers' process."""
     import dataclasses
 
-    if result is None or not dataclasses.is_dataclass(result):
+    from burdenshare.engine.run import RunResult
+
+    if not isinstance(result, RunResult):
         return result
     return dataclasses.replace(result, params={}, _cache=dict(result._cache))
