@@ -13,13 +13,21 @@ cache (``BURDENSHARE_CACHE_DIR``); every measured request asks for values never 
    server runs for long; its first request is not the one users wait on);
 2. **identical request**: ``POST /api/runs`` of a recorded run again (answered from the store,
    ``200``, nothing recomputed) -- time to the response;
-3. **a lever that does not touch Level II** (``levers.us_ask_usd``: the consent tables are the same,
-   checked below) and **a lever that does** (``levers.transparency``), each at ``--repeats`` new
-   values: time from ``POST`` to the run recorded (``status: done``), polled every 10 ms;
+3. **a lever that does not touch Level II** (``levers.us_ask_usd``: the run's consent tables are the
+   same) and **a lever that does** (``levers.transparency``), each at ``--repeats`` new values, two
+   times per request, both from ``POST``, polled every 10 ms: **to the summary** (the run recorded,
+   ``status: done``: every number of the summary and the bottom line in words, without its drivers)
+   and **to the drivers** (``drivers: ready``: the bottom line's tornado computed and the full
+   summary, equal to ``burdenshare run --json``, recorded).  The next request is sent only after the
+   drivers are ready, so each request finds the server idle.  A server without the follow-up
+   drivers (before this change) has them at ``done``: both times are then the same;
    Beside the wall time, the CPU seconds the server and its workers used for each request (psutil):
    on a machine whose cores are busy with other work that is the figure that does not move, and
    the wall time with W free cores is about that divided by W plus the run's serial part;
-4. **cold CLI**: ``burdenshare run sma-2020-hindsight --draws N --set ... --json`` in a fresh process, one new
+4. **back to back**: ``levers.us_ask_usd`` at ``--repeats + 1`` more new values, each sent as soon as
+   the previous one's summary is there (its drivers still computing, as when a user moves the
+   lever again): the time to the summary of all but the first;
+5. **cold CLI**: ``burdenshare run sma-2020-hindsight --draws N --set ... --json`` in a fresh process, one new
    value per lever.
 
 Prints a table and, with ``--json``, the figures.  Each step is bounded; the whole script takes
@@ -64,21 +72,42 @@ def server_cpu_s() -> float:
     return total
 
 
-def run_once(c: httpx.Client, body: dict, timeout: float = 600.0) -> tuple[float, dict]:
+def run_once(c: httpx.Client, body: dict, timeout: float = 600.0) -> tuple[float, float, dict]:
+    """Seconds from ``POST`` to ``status: done`` (the summary) and to ``drivers`` not ``pending``."""
     t0 = time.perf_counter()
     r = c.post("/api/runs", json=body)
     r.raise_for_status()
     rid = r.json()["run_id"]
+    t_summary = None
     while True:
         b = c.get(f"/api/runs/{rid}").json()
-        if b["status"] not in ("queued", "running"):
-            break
+        now = time.perf_counter() - t0
+        if t_summary is None and b["status"] not in ("queued", "running"):
+            t_summary = now
+            if b["status"] != "done":
+                raise RuntimeError(f"run {rid} {b['status']}: {b['error']}")
+        if t_summary is not None and b.get("drivers", "ready") != "pending":
+            if b.get("drivers", "ready") != "ready":
+                raise RuntimeError(f"run {rid}: drivers {b['drivers']}: {b.get('drivers_error')}")
+            return t_summary, now, b
+        if now > timeout:
+            raise RuntimeError(f"run {rid} not done in {timeout} s")
+        time.sleep(0.01)
+
+
+def summary_once(c: httpx.Client, body: dict, timeout: float = 600.0) -> float:
+    """Seconds from ``POST`` to ``status: done`` (the drivers may still be computing)."""
+    t0 = time.perf_counter()
+    r = c.post("/api/runs", json=body)
+    r.raise_for_status()
+    rid = r.json()["run_id"]
+    while (b := c.get(f"/api/runs/{rid}").json())["status"] in ("queued", "running"):
         if time.perf_counter() - t0 > timeout:
             raise RuntimeError(f"run {rid} not done in {timeout} s")
         time.sleep(0.01)
     if b["status"] != "done":
         raise RuntimeError(f"run {rid} {b['status']}: {b['error']}")
-    return time.perf_counter() - t0, b
+    return time.perf_counter() - t0
 
 
 def cli_once(draws: int, bank: int, override: str, store: Path) -> float:
@@ -109,7 +138,7 @@ def main() -> None:
         os.environ["BURDENSHARE_CACHE_DIR"] = str(Path(tmp) / "cache")  # the server and the CLI start empty
         with serve(Path(tmp) / "bench.duckdb", "--workers", str(a.workers)) as base, \
                 httpx.Client(base_url=base, timeout=900) as c:
-            warm, _ = run_once(c, {**base_body, "seed": 0})
+            _, warm, _ = run_once(c, {**base_body, "seed": 0})
             res["warmup_s"] = warm
             same = []
             for _ in range(20):
@@ -120,13 +149,19 @@ def main() -> None:
             res["identical_ms"] = {"p50": 1e3 * pct(same, 0.5), "p95": 1e3 * pct(same, 0.95)}
             res["levers"] = {}
             for name, values in levers.items():
-                times, cpu = [], []
+                times, drivers, cpu = [], [], []
                 for v in values[:a.repeats]:
                     c0 = server_cpu_s()
-                    times.append(run_once(c, {**base_body, "seed": 0, "set": [v]})[0])
+                    t_summary, t_drivers, _ = run_once(c, {**base_body, "seed": 0, "set": [v]})
+                    times.append(t_summary)
+                    drivers.append(t_drivers)
                     cpu.append(server_cpu_s() - c0)
                 res["levers"][name] = {"values": values[:a.repeats], "p50_s": pct(times, 0.5), "p95_s": pct(times, 0.95),
-                                       "times_s": times, "cpu_s": cpu}
+                                       "times_s": times, "drivers_p50_s": pct(drivers, 0.5),
+                                       "drivers_p95_s": pct(drivers, 0.95), "drivers_s": drivers, "cpu_s": cpu}
+            b2b = [summary_once(c, {**base_body, "seed": 0, "set": [f"levers.us_ask_usd={4.65e9 + 1e8 * i:.0f}"]})
+                   for i in range(a.repeats + 1)][1:]
+            res["back_to_back"] = {"p50_s": pct(b2b, 0.5), "p95_s": pct(b2b, 0.95), "times_s": b2b}
         for name, values in levers.items():
             res["levers"][name]["cold_cli_s"] = cli_once(a.draws, a.bank_size, values[-1], Path(tmp) / "cli.duckdb")
     if a.json:
@@ -136,9 +171,12 @@ def main() -> None:
           f"{a.workers} worker(s), {res['cpus']} CPUs")
     print(f"  warm-up run (first request of the server): {res['warmup_s']:.2f} s")
     print(f"  identical request: p50 {res['identical_ms']['p50']:.1f} ms, p95 {res['identical_ms']['p95']:.1f} ms")
+    print(f"  levers.us_ask_usd back to back (sent when the previous summary is there): to the summary p50 "
+          f"{res['back_to_back']['p50_s']:.2f} s, p95 {res['back_to_back']['p95_s']:.2f} s")
     for name, r in res["levers"].items():
-        print(f"  {name}: serve p50 {r['p50_s']:.2f} s, p95 {r['p95_s']:.2f} s (CPU of server and workers per "
-              f"request, p50 {pct(r['cpu_s'], 0.5):.2f} s); cold CLI {r['cold_cli_s']:.2f} s")
+        print(f"  {name}: serve to the summary p50 {r['p50_s']:.2f} s, p95 {r['p95_s']:.2f} s; to the drivers "
+              f"p50 {r['drivers_p50_s']:.2f} s, p95 {r['drivers_p95_s']:.2f} s (CPU of server and workers per "
+              f"request, both parts, p50 {pct(r['cpu_s'], 0.5):.2f} s); cold CLI {r['cold_cli_s']:.2f} s")
 
 
 if __name__ == "__main__":

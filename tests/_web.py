@@ -58,12 +58,13 @@ def serve(store: Path, *args: str, token: str | None = None, timeout: float = 12
             proc.wait()
 
 
-def wait_done(client: httpx.Client | object, run_id: str, timeout: float = 300.0) -> dict:
-    """Poll ``GET /api/runs/{run_id}`` until the run leaves queued/running."""
+def wait_done(client: httpx.Client | object, run_id: str, timeout: float = 300.0, *, drivers: bool = True) -> dict:
+    """Poll ``GET /api/runs/{run_id}`` until the run leaves queued/running and, with ``drivers``,
+    until a done run's bottom-line drivers are no longer ``pending`` (the full summary)."""
     deadline = time.monotonic() + timeout
     while True:
         body = client.get(f"/api/runs/{run_id}").json()  # type: ignore[attr-defined]
-        if body["status"] not in ("queued", "running"):
+        if body["status"] not in ("queued", "running") and not (drivers and body.get("drivers") == "pending"):
             return body
         if time.monotonic() > deadline:
             raise AssertionError(f"run {run_id} still {body['status']} after {timeout} s")

@@ -146,6 +146,105 @@ def test_run_summary_equals_the_cli(client: TestClient, done_run: dict, tmp_path
     assert done_run["progress"]["fraction"] == 1.0 and done_run["error"] is None
 
 
+def test_summary_first_then_the_drivers(client: TestClient) -> None:
+    """A run is ``done`` when its summary is recorded; the bottom line's drivers (the tornado) follow
+    as a second task: meanwhile the body says ``"drivers": "pending"``, the stored summary is the
+    interim one (every value but the drivers), and then the full summary replaces it, equal to the
+    package's ``run_summary`` (what ``burdenshare run --json`` prints).  The drivers' start is held
+    here so the pending state is seen for certain."""
+    import threading
+
+    from burdenshare import RunConfig, load_scenario, simulate
+    from burdenshare.analysis.briefing import run_summary
+
+    jobs = client.app.state.web.jobs  # type: ignore[attr-defined]
+    gate, original = threading.Event(), jobs._start_drivers
+
+    def held(*args: object) -> None:
+        threading.Thread(target=lambda: (gate.wait(120), original(*args)), daemon=True).start()
+
+    jobs._start_drivers = held
+    body = {"scenario": SMA, "set": ["levers.us_ask_usd=4600000000"], "draws": DRAWS, "seed": 21, "bank_size": BANK}
+    try:
+        r = client.post("/api/runs", json=body)
+        assert r.status_code == 202, r.text
+        rid = r.json()["run_id"]
+        first = wait_done(client, rid, drivers=False)
+        assert first["status"] == "done" and first["drivers"] == "pending", first
+        with client.app.state.web.store.reader() as st:  # type: ignore[attr-defined]
+            assert st.points(rid)[0]["summary"] == first["summary"]
+        again = client.post("/api/runs", json=body)  # the same inputs: nothing started again
+        assert again.status_code == 200 and again.json()["drivers"] == "pending"
+        assert client.get(f"/api/runs/{rid}/rows?format=csv").status_code == 200  # the rows are there already
+    finally:
+        gate.set()
+        jobs._start_drivers = original
+    full = wait_done(client, rid)
+    assert full["drivers"] == "ready", full
+    local = json.loads(json.dumps(run_summary(simulate(load_scenario(SMA, body["set"]),
+                                                       RunConfig(draws=DRAWS, seed=21, bank_size=BANK)))))
+    assert full["summary"] == local
+    interim, final = first["summary"].pop("bottom_line"), full["summary"].pop("bottom_line")
+    assert first["summary"] == full["summary"]  # every value but the bottom line's drivers, at once
+    assert interim.pop("drivers_pending") is True and "drivers_pending" not in final
+    assert interim["drivers"] == [] and interim["tornado"] == [] and interim["tornado_draws"] == 0
+    assert final["tornado"] and final["tornado_draws"] == DRAWS
+    assert final["text"].startswith(interim["text"] + " ")  # the sentence naming the drivers follows
+    for key in ("most_likely", "window", "amount_krw", "amount_usd", "increase_pct", "p_ratified",
+                "p_no_deal_by_horizon", "horizon"):
+        assert interim[key] == final[key], key
+
+
+def test_a_run_does_not_wait_for_the_previous_runs_drivers(client: TestClient, done_run: dict) -> None:
+    """The drivers run in a process of their own at a lower CPU priority: while it is busy, a new
+    run is computed and recorded (``done``, its drivers ``pending``), then its drivers follow."""
+    import time
+
+    from burdenshare.web.jobs import DRIVERS_NICE
+
+    jobs = client.app.state.web.jobs  # type: ignore[attr-defined]
+    pool = jobs._drivers_pool  # started by the drivers of the fixture's run
+    assert pool is not None and done_run["drivers"] == "ready"
+    pids = list(pool._processes)
+    assert len(pids) == 1 and pids[0] != os.getpid()
+    assert os.getpriority(os.PRIO_PROCESS, pids[0]) == min(19, os.getpriority(os.PRIO_PROCESS, 0) + DRIVERS_NICE)
+    busy = pool.submit(time.sleep, 15)  # the drivers' process is busy
+    r = client.post("/api/runs", json={"scenario": SMA, "draws": DRAWS, "seed": 23, "bank_size": BANK})
+    assert r.status_code == 202, r.text
+    first = wait_done(client, r.json()["run_id"], drivers=False)
+    assert first["status"] == "done" and first["drivers"] == "pending" and not busy.done()
+    assert wait_done(client, r.json()["run_id"])["drivers"] == "ready" and busy.done()
+
+
+def test_drivers_left_pending_by_a_stopped_server_are_computed_on_request(tmp_path: Path, capsys) -> None:
+    """A run recorded with its drivers pending (the server stopped before they were ready): the CLI
+    on that store prints the full summary (it computes the drivers, as for a run recorded before the
+    bottom line), and the next server computes them when the run is asked for, from the run's inputs
+    (the same draws), and stores them."""
+    from burdenshare import RunConfig, load_scenario, simulate
+    from burdenshare.analysis.briefing import run_summary
+    from burdenshare.analysis.runs import record_result
+    from burdenshare.cli import main
+    from burdenshare.scenario import dump_scenario
+    from burdenshare.store import open_store
+
+    over = ["levers.transparency=0.4"]
+    result = simulate(load_scenario(SMA, over), RunConfig(draws=1024, seed=9, bank_size=BANK))
+    with open_store(tmp_path / "stopped.duckdb") as st:
+        rid = record_result(st, result, scenario_toml=dump_scenario(load_scenario(SMA)), overrides=over,
+                            summary=run_summary(result, drivers=False))
+    assert main(["run", SMA, "--draws", "1024", "--seed", "9", "--bank-size", str(BANK), "--set", over[0],
+                 "--store", str(tmp_path / "stopped.duckdb"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == json.loads(json.dumps(run_summary(result)))
+    with TestClient(create_app(tmp_path / "stopped.duckdb", workers=1)) as c:
+        assert c.get(f"/api/runs/{rid}").json()["drivers"] == "pending"
+        done = wait_done(c, rid)
+        assert done["drivers"] == "ready", done
+        assert done["summary"] == json.loads(json.dumps(run_summary(result)))
+        with c.app.state.web.store.reader() as st:  # type: ignore[attr-defined]
+            assert st.points(rid)[0]["summary"] == done["summary"]
+
+
 def test_identical_request_returns_the_same_id_without_recomputing(client: TestClient, done_run: dict) -> None:
     jobs = dict(client.app.state.web.jobs.jobs)  # type: ignore[attr-defined]
     before = _runs_in_store(client)
@@ -282,6 +381,30 @@ def test_queue_limit_is_429(tmp_path: Path) -> None:
         err = _error(c.post("/api/runs", json={"scenario": SMA, "draws": 1024, "seed": 12, "bank_size": 1}), 429, "jobs")
         assert "1" in err["allowed"]
         c.delete(f"/api/runs/{first.json()['run_id']}")
+
+
+def test_pending_drivers_count_toward_the_queue_limit(tmp_path: Path) -> None:
+    """A run whose drivers are pending holds its result for them: it counts as a job in flight."""
+    import threading
+
+    app = create_app(tmp_path / "qd.duckdb", workers=1, max_queued=1)
+    with TestClient(app) as c:
+        jobs = c.app.state.web.jobs  # type: ignore[attr-defined]
+        gate, original = threading.Event(), jobs._start_drivers
+        jobs._start_drivers = lambda *a: threading.Thread(target=lambda: (gate.wait(120), original(*a)),
+                                                          daemon=True).start()
+        try:
+            first = c.post("/api/runs", json={"scenario": SMA, "draws": 1024, "seed": 13, "bank_size": 1})
+            assert first.status_code == 202
+            assert wait_done(c, first.json()["run_id"], drivers=False)["drivers"] == "pending"
+            _error(c.post("/api/runs", json={"scenario": SMA, "draws": 1024, "seed": 14, "bank_size": 1}), 429, "jobs")
+        finally:
+            gate.set()
+            jobs._start_drivers = original
+        assert wait_done(c, first.json()["run_id"])["drivers"] == "ready"
+        again = c.post("/api/runs", json={"scenario": SMA, "draws": 1024, "seed": 14, "bank_size": 1})
+        assert again.status_code == 202, again.text
+        c.delete(f"/api/runs/{again.json()['run_id']}")
 
 
 def test_openapi_lists_the_api(client: TestClient) -> None:

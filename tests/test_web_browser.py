@@ -25,8 +25,12 @@ CHARTS = ("chart-settlement", "chart-timing", "chart-consent", "chart-votes")
 
 
 def _wait_run(page: Page, previous: str | None = None) -> str:
+    """The summary and charts shown, then the bottom line's drivers filled in (they follow the summary)."""
     page.wait_for_function("prev => document.body.dataset.ready === '1' && document.body.dataset.runId !== prev",
                            arg=previous or "", timeout=240_000)
+    page.wait_for_function("['ready', 'failed'].includes(document.body.dataset.drivers)", timeout=240_000)
+    assert page.evaluate("document.body.dataset.drivers") == "ready"
+    assert page.get_attribute("#drivers", "data-state") == "ready"
     return str(page.evaluate("document.body.dataset.runId"))
 
 

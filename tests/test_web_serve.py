@@ -48,8 +48,9 @@ def test_events_report_progress_with_eta_then_done(server: str) -> None:
     rid = r.json()["run_id"]
     events = _events(server, rid)
     kinds = [k for k, _ in events]
-    assert kinds[-1] == "done", events
-    assert set(kinds) <= {"queued", "progress", "done"}
+    assert kinds[-2:] == ["done", "drivers"], events  # the summary, then the bottom line's drivers
+    assert events[-1][1]["drivers"] == "ready" and events[-1][1]["error"] is None
+    assert set(kinds) <= {"queued", "progress", "done", "drivers"}
     progress = [d["progress"] for k, d in events if k == "progress"]
     assert progress, events
     assert all(p["total"] == 16 and 0 <= p["done"] <= 16 for p in progress)
@@ -125,7 +126,7 @@ def test_dask_scheduler_streams_per_chunk_progress_and_cancels(tmp_path: Path) -
         rid = r.json()["run_id"]
         events = _events(base, rid)
         kinds = [k for k, _ in events]
-        assert kinds[-1] == "done", events
+        assert kinds[-2:] == ["done", "drivers"] and events[-1][1]["drivers"] == "ready", events  # drivers on the cluster too
         progress = [d["progress"] for k, d in events if k == "progress"]
         steps = sorted({p["done"] for p in progress if p["total"] == 16})
         assert all(p["total"] == 16 for p in progress if p["done"] > 0), progress

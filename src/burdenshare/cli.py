@@ -431,10 +431,12 @@ def run_cmd(
     from burdenshare.analysis.briefing import run_summary
     from burdenshare.engine import simulate
 
-    if result is None and (report_path is not None or not as_json or "bottom_line" not in summary):
+    # a run recorded before its bottom line was stored with it, or by `serve` before its drivers were ready
+    stale = "bottom_line" not in summary or bool(summary["bottom_line"].get("drivers_pending"))
+    if result is None and (report_path is not None or not as_json or stale):
         # a reused summary-only record holds no rows: play the same draws again
         result = simulate(scenario, config, keep_rows=report_path is not None)
-    if "bottom_line" not in summary:  # a run recorded before its bottom line was stored with it
+    if stale:
         assert result is not None
         summary["bottom_line"] = run_summary(result)["bottom_line"]
     brief = summary["bottom_line"]

@@ -65,7 +65,7 @@ from burdenshare.engine.record_vote import record_conditioned, specified_table
 from burdenshare.engine.run import RunResult, simulate
 from burdenshare.errors import ScenarioError, SpecError
 
-__all__ = ["GLOSSARY", "LEVER_STEPS", "TORNADO_BANK", "TORNADO_DRAWS", "run_summary", "BottomLine", "Driver", "bottom_line", "tornado",
+__all__ = ["DRIVERS_PENDING", "GLOSSARY", "LEVER_STEPS", "TORNADO_BANK", "TORNADO_DRAWS", "run_summary", "BottomLine", "Driver", "bottom_line", "tornado",
            "why_no_effect"]
 
 #: Draws of each tornado step: the first ``min(draws, TORNADO_DRAWS)`` draws of the run (common draws).
@@ -360,12 +360,29 @@ def _pct(x: float) -> str:
     return f"{100.0 * x:.0f} %" if x >= 0.005 or x == 0 else f"{100.0 * x:.1f} %"
 
 
-def run_summary(result: RunResult) -> dict[str, Any]:
+#: The key an interim bottom line carries (``run_summary(result, drivers=False)``): its drivers are not computed yet.
+DRIVERS_PENDING: str = "drivers_pending"
+
+
+def run_summary(result: RunResult, *, drivers: bool = True) -> dict[str, Any]:
     """The summary a run is recorded and shown with: :meth:`RunResult.summary` plus its
     ``"bottom_line"`` (:func:`bottom_line`, with the drivers), computed once per result and cached
-    with it, so the CLI, the store and the web API give the same object value for value."""
+    with it, so the CLI, the store and the web API give the same object value for value.
+
+    ``drivers=False`` gives the **interim** summary the web server shows first (the tornado is the
+    bottom line's costly part, :func:`tornado`): every value of the full summary except the bottom
+    line's drivers, its tornado, its notes and the sentence naming the drivers -- the bottom line
+    of :func:`bottom_line` with ``drivers=False`` (``"drivers": []``, ``"tornado": []``,
+    ``"tornado_draws": 0``), marked ``"drivers_pending": true`` (:data:`DRIVERS_PENDING`) so no
+    reader takes it for "no lever moves it".  The full summary replaces it when the drivers are
+    computed; only the full one equals ``burdenshare run --json``.
+    """
     import copy
 
+    if not drivers and "bottom_line" not in result._cache:
+        summary = result.summary()
+        summary["bottom_line"] = {**bottom_line(result, drivers=False).to_json(), DRIVERS_PENDING: True}
+        return summary
     if "bottom_line" not in result._cache:
         result._cache["bottom_line"] = bottom_line(result).to_json()
     summary = result.summary()

@@ -16,7 +16,7 @@ Sweeps are orchestrated the same way by :mod:`burdenshare.analysis.sweep`.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple
 
 from burdenshare.data.dataset import record as data_record, reopen, using
@@ -64,12 +64,14 @@ def load_result(store: ResultsStore, run_id: str, point: int = 0) -> RunResult:
 
 
 def record_result(store: ResultsStore, result: RunResult, *, scenario_toml: str, overrides: Sequence[str] = (),
-                  summary_only: bool = False) -> str:
+                  summary_only: bool = False, summary: Mapping[str, Any] | None = None) -> str:
     """Record a finished :class:`~burdenshare.engine.RunResult` as a ``run`` (one grid point).
 
     The run id is the result's run identity (:attr:`RunResult.run_id`); rows are written in
     units of the config's chunks, one transaction each; the summary is stored and the run
-    marked complete.
+    marked complete.  ``summary``: the summary to store (default :func:`run_summary` of the
+    result, with its bottom line; the web server stores the interim one first,
+    ``run_summary(result, drivers=False)``, and replaces it when the drivers are computed).
 
     Returns
     -------
@@ -99,7 +101,7 @@ def record_result(store: ResultsStore, result: RunResult, *, scenario_toml: str,
         sl = slice(c * per, min((c + 1) * per, result.draws))
         store.write_unit(rid, 0, c, idx[sl], {k: v[sl] for k, v in result.params.items()},
                          {k: v[sl] for k, v in result.outcomes.items()}, "local")
-    store.set_summary(rid, 0, run_summary(result))  # with its bottom line (analysis.briefing)
+    store.set_summary(rid, 0, run_summary(result) if summary is None else summary)  # with its bottom line (analysis.briefing)
     store.complete(rid)
     return rid
 

@@ -4,6 +4,9 @@ Each handler checks its input with the package's own checks (scenario loading an
 parsing, :class:`~burdenshare.RunConfig`, the CLI's option checks), then calls the same function
 the CLI calls; a run's ``summary`` is the one ``burdenshare run --json`` prints for the same
 inputs.  Scenarios are the bundled ones, by name (a request never names a server file).
+A run is ``done`` when its summary is recorded; its bottom line's drivers follow
+(:mod:`burdenshare.web.jobs`): the run body's ``"drivers"`` is ``pending``, ``ready`` or
+``failed``, and once ``ready`` the summary equals ``burdenshare run --json``.
 Units follow DESIGN.md §6 (money in base units with the currency in the key, probabilities in
 [0, 1], percentages as percent, ``null`` for absent values).
 """
@@ -16,6 +19,7 @@ import json
 import math
 import shutil
 import tempfile
+import time
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +38,8 @@ router = APIRouter(prefix="/api")
 
 #: Runs whose chart data the server keeps.
 CHART_CACHE = 64
+#: Seconds a report request waits for the run's drivers (its opening section names them).
+REPORT_WAIT_S = 300.0
 
 
 class _Body(BaseModel):
@@ -166,26 +172,55 @@ def _stored(ctx: Any, run_id: str) -> dict[str, Any] | None:
         if rec.status != "complete":
             return None
         points = st.points(run_id)
+    drivers: str | None = None
     if rec.kind == "sweep":
         summary: Any = {"run_id": run_id, "rows": [{"point": p["values"], **(p["summary"] or {})} for p in points]}
     else:
+        from burdenshare.web.jobs import _drivers_pending
+
         summary = points[0]["summary"]
+        drivers = "pending" if _drivers_pending(summary) else "ready"
     return {"run_id": run_id, "kind": rec.kind, "status": "done",
             "progress": {"done": 1, "total": 1, "fraction": 1.0, "eta_s": 0.0},
-            "summary": summary, "error": None, "links": _links(run_id)}
+            "summary": summary, "drivers": drivers, "error": None, "links": _links(run_id),
+            "_inputs": (rec.scenario, rec.overrides, (rec.options or {}).get("config"))}
 
 
-def _run_body(ctx: Any, run_id: str) -> dict[str, Any]:
+def _run_body(ctx: Any, run_id: str, *, restart_failed: bool = False) -> dict[str, Any]:
+    """The run body: status, progress, summary, ``drivers`` (``pending|ready|failed``, ``null`` for
+    a job not done or a sweep) and, when they failed, ``drivers_error``.
+
+    A recorded run whose drivers are pending with no job computing them (the server restarted) has
+    them started here; ``restart_failed`` also restarts drivers that failed (a new ``POST``)."""
     job = ctx.jobs.get(run_id)
     if job is not None and job.status != "done":
         return {"run_id": run_id, "kind": job.kind, "status": job.status, "progress": job.progress(),
-                "summary": None, "error": job.error, "links": _links(run_id)}
+                "summary": None, "drivers": None, "error": job.error, "links": _links(run_id)}
     body = _stored(ctx, run_id)
     if body is None:
         raise ApiError(404, "run_id", run_id, "a run id from POST /api/runs", f"no run {run_id!r}")
+    name, overrides, config_json = body.pop("_inputs")
     if job is not None:
         body["progress"] = {**job.progress(), "fraction": 1.0}
+    if body["drivers"] == "pending":  # the store says pending: the job says whether they are computing or failed
+        if config_json is not None and (job is None or job.drivers is None
+                                        or (job.drivers == "failed" and restart_failed)):
+            job = ctx.jobs.ensure_drivers(run_id, name, overrides, config_json)
+        if job is not None and job.drivers == "failed":
+            body["drivers"], body["drivers_error"] = "failed", job.drivers_error
     return body
+
+
+def _drivers_settled(ctx: Any, run_id: str, timeout: float) -> dict[str, Any]:
+    """The run body once its drivers are no longer pending (or ``timeout`` seconds passed)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        body = _run_body(ctx, run_id)
+        job = ctx.jobs.get(run_id)
+        if body.get("drivers") != "pending" or job is None or time.monotonic() > deadline:
+            return body
+        with job.changed:
+            job.changed.wait(timeout=0.5)
 
 
 def _run_id(ctx: Any, text: str) -> str:
@@ -296,9 +331,8 @@ def post_run(req: RunRequest, request: Request) -> JSONResponse:
     config = _config(req.draws, req.seed, req.bank_size, ctx.max_draws)
     sc = _scenario(req.scenario, req.set)
     rid = _identity(req.scenario, tuple(req.set), config)
-    done = _stored(ctx, rid)
-    if done is not None:
-        return JSONResponse(done, status_code=200)
+    if _stored(ctx, rid) is not None:
+        return JSONResponse(_run_body(ctx, rid, restart_failed=True), status_code=200)
     _package(check_run, sc)  # a lever the engine cannot play: 422 before any job
     job, new = ctx.jobs.submit_run(rid, req.scenario, req.set, config, dump_scenario(_load(req.scenario, ())))
     body = {"run_id": rid, "status": job.status, "links": _links(rid)}
@@ -323,7 +357,9 @@ def cancel_run(run_id: str, request: Request) -> dict[str, Any]:
 
 @router.get("/runs/{run_id}/events")
 async def run_events(run_id: str, request: Request) -> StreamingResponse:
-    """Server-sent events: ``queued``, ``progress`` (done/total, ETA), then ``done``, ``failed`` or ``cancelled``."""
+    """Server-sent events: ``queued``, ``progress`` (done/total, ETA), then ``done`` (the summary is
+    recorded), ``failed`` or ``cancelled``; after ``done``, ``drivers`` once the bottom line's
+    drivers are ``ready`` or ``failed`` (at once when they already are)."""
     ctx = _ctx(request)
     rid = await asyncio.to_thread(_run_id, ctx, run_id)
 
@@ -336,9 +372,15 @@ async def run_events(run_id: str, request: Request) -> StreamingResponse:
             if state != last:
                 last = state
                 event = "progress" if status == "running" else status
-                data = {"run_id": rid, "status": status, "progress": body["progress"], "error": body["error"]}
+                data = {"run_id": rid, "status": status, "progress": body["progress"], "error": body["error"],
+                        "drivers": body.get("drivers")}
                 yield f"event: {event}\ndata: {json.dumps(data)}\n\n"
-            if status in ("done", "failed", "cancelled") or await request.is_disconnected():
+            if status == "done" and body.get("drivers") != "pending":
+                if body.get("drivers") is not None:
+                    data = {"run_id": rid, "drivers": body["drivers"], "error": body.get("drivers_error")}
+                    yield f"event: drivers\ndata: {json.dumps(data)}\n\n"
+                return
+            if status in ("failed", "cancelled") or await request.is_disconnected():
                 return
             await asyncio.sleep(0.1)
 
@@ -392,10 +434,17 @@ def run_report(run_id: str, request: Request) -> HTMLResponse:
 
     ctx = _ctx(request)
     rid = _run_id(ctx, run_id)
+    body = _drivers_settled(ctx, rid, REPORT_WAIT_S) if _run_body(ctx, rid)["status"] == "done" else None
+    if body is not None and body.get("drivers") == "pending":
+        raise ApiError(409, "run_id", rid, "a run whose drivers are ready",
+                       f"run {rid}: the bottom line's drivers are still being computed; try again shortly")
     result = _result(ctx, rid)
+    # the recorded bottom line (its drivers ready): the report does not compute the tornado again;
+    # drivers that failed are computed here, as `burdenshare report` would
+    bottom = (body or {}).get("summary", {}).get("bottom_line") if (body or {}).get("drivers") == "ready" else None
     folder = Path(tempfile.mkdtemp(prefix="burdenshare-report-"))
     try:
-        files = _package(report_from_result, result, folder / f"{rid}.html", png=False,
+        files = _package(report_from_result, result, folder / f"{rid}.html", png=False, bottom_line=bottom,
                          source=f"run {rid} ({result.draws:,} draws, seed {result.seed})")
         return HTMLResponse(Path(files.html).read_text(encoding="utf-8"))
     finally:
@@ -483,9 +532,8 @@ def post_sweep(req: SweepRequest, request: Request) -> JSONResponse:
     except (TypeError, ValueError) as exc:
         raise ApiError(422, "grid", None, "TOML values (numbers, strings, dates, lists)", str(exc)) from None
     rid = run_identity(base, config, kind="sweep", grid=[(a.path, list(a.texts)) for a in axes])
-    done = _stored(ctx, rid)
-    if done is not None:
-        return JSONResponse(done, status_code=200)
+    if _stored(ctx, rid) is not None:
+        return JSONResponse(_run_body(ctx, rid, restart_failed=True), status_code=200)
     # every point is checked before the job starts (a bad value is a 422 naming it)
     for a in axes:
         for t in a.texts:

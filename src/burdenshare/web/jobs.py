@@ -11,6 +11,21 @@ cluster -- and cancelling sets a flag the worker reads after each chunk (a manag
 :class:`distributed.Event` per job: :class:`DaskFlags`).  With more than one local worker, a
 run's consent tables are first computed in slices by all of them (:mod:`burdenshare.web.prefetch`).
 
+**The summary first, the drivers when ready.**  A run's bottom line names the levers that move it
+(:func:`burdenshare.analysis.briefing.tornado`: the run re-played with each lever stepped, several
+times the run's own cost when a step moves Level II).  A job therefore has two parts: the run
+(:func:`compute_run`: the draws, the summary and the bottom line without its drivers, recorded
+with ``"drivers_pending": true`` and the job ``done``), then its drivers (:func:`compute_drivers`,
+a second task on the same pool, given the run's result: the full summary, value for value the one
+``burdenshare run --json`` prints, replaces the interim one in the store).  :attr:`Job.drivers`
+tells which: ``pending``, ``ready`` or ``failed`` (a failed drivers task leaves the recorded run
+and its interim summary; asking for the run again starts the drivers again).  Nothing is
+approximated: the drivers are the library's, computed on the run's own draws, only later.
+On the local pool the drivers run in a process of their own at a lower CPU priority
+(:data:`DRIVERS_NICE`, started with the first drivers task), so a run asked for while the
+previous run's drivers compute starts at once and takes the CPU first; on a Dask cluster they are
+a task like any other.
+
 A sweep is :func:`burdenshare.analysis.sweep.sweep` on the server's store (its own DuckDB
 connection), run in a server thread; its units go to a Dask cluster with ``--scheduler``.
 
@@ -31,12 +46,25 @@ from typing import Any
 
 from burdenshare.errors import BurdenshareError
 
-__all__ = ["Cancelled", "DaskEvents", "DaskFlags", "Job", "JobManager", "chunk_size_for", "compute_run"]
+__all__ = ["DRIVERS_NICE", "Cancelled", "DaskEvents", "DaskFlags", "Job", "JobManager", "chunk_size_for", "compute_drivers",
+           "compute_run"]
 
 #: Finished jobs the manager remembers (their status, error); older ones are forgotten.
 KEEP_JOBS = 1024
 #: Progress steps a run is cut into (chunk size never changes results, only how often progress is told).
 PROGRESS_STEPS = 16
+#: The niceness added to the drivers' process (runs first when both want the CPU; results unchanged).
+DRIVERS_NICE = 10
+
+
+def _lower_priority() -> None:
+    """Initializer of the drivers' process: lower its CPU priority by :data:`DRIVERS_NICE`."""
+    import os
+
+    try:
+        os.nice(DRIVERS_NICE)
+    except (AttributeError, OSError):  # not on this platform: the same results, only no priority
+        pass
 
 
 class Cancelled(Exception):
@@ -120,8 +148,9 @@ def compute_run(scenario_name: str, overrides: Sequence[str], config_json: dict[
 
     Returns
     -------
-    RunResult
-        With its summary computed.
+    result, summary
+        The :class:`~burdenshare.engine.RunResult` (its summary computed) and the interim summary,
+        ``run_summary(result, drivers=False)`` (the drivers follow: :func:`compute_drivers`).
     """
     from burdenshare.engine import BLOCK_SIZE, RunConfig, prepare, simulate
     from burdenshare.scenario import load_scenario
@@ -145,8 +174,35 @@ def compute_run(scenario_name: str, overrides: Sequence[str], config_json: dict[
     result = simulate(scenario, config, prepared=prepared, on_chunk=on_chunk)
     from burdenshare.analysis.briefing import run_summary
 
-    run_summary(result)  # the summary and its bottom line, computed in the worker, cached in the pickled result
-    return result
+    return result, run_summary(result, drivers=False)  # the drivers follow (compute_drivers)
+
+
+def compute_drivers(result: Any, scenario_name: str, overrides: Sequence[str], config_json: dict[str, Any]) -> Any:
+    """The full summary of a run, with its bottom line's drivers (in a worker).
+
+    Parameters
+    ----------
+    result
+        The run's :class:`~burdenshare.engine.RunResult` from :func:`compute_run`, or ``None`` (a
+        run recorded with its drivers pending by a server that stopped before they were ready):
+        the run is then simulated again from its inputs (same inputs and seed, the same draws).
+    scenario_name, overrides, config_json
+        The run's inputs (used when ``result`` is ``None``).
+
+    Returns
+    -------
+    dict
+        :func:`burdenshare.analysis.briefing.run_summary` of the run: ``burdenshare run --json``.
+    """
+    from burdenshare.analysis.briefing import run_summary
+
+    if result is None:
+        from burdenshare.engine import RunConfig, simulate
+        from burdenshare.scenario import load_scenario
+
+        result = simulate(load_scenario(scenario_name, list(overrides)), RunConfig.from_json(config_json),
+                          keep_rows=False)
+    return run_summary(result)
 
 
 def call(fn_path: str, *args: Any, **kwargs: Any) -> Any:
@@ -159,7 +215,12 @@ def call(fn_path: str, *args: Any, **kwargs: Any) -> Any:
 
 @dataclass
 class Job:
-    """One job's state as the API reports it."""
+    """One job's state as the API reports it.
+
+    ``drivers`` is ``None`` until a run is done (and for a sweep), then ``pending``, ``ready`` or
+    ``failed`` (module docstring; ``drivers_error`` says why, ``drivers_at`` when it changed);
+    ``tables`` holds the futures of the drivers' table slices still computing (``--workers`` > 1).
+    """
 
     run_id: str
     kind: str
@@ -170,6 +231,10 @@ class Job:
     progress_at: float | None = None
     finished: float | None = None
     error: dict[str, Any] | None = None
+    drivers: str | None = None
+    drivers_error: dict[str, Any] | None = None
+    drivers_at: float | None = None
+    tables: list[Any] = field(default_factory=list)
     future: Any = None
     version: int = 0
     changed: threading.Condition = field(default_factory=threading.Condition)
@@ -214,6 +279,7 @@ class JobManager:
         self.jobs: dict[str, Job] = {}
         self._lock = threading.RLock()
         self._pool: ProcessPoolExecutor | None = None
+        self._drivers_pool: ProcessPoolExecutor | None = None
         self._client: Any = None
         self._mp: Any = None
         self._events: Any = None
@@ -257,6 +323,10 @@ class JobManager:
                         pass
         if self._pool is not None:
             self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:  # after _stop: no drivers' process is started from now on
+            drivers_pool = self._drivers_pool
+        if drivers_pool is not None:
+            drivers_pool.shutdown(wait=False, cancel_futures=True)
         if self._client is not None:
             self._client.close()
         if self._mp is not None:
@@ -297,8 +367,9 @@ class JobManager:
     # ---------------------------------------------------------------- submitting
 
     def active(self) -> int:
+        """Jobs queued or running, a run whose drivers are pending included (its result waits in memory)."""
         with self._lock:
-            return sum(1 for j in self.jobs.values() if j.status in ("queued", "running"))
+            return sum(1 for j in self.jobs.values() if j.status in ("queued", "running") or j.drivers == "pending")
 
     def get(self, run_id: str) -> Job | None:
         with self._lock:
@@ -315,7 +386,7 @@ class JobManager:
             if self.active() >= self.max_queued:
                 raise ApiError(429, "jobs", self.active(), f"at most {self.max_queued} jobs queued or running",
                                f"{self.max_queued} jobs are queued or running; try again when one finishes")
-            finished = [k for k, j in self.jobs.items() if j.status not in ("queued", "running")]
+            finished = [k for k, j in self.jobs.items() if j.status not in ("queued", "running") and j.drivers != "pending"]
             for k in finished[:max(0, len(self.jobs) - KEEP_JOBS)]:  # forget the oldest finished jobs
                 del self.jobs[k]  # (a done run stays in the store; a failed or cancelled one can be asked again)
             job = Job(run_id=run_id, kind=kind)
@@ -337,16 +408,18 @@ class JobManager:
             self._start_run(job, args, scenario_toml, list(overrides))
         return job, True
 
-    def _start_run(self, job: Job, args: tuple[Any, ...], scenario_toml: str, overrides: list[str]) -> None:
+    def _submit(self, fn: Callable[..., Any], *args: Any) -> Any:
         if self._client is not None:  # progress through the cluster's queue, cancel through its events
-            fut = self._client.submit(compute_run, *args, pure=False)
-        else:
-            assert self._pool is not None
-            fut = self._pool.submit(compute_run, *args)
+            return self._client.submit(fn, *args, pure=False)
+        assert self._pool is not None
+        return self._pool.submit(fn, *args)
+
+    def _start_run(self, job: Job, args: tuple[Any, ...], scenario_toml: str, overrides: list[str]) -> None:
+        fut = self._submit(compute_run, *args)
         job.future = fut
 
         def done(f: Any) -> None:  # record in a thread of its own: the pool's callback thread must not wait
-            threading.Thread(target=self._finish_run, args=(job, f, scenario_toml, overrides),
+            threading.Thread(target=self._finish_run, args=(job, f, scenario_toml, overrides, args[:3]),
                              name=f"record-{job.run_id}", daemon=True).start()
 
         fut.add_done_callback(done)
@@ -365,38 +438,125 @@ class JobManager:
             tasks = [] if cache_dir() is None else self._pool.submit(  # in a worker: the server never loads the engine
                 call, "burdenshare.web.prefetch:table_tasks", args[0], overrides, config.seed, config.bank_size,
                 self.workers).result()
-            futs = [self._pool.submit(call, "burdenshare.web.prefetch:build_tables", *t) for t in tasks]
+            # the run's own bank first; the tornado's banks (the drivers') are queued behind the run below
+            futs = [self._pool.submit(call, "burdenshare.web.prefetch:build_tables", *t) for t in tasks if t[2] is None]
             pending = set(futs)
             while pending and not self._safe_flag(job.run_id) and not self._stop.is_set():
                 _, pending = wait(pending, timeout=0.2)
             for f in pending:
                 f.cancel()
         except Exception:  # noqa: BLE001 - only time is lost; the run itself reports real errors
-            pass
+            tasks = []
         if self._safe_flag(job.run_id):
             job.status, job.finished = "cancelled", time.time()
             job.touch()
             return
         self._start_run(job, args, scenario_toml, overrides)
+        try:  # the other workers compute the drivers' tables while one plays the run
+            job.tables = [self._pool.submit(call, "burdenshare.web.prefetch:build_tables", *t)
+                          for t in tasks if t[2] is not None]
+        except Exception:  # noqa: BLE001 - a pool shutting down: the drivers compute what is missing
+            job.tables = []
 
-    def _finish_run(self, job: Job, fut: Any, scenario_toml: str, overrides: list[str]) -> None:
+    def _finish_run(self, job: Job, fut: Any, scenario_toml: str, overrides: list[str],
+                    inputs: tuple[Any, ...]) -> None:
         from burdenshare.analysis.runs import record_result
 
+        result = None
         try:
             if fut.cancelled():
                 raise Cancelled(job.run_id)
-            result = fut.result()
+            result, interim = fut.result()
             with self.store.writer() as st:
                 if not st.reusable(job.run_id, rows=True):
                     if st.has_run(job.run_id):
                         st.drop_run(job.run_id)
-                    record_result(st, result, scenario_toml=scenario_toml, overrides=overrides)
+                    record_result(st, result, scenario_toml=scenario_toml, overrides=overrides, summary=interim)
+                pending = _drivers_pending(st.points(job.run_id)[0]["summary"])
             job.done = job.total = max(job.total, job.done, 1)
             job.status = "done"
+            job.drivers = "pending" if pending else "ready"
         except BaseException as exc:  # noqa: BLE001 - every failure is reported on the job
             self._fail(job, exc)
+            result = None
+            for f in job.tables:  # the drivers' table slices are not needed now
+                f.cancel()
+            job.tables = []
         job.finished = time.time()
         job.future = None
+        job.touch()
+        if job.status == "done" and job.drivers == "pending":
+            self._start_drivers(job, _for_drivers(result), inputs)
+
+    # ---------------------------------------------------------------- the drivers (after the run)
+
+    def ensure_drivers(self, run_id: str, scenario_name: str, overrides: Sequence[str], config_json: dict[str, Any]
+                       ) -> Job:
+        """The drivers of a recorded run whose stored summary has them pending and no job computing
+        them (a server stopped before they were ready, or a drivers task that failed): start them."""
+        with self._lock:
+            job = self.jobs.get(run_id)
+            if job is not None and job.status == "done" and job.drivers == "pending":
+                return job
+            job = Job(run_id=run_id, kind="run", status="done", done=1, total=1, drivers="pending",
+                      finished=time.time())
+            self.jobs[run_id] = job
+        self._start_drivers(job, None, (scenario_name, list(overrides), config_json))
+        return job
+
+    def _start_drivers(self, job: Job, result: Any, inputs: tuple[Any, ...]) -> None:
+        """Submit :func:`compute_drivers` (after the drivers' table slices, if any are computing)."""
+        tables, job.tables = job.tables, []
+
+        def submit() -> None:
+            if tables:
+                from concurrent.futures import wait
+
+                wait(tables)  # the slices write the disk cache; the drivers read it
+            try:
+                fut = self._submit_drivers(result, inputs)
+            except BaseException as exc:  # noqa: BLE001 - a pool shutting down
+                self._drivers_failed(job, exc)
+                return
+            fut.add_done_callback(lambda f: threading.Thread(target=self._finish_drivers, args=(job, f),
+                                                             name=f"drivers-{job.run_id}", daemon=True).start())
+
+        if tables:
+            threading.Thread(target=submit, name=f"drivers-tables-{job.run_id}", daemon=True).start()
+        else:
+            submit()
+
+    def _submit_drivers(self, result: Any, inputs: tuple[Any, ...]) -> Any:
+        """:func:`compute_drivers` on the cluster, or in the local drivers' process (lower priority)."""
+        if self._client is not None:
+            return self._submit(compute_drivers, result, *inputs)
+        with self._lock:
+            if self._stop.is_set():
+                raise RuntimeError("the server is shutting down")
+            if self._drivers_pool is None:
+                self._drivers_pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"),
+                                                         initializer=_lower_priority)
+            return self._drivers_pool.submit(compute_drivers, result, *inputs)
+
+    def _finish_drivers(self, job: Job, fut: Any) -> None:
+        try:
+            if fut.cancelled():
+                raise Cancelled(job.run_id)
+            full = fut.result()
+            with self.store.writer() as st:  # replace the interim summary (unless the run is gone or complete)
+                if st.has_run(job.run_id) and _drivers_pending(st.points(job.run_id)[0]["summary"]):
+                    st.set_summary(job.run_id, 0, full)
+            job.drivers, job.drivers_error, job.drivers_at = "ready", None, time.time()
+        except BaseException as exc:  # noqa: BLE001 - reported on the job; the recorded run stays
+            self._drivers_failed(job, exc)
+            return
+        job.touch()
+
+    def _drivers_failed(self, job: Job, exc: BaseException) -> None:
+        message = exc.message if isinstance(exc, BurdenshareError) else f"{type(exc).__name__}: {exc}"
+        job.drivers, job.drivers_at = "failed", time.time()
+        job.drivers_error = {"field": getattr(exc, "field", None), "value": None, "allowed": None,
+                             "message": f"the drivers could not be computed: {message}"}
         job.touch()
 
     def _fail(self, job: Job, exc: BaseException) -> None:
@@ -473,3 +633,23 @@ class JobManager:
             return self._client.submit(call, fn_path, *args, pure=False, **kwargs).result(timeout=timeout)
         assert self._pool is not None
         return self._pool.submit(call, fn_path, *args, **kwargs).result(timeout=timeout)
+
+
+def _drivers_pending(summary: Any) -> bool:
+    """Whether a stored run summary's bottom line waits for its drivers (``run_summary(..., drivers=False)``)."""
+    from burdenshare.analysis.briefing import DRIVERS_PENDING
+
+    return bool(isinstance(summary, dict) and (summary.get("bottom_line") or {}).get(DRIVERS_PENDING))
+
+
+def _for_drivers(result: Any) -> Any:
+    """The run's result as the drivers need it: without its parameter columns (the rows are recorded;
+    the bottom line reads the outcomes, the plan, the bank and the cached summary), as
+    ``simulate(..., keep_rows=False)`` gives it, so less travels to the drivers' process."""
+    import dataclasses
+
+    from burdenshare.engine.run import RunResult
+
+    if not isinstance(result, RunResult):
+        return result
+    return dataclasses.replace(result, params={}, _cache=dict(result._cache))

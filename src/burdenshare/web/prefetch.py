@@ -4,9 +4,11 @@ A run's cost is almost all its exact consent tables (:mod:`burdenshare.engine.co
 Level-II bank member, for the run's bank and for the bank of every step of the bottom line's
 tornado that moves Level II (:func:`burdenshare.analysis.briefing.tornado`: the first
 ``min(bank_size, TORNADO_BANK)`` members of each such step's scenario).  The members are
-independent, so before a run starts the job manager hands them out in slices to all the pool's
-processes (:func:`table_tasks`, :func:`build_tables`), which write them to the disk cache
-(:mod:`burdenshare.engine.consent_cache`); the run then finds every table there.
+independent, so the job manager hands them out in slices to all the pool's processes
+(:func:`table_tasks`, :func:`build_tables`), which write them to the disk cache
+(:mod:`burdenshare.engine.consent_cache`): the run's own bank before the run, the tornado's banks
+queued behind the run (the other processes compute them while it plays) and before its drivers
+(:mod:`burdenshare.web.jobs`); the run and the drivers then find every table there.
 
 Nothing here decides a result: a slice computes exactly what :func:`~burdenshare.engine.prepare`
 would (the same member scenarios and code, through

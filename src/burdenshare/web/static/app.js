@@ -4,7 +4,7 @@
 "use strict";
 
 const $ = (id) => document.getElementById(id);
-const state = { levers: [], runId: null, events: null, scenario: null, polling: null };
+const state = { levers: [], runId: null, events: null, scenario: null, polling: null, drivers: null };
 
 function token() { return sessionStorage.getItem("burdenshare-token") || ""; }
 
@@ -165,7 +165,14 @@ function updateShare() {
 
 // ------------------------------------------------------------------ results
 
-function renderBottomLine(s) {
+const fx = (x) => (x >= 0 ? "+" : "") + Number(x).toFixed(3);
+
+function driverText(d) {
+  if (typeof d === "string") return esc(d);
+  return `<code>${esc(d.lever)}</code> ${esc(d.setting)}: P(ratified) ${fx(d.effect)}`;
+}
+
+function renderBottomLine(s, drivers) {
   const box = $("bottom-line");
   const b = s.bottom_line;
   if (b) {
@@ -176,7 +183,11 @@ function renderBottomLine(s) {
     if (b.amount_krw !== undefined) facts.push(`Amount: ${bn(b.amount_krw)} (${musd(b.amount_usd)}) a year` + (b.increase_pct !== undefined && b.increase_pct !== null ? `, ${b.increase_pct >= 0 ? "+" : ""}${Number(b.increase_pct).toFixed(1)} %` : ""));
     if (b.p_ratified !== undefined) facts.push(`P(ratified): ${pct(b.p_ratified)}`);
     if (b.p_no_deal_by_horizon !== undefined) facts.push(`P(no deal by ${esc(b.horizon || "the horizon")}): ${pct(b.p_no_deal_by_horizon)}`);
-    if (b.drivers && b.drivers.length) facts.push("Drivers: " + b.drivers.map((d) => esc(typeof d === "string" ? d : (d.text || d.name || JSON.stringify(d)))).join("; "));
+    // the drivers come after the summary (the server computes them as a follow-up: "drivers" pending/ready/failed)
+    if (drivers === "pending") facts.push(`<span id="drivers" data-state="pending">What moves it: computing the drivers (each lever stepped on the run's own draws)…</span>`);
+    else if (drivers === "failed") facts.push(`<span id="drivers" data-state="failed">What moves it: the drivers could not be computed.</span>`);
+    else if (b.drivers && b.drivers.length) facts.push(`<span id="drivers" data-state="ready">What moves it most: ${b.drivers.map(driverText).join("; ")}</span>`);
+    else facts.push(`<span id="drivers" data-state="ready">What moves it: no lever step changes P(ratified) here.</span>`);
     box.innerHTML = parts.join("") + "<ul>" + facts.map((f) => `<li>${f}</li>`).join("") + "</ul>";
   } else {
     const inc = s.increase_pct ? s.increase_pct.p50 : null;
@@ -253,13 +264,33 @@ function renderDownloads(runId) {
 async function showRun(runId) {
   const { data } = await api(`/api/runs/${runId}`);
   if (data.status !== "done") return;
-  renderBottomLine(data.summary);
+  renderBottomLine(data.summary, data.drivers);
   state.summary = data.summary;
+  document.body.dataset.drivers = data.drivers || "";
   renderDownloads(runId);
   const charts = await api(`/api/runs/${runId}/charts`);
   renderCharts(charts.data);
   document.body.dataset.runId = runId;
   document.body.dataset.ready = "1";
+  if (data.drivers === "pending") followDrivers(runId);
+}
+
+// the bottom line's drivers, filled in when the server has them (the summary is shown at once)
+function followDrivers(runId) {
+  if (state.drivers) clearTimeout(state.drivers);
+  const check = async () => {
+    state.drivers = null;
+    if (state.runId !== runId) return;  // another run was asked for meanwhile
+    try {
+      const { data } = await api(`/api/runs/${runId}`);
+      if (state.runId !== runId) return;
+      if (data.drivers === "pending") { state.drivers = setTimeout(check, 300); return; }
+      renderBottomLine(data.summary, data.drivers);
+      state.summary = data.summary;
+      document.body.dataset.drivers = data.drivers || "";
+    } catch (e) { showError(e.message); }
+  };
+  state.drivers = setTimeout(check, 300);
 }
 
 function finish(status, runId, error) {
@@ -303,6 +334,7 @@ async function run(ev) {
   if (ev) ev.preventDefault();
   showError("");
   document.body.dataset.ready = "";
+  document.body.dataset.drivers = "";
   const req = request();
   history.replaceState(null, "", shareUrl(req));
   updateShare();
