@@ -92,7 +92,10 @@ __all__ = ["responder_grid", "decider_state", "is_outcome_state", "fill_outcomes
 
 # Columns of the decider's per-side rows: floats (``pf``) and ints (``pi``), set per negotiation.
 _PF_UMIN, _PF_UMAX, _PF_REL, _PF_B0, _PF_BS = range(5)
-_PI_START, _PI_POS, _PI_ACC_BEST, _PI_FAST = range(4)
+_PI_START, _PI_POS, _PI_ACC_BEST, _PI_FAST, _PI_LAST = range(5)
+#: Rounds decided per call of the decider (decisions depend only on the round's time, so deciding
+#: ahead changes no result; the rounds the loop never reaches cost a little).
+_AHEAD = 8
 
 
 # ----------------------------------------------------------------------------- search and thresholds
@@ -242,7 +245,7 @@ def _decide(
 def fill_outcomes(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], p: int, slot: int, k: int, e: float,
                   rv: float, n: int, eps: float, start: int, pref: int, target: int) -> None:
     """The multi-issue decider's :func:`~burdenshare.bargaining.rounds.fill_decisions`: party
-    ``p``'s decisions of rounds ``dfill[p, slot]..k`` (module docstring) into ``dtab[p, slot, round]``
+    ``p``'s decisions of rounds ``dfill[p, slot]..k`` and up to ``_AHEAD - 1`` rounds ahead (module docstring) into ``dtab[p, slot, round]``
     as (its offer on the responder's grid, :math:`x_p(i)`; its lowest accepted position; duration 0).
 
     ``e`` and ``eps`` are the loop's (the party's exponent and tolerance); the loop's window
@@ -268,7 +271,10 @@ def _fill_rows(t: NDArray[np.float64], su: NDArray[np.float64], xr: NDArray[np.i
     first = pi[p, _PI_START]
     pos = pi[p, _PI_POS]
     fast = pi[p, _PI_FAST] == 1
-    for kk in range(dfill[p, slot], k + 1):
+    k_to = min(k + _AHEAD - 1, pi[p, _PI_LAST])
+    if k_to < k:
+        k_to = k
+    for kk in range(dfill[p, slot], k_to + 1):
         if first >= n_out:  # no rational outcome: offer the best, accept only at lo = umax
             off = n_out - 1
             acc = pi[p, _PI_ACC_BEST]
@@ -294,7 +300,7 @@ def _fill_rows(t: NDArray[np.float64], su: NDArray[np.float64], xr: NDArray[np.i
         dtab[p, slot, kk, 1] = acc
         dtab[p, slot, kk, 2] = 0
     pi[p, _PI_POS] = pos
-    dfill[p, slot] = k + 1
+    dfill[p, slot] = k_to + 1
 
 
 class _PythonState(tuple):  # type: ignore[type-arg]
@@ -305,7 +311,7 @@ class _PythonState(tuple):  # type: ignore[type-arg]
 
 
 def responder_grid(order: NDArray[np.int64]) -> NDArray[np.int64]:
-    """``xr[p, i]``: party ``p``'s presorted position ``i`` on its responder's grid,
+    r"""``xr[p, i]``: party ``p``'s presorted position ``i`` on its responder's grid,
     :math:`N - 1 - \mathrm{rank}_q(\mathrm{order}_p[i])` (module docstring), from ``Domain.order``."""
     order = np.asarray(order, dtype=np.int64)
     n_out = order.shape[1]
@@ -329,7 +335,7 @@ def decider_state(sorted_table: NDArray[np.float64], xr: NDArray[np.int64], bidx
     pf[:, _PF_BS] = bpar[:, 1]
     parts = (np.zeros(0, dtype=np.int8), np.zeros((2, max(int(n_rounds), 1))),
              np.ascontiguousarray(sorted_table, dtype=np.float64), np.ascontiguousarray(xr, dtype=np.int64),
-             None if bidx is None else np.ascontiguousarray(bidx, dtype=np.int32), pf, np.zeros((2, 4), dtype=np.int64))
+             None if bidx is None else np.ascontiguousarray(bidx, dtype=np.int32), pf, np.zeros((2, 5), dtype=np.int64))
     return _PythonState(parts) if python else parts
 
 
@@ -456,6 +462,7 @@ def play_batch_chunk(  # noqa: PLR0913, PLR0915
             pi[p, _PI_POS] = n_out - 1
             pi[p, _PI_ACC_BEST] = _lower_bound(sp, 0, n_out, sp[n_out - 1])
             pi[p, _PI_FAST] = 1 if fast else 0
+            pi[p, _PI_LAST] = nr - 1
         ci[CI_US_FIRST] = 1 if first[i] == 0 else 0
         ci[CI_VAR_US] = kinds[i, 0]
         ci[CI_VAR_ROK] = kinds[i, 1]
