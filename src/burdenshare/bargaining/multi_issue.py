@@ -339,22 +339,26 @@ def decider_state(sorted_table: NDArray[np.float64], xr: NDArray[np.int64], bidx
     return _PythonState(parts) if python else parts
 
 
+#: Compiled without reference counting (nothing is allocated).
+_NO_REFCOUNT: Any = {"_nrt": False}
+
+
 def is_outcome_state(st: Any) -> bool:
     """Whether the Numba type ``st`` is a :func:`decider_state` (a tuple led by an int8 tag)."""
-    if not isinstance(st, types.BaseTuple) or len(st) != 7:
+    if not isinstance(st, types.Tuple) or len(st) != 7:
         return False
     tag = st.types[0]
     return isinstance(tag, types.Array) and tag.dtype == types.int8 and tag.ndim == 1
 
 
-@overload(rounds.window_key, jit_options={"_nrt": False}, strict=False)  # annotated implementations
+@overload(rounds.window_key, jit_options=_NO_REFCOUNT, strict=False)  # annotated implementations
 def _window_key_outcomes(st: Any, dfill: Any, p: Any, e: Any, rv: Any, n: Any, start: Any, terms: Any) -> Any:
     if is_outcome_state(st):
         return rounds.window_key  # one slot, emptied once per negotiation and side
     return None
 
 
-@overload(rounds.fill_decisions, jit_options={"_nrt": False}, strict=False)
+@overload(rounds.fill_decisions, jit_options=_NO_REFCOUNT, strict=False)
 def _fill_decisions_outcomes(st: Any, dtab: Any, dfill: Any, p: Any, slot: Any, k: Any, e: Any, rv: Any, n: Any,
                              eps: Any, start: Any, pref: Any, target: Any) -> Any:
     if is_outcome_state(st):

@@ -2,7 +2,10 @@ r"""The alternating-offers round loop over a one-issue amount grid, with the two
 
 This module is the one implementation of the dated alternating-offers mechanics that the two-level
 engine plays (:mod:`burdenshare.engine.reference` and :mod:`burdenshare.engine.kernel` both run
-:func:`play_rounds`; with the hooks off it is NegMAS's SAO protocol, :mod:`burdenshare.engine.parity`).
+:func:`play_rounds`; with the hooks off it is NegMAS's SAO protocol, :mod:`burdenshare.engine.parity`),
+and that :func:`burdenshare.bargaining.batch.run_batch` plays over any multi-issue space (its
+decision mode :mod:`burdenshare.bargaining.multi_issue`: outcomes as positions in each party's
+presorted utilities, each offer on its responder's grid).
 Round :math:`k` is one move of each side in the order of moves (a side's demand: its offer, the
 lowest/highest position it accepts and its duration offer), then the two turns (NegMAS SAO order):
 the side to act accepts the standing offer or rejects it and makes its own offer the standing one.
