@@ -95,7 +95,8 @@ _PF_UMIN, _PF_UMAX, _PF_REL, _PF_B0, _PF_BS = range(5)
 _PI_START, _PI_POS, _PI_ACC_BEST, _PI_FAST, _PI_LAST = range(5)
 #: Rounds decided per call of the decider (decisions depend only on the round's time, so deciding
 #: ahead changes no result; the rounds the loop never reaches cost a little).
-_AHEAD = 8
+_AHEAD = 16
+_PF_LO = 5  # pf[p, _PF_LO + m], pf[p, _PF_LO + _AHEAD + m]: the bracket of the m-th round of a call
 
 
 # ----------------------------------------------------------------------------- search and thresholds
@@ -271,29 +272,38 @@ def _fill_rows(t: NDArray[np.float64], su: NDArray[np.float64], xr: NDArray[np.i
     first = pi[p, _PI_START]
     pos = pi[p, _PI_POS]
     fast = pi[p, _PI_FAST] == 1
-    k_to = min(k + _AHEAD - 1, pi[p, _PI_LAST])
+    k0 = dfill[p, slot]
+    k_to = min(max(k, k0) + _AHEAD - 1, pi[p, _PI_LAST])
     if k_to < k:
         k_to = k
-    for kk in range(dfill[p, slot], k_to + 1):
+    if k_to - k0 >= _AHEAD:  # (only when called behind, which the loop never does)
+        k0 = k_to - _AHEAD + 1
+    # the thresholds (or their brackets) of the rounds first, in a loop of independent iterations
+    for kk in range(k0, k_to + 1):
+        tk = t[p, kk]
+        if e == 1.0:  # math.pow(t, 1.0) == t
+            lo_l = _threshold(tk, umin, umax, eps)
+            lo_h = lo_l
+        elif fast:
+            q = _pow_fast(tk, e)
+            d = q * rel
+            lo_l = _threshold(q + d, umin, umax, eps)  # the threshold falls as t**e rises
+            lo_h = _threshold(q - d, umin, umax, eps)
+        else:
+            lo_l = _threshold(math.pow(tk, e), umin, umax, eps)
+            lo_h = lo_l
+        pf[p, _PF_LO + kk - k0] = lo_l
+        pf[p, _PF_LO + _AHEAD + kk - k0] = lo_h
+    for kk in range(k0, k_to + 1):
         if first >= n_out:  # no rational outcome: offer the best, accept only at lo = umax
             off = n_out - 1
             acc = pi[p, _PI_ACC_BEST]
         else:
-            tk = t[p, kk]
-            if e == 1.0:  # math.pow(t, 1.0) == t
-                lo_l = _threshold(tk, umin, umax, eps)
-                lo_h = lo_l
-            elif fast:
-                q = _pow_fast(tk, e)
-                d = q * rel
-                lo_l = _threshold(q + d, umin, umax, eps)  # the threshold falls as t**e rises
-                lo_h = _threshold(q - d, umin, umax, eps)
-            else:
-                lo_l = _threshold(math.pow(tk, e), umin, umax, eps)
-                lo_h = lo_l
+            lo_l = pf[p, _PF_LO + kk - k0]
+            lo_h = pf[p, _PF_LO + _AHEAD + kk - k0]
             off, acc = _decide(lo_l, lo_h, su, first, n_out, pos, bidx_p, b0, bs, nb1)
             if off < 0:  # a boundary inside the enclosure: NegMAS's own t**e
-                lo = _threshold(math.pow(tk, e), umin, umax, eps)
+                lo = _threshold(math.pow(t[p, kk], e), umin, umax, eps)
                 off, acc = _decide(lo, lo, su, first, n_out, pos, bidx_p, b0, bs, nb1)
             pos = acc
         dtab[p, slot, kk, 0] = xr[off]
@@ -330,7 +340,7 @@ def decider_state(sorted_table: NDArray[np.float64], xr: NDArray[np.int64], bidx
     positions on the responder's grid (:func:`responder_grid`); ``bidx`` (2, B) the bucket index of
     the presorted utilities (``None``: bisect) with ``bpar[p] = (b0, scale)``; ``pf`` / ``pi`` the
     per-side rows.  ``python=True`` gives the state to run in Python (its own ``fill_decisions``)."""
-    pf = np.zeros((2, 5))
+    pf = np.zeros((2, _PF_LO + 2 * _AHEAD))
     pf[:, _PF_B0] = bpar[:, 0]
     pf[:, _PF_BS] = bpar[:, 1]
     parts = (np.zeros(0, dtype=np.int8), np.zeros((2, max(int(n_rounds), 1))),
