@@ -5,12 +5,17 @@ Usage::
     python benchmarks/negmas_parity.py --reference ../shared/bench/negmas/outcomes.json [--repeat K]
 
 Every config of the reference file (``outcomes.json`` format, scenarios ``1issue``/``3issue``)
-is replayed through the package and compared field by field.  By default (``--engine engine``)
-the ``1issue`` configs run through the two-level kernel that ``simulate`` runs, with ratification,
-veto and actions switched off (:func:`burdenshare.engine.parity.replay`: the engine's Level I);
-the ``3issue`` configs, outside the engine's one-issue outcome space, through
-``burdenshare.bargaining``'s batch kernel.  ``--engine batch`` / ``--engine reference`` replay
-everything through the bargaining batch kernel / the scalar protocol.  Fields compared
+is replayed through the package and compared field by field.  Every run is played by the one
+alternating-offers loop, :func:`burdenshare.bargaining.rounds.play_rounds`.  By default
+(``--engine engine``) the ``1issue`` configs run through the two-level kernel that ``simulate``
+runs, with ratification, veto and actions switched off (:func:`burdenshare.engine.parity.replay`:
+the engine's Level I, which plays ``play_rounds``); the ``3issue`` configs (amount x duration x
+escalation, outside the engine's one-issue amount grid) through ``burdenshare.bargaining``'s
+``run_batch``, which plays the same ``play_rounds`` in its multi-issue decision mode
+(:mod:`burdenshare.bargaining.multi_issue`).  ``--engine batch`` replays everything through
+``run_batch`` (``play_rounds``, multi-issue mode, for both scenarios); ``--engine reference``
+through the scalar protocol :func:`burdenshare.bargaining.protocol.run_sao` (the readable,
+independent oracle of the strategies, in Python).  Fields compared
 (agreement, round, acceptor, proposer, timeout, final step, utilities and the full offer trace
 where recorded).  Prints one JSON line ``{"configs": N, "mismatches": M, "negotiations_per_s": X}``
 and exits 1 on any mismatch (details on stderr).  ``--repeat K`` replays the whole set K times

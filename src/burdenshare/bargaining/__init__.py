@@ -4,10 +4,11 @@ Two governments bargain over a discrete agreement space with linear-additive uti
 (:mod:`.space`) under the stacked alternating-offers protocol with a deadline (:mod:`.protocol`,
 reproducing NegMAS's ``SAOMechanism`` exactly; Mohammad et al.), using composable strategies
 (:mod:`.strategies`: time-based concession after Faratin, Sierra & Jennings 1998, tit-for-tat,
-hardliner, equilibrium play).  :mod:`.rounds` is the alternating-offers loop over a one-issue
-amount grid with the two-level hooks, the one the engine plays (its scalar reference and its batch
-kernel run the same code).  :mod:`.batch` runs millions of time-based negotiations over any
-multi-issue space with a Numba kernel that equals the scalar :mod:`.protocol` bit for bit.
+hardliner, equilibrium play).  :mod:`.rounds` is the one alternating-offers loop, with the two-level
+hooks: the engine plays it over a one-issue amount grid (its scalar reference and its batch kernel
+run the same code), and :mod:`.batch` runs millions of time-based negotiations over any
+multi-issue space through it, in its multi-issue decision mode (:mod:`.multi_issue`), equal to the
+scalar :mod:`.protocol` bit for bit.
 """
 
 from __future__ import annotations

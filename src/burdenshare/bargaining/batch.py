@@ -1,40 +1,25 @@
-r"""Vectorised batch kernel: many time-based SAO negotiations over one agreement space.
+r"""Batches of time-based SAO negotiations over one agreement space, played by the one loop.
 
 Each negotiation :math:`i` has its own parameters -- exponents :math:`e_{i,p}`, reservation
 values :math:`r_{i,p}`, kinds (``TB``/``ASP``) of both parties :math:`p \in \{0, 1\}`, first
-mover, deadline :math:`n_i` and a pre-drawn breakdown round -- and the kernel plays it exactly as
-:func:`burdenshare.bargaining.protocol.run_sao` does with
-:func:`~burdenshare.bargaining.strategies.time_based` strategies (bit-identical floats: the
-same operations in the same order, ``math.pow`` for :math:`t^e`).
+mover, deadline :math:`n_i` and a pre-drawn breakdown round -- and is played by
+:func:`burdenshare.bargaining.rounds.play_rounds`, the alternating-offers loop the two-level engine
+plays, in its multi-issue decision mode (:mod:`burdenshare.bargaining.multi_issue`: outcomes as
+positions in each party's presorted utilities, NegMAS's thresholds and nearest rule, :math:`t^e`
+bracketed and ``math.pow`` called only where a decision depends on its exact value).  Results
+equal :func:`burdenshare.bargaining.protocol.run_sao` with
+:func:`~burdenshare.bargaining.strategies.time_based` strategies exactly (bit-identical floats)
+and the recorded NegMAS runs (tests).
 
 Per negotiation, each party's thresholds are computed afresh (nothing is memoised across
 negotiations); only the presorted utility tables of the space are shared (space set-up, as NegMAS
-presorts once per negotiator).  Per round and party the kernel computes the threshold
-:math:`lo(t_k)`, compares the standing offer, and searches the presorted utilities for its offer
-(a short walk from the previous offer; for longer jumps a binary search in small spaces, or in
-spaces of more than ``INDEX_MIN_OUTCOMES`` outcomes a per-space bucket index of the presorted
-utilities followed by an exact walk -- a separately compiled kernel), then applies the 1e-6
-nearest rule.
-
-Cost of :math:`t^e`.  ``math.pow`` (~20 ns) would dominate, so the kernel:
-
-1. uses :math:`t` itself when :math:`e = 1` (``pow(t, 1.0) == t`` exactly) and one value for
-   both parties when their exponents are equal (same inputs, same value);
-2. otherwise brackets :math:`t^e` with a cheap approximation whose relative error has a proven
-   margin -- products or square roots for :math:`e \in \{4, 2, 1/2, 1/4\}` (NegMAS's boulware
-   and conceder curves), :mod:`burdenshare.bargaining._powbound` otherwise -- computed 16 rounds
-   ahead in a tight loop;
-   the bracket maps through the monotone threshold formula to :math:`[lo_l, lo_h]`, and
-3. calls ``math.pow`` only if a decision (accept; which outcome to offer; the nearest rule) is
-   not the same for every threshold in :math:`[lo_l, lo_h]`.
-
-Every decision is therefore exactly the one the scalar reference makes with ``math.pow``; the
-tests check this against the reference, the recorded NegMAS runs, and with
-``pow_bracketing=False``.
+presorts once per negotiator), with, in spaces of more than :data:`INDEX_MIN_OUTCOMES` outcomes,
+a bucket index of the presorted utilities for the offer search.
 
 :func:`run_batch` fills result arrays chunk by chunk; :func:`iter_batch` streams chunks (for
-:math:`10^7` negotiations with bounded memory).  The kernel is one ``@njit(cache=True)``
-function over a chunk, single-threaded, and never touches an RNG, the clock or files.
+:math:`10^7` negotiations with bounded memory).  The chunk is one ``@njit(cache=True)`` function
+(:func:`~burdenshare.bargaining.multi_issue.play_batch_chunk`), single-threaded, and never touches
+an RNG, the clock or files.
 """
 
 from __future__ import annotations
@@ -44,14 +29,20 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import numba
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from burdenshare.bargaining._powbound import POW_REL_TOL, pow_approx
 from burdenshare.bargaining.hooks import NO_BREAKDOWN, cumulative_costs, realized_utilities
 from burdenshare.bargaining.space import Domain
-from burdenshare.bargaining.strategies import ASP_EPS, KINDS, NEAREST_EPS, TB_EPS
+from burdenshare.bargaining.multi_issue import (  # noqa: F401 - _fill_pow, _search: the search helpers, tested here
+    _fill_pow,
+    _search,
+    check_band,
+    decider_state,
+    play_batch_chunk,
+    responder_grid,
+)
+from burdenshare.bargaining.strategies import ASP_EPS, KINDS, TB_EPS
 from burdenshare.errors import SpecError
 
 __all__ = ["BatchSpec", "BatchResult", "run_batch", "iter_batch", "DEFAULT_CHUNK_SIZE"]
@@ -282,387 +273,10 @@ class BatchResult:
         return [(j >> 1, f ^ (j & 1), o) for j, o in enumerate(offers)]
 
 
-# ----------------------------------------------------------------------------- kernel
-
-
-@numba.njit(cache=True, inline="always")
-def _u(i: int | np.integer[Any]) -> np.uint64:
-    """Non-negative index as unsigned, so Numba emits no negative-index wraparound."""
-    return np.uint64(i)
-
-
-@numba.njit(cache=True, inline="always")
-def _lower_bound(su: NDArray[np.float64], lo_idx: int, hi_idx: int, x: float) -> int:
-    """Smallest j in [lo_idx, hi_idx) with su[j] >= x, or hi_idx."""
-    while lo_idx < hi_idx:
-        mid = (lo_idx + hi_idx) >> 1
-        if su[_u(mid)] < x:
-            lo_idx = mid + 1
-        else:
-            hi_idx = mid
-    return lo_idx
-
-
-@numba.njit(cache=True, inline="always")
-def _search(
-    su: NDArray[np.float64],
-    start: int,
-    n: int,
-    pos: int,
-    lo: float,
-    bidx: NDArray[np.int32] | None,
-    b0: float,
-    bscale: float,
-    nb1: int,
-) -> int:
-    """Position A of the smallest utility >= lo in su[start:n] (n-1 if none), from hint pos.
-
-    A short walk down from the previous position covers the common case (the threshold only
-    falls); longer jumps start from the space's bucket index ``bidx`` (``bidx[b]`` is the
-    lower bound of ``b0 + b / bscale``, set up once per space) and walk to the exact position,
-    so the index only affects speed, never the result.
-    """
-    if su[_u(pos)] >= lo:
-        for _ in range(4):
-            if pos > start and su[_u(pos - 1)] >= lo:
-                pos -= 1
-            else:
-                return pos
-        if bidx is None:  # small space: bisect (compiled out when an index is given)
-            return _lower_bound(su, start, pos, lo)
-    elif bidx is None:
-        j = _lower_bound(su, pos + 1, n, lo)
-        return j if j < n else n - 1
-    b = (lo - b0) * bscale
-    if not b >= 0.0:  # also NaN
-        b = 0.0
-    if b > nb1:  # clamp before the conversion (out-of-range float -> int is undefined)
-        b = nb1
-    j = int(bidx[_u(np.int64(b))])
-    while j > 0 and su[_u(j - 1)] >= lo:
-        j -= 1
-    while j < n and su[_u(j)] < lo:
-        j += 1
-    if j < start:
-        j = start
-    return j if j < n else n - 1
-
-
-@numba.njit(cache=True, inline="always")
-def _threshold(p: float, umin: float, umax: float, eps: float) -> float:
-    # Same operations, same order as strategies.thresholds (NegMAS PolyAspiration + clip),
-    # given p = math.pow(t, e).
-    a = 1.0 * (1.0 - p)
-    lo = (umax - umin) * a + umin
-    lo -= eps
-    if lo < umin:
-        lo = umin
-    if lo > umax:
-        lo = umax
-    return lo
-
-
-@numba.njit(cache=True, inline="always")
-def _fill_pow(t_buf: NDArray[np.float64], top: int, e: float, out: NDArray[np.float64]) -> None:
-    """``out[m] ~ t_buf[m] ** e`` within the relative margin of :func:`_bracket`.
-
-    NegMAS's named curves (boulware 4, conceder 0.25) and e = 2, 0.5 use products and square
-    roots (each correctly rounded, so the relative error is a few units in the last place, far
-    inside the margin); other exponents use :func:`pow_approx`.
-    """
-    if e == 4.0:
-        for m in range(top):
-            x = t_buf[m] * t_buf[m]
-            out[m] = x * x
-    elif e == 0.25:
-        for m in range(top):
-            out[m] = math.sqrt(math.sqrt(t_buf[m]))
-    elif e == 2.0:
-        for m in range(top):
-            out[m] = t_buf[m] * t_buf[m]
-    elif e == 0.5:
-        for m in range(top):
-            out[m] = math.sqrt(t_buf[m])
-    else:
-        for m in range(top):
-            out[m] = pow_approx(t_buf[m], e)
-
-
-BLOCK = 16  # rounds whose t**e brackets are computed together
-ACCEPT = -1
-BEST = -2
-UNDECIDED = -3
-
-
-@numba.njit(cache=True, inline="always")
-def _act(
-    lo_l: float,
-    lo_h: float,
-    has_standing: bool,
-    u_standing: float,
-    hi: float,
-    su: NDArray[np.float64],
-    start: int,
-    n: int,
-    pos: int,
-    near_eps: float,
-    bidx: NDArray[np.int32] | None,
-    b0: float,
-    bscale: float,
-    nb1: int,
-) -> int:
-    """One action given the threshold ``lo`` or a bracket ``lo_l <= lo <= lo_h``.
-
-    Returns :data:`ACCEPT`; :data:`BEST` (no rational outcome: offer the best); the position
-    ``j >= 0`` of the offer in ``su``; ``-4 - j`` for the nearest-rule offer at ``j - 1`` (``j``
-    stays the search hint); or :data:`UNDECIDED` if a decision boundary lies inside the bracket.
-    With ``lo_l == lo_h`` the result is always decided and equals the scalar reference.
-    """
-    if has_standing:
-        if u_standing >= lo_h:
-            if u_standing <= hi:
-                return ACCEPT
-        elif u_standing >= lo_l:
-            return UNDECIDED
-    if start >= n:
-        return BEST
-    j = _search(su, start, n, pos, lo_h, bidx, b0, bscale, nb1)
-    if su[_u(j)] >= lo_h and (j == start or su[_u(j - 1)] < lo_l - near_eps):
-        return j
-    if lo_l != lo_h:
-        return UNDECIDED
-    b = j - 1  # NegMAS nearest rule (strategies.nearest_offer_position)
-    if b >= start:
-        ub = su[_u(b)]
-        if ub >= lo_l - near_eps and abs(ub - lo_l) < abs(su[_u(j)] - lo_l):
-            return -4 - j
-    return j
-
-
-@numba.njit(cache=True, inline="always")
-def _bracket(
-    t: float, e: float, q: float, rel: float, umin: float, umax: float, eps: float, fast: bool
-) -> tuple[float, float]:
-    """``(lo_l, lo_h)`` enclosing the exact threshold; equal when computed exactly."""
-    if e == 1.0:
-        lo = _threshold(t, umin, umax, eps)  # pow(t, 1.0) == t
-        return lo, lo
-    if not fast:
-        lo = _threshold(math.pow(t, e), umin, umax, eps)
-        return lo, lo
-    d = q * rel
-    l1 = _threshold(q - d, umin, umax, eps)
-    l2 = _threshold(q + d, umin, umax, eps)
-    if l1 < l2:
-        return l1, l2
-    return l2, l1
-
-
-@numba.njit(cache=True)
-def _sao_chunk(  # noqa: PLR0913, PLR0915 - one flat kernel is the point
-    table: NDArray[np.float64],
-    order: NDArray[np.int64],
-    sorted_table: NDArray[np.float64],
-    cross: NDArray[np.float64],
-    bidx: NDArray[np.int32] | None,
-    bpar: NDArray[np.float64],
-    exponents: NDArray[np.float64],
-    rvs: NDArray[np.float64],
-    first: NDArray[np.int8],
-    n_steps: NDArray[np.int32],
-    kinds: NDArray[np.int8],
-    breakdown: NDArray[np.int32],
-    tb_eps: float,
-    asp_eps: float,
-    near_eps: float,
-    fast: bool,
-    out_agreement: NDArray[np.int32],
-    out_round: NDArray[np.int32],
-    out_acc: NDArray[np.int8],
-    out_prop: NDArray[np.int8],
-    out_timedout: NDArray[np.bool_],
-    out_broken: NDArray[np.bool_],
-    out_final: NDArray[np.int32],
-    out_util: NDArray[np.float64],
-    record: bool,
-    out_offers: NDArray[np.int32],
-    out_n_offers: NDArray[np.int32],
-) -> None:
-    n_out = table.shape[1]
-    nb1 = 0 if bidx is None else bidx.shape[1] - 1
-    t_buf = np.empty(BLOCK)
-    qa_buf = np.zeros(BLOCK)
-    qb_buf = np.zeros(BLOCK)
-    for i in range(first.shape[0]):
-        ns = n_steps[i]
-        bk = breakdown[i]
-        pa = int(first[i])  # opener
-        pb = 1 - pa
-        # --- per-negotiation set-up of each party (NegMAS: on_preferences_changed) ---
-        e_a = exponents[i, pa]
-        rv_a = rvs[i, pa]
-        su_a = sorted_table[pa]
-        cross_a = cross[pa]
-        order_a = order[pa]
-        bidx_a = None if bidx is None else bidx[pa]
-        b0_a = bpar[pa, 0]
-        bs_a = bpar[pa, 1]
-        umax_a = su_a[n_out - 1]
-        umin_a = su_a[0]
-        if rv_a > umin_a:
-            umin_a = rv_a
-        eps_a = tb_eps if kinds[i, pa] == 0 else asp_eps
-        hi_a = (umax_a - umin_a) * 1.0 + umin_a
-        hi_a += eps_a
-        if hi_a < umin_a:
-            hi_a = umin_a
-        if hi_a > umax_a:
-            hi_a = umax_a
-        start_a = _lower_bound(su_a, 0, n_out, rv_a) if kinds[i, pa] == 0 else 0
-        pos_a = n_out - 1
-        rel_a = POW_REL_TOL * (1.0 + e_a)
-
-        e_b = exponents[i, pb]
-        rv_b = rvs[i, pb]
-        su_b = sorted_table[pb]
-        cross_b = cross[pb]
-        order_b = order[pb]
-        bidx_b = None if bidx is None else bidx[pb]
-        b0_b = bpar[pb, 0]
-        bs_b = bpar[pb, 1]
-        umax_b = su_b[n_out - 1]
-        umin_b = su_b[0]
-        if rv_b > umin_b:
-            umin_b = rv_b
-        eps_b = tb_eps if kinds[i, pb] == 0 else asp_eps
-        hi_b = (umax_b - umin_b) * 1.0 + umin_b
-        hi_b += eps_b
-        if hi_b < umin_b:
-            hi_b = umin_b
-        if hi_b > umax_b:
-            hi_b = umax_b
-        start_b = _lower_bound(su_b, 0, n_out, rv_b) if kinds[i, pb] == 0 else 0
-        pos_b = n_out - 1
-        rel_b = POW_REL_TOL * (1.0 + e_b)
-
-        agreement = -1
-        acceptor = -1
-        rnd = -1
-        final = ns
-        timedout = True
-        broken = False
-        off = -1  # position of the standing offer in its proposer's presorted list
-        u_st = 0.0  # the other party's utility of the standing offer
-        n_off = 0
-        for k in range(ns):
-            if k == bk:
-                final = k
-                timedout = False
-                broken = True
-                break
-            slot = k & (BLOCK - 1)
-            if slot == 0:
-                # times and t**e approximations of the next BLOCK rounds in tight loops: the
-                # iterations are independent, so their latency overlaps (nothing is kept
-                # beyond this negotiation)
-                top = min(BLOCK, ns - k)
-                for m in range(top):
-                    tm = (k + m + 1) / (ns + 1)
-                    if tm > 1.0:
-                        tm = 1.0
-                    t_buf[m] = tm
-                if fast:
-                    if e_a != 1.0:
-                        _fill_pow(t_buf, top, e_a, qa_buf)
-                    if e_b != 1.0 and e_b != e_a:
-                        _fill_pow(t_buf, top, e_b, qb_buf)
-            t = t_buf[_u(slot)]
-            q_a = qa_buf[_u(slot)]
-            q_b = q_a if e_b == e_a else qb_buf[_u(slot)]
-            # ---- opener: respond (except at the very start), then propose
-            lo_l, lo_h = _bracket(t, e_a, q_a, rel_a, umin_a, umax_a, eps_a, fast)
-            has = off >= 0
-            code = _act(
-                lo_l, lo_h, has, u_st, hi_a, su_a, start_a, n_out, pos_a, near_eps,
-                bidx_a, b0_a, bs_a, nb1,
-            )
-            if code == UNDECIDED:
-                lo = _threshold(math.pow(t, e_a), umin_a, umax_a, eps_a)
-                code = _act(
-                    lo, lo, has, u_st, hi_a, su_a, start_a, n_out, pos_a, near_eps,
-                    bidx_a, b0_a, bs_a, nb1,
-                )
-            if code == ACCEPT:
-                agreement = int(order[pb, off])
-                acceptor = pa
-                rnd = k
-                break
-            if code >= 0:
-                pos_a = code
-                off = code
-            elif code == BEST:
-                off = n_out - 1
-            else:
-                pos_a = -4 - code
-                off = pos_a - 1
-            u_st = cross_a[_u(off)]  # responder's utility of the offer, one load
-            if record:
-                out_offers[i, n_off] = order_a[_u(off)]
-            n_off += 1
-            # ---- responder
-            lo_l, lo_h = _bracket(t, e_b, q_b, rel_b, umin_b, umax_b, eps_b, fast)
-            code = _act(
-                lo_l, lo_h, True, u_st, hi_b, su_b, start_b, n_out, pos_b, near_eps,
-                bidx_b, b0_b, bs_b, nb1,
-            )
-            if code == UNDECIDED:
-                lo = _threshold(math.pow(t, e_b), umin_b, umax_b, eps_b)
-                code = _act(
-                    lo, lo, True, u_st, hi_b, su_b, start_b, n_out, pos_b, near_eps,
-                    bidx_b, b0_b, bs_b, nb1,
-                )
-            if code == ACCEPT:
-                agreement = int(order[pa, off])
-                acceptor = pb
-                rnd = k
-                break
-            if code >= 0:
-                pos_b = code
-                off = code
-            elif code == BEST:
-                off = n_out - 1
-            else:
-                pos_b = -4 - code
-                off = pos_b - 1
-            u_st = cross_b[_u(off)]
-            if record:
-                out_offers[i, n_off] = order_b[_u(off)]
-            n_off += 1
-        if agreement >= 0:
-            final = rnd + 1
-            timedout = False
-            out_util[i, 0] = table[0, agreement]
-            out_util[i, 1] = table[1, agreement]
-            out_acc[i] = acceptor
-            out_prop[i] = 1 - acceptor
-        else:
-            out_util[i, 0] = rvs[i, 0]
-            out_util[i, 1] = rvs[i, 1]
-            out_acc[i] = -1
-            out_prop[i] = -1
-        out_agreement[i] = agreement
-        out_round[i] = rnd
-        out_timedout[i] = timedout
-        out_broken[i] = broken
-        out_final[i] = final
-        if record:
-            out_n_offers[i] = n_off
-
-
 # ----------------------------------------------------------------------------- drivers
 
 
-INDEX_MIN_OUTCOMES = 512  # smaller spaces bisect (a separately compiled kernel)
+INDEX_MIN_OUTCOMES = 512  # smaller spaces bisect (a separately compiled chunk)
 
 
 def _bucket_index(su: NDArray[np.float64]) -> tuple[NDArray[np.int32], float, float]:
@@ -678,8 +292,6 @@ def _bucket_index(su: NDArray[np.float64]) -> tuple[NDArray[np.int32], float, fl
 
 
 def _tables(domain: Domain) -> tuple[Any, ...]:  # arrays, and None for the bucket index of small spaces
-    # cross[p, j]: utility to the other party of p's j-th outcome in p's presorted order
-    cross = np.stack([domain.table[1 - p, domain.order[p]] for p in (0, 1)])
     sorted_table = np.ascontiguousarray(domain.sorted_table, dtype=np.float64)
     bidx, bpar = None, np.zeros((2, 2))
     if sorted_table.shape[1] > INDEX_MIN_OUTCOMES:
@@ -690,7 +302,7 @@ def _tables(domain: Domain) -> tuple[Any, ...]:  # arrays, and None for the buck
         np.ascontiguousarray(domain.table, dtype=np.float64),
         np.ascontiguousarray(domain.order, dtype=np.int64),
         sorted_table,
-        np.ascontiguousarray(cross, dtype=np.float64),
+        responder_grid(domain.order),
         bidx,
         bpar,
     )
@@ -720,9 +332,12 @@ def _run_chunk(
         offers = np.empty((1, 1), np.int32)
         n_offers = np.empty(1, np.int32)
     if n:
-        table, order, sorted_table, cross, bidx, bpar = tables
-        _sao_chunk(
-            table, order, sorted_table, cross, bidx, bpar,
+        table, order, sorted_table, xr, bidx, bpar = tables
+        eps = np.where(spec.kinds == 0, TB_EPS, ASP_EPS)
+        check_band(sorted_table, spec.reservation_values, eps)
+        st = decider_state(sorted_table, xr, bidx, bpar, int(spec.n_steps.max()))
+        play_batch_chunk(
+            st, table, order,
             spec.exponents,
             spec.reservation_values,
             spec.first,
@@ -731,7 +346,6 @@ def _run_chunk(
             spec.breakdown_round,
             TB_EPS,
             ASP_EPS,
-            NEAREST_EPS,
             fast,
             agreement,
             rnd,

@@ -18,7 +18,9 @@ talks collapse (``broken``, ``final_step = b``).  :func:`run_tioli` is the take-
 protocol: one offer, accepted or rejected.
 
 :mod:`burdenshare.bargaining.batch` runs the same protocol for time-based agents over many
-negotiations; it must equal :func:`run_sao` exactly.
+negotiations through the one loop :func:`burdenshare.bargaining.rounds.play_rounds` (its
+multi-issue decision mode, :mod:`burdenshare.bargaining.multi_issue`); it must equal
+:func:`run_sao`, the readable independent oracle, exactly.
 """
 
 from __future__ import annotations

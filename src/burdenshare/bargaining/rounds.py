@@ -2,7 +2,10 @@ r"""The alternating-offers round loop over a one-issue amount grid, with the two
 
 This module is the one implementation of the dated alternating-offers mechanics that the two-level
 engine plays (:mod:`burdenshare.engine.reference` and :mod:`burdenshare.engine.kernel` both run
-:func:`play_rounds`; with the hooks off it is NegMAS's SAO protocol, :mod:`burdenshare.engine.parity`).
+:func:`play_rounds`; with the hooks off it is NegMAS's SAO protocol, :mod:`burdenshare.engine.parity`),
+and that :func:`burdenshare.bargaining.batch.run_batch` plays over any multi-issue space (its
+decision mode :mod:`burdenshare.bargaining.multi_issue`: outcomes as positions in each party's
+presorted utilities, each offer on its responder's grid).
 Round :math:`k` is one move of each side in the order of moves (a side's demand: its offer, the
 lowest/highest position it accepts and its duration offer), then the two turns (NegMAS SAO order):
 the side to act accepts the standing offer or rejects it and makes its own offer the standing one.
@@ -217,7 +220,19 @@ def fill_decisions(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], p
     This is the readable reference.  Compiled code picks the implementation of this function and of
     :func:`window_key` by the type of ``st`` (Numba ``overload``): a (2, R) array, this one; the
     engine's batch kernel registers its own for its state tuple (decisions kept per recurring
-    window and :math:`t^e` bracketed, :mod:`burdenshare.engine.kernel`; tested equal)."""
+    window and :math:`t^e` bracketed, :mod:`burdenshare.engine.kernel`; tested equal), and so does
+    the multi-issue decision mode (:mod:`burdenshare.bargaining.multi_issue`).  In Python, a state
+    with its own ``fill_decisions`` (a decider's Python state) is filled by it."""
+    own = getattr(st, "fill_decisions", None)
+    if own is not None:
+        own(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, target)
+        return
+    _fill_reference(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, target)
+
+
+def _fill_reference(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], p: int, slot: int, k: int, e: float,
+                    rv: float, n: int, eps: float, start: int, pref: int, target: int) -> None:
+    """:func:`fill_decisions` of the reference decider (``st``: the (2, R) relative times)."""
     for kk in range(dfill[p, slot], k + 1):
         a = aspiration(st[p, kk], e)  # NegMAS PolyAspiration: 1.0 * (1.0 - t**e)
         i_off = 0
@@ -241,7 +256,7 @@ def _window_key_reference(st: Any, dfill: Any, p: Any, e: Any, rv: Any, n: Any, 
 def _fill_decisions_reference(st: Any, dtab: Any, dfill: Any, p: Any, slot: Any, k: Any, e: Any, rv: Any, n: Any,
                               eps: Any, start: Any, pref: Any, target: Any) -> Any:
     if isinstance(st, types.Array):
-        return fill_decisions
+        return _fill_reference
     return None
 
 

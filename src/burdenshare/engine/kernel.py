@@ -39,6 +39,7 @@ from numpy.typing import NDArray
 
 from burdenshare.bargaining import rounds
 from burdenshare.bargaining._powbound import _f2i, pow_enclosure, pow_margin
+from burdenshare.bargaining.multi_issue import is_outcome_state
 from burdenshare.bargaining.rounds import _NF, _NI, duration_offer
 from burdenshare.bargaining.strategies import linear_decision
 from burdenshare.engine.plan import Plan
@@ -268,14 +269,14 @@ def _fast_fill(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, tgt):  #
 
 @overload(rounds.window_key, jit_options=_NO_REFCOUNT)
 def _window_key_kernel(st, dfill, p, e, rv, n, start, terms):  # the kernel's decider for its state tuple
-    if isinstance(st, numba.types.BaseTuple):
+    if isinstance(st, numba.types.BaseTuple) and not is_outcome_state(st):  # (multi_issue: the other tuple)
         return _fast_window_key
     return None
 
 
 @overload(rounds.fill_decisions, jit_options=_NO_REFCOUNT)
 def _fill_decisions_kernel(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, tgt):
-    if isinstance(st, numba.types.BaseTuple):
+    if isinstance(st, numba.types.BaseTuple) and not is_outcome_state(st):
         return _fast_fill
     return None
 

@@ -19,7 +19,10 @@ reference file (``shared/bench/negmas/outcomes.json`` format; payment :math:`x \
 
 and returns results in the reference file's format (agreement, round, acceptor, proposer,
 timeout, final step, utilities and the offer trace).  Multi-issue configurations (``3issue``) are
-outside the engine's one-issue outcome space; :mod:`burdenshare.bargaining.parity` replays those.
+outside the engine's one-issue amount grid; :mod:`burdenshare.bargaining.parity` replays those
+through :func:`burdenshare.bargaining.batch.run_batch`, which plays the same loop
+(:func:`burdenshare.bargaining.rounds.play_rounds`) in its multi-issue decision mode
+(:mod:`burdenshare.bargaining.multi_issue`).
 NegMAS itself is never imported.
 """
 
