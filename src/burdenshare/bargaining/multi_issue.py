@@ -446,6 +446,8 @@ def play_batch_chunk(  # noqa: PLR0913, PLR0915
     winset = np.full((1, r_max, 1), n_out - 1, dtype=np.int64)
     base_lm = np.zeros((1, r_max))
     tc = np.zeros((2, 1))
+    rc = np.zeros((2, 1, 1))  # no bargained escalator rate (bargaining.rate_value): one rate, no cost
+    rgi = np.zeros((3, 1), dtype=np.int64)
     u_vote = np.zeros(r_max)
     tr_k = np.full(2 * r_max, -1, dtype=np.int64)
     tr_j = np.zeros(2 * r_max, dtype=np.int64)
@@ -486,7 +488,7 @@ def play_batch_chunk(  # noqa: PLR0913, PLR0915
             tr_k[m] = -1
         res = play_rounds(st, dtab, dfill, sf, si, ci, cf, t[:, :nr], post_inaug, consent, winset, base_lm,
                           0, 0.0, top, 0.0, top, exponents[i, 0], exponents[i, 1], 0, 0, 0, 0.0, math.nan,
-                          0, 0, 0, 0, tc, u_vote, True, tr_k, tr_j)
+                          0, 0, 0, 0, tc, u_vote, True, tr_k, tr_j, rc, rgi)
         agreed = res[0] == 1
         if agreed:
             k_sig = res[1]
