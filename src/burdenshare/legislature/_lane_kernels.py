@@ -43,7 +43,7 @@ import numpy as np
 from numba import njit
 
 from burdenshare.legislature._kernels import _BIG, _SMALL, _TINY, _pow_exp, bloc_margin_pmf, margin_tail_fast
-from burdenshare.legislature._simd import LANES, vadd, vany_gt, vload, vmul, vsplat, vstore
+from burdenshare.legislature._simd import LANES, vadd, vany_gt, vdiv, vload, vmul, vpowi, vsplat, vstore, vsub
 
 
 
@@ -167,31 +167,47 @@ def _shock_pmfs_lanes(n, pi, p, n_lanes, col, tmp, work, inv0, inv1, c_no, c_yes
     special = False
     slow = False
     done = 1 << 30
+    # q_no, q_yes, their n-th powers and inverses, eight lanes at a time (the scalar operations
+    # of _nodes_simple_majority; c ** n by Numba's binary powering, as vpowi)
+    one = vsplat(1.0)
+    piv = vsplat(pi)
+    for c in range(0, n_lanes, LANES):
+        pv = vload(p, c)
+        qn = vmul(piv, vsub(one, pv))
+        qy = vmul(piv, pv)
+        vstore(c_no, c, qn)
+        vstore(c_yes, c, qy)
+        vstore(inv0, c, vdiv(one, qn))
+        vstore(inv1, c, vdiv(one, qy))
+        if n <= 65536:
+            vstore(col, c, vpowi(qn, n))
+            vstore(col, nn * col.shape[1] + c, vpowi(qy, n))
     for t in range(n_lanes):
-        pt = p[t]
-        q_no = pi * (1.0 - pt)
-        q_yes = pi * pt
+        q_no = c_no[t]
+        q_yes = c_yes[t]
         if q_no < _TINY or q_yes < _TINY or q_abs < _TINY:
             slow = True
             e0[t] = done  # computed below by bloc_margin_pmf
             e1[t] = 0
-            q_no = 0.5  # a finite stand-in for the lane's steps
-            q_yes = 0.5
+            c_no[t] = 0.5  # a finite stand-in for the lane's steps
+            c_yes[t] = 0.5
+            inv0[t] = 2.0
+            inv1[t] = 2.0
             col[0, t] = 0.5
             col[nn, t] = 0.5
-        else:
+            continue
+        e0[t] = 0
+        e1[t] = 0
+        if n > 65536 or not col[0, t] > 1e-280:  # _pow_exp's mantissa and exponent
             m, e = _pow_exp(q_no, n)
             col[0, t] = m
             e0[t] = e
+        if n > 65536 or not col[nn, t] > 1e-280:
             m, e = _pow_exp(q_yes, n)
             col[nn, t] = m
             e1[t] = e
-            if e0[t] != 0 or e != 0:
-                special = True
-        inv0[t] = 1.0 / q_no
-        inv1[t] = 1.0 / q_yes
-        c_no[t] = q_no
-        c_yes[t] = q_yes
+        if e0[t] != 0 or e1[t] != 0:
+            special = True
     n_slot = n_lanes // LANES
     for s0 in range(0, n_slot, 2):
         s1 = s0 + 1 if s0 + 1 < n_slot else s0

@@ -19,10 +19,10 @@ from __future__ import annotations
 from typing import Any
 
 from llvmlite import ir
-from numba import types
+from numba import njit, types
 from numba.extending import intrinsic, models, register_model
 
-__all__ = ["LANES", "f64x8", "vadd", "vany_gt", "vload", "vmul", "vsplat", "vstore"]
+__all__ = ["LANES", "f64x8", "vadd", "vany_gt", "vdiv", "vload", "vmul", "vpowi", "vsplat", "vstore", "vsub"]
 
 LANES = 8
 _VT = ir.VectorType(ir.DoubleType(), LANES)
@@ -112,6 +112,42 @@ def vmul(typingctx: Any, a: Any, b: Any) -> Any:
         return builder.fmul(args[0], args[1])
 
     return sig, codegen
+
+
+@intrinsic
+def vsub(typingctx: Any, a: Any, b: Any) -> Any:
+    """Lane-wise ``a - b`` (IEEE, rounded once per lane)."""
+    sig = f64x8(f64x8, f64x8)
+
+    def codegen(context: Any, builder: Any, sig: Any, args: Any) -> Any:
+        return builder.fsub(args[0], args[1])
+
+    return sig, codegen
+
+
+@intrinsic
+def vdiv(typingctx: Any, a: Any, b: Any) -> Any:
+    """Lane-wise ``a / b`` (IEEE, rounded once per lane)."""
+    sig = f64x8(f64x8, f64x8)
+
+    def codegen(context: Any, builder: Any, sig: Any, args: Any) -> Any:
+        return builder.fdiv(args[0], args[1])
+
+    return sig, codegen
+
+
+@njit(cache=True)
+def vpowi(a, n):  # pragma: no cover - jitted
+    """Lane-wise ``a ** n`` for an integer ``0 <= n <= 65536``, by the multiplications (binary
+    powering) Numba compiles ``float ** int`` to, so each lane equals the scalar ``a[t] ** n``."""
+    r = vsplat(1.0)
+    e = n
+    while e != 0:
+        if e & 1:
+            r = vmul(r, a)
+        e >>= 1
+        a = vmul(a, a)
+    return r
 
 
 @intrinsic
