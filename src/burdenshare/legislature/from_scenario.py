@@ -203,6 +203,22 @@ def _scenario_opinion(scenario: Scenario) -> Any:
     return _OPINION_CACHE[key]
 
 
+_OPINION_AT: dict[tuple[Any, str, dt.date], WTPModel] = {}
+
+
+def _opinion_at(scenario: Scenario, day: dt.date) -> WTPModel:
+    """The scenario's opinion state on ``day``, computed once per scenario and date: a bank
+    member's table asks for it twice per date (the legislature model and the base median).  The
+    state is a frozen record, so sharing it changes nothing."""
+    key = (data_cache_key(), _hash_of(scenario), day)
+    hit = _OPINION_AT.get(key)
+    if hit is None:
+        if len(_OPINION_AT) > 4096:
+            _OPINION_AT.clear()
+        hit = _OPINION_AT[key] = _scenario_opinion(scenario).at(day)
+    return hit
+
+
 def _base_group(scenario: Scenario, bloc: str, model: WTPModel) -> str:
     groups = {g.bloc: g.id for g in scenario.opinion.groups if g.bloc is not None}
     if bloc in groups:
@@ -233,7 +249,7 @@ def base_median_krw(
     True
     """
     day = as_date(date)
-    opinion = _scenario_opinion(scenario).at(day)
+    opinion = _opinion_at(scenario, day)
     b = scenario.parties.host_executive.base_bloc if bloc is None else bloc
     return float(opinion.median(_base_group(scenario, b, opinion)))
 
@@ -294,7 +310,7 @@ def legislature_model(
     if not (ref > 0 and math.isfinite(ref)):
         raise SpecError("line_reference_krw must be positive", field="line_reference_krw")
     if opinion is None:
-        opinion = _scenario_opinion(scenario).at(day)
+        opinion = _opinion_at(scenario, day)
     w = opinion_weight_at(scenario, day) if p.opinion_weight is None else float(p.opinion_weight)
     if not 0.0 <= w <= 1.0:
         raise SpecError("opinion_weight must lie in [0, 1]", field="opinion_weight")

@@ -48,6 +48,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from functools import lru_cache
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -109,6 +110,16 @@ class VotePrediction:
 
 
 _QUORUM_FAILURE: dict[tuple[bytes, bytes, int], float] = {}
+
+
+@lru_cache(maxsize=64)
+def _hermegauss(k: int) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """``numpy.polynomial.hermite_e.hermegauss(k)``, computed once per k (read-only arrays): a
+    consent table asks for the attendance nodes at every date of every bank member."""
+    z, w = np.polynomial.hermite_e.hermegauss(k)
+    z.setflags(write=False)
+    w.setflags(write=False)
+    return z, w
 
 
 def _quorum_failure(seats: NDArray[np.int64], level: NDArray[np.float64], quorum: int) -> float:
@@ -348,7 +359,7 @@ class LegislatureModel:
         pi = np.asarray(self.p_present, dtype=float)
         if self.attendance_sd == 0.0 or self.attendance_nodes == 1:
             return pi[None, :], np.ones(1)
-        z, wz = np.polynomial.hermite_e.hermegauss(self.attendance_nodes)
+        z, wz = _hermegauss(self.attendance_nodes)
         return np.clip(pi[None, :] + self.attendance_sd * z[:, None], 0.0, 1.0), wz / wz.sum()
 
     def consent(

@@ -11,9 +11,10 @@ attendance level: about 30 % of a table's time beside the kernel itself.
    opinion-shock nodes, Gelman, Katz & Tuerlinckx 2002) for every duration, with the same
    elementwise arithmetic as :meth:`LegislatureModel.nodes` broadcast over a leading duration axis;
 2. the attendance levels and the quorum decision of :meth:`LegislatureModel.consent` once;
-3. one call of :func:`~burdenshare.legislature._table_kernels.margin_tail_table`, which runs the exact
-   O(n) margin kernel (:func:`~burdenshare.legislature._kernels.margin_tail_fast`) on every
-   (attendance level, duration) row;
+3. one call of :func:`~burdenshare.legislature._lane_kernels.margin_tail_lanes_table`, which
+   computes what the exact O(n) margin kernel (:func:`~burdenshare.legislature._kernels.margin_tail_fast`)
+   computes on every (attendance level, duration) row, bit for bit, eight amounts at a time in
+   vector registers (the same operations per amount; the whip nodes' pmfs once per level);
 4. the attendance mixture and clipping of :meth:`LegislatureModel.consent`, in its order.
 
 The result is bit-identical to calling ``consent_probability(amounts, m)`` for each duration
@@ -130,7 +131,7 @@ def consent_table(model: LegislatureModel, amounts_krw: ArrayLike, durations: Se
         (D, A), bit-identical to the per-duration calls (module docstring).
     """
     # numba-compiled kernels: importing them loads numba, which only exact consent needs.
-    from burdenshare.legislature._table_kernels import margin_tail_table
+    from burdenshare.legislature._lane_kernels import margin_tail_lanes_table
 
     x = np.atleast_1d(np.asarray(amounts_krw, dtype=float))
     durs = [int(m) for m in durations]
@@ -156,7 +157,7 @@ def consent_table(model: LegislatureModel, amounts_krw: ArrayLike, durations: Se
     u, v, thr = steps
     p, w = nodes_table(model, x, durs)
     pp = np.ascontiguousarray(levels, dtype=np.float64)
-    out = margin_tail_table(seats, pp, p, w, u, v, thr)  # (L, D, A)
+    out = margin_tail_lanes_table(seats, pp, p, w, u, v, thr)  # (L, D, A)
     if lw.size == 1:
         return np.clip(out[0], 0.0, 1.0)
     return np.asarray(np.clip(sum(wt * np.clip(out[i], 0.0, 1.0) for i, wt in enumerate(lw)), 0.0, 1.0))
