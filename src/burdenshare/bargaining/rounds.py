@@ -82,7 +82,8 @@ from burdenshare.bargaining.term_value import premium_steps, term_cost
 
 __all__ = [
     "IDX_EPS", "US", "HOST", "CI_LEN", "CF_LEN", "ceil_index", "floor_index", "snap_index", "duration_offer",
-    "tft_demand", "consent_at", "window_key", "fill_decisions", "decision_tables", "side_scratch", "play_rounds",
+    "tft_demand", "consent_at", "window_key", "fill_decisions", "level_one_only", "decision_tables", "side_scratch",
+    "play_rounds",
 ]
 
 #: Slack when snapping an amount to the grid (in grid steps).
@@ -228,6 +229,24 @@ def fill_decisions(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], p
     dfill[p, slot] = k + 1
 
 
+def level_one_only(st: Any) -> bool:
+    """Whether the decider's state ``st`` marks a chunk without two-level parts: both sides
+    time-based (no tit-for-tat, no win-set-aware play), no obstinate type and no change of
+    administration in any draw, no President's approval, no agenda control and no executive
+    ceiling.  Read once per compiled variant (its value follows from the type of ``st``), so that
+    :func:`play_rounds` is compiled without those hooks for such a chunk instead of testing them
+    every turn; the caller that builds such a state checks those conditions.  The reference
+    decider (``st`` a (2, R) array) plays every chunk with all hooks: ``False``."""
+    return False
+
+
+@overload(level_one_only)
+def _level_one_only_reference(st: Any) -> Any:
+    if isinstance(st, types.Array):
+        return level_one_only
+    return None
+
+
 @overload(window_key)
 def _window_key_reference(st: Any, dfill: Any, p: Any, e: Any, rv: Any, n: Any, start: Any, terms: Any) -> Any:
     if isinstance(st, types.Array):
@@ -310,6 +329,8 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
         ``(agreed, signed_round, signed_index, signed_duration, ratified, ratified_round,
         first_signed_round, rejections_president, rejections_assembly, votes, p_consent)``.
     """
+    # a chunk without two-level parts (level_one_only): the hooks' tests below are compiled out
+    bare = level_one_only(st)
     n_g = ci[CI_N_GRID]
     us_first = ci[CI_US_FIRST]
     approval_required = ci[CI_APPROVAL]
@@ -365,11 +386,12 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
     rat_round = -1
     pc = math.nan
     n_off = 0
-    can_change = change == 1 and not math.isnan(r_new)
+    can_change = not bare and change == 1 and not math.isnan(r_new)
     wa_rok = 1 if pol_rok == POLICY_WINSET_AWARE and obst_rok == 0 else 0
+    tft = not bare and (pol_us == POLICY_TIT_FOR_TAT or pol_rok == POLICY_TIT_FOR_TAT)
     # hooks: a two-level limit applies to the offers; plain: acceptance is Level I's alone
-    hooks = pol_us == POLICY_WINSET_AWARE or w_e > 0.0 or strategic == 1 or wa_rok == 1
-    plain = strategic == 0 and wa_rok == 0 and pol_us != POLICY_WINSET_AWARE
+    hooks = not bare and (pol_us == POLICY_WINSET_AWARE or w_e > 0.0 or strategic == 1 or wa_rok == 1)
+    plain = bare or (strategic == 0 and wa_rok == 0 and pol_us != POLICY_WINSET_AWARE)
     # The US seat's window (opening, floor, obstinacy, the President's reservation value) changes
     # only when the administration changes or a rejection teaches the President's reservation
     # value: the rounds run in segments over which it is constant (k_next: where the next starts).
@@ -406,12 +428,12 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
                 s = si[p, _I_SIGN]
                 o = sf[p, _F_OPEN]
                 lim = sf[p, _F_LIMIT]
-                if si[p, _I_OBST] == 1:
+                if not bare and si[p, _I_OBST] == 1:
                     d = o
                     j = snap_index(d, s, amin, step, n_g)
                     du = duration_offer(si[p, _I_PREF], si[p, _I_TARGET], 0.0)
                     j_acc = j
-                elif si[p, _I_POL] == POLICY_TIT_FOR_TAT:
+                elif not bare and si[p, _I_POL] == POLICY_TIT_FOR_TAT:
                     q = 1 - p
                     if si[q, _I_SIGN] > 0:  # the other side's last concession, in won
                         conc = sf[q, _F_H2] - sf[q, _F_H1]
@@ -468,9 +490,10 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
                 si[p, _I_OFF] = j
                 si[p, _I_ACC] = j_acc
                 si[p, _I_DUR] = du
-                sf[p, _F_H2] = sf[p, _F_H1]
-                sf[p, _F_H1] = d
-                si[p, _I_MOVES] += 1
+                if tft:  # the demands in won, read only by a tit-for-tat side
+                    sf[p, _F_H2] = sf[p, _F_H1]
+                    sf[p, _F_H1] = d
+                    si[p, _I_MOVES] += 1
             if si[HOST, _I_OFF] > rok_max_j:
                 si[HOST, _I_OFF] = rok_max_j
             if si[HOST, _I_ACC] > rok_max_j:
@@ -541,7 +564,7 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
             if init_j < 0:
                 continue
             # the US President's approval
-            if approval_required == 1 and amin + init_j * step < pres_rv:
+            if not bare and approval_required == 1 and amin + init_j * step < pres_rv:
                 n_rej_p += 1
                 if new_admin:
                     learned_new = pres_rv

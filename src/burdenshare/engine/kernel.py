@@ -40,7 +40,12 @@ from numpy.typing import NDArray
 from burdenshare.bargaining import rounds
 from burdenshare.bargaining._powbound import _f2i, pow_enclosure, pow_margin
 from burdenshare.bargaining.rounds import _NF, _NI, duration_offer
-from burdenshare.bargaining.strategies import linear_decision
+from burdenshare.bargaining.strategies import (
+    POLICY_OBSTINATE,
+    POLICY_TIT_FOR_TAT,
+    POLICY_WINSET_AWARE,
+    linear_decision,
+)
 from burdenshare.engine.plan import Plan
 from burdenshare.engine.reference import (
     FLOAT_OUTPUTS,
@@ -239,13 +244,15 @@ def _fast_window_key(st, dfill, p, e, rv, n, start, terms):  # pragma: no cover 
     """The kernel's :func:`burdenshare.bargaining.rounds.window_key`: side ``p``'s ``t**e`` slot
     (:func:`_pow_slot`, kept in ``st``) and its decision-cache slot (:func:`_dec_slot`); a key that
     does not recur gets the draw's own slot ``_DEC_SLOTS``, emptied here."""
-    t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, dk_t, hits, ghost, ps_cur = st
+    t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, dk_t, hits, ghost, ps_cur = st[:_ST_LEN]
     ps_cur[p] = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, p, e, t[p], lt[p])
     ds = _dec_slot(dk_e, dk_rv, dk_n, dk_s, dk_t, dfill, hits, ghost, p, e, rv, n, start, terms)
     if ds == _DEC_SLOTS:
         dfill[p, ds] = 0
     return ds
 
+
+_ST_LEN = 15  # the kernel's decider state; one element more (a marker): a chunk without two-level parts
 
 #: Compiled without reference counting (nothing is allocated; called per round or window).
 _NO_REFCOUNT: Any = {"_nrt": False}
@@ -277,6 +284,31 @@ def _fill_decisions_kernel(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pr
     if isinstance(st, numba.types.BaseTuple):
         return _fast_fill
     return None
+
+
+@overload(rounds.level_one_only, jit_options=_NO_REFCOUNT)
+def _level_one_only_kernel(st):  # the kernel's state tuple with the marker: a chunk without two-level parts
+    if isinstance(st, numba.types.BaseTuple):
+        bare = len(st) > _ST_LEN
+        return lambda st: bare
+    return None
+
+
+@numba.njit(cache=True, inline="always")
+def _level_one_chunk(ci, cf, ic, fc):  # pragma: no cover - jitted
+    """Whether a chunk has none of the two-level parts that
+    :func:`~burdenshare.bargaining.rounds.level_one_only` compiles out: both sides time-based, no
+    President's approval, agenda control or executive ceiling, and no draw with an obstinate type
+    or a change of administration (``INT_COLUMNS`` 0-2, ``FLOAT_COLUMNS`` 11)."""
+    for pol in (ci[rounds.CI_POL_US], ci[rounds.CI_POL_ROK]):
+        if pol == POLICY_TIT_FOR_TAT or pol == POLICY_WINSET_AWARE or pol == POLICY_OBSTINATE:
+            return False
+    if ci[rounds.CI_APPROVAL] != 0 or ci[rounds.CI_STRATEGIC] != 0 or cf[rounds.CF_W_E] > 0.0:
+        return False
+    for i in range(ic.shape[0]):
+        if ic[i, 0] != 0 or ic[i, 1] != 0 or (ic[i, 2] == 1 and not math.isnan(fc[i, 11])):
+            return False
+    return True
 
 
 @numba.njit(cache=True)
@@ -312,8 +344,12 @@ def _kernel(ci, cf, t, post_inaug, cum_impasse, furlough_days, durations, level_
     sf = np.zeros((2, _NF))
     si = np.zeros((2, _NI), dtype=np.int64)
     tc = np.zeros((2, durations.shape[0]))  # a draw's term cost per duration (term_value.term_cost)
-    play_chunk(st, dec, fill, sf, si, ci, cf, t, post_inaug, cum_impasse, furlough_days, durations,
-               level_f, table, winset, base_lm, fc, ic, tc, u_vote, out_i, out_f, record, out_tr_k, out_tr_j)
+    if _level_one_chunk(ci, cf, ic, fc):  # play_rounds compiled without the two-level hooks
+        play_chunk(st + (1,), dec, fill, sf, si, ci, cf, t, post_inaug, cum_impasse, furlough_days, durations,
+                   level_f, table, winset, base_lm, fc, ic, tc, u_vote, out_i, out_f, record, out_tr_k, out_tr_j)
+    else:
+        play_chunk(st, dec, fill, sf, si, ci, cf, t, post_inaug, cum_impasse, furlough_days, durations,
+                   level_f, table, winset, base_lm, fc, ic, tc, u_vote, out_i, out_f, record, out_tr_k, out_tr_j)
 
 
 def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64],
