@@ -447,7 +447,8 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
                     du = duration_offer(si[p, _I_PREF], si[p, _I_TARGET], 0.0)
                     j_acc = j
                 else:  # time-based on [worst, best], u(i) = i / n at grid index worst + s * i
-                    if o != sf[p, _F_WIN_OPEN] or lim != sf[p, _F_WIN_LIMIT]:  # the window and its reservation value
+                    # the window and its reservation value (without the hooks: one segment, so set at its first round)
+                    if (not bare or k == k0) and (o != sf[p, _F_WIN_OPEN] or lim != sf[p, _F_WIN_LIMIT]):
                         sf[p, _F_WIN_OPEN] = o
                         sf[p, _F_WIN_LIMIT] = lim
                         far = lim

@@ -241,11 +241,12 @@ def _dec_fill(dec, fill, p, q, k, pw, pw_x, pw_rel, ps, t, e, rv, n, eps, start,
 
 
 def _fast_window_key(st, dfill, p, e, rv, n, start, terms):  # pragma: no cover - jitted
-    """The kernel's :func:`burdenshare.bargaining.rounds.window_key`: side ``p``'s ``t**e`` slot
-    (:func:`_pow_slot`, kept in ``st``) and its decision-cache slot (:func:`_dec_slot`); a key that
-    does not recur gets the draw's own slot ``_DEC_SLOTS``, emptied here."""
+    """The kernel's :func:`burdenshare.bargaining.rounds.window_key`: side ``p``'s decision-cache
+    slot (:func:`_dec_slot`); a key that does not recur gets the draw's own slot ``_DEC_SLOTS``,
+    emptied here.  Its ``t**e`` slot (:func:`_pow_slot`, kept in ``st``) is found when a decision
+    is first computed (:func:`_fast_fill`): a window whose decisions are all cached needs none."""
     t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, dk_t, hits, ghost, ps_cur = st[:_ST_LEN]
-    ps_cur[p] = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, p, e, t[p], lt[p])
+    ps_cur[p] = -1
     ds = _dec_slot(dk_e, dk_rv, dk_n, dk_s, dk_t, dfill, hits, ghost, p, e, rv, n, start, terms)
     if ds == _DEC_SLOTS:
         dfill[p, ds] = 0
@@ -264,12 +265,15 @@ def _fast_fill(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, tgt):  #
     same values, ``t**e`` bracketed); for a key that does not recur, from round ``k`` (the round
     loop reads only the current round, so the window's earlier rounds are never read) ``_AHEAD``
     rounds at a time: a few calls per window, each computing the threshold line once."""
-    t = st[0]
+    t, lt, pw_e, pw, pw_x, pw_rel, pw_next = st[:7]
+    ps_cur = st[14]
+    if ps_cur[p] < 0:  # the window's first computed decision: its t**e slot (results do not depend on the slot)
+        ps_cur[p] = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, p, e, t[p], lt[p])
     k_to = k
     if slot == _DEC_SLOTS:
         dfill[p, slot] = k
         k_to = min(k + _AHEAD - 1, t.shape[1] - 1)
-    _dec_fill(dtab, dfill, p, slot, k_to, st[3], st[4], st[5], st[14][p], t[p], e, rv, n, eps, start, pref, tgt)
+    _dec_fill(dtab, dfill, p, slot, k_to, pw, pw_x, pw_rel, ps_cur[p], t[p], e, rv, n, eps, start, pref, tgt)
 
 
 @overload(rounds.window_key, jit_options=_NO_REFCOUNT)
