@@ -46,6 +46,11 @@ the engine's batch kernel registers its cached, bracketed equivalent for its own
   (θ_W); after an Assembly rejection the host never again offers that amount or more;
 * ratification: ``u_vote[k] < C[b, k, d, j]`` (the consent table).
 
+A chunk without a change of administration, the approval, the ceiling, agenda control and
+win-set-aware play (and with no obstinate or tit-for-tat side) is played by a variant of the same
+loop compiled without their tests (:func:`level_one_only`, chosen by the type of the decider's
+state: the engine kernel's per-chunk check); ratification stays.
+
 Furlough days, impasse and audience costs and the utilities are accounted by the caller
 (:func:`burdenshare.engine.reference.play_chunk`) from what this returns.
 

@@ -24,7 +24,10 @@ negotiator's decisions (offer, lowest accepted position, duration offer) per rou
 its exponent, reservation value, window and the draw's opening and target terms, so they are kept
 per such key and round in a small
 decision cache (keys that recur, e.g. grid parameters, are played by lookup; keys that do not are
-computed a few rounds at a time into the draw's own slot and do not evict them).
+computed a few rounds at a time into the draw's own slot and do not evict them).  A chunk without
+two-level parts (:func:`_level_one_chunk`) is played with a state that marks it
+(:func:`burdenshare.bargaining.rounds.level_one_only`), so the round loop is compiled without the
+hooks' tests for it.
 """
 
 from __future__ import annotations
