@@ -376,6 +376,16 @@ def _fill_decisions_outcomes(st: Any, dtab: Any, dfill: Any, p: Any, slot: Any, 
     return None
 
 
+
+@overload(rounds.level_one_only, jit_options=_NO_REFCOUNT, strict=False)
+def _level_one_only_outcomes(st: Any) -> Any:
+    """A NegMAS negotiation has none of the two-level parts (time-based sides, no approval, no
+    agenda control, ceiling, obstinate type or change of administration: :func:`play_batch_chunk`
+    passes them off), so :func:`~.rounds.play_rounds` is compiled without their hooks."""
+    if is_outcome_state(st):
+        return lambda st: True
+    return None
+
 def check_band(sorted_table: NDArray[np.float64], rvs: NDArray[np.float64], eps: NDArray[np.float64]) -> None:
     """Raise unless every party's acceptance band ends at its best utility (``hi = u_max``; module
     docstring), for ``rvs`` and tolerances ``eps`` of shape (n, 2)."""

@@ -51,6 +51,11 @@ the engine's batch kernel registers its cached, bracketed equivalent for its own
   (θ_W); after an Assembly rejection the host never again offers that amount or more;
 * ratification: ``u_vote[k] < C[b, k, d, j]`` (the consent table).
 
+A chunk without a change of administration, the approval, the ceiling, agenda control and
+win-set-aware play (and with no obstinate or tit-for-tat side) is played by a variant of the same
+loop compiled without their tests (:func:`level_one_only`, chosen by the type of the decider's
+state: the engine kernel's per-chunk check); ratification stays.
+
 Furlough days, impasse and audience costs and the utilities are accounted by the caller
 (:func:`burdenshare.engine.reference.play_chunk`) from what this returns.
 
@@ -87,7 +92,8 @@ from burdenshare.bargaining.term_value import premium_steps, term_cost
 
 __all__ = [
     "IDX_EPS", "US", "HOST", "CI_LEN", "CF_LEN", "ceil_index", "floor_index", "snap_index", "duration_offer",
-    "tft_demand", "consent_at", "window_key", "fill_decisions", "decision_tables", "side_scratch", "play_rounds",
+    "tft_demand", "consent_at", "window_key", "fill_decisions", "level_one_only", "decision_tables", "side_scratch",
+    "play_rounds",
 ]
 
 #: Slack when snapping an amount to the grid (in grid steps).
@@ -245,6 +251,24 @@ def _fill_reference(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], 
     dfill[p, slot] = k + 1
 
 
+def level_one_only(st: Any) -> bool:
+    """Whether the decider's state ``st`` marks a chunk without two-level parts: both sides
+    time-based (no tit-for-tat, no win-set-aware play), no obstinate type and no change of
+    administration in any draw, no President's approval, no agenda control and no executive
+    ceiling.  Read once per compiled variant (its value follows from the type of ``st``), so that
+    :func:`play_rounds` is compiled without those hooks for such a chunk instead of testing them
+    every turn; the caller that builds such a state checks those conditions.  The reference
+    decider (``st`` a (2, R) array) plays every chunk with all hooks: ``False``."""
+    return False
+
+
+@overload(level_one_only)
+def _level_one_only_reference(st: Any) -> Any:
+    if isinstance(st, types.Array):
+        return level_one_only
+    return None
+
+
 @overload(window_key)
 def _window_key_reference(st: Any, dfill: Any, p: Any, e: Any, rv: Any, n: Any, start: Any, terms: Any) -> Any:
     if isinstance(st, types.Array):
@@ -337,6 +361,8 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
         first_signed_round, rejections_president, rejections_assembly, votes, p_consent,
         signed_rate)`` (``signed_rate``: the index into the rates, 0 without a bargained rate).
     """
+    # a chunk without two-level parts (level_one_only): the hooks' tests below are compiled out
+    bare = level_one_only(st)
     n_g = ci[CI_N_GRID]
     us_first = ci[CI_US_FIRST]
     approval_required = ci[CI_APPROVAL]
@@ -396,11 +422,12 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
     rat_round = -1
     pc = math.nan
     n_off = 0
-    can_change = change == 1 and not math.isnan(r_new)
+    can_change = not bare and change == 1 and not math.isnan(r_new)
     wa_rok = 1 if pol_rok == POLICY_WINSET_AWARE and obst_rok == 0 else 0
+    tft = not bare and (pol_us == POLICY_TIT_FOR_TAT or pol_rok == POLICY_TIT_FOR_TAT)
     # hooks: a two-level limit applies to the offers; plain: acceptance is Level I's alone
-    hooks = pol_us == POLICY_WINSET_AWARE or w_e > 0.0 or strategic == 1 or wa_rok == 1
-    plain = strategic == 0 and wa_rok == 0 and pol_us != POLICY_WINSET_AWARE
+    hooks = not bare and (pol_us == POLICY_WINSET_AWARE or w_e > 0.0 or strategic == 1 or wa_rok == 1)
+    plain = bare or (strategic == 0 and wa_rok == 0 and pol_us != POLICY_WINSET_AWARE)
     # The US seat's window (opening, floor, obstinacy, the President's reservation value) changes
     # only when the administration changes or a rejection teaches the President's reservation
     # value: the rounds run in segments over which it is constant (k_next: where the next starts).
@@ -437,12 +464,12 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
                 s = si[p, _I_SIGN]
                 o = sf[p, _F_OPEN]
                 lim = sf[p, _F_LIMIT]
-                if si[p, _I_OBST] == 1:
+                if not bare and si[p, _I_OBST] == 1:
                     d = o
                     j = snap_index(d, s, amin, step, n_g)
                     du = duration_offer(si[p, _I_PREF], si[p, _I_TARGET], 0.0)
                     j_acc = j
-                elif si[p, _I_POL] == POLICY_TIT_FOR_TAT:
+                elif not bare and si[p, _I_POL] == POLICY_TIT_FOR_TAT:
                     q = 1 - p
                     if si[q, _I_SIGN] > 0:  # the other side's last concession, in won
                         conc = sf[q, _F_H2] - sf[q, _F_H1]
@@ -456,7 +483,8 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
                     du = duration_offer(si[p, _I_PREF], si[p, _I_TARGET], 0.0)
                     j_acc = j
                 else:  # time-based on [worst, best], u(i) = i / n at grid index worst + s * i
-                    if o != sf[p, _F_WIN_OPEN] or lim != sf[p, _F_WIN_LIMIT]:  # the window and its reservation value
+                    # the window and its reservation value (without the hooks: one segment, so set at its first round)
+                    if (not bare or k == k0) and (o != sf[p, _F_WIN_OPEN] or lim != sf[p, _F_WIN_LIMIT]):
                         sf[p, _F_WIN_OPEN] = o
                         sf[p, _F_WIN_LIMIT] = lim
                         far = lim
@@ -506,9 +534,10 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
                         si[p, _I_RATE] = g_open
                     else:
                         si[p, _I_RATE] = duration_offer(g_open, g_tgt, 1.0 - aspiration(t[p, k], sf[p, _F_E]))
-                sf[p, _F_H2] = sf[p, _F_H1]
-                sf[p, _F_H1] = d
-                si[p, _I_MOVES] += 1
+                if tft:  # the demands in won, read only by a tit-for-tat side
+                    sf[p, _F_H2] = sf[p, _F_H1]
+                    sf[p, _F_H1] = d
+                    si[p, _I_MOVES] += 1
             if si[HOST, _I_OFF] > rok_max_j:
                 si[HOST, _I_OFF] = rok_max_j
             if si[HOST, _I_ACC] > rok_max_j:
@@ -587,7 +616,7 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
             if init_j < 0:
                 continue
             # the US President's approval
-            if approval_required == 1 and amin + init_j * step < pres_rv:
+            if not bare and approval_required == 1 and amin + init_j * step < pres_rv:
                 n_rej_p += 1
                 if new_admin:
                     learned_new = pres_rv

@@ -24,7 +24,10 @@ negotiator's decisions (offer, lowest accepted position, duration offer) per rou
 its exponent, reservation value, window and the draw's opening and target terms, so they are kept
 per such key and round in a small
 decision cache (keys that recur, e.g. grid parameters, are played by lookup; keys that do not are
-computed a few rounds at a time into the draw's own slot and do not evict them).
+computed a few rounds at a time into the draw's own slot and do not evict them).  A chunk without
+two-level parts (:func:`_level_one_chunk`) is played with a state that marks it
+(:func:`burdenshare.bargaining.rounds.level_one_only`), so the round loop is compiled without the
+hooks' tests for it.
 """
 
 from __future__ import annotations
@@ -41,7 +44,12 @@ from burdenshare.bargaining import rounds
 from burdenshare.bargaining._powbound import _f2i, pow_enclosure, pow_margin
 from burdenshare.bargaining.multi_issue import is_outcome_state
 from burdenshare.bargaining.rounds import _NF, _NI, duration_offer
-from burdenshare.bargaining.strategies import linear_decision
+from burdenshare.bargaining.strategies import (
+    POLICY_OBSTINATE,
+    POLICY_TIT_FOR_TAT,
+    POLICY_WINSET_AWARE,
+    linear_decision,
+)
 from burdenshare.engine.plan import Plan
 from burdenshare.engine.reference import (
     FLOAT_OUTPUTS,
@@ -238,16 +246,19 @@ def _dec_fill(dec, fill, p, q, k, pw, pw_x, pw_rel, ps, t, e, rv, n, eps, start,
 
 
 def _fast_window_key(st, dfill, p, e, rv, n, start, terms):  # pragma: no cover - jitted
-    """The kernel's :func:`burdenshare.bargaining.rounds.window_key`: side ``p``'s ``t**e`` slot
-    (:func:`_pow_slot`, kept in ``st``) and its decision-cache slot (:func:`_dec_slot`); a key that
-    does not recur gets the draw's own slot ``_DEC_SLOTS``, emptied here."""
-    t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, dk_t, hits, ghost, ps_cur = st
-    ps_cur[p] = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, p, e, t[p], lt[p])
+    """The kernel's :func:`burdenshare.bargaining.rounds.window_key`: side ``p``'s decision-cache
+    slot (:func:`_dec_slot`); a key that does not recur gets the draw's own slot ``_DEC_SLOTS``,
+    emptied here.  Its ``t**e`` slot (:func:`_pow_slot`, kept in ``st``) is found when a decision
+    is first computed (:func:`_fast_fill`): a window whose decisions are all cached needs none."""
+    t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, dk_t, hits, ghost, ps_cur = st[:_ST_LEN]
+    ps_cur[p] = -1
     ds = _dec_slot(dk_e, dk_rv, dk_n, dk_s, dk_t, dfill, hits, ghost, p, e, rv, n, start, terms)
     if ds == _DEC_SLOTS:
         dfill[p, ds] = 0
     return ds
 
+
+_ST_LEN = 15  # the kernel's decider state; one element more (a marker): a chunk without two-level parts
 
 #: Compiled without reference counting (nothing is allocated; called per round or window).
 _NO_REFCOUNT: Any = {"_nrt": False}
@@ -259,12 +270,15 @@ def _fast_fill(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, tgt):  #
     same values, ``t**e`` bracketed); for a key that does not recur, from round ``k`` (the round
     loop reads only the current round, so the window's earlier rounds are never read) ``_AHEAD``
     rounds at a time: a few calls per window, each computing the threshold line once."""
-    t = st[0]
+    t, lt, pw_e, pw, pw_x, pw_rel, pw_next = st[:7]
+    ps_cur = st[14]
+    if ps_cur[p] < 0:  # the window's first computed decision: its t**e slot (results do not depend on the slot)
+        ps_cur[p] = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, p, e, t[p], lt[p])
     k_to = k
     if slot == _DEC_SLOTS:
         dfill[p, slot] = k
         k_to = min(k + _AHEAD - 1, t.shape[1] - 1)
-    _dec_fill(dtab, dfill, p, slot, k_to, st[3], st[4], st[5], st[14][p], t[p], e, rv, n, eps, start, pref, tgt)
+    _dec_fill(dtab, dfill, p, slot, k_to, pw, pw_x, pw_rel, ps_cur[p], t[p], e, rv, n, eps, start, pref, tgt)
 
 
 @overload(rounds.window_key, jit_options=_NO_REFCOUNT)
@@ -279,6 +293,31 @@ def _fill_decisions_kernel(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pr
     if isinstance(st, numba.types.BaseTuple) and not is_outcome_state(st):
         return _fast_fill
     return None
+
+
+@overload(rounds.level_one_only, jit_options=_NO_REFCOUNT)
+def _level_one_only_kernel(st):  # the kernel's state tuple with the marker: a chunk without two-level parts
+    if isinstance(st, numba.types.BaseTuple) and not is_outcome_state(st):
+        bare = len(st) > _ST_LEN
+        return lambda st: bare
+    return None
+
+
+@numba.njit(cache=True, inline="always")
+def _level_one_chunk(ci, cf, ic, fc):  # pragma: no cover - jitted
+    """Whether a chunk has none of the two-level parts that
+    :func:`~burdenshare.bargaining.rounds.level_one_only` compiles out: both sides time-based, no
+    President's approval, agenda control or executive ceiling, and no draw with an obstinate type
+    or a change of administration (``INT_COLUMNS`` 0-2, ``FLOAT_COLUMNS`` 11)."""
+    for pol in (ci[rounds.CI_POL_US], ci[rounds.CI_POL_ROK]):
+        if pol == POLICY_TIT_FOR_TAT or pol == POLICY_WINSET_AWARE or pol == POLICY_OBSTINATE:
+            return False
+    if ci[rounds.CI_APPROVAL] != 0 or ci[rounds.CI_STRATEGIC] != 0 or cf[rounds.CF_W_E] > 0.0:
+        return False
+    for i in range(ic.shape[0]):
+        if ic[i, 0] != 0 or ic[i, 1] != 0 or (ic[i, 2] == 1 and not math.isnan(fc[i, 11])):
+            return False
+    return True
 
 
 @numba.njit(cache=True)
@@ -314,8 +353,12 @@ def _kernel(ci, cf, t, post_inaug, cum_impasse, furlough_days, durations, level_
     sf = np.zeros((2, _NF))
     si = np.zeros((2, _NI), dtype=np.int64)
     tc = np.zeros((2, durations.shape[0]))  # a draw's term cost per duration (term_value.term_cost)
-    play_chunk(st, dec, fill, sf, si, ci, cf, t, post_inaug, cum_impasse, furlough_days, durations,
-               level_f, table, winset, base_lm, fc, ic, tc, u_vote, out_i, out_f, record, out_tr_k, out_tr_j, esc)
+    if _level_one_chunk(ci, cf, ic, fc):  # play_rounds compiled without the two-level hooks
+        play_chunk(st + (1,), dec, fill, sf, si, ci, cf, t, post_inaug, cum_impasse, furlough_days, durations,
+                   level_f, table, winset, base_lm, fc, ic, tc, u_vote, out_i, out_f, record, out_tr_k, out_tr_j, esc)
+    else:
+        play_chunk(st, dec, fill, sf, si, ci, cf, t, post_inaug, cum_impasse, furlough_days, durations,
+                   level_f, table, winset, base_lm, fc, ic, tc, u_vote, out_i, out_f, record, out_tr_k, out_tr_j, esc)
 
 
 def run_kernel(plan: Plan, table: NDArray[np.float64], winset: NDArray[np.int64],

@@ -1,0 +1,73 @@
+"""The kernel's variant of the round loop without the two-level hooks (``rounds.level_one_only``).
+
+The kernel plays a chunk through that variant only when the chunk has none of the two-level parts
+it compiles out (``kernel._level_one_chunk``); on such a chunk, and on chunks that have exactly one
+of those parts, every output equals the scalar reference (which always plays with every hook).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from burdenshare.engine import BLOCK_SIZE
+from burdenshare.engine.consent import build_consent_bank
+from burdenshare.engine.draws import DrawLayout, draw_range
+from burdenshare.engine.kernel import _level_one_chunk, run_kernel
+from burdenshare.engine.plan import build_plan, draw_columns
+from burdenshare.engine.reference import FLOAT_OUTPUTS, INT_OUTPUTS, chunk_constants, draw_arrays, play
+from burdenshare.scenario import load_scenario
+
+# the hand-tuned scenario with its chunk-wide two-level parts off (approval, agenda control, ceiling)
+BARE = ["parties.principal.approval_required=false", "parties.host_executive.submission=immediate",
+        "parties.host_executive.opinion_weight=0.0"]
+
+
+def _chunk(overrides: list[str], draws: int, seed: int, types_off: bool):
+    scenario = load_scenario("sma-2020-hindsight", overrides)
+    plan = build_plan(scenario)
+    bank = build_consent_bank(scenario, plan, seed, 1)
+    layout = DrawLayout.from_scenario(scenario, plan.n_rounds)
+    chunk = draw_range(layout, seed, 0, -(-draws // BLOCK_SIZE), draws)
+    cols = dict(draw_columns(scenario, layout, chunk, bank.size))
+    if types_off:  # no obstinate type and no change of administration in any draw
+        for k in ("obst_us", "obst_rok", "change"):
+            cols[k] = np.zeros_like(cols[k])
+    return plan, bank, chunk, cols
+
+
+@pytest.mark.parametrize(
+    ("overrides", "types_off", "bare"),
+    [
+        (BARE, True, True),
+        (BARE, False, False),  # obstinate types and administration changes drawn
+        (BARE[1:], True, False),  # the President's approval
+        ([BARE[0], BARE[2]], True, False),  # agenda control (strategic submission)
+        (BARE[:2] + ["parties.host_executive.opinion_weight=0.5"], True, False),  # the executive's ceiling
+        (BARE + ["strategies.rok.kind=tit_for_tat"], True, False),
+        (BARE + ["strategies.rok.kind=winset_aware"], True, False),
+        (BARE + ["strategies.us.kind=winset_aware"], True, False),
+        (BARE + ["strategies.us.kind=hardliner"], True, False),
+    ],
+)
+def test_variant_chosen_only_without_two_level_parts_and_equal_to_reference(overrides, types_off, bare):
+    plan, bank, chunk, cols = _chunk(overrides, draws=400, seed=5, types_off=types_off)
+    ci, cf, _ = chunk_constants(plan, bank.offset)
+    fc, ic = draw_arrays(plan, cols)
+    assert _level_one_chunk.py_func(ci, cf, ic, fc) is bare
+    oi, of = run_kernel(plan, bank.table, bank.winset, cols, chunk.u_vote, bank.offset,
+                        base_log_median=bank.base_log_median)
+    agreed = 0
+    for i in range(oi.shape[0]):
+        row = {k: v[i] for k, v in cols.items()}
+        ref = play(plan, bank.table, bank.winset, row, chunk.u_vote[i], bank.offset,
+                   base_log_median=bank.base_log_median)
+        for j, name in enumerate(INT_OUTPUTS):
+            assert oi[i, j] == ref[name], (i, name)
+        for j, name in enumerate(FLOAT_OUTPUTS):
+            a, b = of[i, j], ref[name]
+            assert (math.isnan(a) and math.isnan(b)) or a == b, (i, name, a, b)
+        agreed += int(ref["agreed"])
+    assert 0 < agreed  # the comparison covers signed texts, not only breakdowns
