@@ -297,3 +297,34 @@ def test_the_schedule_grows_at_the_signed_rate() -> None:
     for i, year in enumerate(range(2020, 2025)):
         for q in ("p10", "p50", "p90"):
             assert s["schedule_krw"][str(year)][q] == pytest.approx(first[q] * 1.04 ** i, rel=1e-12)
+
+
+def test_run_output_and_report_show_the_signed_rate_of_the_json(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """``run`` (its table and its ``--report``) shows the signed rate's mean and shares by rate where
+    the rate is bargained, the same figures as ``run --json``; without a grid neither names it."""
+    import json
+
+    from burdenshare.cli import main
+    from burdenshare.engine.run import escalator_text
+
+    monkeypatch.setenv("COLUMNS", "300")  # one table row per line
+    store, report = str(tmp_path / "s.duckdb"), tmp_path / "r.html"
+    sets = ["cost_model.escalator.kind=fixed", "cost_model.escalator.rate_pct=2.0", "cost_model.escalator.cap_pct=4.0",
+            "cost_model.escalator.rate_grid_pct=[0.0,1.0,2.0,3.0,4.0]", "strategies.rok.discount_rate=0.06"]
+    args = ["run", "sma-2020-hindsight", "--draws", "400", "--store", store]
+    for s in sets:
+        args += ["--set", s]
+    assert main([*args, "--report", str(report)]) == 0
+    human = capsys.readouterr().out
+    assert main([*args, "--json"]) == 0
+    rates = json.loads(capsys.readouterr().out)["escalator_pct"]
+    assert rates is not None and set(rates["p"]) == {"0", "1", "2", "3", "4"}
+    assert sum(rates["p"].values()) == pytest.approx(1.0)
+    text = escalator_text(rates)
+    assert text == f"{rates['mean']:.2f} %, " + ", ".join(f"{g} % {rates['p'][g]:.3f}" for g in ("0", "1", "2", "3", "4"))
+    row = next(line for line in human.splitlines() if "escalator rate signed" in line)
+    assert text in row
+    assert f"signed escalator rate: mean and share by % a year {text}" in report.read_text(encoding="utf-8")
+    assert main(["run", "sma-2020-hindsight", "--draws", "50", "--store", store]) == 0
+    assert "escalator rate" not in capsys.readouterr().out

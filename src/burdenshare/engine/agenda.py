@@ -200,7 +200,7 @@ def calibrate_threshold(prepared: Any) -> AgendaCalibration:
                              reached=bool(reached), record=record)
 
 
-def calibrated(prepared: Any) -> tuple[Any, AgendaCalibration | None]:
+def calibrated(prepared: Any, calibration: AgendaCalibration | None = None) -> tuple[Any, AgendaCalibration | None]:
     """``prepared`` at the calibrated threshold when its scenario asks for it, with the calibration.
 
     What :func:`~burdenshare.engine.prepare.prepare` applies to every run.
@@ -209,6 +209,8 @@ def calibrated(prepared: Any) -> tuple[Any, AgendaCalibration | None]:
     ----------
     prepared
         A :class:`~burdenshare.engine.prepare.Prepared`.
+    calibration
+        θ* found before for this setup (:mod:`burdenshare.engine.agenda_cache`); ``None``: search.
 
     Returns
     -------
@@ -219,7 +221,7 @@ def calibrated(prepared: Any) -> tuple[Any, AgendaCalibration | None]:
     """
     if not is_calibrated(prepared.scenario):
         return prepared, None
-    cal = calibrate_threshold(prepared)
+    cal = calibrate_threshold(prepared) if calibration is None else calibration
     p = with_threshold(prepared, cal.threshold)
     plan = dataclasses.replace(p.plan, notes=(*p.plan.notes, cal.note()))
     return dataclasses.replace(p, plan=plan), cal
@@ -229,11 +231,17 @@ def calibrated_threshold(scenario: Any, seed: int = 0, bank_size: int | None = N
     """θ* of ``scenario`` at ``seed`` and ``bank_size`` (default the engine's), as a run finds it.
 
     For callers without a run (``burdenshare solve``): the threshold :func:`calibrate_threshold`
-    gives the run of that seed and bank.
+    gives the run of that seed and bank; read from the disk cache without building a bank where a
+    valid entry exists (:mod:`burdenshare.engine.agenda_cache`).
     """
+    from burdenshare.engine.agenda_cache import load_threshold, threshold_key
     from burdenshare.engine.config import DEFAULT_BANK_SIZE, RunConfig
     from burdenshare.engine.prepare import prepare
 
     cfg = RunConfig(draws=CALIBRATION_DRAWS, seed=int(seed),
                     bank_size=DEFAULT_BANK_SIZE if bank_size is None else int(bank_size))
+    if is_calibrated(scenario):
+        cal = load_threshold(threshold_key(scenario, cfg.seed, cfg.bank_size), scenario)
+        if cal is not None:
+            return cal.threshold
     return float(prepare(scenario, cfg).plan.winset_threshold)

@@ -37,118 +37,49 @@ size; evaluations within the budget; a :math:`\kappa < 1` only where the target 
 met, an unreached target only at :math:`\kappa = 1`).  Anything else (a truncated file, an entry
 for other inputs, a hand-edited value) is ignored and :math:`\kappa^*` computed again and
 rewritten.  Writes go to a temporary file renamed into place.
+
+The mechanism (key, reading, sealing, writing) is :mod:`burdenshare.engine.calibration_cache`,
+shared with :math:`\theta^*` (:mod:`burdenshare.engine.agenda_cache`).
 """
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import json
 from collections.abc import Callable
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from burdenshare.engine.agenda import CALIBRATION_DRAWS, MAX_EVALUATIONS
-from burdenshare.engine.consent_cache import _atomic_write, cache_dir
+from burdenshare.engine.calibration_cache import (entry_key, entry_path, entry_sha, load_entry, package_digest,
+                                                  record_of, store_entry)
 from burdenshare.engine.record_vote import BRACKET, VoteNoiseCalibration, calibrate_vote_noise, vote_noise_conditioned
-from burdenshare.legislature.record import Submission
 
 __all__ = ["FORMAT", "cached_calibration", "calibration_key", "load_calibration", "package_digest", "store_calibration",
            "vote_noise_cached"]
 
 #: Bumped when the layout of an entry changes.
 FORMAT: str = "floor-vote-kappa-1"
+#: The entry's file suffix.
+SUFFIX: str = "kappa"
 
-_FLOATS = ("kappa", "target", "threshold", "rate", "rate_unscaled")
-_INTS = ("rejections", "submissions", "draws", "evaluations")
-
-
-@lru_cache(maxsize=1)
-def package_digest() -> str:
-    """SHA-256 of every Python source and bundled data file of the package (read once per process)."""
-    import burdenshare
-
-    pkg = Path(burdenshare.__file__).parent
-    h = hashlib.sha256()
-    for path in sorted(pkg.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".csv", ".toml", ".json", ".txt") and "__pycache__" not in path.parts:
-            h.update(str(path.relative_to(pkg)).encode())
-            h.update(b"\0")
-            h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-def _record_json(record: tuple[Submission, ...]) -> list[list[Any]]:
-    return [[int(s.sma_number), s.date.isoformat(), bool(s.passed)] for s in record]
-
-
-def _record(scenario: Any) -> tuple[tuple[Submission, ...], float]:
-    """The record known at the scenario's ``as_of`` and its target, as the calibration reads them: the
-    Jeffreys posterior mean of the rejection rate, (1/2 + rejected) / (k + 1) of k submissions
-    (:func:`burdenshare.legislature.agenda.record_check`, without its scipy quantile)."""
-    from burdenshare.legislature.record import submission_record
-
-    record = submission_record(scenario.levers.as_of)
-    rejected = sum(1 for s in record if not s.passed)
-    return record, (0.5 + rejected) / (len(record) + 1.0)
+_record = record_of
+_sha = entry_sha
 
 
 def calibration_key(scenario: Any, seed: int, bank_size: int) -> str:
     """The key of :math:`\\kappa^*` for ``scenario`` calibrated on the run of ``seed`` and ``bank_size``
     (module docstring: everything the calibration depends on)."""
-    import numba
-    import numpy
-    import scipy
-
-    from burdenshare._version import __version__
-    from burdenshare.data.table import directory_fingerprint
-
-    model = scenario.model_dump(mode="json", by_alias=True)
-    model.pop("provenance", None)  # where values come from does not change results (as the run identity)
-    record, target = _record(scenario)
-    payload = [FORMAT, __version__, package_digest(),
-               {"numpy": numpy.__version__, "scipy": scipy.__version__, "numba": numba.__version__},
-               model, directory_fingerprint(), _record_json(record), float(target).hex(), int(seed), int(bank_size),
-               CALIBRATION_DRAWS, MAX_EVALUATIONS, [float(b).hex() for b in BRACKET]]
-    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return entry_key(FORMAT, scenario, seed, bank_size,
+                     [CALIBRATION_DRAWS, MAX_EVALUATIONS, [float(b).hex() for b in BRACKET]])
 
 
 def _path(key: str) -> Path | None:
-    root = cache_dir()
-    return None if root is None else root / f"{key}.kappa"
+    return entry_path(key, SUFFIX)
 
 
-def _fields(cal: VoteNoiseCalibration) -> dict[str, Any]:
-    """The calibration as JSON values (the record as ``[[sma, date, passed], ...]``)."""
-    out: dict[str, Any] = {}
-    for f in dataclasses.fields(cal):
-        v = getattr(cal, f.name)
-        out[f.name] = _record_json(v) if f.name == "record" else v
-    return out
-
-
-def _sha(fields: dict[str, Any]) -> str:
-    text = json.dumps(fields, sort_keys=True, separators=(",", ":"), allow_nan=False)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-def _valid(c: dict[str, Any], record: tuple[Submission, ...], target: float) -> bool:
-    """The rule's invariants (module docstring) on a stored calibration."""
-    names = {f.name for f in dataclasses.fields(VoteNoiseCalibration)}
-    if set(c) != names:
-        return False
-    if not all(type(c[k]) is float for k in _FLOATS) or not all(type(c[k]) is int for k in _INTS):
-        return False
-    if type(c["reached"]) is not bool or c["record"] != _record_json(record) or c["target"] != target:
-        return False
-    kappa, rej, sub = c["kappa"], c["rejections"], c["submissions"]
-    if not (BRACKET[0] <= kappa <= BRACKET[1] and 0 <= rej <= sub and 0.0 <= c["threshold"] <= 1.0):
-        return False
-    if c["rate"] != (rej / sub if sub else 0.0) or not 0.0 <= c["rate_unscaled"] <= 1.0:
-        return False
-    if c["draws"] != CALIBRATION_DRAWS or not 1 <= c["evaluations"] <= MAX_EVALUATIONS:
+def _valid(c: dict[str, Any], target: float) -> bool:
+    """The rule's own invariants (module docstring) on a stored calibration."""
+    kappa = c["kappa"]
+    if not (BRACKET[0] <= kappa <= BRACKET[1] and 0.0 <= c["rate_unscaled"] <= 1.0):
         return False
     if kappa < BRACKET[1]:  # a sharpened vote: the target was reached and met there
         return bool(c["reached"]) and c["rate"] <= target and c["rate_unscaled"] > target
@@ -159,38 +90,12 @@ def _valid(c: dict[str, Any], record: tuple[Submission, ...], target: float) -> 
 def load_calibration(key: str, scenario: Any) -> VoteNoiseCalibration | None:
     """The stored :math:`\\kappa^*` calibration for ``key`` (of ``scenario``), or ``None`` when absent,
     unreadable, foreign or inconsistent (module docstring)."""
-    try:
-        path = _path(key)
-        if path is None or not path.is_file():
-            return None
-        entry = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(entry, dict) or set(entry) != {"format", "key", "calibration", "sha"}:
-            return None
-        if entry["format"] != FORMAT or entry["key"] != key or not isinstance(entry["calibration"], dict):
-            return None
-        c = entry["calibration"]
-        if entry["sha"] != _sha(c):
-            return None
-        record, target = _record(scenario)
-        if not _valid(c, record, target):
-            return None
-        return VoteNoiseCalibration(**{**c, "record": record})
-    except Exception:  # a corrupt entry is a miss, never an error
-        return None
+    return load_entry(key, SUFFIX, FORMAT, VoteNoiseCalibration, scenario, _valid)
 
 
 def store_calibration(key: str, cal: VoteNoiseCalibration) -> None:
     """Write the entry for ``key``; a cache that cannot be written is skipped (it only saves time)."""
-    try:
-        path = _path(key)
-        if path is None:
-            return
-        c = _fields(cal)
-        text = json.dumps({"format": FORMAT, "key": key, "calibration": c, "sha": _sha(c)}, sort_keys=True, indent=1,
-                          allow_nan=False) + "\n"
-        _atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
-    except (OSError, ValueError, TypeError):
-        return
+    store_entry(key, SUFFIX, FORMAT, cal)
 
 
 def cached_calibration(scenario: Any, seed: int, bank_size: int,

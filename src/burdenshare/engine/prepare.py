@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from burdenshare.engine.agenda import calibrated
+from burdenshare.engine.agenda_cache import threshold_cached
 from burdenshare.engine.config import RunConfig
 from burdenshare.engine.consent import ConsentBank, build_consent_bank
 from burdenshare.engine.draws import DrawLayout
@@ -99,7 +99,8 @@ def prepare(scenario: Any, config: RunConfig) -> Prepared:
     """
     # vote_noise_scale (engine.record_vote; a "calibrated" kappa* from the disk cache, engine.floor_vote_cache)
     prepared = vote_noise_cached(prepare_specified(scenario, config))[0]
-    return calibrated(prepared)[0]  # submit_threshold = "calibrated": the record's threshold (engine.agenda)
+    # submit_threshold = "calibrated": the record's threshold (engine.agenda; theta* from the disk cache, engine.agenda_cache)
+    return threshold_cached(prepared)[0]
 
 
 @reads_as_of

@@ -58,7 +58,7 @@ from burdenshare.scenario import scenario_hash
 from burdenshare.scenario.vintage import reads_as_of
 
 __all__ = ["DEFAULT_CHUNK_BLOCKS", "MAX_DRAWS", "OUTCOME_COLUMNS", "PARAM_COLUMNS", "Chunk", "ChunkFn",
-           "RunResult", "play_draws", "run_chunk", "simulate", "summary_rows"]
+           "RunResult", "escalator_text", "play_draws", "run_chunk", "simulate", "summary_rows"]
 
 #: The per-draw kernel columns of :attr:`RunResult.params`, in order (won, NegMAS exponents,
 #: discount factors, audience costs, the President's values: float64; obstinate types, change of
@@ -650,6 +650,14 @@ def simulate(
     return RunResult.of(dataclasses.replace(prepared, config=config), pcols if keep_rows else {}, outcomes)
 
 
+def escalator_text(rates: dict[str, Any] | None) -> str:
+    """The signed escalator rate of the ratified draws as text: ``2.50 %, 0 % 0.250, 4 % 0.750``
+    (mean, then share by rate of the bargained grid; ``n/a`` without a ratified draw)."""
+    if rates is None:
+        return "n/a"
+    return f"{rates['mean']:.2f} %, " + ", ".join(f"{g} % {v:.3f}" for g, v in rates["p"].items())
+
+
 def summary_rows(summary: dict[str, Any], *, krw_per_usd: float | None = None,
                  round_dates: tuple[dt.date, ...] | None = None) -> list[tuple[str, str]]:
     """The summary as (quantity, text) rows for a table (won in billions, percent, probabilities).
@@ -686,6 +694,8 @@ def summary_rows(summary: dict[str, Any], *, krw_per_usd: float | None = None,
     terms = summary.get("term_years")
     if terms is not None:
         rows.append(("term (share by years)", ", ".join(f"{m} y {v:.3f}" for m, v in terms["p"].items())))
+    if "escalator_pct" in summary:  # only where the rate is bargained (bargaining.rate_value)
+        rows.append(("escalator rate signed (mean, share by % a year)", escalator_text(summary["escalator_pct"])))
     sched = next((summary[k] for k in summary if k.startswith("schedule_")), None)
     if sched is not None:
         rows.append(("schedule p50 by year", ", ".join(

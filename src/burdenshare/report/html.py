@@ -27,7 +27,7 @@ from burdenshare.costs import krw_per_usd
 from burdenshare.engine import simulate
 from burdenshare.engine.prepare import prepare
 from burdenshare.engine.run import RunResult
-from burdenshare.engine.run import summary_rows
+from burdenshare.engine.run import escalator_text, summary_rows
 from burdenshare.errors import SpecError
 from burdenshare.report.data import ReportData, report_data
 from burdenshare.report.figures import benchmark_rows, plotly_figures, variant_label
@@ -135,8 +135,10 @@ def _schedule_table(d: ReportData) -> str:
     rows = [[y, "none" if q is None else f"{q['p10'] / 1e9:,.0f} / {q['p50'] / 1e9:,.0f} / {q['p90'] / 1e9:,.0f}"]
             for y, q in s[key].items()]
     dist = ", ".join(f"{m} y: {p:.3f}" for m, p in terms["p"].items())
+    rate = ("" if "escalator_pct" not in s  # only where the rate is bargained (bargaining.rate_value)
+            else f"; signed escalator rate: mean and share by % a year {_e(escalator_text(s['escalator_pct']))}")
     return (f"<h3>The agreement as signed</h3><p>Payment per year ({_e(unit)} bn, p10 / p50 / p90) over the "
-            f"ratified draws whose term covers the year; terms: mean {terms['mean']:.2f} years ({_e(dist)}).</p>"
+            f"ratified draws whose term covers the year; terms: mean {terms['mean']:.2f} years ({_e(dist)}){rate}.</p>"
             + _table(("year", f"{unit} bn p10 / p50 / p90"), rows))
 
 
