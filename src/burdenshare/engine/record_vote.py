@@ -92,7 +92,7 @@ def sharpen(table: NDArray[np.float64], kappa: float, probit: NDArray[np.float64
     --------
     >>> import numpy as np
     >>> sharpen(np.array([0.0, 0.3, 0.5, 0.9, 1.0]), 0.5).round(4).tolist()
-    [0.0, 0.1996, 0.5, 0.9951, 1.0]
+    [0.0, 0.1471, 0.5, 0.9948, 1.0]
     """
     if kappa == 1.0:
         return table
