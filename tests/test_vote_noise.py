@@ -58,6 +58,32 @@ def test_the_rule_brings_the_rejections_to_the_record(hindsight: tuple[object, o
     assert any(f"kappa = {cal.kappa:.4f}" in n for n in p.plan.notes)
 
 
+def test_shared_draws_and_probit_give_each_evaluation_bit_for_bit(hindsight: tuple[object, object]) -> None:
+    """The calibration's evaluations share the draws and Phi^-1 of the table: every rate and table is
+    the one a fresh evaluation gives (in the bisection's order, so a shared array that an evaluation
+    changed would show), and the agenda rule's theta* too."""
+    from burdenshare.engine.agenda import calibrate_threshold, calibration_draws
+    from burdenshare.engine.record_vote import probit_of
+
+    _, p1 = hindsight
+    base = specified_table(p1.bank)
+    probit, shared = probit_of(base), calibration_draws(p1, 2048)
+    for kappa in (1.0, 0.02, 0.51, 0.2655, 0.3877, 0.02 + 2.0 ** -10):
+        fresh = with_vote_noise(p1, kappa, base)
+        again = with_vote_noise(p1, kappa, base, probit)
+        np.testing.assert_array_equal(again.bank.table, fresh.bank.table)
+        np.testing.assert_array_equal(again.bank.winset, fresh.bank.winset)
+        for theta in (0.5, 0.7):
+            assert (rejections_per_submission(again, theta, 2048, shared)
+                    == rejections_per_submission(fresh, theta, 2048))
+    cal = calibrate_vote_noise(p1)
+    rej, sub = rejections_per_submission(with_vote_noise(p1, cal.kappa), 0.5, cal.draws)
+    assert (rej, sub) == (cal.rejections, cal.submissions) and cal.evaluations >= 3
+    agenda = calibrate_threshold(with_vote_noise(p1, cal.kappa))
+    assert (agenda.rejections, agenda.submissions) == rejections_per_submission(with_vote_noise(p1, cal.kappa),
+                                                                                agenda.threshold, agenda.draws)
+
+
 def test_applying_it_again_changes_nothing(hindsight: tuple[object, object]) -> None:
     p, _ = hindsight
     again = record_conditioned(p)

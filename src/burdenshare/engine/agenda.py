@@ -61,7 +61,8 @@ from burdenshare.legislature.agenda import record_check
 from burdenshare.legislature.record import submission_record
 
 __all__ = ["BRACKET", "CALIBRATED", "CALIBRATION_DRAWS", "MAX_EVALUATIONS", "AgendaCalibration", "calibrate_threshold", "nearest_meeting",
-           "calibrated", "calibrated_threshold", "is_calibrated", "rejections_per_submission", "with_threshold"]
+           "calibrated", "calibrated_threshold", "calibration_draws", "is_calibrated", "rejections_per_submission",
+           "with_threshold"]
 
 #: The scenario value that asks for the calibrated threshold.
 CALIBRATED: str = "calibrated"
@@ -121,16 +122,27 @@ def with_threshold(prepared: Any, threshold: float) -> Any:
     return dataclasses.replace(prepared, plan=plan, bank=bank)
 
 
-def rejections_per_submission(prepared: Any, threshold: float, draws: int = CALIBRATION_DRAWS) -> tuple[int, int]:
+def calibration_draws(prepared: Any, draws: int = CALIBRATION_DRAWS) -> tuple[Any, dict[str, Any]]:
+    """The run's first ``draws`` draws as :func:`rejections_per_submission` reads them: ``(range, columns)``.
+
+    They depend on the run's seed, layout, scenario and bank size only (not on a threshold or a
+    noise scale), so a calibration's evaluations share them (the same arrays, read only)."""
+    n = int(draws)
+    d = draw_range(prepared.layout, prepared.config.seed, 0, -(-n // BLOCK_SIZE), n)
+    return d, draw_columns(prepared.scenario, prepared.layout, d, prepared.bank.size)
+
+
+def rejections_per_submission(prepared: Any, threshold: float, draws: int = CALIBRATION_DRAWS,
+                              shared: tuple[Any, dict[str, Any]] | None = None) -> tuple[int, int]:
     """(Assembly rejections, submitted texts) over the run's first ``draws`` draws at ``threshold``.
 
     The engine's kernel on the run's consent bank and draws (module docstring); the run's own
     ``rejections_assembly`` and ``votes`` columns sum to the same counts at the same θ.
+    ``shared``: :func:`calibration_draws` of the same run and ``draws``, made once per calibration
+    (the same draws; only not generated again).
     """
     p = with_threshold(prepared, threshold)
-    n = int(draws)
-    d = draw_range(p.layout, prepared.config.seed, 0, -(-n // BLOCK_SIZE), n)
-    cols = draw_columns(p.scenario, p.layout, d, p.bank.size)
+    d, cols = calibration_draws(p, draws) if shared is None else shared
     oi, _ = run_kernel(p.plan, p.bank.table, p.bank.winset, cols, d.u_vote, p.bank.offset,
                        base_log_median=p.bank.base_log_median)
     return int(oi[:, _I_REJ].sum()), int(oi[:, _I_VOTES].sum())
@@ -189,8 +201,10 @@ def calibrate_threshold(prepared: Any) -> AgendaCalibration:
     target = record_check(0.0, as_of).posterior_mean
     n = CALIBRATION_DRAWS
 
+    shared = calibration_draws(prepared, n)  # the same draws at every θ
+
     def rate(theta: float) -> tuple[float, int, int]:
-        rej, sub = rejections_per_submission(prepared, theta, n)
+        rej, sub = rejections_per_submission(prepared, theta, n, shared)
         return (rej / sub if sub else 0.0), rej, sub
 
     # the least cautious θ (nearest BRACKET[0]) that meets the record; unreached: the most cautious

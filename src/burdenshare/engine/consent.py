@@ -56,6 +56,7 @@ from burdenshare.data.dataset import cache_key as data_cache_key
 from burdenshare.engine.config import DEFAULT_BANK_SIZE
 from burdenshare.engine import consent_cache
 from burdenshare.engine.bank_sampling import bank_uniforms, distribution_quantile
+from burdenshare.engine.member_threads import map_members
 from burdenshare.engine.plan import Plan, _opening_us, level_two_params
 from burdenshare.engine.reference import ceil_index
 from burdenshare.legislature.from_scenario import base_median_krw, legislature_model
@@ -362,8 +363,7 @@ def prefetch_members(scenario: Any, plan: Plan, seed: int, size: int, members: S
     _, amounts = _table_amounts(scenario, plan)
     paths, _, data = bank_members(scenario, int(seed), int(size), only=list(members))
     keep = [b for b in members if 0 <= b < len(data) and data[b] is not None]
-    for b in keep:
-        _member_table(data[b], plan, amounts, None if paths else scenario)
+    map_members(lambda b: _member_table(data[b], plan, amounts, None if paths else scenario), keep)
     return len(keep)
 
 
@@ -400,8 +400,10 @@ def build_consent_bank(scenario: Any, plan: Plan, seed: int, size: int = DEFAULT
     k_n, r_n, d_n = len(members), plan.n_rounds, plan.durations.size
     table = np.zeros((k_n, r_n, d_n, n_j))
     base = np.zeros((k_n, r_n))
-    for b, data in enumerate(members):
-        table[b], base[b] = _member_table(data, plan, amounts, None if paths else scenario)
+    # the members in threads: one member's compiled kernel beside the next one's Python (bit-identical)
+    for b, (t_b, base_b) in enumerate(map_members(lambda d: _member_table(d, plan, amounts, None if paths else scenario),
+                                                  members)):
+        table[b], base[b] = t_b, base_b
     winset = winset_of(table, off, plan.winset_threshold)
     bank = ConsentBank(paths, values, np.ascontiguousarray(table), winset, off,
                        np.ascontiguousarray(base))

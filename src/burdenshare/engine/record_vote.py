@@ -69,32 +69,42 @@ import numpy as np
 from numpy.typing import NDArray
 from scipy import special
 
-from burdenshare.engine.agenda import CALIBRATED, CALIBRATION_DRAWS, MAX_EVALUATIONS, nearest_meeting, rejections_per_submission
+from burdenshare.engine.agenda import (CALIBRATED, CALIBRATION_DRAWS, MAX_EVALUATIONS, calibration_draws, nearest_meeting,
+                                      rejections_per_submission)
 from burdenshare.engine.record_calibration import RecordCalibration
 from burdenshare.legislature.agenda import record_check
 from burdenshare.legislature.record import submission_record
 
-__all__ = ["BRACKET", "MAX_EVALUATIONS", "VoteNoiseCalibration", "calibrate_vote_noise", "record_conditioned", "sharpen",
+__all__ = ["BRACKET", "MAX_EVALUATIONS", "VoteNoiseCalibration", "calibrate_vote_noise", "probit_of", "record_conditioned", "sharpen",
            "specified_table", "vote_noise_conditioned", "with_vote_noise"]
 
 #: The noise scales searched: from a near-step floor vote to the model as specified.
 BRACKET: tuple[float, float] = (0.02, 1.0)
 
 
-def sharpen(table: NDArray[np.float64], kappa: float) -> NDArray[np.float64]:
+def sharpen(table: NDArray[np.float64], kappa: float, probit: NDArray[np.float64] | None = None) -> NDArray[np.float64]:
     r""":math:`C_\kappa = \Phi(\Phi^{-1}(C)/\kappa)` elementwise (module docstring); ``table`` itself at 1.
+
+    ``probit``: :func:`probit_of` ``(table)`` computed before (a calibration's evaluations share
+    it: the same :math:`\Phi^{-1}(C)`, so the same :math:`C_\kappa` bit for bit).
 
     Examples
     --------
     >>> import numpy as np
     >>> sharpen(np.array([0.0, 0.3, 0.5, 0.9, 1.0]), 0.5).round(4).tolist()
-    [0.0, 0.1996, 0.5, 0.9951, 1.0]
+    [0.0, 0.1471, 0.5, 0.9948, 1.0]
     """
     if kappa == 1.0:
         return table
     if not 0.0 < kappa <= 1.0:
         raise ValueError("kappa must lie in (0, 1]")
-    return np.asarray(special.ndtr(special.ndtri(np.clip(table, 0.0, 1.0)) / kappa), dtype=np.float64)
+    z = probit_of(table) if probit is None else probit
+    return np.asarray(special.ndtr(z / kappa), dtype=np.float64)
+
+
+def probit_of(table: NDArray[np.float64]) -> NDArray[np.float64]:
+    r""":math:`\Phi^{-1}(C)` of the consent probabilities (clipped to [0, 1]), as :func:`sharpen` reads them."""
+    return np.asarray(special.ndtri(np.clip(table, 0.0, 1.0)), dtype=np.float64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,14 +136,16 @@ class VoteNoiseCalibration(RecordCalibration):
                 f"Jeffreys posterior mean {self.target:.3f} of {len(self.record)} recorded submissions, all passed: {rows}")
 
 
-def with_vote_noise(prepared: Any, kappa: float, base_table: NDArray[np.float64] | None = None) -> Any:
-    """``prepared`` with every consent table at :math:`C_\\kappa` (of ``base_table``, default its own)
-    and the win-set recomputed at the plan's win-set threshold."""
+def with_vote_noise(prepared: Any, kappa: float, base_table: NDArray[np.float64] | None = None,
+                    probit: NDArray[np.float64] | None = None) -> Any:
+    """``prepared`` with every consent table at :math:`C_\\kappa` (of ``base_table``, default its own;
+    ``probit``: :func:`probit_of` of that table, made before) and the win-set recomputed at the plan's
+    win-set threshold."""
     from burdenshare.engine.consent import winset_of
 
     bank = prepared.bank
     base = specified_table(bank) if base_table is None else base_table
-    table = sharpen(base, float(kappa))
+    table = sharpen(base, float(kappa), probit)
     bank = dataclasses.replace(bank, table=table, winset=winset_of(table, bank.offset, prepared.plan.winset_threshold),
                                specified=None if table is base else base, vote_noise_scale=float(kappa))
     return dataclasses.replace(prepared, bank=bank)
@@ -158,8 +170,11 @@ def calibrate_vote_noise(prepared: Any) -> VoteNoiseCalibration:
     base = specified_table(prepared.bank)
     n = CALIBRATION_DRAWS
 
+    # shared by the evaluations (the same values each would compute): Φ^-1 of the table, the draws
+    probit, shared = probit_of(base), calibration_draws(prepared, n)
+
     def rate(kappa: float) -> tuple[float, int, int]:
-        rej, sub = rejections_per_submission(with_vote_noise(prepared, kappa, base), theta, n)
+        rej, sub = rejections_per_submission(with_vote_noise(prepared, kappa, base, probit), theta, n, shared)
         return (rej / sub if sub else 0.0), rej, sub
 
     # the largest κ (nearest 1, the model as specified) that meets the record; unreached: κ = 1

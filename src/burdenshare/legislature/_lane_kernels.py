@@ -343,7 +343,7 @@ def _lanes_tail(seats, pi_b, p_yes, weights, thr, const, cache, big, out, acc, n
             out[a0 + t] = res[t]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)  # releases the GIL: a bank's members in threads (engine.member_threads)
 def margin_tail_lanes_table(seats, p_present, p_yes, weights, u, v, thr):  # pragma: no cover - jitted
     """``out[l, d] = margin_tail_fast(seats, p_present[l], p_yes[d], weights[d], u, v, thr)`` bit
     for bit, (L, D, A), ``LANES`` amounts at a time for ``u = v = 1`` (module docstring).
