@@ -582,7 +582,7 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
                     # its own term: ceil(0 / step - 1e-9) = 0 for every finite cost); with a bargained
                     # rate, the rate's cost at the standing amount and at its own accepted amount
                     if st_j >= 0 and ((st_j - si[p, _I_ACC]) * si[p, _I_SIGN]
-                                      >= (0 if st_d == si[p, _I_DUR] and st_g == si[p, _I_RATE]
+                                      >= (0 if st_d == si[p, _I_DUR] and (not rated or st_g == si[p, _I_RATE])
                                           else premium_steps(
                                               tc[p, st_d] + ((amin + st_j * step) * rc[p, st_d, st_g] if rated else 0.0),
                                               tc[p, si[p, _I_DUR]] + ((amin + si[p, _I_ACC] * step)
@@ -606,7 +606,8 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
                 if j_new >= 0:
                     st_j = j_new
                     st_d = si[p, _I_DUR]
-                    st_g = si[p, _I_RATE]
+                    if rated:  # (one rate: every rate index is 0)
+                        st_g = si[p, _I_RATE]
                     st_p = p
                     if record:
                         tr_k[n_off] = 2 * k + p
