@@ -2,7 +2,8 @@
 
 The kernel plays a chunk through that variant only when the chunk has none of the two-level parts
 it compiles out (``kernel._level_one_chunk``); on such a chunk, and on chunks that have exactly one
-of those parts, every output equals the scalar reference (which always plays with every hook).
+of those parts (or a bargained escalator rate), every output equals the scalar reference (which always
+plays with every hook).
 """
 
 from __future__ import annotations
@@ -17,16 +18,17 @@ from burdenshare.engine.consent import build_consent_bank
 from burdenshare.engine.draws import DrawLayout, draw_range
 from burdenshare.engine.kernel import _level_one_chunk, run_kernel
 from burdenshare.engine.plan import build_plan, draw_columns
-from burdenshare.engine.reference import FLOAT_OUTPUTS, INT_OUTPUTS, chunk_constants, draw_arrays, play
-from burdenshare.scenario import load_scenario
+from burdenshare.engine.reference import FLOAT_OUTPUTS, INT_OUTPUTS, chunk_constants, draw_arrays, play, rate_arrays
+from burdenshare.scenario import Scenario, load_scenario
+from test_rate_value import RATES, _with_rates
 
 # the hand-tuned scenario with its chunk-wide two-level parts off (approval, agenda control, ceiling)
 BARE = ["parties.principal.approval_required=false", "parties.host_executive.submission=immediate",
         "parties.host_executive.opinion_weight=0.0"]
 
 
-def _chunk(overrides: list[str], draws: int, seed: int, types_off: bool):
-    scenario = load_scenario("sma-2020-hindsight", overrides)
+def _chunk(overrides: list[str], draws: int, seed: int, types_off: bool, scenario: Scenario | None = None):
+    scenario = scenario or load_scenario("sma-2020-hindsight", overrides)
     plan = build_plan(scenario)
     bank = build_consent_bank(scenario, plan, seed, 1)
     layout = DrawLayout.from_scenario(scenario, plan.n_rounds)
@@ -53,10 +55,20 @@ def _chunk(overrides: list[str], draws: int, seed: int, types_off: bool):
     ],
 )
 def test_variant_chosen_only_without_two_level_parts_and_equal_to_reference(overrides, types_off, bare):
-    plan, bank, chunk, cols = _chunk(overrides, draws=400, seed=5, types_off=types_off)
+    _check(*_chunk(overrides, draws=400, seed=5, types_off=types_off), bare)
+
+
+def test_a_bargained_escalator_rate_rules_the_variant_out():
+    """The variant is compiled with one escalator rate (its tests out): a chunk whose rate is
+    bargained (issue 11) plays the general loop, equal to the reference."""
+    scenario = _with_rates(0.03, 0.10, RATES, *BARE)
+    _check(*_chunk([], draws=400, seed=5, types_off=True, scenario=scenario), False)
+
+
+def _check(plan, bank, chunk, cols, bare):
     ci, cf, _ = chunk_constants(plan, bank.offset)
     fc, ic = draw_arrays(plan, cols)
-    assert _level_one_chunk.py_func(ci, cf, ic, fc) is bare
+    assert _level_one_chunk.py_func(ci, cf, ic, fc, rate_arrays(plan)[1].shape[1]) is bare
     oi, of = run_kernel(plan, bank.table, bank.winset, cols, chunk.u_vote, bank.offset,
                         base_log_median=bank.base_log_median)
     agreed = 0

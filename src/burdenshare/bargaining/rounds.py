@@ -52,8 +52,8 @@ the engine's batch kernel registers its cached, bracketed equivalent for its own
 * ratification: ``u_vote[k] < C[b, k, d, j]`` (the consent table).
 
 A chunk without a change of administration, the approval, the ceiling, agenda control and
-win-set-aware play (and with no obstinate or tit-for-tat side) is played by a variant of the same
-loop compiled without their tests (:func:`level_one_only`, chosen by the type of the decider's
+win-set-aware play (and with no obstinate or tit-for-tat side, and one escalator rate) is played by a
+variant of the same loop compiled without their tests (and the bargained rate's) (:func:`level_one_only`, chosen by the type of the decider's
 state: the engine kernel's per-chunk check); ratification stays.
 
 Furlough days, impasse and audience costs and the utilities are accounted by the caller
@@ -255,7 +255,7 @@ def level_one_only(st: Any) -> bool:
     """Whether the decider's state ``st`` marks a chunk without two-level parts: both sides
     time-based (no tit-for-tat, no win-set-aware play), no obstinate type and no change of
     administration in any draw, no President's approval, no agenda control and no executive
-    ceiling.  Read once per compiled variant (its value follows from the type of ``st``), so that
+    ceiling, and one escalator rate (not bargained, :mod:`burdenshare.bargaining.rate_value`).  Read once per compiled variant (its value follows from the type of ``st``), so that
     :func:`play_rounds` is compiled without those hooks for such a chunk instead of testing them
     every turn; the caller that builds such a state checks those conditions.  The reference
     decider (``st`` a (2, R) array) plays every chunk with all hooks: ``False``."""
@@ -377,7 +377,8 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
     w_e = cf[CF_W_E]
     theta_w = cf[CF_THETA_W]
     n_r = t.shape[1]
-    rated = rc.shape[2] > 1  # the escalator rate is bargained (bargaining.rate_value)
+    # the escalator rate is bargained (bargaining.rate_value); a chunk without the hooks has one rate
+    rated = not bare and rc.shape[2] > 1
     log_cap = math.log(cap_rok) if w_e > 0.0 else 0.0  # read only under an executive ceiling
     floor_old = min(r_us, open_us)
     first = US if us_first == 1 else HOST
@@ -581,7 +582,7 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
                     # its own term: ceil(0 / step - 1e-9) = 0 for every finite cost); with a bargained
                     # rate, the rate's cost at the standing amount and at its own accepted amount
                     if st_j >= 0 and ((st_j - si[p, _I_ACC]) * si[p, _I_SIGN]
-                                      >= (0 if st_d == si[p, _I_DUR] and st_g == si[p, _I_RATE]
+                                      >= (0 if st_d == si[p, _I_DUR] and (not rated or st_g == si[p, _I_RATE])
                                           else premium_steps(
                                               tc[p, st_d] + ((amin + st_j * step) * rc[p, st_d, st_g] if rated else 0.0),
                                               tc[p, si[p, _I_DUR]] + ((amin + si[p, _I_ACC] * step)
@@ -605,7 +606,8 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
                 if j_new >= 0:
                     st_j = j_new
                     st_d = si[p, _I_DUR]
-                    st_g = si[p, _I_RATE]
+                    if rated:  # (one rate: every rate index is 0)
+                        st_g = si[p, _I_RATE]
                     st_p = p
                     if record:
                         tr_k[n_off] = 2 * k + p

@@ -25,7 +25,7 @@ its exponent, reservation value, window and the draw's opening and target terms,
 per such key and round in a small
 decision cache (keys that recur, e.g. grid parameters, are played by lookup; keys that do not are
 computed a few rounds at a time into the draw's own slot and do not evict them).  A chunk without
-two-level parts (:func:`_level_one_chunk`) is played with a state that marks it
+two-level parts and with one escalator rate (:func:`_level_one_chunk`) is played with a state that marks it
 (:func:`burdenshare.bargaining.rounds.level_one_only`), so the round loop is compiled without the
 hooks' tests for it.
 """
@@ -304,11 +304,14 @@ def _level_one_only_kernel(st):  # the kernel's state tuple with the marker: a c
 
 
 @numba.njit(cache=True, inline="always")
-def _level_one_chunk(ci, cf, ic, fc):  # pragma: no cover - jitted
+def _level_one_chunk(ci, cf, ic, fc, n_rates):  # pragma: no cover - jitted
     """Whether a chunk has none of the two-level parts that
     :func:`~burdenshare.bargaining.rounds.level_one_only` compiles out: both sides time-based, no
-    President's approval, agenda control or executive ceiling, and no draw with an obstinate type
-    or a change of administration (``INT_COLUMNS`` 0-2, ``FLOAT_COLUMNS`` 11)."""
+    President's approval, agenda control or executive ceiling, no draw with an obstinate type
+    or a change of administration (``INT_COLUMNS`` 0-2, ``FLOAT_COLUMNS`` 11), and ``n_rates`` = 1
+    escalator rate (the rate not bargained: its tests are compiled out too)."""
+    if n_rates > 1:
+        return False
     for pol in (ci[rounds.CI_POL_US], ci[rounds.CI_POL_ROK]):
         if pol == POLICY_TIT_FOR_TAT or pol == POLICY_WINSET_AWARE or pol == POLICY_OBSTINATE:
             return False
@@ -353,7 +356,7 @@ def _kernel(ci, cf, t, post_inaug, cum_impasse, furlough_days, durations, level_
     sf = np.zeros((2, _NF))
     si = np.zeros((2, _NI), dtype=np.int64)
     tc = np.zeros((2, durations.shape[0]))  # a draw's term cost per duration (term_value.term_cost)
-    if _level_one_chunk(ci, cf, ic, fc):  # play_rounds compiled without the two-level hooks
+    if _level_one_chunk(ci, cf, ic, fc, esc[1].shape[1]):  # play_rounds compiled without the two-level hooks
         play_chunk(st + (1,), dec, fill, sf, si, ci, cf, t, post_inaug, cum_impasse, furlough_days, durations,
                    level_f, table, winset, base_lm, fc, ic, tc, u_vote, out_i, out_f, record, out_tr_k, out_tr_j, esc)
     else:
