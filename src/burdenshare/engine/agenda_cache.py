@@ -36,7 +36,7 @@ from typing import Any
 from burdenshare.engine import record_vote
 from burdenshare.engine.agenda import (BRACKET, CALIBRATION_DRAWS, MAX_EVALUATIONS, AgendaCalibration, calibrate_threshold,
                                        calibrated, is_calibrated)
-from burdenshare.engine.calibration_cache import entry_key, load_entry, store_entry
+from burdenshare.engine.calibration_cache import cached_entry, entry_key, load_entry, store_entry
 
 __all__ = ["FORMAT", "SUFFIX", "cached_threshold", "load_threshold", "store_threshold", "threshold_cached",
            "threshold_key"]
@@ -79,12 +79,8 @@ def cached_threshold(scenario: Any, seed: int, bank_size: int,
                      compute: Callable[[], AgendaCalibration]) -> AgendaCalibration:
     """:math:`\\theta^*` of ``scenario`` on the run of ``seed`` and ``bank_size``: the stored entry where a
     valid one exists, else ``compute()`` (the engine's calibration of that run), stored for next time."""
-    key = threshold_key(scenario, seed, bank_size)
-    cal = load_threshold(key, scenario)
-    if cal is None:
-        cal = compute()
-        store_threshold(key, cal)
-    return cal
+    return cached_entry(threshold_key(scenario, seed, bank_size), SUFFIX, FORMAT, AgendaCalibration, scenario,
+                        _valid, compute)
 
 
 def threshold_cached(prepared: Any) -> tuple[Any, AgendaCalibration | None]:

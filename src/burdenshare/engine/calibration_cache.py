@@ -182,3 +182,14 @@ def store_entry(key: str, suffix: str, fmt: str, cal: RecordCalibration) -> None
         _atomic_write(path, lambda fh: fh.write(text.encode("utf-8")))
     except (OSError, ValueError, TypeError):
         return
+
+
+def cached_entry(key: str, suffix: str, fmt: str, cls: type[C], scenario: Any,
+                 valid: Callable[[dict[str, Any], float], bool], compute: Callable[[], C]) -> C:
+    """The stored calibration for ``key`` where a valid one exists (:func:`load_entry`), else
+    ``compute()``, stored for next time (:func:`store_entry`)."""
+    cal = load_entry(key, suffix, fmt, cls, scenario, valid)
+    if cal is None:
+        cal = compute()
+        store_entry(key, suffix, fmt, cal)
+    return cal

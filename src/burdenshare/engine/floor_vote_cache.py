@@ -49,8 +49,8 @@ from pathlib import Path
 from typing import Any
 
 from burdenshare.engine.agenda import CALIBRATION_DRAWS, MAX_EVALUATIONS
-from burdenshare.engine.calibration_cache import (entry_key, entry_path, entry_sha, load_entry, package_digest,
-                                                  record_of, store_entry)
+from burdenshare.engine.calibration_cache import (cached_entry, entry_key, entry_path, entry_sha, load_entry,
+                                                  package_digest, record_of, store_entry)
 from burdenshare.engine.record_vote import BRACKET, VoteNoiseCalibration, calibrate_vote_noise, vote_noise_conditioned
 
 __all__ = ["FORMAT", "cached_calibration", "calibration_key", "load_calibration", "package_digest", "store_calibration",
@@ -102,12 +102,8 @@ def cached_calibration(scenario: Any, seed: int, bank_size: int,
                        compute: Callable[[], VoteNoiseCalibration]) -> VoteNoiseCalibration:
     """:math:`\\kappa^*` of ``scenario`` on the run of ``seed`` and ``bank_size``: the stored entry where a
     valid one exists, else ``compute()`` (the engine's calibration of that run), stored for next time."""
-    key = calibration_key(scenario, seed, bank_size)
-    cal = load_calibration(key, scenario)
-    if cal is None:
-        cal = compute()
-        store_calibration(key, cal)
-    return cal
+    return cached_entry(calibration_key(scenario, seed, bank_size), SUFFIX, FORMAT, VoteNoiseCalibration, scenario,
+                        _valid, compute)
 
 
 def vote_noise_cached(specified: Any) -> tuple[Any, VoteNoiseCalibration | None]:
