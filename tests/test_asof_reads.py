@@ -85,10 +85,15 @@ def _with_later_rows(tmp: Path) -> Path:
                                     "Should South Korea accommodate US demands to increase the share of defense costs?",
                                     "", "Favor", "90", "all", "high", "appended (test)", "S134", ""]])
     _append(target / "macro_series.csv", [
-        ["krw_usd_avg", "2021", "1500.0", "KRW per USD, annual average", "", "high", "appended", "X85"],
-        ["rok_cpi_inflation_pct", "2021", "9.9", "percent", "", "high", "appended", "X85"],
-        ["germany_costs_us_troop_stationing", "2020", "999.9", "EUR million", "", "high", "appended", "X85"],
-        ["rok_population_resident_registration", "2021", "40000000", "persons", "", "high", "appended", "X85"],
+        ["krw_usd_avg", "2021", "1500.0", "KRW per USD, annual average", "", "high", "appended", "X85", ""],
+        ["rok_cpi_inflation_pct", "2021", "9.9", "percent", "", "high", "appended", "X85", ""],
+        ["germany_costs_us_troop_stationing", "2020", "999.9", "EUR million", "", "high", "appended", "X85", ""],
+        ["rok_population_resident_registration", "2021", "40000000", "persons", "", "high", "appended", "X85", ""],
+        # a month's yield in the same month, public only from the info_date (after 2020-03-11)
+        ["us_treasury_10y_yield_pct", "2020-03", "9.99", "% per year, monthly average", "", "high", "appended", "X125",
+         "2020-04-07"],
+        ["rok_ktb_10y_yield_pct", "2020-02", "9.99", "% per year, monthly average", "", "high", "appended", "X125",
+         "2020-03-12"],
     ])
     _append(target / "context.csv", [["krw_usd_avg_2021", "1500.00", "KRW per USD (annual avg)", "2021", "", "high",
                                       "appended", "S129"]])

@@ -85,7 +85,7 @@ def test_not_found_cells_stay_visible_as_nan_with_raw_text() -> None:
     assert "NOT FOUND" in repr(cell)
     # the column as an array is float with NaN there
     col = macro.column("value")
-    assert col.dtype == np.float64 and np.isnan(col).sum() == 4
+    assert col.dtype == np.float64 and np.isnan(col).sum() == 8  # 4 + the Korean 10-year yields (issue 11)
 
 
 @pytest.mark.parametrize(
@@ -120,7 +120,8 @@ def test_where_and_column_errors_name_the_column() -> None:
 
 
 def test_where_matches_raw_text() -> None:
-    assert len(load("macro_series").where(value="NOT FOUND")) == 4
+    assert len(load("macro_series").where(value="NOT FOUND")) == 8
+    assert len(load("macro_series").where(key="rok_ktb_10y_yield_pct", value="NOT FOUND")) == 4
     assert len(load("macro_series").where(year="2010-2019")) == 3
 
 
@@ -132,7 +133,7 @@ def test_provenance_lists_registry_entries_of_cited_sources() -> None:
     assert "wowtv" in s129.url and s129.type == "news"
     # cited but missing from the README registry: exposed, not hidden
     assert "S6" in prov.unregistered_ids
-    assert len(data.source_registry()) == 255  # 246 + X116-X124 (issue 10: rounds 9-11)
+    assert len(data.source_registry()) == 257  # 246 + X116-X124 (issue 10: rounds 9-11) + X125-X126 (issue 11)
 
 
 def test_provenance_source_lookup_of_uncited_id_fails() -> None:

@@ -48,9 +48,10 @@ def _dated_copy(tmp: Path, dates: dict[tuple[str, str], str], default: str = "20
         rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([*rows[0], "info_date"])
+        has = "info_date" in rows[0]  # a file that states some rows' dates: those are overridden too
+        writer.writerow(rows[0] if has else [*rows[0], "info_date"])
         for row in rows[1:]:
-            writer.writerow([*row, dates.get((name, row[0]), default)])
+            writer.writerow([*(row[:-1] if has else row), dates.get((name, row[0]), default)])
         path.write_text(out.getvalue(), encoding="utf-8")
     return target
 
@@ -143,11 +144,12 @@ def test_seats_from_data_read_only_the_seats_known_on_as_of(tmp_path: Path) -> N
         rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow([*rows[0], "info_date"])
+        has = "info_date" in rows[0]
+        writer.writerow(rows[0] if has else [*rows[0], "info_date"])
         event = rows[0].index("event_date") if "event_date" in rows[0] else None
         for row in rows[1:]:
             late = event is not None and row[event] == "2020-04-15"
-            writer.writerow([*row, "2020-04-15" if late else "2000-01-01"])
+            writer.writerow([*(row[:-1] if has else row), "2020-04-15" if late else "2000-01-01"])
         path.write_text(out.getvalue(), encoding="utf-8")
     raw = tomllib.loads(SMA_TEXT)
     del raw["hindsight"]

@@ -25,6 +25,7 @@ from burdenshare.builder.paths import path_notes
 from burdenshare.builder.record import Record, Row
 from burdenshare.builder.schedule import (allowed_terms, escalator_family, index_growth_assumptions, rows_of,
                                           status_quo_level_factor)
+from burdenshare.builder.yields import YIELD_KEYS, latest_yield, rate_grid_rule, yield_note
 from burdenshare.errors import DataError
 
 __all__ = ["BuildError", "GENERIC", "PARTY_LINES", "rok_election_date", "us_election_dates", "scenario_dict"]
@@ -361,6 +362,18 @@ def election_swing(rec: Record) -> tuple[float | None, list[str], list[Row]]:
     return swing, sorted(by_date), rows
 
 
+def _rate_note(kind: str, capped_fixed: bool, bargained: bool, unknown: list[str]) -> str:
+    """The provenance line saying whether the escalator rate is bargained and why (burdenshare.builder.yields)."""
+    if bargained:
+        return ("the escalator rate is bargained: a capped fixed status-quo family and both governments' 10-year yields "
+                "known (cost_model.escalator.rate_grid_pct, strategies.<gov>.discount_rate)")
+    if capped_fixed:
+        return ("the escalator rate is not bargained: the status-quo family is a capped fixed one, but no 10-year yield of "
+                + " or ".join(unknown) + " is known at as_of; strategies.<gov>.discount_rate is left unset")
+    return (f"the escalator rate is not bargained (the status-quo family is {kind!r}, not a capped fixed one), so the model "
+            "reads no government's own rate and strategies.<gov>.discount_rate is not written")
+
+
 def _president_bloc(rec: Record) -> tuple[str, Row] | None:
     rows = [r for r in rec.rows("context") if r["key"].startswith("rok_president_")]
     if not rows:
@@ -437,6 +450,11 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
 
     family = escalator_family(prev["annual_increase_rule"])
     growth, growth_sd, growth_src = index_growth_assumptions(rec, family, base_year, max(terms))
+    # ---- the governments' own discount rates: each one's latest 10-year yield known at as_of,
+    # written (with the rate grid) only where the rate is bargained (burdenshare.builder.yields)
+    yields = {gov: latest_yield(rec, YIELD_KEYS[gov]) for gov in ("us", "rok")}
+    capped_fixed = family.kind == "fixed" and family.cap_pct is not None
+    bargained = capped_fixed and all(read is not None for read, _ in yields.values())
     # the priors are stated on the engine's scale, the schedule's level equivalent (burdenshare.agreement):
     # a recorded first-year increase came with its escalator, so it is scaled by the status-quo
     # family's level factor at the focal (middle) allowed term (1 for a flat family)
@@ -530,10 +548,14 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
     o.prov["agreement_space.categories"] = _assume("one category: the costs SMA N-1 covers")
 
     fx_years = {str(y): fx for y in range(base_year - 1, base_year + max(terms) + 1)}
+    escalator = family.as_dict()
+    if bargained:
+        assert family.cap_pct is not None
+        escalator["rate_grid_pct"] = rate_grid_rule(family.rate_pct, family.cap_pct)
     o.put("cost_model", {
         "base_year": base_year, "current_agreement_krw": current,
         "current_agreement_source": f"{cref} (SMA {n - 1}, the latest contribution known at as_of)",
-        "discount_rate": g["discount_rate"], "escalator": family.as_dict(),
+        "discount_rate": g["discount_rate"], "escalator": escalator,
         "categories": [{"id": "covered", "label": f"Costs covered by SMA {n - 1}", "status": "covered",
                         "share_of_ask": 1.0, "source": prev_ref, "assumption": True}],
         "exchange_rates_krw_per_usd": fx_years,
@@ -561,8 +583,16 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
             note="the stated spread of cost_model.index_growth_pct, drawn per draw (burdenshare.engine.index_draws)")
     o.prov["cost_model.base_year"] = _computed("last year covered by SMA N-1 + 1", [prev_ref], [prev])
     o.prov["cost_model.current_agreement_krw"] = _data(crow, cref, "the latest contribution of SMA N-1 known at as_of")
-    o.prov["cost_model.discount_rate"] = _assume("annual discount rate")
+    o.prov["cost_model.discount_rate"] = _assume(
+        "annual discount rate: the common scale on which every schedule is stated as a level equivalent (consent, "
+        "approval and the priors read amounts on it), not a government's rate; each side's own rate is "
+        "strategies.<gov>.discount_rate, its 10-year yield, where the rate is bargained (burdenshare.builder.yields)")
     o.prov["cost_model.escalator"] = _data(prev, prev_ref, f"annual_increase_rule of SMA N-1, the status-quo family: {family.how}")
+    if bargained:
+        o.prov["cost_model.escalator.rate_grid_pct"] = _computed(
+            "5 evenly spaced rates from 0 to the family's cap, and the family's rate (burdenshare.builder.yields.rate_grid_rule)",
+            [prev_ref], [prev], note="the rate is bargained: a capped fixed status-quo family and both governments' 10-year "
+                                     "yields known at as_of")
     o.prov["cost_model.categories"] = _assume("one category holding the whole ask")
     o.prov["cost_model.exchange_rates_krw_per_usd"] = _data(fx_row, fx_ref, "latest annual average known, held flat")
 
@@ -733,6 +763,12 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
         if deadline is not None:
             s["concession_deadline"] = deadline
             o.prov[f"strategies.{side}.concession_deadline"] = lag_prov
+        read = yields[side][0]
+        if bargained and read is not None:
+            s["discount_rate"] = read.rate
+            o.prov[f"strategies.{side}.discount_rate"] = _computed(
+                f"{read.value_pct:g} / 100: the {read.period} average 10-year government bond yield, the latest known at as_of",
+                [read.ref], [read.row], note="the government's own yearly rate for the schedule's payments (bargaining.rate_value)")
         o.put(f"strategies.{side}", s, None)
         o.prov[f"strategies.{side}.kind"] = _assume("time-based Boulware negotiator")
         o.prov[f"strategies.{side}.exponent"] = _assume("slow concession (NegMAS e > 1)")
@@ -797,7 +833,10 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
         "assumptions": ["generic model parameters (GENERIC in burdenshare.builder.rules), the same for every round",
                         "party lines by ideology (PARTY_LINES), the same for every round",
                         "seats after an election inside the horizon drawn around the pre-election seats with the swing on record"]
-        + path_notes(rec, range(base_year, base_year + max(terms))),
+        + path_notes(rec, range(base_year, base_year + max(terms)))
+        + [yield_note(gov, *yields[gov]) for gov in ("us", "rok")]
+        + [_rate_note(family.kind, capped_fixed, bargained,
+                      [gov for gov in ("us", "rok") if yields[gov][0] is None])],
         "values": o.prov,
     }
     return o.data
