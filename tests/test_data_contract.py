@@ -147,7 +147,7 @@ def _edit(path: Path, old: str, new: str, count: int = 1) -> None:
     [
         ("context.csv", "key,value,unit,date,", "key,value,units,date,", "units"),
         ("polls.csv", "poll_id,pollster,", "pollster,poll_id,", "pollster"),
-        ("macro_series.csv", "confidence,notes,source_ids\n", "confidence,notes,source_ids,comment\n", "comment"),
+        ("macro_series.csv", "source_ids,info_date\n", "source_ids,info_date,comment\n", "comment"),
         ("party_positions.csv", ",confidence\n", "\n", "confidence"),
     ],
 )
@@ -164,9 +164,10 @@ def test_optional_info_date_column_is_accepted_and_overrides_the_rule(tmp_path: 
     copy = copy_bundled(tmp_path)
     path = copy / "macro_series.csv"
     lines = path.read_text(encoding="utf-8").splitlines()
-    out = [lines[0] + ",info_date"]
+    assert lines[0].endswith(",info_date")  # the bundled file states the bond yields' dates (issue 11)
+    out = [lines[0]]
     for line in lines[1:]:
-        out.append(line + (",2016-12-10" if line.startswith("rok_defense_budget,2017,") else ","))
+        out.append(line + "2016-12-10" if line.startswith("rok_defense_budget,2017,") else line)  # empty cell: fill it
     path.write_text("\n".join(out) + "\n", encoding="utf-8")
     with using(open_dataset(copy, as_of=dt.date(2016, 12, 31))):
         assert data.defense_budget_krw(2017) == pytest.approx(40334.7e9)
@@ -314,7 +315,7 @@ LATER_ROWS = {
     "polls.csv": "APPENDED-2031,p,s,2031-01-02,2031-01-05,1000,phone,,q,,Favor,50,all,high,,S1,",
     "national_assembly.csv": "seats,22nd,2024-04-10,2024 election result,Appended Party,liberal,1,0,300,,,,,high,,S1,",
     "party_positions.csv": "Appended Party,2031-02-03,summary,quote,S1,,high",
-    "macro_series.csv": "krw_usd_avg,2031,1500,KRW per USD (annual average),src,high,,S1",
+    "macro_series.csv": "krw_usd_avg,2031,1500,KRW per USD (annual average),src,high,,S1,",
     "cost_categories.csv": "Appended category,sought,description,2031,1,,,context,high,,S1,",
 }
 
