@@ -549,8 +549,7 @@ def scenario_dict(full: Record, rec: Record, n: int, as_of: dt.date, name: str) 
 
     fx_years = {str(y): fx for y in range(base_year - 1, base_year + max(terms) + 1)}
     escalator = family.as_dict()
-    if bargained:
-        assert family.cap_pct is not None
+    if bargained and family.cap_pct is not None:
         escalator["rate_grid_pct"] = rate_grid_rule(family.rate_pct, family.cap_pct)
     o.put("cost_model", {
         "base_year": base_year, "current_agreement_krw": current,

@@ -133,7 +133,8 @@ FILE_ROLES: Mapping[str, str] = MappingProxyType(
         ),
         "macro_series": (
             "one key × year value: population, nominal GDP (by vintage), CPI, KRW/USD, JPY/USD, ROK "
-            "defense budget, Germany's host-nation costs and US troop levels"
+            "defense budget, Germany's host-nation costs and US troop levels; one key × month (year = "
+            "YYYY-MM) for the 10-year government bond yields"
         ),
     }
 )
