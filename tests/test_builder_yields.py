@@ -187,3 +187,29 @@ def test_a_capped_fixed_status_quo_without_the_korean_yield_is_not_bargained(tmp
     assert "strategies.rok.discount_rate" not in sc.provenance.values
     assert any("capped fixed one, but no 10-year yield of rok is known at as_of" in line
                for line in sc.provenance.assumptions)
+
+
+def test_a_yield_cited_before_its_info_date_is_refused(tmp_path: Path) -> None:
+    """No hindsight: with February 2020's US row dated a day after 2020-03-11, the builder reads
+    January, and the scenario built on the bundled row (citing February) is refused by the vintage
+    check of that data, naming the row."""
+    from burdenshare.data import Dataset, using
+    from burdenshare.scenario.vintage import check_vintage
+
+    sc, _ = build_scenario(11, D("2020-03-11"), _capped_fixed(tmp_path, "2.10"))
+    data = tmp_path / "data"
+    path = data / "macro_series.csv"
+    rows = list(csv.reader(path.open(encoding="utf-8", newline="")))
+    for r in rows:
+        if r[0] == US and r[1] == "2020-02":
+            r[-1] = "2020-03-12"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    path.write_text(out.getvalue(), encoding="utf-8")
+    assert latest_yield(read_record(D("2020-03-11"), data), US)[0].period == "2020-01"  # type: ignore[union-attr]
+    later, _ = build_scenario(11, D("2020-03-11"), data)
+    assert later.strategies["us"].discount_rate == 0.0176
+    with using(Dataset(data, None)):
+        problem = check_vintage(sc)
+    assert problem is not None and problem[0] == 'provenance.values."strategies.us.discount_rate".from.0'
+    assert "2020-03-12" in problem[1]
