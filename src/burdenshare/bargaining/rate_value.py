@@ -295,7 +295,7 @@ def rate_costs(w: NDArray[np.float64], years: NDArray[np.int64], r: float, r_us:
 
 
 def side_risk_prices(scenario: Any) -> tuple[float, float]:
-    """(proposer, host) mean-sd risk prices :math:`\lambda_i` (``strategies.<gov>.index_risk_aversion``;
+    r"""(proposer, host) mean-sd risk prices :math:`\lambda_i` (``strategies.<gov>.index_risk_aversion``;
     unset: 0).
 
     Raises
