@@ -340,3 +340,67 @@ def test_run_json_table_and_report_show_the_signed_cap(tmp_path: Path, capsys: p
     row = next(line for line in human.splitlines() if "escalator cap signed" in line)
     assert text in row
     assert f"signed escalator cap: mean and share by cap % {text}" in report.read_text(encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- advise
+
+
+def test_advise_offers_each_cap_and_prices_the_index_risk() -> None:
+    """``advise`` offers the family's index escalator at each cap (``cpi:cap<c>``) growing at the
+    censored mean E[min(G, c)] (G: the five data years' mean CPI, the scenario's stated sd); a side
+    with a risk price loses lambda x sd of the renewed schedule (an independent Monte Carlo of the
+    sd here), and a risk-averse host advised against the US's individual rationality
+    x A >= L A_0 pays x (A + lambda S) >= L A_0 (1 + lambda S / A), least at the lowest coefficient
+    of variation: it advises the lowest cap (only the index escalator is on the table: ``none``, a
+    sure schedule, would beat every cap); unpriced, the caps tie up to the amount grid and it
+    advises another.  Without risk prices nothing is priced."""
+    from burdenshare.analysis.advise import (
+        _index_mean,
+        advise,
+        agreement_grid,
+        escalator_growth_pct,
+        renewal_annuity,
+        renewal_sd,
+    )
+
+    one = lambda x, d, m: np.ones_like(np.asarray(x, dtype=float))  # noqa: E731
+    def cpi_only(sc: Scenario) -> Scenario:
+        d = sc.model_dump(by_alias=True)
+        d["agreement_space"]["escalators"] = ["cpi"]
+        return Scenario.model_validate(d)
+
+    s = cpi_only(_with_caps(None, 1.0, None, None, CAPS, SD, "agreement_space.amount_step_krw=2000000000.0"))
+    g = agreement_grid(s, "host", consent=one)
+    assert g.escalators == ("cpi:cap1", "cpi:cap2", "cpi:cap3", "cpi:cap4", "cpi:cap100")
+    mu = _index_mean(s, "cpi")
+    for c in CAPS:
+        assert escalator_growth_pct(s, f"cpi:cap{c:g}") == pytest.approx(capped_moments(mu, SD, c)[0], rel=1e-15)
+    t = g.terms
+    assert t.own_risk_price == 1.0 and t.other_risk_price == 0.0
+    # the sd of the renewed schedule's present value against a Monte Carlo of the yearly growth
+    m, e = 3, "cpi:cap2"
+    rng = np.random.default_rng(5)
+    x = 1.0 + np.minimum(rng.normal(mu, SD, (200_000, t.horizon_years)), 2.0) / 100.0
+    pv = np.zeros(x.shape[0])
+    for y in range(t.horizon_years):
+        w = np.prod(x[:, y - y % m + 1:y + 1], axis=1) if y % m else np.ones(x.shape[0])
+        pv += w * (1.0 + R) ** -y
+    assert renewal_sd(t, m, e) == pytest.approx(pv.std(), rel=2e-2)
+    assert renewal_annuity(t, m, e) == pytest.approx(pv.mean(), rel=1e-3)
+    j, i = g.escalators.index(e), g.durations.index(m)
+    a = int(np.searchsorted(g.amounts_krw, 1.0e12))
+    a0 = t.annuity_flat
+    ann = renewal_annuity(t, m, e)
+    want = t.reservation_own_krw * a0 - g.amounts_krw[a] * (ann + renewal_sd(t, m, e)) - W * (m - 5) ** 2 * a0
+    assert g.p_consent[i, j, a] == 1.0 and g.utility[i, j, a] == pytest.approx(want, rel=1e-12)
+    host = advise(s, "host", 0.0, consent=one)
+    assert host.escalator == "cpi:cap1", host
+    plain = agreement_grid(cpi_only(_with_caps(None, None, None, None, CAPS, SD,
+                                               "agreement_space.amount_step_krw=2000000000.0")), "host", consent=one)
+    unpriced = advise(cpi_only(_with_caps(None, None, None, None, CAPS, SD,
+                                          "agreement_space.amount_step_krw=2000000000.0")), "host", 0.0, consent=one)
+    assert unpriced.escalator != "cpi:cap1"  # caps tie up to the amount grid's steps: here 2 %
+    for jj, ee in enumerate(plain.escalators):
+        ann = np.array([renewal_annuity(plain.terms, mm, ee) for mm in plain.durations])
+        assert np.allclose(plain.utility[:, jj, a], plain.terms.reservation_own_krw * a0 - plain.amounts_krw[a] * ann
+                           - W * (np.array(plain.durations) - 5.0) ** 2 * a0, rtol=1e-12)
