@@ -52,7 +52,17 @@ premium in grid steps is :func:`~burdenshare.bargaining.term_value.premium_steps
 :math:`c_i(m_s) + x_s k_i(m_s, g_s)` and :math:`c_i(m_o) + x_a k_i(m_o, g_o)`.
 
 **Per draw.**  ``[[uncertainty]]`` may draw ``strategies.<gov>.discount_rate``; the kernel
-computes each draw's :math:`k_i`, ideals and :math:`g^*` once per draw (:func:`rate_costs`).
+computes each draw's :math:`k_i`, ideals and :math:`g^*` once per draw (:func:`schedule_costs`).
+
+**The general issue.**  :class:`RateGrid` is any bargained parameter of the schedule family: the
+rate (``issue = "rate"``, a sure path) or the cap of an index-linked family (``issue = "cap"``,
+:mod:`burdenshare.bargaining.index_cap`: ``weights`` the *expected* payments under the index
+uncertainty, ``second`` their second moments).  :func:`schedule_costs` adds to :math:`\rho_i`
+a mean-sd premium :math:`\lambda_i S_i / f_m(g; r)` (``strategies.<gov>.index_risk_aversion``;
+:math:`S_i` the sd of the level equivalent per won of opening amount at :math:`r_i`, 0 on a sure
+path), subtracted from the US's receipts and added to the host's payments; with :math:`\lambda_i = 0`
+no sd is computed and the costs are :func:`rate_costs`', bit for bit.  :func:`escalator_grid` reads
+whichever grid the scenario gives.
 
 References
 ----------
