@@ -404,3 +404,23 @@ def test_advise_offers_each_cap_and_prices_the_index_risk() -> None:
         ann = np.array([renewal_annuity(plain.terms, mm, ee) for mm in plain.durations])
         assert np.allclose(plain.utility[:, jj, a], plain.terms.reservation_own_krw * a0 - plain.amounts_krw[a] * ann
                            - W * (np.array(plain.durations) - 5.0) ** 2 * a0, rtol=1e-12)
+
+
+def test_solve_cli_reports_the_signed_cap(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """``burdenshare solve`` (the real Assembly) with a risk-averse host signs the lowest cap on a
+    three-year term, in its JSON (``escalator_cap_pct``) and its summary line."""
+    from burdenshare.cli import main
+
+    monkeypatch.setenv("COLUMNS", "300")  # one line
+    sets = ["strategies.us.reservation_value_krw=1.0e12", "parties.principal.reservation_value_krw=1.0e12",
+            "levers.allowed_durations=[3]", "cost_model.escalator.kind=cpi", "cost_model.escalator.cap_pct=4.0",
+            "cost_model.escalator.cap_grid_pct=[1.0,4.0]", "strategies.rok.index_risk_aversion=1.0"]
+    sets += [f"cost_model.index_growth_pct.cpi.{y}=2.0" for y in (2021, 2022)]
+    sets += [f"cost_model.index_growth_sd_pct.cpi.{y}=1.5" for y in (2021, 2022)]
+    args = ["solve", "sma-2020-hindsight"] + [a for s in sets for a in ("--set", s)]
+    assert main([*args, "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["agreement"] is True and "escalator_pct" not in d
+    assert d["duration_years"] == 3 and d["escalator_cap_pct"] == 1.0
+    assert main(args) == 0
+    assert f"capped at {d['escalator_cap_pct']:g} %" in capsys.readouterr().out
