@@ -132,6 +132,36 @@ def test_costs_are_the_mean_sd_values_of_the_expected_schedule() -> None:
     assert rgi[0, 1:].tolist() == [0] * 4 and rgi[2, 1:].tolist() == [0] * 4
 
 
+def test_a_defence_budget_family_with_a_lag_and_a_jump_reads_its_own_path() -> None:
+    """The 11th SMA's shape: a defence-budget-linked family (lag 1, a jump in year 2) with caps on
+    the table: the expected level factor is the oracle's over the lagged index years, the jump year
+    grows by its sure rate under every cap, and years known from the data carry no spread."""
+    d = _with_caps().model_dump(by_alias=True)
+    d["cost_model"]["escalator"].update({"kind": "defense_budget", "lag_years": 1, "jump_year": 2, "jump_pct": 13.9,
+                                         "cap_pct": 8.0, "cap_grid_pct": [4.0, 8.0]})
+    d["cost_model"]["index_growth_pct"] = {"defense_budget": {y: 7.0 for y in range(2020, 2025)}}
+    d["cost_model"]["index_growth_sd_pct"] = {"defense_budget": {y: 2.0 for y in range(2020, 2025)}}
+    s = Scenario.model_validate(d)
+    g = cap_grid(s, TERMS)
+    assert g is not None and g.g0 == 1 and g.second is not None
+    for gi, c in enumerate((4.0, 8.0)):
+        e1, e2 = capped_moments(7.0, 2.0, c)
+        mean = [1.0, 1.139]  # year 2: the jump
+        for _ in range(3):  # years 3-5 read 2021-2023, assumed with sd 2
+            mean.append(mean[-1] * (1 + e1 / 100))
+        assert np.allclose(g.weights[-1, gi], mean, rtol=1e-14)
+        assert g.second[-1, gi, 1] == 0.0  # the jump: a sure year
+        cv2 = (e2 - e1 * e1) / 1e4 / (1 + e1 / 100) ** 2  # Var(X/100) / E[1 + X/100]^2
+        assert g.second[-1, gi, 2] == pytest.approx(cv2, rel=1e-12)
+        assert g.second[-1, gi, 4] == pytest.approx((1 + cv2) ** 3 - 1, rel=1e-12)
+        v = (1 + R) ** -np.arange(5)
+        assert g.level[-1, gi] == pytest.approx(float(np.dot(mean, v) / v.sum()), rel=1e-14)
+    d["cost_model"]["escalator"].update({"jump_year": None, "jump_pct": None, "lag_years": 2})
+    g = cap_grid(Scenario.model_validate(d), TERMS)  # year 2 (2021) reads 2019, known from the data
+    assert g is not None and g.second is not None
+    assert np.all(g.second[-1, :, 1] == 0.0) and np.all(g.second[-1, :, 2] > 0.0)
+
+
 def test_a_cap_above_every_plausible_growth_is_worth_nothing() -> None:
     """Caps 12 (= mu + 6.7 sd) and 100 give the same expected schedule and the same costs to 1e-12,
     for risk-averse sides with their own discount rates."""

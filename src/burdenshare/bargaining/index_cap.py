@@ -26,7 +26,8 @@ distribution the run draws (:mod:`burdenshare.engine.index_draws`).  With
 (:func:`capped_moments`; :math:`\sigma = 0`: :math:`\min(\mu, c)`).  Years are independent, so the
 payment of year :math:`y` per won of opening amount, :math:`W_y = \prod_{i \le y}(1 + X_i/100)`,
 has :math:`E[W_y] = \prod_i E[1 + X_i/100]` and :math:`E[W_y^2] = \prod_i E[(1 + X_i/100)^2]`
-(the grid's ``weights`` and ``second``; a jump year grows by its sure ``jump_pct``).  A lower cap
+(the grid's ``weights``, and ``second`` :math:`= E[W_y^2]/E[W_y]^2 - 1 = \prod_i (1 + \operatorname{Var}(X_i/100) / E[1 + X_i/100]^2) - 1`,
+computed through ``log1p`` so that a sure year adds exactly 0; a jump year grows by its sure ``jump_pct``).  A lower cap
 lowers the expected path and its spread; a cap far above every plausible growth
 (:math:`z \to \infty`) leaves both as they are, so it is worth nothing.
 
@@ -188,23 +189,23 @@ def cap_grid(scenario: Any, durations: Sequence[int]) -> RateGrid | None:
         jy = None if jump is None or jump > m else first + jump - 1
         for gi, c in enumerate(caps):
             a = 1.0
-            a2 = 1.0
-            w[d, gi, 0] = w2[d, gi, 0] = 1.0
+            lcv = 0.0  # log(1 + squared coefficient of variation) of the year's payment
+            w[d, gi, 0] = 1.0
             for i in range(1, m):
                 t = first + i
                 if t == jy:
                     assert jump_pct is not None
                     m1 = 1.0 + float(jump_pct) / 100.0
-                    q = m1 * m1
+                    var = 0.0
                 else:
                     y = t - rule.lag_years
                     ex, ex2 = capped_moments(rule.rate_pct + float(path[y]), float(sds.get(y, 0.0)), c)
                     m1 = 1.0 + ex / 100.0  # as AgreementSchedule.amounts_by_year where the year is sure
-                    q = 1.0 + 2.0 * ex / 100.0 + ex2 / 1e4
+                    var = max(ex2 - ex * ex, 0.0) / 1e4  # Var(X / 100); 0 exactly for a sure year
                 a = a * m1
-                a2 = a2 * q
+                lcv += math.log1p(var / (m1 * m1))
                 w[d, gi, i] = a
-                w2[d, gi, i] = a2
+                w2[d, gi, i] = math.expm1(lcv)
             # AgreementSchedule.level_equivalent's operations on the expected path
             level[d, gi] = math.fsum(w[d, gi, i] * (1.0 + r) ** -i for i in range(m)) / annuity[m]
     return RateGrid(np.array(caps), caps.index(float(esc.cap_pct)), w, level, np.array(terms, dtype=np.int64), r,

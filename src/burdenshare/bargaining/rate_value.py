@@ -57,7 +57,7 @@ computes each draw's :math:`k_i`, ideals and :math:`g^*` once per draw (:func:`s
 **The general issue.**  :class:`RateGrid` is any bargained parameter of the schedule family: the
 rate (``issue = "rate"``, a sure path) or the cap of an index-linked family (``issue = "cap"``,
 :mod:`burdenshare.bargaining.index_cap`: ``weights`` the *expected* payments under the index
-uncertainty, ``second`` their second moments).  :func:`schedule_costs` adds to :math:`\rho_i`
+uncertainty, ``second`` their squared coefficients of variation).  :func:`schedule_costs` adds to :math:`\rho_i`
 a mean-sd premium :math:`\lambda_i S_i / f_m(g; r)` (``strategies.<gov>.index_risk_aversion``;
 :math:`S_i` the sd of the level equivalent per won of opening amount at :math:`r_i`, 0 on a sure
 path), subtracted from the US's receipts and added to the host's payments; with :math:`\lambda_i = 0`
@@ -125,8 +125,9 @@ class RateGrid:
     #: Which parameter of the family is bargained: ``"rate"`` (``rate_grid_pct``; ``rates_pct`` are
     #: rates) or ``"cap"`` (``cap_grid_pct``; ``rates_pct`` are caps, :mod:`burdenshare.bargaining.index_cap`).
     issue: str = "rate"
-    #: (D, G, Y) :math:`E[W_y^2]`, the second moment of year ``y``'s payment per won of opening amount
-    #: under the index uncertainty the sides price (``weights`` is :math:`E[W_y]`); None: a sure path.
+    #: (D, G, Y) :math:`\operatorname{Var}(W_y) / E[W_y]^2`, the squared coefficient of variation of
+    #: year ``y``'s payment per won of opening amount under the index uncertainty the sides price
+    #: (``weights`` is :math:`E[W_y]`); None: a sure path (0 exactly).
     second: NDArray[np.float64] | None = None
 
 
@@ -228,20 +229,21 @@ def _level(w: NDArray[np.float64], d: int, g: int, m: int, rate: float) -> float
 @register_jitable
 def _level_sd(w: NDArray[np.float64], w2: NDArray[np.float64], d: int, g: int, m: int, rate: float) -> float:
     r"""Standard deviation of the level equivalent per won of opening amount at ``rate``: with
-    independent yearly growth, :math:`\operatorname{Cov}(W_y, W_z) = (E[W_y^2] - E[W_y]^2)\,E[W_z]/E[W_y]`
-    for :math:`y \le z` (module docstring)."""
+    independent yearly growth, :math:`\operatorname{Cov}(W_y, W_z) = \operatorname{Var}(W_y)\,E[W_z]/E[W_y]
+    = E[W_y] E[W_z]\,\kappa_y` for :math:`y \le z`, :math:`\kappa_y` = ``w2`` the squared coefficient
+    of variation (module docstring)."""
     v = 1.0 / (1.0 + rate)
     den = 0.0
     var = 0.0
     dy = 1.0
     for y in range(m):
         den += dy
-        c = w2[d, g, y] - w[d, g, y] * w[d, g, y]
+        c = w[d, g, y] * w2[d, g, y]  # Var(W_y) / E[W_y]
         if c > 0.0:
-            var += dy * dy * c
+            var += dy * dy * c * w[d, g, y]
             dz = dy * v
             for z in range(y + 1, m):
-                var += 2.0 * dy * dz * c * w[d, g, z] / w[d, g, y]
+                var += 2.0 * dy * dz * c * w[d, g, z]
                 dz *= v
         dy *= v
     return math.sqrt(var) / den
@@ -270,7 +272,7 @@ def schedule_costs(w: NDArray[np.float64], w2: NDArray[np.float64], years: NDArr
     ``rc[0, d, g]`` = :math:`k_{US} = 1 - (E_{US} - \lambda_{US} S_{US}) / f`, ``rc[1, d, g]`` =
     :math:`k_K = (E_K + \lambda_K S_K) / f - 1` (per won of level equivalent; :math:`E_i`, :math:`S_i`
     the mean and sd of the level equivalent per won of opening amount at :math:`r_i`, ``w`` and ``w2``
-    the first and second moments of the payments, :math:`f` the mean at :math:`r`); ``rgi[0, d]`` /
+    the payments' means and squared coefficients of variation, :math:`f` the mean at :math:`r`); ``rgi[0, d]`` /
     ``rgi[1, d]`` each side's ideal index and ``rgi[2, d]`` the efficient one for term index ``d``.
     Equal discount rates and no risk price give exactly 0 costs and every index ``g0``; a risk price
     of 0 computes no sd (the rate's operations, bit for bit).
@@ -301,7 +303,7 @@ def rate_costs(w: NDArray[np.float64], years: NDArray[np.int64], r: float, r_us:
     (:func:`schedule_costs` with :math:`\lambda_i = 0`): ``rc[0]`` = :math:`1 - \rho_{US}`, ``rc[1]``
     = :math:`\rho_K - 1`, ``rgi`` the ideals and the efficient index.  Equal rates give exactly 0
     costs and every index ``g0``."""
-    schedule_costs(w, w, years, r, r_us, r_rok, 0.0, 0.0, g0, rc, rgi)
+    schedule_costs(w, w, years, r, r_us, r_rok, 0.0, 0.0, g0, rc, rgi)  # (the second array is not read)
 
 
 def side_risk_prices(scenario: Any) -> tuple[float, float]:
@@ -324,10 +326,10 @@ def side_risk_prices(scenario: Any) -> tuple[float, float]:
 
 
 def grid_arrays(grid: RateGrid) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-    """The grid's (D, G, Y) first and second moments (the second: the first where the path is sure,
-    so every covariance is 0)."""
+    """The grid's (D, G, Y) means and squared coefficients of variation of the payments (zeros where
+    the path is sure: every covariance is 0)."""
     w = np.ascontiguousarray(grid.weights, dtype=np.float64)
-    return w, (w if grid.second is None else np.ascontiguousarray(grid.second, dtype=np.float64))
+    return w, (np.zeros_like(w) if grid.second is None else np.ascontiguousarray(grid.second, dtype=np.float64))
 
 
 def scenario_rate_costs(scenario: Any, grid: RateGrid, rates: tuple[float, float] | None = None,
