@@ -274,6 +274,22 @@ def test_the_schedule_grows_at_most_by_the_signed_cap() -> None:
     assert sched["2024"]["p50"] < first["p50"] * 1.01 ** 4  # below the cap in part of the draws
 
 
+def test_drawn_discount_rates_reach_the_kernel_with_a_cap_grid() -> None:
+    """A prior on the host's discount rate is read where the cap is bargained: draws whose host
+    discounts above the US's 3 % prefer growth and sign the uncapped text, those below it the
+    lowest cap (the US's ideal is then the family's cap, the efficient one the lowest)."""
+    d = _with_caps(None, None, 0.03, 0.04).model_dump(by_alias=True)
+    d["uncertainty"].append({"param": "strategies.rok.discount_rate", "dist": "uniform", "low": 0.0, "high": 0.08,
+                             "source": "test"})
+    r = simulate(Scenario.model_validate(d), draws=1500, seed=0, bank_size=1)
+    o, p = r.outcomes, r.params
+    ok = o["ratified"] == 1
+    dr = p["param:strategies.rok.discount_rate"][ok]
+    c = o["escalator_cap_pct"][ok]
+    assert ok.sum() > 300
+    assert np.all(c[dr > 0.031] == 100.0) and np.mean(c[dr < 0.029] == 1.0) > 0.8
+
+
 @pytest.mark.parametrize("args, overrides", [
     ((None, 1.0, 0.03, 0.06), []),
     ((1.0, None, 0.06, 0.03), ["strategies.rok.kind=tit_for_tat"]),
