@@ -497,7 +497,9 @@ class RunResult:
     def _index_factors(self) -> tuple[NDArray[np.float64] | None, NDArray[np.float64] | None]:
         """Level and year factors of the ratified draws at their drawn index paths (None, None
         without index draws; :mod:`burdenshare.engine.index_draws`), from the run's seed; where the
-        escalator rate is bargained, at each draw's signed rate (:mod:`burdenshare.bargaining.rate_value`)."""
+        escalator rate is bargained, at each draw's signed rate (:mod:`burdenshare.bargaining.rate_value`);
+        where the cap is, the level of the signed cap's expected schedule (what was voted on) and the
+        year factors of the draw's index path at its signed cap (:mod:`burdenshare.bargaining.index_cap`)."""
         ix = self.plan.index_draws
         rg = self.plan.rate_grid
         col = issue_column(rg)
