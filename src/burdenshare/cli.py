@@ -585,6 +585,7 @@ def solve_cmd(
             f"{scenario.name}: agreement at KRW {krw / 1e9:,.0f} bn (${usd / 1e6:,.0f} M) a year "
             f"for {eq.duration_years} year(s)"
             + ("" if eq.escalator_pct is None else f" growing {eq.escalator_pct:g} % a year")
+            + ("" if eq.escalator_cap_pct is None else f" with the index growth capped at {eq.escalator_cap_pct:g} %")
             + f", {eq.increase_pct:+.1f} %, offered by {eq.proposer} on "
             f"{when.isoformat()}" + ("" if eq.branch is None else f" ({eq.branch} of administration)")
             + f"; P(consent) {eq.p_consent:.3f}; P(agreement by the horizon) {eq.p_agreement:.3f}",

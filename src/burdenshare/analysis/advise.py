@@ -68,6 +68,17 @@ offered at each rate of the grid (labels ``fixed:<rate>``), and each side discou
 (:math:`r_s`; unset: :math:`r`), the counterpart's individual rationality at the counterpart's
 rate; consent still reads the level equivalent at :math:`r`.  With equal rates nothing changes.
 
+**A bargained cap** (``cost_model.escalator.cap_grid_pct``; :mod:`burdenshare.bargaining.index_cap`):
+the family's index escalator is offered at each cap of the grid (labels ``<kind>:cap<cap>``), growing
+at the expected capped growth :math:`g_e = E[\min(G, c)]` (:func:`index_growth_moments`:
+:math:`G \sim N(\mu, \sigma)`, :math:`\mu` the index mean above, :math:`\sigma` the mean stated sd
+of ``cost_model.index_growth_sd_pct.<kind>``, the censored-normal moments of the engine's
+definition).  A side with a risk price :math:`\lambda_s` (``strategies.<gov>.index_risk_aversion``)
+values the payments at :math:`x\,(A_{m,e} \mp \lambda_s S_{m,e})` (:func:`renewal_sd`: the sd of
+the renewed schedule's present value per won of opening amount; minus for the US, which is paid,
+plus for the host, which pays), in its utility and in the counterpart's individual rationality at
+the counterpart's price.  Without a price nothing changes.
+
 **Problem.**  Maximize :math:`U_s` over the grid subject to :math:`P \ge P_{min}` and, with
 ``respect_counterpart`` (default), the other side's individual rationality at its expected
 reservation value (US advice: :math:`x A_{m,e} \le \bar r_{host} A_0`; host advice:
@@ -99,7 +110,8 @@ from numpy.typing import NDArray
 from burdenshare import data
 from burdenshare.actors import executive_approval
 from burdenshare.agreement import AgreementSchedule, EscalatorRule
-from burdenshare.bargaining.rate_value import side_discount_rates
+from burdenshare.bargaining.index_cap import capped_moments
+from burdenshare.bargaining.rate_value import side_discount_rates, side_risk_prices
 from burdenshare.bargaining.term_value import term_cost_krw
 from burdenshare.costs import to_usd
 from burdenshare.errors import DataError, SpecError
@@ -122,6 +134,8 @@ __all__ = [
     "renewal_annuity",
     "escalator_growth_pct",
     "expected_utility",
+    "index_growth_moments",
+    "renewal_sd",
     "utility_terms",
 ]
 
@@ -158,23 +172,43 @@ def escalator_growth_pct(scenario: Any, kind: str) -> float:
     cap = esc.cap_pct
     if kind == "none":
         return 0.0
+    if ":cap" in kind:  # a cap of the bargained grid (advised_escalators): the expected capped growth
+        return index_growth_moments(scenario, kind)[0]
     if kind.startswith("fixed:"):  # a rate of the bargained grid (advised_escalators)
         g = float(kind.split(":", 1)[1])
     elif kind == "fixed":
         g = float(esc.rate_pct) if esc.kind == "fixed" else DEFAULT_FIXED_PCT
     else:
-        fn = data.cpi_inflation_pct if kind == "cpi" else data.defense_budget_growth_pct
-        vals = []
-        base = int(scenario.cost_model.base_year)
-        for year in range(base - _INDEX_YEARS, base):
-            try:
-                vals.append(float(fn(year)))
-            except DataError:
-                continue
-        if not vals:
-            raise DataError(f"no {kind} data in the {_INDEX_YEARS} years before {base}", field="agreement_space.escalators")
-        g = sum(vals) / len(vals)
+        g = _index_mean(scenario, kind)
     return g if cap is None else min(g, float(cap))
+
+
+def _index_mean(scenario: Any, kind: str) -> float:
+    """Mean growth (percent) of index ``kind`` over the data years before ``cost_model.base_year``."""
+    fn = data.cpi_inflation_pct if kind == "cpi" else data.defense_budget_growth_pct
+    vals = []
+    base = int(scenario.cost_model.base_year)
+    for year in range(base - _INDEX_YEARS, base):
+        try:
+            vals.append(float(fn(year)))
+        except DataError:
+            continue
+    if not vals:
+        raise DataError(f"no {kind} data in the {_INDEX_YEARS} years before {base}", field="agreement_space.escalators")
+    return sum(vals) / len(vals)
+
+
+@reads_as_of
+def index_growth_moments(scenario: Any, label: str) -> tuple[float, float]:
+    r"""(:math:`E[X]`, :math:`E[X^2]`) of a year's growth :math:`X = \min(G, c)` (percent) of a
+    bargained-cap label ``<kind>:cap<c>`` (module docstring): :math:`G \sim N(\mu, \sigma)`, :math:`\mu`
+    the index mean of :func:`escalator_growth_pct`, :math:`\sigma` the mean stated sd of the scenario's
+    assumed years (``cost_model.index_growth_sd_pct.<kind>``; 0 without one), the censored-normal
+    moments of :func:`burdenshare.bargaining.index_cap.capped_moments`."""
+    kind, _, cap = label.partition(":cap")
+    sds = [float(v) for v in (getattr(scenario.cost_model, "index_growth_sd_pct", {}).get(kind) or {}).values()]
+    sigma = sum(sds) / len(sds) if sds else 0.0
+    return capped_moments(_index_mean(scenario, kind), sigma, float(cap))
 
 
 def _prior_moments(dist: Any) -> tuple[float, float]:
@@ -264,6 +298,12 @@ class UtilityTerms:
     #: (:mod:`burdenshare.bargaining.rate_value`; None: ``discount_rate``).
     own_discount_rate: float | None = None
     other_discount_rate: float | None = None
+    #: Per bargained-cap label, (:math:`E[1 + X/100]`, :math:`E[(1 + X/100)^2]`) of a year's growth
+    #: factor (:func:`index_growth_moments`), and the side's and the counterpart's mean-sd prices of
+    #: the index risk (``strategies.<gov>.index_risk_aversion``; :mod:`burdenshare.bargaining.index_cap`).
+    growth_moments: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    own_risk_price: float = 0.0
+    other_risk_price: float = 0.0
 
     def rate_of(self, whose: str = "own") -> float:
         """The yearly rate at which ``"own"`` side or the ``"other"`` discounts the payments."""
@@ -304,6 +344,12 @@ def utility_terms(
     # the sides' own rates, read where the rate is bargained (bargaining.rate_value), as the engine does
     rates = dict(zip((us, host), side_discount_rates(scenario) if len(advised_escalators(scenario)) > len(
         scenario.agreement_space.escalators) else (r, r)))
+    risk = dict(zip((us, host), side_risk_prices(scenario)))
+    moments = {}
+    for k in growth:
+        if ":cap" in k:  # a bargained cap: the growth factor's moments (bargaining.index_cap)
+            ex, ex2 = index_growth_moments(scenario, k)
+            moments[k] = (1.0 + ex / 100.0, 1.0 + 2.0 * ex / 100.0 + ex2 / 1e4)
     r_own = None if rates[own] == r else rates[own]  # None: the scenario's rate, today's arithmetic
     r_other = None if rates[other] == r else rates[other]
     ro = r if r_own is None else r_own
@@ -321,17 +367,24 @@ def utility_terms(
         duration_min=durs[0], duration_max=durs[-1],
         term_preference=None if tp is None else _term_moments(scenario, own, tp),
         own_discount_rate=r_own, other_discount_rate=r_other,
+        growth_moments=moments, own_risk_price=risk[own], other_risk_price=risk[other],
     )
 
 
 def advised_escalators(scenario: Any) -> tuple[str, ...]:
     """The escalators ``advise`` weighs: ``agreement_space.escalators``, the ``fixed`` one as
-    ``fixed:<rate>`` for each rate of a bargained grid (``cost_model.escalator.rate_grid_pct``)."""
-    grid = getattr(scenario.cost_model.escalator, "rate_grid_pct", None)
+    ``fixed:<rate>`` for each rate of a bargained grid (``cost_model.escalator.rate_grid_pct``), the
+    family's index kind as ``<kind>:cap<cap>`` for each cap of a bargained cap grid
+    (``cost_model.escalator.cap_grid_pct``)."""
+    esc = scenario.cost_model.escalator
+    grid = getattr(esc, "rate_grid_pct", None)
+    caps = getattr(esc, "cap_grid_pct", None)
     out: list[str] = []
     for k in scenario.agreement_space.escalators:
-        if k == "fixed" and grid is not None and len(grid) > 1 and scenario.cost_model.escalator.kind == "fixed":
+        if k == "fixed" and grid is not None and len(grid) > 1 and esc.kind == "fixed":
             out += [f"fixed:{float(g):g}" for g in grid]
+        elif k == esc.kind and caps is not None and len(caps) > 1:
+            out += [f"{k}:cap{float(c):g}" for c in caps]
         else:
             out.append(k)
     return tuple(out)
@@ -359,6 +412,33 @@ def renewal_annuity(terms: UtilityTerms, duration_years: int, escalator: str, wh
     return math.fsum((1.0 + g) ** (t % m) * (1.0 + r) ** -t for t in range(terms.horizon_years))
 
 
+def renewal_sd(terms: UtilityTerms, duration_years: int, escalator: str, whose: str = "own") -> float:
+    r"""Standard deviation of :math:`\sum_{t<H} W_t (1 + r_s)^{-t}` per won of opening amount for a
+    bargained-cap label (0 for any other): :math:`W_t` the payment of year :math:`t \bmod m` of its
+    term, growth independent across years, so terms are independent and within one
+    :math:`\operatorname{Cov}(W_j, W_k) = (q^j - \mu^{2j})\,\mu^{k-j}` for :math:`j \le k`
+    (:math:`\mu`, :math:`q` the growth factor's moments; :mod:`burdenshare.bargaining.index_cap`)."""
+    mom = terms.growth_moments.get(escalator)
+    if mom is None:
+        return 0.0
+    mu, q = mom
+    m, v = int(duration_years), 1.0 / (1.0 + terms.rate_of(whose))
+    var = 0.0
+    for start in range(0, terms.horizon_years, m):
+        n = min(m, terms.horizon_years - start)
+        for j in range(n):
+            c = q ** j - mu ** (2 * j)
+            for k in range(j, n):
+                var += (1.0 if k == j else 2.0) * v ** (start + j) * v ** (start + k) * c * mu ** (k - j)
+    return math.sqrt(max(var, 0.0))
+
+
+def _risk_premium(terms: UtilityTerms, duration_years: int, escalator: str, whose: str) -> float:
+    r""":math:`\lambda\,\mathrm{sd}` per won of opening amount of ``whose`` side (0 without a price)."""
+    lam = terms.own_risk_price if whose == "own" else terms.other_risk_price
+    return 0.0 if lam == 0.0 else lam * renewal_sd(terms, duration_years, escalator, whose)
+
+
 def level_factor(terms: UtilityTerms, duration_years: int, escalator: str) -> float:
     r""":math:`f_{m,e}`: the level equivalent per won of first-year amount of a term of :math:`m`
     years growing at :math:`g_e` (:class:`burdenshare.agreement.AgreementSchedule`), at the
@@ -383,6 +463,9 @@ def expected_utility(terms: UtilityTerms, amount_krw: float, duration_years: int
     pv = amount_krw * renewal_annuity(terms, m, escalator)
     res = terms.reservation_own_krw * terms.annuity_flat
     surplus = pv - res if terms.side == "us" else res - pv
+    prem = _risk_premium(terms, m, escalator, "own")
+    if prem != 0.0:  # the mean-sd price of the index risk (bargaining.index_cap)
+        surplus -= amount_krw * prem
     pref = float(duration_value(terms, np.array([m], dtype=float))[0])
     renewals = math.ceil(terms.horizon_years / m) - 1
     lapse = terms.lapse_cost_krw
@@ -392,6 +475,9 @@ def expected_utility(terms: UtilityTerms, amount_krw: float, duration_years: int
 def counterpart_accepts(terms: UtilityTerms, amount_krw: float, escalator: str, duration_years: int) -> bool:
     """The other side's individual rationality at its expected reservation value (module docstring)."""
     pv = amount_krw * renewal_annuity(terms, duration_years, escalator, "other")
+    prem = _risk_premium(terms, duration_years, escalator, "other")
+    if prem != 0.0:  # the counterpart's price of the index risk: the US values receipts less, the host payments more
+        pv = pv - amount_krw * prem if terms.side == "host" else pv + amount_krw * prem
     other = terms.reservation_other_krw * _annuity_other(terms)
     return pv <= other if terms.side == "us" else pv >= other
 
@@ -518,6 +604,9 @@ def agreement_grid(
     pv = amounts[None, None, :] * ann
     res = terms.reservation_own_krw * terms.annuity_flat
     surplus = pv - res if terms.side == "us" else res - pv
+    if terms.own_risk_price != 0.0:  # the side's mean-sd price of the index risk (bargaining.index_cap)
+        surplus = surplus - amounts[None, None, :] * np.array(
+            [[_risk_premium(terms, m, e, "own") for e in escs] for m in durs])[:, :, None]
     m_arr = np.array(durs, dtype=float)
     pref = duration_value(terms, m_arr)
     renewals = np.array([math.ceil(terms.horizon_years / m) - 1 for m in durs], dtype=float)
@@ -527,6 +616,10 @@ def agreement_grid(
     other = terms.reservation_other_krw * _annuity_other(terms)
     pv_other = pv if terms.rate_of("other") == terms.rate_of("own") else amounts[None, None, :] * np.array(
         [[renewal_annuity(terms, m, e, "other") for e in escs] for m in durs])[:, :, None]
+    if terms.other_risk_price != 0.0:  # the counterpart's price of the index risk
+        prem = amounts[None, None, :] * np.array([[_risk_premium(terms, m, e, "other") for e in escs]
+                                                  for m in durs])[:, :, None]
+        pv_other = pv_other + prem if terms.side == "us" else pv_other - prem
     ok = pv_other <= other if terms.side == "us" else pv_other >= other
     ok = np.broadcast_to(ok, u.shape).copy()
     return AgreementGrid(amounts, durs, escs, p, u, ok, terms, day, kappa)

@@ -52,7 +52,17 @@ premium in grid steps is :func:`~burdenshare.bargaining.term_value.premium_steps
 :math:`c_i(m_s) + x_s k_i(m_s, g_s)` and :math:`c_i(m_o) + x_a k_i(m_o, g_o)`.
 
 **Per draw.**  ``[[uncertainty]]`` may draw ``strategies.<gov>.discount_rate``; the kernel
-computes each draw's :math:`k_i`, ideals and :math:`g^*` once per draw (:func:`rate_costs`).
+computes each draw's :math:`k_i`, ideals and :math:`g^*` once per draw (:func:`schedule_costs`).
+
+**The general issue.**  :class:`RateGrid` is any bargained parameter of the schedule family: the
+rate (``issue = "rate"``, a sure path) or the cap of an index-linked family (``issue = "cap"``,
+:mod:`burdenshare.bargaining.index_cap`: ``weights`` the *expected* payments under the index
+uncertainty, ``second`` their squared coefficients of variation).  :func:`schedule_costs` adds to :math:`\rho_i`
+a mean-sd premium :math:`\lambda_i S_i / f_m(g; r)` (``strategies.<gov>.index_risk_aversion``;
+:math:`S_i` the sd of the level equivalent per won of opening amount at :math:`r_i`, 0 on a sure
+path), subtracted from the US's receipts and added to the host's payments; with :math:`\lambda_i = 0`
+no sd is computed and the costs are :func:`rate_costs`', bit for bit.  :func:`escalator_grid` reads
+whichever grid the scenario gives.
 
 References
 ----------
@@ -77,13 +87,18 @@ from burdenshare.errors import SpecError
 __all__ = [
     "MAX_RATES",
     "RateGrid",
+    "bargained",
     "check_discount_rate",
     "check_rate_grid",
     "draw_rate_columns",
+    "escalator_grid",
+    "grid_arrays",
     "rate_costs",
     "rate_grid",
     "scenario_rate_costs",
+    "schedule_costs",
     "side_discount_rates",
+    "side_risk_prices",
 ]
 
 #: Most points of ``cost_model.escalator.rate_grid_pct``.
@@ -107,6 +122,13 @@ class RateGrid:
     level: NDArray[np.float64]
     years: NDArray[np.int64]
     discount_rate: float
+    #: Which parameter of the family is bargained: ``"rate"`` (``rate_grid_pct``; ``rates_pct`` are
+    #: rates) or ``"cap"`` (``cap_grid_pct``; ``rates_pct`` are caps, :mod:`burdenshare.bargaining.index_cap`).
+    issue: str = "rate"
+    #: (D, G, Y) :math:`\operatorname{Var}(W_y) / E[W_y]^2`, the squared coefficient of variation of
+    #: year ``y``'s payment per won of opening amount under the index uncertainty the sides price
+    #: (``weights`` is :math:`E[W_y]`); None: a sure path (0 exactly).
+    second: NDArray[np.float64] | None = None
 
 
 def check_discount_rate(value: float, field: str) -> float:
@@ -205,6 +227,29 @@ def _level(w: NDArray[np.float64], d: int, g: int, m: int, rate: float) -> float
 
 
 @register_jitable
+def _level_sd(w: NDArray[np.float64], w2: NDArray[np.float64], d: int, g: int, m: int, rate: float) -> float:
+    r"""Standard deviation of the level equivalent per won of opening amount at ``rate``: with
+    independent yearly growth, :math:`\operatorname{Cov}(W_y, W_z) = \operatorname{Var}(W_y)\,E[W_z]/E[W_y]
+    = E[W_y] E[W_z]\,\kappa_y` for :math:`y \le z`, :math:`\kappa_y` = ``w2`` the squared coefficient
+    of variation (module docstring)."""
+    v = 1.0 / (1.0 + rate)
+    den = 0.0
+    var = 0.0
+    dy = 1.0
+    for y in range(m):
+        den += dy
+        c = w[d, g, y] * w2[d, g, y]  # Var(W_y) / E[W_y]
+        if c > 0.0:
+            var += dy * dy * c * w[d, g, y]
+            dz = dy * v
+            for z in range(y + 1, m):
+                var += 2.0 * dy * dz * c * w[d, g, z]
+                dz *= v
+        dy *= v
+    return math.sqrt(var) / den
+
+
+@register_jitable
 def _argmin_rate(c0: NDArray[np.float64], c1: NDArray[np.float64], both: int, g0: int) -> int:
     """Index of the smallest ``c0`` (``both``: ``c0 + c1``); ties: ``g0`` if among them, else the lowest."""
     best = g0
@@ -218,14 +263,19 @@ def _argmin_rate(c0: NDArray[np.float64], c1: NDArray[np.float64], both: int, g0
 
 
 @register_jitable
-def rate_costs(w: NDArray[np.float64], years: NDArray[np.int64], r: float, r_us: float, r_rok: float, g0: int,
-               rc: NDArray[np.float64], rgi: NDArray[np.int64]) -> None:
-    r"""One draw's rate costs and rate indices (module docstring), into scratch arrays.
+def schedule_costs(w: NDArray[np.float64], w2: NDArray[np.float64], years: NDArray[np.int64], r: float,
+                   r_us: float, r_rok: float, lam_us: float, lam_rok: float, g0: int,
+                   rc: NDArray[np.float64], rgi: NDArray[np.int64]) -> None:
+    r"""One draw's costs and indices of the bargained escalator parameter (module docstring), into
+    scratch arrays.
 
-    ``rc[0, d, g]`` = :math:`k_{US} = 1 - \rho_{US}`, ``rc[1, d, g]`` = :math:`k_K = \rho_K - 1`
-    (per won of level equivalent); ``rgi[0, d]`` / ``rgi[1, d]`` each side's ideal rate index and
-    ``rgi[2, d]`` the efficient :math:`g^*(m)` for term index ``d``.  Equal rates give exactly 0
-    costs and every index ``g0``.
+    ``rc[0, d, g]`` = :math:`k_{US} = 1 - (E_{US} - \lambda_{US} S_{US}) / f`, ``rc[1, d, g]`` =
+    :math:`k_K = (E_K + \lambda_K S_K) / f - 1` (per won of level equivalent; :math:`E_i`, :math:`S_i`
+    the mean and sd of the level equivalent per won of opening amount at :math:`r_i`, ``w`` and ``w2``
+    the payments' means and squared coefficients of variation, :math:`f` the mean at :math:`r`); ``rgi[0, d]`` /
+    ``rgi[1, d]`` each side's ideal index and ``rgi[2, d]`` the efficient one for term index ``d``.
+    Equal discount rates and no risk price give exactly 0 costs and every index ``g0``; a risk price
+    of 0 computes no sd (the rate's operations, bit for bit).
     """
     nd = w.shape[0]
     ng = w.shape[1]
@@ -233,38 +283,101 @@ def rate_costs(w: NDArray[np.float64], years: NDArray[np.int64], r: float, r_us:
         m = years[d]
         for g in range(ng):
             f0 = _level(w, d, g, m, r)
-            rc[0, d, g] = 1.0 - _level(w, d, g, m, r_us) / f0
-            rc[1, d, g] = _level(w, d, g, m, r_rok) / f0 - 1.0
+            e_us = _level(w, d, g, m, r_us)
+            if lam_us != 0.0:  # the payee's mean-sd premium: a spread of receipts is worth less
+                e_us = e_us - lam_us * _level_sd(w, w2, d, g, m, r_us)
+            rc[0, d, g] = 1.0 - e_us / f0
+            e_k = _level(w, d, g, m, r_rok)
+            if lam_rok != 0.0:  # the payer's: a spread of payments costs more
+                e_k = e_k + lam_rok * _level_sd(w, w2, d, g, m, r_rok)
+            rc[1, d, g] = e_k / f0 - 1.0
         rgi[0, d] = _argmin_rate(rc[0, d], rc[1, d], 0, g0)
         rgi[1, d] = _argmin_rate(rc[1, d], rc[0, d], 0, g0)
         rgi[2, d] = _argmin_rate(rc[0, d], rc[1, d], 1, g0)
 
 
-def scenario_rate_costs(scenario: Any, grid: RateGrid,
-                        rates: tuple[float, float] | None = None) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-    """(2, D, G) rate costs and (3, D) rate indices at the scenario's (or the given) discount rates
-    (:func:`rate_costs`): what ``solve`` and ``advise`` read."""
+@register_jitable
+def rate_costs(w: NDArray[np.float64], years: NDArray[np.int64], r: float, r_us: float, r_rok: float, g0: int,
+               rc: NDArray[np.float64], rgi: NDArray[np.int64]) -> None:
+    r"""One draw's rate costs and rate indices of a sure schedule without risk prices
+    (:func:`schedule_costs` with :math:`\lambda_i = 0`): ``rc[0]`` = :math:`1 - \rho_{US}`, ``rc[1]``
+    = :math:`\rho_K - 1`, ``rgi`` the ideals and the efficient index.  Equal rates give exactly 0
+    costs and every index ``g0``."""
+    schedule_costs(w, w, years, r, r_us, r_rok, 0.0, 0.0, g0, rc, rgi)  # (the second array is not read)
+
+
+def side_risk_prices(scenario: Any) -> tuple[float, float]:
+    r"""(proposer, host) mean-sd risk prices :math:`\lambda_i` (``strategies.<gov>.index_risk_aversion``;
+    unset: 0).
+
+    Raises
+    ------
+    SpecError
+        A price below 0 or not finite (the field names the government).
+    """
+    out = []
+    for gov in (scenario.parties.proposer.id, scenario.parties.host.id):
+        v = getattr(scenario.strategies[gov], "index_risk_aversion", None)
+        lam = 0.0 if v is None else float(v)
+        if not (math.isfinite(lam) and lam >= 0.0):
+            raise SpecError(f"got {v!r}; allowed: a risk price >= 0", field=f"strategies.{gov}.index_risk_aversion")
+        out.append(lam)
+    return out[0], out[1]
+
+
+def grid_arrays(grid: RateGrid) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """The grid's (D, G, Y) means and squared coefficients of variation of the payments (zeros where
+    the path is sure: every covariance is 0)."""
+    w = np.ascontiguousarray(grid.weights, dtype=np.float64)
+    return w, (np.zeros_like(w) if grid.second is None else np.ascontiguousarray(grid.second, dtype=np.float64))
+
+
+def scenario_rate_costs(scenario: Any, grid: RateGrid, rates: tuple[float, float] | None = None,
+                        risk: tuple[float, float] | None = None) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """(2, D, G) costs and (3, D) indices at the scenario's (or the given) discount rates and risk
+    prices (:func:`schedule_costs`): what ``solve`` and ``advise`` read."""
     r_us, r_rok = side_discount_rates(scenario) if rates is None else rates
+    lam_us, lam_rok = side_risk_prices(scenario) if risk is None else risk
     nd, ng = grid.level.shape
     rc = np.zeros((2, nd, ng))
     rgi = np.zeros((3, nd), dtype=np.int64)
-    rate_costs(grid.weights, grid.years, grid.discount_rate, float(r_us), float(r_rok), grid.g0, rc, rgi)
+    w, w2 = grid_arrays(grid)
+    schedule_costs(w, w2, grid.years, grid.discount_rate, float(r_us), float(r_rok), float(lam_us), float(lam_rok),
+                   grid.g0, rc, rgi)
     return rc, rgi
+
+
+def escalator_grid(scenario: Any, durations: Sequence[int]) -> RateGrid | None:
+    """The scenario's bargained escalator parameter: the rate grid (:func:`rate_grid`) or the cap
+    grid of an index-linked family (:func:`burdenshare.bargaining.index_cap.cap_grid`); None when
+    neither is bargained.  What the engine's plan, ``solve`` and ``advise`` read."""
+    grid = rate_grid(scenario, durations)
+    if grid is not None:
+        return grid
+    from burdenshare.bargaining.index_cap import cap_grid
+
+    return cap_grid(scenario, durations)
+
+
+def bargained(scenario: Any) -> bool:
+    """Whether the scenario bargains an escalator parameter (a rate or cap grid of two or more points)."""
+    esc = scenario.cost_model.escalator
+    return any(g is not None and len(g) >= 2
+               for g in (getattr(esc, "rate_grid_pct", None), getattr(esc, "cap_grid_pct", None)))
 
 
 def draw_rate_columns(scenario: Any, value: Callable[[str, float], NDArray[np.float64]],
                       n: int) -> dict[str, NDArray[np.float64]]:
     """Per-draw discount rates ``disc_us``, ``disc_rok`` (``value(path, default)``: a path's draws
-    or the default; ``strategies.<gov>.discount_rate``, default the scenario's rate), or {} when the
-    rate is not bargained.
+    or the default; ``strategies.<gov>.discount_rate``, default the scenario's rate), or {} when no
+    escalator parameter (rate or cap) is bargained.
 
     Raises
     ------
     SpecError
         A drawn rate outside [0, 1) (the field names the path).
     """
-    grid = getattr(scenario.cost_model.escalator, "rate_grid_pct", None)
-    if grid is None or len(grid) < 2:
+    if not bargained(scenario):
         return {}
     out: dict[str, NDArray[np.float64]] = {}
     for key, gov, r in zip(("us", "rok"), (scenario.parties.proposer.id, scenario.parties.host.id),

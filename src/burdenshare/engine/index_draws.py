@@ -118,11 +118,14 @@ class IndexDraws:
         """Drawn years."""
         return len(self.years)
 
-    def factors(self, z: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    def factors(self, z: NDArray[np.float64], caps: NDArray[np.float64] | None = None
+                ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Level factors (n, D) and year factors (n, D, max term; NaN beyond a term) of draws with normals ``z``.
 
         The operations of :meth:`burdenshare.agreement.AgreementSchedule.level_equivalent`, per draw
         (sums in term order rather than :func:`math.fsum`: equal to it within a few ulps, tested).
+        ``caps`` (n,): each draw's own cap (percent) in place of the rule's, e.g. its signed cap where
+        the cap is bargained (:mod:`burdenshare.bargaining.index_cap`).
         """
         z = np.asarray(z, dtype=np.float64)
         n = z.shape[0]
@@ -145,7 +148,9 @@ class IndexDraws:
                     g: Any = float(s.jump_pct)
                 else:
                     g = rule.rate_pct + index[t - rule.lag_years]
-                    if rule.cap_pct is not None:
+                    if caps is not None:
+                        g = np.minimum(g, np.asarray(caps, dtype=np.float64))
+                    elif rule.cap_pct is not None:
                         g = np.minimum(g, rule.cap_pct)
                 a = a * (1.0 + g / 100.0)
                 year[:, d, i] = a

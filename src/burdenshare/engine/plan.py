@@ -41,7 +41,7 @@ from numpy.typing import NDArray
 
 from burdenshare.agreement import level_factors, year_factors
 from burdenshare.bargaining.strategies import POLICY_OBSTINATE, REGISTRY
-from burdenshare.bargaining.rate_value import draw_rate_columns, rate_grid
+from burdenshare.bargaining.rate_value import bargained, draw_rate_columns, escalator_grid, side_risk_prices
 from burdenshare.bargaining.term_value import draw_term_columns, term_plan
 from burdenshare.costs import krw_per_usd
 from burdenshare.engine.draws import DrawLayout, Draws
@@ -149,10 +149,13 @@ class Plan:
     #: caller gives no such columns (with no term cost).
     target_us: int | None = None
     target_rok: int | None = None
-    #: The bargained escalator rates (:class:`burdenshare.bargaining.rate_value.RateGrid`; None: the
-    #: rate is the scenario's, not bargained).  The kernels read each draw's own discount rates
+    #: The bargained escalator rates or caps (:class:`burdenshare.bargaining.rate_value.RateGrid`, its
+    #: ``issue``; None: the family's, not bargained).  The kernels read each draw's own discount rates
     #: (``disc_us``, ``disc_rok`` of :func:`draw_columns`).
     rate_grid: Any = None
+    #: (US, host) mean-sd prices of the schedule's index risk (``strategies.<gov>.index_risk_aversion``;
+    #: :mod:`burdenshare.bargaining.index_cap`), read with a bargained rate or cap.
+    risk_prices: tuple[float, float] = (0.0, 0.0)
 
     def term_targets(self) -> tuple[int, int]:
         """(US, host) target term indices (the opening index where unset)."""
@@ -214,11 +217,11 @@ def _check_uncertainty(scenario: Any) -> None:
     ok |= {f"strategies.{g}.term_preference.{f}" for g in (us, rok) for f in ("ideal_years", "weight_krw")}
     ok |= {f"strategies.{g}.discount_rate" for g in (us, rok)}  # the schedule's (bargaining.rate_value)
     ok |= {f"parties.principal.{f}" for f in _PRINCIPAL_FIELDS}
-    grid = scenario.cost_model.escalator.rate_grid_pct
     for i, d in enumerate(scenario.uncertainty):
-        if d.param.endswith(".discount_rate") and d.param in ok and (grid is None or len(grid) < 2):
-            raise SpecError(f"{d.param!r} is read only where the escalator rate is bargained; give "
-                            "cost_model.escalator.rate_grid_pct (bargaining.rate_value)", field=f"uncertainty.{i}.param")
+        if d.param.endswith(".discount_rate") and d.param in ok and not bargained(scenario):
+            raise SpecError(f"{d.param!r} is read only where the escalator rate or cap is bargained; give "
+                            "cost_model.escalator.rate_grid_pct or cap_grid_pct (bargaining.rate_value)",
+                            field=f"uncertainty.{i}.param")
         if d.param in ok or d.param.startswith(_LEVEL_TWO_PREFIXES):
             continue
         raise SpecError(
@@ -389,7 +392,8 @@ def build_plan(scenario: Any, *, drawdown_value_krw: float | None = None) -> Pla
         policy_rok=_policy(scenario, rok),
         winset_threshold=float(submit_threshold),
         notes=tuple(notes),
-        rate_grid=rate_grid(scenario, durations.tolist()),
+        rate_grid=escalator_grid(scenario, durations.tolist()),
+        risk_prices=side_risk_prices(scenario),
     )
 
 

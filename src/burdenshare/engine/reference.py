@@ -96,7 +96,10 @@ With a bargained escalator rate (``cost_model.escalator.rate_grid_pct`` and the 
 ``discount_rate``; :mod:`burdenshare.bargaining.rate_value`) a text also carries a rate index
 :math:`g`: each side concedes it like the term, values it by its rate cost :math:`x\,k_i(m, g)` in
 acceptance and utility (:math:`u_{US}` and :math:`u_K` above less :math:`\delta^k x\,k_i`), and
-the opening amount is :math:`x / f_d(g)` (``plan.rate_grid.level``).
+the opening amount is :math:`x / f_d(g)` (``plan.rate_grid.level``).  A bargained cap of an
+index-linked family (``cost_model.escalator.cap_grid_pct``; :mod:`burdenshare.bargaining.index_cap`)
+is the same issue with :math:`f_d(g)` the expected schedule's level factor and :math:`k_i` including
+each side's index-risk premium (``strategies.<gov>.index_risk_aversion``).
 
 **One loop.**  The rounds are :func:`burdenshare.bargaining.rounds.play_rounds` (the two sides one
 code path, indexed by role); :func:`play_chunk` adds the draw's set-up and the accounting above.
@@ -146,7 +149,7 @@ from burdenshare.bargaining.rounds import (
     side_scratch,
     tft_demand,
 )
-from burdenshare.bargaining.rate_value import rate_costs
+from burdenshare.bargaining.rate_value import grid_arrays, schedule_costs
 from burdenshare.bargaining.strategies import ASP_EPS, TB_EPS
 from burdenshare.bargaining.term_value import term_cost
 from burdenshare.engine.plan import Plan
@@ -195,17 +198,20 @@ def chunk_constants(plan: Plan, offset: int) -> tuple[NDArray[np.int64], NDArray
 
 def rate_arrays(plan: Plan) -> tuple[Any, ...]:
     """``esc`` of :func:`play_chunk`: (weights (D, G, Y), level (D, G), rate-cost scratch (2, D, G),
-    rate-index scratch (3, D), the scenario's discount rate, the index of its rate) of the plan's
-    bargained rates (:class:`~burdenshare.bargaining.rate_value.RateGrid`); one rate (G = 1) and
-    no cost without them."""
+    rate-index scratch (3, D), the scenario's discount rate, the index of its rate or cap, second
+    moments (D, G, Y), the US's and host's risk prices) of the plan's bargained rates or caps
+    (:class:`~burdenshare.bargaining.rate_value.RateGrid`); one rate (G = 1) and no cost without them."""
     nd = plan.durations.size
     rg = plan.rate_grid
     if rg is None:
-        return (np.zeros((nd, 1, 1)), np.ones((nd, 1)), np.zeros((2, nd, 1)), np.zeros((3, nd), dtype=np.int64),
-                0.0, 0)
+        w0 = np.zeros((nd, 1, 1))
+        return (w0, np.ones((nd, 1)), np.zeros((2, nd, 1)), np.zeros((3, nd), dtype=np.int64), 0.0, 0, w0, 0.0, 0.0)
     ng = rg.level.shape[1]
-    return (np.ascontiguousarray(rg.weights, dtype=np.float64), np.ascontiguousarray(rg.level, dtype=np.float64),
-            np.zeros((2, nd, ng)), np.zeros((3, nd), dtype=np.int64), float(rg.discount_rate), int(rg.g0))
+    w, w2 = grid_arrays(rg)
+    lam_us, lam_rok = plan.risk_prices
+    return (w, np.ascontiguousarray(rg.level, dtype=np.float64),
+            np.zeros((2, nd, ng)), np.zeros((3, nd), dtype=np.int64), float(rg.discount_rate), int(rg.g0),
+            w2, float(lam_us), float(lam_rok))
 
 
 def draw_arrays(plan: Plan, cols: Mapping[str, Any]) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
@@ -248,10 +254,10 @@ def play_chunk(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: N
     ``tc`` (2, D) is scratch for a draw's term cost per duration
     (:func:`~burdenshare.bargaining.term_value.term_cost`, computed once at the draw's start); with
     ``record`` the offers go to rows of ``tr_k`` / ``tr_j``.  ``esc`` (:func:`rate_arrays`) is the
-    bargained escalator rate: with more than one rate, each draw's rate costs and rate indices are
-    computed at its start (:func:`~burdenshare.bargaining.rate_value.rate_costs`), where its
+    bargained escalator rate or cap: with more than one, each draw's costs and indices are
+    computed at its start (:func:`~burdenshare.bargaining.rate_value.schedule_costs`), where its
     discount rates differ from the previous draw's."""
-    rw, rf, rc, rgi, r_common, g0 = esc
+    rw, rf, rc, rgi, r_common, g0, rw2, lam_us, lam_rok = esc
     rated = rf.shape[1] > 1
     last_us = math.nan  # the discount rates rc / rgi were computed for (draws mostly share them)
     last_rok = math.nan
@@ -267,7 +273,7 @@ def play_chunk(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: N
             tc[0, m] = term_cost(fc[i, 13], fc[i, 12], float(durations[m]))
             tc[1, m] = term_cost(fc[i, 15], fc[i, 14], float(durations[m]))
         if rated and (fc[i, 16] != last_us or fc[i, 17] != last_rok):  # this draw's rate costs and indices
-            rate_costs(rw, durations, r_common, fc[i, 16], fc[i, 17], g0, rc, rgi)  # (rate_value)
+            schedule_costs(rw, rw2, durations, r_common, fc[i, 16], fc[i, 17], lam_us, lam_rok, g0, rc, rgi)  # (rate_value)
             last_us = fc[i, 16]
             last_rok = fc[i, 17]
         r_us = fc[i, 0]

@@ -57,8 +57,8 @@ from burdenshare.legislature.from_scenario import legislature_model
 from burdenshare.scenario import scenario_hash
 from burdenshare.scenario.vintage import reads_as_of
 
-__all__ = ["DEFAULT_CHUNK_BLOCKS", "MAX_DRAWS", "OUTCOME_COLUMNS", "PARAM_COLUMNS", "Chunk", "ChunkFn",
-           "RunResult", "escalator_text", "play_draws", "run_chunk", "simulate", "summary_rows"]
+__all__ = ["CAP_COLUMN", "DEFAULT_CHUNK_BLOCKS", "MAX_DRAWS", "OUTCOME_COLUMNS", "PARAM_COLUMNS", "Chunk", "ChunkFn",
+           "RunResult", "escalator_text", "issue_column", "play_draws", "run_chunk", "simulate", "summary_rows"]
 
 #: The per-draw kernel columns of :attr:`RunResult.params`, in order (won, NegMAS exponents,
 #: discount factors, audience costs, the President's values: float64; obstinate types, change of
@@ -72,6 +72,16 @@ OUTCOME_COLUMNS: tuple[str, ...] = (*(k for k in INT_OUTPUTS if k != "escalator_
 #: The signed escalator rate (percent; NaN without an agreement), an outcome only where the scenario
 #: bargains the rate (``cost_model.escalator.rate_grid_pct``; :mod:`burdenshare.bargaining.rate_value`).
 RATE_COLUMN: str = "escalator_pct"
+#: The signed cap of an index-linked escalator (percent; NaN without an agreement), an outcome only
+#: where the scenario bargains the cap (``cost_model.escalator.cap_grid_pct``;
+#: :mod:`burdenshare.bargaining.index_cap`).
+CAP_COLUMN: str = "escalator_cap_pct"
+
+
+def issue_column(grid: Any) -> str:
+    """The outcome column and summary key of a bargained escalator parameter (:data:`RATE_COLUMN` or
+    :data:`CAP_COLUMN`, by the grid's ``issue``)."""
+    return CAP_COLUMN if getattr(grid, "issue", "rate") == "cap" else RATE_COLUMN
 
 
 @dataclass(frozen=True)
@@ -124,6 +134,9 @@ def _fill(scenario: Any, plan: Plan, bank: ConsentBank, layout: DrawLayout, d: D
         if d.z_index is None or d.z_index.shape[1] != ix.n:
             raise SpecError(f"the draws carry no index normals for {ix.n} years; draw them with the scenario's layout",
                             field="draws")
+    if ix is not None and getattr(plan.rate_grid, "issue", "rate") != "cap":
+        # (a bargained cap fixes the opening at the expected schedule's level: the kernel's, bargaining.index_cap)
+        assert d.z_index is not None
         level = ix.factors(d.z_index)[0]
         agreed = oi[:, INT_OUTPUTS.index("agreed")] == 1
         d_idx = np.searchsorted(plan.durations, oi[:, INT_OUTPUTS.index("duration_years")])
@@ -140,9 +153,10 @@ def _fill(scenario: Any, plan: Plan, bank: ConsentBank, layout: DrawLayout, d: D
 
     for j, name in enumerate(INT_OUTPUTS):
         if name == "escalator_index":
-            if plan.rate_grid is not None:  # the signed rate, where it is bargained
+            if plan.rate_grid is not None:  # the signed rate or cap, where it is bargained
                 g = oi[:, j]
-                put(outcomes, RATE_COLUMN, np.where(g >= 0, plan.rate_grid.rates_pct[np.maximum(g, 0)], np.nan))
+                put(outcomes, issue_column(plan.rate_grid),
+                    np.where(g >= 0, plan.rate_grid.rates_pct[np.maximum(g, 0)], np.nan))
             continue
         put(outcomes, name, oi[:, j])
     for j, name in enumerate(FLOAT_OUTPUTS):
@@ -450,15 +464,17 @@ class RunResult:
     def _rate_summary(self, rat: NDArray[np.bool_]) -> dict[str, Any]:
         """``{"escalator_pct": {"mean", "p": {"<rate>": share}}}`` over the ratified draws where the
         rate is bargained (:mod:`burdenshare.bargaining.rate_value`; ``null`` without a ratified
-        draw), else nothing (the summary keeps its keys)."""
+        draw), ``{"escalator_cap_pct": ...}`` alike where the cap is
+        (:mod:`burdenshare.bargaining.index_cap`), else nothing (the summary keeps its keys)."""
         rg = self.plan.rate_grid
-        if rg is None or RATE_COLUMN not in self.outcomes:
+        col = issue_column(rg)
+        if rg is None or col not in self.outcomes:
             return {}
-        g = np.asarray(self.outcomes[RATE_COLUMN])[rat]
+        g = np.asarray(self.outcomes[col])[rat]
         if g.size == 0:
-            return {RATE_COLUMN: None}
-        return {RATE_COLUMN: {"mean": float(g.mean()),
-                              "p": {f"{v:g}": float((g == v).mean()) for v in rg.rates_pct.tolist()}}}
+            return {col: None}
+        return {col: {"mean": float(g.mean()),
+                      "p": {f"{v:g}": float((g == v).mean()) for v in rg.rates_pct.tolist()}}}
 
     def _se(self) -> dict[str, Any] | None:
         """Standard errors of the headline figures (:mod:`burdenshare.engine.standard_errors`)."""
@@ -481,13 +497,29 @@ class RunResult:
     def _index_factors(self) -> tuple[NDArray[np.float64] | None, NDArray[np.float64] | None]:
         """Level and year factors of the ratified draws at their drawn index paths (None, None
         without index draws; :mod:`burdenshare.engine.index_draws`), from the run's seed; where the
-        escalator rate is bargained, at each draw's signed rate (:mod:`burdenshare.bargaining.rate_value`)."""
+        escalator rate is bargained, at each draw's signed rate (:mod:`burdenshare.bargaining.rate_value`);
+        where the cap is, the level of the signed cap's expected schedule (what was voted on) and the
+        year factors of the draw's index path at its signed cap (:mod:`burdenshare.bargaining.index_cap`)."""
         ix = self.plan.index_draws
         rg = self.plan.rate_grid
-        if ix is None and rg is not None and RATE_COLUMN in self.outcomes:  # each draw's signed rate
+        col = issue_column(rg)
+        if ix is not None and rg is not None and rg.issue == "cap" and col in self.outcomes:
+            # a bargained cap: the voted level at the signed cap's expected schedule, the payments at
+            # the draw's index path capped at it (bargaining.index_cap)
+            if "cap_factors" not in self._cache:
+                from burdenshare.engine.index_draws import index_z
+
+                rows = np.flatnonzero(self.outcomes["ratified"] == 1)
+                caps = np.asarray(self.outcomes[col], dtype=np.float64)[rows]
+                gi = np.searchsorted(rg.rates_pct, caps)
+                year = ix.factors(index_z(self.seed, rows, ix.n), caps=caps)[1]
+                self._cache["cap_factors"] = (np.ascontiguousarray(rg.level[:, gi].T), year)
+            lv, yr = self._cache["cap_factors"]
+            return lv, yr
+        if ix is None and rg is not None and col in self.outcomes:  # each draw's signed rate (or sure-path cap)
             if "rate_factors" not in self._cache:
                 rat = self.outcomes["ratified"] == 1
-                gi = np.searchsorted(rg.rates_pct, np.asarray(self.outcomes[RATE_COLUMN])[rat])
+                gi = np.searchsorted(rg.rates_pct, np.asarray(self.outcomes[col])[rat])
                 top = rg.weights.shape[2]
                 w = np.where(np.arange(top)[None, None, :] < self.plan.durations[:, None, None], rg.weights, np.nan)
                 self._cache["rate_factors"] = (np.ascontiguousarray(rg.level[:, gi].T),
@@ -696,6 +728,8 @@ def summary_rows(summary: dict[str, Any], *, krw_per_usd: float | None = None,
         rows.append(("term (share by years)", ", ".join(f"{m} y {v:.3f}" for m, v in terms["p"].items())))
     if "escalator_pct" in summary:  # only where the rate is bargained (bargaining.rate_value)
         rows.append(("escalator rate signed (mean, share by % a year)", escalator_text(summary["escalator_pct"])))
+    if CAP_COLUMN in summary:  # only where the cap is bargained (bargaining.index_cap)
+        rows.append(("escalator cap signed (mean, share by cap %)", escalator_text(summary[CAP_COLUMN])))
     sched = next((summary[k] for k in summary if k.startswith("schedule_")), None)
     if sched is not None:
         rows.append(("schedule p50 by year", ", ".join(

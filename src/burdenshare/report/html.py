@@ -137,6 +137,8 @@ def _schedule_table(d: ReportData) -> str:
     dist = ", ".join(f"{m} y: {p:.3f}" for m, p in terms["p"].items())
     rate = ("" if "escalator_pct" not in s  # only where the rate is bargained (bargaining.rate_value)
             else f"; signed escalator rate: mean and share by % a year {_e(escalator_text(s['escalator_pct']))}")
+    if "escalator_cap_pct" in s:  # only where the cap is bargained (bargaining.index_cap)
+        rate += f"; signed escalator cap: mean and share by cap % {_e(escalator_text(s['escalator_cap_pct']))}"
     return (f"<h3>The agreement as signed</h3><p>Payment per year ({_e(unit)} bn, p10 / p50 / p90) over the "
             f"ratified draws whose term covers the year; terms: mean {terms['mean']:.2f} years ({_e(dist)}){rate}.</p>"
             + _table(("year", f"{unit} bn p10 / p50 / p90"), rows))

@@ -381,6 +381,9 @@ class Escalator(_Model):
     #: The bargained rates (:mod:`burdenshare.bargaining.rate_value`): a ``fixed`` family with a cap,
     #: each rate in [0, cap_pct], strictly increasing, ``rate_pct`` among them; unset: not bargained.
     rate_grid_pct: list[Annotated[float, Field(ge=-100.0, le=100.0)]] | None = Field(default=None, min_length=1, max_length=11)
+    #: The bargained caps (:mod:`burdenshare.bargaining.index_cap`): a ``cpi`` or ``defense_budget``
+    #: family, each cap >= 0, strictly increasing, ``cap_pct`` among them; unset: not bargained.
+    cap_grid_pct: list[Annotated[float, Field(ge=-100.0, le=100.0)]] | None = Field(default=None, min_length=1, max_length=11)
 
     @model_validator(mode="after")
     def _consistent(self) -> Escalator:
@@ -394,6 +397,12 @@ class Escalator(_Model):
             from burdenshare.bargaining.rate_value import check_rate_grid
 
             problem = check_rate_grid(self.kind, self.rate_pct, self.cap_pct, self.rate_grid_pct)
+            if problem is not None:
+                _fail(*problem)
+        if self.cap_grid_pct is not None:
+            from burdenshare.bargaining.index_cap import check_cap_grid
+
+            problem = check_cap_grid(self.kind, self.cap_pct, self.cap_grid_pct)
             if problem is not None:
                 _fail(*problem)
         return self
@@ -843,6 +852,9 @@ class Strategy(_Model):
     #: ``discount_factor``): what makes the escalator rate a bargained issue
     #: (:mod:`burdenshare.bargaining.rate_value`); unset: ``cost_model.discount_rate``.
     discount_rate: Annotated[float, Field(ge=0.0, lt=1.0)] | None = None
+    #: Mean-sd price of the schedule's index risk, >= 0 (:mod:`burdenshare.bargaining.index_cap`:
+    #: what makes a bargained cap worth something to a side); unset: 0 (risk-neutral).
+    index_risk_aversion: Annotated[float, Field(ge=0.0, le=100.0)] | None = None
     concession_deadline: DateIn | None = None
 
     @model_validator(mode="after")

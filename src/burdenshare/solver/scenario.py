@@ -22,7 +22,9 @@ The game
   :mod:`burdenshare.bargaining.rate_value`, the engine's definition) the points are (amount,
   duration, rate) and each side's utility also loses :math:`x\,k_i(m, g)`, its rate cost at its
   own ``discount_rate`` (central values); consent and approval read the level equivalent :math:`x`
-  and do not depend on the rate.
+  and do not depend on the rate.  A bargained cap of an index-linked family
+  (``cost_model.escalator.cap_grid_pct``; :mod:`burdenshare.bargaining.index_cap`) is the same
+  issue, :math:`k_i` with each side's index-risk premium; the result reports ``escalator_cap_pct``.
 * **Rounds** are the dated rounds of the talks: ``protocol.rounds`` on or after
   ``levers.as_of``, at most ``protocol.n_steps`` (up to ``protocol.horizon``); the first proposer is
   ``protocol.first_proposer`` and proposers alternate.  Discount factors are the negotiators'
@@ -86,7 +88,7 @@ from numpy.typing import NDArray
 
 from burdenshare.actors import executive_approval, president_approval, us_election
 from burdenshare.agreement import level_factors
-from burdenshare.bargaining.rate_value import rate_grid, scenario_rate_costs, side_discount_rates
+from burdenshare.bargaining.rate_value import escalator_grid, scenario_rate_costs, side_discount_rates, side_risk_prices
 from burdenshare.bargaining.term_value import scenario_term_costs
 from burdenshare.costs import to_usd
 from burdenshare.errors import SpecError
@@ -206,6 +208,7 @@ class _Setup:
     kappa: float = 1.0
     rates_pct: tuple[float, ...] = ()  # the bargained rates (points (d * G + g) * A + a); () without
     rate_level: NDArray[np.float64] | None = None  # (D, G) level equivalent per won of opening amount
+    issue: str = "rate"  # what rates_pct are: "rate" or "cap" (bargaining.index_cap)
 
 
 def _pref_sign(kind: str) -> float:
@@ -277,11 +280,13 @@ def _setup(
         kappa = scale(scenario, vote_noise_scale)
     cube = consent_cube(scenario, dates, durs, x, params=params, consent=consent, only=band, vote_noise_scale=kappa)
     host = np.where(cube >= theta, cube, 0.0) if theta > 0 else cube.copy()
-    rg = rate_grid(scenario, durs)  # the bargained escalator rates (None: the scenario's rate)
-    if rg is not None and side_discount_rates(scenario) == (rg.discount_rate, rg.discount_rate):
-        # equal rates: every rate is worth the same to both sides; the text keeps the family's rate
+    rg = escalator_grid(scenario, durs)  # the bargained escalator rates or caps (None: the family's)
+    if (rg is not None and side_discount_rates(scenario) == (rg.discount_rate, rg.discount_rate)
+            and side_risk_prices(scenario) == (0.0, 0.0)):
+        # equal rates, no risk price: every rate (cap) is worth the same to both sides; the text keeps the family's
         rg = dataclasses.replace(rg, rates_pct=rg.rates_pct[rg.g0:rg.g0 + 1], g0=0,
-                                 weights=rg.weights[:, rg.g0:rg.g0 + 1], level=rg.level[:, rg.g0:rg.g0 + 1])
+                                 weights=rg.weights[:, rg.g0:rg.g0 + 1], level=rg.level[:, rg.g0:rg.g0 + 1],
+                                 second=None if rg.second is None else rg.second[:, rg.g0:rg.g0 + 1])
     ng = 1 if rg is None else int(rg.level.shape[1])
     host_rat = np.repeat(host.reshape(len(dates), len(durs), 1, a_n), ng, axis=2).reshape(len(dates), len(durs) * ng * a_n)
     host_rat = host_rat * np.tile(executive_approval(scenario, dates, x, hi), (1, len(durs) * ng))
@@ -308,7 +313,8 @@ def _setup(
         tol=0.5,  # won: well below DURATION_TIE_BREAK_KRW and the grid step, above rounding in won
     )
     return _Setup(dates, durs, x, cube, host_rat, appr, game, theta, (us, rok), kappa,
-                  () if rg is None else tuple(float(g) for g in rg.rates_pct), None if rg is None else rg.level)
+                  () if rg is None else tuple(float(g) for g in rg.rates_pct), None if rg is None else rg.level,
+                  "rate" if rg is None else rg.issue)
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,11 +359,14 @@ class EquilibriumRound:
     p_agreement: float
     branch: str | None = None
     escalator_pct: float | None = None
+    escalator_cap_pct: float | None = None
 
     def to_json(self) -> dict[str, Any]:
         """JSON-ready (base units, ``null`` when absent; ``escalator_pct`` only where the rate is
-        bargained)."""
+        bargained, ``escalator_cap_pct`` only where the cap is)."""
         rate = {} if self.escalator_pct is None else {"escalator_pct": self.escalator_pct}
+        if self.escalator_cap_pct is not None:
+            rate["escalator_cap_pct"] = self.escalator_cap_pct
         return {**rate,
             "round": self.round,
             "date": self.date.isoformat(),
@@ -430,6 +439,8 @@ class Equilibrium:
     branch: str | None = None
     vote_noise_scale: float = 1.0
     escalator_pct: float | None = None
+    #: The signed cap where the cap is bargained (:mod:`burdenshare.bargaining.index_cap`).
+    escalator_cap_pct: float | None = None
 
     def p_agreement_by(self, date: dt.date | str) -> float:
         """Probability of a ratified agreement on or before ``date``."""
@@ -458,6 +469,7 @@ class Equilibrium:
             "branch": self.branch,
             "vote_noise_scale": self.vote_noise_scale,
             **({} if self.escalator_pct is None else {"escalator_pct": self.escalator_pct}),
+            **({} if self.escalator_cap_pct is None else {"escalator_cap_pct": self.escalator_cap_pct}),
             "path": [r.to_json() for r in self.path],
             "notes": list(self.notes),
         }
@@ -543,7 +555,8 @@ def solve_scenario(
                     r_abs, day, st.govs[j], amt, _usd(scenario, amt), st.durations[d_i], bool(res.accepted[t]),
                     float(st.consent[r_abs, d_i, a_i]), float(approval[g]),
                     float(st.host_rat[r_abs, g] * approval[g]), p_here, branch,
-                    st.rates_pct[g_i] if st.rates_pct else None))
+                    st.rates_pct[g_i] if st.rates_pct and st.issue == "rate" else None,
+                    st.rates_pct[g_i] if st.rates_pct and st.issue == "cap" else None))
             else:
                 rows.append(EquilibriumRound(r_abs, day, st.govs[j], None, None, None, False, None, None, None,
                                              p_here, branch))
@@ -577,15 +590,17 @@ def solve_scenario(
     assert r.offer_krw is not None and r.duration_years is not None
     # the grid amount is the schedule's level equivalent; the text opens at it over the term's factor
     # (burdenshare.agreement; 1 for a flat schedule)
-    if r.escalator_pct is not None and st.rate_level is not None:  # at the signed rate (bargaining.rate_value)
-        lf = float(st.rate_level[st.durations.index(r.duration_years), st.rates_pct.index(r.escalator_pct)])
+    signed = r.escalator_pct if r.escalator_cap_pct is None else r.escalator_cap_pct
+    if signed is not None and st.rate_level is not None:  # at the signed rate or cap (bargaining.rate_value)
+        lf = float(st.rate_level[st.durations.index(r.duration_years), st.rates_pct.index(signed)])
     else:
         lf = float(level_factors(scenario, [r.duration_years])[0])
     opening = r.offer_krw / lf
     return Equilibrium(
         str(scenario.name), scenario.levers.as_of, True, opening, _usd(scenario, opening), r.duration_years,
         100.0 * (opening / current - 1.0), r.p_consent, r.p_approval, r.round, r.date, r.proposer,
-        p_total, value[0], value[1], tuple(rows), st.threshold, notes, r.branch, st.kappa, r.escalator_pct)
+        p_total, value[0], value[1], tuple(rows), st.threshold, notes, r.branch, st.kappa, r.escalator_pct,
+        r.escalator_cap_pct)
 
 
 #: A solved stretch of rounds: (result, first round, probability weight, approval (G,), branch).
