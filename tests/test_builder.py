@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from importlib import resources
 from pathlib import Path
 
 import pytest
 
+from _data_copy import copy_data
 from burdenshare.builder import BuildError, build_scenario, parse_info_date, read_record
 from burdenshare.builder.rules import rok_election_date, us_election_dates
 from burdenshare.cli import main
@@ -16,23 +16,12 @@ from burdenshare.cli import main
 D = dt.date.fromisoformat
 
 
-def _copy_data(tmp_path: Path) -> Path:
-    src = resources.files("burdenshare.data").joinpath("files")
-    out = tmp_path / "data"
-    out.mkdir()
-    for name in ("sma_history", "sma_annual_contributions", "context", "polls", "national_assembly",
-                 "party_positions", "macro_series", "cost_categories"):
-        (out / f"{name}.csv").write_bytes(src.joinpath(f"{name}.csv").read_bytes())
-    (out / "README.md").write_bytes(src.joinpath("README.md").read_bytes())
-    return out
-
-
 def test_build_twice_is_byte_identical() -> None:
     assert build_scenario(10, D("2018-03-07"))[1] == build_scenario(10, D("2018-03-07"))[1]
 
 
 def test_later_rows_do_not_change_the_build(tmp_path: Path) -> None:
-    data = _copy_data(tmp_path)
+    data = copy_data(tmp_path)
     before = build_scenario(10, D("2018-03-07"), data)[1]
     assert before == build_scenario(10, D("2018-03-07"))[1]
     with (data / "context.csv").open("a", encoding="utf-8") as f:
@@ -103,7 +92,7 @@ def test_cli_build_refuses_and_writes_nothing(tmp_path: Path, capsys: pytest.Cap
 
 
 def test_missing_data_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    data = _copy_data(tmp_path)
+    data = copy_data(tmp_path)
     (data / "polls.csv").unlink()
     assert main(["scenarios", "build", "--round", "10", "--as-of", "2018-03-07", "--data", str(data)]) == 2
     assert "polls.csv" in capsys.readouterr().err

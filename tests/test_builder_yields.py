@@ -9,28 +9,17 @@ import doctest
 import io
 import re
 import statistics
-from importlib import resources
 from pathlib import Path
 
 import pytest
 
+from _data_copy import copy_data
 from burdenshare.builder import build_scenario, read_record
 from burdenshare.builder import yields as yields_module
 from burdenshare.builder.yields import YIELD_KEYS, latest_yield, rate_grid_rule
 
 D = dt.date.fromisoformat
 US, ROK = YIELD_KEYS["us"], YIELD_KEYS["rok"]
-
-
-def _copy_data(tmp_path: Path) -> Path:
-    src = resources.files("burdenshare.data").joinpath("files")
-    out = tmp_path / "data"
-    out.mkdir()
-    for name in ("sma_history", "sma_annual_contributions", "context", "polls", "national_assembly",
-                 "party_positions", "macro_series", "cost_categories"):
-        (out / f"{name}.csv").write_bytes(src.joinpath(f"{name}.csv").read_bytes())
-    (out / "README.md").write_bytes(src.joinpath("README.md").read_bytes())
-    return out
 
 
 def _append_macro(data: Path, rows: list[list[str]]) -> None:
@@ -67,7 +56,7 @@ def test_no_yield_before_the_first_row_is_public() -> None:
 
 
 def test_a_later_row_is_read_only_from_its_info_date(tmp_path: Path) -> None:
-    data = _copy_data(tmp_path)
+    data = copy_data(tmp_path)
     _append_macro(data, [[US, "2020-03", "0.87", "% per year, monthly average", "", "high", "appended (test)",
                           "X125;X126", "2020-04-07"]])
     assert latest_yield(read_record(D("2020-03-31"), data), US)[0].period == "2020-02"  # type: ignore[union-attr]
@@ -127,7 +116,7 @@ def test_bundled_rounds_do_not_bargain_the_rate_and_say_why() -> None:
 def _capped_fixed(tmp_path: Path, rok_pct: str | None) -> Path:
     """The bundled data with SMA 10's rule read as a fixed 3 % escalator capped at 4 % (a test
     fixture: the real SMA 10 was a single-year text) and, if given, a Korean February 2020 yield."""
-    data = _copy_data(tmp_path)
+    data = copy_data(tmp_path)
     path = data / "sma_history.csv"
     rows = list(csv.DictReader(path.open(encoding="utf-8", newline="")))
     for r in rows:
