@@ -1229,8 +1229,8 @@ def main(argv: list[str] | None = None) -> int:
     Every error a user can cause is one line on standard error, ``error: <option or field>:
     <what is wrong and what is allowed>``, with exit code 2: usage errors (unknown option,
     missing argument, a value of the wrong type: Typer's boxes are not drawn), input errors of
-    the model (:class:`BurdenshareError`) and a missing optional dependency (a hint naming the
-    extra to install).  Anything else is an internal error: its traceback and exit code 1.
+    the model (:class:`BurdenshareError`), a bad ``BURDENSHARE_TABLE_THREADS`` (checked before the
+    command runs) and a missing optional dependency (a hint naming the extra to install).  Anything else is an internal error: its traceback and exit code 1.
     """
     global _COMMAND
     cx = _click_exceptions()
@@ -1238,6 +1238,9 @@ def main(argv: list[str] | None = None) -> int:
         _COMMAND = typer.main.get_command(app)
     command = _COMMAND
     try:
+        from burdenshare.engine.member_threads import table_threads
+
+        table_threads()  # the environment, before any work: a bad BURDENSHARE_TABLE_THREADS is one line
         result = command.main(args=argv, prog_name="burdenshare", standalone_mode=False)
     except BurdenshareError as exc:
         typer.echo(f"error: {exc.one_line()}", err=True)
