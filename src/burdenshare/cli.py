@@ -42,7 +42,7 @@ ForceOption = typer.Option(
     False, "--force", help="Replace an existing output file (a report this tool wrote is replaced without it).")
 BankOption = typer.Option(
     None, "--bank-size", metavar="K",
-    help="Level-II parameter sets drawn for the exact consent tables (1..64, cap MAX_BANK_SIZE; default 4; about 1 s each).",
+    help="Level-II parameter sets drawn for the exact consent tables (1..256; default 64; about 1 s each, cached on disk).",
 )
 
 

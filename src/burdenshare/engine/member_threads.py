@@ -33,7 +33,7 @@ R = TypeVar("R")
 ENV: str = "BURDENSHARE_TABLE_THREADS"
 #: Threads when :data:`ENV` is unset or empty.
 DEFAULT_TABLE_THREADS: int = 2
-#: Most threads :data:`ENV` may ask for (a bank has at most ``MAX_BANK_SIZE`` = 64 members).
+#: Most threads :data:`ENV` may ask for (more than the cores gain nothing; they are capped at the cores).
 MAX_TABLE_THREADS: int = 64
 
 
