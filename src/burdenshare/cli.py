@@ -9,6 +9,7 @@ key, percentages as percent, probabilities in [0, 1], absent values as ``null``.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from contextvars import ContextVar
@@ -686,10 +687,30 @@ def _fmt(x: Any, spec: str = ".3f") -> str:
     return "n/a" if x is None else format(x, spec)
 
 
+#: The format an ``--out`` suffix names (``runs export``).
+_EXPORT_SUFFIX: dict[str, str] = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+
+
+def _export_format(fmt: str | None, out: str) -> str:
+    """``--format`` of ``runs export``: given, or from ``--out``'s suffix (``.csv``: csv, else parquet);
+    one naming the other format than ``--out``'s suffix is refused (a ``.csv`` file of Parquet bytes)."""
+    suffix = _EXPORT_SUFFIX.get(os.path.splitext(out)[1].lower())
+    if fmt is None:
+        return suffix or "parquet"
+    chosen = fmt.lower()
+    if chosen not in ("parquet", "csv"):
+        raise ScenarioError(f"got {fmt!r}; allowed: parquet, csv", field="--format")
+    if suffix is not None and suffix != chosen:
+        raise ScenarioError(f"got {fmt!r} but --out {out!r} names a {suffix} file; give --format {suffix} "
+                            f"or an --out ending in .{chosen}", field="--format")
+    return chosen
+
+
 @runs_app.command("export")
 def runs_export(
     run_id: str = typer.Argument(..., metavar="RUN_ID"),
-    fmt: str = typer.Option("parquet", "--format", help="parquet or csv."),
+    fmt: str | None = typer.Option(None, "--format",
+                                   help="parquet or csv (default: csv for an --out ending in .csv, else parquet)."),
     out: str = typer.Option(..., "--out", metavar="PATH", help="Output file (written whole, then renamed)."),
     store_path: str | None = StoreOption,
     as_json: bool = JsonOption,
@@ -701,11 +722,12 @@ def runs_export(
     """
     from burdenshare.store import open_store
 
+    fmt = _export_format(fmt, out)
     with open_store(store_path, read_only=True) as store:
         run_id = store.resolve_id(run_id)
         n = store.export(run_id, out, fmt, force=force)
     if as_json:
-        _print_json({"run_id": run_id, "format": fmt.lower(), "out": out, "rows": n})
+        _print_json({"run_id": run_id, "format": fmt, "out": out, "rows": n})
     else:
         typer.echo(f"wrote {n} rows of run {run_id} to {out}")
 
