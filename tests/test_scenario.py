@@ -478,3 +478,12 @@ def test_seats_from_data_checks_the_data_range():
     raw["levers"]["as_of"] = date(2012, 6, 1)
     err = error_of(validate_dict, raw)
     assert err.field == "legislature.periods.0.from" and "no seat data" in err.message
+
+
+def test_an_ask_over_the_cap_is_named_with_its_digits() -> None:
+    """An ask one dollar over the cap read 'got 1e+12; allowed: at most 1e+12' (4 significant digits)."""
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("sma-2020", ["levers.us_ask_usd=1000000000001"])
+    assert info.value.field == "levers.us_ask_usd"
+    assert "got 1000000000001; allowed: at most 1000000000000 USD a year" in info.value.message
+    assert load_scenario("sma-2020", ["levers.us_ask_usd=1e12"]).levers.us_ask_usd == 1e12  # the cap itself passes
