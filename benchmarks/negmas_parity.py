@@ -18,7 +18,9 @@ through the scalar protocol :func:`burdenshare.bargaining.protocol.run_sao` (the
 independent oracle of the strategies, in Python).  Fields compared
 (agreement, round, acceptor, proposer, timeout, final step, utilities and the full offer trace
 where recorded).  Prints one JSON line ``{"configs": N, "mismatches": M, "negotiations_per_s": X}``
-and exits 1 on any mismatch (details on stderr).  ``--repeat K`` replays the whole set K times
+and exits 1 on any mismatch (details on stderr).  Exit codes: 0 every config matches, 1 a
+mismatch, 2 bad arguments (argparse's usage line) or a reference file that cannot be read or lacks a
+field a replay reads (one line ``error: --reference: FILE: FIELD: ...``; nothing is replayed).  ``--repeat K`` replays the whole set K times
 for timing, rebuilding everything each time (no results are reused); the garbage collector is
 off while timing, as in :mod:`timeit` (the results of each repetition are freed by reference
 counting).  NegMAS is not imported.
@@ -36,6 +38,11 @@ from burdenshare.bargaining.parity import compare, load_reference
 from burdenshare.bargaining.parity import replay as replay_bargaining
 from burdenshare.engine.parity import ENGINE_SCENARIOS
 from burdenshare.engine.parity import replay as replay_engine
+from burdenshare.errors import BurdenshareError
+
+
+#: Most repetitions of ``--repeat`` (450 configs x 1000 is minutes; beyond, a typo).
+MAX_REPEAT = 1000
 
 
 def replay(configs: list, engine: str, record_trace: bool) -> list:
@@ -57,13 +64,16 @@ def main(argv: list[str] | None = None) -> int:
     """Run the parity check; return the process exit code."""
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--reference", required=True, help="recorded NegMAS runs (outcomes.json format)")
-    ap.add_argument("--repeat", type=int, default=1, help="replay the whole set K times (timing)")
+    ap.add_argument("--repeat", type=int, default=1, help="replay the whole set K times (timing; 1..1000)")
     ap.add_argument("--engine", choices=("engine", "batch", "reference"), default="engine")
     args = ap.parse_args(argv)
-    if args.repeat < 1:
-        ap.error("--repeat must be >= 1")
-
-    configs = load_reference(args.reference)
+    if not 1 <= args.repeat <= MAX_REPEAT:
+        ap.error(f"--repeat must be in 1..{MAX_REPEAT}")
+    try:
+        configs = load_reference(args.reference)
+    except BurdenshareError as exc:
+        print(f"error: --reference: {exc.one_line()}", file=sys.stderr)
+        return 2
     wants_trace = any("trace" in c["result"] for c in configs)
     replay(configs[:1], engine=args.engine, record_trace=wants_trace)  # JIT warm-up (cached)
 

@@ -25,6 +25,21 @@ def test_round_without_outcome_exits_2(capsys: pytest.CaptureFixture[str]) -> No
     assert err.count("\n") == 1 and "SMA 11" in err
 
 
+def test_a_round_the_builder_refuses_exits_2_before_any_run(capsys: pytest.CaptureFixture[str],
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Round 8 has an outcome but no buildable scenario (SMA 7's signing date is not found): it was
+    refused only after round 10's runs, naming --round, an option backtest does not have."""
+    import burdenshare
+
+    def no_run(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a run started before every scenario was built")
+
+    monkeypatch.setattr(burdenshare, "simulate", no_run)
+    assert main(["backtest", "--rounds", "10,8", "--draws", "64"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("error: --rounds: round 8 as of ") and "SMA 7 has no signing_date" in err
+
+
 def test_backtest_json_scores_recorded_outcomes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     report = tmp_path / "bt.html"
     assert main(["backtest", "--rounds", "10", "--draws", "256", "--json", "--report", str(report)]) == 0
@@ -45,8 +60,11 @@ def test_backtest_json_scores_recorded_outcomes(tmp_path: Path, capsys: pytest.C
 
 def test_round_9_runs_without_a_recorded_vote_known(capsys: pytest.CaptureFixture[str]) -> None:
     # as of 2013 no consent vote count is on record: the builder fixes the government camp's propensity
-    assert main(["backtest", "--rounds", "9", "--draws", "64", "--json"]) == 0
-    e = json.loads(capsys.readouterr().out)["rounds"][0]
+    assert main(["backtest", "--rounds", "9,9", "--draws", "64", "--json"]) == 0  # named twice, scored once
+    out = json.loads(capsys.readouterr().out)
+    assert [(e["round"], e["as_of_rule"]) for e in out["rounds"]] == [
+        (9, "start_of_talks"), (9, "six_months_before_signing")] and out["summary"]["entries"] == 2
+    e = out["rounds"][0]
     assert (e["as_of"], e["outcome"]["term_years"]) == ("2013-07-31", 5)
     # SMAs 1-8 known then: terms 3,2,3,3,3,2,2,5 on the allowed 2, 3, 5: one five-year term
     assert e["scores"]["term_years"]["log_score_record"] == pytest.approx(math.log(1.5 / (8 + 1.5)))

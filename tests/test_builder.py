@@ -71,6 +71,10 @@ def test_every_value_has_provenance() -> None:
     (1, "2000-01-01", "allowed: an SMA number >= 2"),
     (13, "2030-01-01", "no row for SMA 12"),
     (8, "2008-01-01", "SMA 7 has no signing_date"),
+    # SMA 7's signing date is not found, but SMA 8 was signed on 2009-01-15: the talks on SMA 7
+    # were over by then (it was built for 2013-2022 from the Assembly and polls of those years)
+    (7, "2013-06-01", "SMA 8, which followed SMA 7, was already signed on 2009-01-15"),
+    (7, "2022-01-01", "the talks on SMA 7 were over"),
 ])
 def test_refusals(n: int, day: str, needle: str) -> None:
     with pytest.raises(BuildError, match=needle):

@@ -63,3 +63,31 @@ def test_multi_year_total_equals_ask_times_escalated_years(scenario) -> None:  #
     for usd, krw in zip(s.year_totals_usd, s.year_totals_krw):
         assert abs(usd - krw / _rate(scenario, cm.base_year)) <= 1.0
     assert s.total_usd == sum(i.amount_usd for i in s.items)
+
+
+@pytest.mark.parametrize(("round_", "day"), [(10, "2018-03-07"), (9, "2014-01-01")])
+def test_a_built_scenarios_cpi_schedule_is_the_engines(round_: int, day: str, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    """`explain --years 5` on a built round-9/10 scenario (CPI of two years earlier, capped at 4 %) was
+    refused ("needs CPI inflation for 2020 ... pass index_growth_pct"), though the scenario states the
+    years not known at as_of: the statement now reads the index of year t - lag_years, the scenario's
+    stated path first, as the engine's schedule does, and its year totals are the engine's amounts."""
+    import datetime as dt
+    import json
+
+    from burdenshare.agreement import scenario_index_path, schedule_for
+    from burdenshare.builder import build_scenario
+    from burdenshare.cli import main
+    from burdenshare.data import open_dataset, using
+
+    out = tmp_path / "s.toml"
+    assert main(["scenarios", "build", "--round", str(round_), "--as-of", day, "--out", str(out)]) == 0
+    capsys.readouterr()
+    assert main(["explain", str(out), "--years", "5", "--json"]) == 0
+    got = json.loads(capsys.readouterr().out)
+    sc, _ = build_scenario(round_, dt.date.fromisoformat(day))
+    assert (sc.cost_model.escalator.kind, sc.cost_model.escalator.lag_years) == ("cpi", 2)
+    with using(open_dataset(as_of=dt.date.fromisoformat(day))):
+        engine = schedule_for(sc, float(got["ask_krw"]), 5).amounts_by_year(scenario_index_path(sc, [5]))
+    assert got["year_totals_krw"] == [half_up(a) for a in engine.values()]
+    assert got["years"] == list(engine)
+    assert any(n.startswith("cpi escalator: growth by year") and "lag 2" in n for n in got["notes"])

@@ -12,6 +12,7 @@ from burdenshare.data.dataset import active
 from burdenshare.engine import consent as ec
 from burdenshare.engine import member_threads
 from burdenshare.engine.plan import build_plan
+from burdenshare.errors import BurdenshareError
 from burdenshare.scenario import load_scenario
 
 
@@ -53,3 +54,35 @@ def test_the_first_error_is_raised():
 
     with pytest.raises(ValueError, match="member 2"):
         member_threads.map_members(f, [0, 1, 2, 3], threads=2)
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-1", str(10**9), "2.5", "1e3", "nan"])
+def test_a_bad_thread_count_is_one_line_before_any_work(value, monkeypatch, capsys, tmp_path):
+    """``BURDENSHARE_TABLE_THREADS`` other than an integer in 1..64 is refused by every command: one
+    line naming the variable and what is allowed, exit 2, no store written (it was an int() traceback at
+    import)."""
+    from burdenshare.cli import main
+
+    store = tmp_path / "s.duckdb"
+    monkeypatch.setenv("BURDENSHARE_TABLE_THREADS", value)
+    monkeypatch.setattr(member_threads, "TABLE_THREADS", None)
+    for argv in (["scenarios", "list"], ["run", "sma-2020-hindsight", "--draws", "64", "--bank-size", "1",
+                                         "--store", str(store)]):
+        code = main(argv)
+        err = capsys.readouterr().err.strip().splitlines()
+        assert code == 2 and len(err) == 1, (code, err)
+        assert err[0].startswith("error: BURDENSHARE_TABLE_THREADS: ") and "1..64" in err[0]
+    assert not store.exists()
+    with pytest.raises(BurdenshareError, match="BURDENSHARE_TABLE_THREADS"):  # the Python API: at use
+        member_threads.map_members(abs, [-1, -2])
+
+
+@pytest.mark.parametrize(("value", "threads"), [("", 2), ("1", 1), (" 2 ", 2), ("64", None)])
+def test_a_good_thread_count_is_read_and_capped_at_the_cores(value, threads, monkeypatch):
+    import os
+
+    monkeypatch.setenv("BURDENSHARE_TABLE_THREADS", value)
+    cores = os.cpu_count() or 1
+    assert member_threads.table_threads() == min(64 if threads is None else threads, cores)
+    monkeypatch.delenv("BURDENSHARE_TABLE_THREADS")
+    assert member_threads.table_threads() == min(2, cores)

@@ -66,3 +66,38 @@ def test_parity_tool_reports_mismatches(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert json.loads(proc.stdout)["mismatches"] == 1
     assert "agreement_round" in proc.stderr and configs[1]["id"] in proc.stderr
+
+
+def _refused(ref: Path, *args: str) -> str:
+    proc = subprocess.run([sys.executable, str(SCRIPT), "--reference", str(ref), *args],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert proc.returncode == 2 and proc.stdout == "", (proc.returncode, proc.stdout, proc.stderr[-2000:])
+    assert "Traceback" not in proc.stderr
+    return proc.stderr.strip().splitlines()[-1]
+
+
+def test_parity_tool_refuses_a_bad_reference_with_exit_2(tmp_path: Path) -> None:
+    """A reference that cannot be read or lacks a field was a traceback with exit 1 (the code of a
+    mismatch), and an empty configs list passed with 0 mismatches; each is one line, exit 2."""
+    good = json.loads(OUTCOMES.read_text(encoding="utf-8"))["configs"][0]
+    bad_kind = json.loads(json.dumps(good))
+    bad_kind["params"]["US"]["kind"] = "XX"
+    bad_scenario = json.loads(json.dumps(good))
+    bad_scenario["params"]["scenario"] = "2issue"
+    cases = {
+        "missing.json": (None, "No such file or directory"),
+        "trunc.json": ("{", "cannot read a JSON reference file"),
+        "empty.json": ('{"configs": []}', "the 'configs' list is empty"),
+        "number.json": ('{"configs": [1]}', "configs[0]: allowed: an object with a 'params' object"),
+        "noresult.json": (json.dumps({"configs": [{"params": good["params"]}]}), "configs[0]: allowed"),
+        "kind.json": (json.dumps({"configs": [good, bad_kind]}), "configs[1].params.US: allowed: {kind: TB or ASP"),
+        "scenario.json": (json.dumps({"configs": [bad_scenario]}), "configs[0].params.scenario: got '2issue'"),
+    }
+    for name, (text, says) in cases.items():
+        ref = tmp_path / name
+        if text is not None:
+            ref.write_text(text, encoding="utf-8")
+        line = _refused(ref)
+        assert line.startswith(f"error: --reference: {ref}: ") and says in line, line
+    assert "--repeat must be in 1..1000" in _refused(OUTCOMES, "--repeat", "1001")
+    assert "--repeat must be in 1..1000" in _refused(OUTCOMES, "--repeat", "0")

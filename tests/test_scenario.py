@@ -478,3 +478,25 @@ def test_seats_from_data_checks_the_data_range():
     raw["levers"]["as_of"] = date(2012, 6, 1)
     err = error_of(validate_dict, raw)
     assert err.field == "legislature.periods.0.from" and "no seat data" in err.message
+
+
+def test_an_ask_over_the_cap_is_named_with_its_digits() -> None:
+    """An ask one dollar over the cap read 'got 1e+12; allowed: at most 1e+12' (4 significant digits)."""
+    with pytest.raises(ScenarioError) as info:
+        load_scenario("sma-2020", ["levers.us_ask_usd=1000000000001"])
+    assert info.value.field == "levers.us_ask_usd"
+    assert "got 1000000000001; allowed: at most 1000000000000 USD a year" in info.value.message
+    assert load_scenario("sma-2020", ["levers.us_ask_usd=1e12"]).levers.us_ask_usd == 1e12  # the cap itself passes
+
+
+def test_a_scenario_file_saved_with_a_bom_loads(tmp_path: Path) -> None:
+    """A UTF-8 file with a byte-order mark (as some editors save it) was refused: 'invalid TOML:
+    Invalid statement (column 1)'; it is the same scenario as without the mark."""
+    text = dump_scenario(load_scenario("sma-2020"))
+    plain, marked = tmp_path / "plain.toml", tmp_path / "bom.toml"
+    plain.write_text(text, encoding="utf-8")
+    marked.write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
+    assert scenario_hash(load_scenario(str(marked))) == scenario_hash(load_scenario(str(plain)))
+    (tmp_path / "bad.toml").write_bytes(b"\xef\xbb\xbf\xff")
+    with pytest.raises(ScenarioError, match=r"not UTF-8 text \(byte 3\)"):  # counted in the file's bytes
+        load_scenario(str(tmp_path / "bad.toml"))

@@ -105,6 +105,29 @@ def test_export_never_writes_over_the_store_a_link_or_a_device(tmp_path, result)
         assert [r.run_id for r in st.runs()] == [rid] and st.row_count(rid) == 3000
 
 
+def test_export_format_follows_the_out_suffix(tmp_path, result, capsys):
+    """`runs export ID --out rows.csv` wrote Parquet bytes into rows.csv (the --format default was
+    parquet whatever the suffix); a --format that contradicts the suffix is refused, nothing written."""
+    path = tmp_path / "s.duckdb"
+    with open_store(path) as st:
+        rid = record_result(st, result, scenario_toml=TOML, overrides=SMALL)
+    base = ["runs", "export", rid, "--store", str(path)]
+    assert main([*base, "--out", str(tmp_path / "a.CSV")]) == 0
+    assert (tmp_path / "a.CSV").read_text().splitlines()[0].startswith("run_id,point,draw,")
+    assert (tmp_path / "a.CSV").read_text().count("\n") == 3001
+    for out in ("b.parquet", "b.rows"):  # Parquet for .parquet and, as documented, any other suffix
+        assert main([*base, "--out", str(tmp_path / out)]) == 0
+        assert (tmp_path / out).read_bytes()[:4] == b"PAR1"
+    capsys.readouterr()
+    for fmt, out in (("parquet", "c.csv"), ("csv", "c.parquet"), ("xlsx", "c.rows")):
+        assert main([*base, "--format", fmt, "--out", str(tmp_path / out)]) == 2
+        err = capsys.readouterr().err
+        assert err.startswith("error: --format: ") and err.count("\n") == 1, err
+        assert not (tmp_path / out).exists()
+    assert main([*base, "--format", "CSV", "--out", str(tmp_path / "d.csv"), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["format"] == "csv"
+
+
 def test_run_cli_records_rows_and_summary_only(tmp_path, capsys):
     store = str(tmp_path / "s.duckdb")
     assert main(["run", "sma-2020-hindsight", *SMALL_ARGS, "--draws", "1500", "--seed", "2", "--json", "--store", store]) == 0

@@ -122,6 +122,7 @@ def test_chunk_size_never_changes_rows(reference, tmp_path):
     ("levers.nope=1", "--grid levers.nope=1"),
     ("levers.transparency=0,,1", "empty value"),
     ("levers.us_ask_usd=1e15", "--grid levers.us_ask_usd=1e15"),
+    ("levers.as_of=2020-04-01", "--grid levers.as_of=2020-04-01: as_of is not a lever"),
 ])
 def test_bad_grid_value_named_and_nothing_recorded(tmp_path, capsys, grid, needle):
     store = tmp_path / "s.duckdb"
@@ -129,6 +130,8 @@ def test_bad_grid_value_named_and_nothing_recorded(tmp_path, capsys, grid, needl
     code = main(["sweep", "sma-2020-hindsight", *SMALL_ARGS, "--grid", grid, "--draws", "100", "--store", str(store)])
     err = capsys.readouterr().err
     assert code == 2 and err.count("\n") == 1 and needle in err, err
+    label = err.split(": ", 2)[1]  # "error: --grid PATH=V: ..."
+    assert not err.startswith(f"error: {label}: {label}:"), err  # named once (as_of: it was named twice)
     with open_store(store, read_only=True) as st:
         assert st.runs() == []
 

@@ -135,6 +135,7 @@ def _bad_report_targets(tmp_path: Path) -> list[tuple[str, str]]:
         (str(tmp_path / "r.txt"), ".html file"),
         (str(tmp_path / "no" / "r.html"), "does not exist"),
         (str(tmp_path / "afolder.html"), "is a folder"),
+        (str(tmp_path / "new.html") + "/", "ends in a path separator"),  # was written as the file new.html
         (str(tmp_path / "mine.html"), "not a report's figure folder"),
     ]
 

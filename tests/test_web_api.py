@@ -305,6 +305,17 @@ def test_bad_run_requests(client: TestClient) -> None:
     _error(client.get("/api/runs/ffffffffffffffff"), 404, "run_id")
     _error(client.get("/api/runs/not-an-id"), 404, "run_id")
     _error(client.delete("/api/runs/ffffffffffffffff"), 404, "run_id")
+    # NaN / Infinity (Python's JSON reads them) and non-finite query numbers were a 500: the error
+    # body carried the value as a float strict JSON cannot hold
+    raw = lambda text: client.post("/api/runs", content=text.encode(),  # noqa: E731
+                                   headers={"content-type": "application/json"})
+    assert _error(raw(f'{{"scenario": "{SMA}", "draws": NaN}}'), 422, "draws")["value"] == "nan"
+    assert _error(raw(f'{{"scenario": "{SMA}", "draws": 64, "seed": -Infinity}}'), 422, "seed")["value"] == "-inf"
+    assert _error(client.get(f"/api/scenarios/{SMA}/winset?level=nan"), 422, "level")["value"] == "nan"
+    assert _error(client.get(f"/api/scenarios/{SMA}/winset?level=1e309"), 422, "level")["value"] == "inf"
+    assert _error(client.get(f"/api/scenarios/{SMA}/explain?ask_usd=1e400"), 422, "ask_usd")["value"] == "inf"
+    assert _error(client.post("/api/advise", content=f'{{"scenario": "{SMA}", "side": "host", "min_consent": Infinity}}',
+                              headers={"content-type": "application/json"}), 422, "min_consent")["value"] == "inf"
     assert _runs_in_store(client) == before  # nothing stored
 
 

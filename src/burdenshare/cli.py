@@ -9,6 +9,7 @@ key, percentages as percent, probabilities in [0, 1], absent values as ``null``.
 from __future__ import annotations
 
 import json
+import os
 import re
 import sys
 from contextvars import ContextVar
@@ -42,7 +43,7 @@ ForceOption = typer.Option(
     False, "--force", help="Replace an existing output file (a report this tool wrote is replaced without it).")
 BankOption = typer.Option(
     None, "--bank-size", metavar="K",
-    help="Level-II parameter sets drawn for the exact consent tables (1..64, cap MAX_BANK_SIZE; default 4; about 1 s each).",
+    help="Level-II parameter sets drawn for the exact consent tables (1..256; default 64; about 1 s each, cached on disk).",
 )
 
 
@@ -687,10 +688,30 @@ def _fmt(x: Any, spec: str = ".3f") -> str:
     return "n/a" if x is None else format(x, spec)
 
 
+#: The format an ``--out`` suffix names (``runs export``).
+_EXPORT_SUFFIX: dict[str, str] = {".csv": "csv", ".parquet": "parquet", ".pq": "parquet"}
+
+
+def _export_format(fmt: str | None, out: str) -> str:
+    """``--format`` of ``runs export``: given, or from ``--out``'s suffix (``.csv``: csv, else parquet);
+    one naming the other format than ``--out``'s suffix is refused (a ``.csv`` file of Parquet bytes)."""
+    suffix = _EXPORT_SUFFIX.get(os.path.splitext(out)[1].lower())
+    if fmt is None:
+        return suffix or "parquet"
+    chosen = fmt.lower()
+    if chosen not in ("parquet", "csv"):
+        raise ScenarioError(f"got {fmt!r}; allowed: parquet, csv", field="--format")
+    if suffix is not None and suffix != chosen:
+        raise ScenarioError(f"got {fmt!r} but --out {out!r} names a {suffix} file; give --format {suffix} "
+                            f"or an --out ending in .{chosen}", field="--format")
+    return chosen
+
+
 @runs_app.command("export")
 def runs_export(
     run_id: str = typer.Argument(..., metavar="RUN_ID"),
-    fmt: str = typer.Option("parquet", "--format", help="parquet or csv."),
+    fmt: str | None = typer.Option(None, "--format",
+                                   help="parquet or csv (default: csv for an --out ending in .csv, else parquet)."),
     out: str = typer.Option(..., "--out", metavar="PATH", help="Output file (written whole, then renamed)."),
     store_path: str | None = StoreOption,
     as_json: bool = JsonOption,
@@ -702,11 +723,12 @@ def runs_export(
     """
     from burdenshare.store import open_store
 
+    fmt = _export_format(fmt, out)
     with open_store(store_path, read_only=True) as store:
         run_id = store.resolve_id(run_id)
         n = store.export(run_id, out, fmt, force=force)
     if as_json:
-        _print_json({"run_id": run_id, "format": fmt.lower(), "out": out, "rows": n})
+        _print_json({"run_id": run_id, "format": fmt, "out": out, "rows": n})
     else:
         typer.echo(f"wrote {n} rows of run {run_id} to {out}")
 
@@ -1230,8 +1252,8 @@ def main(argv: list[str] | None = None) -> int:
     Every error a user can cause is one line on standard error, ``error: <option or field>:
     <what is wrong and what is allowed>``, with exit code 2: usage errors (unknown option,
     missing argument, a value of the wrong type: Typer's boxes are not drawn), input errors of
-    the model (:class:`BurdenshareError`) and a missing optional dependency (a hint naming the
-    extra to install).  Anything else is an internal error: its traceback and exit code 1.
+    the model (:class:`BurdenshareError`), a bad ``BURDENSHARE_TABLE_THREADS`` (checked before the
+    command runs) and a missing optional dependency (a hint naming the extra to install).  Anything else is an internal error: its traceback and exit code 1.
     """
     global _COMMAND
     cx = _click_exceptions()
@@ -1239,6 +1261,9 @@ def main(argv: list[str] | None = None) -> int:
         _COMMAND = typer.main.get_command(app)
     command = _COMMAND
     try:
+        from burdenshare.engine.member_threads import table_threads
+
+        table_threads()  # the environment, before any work: a bad BURDENSHARE_TABLE_THREADS is one line
         result = command.main(args=argv, prog_name="burdenshare", standalone_mode=False)
     except BurdenshareError as exc:
         typer.echo(f"error: {exc.one_line()}", err=True)

@@ -60,14 +60,18 @@ def check_path_length(path: str | Path, option: str) -> Path:
     Raises
     ------
     SpecError
-        Empty, a NUL byte, longer than :data:`MAX_PATH_BYTES` bytes, or a part longer than
-        :data:`MAX_NAME_BYTES` bytes (``field=option``).
+        Empty, a NUL byte, a trailing path separator (a folder's name), longer than
+        :data:`MAX_PATH_BYTES` bytes, or a part longer than :data:`MAX_NAME_BYTES` bytes
+        (``field=option``).
     """
     text = str(path)
     if not text.strip():
         raise SpecError("empty path; give a file name", field=option)
     if "\x00" in text:
         raise SpecError("the path holds a NUL character", field=option)
+    if text.endswith(tuple(sep for sep in (os.sep, os.altsep) if sep)):
+        # Path() drops the slash: 'r.html/' would write the file r.html where a folder was meant
+        raise SpecError(f"{text!r} ends in a path separator (a folder); give a file name", field=option)
     raw = os.fsencode(text)
     if len(raw) > MAX_PATH_BYTES:
         raise SpecError(f"path of {len(raw)} bytes; allowed: at most {MAX_PATH_BYTES} (cap MAX_PATH_BYTES)",

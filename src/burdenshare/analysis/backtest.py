@@ -121,12 +121,11 @@ def _interval_hits(x: NDArray[np.float64], y: float) -> dict[str, bool | None]:
 
 
 def _one(n: int, rule: str, as_of: dt.date, how: str, outcome: dict[str, Any], data_dir: str | Path | None,
-         draws: int, seed: int) -> dict[str, Any]:
+         draws: int, seed: int, scenario: Any) -> dict[str, Any]:
     from burdenshare import RunConfig, simulate
 
     from burdenshare.data import open_dataset, using
 
-    scenario, _ = build_scenario(n, as_of, data_dir)
     with using(open_dataset(data_dir, as_of=as_of)):  # the run, too, reads only rows known at as_of
         result = simulate(scenario, RunConfig(draws=draws, seed=seed), keep_rows=False)
     o = result.outcomes
@@ -195,15 +194,23 @@ def backtest(rounds: Sequence[int] = (9, 10), *, data_dir: str | Path | None = N
     Raises
     ------
     BuildError
-        A requested round has no outcome in the data (the message names what is missing).
+        A requested round has no outcome in the data, or the builder refuses one of its as-of dates
+        (``field="--rounds"``; the message names the round and what is missing); raised before any run.
     """
+    rounds = list(dict.fromkeys(rounds))  # a round named twice is scored once
     full = read_record(_END, data_dir)
     outcomes = {n: outcome_of(full, n) for n in rounds}
-    entries = []
-    for n in rounds:
+    plan = []
+    for n in rounds:  # every scenario is built before the first run: a round the builder refuses costs no run
         signed = dt.date.fromisoformat(outcomes[n]["signed"])
         for rule, day, how in as_of_dates(full, n, signed):
-            entries.append(_one(n, rule, day, how, outcomes[n], data_dir, draws, seed))
+            try:
+                scenario, _ = build_scenario(n, day, data_dir)
+            except BuildError as exc:
+                raise BuildError(f"round {n} as of {day.isoformat()} ({rule}): {exc.message}", field="--rounds") from None
+            plan.append((n, rule, day, how, scenario))
+    entries = [_one(n, rule, day, how, outcomes[n], data_dir, draws, seed, scenario)
+               for n, rule, day, how, scenario in plan]
     summary: dict[str, Any] = {"entries": len(entries), "draws": draws, "seed": seed}
     for key in ("increase_pct", "term_years", "days_to_agreement"):
         s = [e["scores"][key] for e in entries]

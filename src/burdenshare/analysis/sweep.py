@@ -182,7 +182,7 @@ def _check_point(base_toml: str, overrides: Sequence[str], source: str, label: s
         scenario = loads_scenario(base_toml, list(overrides), source=source)
         check_run(scenario)
     except BurdenshareError as exc:
-        inner = f"{exc.field}: {exc.message}" if exc.field else exc.message
+        inner = f"{exc.field}: {exc.message}" if exc.field and exc.field != label else exc.message
         raise type(exc)(inner, field=label) from None
     return scenario_hash(scenario)
 

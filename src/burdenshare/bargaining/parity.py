@@ -21,7 +21,7 @@ import numpy as np
 from burdenshare.bargaining.batch import BatchSpec, run_batch
 from burdenshare.bargaining.protocol import Negotiator, run_sao
 from burdenshare.bargaining.space import Domain, reference_domain
-from burdenshare.bargaining.strategies import time_based
+from burdenshare.bargaining.strategies import KINDS, time_based
 from burdenshare.errors import SpecError
 
 __all__ = ["load_reference", "replay", "compare", "COMPARED_FIELDS"]
@@ -40,13 +40,63 @@ COMPARED_FIELDS: tuple[str, ...] = (
 )
 
 
+#: The recorded domains a reference config may name (``params.scenario``).
+REFERENCE_SCENARIOS: tuple[str, ...] = ("1issue", "3issue")
+#: The parties of both domains, in the file's spelling.
+_PARTIES: tuple[str, str] = ("US", "ROK")
+
+
+def _number(x: Any) -> bool:
+    return isinstance(x, (int, float)) and not isinstance(x, bool) and bool(np.isfinite(x))
+
+
+def _check_config(i: int, c: Any) -> None:
+    """One config's shape (the module docstring): a one-line :class:`SpecError` naming the field."""
+    where = f"configs[{i}]"
+    if not isinstance(c, dict) or not isinstance(c.get("params"), dict) or not isinstance(c.get("result"), dict):
+        raise SpecError("allowed: an object with a 'params' object and a 'result' object", field=where)
+    p = c["params"]
+    if p.get("scenario") not in REFERENCE_SCENARIOS:
+        raise SpecError(f"got {p.get('scenario')!r}; allowed: {', '.join(REFERENCE_SCENARIOS)}",
+                        field=f"{where}.params.scenario")
+    n = p.get("n_steps")
+    if not (isinstance(n, int) and not isinstance(n, bool) and 1 <= n <= 100_000):
+        raise SpecError(f"got {n!r}; allowed: an integer 1..100000", field=f"{where}.params.n_steps")
+    if p.get("first") not in _PARTIES:
+        raise SpecError(f"got {p.get('first')!r}; allowed: {', '.join(_PARTIES)}", field=f"{where}.params.first")
+    for party in _PARTIES:
+        q = p.get(party)
+        if not (isinstance(q, dict) and _number(q.get("exponent")) and q["exponent"] > 0
+                and _number(q.get("rv")) and 0 <= q["rv"] <= 1 and q.get("kind") in KINDS):
+            raise SpecError(f"allowed: {{kind: {' or '.join(KINDS)}, exponent > 0, rv in [0, 1]}}",
+                            field=f"{where}.params.{party}")
+
+
 def load_reference(path: str | Path) -> list[dict[str, Any]]:
-    """The ``configs`` list of a reference file."""
-    with open(path, encoding="utf-8") as fh:
-        data = json.load(fh)
+    """The ``configs`` list of a reference file, each checked for the fields :func:`replay` reads.
+
+    Raises
+    ------
+    SpecError
+        The file cannot be read, is not JSON, has no non-empty ``configs`` list, or a config lacks a
+        field (one line naming the file and the field).
+    """
+    try:
+        with open(path, encoding="utf-8") as fh:
+            data = json.load(fh)
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        what = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise SpecError(f"cannot read a JSON reference file: {what}", source=str(path)) from None
     configs = data.get("configs") if isinstance(data, dict) else None
     if not isinstance(configs, list):
         raise SpecError("reference file has no 'configs' list", field="configs", source=str(path))
+    if not configs:
+        raise SpecError("the 'configs' list is empty: nothing to check", field="configs", source=str(path))
+    for i, c in enumerate(configs):
+        try:
+            _check_config(i, c)
+        except SpecError as exc:
+            raise SpecError(exc.message, field=exc.field, source=str(path)) from None
     return configs
 
 

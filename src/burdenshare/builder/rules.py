@@ -190,6 +190,17 @@ def _history(full: Record, n: int) -> tuple[Row, Row | None]:
     return prev, by.get(str(n))
 
 
+def _later_signed(full: Record, n: int, as_of: dt.date) -> tuple[int, dt.date] | None:
+    """The first SMA after N signed on or before ``as_of`` (then the talks on SMA N were over, even
+    where SMA N's own signing date is not found), or ``None``."""
+    for r in full.rows("sma_history"):
+        if r["sma_number"].isdigit() and int(r["sma_number"]) > n:
+            s = _iso(r["signing_date"])
+            if s is not None and s <= as_of:
+                return int(r["sma_number"]), s
+    return None
+
+
 def check_round(full: Record, n: int, as_of: dt.date) -> tuple[dt.date, dt.date]:
     """Refuse a round the data cannot support at ``as_of``; return (signing of N-1, its expiry)."""
     prev, this = _history(full, n)
@@ -205,6 +216,10 @@ def check_round(full: Record, n: int, as_of: dt.date) -> tuple[dt.date, dt.date]
         if s is not None and s <= as_of:
             raise BuildError(f"SMA {n} was already signed on {s.isoformat()}, on or before --as-of {as_of.isoformat()}",
                              field="--as-of")
+    later = _later_signed(full, n, as_of)
+    if later is not None:
+        raise BuildError(f"SMA {later[0]}, which followed SMA {n}, was already signed on {later[1].isoformat()}, "
+                         f"on or before --as-of {as_of.isoformat()}: the talks on SMA {n} were over", field="--as-of")
     years = re.findall(r"\d{4}", prev["years_covered"])
     if not years:
         raise BuildError(f"sma_history.csv: SMA {n - 1} has no years_covered", field="--round")

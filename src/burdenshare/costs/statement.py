@@ -11,8 +11,11 @@ Computation
    times the KRW/USD annual average of year :math:`b` (or the ask in won as given).
 2. Schedule over the statement's years :math:`t = b, \dots, b+n-1` with the scenario's escalator
    (:func:`burdenshare.costs.payment_schedule`); CPI- and defense-budget-linked growth of year
-   :math:`t` comes from the data (``rok_cpi_inflation_pct``, ``rok_defense_budget``) or from
-   ``index_growth_pct`` given as an assumption.
+   :math:`t` is the index growth of year :math:`t - \ell`, :math:`\ell` = ``escalator.lag_years``
+   (as the engine's schedule reads it, :func:`burdenshare.agreement.scenario_index_path`), from
+   the scenario's ``cost_model.index_growth_pct`` where it states that year (an assumption), else
+   the data (``rok_cpi_inflation_pct``, ``rok_defense_budget``); the caller's ``index_growth_pct``
+   (by payment year) overrides both.
 3. Year totals in whole won, :math:`Y_t = \lfloor A_t + 1/2 \rfloor`, and whole dollars,
    :math:`U_t = \lfloor A_t / x + 1/2 \rfloor` with one KRW/USD rate :math:`x` for every year of the
    schedule (**the FX rule**): the scenario's rate of the base year :math:`b`, the one its ask is
@@ -337,9 +340,12 @@ def _rate(year: int, assumed: Mapping[int, float], assumed_source: str) -> tuple
 
 
 def _index_growth(
-    kind: str, years: Sequence[int], given: Mapping[int, float] | None
+    kind: str, years: Sequence[int], given: Mapping[int, float] | None, *, lag: int = 0,
+    stated: Mapping[int, float] | None = None,
 ) -> tuple[dict[int, float], dict[int, str], list[int]]:
-    """Index growth per year (after the first) from ``given`` or the data; also sources and assumed years."""
+    """Index growth per payment year (after the first): ``given`` (by payment year), else the index
+    of year ``year - lag`` from ``stated`` (the scenario's ``cost_model.index_growth_pct.<kind>``, by
+    index year), else from the data; also sources and assumed years."""
     growth: dict[int, float] = {}
     sources: dict[int, str] = {}
     assumed: list[int] = []
@@ -349,20 +355,28 @@ def _index_growth(
             sources[year] = "assumption: index_growth_pct"
             assumed.append(year)
             continue
+        iy = year - lag
+        read = "" if lag == 0 else f" (the index of {iy}, lag {lag})"
+        if stated is not None and iy in stated:  # as the engine's index path: the stated assumption first
+            growth[year] = float(stated[iy])
+            sources[year] = f"assumption: cost_model.index_growth_pct.{kind}.{iy}" + ("" if lag == 0 else f" (lag {lag})")
+            assumed.append(year)
+            continue
         try:
             if kind == "cpi":
-                growth[year] = data.cpi_inflation_pct(year)
-                sources[year] = data.macro_entry("rok_cpi_inflation_pct", year).citation
+                growth[year] = data.cpi_inflation_pct(iy)
+                sources[year] = data.macro_entry("rok_cpi_inflation_pct", iy).citation + read
             else:
-                growth[year] = data.defense_budget_growth_pct(year)
+                growth[year] = data.defense_budget_growth_pct(iy)
                 sources[year] = (
-                    f"COMPUTED from {data.defense_budget_citation(year - 1)} and {data.defense_budget_citation(year)}"
-                )
+                    f"COMPUTED from {data.defense_budget_citation(iy - 1)} and {data.defense_budget_citation(iy)}"
+                    + read)
         except DataError:
             label = "CPI inflation" if kind == "cpi" else "defense-budget growth"
             raise DataError(
-                f"the {kind!r} escalator needs {label} for {year}, which the data do not hold; use fewer "
-                "years, a fixed escalator, or pass index_growth_pct as an assumption",
+                f"the {kind!r} escalator needs {label} for {iy}{'' if lag == 0 else f' (payment year {year}, lag {lag})'}, "
+                f"which neither the data nor cost_model.index_growth_pct.{kind} hold; use fewer years, a fixed "
+                "escalator, or state that year in cost_model.index_growth_pct",
                 field="cost_model.escalator.kind",
             ) from None
     return growth, sources, assumed
@@ -611,7 +625,9 @@ def explain(
     growth: dict[int, float] = {}
     index_assumed: list[int] = []
     if escalator.needs_index and years > 1:
-        growth, sources, index_assumed = _index_growth(escalator.kind, span, index_growth_pct)
+        stated = (getattr(cm, "index_growth_pct", None) or {}).get(escalator.kind)
+        growth, sources, index_assumed = _index_growth(escalator.kind, span, index_growth_pct,
+                                                       lag=int(getattr(esc_spec, "lag_years", 0) or 0), stated=stated)
         notes.append(
             f"{escalator.kind} escalator: growth by year from "
             + "; ".join(f"{y}: {growth[y]:.2f}% ({sources[y]})" for y in span[1:])

@@ -5,7 +5,7 @@ work: Python (validating the member's scenario, its legislature models and opini
 quadrature nodes, the disk cache) and the compiled exact kernel
 (:func:`burdenshare.legislature._lane_kernels.margin_tail_lanes_table`, about 40 % of a member on
 ``sma-2020-hindsight``), which releases the GIL (``nogil=True``).  :func:`map_members` computes the
-members in :data:`TABLE_THREADS` threads, so one thread's kernel runs on a second core while
+members in :func:`table_threads` threads, so one thread's kernel runs on a second core while
 another thread runs a member's Python.  Members are independent and each is computed by the same
 code on the same inputs, so the tables are the ones the serial loop gives, bit for bit, in member
 order (the threads only share memos of frozen values and the disk cache, whose writes are atomic).
@@ -24,18 +24,53 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
-__all__ = ["TABLE_THREADS", "map_members"]
+__all__ = ["DEFAULT_TABLE_THREADS", "ENV", "MAX_TABLE_THREADS", "TABLE_THREADS", "map_members", "table_threads"]
 
 T = TypeVar("T")
 R = TypeVar("R")
 
-#: Threads computing a bank's members (the environment's ``BURDENSHARE_TABLE_THREADS``, default 2, at
-#: most the machine's cores; 1: the serial loop).
-TABLE_THREADS: int = max(1, min(int(os.environ.get("BURDENSHARE_TABLE_THREADS", "2") or 2), os.cpu_count() or 1))
+#: The environment variable that sets the threads.
+ENV: str = "BURDENSHARE_TABLE_THREADS"
+#: Threads when :data:`ENV` is unset or empty.
+DEFAULT_TABLE_THREADS: int = 2
+#: Most threads :data:`ENV` may ask for (more than the cores gain nothing; they are capped at the cores).
+MAX_TABLE_THREADS: int = 64
+
+
+def table_threads() -> int:
+    """Threads computing a bank's members: ``$BURDENSHARE_TABLE_THREADS`` (an integer in
+    1..:data:`MAX_TABLE_THREADS`; unset or empty: :data:`DEFAULT_TABLE_THREADS`), at most the
+    machine's cores; 1 is the serial loop.
+
+    Raises
+    ------
+    BurdenshareError
+        The variable is set to anything else (one line naming it and what is allowed; the CLI
+        checks it before any command does work).
+    """
+    from burdenshare.errors import BurdenshareError
+
+    text = os.environ.get(ENV, "").strip()
+    if not text:
+        n = DEFAULT_TABLE_THREADS
+    else:
+        try:
+            n = int(text, 10) if len(text) <= 8 else 0
+        except ValueError:
+            n = 0
+        if not 1 <= n <= MAX_TABLE_THREADS:
+            raise BurdenshareError(f"got {text[:40]!r}; allowed: an integer in 1..{MAX_TABLE_THREADS} "
+                                   f"(unset: {DEFAULT_TABLE_THREADS})", field=ENV)
+    return max(1, min(n, os.cpu_count() or 1))
+
+
+#: Threads computing a bank's members, where set (tests); ``None``: :func:`table_threads` at each call.
+TABLE_THREADS: int | None = None
 
 
 def map_members(fn: Callable[[T], R], items: Sequence[T], threads: int | None = None) -> list[R]:
-    """``[fn(x) for x in items]``, computed in up to ``threads`` threads (default :data:`TABLE_THREADS`).
+    """``[fn(x) for x in items]``, computed in up to ``threads`` threads (default :data:`TABLE_THREADS`,
+    else :func:`table_threads`).
 
     The results are in ``items``' order and each is ``fn(x)``, as in the serial loop; the first
     exception a task raises is raised here (the other tasks still finish).
@@ -45,7 +80,10 @@ def map_members(fn: Callable[[T], R], items: Sequence[T], threads: int | None = 
     >>> map_members(lambda x: x * x, [1, 2, 3], threads=2)
     [1, 4, 9]
     """
-    n = TABLE_THREADS if threads is None else max(1, int(threads))
+    if threads is not None:
+        n = max(1, int(threads))
+    else:
+        n = table_threads() if TABLE_THREADS is None else TABLE_THREADS
     if n == 1 or len(items) < 2:
         return [fn(x) for x in items]
     with ThreadPoolExecutor(max_workers=min(n, len(items)), thread_name_prefix="bank-member") as ex:

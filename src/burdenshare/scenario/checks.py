@@ -102,7 +102,7 @@ def scenario_checks(scenario: Any) -> tuple[str, str] | None:
     for field, value in (("levers.us_ask_usd", scenario.levers.us_ask_usd),
                          ("opinion.anchor_ask_usd", scenario.opinion.anchor_ask_usd)):
         if value is not None and float(value) > MAX_ASK_USD:
-            return field, f"got {float(value):.4g}; allowed: at most {MAX_ASK_USD:.0e} USD a year"
+            return field, f"got {float(value):.15g}; allowed: at most {MAX_ASK_USD:.15g} USD a year"
     if not polls:  # no poll: the wide prior (opinion.from_scenario.prior_wtp) has no answer bands to anchor
         return None
     # the willingness-to-pay fit anchors the poll's answer bands (docs/opinion.md): today's amount

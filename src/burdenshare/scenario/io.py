@@ -120,10 +120,11 @@ def _read(name_or_path: str | Path) -> tuple[str, str]:
             raise ScenarioError("is a directory, not a scenario file", source=str(path)) from None
         except OSError as exc:
             raise ScenarioError(f"cannot read: {exc.strerror or exc}", source=str(path)) from None
+        bom = 3 if data.startswith(b"\xef\xbb\xbf") else 0  # a leading BOM (editors that write one) is not TOML
         try:
-            return data.decode("utf-8"), str(path)
+            return data[bom:].decode("utf-8"), str(path)
         except UnicodeDecodeError as exc:
-            raise ScenarioError(f"not UTF-8 text (byte {exc.start})", source=str(path)) from None
+            raise ScenarioError(f"not UTF-8 text (byte {exc.start + bom})", source=str(path)) from None
     name = str(name_or_path)
     names = _bundled_names()
     if name not in names:

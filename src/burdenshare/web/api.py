@@ -51,7 +51,7 @@ class RunRequest(_Body):
     set: list[str] = Field(default_factory=list, examples=[["levers.transparency=0.5"]])
     draws: int = Field(10_000, examples=[2048])
     seed: int = Field(0, examples=[0])
-    bank_size: int | None = Field(None, examples=[1], description="Level-II bank size (default the engine's, 4)")
+    bank_size: int | None = Field(None, examples=[1], description="Level-II bank size (default the engine's, 64)")
 
 
 class CompareRequest(_Body):

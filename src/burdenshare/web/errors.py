@@ -7,6 +7,7 @@ option checks) and are mapped here; nothing is validated twice.
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any
 
@@ -35,11 +36,14 @@ class ApiError(Exception):
 
 
 def body(field: str | None, value: Any, allowed: str | None, message: str) -> dict[str, Any]:
-    """The error body."""
-    return {"error": {"field": field, "value": value, "allowed": allowed, "message": message}}
+    """The error body (the value as JSON can carry it: a non-finite number as its text, ``"nan"``,
+    ``"inf"``; strict JSON has neither, and the response encoder refuses them)."""
+    return {"error": {"field": field, "value": _jsonable(value), "allowed": allowed, "message": message}}
 
 
 def _jsonable(value: Any) -> Any:
+    if isinstance(value, float) and not math.isfinite(value):
+        return repr(value)  # 'nan', 'inf', '-inf': a query ?level=nan or a body's NaN / Infinity
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
     if isinstance(value, (list, tuple)):
