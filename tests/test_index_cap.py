@@ -290,6 +290,74 @@ def test_drawn_discount_rates_reach_the_kernel_with_a_cap_grid() -> None:
     assert np.all(c[dr > 0.031] == 100.0) and np.mean(c[dr < 0.029] == 1.0) > 0.8
 
 
+def _drawn_risk(low: float = 0.0, high: float = 0.5, r_rok: float = 0.06) -> Scenario:
+    """_with_caps with the host discounting at ``r_rok`` against the US's 3 % and a uniform prior on
+    the host's index risk price."""
+    d = _with_caps(None, 0.25, 0.03, r_rok).model_dump(by_alias=True)
+    d["uncertainty"].append({"param": "strategies.rok.index_risk_aversion", "dist": "uniform", "low": low,
+                             "high": high, "source": "test"})
+    return Scenario.model_validate(d)
+
+
+def test_a_drawn_index_risk_price_reaches_the_kernel() -> None:
+    """A prior on the host's risk price is read per draw: a host discounting at 6 % against the US's
+    3 % prefers late payments, so draws pricing the risk little sign the uncapped text (100 %) and
+    draws pricing it much the lowest cap (1 %); between them the signed cap falls with the price.
+    Each draw's signed cap is one the cost function gives that draw at its own price."""
+    r = simulate(_drawn_risk(), draws=1500, seed=0, bank_size=1)
+    o, p = r.outcomes, r.params
+    ok = o["ratified"] == 1
+    lam = p["param:strategies.rok.index_risk_aversion"][ok]
+    c = o["escalator_cap_pct"][ok]
+    assert ok.sum() > 300 and lam.min() < 0.02 and lam.max() > 0.4
+    assert np.all(c[lam < 0.02] == 100.0) and np.all(c[lam > 0.15] == 1.0)
+    means = [lam[c == cap].mean() for cap in CAPS if np.any(c == cap)]
+    assert len(means) >= 3 and means == sorted(means, reverse=True)  # a higher price, a lower cap
+    g = r.plan.rate_grid
+    for lv, cv, m in zip(lam[:50], c[:50], o["duration_years"][ok][:50]):  # between the sides' ideals
+        _, rgi = scenario_rate_costs(_drawn_risk(), g, rates=(0.03, 0.06), risk=(0.0, float(lv)))
+        d = TERMS.index(int(m))
+        lo, hi = sorted((int(rgi[0, d]), int(rgi[1, d])))
+        assert CAPS[lo] <= cv <= CAPS[hi] or cv == CAPS[int(rgi[2, d])]
+
+
+def test_kernel_equals_reference_with_a_drawn_risk_price() -> None:
+    _kernel_vs_reference(_drawn_risk(0.0, 2.0), draws=300, seed=3)
+
+
+def test_a_drawn_risk_price_is_bit_identical_across_chunk_sizes() -> None:
+    s = _drawn_risk(0.0, 2.0)
+    a = simulate(s, draws=1100, seed=4, bank_size=1, chunk_size=256)
+    b = simulate(s, draws=1100, seed=4, bank_size=1, chunk_size=1024)
+    assert set(a.outcomes) == set(b.outcomes)
+    for k, v in a.outcomes.items():
+        assert np.array_equal(v, b.outcomes[k], equal_nan=True), k
+    assert len(set(a.params["param:strategies.rok.index_risk_aversion"].tolist())) > 1000
+
+
+def test_a_prior_on_the_risk_price_that_can_go_negative_is_one_line_exit_2(tmp_path: Path) -> None:
+    """Through the CLI: a uniform prior reaching below 0, or a normal one (unbounded), names the
+    field, exit 2, one line, no store; so does a prior where the cap is not bargained."""
+    from burdenshare.scenario.io import dump_scenario
+
+    good = tmp_path / "risk.toml"
+    good.write_text(dump_scenario(_drawn_risk(0.0, 2.0)), encoding="utf-8")
+    i = len(_drawn_risk().uncertainty) - 1
+    cases = [[f"uncertainty.{i}.low=-0.5"],
+             [f"uncertainty.{i}={{param='strategies.rok.index_risk_aversion',dist='normal',mean=1.0,sd=0.5,source='t'}}"],
+             ["cost_model.escalator.cap_grid_pct=[4.0]"]]
+    for sets in cases:
+        store = tmp_path / "s.duckdb"
+        cmd = [sys.executable, "-m", "burdenshare", "run", str(good), "--draws", "5", "--store", str(store)]
+        for s in sets:
+            cmd += ["--set", s]
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        lines = out.stderr.strip().splitlines()
+        assert out.returncode == 2 and len(lines) == 1, (sets, out.stderr)
+        assert "strategies.rok.index_risk_aversion" in lines[0] and f"uncertainty.{i}" in lines[0], lines
+        assert not store.exists()
+
+
 @pytest.mark.parametrize("args, overrides", [
     ((None, 1.0, 0.03, 0.06), []),
     ((1.0, None, 0.06, 0.03), ["strategies.rok.kind=tit_for_tat"]),

@@ -51,7 +51,8 @@ its own current demand :math:`(x_a, m_o, g_o)` (:math:`x_a` its lowest accepted 
 premium in grid steps is :func:`~burdenshare.bargaining.term_value.premium_steps` of the costs
 :math:`c_i(m_s) + x_s k_i(m_s, g_s)` and :math:`c_i(m_o) + x_a k_i(m_o, g_o)`.
 
-**Per draw.**  ``[[uncertainty]]`` may draw ``strategies.<gov>.discount_rate``; the kernel
+**Per draw.**  ``[[uncertainty]]`` may draw ``strategies.<gov>.discount_rate`` and, where the
+cap is bargained, ``strategies.<gov>.index_risk_aversion`` (:func:`draw_rate_columns`); the kernel
 computes each draw's :math:`k_i`, ideals and :math:`g^*` once per draw (:func:`schedule_costs`).
 
 **The general issue.**  :class:`RateGrid` is any bargained parameter of the schedule family: the
@@ -369,22 +370,31 @@ def bargained(scenario: Any) -> bool:
 def draw_rate_columns(scenario: Any, value: Callable[[str, float], NDArray[np.float64]],
                       n: int) -> dict[str, NDArray[np.float64]]:
     """Per-draw discount rates ``disc_us``, ``disc_rok`` (``value(path, default)``: a path's draws
-    or the default; ``strategies.<gov>.discount_rate``, default the scenario's rate), or {} when no
-    escalator parameter (rate or cap) is bargained.
+    or the default; ``strategies.<gov>.discount_rate``, default the scenario's rate) and mean-sd
+    prices of the index risk ``risk_us``, ``risk_rok`` (``strategies.<gov>.index_risk_aversion``,
+    default the side's price, 0 unset), or {} when no escalator parameter (rate or cap) is
+    bargained.  The kernel computes a draw's costs (:func:`schedule_costs`) once, where its rates or
+    prices differ from the previous draw's.
 
     Raises
     ------
     SpecError
-        A drawn rate outside [0, 1) (the field names the path).
+        A drawn rate outside [0, 1) or a drawn risk price below 0 (the field names the path).
     """
     if not bargained(scenario):
         return {}
     out: dict[str, NDArray[np.float64]] = {}
-    for key, gov, r in zip(("us", "rok"), (scenario.parties.proposer.id, scenario.parties.host.id),
-                           side_discount_rates(scenario)):
+    govs = (scenario.parties.proposer.id, scenario.parties.host.id)
+    for key, gov, r in zip(("us", "rok"), govs, side_discount_rates(scenario)):
         path = f"strategies.{gov}.discount_rate"
         v = np.asarray(value(path, r), dtype=np.float64)
         if not np.all(np.isfinite(v) & (v >= 0.0) & (v < 1.0)):
             raise SpecError("drawn discount rates must lie in [0, 1)", field=path)
         out[f"disc_{key}"] = v
+    for key, gov, lam in zip(("us", "rok"), govs, side_risk_prices(scenario)):
+        path = f"strategies.{gov}.index_risk_aversion"
+        v = np.asarray(value(path, lam), dtype=np.float64)
+        if not np.all(np.isfinite(v) & (v >= 0.0)):
+            raise SpecError("drawn risk prices must be >= 0", field=path)
+        out[f"risk_{key}"] = v
     return out
