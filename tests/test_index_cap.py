@@ -388,6 +388,41 @@ def test_solver_signs_the_cap_the_engine_signs() -> None:
         assert eq.amount_krw == pytest.approx(first.offer_krw / _oracle(want, 5, R, 0.0, 0.0), rel=1e-9)
 
 
+def test_solver_and_engine_sign_the_family_cap_on_a_one_year_term() -> None:
+    """On a one-year term every cap is worth the same to both sides (no later year): the engine
+    signs the family's cap (4 %) in every ratified draw, and ``solve`` names the same cap through
+    the one tie rule both read (``rate_value.tie_indices`` over the engine's ``_argmin_rate``), in
+    its result, its path and its JSON; the opening amount is the level amount (f_1 = 1)."""
+    from burdenshare.bargaining.rate_value import tie_indices
+    from burdenshare.solver import solve_scenario
+
+    def logistic(x, day, m):  # type: ignore[no-untyped-def]
+        return 1.0 / (1.0 + np.exp(np.clip((np.asarray(x, dtype=float) - 1.15e12) / 5e10, -700, 700)))
+
+    d = _with_caps(None, 1.0, 0.03, 0.06, CAPS, SD, "levers.allowed_durations=[1]").model_dump(by_alias=True)
+    for gov in ("us", "rok"):
+        d["strategies"][gov]["term_preference"]["ideal_years"] = 1
+    s = Scenario.model_validate(d)
+    g = cap_grid(s, [1])
+    assert g is not None
+    rc, rgi = scenario_rate_costs(s, g)
+    assert np.all(rc[:, 0] == rc[:, 0, :1]) and rgi[:, 0].tolist() == [3, 3, 3]  # every cap ties: the engine's g0
+    assert tie_indices(rc, g.g0).tolist() == [[3] * len(CAPS)]
+    r = simulate(s, draws=600, seed=0, bank_size=1)
+    assert set(_caps(r)) == {4.0} and sum(_caps(r).values()) > 100
+    eq = solve_scenario(s, consent=logistic)
+    assert eq.agreement and eq.duration_years == 1 and eq.escalator_cap_pct == 4.0
+    assert eq.to_json()["escalator_cap_pct"] == 4.0
+    assert {row.escalator_cap_pct for row in eq.path if row.offer_krw is not None} == {4.0}
+    first = next(row for row in eq.path if row.accepted and row.p_agreement > 0)
+    assert eq.amount_krw == first.offer_krw
+    # where caps differ in value nothing is relabelled: each point is its own
+    g5 = cap_grid(s, TERMS)
+    assert g5 is not None
+    rc5, _ = scenario_rate_costs(s, g5)
+    assert tie_indices(rc5, g5.g0)[1:].tolist() == [list(range(len(CAPS)))] * 4
+
+
 # --------------------------------------------------------------------------- bad input and output
 
 

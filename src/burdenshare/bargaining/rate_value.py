@@ -100,6 +100,7 @@ __all__ = [
     "schedule_costs",
     "side_discount_rates",
     "side_risk_prices",
+    "tie_indices",
 ]
 
 #: Most points of ``cost_model.escalator.rate_grid_pct``.
@@ -305,6 +306,23 @@ def rate_costs(w: NDArray[np.float64], years: NDArray[np.int64], r: float, r_us:
     = :math:`\rho_K - 1`, ``rgi`` the ideals and the efficient index.  Equal rates give exactly 0
     costs and every index ``g0``."""
     schedule_costs(w, w, years, r, r_us, r_rok, 0.0, 0.0, g0, rc, rgi)  # (the second array is not read)
+
+
+def tie_indices(rc: NDArray[np.float64], g0: int) -> NDArray[np.int64]:
+    """(D, G) the grid index a text at term ``d`` and index ``g`` carries under the engine's tie rule
+    (:func:`_argmin_rate`, read by :func:`schedule_costs` for the sides' ideals and the efficient
+    point): among the points worth exactly what ``g`` is worth to both sides (``rc[0, d]`` and
+    ``rc[1, d]`` equal), ``g0`` if among them, else the lowest.  What ``solve`` reports where its
+    game is indifferent between such points (a one-year term: every rate or cap ties, and the
+    engine signs ``g0``)."""
+    nd, ng = rc.shape[1], rc.shape[2]
+    out = np.empty((nd, ng), dtype=np.int64)
+    zero = np.zeros(ng)
+    for d in range(nd):
+        for g in range(ng):
+            tied = (rc[0, d] == rc[0, d, g]) & (rc[1, d] == rc[1, d, g])
+            out[d, g] = _argmin_rate(np.where(tied, 0.0, 1.0), zero, 0, g0)
+    return out
 
 
 def side_risk_prices(scenario: Any) -> tuple[float, float]:
