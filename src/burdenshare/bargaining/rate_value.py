@@ -94,6 +94,7 @@ __all__ = [
     "draw_rate_columns",
     "escalator_grid",
     "grid_arrays",
+    "level_moments",
     "rate_costs",
     "rate_grid",
     "scenario_rate_costs",
@@ -342,6 +343,15 @@ def side_risk_prices(scenario: Any) -> tuple[float, float]:
             raise SpecError(f"got {v!r}; allowed: a risk price >= 0", field=f"strategies.{gov}.index_risk_aversion")
         out.append(lam)
     return out[0], out[1]
+
+
+def level_moments(grid: RateGrid, d: int, g: int, m: int, rate: float) -> tuple[float, float]:
+    r"""(:math:`E`, :math:`S`): mean and sd of the level equivalent per won of opening amount of the
+    first ``m`` years of the grid's term index ``d`` at grid index ``g``, discounted at ``rate`` (the
+    :math:`E_i`, :math:`S_i` of :func:`schedule_costs`, the same functions on the same arrays).  What
+    ``advise`` values a text with (:mod:`burdenshare.analysis.advise`)."""
+    w, w2 = grid_arrays(grid)
+    return float(_level(w, d, g, m, rate)), float(_level_sd(w, w2, d, g, m, rate))
 
 
 def grid_arrays(grid: RateGrid) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
