@@ -60,20 +60,36 @@ silent):
   is ``fixed``, else 4 % (the cap of the 8th and 9th SMAs); ``cpi`` and ``defense_budget`` the mean
   ROK CPI inflation / defense-budget growth of the five data years before ``cost_model.base_year``
   (information available at ``as_of``), each capped by ``cost_model.escalator.cap_pct`` if set.
+  These plain labels are the alternatives a side may weigh (a family the run does not bargain,
+  with no path or spread of its own in the scenario), a documented simplification; a bargained
+  rate or cap is the engine's text and is valued as the engine values it (below), never so.
+
+**A bargained rate or cap: the engine's valuation.**  Where the scenario bargains the escalator
+rate (``cost_model.escalator.rate_grid_pct``) or the cap of an index-linked family
+(``cost_model.escalator.cap_grid_pct``), its labels read the engine's grid
+(:func:`burdenshare.bargaining.rate_value.escalator_grid` over ``levers.allowed_durations``, the
+one the run's plan and ``solve`` read): the payment of year :math:`y` per won of opening amount is
+the expected schedule's :math:`E[W_y]` (the family's jump, lag and the central index path with its
+stated sd, :mod:`burdenshare.bargaining.index_cap`), :math:`f_{m,e}` is the grid's level factor,
+and a renewal of :math:`n` years starting in year :math:`s` is worth :math:`v^s E_n a_n` with sd
+:math:`v^s S_n a_n` (:math:`E`, :math:`S` the engine's mean and sd of the level equivalent at the
+side's rate, :func:`burdenshare.bargaining.rate_value.level_moments`, the functions
+:func:`~burdenshare.bargaining.rate_value.schedule_costs` calls; :math:`a_n = \sum_{j<n} v^j`;
+renewals independent, so variances add).  With one term within the horizon the side's value per
+won of level equivalent is :math:`1 - k_{US}` or :math:`1 + k_K`, the engine's and ``solve``'s
+cost of that text (tested to 1e-12).
 
 **A bargained escalator rate** (``cost_model.escalator.rate_grid_pct``;
 :mod:`burdenshare.bargaining.rate_value`, the engine's definition): the ``fixed`` escalator is
-offered at each rate of the grid (labels ``fixed:<rate>``), and each side discounts the payments
+offered at each rate of the grid (labels ``fixed:<rate>``, :math:`g_e` the rate), and each side discounts the payments
 (:math:`A_{m,e}`, :math:`A_0`) at its own ``strategies.<gov>.discount_rate``
 (:math:`r_s`; unset: :math:`r`), the counterpart's individual rationality at the counterpart's
 rate; consent still reads the level equivalent at :math:`r`.  With equal rates nothing changes.
 
 **A bargained cap** (``cost_model.escalator.cap_grid_pct``; :mod:`burdenshare.bargaining.index_cap`):
-the family's index escalator is offered at each cap of the grid (labels ``<kind>:cap<cap>``), growing
-at the expected capped growth :math:`g_e = E[\min(G, c)]` (:func:`index_growth_moments`:
-:math:`G \sim N(\mu, \sigma)`, :math:`\mu` the index mean above, :math:`\sigma` the mean stated sd
-of ``cost_model.index_growth_sd_pct.<kind>``, the censored-normal moments of the engine's
-definition).  A side with a risk price :math:`\lambda_s` (``strategies.<gov>.index_risk_aversion``)
+the family's index escalator is offered at each cap of the grid (labels ``<kind>:cap<cap>``), its
+schedule the engine's expected one (above; :math:`g_e`, reported only, is its mean yearly growth
+over the longest term).  A side with a risk price :math:`\lambda_s` (``strategies.<gov>.index_risk_aversion``)
 values the payments at :math:`x\,(A_{m,e} \mp \lambda_s S_{m,e})` (:func:`renewal_sd`: the sd of
 the renewed schedule's present value per won of opening amount; minus for the US, which is paid,
 plus for the host, which pays), in its utility and in the counterpart's individual rationality at
@@ -486,8 +502,8 @@ def level_factor(terms: UtilityTerms, duration_years: int, escalator: str) -> fl
     (``RateGrid.level``, the expected schedule's)."""
     pt = _grid_point(terms, duration_years, escalator)
     if pt is not None:
-        grid, d, g = pt
-        return float(grid.level[d, g])
+        grid, d, gi = pt
+        return float(grid.level[d, gi])
     g = float(terms.growth_pct.get(escalator, 0.0))
     rule = EscalatorRule("fixed", g) if g != 0.0 else EscalatorRule("none")
     return AgreementSchedule(2000, int(duration_years), 1.0, rule).level_equivalent(terms.discount_rate)
