@@ -290,6 +290,75 @@ def test_drawn_discount_rates_reach_the_kernel_with_a_cap_grid() -> None:
     assert np.all(c[dr > 0.031] == 100.0) and np.mean(c[dr < 0.029] == 1.0) > 0.8
 
 
+def _drawn_risk(low: float = 0.0, high: float = 0.5, r_rok: float = 0.06) -> Scenario:
+    """_with_caps with the host discounting at ``r_rok`` against the US's 3 % and a uniform prior on
+    the host's index risk price."""
+    d = _with_caps(None, 0.25, 0.03, r_rok).model_dump(by_alias=True)
+    d["uncertainty"].append({"param": "strategies.rok.index_risk_aversion", "dist": "uniform", "low": low,
+                             "high": high, "source": "test"})
+    return Scenario.model_validate(d)
+
+
+def test_a_drawn_index_risk_price_reaches_the_kernel() -> None:
+    """A prior on the host's risk price is read per draw: a host discounting at 6 % against the US's
+    3 % prefers late payments, so draws pricing the risk little sign the uncapped text (100 %) and
+    draws pricing it much the lowest cap (1 %); between them the signed cap falls with the price.
+    Each draw's signed cap is one the cost function gives that draw at its own price."""
+    r = simulate(_drawn_risk(), draws=1500, seed=0, bank_size=1)
+    o, p = r.outcomes, r.params
+    ok = o["ratified"] == 1
+    lam = p["param:strategies.rok.index_risk_aversion"][ok]
+    c = o["escalator_cap_pct"][ok]
+    assert ok.sum() > 300 and lam.min() < 0.02 and lam.max() > 0.4
+    assert np.all(c[lam < 0.02] == 100.0) and np.all(c[lam > 0.15] == 1.0)
+    means = [lam[c == cap].mean() for cap in CAPS if np.any(c == cap)]
+    assert len(means) >= 3 and means == sorted(means, reverse=True)  # a higher price, a lower cap
+    g = r.plan.rate_grid
+    for lv, cv, m in zip(lam[:50], c[:50], o["duration_years"][ok][:50]):  # between the sides' ideals
+        _, rgi = scenario_rate_costs(_drawn_risk(), g, rates=(0.03, 0.06), risk=(0.0, float(lv)))
+        d = TERMS.index(int(m))
+        lo, hi = sorted((int(rgi[0, d]), int(rgi[1, d])))
+        assert CAPS[lo] <= cv <= CAPS[hi] or cv == CAPS[int(rgi[2, d])]
+
+
+def test_kernel_equals_reference_with_a_drawn_risk_price() -> None:
+    _kernel_vs_reference(_drawn_risk(0.0, 2.0), draws=300, seed=3)
+
+
+def test_a_drawn_risk_price_is_bit_identical_across_chunk_sizes() -> None:
+    s = _drawn_risk(0.0, 2.0)
+    a = simulate(s, draws=2500, seed=4, bank_size=1, chunk_size=1024)  # three chunks of whole blocks
+    b = simulate(s, draws=2500, seed=4, bank_size=1, chunk_size=4096)  # one
+    assert set(a.outcomes) == set(b.outcomes)
+    for k, v in a.outcomes.items():
+        assert np.array_equal(v, b.outcomes[k], equal_nan=True), k
+    assert len(set(a.params["param:strategies.rok.index_risk_aversion"].tolist())) > 2000
+    assert len(set(a.outcomes["escalator_cap_pct"][a.outcomes["ratified"] == 1].tolist())) >= 2
+
+
+def test_a_prior_on_the_risk_price_that_can_go_negative_is_one_line_exit_2(tmp_path: Path) -> None:
+    """Through the CLI: a uniform prior reaching below 0, or a normal one (unbounded), names the
+    field, exit 2, one line, no store; so does a prior where the cap is not bargained."""
+    from burdenshare.scenario.io import dump_scenario
+
+    good = tmp_path / "risk.toml"
+    good.write_text(dump_scenario(_drawn_risk(0.0, 2.0)), encoding="utf-8")
+    i = len(_drawn_risk().uncertainty) - 1
+    cases = [[f"uncertainty.{i}.low=-0.5"],
+             [f"uncertainty.{i}={{param='strategies.rok.index_risk_aversion',dist='normal',mean=1.0,sd=0.5,source='t'}}"],
+             ["cost_model.escalator.cap_grid_pct=[4.0]"]]
+    for sets in cases:
+        store = tmp_path / "s.duckdb"
+        cmd = [sys.executable, "-m", "burdenshare", "run", str(good), "--draws", "5", "--store", str(store)]
+        for s in sets:
+            cmd += ["--set", s]
+        out = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        lines = out.stderr.strip().splitlines()
+        assert out.returncode == 2 and len(lines) == 1, (sets, out.stderr)
+        assert "strategies.rok.index_risk_aversion" in lines[0] and f"uncertainty.{i}" in lines[0], lines
+        assert not store.exists()
+
+
 @pytest.mark.parametrize("args, overrides", [
     ((None, 1.0, 0.03, 0.06), []),
     ((1.0, None, 0.06, 0.03), ["strategies.rok.kind=tit_for_tat"]),
@@ -318,6 +387,41 @@ def test_solver_signs_the_cap_the_engine_signs() -> None:
         first = next(r for r in eq.path if r.accepted and r.p_agreement > 0)
         assert first.offer_krw is not None
         assert eq.amount_krw == pytest.approx(first.offer_krw / _oracle(want, 5, R, 0.0, 0.0), rel=1e-9)
+
+
+def test_solver_and_engine_sign_the_family_cap_on_a_one_year_term() -> None:
+    """On a one-year term every cap is worth the same to both sides (no later year): the engine
+    signs the family's cap (4 %) in every ratified draw, and ``solve`` names the same cap through
+    the one tie rule both read (``rate_value.tie_indices`` over the engine's ``_argmin_rate``), in
+    its result, its path and its JSON; the opening amount is the level amount (f_1 = 1)."""
+    from burdenshare.bargaining.rate_value import tie_indices
+    from burdenshare.solver import solve_scenario
+
+    def logistic(x, day, m):  # type: ignore[no-untyped-def]
+        return 1.0 / (1.0 + np.exp(np.clip((np.asarray(x, dtype=float) - 1.15e12) / 5e10, -700, 700)))
+
+    d = _with_caps(None, 1.0, 0.03, 0.06, CAPS, SD, "levers.allowed_durations=[1]").model_dump(by_alias=True)
+    for gov in ("us", "rok"):
+        d["strategies"][gov]["term_preference"]["ideal_years"] = 1
+    s = Scenario.model_validate(d)
+    g = cap_grid(s, [1])
+    assert g is not None
+    rc, rgi = scenario_rate_costs(s, g)
+    assert np.all(rc[:, 0] == rc[:, 0, :1]) and rgi[:, 0].tolist() == [3, 3, 3]  # every cap ties: the engine's g0
+    assert tie_indices(rc, g.g0).tolist() == [[3] * len(CAPS)]
+    r = simulate(s, draws=600, seed=0, bank_size=1)
+    assert set(_caps(r)) == {4.0} and sum(_caps(r).values()) > 100
+    eq = solve_scenario(s, consent=logistic)
+    assert eq.agreement and eq.duration_years == 1 and eq.escalator_cap_pct == 4.0
+    assert eq.to_json()["escalator_cap_pct"] == 4.0
+    assert {row.escalator_cap_pct for row in eq.path if row.offer_krw is not None} == {4.0}
+    first = next(row for row in eq.path if row.accepted and row.p_agreement > 0)
+    assert eq.amount_krw == first.offer_krw
+    # where caps differ in value nothing is relabelled: each point is its own
+    g5 = cap_grid(s, TERMS)
+    assert g5 is not None
+    rc5, _ = scenario_rate_costs(s, g5)
+    assert tie_indices(rc5, g5.g0)[1:].tolist() == [list(range(len(CAPS)))] * 4
 
 
 # --------------------------------------------------------------------------- bad input and output
@@ -391,42 +495,38 @@ def test_run_json_table_and_report_show_the_signed_cap(tmp_path: Path, capsys: p
 # --------------------------------------------------------------------------- advise
 
 
+def _cpi_only(sc: Scenario) -> Scenario:
+    d = sc.model_dump(by_alias=True)
+    d["agreement_space"]["escalators"] = ["cpi"]
+    return Scenario.model_validate(d)
+
+
+def _one(x: Any, d: Any, m: Any) -> Any:
+    return np.ones_like(np.asarray(x, dtype=float))
+
+
 def test_advise_offers_each_cap_and_prices_the_index_risk() -> None:
-    """``advise`` offers the family's index escalator at each cap (``cpi:cap<c>``) growing at the
-    censored mean E[min(G, c)] (G: the five data years' mean CPI, the scenario's stated sd); a side
-    with a risk price loses lambda x sd of the renewed schedule (an independent Monte Carlo of the
-    sd here), and a risk-averse host advised against the US's individual rationality
-    x A >= L A_0 pays x (A + lambda S) >= L A_0 (1 + lambda S / A), least at the lowest coefficient
-    of variation: it advises the lowest cap (only the index escalator is on the table: ``none``, a
-    sure schedule, would beat every cap); unpriced, the caps tie up to the amount grid and it
-    advises another.  Without risk prices nothing is priced."""
-    from burdenshare.analysis.advise import (
-        _index_mean,
-        advise,
-        agreement_grid,
-        escalator_growth_pct,
-        renewal_annuity,
-        renewal_sd,
-    )
+    """``advise`` offers the family's index escalator at each cap (``cpi:cap<c>``) and values it by
+    the engine's expected schedule (``RateGrid``: the central CPI path, 2 % here, with its stated sd
+    1.5): a side with a risk price loses lambda x sd of the renewed schedule (an independent Monte
+    Carlo of the mean and sd here), and a risk-averse host advised against the US's individual
+    rationality x A >= L A_0 pays x (A + lambda S) >= L A_0 (1 + lambda S / A), least at the lowest
+    coefficient of variation: it advises the lowest cap (only the index escalator is on the table:
+    ``none``, a sure schedule, would beat every cap); unpriced, the caps tie up to the amount grid
+    and it advises another.  Without risk prices nothing is priced."""
+    from burdenshare.analysis.advise import advise, agreement_grid, escalator_growth_pct, renewal_annuity, renewal_sd
 
-    one = lambda x, d, m: np.ones_like(np.asarray(x, dtype=float))  # noqa: E731
-    def cpi_only(sc: Scenario) -> Scenario:
-        d = sc.model_dump(by_alias=True)
-        d["agreement_space"]["escalators"] = ["cpi"]
-        return Scenario.model_validate(d)
-
-    s = cpi_only(_with_caps(None, 1.0, None, None, CAPS, SD, "agreement_space.amount_step_krw=2000000000.0"))
-    g = agreement_grid(s, "host", consent=one)
+    s = _cpi_only(_with_caps(None, 1.0, None, None, CAPS, SD, "agreement_space.amount_step_krw=2000000000.0"))
+    g = agreement_grid(s, "host", consent=_one)
     assert g.escalators == ("cpi:cap1", "cpi:cap2", "cpi:cap3", "cpi:cap4", "cpi:cap100")
-    mu = _index_mean(s, "cpi")
-    for c in CAPS:
-        assert escalator_growth_pct(s, f"cpi:cap{c:g}") == pytest.approx(capped_moments(mu, SD, c)[0], rel=1e-15)
+    for c in CAPS:  # the expected schedule's mean yearly growth (the central path's censored mean)
+        assert escalator_growth_pct(s, f"cpi:cap{c:g}") == pytest.approx(capped_moments(MU, SD, c)[0], rel=1e-12)
     t = g.terms
     assert t.own_risk_price == 1.0 and t.other_risk_price == 0.0
-    # the sd of the renewed schedule's present value against a Monte Carlo of the yearly growth
+    # the renewed schedule's present value against a Monte Carlo of the yearly growth
     m, e = 3, "cpi:cap2"
     rng = np.random.default_rng(5)
-    x = 1.0 + np.minimum(rng.normal(mu, SD, (200_000, t.horizon_years)), 2.0) / 100.0
+    x = 1.0 + np.minimum(rng.normal(MU, SD, (200_000, t.horizon_years)), 2.0) / 100.0
     pv = np.zeros(x.shape[0])
     for y in range(t.horizon_years):
         w = np.prod(x[:, y - y % m + 1:y + 1], axis=1) if y % m else np.ones(x.shape[0])
@@ -439,17 +539,102 @@ def test_advise_offers_each_cap_and_prices_the_index_risk() -> None:
     ann = renewal_annuity(t, m, e)
     want = t.reservation_own_krw * a0 - g.amounts_krw[a] * (ann + renewal_sd(t, m, e)) - W * (m - 5) ** 2 * a0
     assert g.p_consent[i, j, a] == 1.0 and g.utility[i, j, a] == pytest.approx(want, rel=1e-12)
-    host = advise(s, "host", 0.0, consent=one)
+    host = advise(s, "host", 0.0, consent=_one)
     assert host.escalator == "cpi:cap1", host
-    plain = agreement_grid(cpi_only(_with_caps(None, None, None, None, CAPS, SD,
-                                               "agreement_space.amount_step_krw=2000000000.0")), "host", consent=one)
-    unpriced = advise(cpi_only(_with_caps(None, None, None, None, CAPS, SD,
-                                          "agreement_space.amount_step_krw=2000000000.0")), "host", 0.0, consent=one)
+    # its schedule is the engine's expected one at the advised cap and term
+    grid = cap_grid(s, sorted(s.levers.allowed_durations))
+    assert grid is not None and host.amount_krw is not None and host.duration_years is not None
+    sched = host.schedule_krw
+    wy = grid.weights[sorted(s.levers.allowed_durations).index(host.duration_years), 0]
+    assert [sched[str(2020 + y)] for y in range(host.duration_years)] == [host.amount_krw * wy[y]
+                                                                          for y in range(host.duration_years)]
+    plain_s = _cpi_only(_with_caps(None, None, None, None, CAPS, SD, "agreement_space.amount_step_krw=2000000000.0"))
+    plain = agreement_grid(plain_s, "host", consent=_one)
+    unpriced = advise(plain_s, "host", 0.0, consent=_one)
     assert unpriced.escalator != "cpi:cap1"  # caps tie up to the amount grid's steps: here 2 %
     for jj, ee in enumerate(plain.escalators):
         ann = np.array([renewal_annuity(plain.terms, mm, ee) for mm in plain.durations])
         assert np.allclose(plain.utility[:, jj, a], plain.terms.reservation_own_krw * a0 - plain.amounts_krw[a] * ann
                            - W * (np.array(plain.durations) - 5.0) ** 2 * a0, rtol=1e-12)
+
+
+def _defence_jump() -> Scenario:
+    """The 11th SMA's shape (defence budget, lag 1, a 13.9 % jump in year 2, caps 4 and 8 %), both
+    sides pricing risk and discounting at their own rates."""
+    d = _with_caps(0.5, 2.0, 0.05, 0.08).model_dump(by_alias=True)
+    d["agreement_space"]["escalators"] = ["none", "defense_budget"]
+    d["cost_model"]["escalator"].update({"kind": "defense_budget", "lag_years": 1, "jump_year": 2, "jump_pct": 13.9,
+                                         "cap_pct": 8.0, "cap_grid_pct": [4.0, 6.0, 8.0]})
+    d["cost_model"]["index_growth_pct"] = {"defense_budget": {y: 7.0 for y in range(2020, 2025)}}
+    d["cost_model"]["index_growth_sd_pct"] = {"defense_budget": {y: 2.0 for y in range(2020, 2025)}}
+    return Scenario.model_validate(d)
+
+
+def _rate_jump() -> Scenario:
+    """A fixed 2 % family capped at 4 % with a 10 % jump in year 2, rates 0-4 % bargained, own rates."""
+    d = _with_caps(None, None, 0.05, 0.08, None).model_dump(by_alias=True)
+    d["cost_model"]["escalator"].update({"kind": "fixed", "rate_pct": 2.0, "cap_pct": 4.0, "cap_grid_pct": None,
+                                         "rate_grid_pct": [0.0, 1.0, 2.0, 3.0, 4.0], "jump_year": 2, "jump_pct": 10.0})
+    return Scenario.model_validate(d)
+
+
+@pytest.mark.parametrize("build", [lambda: _with_caps(0.5, 2.0, 0.05, 0.08), _defence_jump, _rate_jump])
+def test_advise_values_a_text_as_the_engine_and_solve_do(build: Any) -> None:
+    """One definition: over a horizon of one term (no renewal), ``advise``'s value of a text per won
+    of its level equivalent is 1 - k_US for the US and 1 + k_K for the host, with k_i the cost the
+    engine's kernel computes for that text (``schedule_costs`` on the plan's grid at the sides' rates
+    and prices, as ``play_chunk`` calls it) and the one in ``solve``'s game utilities, to 1e-12; the
+    Assembly judges the same level equivalent (advise's level factor is the engine's, exactly).
+    Every term, every rate or cap, both sides; a defence-budget family with a lag and a jump, and a
+    bargained rate with a jump, read their schedules year by year."""
+    from burdenshare.analysis.advise import agreement_grid, duration_value, level_factor
+    from burdenshare.bargaining.rate_value import schedule_costs, side_discount_rates
+    from burdenshare.bargaining.term_value import scenario_term_costs
+    from burdenshare.engine.reference import rate_arrays
+    from burdenshare.solver.scenario import amount_grid, scenario_game
+
+    s = build()
+    plan = build_plan(s)
+    rw, rf, rc, rgi, r_common, g0, rw2 = rate_arrays(plan)
+    r_us, r_rok = side_discount_rates(s)
+    lam_us, lam_rok = plan.risk_prices
+    assert rf.shape[1] > 1 and (lam_us, lam_rok) == ((0.5, 2.0) if build is not _rate_jump else (0.0, 0.0))
+    schedule_costs(rw, rw2, plan.durations, r_common, r_us, r_rok, lam_us, lam_rok, g0, rc, rgi)
+    assert np.any(rc != 0.0)
+    durs = [int(m) for m in plan.durations]
+    game = scenario_game(s, consent=_one)
+    xs = amount_grid(s)
+    tc = scenario_term_costs(s, durs)
+    hi, lo = float(s.strategies["rok"].reservation_value_krw), float(s.strategies["us"].reservation_value_krw)
+    ng = rf.shape[1]
+    for d, m in enumerate(durs):
+        for side in ("us", "host"):
+            g = agreement_grid(s, side, consent=_one, planning_horizon_years=m)
+            t = g.terms
+            labels = [e for e in g.escalators if e in t.grid_labels]
+            assert len(labels) == ng
+            pref = float(duration_value(t, np.array([float(m)]))[0])
+            i = g.durations.index(m)
+            for gi, e in enumerate(labels):
+                assert t.grid_labels[e] == gi and level_factor(t, m, e) == rf[d, gi]
+                a = int(np.argmax(g.p_consent[i, g.escalators.index(e)] == 1.0))  # below the executive's ceiling
+                assert g.p_consent[i, g.escalators.index(e), a] == 1.0
+                x = float(g.amounts_krw[a])
+                u = float(g.utility[i, g.escalators.index(e), a])
+                level = x * rf[d, gi]
+                if side == "us":
+                    k = 1.0 - (u + t.reservation_own_krw * t.annuity_flat - pref) / (level * t.annuity_flat)
+                    assert abs(k - rc[0, d, gi]) < 1e-12, (m, e, k, rc[0, d, gi])
+                else:
+                    k = (t.reservation_own_krw * t.annuity_flat + pref - u) / (level * t.annuity_flat) - 1.0
+                    assert abs(k - rc[1, d, gi]) < 1e-12, (m, e, k, rc[1, d, gi])
+                # solve's utilities at a level amount of its grid: u_US = x - L - c_US - x k_US, u_K = H - x - c_K - x k_K
+                ja = int(np.searchsorted(xs, 1.0e12))
+                pt = (d * ng + gi) * xs.size + ja
+                xl = float(xs[ja])
+                k_us = (xl - lo - tc[0][d] - float(game.utilities[0][pt])) / xl
+                k_k = (hi - xl - tc[1][d] - float(game.utilities[1][pt])) / xl
+                assert abs(k_us - rc[0, d, gi]) < 1e-12 and abs(k_k - rc[1, d, gi]) < 1e-12
 
 
 def test_solve_cli_reports_the_signed_cap(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

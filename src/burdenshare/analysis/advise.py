@@ -60,20 +60,36 @@ silent):
   is ``fixed``, else 4 % (the cap of the 8th and 9th SMAs); ``cpi`` and ``defense_budget`` the mean
   ROK CPI inflation / defense-budget growth of the five data years before ``cost_model.base_year``
   (information available at ``as_of``), each capped by ``cost_model.escalator.cap_pct`` if set.
+  These plain labels are the alternatives a side may weigh (a family the run does not bargain,
+  with no path or spread of its own in the scenario), a documented simplification; a bargained
+  rate or cap is the engine's text and is valued as the engine values it (below), never so.
+
+**A bargained rate or cap: the engine's valuation.**  Where the scenario bargains the escalator
+rate (``cost_model.escalator.rate_grid_pct``) or the cap of an index-linked family
+(``cost_model.escalator.cap_grid_pct``), its labels read the engine's grid
+(:func:`burdenshare.bargaining.rate_value.escalator_grid` over ``levers.allowed_durations``, the
+one the run's plan and ``solve`` read): the payment of year :math:`y` per won of opening amount is
+the expected schedule's :math:`E[W_y]` (the family's jump, lag and the central index path with its
+stated sd, :mod:`burdenshare.bargaining.index_cap`), :math:`f_{m,e}` is the grid's level factor,
+and a renewal of :math:`n` years starting in year :math:`s` is worth :math:`v^s E_n a_n` with sd
+:math:`v^s S_n a_n` (:math:`E`, :math:`S` the engine's mean and sd of the level equivalent at the
+side's rate, :func:`burdenshare.bargaining.rate_value.level_moments`, the functions
+:func:`~burdenshare.bargaining.rate_value.schedule_costs` calls; :math:`a_n = \sum_{j<n} v^j`;
+renewals independent, so variances add).  With one term within the horizon the side's value per
+won of level equivalent is :math:`1 - k_{US}` or :math:`1 + k_K`, the engine's and ``solve``'s
+cost of that text (tested to 1e-12).
 
 **A bargained escalator rate** (``cost_model.escalator.rate_grid_pct``;
 :mod:`burdenshare.bargaining.rate_value`, the engine's definition): the ``fixed`` escalator is
-offered at each rate of the grid (labels ``fixed:<rate>``), and each side discounts the payments
+offered at each rate of the grid (labels ``fixed:<rate>``, :math:`g_e` the rate), and each side discounts the payments
 (:math:`A_{m,e}`, :math:`A_0`) at its own ``strategies.<gov>.discount_rate``
 (:math:`r_s`; unset: :math:`r`), the counterpart's individual rationality at the counterpart's
 rate; consent still reads the level equivalent at :math:`r`.  With equal rates nothing changes.
 
 **A bargained cap** (``cost_model.escalator.cap_grid_pct``; :mod:`burdenshare.bargaining.index_cap`):
-the family's index escalator is offered at each cap of the grid (labels ``<kind>:cap<cap>``), growing
-at the expected capped growth :math:`g_e = E[\min(G, c)]` (:func:`index_growth_moments`:
-:math:`G \sim N(\mu, \sigma)`, :math:`\mu` the index mean above, :math:`\sigma` the mean stated sd
-of ``cost_model.index_growth_sd_pct.<kind>``, the censored-normal moments of the engine's
-definition).  A side with a risk price :math:`\lambda_s` (``strategies.<gov>.index_risk_aversion``)
+the family's index escalator is offered at each cap of the grid (labels ``<kind>:cap<cap>``), its
+schedule the engine's expected one (above; :math:`g_e`, reported only, is its mean yearly growth
+over the longest term).  A side with a risk price :math:`\lambda_s` (``strategies.<gov>.index_risk_aversion``)
 values the payments at :math:`x\,(A_{m,e} \mp \lambda_s S_{m,e})` (:func:`renewal_sd`: the sd of
 the renewed schedule's present value per won of opening amount; minus for the US, which is paid,
 plus for the host, which pays), in its utility and in the counterpart's individual rationality at
@@ -110,8 +126,13 @@ from numpy.typing import NDArray
 from burdenshare import data
 from burdenshare.actors import executive_approval
 from burdenshare.agreement import AgreementSchedule, EscalatorRule
-from burdenshare.bargaining.index_cap import capped_moments
-from burdenshare.bargaining.rate_value import side_discount_rates, side_risk_prices
+from burdenshare.bargaining.rate_value import (
+    RateGrid,
+    escalator_grid,
+    level_moments,
+    side_discount_rates,
+    side_risk_prices,
+)
 from burdenshare.bargaining.term_value import term_cost_krw
 from burdenshare.costs import to_usd
 from burdenshare.errors import DataError, SpecError
@@ -134,7 +155,6 @@ __all__ = [
     "renewal_annuity",
     "escalator_growth_pct",
     "expected_utility",
-    "index_growth_moments",
     "renewal_sd",
     "utility_terms",
 ]
@@ -172,8 +192,12 @@ def escalator_growth_pct(scenario: Any, kind: str) -> float:
     cap = esc.cap_pct
     if kind == "none":
         return 0.0
-    if ":cap" in kind:  # a cap of the bargained grid (advised_escalators): the expected capped growth
-        return index_growth_moments(scenario, kind)[0]
+    if ":cap" in kind:  # a cap of the bargained grid (advised_escalators): the engine's expected schedule
+        grid = escalator_grid(scenario, sorted(int(m) for m in scenario.levers.allowed_durations))
+        if grid is None or grid.issue != "cap":
+            raise SpecError(f"{kind!r} names a cap, but the scenario bargains none; give "
+                            "cost_model.escalator.cap_grid_pct", field="agreement_space.escalators")
+        return _expected_growth_pct(grid, _grid_index(grid, kind))
     if kind.startswith("fixed:"):  # a rate of the bargained grid (advised_escalators)
         g = float(kind.split(":", 1)[1])
     elif kind == "fixed":
@@ -198,17 +222,19 @@ def _index_mean(scenario: Any, kind: str) -> float:
     return sum(vals) / len(vals)
 
 
-@reads_as_of
-def index_growth_moments(scenario: Any, label: str) -> tuple[float, float]:
-    r"""(:math:`E[X]`, :math:`E[X^2]`) of a year's growth :math:`X = \min(G, c)` (percent) of a
-    bargained-cap label ``<kind>:cap<c>`` (module docstring): :math:`G \sim N(\mu, \sigma)`, :math:`\mu`
-    the index mean of :func:`escalator_growth_pct`, :math:`\sigma` the mean stated sd of the scenario's
-    assumed years (``cost_model.index_growth_sd_pct.<kind>``; 0 without one), the censored-normal
-    moments of :func:`burdenshare.bargaining.index_cap.capped_moments`."""
-    kind, _, cap = label.partition(":cap")
-    sds = [float(v) for v in (getattr(scenario.cost_model, "index_growth_sd_pct", {}).get(kind) or {}).values()]
-    sigma = sum(sds) / len(sds) if sds else 0.0
-    return capped_moments(_index_mean(scenario, kind), sigma, float(cap))
+def _grid_index(grid: RateGrid, label: str) -> int:
+    """The grid column of a bargained label ``fixed:<rate>`` or ``<kind>:cap<cap>``."""
+    value = float(label.partition(":cap")[2] if ":cap" in label else label.split(":", 1)[1])
+    return [float(v) for v in grid.rates_pct].index(value)
+
+
+def _expected_growth_pct(grid: RateGrid, g: int) -> float:
+    r"""The mean yearly growth (percent) of the expected schedule at grid column ``g`` over the
+    longest term, :math:`100\,(E[W_{M-1}]^{1/(M-1)} - 1)` (0 for one year): a summary for the
+    report (``escalator_growth_pct``); the valuation reads the schedule year by year."""
+    d = int(np.argmax(grid.years))
+    top = int(grid.years[d])
+    return 0.0 if top < 2 else 100.0 * (float(grid.weights[d, g, top - 1]) ** (1.0 / (top - 1)) - 1.0)
 
 
 def _prior_moments(dist: Any) -> tuple[float, float]:
@@ -298,12 +324,15 @@ class UtilityTerms:
     #: (:mod:`burdenshare.bargaining.rate_value`; None: ``discount_rate``).
     own_discount_rate: float | None = None
     other_discount_rate: float | None = None
-    #: Per bargained-cap label, (:math:`E[1 + X/100]`, :math:`E[(1 + X/100)^2]`) of a year's growth
-    #: factor (:func:`index_growth_moments`), and the side's and the counterpart's mean-sd prices of
-    #: the index risk (``strategies.<gov>.index_risk_aversion``; :mod:`burdenshare.bargaining.index_cap`).
-    growth_moments: Mapping[str, tuple[float, float]] = field(default_factory=dict)
+    #: The side's and the counterpart's mean-sd prices of the index risk
+    #: (``strategies.<gov>.index_risk_aversion``; :mod:`burdenshare.bargaining.index_cap`).
     own_risk_price: float = 0.0
     other_risk_price: float = 0.0
+    #: The engine's bargained rates or caps (:func:`burdenshare.bargaining.rate_value.escalator_grid`
+    #: over ``levers.allowed_durations``: the expected schedule's payments and their spread), and the
+    #: grid column of each bargained label (``fixed:<rate>``, ``<kind>:cap<cap>``); None / {} without.
+    grid: RateGrid | None = None
+    grid_labels: Mapping[str, int] = field(default_factory=dict)
 
     def rate_of(self, whose: str = "own") -> float:
         """The yearly rate at which ``"own"`` side or the ``"other"`` discounts the payments."""
@@ -339,23 +368,27 @@ def utility_terms(
     own, other = (us, host) if s == "us" else (host, us)
     r = float(scenario.cost_model.discount_rate)
     h = int(planning_horizon_years)
+    escs = advised_escalators(scenario)
+    durs = sorted(scenario.levers.allowed_durations)
+    grid = escalator_grid(scenario, durs) if len(escs) > len(scenario.agreement_space.escalators) else None
+    labels = {} if grid is None else {k: _grid_index(grid, k) for k in escs if k.startswith("fixed:") or ":cap" in k}
+    for k in escalator_growth or {}:
+        if k in labels:
+            raise SpecError(f"{k!r} is a bargained rate or cap, valued from the engine's expected schedule; its "
+                            "growth cannot be set", field="escalator_growth")
     growth = {k: (float(escalator_growth[k]) if escalator_growth and k in escalator_growth
-                  else escalator_growth_pct(scenario, k)) for k in advised_escalators(scenario)}
+                  else float(grid.rates_pct[labels[k]]) if k in labels and grid is not None and grid.issue == "rate"
+                  else _expected_growth_pct(grid, labels[k]) if k in labels and grid is not None
+                  else escalator_growth_pct(scenario, k)) for k in escs}
     # the sides' own rates, read where the rate is bargained (bargaining.rate_value), as the engine does
-    rates = dict(zip((us, host), side_discount_rates(scenario) if len(advised_escalators(scenario)) > len(
-        scenario.agreement_space.escalators) else (r, r)))
+    rates = dict(zip((us, host), side_discount_rates(scenario) if grid is not None else (r, r)))
     risk = dict(zip((us, host), side_risk_prices(scenario)))
-    moments = {}
-    for k in growth:
-        if ":cap" in k:  # a bargained cap: the growth factor's moments (bargaining.index_cap)
-            ex, ex2 = index_growth_moments(scenario, k)
-            moments[k] = (1.0 + ex / 100.0, 1.0 + 2.0 * ex / 100.0 + ex2 / 1e4)
     r_own = None if rates[own] == r else rates[own]  # None: the scenario's rate, today's arithmetic
     r_other = None if rates[other] == r else rates[other]
     ro = r if r_own is None else r_own
-    ann = {k: math.fsum(((1.0 + g / 100.0) / (1.0 + ro)) ** t for t in range(h)) for k, g in growth.items()}
+    ann = {k: math.fsum(((1.0 + g / 100.0) / (1.0 + ro)) ** t for t in range(h)) for k, g in growth.items()
+           if k not in labels}  # (a bargained label's schedule is the grid's: renewal_annuity)
     a0 = math.fsum((1.0 + ro) ** -t for t in range(h))
-    durs = sorted(scenario.levers.allowed_durations)
     pref = scenario.strategies[own].duration_preference
     tp = scenario.strategies[own].term_preference
     w = 0.05 * float(scenario.cost_model.current_agreement_krw) if duration_weight_krw is None else float(duration_weight_krw)
@@ -367,7 +400,7 @@ def utility_terms(
         duration_min=durs[0], duration_max=durs[-1],
         term_preference=None if tp is None else _term_moments(scenario, own, tp),
         own_discount_rate=r_own, other_discount_rate=r_other,
-        growth_moments=moments, own_risk_price=risk[own], other_risk_price=risk[other],
+        own_risk_price=risk[own], other_risk_price=risk[other], grid=grid, grid_labels=labels,
     )
 
 
@@ -403,10 +436,41 @@ def duration_value(terms: UtilityTerms, durations: NDArray[np.float64]) -> NDArr
     return terms.duration_sign * terms.duration_weight_krw * (m - terms.duration_min) / span
 
 
+def _grid_point(terms: UtilityTerms, duration_years: int, escalator: str) -> tuple[RateGrid, int, int] | None:
+    """(grid, term index, grid column) of a bargained label, or None for any other."""
+    g = terms.grid_labels.get(escalator)
+    if g is None or terms.grid is None:
+        return None
+    return terms.grid, [int(y) for y in terms.grid.years].index(int(duration_years)), g
+
+
+def _renewal_blocks(terms: UtilityTerms, duration_years: int, escalator: str,
+                    whose: str) -> list[tuple[float, float, float]]:
+    r"""Per renewal of a bargained label within the horizon: (:math:`v^s`, mean, sd) of the present
+    value at its start per won of opening amount, :math:`s` its first year, over its :math:`n`
+    years: :math:`(E, S)\,a_n` with :math:`E`, :math:`S` the engine's mean and sd of the level
+    equivalent (:func:`burdenshare.bargaining.rate_value.level_moments`) and :math:`a_n = \sum_{j<n} v^j`."""
+    pt = _grid_point(terms, duration_years, escalator)
+    assert pt is not None
+    grid, d, g = pt
+    m, r = int(duration_years), terms.rate_of(whose)
+    out = []
+    for start in range(0, terms.horizon_years, m):
+        n = min(m, terms.horizon_years - start)
+        mean, sd = level_moments(grid, d, g, n, r)
+        a_n = math.fsum((1.0 + r) ** -j for j in range(n))
+        out.append(((1.0 + r) ** -start, mean * a_n, sd * a_n))
+    return out
+
+
 def renewal_annuity(terms: UtilityTerms, duration_years: int, escalator: str, whose: str = "own") -> float:
     r""":math:`A_{m,e} = \sum_{t<H} (1 + g_e)^{t \bmod m} (1 + r_s)^{-t}` (module docstring): the present
     value over the horizon per won of opening amount of a text of ``duration_years`` renewed on the
-    same terms, at the ``"own"`` side's or the ``"other"``'s discount rate."""
+    same terms, at the ``"own"`` side's or the ``"other"``'s discount rate.  A bargained rate or cap
+    (``fixed:<rate>``, ``<kind>:cap<cap>``) reads the engine's expected schedule year by year instead
+    of :math:`(1 + g_e)^t`: :math:`\sum_s v^s E_n a_n` over the renewals (:func:`_renewal_blocks`)."""
+    if _grid_point(terms, duration_years, escalator) is not None:
+        return math.fsum(vs * mean for vs, mean, _ in _renewal_blocks(terms, duration_years, escalator, whose))
     g = float(terms.growth_pct.get(escalator, 0.0)) / 100.0
     m, r = int(duration_years), terms.rate_of(whose)
     return math.fsum((1.0 + g) ** (t % m) * (1.0 + r) ** -t for t in range(terms.horizon_years))
@@ -414,23 +478,15 @@ def renewal_annuity(terms: UtilityTerms, duration_years: int, escalator: str, wh
 
 def renewal_sd(terms: UtilityTerms, duration_years: int, escalator: str, whose: str = "own") -> float:
     r"""Standard deviation of :math:`\sum_{t<H} W_t (1 + r_s)^{-t}` per won of opening amount for a
-    bargained-cap label (0 for any other): :math:`W_t` the payment of year :math:`t \bmod m` of its
-    term, growth independent across years, so terms are independent and within one
-    :math:`\operatorname{Cov}(W_j, W_k) = (q^j - \mu^{2j})\,\mu^{k-j}` for :math:`j \le k`
-    (:math:`\mu`, :math:`q` the growth factor's moments; :mod:`burdenshare.bargaining.index_cap`)."""
-    mom = terms.growth_moments.get(escalator)
-    if mom is None:
+    bargained label (0 for any other, and for a rate: a sure path): :math:`W_t` the payment of year
+    :math:`t \bmod m` of its term, the engine's expected schedule and its spread
+    (:mod:`burdenshare.bargaining.index_cap`).  Growth is independent across years, so renewals are
+    independent: :math:`\sqrt{\sum_s v^{2s} (S_n a_n)^2}` (:func:`_renewal_blocks`); with one term
+    within the horizon it is the engine's :math:`S_i a_m`."""
+    if _grid_point(terms, duration_years, escalator) is None:
         return 0.0
-    mu, q = mom
-    m, v = int(duration_years), 1.0 / (1.0 + terms.rate_of(whose))
-    var = 0.0
-    for start in range(0, terms.horizon_years, m):
-        n = min(m, terms.horizon_years - start)
-        for j in range(n):
-            c = q ** j - mu ** (2 * j)
-            for k in range(j, n):
-                var += (1.0 if k == j else 2.0) * v ** (start + j) * v ** (start + k) * c * mu ** (k - j)
-    return math.sqrt(max(var, 0.0))
+    var = math.fsum((vs * sd) ** 2 for vs, _, sd in _renewal_blocks(terms, duration_years, escalator, whose))
+    return math.sqrt(var)
 
 
 def _risk_premium(terms: UtilityTerms, duration_years: int, escalator: str, whose: str) -> float:
@@ -442,7 +498,12 @@ def _risk_premium(terms: UtilityTerms, duration_years: int, escalator: str, whos
 def level_factor(terms: UtilityTerms, duration_years: int, escalator: str) -> float:
     r""":math:`f_{m,e}`: the level equivalent per won of first-year amount of a term of :math:`m`
     years growing at :math:`g_e` (:class:`burdenshare.agreement.AgreementSchedule`), at the
-    scenario's discount rate; 1 for ``none``."""
+    scenario's discount rate; 1 for ``none``; for a bargained rate or cap the engine's
+    (``RateGrid.level``, the expected schedule's)."""
+    pt = _grid_point(terms, duration_years, escalator)
+    if pt is not None:
+        grid, d, gi = pt
+        return float(grid.level[d, gi])
     g = float(terms.growth_pct.get(escalator, 0.0))
     rule = EscalatorRule("fixed", g) if g != 0.0 else EscalatorRule("none")
     return AgreementSchedule(2000, int(duration_years), 1.0, rule).level_equivalent(terms.discount_rate)
@@ -645,13 +706,19 @@ class Advice:
     first_year: int = 0
     #: The floor vote's noise scale :math:`\kappa` of ``p_consent`` (:class:`AgreementGrid`).
     vote_noise_scale: float = 1.0
+    #: A bargained rate or cap: the advised text's expected payment per won of opening amount, year by
+    #: year over its term (the engine's ``RateGrid.weights``); () otherwise.
+    payment_factors: tuple[float, ...] = ()
 
     @property
     def schedule_krw(self) -> dict[str, float]:
         """The advised agreement as a per-year schedule (won), from ``first_year`` over its term, the
-        escalator growing at its expected rate :math:`g_e` (module docstring); {} without advice."""
+        escalator growing at its expected rate :math:`g_e` (module docstring; a bargained rate or cap:
+        the engine's expected schedule, :attr:`payment_factors`); {} without advice."""
         if self.amount_krw is None or self.duration_years is None or self.escalator is None:
             return {}
+        if self.payment_factors:
+            return {str(self.first_year + i): self.amount_krw * f for i, f in enumerate(self.payment_factors)}
         g = float(self.growth_pct.get(self.escalator, 0.0))
         rule = EscalatorRule("fixed", g) if g != 0.0 else EscalatorRule("none")
         sched = AgreementSchedule(self.first_year, self.duration_years, self.amount_krw, rule)
@@ -756,7 +823,9 @@ def advise(
                       dict(g.terms.growth_pct), int(scenario.cost_model.base_year), g.vote_noise_scale)
     order = np.argsort(-flat_u, kind="stable")[: min(n_feas, 1 + max(0, int(n_alternatives)))]
     best = entry(int(order[0]))
+    pt = _grid_point(g.terms, best["duration_years"], best["escalator"])
+    factors = () if pt is None else tuple(float(v) for v in pt[0].weights[pt[1], pt[2], :best["duration_years"]])
     return Advice(s, p_min, g.date, best["amount_krw"], best["amount_usd"], best["duration_years"], best["escalator"],
                   best["p_consent"], best["expected_utility"], tuple(entry(int(k)) for k in order[1:]), n_feas,
                   f"best of {n_feas} feasible agreements", dict(g.terms.growth_pct), int(scenario.cost_model.base_year),
-                  g.vote_noise_scale)
+                  g.vote_noise_scale, factors)

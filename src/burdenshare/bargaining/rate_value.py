@@ -51,7 +51,8 @@ its own current demand :math:`(x_a, m_o, g_o)` (:math:`x_a` its lowest accepted 
 premium in grid steps is :func:`~burdenshare.bargaining.term_value.premium_steps` of the costs
 :math:`c_i(m_s) + x_s k_i(m_s, g_s)` and :math:`c_i(m_o) + x_a k_i(m_o, g_o)`.
 
-**Per draw.**  ``[[uncertainty]]`` may draw ``strategies.<gov>.discount_rate``; the kernel
+**Per draw.**  ``[[uncertainty]]`` may draw ``strategies.<gov>.discount_rate`` and, where the
+cap is bargained, ``strategies.<gov>.index_risk_aversion`` (:func:`draw_rate_columns`); the kernel
 computes each draw's :math:`k_i`, ideals and :math:`g^*` once per draw (:func:`schedule_costs`).
 
 **The general issue.**  :class:`RateGrid` is any bargained parameter of the schedule family: the
@@ -93,12 +94,14 @@ __all__ = [
     "draw_rate_columns",
     "escalator_grid",
     "grid_arrays",
+    "level_moments",
     "rate_costs",
     "rate_grid",
     "scenario_rate_costs",
     "schedule_costs",
     "side_discount_rates",
     "side_risk_prices",
+    "tie_indices",
 ]
 
 #: Most points of ``cost_model.escalator.rate_grid_pct``.
@@ -306,6 +309,23 @@ def rate_costs(w: NDArray[np.float64], years: NDArray[np.int64], r: float, r_us:
     schedule_costs(w, w, years, r, r_us, r_rok, 0.0, 0.0, g0, rc, rgi)  # (the second array is not read)
 
 
+def tie_indices(rc: NDArray[np.float64], g0: int) -> NDArray[np.int64]:
+    """(D, G) the grid index a text at term ``d`` and index ``g`` carries under the engine's tie rule
+    (:func:`_argmin_rate`, read by :func:`schedule_costs` for the sides' ideals and the efficient
+    point): among the points worth exactly what ``g`` is worth to both sides (``rc[0, d]`` and
+    ``rc[1, d]`` equal), ``g0`` if among them, else the lowest.  What ``solve`` reports where its
+    game is indifferent between such points (a one-year term: every rate or cap ties, and the
+    engine signs ``g0``)."""
+    nd, ng = rc.shape[1], rc.shape[2]
+    out = np.empty((nd, ng), dtype=np.int64)
+    zero = np.zeros(ng)
+    for d in range(nd):
+        for g in range(ng):
+            tied = (rc[0, d] == rc[0, d, g]) & (rc[1, d] == rc[1, d, g])
+            out[d, g] = _argmin_rate(np.where(tied, 0.0, 1.0), zero, 0, g0)
+    return out
+
+
 def side_risk_prices(scenario: Any) -> tuple[float, float]:
     r"""(proposer, host) mean-sd risk prices :math:`\lambda_i` (``strategies.<gov>.index_risk_aversion``;
     unset: 0).
@@ -323,6 +343,15 @@ def side_risk_prices(scenario: Any) -> tuple[float, float]:
             raise SpecError(f"got {v!r}; allowed: a risk price >= 0", field=f"strategies.{gov}.index_risk_aversion")
         out.append(lam)
     return out[0], out[1]
+
+
+def level_moments(grid: RateGrid, d: int, g: int, m: int, rate: float) -> tuple[float, float]:
+    r"""(:math:`E`, :math:`S`): mean and sd of the level equivalent per won of opening amount of the
+    first ``m`` years of the grid's term index ``d`` at grid index ``g``, discounted at ``rate`` (the
+    :math:`E_i`, :math:`S_i` of :func:`schedule_costs`, the same functions on the same arrays).  What
+    ``advise`` values a text with (:mod:`burdenshare.analysis.advise`)."""
+    w, w2 = grid_arrays(grid)
+    return float(_level(w, d, g, m, rate)), float(_level_sd(w, w2, d, g, m, rate))
 
 
 def grid_arrays(grid: RateGrid) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -369,22 +398,31 @@ def bargained(scenario: Any) -> bool:
 def draw_rate_columns(scenario: Any, value: Callable[[str, float], NDArray[np.float64]],
                       n: int) -> dict[str, NDArray[np.float64]]:
     """Per-draw discount rates ``disc_us``, ``disc_rok`` (``value(path, default)``: a path's draws
-    or the default; ``strategies.<gov>.discount_rate``, default the scenario's rate), or {} when no
-    escalator parameter (rate or cap) is bargained.
+    or the default; ``strategies.<gov>.discount_rate``, default the scenario's rate) and mean-sd
+    prices of the index risk ``risk_us``, ``risk_rok`` (``strategies.<gov>.index_risk_aversion``,
+    default the side's price, 0 unset), or {} when no escalator parameter (rate or cap) is
+    bargained.  The kernel computes a draw's costs (:func:`schedule_costs`) once, where its rates or
+    prices differ from the previous draw's.
 
     Raises
     ------
     SpecError
-        A drawn rate outside [0, 1) (the field names the path).
+        A drawn rate outside [0, 1) or a drawn risk price below 0 (the field names the path).
     """
     if not bargained(scenario):
         return {}
     out: dict[str, NDArray[np.float64]] = {}
-    for key, gov, r in zip(("us", "rok"), (scenario.parties.proposer.id, scenario.parties.host.id),
-                           side_discount_rates(scenario)):
+    govs = (scenario.parties.proposer.id, scenario.parties.host.id)
+    for key, gov, r in zip(("us", "rok"), govs, side_discount_rates(scenario)):
         path = f"strategies.{gov}.discount_rate"
         v = np.asarray(value(path, r), dtype=np.float64)
         if not np.all(np.isfinite(v) & (v >= 0.0) & (v < 1.0)):
             raise SpecError("drawn discount rates must lie in [0, 1)", field=path)
         out[f"disc_{key}"] = v
+    for key, gov, lam in zip(("us", "rok"), govs, side_risk_prices(scenario)):
+        path = f"strategies.{gov}.index_risk_aversion"
+        v = np.asarray(value(path, lam), dtype=np.float64)
+        if not np.all(np.isfinite(v) & (v >= 0.0)):
+            raise SpecError("drawn risk prices must be >= 0", field=path)
+        out[f"risk_{key}"] = v
     return out

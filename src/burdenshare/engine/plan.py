@@ -216,8 +216,14 @@ def _check_uncertainty(scenario: Any) -> None:
     ok = {f"strategies.{g}.{f}" for g in (us, rok) for f in LEVEL_ONE_FIELDS}
     ok |= {f"strategies.{g}.term_preference.{f}" for g in (us, rok) for f in ("ideal_years", "weight_krw")}
     ok |= {f"strategies.{g}.discount_rate" for g in (us, rok)}  # the schedule's (bargaining.rate_value)
+    ok |= {f"strategies.{g}.index_risk_aversion" for g in (us, rok)}  # (bargaining.index_cap)
     ok |= {f"parties.principal.{f}" for f in _PRINCIPAL_FIELDS}
+    caps = getattr(scenario.cost_model.escalator, "cap_grid_pct", None)
     for i, d in enumerate(scenario.uncertainty):
+        if d.param.endswith(".index_risk_aversion") and d.param in ok and not (caps is not None and len(caps) >= 2):
+            raise SpecError(f"{d.param!r} is read only where the cap of an index-linked escalator is bargained; "
+                            "give cost_model.escalator.cap_grid_pct (bargaining.index_cap)",
+                            field=f"uncertainty.{i}.param")
         if d.param.endswith(".discount_rate") and d.param in ok and not bargained(scenario):
             raise SpecError(f"{d.param!r} is read only where the escalator rate or cap is bargained; give "
                             "cost_model.escalator.rate_grid_pct or cap_grid_pct (bargaining.rate_value)",
@@ -431,7 +437,7 @@ def draw_columns(scenario: Any, layout: DrawLayout, draws: Draws, bank_size: int
     delta_rok, aud_us, aud_rok, r_pres, r_pres_after, term_ideal_us, term_ideal_rok, term_weight_us,
     term_weight_rok`` (float64) and ``obst_us, obst_rok, change, bank, term_start_us, term_start_rok,
     term_target_us, term_target_rok`` (int64; :func:`~burdenshare.bargaining.term_value.draw_term_columns`),
-    and with a bargained escalator rate ``disc_us, disc_rok`` (float64;
+    and with a bargained escalator rate or cap ``disc_us, disc_rok, risk_us, risk_rok`` (float64;
     :func:`~burdenshare.bargaining.rate_value.draw_rate_columns`).  Concession exponents are the scenario's, in NegMAS's convention: aspiration
     :math:`1 - t^{e}` (Boulware :math:`e > 1`, conceder :math:`e < 1`); a ``hardliner`` is obstinate.
     """

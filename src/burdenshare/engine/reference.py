@@ -172,7 +172,7 @@ FLOAT_OUTPUTS: tuple[str, ...] = (
 FLOAT_COLUMNS: tuple[str, ...] = ("r_us", "r_rok", "open_us", "open_rok", "e_us", "e_rok", "delta_us", "delta_rok",
                                   "aud_us", "aud_rok", "r_pres", "r_pres_after",
                                   "term_ideal_us", "term_weight_us", "term_ideal_rok", "term_weight_rok",
-                                  "disc_us", "disc_rok")
+                                  "disc_us", "disc_rok", "risk_us", "risk_rok")
 INT_COLUMNS: tuple[str, ...] = ("obst_us", "obst_rok", "change", "bank",
                                 "term_start_us", "term_target_us", "term_start_rok", "term_target_rok")
 #: The term columns (:func:`burdenshare.bargaining.term_value.draw_term_columns`), which a caller may leave out.
@@ -199,26 +199,27 @@ def chunk_constants(plan: Plan, offset: int) -> tuple[NDArray[np.int64], NDArray
 def rate_arrays(plan: Plan) -> tuple[Any, ...]:
     """``esc`` of :func:`play_chunk`: (weights (D, G, Y), level (D, G), rate-cost scratch (2, D, G),
     rate-index scratch (3, D), the scenario's discount rate, the index of its rate or cap, second
-    moments (D, G, Y), the US's and host's risk prices) of the plan's bargained rates or caps
-    (:class:`~burdenshare.bargaining.rate_value.RateGrid`); one rate (G = 1) and no cost without them."""
+    moments (D, G, Y)) of the plan's bargained rates or caps
+    (:class:`~burdenshare.bargaining.rate_value.RateGrid`); one rate (G = 1) and no cost without them.
+    The sides' discount rates and risk prices are the draws' columns (:func:`draw_arrays`)."""
     nd = plan.durations.size
     rg = plan.rate_grid
     if rg is None:
         w0 = np.zeros((nd, 1, 1))
-        return (w0, np.ones((nd, 1)), np.zeros((2, nd, 1)), np.zeros((3, nd), dtype=np.int64), 0.0, 0, w0, 0.0, 0.0)
+        return (w0, np.ones((nd, 1)), np.zeros((2, nd, 1)), np.zeros((3, nd), dtype=np.int64), 0.0, 0, w0)
     ng = rg.level.shape[1]
     w, w2 = grid_arrays(rg)
-    lam_us, lam_rok = plan.risk_prices
     return (w, np.ascontiguousarray(rg.level, dtype=np.float64),
-            np.zeros((2, nd, ng)), np.zeros((3, nd), dtype=np.int64), float(rg.discount_rate), int(rg.g0),
-            w2, float(lam_us), float(lam_rok))
+            np.zeros((2, nd, ng)), np.zeros((3, nd), dtype=np.int64), float(rg.discount_rate), int(rg.g0), w2)
 
 
 def draw_arrays(plan: Plan, cols: Mapping[str, Any]) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
-    """The draws' :data:`FLOAT_COLUMNS` (n, 18) and :data:`INT_COLUMNS` (n, 8) for :func:`play_chunk`
+    """The draws' :data:`FLOAT_COLUMNS` (n, 20) and :data:`INT_COLUMNS` (n, 8) for :func:`play_chunk`
     from per-draw columns (:func:`~burdenshare.engine.plan.draw_columns`; arrays, or one draw's
     scalars).  Without the term columns (:func:`burdenshare.bargaining.term_value.draw_term_columns`)
-    every draw has the plan's opening and target terms and no term cost."""
+    every draw has the plan's opening and target terms and no term cost; without the rate columns
+    (:func:`burdenshare.bargaining.rate_value.draw_rate_columns`) every draw has the scenario's rate
+    and the plan's risk prices."""
     n = int(np.atleast_1d(cols["r_us"]).shape[0])
 
     def col(k: str) -> NDArray[Any]:
@@ -234,6 +235,8 @@ def draw_arrays(plan: Plan, cols: Mapping[str, Any]) -> tuple[NDArray[np.float64
     # each draw's own yearly discount rates (bargaining.rate_value; the scenario's rate where not given)
     r = 0.0 if plan.rate_grid is None else float(plan.rate_grid.discount_rate)
     fl += [col(k) if k in cols else np.full(n, r) for k in ("disc_us", "disc_rok")]
+    # and mean-sd prices of the index risk (bargaining.index_cap; the plan's where not drawn)
+    fl += [col(k) if k in cols else np.full(n, float(lam)) for k, lam in zip(("risk_us", "risk_rok"), plan.risk_prices)]
     fc = np.ascontiguousarray(np.stack(fl, axis=1), dtype=np.float64)
     ic = np.ascontiguousarray(np.stack(it, axis=1), dtype=np.int64)
     return fc, ic
@@ -250,17 +253,19 @@ def play_chunk(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: N
     """Play draws ``0..n-1`` (module docstring): the draw's set-up, the rounds
     (:func:`~burdenshare.bargaining.rounds.play_rounds`; ``st`` the decider's state, which picks
     the decider, ``dtab`` / ``dfill`` its decision tables) and the accounting, into rows of
-    ``out_i`` / ``out_f``.  ``fc`` (n, 16) and ``ic`` (n, 8) hold the draws' :data:`FLOAT_COLUMNS` / :data:`INT_COLUMNS` (:func:`draw_arrays`);
+    ``out_i`` / ``out_f``.  ``fc`` (n, 20) and ``ic`` (n, 8) hold the draws' :data:`FLOAT_COLUMNS` / :data:`INT_COLUMNS` (:func:`draw_arrays`);
     ``tc`` (2, D) is scratch for a draw's term cost per duration
     (:func:`~burdenshare.bargaining.term_value.term_cost`, computed once at the draw's start); with
     ``record`` the offers go to rows of ``tr_k`` / ``tr_j``.  ``esc`` (:func:`rate_arrays`) is the
     bargained escalator rate or cap: with more than one, each draw's costs and indices are
     computed at its start (:func:`~burdenshare.bargaining.rate_value.schedule_costs`), where its
-    discount rates differ from the previous draw's."""
-    rw, rf, rc, rgi, r_common, g0, rw2, lam_us, lam_rok = esc
+    discount rates or risk prices differ from the previous draw's."""
+    rw, rf, rc, rgi, r_common, g0, rw2 = esc
     rated = rf.shape[1] > 1
-    last_us = math.nan  # the discount rates rc / rgi were computed for (draws mostly share them)
+    last_us = math.nan  # the discount rates and risk prices rc / rgi were computed for (draws mostly share them)
     last_rok = math.nan
+    last_lus = math.nan
+    last_lrok = math.nan
     n_r = t.shape[1]
     shift = cf[CF_SHIFT]
     cost_us = cf[CF_COST_US]
@@ -272,10 +277,14 @@ def play_chunk(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: N
         for m in range(durations.shape[0]):  # this draw's term cost per duration (term_value)
             tc[0, m] = term_cost(fc[i, 13], fc[i, 12], float(durations[m]))
             tc[1, m] = term_cost(fc[i, 15], fc[i, 14], float(durations[m]))
-        if rated and (fc[i, 16] != last_us or fc[i, 17] != last_rok):  # this draw's rate costs and indices
-            schedule_costs(rw, rw2, durations, r_common, fc[i, 16], fc[i, 17], lam_us, lam_rok, g0, rc, rgi)  # (rate_value)
+        if rated and (fc[i, 16] != last_us or fc[i, 17] != last_rok
+                      or fc[i, 18] != last_lus or fc[i, 19] != last_lrok):  # this draw's rate costs and indices
+            schedule_costs(rw, rw2, durations, r_common, fc[i, 16], fc[i, 17], fc[i, 18], fc[i, 19], g0, rc,
+                           rgi)  # (rate_value)
             last_us = fc[i, 16]
             last_rok = fc[i, 17]
+            last_lus = fc[i, 18]
+            last_lrok = fc[i, 19]
         r_us = fc[i, 0]
         row = i if record else 0  # the trace's row
         cap_rok = max(fc[i, 1], fc[i, 3]) + shift

@@ -25,6 +25,9 @@ The game
   and do not depend on the rate.  A bargained cap of an index-linked family
   (``cost_model.escalator.cap_grid_pct``; :mod:`burdenshare.bargaining.index_cap`) is the same
   issue, :math:`k_i` with each side's index-risk premium; the result reports ``escalator_cap_pct``.
+  Points worth exactly the same to both sides (a one-year term: every rate or cap) are one text to
+  the game; the result names the one the engine signs, by the engine's tie rule
+  (:func:`~burdenshare.bargaining.rate_value.tie_indices`: the family's rate or cap, else the lowest).
 * **Rounds** are the dated rounds of the talks: ``protocol.rounds`` on or after
   ``levers.as_of``, at most ``protocol.n_steps`` (up to ``protocol.horizon``); the first proposer is
   ``protocol.first_proposer`` and proposers alternate.  Discount factors are the negotiators'
@@ -88,7 +91,13 @@ from numpy.typing import NDArray
 
 from burdenshare.actors import executive_approval, president_approval, us_election
 from burdenshare.agreement import level_factors
-from burdenshare.bargaining.rate_value import escalator_grid, scenario_rate_costs, side_discount_rates, side_risk_prices
+from burdenshare.bargaining.rate_value import (
+    escalator_grid,
+    scenario_rate_costs,
+    side_discount_rates,
+    side_risk_prices,
+    tie_indices,
+)
 from burdenshare.bargaining.term_value import scenario_term_costs
 from burdenshare.costs import to_usd
 from burdenshare.errors import SpecError
@@ -209,6 +218,7 @@ class _Setup:
     rates_pct: tuple[float, ...] = ()  # the bargained rates (points (d * G + g) * A + a); () without
     rate_level: NDArray[np.float64] | None = None  # (D, G) level equivalent per won of opening amount
     issue: str = "rate"  # what rates_pct are: "rate" or "cap" (bargaining.index_cap)
+    rate_tie: NDArray[np.int64] | None = None  # (D, G) the index a text carries (rate_value.tie_indices)
 
 
 def _pref_sign(kind: str) -> float:
@@ -298,10 +308,12 @@ def _setup(
     tie_k = 0.0 if sk.term_preference is not None else DURATION_TIE_BREAK_KRW * _pref_sign(sk.duration_preference)
     u_us = amounts - lo - np.repeat(tc[0], ng * a_n) + tie_us * dur_of
     u_k = hi - amounts - np.repeat(tc[1], ng * a_n) + tie_k * dur_of
+    tie = None
     if rg is not None:  # each side's rate cost x k_i(m, g) at its own discount rate (the engine's)
         rc, _ = scenario_rate_costs(scenario, rg)
         u_us = u_us - amounts * np.repeat(rc[0].reshape(-1), a_n)
         u_k = u_k - amounts * np.repeat(rc[1].reshape(-1), a_n)
+        tie = tie_indices(rc, rg.g0)  # points worth the same to both sides carry the engine's choice
     game = BargainingGame(
         grid=np.arange(amounts.size, dtype=float),
         utilities=(u_us, u_k),
@@ -314,7 +326,7 @@ def _setup(
     )
     return _Setup(dates, durs, x, cube, host_rat, appr, game, theta, (us, rok), kappa,
                   () if rg is None else tuple(float(g) for g in rg.rates_pct), None if rg is None else rg.level,
-                  "rate" if rg is None else rg.issue)
+                  "rate" if rg is None else rg.issue, tie)
 
 
 @dataclass(frozen=True, slots=True)
@@ -550,6 +562,8 @@ def solve_scenario(
             if g >= 0:
                 dg, a_i = divmod(g, a_n)
                 d_i, g_i = divmod(dg, ng)
+                if st.rate_tie is not None:  # the engine's tie rule (its points are the same to both sides)
+                    g_i = int(st.rate_tie[d_i, g_i])
                 amt = float(st.amounts[a_i])
                 rows.append(EquilibriumRound(
                     r_abs, day, st.govs[j], amt, _usd(scenario, amt), st.durations[d_i], bool(res.accepted[t]),
