@@ -75,6 +75,8 @@ def test_every_value_has_provenance() -> None:
     # were over by then (it was built for 2013-2022 from the Assembly and polls of those years)
     (7, "2013-06-01", "SMA 8, which followed SMA 7, was already signed on 2009-01-15"),
     (7, "2022-01-01", "the talks on SMA 7 were over"),
+    (11, "9999-12-31", "allowed: 1991-01-01..2100-12-31"),  # was an OverflowError traceback
+    (11, "1900-01-01", "allowed: 1991-01-01..2100-12-31"),
 ])
 def test_refusals(n: int, day: str, needle: str) -> None:
     with pytest.raises(BuildError, match=needle):

@@ -86,3 +86,51 @@ def test_run_bank_size_is_used_and_recorded(capsys, tmp_path):
     with open_store(db) as store:
         (rec,) = store.runs()
     assert rec.options["bank_size"] == 2
+
+
+def test_ctrl_c_while_rows_are_written_is_one_line_exit_130(tmp_path):
+    """Ctrl-C during a long run lands, most of the time, inside a DuckDB INSERT, which raises
+    RuntimeError('Query interrupted') instead of KeyboardInterrupt: it was a traceback with exit 1.
+    A real SIGINT, sent once rows are being written; the run stays resumable (re-running it finishes it)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    store = tmp_path / "s.duckdb"
+    env = {**os.environ, "BURDENSHARE_STORE": str(store)}
+    proc = subprocess.Popen([sys.executable, "-m", "burdenshare", "run", "sma-2020-hindsight", "--draws", "5000000",
+                             "--bank-size", "1", "--seed", "11"], env=env, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 240
+        while proc.poll() is None and time.monotonic() < deadline:
+            if store.exists() and store.stat().st_size > 16 * 2**20:  # rows are being written
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, "the run ended before it could be interrupted"
+        proc.send_signal(signal.SIGINT)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    assert proc.returncode == 130, err[-3000:]
+    assert err.strip().splitlines() == ["error: interrupted"], err[-3000:]
+
+
+def test_duckdbs_interrupt_error_is_the_interrupt(capsys, monkeypatch):
+    """The form DuckDB gives a Ctrl-C inside a query, through the CLI entry point (no signal timing)."""
+    from burdenshare import store
+
+    def interrupted(*args, **kwargs):
+        raise RuntimeError("Query interrupted")
+
+    monkeypatch.setattr(store.ResultsStore, "write_unit", interrupted)
+    code, out, err = _run(capsys, "sma-2020-hindsight", "--draws", "64", "--bank-size", "1", "--seed", "12")
+    assert code == 130 and err == "error: interrupted\n" and out == ""
+    monkeypatch.setattr(store.ResultsStore, "write_unit", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("other")))
+    with pytest.raises(RuntimeError, match="other"):  # any other RuntimeError stays an internal error
+        _run(capsys, "sma-2020-hindsight", "--draws", "64", "--bank-size", "1", "--seed", "13")

@@ -235,3 +235,20 @@ def test_run_ids_resolve_from_a_unique_prefix(tmp_path, result, capsys):
     assert json.loads(capsys.readouterr().out)["run_id"] == rid
     assert main(["runs", "export", rid[:6], "--format", "csv", "--out", str(tmp_path / "o.csv"), "--store", str(path)]) == 0
     assert (tmp_path / "o.csv").read_text().count("\n") == 3001
+
+
+def test_a_bad_store_from_the_environment_is_named_as_such(tmp_path, capsys, monkeypatch):
+    """A store path from $BURDENSHARE_STORE that cannot be used was reported as '--store: ...', an
+    option the user never typed; the same path given with --store still names --store."""
+    bad = tmp_path / "bad.duckdb"
+    bad.write_bytes(b"not a store")
+    monkeypatch.setenv("BURDENSHARE_STORE", str(bad))
+    assert main(["runs", "list"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --store ($BURDENSHARE_STORE): ") and "not a DuckDB database" in err
+    assert err.count("\n") == 1 and bad.read_bytes() == b"not a store"
+    assert main(["runs", "list", "--store", str(bad)]) == 2
+    assert capsys.readouterr().err.startswith("error: --store: ")
+    with pytest.raises(StoreError) as info:
+        open_store(create=False)
+    assert info.value.field == "--store ($BURDENSHARE_STORE)"

@@ -1246,6 +1246,13 @@ def _click_exceptions() -> Any:
 _COMMAND: Any = None
 
 
+def _is_interrupt(exc: BaseException) -> bool:
+    """Whether ``exc`` is DuckDB's form of a Ctrl-C that arrived while a store query ran (it raises
+    its ``InterruptException`` or ``RuntimeError("Query interrupted")`` instead of KeyboardInterrupt)."""
+    return type(exc).__name__ == "InterruptException" or (
+        isinstance(exc, RuntimeError) and str(exc).strip() == "Query interrupted")
+
+
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code.
 
@@ -1253,7 +1260,9 @@ def main(argv: list[str] | None = None) -> int:
     <what is wrong and what is allowed>``, with exit code 2: usage errors (unknown option,
     missing argument, a value of the wrong type: Typer's boxes are not drawn), input errors of
     the model (:class:`BurdenshareError`), a bad ``BURDENSHARE_TABLE_THREADS`` (checked before the
-    command runs) and a missing optional dependency (a hint naming the extra to install).  Anything else is an internal error: its traceback and exit code 1.
+    command runs) and a missing optional dependency (a hint naming the extra to install).  Ctrl-C
+    is ``error: interrupted``, exit code 130, also where it stops a store query.  Anything else is
+    an internal error: its traceback and exit code 1.
     """
     global _COMMAND
     cx = _click_exceptions()
@@ -1289,6 +1298,11 @@ def main(argv: list[str] | None = None) -> int:
         typer.echo(f"error: {exc.name} is not installed; this command needs the {extra!r} extra: "
                    f"pip install 'burdenshare[{extra}]'", err=True)
         return 2
+    except Exception as exc:
+        if not _is_interrupt(exc):
+            raise
+        typer.echo("error: interrupted", err=True)  # Ctrl-C inside a store query: DuckDB's own error
+        return 130
     except SystemExit as exc:
         code = exc.code
         if code is None:

@@ -783,6 +783,16 @@ def open_store(path: str | Path | None = None, *, read_only: bool = False, creat
         database of something else, has another schema version, or does not exist and
         ``create`` is false (or ``read_only``).
     """
+    try:
+        return _open_store(path, read_only=read_only, create=create)
+    except StoreError as exc:
+        if path is None and os.environ.get("BURDENSHARE_STORE") and exc.field == "--store":
+            # the path came from the environment, not from an option the user typed
+            raise StoreError(exc.message, field="--store ($BURDENSHARE_STORE)") from None
+        raise
+
+
+def _open_store(path: str | Path | None, *, read_only: bool, create: bool) -> ResultsStore:
     import duckdb
 
     p = Path(path) if path is not None else default_store_path()

@@ -56,6 +56,11 @@ def build_scenario(round_: int, as_of: dt.date, data_dir: str | Path | None = No
 
     if not isinstance(round_, int) or round_ < 2:
         raise BuildError(f"got {round_!r}; allowed: an SMA number >= 2", field="--round")
+    from burdenshare.scenario.schema import DATE_MAX, DATE_MIN
+
+    if not DATE_MIN <= as_of <= DATE_MAX:  # the dates a scenario may name (9999-12-31 overflowed the timeline)
+        raise BuildError(f"got {as_of.isoformat()}; allowed: {DATE_MIN.isoformat()}..{DATE_MAX.isoformat()}",
+                         field="--as-of")
     from burdenshare import data
 
     opener = getattr(data, "open_dataset", None)
