@@ -41,7 +41,7 @@ from numba.extending import overload
 from numpy.typing import NDArray
 
 from burdenshare.bargaining import rounds
-from burdenshare.bargaining._powbound import _f2i, pow_enclosure, pow_margin
+from burdenshare.bargaining._powbound import _f2i, exp_approx, pow_enclosure, pow_margin
 from burdenshare.bargaining.multi_issue import is_outcome_state
 from burdenshare.bargaining.rounds import _NF, _NI, duration_offer
 from burdenshare.bargaining.strategies import (
@@ -245,12 +245,71 @@ def _dec_fill(dec, fill, p, q, k, pw, pw_x, pw_rel, ps, t, e, rv, n, eps, start,
     fill[p, q] = k + 1
 
 
+@numba.njit(cache=True)
+def _own_fill(dec, p, q, k0, k_to, t, lt, j_row, du_row, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
+    r"""Rounds ``k0..k_to`` of slot ``q`` (a key that does not recur): the decisions of
+    :func:`_dec_fill`, with :math:`t_k^e` enclosed per round on the spot (``exp_approx`` of
+    :math:`e \ln t_k`, as :func:`~burdenshare.bargaining._powbound.pow_enclosure`) rather than
+    through a ``t**e`` slot.
+
+    The first loop settles each round exactly as :func:`_enclosed_decision` does (the same
+    enclosure and margin, the same affine threshold interval and tests, the same duration offer at
+    both ends of the enclosure), with selects instead of branches and into the plain rows ``j_row``
+    and ``du_row`` (``-1``: not settled), so the compiler vectorises it; the second copies the
+    rounds into the decision table and decides a round the enclosure did not settle by
+    :func:`_decide_at` at ``math.pow``'s :math:`t_k^e` (:math:`t_k` itself for :math:`e = 1`, where
+    the enclosure is exact), as :func:`_exact_decision` does.  So every decision is the
+    reference's.
+    """
+    a_n, b_n, u_n, m_n, s_n = _threshold_line(rv, n, eps)
+    rel = pow_margin(e)
+    exact = e == 1.0
+    fixed = n == 0 or start > n  # linear_decision's answer does not depend on a
+    j_fix = float(n if n > 0 else 0)
+    m_d = abs(tgt - pref)
+    sg = 1 if tgt >= pref else -1
+    for i in range(k_to - k0 + 1):
+        kk = np.uint64(k0 + i)  # (unsigned: indexed without wraparound, so the loop vectorises)
+        x = t[kk] if exact else exp_approx(e * lt[kk])
+        qq = b_n * x
+        c = a_n - qq
+        w = qq * rel + s_n
+        x_l = c - w
+        x_l = u_n if x_l < u_n else x_l
+        x_h = c + w
+        x_h = u_n if x_h < u_n else x_h
+        jf = math.ceil(x_h)
+        ok = ((jf >= start) & (jf <= n) & (jf - x_h > 1e-9) & (x_l > jf - 1.0)
+              & ((jf == start) | (x_l - (jf - 1.0) > m_n)))
+        ok = fixed | ok
+        jf = j_fix if fixed else jf
+        d = x * rel
+        s_l = math.floor((1.0 - 1.0 * (1.0 - (x + d))) * m_d + 0.5)  # duration_offer's rounding at a_l, a_h
+        s_h = math.floor((1.0 - 1.0 * (1.0 - (x - d))) * m_d + 0.5)
+        ok = ok & (s_l == s_h)
+        j_row[kk] = np.int32(jf) if ok else np.int32(-1)
+        du_row[kk] = np.int32(pref + sg * int(s_l))
+    for i in range(k_to - k0 + 1):
+        kk = np.uint64(k0 + i)
+        j = j_row[kk]
+        if j >= 0:
+            dec[p, q, kk, 0] = j
+            dec[p, q, kk, 1] = j
+            dec[p, q, kk, 2] = du_row[kk]
+        else:
+            x = t[kk] if exact else math.pow(t[kk], e)  # the aspiration's t**e
+            i_off, i_acc, du = _decide_at(1.0 * (1.0 - x), rv, n, eps, start, pref, tgt)
+            dec[p, q, kk, 0] = i_off
+            dec[p, q, kk, 1] = i_acc
+            dec[p, q, kk, 2] = du
+
+
 def _fast_window_key(st, dfill, p, e, rv, n, start, terms):  # pragma: no cover - jitted
     """The kernel's :func:`burdenshare.bargaining.rounds.window_key`: side ``p``'s decision-cache
     slot (:func:`_dec_slot`); a key that does not recur gets the draw's own slot ``_DEC_SLOTS``,
     emptied here.  Its ``t**e`` slot (:func:`_pow_slot`, kept in ``st``) is found when a decision
     is first computed (:func:`_fast_fill`): a window whose decisions are all cached needs none."""
-    t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, dk_t, hits, ghost, ps_cur = st[:_ST_LEN]
+    t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, dk_t, hits, ghost, ps_cur = st[:15]
     ps_cur[p] = -1
     ds = _dec_slot(dk_e, dk_rv, dk_n, dk_s, dk_t, dfill, hits, ghost, p, e, rv, n, start, terms)
     if ds == _DEC_SLOTS:
@@ -258,7 +317,7 @@ def _fast_window_key(st, dfill, p, e, rv, n, start, terms):  # pragma: no cover 
     return ds
 
 
-_ST_LEN = 15  # the kernel's decider state; one element more (a marker): a chunk without two-level parts
+_ST_LEN = 16  # the kernel's decider state; one element more (a marker): a chunk without two-level parts
 
 #: Compiled without reference counting (nothing is allocated; called per round or window).
 _NO_REFCOUNT: Any = {"_nrt": False}
@@ -272,13 +331,15 @@ def _fast_fill(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, tgt):  #
     rounds at a time: a few calls per window, each computing the threshold line once."""
     t, lt, pw_e, pw, pw_x, pw_rel, pw_next = st[:7]
     ps_cur = st[14]
+    if slot == _DEC_SLOTS:
+        k_to = min(k + _AHEAD - 1, t.shape[1] - 1)
+        sc = st[15]
+        _own_fill(dtab, p, slot, k, k_to, t[p], lt[p], sc[p, 0], sc[p, 1], e, rv, n, eps, start, pref, tgt)
+        dfill[p, slot] = k_to + 1
+        return
     if ps_cur[p] < 0:  # the window's first computed decision: its t**e slot (results do not depend on the slot)
         ps_cur[p] = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, p, e, t[p], lt[p])
-    k_to = k
-    if slot == _DEC_SLOTS:
-        dfill[p, slot] = k
-        k_to = min(k + _AHEAD - 1, t.shape[1] - 1)
-    _dec_fill(dtab, dfill, p, slot, k_to, pw, pw_x, pw_rel, ps_cur[p], t[p], e, rv, n, eps, start, pref, tgt)
+    _dec_fill(dtab, dfill, p, slot, k, pw, pw_x, pw_rel, ps_cur[p], t[p], e, rv, n, eps, start, pref, tgt)
 
 
 @overload(rounds.window_key, jit_options=_NO_REFCOUNT)
@@ -352,7 +413,8 @@ def _kernel(ci, cf, t, post_inaug, cum_impasse, furlough_days, durations, level_
     dec = np.empty((2, _DEC_SLOTS + 1, n_r, 3), dtype=np.int32)  # slot _DEC_SLOTS: the draw's own
     fill = np.zeros((2, _DEC_SLOTS + 1), dtype=np.int64)
     ps_cur = np.zeros(2, dtype=np.int64)
-    st = (t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, dk_t, hits, ghost, ps_cur)
+    own_sc = np.empty((2, 2, n_r), dtype=np.int32)  # _own_fill's rows (offer position, duration offer)
+    st = (t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, dk_t, hits, ghost, ps_cur, own_sc)
     sf = np.zeros((2, _NF))
     si = np.zeros((2, _NI), dtype=np.int64)
     tc = np.zeros((2, durations.shape[0]))  # a draw's term cost per duration (term_value.term_cost)
