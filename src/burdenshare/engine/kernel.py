@@ -245,7 +245,7 @@ def _dec_fill(dec, fill, p, q, k, pw, pw_x, pw_rel, ps, t, e, rv, n, eps, start,
     fill[p, q] = k + 1
 
 
-@numba.njit(cache=True)
+@numba.njit(cache=True, inline="always")
 def _own_fill(off_row, acc_row, du_row, k0, k_to, t, lt, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
     r"""Rounds ``k0..k_to`` of a key that does not recur (the rows ``dtab[p, slot, 0..2]``): the
     decisions of :func:`_dec_fill`, with :math:`t_k^e` enclosed per round on the spot
@@ -320,18 +320,18 @@ _ST_LEN = 15  # the kernel's decider state; one element more (a marker): a chunk
 
 #: Compiled without reference counting (nothing is allocated; called per round or window).
 _NO_REFCOUNT: Any = {"_nrt": False}
-_AHEAD = 32  # rounds decided at a time for a key that does not recur
 
 
 def _fast_fill(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
     """The kernel's :func:`burdenshare.bargaining.rounds.fill_decisions`: :func:`_dec_fill` (the
-    same values, ``t**e`` bracketed); for a key that does not recur, from round ``k`` (the round
-    loop reads only the current round, so the window's earlier rounds are never read) ``_AHEAD``
-    rounds at a time: a few calls per window, each computing the threshold line once."""
+    same values, ``t**e`` bracketed) up to round ``k`` for a key that recurs; for a key that does
+    not, :func:`_own_fill` of every round from ``k`` to the last at once (the round loop reads only
+    the current round, so the window's earlier rounds are never read): one vectorised pass per
+    window."""
     t, lt, pw_e, pw, pw_x, pw_rel, pw_next = st[:7]
     ps_cur = st[14]
     if slot == _DEC_SLOTS:
-        k_to = min(k + _AHEAD - 1, t.shape[1] - 1)
+        k_to = t.shape[1] - 1
         _own_fill(dtab[p, slot, 0], dtab[p, slot, 1], dtab[p, slot, 2], k, k_to, t[p], lt[p], e, rv, n, eps, start,
                   pref, tgt)
         dfill[p, slot] = k_to + 1
