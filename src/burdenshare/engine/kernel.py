@@ -246,6 +246,34 @@ def _dec_fill(dec, fill, p, q, k, pw, pw_x, pw_rel, ps, t, e, rv, n, eps, start,
 
 
 @numba.njit(cache=True, inline="always")
+def _settle(x, rel, line, n, start, fixed, m_d):  # pragma: no cover - jitted
+    r""":func:`_enclosed_decision`'s test without branches (selects only, so a loop over rounds
+    vectorises): ``(settled, j, s)`` where, when ``settled``, ``linear_decision`` returns ``(j, j)``
+    for every :math:`t^e` in the enclosure ``[x(1 - rel), x(1 + rel)]`` and the duration offer moves
+    ``s`` terms (``duration_offer``'s ``floor(conceded * m_d + 0.5)``, ``m_d`` = ``|target -
+    opening|``) at both ends of it; ``fixed``: no position depends on the aspiration (``n = 0`` or
+    ``start > n``).  The same floating-point operations as :func:`_enclosed_decision`, so the same
+    cases are settled with the same values (tested)."""
+    a_n, b_n, u_n, m_n, s_n = line  # _threshold_line(rv, n, eps)
+    q = b_n * x
+    c = a_n - q
+    w = q * rel + s_n
+    x_l = c - w
+    x_l = u_n if x_l < u_n else x_l
+    x_h = c + w
+    x_h = u_n if x_h < u_n else x_h
+    jf = math.ceil(x_h)
+    ok = ((jf >= start) & (jf <= n) & (jf - x_h > 1e-9) & (x_l > jf - 1.0)
+          & ((jf == start) | (x_l - (jf - 1.0) > m_n)))
+    ok = fixed | ok
+    jf = float(n if n > 0 else 0) if fixed else jf
+    d = x * rel
+    s_l = math.floor((1.0 - 1.0 * (1.0 - (x + d))) * m_d + 0.5)  # duration_offer's rounding at a_l, a_h
+    s_h = math.floor((1.0 - 1.0 * (1.0 - (x - d))) * m_d + 0.5)
+    return ok & (s_l == s_h), jf, s_l
+
+
+@numba.njit(cache=True, inline="always")
 def _own_fill(off_row, acc_row, du_row, k0, k_to, t, lt, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
     r"""Rounds ``k0..k_to`` of a key that does not recur (the rows ``dtab[p, slot, 0..2]``): the
     decisions of :func:`_dec_fill`, with :math:`t_k^e` enclosed per round on the spot
@@ -260,33 +288,17 @@ def _own_fill(off_row, acc_row, du_row, k0, k_to, t, lt, e, rv, n, eps, start, p
     :math:`e = 1`, where the enclosure is exact), as :func:`_exact_decision` does.  So every
     decision is the reference's.
     """
-    a_n, b_n, u_n, m_n, s_n = _threshold_line(rv, n, eps)
+    line = _threshold_line(rv, n, eps)
     rel = pow_margin(e)
     exact = e == 1.0
     fixed = n == 0 or start > n  # linear_decision's answer does not depend on a
-    j_fix = float(n if n > 0 else 0)
     m_d = abs(tgt - pref)
     sg = 1 if tgt >= pref else -1
     unsettled = 0
     for i in range(k_to - k0 + 1):
         kk = np.uint64(k0 + i)  # (unsigned: indexed without wraparound, so the loop vectorises)
         x = t[kk] if exact else exp_approx(e * lt[kk])
-        qq = b_n * x
-        c = a_n - qq
-        w = qq * rel + s_n
-        x_l = c - w
-        x_l = u_n if x_l < u_n else x_l
-        x_h = c + w
-        x_h = u_n if x_h < u_n else x_h
-        jf = math.ceil(x_h)
-        ok = ((jf >= start) & (jf <= n) & (jf - x_h > 1e-9) & (x_l > jf - 1.0)
-              & ((jf == start) | (x_l - (jf - 1.0) > m_n)))
-        ok = fixed | ok
-        jf = j_fix if fixed else jf
-        d = x * rel
-        s_l = math.floor((1.0 - 1.0 * (1.0 - (x + d))) * m_d + 0.5)  # duration_offer's rounding at a_l, a_h
-        s_h = math.floor((1.0 - 1.0 * (1.0 - (x - d))) * m_d + 0.5)
-        ok = ok & (s_l == s_h)
+        ok, jf, s_l = _settle(x, rel, line, n, start, fixed, m_d)
         j = np.int32(jf) if ok else np.int32(-1)
         off_row[kk] = j
         acc_row[kk] = j
