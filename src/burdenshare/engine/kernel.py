@@ -246,14 +246,8 @@ def _dec_fill(dec, fill, p, q, k, pw, pw_x, pw_rel, ps, t, e, rv, n, eps, start,
 
 
 @numba.njit(cache=True, inline="always")
-def _settle(x, rel, line, n, start, fixed, m_d):  # pragma: no cover - jitted
-    r""":func:`_enclosed_decision`'s test without branches (selects only, so a loop over rounds
-    vectorises): ``(settled, j, s)`` where, when ``settled``, ``linear_decision`` returns ``(j, j)``
-    for every :math:`t^e` in the enclosure ``[x(1 - rel), x(1 + rel)]`` and the duration offer moves
-    ``s`` terms (``duration_offer``'s ``floor(conceded * m_d + 0.5)``, ``m_d`` = ``|target -
-    opening|``) at both ends of it; ``fixed``: no position depends on the aspiration (``n = 0`` or
-    ``start > n``).  The same floating-point operations as :func:`_enclosed_decision`, so the same
-    cases are settled with the same values (tested)."""
+def _settle_position(x, rel, line, n, start, fixed):  # pragma: no cover - jitted
+    r"""The position part of :func:`_settle`: ``(settled, j)``."""
     a_n, b_n, u_n, m_n, s_n = line  # _threshold_line(rv, n, eps)
     q = b_n * x
     c = a_n - q
@@ -265,8 +259,19 @@ def _settle(x, rel, line, n, start, fixed, m_d):  # pragma: no cover - jitted
     jf = math.ceil(x_h)
     ok = ((jf >= start) & (jf <= n) & (jf - x_h > 1e-9) & (x_l > jf - 1.0)
           & ((jf == start) | (x_l - (jf - 1.0) > m_n)))
-    ok = fixed | ok
-    jf = float(n if n > 0 else 0) if fixed else jf
+    return fixed | ok, float(n if n > 0 else 0) if fixed else jf
+
+
+@numba.njit(cache=True, inline="always")
+def _settle(x, rel, line, n, start, fixed, m_d):  # pragma: no cover - jitted
+    r""":func:`_enclosed_decision`'s test without branches (selects only, so a loop over rounds
+    vectorises): ``(settled, j, s)`` where, when ``settled``, ``linear_decision`` returns ``(j, j)``
+    for every :math:`t^e` in the enclosure ``[x(1 - rel), x(1 + rel)]`` and the duration offer moves
+    ``s`` terms (``duration_offer``'s ``floor(conceded * m_d + 0.5)``, ``m_d`` = ``|target -
+    opening|``) at both ends of it; ``fixed``: no position depends on the aspiration (``n = 0`` or
+    ``start > n``).  The same floating-point operations as :func:`_enclosed_decision`, so the same
+    cases are settled with the same values (tested)."""
+    ok, jf = _settle_position(x, rel, line, n, start, fixed)
     d = x * rel
     s_l = math.floor((1.0 - 1.0 * (1.0 - (x + d))) * m_d + 0.5)  # duration_offer's rounding at a_l, a_h
     s_h = math.floor((1.0 - 1.0 * (1.0 - (x - d))) * m_d + 0.5)
@@ -295,15 +300,25 @@ def _own_fill(off_row, acc_row, du_row, k0, k_to, t, lt, e, rv, n, eps, start, p
     m_d = abs(tgt - pref)
     sg = 1 if tgt >= pref else -1
     unsettled = 0
-    for i in range(k_to - k0 + 1):
-        kk = np.uint64(k0 + i)  # (unsigned: indexed without wraparound, so the loop vectorises)
-        x = t[kk] if exact else exp_approx(e * lt[kk])
-        ok, jf, s_l = _settle(x, rel, line, n, start, fixed, m_d)
-        j = np.int32(jf) if ok else np.int32(-1)
-        off_row[kk] = j
-        acc_row[kk] = j
-        du_row[kk] = np.int32(pref + sg * int(s_l))
-        unsettled += 0 if ok else 1
+    if m_d == 0 and not exact:  # the term offer does not move (a bare Level I): the positions only
+        for i in range(k_to - k0 + 1):
+            kk = np.uint64(k0 + i)  # (unsigned: indexed without wraparound, so the loop vectorises)
+            ok, jf = _settle_position(exp_approx(e * lt[kk]), rel, line, n, start, fixed)
+            j = np.int32(jf) if ok else np.int32(-1)
+            off_row[kk] = j
+            acc_row[kk] = j
+            du_row[kk] = np.int32(pref)
+            unsettled += 0 if ok else 1
+    else:
+        for i in range(k_to - k0 + 1):
+            kk = np.uint64(k0 + i)
+            x = t[kk] if exact else exp_approx(e * lt[kk])
+            ok, jf, s_l = _settle(x, rel, line, n, start, fixed, m_d)
+            j = np.int32(jf) if ok else np.int32(-1)
+            off_row[kk] = j
+            acc_row[kk] = j
+            du_row[kk] = np.int32(pref + sg * int(s_l))
+            unsettled += 0 if ok else 1
     if unsettled > 0:
         for i in range(k_to - k0 + 1):
             kk = np.uint64(k0 + i)
