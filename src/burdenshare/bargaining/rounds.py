@@ -216,7 +216,7 @@ def window_key(st: Any, dfill: NDArray[np.int64], p: int, e: float, rv: float, n
 def fill_decisions(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], p: int, slot: int, k: int, e: float,
                    rv: float, n: int, eps: float, start: int, pref: int, target: int) -> None:
     r"""Side ``p``'s time-based decisions of rounds ``dfill[p, slot]..k`` (at least) into
-    ``dtab[p, slot, round]``: the offered and the lowest accepted position and the duration offer,
+    ``dtab[p, slot, :, round]`` (:func:`decision_tables`): the offered and the lowest accepted position and the duration offer,
     as NegMAS computes them: aspiration :math:`a = 1 - t^e` (``math.pow``; ``st[p, k]`` is the
     side's relative time), the positions of
     :func:`~burdenshare.bargaining.strategies.linear_decision` on the window of ``n + 1``

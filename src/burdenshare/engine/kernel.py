@@ -23,8 +23,12 @@ the reference's (``math.pow``'s aspiration).  A time-based
 negotiator's decisions (offer, lowest accepted position, duration offer) per round depend only on
 its exponent, reservation value, window and the draw's opening and target terms, so they are kept
 per such key and round in a small
-decision cache (keys that recur, e.g. grid parameters, are played by lookup; keys that do not are
-computed a few rounds at a time into the draw's own slot and do not evict them).  A chunk without
+decision cache (keys that recur, e.g. grid parameters, are played by lookup; keys that do not, e.g.
+continuous parameters, are decided into the draw's own slot and do not evict them).  A key that does
+not recur decides every remaining round of its window in one pass (:func:`_own_fill`): :math:`t_k^e`
+enclosed on the spot and :func:`_enclosed_decision`'s test written without branches
+(:func:`_settle`), so the compiler vectorises the loop over rounds; ``math.pow`` only for the rounds
+it leaves unsettled.  A chunk without
 two-level parts and with one escalator rate (:func:`_level_one_chunk`) is played with a state that marks it
 (:func:`burdenshare.bargaining.rounds.level_one_only`), so the round loop is compiled without the
 hooks' tests for it.
