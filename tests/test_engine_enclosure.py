@@ -249,15 +249,16 @@ def test_settle_is_enclosed_decision_without_branches() -> None:
 
 @numba.njit(cache=False)
 def _fill_both(ts, lts, es, rvs, ns, epss, starts, prefs, tgts, k0s, rows, exact):  # type: ignore[no-untyped-def]
+    sc = np.full((2, ts.shape[1]), -9, dtype=np.int32)  # _own_fill's scratch rows
     for i in range(es.shape[0]):
-        _own_fill(rows[i, 0], rows[i, 1], rows[i, 2], k0s[i], ts.shape[1] - 1, ts[i], lts[i], es[i], rvs[i], ns[i],
+        _own_fill(rows, 0, i, k0s[i], ts.shape[1] - 1, ts[i], lts[i], sc[0], sc[1], es[i], rvs[i], ns[i],
                   epss[i], starts[i], prefs[i], tgts[i])
         for k in range(k0s[i], ts.shape[1]):
             o, a, d = _decide_at(1.0 * (1.0 - math.pow(ts[i, k], es[i])), rvs[i], ns[i], epss[i], starts[i],
                                  prefs[i], tgts[i])
-            exact[i, 0, k] = o
-            exact[i, 1, k] = a
-            exact[i, 2, k] = d
+            exact[0, i, k, 0] = o
+            exact[0, i, k, 1] = a
+            exact[0, i, k, 2] = d
 
 
 def test_own_fill_equals_the_reference_decisions() -> None:
@@ -283,8 +284,8 @@ def test_own_fill_equals_the_reference_decisions() -> None:
     prefs = rng.integers(0, 5, m).astype(np.int64)
     tgts = np.where(rng.random(m) < 0.5, prefs, rng.integers(0, 5, m)).astype(np.int64)
     k0s = np.where(rng.random(m) < 0.7, 0, rng.integers(0, r, m)).astype(np.int64)
-    rows = np.full((m, 3, r), -7, dtype=np.int32)
-    exact = np.full((m, 3, r), -7, dtype=np.int32)
+    rows = np.full((1, m, r, 3), -7, dtype=np.int32)  # a decision table: side 0, slot i
+    exact = np.full((1, m, r, 3), -7, dtype=np.int32)
     _fill_both(ts, lts, es, rvs, ns, epss, starts, prefs, tgts, k0s, rows, exact)
     assert np.array_equal(rows, exact)
     assert (starts > ns).any() and (ns == 0).any() and (tgts != prefs).any()

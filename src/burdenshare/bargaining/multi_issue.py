@@ -306,9 +306,9 @@ def _fill_rows(t: NDArray[np.float64], su: NDArray[np.float64], xr: NDArray[np.i
                 lo = _threshold(math.pow(t[p, kk], e), umin, umax, eps)
                 off, acc = _decide(lo, lo, su, first, n_out, pos, bidx_p, b0, bs, nb1)
             pos = acc
-        dtab[p, slot, 0, kk] = xr[off]
-        dtab[p, slot, 1, kk] = acc
-        dtab[p, slot, 2, kk] = 0
+        dtab[p, slot, kk, 0] = xr[off]
+        dtab[p, slot, kk, 1] = acc
+        dtab[p, slot, kk, 2] = 0
     pi[p, _PI_POS] = pos
     dfill[p, slot] = k_to + 1
 
@@ -447,7 +447,7 @@ def play_batch_chunk(  # noqa: PLR0913, PLR0915
     ci[CI_OFFSET] = n_out  # every grid index lies below the consent table: consent 1
     cf[CF_AMIN] = 0.0
     cf[CF_STEP] = 1.0
-    dtab = np.zeros((2, 1, 3, r_max), dtype=np.int32)
+    dtab = np.zeros((2, 1, r_max, 3), dtype=np.int32)
     dfill = np.zeros((2, 1), dtype=np.int64)
     sf = np.zeros((2, _NF))
     si = np.zeros((2, _NI), dtype=np.int64)

@@ -216,7 +216,7 @@ def window_key(st: Any, dfill: NDArray[np.int64], p: int, e: float, rv: float, n
 def fill_decisions(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], p: int, slot: int, k: int, e: float,
                    rv: float, n: int, eps: float, start: int, pref: int, target: int) -> None:
     r"""Side ``p``'s time-based decisions of rounds ``dfill[p, slot]..k`` (at least) into
-    ``dtab[p, slot, :, round]`` (:func:`decision_tables`): the offered and the lowest accepted position and the duration offer,
+    ``dtab[p, slot, round]``: the offered and the lowest accepted position and the duration offer,
     as NegMAS computes them: aspiration :math:`a = 1 - t^e` (``math.pow``; ``st[p, k]`` is the
     side's relative time), the positions of
     :func:`~burdenshare.bargaining.strategies.linear_decision` on the window of ``n + 1``
@@ -245,9 +245,9 @@ def _fill_reference(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], 
         i_acc = 0
         if n > 0:
             i_off, i_acc = linear_decision(a, rv, n, eps, start)
-        dtab[p, slot, 0, kk] = i_off
-        dtab[p, slot, 1, kk] = i_acc
-        dtab[p, slot, 2, kk] = duration_offer(pref, target, 1.0 - a)
+        dtab[p, slot, kk, 0] = i_off
+        dtab[p, slot, kk, 1] = i_acc
+        dtab[p, slot, kk, 2] = duration_offer(pref, target, 1.0 - a)
     dfill[p, slot] = k + 1
 
 
@@ -285,10 +285,8 @@ def _fill_decisions_reference(st: Any, dtab: Any, dfill: Any, p: Any, slot: Any,
 
 
 def decision_tables(n_rounds: int, slots: int = 1) -> tuple[NDArray[np.int32], NDArray[np.int64]]:
-    """``dtab`` (2, slots, 3, R) and ``dfill`` (2, slots) for :func:`play_rounds` (``dtab[p, slot, c, k]``:
-    the offer (``c = 0``), the lowest accepted position (1) and the duration offer (2) of round ``k``, one row
-    per kind, so a decider can fill many rounds with contiguous stores)."""
-    return np.zeros((2, slots, 3, n_rounds), dtype=np.int32), np.zeros((2, slots), dtype=np.int64)
+    """``dtab`` (2, slots, R, 3) and ``dfill`` (2, slots) for :func:`play_rounds`."""
+    return np.zeros((2, slots, n_rounds, 3), dtype=np.int32), np.zeros((2, slots), dtype=np.int64)
 
 
 def side_scratch() -> tuple[NDArray[np.float64], NDArray[np.int64]]:
@@ -517,9 +515,9 @@ def play_rounds(st: Any, dtab: NDArray[np.int32], dfill: NDArray[np.int64], sf: 
                     if k >= dfill[p, slot]:
                         fill_decisions(st, dtab, dfill, p, slot, k, sf[p, _F_E], sf[p, _F_RV], n, sf[p, _F_EPS],
                                        si[p, _I_START], si[p, _I_PREF], si[p, _I_TARGET])
-                    i_off = dtab[p, slot, 0, k]
-                    i_acc = dtab[p, slot, 1, k]
-                    du = dtab[p, slot, 2, k]
+                    i_off = dtab[p, slot, k, 0]
+                    i_acc = dtab[p, slot, k, 1]
+                    du = dtab[p, slot, k, 2]
                     if n > 0:
                         j = si[p, _I_WORST] + s * i_off
                         j_acc = si[p, _I_WORST] + s * i_acc

@@ -243,9 +243,9 @@ def _dec_fill(dec, fill, p, q, k, pw, pw_x, pw_rel, ps, t, e, rv, n, eps, start,
         i_off, i_acc, du = _enclosed_decision(pw[p, ps, kk], rel, line, rv, n, eps, start, pref, tgt)
         if i_off < 0:
             i_off, i_acc, du = _exact_decision(pw_x, p, ps, kk, t, e, rv, n, eps, start, pref, tgt)
-        dec[p, q, 0, kk] = i_off
-        dec[p, q, 1, kk] = i_acc
-        dec[p, q, 2, kk] = du
+        dec[p, q, kk, 0] = i_off
+        dec[p, q, kk, 1] = i_acc
+        dec[p, q, kk, 2] = du
     fill[p, q] = k + 1
 
 
@@ -282,18 +282,20 @@ def _settle(x, rel, line, n, start, fixed, m_d):  # pragma: no cover - jitted
     return ok & (s_l == s_h), jf, s_l
 
 
-@numba.njit(cache=True, inline="always")
-def _own_fill(off_row, acc_row, du_row, k0, k_to, t, lt, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
-    r"""Rounds ``k0..k_to`` of a key that does not recur (the rows ``dtab[p, slot, 0..2]``): the
-    decisions of :func:`_dec_fill`, with :math:`t_k^e` enclosed per round on the spot
-    (``exp_approx`` of :math:`e \ln t_k`, as :func:`~burdenshare.bargaining._powbound.pow_enclosure`)
-    rather than through a ``t**e`` slot.
+@numba.njit(cache=True)
+def _own_fill(dec, p, q, k0, k_to, t, lt, j_row, du_row, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
+    r"""Rounds ``k0..k_to`` of slot ``q`` (a key that does not recur): the decisions of
+    :func:`_dec_fill`, with :math:`t_k^e` enclosed per round on the spot (``exp_approx`` of
+    :math:`e \ln t_k`, as :func:`~burdenshare.bargaining._powbound.pow_enclosure`) rather than
+    through a ``t**e`` slot.
 
-    The first loop settles each round exactly as :func:`_enclosed_decision` does (the same
-    enclosure and margin, the same affine threshold interval and tests, the same duration offer at
-    both ends of the enclosure), with selects instead of branches and contiguous stores (``-1``:
-    not settled), so the compiler vectorises it; a round the enclosure did not settle is then
-    decided by :func:`_decide_at` at ``math.pow``'s :math:`t_k^e` (:math:`t_k` itself for
+    The first loop settles each round exactly as :func:`_enclosed_decision` does (:func:`_settle`:
+    the same enclosure and margin, the same affine threshold interval and tests, the same duration
+    offer at both ends of the enclosure), with selects instead of branches and into the plain rows
+    ``j_row`` and ``du_row`` (``-1``: not settled), so the compiler vectorises it (indices unsigned:
+    no wraparound test; the table's rows of three are not stored by vector instructions, hence the
+    rows); the second copies the rounds into the decision table and decides a round the enclosure
+    did not settle by :func:`_decide_at` at ``math.pow``'s :math:`t_k^e` (:math:`t_k` itself for
     :math:`e = 1`, where the enclosure is exact), as :func:`_exact_decision` does.  So every
     decision is the reference's.
     """
@@ -303,35 +305,31 @@ def _own_fill(off_row, acc_row, du_row, k0, k_to, t, lt, e, rv, n, eps, start, p
     fixed = n == 0 or start > n  # linear_decision's answer does not depend on a
     m_d = abs(tgt - pref)
     sg = 1 if tgt >= pref else -1
-    unsettled = 0
     if m_d == 0 and not exact:  # the term offer does not move (a bare Level I): the positions only
         for i in range(k_to - k0 + 1):
             kk = np.uint64(k0 + i)  # (unsigned: indexed without wraparound, so the loop vectorises)
             ok, jf = _settle_position(exp_approx(e * lt[kk]), rel, line, n, start, fixed)
-            j = np.int32(jf) if ok else np.int32(-1)
-            off_row[kk] = j
-            acc_row[kk] = j
-            du_row[kk] = np.int32(pref)
-            unsettled += 0 if ok else 1
+            j_row[kk] = np.int32(jf) if ok else np.int32(-1)
     else:
         for i in range(k_to - k0 + 1):
             kk = np.uint64(k0 + i)
             x = t[kk] if exact else exp_approx(e * lt[kk])
             ok, jf, s_l = _settle(x, rel, line, n, start, fixed, m_d)
-            j = np.int32(jf) if ok else np.int32(-1)
-            off_row[kk] = j
-            acc_row[kk] = j
+            j_row[kk] = np.int32(jf) if ok else np.int32(-1)
             du_row[kk] = np.int32(pref + sg * int(s_l))
-            unsettled += 0 if ok else 1
-    if unsettled > 0:
-        for i in range(k_to - k0 + 1):
-            kk = np.uint64(k0 + i)
-            if off_row[kk] < 0:
-                x = t[kk] if exact else math.pow(t[kk], e)  # the aspiration's t**e
-                i_off, i_acc, du = _decide_at(1.0 * (1.0 - x), rv, n, eps, start, pref, tgt)
-                off_row[kk] = i_off
-                acc_row[kk] = i_acc
-                du_row[kk] = du
+    for i in range(k_to - k0 + 1):
+        kk = np.uint64(k0 + i)
+        j = j_row[kk]
+        if j >= 0:
+            dec[p, q, kk, 0] = j
+            dec[p, q, kk, 1] = j
+            dec[p, q, kk, 2] = pref if m_d == 0 else du_row[kk]
+        else:
+            x = t[kk] if exact else math.pow(t[kk], e)  # the aspiration's t**e
+            i_off, i_acc, du = _decide_at(1.0 * (1.0 - x), rv, n, eps, start, pref, tgt)
+            dec[p, q, kk, 0] = i_off
+            dec[p, q, kk, 1] = i_acc
+            dec[p, q, kk, 2] = du
 
 
 def _fast_window_key(st, dfill, p, e, rv, n, start, terms):  # pragma: no cover - jitted
@@ -339,7 +337,7 @@ def _fast_window_key(st, dfill, p, e, rv, n, start, terms):  # pragma: no cover 
     slot (:func:`_dec_slot`); a key that does not recur gets the draw's own slot ``_DEC_SLOTS``,
     emptied here.  Its ``t**e`` slot (:func:`_pow_slot`, kept in ``st``) is found when a decision
     is first computed (:func:`_fast_fill`): a window whose decisions are all cached needs none."""
-    t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, dk_t, hits, ghost, ps_cur = st[:_ST_LEN]
+    t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, dk_t, hits, ghost, ps_cur = st[:15]
     ps_cur[p] = -1
     ds = _dec_slot(dk_e, dk_rv, dk_n, dk_s, dk_t, dfill, hits, ghost, p, e, rv, n, start, terms)
     if ds == _DEC_SLOTS:
@@ -347,7 +345,7 @@ def _fast_window_key(st, dfill, p, e, rv, n, start, terms):  # pragma: no cover 
     return ds
 
 
-_ST_LEN = 15  # the kernel's decider state; one element more (a marker): a chunk without two-level parts
+_ST_LEN = 16  # the kernel's decider state; one element more (a marker): a chunk without two-level parts
 
 #: Compiled without reference counting (nothing is allocated; called per round or window).
 _NO_REFCOUNT: Any = {"_nrt": False}
@@ -363,8 +361,8 @@ def _fast_fill(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, tgt):  #
     ps_cur = st[14]
     if slot == _DEC_SLOTS:
         k_to = t.shape[1] - 1
-        _own_fill(dtab[p, slot, 0], dtab[p, slot, 1], dtab[p, slot, 2], k, k_to, t[p], lt[p], e, rv, n, eps, start,
-                  pref, tgt)
+        sc = st[15]
+        _own_fill(dtab, p, slot, k, k_to, t[p], lt[p], sc[p, 0], sc[p, 1], e, rv, n, eps, start, pref, tgt)
         dfill[p, slot] = k_to + 1
         return
     if ps_cur[p] < 0:  # the window's first computed decision: its t**e slot (results do not depend on the slot)
@@ -440,10 +438,11 @@ def _kernel(ci, cf, t, post_inaug, cum_impasse, furlough_days, durations, level_
     dk_t = np.full((2, _DEC_SLOTS), -1, dtype=np.int64)
     hits = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
     ghost = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
-    dec = np.empty((2, _DEC_SLOTS + 1, 3, n_r), dtype=np.int32)  # [p, slot, c, k]; slot _DEC_SLOTS: the draw's own
+    dec = np.empty((2, _DEC_SLOTS + 1, n_r, 3), dtype=np.int32)  # slot _DEC_SLOTS: the draw's own
     fill = np.zeros((2, _DEC_SLOTS + 1), dtype=np.int64)
     ps_cur = np.zeros(2, dtype=np.int64)
-    st = (t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, dk_t, hits, ghost, ps_cur)
+    own_sc = np.empty((2, 2, n_r), dtype=np.int32)  # _own_fill's rows (offer position, duration offer)
+    st = (t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, dk_t, hits, ghost, ps_cur, own_sc)
     sf = np.zeros((2, _NF))
     si = np.zeros((2, _NI), dtype=np.int64)
     tc = np.zeros((2, durations.shape[0]))  # a draw's term cost per duration (term_value.term_cost)
