@@ -249,9 +249,9 @@ def test_settle_is_enclosed_decision_without_branches() -> None:
 
 @numba.njit(cache=False)
 def _fill_both(ts, lts, es, rvs, ns, epss, starts, prefs, tgts, k0s, rows, exact):  # type: ignore[no-untyped-def]
-    sc = np.full((2, ts.shape[1]), -9, dtype=np.int32)  # _own_fill's scratch rows
+    sc = np.full((3, ts.shape[1]), -9, dtype=np.int32)  # _own_fill's scratch rows
     for i in range(es.shape[0]):
-        _own_fill(rows, 0, i, k0s[i], ts.shape[1] - 1, ts[i], lts[i], sc[0], sc[1], es[i], rvs[i], ns[i],
+        _own_fill(rows, 0, i, k0s[i], ts.shape[1] - 1, ts[i], lts[i], sc, es[i], rvs[i], ns[i],
                   epss[i], starts[i], prefs[i], tgts[i])
         for k in range(k0s[i], ts.shape[1]):
             o, a, d = _decide_at(1.0 * (1.0 - math.pow(ts[i, k], es[i])), rvs[i], ns[i], epss[i], starts[i],

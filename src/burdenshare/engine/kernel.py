@@ -282,22 +282,21 @@ def _settle(x, rel, line, n, start, fixed, m_d):  # pragma: no cover - jitted
     return ok & (s_l == s_h), jf, s_l
 
 
-@numba.njit(cache=True)
-def _own_fill(dec, p, q, k0, k_to, t, lt, j_row, du_row, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
-    r"""Rounds ``k0..k_to`` of slot ``q`` (a key that does not recur): the decisions of
-    :func:`_dec_fill`, with :math:`t_k^e` enclosed per round on the spot (``exp_approx`` of
-    :math:`e \ln t_k`, as :func:`~burdenshare.bargaining._powbound.pow_enclosure`) rather than
-    through a ``t**e`` slot.
+@numba.njit(cache=True, inline="always")
+def _own_rows(off_row, acc_row, du_row, k0, k_to, t, lt, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
+    r"""Rounds ``k0..k_to`` of a key that does not recur, into the rows ``off_row``, ``acc_row``,
+    ``du_row`` (the offer, the lowest accepted position and the duration offer per round): the
+    decisions of :func:`_dec_fill`, with :math:`t_k^e` enclosed per round on the spot
+    (``exp_approx`` of :math:`e \ln t_k`, as :func:`~burdenshare.bargaining._powbound.pow_enclosure`)
+    rather than through a ``t**e`` slot.
 
     The first loop settles each round exactly as :func:`_enclosed_decision` does (:func:`_settle`:
     the same enclosure and margin, the same affine threshold interval and tests, the same duration
-    offer at both ends of the enclosure), with selects instead of branches and into the plain rows
-    ``j_row`` and ``du_row`` (``-1``: not settled), so the compiler vectorises it (indices unsigned:
-    no wraparound test; the table's rows of three are not stored by vector instructions, hence the
-    rows); the second copies the rounds into the decision table and decides a round the enclosure
-    did not settle by :func:`_decide_at` at ``math.pow``'s :math:`t_k^e` (:math:`t_k` itself for
-    :math:`e = 1`, where the enclosure is exact), as :func:`_exact_decision` does.  So every
-    decision is the reference's.
+    offer at both ends of the enclosure), with selects instead of branches and contiguous stores
+    (``-1``: not settled; indices unsigned, so without wraparound tests), so the compiler
+    vectorises it; a round the enclosure did not settle is then decided by :func:`_decide_at` at
+    ``math.pow``'s :math:`t_k^e` (:math:`t_k` itself for :math:`e = 1`, where the enclosure is
+    exact), as :func:`_exact_decision` does.  So every decision is the reference's.
     """
     line = _threshold_line(rv, n, eps)
     rel = pow_margin(e)
@@ -305,31 +304,48 @@ def _own_fill(dec, p, q, k0, k_to, t, lt, j_row, du_row, e, rv, n, eps, start, p
     fixed = n == 0 or start > n  # linear_decision's answer does not depend on a
     m_d = abs(tgt - pref)
     sg = 1 if tgt >= pref else -1
+    unsettled = 0
     if m_d == 0 and not exact:  # the term offer does not move (a bare Level I): the positions only
         for i in range(k_to - k0 + 1):
-            kk = np.uint64(k0 + i)  # (unsigned: indexed without wraparound, so the loop vectorises)
+            kk = np.uint64(k0 + i)
             ok, jf = _settle_position(exp_approx(e * lt[kk]), rel, line, n, start, fixed)
-            j_row[kk] = np.int32(jf) if ok else np.int32(-1)
+            j = np.int32(jf) if ok else np.int32(-1)
+            off_row[kk] = j
+            acc_row[kk] = j
+            du_row[kk] = np.int32(pref)
+            unsettled += 0 if ok else 1
     else:
         for i in range(k_to - k0 + 1):
             kk = np.uint64(k0 + i)
             x = t[kk] if exact else exp_approx(e * lt[kk])
             ok, jf, s_l = _settle(x, rel, line, n, start, fixed, m_d)
-            j_row[kk] = np.int32(jf) if ok else np.int32(-1)
+            j = np.int32(jf) if ok else np.int32(-1)
+            off_row[kk] = j
+            acc_row[kk] = j
             du_row[kk] = np.int32(pref + sg * int(s_l))
+            unsettled += 0 if ok else 1
+    if unsettled > 0:
+        for i in range(k_to - k0 + 1):
+            kk = np.uint64(k0 + i)
+            if off_row[kk] < 0:
+                x = t[kk] if exact else math.pow(t[kk], e)  # the aspiration's t**e
+                i_off, i_acc, du = _decide_at(1.0 * (1.0 - x), rv, n, eps, start, pref, tgt)
+                off_row[kk] = i_off
+                acc_row[kk] = i_acc
+                du_row[kk] = du
+
+
+@numba.njit(cache=True)
+def _own_fill(dec, p, q, k0, k_to, t, lt, sc, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
+    """:func:`_own_rows` into the decision table's slot ``q`` laid out ``[round, kind]`` (the
+    general loop's): decided into the scratch rows ``sc`` (3, R), then copied (rows of three
+    are not stored by vector instructions)."""
+    _own_rows(sc[0], sc[1], sc[2], k0, k_to, t, lt, e, rv, n, eps, start, pref, tgt)
     for i in range(k_to - k0 + 1):
         kk = np.uint64(k0 + i)
-        j = j_row[kk]
-        if j >= 0:
-            dec[p, q, kk, 0] = j
-            dec[p, q, kk, 1] = j
-            dec[p, q, kk, 2] = pref if m_d == 0 else du_row[kk]
-        else:
-            x = t[kk] if exact else math.pow(t[kk], e)  # the aspiration's t**e
-            i_off, i_acc, du = _decide_at(1.0 * (1.0 - x), rv, n, eps, start, pref, tgt)
-            dec[p, q, kk, 0] = i_off
-            dec[p, q, kk, 1] = i_acc
-            dec[p, q, kk, 2] = du
+        dec[p, q, kk, 0] = sc[0, kk]
+        dec[p, q, kk, 1] = sc[1, kk]
+        dec[p, q, kk, 2] = sc[2, kk]
 
 
 def _fast_window_key(st, dfill, p, e, rv, n, start, terms):  # pragma: no cover - jitted
@@ -345,7 +361,7 @@ def _fast_window_key(st, dfill, p, e, rv, n, start, terms):  # pragma: no cover 
     return ds
 
 
-_ST_LEN = 16  # the kernel's decider state; one element more (a marker): a chunk without two-level parts
+_ST_LEN = 16  # the kernel's decider state; one element more (the decision rows): a chunk without two-level parts
 
 #: Compiled without reference counting (nothing is allocated; called per round or window).
 _NO_REFCOUNT: Any = {"_nrt": False}
@@ -361,11 +377,29 @@ def _fast_fill(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, tgt):  #
     ps_cur = st[14]
     if slot == _DEC_SLOTS:
         k_to = t.shape[1] - 1
-        sc = st[15]
-        _own_fill(dtab, p, slot, k, k_to, t[p], lt[p], sc[p, 0], sc[p, 1], e, rv, n, eps, start, pref, tgt)
+        _own_fill(dtab, p, slot, k, k_to, t[p], lt[p], st[15][p], e, rv, n, eps, start, pref, tgt)
         dfill[p, slot] = k_to + 1
         return
     if ps_cur[p] < 0:  # the window's first computed decision: its t**e slot (results do not depend on the slot)
+        ps_cur[p] = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, p, e, t[p], lt[p])
+    _dec_fill(dtab, dfill, p, slot, k, pw, pw_x, pw_rel, ps_cur[p], t[p], e, rv, n, eps, start, pref, tgt)
+
+
+def _fast_fill_rows(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
+    """:func:`_fast_fill` for a chunk without two-level parts: its decision table ``dtab`` is a
+    ``[side, slot, round, kind]`` view of the rows ``st[_ST_LEN]`` laid out ``[side, slot, kind,
+    round]`` (:func:`_kernel`), so a key that does not recur is decided straight into its rows
+    (:func:`_own_rows`, contiguous stores), with no copy."""
+    t, lt, pw_e, pw, pw_x, pw_rel, pw_next = st[:7]
+    ps_cur = st[14]
+    if slot == _DEC_SLOTS:
+        k_to = t.shape[1] - 1
+        rows = st[_ST_LEN]
+        _own_rows(rows[p, slot, 0], rows[p, slot, 1], rows[p, slot, 2], k, k_to, t[p], lt[p], e, rv, n, eps, start,
+                  pref, tgt)
+        dfill[p, slot] = k_to + 1
+        return
+    if ps_cur[p] < 0:
         ps_cur[p] = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, p, e, t[p], lt[p])
     _dec_fill(dtab, dfill, p, slot, k, pw, pw_x, pw_rel, ps_cur[p], t[p], e, rv, n, eps, start, pref, tgt)
 
@@ -380,7 +414,7 @@ def _window_key_kernel(st, dfill, p, e, rv, n, start, terms):  # the kernel's de
 @overload(rounds.fill_decisions, jit_options=_NO_REFCOUNT)
 def _fill_decisions_kernel(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, tgt):
     if isinstance(st, numba.types.BaseTuple) and not is_outcome_state(st):
-        return _fast_fill
+        return _fast_fill_rows if len(st) > _ST_LEN else _fast_fill
     return None
 
 
@@ -438,18 +472,23 @@ def _kernel(ci, cf, t, post_inaug, cum_impasse, furlough_days, durations, level_
     dk_t = np.full((2, _DEC_SLOTS), -1, dtype=np.int64)
     hits = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
     ghost = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
-    dec = np.empty((2, _DEC_SLOTS + 1, n_r, 3), dtype=np.int32)  # slot _DEC_SLOTS: the draw's own
     fill = np.zeros((2, _DEC_SLOTS + 1), dtype=np.int64)
     ps_cur = np.zeros(2, dtype=np.int64)
-    own_sc = np.empty((2, 2, n_r), dtype=np.int32)  # _own_fill's rows (offer position, duration offer)
+    own_sc = np.empty((2, 3, n_r), dtype=np.int32)  # _own_fill's scratch rows
     st = (t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, dk_t, hits, ghost, ps_cur, own_sc)
     sf = np.zeros((2, _NF))
     si = np.zeros((2, _NI), dtype=np.int64)
     tc = np.zeros((2, durations.shape[0]))  # a draw's term cost per duration (term_value.term_cost)
+    # slot _DEC_SLOTS of the decision table: the draw's own
     if _level_one_chunk(ci, cf, ic, fc, esc[1].shape[1]):  # play_rounds compiled without the two-level hooks
-        play_chunk(st + (1,), dec, fill, sf, si, ci, cf, t, post_inaug, cum_impasse, furlough_days, durations,
-                   level_f, table, winset, base_lm, fc, ic, tc, u_vote, out_i, out_f, record, out_tr_k, out_tr_j, esc)
+        # the table's memory laid out [side, slot, kind, round] (the rows _own_rows fills), read by the
+        # loop through a [side, slot, round, kind] view; the rows are the state's marker
+        rows = np.empty((2, _DEC_SLOTS + 1, 3, n_r), dtype=np.int32)
+        play_chunk(st + (rows,), np.transpose(rows, (0, 1, 3, 2)), fill, sf, si, ci, cf, t, post_inaug, cum_impasse,
+                   furlough_days, durations, level_f, table, winset, base_lm, fc, ic, tc, u_vote, out_i, out_f, record,
+                   out_tr_k, out_tr_j, esc)
     else:
+        dec = np.empty((2, _DEC_SLOTS + 1, n_r, 3), dtype=np.int32)
         play_chunk(st, dec, fill, sf, si, ci, cf, t, post_inaug, cum_impasse, furlough_days, durations,
                    level_f, table, winset, base_lm, fc, ic, tc, u_vote, out_i, out_f, record, out_tr_k, out_tr_j, esc)
 
