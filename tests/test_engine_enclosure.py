@@ -19,7 +19,7 @@ import numpy as np
 
 from burdenshare.bargaining._powbound import pow_enclosure, pow_margin
 from burdenshare.bargaining.strategies import ASP_EPS, TB_EPS, linear_decision, rational_start
-from burdenshare.engine.kernel import _decide_at, _enclosed_decision, _own_fill, _settle, _threshold_line
+from burdenshare.engine.kernel import _decide_at, _enclosed_decision, _own_rows, _settle, _threshold_line
 
 
 @numba.njit(cache=False)
@@ -234,7 +234,7 @@ def _check_settle(xs, rels, ps, rvs, ns, epss, starts, prefs, nds, out):  # type
 
 
 def test_settle_is_enclosed_decision_without_branches() -> None:
-    """``_settle`` (the vectorised fill's test, :func:`engine.kernel._own_fill`) settles exactly the
+    """``_settle`` (the vectorised fill's test, :func:`engine.kernel._own_rows`) settles exactly the
     decisions that ``_enclosed_decision``'s enclosure settles, with the same values, and each is
     the exact decision at the true power, on the boundary cases above."""
     args = _cases(np.random.default_rng(77), 200_000)
@@ -249,20 +249,19 @@ def test_settle_is_enclosed_decision_without_branches() -> None:
 
 @numba.njit(cache=False)
 def _fill_both(ts, lts, es, rvs, ns, epss, starts, prefs, tgts, k0s, rows, exact):  # type: ignore[no-untyped-def]
-    sc = np.full((3, ts.shape[1]), -9, dtype=np.int32)  # _own_fill's scratch rows
     for i in range(es.shape[0]):
-        _own_fill(rows, 0, i, k0s[i], ts.shape[1] - 1, ts[i], lts[i], sc, es[i], rvs[i], ns[i],
+        _own_rows(rows[i, 0], rows[i, 1], rows[i, 2], k0s[i], ts.shape[1] - 1, ts[i], lts[i], es[i], rvs[i], ns[i],
                   epss[i], starts[i], prefs[i], tgts[i])
         for k in range(k0s[i], ts.shape[1]):
             o, a, d = _decide_at(1.0 * (1.0 - math.pow(ts[i, k], es[i])), rvs[i], ns[i], epss[i], starts[i],
                                  prefs[i], tgts[i])
-            exact[0, i, k, 0] = o
-            exact[0, i, k, 1] = a
-            exact[0, i, k, 2] = d
+            exact[i, 0, k] = o
+            exact[i, 1, k] = a
+            exact[i, 2, k] = d
 
 
-def test_own_fill_equals_the_reference_decisions() -> None:
-    """``_own_fill`` (a key that does not recur: every remaining round in one vectorised pass, the
+def test_own_rows_equals_the_reference_decisions() -> None:
+    """``_own_rows`` (a key that does not recur: every remaining round in one vectorised pass, the
     enclosure's unsettled rounds by ``math.pow``) gives ``_decide_at`` at ``math.pow``'s aspiration
     in every round it fills: continuous and grid exponents (``e = 1`` exact), windows with no
     rational outcome or none at all (``n = 0``), term offers that move, rounds from any start."""
@@ -284,8 +283,8 @@ def test_own_fill_equals_the_reference_decisions() -> None:
     prefs = rng.integers(0, 5, m).astype(np.int64)
     tgts = np.where(rng.random(m) < 0.5, prefs, rng.integers(0, 5, m)).astype(np.int64)
     k0s = np.where(rng.random(m) < 0.7, 0, rng.integers(0, r, m)).astype(np.int64)
-    rows = np.full((1, m, r, 3), -7, dtype=np.int32)  # a decision table: side 0, slot i
-    exact = np.full((1, m, r, 3), -7, dtype=np.int32)
+    rows = np.full((m, 3, r), -7, dtype=np.int32)  # the rows of a decision table (offer, accepted, duration)
+    exact = np.full((m, 3, r), -7, dtype=np.int32)
     _fill_both(ts, lts, es, rvs, ns, epss, starts, prefs, tgts, k0s, rows, exact)
     assert np.array_equal(rows, exact)
     assert (starts > ns).any() and (ns == 0).any() and (tgts != prefs).any()

@@ -25,10 +25,12 @@ its exponent, reservation value, window and the draw's opening and target terms,
 per such key and round in a small
 decision cache (keys that recur, e.g. grid parameters, are played by lookup; keys that do not, e.g.
 continuous parameters, are decided into the draw's own slot and do not evict them).  A key that does
-not recur decides every remaining round of its window in one pass (:func:`_own_fill`): :math:`t_k^e`
-enclosed on the spot and :func:`_enclosed_decision`'s test written without branches
-(:func:`_settle`), so the compiler vectorises the loop over rounds; ``math.pow`` only for the rounds
-it leaves unsettled.  A chunk without
+not recur, in a chunk without two-level parts (a bare Level I), decides every remaining round of its
+window in one pass (:func:`_own_rows`, :func:`_fast_fill_rows`): :math:`t_k^e` enclosed on the spot
+and :func:`_enclosed_decision`'s test written without branches (:func:`_settle`), so the compiler
+vectorises the loop over rounds, stored straight into the decision rows of such a chunk (laid out
+``[side, slot, kind, round]``, read by the loop through a transposed view); ``math.pow`` only for
+the rounds it leaves unsettled.  A chunk without
 two-level parts and with one escalator rate (:func:`_level_one_chunk`) is played with a state that marks it
 (:func:`burdenshare.bargaining.rounds.level_one_only`), so the round loop is compiled without the
 hooks' tests for it.
@@ -335,25 +337,12 @@ def _own_rows(off_row, acc_row, du_row, k0, k_to, t, lt, e, rv, n, eps, start, p
                 du_row[kk] = du
 
 
-@numba.njit(cache=True)
-def _own_fill(dec, p, q, k0, k_to, t, lt, sc, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
-    """:func:`_own_rows` into the decision table's slot ``q`` laid out ``[round, kind]`` (the
-    general loop's): decided into the scratch rows ``sc`` (3, R), then copied (rows of three
-    are not stored by vector instructions)."""
-    _own_rows(sc[0], sc[1], sc[2], k0, k_to, t, lt, e, rv, n, eps, start, pref, tgt)
-    for i in range(k_to - k0 + 1):
-        kk = np.uint64(k0 + i)
-        dec[p, q, kk, 0] = sc[0, kk]
-        dec[p, q, kk, 1] = sc[1, kk]
-        dec[p, q, kk, 2] = sc[2, kk]
-
-
 def _fast_window_key(st, dfill, p, e, rv, n, start, terms):  # pragma: no cover - jitted
     """The kernel's :func:`burdenshare.bargaining.rounds.window_key`: side ``p``'s decision-cache
     slot (:func:`_dec_slot`); a key that does not recur gets the draw's own slot ``_DEC_SLOTS``,
     emptied here.  Its ``t**e`` slot (:func:`_pow_slot`, kept in ``st``) is found when a decision
     is first computed (:func:`_fast_fill`): a window whose decisions are all cached needs none."""
-    t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, dk_t, hits, ghost, ps_cur = st[:15]
+    t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, dk_t, hits, ghost, ps_cur = st[:_ST_LEN]
     ps_cur[p] = -1
     ds = _dec_slot(dk_e, dk_rv, dk_n, dk_s, dk_t, dfill, hits, ghost, p, e, rv, n, start, terms)
     if ds == _DEC_SLOTS:
@@ -361,28 +350,28 @@ def _fast_window_key(st, dfill, p, e, rv, n, start, terms):  # pragma: no cover 
     return ds
 
 
-_ST_LEN = 16  # the kernel's decider state; one element more (the decision rows): a chunk without two-level parts
+_ST_LEN = 15  # the kernel's decider state; one element more (the decision rows): a chunk without two-level parts
 
 #: Compiled without reference counting (nothing is allocated; called per round or window).
 _NO_REFCOUNT: Any = {"_nrt": False}
+_AHEAD = 32  # rounds decided at a time for a key that does not recur (the general loop)
 
 
 def _fast_fill(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
     """The kernel's :func:`burdenshare.bargaining.rounds.fill_decisions`: :func:`_dec_fill` (the
-    same values, ``t**e`` bracketed) up to round ``k`` for a key that recurs; for a key that does
-    not, :func:`_own_fill` of every round from ``k`` to the last at once (the round loop reads only
-    the current round, so the window's earlier rounds are never read): one vectorised pass per
-    window."""
+    same values, ``t**e`` bracketed); for a key that does not recur, from round ``k`` (the round
+    loop reads only the current round, so the window's earlier rounds are never read) ``_AHEAD``
+    rounds at a time: a few calls per window, each computing the threshold line once.  (A chunk
+    without two-level parts: :func:`_fast_fill_rows`.)"""
     t, lt, pw_e, pw, pw_x, pw_rel, pw_next = st[:7]
     ps_cur = st[14]
-    if slot == _DEC_SLOTS:
-        k_to = t.shape[1] - 1
-        _own_fill(dtab, p, slot, k, k_to, t[p], lt[p], st[15][p], e, rv, n, eps, start, pref, tgt)
-        dfill[p, slot] = k_to + 1
-        return
     if ps_cur[p] < 0:  # the window's first computed decision: its t**e slot (results do not depend on the slot)
         ps_cur[p] = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, p, e, t[p], lt[p])
-    _dec_fill(dtab, dfill, p, slot, k, pw, pw_x, pw_rel, ps_cur[p], t[p], e, rv, n, eps, start, pref, tgt)
+    k_to = k
+    if slot == _DEC_SLOTS:
+        dfill[p, slot] = k
+        k_to = min(k + _AHEAD - 1, t.shape[1] - 1)
+    _dec_fill(dtab, dfill, p, slot, k_to, pw, pw_x, pw_rel, ps_cur[p], t[p], e, rv, n, eps, start, pref, tgt)
 
 
 def _fast_fill_rows(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
@@ -474,8 +463,7 @@ def _kernel(ci, cf, t, post_inaug, cum_impasse, furlough_days, durations, level_
     ghost = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
     fill = np.zeros((2, _DEC_SLOTS + 1), dtype=np.int64)
     ps_cur = np.zeros(2, dtype=np.int64)
-    own_sc = np.empty((2, 3, n_r), dtype=np.int32)  # _own_fill's scratch rows
-    st = (t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, dk_t, hits, ghost, ps_cur, own_sc)
+    st = (t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, dk_t, hits, ghost, ps_cur)
     sf = np.zeros((2, _NF))
     si = np.zeros((2, _NI), dtype=np.int64)
     tc = np.zeros((2, durations.shape[0]))  # a draw's term cost per duration (term_value.term_cost)
