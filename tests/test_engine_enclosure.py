@@ -19,7 +19,7 @@ import numpy as np
 
 from burdenshare.bargaining._powbound import pow_enclosure, pow_margin
 from burdenshare.bargaining.strategies import ASP_EPS, TB_EPS, linear_decision, rational_start
-from burdenshare.engine.kernel import _decide_at, _enclosed_decision, _threshold_line
+from burdenshare.engine.kernel import _decide_at, _enclosed_decision, _own_rows, _settle, _threshold_line
 
 
 @numba.njit(cache=False)
@@ -213,3 +213,78 @@ def test_exp_approx_encloses_exp_and_keeps_the_table_values() -> None:
     rng = np.random.default_rng(3)
     zs = np.concatenate([-rng.exponential(3.0, 500_000), rng.uniform(-45.0, 0.0, 500_000), [0.0, -38.0, -1e-300, -1e6]])
     assert worst(zs) < POW_REL_TOL / 20
+
+
+@numba.njit(cache=False)
+def _check_settle(xs, rels, ps, rvs, ns, epss, starts, prefs, nds, out):  # type: ignore[no-untyped-def]
+    """out[i] = (_settle settled, its decision equals _enclosed_decision's, equals the exact one,
+    _enclosed_decision settled it by the enclosure)."""
+    for i in range(xs.shape[0]):
+        n, start, pref, tgt = ns[i], starts[i], prefs[i], nds[i]
+        line = _threshold_line(rvs[i], n, epss[i])
+        ok, jf, s = _settle(xs[i], rels[i], line, n, start, n == 0 or start > n, abs(tgt - pref))
+        du = pref + (1 if tgt >= pref else -1) * int(s)
+        o, a, d = _enclosed_decision(xs[i], rels[i], line, rvs[i], n, epss[i], start, pref, tgt)
+        wo, wa, wd = _decide_at(1.0 * (1.0 - ps[i]), rvs[i], n, epss[i], start, pref, tgt)
+        j = int(jf)
+        out[i, 0] = 1 if ok else 0
+        out[i, 1] = 1 if (not ok or (j == o and j == a and du == d)) else 0
+        out[i, 2] = 1 if (not ok or (j == wo and j == wa and du == wd)) else 0
+        out[i, 3] = 1 if (o >= 0 and rels[i] > 0.0) else 0
+
+
+def test_settle_is_enclosed_decision_without_branches() -> None:
+    """``_settle`` (the vectorised fill's test, :func:`engine.kernel._own_rows`) settles exactly the
+    decisions that ``_enclosed_decision``'s enclosure settles, with the same values, and each is
+    the exact decision at the true power, on the boundary cases above."""
+    args = _cases(np.random.default_rng(77), 200_000)
+    rels = args[1]
+    out = np.zeros((args[0].shape[0], 4), dtype=np.int64)
+    _check_settle(*args, out)
+    assert out[:, 1].all() and out[:, 2].all()
+    inexact = rels > 0.0  # (rel = 0: _enclosed_decision decides every case exactly, _settle need not)
+    assert (out[inexact, 0] == out[inexact, 3]).all()
+    assert 0.3 < out[:, 0].mean() < 1.0  # most, not all: the boundary cases are left to math.pow
+
+
+@numba.njit(cache=False)
+def _fill_both(ts, lts, es, rvs, ns, epss, starts, prefs, tgts, k0s, rows, exact):  # type: ignore[no-untyped-def]
+    for i in range(es.shape[0]):
+        _own_rows(rows[i, 0], rows[i, 1], rows[i, 2], k0s[i], ts.shape[1] - 1, ts[i], lts[i], es[i], rvs[i], ns[i],
+                  epss[i], starts[i], prefs[i], tgts[i])
+        for k in range(k0s[i], ts.shape[1]):
+            o, a, d = _decide_at(1.0 * (1.0 - math.pow(ts[i, k], es[i])), rvs[i], ns[i], epss[i], starts[i],
+                                 prefs[i], tgts[i])
+            exact[i, 0, k] = o
+            exact[i, 1, k] = a
+            exact[i, 2, k] = d
+
+
+def test_own_rows_equals_the_reference_decisions() -> None:
+    """``_own_rows`` (a key that does not recur: every remaining round in one vectorised pass, the
+    enclosure's unsettled rounds by ``math.pow``) gives ``_decide_at`` at ``math.pow``'s aspiration
+    in every round it fills: continuous and grid exponents (``e = 1`` exact), windows with no
+    rational outcome or none at all (``n = 0``), term offers that move, rounds from any start."""
+    rng = np.random.default_rng(9)
+    m, r = 20_000, 100
+    big = rng.integers(r + 1, 400, m)
+    ts = np.sort(np.where(rng.random((m, 1)) < 0.5, (np.arange(r)[None, :] + 1) / (r + 1),
+                          rng.uniform(1e-4, 1.0, (m, r))), axis=1)
+    ts[:, -1] = np.where(rng.random(m) < 0.5, 1.0, ts[:, -1])
+    ts = np.where(rng.random((m, 1)) < 0.2, (np.arange(r)[None, :] + 1) / (big[:, None] + 1), ts)
+    lts = np.log(ts)
+    es = np.where(rng.random(m) < 0.5, rng.uniform(0.2, 5.0, m), rng.choice([0.25, 1.0, 4.0], m))
+    ns = rng.choice([0, 1, 7, 100, 101, 1000], m).astype(np.int64)
+    rvs = np.where(rng.random(m) < 0.2, 0.0, rng.uniform(0.0, 0.9, m))
+    rvs = np.where(rng.random(m) < 0.05, rng.uniform(1.0, 1.2, m), rvs)  # above the best outcome: no rational one
+    epss = np.where(rng.random(m) < 0.5, TB_EPS, ASP_EPS)
+    starts = np.array([rational_start(float(v), int(n), int(rng.random() < 0.8)) if n > 0 else 0
+                       for v, n in zip(rvs, ns)], dtype=np.int64)
+    prefs = rng.integers(0, 5, m).astype(np.int64)
+    tgts = np.where(rng.random(m) < 0.5, prefs, rng.integers(0, 5, m)).astype(np.int64)
+    k0s = np.where(rng.random(m) < 0.7, 0, rng.integers(0, r, m)).astype(np.int64)
+    rows = np.full((m, 3, r), -7, dtype=np.int32)  # the rows of a decision table (offer, accepted, duration)
+    exact = np.full((m, 3, r), -7, dtype=np.int32)
+    _fill_both(ts, lts, es, rvs, ns, epss, starts, prefs, tgts, k0s, rows, exact)
+    assert np.array_equal(rows, exact)
+    assert (starts > ns).any() and (ns == 0).any() and (tgts != prefs).any()

@@ -23,8 +23,14 @@ the reference's (``math.pow``'s aspiration).  A time-based
 negotiator's decisions (offer, lowest accepted position, duration offer) per round depend only on
 its exponent, reservation value, window and the draw's opening and target terms, so they are kept
 per such key and round in a small
-decision cache (keys that recur, e.g. grid parameters, are played by lookup; keys that do not are
-computed a few rounds at a time into the draw's own slot and do not evict them).  A chunk without
+decision cache (keys that recur, e.g. grid parameters, are played by lookup; keys that do not, e.g.
+continuous parameters, are decided into the draw's own slot and do not evict them).  A key that does
+not recur, in a chunk without two-level parts (a bare Level I), decides every remaining round of its
+window in one pass (:func:`_own_rows`, :func:`_fast_fill_rows`): :math:`t_k^e` enclosed on the spot
+and :func:`_enclosed_decision`'s test written without branches (:func:`_settle`), so the compiler
+vectorises the loop over rounds, stored straight into the decision rows of such a chunk (laid out
+``[side, slot, kind, round]``, read by the loop through a transposed view); ``math.pow`` only for
+the rounds it leaves unsettled.  A chunk without
 two-level parts and with one escalator rate (:func:`_level_one_chunk`) is played with a state that marks it
 (:func:`burdenshare.bargaining.rounds.level_one_only`), so the round loop is compiled without the
 hooks' tests for it.
@@ -41,7 +47,7 @@ from numba.extending import overload
 from numpy.typing import NDArray
 
 from burdenshare.bargaining import rounds
-from burdenshare.bargaining._powbound import _f2i, pow_enclosure, pow_margin
+from burdenshare.bargaining._powbound import _f2i, exp_approx, pow_enclosure, pow_margin
 from burdenshare.bargaining.multi_issue import is_outcome_state
 from burdenshare.bargaining.rounds import _NF, _NI, duration_offer
 from burdenshare.bargaining.strategies import (
@@ -245,6 +251,92 @@ def _dec_fill(dec, fill, p, q, k, pw, pw_x, pw_rel, ps, t, e, rv, n, eps, start,
     fill[p, q] = k + 1
 
 
+@numba.njit(cache=True, inline="always")
+def _settle_position(x, rel, line, n, start, fixed):  # pragma: no cover - jitted
+    r"""The position part of :func:`_settle`: ``(settled, j)``."""
+    a_n, b_n, u_n, m_n, s_n = line  # _threshold_line(rv, n, eps)
+    q = b_n * x
+    c = a_n - q
+    w = q * rel + s_n
+    x_l = c - w
+    x_l = u_n if x_l < u_n else x_l
+    x_h = c + w
+    x_h = u_n if x_h < u_n else x_h
+    jf = math.ceil(x_h)
+    ok = ((jf >= start) & (jf <= n) & (jf - x_h > 1e-9) & (x_l > jf - 1.0)
+          & ((jf == start) | (x_l - (jf - 1.0) > m_n)))
+    return fixed | ok, float(n if n > 0 else 0) if fixed else jf
+
+
+@numba.njit(cache=True, inline="always")
+def _settle(x, rel, line, n, start, fixed, m_d):  # pragma: no cover - jitted
+    r""":func:`_enclosed_decision`'s test without branches (selects only, so a loop over rounds
+    vectorises): ``(settled, j, s)`` where, when ``settled``, ``linear_decision`` returns ``(j, j)``
+    for every :math:`t^e` in the enclosure ``[x(1 - rel), x(1 + rel)]`` and the duration offer moves
+    ``s`` terms (``duration_offer``'s ``floor(conceded * m_d + 0.5)``, ``m_d`` = ``|target -
+    opening|``) at both ends of it; ``fixed``: no position depends on the aspiration (``n = 0`` or
+    ``start > n``).  The same floating-point operations as :func:`_enclosed_decision`, so the same
+    cases are settled with the same values (tested)."""
+    ok, jf = _settle_position(x, rel, line, n, start, fixed)
+    d = x * rel
+    s_l = math.floor((1.0 - 1.0 * (1.0 - (x + d))) * m_d + 0.5)  # duration_offer's rounding at a_l, a_h
+    s_h = math.floor((1.0 - 1.0 * (1.0 - (x - d))) * m_d + 0.5)
+    return ok & (s_l == s_h), jf, s_l
+
+
+@numba.njit(cache=True, inline="always")
+def _own_rows(off_row, acc_row, du_row, k0, k_to, t, lt, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
+    r"""Rounds ``k0..k_to`` of a key that does not recur, into the rows ``off_row``, ``acc_row``,
+    ``du_row`` (the offer, the lowest accepted position and the duration offer per round): the
+    decisions of :func:`_dec_fill`, with :math:`t_k^e` enclosed per round on the spot
+    (``exp_approx`` of :math:`e \ln t_k`, as :func:`~burdenshare.bargaining._powbound.pow_enclosure`)
+    rather than through a ``t**e`` slot.
+
+    The first loop settles each round exactly as :func:`_enclosed_decision` does (:func:`_settle`:
+    the same enclosure and margin, the same affine threshold interval and tests, the same duration
+    offer at both ends of the enclosure), with selects instead of branches and contiguous stores
+    (``-1``: not settled; indices unsigned, so without wraparound tests), so the compiler
+    vectorises it; a round the enclosure did not settle is then decided by :func:`_decide_at` at
+    ``math.pow``'s :math:`t_k^e` (:math:`t_k` itself for :math:`e = 1`, where the enclosure is
+    exact), as :func:`_exact_decision` does.  So every decision is the reference's.
+    """
+    line = _threshold_line(rv, n, eps)
+    rel = pow_margin(e)
+    exact = e == 1.0
+    fixed = n == 0 or start > n  # linear_decision's answer does not depend on a
+    m_d = abs(tgt - pref)
+    sg = 1 if tgt >= pref else -1
+    unsettled = 0
+    if m_d == 0 and not exact:  # the term offer does not move (a bare Level I): the positions only
+        for i in range(k_to - k0 + 1):
+            kk = np.uint64(k0 + i)
+            ok, jf = _settle_position(exp_approx(e * lt[kk]), rel, line, n, start, fixed)
+            j = np.int32(jf) if ok else np.int32(-1)
+            off_row[kk] = j
+            acc_row[kk] = j
+            du_row[kk] = np.int32(pref)
+            unsettled += 0 if ok else 1
+    else:
+        for i in range(k_to - k0 + 1):
+            kk = np.uint64(k0 + i)
+            x = t[kk] if exact else exp_approx(e * lt[kk])
+            ok, jf, s_l = _settle(x, rel, line, n, start, fixed, m_d)
+            j = np.int32(jf) if ok else np.int32(-1)
+            off_row[kk] = j
+            acc_row[kk] = j
+            du_row[kk] = np.int32(pref + sg * int(s_l))
+            unsettled += 0 if ok else 1
+    if unsettled > 0:
+        for i in range(k_to - k0 + 1):
+            kk = np.uint64(k0 + i)
+            if off_row[kk] < 0:
+                x = t[kk] if exact else math.pow(t[kk], e)  # the aspiration's t**e
+                i_off, i_acc, du = _decide_at(1.0 * (1.0 - x), rv, n, eps, start, pref, tgt)
+                off_row[kk] = i_off
+                acc_row[kk] = i_acc
+                du_row[kk] = du
+
+
 def _fast_window_key(st, dfill, p, e, rv, n, start, terms):  # pragma: no cover - jitted
     """The kernel's :func:`burdenshare.bargaining.rounds.window_key`: side ``p``'s decision-cache
     slot (:func:`_dec_slot`); a key that does not recur gets the draw's own slot ``_DEC_SLOTS``,
@@ -258,18 +350,19 @@ def _fast_window_key(st, dfill, p, e, rv, n, start, terms):  # pragma: no cover 
     return ds
 
 
-_ST_LEN = 15  # the kernel's decider state; one element more (a marker): a chunk without two-level parts
+_ST_LEN = 15  # the kernel's decider state; one element more (the decision rows): a chunk without two-level parts
 
 #: Compiled without reference counting (nothing is allocated; called per round or window).
 _NO_REFCOUNT: Any = {"_nrt": False}
-_AHEAD = 32  # rounds decided at a time for a key that does not recur
+_AHEAD = 32  # rounds decided at a time for a key that does not recur (the general loop)
 
 
 def _fast_fill(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
     """The kernel's :func:`burdenshare.bargaining.rounds.fill_decisions`: :func:`_dec_fill` (the
     same values, ``t**e`` bracketed); for a key that does not recur, from round ``k`` (the round
     loop reads only the current round, so the window's earlier rounds are never read) ``_AHEAD``
-    rounds at a time: a few calls per window, each computing the threshold line once."""
+    rounds at a time: a few calls per window, each computing the threshold line once.  (A chunk
+    without two-level parts: :func:`_fast_fill_rows`.)"""
     t, lt, pw_e, pw, pw_x, pw_rel, pw_next = st[:7]
     ps_cur = st[14]
     if ps_cur[p] < 0:  # the window's first computed decision: its t**e slot (results do not depend on the slot)
@@ -279,6 +372,25 @@ def _fast_fill(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, tgt):  #
         dfill[p, slot] = k
         k_to = min(k + _AHEAD - 1, t.shape[1] - 1)
     _dec_fill(dtab, dfill, p, slot, k_to, pw, pw_x, pw_rel, ps_cur[p], t[p], e, rv, n, eps, start, pref, tgt)
+
+
+def _fast_fill_rows(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, tgt):  # pragma: no cover - jitted
+    """:func:`_fast_fill` for a chunk without two-level parts: its decision table ``dtab`` is a
+    ``[side, slot, round, kind]`` view of the rows ``st[_ST_LEN]`` laid out ``[side, slot, kind,
+    round]`` (:func:`_kernel`), so a key that does not recur is decided straight into its rows
+    (:func:`_own_rows`, contiguous stores), with no copy."""
+    t, lt, pw_e, pw, pw_x, pw_rel, pw_next = st[:7]
+    ps_cur = st[14]
+    if slot == _DEC_SLOTS:
+        k_to = t.shape[1] - 1
+        rows = st[_ST_LEN]
+        _own_rows(rows[p, slot, 0], rows[p, slot, 1], rows[p, slot, 2], k, k_to, t[p], lt[p], e, rv, n, eps, start,
+                  pref, tgt)
+        dfill[p, slot] = k_to + 1
+        return
+    if ps_cur[p] < 0:
+        ps_cur[p] = _pow_slot(pw_e, pw, pw_x, pw_rel, pw_next, p, e, t[p], lt[p])
+    _dec_fill(dtab, dfill, p, slot, k, pw, pw_x, pw_rel, ps_cur[p], t[p], e, rv, n, eps, start, pref, tgt)
 
 
 @overload(rounds.window_key, jit_options=_NO_REFCOUNT)
@@ -291,7 +403,7 @@ def _window_key_kernel(st, dfill, p, e, rv, n, start, terms):  # the kernel's de
 @overload(rounds.fill_decisions, jit_options=_NO_REFCOUNT)
 def _fill_decisions_kernel(st, dtab, dfill, p, slot, k, e, rv, n, eps, start, pref, tgt):
     if isinstance(st, numba.types.BaseTuple) and not is_outcome_state(st):
-        return _fast_fill
+        return _fast_fill_rows if len(st) > _ST_LEN else _fast_fill
     return None
 
 
@@ -349,17 +461,22 @@ def _kernel(ci, cf, t, post_inaug, cum_impasse, furlough_days, durations, level_
     dk_t = np.full((2, _DEC_SLOTS), -1, dtype=np.int64)
     hits = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
     ghost = np.zeros((2, _DEC_SLOTS), dtype=np.int64)
-    dec = np.empty((2, _DEC_SLOTS + 1, n_r, 3), dtype=np.int32)  # slot _DEC_SLOTS: the draw's own
     fill = np.zeros((2, _DEC_SLOTS + 1), dtype=np.int64)
     ps_cur = np.zeros(2, dtype=np.int64)
     st = (t, lt, pw_e, pw, pw_x, pw_rel, pw_next, dk_e, dk_rv, dk_n, dk_s, dk_t, hits, ghost, ps_cur)
     sf = np.zeros((2, _NF))
     si = np.zeros((2, _NI), dtype=np.int64)
     tc = np.zeros((2, durations.shape[0]))  # a draw's term cost per duration (term_value.term_cost)
+    # slot _DEC_SLOTS of the decision table: the draw's own
     if _level_one_chunk(ci, cf, ic, fc, esc[1].shape[1]):  # play_rounds compiled without the two-level hooks
-        play_chunk(st + (1,), dec, fill, sf, si, ci, cf, t, post_inaug, cum_impasse, furlough_days, durations,
-                   level_f, table, winset, base_lm, fc, ic, tc, u_vote, out_i, out_f, record, out_tr_k, out_tr_j, esc)
+        # the table's memory laid out [side, slot, kind, round] (the rows _own_rows fills), read by the
+        # loop through a [side, slot, round, kind] view; the rows are the state's marker
+        rows = np.empty((2, _DEC_SLOTS + 1, 3, n_r), dtype=np.int32)
+        play_chunk(st + (rows,), np.transpose(rows, (0, 1, 3, 2)), fill, sf, si, ci, cf, t, post_inaug, cum_impasse,
+                   furlough_days, durations, level_f, table, winset, base_lm, fc, ic, tc, u_vote, out_i, out_f, record,
+                   out_tr_k, out_tr_j, esc)
     else:
+        dec = np.empty((2, _DEC_SLOTS + 1, n_r, 3), dtype=np.int32)
         play_chunk(st, dec, fill, sf, si, ci, cf, t, post_inaug, cum_impasse, furlough_days, durations,
                    level_f, table, winset, base_lm, fc, ic, tc, u_vote, out_i, out_f, record, out_tr_k, out_tr_j, esc)
 
