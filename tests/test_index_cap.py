@@ -18,7 +18,7 @@ import pytest
 from scipy import integrate, stats
 
 from burdenshare.agreement import level_factors
-from burdenshare.bargaining.index_cap import cap_grid, capped_moments
+from burdenshare.bargaining.index_cap import cap_grid, capped_moments, expected_level_factors
 from burdenshare.bargaining.rate_value import _level, _level_sd, escalator_grid, scenario_rate_costs
 from burdenshare.engine import simulate
 from burdenshare.engine.index_draws import index_draws_of
@@ -200,14 +200,19 @@ def _mean(c: Counter[float]) -> float:
     return sum(k * v for k, v in c.items()) / sum(c.values())
 
 
-def test_a_sure_path_with_nothing_priced_is_bit_identical_to_the_unbargained_cap() -> None:
-    """Without index uncertainty, equal discount rates and no risk price the cap grid changes
-    nothing: the same outcomes and summary, bit for bit, as the family without a grid (the
-    expected schedule is the central one: the grid's level factors are ``level_factors``)."""
-    a = simulate(_with_caps(0.0, None, R, None, CAPS, 0.0), draws=1000, seed=0, bank_size=1)
-    b = simulate(_with_caps(None, None, None, None, None, 0.0), draws=1000, seed=0, bank_size=1)
+@pytest.mark.parametrize("sd", [0.0, SD])
+def test_nothing_priced_is_bit_identical_to_the_unbargained_cap(sd: float) -> None:
+    """With equal discount rates and no risk price the cap grid changes nothing: the same outcomes
+    and summary, bit for bit, as the family without a grid.  Both sign at the expected schedule's
+    level (``expected_level_factors``: the central one without index uncertainty, where it is
+    ``level_factors``), and a drawn index path moves only the later payments of either."""
+    a = simulate(_with_caps(0.0, None, R, None, CAPS, sd), draws=1000, seed=0, bank_size=1)
+    b = simulate(_with_caps(None, None, None, None, None, sd), draws=1000, seed=0, bank_size=1)
     g = a.plan.rate_grid
-    assert g is not None and np.array_equal(g.level[:, g.g0], level_factors(_with_caps(sd=0.0), TERMS))
+    assert g is not None and np.array_equal(g.level[:, g.g0], expected_level_factors(_with_caps(sd=sd), TERMS))
+    assert np.array_equal(b.plan.level_factors(), expected_level_factors(_with_caps(sd=sd), TERMS))
+    if sd == 0.0:
+        assert np.array_equal(g.level[:, g.g0], level_factors(_with_caps(sd=0.0), TERMS))
     assert set(a.outcomes) - set(b.outcomes) == {"escalator_cap_pct"}
     for k, v in b.outcomes.items():
         assert np.array_equal(v, a.outcomes[k], equal_nan=True), k

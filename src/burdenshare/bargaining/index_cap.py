@@ -94,12 +94,13 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+from numpy.typing import NDArray
 
-from burdenshare.agreement import scenario_escalator, scenario_index_path
+from burdenshare.agreement import level_factors, scenario_escalator, scenario_index_path
 from burdenshare.bargaining.rate_value import MAX_RATES, RateGrid
 from burdenshare.errors import SpecError
 
-__all__ = ["INDEX_KINDS", "cap_grid", "capped_moments", "check_cap_grid"]
+__all__ = ["INDEX_KINDS", "cap_grid", "capped_moments", "check_cap_grid", "expected_level_factors", "expected_schedule"]
 
 #: The families whose cap may be bargained.
 INDEX_KINDS: tuple[str, ...] = ("cpi", "defense_budget")
@@ -173,6 +174,22 @@ def cap_grid(scenario: Any, durations: Sequence[int]) -> RateGrid | None:
         raise SpecError(problem[1], field="cost_model.escalator." + problem[0])
     if len(caps) == 1:
         return None
+    terms = [int(m) for m in durations]
+    w, w2, level = expected_schedule(scenario, terms, caps)
+    r = float(scenario.cost_model.discount_rate)
+    return RateGrid(np.array(caps), caps.index(float(esc.cap_pct)), w, level, np.array(terms, dtype=np.int64), r,
+                    issue="cap", second=w2)
+
+
+def expected_schedule(scenario: Any, durations: Sequence[int], caps: Sequence[float | None]
+                      ) -> tuple[NDArray[np.float64], NDArray[np.float64], NDArray[np.float64]]:
+    r"""The expected schedule of the scenario's index-linked family at each cap (module docstring).
+
+    Returns ``(weights, second, level)``: :math:`E[W_y]` per won of opening amount, shape
+    (terms, caps, longest term); the squared coefficient of variation of :math:`W_y`, same shape;
+    and the level equivalent :math:`f_m(c; r)` of the expected schedule at the common rate, shape
+    (terms, caps).  A cap of None leaves the growth uncapped (:math:`E[G] = \mu`).
+    """
     rule, jump, jump_pct = scenario_escalator(scenario)
     assert rule.index is not None
     terms = [int(m) for m in durations]
@@ -199,7 +216,8 @@ def cap_grid(scenario: Any, durations: Sequence[int]) -> RateGrid | None:
                     var = 0.0
                 else:
                     y = t - rule.lag_years
-                    ex, ex2 = capped_moments(rule.rate_pct + float(path[y]), float(sds.get(y, 0.0)), c)
+                    mu, sd = rule.rate_pct + float(path[y]), float(sds.get(y, 0.0))
+                    ex, ex2 = (mu, mu * mu + sd * sd) if c is None else capped_moments(mu, sd, float(c))
                     m1 = 1.0 + ex / 100.0  # as AgreementSchedule.amounts_by_year where the year is sure
                     var = max(ex2 - ex * ex, 0.0) / 1e4  # Var(X / 100); 0 exactly for a sure year
                 a = a * m1
@@ -208,5 +226,20 @@ def cap_grid(scenario: Any, durations: Sequence[int]) -> RateGrid | None:
                 w2[d, gi, i] = math.expm1(lcv)
             # AgreementSchedule.level_equivalent's operations on the expected path
             level[d, gi] = math.fsum(w[d, gi, i] * (1.0 + r) ** -i for i in range(m)) / annuity[m]
-    return RateGrid(np.array(caps), caps.index(float(esc.cap_pct)), w, level, np.array(terms, dtype=np.int64), r,
-                    issue="cap", second=w2)
+    return w, w2, level
+
+
+def expected_level_factors(scenario: Any, durations: Sequence[int]) -> NDArray[np.float64]:
+    r"""The level equivalent per won of opening amount of the scenario's schedule at signing, for
+    each term: the level of the **expected** schedule (:func:`expected_schedule` at the family's
+    own cap), which fixes the opening amount :math:`A_1 = \bar A / f_m` whether or not the cap is
+    bargained (the drawn index path moves only the later payments,
+    :mod:`burdenshare.engine.index_draws`).  Where no index year is uncertain, or the family has no
+    cap (:math:`E[1 + G/100] = 1 + \mu/100`, years independent), it is
+    :func:`burdenshare.agreement.level_factors`, bit for bit."""
+    terms = [int(m) for m in durations]
+    rule, _, _ = scenario_escalator(scenario)
+    sds = {} if rule.index is None else (getattr(scenario.cost_model, "index_growth_sd_pct", {}).get(rule.index) or {})
+    if rule.index is None or rule.cap_pct is None or not any(float(v) > 0.0 for v in sds.values()):
+        return level_factors(scenario, terms)
+    return np.ascontiguousarray(expected_schedule(scenario, terms, [float(rule.cap_pct)])[2][:, 0])

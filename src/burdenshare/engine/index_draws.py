@@ -15,14 +15,14 @@ budget a random walk with drift in its log level, so i.i.d. yearly growth (its l
 :math:`\sigma` is stated on the percent scale as :math:`(1 + c_y/100)\,\sigma`, the delta method).
 The rule's cap applies to each year's growth as in the agreement.
 
-**Within a draw** the path is the one the parties, the President and the Assembly value a text
-at (as every drawn parameter is known within its draw): the amount they bargain over and vote on
-is the schedule's level equivalent :math:`\bar A` (unchanged as a number), and the text that
-delivers it opens at :math:`A_1 = \bar A / f_N^{(i)}` with the draw's level factor
-:math:`f_N^{(i)}`; its payments are :math:`A_1` times the draw's year factors.  So the opening
-amount, the increase, the schedule's present value per won of opening amount, the consent
-probability of a given text and ``schedule_<currency>`` all carry the index spread; with every sd 0
-the run is the central path's, bit for bit.
+**At signing** nobody knows the path: the amount the parties bargain over, the President approves
+and the Assembly votes on is the level equivalent :math:`\bar A` of the *expected* schedule
+(:func:`burdenshare.bargaining.index_cap.expected_level_factors`: the central path, each capped
+year at its censored-normal mean), and the text opens at :math:`A_1 = \bar A / E f_N`, the same
+opening for every draw that signs the same text.  The draw's own path then moves only the later
+payments, :math:`A_1` times the draw's year factors (``schedule_<currency>``).  So the schedule's
+later years carry the index spread, and the opening amount, the increase and the consent of a
+text do not; with every sd 0 the run is the central path's, bit for bit.
 
 **Random numbers.**  The :math:`z` of block :math:`b` (:data:`~burdenshare.engine.draws.BLOCK_SIZE`
 draws) come from their own stream ``SeedSequence(seed, spawn_key=(INDEX_SPAWN_KEY, b))``, one

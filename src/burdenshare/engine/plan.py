@@ -39,8 +39,9 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-from burdenshare.agreement import level_factors, year_factors
+from burdenshare.agreement import year_factors
 from burdenshare.bargaining.strategies import POLICY_OBSTINATE, REGISTRY
+from burdenshare.bargaining.index_cap import expected_level_factors
 from burdenshare.bargaining.rate_value import bargained, draw_rate_columns, escalator_grid, side_risk_prices
 from burdenshare.bargaining.term_value import draw_term_columns, term_plan
 from burdenshare.costs import krw_per_usd
@@ -132,8 +133,8 @@ class Plan:
     variant_rok: int = 0
     winset_threshold: float = 0.5
     notes: tuple[str, ...] = field(default=())
-    #: Level equivalent per won of opening amount for each duration (:func:`burdenshare.agreement.level_factors`;
-    #: None: a flat schedule, all ones).
+    #: Level equivalent per won of opening amount at signing for each duration (the expected schedule's,
+    #: :func:`burdenshare.bargaining.index_cap.expected_level_factors`; None: a flat schedule, all ones).
     level_factor: NDArray[np.float64] | None = None
     #: First calendar year of the agreement (``cost_model.base_year``) and each duration's payment per
     #: year per won of opening amount (:func:`burdenshare.agreement.year_factors`; None: flat).
@@ -344,7 +345,8 @@ def build_plan(scenario: Any, *, drawdown_value_krw: float | None = None) -> Pla
         (sp.amount_max_krw - sp.amount_min_krw) / max(1, sp.amount_n - 1))
     n_grid = sp.grid_points()
     durations = np.array(sorted(scenario.levers.allowed_durations), dtype=np.int64)
-    level = level_factors(scenario, durations.tolist())  # the schedule's value per won of opening amount
+    # the schedule's value per won of opening amount at signing (the expected schedule's, bargaining.index_cap)
+    level = expected_level_factors(scenario, durations.tolist())
     terms = term_plan(scenario, durations.tolist())  # each side's opening and target term, its term costs
 
     ov = pro.overtime

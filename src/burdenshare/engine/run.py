@@ -128,21 +128,13 @@ def _fill(scenario: Any, plan: Plan, bank: ConsentBank, layout: DrawLayout, d: D
     n = len(d)
     cols = draw_columns(scenario, layout, d, bank.size)
     ix = plan.index_draws
-    kplan = plan if ix is None else dataclasses.replace(plan, level_factor=None)  # the kernel's amount: the level equivalent
-    oi, of = run_kernel(kplan, bank.table, bank.winset, cols, d.u_vote, bank.offset, base_log_median=bank.base_log_median)
-    if ix is not None:  # the opening amount at the draw's index path (engine.index_draws)
-        if d.z_index is None or d.z_index.shape[1] != ix.n:
-            raise SpecError(f"the draws carry no index normals for {ix.n} years; draw them with the scenario's layout",
-                            field="draws")
-    if ix is not None and getattr(plan.rate_grid, "issue", "rate") != "cap":
-        # (a bargained cap fixes the opening at the expected schedule's level: the kernel's, bargaining.index_cap)
-        assert d.z_index is not None
-        level = ix.factors(d.z_index)[0]
-        agreed = oi[:, INT_OUTPUTS.index("agreed")] == 1
-        d_idx = np.searchsorted(plan.durations, oi[:, INT_OUTPUTS.index("duration_years")])
-        d_idx = np.minimum(d_idx, plan.durations.size - 1)
-        x = of[:, 0]
-        of[:, 0] = np.where(agreed, x / level[np.arange(n), d_idx], x)
+    if ix is not None and (d.z_index is None or d.z_index.shape[1] != ix.n):
+        raise SpecError(f"the draws carry no index normals for {ix.n} years; draw them with the scenario's layout",
+                        field="draws")
+    # the opening amount is the level equivalent over the expected schedule's level, fixed at signing
+    # (plan.level_factor, or the signed cap's; bargaining.index_cap): a draw's index path moves only
+    # the later payments (engine.index_draws)
+    oi, of = run_kernel(plan, bank.table, bank.winset, cols, d.u_vote, bank.offset, base_log_median=bank.base_log_median)
 
     def put(target: _Target, name: str, src: NDArray[Any]) -> None:
         out, at, total = target
@@ -532,7 +524,10 @@ class RunResult:
             from burdenshare.engine.index_draws import index_z
 
             rows = np.flatnonzero(self.outcomes["ratified"] == 1)
-            self._cache["index_factors"] = ix.factors(index_z(self.seed, rows, ix.n))
+            year = ix.factors(index_z(self.seed, rows, ix.n))[1]
+            # the level voted on: the expected schedule's, the same for every draw (plan.level_factors())
+            level = np.broadcast_to(self.plan.level_factors(), (rows.size, self.plan.durations.size))
+            self._cache["index_factors"] = (level, year)
         level, year = self._cache["index_factors"]
         return level, year
 

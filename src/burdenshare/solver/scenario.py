@@ -90,7 +90,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from burdenshare.actors import executive_approval, president_approval, us_election
-from burdenshare.agreement import level_factors
+from burdenshare.bargaining.index_cap import expected_level_factors
 from burdenshare.bargaining.rate_value import (
     escalator_grid,
     scenario_rate_costs,
@@ -608,7 +608,7 @@ def solve_scenario(
     if signed is not None and st.rate_level is not None:  # at the signed rate or cap (bargaining.rate_value)
         lf = float(st.rate_level[st.durations.index(r.duration_years), st.rates_pct.index(signed)])
     else:
-        lf = float(level_factors(scenario, [r.duration_years])[0])
+        lf = float(expected_level_factors(scenario, [r.duration_years])[0])
     opening = r.offer_krw / lf
     return Equilibrium(
         str(scenario.name), scenario.levers.as_of, True, opening, _usd(scenario, opening), r.duration_years,
