@@ -7,9 +7,10 @@ Steps (DESIGN.md §5):
 2. for each chunk of whole blocks of :data:`~burdenshare.engine.draws.BLOCK_SIZE` draws
    (:func:`run_chunk`, the one public per-chunk step that the backends and the sensitivity
    analysis use too): draw (:mod:`burdenshare.engine.draws`), form the per-draw columns, run the
-   batch kernel (:mod:`burdenshare.engine.kernel`; where the escalator's index is drawn per draw,
-   :mod:`burdenshare.engine.index_draws`, the kernel's amount is the level equivalent and the
-   text's opening amount is that over the draw's own level factor) and write the chunk's columns into arrays
+   batch kernel (:mod:`burdenshare.engine.kernel`; the text's opening amount is the level
+   equivalent over the expected schedule's level, fixed at signing, and where the escalator's index
+   is drawn per draw, :mod:`burdenshare.engine.index_draws`, the draw's path moves only the later
+   payments) and write the chunk's columns into arrays
    preallocated for the whole run (no concatenation); optionally hand each chunk to a callback
    (a store writing rows unit by unit) and keep only the outcome columns the summary needs,
    integers as int16 (``keep_rows=False``, :func:`keep_compact`);
